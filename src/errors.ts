@@ -1,0 +1,42 @@
+// The action's error types. Known failures are ActionError (user-facing, one
+// line: object, failure, cause, fix); everything else is reported as
+// "Unexpected error" with its stack at debug level.
+
+export class ActionError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(hint ? `${message} ${hint}` : message);
+    this.name = 'ActionError';
+  }
+}
+
+/** A command exited non-zero; `tail` keeps the lines that explain why. */
+export class ExecError extends Error {
+  constructor(
+    readonly tool: string,
+    readonly args: readonly string[],
+    readonly exitCode: number,
+    readonly tail: string,
+  ) {
+    super(`${[tool, ...args.slice(0, 2)].join(' ')} failed with exit code ${exitCode}${tail ? `: ${tail}` : ''}`);
+    this.name = 'ExecError';
+  }
+}
+
+/** A registry answered with a status we do not retry, or a request failed for good. */
+export class HttpError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

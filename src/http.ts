@@ -1,0 +1,133 @@
+// The only builder of undici dispatchers: proxy-aware, explicit timeouts, a
+// retry policy for what is transient (408, 429, 5xx, resets, truncation).
+import * as core from '@actions/core';
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
+import { errorMessage } from './errors.js';
+
+export interface HttpRequest {
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer | Readable;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+export interface HttpOptions {
+  /** Extra CA certificates (PEM) trusted next to the system's. */
+  ca?: string;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+}
+
+export class Http {
+  private readonly dispatcher: Dispatcher;
+
+  constructor(options: HttpOptions = {}) {
+    this.dispatcher = new EnvHttpProxyAgent({
+      headersTimeout: options.headersTimeoutMs ?? 60_000,
+      bodyTimeout: options.bodyTimeoutMs ?? 120_000,
+      connect: options.ca ? { ca: options.ca, timeout: 30_000 } : { timeout: 30_000 },
+    });
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const res = await request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      dispatcher: this.dispatcher,
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body };
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}
+
+export function header(res: HttpResponse, name: string): string | undefined {
+  const v = res.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** An error worth another attempt; `retryAfterMs` when the server said when. */
+export class TransientError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'TransientError';
+  }
+}
+
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNREFUSED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+
+export function isTransientStatus(status: number): boolean {
+  return TRANSIENT_STATUS.has(status);
+}
+
+export function isTransient(err: unknown): boolean {
+  if (err instanceof TransientError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && TRANSIENT_CODES.has(code);
+}
+
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  baseMs: number;
+  capMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 250, capMs: 8_000 };
+
+/** Capped exponential backoff with full jitter; the server's Retry-After wins (capped too). */
+export function backoffMs(attempt: number, policy: RetryPolicy, retryAfterMs?: number): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.capMs * 4);
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+export async function withRetry<T>(
+  what: string,
+  fn: (attempt: number) => Promise<T>,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      if (!isTransient(err) || attempt >= policy.attempts) throw err;
+      const wait = backoffMs(attempt, policy, err instanceof TransientError ? err.retryAfterMs : undefined);
+      core.info(`Retrying (${attempt + 1}/${policy.attempts}) ${what} in ${wait} ms: ${errorMessage(err)}`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}

@@ -1,0 +1,179 @@
+// The only module that reads inputs. Names are action.yml's; defaults live
+// only in action.yml. Secrets are masked the moment they are read.
+import * as core from '@actions/core';
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { ActionError } from './errors.js';
+import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from './platform.js';
+import { parseReference, formatReference, ReferenceSyntaxError, type Reference } from './registry/reference.js';
+
+export const INPUT_NAMES = [
+  'platforms',
+  'context',
+  'file',
+  'tags',
+  'push',
+  'username',
+  'password',
+  'network',
+  'build-args',
+  'labels',
+  'qemu',
+] as const;
+export type InputName = (typeof INPUT_NAMES)[number];
+export type RawInputs = Record<InputName, string>;
+
+export const QEMU_MODES = ['auto', 'host', 'false'] as const;
+export type QemuMode = (typeof QEMU_MODES)[number];
+const NETWORKS = ['default', 'host', 'none'];
+
+export interface Inputs {
+  platforms: Platform[];
+  context: string;
+  file: string;
+  tags: Reference[];
+  push: boolean;
+  username: string;
+  password: string;
+  network: string;
+  buildArgs: string[];
+  labels: string[];
+  qemu: QemuMode;
+}
+
+export interface Validated {
+  inputs: Inputs;
+  /** Conflicts resolved by choosing something: said as warnings. */
+  warnings: string[];
+}
+
+export function getInputs(): RawInputs {
+  const raw = {} as RawInputs;
+  for (const name of INPUT_NAMES) raw[name] = core.getInput(name);
+  if (raw.password) core.setSecret(raw.password);
+  return raw;
+}
+
+/** Splits on newlines, and on commas too when `commas`; trims, drops empties. */
+export function splitList(value: string, commas: boolean): string[] {
+  return value
+    .split(commas ? /[\n,]/ : /\n/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function parseBoolean(name: InputName, value: string, problems: string[]): boolean {
+  if (/^true$/i.test(value.trim())) return true;
+  if (/^false$/i.test(value.trim()) || value.trim() === '') return false;
+  problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
+  return false;
+}
+
+function parseKeyValues(name: InputName, value: string, problems: string[]): string[] {
+  const lines = splitList(value, false);
+  for (const line of lines) {
+    const eq = line.indexOf('=');
+    const key = eq > 0 ? line.slice(0, eq) : '';
+    if (!key || /\s/.test(key)) {
+      problems.push(`Input '${name}' has '${line}'; each line must be KEY=VALUE with a key without spaces.`);
+    }
+  }
+  return lines;
+}
+
+function parsePlatforms(value: string, problems: string[], warnings: string[]): Platform[] {
+  const seen = new Map<string, Platform>();
+  for (const raw of splitList(value, true)) {
+    const p = parsePlatform(raw);
+    if (!p) {
+      problems.push(`Input 'platforms' has unknown platform '${raw}'; valid platforms are ${KNOWN_PLATFORMS.join(', ')}.`);
+      continue;
+    }
+    const key = formatPlatform(p);
+    if (seen.has(key)) warnings.push(`Platform '${raw}' is listed twice in 'platforms' (as ${key}); building it once.`);
+    seen.set(key, p);
+  }
+  if (seen.size === 0 && problems.length === 0) problems.push(`Input 'platforms' is empty; list at least one platform such as linux/amd64.`);
+  return [...seen.values()];
+}
+
+function parseTags(value: string, problems: string[]): Reference[] {
+  const tags: Reference[] = [];
+  for (const raw of splitList(value, true)) {
+    try {
+      const ref = parseReference(raw);
+      if (ref.digest) {
+        problems.push(`Input 'tags' has '${raw}', which pins a digest; tags must be name:tag references such as ghcr.io/acme/app:1.0.`);
+        continue;
+      }
+      tags.push({ ...ref, tag: ref.tag ?? 'latest' });
+    } catch (err) {
+      if (!(err instanceof ReferenceSyntaxError)) throw err;
+      problems.push(`Input 'tags' has invalid reference '${raw}': ${err.message}.`);
+    }
+  }
+  return tags;
+}
+
+/** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
+export function validateInputs(raw: RawInputs, cwd: string): Validated {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const platforms = parsePlatforms(raw.platforms, problems, warnings);
+  const tags = parseTags(raw.tags, problems);
+  const push = parseBoolean('push', raw.push, problems);
+  if (push && tags.length === 0 && !problems.some((p) => p.includes("'tags'"))) {
+    problems.push(`Input 'push' is true but 'tags' is empty; give at least one reference such as ghcr.io/acme/app:1.0.`);
+  }
+  if (Boolean(raw.username) !== Boolean(raw.password)) {
+    problems.push(`Inputs 'username' and 'password' go together; only '${raw.username ? 'username' : 'password'}' is set.`);
+  }
+  const network = raw.network.trim();
+  if (network !== '' && !NETWORKS.includes(network)) {
+    problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
+  }
+  const qemu = raw.qemu.trim() || 'auto';
+  if (!(QEMU_MODES as readonly string[]).includes(qemu)) {
+    problems.push(`Input 'qemu' is '${qemu}'; valid values are ${QEMU_MODES.join(', ')}.`);
+  }
+  const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
+  const labels = parseKeyValues('labels', raw.labels, problems);
+  const context = path.resolve(cwd, raw.context.trim() || '.');
+  const file = raw.file.trim() ? path.resolve(cwd, raw.file.trim()) : path.join(context, 'Dockerfile');
+  if (problems.length > 0) throw new ActionError(problems.join('\n'));
+  const inputs: Inputs = {
+    platforms,
+    context,
+    file,
+    tags,
+    push,
+    username: raw.username,
+    password: raw.password,
+    network,
+    buildArgs,
+    labels,
+    qemu: qemu as QemuMode,
+  };
+  return { inputs, warnings };
+}
+
+/** The checks that need the file system: context is a directory, the Dockerfile a file. */
+export function checkPaths(inputs: Inputs): void {
+  const kind = (p: string) => {
+    try {
+      return statSync(p).isDirectory() ? 'dir' : 'file';
+    } catch {
+      return 'missing';
+    }
+  };
+  if (kind(inputs.context) !== 'dir') {
+    throw new ActionError(`Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`);
+  }
+  if (kind(inputs.file) !== 'file') {
+    throw new ActionError(`Dockerfile '${inputs.file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`);
+  }
+}
+
+export function describeTags(tags: readonly Reference[]): string {
+  return tags.map(formatReference).join(', ');
+}

@@ -1,0 +1,40 @@
+// The job summary: one row per platform, then the index.
+import * as core from '@actions/core';
+
+export interface PlatformRow {
+  platform: string;
+  how: string;
+  digest: string;
+  size: number;
+  seconds: number;
+}
+
+export function formatSize(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+export async function writeSummary(rows: readonly PlatformRow[], index: { digest: string; mediaType: string; tags: string[]; pushed: boolean }): Promise<void> {
+  const table = [
+    [
+      { data: 'Platform', header: true },
+      { data: 'Ran', header: true },
+      { data: 'Digest', header: true },
+      { data: 'Size', header: true },
+      { data: 'Time', header: true },
+    ],
+    ...rows.map((r) => [r.platform, r.how, `<code>${r.digest}</code>`, formatSize(r.size), `${r.seconds.toFixed(1)} s`]),
+  ];
+  const where = index.pushed ? index.tags.map((t) => `<code>${t}</code>`).join(', ') : 'the local registry only (push is false)';
+  await core.summary
+    .addHeading('Multi-arch image', 2)
+    .addTable(table)
+    .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true)
+    .write();
+}

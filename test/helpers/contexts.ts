@@ -1,0 +1,32 @@
+// Build contexts for tests: examples/ copied to a temp dir with the static
+// busybox of each architecture (from Debian's busybox-static packages).
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ROOT } from './action-runner.js';
+
+export const BUSYBOX_DIR = process.env.MULTIARCH_CACHE ? `${process.env.MULTIARCH_CACHE}/busybox` : '/var/cache/multiarch-action/busybox';
+
+/** Docker's TARGETARCH -> Debian's architecture name. */
+const DEBIAN_ARCH: Record<string, string> = { amd64: 'amd64', arm64: 'arm64', s390x: 's390x', ppc64le: 'ppc64el', riscv64: 'riscv64' };
+
+export function hasBusybox(targetArch: string): boolean {
+  const deb = DEBIAN_ARCH[targetArch];
+  return deb !== undefined && existsSync(path.join(BUSYBOX_DIR, deb, 'busybox'));
+}
+
+/** Copies busybox for every available arch into <dir>/busybox/<TARGETARCH>. */
+export function addBusybox(dir: string): void {
+  for (const [target, deb] of Object.entries(DEBIAN_ARCH)) {
+    const src = path.join(BUSYBOX_DIR, deb, 'busybox');
+    if (existsSync(src)) cpSync(src, path.join(dir, 'busybox', target));
+  }
+}
+
+/** A fresh copy of examples/<name> with busybox binaries, in a temp dir. */
+export function exampleContext(name: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `ctx-${name}-`));
+  cpSync(path.join(ROOT, 'examples', name), dir, { recursive: true });
+  addBusybox(dir);
+  return dir;
+}

@@ -1,0 +1,36 @@
+// What integration tests need on the machine. Locally a missing part skips
+// the suite with the reason; in CI (CI=true) a skipping suite is a failure.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { BUSYBOX_DIR } from './contexts.js';
+
+function ok(cmd: string, args: string[]): boolean {
+  try {
+    execFileSync(cmd, args, { stdio: 'ignore', timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function missingPrereqs(): string[] {
+  const missing: string[] = [];
+  if (process.getuid?.() !== 0) missing.push('root (binfmt_misc registration)');
+  if (!ok('docker', ['info'])) missing.push('a running Docker engine');
+  if (!ok('docker', ['buildx', 'version'])) missing.push('docker buildx');
+  if (!ok('sh', ['-c', 'command -v docker-registry || command -v registry'])) missing.push('docker-registry');
+  if (!ok('skopeo', ['--version'])) missing.push('skopeo');
+  if (!existsSync('/proc/sys/fs/binfmt_misc/register')) missing.push('binfmt_misc mounted');
+  if (!existsSync(`${BUSYBOX_DIR}/arm64/busybox`)) missing.push(`static busybox in ${BUSYBOX_DIR}`);
+  return missing;
+}
+
+/** Call at the top of an integration file: throws in CI, else returns whether to skip. */
+export function skipWithoutPrereqs(): boolean {
+  const missing = missingPrereqs();
+  if (missing.length === 0) return false;
+  const msg = `integration prerequisites missing: ${missing.join(', ')}; run scripts/setup-machine.sh`;
+  if (process.env.CI) throw new Error(msg);
+  console.warn(`SKIPPING: ${msg}`);
+  return true;
+}
