@@ -70763,7 +70763,17 @@ async function ensureBuildx() {
 
 
 function buildArgs(spec) {
-    const args = ['buildx', 'build', '--platform', spec.platform, '--file', spec.file, '--tag', spec.ref, '--push'];
+    const args = [
+        'buildx',
+        'build',
+        '--platform',
+        spec.platform,
+        '--file',
+        spec.file,
+        '--tag',
+        spec.ref,
+        '--push',
+    ];
     args.push('--metadata-file', spec.metadataFile, '--provenance=false');
     if (spec.network)
         args.push('--network', spec.network);
@@ -70978,7 +70988,10 @@ const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-
 class ReferenceSyntaxError extends Error {
 }
 function looksLikeHost(component) {
-    return component.includes('.') || component.includes(':') || component === 'localhost' || component.startsWith('[');
+    return (component.includes('.') ||
+        component.includes(':') ||
+        component === 'localhost' ||
+        component.startsWith('['));
 }
 /** Throws ReferenceSyntaxError naming what is wrong. */
 function parseReference(raw) {
@@ -71407,7 +71420,12 @@ async function registerFromHost(p, qemu) {
     const reg = readRegistration(`qemu-${qemu}`);
     if (!reg?.enabled)
         throw new ActionError(`Registered qemu-${qemu} for ${platform}, but the kernel does not list it as enabled.`);
-    return { platform, how: 'emulated', detail: `host qemu-user-static, ${describe(reg.interpreter, reg.flags)}`, registered: true };
+    return {
+        platform,
+        how: 'emulated',
+        detail: `host qemu-user-static, ${describe(reg.interpreter, reg.flags)}`,
+        registered: true,
+    };
 }
 async function setupEmulation(platforms, mode, hostArch = external_node_os_namespaceObject.arch()) {
     const results = [];
@@ -71422,7 +71440,9 @@ async function setupEmulation(platforms, mode, hostArch = external_node_os_names
         if (existing?.enabled) {
             // Never replace a registration this run did not make; without F it only
             // works when the interpreter is inside the image, so say so.
-            const noF = existing.flags.includes('F') ? '' : ' (no F flag: RUN steps need the interpreter inside the image)';
+            const noF = existing.flags.includes('F')
+                ? ''
+                : ' (no F flag: RUN steps need the interpreter inside the image)';
             results.push({
                 platform,
                 how: 'emulated',
@@ -71619,7 +71639,8 @@ class RegistryClient {
             if (res.status === 401) {
                 const body = await drain(res);
                 // Another request may have refreshed credentials meanwhile; else answer the challenge.
-                const refreshed = auth !== this.authorization(repo, access) || (attempt === 0 && (await this.authenticate(res, repo, access)));
+                const refreshed = auth !== this.authorization(repo, access) ||
+                    (attempt === 0 && (await this.authenticate(res, repo, access)));
                 if (refreshed && attempt === 0) {
                     if (replayable)
                         continue;
@@ -71664,7 +71685,12 @@ class RegistryClient {
     }
     async putManifest(repo, ref, manifest) {
         await withRetry(`writing ${repo}:${ref}`, async () => {
-            const res = await this.send({ method: 'PUT', url: `/v2/${repo}/manifests/${ref}`, headers: { 'content-type': manifest.mediaType }, body: manifest.bytes }, repo, 'push');
+            const res = await this.send({
+                method: 'PUT',
+                url: `/v2/${repo}/manifests/${ref}`,
+                headers: { 'content-type': manifest.mediaType },
+                body: manifest.bytes,
+            }, repo, 'push');
             if (res.status !== 201 && res.status !== 200)
                 return this.fail(res, `write manifest ${repo}:${ref}`);
             await drain(res);
@@ -71761,7 +71787,11 @@ function decodeAuthEntry(entry) {
 }
 async function fromHelper(helper, registry) {
     const server = registry === DOCKER_HUB ? 'https://index.docker.io/v1/' : registry;
-    const res = await run(`docker-credential-${helper}`, ['get'], { silent: true, input: server, allowFailure: true });
+    const res = await run(`docker-credential-${helper}`, ['get'], {
+        silent: true,
+        input: server,
+        allowFailure: true,
+    });
     if (res.exitCode !== 0)
         return undefined;
     const parsed = JSON.parse(res.stdout);
@@ -72149,9 +72179,17 @@ async function writeSummary(rows, index) {
             { data: 'Size', header: true },
             { data: 'Time', header: true },
         ],
-        ...rows.map((r) => [r.platform, r.how, `<code>${r.digest}</code>`, formatSize(r.size), `${r.seconds.toFixed(1)} s`]),
+        ...rows.map((r) => [
+            r.platform,
+            r.how,
+            `<code>${r.digest}</code>`,
+            formatSize(r.size),
+            `${r.seconds.toFixed(1)} s`,
+        ]),
     ];
-    const where = index.pushed ? index.tags.map((t) => `<code>${t}</code>`).join(', ') : 'the local registry only (push is false)';
+    const where = index.pushed
+        ? index.tags.map((t) => `<code>${t}</code>`).join(', ')
+        : 'the local registry only (push is false)';
     await summary
         .addHeading('Multi-arch image', 2)
         .addTable(table)
@@ -72159,8 +72197,11 @@ async function writeSummary(rows, index) {
         .write();
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./src/action.ts
 // The job log in order: runMain's phases, one group each, and runPost's cleanup.
+
 
 
 
@@ -72191,13 +72232,19 @@ function runDirFor(runId) {
 }
 async function logEnvironment() {
     info(`Kernel: ${external_node_os_namespaceObject.release()}, runner arch: ${external_node_os_namespaceObject.arch()}`);
-    const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], { silent: true, allowFailure: true });
+    const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
+        silent: true,
+        allowFailure: true,
+    });
     info(`Docker engine: ${docker.exitCode === 0 ? docker.stdout.trim() : 'not reachable'}`);
     const buildx = await ensureBuildx();
     info(`buildx: ${buildx}`);
     let binfmt = 'not mounted';
     try {
-        binfmt = (0,external_node_fs_namespaceObject.readdirSync)(BINFMT_DIR).filter((n) => n.startsWith('qemu-')).join(', ') || 'no qemu-* registrations';
+        binfmt =
+            (0,external_node_fs_namespaceObject.readdirSync)(BINFMT_DIR)
+                .filter((n) => n.startsWith('qemu-'))
+                .join(', ') || 'no qemu-* registrations';
     }
     catch {
         // not mounted
@@ -72206,7 +72253,11 @@ async function logEnvironment() {
 }
 async function targetCredentials(inputs, registry) {
     if (inputs.username)
-        return { username: inputs.username, password: inputs.password, source: "inputs 'username' and 'password'" };
+        return {
+            username: inputs.username,
+            password: inputs.password,
+            source: "inputs 'username' and 'password'",
+        };
     return readDockerCredentials(registry);
 }
 async function targetsFor(http, inputs) {
@@ -72216,7 +72267,10 @@ async function targetsFor(http, inputs) {
         let target = byRepo.get(key);
         if (!target) {
             const credentials = await targetCredentials(inputs, ref.registry);
-            const client = new RegistryClient(http, ref.registry, { credentials, plainHttp: isLoopbackHost(ref.registry) });
+            const client = new RegistryClient(http, ref.registry, {
+                credentials,
+                plainHttp: isLoopbackHost(ref.registry),
+            });
             target = { client, repository: ref.repository, tags: [] };
             byRepo.set(key, target);
         }
@@ -72225,7 +72279,10 @@ async function targetsFor(http, inputs) {
     return [...byRepo.values()];
 }
 async function buildPlatforms(http, inputs, state, address) {
-    const local = { client: new RegistryClient(http, address, { plainHttp: true }), repository: LOCAL_REPOSITORY };
+    const local = {
+        client: new RegistryClient(http, address, { plainHttp: true }),
+        repository: LOCAL_REPOSITORY,
+    };
     const images = [];
     const seconds = [];
     for (const p of inputs.platforms) {
@@ -72274,7 +72331,10 @@ async function runMain() {
         });
         state_saveState(state);
         const { images, seconds } = await buildPlatforms(http, inputs, state, state.registry.address);
-        const local = { client: new RegistryClient(http, state.registry.address, { plainHttp: true }), repository: LOCAL_REPOSITORY };
+        const local = {
+            client: new RegistryClient(http, state.registry.address, { plainHttp: true }),
+            repository: LOCAL_REPOSITORY,
+        };
         const entries = images.flatMap((i) => i.entries);
         const index = mergeIndex(entries);
         await group('Merging index', async () => {
@@ -72301,7 +72361,14 @@ async function runMain() {
         setOutput('digest', index.digest);
         setOutput('platform-digests', JSON.stringify(platformDigests));
         setOutput('image', image);
-        setOutput('metadata', JSON.stringify({ digest: index.digest, mediaType: index.mediaType, image, tags, pushed: inputs.push, platforms: rows }));
+        setOutput('metadata', JSON.stringify({
+            digest: index.digest,
+            mediaType: index.mediaType,
+            image,
+            tags,
+            pushed: inputs.push,
+            platforms: rows,
+        }));
         await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed: inputs.push });
     }
     catch (err) {
@@ -72333,7 +72400,7 @@ async function runPost() {
             await cleanup(`the local registry at ${registry.address} (pid ${registry.pid})`, () => stopLocalRegistry(registry));
         if (images.length > 0)
             await cleanup(`${images.length} local build image(s) from the engine`, () => removeImages(images));
-        await cleanup(`run directory ${runDir}`, async () => (0,external_node_fs_namespaceObject.rmSync)(runDir, { recursive: true, force: true }));
+        await cleanup(`run directory ${runDir}`, () => (0,promises_.rm)(runDir, { recursive: true, force: true }));
     });
 }
 

@@ -22,7 +22,8 @@ import { formatReference, isLoopbackHost } from './registry/reference.js';
 import { registryLogTail, startLocalRegistry, stopLocalRegistry } from './registry/service.js';
 import { isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
 import { writeSummary, type PlatformRow } from './summary.js';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 
 const LOCAL_REPOSITORY = 'build';
 
@@ -32,13 +33,19 @@ function runDirFor(runId: string): string {
 
 async function logEnvironment(): Promise<void> {
   core.info(`Kernel: ${os.release()}, runner arch: ${os.arch()}`);
-  const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], { silent: true, allowFailure: true });
+  const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
+    silent: true,
+    allowFailure: true,
+  });
   core.info(`Docker engine: ${docker.exitCode === 0 ? docker.stdout.trim() : 'not reachable'}`);
   const buildx = await ensureBuildx();
   core.info(`buildx: ${buildx}`);
   let binfmt = 'not mounted';
   try {
-    binfmt = readdirSync(BINFMT_DIR).filter((n) => n.startsWith('qemu-')).join(', ') || 'no qemu-* registrations';
+    binfmt =
+      readdirSync(BINFMT_DIR)
+        .filter((n) => n.startsWith('qemu-'))
+        .join(', ') || 'no qemu-* registrations';
   } catch {
     // not mounted
   }
@@ -46,7 +53,12 @@ async function logEnvironment(): Promise<void> {
 }
 
 async function targetCredentials(inputs: Inputs, registry: string): Promise<Credentials | undefined> {
-  if (inputs.username) return { username: inputs.username, password: inputs.password, source: "inputs 'username' and 'password'" };
+  if (inputs.username)
+    return {
+      username: inputs.username,
+      password: inputs.password,
+      source: "inputs 'username' and 'password'",
+    };
   return readDockerCredentials(registry);
 }
 
@@ -57,7 +69,10 @@ async function targetsFor(http: Http, inputs: Inputs): Promise<Target[]> {
     let target = byRepo.get(key);
     if (!target) {
       const credentials = await targetCredentials(inputs, ref.registry);
-      const client = new RegistryClient(http, ref.registry, { credentials, plainHttp: isLoopbackHost(ref.registry) });
+      const client = new RegistryClient(http, ref.registry, {
+        credentials,
+        plainHttp: isLoopbackHost(ref.registry),
+      });
       target = { client, repository: ref.repository, tags: [] };
       byRepo.set(key, target);
     }
@@ -66,8 +81,16 @@ async function targetsFor(http: Http, inputs: Inputs): Promise<Target[]> {
   return [...byRepo.values()];
 }
 
-async function buildPlatforms(http: Http, inputs: Inputs, state: PostState, address: string): Promise<{ images: BuiltImage[]; seconds: number[] }> {
-  const local = { client: new RegistryClient(http, address, { plainHttp: true }), repository: LOCAL_REPOSITORY };
+async function buildPlatforms(
+  http: Http,
+  inputs: Inputs,
+  state: PostState,
+  address: string,
+): Promise<{ images: BuiltImage[]; seconds: number[] }> {
+  const local = {
+    client: new RegistryClient(http, address, { plainHttp: true }),
+    repository: LOCAL_REPOSITORY,
+  };
   const images: BuiltImage[] = [];
   const seconds: number[] = [];
   for (const p of inputs.platforms) {
@@ -119,7 +142,10 @@ export async function runMain(): Promise<void> {
     });
     saveState(state);
     const { images, seconds } = await buildPlatforms(http, inputs, state, state.registry.address);
-    const local = { client: new RegistryClient(http, state.registry.address, { plainHttp: true }), repository: LOCAL_REPOSITORY };
+    const local = {
+      client: new RegistryClient(http, state.registry.address, { plainHttp: true }),
+      repository: LOCAL_REPOSITORY,
+    };
     const entries = images.flatMap((i) => i.entries);
     const index = mergeIndex(entries);
     await core.group('Merging index', async () => {
@@ -128,7 +154,9 @@ export async function runMain(): Promise<void> {
       if (!inputs.push) return;
       const targets = await targetsFor(http, inputs);
       const stats = await copyEntries(local, targets, entries);
-      core.info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsSkipped} already there`);
+      core.info(
+        `Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsSkipped} already there`,
+      );
       await pushIndex(targets, index);
     });
     const platformDigests = Object.fromEntries(images.map((i) => [i.platform, i.digest]));
@@ -145,7 +173,17 @@ export async function runMain(): Promise<void> {
     core.setOutput('digest', index.digest);
     core.setOutput('platform-digests', JSON.stringify(platformDigests));
     core.setOutput('image', image);
-    core.setOutput('metadata', JSON.stringify({ digest: index.digest, mediaType: index.mediaType, image, tags, pushed: inputs.push, platforms: rows }));
+    core.setOutput(
+      'metadata',
+      JSON.stringify({
+        digest: index.digest,
+        mediaType: index.mediaType,
+        image,
+        tags,
+        pushed: inputs.push,
+        platforms: rows,
+      }),
+    );
     await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed: inputs.push });
   } catch (err) {
     if (state.registry) core.debug(`Local registry log (last lines):\n${registryLogTail(state.registry)}`);
@@ -170,9 +208,13 @@ export async function runPost(): Promise<void> {
   if (!state) return;
   await core.group('Cleaning up', async () => {
     const { registry, images, runDir } = state;
-    if (registry) await cleanup(`the local registry at ${registry.address} (pid ${registry.pid})`, () => stopLocalRegistry(registry));
-    if (images.length > 0) await cleanup(`${images.length} local build image(s) from the engine`, () => removeImages(images));
-    await cleanup(`run directory ${runDir}`, async () => rmSync(runDir, { recursive: true, force: true }));
+    if (registry)
+      await cleanup(`the local registry at ${registry.address} (pid ${registry.pid})`, () =>
+        stopLocalRegistry(registry),
+      );
+    if (images.length > 0)
+      await cleanup(`${images.length} local build image(s) from the engine`, () => removeImages(images));
+    await cleanup(`run directory ${runDir}`, () => rm(runDir, { recursive: true, force: true }));
   });
 }
 

@@ -20,7 +20,9 @@ export class ExecError extends Error {
     readonly exitCode: number,
     readonly tail: string,
   ) {
-    super(`${[tool, ...args.slice(0, 2)].join(' ')} failed with exit code ${exitCode}${tail ? `: ${tail}` : ''}`);
+    super(
+      `${[tool, ...args.slice(0, 2)].join(' ')} failed with exit code ${exitCode}${tail ? `: ${tail}` : ''}`,
+    );
     this.name = 'ExecError';
   }
 }

@@ -1,6 +1,7 @@
 // Picks the lines of a failed command's output that explain the failure.
 
-const MEANINGFUL = /error|fail|denied|unauthori[sz]ed|forbidden|not found|no such|invalid|exec format|cannot|unable/i;
+const MEANINGFUL =
+  /error|fail|denied|unauthori[sz]ed|forbidden|not found|no such|invalid|exec format|cannot|unable/i;
 const MAX_LINES = 8;
 const MAX_CHARS = 1500;
 

@@ -29,7 +29,11 @@ function keepEnd(buf: string, chunk: Buffer): string {
   return next.length > KEEP_BYTES ? next.slice(next.length - KEEP_BYTES) : next;
 }
 
-export async function run(tool: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+export async function run(
+  tool: string,
+  args: readonly string[],
+  options: ExecOptions = {},
+): Promise<ExecResult> {
   let stdout = '';
   let stderr = '';
   const exitCode = await actionsExec.exec(tool, [...args], {

@@ -5,7 +5,12 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ActionError } from './errors.js';
 import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from './platform.js';
-import { parseReference, formatReference, ReferenceSyntaxError, type Reference } from './registry/reference.js';
+import {
+  parseReference,
+  formatReference,
+  ReferenceSyntaxError,
+  type Reference,
+} from './registry/reference.js';
 
 export const INPUT_NAMES = [
   'platforms',
@@ -86,14 +91,18 @@ function parsePlatforms(value: string, problems: string[], warnings: string[]): 
   for (const raw of splitList(value, true)) {
     const p = parsePlatform(raw);
     if (!p) {
-      problems.push(`Input 'platforms' has unknown platform '${raw}'; valid platforms are ${KNOWN_PLATFORMS.join(', ')}.`);
+      problems.push(
+        `Input 'platforms' has unknown platform '${raw}'; valid platforms are ${KNOWN_PLATFORMS.join(', ')}.`,
+      );
       continue;
     }
     const key = formatPlatform(p);
-    if (seen.has(key)) warnings.push(`Platform '${raw}' is listed twice in 'platforms' (as ${key}); building it once.`);
+    if (seen.has(key))
+      warnings.push(`Platform '${raw}' is listed twice in 'platforms' (as ${key}); building it once.`);
     seen.set(key, p);
   }
-  if (seen.size === 0 && problems.length === 0) problems.push(`Input 'platforms' is empty; list at least one platform such as linux/amd64.`);
+  if (seen.size === 0 && problems.length === 0)
+    problems.push(`Input 'platforms' is empty; list at least one platform such as linux/amd64.`);
   return [...seen.values()];
 }
 
@@ -103,7 +112,9 @@ function parseTags(value: string, problems: string[]): Reference[] {
     try {
       const ref = parseReference(raw);
       if (ref.digest) {
-        problems.push(`Input 'tags' has '${raw}', which pins a digest; tags must be name:tag references such as ghcr.io/acme/app:1.0.`);
+        problems.push(
+          `Input 'tags' has '${raw}', which pins a digest; tags must be name:tag references such as ghcr.io/acme/app:1.0.`,
+        );
         continue;
       }
       tags.push({ ...ref, tag: ref.tag ?? 'latest' });
@@ -123,10 +134,14 @@ export function validateInputs(raw: RawInputs, cwd: string): Validated {
   const tags = parseTags(raw.tags, problems);
   const push = parseBoolean('push', raw.push, problems);
   if (push && tags.length === 0 && !problems.some((p) => p.includes("'tags'"))) {
-    problems.push(`Input 'push' is true but 'tags' is empty; give at least one reference such as ghcr.io/acme/app:1.0.`);
+    problems.push(
+      `Input 'push' is true but 'tags' is empty; give at least one reference such as ghcr.io/acme/app:1.0.`,
+    );
   }
   if (Boolean(raw.username) !== Boolean(raw.password)) {
-    problems.push(`Inputs 'username' and 'password' go together; only '${raw.username ? 'username' : 'password'}' is set.`);
+    problems.push(
+      `Inputs 'username' and 'password' go together; only '${raw.username ? 'username' : 'password'}' is set.`,
+    );
   }
   const network = raw.network.trim();
   if (network !== '' && !NETWORKS.includes(network)) {
@@ -167,10 +182,14 @@ export function checkPaths(inputs: Inputs): void {
     }
   };
   if (kind(inputs.context) !== 'dir') {
-    throw new ActionError(`Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`);
+    throw new ActionError(
+      `Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`,
+    );
   }
   if (kind(inputs.file) !== 'file') {
-    throw new ActionError(`Dockerfile '${inputs.file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`);
+    throw new ActionError(
+      `Dockerfile '${inputs.file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`,
+    );
   }
 }
 

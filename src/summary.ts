@@ -20,7 +20,10 @@ export function formatSize(bytes: number): string {
   return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
 
-export async function writeSummary(rows: readonly PlatformRow[], index: { digest: string; mediaType: string; tags: string[]; pushed: boolean }): Promise<void> {
+export async function writeSummary(
+  rows: readonly PlatformRow[],
+  index: { digest: string; mediaType: string; tags: string[]; pushed: boolean },
+): Promise<void> {
   const table = [
     [
       { data: 'Platform', header: true },
@@ -29,9 +32,17 @@ export async function writeSummary(rows: readonly PlatformRow[], index: { digest
       { data: 'Size', header: true },
       { data: 'Time', header: true },
     ],
-    ...rows.map((r) => [r.platform, r.how, `<code>${r.digest}</code>`, formatSize(r.size), `${r.seconds.toFixed(1)} s`]),
+    ...rows.map((r) => [
+      r.platform,
+      r.how,
+      `<code>${r.digest}</code>`,
+      formatSize(r.size),
+      `${r.seconds.toFixed(1)} s`,
+    ]),
   ];
-  const where = index.pushed ? index.tags.map((t) => `<code>${t}</code>`).join(', ') : 'the local registry only (push is false)';
+  const where = index.pushed
+    ? index.tags.map((t) => `<code>${t}</code>`).join(', ')
+    : 'the local registry only (push is false)';
   await core.summary
     .addHeading('Multi-arch image', 2)
     .addTable(table)

@@ -17,7 +17,17 @@ export interface BuildSpec {
 }
 
 export function buildArgs(spec: BuildSpec): string[] {
-  const args = ['buildx', 'build', '--platform', spec.platform, '--file', spec.file, '--tag', spec.ref, '--push'];
+  const args = [
+    'buildx',
+    'build',
+    '--platform',
+    spec.platform,
+    '--file',
+    spec.file,
+    '--tag',
+    spec.ref,
+    '--push',
+  ];
   args.push('--metadata-file', spec.metadataFile, '--provenance=false');
   if (spec.network) args.push('--network', spec.network);
   for (const a of spec.buildArgs) args.push('--build-arg', a);

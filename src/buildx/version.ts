@@ -30,7 +30,10 @@ export async function ensureBuildx(): Promise<string> {
     );
   }
   if (compareVersions(version, MIN_BUILDX) < 0) {
-    throw new ActionError(`docker buildx ${version} is too old; this action needs ${MIN_BUILDX} or newer.`, `Upgrade the buildx CLI plugin.`);
+    throw new ActionError(
+      `docker buildx ${version} is too old; this action needs ${MIN_BUILDX} or newer.`,
+      `Upgrade the buildx CLI plugin.`,
+    );
   }
   return version;
 }

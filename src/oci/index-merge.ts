@@ -53,7 +53,8 @@ export function mergeIndex(
   }
   const mediaType = chooseIndexMediaType(entries, options.format);
   const index: ImageIndex = { schemaVersion: 2, mediaType, manifests: entries.map((e) => ({ ...e })) };
-  if (options.annotations && Object.keys(options.annotations).length > 0) index.annotations = options.annotations;
+  if (options.annotations && Object.keys(options.annotations).length > 0)
+    index.annotations = options.annotations;
   const bytes = Buffer.from(JSON.stringify(index, null, 2));
   return { mediaType, bytes, digest: sha256Digest(bytes) };
 }

@@ -4,7 +4,13 @@ import * as os from 'node:os';
 import { ActionError, errorMessage } from '../errors.js';
 import type { QemuMode } from '../inputs.js';
 import { formatPlatform, type Platform } from '../platform.js';
-import { ensureBinfmtMounted, isBinfmtMounted, readRegistration, writeRegister, BINFMT_DIR } from './binfmt.js';
+import {
+  ensureBinfmtMounted,
+  isBinfmtMounted,
+  readRegistration,
+  writeRegister,
+  BINFMT_DIR,
+} from './binfmt.js';
 import { findHostRegisterLine, isExecutable, withFlags } from './host-mode.js';
 import { isNative, qemuName } from './names.js';
 
@@ -47,11 +53,23 @@ async function registerFromHost(p: Platform, qemu: string): Promise<Emulation> {
     );
   }
   const reg = readRegistration(`qemu-${qemu}`);
-  if (!reg?.enabled) throw new ActionError(`Registered qemu-${qemu} for ${platform}, but the kernel does not list it as enabled.`);
-  return { platform, how: 'emulated', detail: `host qemu-user-static, ${describe(reg.interpreter, reg.flags)}`, registered: true };
+  if (!reg?.enabled)
+    throw new ActionError(
+      `Registered qemu-${qemu} for ${platform}, but the kernel does not list it as enabled.`,
+    );
+  return {
+    platform,
+    how: 'emulated',
+    detail: `host qemu-user-static, ${describe(reg.interpreter, reg.flags)}`,
+    registered: true,
+  };
 }
 
-export async function setupEmulation(platforms: readonly Platform[], mode: QemuMode, hostArch = os.arch()): Promise<Emulation[]> {
+export async function setupEmulation(
+  platforms: readonly Platform[],
+  mode: QemuMode,
+  hostArch = os.arch(),
+): Promise<Emulation[]> {
   const results: Emulation[] = [];
   for (const p of platforms) {
     const platform = formatPlatform(p);
@@ -64,7 +82,9 @@ export async function setupEmulation(platforms: readonly Platform[], mode: QemuM
     if (existing?.enabled) {
       // Never replace a registration this run did not make; without F it only
       // works when the interpreter is inside the image, so say so.
-      const noF = existing.flags.includes('F') ? '' : ' (no F flag: RUN steps need the interpreter inside the image)';
+      const noF = existing.flags.includes('F')
+        ? ''
+        : ' (no F flag: RUN steps need the interpreter inside the image)';
       results.push({
         platform,
         how: 'emulated',

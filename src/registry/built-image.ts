@@ -21,7 +21,11 @@ function parse<T>(raw: RawManifest): T {
   return JSON.parse(raw.bytes.toString('utf8')) as T;
 }
 
-async function imageEntry(local: Location, raw: RawManifest, expected: string): Promise<{ entry: Descriptor; size: number }> {
+async function imageEntry(
+  local: Location,
+  raw: RawManifest,
+  expected: string,
+): Promise<{ entry: Descriptor; size: number }> {
   const manifest = parse<ImageManifest>(raw);
   const config = await local.client.readBlobJson<ImageConfig>(local.repository, manifest.config.digest);
   const platform = platformFromConfig(config);
@@ -38,7 +42,10 @@ async function imageEntry(local: Location, raw: RawManifest, expected: string): 
 
 export async function readBuiltImage(local: Location, tag: string, platform: string): Promise<BuiltImage> {
   const raw = await local.client.getManifest(local.repository, tag);
-  if (!raw) throw new ActionError(`The build of ${platform} pushed nothing to the local registry (${local.repository}:${tag}).`);
+  if (!raw)
+    throw new ActionError(
+      `The build of ${platform} pushed nothing to the local registry (${local.repository}:${tag}).`,
+    );
   if (!isIndexType(raw.mediaType)) {
     const { entry, size } = await imageEntry(local, raw, platform);
     return { platform, digest: raw.digest, size, entries: [entry] };
@@ -50,7 +57,10 @@ export async function readBuiltImage(local: Location, tag: string, platform: str
   let size = 0;
   for (const child of children.filter((c) => !isAttestation(c))) {
     const childRaw = await local.client.getManifest(local.repository, child.digest);
-    if (!childRaw) throw new ActionError(`Manifest ${child.digest} of the ${platform} build is missing from the local registry.`);
+    if (!childRaw)
+      throw new ActionError(
+        `Manifest ${child.digest} of the ${platform} build is missing from the local registry.`,
+      );
     const img = await imageEntry(local, childRaw, platform);
     images.push(img.entry);
     size += img.size;

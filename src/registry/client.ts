@@ -3,7 +3,15 @@
 // statuses turned into TransientError for the retry policy.
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
-import { header, isTransientStatus, parseRetryAfter, TransientError, withRetry, type Http, type HttpResponse } from '../http.js';
+import {
+  header,
+  isTransientStatus,
+  parseRetryAfter,
+  TransientError,
+  withRetry,
+  type Http,
+  type HttpResponse,
+} from '../http.js';
 import { MANIFEST_ACCEPT } from '../oci/media-types.js';
 import { sha256Digest } from '../oci/index-merge.js';
 import type { Descriptor, RawManifest } from '../oci/types.js';
@@ -101,11 +109,13 @@ export class RegistryClient {
     url.searchParams.append('scope', scope);
     const creds = this.options.credentials;
     const headers: Record<string, string> = {};
-    if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    if (creds)
+      headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     const res = await this.http.request({ method: 'GET', url: url.toString(), headers });
     if (res.status !== 200) {
       const body = await drain(res);
-      if (isTransientStatus(res.status)) throw new TransientError(`token server ${url.host} answered ${res.status}`);
+      if (isTransientStatus(res.status))
+        throw new TransientError(`token server ${url.host} answered ${res.status}`);
       throw new HttpError(
         `Cannot get a token for ${scope} from ${url.origin}${url.pathname}: ${describeStatus(res.status, body)} for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`,
         res.status,
@@ -131,7 +141,9 @@ export class RegistryClient {
       if (res.status === 401) {
         const body = await drain(res);
         // Another request may have refreshed credentials meanwhile; else answer the challenge.
-        const refreshed = auth !== this.authorization(repo, access) || (attempt === 0 && (await this.authenticate(res, repo, access)));
+        const refreshed =
+          auth !== this.authorization(repo, access) ||
+          (attempt === 0 && (await this.authenticate(res, repo, access)));
         if (refreshed && attempt === 0) {
           if (replayable) continue;
           throw new TransientError(`${req.method} ${repo} needed fresh credentials`);
@@ -159,13 +171,20 @@ export class RegistryClient {
       res.status === 401 || res.status === 403
         ? ` for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`
         : '.';
-    throw new HttpError(`Cannot ${what} on ${this.registry}: ${describeStatus(res.status, body)}${hint}`, res.status);
+    throw new HttpError(
+      `Cannot ${what} on ${this.registry}: ${describeStatus(res.status, body)}${hint}`,
+      res.status,
+    );
   }
 
   /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
   async getManifest(repo: string, ref: string, access: Access = 'pull'): Promise<RawManifest | undefined> {
     return withRetry(`reading ${repo}:${ref}`, async () => {
-      const res = await this.send({ method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } }, repo, access);
+      const res = await this.send(
+        { method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } },
+        repo,
+        access,
+      );
       if (res.status === 404) {
         await drain(res);
         return undefined;
@@ -185,7 +204,12 @@ export class RegistryClient {
   async putManifest(repo: string, ref: string, manifest: RawManifest): Promise<void> {
     await withRetry(`writing ${repo}:${ref}`, async () => {
       const res = await this.send(
-        { method: 'PUT', url: `/v2/${repo}/manifests/${ref}`, headers: { 'content-type': manifest.mediaType }, body: manifest.bytes },
+        {
+          method: 'PUT',
+          url: `/v2/${repo}/manifests/${ref}`,
+          headers: { 'content-type': manifest.mediaType },
+          body: manifest.bytes,
+        },
         repo,
         'push',
       );
@@ -212,7 +236,8 @@ export class RegistryClient {
       await drain(res);
       if (!location) break;
       res = await this.http.request({ method: 'GET', url: new URL(location, this.base).toString() });
-      if (isTransientStatus(res.status)) throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
+      if (isTransientStatus(res.status))
+        throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
     }
     if (res.status !== 200) return this.fail(res, `read blob ${repo}@${digest}`);
     return res;
@@ -222,7 +247,8 @@ export class RegistryClient {
     return withRetry(`reading blob ${digest}`, async () => {
       const res = await this.openBlob(repo, digest);
       const bytes = Buffer.from(await res.body.arrayBuffer());
-      if (sha256Digest(bytes) !== digest) throw new TransientError(`blob ${digest} arrived with another digest`);
+      if (sha256Digest(bytes) !== digest)
+        throw new TransientError(`blob ${digest} arrived with another digest`);
       return JSON.parse(bytes.toString('utf8')) as T;
     });
   }
@@ -233,7 +259,8 @@ export class RegistryClient {
     if (start.status !== 202) return this.fail(start, `start an upload of ${blob.digest} to ${repo}`);
     await drain(start);
     const location = header(start, 'location');
-    if (!location) throw new HttpError(`Registry ${this.registry} started an upload to ${repo} without a Location.`);
+    if (!location)
+      throw new HttpError(`Registry ${this.registry} started an upload to ${repo} without a Location.`);
     const url = withQuery(new URL(location, this.base).toString(), 'digest', blob.digest);
     const res = await this.send(
       {

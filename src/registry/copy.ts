@@ -28,7 +28,11 @@ const BLOB_CONCURRENCY = 4;
  * Runs fn over items with at most `limit` at once. After the first failure no
  * new item starts; in-flight ones settle before the first error is thrown.
  */
-export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;
@@ -47,7 +51,12 @@ export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (ite
   return results;
 }
 
-export async function copyBlob(from: Location, to: Location, blob: Descriptor, stats: CopyStats): Promise<void> {
+export async function copyBlob(
+  from: Location,
+  to: Location,
+  blob: Descriptor,
+  stats: CopyStats,
+): Promise<void> {
   if (await to.client.hasBlob(to.repository, blob.digest)) {
     stats.blobsSkipped++;
     return;
@@ -67,17 +76,25 @@ function parseJson<T>(raw: RawManifest): T {
 }
 
 /** Copies one manifest (image or index) and everything it references, parent last. */
-export async function copyManifest(from: Location, to: Location, raw: RawManifest, stats: CopyStats): Promise<void> {
+export async function copyManifest(
+  from: Location,
+  to: Location,
+  raw: RawManifest,
+  stats: CopyStats,
+): Promise<void> {
   if (isIndexType(raw.mediaType)) {
     const index = parseJson<ImageIndex>(raw);
     for (const child of index.manifests) {
       const childRaw = await from.client.getManifest(from.repository, child.digest);
-      if (!childRaw) throw new Error(`${from.repository}@${child.digest} listed in index ${raw.digest} is missing`);
+      if (!childRaw)
+        throw new Error(`${from.repository}@${child.digest} listed in index ${raw.digest} is missing`);
       await copyManifest(from, to, childRaw, stats);
     }
   } else {
     const manifest = parseJson<ImageManifest>(raw);
-    await mapPool([manifest.config, ...manifest.layers], BLOB_CONCURRENCY, (b) => copyBlob(from, to, b, stats));
+    await mapPool([manifest.config, ...manifest.layers], BLOB_CONCURRENCY, (b) =>
+      copyBlob(from, to, b, stats),
+    );
   }
   await to.client.putManifest(to.repository, raw.digest, raw);
 }

@@ -27,12 +27,17 @@ export function dockerConfigPath(): string {
 
 /** The keys docker uses for a registry in config.json. */
 export function configKeys(registry: string): string[] {
-  if (registry === DOCKER_HUB) return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
+  if (registry === DOCKER_HUB)
+    return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
   return [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`];
 }
 
 /** Decodes an auths entry (pure). */
-export function decodeAuthEntry(entry: { auth?: string; username?: string; password?: string }): Omit<Credentials, 'source'> | undefined {
+export function decodeAuthEntry(entry: {
+  auth?: string;
+  username?: string;
+  password?: string;
+}): Omit<Credentials, 'source'> | undefined {
   if (entry.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
@@ -42,9 +47,16 @@ export function decodeAuthEntry(entry: { auth?: string; username?: string; passw
   return undefined;
 }
 
-async function fromHelper(helper: string, registry: string): Promise<Omit<Credentials, 'source'> | undefined> {
+async function fromHelper(
+  helper: string,
+  registry: string,
+): Promise<Omit<Credentials, 'source'> | undefined> {
   const server = registry === DOCKER_HUB ? 'https://index.docker.io/v1/' : registry;
-  const res = await run(`docker-credential-${helper}`, ['get'], { silent: true, input: server, allowFailure: true });
+  const res = await run(`docker-credential-${helper}`, ['get'], {
+    silent: true,
+    input: server,
+    allowFailure: true,
+  });
   if (res.exitCode !== 0) return undefined;
   const parsed = JSON.parse(res.stdout) as { Username?: string; Secret?: string };
   if (!parsed.Secret) return undefined;
@@ -52,7 +64,10 @@ async function fromHelper(helper: string, registry: string): Promise<Omit<Creden
   return { username: parsed.Username ?? '', password: parsed.Secret };
 }
 
-export async function readDockerCredentials(registry: string, file = dockerConfigPath()): Promise<Credentials | undefined> {
+export async function readDockerCredentials(
+  registry: string,
+  file = dockerConfigPath(),
+): Promise<Credentials | undefined> {
   let config: DockerConfig;
   try {
     config = JSON.parse(readFileSync(file, 'utf8')) as DockerConfig;

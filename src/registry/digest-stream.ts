@@ -23,7 +23,11 @@ export class DigestVerifier extends Transform {
   override _flush(done: TransformCallback): void {
     const digest = `sha256:${this.hash.digest('hex')}`;
     if (this.seen !== this.blob.size || digest !== this.blob.digest) {
-      done(new TransientError(`blob ${this.blob.digest} arrived as ${this.seen} of ${this.blob.size} bytes with digest ${digest}`));
+      done(
+        new TransientError(
+          `blob ${this.blob.digest} arrived as ${this.seen} of ${this.blob.size} bytes with digest ${digest}`,
+        ),
+      );
       return;
     }
     done();

@@ -11,7 +11,11 @@ export interface Target extends Location {
   tags: string[];
 }
 
-export async function copyEntries(from: Location, targets: readonly Target[], entries: readonly Descriptor[]): Promise<CopyStats> {
+export async function copyEntries(
+  from: Location,
+  targets: readonly Target[],
+  entries: readonly Descriptor[],
+): Promise<CopyStats> {
   const stats = newStats();
   for (const target of targets) {
     for (const entry of entries) {

@@ -13,12 +13,18 @@ export const DOCKER_HUB = 'docker.io';
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 
 export class ReferenceSyntaxError extends Error {}
 
 function looksLikeHost(component: string): boolean {
-  return component.includes('.') || component.includes(':') || component === 'localhost' || component.startsWith('[');
+  return (
+    component.includes('.') ||
+    component.includes(':') ||
+    component === 'localhost' ||
+    component.startsWith('[')
+  );
 }
 
 /** Throws ReferenceSyntaxError naming what is wrong. */
@@ -36,13 +42,15 @@ export function parseReference(raw: string): Reference {
   if (colon > name.lastIndexOf('/')) {
     tag = name.slice(colon + 1);
     name = name.slice(0, colon);
-    if (!TAG.test(tag)) throw new ReferenceSyntaxError(`tag '${tag}' must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+    if (!TAG.test(tag))
+      throw new ReferenceSyntaxError(`tag '${tag}' must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
   }
   const parts = name.split('/');
   let registry = DOCKER_HUB;
   if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
     registry = parts.shift() ?? DOCKER_HUB;
-    if (!HOST.test(registry)) throw new ReferenceSyntaxError(`registry host '${registry}' is not a valid host[:port]`);
+    if (!HOST.test(registry))
+      throw new ReferenceSyntaxError(`registry host '${registry}' is not a valid host[:port]`);
   }
   if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');

@@ -69,7 +69,12 @@ function isAlive(pid: number): boolean {
 }
 
 /** Waits until GET /v2/ answers 200 (or 401 with auth), the process dies, or the deadline passes. */
-export async function waitRegistryReady(http: Http, address: string, pid: number, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+export async function waitRegistryReady(
+  http: Http,
+  address: string,
+  pid: number,
+  timeoutMs = READY_TIMEOUT_MS,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
@@ -118,7 +123,10 @@ export async function startLocalRegistry(http: Http, runDir: string): Promise<Re
       core.info(`Local registry on ${address} did not start (${lastError}); log:\n${logTail(log)}`);
     }
   }
-  throw new ActionError(`The local registry (${binary}) did not start: ${lastError}.`, `Its log is printed above.`);
+  throw new ActionError(
+    `The local registry (${binary}) did not start: ${lastError}.`,
+    `Its log is printed above.`,
+  );
 }
 
 /** Our own registry only: the pid must still run our binary with our config. */

@@ -55,7 +55,11 @@ export interface ActionRun {
 
 function step(env: NodeJS.ProcessEnv, cwd: string): Promise<StepResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node24(), [path.join(ROOT, 'dist', 'index.js')], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node24(), [path.join(ROOT, 'dist', 'index.js')], {
+      env,
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let log = '';
     child.stdout.on('data', (d: Buffer) => (log += d.toString()));
     child.stderr.on('data', (d: Buffer) => (log += d.toString()));
@@ -71,7 +75,10 @@ export interface RunOptions {
   skipPost?: boolean;
 }
 
-export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+export async function runAction(
+  inputs: Record<string, string>,
+  options: RunOptions = {},
+): Promise<ActionRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'action-run-'));
   const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' } as const;
   for (const f of Object.values(files)) writeFileSync(path.join(dir, f), '');
@@ -97,7 +104,9 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
   const outputs = parseFileCommands(read(files.GITHUB_OUTPUT));
   const summary = read(files.GITHUB_STEP_SUMMARY);
-  const everything = [main.log, post.log, read(files.GITHUB_OUTPUT), read(files.GITHUB_STATE), summary].join('\n');
+  const everything = [main.log, post.log, read(files.GITHUB_OUTPUT), read(files.GITHUB_STATE), summary].join(
+    '\n',
+  );
   return { main, post, outputs, state, summary, everything, runnerTemp };
 }
 

@@ -5,10 +5,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './action-runner.js';
 
-export const BUSYBOX_DIR = process.env.MULTIARCH_CACHE ? `${process.env.MULTIARCH_CACHE}/busybox` : '/var/cache/multiarch-action/busybox';
+export const BUSYBOX_DIR = process.env.MULTIARCH_CACHE
+  ? `${process.env.MULTIARCH_CACHE}/busybox`
+  : '/var/cache/multiarch-action/busybox';
 
 /** Docker's TARGETARCH -> Debian's architecture name. */
-const DEBIAN_ARCH: Record<string, string> = { amd64: 'amd64', arm64: 'arm64', s390x: 's390x', ppc64le: 'ppc64el', riscv64: 'riscv64' };
+const DEBIAN_ARCH: Record<string, string> = {
+  amd64: 'amd64',
+  arm64: 'arm64',
+  s390x: 's390x',
+  ppc64le: 'ppc64el',
+  riscv64: 'riscv64',
+};
 
 export function hasBusybox(targetArch: string): boolean {
   const deb = DEBIAN_ARCH[targetArch];

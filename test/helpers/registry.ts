@@ -34,7 +34,9 @@ export function registryBinary(): string {
   throw new Error('no registry binary (docker-registry) on PATH: run scripts/setup-machine.sh');
 }
 
-export async function startRegistry(options: { user?: string; password?: string } = {}): Promise<TestRegistry> {
+export async function startRegistry(
+  options: { user?: string; password?: string } = {},
+): Promise<TestRegistry> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'test-registry-'));
   const address = `127.0.0.1:${await freePort()}`;
   const auth: string[] = [];
@@ -56,7 +58,9 @@ export async function startRegistry(options: { user?: string; password?: string 
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'config.yml'), config);
-  const child: ChildProcess = spawn(registryBinary(), ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(registryBinary(), ['serve', path.join(dir, 'config.yml')], {
+    stdio: 'ignore',
+  });
   const deadline = Date.now() + 15_000;
   for (;;) {
     try {

@@ -13,7 +13,11 @@ import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 
 const skip = skipWithoutPrereqs();
-const UNAME: Record<string, string> = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64', 'linux/s390x': 's390x' };
+const UNAME: Record<string, string> = {
+  'linux/amd64': 'x86_64',
+  'linux/arm64': 'aarch64',
+  'linux/s390x': 's390x',
+};
 const PLATFORMS = Object.keys(UNAME);
 
 function sha256(bytes: Buffer): string {
@@ -21,7 +25,13 @@ function sha256(bytes: Buffer): string {
 }
 
 function skopeoRaw(ref: string, creds?: string): Buffer {
-  const args = ['inspect', '--raw', '--tls-verify=false', ...(creds ? ['--creds', creds] : []), `docker://${ref}`];
+  const args = [
+    'inspect',
+    '--raw',
+    '--tls-verify=false',
+    ...(creds ? ['--creds', creds] : []),
+    `docker://${ref}`,
+  ];
   return execFileSync('skopeo', args);
 }
 
@@ -36,7 +46,11 @@ async function catalog(address: string, auth?: string): Promise<string[]> {
 function dockerAs(address: string, user: string, password: string): (args: string[]) => string {
   const config = mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
   const env = { ...process.env, DOCKER_CONFIG: config };
-  execFileSync('docker', ['login', address, '-u', user, '--password-stdin'], { env, input: password, stdio: ['pipe', 'ignore', 'ignore'] });
+  execFileSync('docker', ['login', address, '-u', user, '--password-stdin'], {
+    env,
+    input: password,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   return (args) => execFileSync('docker', args, { env, encoding: 'utf8' });
 }
 
@@ -45,7 +59,9 @@ function leftovers(runnerTemp: string, localAddress: string | undefined): string
   const dirs = readdirSync(runnerTemp).filter((d) => d.startsWith('multiarch-'));
   if (dirs.length > 0) found.push(`run dirs ${dirs.join(', ')}`);
   if (localAddress) {
-    const images = execFileSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' });
+    const images = execFileSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], {
+      encoding: 'utf8',
+    });
     const ours = images.split('\n').filter((i) => i.startsWith(localAddress));
     if (ours.length > 0) found.push(`engine images ${ours.join(', ')}`);
   }
@@ -98,12 +114,19 @@ describe.skipIf(skip)('pipeline', () => {
     const raw = skopeoRaw(`${repo}:1.0`, `${user}:${password}`);
     expect(sha256(raw)).toBe(run.outputs.digest);
     expect(sha256(skopeoRaw(`${repo}:latest`, `${user}:${password}`))).toBe(run.outputs.digest);
-    const index = JSON.parse(raw.toString()) as { manifests: { digest: string; platform: { os: string; architecture: string } }[] };
-    const served = Object.fromEntries(index.manifests.map((m) => [`${m.platform.os}/${m.platform.architecture}`, m.digest]));
+    const index = JSON.parse(raw.toString()) as {
+      manifests: { digest: string; platform: { os: string; architecture: string } }[];
+    };
+    const served = Object.fromEntries(
+      index.manifests.map((m) => [`${m.platform.os}/${m.platform.architecture}`, m.digest]),
+    );
     expect(served).toEqual(JSON.parse(run.outputs['platform-digests'] ?? '{}'));
     expect(Object.keys(served).sort()).toEqual([...PLATFORMS].sort());
     expect(run.outputs.image).toBe(`${repo}@${run.outputs.digest}`);
-    expect(JSON.parse(run.outputs.metadata ?? '{}')).toMatchObject({ digest: run.outputs.digest, pushed: true });
+    expect(JSON.parse(run.outputs.metadata ?? '{}')).toMatchObject({
+      digest: run.outputs.digest,
+      pushed: true,
+    });
 
     // Each platform's image, picked from the index by the engine, runs as that
     // CPU, and its RUN step ran as that CPU too. (Engine 20.10 keeps one
@@ -112,22 +135,40 @@ describe.skipIf(skip)('pipeline', () => {
     const pinned = `${repo}@${run.outputs.digest}`;
     for (const platform of PLATFORMS) {
       try {
-        const ran = docker(['run', '--rm', '--network', 'host', '--platform', platform, pinned, 'uname', '-m']);
+        const ran = docker([
+          'run',
+          '--rm',
+          '--network',
+          'host',
+          '--platform',
+          platform,
+          pinned,
+          'uname',
+          '-m',
+        ]);
         const built = docker(['run', '--rm', '--network', 'host', '--platform', platform, pinned]);
-        expect({ platform, ran: ran.trim(), built: built.trim() }).toEqual({ platform, ran: UNAME[platform], built: UNAME[platform] });
+        expect({ platform, ran: ran.trim(), built: built.trim() }).toEqual({
+          platform,
+          ran: UNAME[platform],
+          built: UNAME[platform],
+        });
       } finally {
         docker(['image', 'rm', '--force', pinned]);
       }
     }
 
     // The password reached the runner only as a mask request.
-    const leaks = run.everything.split('\n').filter((l) => l.includes(password) && !l.startsWith('::add-mask::'));
+    const leaks = run.everything
+      .split('\n')
+      .filter((l) => l.includes(password) && !l.startsWith('::add-mask::'));
     expect(leaks).toEqual([]);
     expect(run.main.log).toContain(`::add-mask::${password}`);
 
     // The summary names every platform; post left nothing running or on disk.
     for (const p of PLATFORMS) expect(run.summary).toContain(p);
-    const state = JSON.parse(run.state['multiarch-state'] ?? '{}') as { registry?: { pid: number; address: string } };
+    const state = JSON.parse(run.state['multiarch-state'] ?? '{}') as {
+      registry?: { pid: number; address: string };
+    };
     expect(state.registry?.pid).toBeGreaterThan(0);
     expect(processAlive(state.registry?.pid ?? 0)).toBe(false);
     expect(leftovers(run.runnerTemp, state.registry?.address)).toEqual([]);
@@ -143,7 +184,9 @@ describe.skipIf(skip)('pipeline', () => {
     });
     expect(errorsOf(run.main)).toBe('');
     expect(run.outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
-    expect(Object.keys(JSON.parse(run.outputs['platform-digests'] ?? '{}'))).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(
+      Object.keys(JSON.parse(run.outputs['platform-digests'] ?? '{}') as Record<string, string>),
+    ).toEqual(['linux/amd64', 'linux/arm64']);
     expect(await catalog(open.address)).not.toContain('acme/local-only');
   });
 
@@ -156,7 +199,9 @@ describe.skipIf(skip)('pipeline', () => {
       network: 'host',
     });
     expect(run.main.exitCode).not.toBe(0);
-    expect(errorsOf(run.main)).toMatch(/unknown platform 'linux\/sparc64'.*valid platforms are linux\/amd64, .*linux\/s390x/);
+    expect(errorsOf(run.main)).toMatch(
+      /unknown platform 'linux\/sparc64'.*valid platforms are linux\/amd64, .*linux\/s390x/,
+    );
     expect(run.main.log).not.toContain('Building');
     expect(await catalog(open.address)).not.toContain('acme/bad-platform');
     expect(run.post.exitCode).toBe(0);
@@ -212,7 +257,10 @@ describe.skipIf(skip)('pipeline', () => {
   test('without username/password it uses the runner docker config, as docker/login-action leaves it', async () => {
     const config = mkdtempSync(path.join(os.tmpdir(), 'docker-config-'));
     const auth = Buffer.from(`${user}:${password}`).toString('base64');
-    writeFileSync(path.join(config, 'config.json'), JSON.stringify({ auths: { [secured.address]: { auth } } }));
+    writeFileSync(
+      path.join(config, 'config.json'),
+      JSON.stringify({ auths: { [secured.address]: { auth } } }),
+    );
     const repo = `${secured.address}/acme/from-config`;
     const run = await runAction(
       { platforms: 'linux/amd64,linux/arm64', context, tags: `${repo}:1.0`, push: 'true', network: 'host' },
@@ -220,7 +268,9 @@ describe.skipIf(skip)('pipeline', () => {
     );
     expect(errorsOf(run.main)).toBe('');
     expect(sha256(skopeoRaw(`${repo}:1.0`, `${user}:${password}`))).toBe(run.outputs.digest);
-    const leaks = run.everything.split('\n').filter((l) => (l.includes(password) || l.includes(auth)) && !l.startsWith('::add-mask::'));
+    const leaks = run.everything
+      .split('\n')
+      .filter((l) => (l.includes(password) || l.includes(auth)) && !l.startsWith('::add-mask::'));
     expect(leaks).toEqual([]);
     rmSync(config, { recursive: true, force: true });
     expect(existsSync(config)).toBe(false);

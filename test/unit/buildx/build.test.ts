@@ -1,0 +1,67 @@
+import { expect, test } from 'vitest';
+import { buildArgs, parseMetadata } from '../../../src/buildx/build.js';
+import { compareVersions, parseBuildxVersion } from '../../../src/buildx/version.js';
+
+test('build argv: one platform, pushed to the local ref, metadata file, inputs as separate args', () => {
+  expect(
+    buildArgs({
+      platform: 'linux/arm64',
+      context: '/ctx',
+      file: '/ctx/Dockerfile',
+      ref: '127.0.0.1:5000/build:linux-arm64',
+      metadataFile: '/tmp/m.json',
+      network: 'host',
+      buildArgs: ['A=1 2', 'B=$(x)'],
+      labels: ['org.opencontainers.image.title=hello'],
+    }),
+  ).toEqual([
+    'buildx',
+    'build',
+    '--platform',
+    'linux/arm64',
+    '--file',
+    '/ctx/Dockerfile',
+    '--tag',
+    '127.0.0.1:5000/build:linux-arm64',
+    '--push',
+    '--metadata-file',
+    '/tmp/m.json',
+    '--provenance=false',
+    '--network',
+    'host',
+    '--build-arg',
+    'A=1 2',
+    '--build-arg',
+    'B=$(x)',
+    '--label',
+    'org.opencontainers.image.title=hello',
+    '/ctx',
+  ]);
+});
+
+test('metadata as buildx 0.13 writes it (recorded from a real build)', () => {
+  const recorded =
+    '{\n  "buildx.build.ref": "default/default/r2759csa8f3le9mtj78ru99cb",\n  "containerimage.config.digest": "sha256:f4e27309d01d47a1ce21407126841df679b02afa2651bc3e8236cb14749219c9",\n  "containerimage.digest": "sha256:cc02363cbbb70a207511a3e4912dc3c636fcd4cb5e1f3d18d3127dce1a7d79dc"\n}';
+  expect(parseMetadata(recorded)).toEqual({
+    digest: 'sha256:cc02363cbbb70a207511a3e4912dc3c636fcd4cb5e1f3d18d3127dce1a7d79dc',
+    configDigest: 'sha256:f4e27309d01d47a1ce21407126841df679b02afa2651bc3e8236cb14749219c9',
+  });
+});
+
+test.each([
+  [1, 'github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3', '0.13.1'],
+  [2, 'github.com/docker/buildx v0.19.2 1c4b4ba', '0.19.2'],
+  [3, 'github.com/docker/buildx v0.9.1-docker 123', '0.9.1'],
+  [4, 'buildx: command not found', undefined],
+])('%i: version of %j', (_n, out, expected) => {
+  expect(parseBuildxVersion(out)).toBe(expected);
+});
+
+test.each([
+  [1, '0.10.0', '0.10.0', 0],
+  [2, '0.9.1', '0.10.0', -1],
+  [3, '0.13.1', '0.10.0', 1],
+  [4, '1.0.0', '0.99.99', 1],
+])('%i: compare %s %s', (_n, a, b, sign) => {
+  expect(Math.sign(compareVersions(a, b))).toBe(sign);
+});

@@ -1,0 +1,19 @@
+import { expect, test } from 'vitest';
+import { meaningfulTail } from '../../src/exec-tail.js';
+
+test.each([
+  [1, 'step 1\nstep 2\nERROR: failed to solve: exit code 3\n', 'ERROR: failed to solve: exit code 3'],
+  [2, 'a\nb\nc\n', 'a\nb\nc'],
+  [3, '', ''],
+  [4, 'x\npermission denied\ny\nexec format error\n', 'permission denied\nexec format error'],
+])('%i', (_n, output, expected) => {
+  expect(meaningfulTail(output)).toBe(expected);
+});
+
+test('caps lines and characters', () => {
+  const many = Array.from({ length: 50 }, (_, i) => `error ${i} ${'x'.repeat(300)}`).join('\n');
+  const tail = meaningfulTail(many);
+  expect(tail.length).toBeLessThanOrEqual(1501);
+  expect(tail).toContain('error 49');
+  expect(tail).not.toContain('error 41 ');
+});

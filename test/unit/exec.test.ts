@@ -1,0 +1,29 @@
+// exec.ts decides on the exit code alone: an exit 1 with empty stderr fails.
+import { expect, test } from 'vitest';
+import { ExecError } from '../../src/errors.js';
+import { run } from '../../src/exec.js';
+
+test('exit 1 with no output is a failure', async () => {
+  await expect(run('sh', ['-c', 'exit 1'], { silent: true })).rejects.toBeInstanceOf(ExecError);
+});
+
+test('stderr with exit 0 is a success', async () => {
+  const res = await run('sh', ['-c', 'echo warning >&2'], { silent: true });
+  expect(res).toMatchObject({ exitCode: 0, stderr: 'warning\n' });
+});
+
+test('the error names the tool, the exit code and the meaningful lines', async () => {
+  const err = await run('sh', ['-c', 'echo noise; echo "ERROR: no such thing" >&2; exit 7'], {
+    silent: true,
+  }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ExecError);
+  expect((err as ExecError).message).toBe(
+    'sh -c echo noise; echo "ERROR: no such thing" >&2; exit 7 failed with exit code 7: ERROR: no such thing',
+  );
+});
+
+test('arguments are passed verbatim, never through a shell', async () => {
+  const tricky = '$(touch /tmp/pwned) "quoted" \n newline';
+  const res = await run('printf', ['%s', tricky], { silent: true });
+  expect(res.stdout).toBe(tricky);
+});

@@ -1,0 +1,78 @@
+import { describe, expect, test } from 'vitest';
+import { backoffMs, isTransient, parseRetryAfter, TransientError, withRetry } from '../../src/http.js';
+
+describe('retry policy', () => {
+  test.each([
+    [1, '3', 3000],
+    [2, ' 0 ', 0],
+    [3, 'Wed, 21 Oct 2015 07:28:10 GMT', 10_000],
+    [4, 'soon', undefined],
+    [5, undefined, undefined],
+  ])('%i: Retry-After %j -> %j ms', (_n, value, expected) => {
+    expect(parseRetryAfter(value, Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(expected);
+  });
+
+  test('backoff grows, is capped, and honours Retry-After', () => {
+    const policy = { attempts: 5, baseMs: 100, capMs: 1000 };
+    for (let i = 0; i < 50; i++) {
+      expect(backoffMs(1, policy)).toBeGreaterThanOrEqual(50);
+      expect(backoffMs(1, policy)).toBeLessThanOrEqual(100);
+      expect(backoffMs(10, policy)).toBeLessThanOrEqual(1000);
+    }
+    expect(backoffMs(1, policy, 2500)).toBe(2500);
+    expect(backoffMs(1, policy, 60_000)).toBe(4000);
+  });
+
+  test.each([
+    [1, new TransientError('503'), true],
+    [2, Object.assign(new Error('reset'), { code: 'ECONNRESET' }), true],
+    [3, Object.assign(new Error('x'), { code: 'UND_ERR_SOCKET' }), true],
+    [4, new Error('400 bad request'), false],
+    [5, Object.assign(new Error('nope'), { code: 'ENOTFOUND' }), false],
+  ])('%i: transient? %s', (_n, err, expected) => {
+    expect(isTransient(err)).toBe(expected);
+  });
+
+  test('retries transient failures, then succeeds', async () => {
+    let calls = 0;
+    const result = await withRetry(
+      'x',
+      async () => {
+        await Promise.resolve();
+        if (++calls < 3) throw new TransientError('503');
+        return 'ok';
+      },
+      { attempts: 5, baseMs: 1, capMs: 2 },
+    );
+    expect({ result, calls }).toEqual({ result: 'ok', calls: 3 });
+  });
+
+  test('never retries what is not transient, and stops at the cap', async () => {
+    let calls = 0;
+    await expect(
+      withRetry(
+        'x',
+        async () => {
+          await Promise.resolve();
+          calls++;
+          throw new Error('403');
+        },
+        { attempts: 5, baseMs: 1, capMs: 2 },
+      ),
+    ).rejects.toThrow('403');
+    expect(calls).toBe(1);
+    calls = 0;
+    await expect(
+      withRetry(
+        'x',
+        async () => {
+          await Promise.resolve();
+          calls++;
+          throw new TransientError('503');
+        },
+        { attempts: 3, baseMs: 1, capMs: 2 },
+      ),
+    ).rejects.toThrow('503');
+    expect(calls).toBe(3);
+  });
+});

@@ -1,0 +1,101 @@
+// Inputs through real INPUT_* variables, with the defaults from action.yml.
+import { afterEach, describe, expect, test } from 'vitest';
+import { getInputs, splitList, validateInputs, type RawInputs } from '../../src/inputs.js';
+import { actionDefaults } from '../helpers/action-runner.js';
+
+function setInputs(values: Record<string, string>): void {
+  for (const [k, v] of Object.entries({ ...actionDefaults(), ...values }))
+    process.env[`INPUT_${k.toUpperCase()}`] = v;
+}
+
+afterEach(() => {
+  for (const k of Object.keys(process.env)) if (k.startsWith('INPUT_')) delete process.env[k];
+});
+
+function validate(values: Record<string, string>) {
+  setInputs(values);
+  return validateInputs(getInputs(), '/work');
+}
+
+describe('inputs', () => {
+  test('defaults from action.yml: amd64 and arm64, context ., no push', () => {
+    const { inputs } = validate({});
+    expect(inputs.platforms.map((p) => `${p.os}/${p.architecture}`)).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(inputs).toMatchObject({
+      context: '/work',
+      file: '/work/Dockerfile',
+      push: false,
+      qemu: 'auto',
+      tags: [],
+    });
+  });
+
+  test.each([
+    [
+      1,
+      { platforms: 'linux/amd64,linux/sparc64' },
+      /unknown platform 'linux\/sparc64'.*valid platforms are linux\/amd64/,
+    ],
+    [2, { push: 'yes' }, /Input 'push' is 'yes'; valid values are true or false/],
+    [3, { push: 'true' }, /'push' is true but 'tags' is empty/],
+    [
+      4,
+      { tags: 'ghcr.io/Acme/app:1' },
+      /Input 'tags' has invalid reference 'ghcr.io\/Acme\/app:1': .*lowercase/,
+    ],
+    [5, { tags: `ghcr.io/a/b@sha256:${'0'.repeat(64)}` }, /pins a digest/],
+    [6, { username: 'bot' }, /'username' and 'password' go together; only 'username'/],
+    [7, { network: 'bridge0' }, /Input 'network' is 'bridge0'; valid values are default, host, none/],
+    [8, { qemu: 'image' }, /Input 'qemu' is 'image'; valid values are auto, host, false/],
+    [9, { 'build-args': 'GOOD=1\n=nokey' }, /Input 'build-args' has '=nokey'/],
+    [10, { labels: 'a b=c' }, /Input 'labels' has 'a b=c'/],
+    [11, { platforms: ' , ' }, /'platforms' is empty/],
+  ])('%i: rejects %j', (_n, values, message) => {
+    expect(() => validate(values)).toThrow(message);
+  });
+
+  test('every problem is reported at once', () => {
+    expect(() => validate({ platforms: 'sparc', push: 'maybe', network: 'x' })).toThrow(
+      /sparc[\s\S]*maybe[\s\S]*'x'/,
+    );
+  });
+
+  test('tags: comma or newline, latest implied; build-args keep commas', () => {
+    const { inputs } = validate({
+      tags: 'ghcr.io/a/b:1, ghcr.io/a/b\nquay.io/c/d:2',
+      'build-args': 'LIST=a,b,c\nX=$(rm -rf /)',
+    });
+    expect(inputs.tags.map((t) => `${t.registry}/${t.repository}:${t.tag}`)).toEqual([
+      'ghcr.io/a/b:1',
+      'ghcr.io/a/b:latest',
+      'quay.io/c/d:2',
+    ]);
+    expect(inputs.buildArgs).toEqual(['LIST=a,b,c', 'X=$(rm -rf /)']);
+  });
+
+  test('duplicate platforms are built once, with a warning that says so', () => {
+    const { inputs, warnings } = validate({ platforms: 'linux/arm64,arm64,linux/arm64/v8' });
+    expect(inputs.platforms).toHaveLength(1);
+    expect(warnings[0]).toMatch(/listed twice.*building it once/);
+  });
+
+  test('the password is masked the moment it is read', () => {
+    setInputs({ username: 'u', password: 'hunter2' });
+    const out: string[] = [];
+    const orig = process.stdout.write.bind(process.stdout);
+    process.stdout.write = (c: string) => (out.push(String(c)), true);
+    let raw: RawInputs;
+    try {
+      raw = getInputs();
+    } finally {
+      process.stdout.write = orig;
+    }
+    expect(raw.password).toBe('hunter2');
+    expect(out.join('')).toContain('::add-mask::hunter2');
+  });
+
+  test('splitList', () => {
+    expect(splitList('a, b\n\n c,', true)).toEqual(['a', 'b', 'c']);
+    expect(splitList('a,b\nc', false)).toEqual(['a,b', 'c']);
+  });
+});

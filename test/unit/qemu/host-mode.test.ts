@@ -1,0 +1,61 @@
+import { expect, test } from 'vitest';
+import { parseRegistration } from '../../../src/qemu/binfmt.js';
+import { parseRegisterLine, withFlags } from '../../../src/qemu/host-mode.js';
+import { isNative, qemuName } from '../../../src/qemu/names.js';
+
+// Recorded from Debian bookworm's qemu-user-static 7.2 (/usr/lib/binfmt.d/qemu-aarch64.conf).
+const DEBIAN_AARCH64 =
+  ':qemu-aarch64:M::\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:/usr/libexec/qemu-binfmt/aarch64-binfmt-P:OPF\n';
+
+// Recorded from /proc/sys/fs/binfmt_misc/qemu-aarch64 on this kernel.
+const PROC_AARCH64 =
+  'enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: POF\noffset 0\nmagic 7f454c460201010000000000000000000200b700\nmask ffffffffffffff00fffffffffffffffffeffffff\n';
+
+test('parses a binfmt.d register line', () => {
+  expect(parseRegisterLine(`# comment\n${DEBIAN_AARCH64}`)).toMatchObject({
+    name: 'qemu-aarch64',
+    interpreter: '/usr/libexec/qemu-binfmt/aarch64-binfmt-P',
+    flags: 'OPF',
+  });
+  expect(parseRegisterLine('# nothing here\n')).toBeUndefined();
+});
+
+test('adds flags once, keeping the rest of the line', () => {
+  const line = parseRegisterLine(DEBIAN_AARCH64.replace(':OPF', ':OP'));
+  const fixed = withFlags(line!, 'F');
+  expect(fixed.flags).toBe('OPF');
+  expect(fixed.line).toBe(DEBIAN_AARCH64.trim());
+  expect(withFlags(fixed, 'F').line).toBe(fixed.line);
+});
+
+test('parses a kernel registration', () => {
+  expect(parseRegistration('qemu-aarch64', PROC_AARCH64)).toEqual({
+    name: 'qemu-aarch64',
+    enabled: true,
+    interpreter: '/usr/libexec/qemu-binfmt/aarch64-binfmt-P',
+    flags: 'POF',
+  });
+  expect(parseRegistration('x', 'disabled\ninterpreter /x\nflags: \n').enabled).toBe(false);
+});
+
+test.each([
+  [1, 'arm64', 'aarch64'],
+  [2, 'amd64', 'x86_64'],
+  [3, '386', 'i386'],
+  [4, 'ppc64le', 'ppc64le'],
+  [5, 'mips64le', 'mips64el'],
+  [6, 'loong64', 'loongarch64'],
+  [7, 'arm', 'arm'],
+])('%i: %s -> qemu-%s', (_n, architecture, expected) => {
+  expect(qemuName({ os: 'linux', architecture })).toBe(expected);
+});
+
+test.each([
+  [1, 'x64', 'amd64', true],
+  [2, 'x64', '386', true],
+  [3, 'x64', 'arm64', false],
+  [4, 'arm64', 'arm64', true],
+  [5, 'arm64', 'amd64', false],
+])('%i: on %s, %s native = %s', (_n, host, architecture, expected) => {
+  expect(isNative({ os: 'linux', architecture }, host)).toBe(expected);
+});
