@@ -15,7 +15,7 @@ mkdir -p .tmp
 status=0
 npx vitest run --config vitest.unit.config.ts --reporter=default --reporter=json --outputFile=.tmp/unit.json || status=$?
 if [[ $status == 0 ]]; then
-  npx vitest run --config vitest.itg.config.ts --reporter=default --reporter=json --outputFile=.tmp/itg.json || status=$?
+  bash scripts/itg.sh --reporter=default --reporter=json --outputFile=.tmp/itg.json || status=$?
 fi
 node scripts/test-summary.mjs .tmp/unit.json .tmp/itg.json
 exit "$status"
