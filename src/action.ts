@@ -3,8 +3,11 @@ import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureBuildx } from './buildx/version.js';
+import { readBuildxVersion } from './buildx/version.js';
 import { runBuild } from './buildx/build.js';
+import { builderName, createBuilder, removeBuilder } from './buildx/builder.js';
+import { setupBuildx } from './buildx/install.js';
+import { useDockerConfig } from './docker-config.js';
 import { errorMessage } from './errors.js';
 import { run } from './exec.js';
 import { removeImages } from './buildx/images.js';
@@ -22,7 +25,7 @@ import { formatReference, isLoopbackHost } from './registry/reference.js';
 import { registryLogTail, startLocalRegistry, stopLocalRegistry } from './registry/service.js';
 import { isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
 import { writeSummary, type PlatformRow } from './summary.js';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 
 const LOCAL_REPOSITORY = 'build';
@@ -38,8 +41,7 @@ async function logEnvironment(): Promise<void> {
     allowFailure: true,
   });
   core.info(`Docker engine: ${docker.exitCode === 0 ? docker.stdout.trim() : 'not reachable'}`);
-  const buildx = await ensureBuildx();
-  core.info(`buildx: ${buildx}`);
+  core.info(`buildx: ${(await readBuildxVersion()) ?? 'not installed'}`);
   let binfmt = 'not mounted';
   try {
     binfmt =
@@ -110,12 +112,50 @@ async function buildPlatforms(
         network: inputs.network,
         buildArgs: inputs.buildArgs,
         labels: inputs.labels,
+        builder: state.builder,
       }),
     );
     images.push(await readBuiltImage(local, tag, platform));
     seconds.push((Date.now() - started) / 1000);
   }
   return { images, seconds };
+}
+
+async function installBuildx(http: Http, inputs: Inputs, state: PostState): Promise<void> {
+  const buildx = await setupBuildx(http, {
+    version: inputs.buildxVersion,
+    url: inputs.buildxUrl,
+    runDir: state.runDir,
+  });
+  core.info(`buildx ${buildx.version} (${buildx.how})`);
+  if (buildx.dockerConfig) {
+    state.dockerConfig = buildx.dockerConfig;
+    saveState(state);
+    core.info(`Docker commands of this run use DOCKER_CONFIG=${buildx.dockerConfig}`);
+  }
+}
+
+async function startBuilder(inputs: Inputs, state: PostState): Promise<void> {
+  state.builder = builderName(state.runId);
+  saveState(state); // before it exists: a half-created builder is removed in post too
+  await createBuilder({ name: state.builder, image: inputs.buildkitImage, config: inputs.buildkitdConfig });
+  core.info(`Builder ${state.builder} (docker-container, ${inputs.buildkitImage})`);
+}
+
+async function startRegistry(http: Http, inputs: Inputs, state: PostState): Promise<void> {
+  const started = await startLocalRegistry(http, {
+    mode: inputs.localRegistry,
+    url: inputs.registryUrl,
+    image: inputs.registryImage,
+    runDir: state.runDir,
+    runId: state.runId,
+    record: (registry) => {
+      state.registry = registry;
+      saveState(state);
+    },
+  });
+  const how = started.container ? `container ${started.container}` : `pid ${started.pid}`;
+  core.info(`Local registry at ${started.address} (${how})`);
 }
 
 export async function runMain(): Promise<void> {
@@ -134,13 +174,11 @@ export async function runMain(): Promise<void> {
       result.forEach((e) => core.info(`${e.platform}: ${e.how} (${e.detail})`));
       return result;
     });
-    const runDir = state.runDir;
-    state.registry = await core.group('Starting local registry', async () => {
-      const started = await startLocalRegistry(http, runDir);
-      core.info(`Local registry at ${started.address} (pid ${started.pid})`);
-      return started;
-    });
-    saveState(state);
+    await core.group('Setting up buildx', () => installBuildx(http, inputs, state));
+    if (inputs.driver === 'docker-container')
+      await core.group('Creating builder', () => startBuilder(inputs, state));
+    await core.group('Starting local registry', () => startRegistry(http, inputs, state));
+    if (!state.registry) throw new Error('the local registry did not record its state');
     const { images, seconds } = await buildPlatforms(http, inputs, state, state.registry.address);
     const local = {
       client: new RegistryClient(http, state.registry.address, { plainHttp: true }),
@@ -186,7 +224,8 @@ export async function runMain(): Promise<void> {
     );
     await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed: inputs.push });
   } catch (err) {
-    if (state.registry) core.debug(`Local registry log (last lines):\n${registryLogTail(state.registry)}`);
+    if (state.registry)
+      core.debug(`Local registry log (last lines):\n${await registryLogTail(state.registry)}`);
     throw err;
   } finally {
     await http.close();
@@ -207,11 +246,13 @@ export async function runPost(): Promise<void> {
   const state = readState();
   if (!state) return;
   await core.group('Cleaning up', async () => {
-    const { registry, images, runDir } = state;
-    if (registry)
-      await cleanup(`the local registry at ${registry.address} (pid ${registry.pid})`, () =>
-        stopLocalRegistry(registry),
-      );
+    const { registry, images, runDir, builder, dockerConfig } = state;
+    if (dockerConfig && existsSync(dockerConfig)) useDockerConfig(dockerConfig);
+    if (builder) await cleanup(`builder ${builder}`, () => removeBuilder(builder));
+    if (registry) {
+      const how = registry.container ? `container ${registry.container}` : `pid ${registry.pid}`;
+      await cleanup(`the local registry at ${registry.address} (${how})`, () => stopLocalRegistry(registry));
+    }
     if (images.length > 0)
       await cleanup(`${images.length} local build image(s) from the engine`, () => removeImages(images));
     await cleanup(`run directory ${runDir}`, () => rm(runDir, { recursive: true, force: true }));

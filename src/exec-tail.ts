@@ -15,3 +15,13 @@ export function meaningfulTail(output: string): string {
   const picked = (meaningful.length > 0 ? meaningful : lines).slice(-MAX_LINES).join('\n');
   return picked.length > MAX_CHARS ? `…${picked.slice(picked.length - MAX_CHARS)}` : picked;
 }
+
+/** The one line that says why, for one-line errors: the last meaningful line, without "#1 ERROR:"-style prefixes. */
+export function lastMeaningfulLine(output: string): string {
+  const last = meaningfulTail(output).split('\n').pop() ?? '';
+  return last
+    .replace(/^#\d+\s+/, '')
+    .replace(/^(ERROR|docker):\s*/i, '')
+    .replace(/\.$/, '')
+    .trim();
+}

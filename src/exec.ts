@@ -22,6 +22,23 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** Environment every run of a tool gets, under the caller's own `env` (DOCKER_CONFIG for docker). */
+const toolEnv = new Map<string, Record<string, string>>();
+
+/**
+ * Sets what every later `run(tool, ...)` adds to its environment: the action's
+ * own docker config dir (its buildx plugin, its builders) for every docker command.
+ */
+export function setToolEnv(tool: string, env: Record<string, string>): void {
+  toolEnv.set(tool, { ...env });
+}
+
+function envFor(tool: string, env: Record<string, string> | undefined): NodeJS.ProcessEnv | undefined {
+  const fixed = toolEnv.get(tool);
+  if (!fixed && !env) return undefined;
+  return { ...process.env, ...fixed, ...env };
+}
+
 const KEEP_BYTES = 256 * 1024; // a build log can be huge: keep its end only
 
 function keepEnd(buf: string, chunk: Buffer): string {
@@ -39,7 +56,7 @@ export async function run(
   const exitCode = await actionsExec.exec(tool, [...args], {
     silent: options.silent ?? false,
     cwd: options.cwd,
-    env: options.env ? { ...(process.env as Record<string, string>), ...options.env } : undefined,
+    env: envFor(tool, options.env) as Record<string, string> | undefined,
     input: options.input === undefined ? undefined : Buffer.from(options.input),
     ignoreReturnCode: true,
     listeners: {

@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
-import { errorMessage } from './errors.js';
+import { errorMessage, HttpError } from './errors.js';
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -46,10 +46,28 @@ export class Http {
     return { status: res.statusCode, headers: res.headers, body: res.body };
   }
 
+  /**
+   * GET that follows redirects (release downloads answer 302 to a CDN), no
+   * credentials sent. Answers the first non-redirect response; the caller owns its body.
+   */
+  async getFollowing(url: string, maxRedirects = 5): Promise<HttpResponse> {
+    let current = url;
+    for (let hops = 0; ; hops++) {
+      const res = await this.request({ method: 'GET', url: current });
+      const location = header(res, 'location');
+      if (!REDIRECTS.has(res.status) || !location) return res;
+      await res.body.dump();
+      if (hops >= maxRedirects) throw new HttpError(`GET ${url} redirected more than ${maxRedirects} times.`);
+      current = new URL(location, current).toString();
+    }
+  }
+
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
 }
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export function header(res: HttpResponse, name: string): string | undefined {
   const v = res.headers[name.toLowerCase()];

@@ -3,9 +3,13 @@
 import * as core from '@actions/core';
 
 export interface RegistryState {
-  pid: number;
-  dir: string;
   address: string;
+  /** The run's registry dir (config, log, storage for a binary); post removes it. */
+  dir: string;
+  /** A registry binary: its detached process. */
+  pid?: number;
+  /** A registry container: its run-unique name. */
+  container?: string;
 }
 
 export interface PostState {
@@ -13,6 +17,10 @@ export interface PostState {
   /** Everything the run writes lives here; post removes it. */
   runDir: string;
   registry?: RegistryState;
+  /** The action's own docker config dir (downloaded buildx, builders); inside runDir. */
+  dockerConfig?: string;
+  /** A docker-container builder, recorded before it is created. */
+  builder?: string;
   /** Images the docker driver left in the engine's store (local registry tags). */
   images: string[];
 }

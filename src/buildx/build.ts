@@ -14,6 +14,8 @@ export interface BuildSpec {
   network: string;
   buildArgs: readonly string[];
   labels: readonly string[];
+  /** A builder other than the engine's default (driver docker-container). */
+  builder?: string;
 }
 
 export function buildArgs(spec: BuildSpec): string[] {
@@ -28,6 +30,7 @@ export function buildArgs(spec: BuildSpec): string[] {
     spec.ref,
     '--push',
   ];
+  if (spec.builder) args.push('--builder', spec.builder);
   args.push('--metadata-file', spec.metadataFile, '--provenance=false');
   if (spec.network) args.push('--network', spec.network);
   for (const a of spec.buildArgs) args.push('--build-arg', a);

@@ -20,20 +20,29 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-export async function ensureBuildx(): Promise<string> {
+/** The version `docker buildx` reports (with the action's docker env), undefined when there is none. */
+export async function readBuildxVersion(): Promise<string | undefined> {
   const res = await run('docker', ['buildx', 'version'], { silent: true, allowFailure: true });
-  const version = res.exitCode === 0 ? parseBuildxVersion(res.stdout) : undefined;
+  return res.exitCode === 0 ? parseBuildxVersion(res.stdout) : undefined;
+}
+
+/** The runner's buildx, or an error saying it is missing or older than MIN_BUILDX (pure). */
+export function checkSystemBuildx(version: string | undefined): string {
   if (!version) {
     throw new ActionError(
-      `docker buildx is not installed (docker buildx version exited ${res.exitCode}).`,
-      `Install the buildx CLI plugin (Debian trixie/Ubuntu: docker-buildx) or run docker/setup-buildx-action first.`,
+      `docker buildx is not installed on the runner, and 'buildx-version' is 'system'.`,
+      `Set 'buildx-version' to auto (or a version such as v0.19.2) to download it, or install the buildx CLI plugin.`,
     );
   }
   if (compareVersions(version, MIN_BUILDX) < 0) {
     throw new ActionError(
-      `docker buildx ${version} is too old; this action needs ${MIN_BUILDX} or newer.`,
-      `Upgrade the buildx CLI plugin.`,
+      `docker buildx ${version} on the runner is too old; this action needs ${MIN_BUILDX} or newer.`,
+      `Set 'buildx-version' to auto (or a version such as v0.19.2) to download a newer one, or upgrade the buildx CLI plugin.`,
     );
   }
   return version;
+}
+
+export async function ensureBuildx(): Promise<string> {
+  return checkSystemBuildx(await readBuildxVersion());
 }

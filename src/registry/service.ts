@@ -1,17 +1,24 @@
 // The local, ephemeral distribution registry: on 127.0.0.1 and a free port,
-// storage and log in the run's own directory, spawned detached with a pid
-// file so post can stop it even when main died.
+// storage and log in the run's own directory. As a binary it is spawned
+// detached with a pid file so post can stop it even when main died; as a
+// container it runs on the host network under a run-unique name.
 import * as core from '@actions/core';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { ActionError, errorMessage } from '../errors.js';
 import { spawnDetached } from '../exec.js';
 import type { Http } from '../http.js';
+import type { RegistryMode } from '../inputs.js';
 import type { RegistryState } from '../state.js';
+import {
+  hasImage,
+  registryContainerLogs,
+  startRegistryContainer,
+  stopRegistryContainer,
+} from './container.js';
+import { ensureRegistryBinary } from './install.js';
+import { startOnFreePort } from './ready.js';
 
 export const REGISTRY_BINARIES = ['registry', 'docker-registry'];
-const READY_TIMEOUT_MS = 20_000;
 
 /** distribution 2.8 configuration (pure): loopback only, quiet, deletable storage. */
 export function registryConfig(address: string, storageDir: string): string {
@@ -47,18 +54,6 @@ export function findOnPath(names: readonly string[], pathEnv = process.env.PATH 
   return undefined;
 }
 
-export async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const addr = server.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -68,69 +63,65 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Waits until GET /v2/ answers 200 (or 401 with auth), the process dies, or the deadline passes. */
-export async function waitRegistryReady(
-  http: Http,
-  address: string,
-  pid: number,
-  timeoutMs = READY_TIMEOUT_MS,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) throw new Error(`the registry process (pid ${pid}) exited`);
-    try {
-      const res = await http.request({ method: 'GET', url: `http://${address}/v2/` });
-      await res.body.dump();
-      if (res.status === 200 || res.status === 401) return;
-      last = `GET /v2/ answered ${res.status}`;
-    } catch (err) {
-      last = errorMessage(err);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no answer on http://${address}/v2/ within ${timeoutMs / 1000} s (${last})`);
-}
-
 function logTail(file: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-30).join('\n') : '(no log)';
 }
 
-export async function startLocalRegistry(http: Http, runDir: string): Promise<RegistryState> {
-  const binary = findOnPath(REGISTRY_BINARIES);
-  if (!binary) {
-    throw new ActionError(
-      `No distribution registry found: neither ${REGISTRY_BINARIES.join(' nor ')} is on PATH.`,
-      `Install it (Debian/Ubuntu: apt-get install docker-registry) or add the registry binary to PATH.`,
-    );
-  }
+export async function startRegistryBinary(
+  http: Http,
+  runDir: string,
+  binary: string,
+  record: (state: RegistryState) => void,
+): Promise<RegistryState> {
   const dir = path.join(runDir, 'registry');
   mkdirSync(path.join(dir, 'data'), { recursive: true });
   const log = path.join(dir, 'registry.log');
-  let lastError = '';
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    const address = `127.0.0.1:${await freeLoopbackPort()}`;
-    const config = path.join(dir, 'config.yml');
-    writeFileSync(config, registryConfig(address, path.join(dir, 'data')));
-    const pid = spawnDetached(binary, ['serve', config], log);
-    writeFileSync(path.join(dir, 'registry.pid'), String(pid));
-    try {
-      await waitRegistryReady(http, address, pid);
-      return { pid, dir, address };
-    } catch (err) {
-      lastError = errorMessage(err);
-      killProcess(pid);
-      core.info(`Local registry on ${address} did not start (${lastError}); log:\n${logTail(log)}`);
-    }
-  }
-  throw new ActionError(
-    `The local registry (${binary}) did not start: ${lastError}.`,
-    `Its log is printed above.`,
+  return startOnFreePort(
+    http,
+    binary,
+    (address) => {
+      const config = path.join(dir, 'config.yml');
+      writeFileSync(config, registryConfig(address, path.join(dir, 'data')));
+      const pid = spawnDetached(binary, ['serve', config], log);
+      writeFileSync(path.join(dir, 'registry.pid'), String(pid));
+      return {
+        state: { pid, dir, address },
+        isRunning: () => Promise.resolve(isAlive(pid)),
+        logTail: () => Promise.resolve(logTail(log)),
+        stop: () => Promise.resolve(killProcess(pid)),
+      };
+    },
+    record,
   );
 }
 
+export interface LocalRegistryOptions {
+  mode: RegistryMode;
+  /** registry-url: a mirror of the distribution releases, or ''. */
+  url: string;
+  image: string;
+  runDir: string;
+  runId: string;
+  /** Saves post state the moment a registry process or container exists. */
+  record: (state: RegistryState) => void;
+}
+
+/** auto: a binary on PATH, else the image if the engine has it, else the release; binary: PATH, else the release. */
+export async function startLocalRegistry(http: Http, options: LocalRegistryOptions): Promise<RegistryState> {
+  const onPath = findOnPath(REGISTRY_BINARIES);
+  const container =
+    options.mode === 'container' || (options.mode === 'auto' && !onPath && (await hasImage(options.image)));
+  if (container) {
+    core.info(`Running ${options.image} as a container on the host network`);
+    return startRegistryContainer(http, options);
+  }
+  const binary = onPath ?? (await ensureRegistryBinary(http, options.url, options.runDir));
+  core.info(`Running ${binary}`);
+  return startRegistryBinary(http, options.runDir, binary, options.record);
+}
+
 /** Our own registry only: the pid must still run our binary with our config. */
-function ownsPid(state: RegistryState): boolean {
+function ownsPid(state: RegistryState & { pid: number }): boolean {
   try {
     return readFileSync(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
   } catch {
@@ -147,15 +138,18 @@ function killProcess(pid: number): void {
 }
 
 export async function stopLocalRegistry(state: RegistryState): Promise<void> {
-  if (ownsPid(state)) {
-    killProcess(state.pid);
+  if (state.container) await stopRegistryContainer(state.container);
+  const { pid } = state;
+  if (pid !== undefined && ownsPid({ ...state, pid })) {
+    killProcess(pid);
     const deadline = Date.now() + 5_000;
-    while (isAlive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (isAlive(state.pid)) process.kill(state.pid, 'SIGKILL');
+    while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   }
   rmSync(state.dir, { recursive: true, force: true });
 }
 
-export function registryLogTail(state: RegistryState): string {
+export async function registryLogTail(state: RegistryState): Promise<string> {
+  if (state.container) return registryContainerLogs(state.container);
   return logTail(path.join(state.dir, 'registry.log'));
 }

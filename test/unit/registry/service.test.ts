@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { findOnPath, freeLoopbackPort, registryConfig } from '../../../src/registry/service.js';
+import { freeLoopbackPort } from '../../../src/registry/ready.js';
+import { findOnPath, registryConfig } from '../../../src/registry/service.js';
 
 test('registry config: loopback address, storage, deletes on, quiet', () => {
   const config = parse(registryConfig('127.0.0.1:5123', '/tmp/a dir/data')) as Record<

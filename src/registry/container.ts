@@ -1,0 +1,100 @@
+// The local registry as a container: `docker run -d --network host` of
+// 'registry-image', its address set by environment, under a run-unique name.
+// Storage stays inside the container (removed with it by `docker rm -v`):
+// a bind mount into RUNNER_TEMP would leave root-owned files the runner
+// user could not delete.
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { ActionError, ExecError } from '../errors.js';
+import { run } from '../exec.js';
+import { lastMeaningfulLine } from '../exec-tail.js';
+import type { Http } from '../http.js';
+import type { RegistryState } from '../state.js';
+import { startOnFreePort } from './ready.js';
+
+/** docker run argv (pure): host network, loopback address, quiet, deletable storage. */
+export function registryContainerArgs(name: string, image: string, address: string): string[] {
+  return [
+    'run',
+    '--detach',
+    '--name',
+    name,
+    '--network',
+    'host',
+    '--env',
+    `REGISTRY_HTTP_ADDR=${address}`,
+    '--env',
+    'REGISTRY_LOG_LEVEL=error',
+    '--env',
+    'REGISTRY_LOG_ACCESSLOG_DISABLED=true',
+    '--env',
+    'REGISTRY_STORAGE_DELETE_ENABLED=true',
+    image,
+  ];
+}
+
+export function registryContainerName(runId: string): string {
+  return `multiarch-registry-${runId}`;
+}
+
+export async function hasImage(image: string): Promise<boolean> {
+  const res = await run('docker', ['image', 'inspect', image], { silent: true, allowFailure: true });
+  return res.exitCode === 0;
+}
+
+async function isRunning(name: string): Promise<boolean> {
+  const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
+    silent: true,
+    allowFailure: true,
+  });
+  return res.stdout.trim() === 'true';
+}
+
+export async function registryContainerLogs(name: string): Promise<string> {
+  const res = await run('docker', ['logs', '--tail', '30', name], { silent: true, allowFailure: true });
+  return `${res.stdout}${res.stderr}`.trim() || '(no log)';
+}
+
+/** Removes the container and its anonymous volume; a container that is already gone is fine. */
+export async function stopRegistryContainer(name: string): Promise<void> {
+  const res = await run('docker', ['rm', '--force', '--volumes', name], { silent: true, allowFailure: true });
+  if (res.exitCode !== 0 && !/No such container/i.test(res.stderr)) {
+    throw new Error(res.stderr.trim().split('\n').slice(-3).join(' '));
+  }
+}
+
+async function runContainer(name: string, image: string, address: string): Promise<void> {
+  await stopRegistryContainer(name); // a previous try's
+  try {
+    await run('docker', registryContainerArgs(name, image, address), { silent: true });
+  } catch (err) {
+    if (!(err instanceof ExecError)) throw err;
+    throw new ActionError(
+      `Cannot start the local registry container from '${image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`,
+      `Pull the image first or set 'registry-image' to one the engine can pull, or set 'local-registry' to binary.`,
+    );
+  }
+}
+
+export async function startRegistryContainer(
+  http: Http,
+  options: { image: string; runDir: string; runId: string; record: (state: RegistryState) => void },
+): Promise<RegistryState> {
+  const name = registryContainerName(options.runId);
+  const dir = path.join(options.runDir, 'registry');
+  mkdirSync(dir, { recursive: true });
+  return startOnFreePort(
+    http,
+    `container ${name}`,
+    async (address) => {
+      await runContainer(name, options.image, address);
+      return {
+        state: { dir, address, container: name },
+        isRunning: () => isRunning(name),
+        logTail: () => registryContainerLogs(name),
+        stop: () => stopRegistryContainer(name),
+      };
+    },
+    options.record,
+  );
+}
