@@ -1,7 +1,7 @@
 // exec.ts decides on the exit code alone: an exit 1 with empty stderr fails.
 import { expect, test } from 'vitest';
 import { ExecError } from '../../src/errors.js';
-import { run } from '../../src/exec.js';
+import { run, setToolEnv } from '../../src/exec.js';
 
 test('exit 1 with no output is a failure', async () => {
   await expect(run('sh', ['-c', 'exit 1'], { silent: true })).rejects.toBeInstanceOf(ExecError);
@@ -26,4 +26,18 @@ test('arguments are passed verbatim, never through a shell', async () => {
   const tricky = '$(touch /tmp/pwned) "quoted" \n newline';
   const res = await run('printf', ['%s', tricky], { silent: true });
   expect(res.stdout).toBe(tricky);
+});
+
+test("a tool's fixed environment reaches every run of it, under the caller's own env", async () => {
+  setToolEnv('env', { MULTIARCH_FIXED: 'config-dir', MULTIARCH_BOTH: 'fixed' });
+  try {
+    const res = await run('env', [], { silent: true, env: { MULTIARCH_BOTH: 'caller' } });
+    expect(res.stdout).toContain('MULTIARCH_FIXED=config-dir\n');
+    expect(res.stdout).toContain('MULTIARCH_BOTH=caller\n');
+    expect(res.stdout).toContain(`PATH=${process.env.PATH}\n`);
+    const other = await run('sh', ['-c', 'echo "${MULTIARCH_FIXED:-unset}"'], { silent: true });
+    expect(other.stdout).toBe('unset\n');
+  } finally {
+    setToolEnv('env', {});
+  }
 });

@@ -50,8 +50,77 @@ describe('inputs', () => {
     [9, { 'build-args': 'GOOD=1\n=nokey' }, /Input 'build-args' has '=nokey'/],
     [10, { labels: 'a b=c' }, /Input 'labels' has 'a b=c'/],
     [11, { platforms: ' , ' }, /'platforms' is empty/],
+    [
+      12,
+      { 'buildx-version': '0.13' },
+      /Input 'buildx-version' is '0\.13'; valid values are auto, latest, system or a version/,
+    ],
+    [
+      13,
+      { 'buildx-version': 'v0.9.1' },
+      /Input 'buildx-version' is 'v0\.9\.1'; this action needs buildx 0\.10\.0 or newer/,
+    ],
+    [
+      14,
+      { 'buildx-version': 'latest', 'buildx-url': 'http://mirror.local/buildx' },
+      /'buildx-version' is 'latest' but 'buildx-url' is a mirror, which has no "latest"; pin a version/,
+    ],
+    [
+      15,
+      { 'buildx-url': 'ftp://mirror.local/buildx' },
+      /Input 'buildx-url' is 'ftp:\/\/mirror\.local\/buildx'; give an http\(s\) URL/,
+    ],
+    [
+      16,
+      { driver: 'kubernetes' },
+      /Input 'driver' is 'kubernetes'; valid values are docker, docker-container/,
+    ],
+    [
+      17,
+      { 'local-registry': 'podman' },
+      /Input 'local-registry' is 'podman'; valid values are auto, binary, container/,
+    ],
+    [
+      18,
+      { 'registry-url': 'mirror.local' },
+      /Input 'registry-url' is 'mirror\.local'; give an http\(s\) URL/,
+    ],
   ])('%i: rejects %j', (_n, values, message) => {
     expect(() => validate(values)).toThrow(message);
+  });
+
+  test('tool inputs: defaults from action.yml, versions get their v, mirrors lose trailing slashes', () => {
+    expect(validate({}).inputs).toMatchObject({
+      buildxVersion: 'auto',
+      buildxUrl: '',
+      driver: 'docker',
+      buildkitdConfig: '',
+      localRegistry: 'auto',
+      registryUrl: '',
+    });
+    expect(validate({}).inputs.buildkitImage).toMatch(/^moby\/buildkit:v\d+\.\d+\.\d+@sha256:[a-f0-9]{64}$/);
+    expect(validate({}).inputs.registryImage).toMatch(/^registry:2\.8\.3@sha256:[a-f0-9]{64}$/);
+    const { inputs, warnings } = validate({
+      'buildx-version': '0.13.1',
+      'buildx-url': 'http://mirror.local/buildx/',
+      'registry-url': 'https://mirror.local/distribution//',
+      driver: 'docker-container',
+      'buildkitd-config': 'ci/buildkitd.toml',
+    });
+    expect(inputs).toMatchObject({
+      buildxVersion: 'v0.13.1',
+      buildxUrl: 'http://mirror.local/buildx',
+      registryUrl: 'https://mirror.local/distribution',
+      buildkitdConfig: '/work/ci/buildkitd.toml',
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  test('buildkitd-config with the docker driver is ignored, with a warning that says so', () => {
+    const { warnings } = validate({ 'buildkitd-config': 'buildkitd.toml' });
+    expect(warnings).toEqual([
+      "Input 'buildkitd-config' is ignored with driver 'docker'; it applies to 'docker-container' only.",
+    ]);
   });
 
   test('every problem is reported at once', () => {

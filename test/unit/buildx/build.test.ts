@@ -39,6 +39,25 @@ test('build argv: one platform, pushed to the local ref, metadata file, inputs a
   ]);
 });
 
+test('a docker-container builder is named right after --push; none means the default builder', () => {
+  const spec = {
+    platform: 'linux/amd64',
+    context: '/ctx',
+    file: '/ctx/Dockerfile',
+    ref: '127.0.0.1:5000/build:linux-amd64',
+    metadataFile: '/tmp/m.json',
+    network: '',
+    buildArgs: [],
+    labels: [],
+  };
+  expect(buildArgs({ ...spec, builder: 'multiarch-7-ab' }).slice(8, 11)).toEqual([
+    '--push',
+    '--builder',
+    'multiarch-7-ab',
+  ]);
+  expect(buildArgs(spec)).not.toContain('--builder');
+});
+
 test('metadata as buildx 0.13 writes it (recorded from a real build)', () => {
   const recorded =
     '{\n  "buildx.build.ref": "default/default/r2759csa8f3le9mtj78ru99cb",\n  "containerimage.config.digest": "sha256:f4e27309d01d47a1ce21407126841df679b02afa2651bc3e8236cb14749219c9",\n  "containerimage.digest": "sha256:cc02363cbbb70a207511a3e4912dc3c636fcd4cb5e1f3d18d3127dce1a7d79dc"\n}';
