@@ -74148,14 +74148,23 @@ async function removeBuilder(name) {
 function userDockerConfig(env = process.env) {
     return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
 }
-/** Creates <runDir>/docker-config with cli-plugins/docker-buildx -> `buildx`; answers the dir. */
+/**
+ * Creates <runDir>/docker-config with cli-plugins/docker-buildx, a hard link to
+ * (else a copy of) `buildx`: another job re-caching the same version cannot pull
+ * it from under this run. Answers the dir.
+ */
 function prepareDockerConfig(runDir, buildx) {
     const dir = external_node_path_.join(runDir, 'docker-config');
     const plugins = external_node_path_.join(dir, 'cli-plugins');
     (0,external_node_fs_namespaceObject.mkdirSync)(plugins, { recursive: true });
     const plugin = external_node_path_.join(plugins, 'docker-buildx');
     (0,external_node_fs_namespaceObject.rmSync)(plugin, { force: true });
-    (0,external_node_fs_namespaceObject.symlinkSync)(buildx, plugin);
+    try {
+        (0,external_node_fs_namespaceObject.linkSync)(buildx, plugin);
+    }
+    catch {
+        (0,external_node_fs_namespaceObject.copyFileSync)(buildx, plugin); // another file system; copyFile keeps the mode
+    }
     const user = userDockerConfig();
     for (const entry of ['config.json', 'contexts']) {
         const target = external_node_path_.join(user, entry);

@@ -1,7 +1,7 @@
 // The action's own docker CLI config dir: its buildx plugin and its builders,
 // with the user's config.json (logins, credential helpers) and contexts
 // linked in, so `docker login` done before the action still applies.
-import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setToolEnv } from './exec.js';
@@ -11,14 +11,22 @@ export function userDockerConfig(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
 }
 
-/** Creates <runDir>/docker-config with cli-plugins/docker-buildx -> `buildx`; answers the dir. */
+/**
+ * Creates <runDir>/docker-config with cli-plugins/docker-buildx, a hard link to
+ * (else a copy of) `buildx`: another job re-caching the same version cannot pull
+ * it from under this run. Answers the dir.
+ */
 export function prepareDockerConfig(runDir: string, buildx: string): string {
   const dir = path.join(runDir, 'docker-config');
   const plugins = path.join(dir, 'cli-plugins');
   mkdirSync(plugins, { recursive: true });
   const plugin = path.join(plugins, 'docker-buildx');
   rmSync(plugin, { force: true });
-  symlinkSync(buildx, plugin);
+  try {
+    linkSync(buildx, plugin);
+  } catch {
+    copyFileSync(buildx, plugin); // another file system; copyFile keeps the mode
+  }
   const user = userDockerConfig();
   for (const entry of ['config.json', 'contexts']) {
     const target = path.join(user, entry);

@@ -219,21 +219,28 @@ describe.skipIf(skip)('tool installs', () => {
     expect(server.requests).toEqual([]);
   });
 
-  test('registry container: a run-unique container on the host network, removed in post; auto picks it without a binary', async () => {
+  test('registry container: two runs at once (container, and auto without a binary) never collide; post removes both', async () => {
     const image = `multiarch-test-registry:${randomBytes(4).toString('hex')}`;
     buildRegistryImage(image);
     const { PATH, dir: pathDir } = pathWithout(['registry', 'docker-registry']);
     cleanups.push(pathDir);
     try {
-      for (const mode of ['container', 'auto']) {
-        const run = await build({ 'local-registry': mode, 'registry-image': image }, { PATH });
+      const runs = await Promise.all(
+        ['container', 'auto'].map((mode) =>
+          build({ 'local-registry': mode, 'registry-image': image }, { PATH }),
+        ),
+      );
+      const states = runs.map(stateOf);
+      for (const [i, run] of runs.entries()) {
         expect(errorsOf(run.main)).toBe('');
-        const state = stateOf(run);
-        expect(state.registry?.container).toBe(`multiarch-registry-${state.runId}`);
-        expect(run.main.log).toContain(`(container multiarch-registry-${state.runId})`);
+        const state = states[i];
+        expect(state?.registry?.container).toBe(`multiarch-registry-${state?.runId}`);
+        expect(run.main.log).toContain(`(container multiarch-registry-${state?.runId})`);
         expect(run.outputs.digest).toMatch(/^sha256:/);
         expect(leftovers(run)).toEqual([]);
       }
+      expect(states[0]?.registry?.address).not.toBe(states[1]?.registry?.address);
+      expect(states[0]?.runId).not.toBe(states[1]?.runId);
     } finally {
       execFileSync('docker', ['image', 'rm', '--force', image], { stdio: 'ignore' });
     }
