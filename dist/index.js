@@ -75352,6 +75352,63 @@ async function removeImages(refs) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/tool-inputs.ts
+// Tool inputs (pure): which buildx, which builder, which local registry, and
+// the mirrors for air-gapped runners. Read by inputs.ts, the only reader.
+
+
+const DRIVERS = ['docker', 'docker-container'];
+const REGISTRY_MODES = ['auto', 'binary', 'container'];
+function parseChoice(name, value, valid, problems) {
+    const v = value.trim();
+    if (!valid.includes(v))
+        problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
+    return v;
+}
+function parseBaseUrl(name, value, problems) {
+    const v = value.trim().replace(/\/+$/, '');
+    if (v !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(v))
+        problems.push(`Input '${name}' is '${v}'; give an http(s) URL of a mirror of the release layout.`);
+    return v;
+}
+/** buildx-version: auto, latest, system or a version of at least MIN_BUILDX ("0.19.2" -> "v0.19.2"). */
+function parseBuildxVersionInput(value, mirror, problems) {
+    const v = value.trim();
+    if (['auto', 'latest', 'system'].includes(v)) {
+        if (v === 'latest' && mirror)
+            problems.push(`Input 'buildx-version' is 'latest' but 'buildx-url' is a mirror, which has no "latest"; pin a version such as v0.19.2.`);
+        return v;
+    }
+    const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
+    if (!m?.[1]) {
+        problems.push(`Input 'buildx-version' is '${v}'; valid values are auto, latest, system or a version such as v0.19.2.`);
+        return v;
+    }
+    if (compareVersions(m[1], MIN_BUILDX) < 0)
+        problems.push(`Input 'buildx-version' is '${v}'; this action needs buildx ${MIN_BUILDX} or newer.`);
+    return `v${m[1]}`;
+}
+function parseToolInputs(raw, cwd, problems, warnings) {
+    const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], problems);
+    const driver = parseChoice('driver', raw.driver, DRIVERS, problems);
+    const buildkitdConfig = raw['buildkitd-config'].trim()
+        ? external_node_path_.resolve(cwd, raw['buildkitd-config'].trim())
+        : '';
+    if (driver === 'docker' && buildkitdConfig)
+        warnings.push(`Input 'buildkitd-config' is ignored with driver 'docker'; it applies to 'docker-container' only.`);
+    const localRegistry = parseChoice('local-registry', raw['local-registry'], REGISTRY_MODES, problems);
+    return {
+        buildxVersion: parseBuildxVersionInput(raw['buildx-version'], buildxUrl, problems),
+        buildxUrl,
+        driver,
+        buildkitImage: raw['buildkit-image'].trim(),
+        buildkitdConfig,
+        localRegistry,
+        registryUrl: parseBaseUrl('registry-url', raw['registry-url'], problems),
+        registryImage: raw['registry-image'].trim(),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/platform.ts
 // Parses and normalises platform names (pure). `arm64` -> `linux/arm64`,
 // `linux/arm` -> `linux/arm/v7`, `linux/arm64/v8` -> `linux/arm64`.
@@ -75516,8 +75573,6 @@ const INPUT_NAMES = [
 ];
 const QEMU_MODES = ['auto', 'host', 'false'];
 const NETWORKS = ['default', 'host', 'none'];
-const DRIVERS = ['docker', 'docker-container'];
-const REGISTRY_MODES = ['auto', 'binary', 'container'];
 function getInputs() {
     const raw = {};
     for (const name of INPUT_NAMES)
@@ -75587,55 +75642,6 @@ function parseTags(value, problems) {
         }
     }
     return tags;
-}
-function parseChoice(name, value, valid, problems) {
-    const v = value.trim();
-    if (!valid.includes(v))
-        problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
-    return v;
-}
-function parseBaseUrl(name, value, problems) {
-    const v = value.trim().replace(/\/+$/, '');
-    if (v !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(v))
-        problems.push(`Input '${name}' is '${v}'; give an http(s) URL of a mirror of the release layout.`);
-    return v;
-}
-/** buildx-version: auto, latest, system or a version of at least MIN_BUILDX ("0.19.2" -> "v0.19.2"). */
-function parseBuildxVersionInput(value, mirror, problems) {
-    const v = value.trim();
-    if (['auto', 'latest', 'system'].includes(v)) {
-        if (v === 'latest' && mirror)
-            problems.push(`Input 'buildx-version' is 'latest' but 'buildx-url' is a mirror, which has no "latest"; pin a version such as v0.19.2.`);
-        return v;
-    }
-    const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
-    if (!m?.[1]) {
-        problems.push(`Input 'buildx-version' is '${v}'; valid values are auto, latest, system or a version such as v0.19.2.`);
-        return v;
-    }
-    if (compareVersions(m[1], MIN_BUILDX) < 0)
-        problems.push(`Input 'buildx-version' is '${v}'; this action needs buildx ${MIN_BUILDX} or newer.`);
-    return `v${m[1]}`;
-}
-function parseToolInputs(raw, cwd, problems, warnings) {
-    const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], problems);
-    const driver = parseChoice('driver', raw.driver, DRIVERS, problems);
-    const buildkitdConfig = raw['buildkitd-config'].trim()
-        ? external_node_path_.resolve(cwd, raw['buildkitd-config'].trim())
-        : '';
-    if (driver === 'docker' && buildkitdConfig)
-        warnings.push(`Input 'buildkitd-config' is ignored with driver 'docker'; it applies to 'docker-container' only.`);
-    const localRegistry = parseChoice('local-registry', raw['local-registry'], REGISTRY_MODES, problems);
-    return {
-        buildxVersion: parseBuildxVersionInput(raw['buildx-version'], buildxUrl, problems),
-        buildxUrl,
-        driver,
-        buildkitImage: raw['buildkit-image'].trim(),
-        buildkitdConfig,
-        localRegistry,
-        registryUrl: parseBaseUrl('registry-url', raw['registry-url'], problems),
-        registryImage: raw['registry-image'].trim(),
-    };
 }
 /** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
 function validateInputs(raw, cwd) {

@@ -3,8 +3,8 @@
 import * as core from '@actions/core';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { compareVersions, MIN_BUILDX } from './buildx/version.js';
 import { ActionError } from './errors.js';
+import { parseToolInputs, type ToolInputs } from './tool-inputs.js';
 import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from './platform.js';
 import {
   parseReference,
@@ -40,12 +40,9 @@ export type RawInputs = Record<InputName, string>;
 export const QEMU_MODES = ['auto', 'host', 'false'] as const;
 export type QemuMode = (typeof QEMU_MODES)[number];
 const NETWORKS = ['default', 'host', 'none'];
-export const DRIVERS = ['docker', 'docker-container'] as const;
-export type Driver = (typeof DRIVERS)[number];
-export const REGISTRY_MODES = ['auto', 'binary', 'container'] as const;
-export type RegistryMode = (typeof REGISTRY_MODES)[number];
 
-export interface Inputs {
+/** Tool inputs (buildx, builder, local registry) are parsed in tool-inputs.ts. */
+export interface Inputs extends ToolInputs {
   platforms: Platform[];
   context: string;
   file: string;
@@ -57,16 +54,6 @@ export interface Inputs {
   buildArgs: string[];
   labels: string[];
   qemu: QemuMode;
-  /** auto, latest, system, or vX.Y.Z (a "v" added when missing). */
-  buildxVersion: string;
-  buildxUrl: string;
-  driver: Driver;
-  buildkitImage: string;
-  /** Absolute path, or '' when not given. */
-  buildkitdConfig: string;
-  localRegistry: RegistryMode;
-  registryUrl: string;
-  registryImage: string;
 }
 
 export interface Validated {
@@ -147,82 +134,6 @@ function parseTags(value: string, problems: string[]): Reference[] {
     }
   }
   return tags;
-}
-
-function parseChoice<T extends string>(
-  name: InputName,
-  value: string,
-  valid: readonly T[],
-  problems: string[],
-): T {
-  const v = value.trim();
-  if (!(valid as readonly string[]).includes(v))
-    problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
-  return v as T;
-}
-
-function parseBaseUrl(name: InputName, value: string, problems: string[]): string {
-  const v = value.trim().replace(/\/+$/, '');
-  if (v !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(v))
-    problems.push(`Input '${name}' is '${v}'; give an http(s) URL of a mirror of the release layout.`);
-  return v;
-}
-
-/** buildx-version: auto, latest, system or a version of at least MIN_BUILDX ("0.19.2" -> "v0.19.2"). */
-function parseBuildxVersionInput(value: string, mirror: string, problems: string[]): string {
-  const v = value.trim();
-  if (['auto', 'latest', 'system'].includes(v)) {
-    if (v === 'latest' && mirror)
-      problems.push(
-        `Input 'buildx-version' is 'latest' but 'buildx-url' is a mirror, which has no "latest"; pin a version such as v0.19.2.`,
-      );
-    return v;
-  }
-  const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
-  if (!m?.[1]) {
-    problems.push(
-      `Input 'buildx-version' is '${v}'; valid values are auto, latest, system or a version such as v0.19.2.`,
-    );
-    return v;
-  }
-  if (compareVersions(m[1], MIN_BUILDX) < 0)
-    problems.push(`Input 'buildx-version' is '${v}'; this action needs buildx ${MIN_BUILDX} or newer.`);
-  return `v${m[1]}`;
-}
-
-type ToolInputs = Pick<
-  Inputs,
-  | 'buildxVersion'
-  | 'buildxUrl'
-  | 'driver'
-  | 'buildkitImage'
-  | 'buildkitdConfig'
-  | 'localRegistry'
-  | 'registryUrl'
-  | 'registryImage'
->;
-
-function parseToolInputs(raw: RawInputs, cwd: string, problems: string[], warnings: string[]): ToolInputs {
-  const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], problems);
-  const driver = parseChoice('driver', raw.driver, DRIVERS, problems);
-  const buildkitdConfig = raw['buildkitd-config'].trim()
-    ? path.resolve(cwd, raw['buildkitd-config'].trim())
-    : '';
-  if (driver === 'docker' && buildkitdConfig)
-    warnings.push(
-      `Input 'buildkitd-config' is ignored with driver 'docker'; it applies to 'docker-container' only.`,
-    );
-  const localRegistry = parseChoice('local-registry', raw['local-registry'], REGISTRY_MODES, problems);
-  return {
-    buildxVersion: parseBuildxVersionInput(raw['buildx-version'], buildxUrl, problems),
-    buildxUrl,
-    driver,
-    buildkitImage: raw['buildkit-image'].trim(),
-    buildkitdConfig,
-    localRegistry,
-    registryUrl: parseBaseUrl('registry-url', raw['registry-url'], problems),
-    registryImage: raw['registry-image'].trim(),
-  };
 }
 
 /** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */

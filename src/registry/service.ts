@@ -7,7 +7,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, wri
 import * as path from 'node:path';
 import { spawnDetached } from '../exec.js';
 import type { Http } from '../http.js';
-import type { RegistryMode } from '../inputs.js';
+import type { RegistryMode } from '../tool-inputs.js';
 import type { RegistryState } from '../state.js';
 import {
   hasImage,
