@@ -75313,7 +75313,6 @@ async function downloadBuildx(http, base, version, dir) {
 }
 async function setupBuildx(http, options) {
     const runner = await readBuildxVersion();
-    info(`Runner's buildx: ${runner ?? 'not installed'}`);
     const plan = planBuildx(options.version, runner, options.url !== '');
     if (plan.use === 'runner')
         return { version: plan.version, how: 'runner' };
@@ -75329,6 +75328,7 @@ async function setupBuildx(http, options) {
     if (!binary) {
         const base = (options.url || BUILDX_RELEASES).replace(/\/+$/, '');
         const fetched = await downloadBuildx(http, base, version, external_node_path_.join(options.runDir, 'download'));
+        info(`buildx ${version} downloaded from ${base} and verified against its checksums.txt`);
         binary = await cacheTool(spec, fetched);
     }
     const dockerConfig = prepareDockerConfig(options.runDir, binary);

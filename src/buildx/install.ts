@@ -99,7 +99,6 @@ export async function setupBuildx(
   options: { version: string; url: string; runDir: string },
 ): Promise<BuildxSetup> {
   const runner = await readBuildxVersion();
-  core.info(`Runner's buildx: ${runner ?? 'not installed'}`);
   const plan = planBuildx(options.version, runner, options.url !== '');
   if (plan.use === 'runner') return { version: plan.version, how: 'runner' };
   const version = plan.version === 'latest' ? await resolveLatestBuildx(http) : plan.version;
@@ -114,6 +113,7 @@ export async function setupBuildx(
   if (!binary) {
     const base = (options.url || BUILDX_RELEASES).replace(/\/+$/, '');
     const fetched = await downloadBuildx(http, base, version, path.join(options.runDir, 'download'));
+    core.info(`buildx ${version} downloaded from ${base} and verified against its checksums.txt`);
     binary = await cacheTool(spec, fetched);
   }
   const dockerConfig = prepareDockerConfig(options.runDir, binary);
