@@ -1,29 +1,30 @@
 // The job log in order: runMain's phases, one group each, and runPost's cleanup.
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildPlatforms, type PlatformResult } from './builds.js';
+import { checkDriverSupport, hasContainerdStore } from './buildx/capabilities.js';
+import { removeImages } from './buildx/images.js';
 import { ensureBuildx } from './buildx/version.js';
-import { runBuild } from './buildx/build.js';
 import { errorMessage } from './errors.js';
 import { run } from './exec.js';
-import { removeImages } from './buildx/images.js';
+import { findHooks, hookEnv, readCommitMessage, runHook, type HubHooks } from './hooks/hub-hooks.js';
 import { Http } from './http.js';
 import { checkPaths, getInputs, validateInputs, type Inputs } from './inputs.js';
-import { mergeIndex } from './oci/index-merge.js';
-import { formatPlatform, platformSlug } from './platform.js';
-import { setupEmulation, type Emulation } from './qemu/setup.js';
+import { mergeIndex, type MergedIndex } from './oci/index-merge.js';
 import { BINFMT_DIR } from './qemu/binfmt.js';
-import { readBuiltImage, type BuiltImage } from './registry/built-image.js';
+import { setupEmulation, type Emulation } from './qemu/setup.js';
 import { RegistryClient } from './registry/client.js';
+import type { Location } from './registry/copy.js';
 import { readDockerCredentials, type Credentials } from './registry/credentials.js';
 import { copyEntries, pushIndex, type Target } from './registry/publish.js';
 import { formatReference, isLoopbackHost } from './registry/reference.js';
 import { registryLogTail, startLocalRegistry, stopLocalRegistry } from './registry/service.js';
 import { isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
 import { writeSummary, type PlatformRow } from './summary.js';
-import { readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 
 const LOCAL_REPOSITORY = 'build';
 
@@ -31,15 +32,15 @@ function runDirFor(runId: string): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), `multiarch-${runId}`);
 }
 
-async function logEnvironment(): Promise<void> {
+/** Kernel, runner, engine, buildx and binfmt state; fails early when buildx is missing or old. */
+async function logEnvironment(): Promise<{ containerdStore: boolean }> {
   core.info(`Kernel: ${os.release()}, runner arch: ${os.arch()}`);
   const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
     silent: true,
     allowFailure: true,
   });
   core.info(`Docker engine: ${docker.exitCode === 0 ? docker.stdout.trim() : 'not reachable'}`);
-  const buildx = await ensureBuildx();
-  core.info(`buildx: ${buildx}`);
+  core.info(`buildx: ${await ensureBuildx()}`);
   let binfmt = 'not mounted';
   try {
     binfmt =
@@ -50,6 +51,17 @@ async function logEnvironment(): Promise<void> {
     // not mounted
   }
   core.info(`binfmt_misc: ${binfmt}`);
+  const containerdStore = await hasContainerdStore();
+  core.info(
+    `Image store: ${containerdStore ? 'containerd' : 'classic (docker driver: no attestations, inline cache only)'}`,
+  );
+  return { containerdStore };
+}
+
+async function registerEmulators(inputs: Inputs): Promise<Emulation[]> {
+  const result = await setupEmulation(inputs.platforms, inputs.qemu);
+  result.forEach((e) => core.info(`${e.platform}: ${e.how} (${e.detail})`));
+  return result;
 }
 
 async function targetCredentials(inputs: Inputs, registry: string): Promise<Credentials | undefined> {
@@ -81,41 +93,71 @@ async function targetsFor(http: Http, inputs: Inputs): Promise<Target[]> {
   return [...byRepo.values()];
 }
 
-async function buildPlatforms(
+/** Index into the local registry always; to the targets only when pushing, children first. */
+async function mergeAndPush(
   http: Http,
   inputs: Inputs,
-  state: PostState,
-  address: string,
-): Promise<{ images: BuiltImage[]; seconds: number[] }> {
-  const local = {
-    client: new RegistryClient(http, address, { plainHttp: true }),
-    repository: LOCAL_REPOSITORY,
-  };
-  const images: BuiltImage[] = [];
-  const seconds: number[] = [];
-  for (const p of inputs.platforms) {
-    const platform = formatPlatform(p);
-    const tag = platformSlug(p);
-    const started = Date.now();
-    const ref = `${address}/${LOCAL_REPOSITORY}:${tag}`;
-    state.images.push(ref);
-    saveState(state);
-    await core.group(`Building ${platform}`, () =>
-      runBuild({
-        platform,
-        context: inputs.context,
-        file: inputs.file,
-        ref,
-        metadataFile: path.join(state.runDir, `metadata-${tag}.json`),
-        network: inputs.network,
-        buildArgs: inputs.buildArgs,
-        labels: inputs.labels,
-      }),
-    );
-    images.push(await readBuiltImage(local, tag, platform));
-    seconds.push((Date.now() - started) / 1000);
-  }
-  return { images, seconds };
+  local: Location,
+  results: PlatformResult[],
+): Promise<MergedIndex> {
+  const entries = results.flatMap((r) => r.image.entries);
+  const index = mergeIndex(entries);
+  await local.client.putManifest(local.repository, 'index', { ...index });
+  core.info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
+  if (!inputs.push) return index;
+  const targets = await targetsFor(http, inputs);
+  const stats = await copyEntries(local, targets, entries);
+  core.info(
+    `Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsSkipped} already there`,
+  );
+  await pushIndex(targets, index);
+  return index;
+}
+
+async function writeOutputs(
+  inputs: Inputs,
+  index: MergedIndex,
+  results: PlatformResult[],
+  emulation: Emulation[],
+): Promise<void> {
+  const tags = inputs.tags.map(formatReference);
+  const first = inputs.tags[0];
+  const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
+  const rows: PlatformRow[] = results.map((r) => ({
+    platform: r.platform,
+    how: emulation.find((e) => e.platform === r.platform)?.how ?? 'native',
+    digest: r.image.digest,
+    size: r.image.size,
+    seconds: r.seconds,
+    test: r.test,
+  }));
+  core.setOutput('digest', index.digest);
+  core.setOutput(
+    'platform-digests',
+    JSON.stringify(Object.fromEntries(results.map((r) => [r.platform, r.image.digest]))),
+  );
+  core.setOutput('image', image);
+  core.setOutput(
+    'metadata',
+    JSON.stringify({
+      digest: index.digest,
+      mediaType: index.mediaType,
+      image,
+      tags,
+      pushed: inputs.push,
+      platforms: rows,
+    }),
+  );
+  await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed: inputs.push });
+}
+
+async function hook(
+  hooks: HubHooks | undefined,
+  name: Parameters<typeof runHook>[1],
+  env: Record<string, string>,
+): Promise<void> {
+  if (hooks?.present.includes(name))
+    await core.group(`Running hooks/${name}`, () => runHook(hooks, name, env));
 }
 
 export async function runMain(): Promise<void> {
@@ -123,68 +165,33 @@ export async function runMain(): Promise<void> {
   const runId = `${process.env.GITHUB_RUN_ID ?? 'local'}-${randomBytes(4).toString('hex')}`;
   const state: PostState = { runId, runDir: runDirFor(runId), images: [] };
   saveState(state);
-  const { inputs, warnings } = validateInputs(getInputs(), process.cwd());
+  const { inputs, warnings } = validateInputs(getInputs(), process.cwd(), os.availableParallelism());
   warnings.forEach((w) => core.warning(w));
   checkPaths(inputs);
+  const hooks = inputs.build.hooks === 'auto' ? findHooks(inputs.context, inputs.file) : undefined;
+  const env = hookEnv({ ...inputs, github: process.env, commitMessage: readCommitMessage() });
   const http = new Http();
   try {
-    await core.group('Environment', logEnvironment);
-    const emulation: Emulation[] = await core.group('Registering QEMU emulators', async () => {
-      const result = await setupEmulation(inputs.platforms, inputs.qemu);
-      result.forEach((e) => core.info(`${e.platform}: ${e.how} (${e.detail})`));
-      return result;
-    });
-    const runDir = state.runDir;
+    const { containerdStore } = await core.group('Environment', logEnvironment);
+    checkDriverSupport(inputs.build, 'docker', containerdStore);
+    const emulation = await core.group('Registering QEMU emulators', () => registerEmulators(inputs));
     state.registry = await core.group('Starting local registry', async () => {
-      const started = await startLocalRegistry(http, runDir);
+      const started = await startLocalRegistry(http, state.runDir);
       core.info(`Local registry at ${started.address} (pid ${started.pid})`);
       return started;
     });
     saveState(state);
-    const { images, seconds } = await buildPlatforms(http, inputs, state, state.registry.address);
     const local = {
       client: new RegistryClient(http, state.registry.address, { plainHttp: true }),
       repository: LOCAL_REPOSITORY,
     };
-    const entries = images.flatMap((i) => i.entries);
-    const index = mergeIndex(entries);
-    await core.group('Merging index', async () => {
-      await local.client.putManifest(LOCAL_REPOSITORY, 'index', { ...index });
-      core.info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
-      if (!inputs.push) return;
-      const targets = await targetsFor(http, inputs);
-      const stats = await copyEntries(local, targets, entries);
-      core.info(
-        `Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsSkipped} already there`,
-      );
-      await pushIndex(targets, index);
-    });
-    const platformDigests = Object.fromEntries(images.map((i) => [i.platform, i.digest]));
-    const tags = inputs.tags.map(formatReference);
-    const first = inputs.tags[0];
-    const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
-    const rows: PlatformRow[] = images.map((img, i) => ({
-      platform: img.platform,
-      how: emulation[i]?.how === 'native' ? 'native' : 'emulated',
-      digest: img.digest,
-      size: img.size,
-      seconds: seconds[i] ?? 0,
-    }));
-    core.setOutput('digest', index.digest);
-    core.setOutput('platform-digests', JSON.stringify(platformDigests));
-    core.setOutput('image', image);
-    core.setOutput(
-      'metadata',
-      JSON.stringify({
-        digest: index.digest,
-        mediaType: index.mediaType,
-        image,
-        tags,
-        pushed: inputs.push,
-        platforms: rows,
-      }),
-    );
-    await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed: inputs.push });
+    await hook(hooks, 'pre_build', env);
+    const results = await buildPlatforms({ inputs, state, local, hooks, hookEnv: env });
+    await hook(hooks, 'post_build', env);
+    if (inputs.push) await hook(hooks, 'pre_push', env);
+    const index = await core.group('Merging index', () => mergeAndPush(http, inputs, local, results));
+    if (inputs.push) await hook(hooks, 'post_push', env);
+    await writeOutputs(inputs, index, results, emulation);
   } catch (err) {
     if (state.registry) core.debug(`Local registry log (last lines):\n${registryLogTail(state.registry)}`);
     throw err;
@@ -208,12 +215,14 @@ export async function runPost(): Promise<void> {
   if (!state) return;
   await core.group('Cleaning up', async () => {
     const { registry, images, runDir } = state;
-    if (registry)
+    if (registry) {
       await cleanup(`the local registry at ${registry.address} (pid ${registry.pid})`, () =>
         stopLocalRegistry(registry),
       );
-    if (images.length > 0)
+    }
+    if (images.length > 0) {
       await cleanup(`${images.length} local build image(s) from the engine`, () => removeImages(images));
+    }
     await cleanup(`run directory ${runDir}`, () => rm(runDir, { recursive: true, force: true }));
   });
 }

@@ -1,7 +1,7 @@
 // The only module that runs commands. Always an argument array, never a shell
 // string; failure is decided on the exit code alone.
 import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync } from 'node:fs';
 import * as actionsExec from '@actions/exec';
 import { ExecError } from './errors.js';
 import { meaningfulTail } from './exec-tail.js';
@@ -14,6 +14,8 @@ export interface ExecOptions {
   input?: string;
   /** Return the result instead of throwing on a non-zero exit code. */
   allowFailure?: boolean;
+  /** Also write all output to this file (for logs printed later, in a group). */
+  logFile?: string;
 }
 
 export interface ExecResult {
@@ -36,17 +38,27 @@ export async function run(
 ): Promise<ExecResult> {
   let stdout = '';
   let stderr = '';
-  const exitCode = await actionsExec.exec(tool, [...args], {
-    silent: options.silent ?? false,
-    cwd: options.cwd,
-    env: options.env ? { ...(process.env as Record<string, string>), ...options.env } : undefined,
-    input: options.input === undefined ? undefined : Buffer.from(options.input),
-    ignoreReturnCode: true,
-    listeners: {
-      stdout: (data: Buffer) => (stdout = keepEnd(stdout, data)),
-      stderr: (data: Buffer) => (stderr = keepEnd(stderr, data)),
-    },
-  });
+  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  log?.write(`[command]${tool} ${args.join(' ')}\n`); // what @actions/exec prints when not silent
+  const exitCode = await actionsExec
+    .exec(tool, [...args], {
+      silent: options.silent ?? false,
+      cwd: options.cwd,
+      env: options.env ? { ...(process.env as Record<string, string>), ...options.env } : undefined,
+      input: options.input === undefined ? undefined : Buffer.from(options.input),
+      ignoreReturnCode: true,
+      listeners: {
+        stdout: (data: Buffer) => {
+          stdout = keepEnd(stdout, data);
+          log?.write(data);
+        },
+        stderr: (data: Buffer) => {
+          stderr = keepEnd(stderr, data);
+          log?.write(data);
+        },
+      },
+    })
+    .finally(() => log && new Promise((r) => log.end(r)));
   if (exitCode !== 0 && !options.allowFailure) {
     throw new ExecError(tool, args, exitCode, meaningfulTail(stderr || stdout));
   }

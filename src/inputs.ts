@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
+import { BUILD_INPUT_NAMES, parseBuildInputs, secretValues, type BuildOptions } from './build-inputs.js';
 import { ActionError } from './errors.js';
 import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from './platform.js';
 import {
@@ -24,6 +25,7 @@ export const INPUT_NAMES = [
   'build-args',
   'labels',
   'qemu',
+  ...BUILD_INPUT_NAMES,
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Record<InputName, string>;
@@ -44,6 +46,7 @@ export interface Inputs {
   buildArgs: string[];
   labels: string[];
   qemu: QemuMode;
+  build: BuildOptions;
 }
 
 export interface Validated {
@@ -56,6 +59,7 @@ export function getInputs(): RawInputs {
   const raw = {} as RawInputs;
   for (const name of INPUT_NAMES) raw[name] = core.getInput(name);
   if (raw.password) core.setSecret(raw.password);
+  secretValues(raw.secrets).forEach((v) => core.setSecret(v));
   return raw;
 }
 
@@ -127,7 +131,7 @@ function parseTags(value: string, problems: string[]): Reference[] {
 }
 
 /** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
-export function validateInputs(raw: RawInputs, cwd: string): Validated {
+export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validated {
   const problems: string[] = [];
   const warnings: string[] = [];
   const platforms = parsePlatforms(raw.platforms, problems, warnings);
@@ -155,6 +159,7 @@ export function validateInputs(raw: RawInputs, cwd: string): Validated {
   const labels = parseKeyValues('labels', raw.labels, problems);
   const context = path.resolve(cwd, raw.context.trim() || '.');
   const file = raw.file.trim() ? path.resolve(cwd, raw.file.trim()) : path.join(context, 'Dockerfile');
+  const build = parseBuildInputs(raw, cwd, platforms, cores, problems);
   if (problems.length > 0) throw new ActionError(problems.join('\n'));
   const inputs: Inputs = {
     platforms,
@@ -168,6 +173,7 @@ export function validateInputs(raw: RawInputs, cwd: string): Validated {
     buildArgs,
     labels,
     qemu: qemu as QemuMode,
+    build,
   };
   return { inputs, warnings };
 }
@@ -186,10 +192,25 @@ export function checkPaths(inputs: Inputs): void {
       `Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`,
     );
   }
-  if (kind(inputs.file) !== 'file') {
+  const perPlatform = Object.keys(inputs.build.platformFiles).length;
+  if (perPlatform < inputs.platforms.length && kind(inputs.file) !== 'file') {
     throw new ActionError(
       `Dockerfile '${inputs.file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`,
     );
+  }
+  for (const [platform, file] of Object.entries(inputs.build.platformFiles)) {
+    if (kind(file) !== 'file') {
+      throw new ActionError(
+        `Input 'platform-files' gives '${file}' for ${platform}, which does not exist. Paths are relative to the workspace.`,
+      );
+    }
+  }
+  for (const secret of inputs.build.secrets) {
+    if (secret.src && kind(secret.src) !== 'file') {
+      throw new ActionError(
+        `Input 'secret-files' gives '${secret.src}' for secret '${secret.id}', which is not a readable file.`,
+      );
+    }
   }
 }
 

@@ -39,6 +39,33 @@ test('build argv: one platform, pushed to the local ref, metadata file, inputs a
   ]);
 });
 
+test('build argv: every build input becomes its own flag and value', () => {
+  const args = buildArgs({
+    platform: 'linux/amd64',
+    context: '.',
+    file: 'Dockerfile',
+    ref: 'r',
+    metadataFile: 'm',
+    network: '',
+    buildArgs: [],
+    labels: [],
+    target: 'runtime',
+    secrets: ['id=tok,src=/run/tok'],
+    noCache: true,
+    pull: true,
+    cacheFrom: ['type=gha,scope=buildkit-linux-amd64'],
+    cacheTo: ['type=inline'],
+    buildContexts: ['assets=./a'],
+    provenance: 'mode=max',
+    sbom: 'true',
+  });
+  expect(args.join(' ')).toBe(
+    'buildx build --platform linux/amd64 --file Dockerfile --tag r --push --metadata-file m --provenance=mode=max --sbom=true ' +
+      '--target runtime --no-cache --pull --secret id=tok,src=/run/tok --cache-from type=gha,scope=buildkit-linux-amd64 ' +
+      '--cache-to type=inline --build-context assets=./a .',
+  );
+});
+
 test('metadata as buildx 0.13 writes it (recorded from a real build)', () => {
   const recorded =
     '{\n  "buildx.build.ref": "default/default/r2759csa8f3le9mtj78ru99cb",\n  "containerimage.config.digest": "sha256:f4e27309d01d47a1ce21407126841df679b02afa2651bc3e8236cb14749219c9",\n  "containerimage.digest": "sha256:cc02363cbbb70a207511a3e4912dc3c636fcd4cb5e1f3d18d3127dce1a7d79dc"\n}';
