@@ -26383,7 +26383,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5250:
+/***/ 2869:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26517,7 +26517,7 @@ const {
 } = __nccwpck_require__(5673)
 const { WebsocketFrameSend } = __nccwpck_require__(9272)
 const { closeWebSocketConnection } = __nccwpck_require__(2569)
-const { PerMessageDeflate } = __nccwpck_require__(5250)
+const { PerMessageDeflate } = __nccwpck_require__(2869)
 const { MessageSizeExceededError } = __nccwpck_require__(8091)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
@@ -71754,6 +71754,7 @@ const INPUT_NAMES = [
     'build-args',
     'labels',
     'qemu',
+    'oci-archive',
     ...BUILD_INPUT_NAMES,
 ];
 const QEMU_MODES = ['auto', 'host', 'false'];
@@ -71870,6 +71871,7 @@ function validateInputs(raw, cwd, cores = 1) {
         labels,
         qemu: qemu,
         build,
+        ociArchive: raw['oci-archive'].trim() ? external_node_path_.resolve(cwd, raw['oci-archive'].trim()) : '',
     };
     return { inputs, warnings };
 }
@@ -71894,6 +71896,9 @@ function checkPaths(inputs) {
         if (kind(file) !== 'file') {
             throw new ActionError(`Input 'platform-files' gives '${file}' for ${platform}, which does not exist. Paths are relative to the workspace.`);
         }
+    }
+    if (inputs.ociArchive && kind(external_node_path_.dirname(inputs.ociArchive)) !== 'dir') {
+        throw new ActionError(`Input 'oci-archive' is '${inputs.ociArchive}', whose directory does not exist. Create it first or choose another path.`);
     }
     for (const secret of inputs.build.secrets) {
         if (secret.src && kind(secret.src) !== 'file') {
@@ -72463,6 +72468,139 @@ async function pushIndex(targets, index) {
     }
 }
 
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/oci/tar.ts
+// ustar headers (pure): enough of POSIX tar for an OCI image layout, with
+// fixed owner and time so the same image always makes the same archive.
+const BLOCK = 512;
+function octal(value, width) {
+    return value.toString(8).padStart(width - 1, '0') + '\0';
+}
+function tarHeader(name, size, type = 'file') {
+    if (Buffer.byteLength(name) > 100)
+        throw new Error(`tar entry name longer than 100 bytes: ${name}`);
+    if (size >= 8 ** 11)
+        throw new Error(`tar entry ${name} is larger than 8 GiB`);
+    const h = Buffer.alloc(BLOCK, 0);
+    h.write(name, 0, 100, 'utf8');
+    h.write(octal(type === 'dir' ? 0o755 : 0o644, 8), 100, 'ascii');
+    h.write(octal(0, 8), 108, 'ascii'); // uid
+    h.write(octal(0, 8), 116, 'ascii'); // gid
+    h.write(octal(type === 'dir' ? 0 : size, 12), 124, 'ascii');
+    h.write(octal(0, 12), 136, 'ascii'); // mtime: fixed, for reproducible archives
+    h.write('        ', 148, 'ascii'); // checksum is computed over spaces here
+    h.write(type === 'dir' ? '5' : '0', 156, 'ascii');
+    h.write('ustar\0', 257, 'ascii');
+    h.write('00', 263, 'ascii');
+    let sum = 0;
+    for (const byte of h)
+        sum += byte;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    return h;
+}
+/** Zero bytes that bring an entry of `size` bytes to a block boundary. */
+function tarPadding(size) {
+    return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK, 0);
+}
+const TAR_END = Buffer.alloc(BLOCK * 2, 0);
+
+;// CONCATENATED MODULE: ./src/registry/oci-archive.ts
+// Writes an index and everything it references as an OCI image layout
+// tarball (oci-layout, index.json, blobs/sha256/...), streaming each blob from
+// the registry into the file and verifying it on the way: what `docker save`
+// cannot do for a multi-arch image, and `skopeo copy --all oci-archive:` reads.
+
+
+
+
+
+
+
+
+async function write(out, chunk) {
+    if (!out.write(chunk))
+        await (0,external_node_events_.once)(out, 'drain');
+}
+async function writeEntry(out, name, bytes) {
+    await write(out, tarHeader(name, bytes.length));
+    await write(out, bytes);
+    await write(out, tarPadding(bytes.length));
+}
+const blobName = (digest) => `blobs/${digest.replace(':', '/')}`;
+async function writeBlob(out, from, blob) {
+    const res = await from.client.openBlob(from.repository, blob.digest);
+    const verifier = new DigestVerifier(blob);
+    (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface while reading the verifier
+    await write(out, tarHeader(blobName(blob.digest), blob.size));
+    for await (const chunk of verifier)
+        await write(out, chunk);
+    await write(out, tarPadding(blob.size));
+}
+/** Manifests (as blobs) and their config/layer blobs, each once, parents after children. */
+async function writeManifest(out, from, digest, seen) {
+    if (seen.has(digest))
+        return;
+    seen.add(digest);
+    const raw = await from.client.getManifest(from.repository, digest);
+    if (!raw)
+        throw new Error(`${from.repository}@${digest} is missing from the local registry`);
+    const parsed = JSON.parse(raw.bytes.toString('utf8'));
+    if (isIndexType(raw.mediaType)) {
+        for (const child of parsed.manifests)
+            await writeManifest(out, from, child.digest, seen);
+    }
+    else {
+        for (const blob of [parsed.config, ...parsed.layers]) {
+            if (seen.has(blob.digest))
+                continue;
+            seen.add(blob.digest);
+            await writeBlob(out, from, blob);
+        }
+    }
+    await writeEntry(out, blobName(raw.digest), raw.bytes);
+}
+/** Written to FILE.partial and renamed when complete: a failure never leaves a truncated archive at FILE. */
+async function writeOciArchive(file, from, index, refName) {
+    const partial = `${file}.partial`;
+    const out = (0,external_node_fs_namespaceObject.createWriteStream)(partial);
+    const closed = (0,external_node_events_.once)(out, 'close');
+    let complete = false;
+    try {
+        await writeEntry(out, 'oci-layout', Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
+        for (const dir of ['blobs/', 'blobs/sha256/'])
+            await write(out, tarHeader(dir, 0, 'dir'));
+        const seen = new Set([index.digest]);
+        for (const entry of JSON.parse(index.bytes.toString('utf8')).manifests) {
+            await writeManifest(out, from, entry.digest, seen);
+        }
+        await writeEntry(out, blobName(index.digest), index.bytes);
+        const top = {
+            schemaVersion: 2,
+            mediaType: OCI_INDEX,
+            manifests: [
+                {
+                    mediaType: index.mediaType,
+                    digest: index.digest,
+                    size: index.bytes.length,
+                    annotations: { 'org.opencontainers.image.ref.name': refName },
+                },
+            ],
+        };
+        await writeEntry(out, 'index.json', Buffer.from(JSON.stringify(top)));
+        await write(out, TAR_END);
+        complete = true;
+    }
+    finally {
+        out.end();
+        await closed;
+        if (complete)
+            await (0,promises_.rename)(partial, file);
+        else
+            await (0,promises_.rm)(partial, { force: true });
+    }
+}
+
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/registry/service.ts
@@ -72677,6 +72815,7 @@ async function writeSummary(rows, index) {
 
 
 
+
 const LOCAL_REPOSITORY = 'build';
 function runDirFor(runId) {
     return external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), `multiarch-${runId}`);
@@ -72751,6 +72890,11 @@ async function mergeAndPush(http, inputs, local, results) {
     await pushIndex(targets, index);
     return index;
 }
+async function writeArchive(inputs, local, index) {
+    const refName = inputs.tags[0]?.tag ?? 'latest';
+    await writeOciArchive(inputs.ociArchive, local, index, refName);
+    info(`Wrote ${index.digest} with every platform to ${inputs.ociArchive} (ref ${refName})`);
+}
 async function writeOutputs(inputs, index, results, emulation) {
     const tags = inputs.tags.map(reference_formatReference);
     const first = inputs.tags[0];
@@ -72811,6 +72955,8 @@ async function runMain() {
         if (inputs.push)
             await hook(hooks, 'pre_push', env);
         const index = await group('Merging index', () => mergeAndPush(http, inputs, local, results));
+        if (inputs.ociArchive)
+            await group('Writing OCI archive', () => writeArchive(inputs, local, index));
         if (inputs.push)
             await hook(hooks, 'post_push', env);
         await writeOutputs(inputs, index, results, emulation);

@@ -22,6 +22,7 @@ import type { Location } from './registry/copy.js';
 import { readDockerCredentials, type Credentials } from './registry/credentials.js';
 import { copyEntries, pushIndex, type Target } from './registry/publish.js';
 import { formatReference, isLoopbackHost } from './registry/reference.js';
+import { writeOciArchive } from './registry/oci-archive.js';
 import { registryLogTail, startLocalRegistry, stopLocalRegistry } from './registry/service.js';
 import { isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
 import { writeSummary, type PlatformRow } from './summary.js';
@@ -114,6 +115,12 @@ async function mergeAndPush(
   return index;
 }
 
+async function writeArchive(inputs: Inputs, local: Location, index: MergedIndex): Promise<void> {
+  const refName = inputs.tags[0]?.tag ?? 'latest';
+  await writeOciArchive(inputs.ociArchive, local, index, refName);
+  core.info(`Wrote ${index.digest} with every platform to ${inputs.ociArchive} (ref ${refName})`);
+}
+
 async function writeOutputs(
   inputs: Inputs,
   index: MergedIndex,
@@ -190,6 +197,7 @@ export async function runMain(): Promise<void> {
     await hook(hooks, 'post_build', env);
     if (inputs.push) await hook(hooks, 'pre_push', env);
     const index = await core.group('Merging index', () => mergeAndPush(http, inputs, local, results));
+    if (inputs.ociArchive) await core.group('Writing OCI archive', () => writeArchive(inputs, local, index));
     if (inputs.push) await hook(hooks, 'post_push', env);
     await writeOutputs(inputs, index, results, emulation);
   } catch (err) {

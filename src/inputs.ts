@@ -25,6 +25,7 @@ export const INPUT_NAMES = [
   'build-args',
   'labels',
   'qemu',
+  'oci-archive',
   ...BUILD_INPUT_NAMES,
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -47,6 +48,8 @@ export interface Inputs {
   labels: string[];
   qemu: QemuMode;
   build: BuildOptions;
+  /** Absolute path of the OCI layout tarball to write, or ''. */
+  ociArchive: string;
 }
 
 export interface Validated {
@@ -174,6 +177,7 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
     labels,
     qemu: qemu as QemuMode,
     build,
+    ociArchive: raw['oci-archive'].trim() ? path.resolve(cwd, raw['oci-archive'].trim()) : '',
   };
   return { inputs, warnings };
 }
@@ -204,6 +208,11 @@ export function checkPaths(inputs: Inputs): void {
         `Input 'platform-files' gives '${file}' for ${platform}, which does not exist. Paths are relative to the workspace.`,
       );
     }
+  }
+  if (inputs.ociArchive && kind(path.dirname(inputs.ociArchive)) !== 'dir') {
+    throw new ActionError(
+      `Input 'oci-archive' is '${inputs.ociArchive}', whose directory does not exist. Create it first or choose another path.`,
+    );
   }
   for (const secret of inputs.build.secrets) {
     if (secret.src && kind(secret.src) !== 'file') {
