@@ -70170,14 +70170,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
+        const commandArgs = tr.argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
+        const runner = new tr.ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -70663,6 +70663,26 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/cancel.ts
+// Cancellation: the runner cancels a job with SIGINT, then SIGTERM. Once
+// cancelled, running commands are stopped and nothing more is pushed.
+
+let cancelledBy;
+const listeners = new Set();
+function cancel(signal) {
+    cancelledBy ??= signal;
+    for (const l of listeners)
+        l(signal);
+}
+function onCancel(listener) {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+}
+function throwIfCancelled(what) {
+    if (cancelledBy)
+        throw new ActionError(`Cancelled by ${cancelledBy} before ${what}; nothing was pushed.`);
+}
+
 ;// CONCATENATED MODULE: ./src/exec-tail.ts
 // Picks the lines of a failed command's output that explain the failure.
 const MEANINGFUL = /error|fail|denied|unauthori[sz]ed|forbidden|not found|no such|invalid|exec format|cannot|unable/i;
@@ -70681,40 +70701,65 @@ function meaningfulTail(output) {
 
 ;// CONCATENATED MODULE: ./src/exec.ts
 // The only module that runs commands. Always an argument array, never a shell
-// string; failure is decided on the exit code alone.
+// string; failure is decided on the exit code alone. Every running command is
+// stopped when the job is cancelled.
 
 
 
 
 
-const KEEP_BYTES = 256 * 1024; // a build log can be huge: keep its end only
+
+const KEEP_CHARS = 256 * 1024; // a build log can be huge: keep its end only
 function keepEnd(buf, chunk) {
     const next = buf + chunk.toString('utf8');
-    return next.length > KEEP_BYTES ? next.slice(next.length - KEEP_BYTES) : next;
+    return next.length > KEEP_CHARS ? next.slice(next.length - KEEP_CHARS) : next;
+}
+/** Exit code as a shell reports it: 128 + signal number for a killed process. */
+function exitCodeOf(code, signal) {
+    if (code !== null)
+        return code;
+    return 128 + (signal ? (external_node_os_namespaceObject.constants.signals[signal] ?? 0) : 0);
 }
 async function run(tool, args, options = {}) {
+    throwIfCancelled(`running ${tool}`);
+    const silent = options.silent ?? false;
+    const log = options.logFile ? (0,external_node_fs_namespaceObject.createWriteStream)(options.logFile, { flags: 'a' }) : undefined;
+    const commandLine = `[command]${tool} ${args.join(' ')}\n`;
+    log?.write(commandLine);
+    if (!silent)
+        process.stdout.write(commandLine);
+    const child = (0,external_node_child_process_namespaceObject.spawn)(tool, [...args], {
+        cwd: options.cwd,
+        env: options.env ? { ...process.env, ...options.env } : process.env,
+        stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const stopOnCancel = onCancel((signal) => child.kill(signal));
     let stdout = '';
     let stderr = '';
-    const log = options.logFile ? (0,external_node_fs_namespaceObject.createWriteStream)(options.logFile, { flags: 'a' }) : undefined;
-    log?.write(`[command]${tool} ${args.join(' ')}\n`); // what @actions/exec prints when not silent
-    const exitCode = await exec_exec(tool, [...args], {
-        silent: options.silent ?? false,
-        cwd: options.cwd,
-        env: options.env ? { ...process.env, ...options.env } : undefined,
-        input: options.input === undefined ? undefined : Buffer.from(options.input),
-        ignoreReturnCode: true,
-        listeners: {
-            stdout: (data) => {
-                stdout = keepEnd(stdout, data);
-                log?.write(data);
-            },
-            stderr: (data) => {
-                stderr = keepEnd(stderr, data);
-                log?.write(data);
-            },
-        },
-    })
-        .finally(() => log && new Promise((r) => log.end(r)));
+    child.stdout?.on('data', (d) => {
+        stdout = keepEnd(stdout, d);
+        log?.write(d);
+        if (!silent)
+            process.stdout.write(d);
+    });
+    child.stderr?.on('data', (d) => {
+        stderr = keepEnd(stderr, d);
+        log?.write(d);
+        if (!silent)
+            process.stderr.write(d);
+    });
+    if (options.input !== undefined)
+        child.stdin?.end(options.input);
+    const exitCode = await new Promise((resolve) => {
+        child.once('error', (err) => {
+            stderr += `${tool}: ${err.code === 'ENOENT' ? 'command not found' : err.message}`;
+            resolve(127);
+        });
+        child.once('close', (code, signal) => resolve(exitCodeOf(code, signal)));
+    }).finally(() => {
+        stopOnCancel();
+        log?.end();
+    });
     if (exitCode !== 0 && !options.allowFailure) {
         throw new ExecError(tool, args, exitCode, meaningfulTail(stderr || stdout));
     }
@@ -71431,7 +71476,12 @@ async function runSmokeTest(platform, ref, command, network) {
 
 ;// CONCATENATED MODULE: ./src/state.ts
 // The only module that touches post state: one typed JSON blob, saved again
-// each time a resource appears, so post cleans up whatever main got to.
+// each time a resource appears, so post cleans up whatever main got to. The
+// same blob goes to a machine-wide ledger, so a later run can recognise what a
+// crashed run left behind (see stale.ts).
+
+
+
 
 const KEY = 'multiarch-state';
 function isPost() {
@@ -71440,8 +71490,35 @@ function isPost() {
 function markMainStarted() {
     saveState('isPost', 'true');
 }
+/** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
+function ledgerDir() {
+    return process.env.MULTIARCH_LEDGER_DIR ?? external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'multiarch-action-runs');
+}
 function state_saveState(state) {
     saveState(KEY, JSON.stringify(state));
+    (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
+    (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+}
+function forgetRun(runId) {
+    (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
+}
+/** Every run recorded on this machine (the caller decides which are stale). */
+function readLedger() {
+    let files;
+    try {
+        files = (0,external_node_fs_namespaceObject.readdirSync)(ledgerDir()).filter((f) => f.endsWith('.json'));
+    }
+    catch {
+        return [];
+    }
+    return files.flatMap((f) => {
+        try {
+            return [JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(ledgerDir(), f), 'utf8'))];
+        }
+        catch {
+            return [];
+        }
+    });
 }
 function readState() {
     const raw = getState(KEY);
@@ -72433,10 +72510,12 @@ async function readDockerCredentials(registry, file = dockerConfigPath()) {
 
 
 
+
 async function copyEntries(from, targets, entries) {
     const stats = newStats();
     for (const target of targets) {
         for (const entry of entries) {
+            throwIfCancelled(`copying ${entry.digest} to ${target.client.registry}/${target.repository}`);
             const raw = await from.client.getManifest(from.repository, entry.digest);
             if (!raw)
                 throw new Error(`manifest ${entry.digest} vanished from the local registry`);
@@ -72446,6 +72525,7 @@ async function copyEntries(from, targets, entries) {
     return stats;
 }
 async function pushIndex(targets, index) {
+    throwIfCancelled(`pushing the index`);
     const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
     for (const target of targets) {
         for (const tag of target.tags) {
@@ -72751,6 +72831,39 @@ function registryLogTail(state) {
     return logTail(external_node_path_.join(state.dir, 'registry.log'));
 }
 
+;// CONCATENATED MODULE: ./src/stale.ts
+// What crashed runs left behind. A ledger entry whose run directory is gone
+// (the runner wiped RUNNER_TEMP, or the run ended without post) is stale: its
+// registry is stopped, if its process still names that directory, and its
+// images are removed. Entries of runs still going are never touched.
+
+
+
+
+
+
+function isStale(entry) {
+    return !(0,external_node_fs_namespaceObject.existsSync)(entry.runDir);
+}
+async function cleanStaleRuns(currentRunId) {
+    let cleaned = 0;
+    for (const entry of readLedger().filter((e) => e.runId !== currentRunId && isStale(e))) {
+        try {
+            if (entry.registry)
+                await stopLocalRegistry(entry.registry);
+            if (entry.images.length > 0)
+                await removeImages(entry.images);
+            forgetRun(entry.runId);
+            info(`Cleaned up after crashed run ${entry.runId}: registry pid ${entry.registry?.pid ?? '-'}, ${entry.images.length} image(s)`);
+            cleaned++;
+        }
+        catch (err) {
+            warning(`Could not clean up after crashed run ${entry.runId}: ${errorMessage(err)}`);
+        }
+    }
+    return cleaned;
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
 // The job summary: one row per platform, then the index.
 
@@ -72790,6 +72903,7 @@ async function writeSummary(rows, index) {
 
 ;// CONCATENATED MODULE: ./src/action.ts
 // The job log in order: runMain's phases, one group each, and runPost's cleanup.
+
 
 
 
@@ -72928,6 +73042,7 @@ async function runMain() {
     markMainStarted();
     const runId = `${process.env.GITHUB_RUN_ID ?? 'local'}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
     const state = { runId, runDir: runDirFor(runId), images: [] };
+    (0,external_node_fs_namespaceObject.mkdirSync)(state.runDir, { recursive: true, mode: 0o700 }); // before saving: a ledger entry without its dir looks stale
     state_saveState(state);
     const { inputs, warnings } = validateInputs(getInputs(), process.cwd(), external_node_os_namespaceObject.availableParallelism());
     warnings.forEach((w) => warning(w));
@@ -72940,6 +73055,7 @@ async function runMain() {
         checkDriverSupport(inputs.build, 'docker', containerdStore);
         const emulation = await group('Registering QEMU emulators', () => registerEmulators(inputs));
         state.registry = await group('Starting local registry', async () => {
+            await cleanStaleRuns(state.runId);
             const started = await startLocalRegistry(http, state.runDir);
             info(`Local registry at ${started.address} (pid ${started.pid})`);
             return started;
@@ -72993,12 +73109,14 @@ async function runPost() {
             await cleanup(`${images.length} local build image(s) from the engine`, () => removeImages(images));
         }
         await cleanup(`run directory ${runDir}`, () => (0,promises_.rm)(runDir, { recursive: true, force: true }));
+        forgetRun(state.runId);
     });
 }
 
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // Entry only: main or post. Known failures are one line; anything else is a bug.
+
 
 
 
@@ -73012,6 +73130,15 @@ function report(err) {
     if (err instanceof Error && err.stack)
         core_debug(err.stack);
 }
+/** The runner cancels with SIGINT then SIGTERM: stop the builds, push nothing, let post clean up. */
+function handleCancellation() {
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+        process.on(signal, () => {
+            error(`Cancelled by ${signal}: stopping running builds; nothing will be pushed.`);
+            cancel(signal);
+        });
+    }
+}
 async function main() {
     if (isPost()) {
         try {
@@ -73022,6 +73149,7 @@ async function main() {
         }
         return;
     }
+    handleCancellation();
     try {
         await runMain();
     }

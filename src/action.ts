@@ -1,7 +1,7 @@
 // The job log in order: runMain's phases, one group each, and runPost's cleanup.
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,7 +24,8 @@ import { copyEntries, pushIndex, type Target } from './registry/publish.js';
 import { formatReference, isLoopbackHost } from './registry/reference.js';
 import { writeOciArchive } from './registry/oci-archive.js';
 import { registryLogTail, startLocalRegistry, stopLocalRegistry } from './registry/service.js';
-import { isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
+import { cleanStaleRuns } from './stale.js';
+import { forgetRun, isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
 import { writeSummary, type PlatformRow } from './summary.js';
 
 const LOCAL_REPOSITORY = 'build';
@@ -171,6 +172,7 @@ export async function runMain(): Promise<void> {
   markMainStarted();
   const runId = `${process.env.GITHUB_RUN_ID ?? 'local'}-${randomBytes(4).toString('hex')}`;
   const state: PostState = { runId, runDir: runDirFor(runId), images: [] };
+  mkdirSync(state.runDir, { recursive: true, mode: 0o700 }); // before saving: a ledger entry without its dir looks stale
   saveState(state);
   const { inputs, warnings } = validateInputs(getInputs(), process.cwd(), os.availableParallelism());
   warnings.forEach((w) => core.warning(w));
@@ -183,6 +185,7 @@ export async function runMain(): Promise<void> {
     checkDriverSupport(inputs.build, 'docker', containerdStore);
     const emulation = await core.group('Registering QEMU emulators', () => registerEmulators(inputs));
     state.registry = await core.group('Starting local registry', async () => {
+      await cleanStaleRuns(state.runId);
       const started = await startLocalRegistry(http, state.runDir);
       core.info(`Local registry at ${started.address} (pid ${started.pid})`);
       return started;
@@ -232,6 +235,7 @@ export async function runPost(): Promise<void> {
       await cleanup(`${images.length} local build image(s) from the engine`, () => removeImages(images));
     }
     await cleanup(`run directory ${runDir}`, () => rm(runDir, { recursive: true, force: true }));
+    forgetRun(state.runId);
   });
 }
 

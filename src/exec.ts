@@ -1,8 +1,10 @@
 // The only module that runs commands. Always an argument array, never a shell
-// string; failure is decided on the exit code alone.
+// string; failure is decided on the exit code alone. Every running command is
+// stopped when the job is cancelled.
 import { spawn } from 'node:child_process';
 import { closeSync, createWriteStream, openSync } from 'node:fs';
-import * as actionsExec from '@actions/exec';
+import { constants } from 'node:os';
+import { onCancel, throwIfCancelled } from './cancel.js';
 import { ExecError } from './errors.js';
 import { meaningfulTail } from './exec-tail.js';
 
@@ -24,11 +26,17 @@ export interface ExecResult {
   stderr: string;
 }
 
-const KEEP_BYTES = 256 * 1024; // a build log can be huge: keep its end only
+const KEEP_CHARS = 256 * 1024; // a build log can be huge: keep its end only
 
 function keepEnd(buf: string, chunk: Buffer): string {
   const next = buf + chunk.toString('utf8');
-  return next.length > KEEP_BYTES ? next.slice(next.length - KEEP_BYTES) : next;
+  return next.length > KEEP_CHARS ? next.slice(next.length - KEEP_CHARS) : next;
+}
+
+/** Exit code as a shell reports it: 128 + signal number for a killed process. */
+function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  return 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
 }
 
 export async function run(
@@ -36,29 +44,41 @@ export async function run(
   args: readonly string[],
   options: ExecOptions = {},
 ): Promise<ExecResult> {
+  throwIfCancelled(`running ${tool}`);
+  const silent = options.silent ?? false;
+  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  const commandLine = `[command]${tool} ${args.join(' ')}\n`;
+  log?.write(commandLine);
+  if (!silent) process.stdout.write(commandLine);
+  const child = spawn(tool, [...args], {
+    cwd: options.cwd,
+    env: options.env ? { ...process.env, ...options.env } : process.env,
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  const stopOnCancel = onCancel((signal) => child.kill(signal));
   let stdout = '';
   let stderr = '';
-  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
-  log?.write(`[command]${tool} ${args.join(' ')}\n`); // what @actions/exec prints when not silent
-  const exitCode = await actionsExec
-    .exec(tool, [...args], {
-      silent: options.silent ?? false,
-      cwd: options.cwd,
-      env: options.env ? { ...(process.env as Record<string, string>), ...options.env } : undefined,
-      input: options.input === undefined ? undefined : Buffer.from(options.input),
-      ignoreReturnCode: true,
-      listeners: {
-        stdout: (data: Buffer) => {
-          stdout = keepEnd(stdout, data);
-          log?.write(data);
-        },
-        stderr: (data: Buffer) => {
-          stderr = keepEnd(stderr, data);
-          log?.write(data);
-        },
-      },
-    })
-    .finally(() => log && new Promise((r) => log.end(r)));
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout = keepEnd(stdout, d);
+    log?.write(d);
+    if (!silent) process.stdout.write(d);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = keepEnd(stderr, d);
+    log?.write(d);
+    if (!silent) process.stderr.write(d);
+  });
+  if (options.input !== undefined) child.stdin?.end(options.input);
+  const exitCode = await new Promise<number>((resolve) => {
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      stderr += `${tool}: ${err.code === 'ENOENT' ? 'command not found' : err.message}`;
+      resolve(127);
+    });
+    child.once('close', (code, signal) => resolve(exitCodeOf(code, signal)));
+  }).finally(() => {
+    stopOnCancel();
+    log?.end();
+  });
   if (exitCode !== 0 && !options.allowFailure) {
     throw new ExecError(tool, args, exitCode, meaningfulTail(stderr || stdout));
   }
