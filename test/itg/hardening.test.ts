@@ -1,7 +1,7 @@
 // Runs on shared and self-hosted machines: cancellation, concurrent jobs and
 // crashed runs, each with the real engine and registries.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createServer, type Server } from 'node:http';
@@ -154,5 +154,98 @@ describe.skipIf(skip)('hardening', () => {
     expect(engineImages(state.registry.address)).toEqual([]);
     // The test's own registry (also docker-registry, not the action's) still serves.
     expect((await fetch(`http://${target.address}/v2/`)).status).toBe(200);
+  });
+});
+
+describe.skipIf(skip)('inputs are data, never shell', () => {
+  test('quotes, $(...) and spaces in labels, build-args and paths reach the build verbatim and run nothing', async () => {
+    const canary = path.join(os.tmpdir(), `pwned-${process.pid}`);
+    rmSync(canary, { force: true });
+    const base = mkdtempSync(path.join(os.tmpdir(), 'ctx-'));
+    const ctx = path.join(base, `dir with 'quotes' and $(touch ${canary})`);
+    execFileSync('mkdir', ['-p', ctx]);
+    addBusybox(ctx);
+    writeFileSync(
+      path.join(ctx, 'Dockerfile'),
+      'FROM scratch\nARG TARGETARCH\nCOPY busybox/${TARGETARCH} /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nARG V\nRUN ["/bin/busybox", "sh", "-c", "printf %s \\"$V\\" > /v"]\n',
+    );
+    const tricky = `a "quoted" $(touch ${canary}) \`touch ${canary}\` 'x'; touch ${canary}`;
+    const registry = await startRegistry();
+    try {
+      const repo = `${registry.address}/verbatim/app`;
+      const run = await runAction({
+        platforms: 'linux/amd64',
+        context: ctx,
+        tags: `${repo}:1`,
+        push: 'true',
+        network: 'host',
+        labels: `org.example.tricky=${tricky}`,
+        'build-args': `V=${tricky}`,
+      });
+      expect(errorsOf(run.main)).toBe('');
+      const pinned = `${repo}@${run.outputs.digest}`;
+      const config = JSON.parse(
+        execFileSync('skopeo', ['inspect', '--config', '--tls-verify=false', `docker://${pinned}`], {
+          encoding: 'utf8',
+        }),
+      ) as { config: { Labels: Record<string, string> } };
+      expect(config.config.Labels['org.example.tricky']).toBe(tricky);
+      try {
+        expect(
+          execFileSync('docker', ['run', '--rm', '--network', 'host', pinned, 'cat', '/v'], {
+            encoding: 'utf8',
+          }),
+        ).toBe(tricky);
+      } finally {
+        execFileSync('docker', ['image', 'rm', '--force', pinned], { stdio: 'ignore' });
+      }
+      expect(existsSync(canary)).toBe(false);
+    } finally {
+      await registry.stop();
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    [
+      1,
+      { tags: 'ghcr.io/acme/app:$(whoami)' },
+      /Input 'tags' has invalid reference 'ghcr.io\/acme\/app:\$\(whoami\)'/,
+    ],
+    [2, { tags: 'ghcr.io/acme/app:1;rm -rf /' }, /Input 'tags' has invalid reference/],
+    [3, { platforms: 'linux/amd64;reboot' }, /unknown platform 'linux\/amd64;reboot'/],
+    [4, { network: 'host --privileged' }, /Input 'network' is 'host --privileged'/],
+  ])(
+    '%i: shell syntax where it cannot belong is rejected before any build: %j',
+    async (_n, inputs, message) => {
+      const run = await runAction({ context: exampleContext('hello'), ...inputs });
+      expect(errorsOf(run.main)).toMatch(message);
+      expect(run.main.log).not.toContain('::group::Building');
+    },
+  );
+});
+
+describe.skipIf(skip)('local services', () => {
+  test('the local registry listens on 127.0.0.1 only', async () => {
+    const started = startAction({
+      platforms: 'linux/amd64',
+      context: exampleContext('hello'),
+      network: 'host',
+    });
+    await started.main.waitFor('::group::Building linux/amd64');
+    const statePath = path.join(started.runnerTemp, '..', 'state');
+    const state = JSON.parse(
+      parseFileCommands(readFileSync(statePath, 'utf8'))['multiarch-state'] ?? '{}',
+    ) as { registry: { address: string } };
+    const port = Number(state.registry.address.split(':')[1]);
+    // /proc/net/tcp{,6}: local address:port in hex, state 0A = LISTEN.
+    const listening = ['/proc/net/tcp', '/proc/net/tcp6']
+      .flatMap((f) => readFileSync(f, 'utf8').split('\n').slice(1))
+      .map((l) => l.trim().split(/\s+/))
+      .filter((cols) => cols[3] === '0A' && parseInt((cols[1] ?? '').split(':')[1] ?? '', 16) === port)
+      .map((cols) => (cols[1] ?? '').split(':')[0]);
+    expect(listening).toEqual(['0100007F']);
+    const run = await started.finish();
+    expect(errorsOf(run.main)).toBe('');
   });
 });
