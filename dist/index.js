@@ -73409,14 +73409,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
+        const commandArgs = tr.argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
+        const runner = new tr.ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -73892,14 +73892,36 @@ function errorMessage(err) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/cancel.ts
+// Cancellation: the runner cancels a job with SIGINT, then SIGTERM. Once
+// cancelled, running commands are stopped and nothing more is pushed.
+
+let cancelledBy;
+const listeners = new Set();
+function cancel(signal) {
+    cancelledBy ??= signal;
+    for (const l of listeners)
+        l(signal);
+}
+function onCancel(listener) {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+}
+function throwIfCancelled(what) {
+    if (cancelledBy)
+        throw new ActionError(`Cancelled by ${cancelledBy} before ${what}; nothing was pushed.`);
+}
+
 ;// CONCATENATED MODULE: ./src/exec-tail.ts
 // Picks the lines of a failed command's output that explain the failure.
 const MEANINGFUL = /error|fail|denied|unauthori[sz]ed|forbidden|not found|no such|invalid|exec format|cannot|unable/i;
@@ -73927,7 +73949,9 @@ function lastMeaningfulLine(output) {
 
 ;// CONCATENATED MODULE: ./src/exec.ts
 // The only module that runs commands. Always an argument array, never a shell
-// string; failure is decided on the exit code alone.
+// string; failure is decided on the exit code alone. Every running command is
+// stopped when the job is cancelled.
+
 
 
 
@@ -73943,29 +73967,58 @@ function setToolEnv(tool, env) {
     toolEnv.set(tool, { ...env });
 }
 function envFor(tool, env) {
-    const fixed = toolEnv.get(tool);
-    if (!fixed && !env)
-        return undefined;
-    return { ...process.env, ...fixed, ...env };
+    return { ...process.env, ...toolEnv.get(tool), ...env };
 }
-const KEEP_BYTES = 256 * 1024; // a build log can be huge: keep its end only
+const KEEP_CHARS = 256 * 1024; // a build log can be huge: keep its end only
 function keepEnd(buf, chunk) {
     const next = buf + chunk.toString('utf8');
-    return next.length > KEEP_BYTES ? next.slice(next.length - KEEP_BYTES) : next;
+    return next.length > KEEP_CHARS ? next.slice(next.length - KEEP_CHARS) : next;
+}
+/** Exit code as a shell reports it: 128 + signal number for a killed process. */
+function exitCodeOf(code, signal) {
+    if (code !== null)
+        return code;
+    return 128 + (signal ? (external_node_os_namespaceObject.constants.signals[signal] ?? 0) : 0);
 }
 async function run(tool, args, options = {}) {
-    let stdout = '';
-    let stderr = '';
-    const exitCode = await exec_exec(tool, [...args], {
-        silent: options.silent ?? false,
+    throwIfCancelled(`running ${tool}`);
+    const silent = options.silent ?? false;
+    const log = options.logFile ? (0,external_node_fs_namespaceObject.createWriteStream)(options.logFile, { flags: 'a' }) : undefined;
+    const commandLine = `[command]${tool} ${args.join(' ')}\n`;
+    log?.write(commandLine);
+    if (!silent)
+        process.stdout.write(commandLine);
+    const child = (0,external_node_child_process_namespaceObject.spawn)(tool, [...args], {
         cwd: options.cwd,
         env: envFor(tool, options.env),
-        input: options.input === undefined ? undefined : Buffer.from(options.input),
-        ignoreReturnCode: true,
-        listeners: {
-            stdout: (data) => (stdout = keepEnd(stdout, data)),
-            stderr: (data) => (stderr = keepEnd(stderr, data)),
-        },
+        stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const stopOnCancel = onCancel((signal) => child.kill(signal));
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d) => {
+        stdout = keepEnd(stdout, d);
+        log?.write(d);
+        if (!silent)
+            process.stdout.write(d);
+    });
+    child.stderr?.on('data', (d) => {
+        stderr = keepEnd(stderr, d);
+        log?.write(d);
+        if (!silent)
+            process.stderr.write(d);
+    });
+    if (options.input !== undefined)
+        child.stdin?.end(options.input);
+    const exitCode = await new Promise((resolve) => {
+        child.once('error', (err) => {
+            stderr += `${tool}: ${err.code === 'ENOENT' ? 'command not found' : err.message}`;
+            resolve(127);
+        });
+        child.once('close', (code, signal) => resolve(exitCodeOf(code, signal)));
+    }).finally(() => {
+        stopOnCancel();
+        log?.end();
     });
     if (exitCode !== 0 && !options.allowFailure) {
         throw new ExecError(tool, args, exitCode, meaningfulTail(stderr || stdout));
@@ -73987,51 +74040,13 @@ function spawnDetached(tool, args, logFile) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/buildx/version.ts
-// Finds the runner's buildx and checks it is recent enough.
-
-
-/** --metadata-file and --provenance both exist from 0.10. */
-const MIN_BUILDX = '0.10.0';
-/** "github.com/docker/buildx v0.19.2 1c4b..." or "... 0.13.1+ds1 ..." -> "0.19.2" (pure). */
-function parseBuildxVersion(output) {
-    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
-}
-function compareVersions(a, b) {
-    const pa = a.split('.').map(Number);
-    const pb = b.split('.').map(Number);
-    for (let i = 0; i < 3; i++) {
-        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    return 0;
-}
-/** The version `docker buildx` reports (with the action's docker env), undefined when there is none. */
-async function readBuildxVersion() {
-    const res = await run('docker', ['buildx', 'version'], { silent: true, allowFailure: true });
-    return res.exitCode === 0 ? parseBuildxVersion(res.stdout) : undefined;
-}
-/** The runner's buildx, or an error saying it is missing or older than MIN_BUILDX (pure). */
-function checkSystemBuildx(version) {
-    if (!version) {
-        throw new ActionError(`docker buildx is not installed on the runner, and 'buildx-version' is 'system'.`, `Set 'buildx-version' to auto (or a version such as v0.19.2) to download it, or install the buildx CLI plugin.`);
-    }
-    if (compareVersions(version, MIN_BUILDX) < 0) {
-        throw new ActionError(`docker buildx ${version} on the runner is too old; this action needs ${MIN_BUILDX} or newer.`, `Set 'buildx-version' to auto (or a version such as v0.19.2) to download a newer one, or upgrade the buildx CLI plugin.`);
-    }
-    return version;
-}
-async function ensureBuildx() {
-    return checkSystemBuildx(await readBuildxVersion());
-}
-
 ;// CONCATENATED MODULE: ./src/buildx/build.ts
 // One platform's build: pure argv, then a streamed `docker buildx build` that
 // pushes into the local registry and writes a metadata file.
 
 
 
+const repeat = (flag, values = []) => values.flatMap((v) => [flag, v]);
 function buildArgs(spec) {
     const args = [
         'buildx',
@@ -74046,13 +74061,20 @@ function buildArgs(spec) {
     ];
     if (spec.builder)
         args.push('--builder', spec.builder);
-    args.push('--metadata-file', spec.metadataFile, '--provenance=false');
+    args.push('--metadata-file', spec.metadataFile, `--provenance=${spec.provenance || 'false'}`);
+    if (spec.sbom && spec.sbom !== 'false')
+        args.push(`--sbom=${spec.sbom}`);
     if (spec.network)
         args.push('--network', spec.network);
-    for (const a of spec.buildArgs)
-        args.push('--build-arg', a);
-    for (const l of spec.labels)
-        args.push('--label', l);
+    if (spec.target)
+        args.push('--target', spec.target);
+    if (spec.noCache)
+        args.push('--no-cache');
+    if (spec.pull)
+        args.push('--pull');
+    args.push(...repeat('--build-arg', spec.buildArgs), ...repeat('--label', spec.labels));
+    args.push(...repeat('--secret', spec.secrets), ...repeat('--cache-from', spec.cacheFrom));
+    args.push(...repeat('--cache-to', spec.cacheTo), ...repeat('--build-context', spec.buildContexts));
     args.push(spec.context);
     return args;
 }
@@ -74062,123 +74084,438 @@ function parseMetadata(text) {
     const str = (k) => (typeof json[k] === 'string' ? json[k] : undefined);
     return { digest: str('containerimage.digest'), configDigest: str('containerimage.config.digest') };
 }
-const EXEC_FORMAT = /exec format error/i;
+/** Known failure texts -> what the user can do about them. */
+const HINTS = [
+    [
+        /exec format error/i,
+        (p) => `The kernel could not run a ${p} binary: QEMU is not registered for it (see 'qemu').`,
+    ],
+    [/network bridge not found/i, () => `This engine has no bridge network; set 'network: host'.`],
+    [
+        /frontend\.contexts|unsupported frontend capability/i,
+        () => `'build-contexts' needs BuildKit 0.10 or newer (Docker 23+, or 'driver: docker-container').`,
+    ],
+    [
+        /Attestation is not supported/i,
+        () => `'provenance' and 'sbom' need 'driver: docker-container' or the containerd image store.`,
+    ],
+];
+function buildFailureHint(tail, platform) {
+    const hint = HINTS.find(([re]) => re.test(tail));
+    return hint ? hint[1](platform) : `See the build log above.`;
+}
 async function runBuild(spec) {
     try {
-        await run('docker', buildArgs(spec));
+        await run('docker', buildArgs(spec), { silent: Boolean(spec.logFile), logFile: spec.logFile });
     }
     catch (err) {
         if (!(err instanceof ExecError))
             throw err;
-        const hint = EXEC_FORMAT.test(err.tail)
-            ? `The kernel could not run a ${spec.platform} binary: QEMU is not registered for it (see 'qemu').`
-            : `See the build log above.`;
+        const hint = buildFailureHint(err.tail, spec.platform);
         throw new ActionError(`Building ${spec.platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
     }
     return parseMetadata((0,external_node_fs_namespaceObject.readFileSync)(spec.metadataFile, 'utf8'));
 }
 
-;// CONCATENATED MODULE: ./src/buildx/builder.ts
-// A throwaway docker-container builder: BuildKit in a container on the host
-// network (so it reaches the loopback registry), run-unique name, removed in post.
+;// CONCATENATED MODULE: ./src/buildx/cache.ts
+// Gives each platform its own cache (pure), so platforms built one by one
+// never overwrite each other's: a gha scope, registry ref, local directory
+// or bucket name without a per-platform part gets the platform's slug.
+// `{platform}` anywhere in an entry is replaced instead, for full control.
+function parseAttrs(entry) {
+    if (!entry.includes('='))
+        return [
+            ['type', 'registry'],
+            ['ref', entry],
+        ]; // shorthand: an image ref
+    return entry.split(',').map((kv) => {
+        const eq = kv.indexOf('=');
+        return eq < 0 ? [kv.trim(), ''] : [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
+    });
+}
+function suffixRef(ref, slug) {
+    if (ref.includes('@'))
+        return ref; // pinned by digest: one cache, read only
+    const colon = ref.lastIndexOf(':');
+    return colon > ref.lastIndexOf('/') ? `${ref}-${slug}` : `${ref}:${slug}`;
+}
+const SCOPED_KEYS = {
+    gha: [{ key: 'scope', fallback: 'buildkit', scope: (v, s) => `${v}-${s}` }],
+    registry: [{ key: 'ref', scope: suffixRef }],
+    local: [
+        { key: 'src', scope: (v, s) => `${v}/${s}` },
+        { key: 'dest', scope: (v, s) => `${v}/${s}` },
+    ],
+    s3: [{ key: 'name', scope: (v, s) => `${v}-${s}` }],
+    azblob: [{ key: 'name', scope: (v, s) => `${v}-${s}` }],
+};
+function scopeCacheEntry(entry, slug) {
+    if (entry.includes('{platform}'))
+        return entry.replaceAll('{platform}', slug);
+    const attrs = parseAttrs(entry);
+    const type = attrs.find(([k]) => k === 'type')?.[1] ?? 'registry';
+    for (const rule of SCOPED_KEYS[type] ?? []) {
+        const found = attrs.find(([k]) => k === rule.key);
+        if (found)
+            found[1] = rule.scope(found[1], slug);
+        else if (rule.fallback)
+            attrs.push([rule.key, rule.scope(rule.fallback, slug)]);
+    }
+    return attrs.map(([k, v]) => `${k}=${v}`).join(',');
+}
+/** Cache exports the classic docker driver can do: none but inline. */
+function needsContainerDriver(cacheTo) {
+    return cacheTo.find((e) => !/(^|,)type=inline(,|$)/.test(e));
+}
+
+;// CONCATENATED MODULE: ./src/buildx/secrets.ts
+// Turns 'secrets' (values) and 'secret-files' (paths) into buildx --secret
+// specs; values go to 0600 files in the run directory, removed in post.
+
+
+function writeSecrets(secrets, runDir) {
+    if (secrets.length === 0)
+        return [];
+    const dir = external_node_path_.join(runDir, 'secrets');
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true, mode: 0o700 });
+    return secrets.map((s) => {
+        if (s.src !== undefined)
+            return `id=${s.id},src=${s.src}`;
+        const file = external_node_path_.join(dir, s.id);
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, s.value ?? '', { mode: 0o600 });
+        return `id=${s.id},src=${file}`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/registry/reference.ts
+// Parses image references the way docker does (pure):
+// [host[:port]/]path[:tag][@digest], Docker Hub as the default registry.
+const DOCKER_HUB = 'docker.io';
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
+class ReferenceSyntaxError extends Error {
+}
+function looksLikeHost(component) {
+    return (component.includes('.') ||
+        component.includes(':') ||
+        component === 'localhost' ||
+        component.startsWith('['));
+}
+/** Throws ReferenceSyntaxError naming what is wrong. */
+function parseReference(raw) {
+    const input = raw.trim();
+    if (input === '')
+        throw new ReferenceSyntaxError('empty reference');
+    const [name0, digest, ...extraAt] = input.split('@');
+    if (extraAt.length > 0)
+        throw new ReferenceSyntaxError('more than one "@"');
+    if (digest !== undefined && !DIGEST.test(digest)) {
+        throw new ReferenceSyntaxError(`digest '${digest}' is not sha256:<64 hex digits>`);
+    }
+    let name = name0 ?? '';
+    let tag;
+    const colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/')) {
+        tag = name.slice(colon + 1);
+        name = name.slice(0, colon);
+        if (!TAG.test(tag))
+            throw new ReferenceSyntaxError(`tag '${tag}' must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+    }
+    const parts = name.split('/');
+    let registry = DOCKER_HUB;
+    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
+        registry = parts.shift() ?? DOCKER_HUB;
+        if (!HOST.test(registry))
+            throw new ReferenceSyntaxError(`registry host '${registry}' is not a valid host[:port]`);
+    }
+    if (registry === 'index.docker.io' || registry === 'registry-1.docker.io')
+        registry = DOCKER_HUB;
+    if (registry === DOCKER_HUB && parts.length === 1)
+        parts.unshift('library');
+    const bad = parts.find((p) => !PATH_COMPONENT.test(p));
+    if (bad !== undefined) {
+        throw new ReferenceSyntaxError(`repository component '${bad}' must be lowercase letters, digits and single separators (. _ __ -)`);
+    }
+    const repository = parts.join('/');
+    if (repository.length > 255)
+        throw new ReferenceSyntaxError('repository name longer than 255 characters');
+    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+function reference_formatReference(ref) {
+    const base = `${ref.registry}/${ref.repository}`;
+    return `${base}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+/** The host that serves the registry API (Docker Hub's differs from its name). */
+function apiHost(registry) {
+    return registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
+}
+/** Loopback registries speak plain HTTP; everything else HTTPS unless listed insecure. */
+function isLoopbackHost(registry) {
+    const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/hooks/hub-hooks.ts
+// Docker Hub automated-build hooks: hooks/pre_build, build, post_build,
+// pre_push, post_push, run the way Docker Hub ran them (bash, from the
+// directory that holds hooks/), with Docker Hub's variables.
 
 
 
-function builderName(runId) {
-    return `multiarch-${runId}`;
+
+
+
+const HOOK_NAMES = ['pre_build', 'build', 'post_build', 'pre_push', 'post_push'];
+/** hooks/ beside the Dockerfile first, then in the context (Docker Hub used the Dockerfile's directory). */
+function findHooks(context, file) {
+    for (const base of [external_node_path_.dirname(file), context]) {
+        const dir = external_node_path_.join(base, 'hooks');
+        if ((0,external_node_fs_namespaceObject.existsSync)(dir) && (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory()) {
+            const present = HOOK_NAMES.filter((h) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, h)));
+            if (present.length > 0)
+                return { dir, present };
+        }
+    }
+    return undefined;
 }
-/** The engine container buildx creates for the builder's only node. */
-function builderContainer(name) {
-    return `buildx_buildkit_${name}0`;
+/** Docker Hub's build variables, derived from the GitHub context and the tags (pure). */
+function hookEnv(f) {
+    const first = f.tags[0];
+    const repo = first
+        ? `${first.registry === DOCKER_HUB ? 'index.docker.io' : first.registry}/${first.repository}`
+        : `localhost/${external_node_path_.basename(f.context)}`;
+    const tag = first?.tag ?? 'latest';
+    return {
+        SOURCE_BRANCH: f.github.GITHUB_HEAD_REF || f.github.GITHUB_REF_NAME || '',
+        SOURCE_COMMIT: f.github.GITHUB_SHA ?? '',
+        COMMIT_MSG: f.commitMessage,
+        DOCKER_REPO: repo,
+        DOCKERFILE_PATH: external_node_path_.relative(f.context, f.file) || 'Dockerfile',
+        DOCKER_TAG: tag,
+        IMAGE_NAME: `${repo}:${tag}`,
+        CACHE_TAG: tag,
+        DOCKER_BUILDKIT: '1',
+        BUILD_NETWORK: f.network || 'default',
+    };
 }
-/** docker buildx create argv (pure). */
-function createBuilderArgs(spec) {
-    return [
-        'buildx',
-        'create',
-        '--name',
-        spec.name,
-        '--driver',
-        'docker-container',
-        '--driver-opt',
-        'network=host',
-        '--driver-opt',
-        `image=${spec.image}`,
-        ...(spec.config ? ['--config', spec.config] : []),
-        '--bootstrap',
-    ];
-}
-async function createBuilder(spec) {
+/** The head commit's message from the event payload, when there is one. */
+function readCommitMessage(eventPath = process.env.GITHUB_EVENT_PATH) {
     try {
-        await run('docker', createBuilderArgs(spec));
+        const event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath ?? '', 'utf8'));
+        return event.head_commit?.message ?? '';
+    }
+    catch {
+        return '';
+    }
+}
+const QEMU_REGISTER = /^(sudo\s+)?docker\s+run\b.*--privileged\b.*\bmultiarch\/qemu-user-static(:register)?(\s|$)/;
+/** A pre_build whose only job is registering QEMU, which the action has already done (pure). */
+function isQemuRegisterOnly(script) {
+    const commands = script
+        .split('\n')
+        .map((l) => l.replace(/#.*$/, '').trim())
+        .filter((l) => l !== '' && !/^set\s+-/.test(l));
+    return commands.length > 0 && commands.every((l) => QEMU_REGISTER.test(l));
+}
+async function runHook(hooks, name, env) {
+    if (!hooks.present.includes(name))
+        return false;
+    const script = external_node_path_.join(hooks.dir, name);
+    if (name === 'pre_build' && isQemuRegisterOnly((0,external_node_fs_namespaceObject.readFileSync)(script, 'utf8'))) {
+        info(`Skipping hooks/pre_build: it only registers QEMU, which this action has already done.`);
+        return true;
+    }
+    try {
+        await run('bash', [script], { cwd: external_node_path_.dirname(hooks.dir), env });
     }
     catch (err) {
         if (!(err instanceof ExecError))
             throw err;
-        throw new ActionError(`Cannot start the docker-container builder ${spec.name} from BuildKit image '${spec.image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Check 'buildkit-image' (the engine must be able to pull it: pre-pull it or point it at a mirror), or set 'driver' to docker.`);
+        throw new ActionError(`Hook hooks/${name} failed with exit code ${err.exitCode}: ${err.tail}`, `See its output above.`);
     }
-}
-const GONE = /no builder .* found|No such (container|volume)/i;
-/** Removes the builder, its container and its state volume; what is already gone is fine. */
-async function removeBuilder(name) {
-    const steps = [
-        ['buildx', 'rm', name],
-        ['rm', '--force', '--volumes', builderContainer(name)],
-        ['volume', 'rm', '--force', `${builderContainer(name)}_state`],
-    ];
-    const failures = [];
-    for (const args of steps) {
-        const res = await run('docker', args, { silent: true, allowFailure: true });
-        if (res.exitCode !== 0 && !GONE.test(res.stderr))
-            failures.push(res.stderr.trim().split('\n').slice(-2).join(' '));
-    }
-    if (failures.length > 0)
-        throw new Error(failures.join('; '));
+    return true;
 }
 
-;// CONCATENATED MODULE: ./src/docker-config.ts
-// The action's own docker CLI config dir: its buildx plugin and its builders,
-// with the user's config.json (logins, credential helpers) and contexts
-// linked in, so `docker login` done before the action still applies.
-
-
-
-
-/** Where the user's docker CLI keeps its config: DOCKER_CONFIG or ~/.docker. */
-function userDockerConfig(env = process.env) {
-    return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
+;// CONCATENATED MODULE: ./src/platform.ts
+// Parses and normalises platform names (pure). `arm64` -> `linux/arm64`,
+// `linux/arm` -> `linux/arm/v7`, `linux/arm64/v8` -> `linux/arm64`.
+/** Every platform the action can build, in the form it reports them. */
+const KNOWN_PLATFORMS = [
+    'linux/amd64',
+    'linux/amd64/v2',
+    'linux/amd64/v3',
+    'linux/amd64/v4',
+    'linux/386',
+    'linux/arm64',
+    'linux/arm/v7',
+    'linux/arm/v6',
+    'linux/ppc64le',
+    'linux/s390x',
+    'linux/riscv64',
+    'linux/mips64le',
+    'linux/loong64',
+];
+const ARCH_ALIASES = {
+    x86_64: 'amd64',
+    'x86-64': 'amd64',
+    aarch64: 'arm64',
+    i386: '386',
+    i686: '386',
+    x86: '386',
+    armhf: 'arm/v7',
+    armel: 'arm/v6',
+    ppc64el: 'ppc64le',
+};
+const OS_NAMES = ['linux', 'windows', 'darwin', 'freebsd'];
+const DEFAULT_VARIANT = { arm: 'v7' };
+const DROPPED_VARIANT = { arm64: 'v8', amd64: 'v1' };
+function formatPlatform(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 }
-/**
- * Creates <runDir>/docker-config with cli-plugins/docker-buildx, a hard link to
- * (else a copy of) `buildx`: another job re-caching the same version cannot pull
- * it from under this run. Answers the dir.
- */
-function prepareDockerConfig(runDir, buildx) {
-    const dir = external_node_path_.join(runDir, 'docker-config');
-    const plugins = external_node_path_.join(dir, 'cli-plugins');
-    (0,external_node_fs_namespaceObject.mkdirSync)(plugins, { recursive: true });
-    const plugin = external_node_path_.join(plugins, 'docker-buildx');
-    (0,external_node_fs_namespaceObject.rmSync)(plugin, { force: true });
-    try {
-        (0,external_node_fs_namespaceObject.linkSync)(buildx, plugin);
-    }
-    catch {
-        (0,external_node_fs_namespaceObject.copyFileSync)(buildx, plugin); // another file system; copyFile keeps the mode
-    }
-    const user = userDockerConfig();
-    for (const entry of ['config.json', 'contexts']) {
-        const target = external_node_path_.join(user, entry);
-        const link = external_node_path_.join(dir, entry);
-        if ((0,external_node_fs_namespaceObject.existsSync)(target) && !(0,external_node_fs_namespaceObject.existsSync)(link))
-            (0,external_node_fs_namespaceObject.symlinkSync)(target, link);
-    }
-    return dir;
+/** A form safe in tags and file names: linux/arm/v7 -> linux-arm-v7. */
+function platformSlug(p) {
+    return formatPlatform(p).replace(/\//g, '-');
 }
-/** Every later docker command of this process runs with this config dir. */
-function useDockerConfig(dir) {
-    setToolEnv('docker', { DOCKER_CONFIG: dir });
+/** Normalises one platform name; undefined when it is not one we can build. */
+function parsePlatform(raw) {
+    let parts = raw.trim().toLowerCase().split('/');
+    if (!OS_NAMES.includes(parts[0] ?? ''))
+        parts = ['linux', ...parts];
+    const [os, arch0, variant0, ...rest] = parts;
+    if (!os || !arch0 || rest.length > 0)
+        return undefined;
+    const [arch, aliasVariant] = (ARCH_ALIASES[arch0] ?? arch0).split('/');
+    if (!arch)
+        return undefined;
+    let variant = variant0 ?? aliasVariant ?? DEFAULT_VARIANT[arch];
+    if (variant && DROPPED_VARIANT[arch] === variant)
+        variant = undefined;
+    const platform = variant ? { os, architecture: arch, variant } : { os, architecture: arch };
+    return KNOWN_PLATFORMS.includes(formatPlatform(platform)) ? platform : undefined;
+}
+function samePlatform(a, b) {
+    return formatPlatform(a) === formatPlatform(b);
 }
 
+;// CONCATENATED MODULE: ./src/oci/media-types.ts
+// Manifest media types, and the Accept list every manifest read must send.
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+/** Without the list types, distribution answers a tag on an index with one platform's manifest. */
+const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
+function isIndexType(mediaType) {
+    return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
+}
+function isManifestType(mediaType) {
+    return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
+}
+
+;// CONCATENATED MODULE: ./src/oci/index-merge.ts
+// Builds the index (manifest list) from the platform entries (pure).
+// All Docker schema 2 children -> a Docker manifest list; otherwise an OCI index.
+
+
+const ATTESTATION_REFERENCE_TYPE = 'vnd.docker.reference.type';
+function isAttestation(d) {
+    return d.annotations?.[ATTESTATION_REFERENCE_TYPE] === 'attestation-manifest';
+}
+/** Platform fields taken from the image config blob, never guessed. */
+function platformFromConfig(config) {
+    if (!config.os || !config.architecture) {
+        throw new Error('image config has no os/architecture');
+    }
+    const p = { architecture: config.architecture, os: config.os };
+    if (config.variant)
+        p.variant = config.variant;
+    if (config['os.version'])
+        p['os.version'] = config['os.version'];
+    if (config['os.features']?.length)
+        p['os.features'] = config['os.features'];
+    return p;
+}
+function chooseIndexMediaType(entries, format = 'auto') {
+    if (format === 'oci')
+        return OCI_INDEX;
+    if (format === 'docker')
+        return DOCKER_LIST;
+    return entries.every((e) => e.mediaType === DOCKER_MANIFEST) ? DOCKER_LIST : OCI_INDEX;
+}
+function sha256Digest(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** Serialises the index once; every tag is pushed with these same bytes. */
+function mergeIndex(entries, options = {}) {
+    if (entries.length === 0)
+        throw new Error('cannot build an index without entries');
+    const digests = new Set();
+    for (const e of entries) {
+        if (digests.has(e.digest))
+            throw new Error(`manifest ${e.digest} appears twice in the index`);
+        digests.add(e.digest);
+    }
+    const mediaType = chooseIndexMediaType(entries, options.format);
+    const index = { schemaVersion: 2, mediaType, manifests: entries.map((e) => ({ ...e })) };
+    if (options.annotations && Object.keys(options.annotations).length > 0)
+        index.annotations = options.annotations;
+    const bytes = Buffer.from(JSON.stringify(index, null, 2));
+    return { mediaType, bytes, digest: sha256Digest(bytes) };
+}
+
+;// CONCATENATED MODULE: ./src/registry/built-image.ts
+// Reads one platform's build back from the local registry and turns it into
+// index entries: its image manifest, plus any attestation manifests buildx
+// attached (kept beside their image, never counted as platforms).
+
+
+
+function parse(raw) {
+    return JSON.parse(raw.bytes.toString('utf8'));
+}
+async function imageEntry(local, raw, expected) {
+    const manifest = parse(raw);
+    const config = await local.client.readBlobJson(local.repository, manifest.config.digest);
+    const platform = platformFromConfig(config);
+    const actual = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+    if (actual !== expected) {
+        throw new ActionError(`The image built for ${expected} says it is ${actual} in its config.`, `Check that the Dockerfile's FROM images exist for ${expected} (FROM --platform=$BUILDPLATFORM only for build stages).`);
+    }
+    const size = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
+    return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
+}
+async function readBuiltImage(local, tag, platform) {
+    const raw = await local.client.getManifest(local.repository, tag);
+    if (!raw)
+        throw new ActionError(`The build of ${platform} pushed nothing to the local registry (${local.repository}:${tag}).`);
+    if (!isIndexType(raw.mediaType)) {
+        const { entry, size } = await imageEntry(local, raw, platform);
+        return { platform, digest: raw.digest, size, entries: [entry] };
+    }
+    // docker-container driver: an index of image + attestation, even for one platform.
+    const children = parse(raw).manifests;
+    const images = [];
+    const attestations = children.filter(isAttestation);
+    let size = 0;
+    for (const child of children.filter((c) => !isAttestation(c))) {
+        const childRaw = await local.client.getManifest(local.repository, child.digest);
+        if (!childRaw)
+            throw new ActionError(`Manifest ${child.digest} of the ${platform} build is missing from the local registry.`);
+        const img = await imageEntry(local, childRaw, platform);
+        images.push(img.entry);
+        size += img.size;
+    }
+    const [first] = images;
+    if (!first || images.length > 1) {
+        throw new ActionError(`The build of ${platform} produced ${images.length} images; expected exactly one.`);
+    }
+    return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/http.ts
@@ -74293,6 +74630,419 @@ async function withRetry(what, fn, policy = DEFAULT_RETRY) {
             await new Promise((r) => setTimeout(r, wait));
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/registry/digest-stream.ts
+// A pass-through stream that hashes what flows and fails at the end when the
+// bytes are not the blob they claim to be (truncated bodies included).
+
+
+
+class DigestVerifier extends external_node_stream_.Transform {
+    blob;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    seen = 0;
+    constructor(blob) {
+        super();
+        this.blob = blob;
+        if (!blob.digest.startsWith('sha256:'))
+            throw new Error(`unsupported digest algorithm in ${blob.digest}`);
+    }
+    _transform(chunk, _enc, done) {
+        this.seen += chunk.length;
+        this.hash.update(chunk);
+        done(null, chunk);
+    }
+    _flush(done) {
+        const digest = `sha256:${this.hash.digest('hex')}`;
+        if (this.seen !== this.blob.size || digest !== this.blob.digest) {
+            done(new TransientError(`blob ${this.blob.digest} arrived as ${this.seen} of ${this.blob.size} bytes with digest ${digest}`));
+            return;
+        }
+        done();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/copy.ts
+// Copies images between registries: every blob first (streamed, verified,
+// skipped when present), then child manifests byte for byte, then the parent.
+
+
+
+
+function newStats() {
+    return { blobsUploaded: 0, blobsSkipped: 0, bytesUploaded: 0 };
+}
+const BLOB_CONCURRENCY = 4;
+/**
+ * Runs fn over items with at most `limit` at once. After the first failure no
+ * new item starts; in-flight ones settle before the first error is thrown.
+ */
+async function mapPool(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failure;
+    const worker = async () => {
+        while (next < items.length && !failure) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i]);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    if (failure)
+        throw failure.error;
+    return results;
+}
+async function copyBlob(from, to, blob, stats) {
+    if (await to.client.hasBlob(to.repository, blob.digest)) {
+        stats.blobsSkipped++;
+        return;
+    }
+    await withRetry(`copying blob ${blob.digest}`, async () => {
+        const res = await from.client.openBlob(from.repository, blob.digest);
+        const verifier = new DigestVerifier(blob);
+        (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface through the upload's body
+        await to.client.uploadBlob(to.repository, blob, verifier);
+    });
+    stats.blobsUploaded++;
+    stats.bytesUploaded += blob.size;
+}
+function parseJson(raw) {
+    return JSON.parse(raw.bytes.toString('utf8'));
+}
+/** Copies one manifest (image or index) and everything it references, parent last. */
+async function copyManifest(from, to, raw, stats) {
+    if (isIndexType(raw.mediaType)) {
+        const index = parseJson(raw);
+        for (const child of index.manifests) {
+            const childRaw = await from.client.getManifest(from.repository, child.digest);
+            if (!childRaw)
+                throw new Error(`${from.repository}@${child.digest} listed in index ${raw.digest} is missing`);
+            await copyManifest(from, to, childRaw, stats);
+        }
+    }
+    else {
+        const manifest = parseJson(raw);
+        await mapPool([manifest.config, ...manifest.layers], BLOB_CONCURRENCY, (b) => copyBlob(from, to, b, stats));
+    }
+    await to.client.putManifest(to.repository, raw.digest, raw);
+}
+
+;// CONCATENATED MODULE: ./src/smoke-test.ts
+// Smoke tests before push: the user's command in each platform's image
+// (under emulation where needed); any failure stops the push.
+
+
+/** `docker run` argv (pure): the command goes to /bin/sh -c as one argument, verbatim. */
+function smokeTestArgs(platform, ref, command, network) {
+    const net = network && network !== 'default' ? ['--network', network] : [];
+    return ['run', '--rm', '--platform', platform, ...net, '--entrypoint', '/bin/sh', ref, '-c', command];
+}
+async function runSmokeTest(platform, ref, command, network) {
+    try {
+        await run('docker', smokeTestArgs(platform, ref, command, network));
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+// The only module that touches post state: one typed JSON blob, saved again
+// each time a resource appears, so post cleans up whatever main got to. The
+// same blob goes to a machine-wide ledger, so a later run can recognise what a
+// crashed run left behind (see stale.ts).
+
+
+
+
+const KEY = 'multiarch-state';
+function isPost() {
+    return getState('isPost') === 'true';
+}
+function markMainStarted() {
+    saveState('isPost', 'true');
+}
+/** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
+function ledgerDir() {
+    return process.env.MULTIARCH_LEDGER_DIR ?? external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'multiarch-action-runs');
+}
+function state_saveState(state) {
+    saveState(KEY, JSON.stringify(state));
+    (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
+    (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+}
+function forgetRun(runId) {
+    (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
+}
+/** Every run recorded on this machine (the caller decides which are stale). */
+function readLedger() {
+    let files;
+    try {
+        files = (0,external_node_fs_namespaceObject.readdirSync)(ledgerDir()).filter((f) => f.endsWith('.json'));
+    }
+    catch {
+        return [];
+    }
+    return files.flatMap((f) => {
+        try {
+            return [JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(ledgerDir(), f), 'utf8'))];
+        }
+        catch {
+            return [];
+        }
+    });
+}
+function readState() {
+    const raw = getState(KEY);
+    if (!raw)
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        warning(`Post state '${KEY}' is not valid JSON; nothing to clean up.`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/builds.ts
+// The builds phase: every platform built into the local registry, at most
+// 'max-parallel' at once, each log in its own group (buffered and printed
+// whole when builds run side by side), then its smoke test.
+
+
+
+
+
+
+
+
+
+
+
+
+
+function specFor(ctx, p, ref, secrets, logFile) {
+    const { inputs, state } = ctx;
+    const slug = platformSlug(p);
+    const platform = formatPlatform(p);
+    return {
+        platform,
+        context: inputs.context,
+        file: inputs.build.platformFiles[platform] ?? inputs.file,
+        ref,
+        metadataFile: external_node_path_.join(state.runDir, `metadata-${slug}.json`),
+        network: inputs.network,
+        buildArgs: inputs.buildArgs,
+        labels: inputs.labels,
+        target: inputs.build.target,
+        secrets,
+        noCache: inputs.build.noCache,
+        pull: inputs.build.pull,
+        cacheFrom: inputs.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
+        cacheTo: inputs.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
+        buildContexts: inputs.build.buildContexts,
+        provenance: inputs.build.provenance,
+        sbom: inputs.build.sbom,
+        logFile,
+        builder: state.builder,
+    };
+}
+/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally. */
+async function runBuildHook(ctx, spec) {
+    const env = {
+        ...ctx.hookEnv,
+        IMAGE_NAME: spec.ref,
+        DOCKERFILE_PATH: external_node_path_.relative(ctx.inputs.context, spec.file),
+        DOCKER_DEFAULT_PLATFORM: spec.platform,
+    };
+    await runHook(ctx.hooks, 'build', env);
+    await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
+}
+async function buildOne(ctx, p, buffered, secrets) {
+    const platform = formatPlatform(p);
+    const slug = platformSlug(p);
+    const ref = `${ctx.local.client.registry}/${ctx.local.repository}:${slug}`;
+    ctx.state.images.push(ref);
+    state_saveState(ctx.state);
+    const logFile = buffered ? external_node_path_.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
+    const spec = specFor(ctx, p, ref, secrets, logFile);
+    const build = () => ctx.hooks?.present.includes('build') ? runBuildHook(ctx, spec) : runBuild(spec).then(() => undefined);
+    const started = Date.now();
+    if (!buffered)
+        await group(`Building ${platform}`, build);
+    else {
+        info(`Building ${platform} (its log follows when it ends)`);
+        try {
+            await build();
+        }
+        finally {
+            const log = logFile && (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
+            await group(`Building ${platform}`, () => Promise.resolve(info(log.trimEnd())));
+        }
+    }
+    const image = await readBuiltImage(ctx.local, slug, platform);
+    const seconds = (Date.now() - started) / 1000;
+    const command = ctx.inputs.build.testCommand;
+    if (!command)
+        return { platform, image, seconds };
+    await group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.inputs.network));
+    return { platform, image, seconds, test: 'passed' };
+}
+async function buildPlatforms(ctx) {
+    const { platforms, build } = ctx.inputs;
+    const secrets = writeSecrets(build.secrets, ctx.state.runDir);
+    const parallel = Math.min(build.maxParallel, platforms.length);
+    if (parallel > 1)
+        info(`Building ${platforms.length} platforms, ${parallel} at a time ('max-parallel')`);
+    return mapPool(platforms, parallel, (p) => buildOne(ctx, p, parallel > 1, secrets));
+}
+
+;// CONCATENATED MODULE: ./src/buildx/builder.ts
+// A throwaway docker-container builder: BuildKit in a container on the host
+// network (so it reaches the loopback registry), run-unique name, removed in post.
+
+
+
+function builderName(runId) {
+    return `multiarch-${runId}`;
+}
+/** The engine container buildx creates for the builder's only node. */
+function builderContainer(name) {
+    return `buildx_buildkit_${name}0`;
+}
+/** docker buildx create argv (pure). */
+function createBuilderArgs(spec) {
+    return [
+        'buildx',
+        'create',
+        '--name',
+        spec.name,
+        '--driver',
+        'docker-container',
+        '--driver-opt',
+        'network=host',
+        '--driver-opt',
+        `image=${spec.image}`,
+        ...(spec.config ? ['--config', spec.config] : []),
+        '--bootstrap',
+    ];
+}
+async function createBuilder(spec) {
+    try {
+        await run('docker', createBuilderArgs(spec));
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new ActionError(`Cannot start the docker-container builder ${spec.name} from BuildKit image '${spec.image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Check 'buildkit-image' (the engine must be able to pull it: pre-pull it or point it at a mirror), or set 'driver' to docker.`);
+    }
+}
+const GONE = /no builder .* found|No such (container|volume)/i;
+/** Removes the builder, its container and its state volume; what is already gone is fine. */
+async function removeBuilder(name) {
+    const steps = [
+        ['buildx', 'rm', name],
+        ['rm', '--force', '--volumes', builderContainer(name)],
+        ['volume', 'rm', '--force', `${builderContainer(name)}_state`],
+    ];
+    const failures = [];
+    for (const args of steps) {
+        const res = await run('docker', args, { silent: true, allowFailure: true });
+        if (res.exitCode !== 0 && !GONE.test(res.stderr))
+            failures.push(res.stderr.trim().split('\n').slice(-2).join(' '));
+    }
+    if (failures.length > 0)
+        throw new Error(failures.join('; '));
+}
+
+;// CONCATENATED MODULE: ./src/buildx/capabilities.ts
+// What the chosen builder can do, checked before any build starts.
+
+
+
+/** The classic docker driver gains attestations and cache export with the containerd image store. */
+async function hasContainerdStore() {
+    const res = await run('docker', ['info', '--format', '{{json .DriverStatus}}'], {
+        silent: true,
+        allowFailure: true,
+    });
+    return res.stdout.includes('io.containerd.snapshotter');
+}
+function checkDriverSupport(build, driver, containerdStore) {
+    if (driver !== 'docker' || containerdStore)
+        return;
+    const cache = needsContainerDriver(build.cacheTo);
+    if (cache) {
+        throw new ActionError(`Input 'cache-to' has '${cache}', which the docker driver cannot export (it exports only type=inline).`, `Use a builder with the docker-container driver, type=inline, or the containerd image store.`);
+    }
+    const attest = [build.provenance !== 'false' && 'provenance', build.sbom !== 'false' && 'sbom'].filter(Boolean);
+    if (attest.length > 0) {
+        throw new ActionError(`Input ${attest.map((a) => `'${a}'`).join(' and ')} asks for attestations, which the docker driver cannot make.`, `Use a builder with the docker-container driver, turn on the containerd image store, or set them to false.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/buildx/images.ts
+// The docker driver also stores each build in the engine's image store; the
+// run removes those tags (only its own: they name its local registry).
+
+async function removeImages(refs) {
+    // Missing ones are fine (a build that failed early tagged nothing).
+    const res = await run('docker', ['image', 'rm', '--force', ...refs], { silent: true, allowFailure: true });
+    if (res.exitCode !== 0 && !/No such image/i.test(res.stderr)) {
+        throw new Error(res.stderr.trim().split('\n').slice(-3).join(' '));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/docker-config.ts
+// The action's own docker CLI config dir: its buildx plugin and its builders,
+// with the user's config.json (logins, credential helpers) and contexts
+// linked in, so `docker login` done before the action still applies.
+
+
+
+
+/** Where the user's docker CLI keeps its config: DOCKER_CONFIG or ~/.docker. */
+function userDockerConfig(env = process.env) {
+    return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
+}
+/**
+ * Creates <runDir>/docker-config with cli-plugins/docker-buildx, a hard link to
+ * (else a copy of) `buildx`: another job re-caching the same version cannot pull
+ * it from under this run. Answers the dir.
+ */
+function prepareDockerConfig(runDir, buildx) {
+    const dir = external_node_path_.join(runDir, 'docker-config');
+    const plugins = external_node_path_.join(dir, 'cli-plugins');
+    (0,external_node_fs_namespaceObject.mkdirSync)(plugins, { recursive: true });
+    const plugin = external_node_path_.join(plugins, 'docker-buildx');
+    (0,external_node_fs_namespaceObject.rmSync)(plugin, { force: true });
+    try {
+        (0,external_node_fs_namespaceObject.linkSync)(buildx, plugin);
+    }
+    catch {
+        (0,external_node_fs_namespaceObject.copyFileSync)(buildx, plugin); // another file system; copyFile keeps the mode
+    }
+    const user = userDockerConfig();
+    for (const entry of ['config.json', 'contexts']) {
+        const target = external_node_path_.join(user, entry);
+        const link = external_node_path_.join(dir, entry);
+        if ((0,external_node_fs_namespaceObject.existsSync)(target) && !(0,external_node_fs_namespaceObject.existsSync)(link))
+            (0,external_node_fs_namespaceObject.symlinkSync)(target, link);
+    }
+    return dir;
+}
+/** Every later docker command of this process runs with this config dir. */
+function useDockerConfig(dir) {
+    setToolEnv('docker', { DOCKER_CONFIG: dir });
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -75144,10 +75894,8 @@ function checksumFor(text, file) {
     return sums.get(file) ?? (sums.size === 1 ? sums.get('') : undefined);
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/tools/download.ts
 // Release downloads through http.ts: redirects followed, transient failures
 // retried, the body streamed to disk and hashed while it streams; a file
@@ -75196,7 +75944,7 @@ async function downloadVerified(http, src, dest, sha256) {
         await ensureOk(res, src);
         const { tap, hex } = sha256Tap();
         try {
-            await (0,promises_namespaceObject.pipeline)(res.body, tap, (0,external_node_fs_namespaceObject.createWriteStream)(partial, { mode: 0o755 }));
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(res.body, tap, (0,external_node_fs_namespaceObject.createWriteStream)(partial, { mode: 0o755 }));
         }
         catch (err) {
             (0,external_node_fs_namespaceObject.rmSync)(partial, { force: true });
@@ -75235,6 +75983,45 @@ function goPlatform(platform, arch, armVersion = '7') {
 function hostGoPlatform() {
     const armVersion = String(process.config.variables.arm_version ?? '7');
     return goPlatform(process.platform, process.arch, armVersion);
+}
+
+;// CONCATENATED MODULE: ./src/buildx/version.ts
+// Finds the runner's buildx and checks it is recent enough.
+
+
+/** --metadata-file and --provenance both exist from 0.10. */
+const MIN_BUILDX = '0.10.0';
+/** "github.com/docker/buildx v0.19.2 1c4b..." or "... 0.13.1+ds1 ..." -> "0.19.2" (pure). */
+function parseBuildxVersion(output) {
+    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
+}
+function compareVersions(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+/** The version `docker buildx` reports (with the action's docker env), undefined when there is none. */
+async function readBuildxVersion() {
+    const res = await run('docker', ['buildx', 'version'], { silent: true, allowFailure: true });
+    return res.exitCode === 0 ? parseBuildxVersion(res.stdout) : undefined;
+}
+/** The runner's buildx, or an error saying it is missing or older than MIN_BUILDX (pure). */
+function checkSystemBuildx(version) {
+    if (!version) {
+        throw new ActionError(`docker buildx is not installed on the runner, and 'buildx-version' is 'system'.`, `Set 'buildx-version' to auto (or a version such as v0.19.2) to download it, or install the buildx CLI plugin.`);
+    }
+    if (compareVersions(version, MIN_BUILDX) < 0) {
+        throw new ActionError(`docker buildx ${version} on the runner is too old; this action needs ${MIN_BUILDX} or newer.`, `Set 'buildx-version' to auto (or a version such as v0.19.2) to download a newer one, or upgrade the buildx CLI plugin.`);
+    }
+    return version;
+}
+async function ensureBuildx() {
+    return checkSystemBuildx(await readBuildxVersion());
 }
 
 ;// CONCATENATED MODULE: ./src/buildx/install.ts
@@ -75340,16 +76127,118 @@ async function setupBuildx(http, options) {
     return { version: spec.version, how, dockerConfig };
 }
 
-;// CONCATENATED MODULE: ./src/buildx/images.ts
-// The docker driver also stores each build in the engine's image store; the
-// run removes those tags (only its own: they name its local registry).
+;// CONCATENATED MODULE: ./src/build-inputs.ts
+// Parses the build-stage inputs (pure): build-push-action's names and
+// meaning, plus platform-files, max-parallel, test-command and hooks.
 
-async function removeImages(refs) {
-    // Missing ones are fine (a build that failed early tagged nothing).
-    const res = await run('docker', ['image', 'rm', '--force', ...refs], { silent: true, allowFailure: true });
-    if (res.exitCode !== 0 && !/No such image/i.test(res.stderr)) {
-        throw new Error(res.stderr.trim().split('\n').slice(-3).join(' '));
+
+const BUILD_INPUT_NAMES = [
+    'target',
+    'secrets',
+    'secret-files',
+    'no-cache',
+    'pull',
+    'cache-from',
+    'cache-to',
+    'build-contexts',
+    'provenance',
+    'sbom',
+    'platform-files',
+    'max-parallel',
+    'test-command',
+    'hooks',
+];
+const lines = (v) => v
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+function bool(name, value, problems) {
+    const v = value.trim().toLowerCase();
+    if (v === '' || v === 'false')
+        return false;
+    if (v === 'true')
+        return true;
+    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
+    return false;
+}
+const WORD = /^[A-Za-z0-9_.-]+$/;
+/** KEY=VALUE lines; by default the key must be a word (secret ids, context names). */
+function pairs(name, value, problems, keyPattern = WORD) {
+    const out = [];
+    for (const line of lines(value)) {
+        const eq = line.indexOf('=');
+        const key = eq > 0 ? line.slice(0, eq).trim() : '';
+        if (!keyPattern.test(key) || eq === line.length - 1) {
+            problems.push(`Input '${name}' has '${name === 'secrets' ? `${key || '?'}=***` : line}'; each line must be KEY=VALUE with a non-empty value.`);
+            continue;
+        }
+        out.push([key, line.slice(eq + 1)]);
     }
+    return out;
+}
+/** true|false|mode=min|mode=max|key=value,... as buildx takes for --provenance / --sbom. */
+function attestation(name, value, problems) {
+    const v = value.trim();
+    if (v === '' || v === 'false' || v === 'true' || /^[a-z-]+=[^,]+(,[a-z-]+=[^,]+)*$/.test(v))
+        return v || 'false';
+    problems.push(`Input '${name}' is '${value}'; valid values are true, false or buildx options such as mode=max.`);
+    return 'false';
+}
+function platformFiles(value, cwd, platforms, problems) {
+    const wanted = new Set(platforms.map(formatPlatform));
+    const files = {};
+    for (const [raw, file] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
+        const p = parsePlatform(raw);
+        const name = p && formatPlatform(p);
+        if (!name || !wanted.has(name)) {
+            problems.push(`Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}).`);
+            continue;
+        }
+        files[name] = external_node_path_.resolve(cwd, file.trim());
+    }
+    return files;
+}
+function maxParallel(value, cores, problems) {
+    const v = value.trim();
+    if (v === '' || v === 'auto')
+        return Math.max(1, cores);
+    if (/^[1-9]\d*$/.test(v))
+        return Number(v);
+    problems.push(`Input 'max-parallel' is '${value}'; valid values are auto or a whole number from 1.`);
+    return 1;
+}
+function parseBuildInputs(raw, cwd, platforms, cores, problems) {
+    const hooks = raw.hooks.trim() || 'auto';
+    if (hooks !== 'auto' && hooks !== 'false')
+        problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto or false.`);
+    const secrets = [
+        ...pairs('secrets', raw.secrets, problems).map(([id, value]) => ({ id, value })),
+        ...pairs('secret-files', raw['secret-files'], problems).map(([id, src]) => ({
+            id,
+            src: external_node_path_.resolve(cwd, src),
+        })),
+    ];
+    return {
+        target: raw.target.trim(),
+        secrets,
+        noCache: bool('no-cache', raw['no-cache'], problems),
+        pull: bool('pull', raw.pull, problems),
+        cacheFrom: lines(raw['cache-from']),
+        cacheTo: lines(raw['cache-to']),
+        buildContexts: pairs('build-contexts', raw['build-contexts'], problems).map(([k, v]) => `${k}=${v}`),
+        provenance: attestation('provenance', raw.provenance, problems),
+        sbom: attestation('sbom', raw.sbom, problems),
+        platformFiles: platformFiles(raw['platform-files'], cwd, platforms, problems),
+        maxParallel: maxParallel(raw['max-parallel'], cores, problems),
+        testCommand: raw['test-command'].trim(),
+        hooks: hooks === 'false' ? 'false' : 'auto',
+    };
+}
+/** The secret values to mask, read from the raw 'secrets' input. */
+function secretValues(raw) {
+    return lines(raw)
+        .map((l) => l.slice(l.indexOf('=') + 1))
+        .filter((v) => v !== '');
 }
 
 ;// CONCATENATED MODULE: ./src/tool-inputs.ts
@@ -75357,6 +76246,16 @@ async function removeImages(refs) {
 // the mirrors for air-gapped runners. Read by inputs.ts, the only reader.
 
 
+const TOOL_INPUT_NAMES = [
+    'buildx-version',
+    'buildx-url',
+    'driver',
+    'buildkit-image',
+    'buildkitd-config',
+    'local-registry',
+    'registry-url',
+    'registry-image',
+];
 const DRIVERS = ['docker', 'docker-container'];
 const REGISTRY_MODES = ['auto', 'binary', 'container'];
 function parseChoice(name, value, valid, problems) {
@@ -75409,140 +76308,10 @@ function parseToolInputs(raw, cwd, problems, warnings) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/platform.ts
-// Parses and normalises platform names (pure). `arm64` -> `linux/arm64`,
-// `linux/arm` -> `linux/arm/v7`, `linux/arm64/v8` -> `linux/arm64`.
-/** Every platform the action can build, in the form it reports them. */
-const KNOWN_PLATFORMS = [
-    'linux/amd64',
-    'linux/amd64/v2',
-    'linux/amd64/v3',
-    'linux/amd64/v4',
-    'linux/386',
-    'linux/arm64',
-    'linux/arm/v7',
-    'linux/arm/v6',
-    'linux/ppc64le',
-    'linux/s390x',
-    'linux/riscv64',
-    'linux/mips64le',
-    'linux/loong64',
-];
-const ARCH_ALIASES = {
-    x86_64: 'amd64',
-    'x86-64': 'amd64',
-    aarch64: 'arm64',
-    i386: '386',
-    i686: '386',
-    x86: '386',
-    armhf: 'arm/v7',
-    armel: 'arm/v6',
-    ppc64el: 'ppc64le',
-};
-const OS_NAMES = ['linux', 'windows', 'darwin', 'freebsd'];
-const DEFAULT_VARIANT = { arm: 'v7' };
-const DROPPED_VARIANT = { arm64: 'v8', amd64: 'v1' };
-function formatPlatform(p) {
-    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-}
-/** A form safe in tags and file names: linux/arm/v7 -> linux-arm-v7. */
-function platformSlug(p) {
-    return formatPlatform(p).replace(/\//g, '-');
-}
-/** Normalises one platform name; undefined when it is not one we can build. */
-function parsePlatform(raw) {
-    let parts = raw.trim().toLowerCase().split('/');
-    if (!OS_NAMES.includes(parts[0] ?? ''))
-        parts = ['linux', ...parts];
-    const [os, arch0, variant0, ...rest] = parts;
-    if (!os || !arch0 || rest.length > 0)
-        return undefined;
-    const [arch, aliasVariant] = (ARCH_ALIASES[arch0] ?? arch0).split('/');
-    if (!arch)
-        return undefined;
-    let variant = variant0 ?? aliasVariant ?? DEFAULT_VARIANT[arch];
-    if (variant && DROPPED_VARIANT[arch] === variant)
-        variant = undefined;
-    const platform = variant ? { os, architecture: arch, variant } : { os, architecture: arch };
-    return KNOWN_PLATFORMS.includes(formatPlatform(platform)) ? platform : undefined;
-}
-function samePlatform(a, b) {
-    return formatPlatform(a) === formatPlatform(b);
-}
-
-;// CONCATENATED MODULE: ./src/registry/reference.ts
-// Parses image references the way docker does (pure):
-// [host[:port]/]path[:tag][@digest], Docker Hub as the default registry.
-const DOCKER_HUB = 'docker.io';
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
-class ReferenceSyntaxError extends Error {
-}
-function looksLikeHost(component) {
-    return (component.includes('.') ||
-        component.includes(':') ||
-        component === 'localhost' ||
-        component.startsWith('['));
-}
-/** Throws ReferenceSyntaxError naming what is wrong. */
-function parseReference(raw) {
-    const input = raw.trim();
-    if (input === '')
-        throw new ReferenceSyntaxError('empty reference');
-    const [name0, digest, ...extraAt] = input.split('@');
-    if (extraAt.length > 0)
-        throw new ReferenceSyntaxError('more than one "@"');
-    if (digest !== undefined && !DIGEST.test(digest)) {
-        throw new ReferenceSyntaxError(`digest '${digest}' is not sha256:<64 hex digits>`);
-    }
-    let name = name0 ?? '';
-    let tag;
-    const colon = name.lastIndexOf(':');
-    if (colon > name.lastIndexOf('/')) {
-        tag = name.slice(colon + 1);
-        name = name.slice(0, colon);
-        if (!TAG.test(tag))
-            throw new ReferenceSyntaxError(`tag '${tag}' must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
-    }
-    const parts = name.split('/');
-    let registry = DOCKER_HUB;
-    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
-        registry = parts.shift() ?? DOCKER_HUB;
-        if (!HOST.test(registry))
-            throw new ReferenceSyntaxError(`registry host '${registry}' is not a valid host[:port]`);
-    }
-    if (registry === 'index.docker.io' || registry === 'registry-1.docker.io')
-        registry = DOCKER_HUB;
-    if (registry === DOCKER_HUB && parts.length === 1)
-        parts.unshift('library');
-    const bad = parts.find((p) => !PATH_COMPONENT.test(p));
-    if (bad !== undefined) {
-        throw new ReferenceSyntaxError(`repository component '${bad}' must be lowercase letters, digits and single separators (. _ __ -)`);
-    }
-    const repository = parts.join('/');
-    if (repository.length > 255)
-        throw new ReferenceSyntaxError('repository name longer than 255 characters');
-    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
-}
-function reference_formatReference(ref) {
-    const base = `${ref.registry}/${ref.repository}`;
-    return `${base}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
-/** The host that serves the registry API (Docker Hub's differs from its name). */
-function apiHost(registry) {
-    return registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
-}
-/** Loopback registries speak plain HTTP; everything else HTTPS unless listed insecure. */
-function isLoopbackHost(registry) {
-    const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // The only module that reads inputs. Names are action.yml's; defaults live
 // only in action.yml. Secrets are masked the moment they are read.
+
 
 
 
@@ -75562,14 +76331,9 @@ const INPUT_NAMES = [
     'build-args',
     'labels',
     'qemu',
-    'buildx-version',
-    'buildx-url',
-    'driver',
-    'buildkit-image',
-    'buildkitd-config',
-    'local-registry',
-    'registry-url',
-    'registry-image',
+    'oci-archive',
+    ...BUILD_INPUT_NAMES,
+    ...TOOL_INPUT_NAMES,
 ];
 const QEMU_MODES = ['auto', 'host', 'false'];
 const NETWORKS = ['default', 'host', 'none'];
@@ -75579,6 +76343,7 @@ function getInputs() {
         raw[name] = getInput(name);
     if (raw.password)
         core_setSecret(raw.password);
+    secretValues(raw.secrets).forEach((v) => core_setSecret(v));
     return raw;
 }
 /** Splits on newlines, and on commas too when `commas`; trims, drops empties. */
@@ -75644,7 +76409,7 @@ function parseTags(value, problems) {
     return tags;
 }
 /** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
-function validateInputs(raw, cwd) {
+function validateInputs(raw, cwd, cores = 1) {
     const problems = [];
     const warnings = [];
     const platforms = parsePlatforms(raw.platforms, problems, warnings);
@@ -75666,9 +76431,10 @@ function validateInputs(raw, cwd) {
     }
     const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
     const labels = parseKeyValues('labels', raw.labels, problems);
-    const tools = parseToolInputs(raw, cwd, problems, warnings);
     const context = external_node_path_.resolve(cwd, raw.context.trim() || '.');
     const file = raw.file.trim() ? external_node_path_.resolve(cwd, raw.file.trim()) : external_node_path_.join(context, 'Dockerfile');
+    const build = parseBuildInputs(raw, cwd, platforms, cores, problems);
+    const tools = parseToolInputs(raw, cwd, problems, warnings);
     if (problems.length > 0)
         throw new ActionError(problems.join('\n'));
     const inputs = {
@@ -75683,6 +76449,8 @@ function validateInputs(raw, cwd) {
         buildArgs,
         labels,
         qemu: qemu,
+        build,
+        ociArchive: raw['oci-archive'].trim() ? external_node_path_.resolve(cwd, raw['oci-archive'].trim()) : '',
         ...tools,
     };
     return { inputs, warnings };
@@ -75705,78 +76473,26 @@ function checkPaths(inputs) {
         kind(inputs.buildkitdConfig) !== 'file') {
         throw new ActionError(`Input 'buildkitd-config' is '${inputs.buildkitdConfig}', which is not a file. Fix the path, relative to the workspace.`);
     }
-    if (kind(inputs.file) !== 'file') {
+    const perPlatform = Object.keys(inputs.build.platformFiles).length;
+    if (perPlatform < inputs.platforms.length && kind(inputs.file) !== 'file') {
         throw new ActionError(`Dockerfile '${inputs.file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`);
+    }
+    for (const [platform, file] of Object.entries(inputs.build.platformFiles)) {
+        if (kind(file) !== 'file') {
+            throw new ActionError(`Input 'platform-files' gives '${file}' for ${platform}, which does not exist. Paths are relative to the workspace.`);
+        }
+    }
+    if (inputs.ociArchive && kind(external_node_path_.dirname(inputs.ociArchive)) !== 'dir') {
+        throw new ActionError(`Input 'oci-archive' is '${inputs.ociArchive}', whose directory does not exist. Create it first or choose another path.`);
+    }
+    for (const secret of inputs.build.secrets) {
+        if (secret.src && kind(secret.src) !== 'file') {
+            throw new ActionError(`Input 'secret-files' gives '${secret.src}' for secret '${secret.id}', which is not a readable file.`);
+        }
     }
 }
 function describeTags(tags) {
     return tags.map(formatReference).join(', ');
-}
-
-;// CONCATENATED MODULE: ./src/oci/media-types.ts
-// Manifest media types, and the Accept list every manifest read must send.
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-/** Without the list types, distribution answers a tag on an index with one platform's manifest. */
-const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
-function isIndexType(mediaType) {
-    return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
-}
-function isManifestType(mediaType) {
-    return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
-}
-
-;// CONCATENATED MODULE: ./src/oci/index-merge.ts
-// Builds the index (manifest list) from the platform entries (pure).
-// All Docker schema 2 children -> a Docker manifest list; otherwise an OCI index.
-
-
-const ATTESTATION_REFERENCE_TYPE = 'vnd.docker.reference.type';
-function isAttestation(d) {
-    return d.annotations?.[ATTESTATION_REFERENCE_TYPE] === 'attestation-manifest';
-}
-/** Platform fields taken from the image config blob, never guessed. */
-function platformFromConfig(config) {
-    if (!config.os || !config.architecture) {
-        throw new Error('image config has no os/architecture');
-    }
-    const p = { architecture: config.architecture, os: config.os };
-    if (config.variant)
-        p.variant = config.variant;
-    if (config['os.version'])
-        p['os.version'] = config['os.version'];
-    if (config['os.features']?.length)
-        p['os.features'] = config['os.features'];
-    return p;
-}
-function chooseIndexMediaType(entries, format = 'auto') {
-    if (format === 'oci')
-        return OCI_INDEX;
-    if (format === 'docker')
-        return DOCKER_LIST;
-    return entries.every((e) => e.mediaType === DOCKER_MANIFEST) ? DOCKER_LIST : OCI_INDEX;
-}
-function sha256Digest(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-}
-/** Serialises the index once; every tag is pushed with these same bytes. */
-function mergeIndex(entries, options = {}) {
-    if (entries.length === 0)
-        throw new Error('cannot build an index without entries');
-    const digests = new Set();
-    for (const e of entries) {
-        if (digests.has(e.digest))
-            throw new Error(`manifest ${e.digest} appears twice in the index`);
-        digests.add(e.digest);
-    }
-    const mediaType = chooseIndexMediaType(entries, options.format);
-    const index = { schemaVersion: 2, mediaType, manifests: entries.map((e) => ({ ...e })) };
-    if (options.annotations && Object.keys(options.annotations).length > 0)
-        index.annotations = options.annotations;
-    const bytes = Buffer.from(JSON.stringify(index, null, 2));
-    return { mediaType, bytes, digest: sha256Digest(bytes) };
 }
 
 ;// CONCATENATED MODULE: ./src/qemu/binfmt.ts
@@ -75966,55 +76682,6 @@ async function setupEmulation(platforms, mode, hostArch = external_node_os_names
         results.push(await registerFromHost(p, qemu));
     }
     return results;
-}
-
-;// CONCATENATED MODULE: ./src/registry/built-image.ts
-// Reads one platform's build back from the local registry and turns it into
-// index entries: its image manifest, plus any attestation manifests buildx
-// attached (kept beside their image, never counted as platforms).
-
-
-
-function parse(raw) {
-    return JSON.parse(raw.bytes.toString('utf8'));
-}
-async function imageEntry(local, raw, expected) {
-    const manifest = parse(raw);
-    const config = await local.client.readBlobJson(local.repository, manifest.config.digest);
-    const platform = platformFromConfig(config);
-    const actual = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
-    if (actual !== expected) {
-        throw new ActionError(`The image built for ${expected} says it is ${actual} in its config.`, `Check that the Dockerfile's FROM images exist for ${expected} (FROM --platform=$BUILDPLATFORM only for build stages).`);
-    }
-    const size = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
-    return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
-}
-async function readBuiltImage(local, tag, platform) {
-    const raw = await local.client.getManifest(local.repository, tag);
-    if (!raw)
-        throw new ActionError(`The build of ${platform} pushed nothing to the local registry (${local.repository}:${tag}).`);
-    if (!isIndexType(raw.mediaType)) {
-        const { entry, size } = await imageEntry(local, raw, platform);
-        return { platform, digest: raw.digest, size, entries: [entry] };
-    }
-    // docker-container driver: an index of image + attestation, even for one platform.
-    const children = parse(raw).manifests;
-    const images = [];
-    const attestations = children.filter(isAttestation);
-    let size = 0;
-    for (const child of children.filter((c) => !isAttestation(c))) {
-        const childRaw = await local.client.getManifest(local.repository, child.digest);
-        if (!childRaw)
-            throw new ActionError(`Manifest ${child.digest} of the ${platform} build is missing from the local registry.`);
-        const img = await imageEntry(local, childRaw, platform);
-        images.push(img.entry);
-        size += img.size;
-    }
-    const [first] = images;
-    if (!first || images.length > 1) {
-        throw new ActionError(`The build of ${platform} produced ${images.length} images; expected exactly one.`);
-    }
-    return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
 }
 
 ;// CONCATENATED MODULE: ./src/registry/challenge.ts
@@ -76344,107 +77011,6 @@ async function readDockerCredentials(registry, file = dockerConfigPath()) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/registry/digest-stream.ts
-// A pass-through stream that hashes what flows and fails at the end when the
-// bytes are not the blob they claim to be (truncated bodies included).
-
-
-
-class DigestVerifier extends external_node_stream_.Transform {
-    blob;
-    hash = (0,external_node_crypto_.createHash)('sha256');
-    seen = 0;
-    constructor(blob) {
-        super();
-        this.blob = blob;
-        if (!blob.digest.startsWith('sha256:'))
-            throw new Error(`unsupported digest algorithm in ${blob.digest}`);
-    }
-    _transform(chunk, _enc, done) {
-        this.seen += chunk.length;
-        this.hash.update(chunk);
-        done(null, chunk);
-    }
-    _flush(done) {
-        const digest = `sha256:${this.hash.digest('hex')}`;
-        if (this.seen !== this.blob.size || digest !== this.blob.digest) {
-            done(new TransientError(`blob ${this.blob.digest} arrived as ${this.seen} of ${this.blob.size} bytes with digest ${digest}`));
-            return;
-        }
-        done();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/copy.ts
-// Copies images between registries: every blob first (streamed, verified,
-// skipped when present), then child manifests byte for byte, then the parent.
-
-
-
-
-function newStats() {
-    return { blobsUploaded: 0, blobsSkipped: 0, bytesUploaded: 0 };
-}
-const BLOB_CONCURRENCY = 4;
-/**
- * Runs fn over items with at most `limit` at once. After the first failure no
- * new item starts; in-flight ones settle before the first error is thrown.
- */
-async function mapPool(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failure;
-    const worker = async () => {
-        while (next < items.length && !failure) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i]);
-            }
-            catch (error) {
-                failure ??= { error };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    if (failure)
-        throw failure.error;
-    return results;
-}
-async function copyBlob(from, to, blob, stats) {
-    if (await to.client.hasBlob(to.repository, blob.digest)) {
-        stats.blobsSkipped++;
-        return;
-    }
-    await withRetry(`copying blob ${blob.digest}`, async () => {
-        const res = await from.client.openBlob(from.repository, blob.digest);
-        const verifier = new DigestVerifier(blob);
-        (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface through the upload's body
-        await to.client.uploadBlob(to.repository, blob, verifier);
-    });
-    stats.blobsUploaded++;
-    stats.bytesUploaded += blob.size;
-}
-function parseJson(raw) {
-    return JSON.parse(raw.bytes.toString('utf8'));
-}
-/** Copies one manifest (image or index) and everything it references, parent last. */
-async function copyManifest(from, to, raw, stats) {
-    if (isIndexType(raw.mediaType)) {
-        const index = parseJson(raw);
-        for (const child of index.manifests) {
-            const childRaw = await from.client.getManifest(from.repository, child.digest);
-            if (!childRaw)
-                throw new Error(`${from.repository}@${child.digest} listed in index ${raw.digest} is missing`);
-            await copyManifest(from, to, childRaw, stats);
-        }
-    }
-    else {
-        const manifest = parseJson(raw);
-        await mapPool([manifest.config, ...manifest.layers], BLOB_CONCURRENCY, (b) => copyBlob(from, to, b, stats));
-    }
-    await to.client.putManifest(to.repository, raw.digest, raw);
-}
-
 ;// CONCATENATED MODULE: ./src/registry/publish.ts
 // All or nothing: every child manifest (with its blobs) reaches every target
 // repository before the index is written to any tag; every tag gets the same
@@ -76452,10 +77018,12 @@ async function copyManifest(from, to, raw, stats) {
 
 
 
+
 async function copyEntries(from, targets, entries) {
     const stats = newStats();
     for (const target of targets) {
         for (const entry of entries) {
+            throwIfCancelled(`copying ${entry.digest} to ${target.client.registry}/${target.repository}`);
             const raw = await from.client.getManifest(from.repository, entry.digest);
             if (!raw)
                 throw new Error(`manifest ${entry.digest} vanished from the local registry`);
@@ -76465,6 +77033,7 @@ async function copyEntries(from, targets, entries) {
     return stats;
 }
 async function pushIndex(targets, index) {
+    throwIfCancelled(`pushing the index`);
     const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
     for (const target of targets) {
         for (const tag of target.tags) {
@@ -76484,6 +77053,139 @@ async function pushIndex(targets, index) {
                 throw new HttpError(`${target.client.registry}/${target.repository}:${first} serves ${served?.digest ?? 'nothing'} after pushing index ${index.digest}.`);
             }
         }
+    }
+}
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/oci/tar.ts
+// ustar headers (pure): enough of POSIX tar for an OCI image layout, with
+// fixed owner and time so the same image always makes the same archive.
+const BLOCK = 512;
+function octal(value, width) {
+    return value.toString(8).padStart(width - 1, '0') + '\0';
+}
+function tarHeader(name, size, type = 'file') {
+    if (Buffer.byteLength(name) > 100)
+        throw new Error(`tar entry name longer than 100 bytes: ${name}`);
+    if (size >= 8 ** 11)
+        throw new Error(`tar entry ${name} is larger than 8 GiB`);
+    const h = Buffer.alloc(BLOCK, 0);
+    h.write(name, 0, 100, 'utf8');
+    h.write(octal(type === 'dir' ? 0o755 : 0o644, 8), 100, 'ascii');
+    h.write(octal(0, 8), 108, 'ascii'); // uid
+    h.write(octal(0, 8), 116, 'ascii'); // gid
+    h.write(octal(type === 'dir' ? 0 : size, 12), 124, 'ascii');
+    h.write(octal(0, 12), 136, 'ascii'); // mtime: fixed, for reproducible archives
+    h.write('        ', 148, 'ascii'); // checksum is computed over spaces here
+    h.write(type === 'dir' ? '5' : '0', 156, 'ascii');
+    h.write('ustar\0', 257, 'ascii');
+    h.write('00', 263, 'ascii');
+    let sum = 0;
+    for (const byte of h)
+        sum += byte;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    return h;
+}
+/** Zero bytes that bring an entry of `size` bytes to a block boundary. */
+function tarPadding(size) {
+    return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK, 0);
+}
+const TAR_END = Buffer.alloc(BLOCK * 2, 0);
+
+;// CONCATENATED MODULE: ./src/registry/oci-archive.ts
+// Writes an index and everything it references as an OCI image layout
+// tarball (oci-layout, index.json, blobs/sha256/...), streaming each blob from
+// the registry into the file and verifying it on the way: what `docker save`
+// cannot do for a multi-arch image, and `skopeo copy --all oci-archive:` reads.
+
+
+
+
+
+
+
+
+async function write(out, chunk) {
+    if (!out.write(chunk))
+        await (0,external_node_events_.once)(out, 'drain');
+}
+async function writeEntry(out, name, bytes) {
+    await write(out, tarHeader(name, bytes.length));
+    await write(out, bytes);
+    await write(out, tarPadding(bytes.length));
+}
+const blobName = (digest) => `blobs/${digest.replace(':', '/')}`;
+async function writeBlob(out, from, blob) {
+    const res = await from.client.openBlob(from.repository, blob.digest);
+    const verifier = new DigestVerifier(blob);
+    (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface while reading the verifier
+    await write(out, tarHeader(blobName(blob.digest), blob.size));
+    for await (const chunk of verifier)
+        await write(out, chunk);
+    await write(out, tarPadding(blob.size));
+}
+/** Manifests (as blobs) and their config/layer blobs, each once, parents after children. */
+async function writeManifest(out, from, digest, seen) {
+    if (seen.has(digest))
+        return;
+    seen.add(digest);
+    const raw = await from.client.getManifest(from.repository, digest);
+    if (!raw)
+        throw new Error(`${from.repository}@${digest} is missing from the local registry`);
+    const parsed = JSON.parse(raw.bytes.toString('utf8'));
+    if (isIndexType(raw.mediaType)) {
+        for (const child of parsed.manifests)
+            await writeManifest(out, from, child.digest, seen);
+    }
+    else {
+        for (const blob of [parsed.config, ...parsed.layers]) {
+            if (seen.has(blob.digest))
+                continue;
+            seen.add(blob.digest);
+            await writeBlob(out, from, blob);
+        }
+    }
+    await writeEntry(out, blobName(raw.digest), raw.bytes);
+}
+/** Written to FILE.partial and renamed when complete: a failure never leaves a truncated archive at FILE. */
+async function writeOciArchive(file, from, index, refName) {
+    const partial = `${file}.partial`;
+    const out = (0,external_node_fs_namespaceObject.createWriteStream)(partial);
+    const closed = (0,external_node_events_.once)(out, 'close');
+    let complete = false;
+    try {
+        await writeEntry(out, 'oci-layout', Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
+        for (const dir of ['blobs/', 'blobs/sha256/'])
+            await write(out, tarHeader(dir, 0, 'dir'));
+        const seen = new Set([index.digest]);
+        for (const entry of JSON.parse(index.bytes.toString('utf8')).manifests) {
+            await writeManifest(out, from, entry.digest, seen);
+        }
+        await writeEntry(out, blobName(index.digest), index.bytes);
+        const top = {
+            schemaVersion: 2,
+            mediaType: OCI_INDEX,
+            manifests: [
+                {
+                    mediaType: index.mediaType,
+                    digest: index.digest,
+                    size: index.bytes.length,
+                    annotations: { 'org.opencontainers.image.ref.name': refName },
+                },
+            ],
+        };
+        await writeEntry(out, 'index.json', Buffer.from(JSON.stringify(top)));
+        await write(out, TAR_END);
+        complete = true;
+    }
+    finally {
+        out.end();
+        await closed;
+        if (complete)
+            await (0,promises_.rename)(partial, file);
+        else
+            await (0,promises_.rm)(partial, { force: true });
     }
 }
 
@@ -76825,31 +77527,40 @@ async function registryLogTail(state) {
     return logTail(external_node_path_.join(state.dir, 'registry.log'));
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
-// The only module that touches post state: one typed JSON blob, saved again
-// each time a resource appears, so post cleans up whatever main got to.
+;// CONCATENATED MODULE: ./src/stale.ts
+// What crashed runs left behind. A ledger entry whose run directory is gone
+// (the runner wiped RUNNER_TEMP, or the run ended without post) is stale: its
+// registry is stopped, if its process still names that directory, and its
+// images are removed. Entries of runs still going are never touched.
 
-const KEY = 'multiarch-state';
-function isPost() {
-    return getState('isPost') === 'true';
+
+
+
+
+
+
+function isStale(entry) {
+    return !(0,external_node_fs_namespaceObject.existsSync)(entry.runDir);
 }
-function markMainStarted() {
-    saveState('isPost', 'true');
-}
-function state_saveState(state) {
-    saveState(KEY, JSON.stringify(state));
-}
-function readState() {
-    const raw = getState(KEY);
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
+async function cleanStaleRuns(currentRunId) {
+    let cleaned = 0;
+    for (const entry of readLedger().filter((e) => e.runId !== currentRunId && isStale(e))) {
+        try {
+            if (entry.builder)
+                await removeBuilder(entry.builder);
+            if (entry.registry)
+                await stopLocalRegistry(entry.registry);
+            if (entry.images.length > 0)
+                await removeImages(entry.images);
+            forgetRun(entry.runId);
+            info(`Cleaned up after crashed run ${entry.runId}: registry ${entry.registry?.container ?? `pid ${entry.registry?.pid ?? '-'}`}, builder ${entry.builder ?? '-'}, ${entry.images.length} image(s)`);
+            cleaned++;
+        }
+        catch (err) {
+            warning(`Could not clean up after crashed run ${entry.runId}: ${errorMessage(err)}`);
+        }
     }
-    catch {
-        warning(`Post state '${KEY}' is not valid JSON; nothing to clean up.`);
-        return undefined;
-    }
+    return cleaned;
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -76866,20 +77577,17 @@ function formatSize(bytes) {
     return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
 async function writeSummary(rows, index) {
+    const tested = rows.some((r) => r.test);
+    const headers = ['Platform', 'Ran', 'Digest', 'Size', 'Time', ...(tested ? ['Smoke test'] : [])];
     const table = [
-        [
-            { data: 'Platform', header: true },
-            { data: 'Ran', header: true },
-            { data: 'Digest', header: true },
-            { data: 'Size', header: true },
-            { data: 'Time', header: true },
-        ],
+        headers.map((h) => ({ data: h, header: true })),
         ...rows.map((r) => [
             r.platform,
             r.how,
             `<code>${r.digest}</code>`,
             formatSize(r.size),
             `${r.seconds.toFixed(1)} s`,
+            ...(tested ? [r.test ?? '-'] : []),
         ]),
     ];
     const where = index.pushed
@@ -76892,10 +77600,10 @@ async function writeSummary(rows, index) {
         .write();
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./src/action.ts
 // The job log in order: runMain's phases, one group each, and runPost's cleanup.
+
+
 
 
 
@@ -76928,6 +77636,7 @@ const LOCAL_REPOSITORY = 'build';
 function runDirFor(runId) {
     return external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), `multiarch-${runId}`);
 }
+/** Kernel, runner, engine, the runner's buildx, binfmt state and image store. */
 async function logEnvironment() {
     info(`Kernel: ${external_node_os_namespaceObject.release()}, runner arch: ${external_node_os_namespaceObject.arch()}`);
     const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
@@ -76947,6 +77656,14 @@ async function logEnvironment() {
         // not mounted
     }
     info(`binfmt_misc: ${binfmt}`);
+    const containerdStore = await hasContainerdStore();
+    info(`Image store: ${containerdStore ? 'containerd' : 'classic (docker driver: no attestations, inline cache only)'}`);
+    return { containerdStore };
+}
+async function registerEmulators(inputs) {
+    const result = await setupEmulation(inputs.platforms, inputs.qemu);
+    result.forEach((e) => info(`${e.platform}: ${e.how} (${e.detail})`));
+    return result;
 }
 async function targetCredentials(inputs, registry) {
     if (inputs.username)
@@ -76975,35 +77692,49 @@ async function targetsFor(http, inputs) {
     }
     return [...byRepo.values()];
 }
-async function buildPlatforms(http, inputs, state, address) {
-    const local = {
-        client: new RegistryClient(http, address, { plainHttp: true }),
-        repository: LOCAL_REPOSITORY,
-    };
-    const images = [];
-    const seconds = [];
-    for (const p of inputs.platforms) {
-        const platform = formatPlatform(p);
-        const tag = platformSlug(p);
-        const started = Date.now();
-        const ref = `${address}/${LOCAL_REPOSITORY}:${tag}`;
-        state.images.push(ref);
-        state_saveState(state);
-        await group(`Building ${platform}`, () => runBuild({
-            platform,
-            context: inputs.context,
-            file: inputs.file,
-            ref,
-            metadataFile: external_node_path_.join(state.runDir, `metadata-${tag}.json`),
-            network: inputs.network,
-            buildArgs: inputs.buildArgs,
-            labels: inputs.labels,
-            builder: state.builder,
-        }));
-        images.push(await readBuiltImage(local, tag, platform));
-        seconds.push((Date.now() - started) / 1000);
-    }
-    return { images, seconds };
+/** Index into the local registry always; to the targets only when pushing, children first. */
+async function mergeAndPush(http, inputs, local, results) {
+    const entries = results.flatMap((r) => r.image.entries);
+    const index = mergeIndex(entries);
+    await local.client.putManifest(local.repository, 'index', { ...index });
+    info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
+    if (!inputs.push)
+        return index;
+    const targets = await targetsFor(http, inputs);
+    const stats = await copyEntries(local, targets, entries);
+    info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsSkipped} already there`);
+    await pushIndex(targets, index);
+    return index;
+}
+async function writeArchive(inputs, local, index) {
+    const refName = inputs.tags[0]?.tag ?? 'latest';
+    await writeOciArchive(inputs.ociArchive, local, index, refName);
+    info(`Wrote ${index.digest} with every platform to ${inputs.ociArchive} (ref ${refName})`);
+}
+async function writeOutputs(inputs, index, results, emulation) {
+    const tags = inputs.tags.map(reference_formatReference);
+    const first = inputs.tags[0];
+    const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
+    const rows = results.map((r) => ({
+        platform: r.platform,
+        how: emulation.find((e) => e.platform === r.platform)?.how ?? 'native',
+        digest: r.image.digest,
+        size: r.image.size,
+        seconds: r.seconds,
+        test: r.test,
+    }));
+    setOutput('digest', index.digest);
+    setOutput('platform-digests', JSON.stringify(Object.fromEntries(results.map((r) => [r.platform, r.image.digest]))));
+    setOutput('image', image);
+    setOutput('metadata', JSON.stringify({
+        digest: index.digest,
+        mediaType: index.mediaType,
+        image,
+        tags,
+        pushed: inputs.push,
+        platforms: rows,
+    }));
+    await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed: inputs.push });
 }
 async function installBuildx(http, inputs, state) {
     const buildx = await setupBuildx(http, {
@@ -77025,6 +77756,7 @@ async function startBuilder(inputs, state) {
     info(`Builder ${state.builder} (docker-container, ${inputs.buildkitImage})`);
 }
 async function startRegistry(http, inputs, state) {
+    await cleanStaleRuns(state.runId);
     const started = await startLocalRegistry(http, {
         mode: inputs.localRegistry,
         url: inputs.registryUrl,
@@ -77038,69 +77770,47 @@ async function startRegistry(http, inputs, state) {
     });
     const how = started.container ? `container ${started.container}` : `pid ${started.pid}`;
     info(`Local registry at ${started.address} (${how})`);
+    return started;
+}
+async function hook(hooks, name, env) {
+    if (hooks?.present.includes(name))
+        await group(`Running hooks/${name}`, () => runHook(hooks, name, env));
 }
 async function runMain() {
     markMainStarted();
     const runId = `${process.env.GITHUB_RUN_ID ?? 'local'}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
     const state = { runId, runDir: runDirFor(runId), images: [] };
+    (0,external_node_fs_namespaceObject.mkdirSync)(state.runDir, { recursive: true, mode: 0o700 }); // before saving: a ledger entry without its dir looks stale
     state_saveState(state);
-    const { inputs, warnings } = validateInputs(getInputs(), process.cwd());
+    const { inputs, warnings } = validateInputs(getInputs(), process.cwd(), external_node_os_namespaceObject.availableParallelism());
     warnings.forEach((w) => warning(w));
     checkPaths(inputs);
+    const hooks = inputs.build.hooks === 'auto' ? findHooks(inputs.context, inputs.file) : undefined;
+    const env = hookEnv({ ...inputs, github: process.env, commitMessage: readCommitMessage() });
     const http = new Http();
     try {
-        await group('Environment', logEnvironment);
-        const emulation = await group('Registering QEMU emulators', async () => {
-            const result = await setupEmulation(inputs.platforms, inputs.qemu);
-            result.forEach((e) => info(`${e.platform}: ${e.how} (${e.detail})`));
-            return result;
-        });
+        const { containerdStore } = await group('Environment', logEnvironment);
+        checkDriverSupport(inputs.build, inputs.driver, containerdStore);
+        const emulation = await group('Registering QEMU emulators', () => registerEmulators(inputs));
         await group('Setting up buildx', () => installBuildx(http, inputs, state));
         if (inputs.driver === 'docker-container')
             await group('Creating builder', () => startBuilder(inputs, state));
-        await group('Starting local registry', () => startRegistry(http, inputs, state));
-        if (!state.registry)
-            throw new Error('the local registry did not record its state');
-        const { images, seconds } = await buildPlatforms(http, inputs, state, state.registry.address);
+        const registry = await group('Starting local registry', () => startRegistry(http, inputs, state));
         const local = {
-            client: new RegistryClient(http, state.registry.address, { plainHttp: true }),
+            client: new RegistryClient(http, registry.address, { plainHttp: true }),
             repository: LOCAL_REPOSITORY,
         };
-        const entries = images.flatMap((i) => i.entries);
-        const index = mergeIndex(entries);
-        await group('Merging index', async () => {
-            await local.client.putManifest(LOCAL_REPOSITORY, 'index', { ...index });
-            info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
-            if (!inputs.push)
-                return;
-            const targets = await targetsFor(http, inputs);
-            const stats = await copyEntries(local, targets, entries);
-            info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsSkipped} already there`);
-            await pushIndex(targets, index);
-        });
-        const platformDigests = Object.fromEntries(images.map((i) => [i.platform, i.digest]));
-        const tags = inputs.tags.map(reference_formatReference);
-        const first = inputs.tags[0];
-        const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
-        const rows = images.map((img, i) => ({
-            platform: img.platform,
-            how: emulation[i]?.how === 'native' ? 'native' : 'emulated',
-            digest: img.digest,
-            size: img.size,
-            seconds: seconds[i] ?? 0,
-        }));
-        setOutput('digest', index.digest);
-        setOutput('platform-digests', JSON.stringify(platformDigests));
-        setOutput('image', image);
-        setOutput('metadata', JSON.stringify({
-            digest: index.digest,
-            mediaType: index.mediaType,
-            image,
-            tags,
-            pushed: inputs.push,
-            platforms: rows,
-        }));
-        await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed: inputs.push });
+        await hook(hooks, 'pre_build', env);
+        const results = await buildPlatforms({ inputs, state, local, hooks, hookEnv: env });
+        await hook(hooks, 'post_build', env);
+        if (inputs.push)
+            await hook(hooks, 'pre_push', env);
+        const index = await group('Merging index', () => mergeAndPush(http, inputs, local, results));
+        if (inputs.ociArchive)
+            await group('Writing OCI archive', () => writeArchive(inputs, local, index));
+        if (inputs.push)
+            await hook(hooks, 'post_push', env);
+        await writeOutputs(inputs, index, results, emulation);
     }
     catch (err) {
         if (state.registry)
@@ -77135,15 +77845,18 @@ async function runPost() {
             const how = registry.container ? `container ${registry.container}` : `pid ${registry.pid}`;
             await cleanup(`the local registry at ${registry.address} (${how})`, () => stopLocalRegistry(registry));
         }
-        if (images.length > 0)
+        if (images.length > 0) {
             await cleanup(`${images.length} local build image(s) from the engine`, () => removeImages(images));
+        }
         await cleanup(`run directory ${runDir}`, () => (0,promises_.rm)(runDir, { recursive: true, force: true }));
+        forgetRun(state.runId);
     });
 }
 
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // Entry only: main or post. Known failures are one line; anything else is a bug.
+
 
 
 
@@ -77157,6 +77870,15 @@ function report(err) {
     if (err instanceof Error && err.stack)
         core_debug(err.stack);
 }
+/** The runner cancels with SIGINT then SIGTERM: stop the builds, push nothing, let post clean up. */
+function handleCancellation() {
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+        process.on(signal, () => {
+            error(`Cancelled by ${signal}: stopping running builds; nothing will be pushed.`);
+            cancel(signal);
+        });
+    }
+}
 async function main() {
     if (isPost()) {
         try {
@@ -77167,6 +77889,7 @@ async function main() {
         }
         return;
     }
+    handleCancellation();
     try {
         await runMain();
     }

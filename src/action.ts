@@ -1,32 +1,43 @@
 // The job log in order: runMain's phases, one group each, and runPost's cleanup.
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readBuildxVersion } from './buildx/version.js';
-import { runBuild } from './buildx/build.js';
+import { buildPlatforms, type PlatformResult } from './builds.js';
 import { builderName, createBuilder, removeBuilder } from './buildx/builder.js';
+import { checkDriverSupport, hasContainerdStore } from './buildx/capabilities.js';
+import { removeImages } from './buildx/images.js';
 import { setupBuildx } from './buildx/install.js';
+import { readBuildxVersion } from './buildx/version.js';
 import { useDockerConfig } from './docker-config.js';
 import { errorMessage } from './errors.js';
 import { run } from './exec.js';
-import { removeImages } from './buildx/images.js';
+import { findHooks, hookEnv, readCommitMessage, runHook, type HubHooks } from './hooks/hub-hooks.js';
 import { Http } from './http.js';
 import { checkPaths, getInputs, validateInputs, type Inputs } from './inputs.js';
-import { mergeIndex } from './oci/index-merge.js';
-import { formatPlatform, platformSlug } from './platform.js';
-import { setupEmulation, type Emulation } from './qemu/setup.js';
+import { mergeIndex, type MergedIndex } from './oci/index-merge.js';
 import { BINFMT_DIR } from './qemu/binfmt.js';
-import { readBuiltImage, type BuiltImage } from './registry/built-image.js';
+import { setupEmulation, type Emulation } from './qemu/setup.js';
 import { RegistryClient } from './registry/client.js';
+import type { Location } from './registry/copy.js';
 import { readDockerCredentials, type Credentials } from './registry/credentials.js';
 import { copyEntries, pushIndex, type Target } from './registry/publish.js';
 import { formatReference, isLoopbackHost } from './registry/reference.js';
+import { writeOciArchive } from './registry/oci-archive.js';
 import { registryLogTail, startLocalRegistry, stopLocalRegistry } from './registry/service.js';
-import { isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
+import { cleanStaleRuns } from './stale.js';
+import {
+  forgetRun,
+  isPost,
+  markMainStarted,
+  readState,
+  saveState,
+  type PostState,
+  type RegistryState,
+} from './state.js';
 import { writeSummary, type PlatformRow } from './summary.js';
-import { existsSync, readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 
 const LOCAL_REPOSITORY = 'build';
 
@@ -34,7 +45,8 @@ function runDirFor(runId: string): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), `multiarch-${runId}`);
 }
 
-async function logEnvironment(): Promise<void> {
+/** Kernel, runner, engine, the runner's buildx, binfmt state and image store. */
+async function logEnvironment(): Promise<{ containerdStore: boolean }> {
   core.info(`Kernel: ${os.release()}, runner arch: ${os.arch()}`);
   const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
     silent: true,
@@ -52,6 +64,17 @@ async function logEnvironment(): Promise<void> {
     // not mounted
   }
   core.info(`binfmt_misc: ${binfmt}`);
+  const containerdStore = await hasContainerdStore();
+  core.info(
+    `Image store: ${containerdStore ? 'containerd' : 'classic (docker driver: no attestations, inline cache only)'}`,
+  );
+  return { containerdStore };
+}
+
+async function registerEmulators(inputs: Inputs): Promise<Emulation[]> {
+  const result = await setupEmulation(inputs.platforms, inputs.qemu);
+  result.forEach((e) => core.info(`${e.platform}: ${e.how} (${e.detail})`));
+  return result;
 }
 
 async function targetCredentials(inputs: Inputs, registry: string): Promise<Credentials | undefined> {
@@ -83,42 +106,68 @@ async function targetsFor(http: Http, inputs: Inputs): Promise<Target[]> {
   return [...byRepo.values()];
 }
 
-async function buildPlatforms(
+/** Index into the local registry always; to the targets only when pushing, children first. */
+async function mergeAndPush(
   http: Http,
   inputs: Inputs,
-  state: PostState,
-  address: string,
-): Promise<{ images: BuiltImage[]; seconds: number[] }> {
-  const local = {
-    client: new RegistryClient(http, address, { plainHttp: true }),
-    repository: LOCAL_REPOSITORY,
-  };
-  const images: BuiltImage[] = [];
-  const seconds: number[] = [];
-  for (const p of inputs.platforms) {
-    const platform = formatPlatform(p);
-    const tag = platformSlug(p);
-    const started = Date.now();
-    const ref = `${address}/${LOCAL_REPOSITORY}:${tag}`;
-    state.images.push(ref);
-    saveState(state);
-    await core.group(`Building ${platform}`, () =>
-      runBuild({
-        platform,
-        context: inputs.context,
-        file: inputs.file,
-        ref,
-        metadataFile: path.join(state.runDir, `metadata-${tag}.json`),
-        network: inputs.network,
-        buildArgs: inputs.buildArgs,
-        labels: inputs.labels,
-        builder: state.builder,
-      }),
-    );
-    images.push(await readBuiltImage(local, tag, platform));
-    seconds.push((Date.now() - started) / 1000);
-  }
-  return { images, seconds };
+  local: Location,
+  results: PlatformResult[],
+): Promise<MergedIndex> {
+  const entries = results.flatMap((r) => r.image.entries);
+  const index = mergeIndex(entries);
+  await local.client.putManifest(local.repository, 'index', { ...index });
+  core.info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
+  if (!inputs.push) return index;
+  const targets = await targetsFor(http, inputs);
+  const stats = await copyEntries(local, targets, entries);
+  core.info(
+    `Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsSkipped} already there`,
+  );
+  await pushIndex(targets, index);
+  return index;
+}
+
+async function writeArchive(inputs: Inputs, local: Location, index: MergedIndex): Promise<void> {
+  const refName = inputs.tags[0]?.tag ?? 'latest';
+  await writeOciArchive(inputs.ociArchive, local, index, refName);
+  core.info(`Wrote ${index.digest} with every platform to ${inputs.ociArchive} (ref ${refName})`);
+}
+
+async function writeOutputs(
+  inputs: Inputs,
+  index: MergedIndex,
+  results: PlatformResult[],
+  emulation: Emulation[],
+): Promise<void> {
+  const tags = inputs.tags.map(formatReference);
+  const first = inputs.tags[0];
+  const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
+  const rows: PlatformRow[] = results.map((r) => ({
+    platform: r.platform,
+    how: emulation.find((e) => e.platform === r.platform)?.how ?? 'native',
+    digest: r.image.digest,
+    size: r.image.size,
+    seconds: r.seconds,
+    test: r.test,
+  }));
+  core.setOutput('digest', index.digest);
+  core.setOutput(
+    'platform-digests',
+    JSON.stringify(Object.fromEntries(results.map((r) => [r.platform, r.image.digest]))),
+  );
+  core.setOutput('image', image);
+  core.setOutput(
+    'metadata',
+    JSON.stringify({
+      digest: index.digest,
+      mediaType: index.mediaType,
+      image,
+      tags,
+      pushed: inputs.push,
+      platforms: rows,
+    }),
+  );
+  await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed: inputs.push });
 }
 
 async function installBuildx(http: Http, inputs: Inputs, state: PostState): Promise<void> {
@@ -142,7 +191,8 @@ async function startBuilder(inputs: Inputs, state: PostState): Promise<void> {
   core.info(`Builder ${state.builder} (docker-container, ${inputs.buildkitImage})`);
 }
 
-async function startRegistry(http: Http, inputs: Inputs, state: PostState): Promise<void> {
+async function startRegistry(http: Http, inputs: Inputs, state: PostState): Promise<RegistryState> {
+  await cleanStaleRuns(state.runId);
   const started = await startLocalRegistry(http, {
     mode: inputs.localRegistry,
     url: inputs.registryUrl,
@@ -156,73 +206,50 @@ async function startRegistry(http: Http, inputs: Inputs, state: PostState): Prom
   });
   const how = started.container ? `container ${started.container}` : `pid ${started.pid}`;
   core.info(`Local registry at ${started.address} (${how})`);
+  return started;
+}
+
+async function hook(
+  hooks: HubHooks | undefined,
+  name: Parameters<typeof runHook>[1],
+  env: Record<string, string>,
+): Promise<void> {
+  if (hooks?.present.includes(name))
+    await core.group(`Running hooks/${name}`, () => runHook(hooks, name, env));
 }
 
 export async function runMain(): Promise<void> {
   markMainStarted();
   const runId = `${process.env.GITHUB_RUN_ID ?? 'local'}-${randomBytes(4).toString('hex')}`;
   const state: PostState = { runId, runDir: runDirFor(runId), images: [] };
+  mkdirSync(state.runDir, { recursive: true, mode: 0o700 }); // before saving: a ledger entry without its dir looks stale
   saveState(state);
-  const { inputs, warnings } = validateInputs(getInputs(), process.cwd());
+  const { inputs, warnings } = validateInputs(getInputs(), process.cwd(), os.availableParallelism());
   warnings.forEach((w) => core.warning(w));
   checkPaths(inputs);
+  const hooks = inputs.build.hooks === 'auto' ? findHooks(inputs.context, inputs.file) : undefined;
+  const env = hookEnv({ ...inputs, github: process.env, commitMessage: readCommitMessage() });
   const http = new Http();
   try {
-    await core.group('Environment', logEnvironment);
-    const emulation: Emulation[] = await core.group('Registering QEMU emulators', async () => {
-      const result = await setupEmulation(inputs.platforms, inputs.qemu);
-      result.forEach((e) => core.info(`${e.platform}: ${e.how} (${e.detail})`));
-      return result;
-    });
+    const { containerdStore } = await core.group('Environment', logEnvironment);
+    checkDriverSupport(inputs.build, inputs.driver, containerdStore);
+    const emulation = await core.group('Registering QEMU emulators', () => registerEmulators(inputs));
     await core.group('Setting up buildx', () => installBuildx(http, inputs, state));
     if (inputs.driver === 'docker-container')
       await core.group('Creating builder', () => startBuilder(inputs, state));
-    await core.group('Starting local registry', () => startRegistry(http, inputs, state));
-    if (!state.registry) throw new Error('the local registry did not record its state');
-    const { images, seconds } = await buildPlatforms(http, inputs, state, state.registry.address);
+    const registry = await core.group('Starting local registry', () => startRegistry(http, inputs, state));
     const local = {
-      client: new RegistryClient(http, state.registry.address, { plainHttp: true }),
+      client: new RegistryClient(http, registry.address, { plainHttp: true }),
       repository: LOCAL_REPOSITORY,
     };
-    const entries = images.flatMap((i) => i.entries);
-    const index = mergeIndex(entries);
-    await core.group('Merging index', async () => {
-      await local.client.putManifest(LOCAL_REPOSITORY, 'index', { ...index });
-      core.info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
-      if (!inputs.push) return;
-      const targets = await targetsFor(http, inputs);
-      const stats = await copyEntries(local, targets, entries);
-      core.info(
-        `Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsSkipped} already there`,
-      );
-      await pushIndex(targets, index);
-    });
-    const platformDigests = Object.fromEntries(images.map((i) => [i.platform, i.digest]));
-    const tags = inputs.tags.map(formatReference);
-    const first = inputs.tags[0];
-    const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
-    const rows: PlatformRow[] = images.map((img, i) => ({
-      platform: img.platform,
-      how: emulation[i]?.how === 'native' ? 'native' : 'emulated',
-      digest: img.digest,
-      size: img.size,
-      seconds: seconds[i] ?? 0,
-    }));
-    core.setOutput('digest', index.digest);
-    core.setOutput('platform-digests', JSON.stringify(platformDigests));
-    core.setOutput('image', image);
-    core.setOutput(
-      'metadata',
-      JSON.stringify({
-        digest: index.digest,
-        mediaType: index.mediaType,
-        image,
-        tags,
-        pushed: inputs.push,
-        platforms: rows,
-      }),
-    );
-    await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed: inputs.push });
+    await hook(hooks, 'pre_build', env);
+    const results = await buildPlatforms({ inputs, state, local, hooks, hookEnv: env });
+    await hook(hooks, 'post_build', env);
+    if (inputs.push) await hook(hooks, 'pre_push', env);
+    const index = await core.group('Merging index', () => mergeAndPush(http, inputs, local, results));
+    if (inputs.ociArchive) await core.group('Writing OCI archive', () => writeArchive(inputs, local, index));
+    if (inputs.push) await hook(hooks, 'post_push', env);
+    await writeOutputs(inputs, index, results, emulation);
   } catch (err) {
     if (state.registry)
       core.debug(`Local registry log (last lines):\n${await registryLogTail(state.registry)}`);
@@ -253,9 +280,11 @@ export async function runPost(): Promise<void> {
       const how = registry.container ? `container ${registry.container}` : `pid ${registry.pid}`;
       await cleanup(`the local registry at ${registry.address} (${how})`, () => stopLocalRegistry(registry));
     }
-    if (images.length > 0)
+    if (images.length > 0) {
       await cleanup(`${images.length} local build image(s) from the engine`, () => removeImages(images));
+    }
     await cleanup(`run directory ${runDir}`, () => rm(runDir, { recursive: true, force: true }));
+    forgetRun(state.runId);
   });
 }
 

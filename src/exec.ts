@@ -1,8 +1,10 @@
 // The only module that runs commands. Always an argument array, never a shell
-// string; failure is decided on the exit code alone.
+// string; failure is decided on the exit code alone. Every running command is
+// stopped when the job is cancelled.
 import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
-import * as actionsExec from '@actions/exec';
+import { closeSync, createWriteStream, openSync } from 'node:fs';
+import { constants } from 'node:os';
+import { onCancel, throwIfCancelled } from './cancel.js';
 import { ExecError } from './errors.js';
 import { meaningfulTail } from './exec-tail.js';
 
@@ -14,6 +16,8 @@ export interface ExecOptions {
   input?: string;
   /** Return the result instead of throwing on a non-zero exit code. */
   allowFailure?: boolean;
+  /** Also write all output to this file (for logs printed later, in a group). */
+  logFile?: string;
 }
 
 export interface ExecResult {
@@ -33,17 +37,21 @@ export function setToolEnv(tool: string, env: Record<string, string>): void {
   toolEnv.set(tool, { ...env });
 }
 
-function envFor(tool: string, env: Record<string, string> | undefined): NodeJS.ProcessEnv | undefined {
-  const fixed = toolEnv.get(tool);
-  if (!fixed && !env) return undefined;
-  return { ...process.env, ...fixed, ...env };
+function envFor(tool: string, env: Record<string, string> | undefined): NodeJS.ProcessEnv {
+  return { ...process.env, ...toolEnv.get(tool), ...env };
 }
 
-const KEEP_BYTES = 256 * 1024; // a build log can be huge: keep its end only
+const KEEP_CHARS = 256 * 1024; // a build log can be huge: keep its end only
 
 function keepEnd(buf: string, chunk: Buffer): string {
   const next = buf + chunk.toString('utf8');
-  return next.length > KEEP_BYTES ? next.slice(next.length - KEEP_BYTES) : next;
+  return next.length > KEEP_CHARS ? next.slice(next.length - KEEP_CHARS) : next;
+}
+
+/** Exit code as a shell reports it: 128 + signal number for a killed process. */
+function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  return 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
 }
 
 export async function run(
@@ -51,18 +59,40 @@ export async function run(
   args: readonly string[],
   options: ExecOptions = {},
 ): Promise<ExecResult> {
+  throwIfCancelled(`running ${tool}`);
+  const silent = options.silent ?? false;
+  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  const commandLine = `[command]${tool} ${args.join(' ')}\n`;
+  log?.write(commandLine);
+  if (!silent) process.stdout.write(commandLine);
+  const child = spawn(tool, [...args], {
+    cwd: options.cwd,
+    env: envFor(tool, options.env),
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  const stopOnCancel = onCancel((signal) => child.kill(signal));
   let stdout = '';
   let stderr = '';
-  const exitCode = await actionsExec.exec(tool, [...args], {
-    silent: options.silent ?? false,
-    cwd: options.cwd,
-    env: envFor(tool, options.env) as Record<string, string> | undefined,
-    input: options.input === undefined ? undefined : Buffer.from(options.input),
-    ignoreReturnCode: true,
-    listeners: {
-      stdout: (data: Buffer) => (stdout = keepEnd(stdout, data)),
-      stderr: (data: Buffer) => (stderr = keepEnd(stderr, data)),
-    },
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout = keepEnd(stdout, d);
+    log?.write(d);
+    if (!silent) process.stdout.write(d);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = keepEnd(stderr, d);
+    log?.write(d);
+    if (!silent) process.stderr.write(d);
+  });
+  if (options.input !== undefined) child.stdin?.end(options.input);
+  const exitCode = await new Promise<number>((resolve) => {
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      stderr += `${tool}: ${err.code === 'ENOENT' ? 'command not found' : err.message}`;
+      resolve(127);
+    });
+    child.once('close', (code, signal) => resolve(exitCodeOf(code, signal)));
+  }).finally(() => {
+    stopOnCancel();
+    log?.end();
   });
   if (exitCode !== 0 && !options.allowFailure) {
     throw new ExecError(tool, args, exitCode, meaningfulTail(stderr || stdout));

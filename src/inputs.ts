@@ -3,8 +3,9 @@
 import * as core from '@actions/core';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
+import { BUILD_INPUT_NAMES, parseBuildInputs, secretValues, type BuildOptions } from './build-inputs.js';
 import { ActionError } from './errors.js';
-import { parseToolInputs, type ToolInputs } from './tool-inputs.js';
+import { parseToolInputs, TOOL_INPUT_NAMES, type ToolInputs } from './tool-inputs.js';
 import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from './platform.js';
 import {
   parseReference,
@@ -25,14 +26,9 @@ export const INPUT_NAMES = [
   'build-args',
   'labels',
   'qemu',
-  'buildx-version',
-  'buildx-url',
-  'driver',
-  'buildkit-image',
-  'buildkitd-config',
-  'local-registry',
-  'registry-url',
-  'registry-image',
+  'oci-archive',
+  ...BUILD_INPUT_NAMES,
+  ...TOOL_INPUT_NAMES,
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Record<InputName, string>;
@@ -54,6 +50,9 @@ export interface Inputs extends ToolInputs {
   buildArgs: string[];
   labels: string[];
   qemu: QemuMode;
+  build: BuildOptions;
+  /** Absolute path of the OCI layout tarball to write, or ''. */
+  ociArchive: string;
 }
 
 export interface Validated {
@@ -66,6 +65,7 @@ export function getInputs(): RawInputs {
   const raw = {} as RawInputs;
   for (const name of INPUT_NAMES) raw[name] = core.getInput(name);
   if (raw.password) core.setSecret(raw.password);
+  secretValues(raw.secrets).forEach((v) => core.setSecret(v));
   return raw;
 }
 
@@ -137,7 +137,7 @@ function parseTags(value: string, problems: string[]): Reference[] {
 }
 
 /** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
-export function validateInputs(raw: RawInputs, cwd: string): Validated {
+export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validated {
   const problems: string[] = [];
   const warnings: string[] = [];
   const platforms = parsePlatforms(raw.platforms, problems, warnings);
@@ -163,9 +163,10 @@ export function validateInputs(raw: RawInputs, cwd: string): Validated {
   }
   const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
   const labels = parseKeyValues('labels', raw.labels, problems);
-  const tools = parseToolInputs(raw, cwd, problems, warnings);
   const context = path.resolve(cwd, raw.context.trim() || '.');
   const file = raw.file.trim() ? path.resolve(cwd, raw.file.trim()) : path.join(context, 'Dockerfile');
+  const build = parseBuildInputs(raw, cwd, platforms, cores, problems);
+  const tools = parseToolInputs(raw, cwd, problems, warnings);
   if (problems.length > 0) throw new ActionError(problems.join('\n'));
   const inputs: Inputs = {
     platforms,
@@ -179,6 +180,8 @@ export function validateInputs(raw: RawInputs, cwd: string): Validated {
     buildArgs,
     labels,
     qemu: qemu as QemuMode,
+    build,
+    ociArchive: raw['oci-archive'].trim() ? path.resolve(cwd, raw['oci-archive'].trim()) : '',
     ...tools,
   };
   return { inputs, warnings };
@@ -207,10 +210,30 @@ export function checkPaths(inputs: Inputs): void {
       `Input 'buildkitd-config' is '${inputs.buildkitdConfig}', which is not a file. Fix the path, relative to the workspace.`,
     );
   }
-  if (kind(inputs.file) !== 'file') {
+  const perPlatform = Object.keys(inputs.build.platformFiles).length;
+  if (perPlatform < inputs.platforms.length && kind(inputs.file) !== 'file') {
     throw new ActionError(
       `Dockerfile '${inputs.file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`,
     );
+  }
+  for (const [platform, file] of Object.entries(inputs.build.platformFiles)) {
+    if (kind(file) !== 'file') {
+      throw new ActionError(
+        `Input 'platform-files' gives '${file}' for ${platform}, which does not exist. Paths are relative to the workspace.`,
+      );
+    }
+  }
+  if (inputs.ociArchive && kind(path.dirname(inputs.ociArchive)) !== 'dir') {
+    throw new ActionError(
+      `Input 'oci-archive' is '${inputs.ociArchive}', whose directory does not exist. Create it first or choose another path.`,
+    );
+  }
+  for (const secret of inputs.build.secrets) {
+    if (secret.src && kind(secret.src) !== 'file') {
+      throw new ActionError(
+        `Input 'secret-files' gives '${secret.src}' for secret '${secret.id}', which is not a readable file.`,
+      );
+    }
   }
 }
 

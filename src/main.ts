@@ -2,6 +2,7 @@
 import * as core from '@actions/core';
 import { ActionError, ExecError, HttpError } from './errors.js';
 import { isPost, runMain, runPost } from './action.js';
+import { cancel } from './cancel.js';
 
 function report(err: unknown): void {
   if (err instanceof ActionError || err instanceof HttpError || err instanceof ExecError) {
@@ -10,6 +11,16 @@ function report(err: unknown): void {
     core.setFailed(`Unexpected error: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (err instanceof Error && err.stack) core.debug(err.stack);
+}
+
+/** The runner cancels with SIGINT then SIGTERM: stop the builds, push nothing, let post clean up. */
+function handleCancellation(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      core.error(`Cancelled by ${signal}: stopping running builds; nothing will be pushed.`);
+      cancel(signal);
+    });
+  }
 }
 
 async function main(): Promise<void> {
@@ -21,6 +32,7 @@ async function main(): Promise<void> {
     }
     return;
   }
+  handleCancellation();
   try {
     await runMain();
   } catch (err) {

@@ -1,6 +1,11 @@
 // The only module that touches post state: one typed JSON blob, saved again
-// each time a resource appears, so post cleans up whatever main got to.
+// each time a resource appears, so post cleans up whatever main got to. The
+// same blob goes to a machine-wide ledger, so a later run can recognise what a
+// crashed run left behind (see stale.ts).
 import * as core from '@actions/core';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 export interface RegistryState {
   address: string;
@@ -35,8 +40,36 @@ export function markMainStarted(): void {
   core.saveState('isPost', 'true');
 }
 
+/** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
+export function ledgerDir(): string {
+  return process.env.MULTIARCH_LEDGER_DIR ?? path.join(os.tmpdir(), 'multiarch-action-runs');
+}
+
 export function saveState(state: PostState): void {
   core.saveState(KEY, JSON.stringify(state));
+  mkdirSync(ledgerDir(), { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+}
+
+export function forgetRun(runId: string): void {
+  rmSync(path.join(ledgerDir(), `${runId}.json`), { force: true });
+}
+
+/** Every run recorded on this machine (the caller decides which are stale). */
+export function readLedger(): PostState[] {
+  let files: string[];
+  try {
+    files = readdirSync(ledgerDir()).filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return files.flatMap((f) => {
+    try {
+      return [JSON.parse(readFileSync(path.join(ledgerDir(), f), 'utf8')) as PostState];
+    } catch {
+      return [];
+    }
+  });
 }
 
 export function readState(): PostState | undefined {

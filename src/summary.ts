@@ -7,6 +7,8 @@ export interface PlatformRow {
   digest: string;
   size: number;
   seconds: number;
+  /** Smoke test result, when 'test-command' is set. */
+  test?: string;
 }
 
 export function formatSize(bytes: number): string {
@@ -24,20 +26,17 @@ export async function writeSummary(
   rows: readonly PlatformRow[],
   index: { digest: string; mediaType: string; tags: string[]; pushed: boolean },
 ): Promise<void> {
+  const tested = rows.some((r) => r.test);
+  const headers = ['Platform', 'Ran', 'Digest', 'Size', 'Time', ...(tested ? ['Smoke test'] : [])];
   const table = [
-    [
-      { data: 'Platform', header: true },
-      { data: 'Ran', header: true },
-      { data: 'Digest', header: true },
-      { data: 'Size', header: true },
-      { data: 'Time', header: true },
-    ],
+    headers.map((h) => ({ data: h, header: true })),
     ...rows.map((r) => [
       r.platform,
       r.how,
       `<code>${r.digest}</code>`,
       formatSize(r.size),
       `${r.seconds.toFixed(1)} s`,
+      ...(tested ? [r.test ?? '-'] : []),
     ]),
   ];
   const where = index.pushed

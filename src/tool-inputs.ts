@@ -2,7 +2,18 @@
 // the mirrors for air-gapped runners. Read by inputs.ts, the only reader.
 import * as path from 'node:path';
 import { compareVersions, MIN_BUILDX } from './buildx/version.js';
-import type { InputName, RawInputs } from './inputs.js';
+
+export const TOOL_INPUT_NAMES = [
+  'buildx-version',
+  'buildx-url',
+  'driver',
+  'buildkit-image',
+  'buildkitd-config',
+  'local-registry',
+  'registry-url',
+  'registry-image',
+] as const;
+type ToolInputName = (typeof TOOL_INPUT_NAMES)[number];
 
 export const DRIVERS = ['docker', 'docker-container'] as const;
 export type Driver = (typeof DRIVERS)[number];
@@ -23,7 +34,7 @@ export interface ToolInputs {
 }
 
 function parseChoice<T extends string>(
-  name: InputName,
+  name: ToolInputName,
   value: string,
   valid: readonly T[],
   problems: string[],
@@ -34,7 +45,7 @@ function parseChoice<T extends string>(
   return v as T;
 }
 
-function parseBaseUrl(name: InputName, value: string, problems: string[]): string {
+function parseBaseUrl(name: ToolInputName, value: string, problems: string[]): string {
   const v = value.trim().replace(/\/+$/, '');
   if (v !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(v))
     problems.push(`Input '${name}' is '${v}'; give an http(s) URL of a mirror of the release layout.`);
@@ -64,7 +75,7 @@ function parseBuildxVersionInput(value: string, mirror: string, problems: string
 }
 
 export function parseToolInputs(
-  raw: RawInputs,
+  raw: Record<ToolInputName, string>,
   cwd: string,
   problems: string[],
   warnings: string[],

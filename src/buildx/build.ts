@@ -14,9 +14,24 @@ export interface BuildSpec {
   network: string;
   buildArgs: readonly string[];
   labels: readonly string[];
+  target?: string;
+  /** As buildx takes them: id=NAME,src=FILE. */
+  secrets?: readonly string[];
+  noCache?: boolean;
+  pull?: boolean;
+  /** Already scoped to this platform. */
+  cacheFrom?: readonly string[];
+  cacheTo?: readonly string[];
+  buildContexts?: readonly string[];
+  provenance?: string;
+  sbom?: string;
+  /** Tee the build's output here instead of streaming it (parallel builds). */
+  logFile?: string;
   /** A builder other than the engine's default (driver docker-container). */
   builder?: string;
 }
+
+const repeat = (flag: string, values: readonly string[] = []) => values.flatMap((v) => [flag, v]);
 
 export function buildArgs(spec: BuildSpec): string[] {
   const args = [
@@ -31,10 +46,15 @@ export function buildArgs(spec: BuildSpec): string[] {
     '--push',
   ];
   if (spec.builder) args.push('--builder', spec.builder);
-  args.push('--metadata-file', spec.metadataFile, '--provenance=false');
+  args.push('--metadata-file', spec.metadataFile, `--provenance=${spec.provenance || 'false'}`);
+  if (spec.sbom && spec.sbom !== 'false') args.push(`--sbom=${spec.sbom}`);
   if (spec.network) args.push('--network', spec.network);
-  for (const a of spec.buildArgs) args.push('--build-arg', a);
-  for (const l of spec.labels) args.push('--label', l);
+  if (spec.target) args.push('--target', spec.target);
+  if (spec.noCache) args.push('--no-cache');
+  if (spec.pull) args.push('--pull');
+  args.push(...repeat('--build-arg', spec.buildArgs), ...repeat('--label', spec.labels));
+  args.push(...repeat('--secret', spec.secrets), ...repeat('--cache-from', spec.cacheFrom));
+  args.push(...repeat('--cache-to', spec.cacheTo), ...repeat('--build-context', spec.buildContexts));
   args.push(spec.context);
   return args;
 }
@@ -51,16 +71,34 @@ export function parseMetadata(text: string): BuildMetadata {
   return { digest: str('containerimage.digest'), configDigest: str('containerimage.config.digest') };
 }
 
-const EXEC_FORMAT = /exec format error/i;
+/** Known failure texts -> what the user can do about them. */
+const HINTS: [RegExp, (platform: string) => string][] = [
+  [
+    /exec format error/i,
+    (p) => `The kernel could not run a ${p} binary: QEMU is not registered for it (see 'qemu').`,
+  ],
+  [/network bridge not found/i, () => `This engine has no bridge network; set 'network: host'.`],
+  [
+    /frontend\.contexts|unsupported frontend capability/i,
+    () => `'build-contexts' needs BuildKit 0.10 or newer (Docker 23+, or 'driver: docker-container').`,
+  ],
+  [
+    /Attestation is not supported/i,
+    () => `'provenance' and 'sbom' need 'driver: docker-container' or the containerd image store.`,
+  ],
+];
+
+export function buildFailureHint(tail: string, platform: string): string {
+  const hint = HINTS.find(([re]) => re.test(tail));
+  return hint ? hint[1](platform) : `See the build log above.`;
+}
 
 export async function runBuild(spec: BuildSpec): Promise<BuildMetadata> {
   try {
-    await run('docker', buildArgs(spec));
+    await run('docker', buildArgs(spec), { silent: Boolean(spec.logFile), logFile: spec.logFile });
   } catch (err) {
     if (!(err instanceof ExecError)) throw err;
-    const hint = EXEC_FORMAT.test(err.tail)
-      ? `The kernel could not run a ${spec.platform} binary: QEMU is not registered for it (see 'qemu').`
-      : `See the build log above.`;
+    const hint = buildFailureHint(err.tail, spec.platform);
     throw new ActionError(`Building ${spec.platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
   }
   return parseMetadata(readFileSync(spec.metadataFile, 'utf8'));

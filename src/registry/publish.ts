@@ -2,6 +2,7 @@
 // repository before the index is written to any tag; every tag gets the same
 // bytes, so each yields the same digest.
 import * as core from '@actions/core';
+import { throwIfCancelled } from '../cancel.js';
 import { HttpError } from '../errors.js';
 import type { MergedIndex } from '../oci/index-merge.js';
 import type { Descriptor } from '../oci/types.js';
@@ -19,6 +20,7 @@ export async function copyEntries(
   const stats = newStats();
   for (const target of targets) {
     for (const entry of entries) {
+      throwIfCancelled(`copying ${entry.digest} to ${target.client.registry}/${target.repository}`);
       const raw = await from.client.getManifest(from.repository, entry.digest);
       if (!raw) throw new Error(`manifest ${entry.digest} vanished from the local registry`);
       await copyManifest(from, target, raw, stats);
@@ -28,6 +30,7 @@ export async function copyEntries(
 }
 
 export async function pushIndex(targets: readonly Target[], index: MergedIndex): Promise<void> {
+  throwIfCancelled(`pushing the index`);
   const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
   for (const target of targets) {
     for (const tag of target.tags) {

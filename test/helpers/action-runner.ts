@@ -1,7 +1,7 @@
 // Runs the committed dist/ the way the GitHub runner does: inputs as INPUT_*
 // with action.yml's defaults, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY
 // files, main then post with the saved state as STATE_*, under Node 24.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
@@ -53,19 +53,47 @@ export interface ActionRun {
   runnerTemp: string;
 }
 
-function step(env: NodeJS.ProcessEnv, cwd: string): Promise<StepResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(node24(), [path.join(ROOT, 'dist', 'index.js')], {
-      env,
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ exitCode: code ?? -1, log }));
+interface Started {
+  child: ChildProcess;
+  done: Promise<StepResult>;
+  /** Resolves when the step's output contains `text`. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+}
+
+function startStep(env: NodeJS.ProcessEnv, cwd: string): Started {
+  const child = spawn(node24(), [path.join(ROOT, 'dist', 'index.js')], {
+    env,
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let log = '';
+  const waiters: { text: string; resolve: () => void }[] = [];
+  const onData = (d: Buffer) => {
+    log += d.toString();
+    for (const w of waiters.filter((w) => log.includes(w.text))) w.resolve();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const done = new Promise<StepResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : -1), log }));
+  });
+  const waitFor = (text: string, timeoutMs = 300_000) =>
+    new Promise<void>((resolve, reject) => {
+      if (log.includes(text)) return resolve();
+      const timer = setTimeout(
+        () => reject(new Error(`step never printed ${JSON.stringify(text)}:\n${log}`)),
+        timeoutMs,
+      );
+      waiters.push({ text, resolve: () => (clearTimeout(timer), resolve()) });
+      void done.then(() =>
+        setTimeout(
+          () => reject(new Error(`step ended without printing ${JSON.stringify(text)}:\n${log}`)),
+          10,
+        ),
+      );
+    });
+  return { child, done, waitFor };
 }
 
 export interface RunOptions {
@@ -75,10 +103,15 @@ export interface RunOptions {
   skipPost?: boolean;
 }
 
-export async function runAction(
-  inputs: Record<string, string>,
-  options: RunOptions = {},
-): Promise<ActionRun> {
+export interface StartedRun {
+  main: Started;
+  /** Waits for main, runs post (unless skipped), and collects what the runner would see. */
+  finish(options?: { skipPost?: boolean }): Promise<ActionRun>;
+  runnerTemp: string;
+}
+
+/** Starts main as the runner would; finish() runs post with the saved state. */
+export function startAction(inputs: Record<string, string>, options: RunOptions = {}): StartedRun {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'action-run-'));
   const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' } as const;
   for (const f of Object.values(files)) writeFileSync(path.join(dir, f), '');
@@ -96,18 +129,34 @@ export async function runAction(
     GITHUB_RUN_ID: String(Date.now()),
   });
   const cwd = options.cwd ?? ROOT;
-  const main = await step(base, cwd);
-  const state = parseFileCommands(readFileSync(path.join(dir, files.GITHUB_STATE), 'utf8'));
-  const postEnv = { ...base };
-  for (const [k, v] of Object.entries(state)) postEnv[`STATE_${k}`] = v;
-  const post = options.skipPost ? { exitCode: 0, log: '' } : await step(postEnv, cwd);
+  const main = startStep(base, cwd);
   const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
-  const outputs = parseFileCommands(read(files.GITHUB_OUTPUT));
-  const summary = read(files.GITHUB_STEP_SUMMARY);
-  const everything = [main.log, post.log, read(files.GITHUB_OUTPUT), read(files.GITHUB_STATE), summary].join(
-    '\n',
-  );
-  return { main, post, outputs, state, summary, everything, runnerTemp };
+  const finish = async (opts: { skipPost?: boolean } = {}): Promise<ActionRun> => {
+    const mainResult = await main.done;
+    const state = parseFileCommands(read(files.GITHUB_STATE));
+    const postEnv = { ...base };
+    for (const [k, v] of Object.entries(state)) postEnv[`STATE_${k}`] = v;
+    const skip = opts.skipPost ?? options.skipPost;
+    const post = skip ? { exitCode: 0, log: '' } : await startStep(postEnv, cwd).done;
+    const outputs = parseFileCommands(read(files.GITHUB_OUTPUT));
+    const summary = read(files.GITHUB_STEP_SUMMARY);
+    const everything = [
+      mainResult.log,
+      post.log,
+      read(files.GITHUB_OUTPUT),
+      read(files.GITHUB_STATE),
+      summary,
+    ].join('\n');
+    return { main: mainResult, post, outputs, state, summary, everything, runnerTemp };
+  };
+  return { main, finish, runnerTemp };
+}
+
+export async function runAction(
+  inputs: Record<string, string>,
+  options: RunOptions = {},
+): Promise<ActionRun> {
+  return startAction(inputs, options).finish();
 }
 
 /** The ::error:: line(s) of a step, decoded. */

@@ -1,6 +1,6 @@
 // Build contexts for tests: examples/ copied to a temp dir with the static
 // busybox of each architecture (from Debian's busybox-static packages).
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './action-runner.js';
@@ -25,16 +25,22 @@ export function hasBusybox(targetArch: string): boolean {
 
 /** Copies busybox for every available arch into <dir>/busybox/<TARGETARCH>. */
 export function addBusybox(dir: string): void {
+  mkdirSync(path.join(dir, 'busybox'), { recursive: true });
   for (const [target, deb] of Object.entries(DEBIAN_ARCH)) {
     const src = path.join(BUSYBOX_DIR, deb, 'busybox');
     if (existsSync(src)) cpSync(src, path.join(dir, 'busybox', target));
   }
 }
 
-/** A fresh copy of examples/<name> with busybox binaries, in a temp dir. */
+/** A fresh copy of examples/<name>, busybox beside every Dockerfile in it, in a temp dir. */
 export function exampleContext(name: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `ctx-${name}-`));
   cpSync(path.join(ROOT, 'examples', name), dir, { recursive: true });
-  addBusybox(dir);
+  const withDockerfiles = new Set(
+    (readdirSync(dir, { recursive: true }) as string[])
+      .filter((f) => path.basename(f).startsWith('Dockerfile'))
+      .map((f) => path.dirname(f)),
+  );
+  for (const sub of withDockerfiles) addBusybox(path.join(dir, sub));
   return dir;
 }

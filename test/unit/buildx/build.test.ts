@@ -39,6 +39,33 @@ test('build argv: one platform, pushed to the local ref, metadata file, inputs a
   ]);
 });
 
+test('build argv: every build input becomes its own flag and value', () => {
+  const args = buildArgs({
+    platform: 'linux/amd64',
+    context: '.',
+    file: 'Dockerfile',
+    ref: 'r',
+    metadataFile: 'm',
+    network: '',
+    buildArgs: [],
+    labels: [],
+    target: 'runtime',
+    secrets: ['id=tok,src=/run/tok'],
+    noCache: true,
+    pull: true,
+    cacheFrom: ['type=gha,scope=buildkit-linux-amd64'],
+    cacheTo: ['type=inline'],
+    buildContexts: ['assets=./a'],
+    provenance: 'mode=max',
+    sbom: 'true',
+  });
+  expect(args.join(' ')).toBe(
+    'buildx build --platform linux/amd64 --file Dockerfile --tag r --push --metadata-file m --provenance=mode=max --sbom=true ' +
+      '--target runtime --no-cache --pull --secret id=tok,src=/run/tok --cache-from type=gha,scope=buildkit-linux-amd64 ' +
+      '--cache-to type=inline --build-context assets=./a .',
+  );
+});
+
 test('a docker-container builder is named right after --push; none means the default builder', () => {
   const spec = {
     platform: 'linux/amd64',

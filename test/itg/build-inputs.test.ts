@@ -1,0 +1,212 @@
+// build-push-action's inputs, end to end: each reaches the build for real
+// (checked in the image or in buildx's own log), or fails clearly and early
+// where this engine (docker 20.10, classic store, BuildKit 0.8) cannot do it.
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { errorsOf, runAction } from '../helpers/action-runner.js';
+import { addBusybox } from '../helpers/contexts.js';
+import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+
+const skip = skipWithoutPrereqs();
+
+const PRELUDE =
+  'FROM scratch AS base\nARG TARGETARCH\nCOPY busybox/${TARGETARCH} /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n';
+
+function contextWith(dockerfile: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ctx-inputs-'));
+  addBusybox(dir);
+  writeFileSync(path.join(dir, 'Dockerfile'), PRELUDE + dockerfile);
+  return dir;
+}
+
+async function catalog(address: string): Promise<string[]> {
+  const res = await fetch(`http://${address}/v2/_catalog`);
+  return ((await res.json()) as { repositories: string[] }).repositories;
+}
+
+/**
+ * A barrier on loopback: each request waits until `expected` are in flight
+ * (or `holdMs` passes), so the peak in flight says how many builds ran at once.
+ */
+function barrier(
+  expected: number,
+  holdMs: number,
+): Promise<{ server: Server; url: string; peak: () => number }> {
+  let inFlight = 0;
+  let peak = 0;
+  const waiting: (() => void)[] = [];
+  const server = createServer((_req, res) => {
+    peak = Math.max(peak, ++inFlight);
+    const done = () => {
+      inFlight--;
+      res.end('ok\n');
+    };
+    waiting.push(done);
+    if (inFlight >= expected) waiting.splice(0).forEach((f) => f());
+    else
+      setTimeout(() => waiting.includes(done) && waiting.splice(waiting.indexOf(done), 1) && done(), holdMs);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      resolve({ server, url: `http://127.0.0.1:${port}/arrive`, peak: () => peak });
+    }),
+  );
+}
+
+describe.skipIf(skip)('build inputs', () => {
+  let registry: TestRegistry;
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  });
+
+  test('target, build-args, labels and secrets reach the build; the secret never reaches the log', async () => {
+    const secret = `s3cret-${randomBytes(8).toString('hex')}`;
+    const ctx = contextWith(
+      'ARG GREETING\nRUN echo "$GREETING" > /greeting\n' +
+        'RUN --mount=type=secret,id=token sha256sum /run/secrets/token | cut -d" " -f1 > /secret-sha\n' +
+        'FROM base AS right\nRUN echo right > /stage\nFROM base AS wrong\nRUN echo wrong > /stage\n',
+    );
+    dirs.push(ctx);
+    const repo = `${registry.address}/inputs/target`;
+    const run = await runAction({
+      platforms: 'linux/amd64,linux/arm64',
+      context: ctx,
+      tags: `${repo}:1`,
+      push: 'true',
+      network: 'host',
+      target: 'right',
+      'build-args': 'GREETING=hello, multi-arch world',
+      labels: 'org.example.note=two words',
+      secrets: `token=${secret}`,
+    });
+    expect(errorsOf(run.main)).toBe('');
+    const digests = JSON.parse(run.outputs['platform-digests'] ?? '{}') as Record<string, string>;
+    const pinned = `${repo}@${digests['linux/arm64']}`;
+    const out = execFileSync(
+      'docker',
+      ['run', '--rm', '--network', 'host', pinned, 'cat', '/stage', '/greeting', '/secret-sha'],
+      { encoding: 'utf8' },
+    );
+    execFileSync('docker', ['image', 'rm', '--force', pinned], { stdio: 'ignore' });
+    const sha = createHash('sha256').update(secret).digest('hex');
+    expect(out.split('\n')).toEqual(['right', 'hello, multi-arch world', sha, '']);
+    const config = JSON.parse(
+      execFileSync('skopeo', ['inspect', '--config', '--tls-verify=false', `docker://${pinned}`], {
+        encoding: 'utf8',
+      }),
+    ) as {
+      config: { Labels: Record<string, string> };
+    };
+    expect(config.config.Labels['org.example.note']).toBe('two words');
+    expect(
+      run.everything.split('\n').filter((l) => l.includes(secret) && !l.startsWith('::add-mask::')),
+    ).toEqual([]);
+  });
+
+  test('max-parallel 3 builds three platforms side by side; 1 builds them one at a time (no-cache keeps RUN live)', async () => {
+    const ctx = contextWith('ARG BARRIER\nRUN wget -q -O /dev/null "$BARRIER/$(uname -m)"\n');
+    dirs.push(ctx);
+    for (const [parallel, expected, hold] of [
+      ['3', 3, 120_000],
+      ['1', 1, 1_500],
+    ] as const) {
+      const b = await barrier(3, hold);
+      try {
+        const run = await runAction({
+          platforms: 'linux/amd64,linux/arm64,linux/s390x',
+          context: ctx,
+          network: 'host',
+          'no-cache': 'true',
+          'max-parallel': parallel,
+          'build-args': `BARRIER=${b.url}`,
+        });
+        expect(errorsOf(run.main)).toBe('');
+        expect({ parallel, peak: b.peak() }).toEqual({ parallel, peak: expected });
+        for (const p of ['amd64', 'arm64', 's390x'])
+          expect(run.main.log).toContain(`::group::Building linux/${p}`);
+        expect(run.main.log).not.toMatch(/CACHED/);
+      } finally {
+        b.server.close();
+      }
+    }
+  });
+
+  test('a smoke test failing on one platform stops the push and names the platform', async () => {
+    const ctx = contextWith('RUN uname -m > /arch\n');
+    dirs.push(ctx);
+    const run = await runAction({
+      platforms: 'linux/amd64,linux/arm64,linux/s390x',
+      context: ctx,
+      tags: `${registry.address}/inputs/smoke:1`,
+      push: 'true',
+      network: 'host',
+      'max-parallel': '1',
+      'test-command': 'test "$(cat /arch)" != s390x',
+    });
+    expect(run.main.exitCode).not.toBe(0);
+    expect(errorsOf(run.main)).toMatch(
+      /^Smoke test failed on linux\/s390x: 'test-command' exited 1.*Nothing was pushed/s,
+    );
+    expect(await catalog(registry.address)).not.toContain('inputs/smoke');
+  });
+
+  test('cache-from reaches buildx scoped per platform', async () => {
+    const ctx = contextWith('RUN uname -m > /arch\n');
+    dirs.push(ctx);
+    const cache = `${registry.address}/inputs/cache:buildcache`;
+    const run = await runAction({
+      platforms: 'linux/amd64,linux/arm64',
+      context: ctx,
+      network: 'host',
+      'cache-from': `type=registry,ref=${cache}`,
+    });
+    expect(errorsOf(run.main)).toBe('');
+    for (const slug of ['linux-amd64', 'linux-arm64'])
+      expect(run.main.log).toContain(`--cache-from type=registry,ref=${cache}-${slug}`);
+  });
+
+  test.each([
+    [1, { 'cache-to': 'type=gha' }, /'cache-to' has 'type=gha', which the docker driver cannot export/],
+    [
+      2,
+      { provenance: 'mode=max' },
+      /'provenance' asks for attestations, which the docker driver cannot make/,
+    ],
+  ])('%i: what the docker driver cannot do fails before any build: %j', async (_n, inputs, message) => {
+    const ctx = contextWith('RUN true\n');
+    dirs.push(ctx);
+    const run = await runAction({ platforms: 'linux/amd64', context: ctx, network: 'host', ...inputs });
+    expect(errorsOf(run.main)).toMatch(message);
+    expect(run.main.log).not.toContain('::group::Building');
+  });
+
+  test('build-contexts reach buildx; on BuildKit 0.8 the failure says what is needed', async () => {
+    const ctx = contextWith('FROM scratch\nCOPY --from=extra f /f\n');
+    dirs.push(ctx);
+    const extra = mkdtempSync(path.join(os.tmpdir(), 'extra-'));
+    dirs.push(extra);
+    writeFileSync(path.join(extra, 'f'), 'x');
+    const run = await runAction({
+      platforms: 'linux/amd64',
+      context: ctx,
+      network: 'host',
+      'build-contexts': `extra=${extra}`,
+    });
+    expect(run.main.log).toContain(`--build-context extra=${extra}`);
+    expect(errorsOf(run.main)).toMatch(/Building linux\/amd64 failed.*'build-contexts' needs BuildKit 0.10/s);
+  });
+});

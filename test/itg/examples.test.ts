@@ -1,0 +1,105 @@
+// Every example's workflow step, run through dist/ as the runner would run it
+// (expressions filled in, tags pointed at a test registry, `network: host`
+// because this machine has no bridge network).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { errorsOf, runAction } from '../helpers/action-runner.js';
+import { exampleContext } from '../helpers/contexts.js';
+import { exampleInputs } from '../helpers/examples.js';
+import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+
+const skip = skipWithoutPrereqs();
+
+/** Runs an image of one platform, then removes it (engine 20.10 keeps one platform per digest). */
+function runImage(ref: string, platform: string, args: string[] = []): string {
+  try {
+    return execFileSync(
+      'docker',
+      ['run', '--rm', '--network', 'host', '--platform', platform, ref, ...args],
+      { encoding: 'utf8' },
+    ).trim();
+  } finally {
+    execFileSync('docker', ['image', 'rm', '--force', ref], { stdio: 'ignore' });
+  }
+}
+
+describe.skipIf(skip)('examples', () => {
+  let registry: TestRegistry;
+  const contexts: string[] = [];
+  const github = {
+    'github.repository': 'acme/demo',
+    'github.actor': '',
+    'github.sha': 'abc123',
+    'secrets.GITHUB_TOKEN': '',
+  };
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    contexts.forEach((c) => rmSync(c, { recursive: true, force: true }));
+  });
+
+  function context(name: string): string {
+    const dir = exampleContext(name);
+    contexts.push(dir);
+    return dir;
+  }
+
+  test('hello: three platforms, each smoke-tested as its own CPU before the push', async () => {
+    const inputs = exampleInputs('hello', github, registry.address);
+    const run = await runAction({ ...inputs, network: 'host' }, { cwd: context('hello') });
+    expect(errorsOf(run.main)).toBe('');
+    expect(Object.keys(JSON.parse(run.outputs['platform-digests'] ?? '{}') as object)).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+      'linux/s390x',
+    ]);
+    for (const p of ['amd64', 'arm64', 's390x'])
+      expect(run.main.log).toContain(`::group::Testing linux/${p}`);
+    expect(run.summary).toContain('Smoke test');
+    expect(run.summary.match(/<td>passed<\/td>/g)).toHaveLength(3);
+  });
+
+  test('hub-hooks: per-arch Dockerfiles, the QEMU pre_build skipped, hooks/build and post_push run with Docker Hub variables', async () => {
+    const inputs = exampleInputs(
+      'hub-hooks',
+      { 'secrets.DOCKERHUB_USERNAME': '', 'secrets.DOCKERHUB_TOKEN': '' },
+      registry.address,
+    );
+    const hookLog = path.join(mkdtempSync(path.join(os.tmpdir(), 'hooks-')), 'log');
+    const run = await runAction(
+      { ...inputs, network: 'host' },
+      {
+        cwd: context('hub-hooks'),
+        env: { HOOK_LOG: hookLog, GITHUB_SHA: 'abc123', GITHUB_REF_NAME: 'main' },
+      },
+    );
+    expect(errorsOf(run.main)).toBe('');
+    expect(run.main.log).toContain('Skipping hooks/pre_build: it only registers QEMU');
+    expect(run.main.log).toContain('::group::Running hooks/post_push');
+    expect(readFileSync(hookLog, 'utf8').trim()).toBe(
+      `post_push ${registry.address}/acme/hub-app:latest abc123`,
+    );
+    const pinned = `${registry.address}/acme/hub-app@${run.outputs.digest}`;
+    expect(runImage(pinned, 'linux/amd64')).toBe('Dockerfile (amd64) built on x86_64 from abc123');
+    expect(runImage(pinned, 'linux/arm64')).toBe('Dockerfile.arm64v8 built on aarch64 from abc123');
+  });
+
+  test('self-hosted-arm64: host-mode QEMU, one build at a time, smoke tests (roles swapped on this x86_64 machine)', async () => {
+    const inputs = exampleInputs('self-hosted-arm64', github, registry.address);
+    const run = await runAction({ ...inputs, network: 'host' }, { cwd: context('self-hosted-arm64') });
+    expect(errorsOf(run.main)).toBe('');
+    expect(Object.keys(JSON.parse(run.outputs['platform-digests'] ?? '{}') as object)).toEqual([
+      'linux/arm64',
+      'linux/amd64',
+    ]);
+    expect(run.main.log).not.toContain("'max-parallel'");
+    expect(run.summary.match(/<td>passed<\/td>/g)).toHaveLength(2);
+  });
+});

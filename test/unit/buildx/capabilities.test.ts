@@ -1,0 +1,84 @@
+import { expect, test } from 'vitest';
+import { buildFailureHint } from '../../../src/buildx/build.js';
+import { checkDriverSupport } from '../../../src/buildx/capabilities.js';
+import type { BuildOptions } from '../../../src/build-inputs.js';
+import { smokeTestArgs } from '../../../src/smoke-test.js';
+
+const base: BuildOptions = {
+  target: '',
+  secrets: [],
+  noCache: false,
+  pull: false,
+  cacheFrom: [],
+  cacheTo: [],
+  buildContexts: [],
+  provenance: 'false',
+  sbom: 'false',
+  platformFiles: {},
+  maxParallel: 1,
+  testCommand: '',
+  hooks: 'auto',
+};
+
+test.each([
+  [1, {}, 'docker', false, undefined],
+  [2, { cacheTo: ['type=inline'] }, 'docker', false, undefined],
+  [
+    3,
+    { cacheTo: ['type=gha'] },
+    'docker',
+    false,
+    /'cache-to' has 'type=gha', which the docker driver cannot export/,
+  ],
+  [4, { provenance: 'mode=max' }, 'docker', false, /'provenance' asks for attestations/],
+  [5, { provenance: 'true', sbom: 'true' }, 'docker', false, /'provenance' and 'sbom'/],
+  [6, { provenance: 'true', cacheTo: ['type=gha'] }, 'docker', true, undefined],
+  [7, { provenance: 'true', cacheTo: ['type=gha'] }, 'docker-container', false, undefined],
+])('%i: %j on %s (containerd store %s)', (_n, options, driver, containerd, error) => {
+  const check = () => checkDriverSupport({ ...base, ...options }, driver, containerd);
+  if (error) expect(check).toThrow(error);
+  else expect(check).not.toThrow();
+});
+
+// Recorded from docker 20.10 / buildx 0.13 on this machine.
+test.each([
+  [
+    1,
+    'ERROR: failed to solve: executor failed running [/bin/busybox --install -s /bin]: network bridge not found',
+    /network: host/,
+  ],
+  [
+    2,
+    'failed to solve with frontend dockerfile.v0: unsupported frontend capability moby.buildkit.frontend.contexts',
+    /'build-contexts' needs BuildKit 0.10/,
+  ],
+  [3, 'ERROR: Attestation is not supported for the docker driver.', /'provenance' and 'sbom' need/],
+  [4, 'exec /bin/sh: exec format error', /QEMU is not registered for it/],
+  [5, 'ERROR: something else', /See the build log above/],
+])('%i: hint for %j', (_n, tail, hint) => {
+  expect(buildFailureHint(tail, 'linux/arm64')).toMatch(hint);
+});
+
+test('smoke test argv: the command is one argument after -c', () => {
+  expect(
+    smokeTestArgs(
+      'linux/s390x',
+      '127.0.0.1:5000/build:linux-s390x',
+      'app --version && echo "$(uname -m)"',
+      'host',
+    ),
+  ).toEqual([
+    'run',
+    '--rm',
+    '--platform',
+    'linux/s390x',
+    '--network',
+    'host',
+    '--entrypoint',
+    '/bin/sh',
+    '127.0.0.1:5000/build:linux-s390x',
+    '-c',
+    'app --version && echo "$(uname -m)"',
+  ]);
+  expect(smokeTestArgs('linux/amd64', 'r', 'true', 'default')).not.toContain('--network');
+});
