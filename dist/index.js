@@ -74964,6 +74964,81 @@ async function removeBuilder(name) {
         throw new Error(failures.join('; '));
 }
 
+;// CONCATENATED MODULE: ./src/registry/publish.ts
+// All or nothing: every child manifest (with its blobs) reaches every target
+// repository before the index is written to any tag; every tag gets the same
+// bytes, so each yields the same digest.
+
+
+
+
+async function copyEntries(from, targets, entries) {
+    const stats = newStats();
+    for (const target of targets) {
+        for (const entry of entries) {
+            throwIfCancelled(`copying ${entry.digest} to ${target.client.registry}/${target.repository}`);
+            const raw = await from.client.getManifest(from.repository, entry.digest);
+            if (!raw)
+                throw new Error(`manifest ${entry.digest} vanished from the local registry`);
+            await copyManifest(from, target, raw, stats);
+        }
+    }
+    return stats;
+}
+async function pushIndex(targets, index) {
+    throwIfCancelled(`pushing the index`);
+    const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
+    for (const target of targets) {
+        for (const tag of target.tags) {
+            const current = await target.client.getManifest(target.repository, tag, 'push');
+            const where = `${target.client.registry}/${target.repository}:${tag}`;
+            if (current?.digest === index.digest) {
+                info(`${where} already points at ${index.digest}`);
+                continue;
+            }
+            await target.client.putManifest(target.repository, tag, raw);
+            info(`${where} -> ${index.digest}`);
+        }
+        const first = target.tags[0];
+        if (first) {
+            const served = await target.client.getManifest(target.repository, first, 'push');
+            if (served?.digest !== index.digest) {
+                throw new HttpError(`${target.client.registry}/${target.repository}:${first} serves ${served?.digest ?? 'nothing'} after pushing index ${index.digest}.`);
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/push-by-digest.ts
+// push-by-digest: a job of a build fanned out over runners pushes its
+// platform(s) to the target repository by digest only (no tag moves) and
+// writes a small JSON file a merge job collects (with 'sources-from').
+
+
+
+/** The digest file's content (pure). */
+function digestFileContent(target, results, index) {
+    return {
+        repository: `${target.client.registry}/${target.repository}`,
+        platforms: Object.fromEntries(results.map((r) => [r.platform, r.image.digest])),
+        index: index.digest,
+    };
+}
+async function pushByDigest(local, targets, results, index, digestFile) {
+    const untagged = targets.map((t) => ({ ...t, tags: [] }));
+    const stats = await copyEntries(local, untagged, results.flatMap((r) => r.image.entries));
+    info(`Blobs: ${stats.blobsUploaded} uploaded, ${stats.blobsSkipped} already there`);
+    for (const t of untagged) {
+        await t.client.putManifest(t.repository, index.digest, { ...index });
+        info(`${t.client.registry}/${t.repository}@${index.digest} (no tag moved)`);
+    }
+    const [first] = untagged;
+    if (digestFile && first) {
+        (0,external_node_fs_namespaceObject.writeFileSync)(digestFile, `${JSON.stringify(digestFileContent(first, results, index), null, 2)}\n`);
+        info(`Wrote ${digestFile}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/buildx/capabilities.ts
 // What the chosen builder can do, checked before any build starts.
 
@@ -76332,6 +76407,8 @@ const INPUT_NAMES = [
     'labels',
     'qemu',
     'oci-archive',
+    'push-by-digest',
+    'digest-file',
     ...BUILD_INPUT_NAMES,
     ...TOOL_INPUT_NAMES,
 ];
@@ -76414,7 +76491,15 @@ function validateInputs(raw, cwd, cores = 1) {
     const warnings = [];
     const platforms = parsePlatforms(raw.platforms, problems, warnings);
     const tags = parseTags(raw.tags, problems);
+    const pushByDigest = parseBoolean('push-by-digest', raw['push-by-digest'], problems);
     const push = parseBoolean('push', raw.push, problems);
+    if (pushByDigest && tags.length === 0) {
+        problems.push(`Input 'push-by-digest' is true but 'tags' is empty; give the repository to push to, e.g. ghcr.io/acme/app.`);
+    }
+    if (pushByDigest && push)
+        warnings.push(`'push-by-digest' is true: pushing by digest only; no tag in 'tags' is moved.`);
+    if (raw['digest-file'].trim() && !pushByDigest)
+        warnings.push(`'digest-file' is set but 'push-by-digest' is false; no digest file is written.`);
     if (push && tags.length === 0 && !problems.some((p) => p.includes("'tags'"))) {
         problems.push(`Input 'push' is true but 'tags' is empty; give at least one reference such as ghcr.io/acme/app:1.0.`);
     }
@@ -76452,6 +76537,8 @@ function validateInputs(raw, cwd, cores = 1) {
         build,
         ociArchive: raw['oci-archive'].trim() ? external_node_path_.resolve(cwd, raw['oci-archive'].trim()) : '',
         ...tools,
+        pushByDigest,
+        digestFile: raw['digest-file'].trim() ? external_node_path_.resolve(cwd, raw['digest-file'].trim()) : '',
     };
     return { inputs, warnings };
 }
@@ -77009,51 +77096,6 @@ async function readDockerCredentials(registry, file = dockerConfigPath()) {
             return { ...c, source: `docker-credential-${config.credsStore}` };
     }
     return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/registry/publish.ts
-// All or nothing: every child manifest (with its blobs) reaches every target
-// repository before the index is written to any tag; every tag gets the same
-// bytes, so each yields the same digest.
-
-
-
-
-async function copyEntries(from, targets, entries) {
-    const stats = newStats();
-    for (const target of targets) {
-        for (const entry of entries) {
-            throwIfCancelled(`copying ${entry.digest} to ${target.client.registry}/${target.repository}`);
-            const raw = await from.client.getManifest(from.repository, entry.digest);
-            if (!raw)
-                throw new Error(`manifest ${entry.digest} vanished from the local registry`);
-            await copyManifest(from, target, raw, stats);
-        }
-    }
-    return stats;
-}
-async function pushIndex(targets, index) {
-    throwIfCancelled(`pushing the index`);
-    const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
-    for (const target of targets) {
-        for (const tag of target.tags) {
-            const current = await target.client.getManifest(target.repository, tag, 'push');
-            const where = `${target.client.registry}/${target.repository}:${tag}`;
-            if (current?.digest === index.digest) {
-                info(`${where} already points at ${index.digest}`);
-                continue;
-            }
-            await target.client.putManifest(target.repository, tag, raw);
-            info(`${where} -> ${index.digest}`);
-        }
-        const first = target.tags[0];
-        if (first) {
-            const served = await target.client.getManifest(target.repository, first, 'push');
-            if (served?.digest !== index.digest) {
-                throw new HttpError(`${target.client.registry}/${target.repository}:${first} serves ${served?.digest ?? 'nothing'} after pushing index ${index.digest}.`);
-            }
-        }
-    }
 }
 
 // EXTERNAL MODULE: external "node:events"
@@ -77632,6 +77674,7 @@ async function writeSummary(rows, index) {
 
 
 
+
 const LOCAL_REPOSITORY = 'build';
 function runDirFor(runId) {
     return external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), `multiarch-${runId}`);
@@ -77698,6 +77741,10 @@ async function mergeAndPush(http, inputs, local, results) {
     const index = mergeIndex(entries);
     await local.client.putManifest(local.repository, 'index', { ...index });
     info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
+    if (inputs.pushByDigest) {
+        await pushByDigest(local, await targetsFor(http, inputs), results, index, inputs.digestFile);
+        return index;
+    }
     if (!inputs.push)
         return index;
     const targets = await targetsFor(http, inputs);
@@ -77731,10 +77778,15 @@ async function writeOutputs(inputs, index, results, emulation) {
         mediaType: index.mediaType,
         image,
         tags,
-        pushed: inputs.push,
+        pushed: inputs.push || inputs.pushByDigest,
         platforms: rows,
     }));
-    await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed: inputs.push });
+    await writeSummary(rows, {
+        digest: index.digest,
+        mediaType: index.mediaType,
+        tags,
+        pushed: inputs.push || inputs.pushByDigest,
+    });
 }
 async function installBuildx(http, inputs, state) {
     const buildx = await setupBuildx(http, {

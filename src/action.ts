@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildPlatforms, type PlatformResult } from './builds.js';
 import { builderName, createBuilder, removeBuilder } from './buildx/builder.js';
+import { pushByDigest } from './push-by-digest.js';
 import { checkDriverSupport, hasContainerdStore } from './buildx/capabilities.js';
 import { removeImages } from './buildx/images.js';
 import { setupBuildx } from './buildx/install.js';
@@ -117,6 +118,10 @@ async function mergeAndPush(
   const index = mergeIndex(entries);
   await local.client.putManifest(local.repository, 'index', { ...index });
   core.info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
+  if (inputs.pushByDigest) {
+    await pushByDigest(local, await targetsFor(http, inputs), results, index, inputs.digestFile);
+    return index;
+  }
   if (!inputs.push) return index;
   const targets = await targetsFor(http, inputs);
   const stats = await copyEntries(local, targets, entries);
@@ -163,11 +168,16 @@ async function writeOutputs(
       mediaType: index.mediaType,
       image,
       tags,
-      pushed: inputs.push,
+      pushed: inputs.push || inputs.pushByDigest,
       platforms: rows,
     }),
   );
-  await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed: inputs.push });
+  await writeSummary(rows, {
+    digest: index.digest,
+    mediaType: index.mediaType,
+    tags,
+    pushed: inputs.push || inputs.pushByDigest,
+  });
 }
 
 async function installBuildx(http: Http, inputs: Inputs, state: PostState): Promise<void> {

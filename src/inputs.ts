@@ -27,6 +27,8 @@ export const INPUT_NAMES = [
   'labels',
   'qemu',
   'oci-archive',
+  'push-by-digest',
+  'digest-file',
   ...BUILD_INPUT_NAMES,
   ...TOOL_INPUT_NAMES,
 ] as const;
@@ -53,6 +55,9 @@ export interface Inputs extends ToolInputs {
   build: BuildOptions;
   /** Absolute path of the OCI layout tarball to write, or ''. */
   ociArchive: string;
+  pushByDigest: boolean;
+  /** Absolute path for push-by-digest's JSON, or ''. */
+  digestFile: string;
 }
 
 export interface Validated {
@@ -142,7 +147,17 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
   const warnings: string[] = [];
   const platforms = parsePlatforms(raw.platforms, problems, warnings);
   const tags = parseTags(raw.tags, problems);
+  const pushByDigest = parseBoolean('push-by-digest', raw['push-by-digest'], problems);
   const push = parseBoolean('push', raw.push, problems);
+  if (pushByDigest && tags.length === 0) {
+    problems.push(
+      `Input 'push-by-digest' is true but 'tags' is empty; give the repository to push to, e.g. ghcr.io/acme/app.`,
+    );
+  }
+  if (pushByDigest && push)
+    warnings.push(`'push-by-digest' is true: pushing by digest only; no tag in 'tags' is moved.`);
+  if (raw['digest-file'].trim() && !pushByDigest)
+    warnings.push(`'digest-file' is set but 'push-by-digest' is false; no digest file is written.`);
   if (push && tags.length === 0 && !problems.some((p) => p.includes("'tags'"))) {
     problems.push(
       `Input 'push' is true but 'tags' is empty; give at least one reference such as ghcr.io/acme/app:1.0.`,
@@ -183,6 +198,8 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
     build,
     ociArchive: raw['oci-archive'].trim() ? path.resolve(cwd, raw['oci-archive'].trim()) : '',
     ...tools,
+    pushByDigest,
+    digestFile: raw['digest-file'].trim() ? path.resolve(cwd, raw['digest-file'].trim()) : '',
   };
   return { inputs, warnings };
 }

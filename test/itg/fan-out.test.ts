@@ -1,0 +1,78 @@
+// Scale-out across runners, simulated: separate processes, each with its own
+// RUNNER_TEMP, docker config and local registry, build one platform each into
+// one shared target by digest only.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { errorsOf, runAction } from '../helpers/action-runner.js';
+import { exampleContext } from '../helpers/contexts.js';
+import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+
+const skip = skipWithoutPrereqs();
+const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x'];
+
+describe.skipIf(skip)('fan-out over runners', () => {
+  let target: TestRegistry;
+  let context: string;
+  let digests: string;
+
+  beforeAll(async () => {
+    target = await startRegistry();
+    context = exampleContext('hello');
+    digests = mkdtempSync(path.join(os.tmpdir(), 'digests-'));
+  });
+  afterAll(async () => {
+    await target?.stop();
+    for (const d of [context, digests]) if (d) rmSync(d, { recursive: true, force: true });
+  });
+
+  test('each runner pushes its platform by digest only and writes a digest file; no tag moves', async () => {
+    const runs = await Promise.all(
+      PLATFORMS.map((platform) => {
+        const dockerConfig = mkdtempSync(path.join(os.tmpdir(), 'runner-docker-'));
+        writeFileSync(path.join(dockerConfig, 'config.json'), '{}');
+        const slug = platform.replace(/\//g, '-');
+        return runAction(
+          {
+            platforms: platform,
+            context,
+            tags: `${target.address}/acme/fanned:1.0`,
+            'push-by-digest': 'true',
+            'digest-file': path.join(digests, `${slug}.json`),
+            network: 'host',
+          },
+          { env: { DOCKER_CONFIG: dockerConfig } },
+        );
+      }),
+    );
+    for (const run of runs) expect(errorsOf(run.main)).toBe('');
+    const files = PLATFORMS.map(
+      (p) =>
+        JSON.parse(readFileSync(path.join(digests, `${p.replace(/\//g, '-')}.json`), 'utf8')) as {
+          repository: string;
+          platforms: Record<string, string>;
+        },
+    );
+    files.forEach((f, i) => {
+      expect(f.repository).toBe(`${target.address}/acme/fanned`);
+      expect(Object.keys(f.platforms)).toEqual([PLATFORMS[i]]);
+      const digest = f.platforms[PLATFORMS[i] ?? ''] ?? '';
+      // Served by digest, checked by skopeo...
+      const raw = execFileSync('skopeo', [
+        'inspect',
+        '--raw',
+        '--tls-verify=false',
+        `docker://${f.repository}@${digest}`,
+      ]);
+      expect(raw.length).toBeGreaterThan(0);
+    });
+    // ...and no tag exists.
+    const tags = (await (await fetch(`http://${target.address}/v2/acme/fanned/tags/list`)).json()) as {
+      tags: string[] | null;
+    };
+    expect(tags.tags ?? []).toEqual([]);
+  });
+});
