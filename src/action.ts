@@ -5,14 +5,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBuildx } from './buildx/version.js';
 import { runBuild } from './buildx/build.js';
-import { errorMessage } from './errors.js';
+import { ActionError, errorMessage } from './errors.js';
 import { run } from './exec.js';
 import { removeImages } from './buildx/images.js';
 import { Http } from './http.js';
 import { checkPaths, getInputs, validateInputs, type Inputs } from './inputs.js';
 import { mergeIndex } from './oci/index-merge.js';
 import { formatPlatform, platformSlug } from './platform.js';
-import { setupEmulation, type Emulation } from './qemu/setup.js';
+import { setupEmulation, type EmulationReport } from './qemu/setup.js';
 import { BINFMT_DIR } from './qemu/binfmt.js';
 import { readBuiltImage, type BuiltImage } from './registry/built-image.js';
 import { RegistryClient } from './registry/client.js';
@@ -21,7 +21,7 @@ import { copyEntries, pushIndex, type Target } from './registry/publish.js';
 import { formatReference, isLoopbackHost } from './registry/reference.js';
 import { registryLogTail, startLocalRegistry, stopLocalRegistry } from './registry/service.js';
 import { isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
-import { writeSummary, type PlatformRow } from './summary.js';
+import { writeEmulationSummary, writeSummary, type PlatformRow } from './summary.js';
 import { readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 
@@ -81,11 +81,38 @@ async function targetsFor(http: Http, inputs: Inputs): Promise<Target[]> {
   return [...byRepo.values()];
 }
 
+async function registerEmulators(inputs: Inputs, workDir: string): Promise<EmulationReport> {
+  const report = await setupEmulation(inputs.platforms, {
+    mode: inputs.qemu,
+    image: inputs.qemuImage,
+    fallbackImage: inputs.qemuFallbackImage,
+    workDir,
+  });
+  for (const r of report.results)
+    core.info(r.how === 'failed' ? `${r.platform}: failed` : `${r.platform}: ${r.how} (${r.detail})`);
+  report.warnings.forEach((w) => core.warning(w));
+  return report;
+}
+
+/** Outputs and summary first, then fail naming every platform that cannot run. */
+async function recordEmulation(report: EmulationReport): Promise<void> {
+  const list = (how: string) =>
+    report.results
+      .filter((r) => r.how === how)
+      .map((r) => r.platform)
+      .join(',');
+  core.setOutput('emulated-platforms', list('emulated'));
+  core.setOutput('native-platforms', list('native'));
+  await writeEmulationSummary(report.results);
+  if (report.errors.length > 0) throw new ActionError(report.errors.join('\n'));
+}
+
 async function buildPlatforms(
   http: Http,
   inputs: Inputs,
   state: PostState,
   address: string,
+  emulation: EmulationReport,
 ): Promise<{ images: BuiltImage[]; seconds: number[] }> {
   const local = {
     client: new RegistryClient(http, address, { plainHttp: true }),
@@ -110,6 +137,7 @@ async function buildPlatforms(
         network: inputs.network,
         buildArgs: inputs.buildArgs,
         labels: inputs.labels,
+        emulation: emulation.results.find((e) => e.platform === platform),
       }),
     );
     images.push(await readBuiltImage(local, tag, platform));
@@ -129,11 +157,10 @@ export async function runMain(): Promise<void> {
   const http = new Http();
   try {
     await core.group('Environment', logEnvironment);
-    const emulation: Emulation[] = await core.group('Registering QEMU emulators', async () => {
-      const result = await setupEmulation(inputs.platforms, inputs.qemu);
-      result.forEach((e) => core.info(`${e.platform}: ${e.how} (${e.detail})`));
-      return result;
-    });
+    const emulation = await core.group('Registering QEMU emulators', () =>
+      registerEmulators(inputs, state.runDir),
+    );
+    await recordEmulation(emulation);
     const runDir = state.runDir;
     state.registry = await core.group('Starting local registry', async () => {
       const started = await startLocalRegistry(http, runDir);
@@ -141,7 +168,7 @@ export async function runMain(): Promise<void> {
       return started;
     });
     saveState(state);
-    const { images, seconds } = await buildPlatforms(http, inputs, state, state.registry.address);
+    const { images, seconds } = await buildPlatforms(http, inputs, state, state.registry.address, emulation);
     const local = {
       client: new RegistryClient(http, state.registry.address, { plainHttp: true }),
       repository: LOCAL_REPOSITORY,
@@ -165,7 +192,7 @@ export async function runMain(): Promise<void> {
     const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
     const rows: PlatformRow[] = images.map((img, i) => ({
       platform: img.platform,
-      how: emulation[i]?.how === 'native' ? 'native' : 'emulated',
+      how: emulation.results.find((e) => e.platform === img.platform)?.how ?? 'emulated',
       digest: img.digest,
       size: img.size,
       seconds: seconds[i] ?? 0,

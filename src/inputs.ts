@@ -24,11 +24,13 @@ export const INPUT_NAMES = [
   'build-args',
   'labels',
   'qemu',
+  'qemu-image',
+  'qemu-fallback-image',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Record<InputName, string>;
 
-export const QEMU_MODES = ['auto', 'host', 'false'] as const;
+export const QEMU_MODES = ['auto', 'image', 'host', 'false'] as const;
 export type QemuMode = (typeof QEMU_MODES)[number];
 const NETWORKS = ['default', 'host', 'none'];
 
@@ -44,6 +46,8 @@ export interface Inputs {
   buildArgs: string[];
   labels: string[];
   qemu: QemuMode;
+  qemuImage: string;
+  qemuFallbackImage: string;
 }
 
 export interface Validated {
@@ -151,6 +155,12 @@ export function validateInputs(raw: RawInputs, cwd: string): Validated {
   if (!(QEMU_MODES as readonly string[]).includes(qemu)) {
     problems.push(`Input 'qemu' is '${qemu}'; valid values are ${QEMU_MODES.join(', ')}.`);
   }
+  const qemuImage = raw['qemu-image'].trim();
+  const qemuFallbackImage = raw['qemu-fallback-image'].trim();
+  if (qemu === 'image' && qemuImage === '')
+    problems.push(
+      `Input 'qemu' is image but 'qemu-image' is empty; give an image such as tonistiigi/binfmt:qemu-v8.1.5.`,
+    );
   const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
   const labels = parseKeyValues('labels', raw.labels, problems);
   const context = path.resolve(cwd, raw.context.trim() || '.');
@@ -168,6 +178,8 @@ export function validateInputs(raw: RawInputs, cwd: string): Validated {
     buildArgs,
     labels,
     qemu: qemu as QemuMode,
+    qemuImage,
+    qemuFallbackImage,
   };
   return { inputs, warnings };
 }

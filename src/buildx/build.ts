@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ActionError, ExecError } from '../errors.js';
 import { run } from '../exec.js';
+import { explainBuildFailure, type EmulationContext } from '../qemu/pitfalls.js';
 
 export interface BuildSpec {
   platform: string;
@@ -14,6 +15,8 @@ export interface BuildSpec {
   network: string;
   buildArgs: readonly string[];
   labels: readonly string[];
+  /** How this platform runs, to explain failures caused by emulation. */
+  emulation?: EmulationContext;
 }
 
 export function buildArgs(spec: BuildSpec): string[] {
@@ -48,16 +51,16 @@ export function parseMetadata(text: string): BuildMetadata {
   return { digest: str('containerimage.digest'), configDigest: str('containerimage.config.digest') };
 }
 
-const EXEC_FORMAT = /exec format error/i;
-
 export async function runBuild(spec: BuildSpec): Promise<BuildMetadata> {
   try {
     await run('docker', buildArgs(spec));
   } catch (err) {
     if (!(err instanceof ExecError)) throw err;
-    const hint = EXEC_FORMAT.test(err.tail)
-      ? `The kernel could not run a ${spec.platform} binary: QEMU is not registered for it (see 'qemu').`
-      : `See the build log above.`;
+    const hint =
+      explainBuildFailure(
+        err.tail,
+        spec.emulation ?? { platform: spec.platform, how: 'failed', flags: '', interpreter: '' },
+      ) ?? `See the build log above.`;
     throw new ActionError(`Building ${spec.platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
   }
   return parseMetadata(readFileSync(spec.metadataFile, 'utf8'));

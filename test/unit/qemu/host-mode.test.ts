@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { parseRegistration } from '../../../src/qemu/binfmt.js';
 import { parseRegisterLine, withFlags } from '../../../src/qemu/host-mode.js';
-import { isNative, qemuName } from '../../../src/qemu/names.js';
+import { compatArchitecture, isHostArchitecture, qemuName } from '../../../src/qemu/names.js';
 
 // Recorded from Debian bookworm's qemu-user-static 7.2 (/usr/lib/binfmt.d/qemu-aarch64.conf).
 const DEBIAN_AARCH64 =
@@ -52,10 +52,20 @@ test.each([
 
 test.each([
   [1, 'x64', 'amd64', true],
-  [2, 'x64', '386', true],
+  [2, 'x64', '386', false],
   [3, 'x64', 'arm64', false],
   [4, 'arm64', 'arm64', true],
   [5, 'arm64', 'amd64', false],
-])('%i: on %s, %s native = %s', (_n, host, architecture, expected) => {
-  expect(isNative({ os: 'linux', architecture }, host)).toBe(expected);
+  [6, 'arm64', 'arm', false],
+])('%i: on %s, %s is the host architecture = %s', (_n, host, architecture, expected) => {
+  expect(isHostArchitecture({ os: 'linux', architecture }, host)).toBe(expected);
+});
+
+test.each([
+  [1, 'x64', '386'],
+  [2, 'arm64', 'arm'],
+  [3, 's390x', undefined],
+  [4, 'ppc64', undefined],
+])('%i: on %s the 32-bit companion to probe is %s', (_n, host, expected) => {
+  expect(compatArchitecture(host)).toBe(expected);
 });
