@@ -44,7 +44,7 @@ export function registerLineOf(reg: Registration): string {
   const type = reg.extension ? 'E' : 'M';
   const magic = reg.extension ?? escapeHex(reg.magic ?? '');
   const mask = reg.mask ? escapeHex(reg.mask) : '';
-  const offset = reg.extension ? '' : String(reg.offset);
+  const offset = reg.extension || reg.offset === 0 ? '' : String(reg.offset);
   return `:${reg.name}:${type}:${offset}:${magic}:${mask}:${reg.interpreter}:${reg.flags}`;
 }
 
