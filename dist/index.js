@@ -71643,12 +71643,28 @@ function isExecutable(file) {
 
 
 
-function installArgs(image, architectures) {
-    return ['run', '--privileged', '--rm', image, '--install', architectures.join(',')];
+
+const PRIVILEGE = {
+    privileged: ['--privileged'],
+    'sys-admin': [
+        '--cap-add',
+        'SYS_ADMIN',
+        '--security-opt',
+        'systempaths=unconfined',
+        '--security-opt',
+        'apparmor=unconfined',
+        '--security-opt',
+        'seccomp=unconfined',
+    ],
+};
+function installArgs(image, architectures, privilege = 'privileged') {
+    return ['run', ...PRIVILEGE[privilege], '--rm', image, '--install', architectures.join(',')];
 }
-function resetArgs(image) {
-    return ['run', '--rm', '--privileged', image, '--reset'];
+function resetArgs(image, privilege = 'privileged') {
+    return ['run', '--rm', ...PRIVILEGE[privilege], image, '--reset'];
 }
+/** The engine could not grant every capability --privileged asks for. */
+const CAPS_REFUSED = /apply caps|operation not permitted/i;
 /** Rootless engines cannot write the host's binfmt_misc, privileged or not. */
 async function ensureEngineCanRegister(input, image) {
     const info = await run('docker', ['info', '--format', '{{json .SecurityOptions}}'], {
@@ -71663,19 +71679,27 @@ async function ensureEngineCanRegister(input, image) {
 async function runPrivileged(input, image, args) {
     await ensureEngineCanRegister(input, image);
     try {
-        await run('docker', args);
+        try {
+            await run('docker', args('privileged'));
+        }
+        catch (err) {
+            if (!(err instanceof ExecError && CAPS_REFUSED.test(err.tail)))
+                throw err;
+            info(`The engine refused --privileged (${err.tail.split('\n')[0]}); retrying with CAP_SYS_ADMIN only.`);
+            await run('docker', args('sys-admin'));
+        }
     }
     catch (err) {
         if (!(err instanceof ExecError))
             throw err;
-        const denied = /privileged|not allowed|authorization|denied/i.test(err.tail);
+        const denied = /privileged|not allowed|authorization|denied|not permitted|apply caps/i.test(err.tail);
         throw new ActionError(`Cannot register QEMU with '${input}' ${image}: docker run failed with exit code ${err.exitCode}: ${err.tail}.`, denied
             ? `This runner does not allow privileged containers: set 'qemu' to host (root or passwordless sudo), or build on a native runner.`
             : `If the image cannot be pulled here (air-gapped), set 'qemu' to host, or set '${input}' to an image from your own registry.`);
     }
 }
 async function installFromImage(image, architectures) {
-    await runPrivileged('qemu-image', image, installArgs(image, architectures));
+    await runPrivileged('qemu-image', image, (p) => installArgs(image, architectures, p));
 }
 /** The QEMU version a binfmt image carries ("binfmt/… qemu/v8.1.5 go/…"), when it says. */
 async function imageQemuVersion(image) {
@@ -71692,7 +71716,7 @@ async function resetFromFallbackImage(image) {
     const lost = unrestorable(before.values());
     if (lost.length > 0)
         throw new ActionError(`Cannot run '${image} --reset': it would remove ${lost.map((r) => r.name).join(', ')}, whose interpreters are not on this host, so the action could not put them back.`, `Register the missing platforms yourself, or set 'qemu' to host.`);
-    await runPrivileged('qemu-fallback-image', image, resetArgs(image));
+    await runPrivileged('qemu-fallback-image', image, (p) => resetArgs(image, p));
     const restored = [];
     const after = readQemuRegistrations();
     for (const reg of before.values()) {

@@ -3,6 +3,7 @@
 // `--reset` for the old-kernel fallback (multiarch/qemu-user-static:register),
 // which replaces every qemu-* registration: the ones that were there before
 // are put back exactly as they were.
+import * as core from '@actions/core';
 import { ActionError, ExecError, errorMessage } from '../errors.js';
 import { run } from '../exec.js';
 import {
@@ -17,13 +18,41 @@ import {
 import { isExecutable } from './host-mode.js';
 import { parseQemuVersion } from './pitfalls.js';
 
-export function installArgs(image: string, architectures: readonly string[]): string[] {
-  return ['run', '--privileged', '--rm', image, '--install', architectures.join(',')];
+/**
+ * How the container gets the right to write binfmt_misc: --privileged, or, where
+ * the engine cannot grant every capability (nested or hardened hosts), only
+ * CAP_SYS_ADMIN with /proc unmasked, which is all registering needs.
+ */
+export type Privilege = 'privileged' | 'sys-admin';
+
+const PRIVILEGE: Record<Privilege, string[]> = {
+  privileged: ['--privileged'],
+  'sys-admin': [
+    '--cap-add',
+    'SYS_ADMIN',
+    '--security-opt',
+    'systempaths=unconfined',
+    '--security-opt',
+    'apparmor=unconfined',
+    '--security-opt',
+    'seccomp=unconfined',
+  ],
+};
+
+export function installArgs(
+  image: string,
+  architectures: readonly string[],
+  privilege: Privilege = 'privileged',
+): string[] {
+  return ['run', ...PRIVILEGE[privilege], '--rm', image, '--install', architectures.join(',')];
 }
 
-export function resetArgs(image: string): string[] {
-  return ['run', '--rm', '--privileged', image, '--reset'];
+export function resetArgs(image: string, privilege: Privilege = 'privileged'): string[] {
+  return ['run', '--rm', ...PRIVILEGE[privilege], image, '--reset'];
 }
+
+/** The engine could not grant every capability --privileged asks for. */
+const CAPS_REFUSED = /apply caps|operation not permitted/i;
 
 /** Rootless engines cannot write the host's binfmt_misc, privileged or not. */
 async function ensureEngineCanRegister(input: string, image: string): Promise<void> {
@@ -43,13 +72,21 @@ async function ensureEngineCanRegister(input: string, image: string): Promise<vo
     );
 }
 
-async function runPrivileged(input: string, image: string, args: string[]): Promise<void> {
+async function runPrivileged(input: string, image: string, args: (p: Privilege) => string[]): Promise<void> {
   await ensureEngineCanRegister(input, image);
   try {
-    await run('docker', args);
+    try {
+      await run('docker', args('privileged'));
+    } catch (err) {
+      if (!(err instanceof ExecError && CAPS_REFUSED.test(err.tail))) throw err;
+      core.info(
+        `The engine refused --privileged (${err.tail.split('\n')[0]}); retrying with CAP_SYS_ADMIN only.`,
+      );
+      await run('docker', args('sys-admin'));
+    }
   } catch (err) {
     if (!(err instanceof ExecError)) throw err;
-    const denied = /privileged|not allowed|authorization|denied/i.test(err.tail);
+    const denied = /privileged|not allowed|authorization|denied|not permitted|apply caps/i.test(err.tail);
     throw new ActionError(
       `Cannot register QEMU with '${input}' ${image}: docker run failed with exit code ${err.exitCode}: ${err.tail}.`,
       denied
@@ -60,7 +97,7 @@ async function runPrivileged(input: string, image: string, args: string[]): Prom
 }
 
 export async function installFromImage(image: string, architectures: readonly string[]): Promise<void> {
-  await runPrivileged('qemu-image', image, installArgs(image, architectures));
+  await runPrivileged('qemu-image', image, (p) => installArgs(image, architectures, p));
 }
 
 /** The QEMU version a binfmt image carries ("binfmt/… qemu/v8.1.5 go/…"), when it says. */
@@ -83,7 +120,7 @@ export async function resetFromFallbackImage(image: string): Promise<{ restored:
       `Cannot run '${image} --reset': it would remove ${lost.map((r) => r.name).join(', ')}, whose interpreters are not on this host, so the action could not put them back.`,
       `Register the missing platforms yourself, or set 'qemu' to host.`,
     );
-  await runPrivileged('qemu-fallback-image', image, resetArgs(image));
+  await runPrivileged('qemu-fallback-image', image, (p) => resetArgs(image, p));
   const restored: string[] = [];
   const after = readQemuRegistrations();
   for (const reg of before.values()) {

@@ -53,9 +53,10 @@ export interface ActionRun {
   runnerTemp: string;
 }
 
-function step(env: NodeJS.ProcessEnv, cwd: string): Promise<StepResult> {
+function step(env: NodeJS.ProcessEnv, cwd: string, prefix: readonly string[] = []): Promise<StepResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node24(), [path.join(ROOT, 'dist', 'index.js')], {
+    const [tool, ...args] = [...prefix, node24(), path.join(ROOT, 'dist', 'index.js')];
+    const child = spawn(tool ?? node24(), args, {
       env,
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,6 +74,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Skip the post step (to inspect what main left running). */
   skipPost?: boolean;
+  /** Runs node under this command, e.g. ['setarch', 'x86_64', '--uname-2.6'] for an old kernel. */
+  prefix?: string[];
 }
 
 export async function runAction(
@@ -96,11 +99,11 @@ export async function runAction(
     GITHUB_RUN_ID: String(Date.now()),
   });
   const cwd = options.cwd ?? ROOT;
-  const main = await step(base, cwd);
+  const main = await step(base, cwd, options.prefix);
   const state = parseFileCommands(readFileSync(path.join(dir, files.GITHUB_STATE), 'utf8'));
   const postEnv = { ...base };
   for (const [k, v] of Object.entries(state)) postEnv[`STATE_${k}`] = v;
-  const post = options.skipPost ? { exitCode: 0, log: '' } : await step(postEnv, cwd);
+  const post = options.skipPost ? { exitCode: 0, log: '' } : await step(postEnv, cwd, options.prefix);
   const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
   const outputs = parseFileCommands(read(files.GITHUB_OUTPUT));
   const summary = read(files.GITHUB_STEP_SUMMARY);
