@@ -2,7 +2,7 @@
 // with action.yml's defaults, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY
 // files, main then post with the saved state as STATE_*, under Node 24.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -76,6 +76,8 @@ export interface RunOptions {
   skipPost?: boolean;
   /** Runs node under this command, e.g. ['setarch', 'x86_64', '--uname-2.6'] for an old kernel. */
   prefix?: string[];
+  /** Makes the runner's files writable by any user, for a prefix that drops root (setpriv). */
+  anyUser?: boolean;
 }
 
 export async function runAction(
@@ -87,6 +89,10 @@ export async function runAction(
   for (const f of Object.values(files)) writeFileSync(path.join(dir, f), '');
   const runnerTemp = path.join(dir, 'runner-temp');
   mkdirSync(runnerTemp);
+  if (options.anyUser) {
+    for (const d of [dir, runnerTemp]) chmodSync(d, 0o777);
+    for (const f of Object.values(files)) chmodSync(path.join(dir, f), 0o666);
+  }
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(INPUT_|STATE_|GITHUB_)/.test(k)) base[k] = v;
   const all = { ...actionDefaults(), ...inputs };

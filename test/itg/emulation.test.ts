@@ -3,7 +3,7 @@
 // for the QEMU images. Every test starts from a known set of registrations and
 // the machine's own are put back afterwards.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -147,6 +147,26 @@ describe.skipIf(skip)('emulation', () => {
       "Cannot emulate linux/riscv64 with 'qemu' host: interpreter /usr/libexec/qemu-binfmt/riscv64-binfmt-P named in /usr/lib/binfmt.d/qemu-riscv64.conf is missing or not executable. Reinstall qemu-user-static (apt-get install --reinstall qemu-user-static), or set 'qemu' to image.",
     );
     expect(run.main.log).not.toContain('Building');
+    expect(registration('qemu-riscv64')).toBe('');
+  });
+
+  test('not root: registering goes through sudo -n, and its failure is said', async () => {
+    unregisterBinfmt('qemu-riscv64');
+    chmodSync(noRun, 0o755);
+    const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+    const run = await runAction(
+      { platforms: 'linux/amd64,linux/riscv64', context: noRun, qemu: 'host' },
+      // A home and docker config of its own: root's are unreadable to nobody.
+      {
+        prefix: nobody,
+        anyUser: true,
+        env: { HOME: os.tmpdir(), DOCKER_CONFIG: path.join(noRun, '.docker') },
+      },
+    );
+    expect(run.main.exitCode).not.toBe(0);
+    expect(errorsOf(run.main)).toMatch(
+      /^Cannot register qemu-riscv64 for linux\/riscv64 in \/proc\/sys\/fs\/binfmt_misc: .*The action is not root and 'sudo -n' failed/,
+    );
     expect(registration('qemu-riscv64')).toBe('');
   });
 
