@@ -72059,7 +72059,7 @@ async function registerHostLines(steps, fixBinary) {
     }
     return failed;
 }
-async function registerFromImages(steps, platforms, o) {
+async function registerFromImages(steps, platforms, o, notes) {
     const failed = new Map();
     const of = (kind) => platforms.filter((p) => steps.get(platform_formatPlatform(p))?.kind === kind);
     const attempt = async (list, fn) => {
@@ -72076,7 +72076,11 @@ async function registerFromImages(steps, platforms, o) {
     };
     const image = of('image');
     await attempt(image, () => installFromImage(o.image, [...new Set(image.map((p) => p.architecture))]));
-    await attempt(of('fallback'), () => resetFromFallbackImage(o.fallbackImage));
+    await attempt(of('fallback'), async () => {
+        const { restored } = await resetFromFallbackImage(o.fallbackImage);
+        if (restored.length > 0)
+            notes.push(`Put back after --reset, as they were: ${restored.join(', ')}`);
+    });
     return failed;
 }
 async function setupEmulation(platforms, o) {
@@ -72084,14 +72088,18 @@ async function setupEmulation(platforms, o) {
     const facts = await gatherFacts(platforms, o, nodeArch);
     const steps = new Map(platforms.map((p) => [platform_formatPlatform(p), planPlatform(p, o.mode, facts)]));
     const failed = new Map();
+    const notes = [
+        `Kernel ${o.kernelRelease ?? external_node_os_namespaceObject.release()}: binfmt_misc ${facts.fixBinary ? 'takes' : 'does not take'} the F flag (Linux 4.8+)`,
+    ];
     for (const [platform, step] of steps)
         if (step.kind === 'fail')
             failed.set(platform, step.message);
     for (const [k, v] of await registerHostLines(steps, facts.fixBinary))
         failed.set(k, v);
-    for (const [k, v] of await registerFromImages(steps, platforms, o))
+    for (const [k, v] of await registerFromImages(steps, platforms, o, notes))
         failed.set(k, v);
-    return describeResults(platforms, steps, failed, { ...o, fixBinary: facts.fixBinary });
+    const report = await describeResults(platforms, steps, failed, { ...o, fixBinary: facts.fixBinary });
+    return { ...report, notes };
 }
 
 ;// CONCATENATED MODULE: ./src/registry/built-image.ts
@@ -72932,6 +72940,7 @@ async function registerEmulators(inputs, workDir) {
         fallbackImage: inputs.qemuFallbackImage,
         workDir,
     });
+    report.notes?.forEach((n) => info(n));
     for (const r of report.results)
         info(r.how === 'failed' ? `${r.platform}: failed` : `${r.platform}: ${r.how} (${r.detail})`);
     report.warnings.forEach((w) => warning(w));

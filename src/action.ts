@@ -88,6 +88,7 @@ async function registerEmulators(inputs: Inputs, workDir: string): Promise<Emula
     fallbackImage: inputs.qemuFallbackImage,
     workDir,
   });
+  report.notes?.forEach((n) => core.info(n));
   for (const r of report.results)
     core.info(r.how === 'failed' ? `${r.platform}: failed` : `${r.platform}: ${r.how} (${r.detail})`);
   report.warnings.forEach((w) => core.warning(w));

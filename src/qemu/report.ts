@@ -33,6 +33,8 @@ export interface EmulationReport {
   warnings: string[];
   /** The failures, one message per failed platform. */
   errors: string[];
+  /** Facts for the log: the kernel's F support, registrations put back. */
+  notes?: string[];
 }
 
 const MODE: Record<Step['kind'], string> = {

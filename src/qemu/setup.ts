@@ -88,6 +88,7 @@ async function registerFromImages(
   steps: Map<string, Step>,
   platforms: readonly Platform[],
   o: QemuOptions,
+  notes: string[],
 ): Promise<Map<string, string>> {
   const failed = new Map<string, string>();
   const of = (kind: Step['kind']) => platforms.filter((p) => steps.get(formatPlatform(p))?.kind === kind);
@@ -102,7 +103,10 @@ async function registerFromImages(
   };
   const image = of('image');
   await attempt(image, () => installFromImage(o.image, [...new Set(image.map((p) => p.architecture))]));
-  await attempt(of('fallback'), () => resetFromFallbackImage(o.fallbackImage));
+  await attempt(of('fallback'), async () => {
+    const { restored } = await resetFromFallbackImage(o.fallbackImage);
+    if (restored.length > 0) notes.push(`Put back after --reset, as they were: ${restored.join(', ')}`);
+  });
   return failed;
 }
 
@@ -114,8 +118,12 @@ export async function setupEmulation(
   const facts = await gatherFacts(platforms, o, nodeArch);
   const steps = new Map(platforms.map((p) => [formatPlatform(p), planPlatform(p, o.mode, facts)]));
   const failed = new Map<string, string>();
+  const notes = [
+    `Kernel ${o.kernelRelease ?? os.release()}: binfmt_misc ${facts.fixBinary ? 'takes' : 'does not take'} the F flag (Linux 4.8+)`,
+  ];
   for (const [platform, step] of steps) if (step.kind === 'fail') failed.set(platform, step.message);
   for (const [k, v] of await registerHostLines(steps, facts.fixBinary)) failed.set(k, v);
-  for (const [k, v] of await registerFromImages(steps, platforms, o)) failed.set(k, v);
-  return describeResults(platforms, steps, failed, { ...o, fixBinary: facts.fixBinary });
+  for (const [k, v] of await registerFromImages(steps, platforms, o, notes)) failed.set(k, v);
+  const report = await describeResults(platforms, steps, failed, { ...o, fixBinary: facts.fixBinary });
+  return { ...report, notes };
 }

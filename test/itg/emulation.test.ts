@@ -215,6 +215,8 @@ describe.skipIf(skip)('emulation', () => {
       const run = await runAction({ ...inputs, context }, oldKernel);
       expect(run.main.log).toContain('Kernel: 2.6.');
       expect(run.main.log).toContain(`${RESET_IMAGE} --reset`);
+      expect(run.main.log).toContain('binfmt_misc does not take the F flag');
+      expect(run.main.log).toMatch(/Put back after --reset, as they were: .*qemu-aarch64/);
       expect(registration('qemu-s390x')).toMatch(/interpreter \/usr\/bin\/qemu-s390x-static\nflags: \n/);
       for (const name of Object.keys(before)) expect(registration(name)).toBe(before[name]);
       expect(run.main.log).toMatch(
