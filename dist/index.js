@@ -72046,12 +72046,14 @@ async function registerHostLines(steps, fixBinary) {
         host.forEach(([platform]) => failed.set(platform, why));
         return failed;
     }
+    const written = new Set(); // arm/v7 and arm/v6 share qemu-arm
     for (const [platform, step] of host) {
-        if (step.kind !== 'host')
+        if (step.kind !== 'host' || written.has(step.line.name))
             continue;
         const line = fixBinary ? withFlags(step.line, 'F') : withoutFlags(step.line, 'F');
         try {
             await writeRegister(line.line);
+            written.add(line.name);
         }
         catch (err) {
             failed.set(platform, `Cannot register ${line.name} for ${platform} in ${BINFMT_DIR}: ${errorMessage(err)}. ${registerFailureHint(err, isRoot())}`);

@@ -69,11 +69,13 @@ async function registerHostLines(steps: Map<string, Step>, fixBinary: boolean): 
     host.forEach(([platform]) => failed.set(platform, why));
     return failed;
   }
+  const written = new Set<string>(); // arm/v7 and arm/v6 share qemu-arm
   for (const [platform, step] of host) {
-    if (step.kind !== 'host') continue;
+    if (step.kind !== 'host' || written.has(step.line.name)) continue;
     const line = fixBinary ? withFlags(step.line, 'F') : withoutFlags(step.line, 'F');
     try {
       await writeRegister(line.line);
+      written.add(line.name);
     } catch (err) {
       failed.set(
         platform,

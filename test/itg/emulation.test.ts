@@ -2,11 +2,12 @@
 // kernel's binfmt_misc, Debian's qemu-user-static and locally built stand-ins
 // for the QEMU images. Every test starts from a known set of registrations and
 // the machine's own are put back afterwards.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { exitElf } from '../../src/qemu/elf.js';
 import { errorsOf, runAction } from '../helpers/action-runner.js';
 import { buildInstallImage, buildResetImage, removeImage } from '../helpers/binfmt-images.js';
 import {
@@ -121,6 +122,26 @@ describe.skipIf(skip)('emulation', () => {
     expect(execFileSync(busybox, ['uname', '-m'], { encoding: 'utf8' }).trim()).toBe(
       { arm64: 'aarch64', s390x: 's390x', ppc64le: 'ppc64le', riscv64: 'riscv64' }[arch],
     );
+  });
+
+  test('arm/v7 and arm/v6 share one qemu-arm; 386 is probed, not assumed native on x86_64', async () => {
+    unregisterBinfmt('qemu-arm', 'qemu-i386');
+    // Whether this x86_64 kernel runs i386 code natively is a fact of this
+    // machine (this PVM guest does not): the action must agree with the kernel.
+    const i386 = path.join(noRun, 'exit42-386');
+    writeFileSync(i386, exitElf('386', 42), { mode: 0o755 });
+    const i386Native = spawnSync(i386).status === 42;
+    rmSync(i386);
+    const run = await runAction({
+      platforms: 'linux/arm/v7,linux/arm/v6,linux/386',
+      context: noRun,
+      qemu: 'host',
+    });
+    expect(errorsOf(run.main)).toBe('');
+    expect(registration('qemu-arm')).toMatch(/^flags: .*F/m);
+    if (i386Native) expect(run.outputs['native-platforms']).toBe('linux/386');
+    else expect(run.main.log).toMatch(/linux\/386: emulated \(host, \/usr\/bin\/qemu-i386-static, flags F/);
+    expect(run.outputs['emulated-platforms']).toMatch(/^linux\/arm\/v7,linux\/arm\/v6/);
   });
 
   test('a registration that does not run fails before any build, naming the platform', async () => {
