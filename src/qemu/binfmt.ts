@@ -110,6 +110,8 @@ export function registerFailureHint(err: unknown, root: boolean): string {
     return `/proc/sys is read-only: the job runs in a container without --privileged. Register QEMU on the host before the job (qemu: host there), ${fix}.`;
   if (code === 'EACCES' || code === 'EPERM')
     return `The kernel refuses binfmt_misc writes from this user namespace (rootless Docker or an unprivileged container). Register QEMU on the host as real root (qemu: host with sudo), ${fix}.`;
+  if (code === 'EEXIST')
+    return `A registration of that name appeared while the action ran (another job on this runner?); run again, and the action will keep it.`;
   if (code === 'EINVAL')
     return `The kernel rejected the register line (the F flag needs Linux 4.8). Set 'qemu' to image or register QEMU in an earlier step.`;
   return `Check that binfmt_misc is writable here, ${fix}.`;

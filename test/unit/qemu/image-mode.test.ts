@@ -66,6 +66,7 @@ test.each([
   [2, errno('EROFS'), true, /\/proc\/sys is read-only.*without --privileged/],
   [3, errno('EPERM'), true, /user namespace \(rootless Docker or an unprivileged container\)/],
   [4, errno('EINVAL'), true, /F flag needs Linux 4\.8/],
+  [5, errno('EEXIST'), true, /appeared while the action ran/],
 ])('%i: register failure %s (root %s) is explained as %s', (_n, err, root, hint) => {
   expect(registerFailureHint(err, root)).toMatch(hint);
 });
