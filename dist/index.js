@@ -74040,9 +74040,74 @@ function spawnDetached(tool, args, logFile) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/qemu/pitfalls.ts
+// Known emulation pitfalls by QEMU version, and explanations for builds that
+// fail under emulation (pure). Sources are named per entry.
+function parseQemuVersion(text) {
+    return (/qemu[\w-]*\s+version\s+(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1] ??
+        /qemu\/v(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1]);
+}
+function compare(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+const PITFALLS = [
+    {
+        from: '0',
+        below: '8.1',
+        nonPieOnly: true,
+        text: 'emulated programs (node, Go toolchains, ldconfig) segfault intermittently on newer runner kernels with QEMU older than 8.1 built without PIE, such as tonistiigi/binfmt:qemu-v7.0.0, the long-time :latest (tonistiigi/binfmt#215, moby/moby#49331, actions/runner-images#11662)',
+    },
+    {
+        from: '9.0',
+        below: '9.2.2',
+        text: "ldconfig segfaults ('libc-bin ... exit status 139') in arm64 Ubuntu 22.04 images with QEMU 9.x before 9.2.2 (tonistiigi/binfmt#231, #240, #245)",
+    },
+    {
+        from: '10.1',
+        below: '10.2',
+        text: 'a libc-bin (ldconfig) segfault regression in Ubuntu images is reported for QEMU 10.1 (tonistiigi/binfmt#298)',
+    },
+];
+/** Warnings for the QEMU version in use; none when the version is unknown. `pie` undefined means not known. */
+function pitfallsFor(version, pie) {
+    if (!version)
+        return [];
+    const applies = (p) => compare(version, p.from) >= 0 && compare(version, p.below) < 0 && !(p.nonPieOnly && pie === true);
+    return PITFALLS.filter(applies).map((p) => `QEMU ${version}: ${p.text}. If a RUN step crashes with signal 11 or exit status 139, set 'qemu-image' to another pinned tonistiigi/binfmt version and 'qemu' to image.`);
+}
+const EXEC_FAILED = /exec format error|no such file or directory/i;
+const SEGFAULT = /signal 11|segmentation fault|exit status 139|exit code: 139/i;
+/** A precise hint for a build that failed under emulation, or undefined when emulation is not the likely cause. */
+function explainBuildFailure(tail, emu) {
+    if (!emu || emu.how !== 'emulated') {
+        return /exec format error/i.test(tail)
+            ? `The kernel could not run a ${emu?.platform ?? 'foreign'} binary: QEMU is not registered for it (see 'qemu').`
+            : undefined;
+    }
+    if (!emu.flags.includes('F') && EXEC_FAILED.test(tail))
+        return `QEMU for ${emu.platform} is registered without the F flag (interpreter ${emu.interpreter}), so RUN steps only work when that interpreter is inside the image: add '${emu.copyLine ?? ''}' before the first RUN step, or use a runner with Linux 4.8 or newer.`;
+    if (SEGFAULT.test(tail))
+        return `A program crashed under QEMU ${emu.qemuVersion ?? '(version unknown)'} emulating ${emu.platform}. Emulators crash on some programs (ldconfig, Go toolchains); try another pinned 'qemu-image' with 'qemu' set to image, or build ${emu.platform} on a native runner.`;
+    if (/exec format error/i.test(tail))
+        return `The kernel could not run a ${emu.platform} binary although QEMU was registered (${emu.interpreter}, flags ${emu.flags || '-'}): was the registration removed during the build?`;
+    return undefined;
+}
+/** The COPY line for a registration without F: the host's static interpreter, copied into the build context first. */
+function copyLineFor(interpreter, staticName) {
+    return `COPY --chmod=755 ${staticName} ${interpreter}`;
+}
+
 ;// CONCATENATED MODULE: ./src/buildx/build.ts
 // One platform's build: pure argv, then a streamed `docker buildx build` that
 // pushes into the local registry and writes a metadata file.
+
 
 
 
@@ -74111,7 +74176,9 @@ async function runBuild(spec) {
     catch (err) {
         if (!(err instanceof ExecError))
             throw err;
-        const hint = buildFailureHint(err.tail, spec.platform);
+        // Emulation explains its own failures best (missing F flag, QEMU crashes); then the known texts.
+        const hint = (spec.emulation && explainBuildFailure(err.tail, spec.emulation)) ??
+            buildFailureHint(err.tail, spec.platform);
         throw new ActionError(`Building ${spec.platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
     }
     return parseMetadata((0,external_node_fs_namespaceObject.readFileSync)(spec.metadataFile, 'utf8'));
@@ -74371,12 +74438,12 @@ const ARCH_ALIASES = {
 const OS_NAMES = ['linux', 'windows', 'darwin', 'freebsd'];
 const DEFAULT_VARIANT = { arm: 'v7' };
 const DROPPED_VARIANT = { arm64: 'v8', amd64: 'v1' };
-function formatPlatform(p) {
+function platform_formatPlatform(p) {
     return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 }
 /** A form safe in tags and file names: linux/arm/v7 -> linux-arm-v7. */
 function platformSlug(p) {
-    return formatPlatform(p).replace(/\//g, '-');
+    return platform_formatPlatform(p).replace(/\//g, '-');
 }
 /** Normalises one platform name; undefined when it is not one we can build. */
 function parsePlatform(raw) {
@@ -74393,10 +74460,10 @@ function parsePlatform(raw) {
     if (variant && DROPPED_VARIANT[arch] === variant)
         variant = undefined;
     const platform = variant ? { os, architecture: arch, variant } : { os, architecture: arch };
-    return KNOWN_PLATFORMS.includes(formatPlatform(platform)) ? platform : undefined;
+    return KNOWN_PLATFORMS.includes(platform_formatPlatform(platform)) ? platform : undefined;
 }
 function samePlatform(a, b) {
-    return formatPlatform(a) === formatPlatform(b);
+    return platform_formatPlatform(a) === platform_formatPlatform(b);
 }
 
 ;// CONCATENATED MODULE: ./src/oci/media-types.ts
@@ -74833,7 +74900,7 @@ function readState() {
 function specFor(ctx, p, ref, secrets, logFile) {
     const { inputs, state } = ctx;
     const slug = platformSlug(p);
-    const platform = formatPlatform(p);
+    const platform = platform_formatPlatform(p);
     return {
         platform,
         context: inputs.context,
@@ -74853,6 +74920,7 @@ function specFor(ctx, p, ref, secrets, logFile) {
         provenance: inputs.build.provenance,
         sbom: inputs.build.sbom,
         logFile,
+        emulation: ctx.emulation.results.find((e) => e.platform === platform),
         builder: state.builder,
     };
 }
@@ -74868,7 +74936,7 @@ async function runBuildHook(ctx, spec) {
     await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
 }
 async function buildOne(ctx, p, buffered, secrets) {
-    const platform = formatPlatform(p);
+    const platform = platform_formatPlatform(p);
     const slug = platformSlug(p);
     const ref = `${ctx.local.client.registry}/${ctx.local.repository}:${slug}`;
     ctx.state.images.push(ref);
@@ -76260,11 +76328,11 @@ function attestation(name, value, problems) {
     return 'false';
 }
 function platformFiles(value, cwd, platforms, problems) {
-    const wanted = new Set(platforms.map(formatPlatform));
+    const wanted = new Set(platforms.map(platform_formatPlatform));
     const files = {};
     for (const [raw, file] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
         const p = parsePlatform(raw);
-        const name = p && formatPlatform(p);
+        const name = p && platform_formatPlatform(p);
         if (!name || !wanted.has(name)) {
             problems.push(`Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}).`);
             continue;
@@ -76411,8 +76479,10 @@ const INPUT_NAMES = [
     'digest-file',
     ...BUILD_INPUT_NAMES,
     ...TOOL_INPUT_NAMES,
+    'qemu-image',
+    'qemu-fallback-image',
 ];
-const QEMU_MODES = ['auto', 'host', 'false'];
+const QEMU_MODES = ['auto', 'image', 'host', 'false'];
 const NETWORKS = ['default', 'host', 'none'];
 function getInputs() {
     const raw = {};
@@ -76457,7 +76527,7 @@ function parsePlatforms(value, problems, warnings) {
             problems.push(`Input 'platforms' has unknown platform '${raw}'; valid platforms are ${KNOWN_PLATFORMS.join(', ')}.`);
             continue;
         }
-        const key = formatPlatform(p);
+        const key = platform_formatPlatform(p);
         if (seen.has(key))
             warnings.push(`Platform '${raw}' is listed twice in 'platforms' (as ${key}); building it once.`);
         seen.set(key, p);
@@ -76514,6 +76584,10 @@ function validateInputs(raw, cwd, cores = 1) {
     if (!QEMU_MODES.includes(qemu)) {
         problems.push(`Input 'qemu' is '${qemu}'; valid values are ${QEMU_MODES.join(', ')}.`);
     }
+    const qemuImage = raw['qemu-image'].trim();
+    const qemuFallbackImage = raw['qemu-fallback-image'].trim();
+    if (qemu === 'image' && qemuImage === '')
+        problems.push(`Input 'qemu' is image but 'qemu-image' is empty; give an image such as tonistiigi/binfmt:qemu-v8.1.5.`);
     const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
     const labels = parseKeyValues('labels', raw.labels, problems);
     const context = external_node_path_.resolve(cwd, raw.context.trim() || '.');
@@ -76539,6 +76613,8 @@ function validateInputs(raw, cwd, cores = 1) {
         ...tools,
         pushByDigest,
         digestFile: raw['digest-file'].trim() ? external_node_path_.resolve(cwd, raw['digest-file'].trim()) : '',
+        qemuImage,
+        qemuFallbackImage,
     };
     return { inputs, warnings };
 }
@@ -76583,19 +76659,41 @@ function describeTags(tags) {
 }
 
 ;// CONCATENATED MODULE: ./src/qemu/binfmt.ts
-// Reads and writes the kernel's binfmt_misc registrations.
+// Reads and writes the kernel's binfmt_misc registrations. Writes go through
+// sudo (non-interactive) when the action is not root.
+
 
 
 const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
 /** Parses /proc/sys/fs/binfmt_misc/<name> (pure). */
 function parseRegistration(name, text) {
-    const field = (key) => new RegExp(`^${key}\\s*:?\\s*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
-    return {
+    const field = (key) => new RegExp(`^${key}\\s*:?[ \\t]*(.*)$`, 'm').exec(text)?.[1]?.trim();
+    const reg = {
         name,
         enabled: /^enabled$/m.test(text),
-        interpreter: field('interpreter'),
-        flags: field('flags'),
+        interpreter: field('interpreter') ?? '',
+        flags: field('flags') ?? '',
+        offset: Number(field('offset') ?? 0),
     };
+    const magic = field('magic');
+    const mask = field('mask');
+    const extension = field('extension');
+    if (magic)
+        reg.magic = magic;
+    if (mask)
+        reg.mask = mask;
+    if (extension)
+        reg.extension = extension;
+    return reg;
+}
+const escapeHex = (hex) => hex.replace(/(..)/g, '\\x$1');
+/** The register line that recreates a registration as the kernel shows it (pure). */
+function registerLineOf(reg) {
+    const type = reg.extension ? 'E' : 'M';
+    const magic = reg.extension ?? escapeHex(reg.magic ?? '');
+    const mask = reg.mask ? escapeHex(reg.mask) : '';
+    const offset = reg.extension || reg.offset === 0 ? '' : String(reg.offset);
+    return `:${reg.name}:${type}:${offset}:${magic}:${mask}:${reg.interpreter}:${reg.flags}`;
 }
 function readRegistration(name, dir = BINFMT_DIR) {
     try {
@@ -76605,56 +76703,244 @@ function readRegistration(name, dir = BINFMT_DIR) {
         return undefined;
     }
 }
+/** Every qemu-* registration, keyed by name. */
+function readQemuRegistrations(dir = BINFMT_DIR) {
+    const found = new Map();
+    if (!isBinfmtMounted(dir))
+        return found;
+    for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).filter((n) => n.startsWith('qemu-'))) {
+        const reg = readRegistration(name, dir);
+        if (reg)
+            found.set(name, reg);
+    }
+    return found;
+}
 function isBinfmtMounted(dir = BINFMT_DIR) {
     return (0,external_node_fs_namespaceObject.existsSync)(`${dir}/register`);
+}
+function isRoot() {
+    return process.getuid?.() === 0;
+}
+/** Writes a /proc file: directly as root, else with `sudo -n tee` (never prompts). */
+async function writeProcFile(file, text) {
+    if (isRoot()) {
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, text);
+        return;
+    }
+    await run('sudo', ['-n', 'tee', file], { input: text, silent: true });
 }
 async function ensureBinfmtMounted(dir = BINFMT_DIR) {
     if (isBinfmtMounted(dir))
         return;
-    await run('mount', ['-t', 'binfmt_misc', 'binfmt_misc', dir], { silent: true });
+    const mount = ['mount', '-t', 'binfmt_misc', 'binfmt_misc', dir];
+    if (isRoot())
+        await run(mount[0] ?? 'mount', mount.slice(1), { silent: true });
+    else
+        await run('sudo', ['-n', ...mount], { silent: true });
 }
-function writeRegister(line, dir = BINFMT_DIR) {
-    (0,external_node_fs_namespaceObject.writeFileSync)(`${dir}/register`, line);
+async function writeRegister(line, dir = BINFMT_DIR) {
+    await writeProcFile(`${dir}/register`, line);
+}
+/** Removes one registration: only for ones this run made or must put back. */
+async function unregister(name, dir = BINFMT_DIR) {
+    await writeProcFile(`${dir}/${name}`, '-1');
+}
+/** Why a write to binfmt_misc failed, and what works instead (pure on the error). */
+function registerFailureHint(err, root) {
+    const code = err?.code;
+    const fix = 'or build that platform on a native runner';
+    if (!root)
+        return `The action is not root and 'sudo -n' failed (${errorMessage(err)}). Run the job as root or with passwordless sudo, ${fix}.`;
+    if (code === 'EROFS')
+        return `/proc/sys is read-only: the job runs in a container without --privileged. Register QEMU on the host before the job (qemu: host there), ${fix}.`;
+    if (code === 'EACCES' || code === 'EPERM')
+        return `The kernel refuses binfmt_misc writes from this user namespace (rootless Docker or an unprivileged container). Register QEMU on the host as real root (qemu: host with sudo), ${fix}.`;
+    if (code === 'EEXIST')
+        return `A registration of that name appeared while the action ran (another job on this runner?); run again, and the action will keep it.`;
+    if (code === 'EINVAL')
+        return `The kernel rejected the register line (the F flag needs Linux 4.8). Set 'qemu' to image or register QEMU in an earlier step.`;
+    return `Check that binfmt_misc is writable here, ${fix}.`;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/names.ts
+// Maps OCI architectures to QEMU's names and ELF identification, and says
+// which the host runs natively (pure).
+
+const ARCHS = {
+    amd64: { qemu: 'x86_64', machine: 62, bits: 64, bigEndian: false, elfFlags: 0 },
+    '386': { qemu: 'i386', machine: 3, bits: 32, bigEndian: false, elfFlags: 0 },
+    arm64: { qemu: 'aarch64', machine: 183, bits: 64, bigEndian: false, elfFlags: 0 },
+    arm: { qemu: 'arm', machine: 40, bits: 32, bigEndian: false, elfFlags: 0x05000000 }, // EABI5
+    ppc64le: { qemu: 'ppc64le', machine: 21, bits: 64, bigEndian: false, elfFlags: 2 }, // ELFv2
+    s390x: { qemu: 's390x', machine: 22, bits: 64, bigEndian: true, elfFlags: 0 },
+    riscv64: { qemu: 'riscv64', machine: 243, bits: 64, bigEndian: false, elfFlags: 0 },
+    mips64le: { qemu: 'mips64el', machine: 8, bits: 64, bigEndian: false, elfFlags: 0x80000007 }, // 64r2, n64
+    loong64: { qemu: 'loongarch64', machine: 258, bits: 64, bigEndian: false, elfFlags: 0x43 }, // LP64D
+};
+function archInfo(architecture) {
+    const info = ARCHS[architecture];
+    if (!info)
+        throw new Error(`no QEMU emulator is known for architecture '${architecture}'`);
+    return info;
+}
+function qemuName(p) {
+    if (!ARCHS[p.architecture])
+        throw new Error(`no QEMU emulator is known for ${formatPlatform(p)}`);
+    return archInfo(p.architecture).qemu;
+}
+/** Node's os.arch() -> the architecture the host CPU is. */
+const names_HOST = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    loong64: 'loong64',
+    ia32: '386',
+    mips64el: 'mips64le',
+};
+/**
+ * 32-bit architectures a 64-bit host may run without emulation, when its
+ * kernel and CPU allow (IA32 emulation on x86_64; AArch32 at EL0 on arm64,
+ * which many arm64 CPUs and kernels lack): the probe decides, never the table.
+ */
+const COMPAT = { amd64: '386', arm64: 'arm' };
+function hostArchitecture(nodeArch) {
+    return names_HOST[nodeArch];
+}
+function isHostArchitecture(p, nodeArch) {
+    return names_HOST[nodeArch] === p.architecture;
+}
+/** The 32-bit architecture this host might run natively, if any. */
+function compatArchitecture(nodeArch) {
+    const host = names_HOST[nodeArch];
+    return host ? COMPAT[host] : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/decide.ts
+
+
+function planPlatform(p, mode, facts) {
+    const platform = platform_formatPlatform(p);
+    const host = hostArchitecture(facts.nodeArch) ?? facts.nodeArch;
+    if (isHostArchitecture(p, facts.nodeArch))
+        return { kind: 'native', why: `host is ${host}` };
+    const name = `qemu-${archInfo(p.architecture).qemu}`;
+    const existing = facts.registrations.get(name);
+    if (compatArchitecture(facts.nodeArch) === p.architecture && facts.compatRuns && !existing)
+        return { kind: 'native', why: `${host} host ran a ${p.architecture} test program natively` };
+    if (existing?.enabled)
+        return { kind: 'keep', registration: existing };
+    if (existing)
+        return {
+            kind: 'fail',
+            message: `Cannot emulate ${platform}: binfmt_misc has ${name} but it is disabled. Enable it (echo 1 > /proc/sys/fs/binfmt_misc/${name}) or remove it (echo -1 > /proc/sys/fs/binfmt_misc/${name}); the action never replaces a registration it did not make.`,
+        };
+    if (mode === 'false')
+        return {
+            kind: 'fail',
+            message: `Cannot build ${platform}: the host is ${host}, 'qemu' is false and binfmt_misc has no ${name}. Set 'qemu' to auto, register QEMU in an earlier step, or build ${platform} on a native runner.`,
+        };
+    const hostLine = facts.hostLines.get(p.architecture);
+    if (mode === 'host')
+        return hostStep(platform, name, hostLine);
+    if (!facts.fixBinary)
+        return { kind: 'fallback' };
+    if (mode === 'auto' && hostLine?.executable)
+        return { kind: 'host', line: hostLine.line };
+    return { kind: 'image' };
+}
+function hostStep(platform, name, hostLine) {
+    if (!hostLine)
+        return {
+            kind: 'fail',
+            message: `Cannot emulate ${platform} with 'qemu' host: no ${name}.conf register line in /usr/lib/binfmt.d and no /usr/bin/${name}-static. Install the host's emulators (apt-get install qemu-user-static), set 'qemu' to image, or build ${platform} on a native runner.`,
+        };
+    if (!hostLine.executable)
+        return {
+            kind: 'fail',
+            message: `Cannot emulate ${platform} with 'qemu' host: interpreter ${hostLine.line.interpreter} named in ${hostLine.line.source} is missing or not executable. Reinstall qemu-user-static (apt-get install --reinstall qemu-user-static), or set 'qemu' to image.`,
+        };
+    return { kind: 'host', line: hostLine.line };
 }
 
 ;// CONCATENATED MODULE: ./src/qemu/host-mode.ts
-// Registers the host's qemu-user-static interpreters: the register lines that
-// Debian/Ubuntu ship in /usr/lib/binfmt.d, with the F flag so the kernel
-// opens the interpreter once and containers need no copy of it.
+// Finds the host's qemu-user-static register lines: the ones Debian/Ubuntu
+// (qemu-<name>.conf) and Fedora (qemu-<name>-static.conf) ship in binfmt.d, or
+// one made from the ELF identification when only /usr/bin/qemu-<name>-static
+// exists (Debian ships no line for the host's own family, e.g. i386 on amd64).
+
 
 const BINFMT_CONF_DIRS = ['/usr/lib/binfmt.d', '/etc/binfmt.d', '/run/binfmt.d'];
+const STATIC_DIR = '/usr/bin';
 /** Parses ":name:type:offset:magic:mask:interpreter:flags" (pure). */
-function parseRegisterLine(text) {
+function parseRegisterLine(text, source = '') {
     const line = text.split('\n').find((l) => l.startsWith(':'));
     if (!line)
         return undefined;
-    const sep = line[0] ?? ':';
-    const fields = line.trim().split(sep);
+    const fields = line.trim().split(':');
     // fields[0] is empty (the line starts with the separator)
     if (fields.length < 8)
         return undefined;
     const [, name = '', , , , , interpreter = '', flags = ''] = fields;
-    return { name, interpreter, flags, line: line.trim() };
+    return { name, interpreter, flags, line: line.trim(), source };
 }
-/** The same line with the given flags added (pure); "F" = fix binary, needs Linux 4.8. */
-function withFlags(reg, add) {
-    const flags = [...new Set([...reg.flags, ...add])].join('');
+/** The same line with its flags set to `flags` (pure). */
+function setFlags(reg, flags) {
     const fields = reg.line.split(':');
     fields[fields.length - 1] = flags;
     return { ...reg, flags, line: fields.join(':') };
 }
-function findHostRegisterLine(qemu, dirs = BINFMT_CONF_DIRS) {
+/** Adds flags once; "F" = fix binary, needs Linux 4.8 (pure). */
+function withFlags(reg, add) {
+    return setFlags(reg, [...new Set([...reg.flags, ...add])].join(''));
+}
+/** Drops flags, e.g. F on a kernel older than 4.8 (pure). */
+function withoutFlags(reg, drop) {
+    return setFlags(reg, [...reg.flags].filter((f) => !drop.includes(f)).join(''));
+}
+const hex = (bytes) => bytes.map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+/** A register line matching ELF executables of `architecture` (pure), as qemu-binfmt-conf.sh writes them. */
+function synthesizeRegisterLine(architecture, interpreter) {
+    const info = archInfo(architecture);
+    const be = info.bigEndian;
+    const u16 = (v) => (be ? [v >> 8, v & 0xff] : [v & 0xff, v >> 8]);
+    const magic = [
+        0x7f,
+        0x45,
+        0x4c,
+        0x46,
+        info.bits === 64 ? 2 : 1,
+        be ? 2 : 1,
+        1,
+        0,
+        ...Array(8).fill(0),
+    ];
+    magic.push(...u16(2), ...u16(info.machine)); // ET_EXEC, e_machine
+    const mask = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, ...Array(8).fill(0xff)];
+    mask.push(...(be ? [0xff, 0xfe] : [0xfe, 0xff]), 0xff, 0xff); // ET_EXEC or ET_DYN
+    const name = `qemu-${info.qemu}`;
+    const line = `:${name}:M::${hex(magic)}:${hex(mask)}:${interpreter}:`;
+    return { name, interpreter, flags: '', line, source: `made for ${interpreter}` };
+}
+function findHostRegisterLine(architecture, dirs = BINFMT_CONF_DIRS, staticDir = STATIC_DIR) {
+    const qemu = archInfo(architecture).qemu;
     for (const dir of dirs) {
-        try {
-            const parsed = parseRegisterLine((0,external_node_fs_namespaceObject.readFileSync)(`${dir}/qemu-${qemu}.conf`, 'utf8'));
-            if (parsed)
-                return parsed;
-        }
-        catch {
-            // not in this directory
+        for (const file of [`qemu-${qemu}.conf`, `qemu-${qemu}-static.conf`]) {
+            try {
+                const path = `${dir}/${file}`;
+                const parsed = parseRegisterLine((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), path);
+                if (parsed)
+                    return parsed;
+            }
+            catch {
+                // not in this directory
+            }
         }
     }
-    return undefined;
+    const interpreter = `${staticDir}/qemu-${qemu}-static`;
+    return isExecutable(interpreter) ? synthesizeRegisterLine(architecture, interpreter) : undefined;
 }
 function isExecutable(file) {
     try {
@@ -76666,109 +76952,559 @@ function isExecutable(file) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/qemu/names.ts
-// Maps platforms to QEMU's names and says which the host runs natively (pure).
+;// CONCATENATED MODULE: ./src/qemu/image-mode.ts
+// Registers QEMU from a container image: `--install <archs>` for a
+// tonistiigi/binfmt-style image (F flag, interpreters inside the image), or
+// `--reset` for the old-kernel fallback (multiarch/qemu-user-static:register),
+// which replaces every qemu-* registration: the ones that were there before
+// are put back exactly as they were.
 
-const QEMU_NAMES = {
-    amd64: 'x86_64',
-    '386': 'i386',
-    arm64: 'aarch64',
-    arm: 'arm',
-    ppc64le: 'ppc64le',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-    mips64le: 'mips64el',
-    loong64: 'loongarch64',
+
+
+
+
+
+const PRIVILEGE = {
+    privileged: ['--privileged'],
+    'sys-admin': [
+        '--cap-add',
+        'SYS_ADMIN',
+        '--security-opt',
+        'systempaths=unconfined',
+        '--security-opt',
+        'apparmor=unconfined',
+        '--security-opt',
+        'seccomp=unconfined',
+    ],
 };
-function qemuName(p) {
-    const name = QEMU_NAMES[p.architecture];
-    if (!name)
-        throw new Error(`no QEMU emulator is known for ${formatPlatform(p)}`);
-    return name;
+function installArgs(image, architectures, privilege = 'privileged') {
+    return ['run', ...PRIVILEGE[privilege], '--rm', image, '--install', architectures.join(',')];
 }
-/** Node's os.arch() -> the architectures that host executes without emulation. */
-const NATIVE = {
-    x64: ['amd64', '386'],
-    arm64: ['arm64'],
-    arm: ['arm'],
-    ppc64: ['ppc64le'],
-    s390x: ['s390x'],
-    riscv64: ['riscv64'],
-    loong64: ['loong64'],
+function resetArgs(image, privilege = 'privileged') {
+    return ['run', '--rm', ...PRIVILEGE[privilege], image, '--reset'];
+}
+/** The engine could not grant every capability --privileged asks for. */
+const CAPS_REFUSED = /apply caps|operation not permitted/i;
+/** Rootless engines cannot write the host's binfmt_misc, privileged or not. */
+async function ensureEngineCanRegister(input, image) {
+    const info = await run('docker', ['info', '--format', '{{json .SecurityOptions}}'], {
+        silent: true,
+        allowFailure: true,
+    });
+    if (info.exitCode !== 0)
+        throw new ActionError(`Cannot register QEMU with '${input}' ${image}: the Docker engine is not reachable (${info.stderr.trim()}).`, `Start Docker, or set 'qemu' to host to register the host's qemu-user-static without Docker.`);
+    if (/rootless/.test(info.stdout))
+        throw new ActionError(`Cannot register QEMU with '${input}' ${image}: the Docker engine is rootless, so its privileged containers cannot write the host's binfmt_misc.`, `Set 'qemu' to host (root or passwordless sudo), register QEMU on the host beforehand, or build on a native runner.`);
+}
+async function runPrivileged(input, image, args) {
+    await ensureEngineCanRegister(input, image);
+    try {
+        try {
+            await run('docker', args('privileged'));
+        }
+        catch (err) {
+            if (!(err instanceof ExecError && CAPS_REFUSED.test(err.tail)))
+                throw err;
+            info(`The engine refused --privileged (${err.tail.split('\n')[0]}); retrying with CAP_SYS_ADMIN only.`);
+            await run('docker', args('sys-admin'));
+        }
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        const denied = /privileged|not allowed|authorization|denied|not permitted|apply caps/i.test(err.tail);
+        throw new ActionError(`Cannot register QEMU with '${input}' ${image}: docker run failed with exit code ${err.exitCode}: ${err.tail}.`, denied
+            ? `This runner does not allow privileged containers: set 'qemu' to host (root or passwordless sudo), or build on a native runner.`
+            : `If the image cannot be pulled here (air-gapped), set 'qemu' to host, or set '${input}' to an image from your own registry.`);
+    }
+}
+async function installFromImage(image, architectures) {
+    await runPrivileged('qemu-image', image, (p) => installArgs(image, architectures, p));
+}
+/** The QEMU version a binfmt image carries ("binfmt/… qemu/v8.1.5 go/…"), when it says. */
+async function imageQemuVersion(image) {
+    const out = await run('docker', ['run', '--rm', image, '--version'], { silent: true, allowFailure: true });
+    return out.exitCode === 0 ? parseQemuVersion(out.stdout) : undefined;
+}
+/** Registrations a reset would destroy and that cannot be made again from this host (pure on facts). */
+function unrestorable(before, exists = isExecutable) {
+    return [...before].filter((r) => r.flags.includes('F') && !exists(r.interpreter));
+}
+/** Runs the fallback image's --reset, then puts back every registration that was there before. */
+async function resetFromFallbackImage(image) {
+    const before = readQemuRegistrations();
+    const lost = unrestorable(before.values());
+    if (lost.length > 0)
+        throw new ActionError(`Cannot run '${image} --reset': it would remove ${lost.map((r) => r.name).join(', ')}, whose interpreters are not on this host, so the action could not put them back.`, `Register the missing platforms yourself, or set 'qemu' to host.`);
+    await runPrivileged('qemu-fallback-image', image, (p) => resetArgs(image, p));
+    const restored = [];
+    const after = readQemuRegistrations();
+    for (const reg of before.values()) {
+        const now = after.get(reg.name);
+        if (now && registerLineOf(now) === registerLineOf(reg) && now.enabled === reg.enabled)
+            continue;
+        try {
+            if (now)
+                await unregister(reg.name);
+            await writeRegister(registerLineOf(reg));
+            if (!reg.enabled)
+                await writeProcFile(`${BINFMT_DIR}/${reg.name}`, '0');
+            restored.push(reg.name);
+        }
+        catch (err) {
+            throw new ActionError(`Could not put back ${reg.name} after '${image} --reset': ${errorMessage(err)}.`, `Register it again: echo '${registerLineOf(reg)}' > /proc/sys/fs/binfmt_misc/register`);
+        }
+    }
+    return { restored };
+}
+
+;// CONCATENATED MODULE: ./src/qemu/kernel.ts
+// The running kernel's version and what it allows binfmt_misc to do (pure).
+// The F ("fix binary") flag, which opens the interpreter at registration so
+// containers need no copy of it, arrived in Linux 4.8.
+/** Parses os.release(): "6.8.0-1017-azure" -> 6.8.0; undefined when it is not a version. */
+function parseKernelVersion(release) {
+    const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(release.trim());
+    if (!m)
+        return undefined;
+    return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
+}
+/** Whether binfmt_misc accepts the F flag; an unreadable version is taken as a modern kernel. */
+function supportsFixBinary(v) {
+    if (!v)
+        return true;
+    return v.major > 4 || (v.major === 4 && v.minor >= 8);
+}
+function formatKernelVersion(v) {
+    return `${v.major}.${v.minor}.${v.patch}`;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/elf.ts
+// Builds a minimal static ELF executable per architecture that calls exit(status)
+// with one syscall (pure). The emulation probe runs it: a program that exits
+// with the chosen status proves the kernel ran it as that CPU, with no files
+// from the runner or the network.
+
+const BASE = 0x400000;
+/** Machine code for exit(status), as 32-bit words or bytes, per ELF machine. */
+function exitCode(info, status) {
+    const words = (ws) => {
+        const b = Buffer.alloc(ws.length * 4);
+        ws.forEach((w, i) => info.bigEndian ? b.writeUInt32BE(w >>> 0, i * 4) : b.writeUInt32LE(w >>> 0, i * 4));
+        return b;
+    };
+    switch (info.qemu) {
+        case 'x86_64': // mov eax,60; mov edi,status; syscall
+            return Buffer.from([0xb8, 60, 0, 0, 0, 0xbf, status, 0, 0, 0, 0x0f, 0x05]);
+        case 'i386': // mov eax,1; mov ebx,status; int 0x80
+            return Buffer.from([0xb8, 1, 0, 0, 0, 0xbb, status, 0, 0, 0, 0xcd, 0x80]);
+        case 'aarch64': // movz x0,#status; movz x8,#93; svc #0
+            return words([0xd2800000 | (status << 5), 0xd2800ba8, 0xd4000001]);
+        case 'arm': // mov r0,#status; mov r7,#1; svc #0
+            return words([0xe3a00000 | status, 0xe3a07001, 0xef000000]);
+        case 'ppc64le': // li r3,status; li r0,1; sc
+            return words([0x38600000 | status, 0x38000001, 0x44000002]);
+        case 's390x': // lghi %r2,status; svc 1
+            return Buffer.from([0xa7, 0x29, 0, status, 0x0a, 0x01]);
+        case 'riscv64': // addi a0,zero,status; addi a7,zero,93; ecall
+            return words([(status << 20) | 0x513, 0x05d00893, 0x00000073]);
+        case 'mips64el': // daddiu a0,zero,status; daddiu v0,zero,5058; syscall
+            return words([0x64040000 | status, 0x640213c2, 0x0000000c]);
+        case 'loongarch64': // addi.w a0,zero,status; addi.w a7,zero,93; syscall 0
+            return words([0x02800004 | (status << 10), 0x0281740b, 0x002b0000]);
+        default:
+            throw new Error(`no exit() machine code for qemu-${info.qemu}`);
+    }
+}
+/** A complete ELF file: header, one PT_LOAD program header, code. */
+function exitElf(architecture, status) {
+    const info = archInfo(architecture);
+    const is64 = info.bits === 64;
+    const [ehsize, phsize] = is64 ? [64, 56] : [52, 32];
+    const code = exitCode(info, status & 0xff);
+    const file = Buffer.alloc(ehsize + phsize + code.length);
+    const le = !info.bigEndian;
+    const u16 = (v, at) => (le ? file.writeUInt16LE(v, at) : file.writeUInt16BE(v, at));
+    const u32 = (v, at) => (le ? file.writeUInt32LE(v, at) : file.writeUInt32BE(v, at));
+    const addr = (v, at) => is64 ? (le ? file.writeBigUInt64LE(BigInt(v), at) : file.writeBigUInt64BE(BigInt(v), at)) : u32(v, at);
+    const word = is64 ? 8 : 4;
+    Buffer.from([0x7f, 0x45, 0x4c, 0x46, is64 ? 2 : 1, le ? 1 : 2, 1]).copy(file, 0);
+    u16(2, 16); // ET_EXEC
+    u16(info.machine, 18);
+    u32(1, 20); // EV_CURRENT
+    addr(BASE + ehsize + phsize, 24); // e_entry
+    addr(ehsize, 24 + word); // e_phoff
+    const after = 24 + 3 * word; // past e_entry, e_phoff, e_shoff
+    u32(info.elfFlags, after);
+    u16(ehsize, after + 4);
+    u16(phsize, after + 6);
+    u16(1, after + 8); // e_phnum
+    const ph = ehsize;
+    u32(1, ph); // PT_LOAD
+    if (is64) {
+        u32(5, ph + 4); // R+X
+        addr(0, ph + 8);
+        addr(BASE, ph + 16);
+        addr(BASE, ph + 24);
+        addr(file.length, ph + 32);
+        addr(file.length, ph + 40);
+        addr(0x1000, ph + 48);
+    }
+    else {
+        u32(0, ph + 4);
+        u32(BASE, ph + 8);
+        u32(BASE, ph + 12);
+        u32(file.length, ph + 16);
+        u32(file.length, ph + 20);
+        u32(5, ph + 24);
+        u32(0x1000, ph + 28);
+    }
+    code.copy(file, ehsize + phsize);
+    return file;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/probe.ts
+// Proves emulation before any build: writes a tiny static ELF of the platform
+// that exits with a chosen status and runs it. Only the kernel (binfmt_misc and
+// the registered interpreter) can make it exit with that status.
+
+
+
+
+
+/** Not 0 or 1: a shell or a crashing emulator cannot produce it by accident. */
+const PROBE_STATUS = 42;
+async function probePlatform(p, dir) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    const file = external_node_path_.join(dir, `probe-${platformSlug(p)}`);
+    (0,external_node_fs_namespaceObject.writeFileSync)(file, exitElf(p.architecture, PROBE_STATUS));
+    (0,external_node_fs_namespaceObject.chmodSync)(file, 0o755);
+    try {
+        const result = await run(file, [], { silent: true, allowFailure: true });
+        if (result.exitCode === PROBE_STATUS)
+            return { ok: true, detail: '' };
+        const said = (result.stderr + result.stdout)
+            .split('\n')
+            .find((l) => /qemu|error|not found|denied/i.test(l))
+            ?.trim();
+        return { ok: false, detail: `exit code ${result.exitCode}${said ? `: ${said}` : ''}` };
+    }
+    catch (err) {
+        return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/qemu/report.ts
+// Turns the plan and what happened into one result per platform: proved by
+// the probe, with the interpreter, flags and QEMU version in use, and the
+// warnings a user must see (no F flag, known pitfalls of that QEMU version).
+
+
+
+
+
+
+
+
+
+const MODE = {
+    native: 'native',
+    keep: 'registered',
+    host: 'host',
+    image: 'image',
+    fallback: 'fallback',
+    fail: 'failed',
 };
-function isNative(p, hostArch) {
-    return NATIVE[hostArch]?.includes(p.architecture) ?? false;
+/** ELF e_type 3 (ET_DYN) is a PIE; 2 (ET_EXEC) is not. */
+function isPie(file) {
+    try {
+        const head = (0,external_node_fs_namespaceObject.readFileSync)(file).subarray(0, 18);
+        return (head[5] === 2 ? head.readUInt16BE(16) : head.readUInt16LE(16)) === 3;
+    }
+    catch {
+        return undefined;
+    }
+}
+async function qemuBuildOf(reg, mode, image) {
+    if (isExecutable(reg.interpreter)) {
+        // Debian's <arch>-binfmt-P links take argv[1] as the program: ask the real file.
+        const file = (0,external_node_fs_namespaceObject.realpathSync)(reg.interpreter);
+        const out = await run(file, ['--version'], { silent: true, allowFailure: true });
+        const version = parseQemuVersion(out.stdout);
+        if (version)
+            return { version, pie: isPie(file) };
+    }
+    return { version: mode === 'image' ? await imageQemuVersion(image) : undefined };
+}
+async function verify(p, step, reg, c) {
+    const platform = platform_formatPlatform(p);
+    const mode = MODE[step.kind];
+    const base = { platform, mode, interpreter: reg?.interpreter ?? '', flags: reg?.flags ?? '' };
+    const name = `qemu-${archInfo(p.architecture).qemu}`;
+    if (!reg?.enabled)
+        return {
+            ...base,
+            how: 'failed',
+            detail: `Cannot emulate ${platform}: ${name} is not registered after '${mode}' registration ran. Check the log above.`,
+        };
+    const probe = await probePlatform(p, c.workDir);
+    if (!probe.ok)
+        return {
+            ...base,
+            how: 'failed',
+            detail: `Cannot emulate ${platform}: binfmt_misc has ${name} (interpreter ${reg.interpreter}, flags ${reg.flags || '-'}) but a ${p.architecture} test program does not run (${probe.detail}). Fix or remove it (echo -1 > /proc/sys/fs/binfmt_misc/${name}) and run again, or build ${platform} on a native runner.`,
+        };
+    const build = await qemuBuildOf(reg, mode, c.image);
+    const qemu = build.version ? `, QEMU ${build.version}${build.pie === false ? ' (not PIE)' : ''}` : '';
+    const result = {
+        ...base,
+        how: 'emulated',
+        detail: `${mode}, ${reg.interpreter}, flags ${reg.flags || '-'}${qemu}`,
+    };
+    if (build.version)
+        result.qemuVersion = build.version;
+    if (build.pie !== undefined)
+        result.qemuPie = build.pie;
+    if (!reg.flags.includes('F'))
+        result.copyLine = copyLineFor(reg.interpreter, `${name}-static`);
+    return result;
+}
+function warningsFor(results, fixBinary) {
+    const warnings = [];
+    for (const r of results.filter((e) => e.copyLine)) {
+        const why = fixBinary
+            ? 'was registered without the F flag'
+            : 'runs on a kernel older than 4.8 (no F flag)';
+        const name = r.copyLine?.split(' ')[2] ?? '';
+        warnings.push(`Emulation for ${r.platform} ${why}: RUN steps only work when ${r.interpreter} is inside the image. Copy the host's ${name} (from /usr/bin or a qemu-user-static package) into the build context and add before the first RUN step: ${r.copyLine}`);
+    }
+    const seen = new Set();
+    for (const r of results) {
+        const key = `${r.qemuVersion}/${r.qemuPie}`;
+        if (!r.qemuVersion || seen.has(key))
+            continue;
+        seen.add(key);
+        warnings.push(...pitfallsFor(r.qemuVersion, r.qemuPie));
+    }
+    return warnings;
+}
+async function describeResults(platforms, steps, failed, c) {
+    const registrations = readQemuRegistrations();
+    const results = [];
+    for (const p of platforms) {
+        const platform = platform_formatPlatform(p);
+        const step = steps.get(platform) ?? { kind: 'fail', message: 'no plan' };
+        const error = failed.get(platform);
+        if (error)
+            results.push({
+                platform,
+                how: 'failed',
+                mode: MODE[step.kind],
+                interpreter: '',
+                flags: '',
+                detail: error,
+            });
+        else if (step.kind === 'native')
+            results.push({ platform, how: 'native', mode: 'native', interpreter: '', flags: '', detail: step.why });
+        else
+            results.push(await verify(p, step, registrations.get(`qemu-${archInfo(p.architecture).qemu}`), c));
+    }
+    const errors = results.filter((r) => r.how === 'failed').map((r) => r.detail);
+    return { results, warnings: warningsFor(results, c.fixBinary), errors };
 }
 
 ;// CONCATENATED MODULE: ./src/qemu/setup.ts
-// Makes every requested platform runnable: native ones need nothing, foreign
-// ones need a QEMU registration with the F flag (kept when already there).
+// Makes every requested platform runnable, cheapest way first: native ones
+// need nothing, registered ones are kept as they are, missing ones come from
+// the host's qemu-user-static, the QEMU image, or (Linux < 4.8) the fallback
+// image. Then every emulated platform is proved by running a test program.
 
 
 
 
 
 
-function describe(interpreter, flags) {
-    return `${interpreter} flags ${flags || '-'}`;
+
+
+
+
+
+async function gatherFacts(platforms, o, nodeArch) {
+    const registrations = readQemuRegistrations();
+    const hostLines = new Map();
+    for (const p of platforms) {
+        if (isHostArchitecture(p, nodeArch))
+            continue;
+        const line = findHostRegisterLine(p.architecture);
+        if (line)
+            hostLines.set(p.architecture, { line, executable: isExecutable(line.interpreter) });
+    }
+    const facts = {
+        nodeArch,
+        fixBinary: supportsFixBinary(parseKernelVersion(o.kernelRelease ?? external_node_os_namespaceObject.release())),
+        registrations,
+        hostLines,
+    };
+    const compat = platforms.find((p) => p.architecture === compatArchitecture(nodeArch));
+    if (compat && !registrations.has(`qemu-${archInfo(compat.architecture).qemu}`))
+        facts.compatRuns = (await probePlatform(compat, o.workDir)).ok;
+    return facts;
 }
-async function registerFromHost(p, qemu) {
-    const platform = formatPlatform(p);
-    const line = findHostRegisterLine(qemu);
-    if (!line) {
-        throw new ActionError(`Cannot emulate ${platform}: no qemu-${qemu}.conf register line in /usr/lib/binfmt.d.`, `Install the host's emulators (apt-get install qemu-user-static) or build ${platform} on a native runner.`);
-    }
-    if (!isExecutable(line.interpreter)) {
-        throw new ActionError(`Cannot emulate ${platform}: interpreter ${line.interpreter} named in qemu-${qemu}.conf is missing or not executable.`, `Reinstall qemu-user-static.`);
-    }
-    const wanted = withFlags(line, 'F');
+async function registerHostLines(steps, fixBinary) {
+    const failed = new Map();
+    const host = [...steps].filter(([, s]) => s.kind === 'host');
+    if (host.length === 0)
+        return failed;
     try {
         await ensureBinfmtMounted();
-        writeRegister(wanted.line);
     }
     catch (err) {
-        throw new ActionError(`Cannot register QEMU for ${platform} in ${BINFMT_DIR}: ${errorMessage(err)}.`, `Registering needs root (or sudo) and a mountable binfmt_misc; otherwise build ${platform} on a native runner.`);
+        const why = `binfmt_misc is not mounted at ${BINFMT_DIR} and mounting it failed (${errorMessage(err)}). In a container the job needs --privileged; otherwise register QEMU on the host, or build on a native runner.`;
+        host.forEach(([platform]) => failed.set(platform, why));
+        return failed;
     }
-    const reg = readRegistration(`qemu-${qemu}`);
-    if (!reg?.enabled)
-        throw new ActionError(`Registered qemu-${qemu} for ${platform}, but the kernel does not list it as enabled.`);
-    return {
-        platform,
-        how: 'emulated',
-        detail: `host qemu-user-static, ${describe(reg.interpreter, reg.flags)}`,
-        registered: true,
-    };
+    const written = new Set(); // arm/v7 and arm/v6 share qemu-arm
+    for (const [platform, step] of host) {
+        if (step.kind !== 'host' || written.has(step.line.name))
+            continue;
+        const line = fixBinary ? withFlags(step.line, 'F') : withoutFlags(step.line, 'F');
+        try {
+            await writeRegister(line.line);
+            written.add(line.name);
+        }
+        catch (err) {
+            failed.set(platform, `Cannot register ${line.name} for ${platform} in ${BINFMT_DIR}: ${errorMessage(err)}. ${registerFailureHint(err, isRoot())}`);
+        }
+    }
+    return failed;
 }
-async function setupEmulation(platforms, mode, hostArch = external_node_os_namespaceObject.arch()) {
-    const results = [];
-    for (const p of platforms) {
-        const platform = formatPlatform(p);
-        if (isNative(p, hostArch)) {
-            results.push({ platform, how: 'native', detail: `host is ${hostArch}`, registered: false });
-            continue;
+async function registerFromImages(steps, platforms, o, notes) {
+    const failed = new Map();
+    const of = (kind) => platforms.filter((p) => steps.get(platform_formatPlatform(p))?.kind === kind);
+    const attempt = async (list, fn) => {
+        if (list.length === 0)
+            return;
+        try {
+            await fn();
         }
-        const qemu = qemuName(p);
-        const existing = isBinfmtMounted() ? readRegistration(`qemu-${qemu}`) : undefined;
-        if (existing?.enabled) {
-            // Never replace a registration this run did not make; without F it only
-            // works when the interpreter is inside the image, so say so.
-            const noF = existing.flags.includes('F')
-                ? ''
-                : ' (no F flag: RUN steps need the interpreter inside the image)';
-            results.push({
-                platform,
-                how: 'emulated',
-                detail: `already registered, ${describe(existing.interpreter, existing.flags)}${noF}`,
-                registered: false,
-            });
-            continue;
+        catch (err) {
+            if (!(err instanceof ActionError))
+                throw err;
+            list.forEach((p) => failed.set(platform_formatPlatform(p), err.message));
         }
-        if (mode === 'false') {
-            throw new ActionError(`Cannot build ${platform}: the host is ${hostArch}, 'qemu' is false and binfmt_misc has no enabled qemu-${qemu}.`, `Set 'qemu' to auto, register QEMU in an earlier step, or build ${platform} on a native runner.`);
-        }
-        results.push(await registerFromHost(p, qemu));
+    };
+    const image = of('image');
+    await attempt(image, () => installFromImage(o.image, [...new Set(image.map((p) => p.architecture))]));
+    await attempt(of('fallback'), async () => {
+        const { restored } = await resetFromFallbackImage(o.fallbackImage);
+        if (restored.length > 0)
+            notes.push(`Put back after --reset, as they were: ${restored.join(', ')}`);
+    });
+    return failed;
+}
+async function setupEmulation(platforms, o) {
+    const nodeArch = o.nodeArch ?? external_node_os_namespaceObject.arch();
+    const facts = await gatherFacts(platforms, o, nodeArch);
+    const steps = new Map(platforms.map((p) => [platform_formatPlatform(p), planPlatform(p, o.mode, facts)]));
+    const failed = new Map();
+    const notes = [
+        `Kernel ${o.kernelRelease ?? external_node_os_namespaceObject.release()}: binfmt_misc ${facts.fixBinary ? 'takes' : 'does not take'} the F flag (Linux 4.8+)`,
+    ];
+    for (const [platform, step] of steps)
+        if (step.kind === 'fail')
+            failed.set(platform, step.message);
+    for (const [k, v] of await registerHostLines(steps, facts.fixBinary))
+        failed.set(k, v);
+    for (const [k, v] of await registerFromImages(steps, platforms, o, notes))
+        failed.set(k, v);
+    const report = await describeResults(platforms, steps, failed, { ...o, fixBinary: facts.fixBinary });
+    return { ...report, notes };
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+// The job summary: one row per platform, then the index.
+
+function formatSize(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB'];
+    let v = bytes;
+    let u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+        v /= 1024;
+        u++;
     }
-    return results;
+    return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+/** The emulation table, written before any build so a failed run still shows it. */
+async function writeEmulationSummary(rows) {
+    const table = [
+        [
+            { data: 'Platform', header: true },
+            { data: 'Runs', header: true },
+            { data: 'How', header: true },
+        ],
+        ...rows.map((r) => [r.platform, r.how, r.detail]),
+    ];
+    await summary.addHeading('Emulation', 3).addTable(table).write();
+}
+async function writeSummary(rows, index) {
+    const tested = rows.some((r) => r.test);
+    const headers = ['Platform', 'Ran', 'Digest', 'Size', 'Time', ...(tested ? ['Smoke test'] : [])];
+    const table = [
+        headers.map((h) => ({ data: h, header: true })),
+        ...rows.map((r) => [
+            r.platform,
+            r.how,
+            `<code>${r.digest}</code>`,
+            formatSize(r.size),
+            `${r.seconds.toFixed(1)} s`,
+            ...(tested ? [r.test ?? '-'] : []),
+        ]),
+    ];
+    const where = index.pushed
+        ? index.tags.map((t) => `<code>${t}</code>`).join(', ')
+        : 'the local registry only (push is false)';
+    await summary
+        .addHeading('Multi-arch image', 2)
+        .addTable(table)
+        .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true)
+        .write();
+}
+
+;// CONCATENATED MODULE: ./src/emulation.ts
+// The emulation phase: set up QEMU for the platforms, log per platform, then
+// record outputs and summary before failing, naming every platform that cannot run.
+
+
+
+
+async function registerEmulators(inputs, workDir) {
+    const report = await setupEmulation(inputs.platforms, {
+        mode: inputs.qemu,
+        image: inputs.qemuImage,
+        fallbackImage: inputs.qemuFallbackImage,
+        workDir,
+    });
+    report.notes?.forEach((n) => info(n));
+    for (const r of report.results) {
+        info(r.how === 'failed' ? `${r.platform}: failed` : `${r.platform}: ${r.how} (${r.detail})`);
+    }
+    report.warnings.forEach((w) => warning(w));
+    return report;
+}
+/** Outputs and summary first, then fail naming every platform that cannot run. */
+async function recordEmulation(report) {
+    const list = (how) => report.results
+        .filter((r) => r.how === how)
+        .map((r) => r.platform)
+        .join(',');
+    setOutput('emulated-platforms', list('emulated'));
+    setOutput('native-platforms', list('native'));
+    await writeEmulationSummary(report.results);
+    if (report.errors.length > 0)
+        throw new ActionError(report.errors.join('\n'));
 }
 
 ;// CONCATENATED MODULE: ./src/registry/challenge.ts
@@ -77605,43 +78341,6 @@ async function cleanStaleRuns(currentRunId) {
     return cleaned;
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
-// The job summary: one row per platform, then the index.
-
-function formatSize(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB'];
-    let v = bytes;
-    let u = 0;
-    while (v >= 1024 && u < units.length - 1) {
-        v /= 1024;
-        u++;
-    }
-    return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
-async function writeSummary(rows, index) {
-    const tested = rows.some((r) => r.test);
-    const headers = ['Platform', 'Ran', 'Digest', 'Size', 'Time', ...(tested ? ['Smoke test'] : [])];
-    const table = [
-        headers.map((h) => ({ data: h, header: true })),
-        ...rows.map((r) => [
-            r.platform,
-            r.how,
-            `<code>${r.digest}</code>`,
-            formatSize(r.size),
-            `${r.seconds.toFixed(1)} s`,
-            ...(tested ? [r.test ?? '-'] : []),
-        ]),
-    ];
-    const where = index.pushed
-        ? index.tags.map((t) => `<code>${t}</code>`).join(', ')
-        : 'the local registry only (push is false)';
-    await summary
-        .addHeading('Multi-arch image', 2)
-        .addTable(table)
-        .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true)
-        .write();
-}
-
 ;// CONCATENATED MODULE: ./src/action.ts
 // The job log in order: runMain's phases, one group each, and runPost's cleanup.
 
@@ -77703,11 +78402,6 @@ async function logEnvironment() {
     info(`Image store: ${containerdStore ? 'containerd' : 'classic (docker driver: no attestations, inline cache only)'}`);
     return { containerdStore };
 }
-async function registerEmulators(inputs) {
-    const result = await setupEmulation(inputs.platforms, inputs.qemu);
-    result.forEach((e) => info(`${e.platform}: ${e.how} (${e.detail})`));
-    return result;
-}
 async function targetCredentials(inputs, registry) {
     if (inputs.username)
         return {
@@ -77764,7 +78458,7 @@ async function writeOutputs(inputs, index, results, emulation) {
     const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
     const rows = results.map((r) => ({
         platform: r.platform,
-        how: emulation.find((e) => e.platform === r.platform)?.how ?? 'native',
+        how: emulation.results.find((e) => e.platform === r.platform)?.how ?? 'native',
         digest: r.image.digest,
         size: r.image.size,
         seconds: r.seconds,
@@ -77843,7 +78537,8 @@ async function runMain() {
     try {
         const { containerdStore } = await group('Environment', logEnvironment);
         checkDriverSupport(inputs.build, inputs.driver, containerdStore);
-        const emulation = await group('Registering QEMU emulators', () => registerEmulators(inputs));
+        const emulation = await group('Registering QEMU emulators', () => registerEmulators(inputs, state.runDir));
+        await recordEmulation(emulation);
         await group('Setting up buildx', () => installBuildx(http, inputs, state));
         if (inputs.driver === 'docker-container')
             await group('Creating builder', () => startBuilder(inputs, state));
@@ -77853,7 +78548,7 @@ async function runMain() {
             repository: LOCAL_REPOSITORY,
         };
         await hook(hooks, 'pre_build', env);
-        const results = await buildPlatforms({ inputs, state, local, hooks, hookEnv: env });
+        const results = await buildPlatforms({ inputs, state, local, hooks, hookEnv: env, emulation });
         await hook(hooks, 'post_build', env);
         if (inputs.push)
             await hook(hooks, 'pre_push', env);

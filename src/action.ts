@@ -20,7 +20,8 @@ import { Http } from './http.js';
 import { checkPaths, getInputs, validateInputs, type Inputs } from './inputs.js';
 import { mergeIndex, type MergedIndex } from './oci/index-merge.js';
 import { BINFMT_DIR } from './qemu/binfmt.js';
-import { setupEmulation, type Emulation } from './qemu/setup.js';
+import { recordEmulation, registerEmulators } from './emulation.js';
+import type { EmulationReport } from './qemu/setup.js';
 import { RegistryClient } from './registry/client.js';
 import type { Location } from './registry/copy.js';
 import { readDockerCredentials, type Credentials } from './registry/credentials.js';
@@ -70,12 +71,6 @@ async function logEnvironment(): Promise<{ containerdStore: boolean }> {
     `Image store: ${containerdStore ? 'containerd' : 'classic (docker driver: no attestations, inline cache only)'}`,
   );
   return { containerdStore };
-}
-
-async function registerEmulators(inputs: Inputs): Promise<Emulation[]> {
-  const result = await setupEmulation(inputs.platforms, inputs.qemu);
-  result.forEach((e) => core.info(`${e.platform}: ${e.how} (${e.detail})`));
-  return result;
 }
 
 async function targetCredentials(inputs: Inputs, registry: string): Promise<Credentials | undefined> {
@@ -142,14 +137,14 @@ async function writeOutputs(
   inputs: Inputs,
   index: MergedIndex,
   results: PlatformResult[],
-  emulation: Emulation[],
+  emulation: EmulationReport,
 ): Promise<void> {
   const tags = inputs.tags.map(formatReference);
   const first = inputs.tags[0];
   const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
   const rows: PlatformRow[] = results.map((r) => ({
     platform: r.platform,
-    how: emulation.find((e) => e.platform === r.platform)?.how ?? 'native',
+    how: emulation.results.find((e) => e.platform === r.platform)?.how ?? 'native',
     digest: r.image.digest,
     size: r.image.size,
     seconds: r.seconds,
@@ -243,7 +238,10 @@ export async function runMain(): Promise<void> {
   try {
     const { containerdStore } = await core.group('Environment', logEnvironment);
     checkDriverSupport(inputs.build, inputs.driver, containerdStore);
-    const emulation = await core.group('Registering QEMU emulators', () => registerEmulators(inputs));
+    const emulation = await core.group('Registering QEMU emulators', () =>
+      registerEmulators(inputs, state.runDir),
+    );
+    await recordEmulation(emulation);
     await core.group('Setting up buildx', () => installBuildx(http, inputs, state));
     if (inputs.driver === 'docker-container')
       await core.group('Creating builder', () => startBuilder(inputs, state));
@@ -253,7 +251,7 @@ export async function runMain(): Promise<void> {
       repository: LOCAL_REPOSITORY,
     };
     await hook(hooks, 'pre_build', env);
-    const results = await buildPlatforms({ inputs, state, local, hooks, hookEnv: env });
+    const results = await buildPlatforms({ inputs, state, local, hooks, hookEnv: env, emulation });
     await hook(hooks, 'post_build', env);
     if (inputs.push) await hook(hooks, 'pre_push', env);
     const index = await core.group('Merging index', () => mergeAndPush(http, inputs, local, results));

@@ -13,6 +13,7 @@ import type { Inputs } from './inputs.js';
 import { formatPlatform, platformSlug, type Platform } from './platform.js';
 import { readBuiltImage, type BuiltImage } from './registry/built-image.js';
 import { mapPool, type Location } from './registry/copy.js';
+import type { EmulationReport } from './qemu/setup.js';
 import { runSmokeTest } from './smoke-test.js';
 import { saveState, type PostState } from './state.js';
 
@@ -29,6 +30,7 @@ export interface BuildsContext {
   local: Location;
   hooks?: HubHooks;
   hookEnv: Record<string, string>;
+  emulation: EmulationReport;
 }
 
 function specFor(
@@ -60,6 +62,7 @@ function specFor(
     provenance: inputs.build.provenance,
     sbom: inputs.build.sbom,
     logFile,
+    emulation: ctx.emulation.results.find((e) => e.platform === platform),
     builder: state.builder,
   };
 }

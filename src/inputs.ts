@@ -31,11 +31,13 @@ export const INPUT_NAMES = [
   'digest-file',
   ...BUILD_INPUT_NAMES,
   ...TOOL_INPUT_NAMES,
+  'qemu-image',
+  'qemu-fallback-image',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Record<InputName, string>;
 
-export const QEMU_MODES = ['auto', 'host', 'false'] as const;
+export const QEMU_MODES = ['auto', 'image', 'host', 'false'] as const;
 export type QemuMode = (typeof QEMU_MODES)[number];
 const NETWORKS = ['default', 'host', 'none'];
 
@@ -58,6 +60,8 @@ export interface Inputs extends ToolInputs {
   pushByDigest: boolean;
   /** Absolute path for push-by-digest's JSON, or ''. */
   digestFile: string;
+  qemuImage: string;
+  qemuFallbackImage: string;
 }
 
 export interface Validated {
@@ -176,6 +180,12 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
   if (!(QEMU_MODES as readonly string[]).includes(qemu)) {
     problems.push(`Input 'qemu' is '${qemu}'; valid values are ${QEMU_MODES.join(', ')}.`);
   }
+  const qemuImage = raw['qemu-image'].trim();
+  const qemuFallbackImage = raw['qemu-fallback-image'].trim();
+  if (qemu === 'image' && qemuImage === '')
+    problems.push(
+      `Input 'qemu' is image but 'qemu-image' is empty; give an image such as tonistiigi/binfmt:qemu-v8.1.5.`,
+    );
   const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
   const labels = parseKeyValues('labels', raw.labels, problems);
   const context = path.resolve(cwd, raw.context.trim() || '.');
@@ -200,6 +210,8 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
     ...tools,
     pushByDigest,
     digestFile: raw['digest-file'].trim() ? path.resolve(cwd, raw['digest-file'].trim()) : '',
+    qemuImage,
+    qemuFallbackImage,
   };
   return { inputs, warnings };
 }

@@ -22,6 +22,21 @@ export function formatSize(bytes: number): string {
   return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
 
+/** The emulation table, written before any build so a failed run still shows it. */
+export async function writeEmulationSummary(
+  rows: readonly { platform: string; how: string; mode: string; detail: string }[],
+): Promise<void> {
+  const table = [
+    [
+      { data: 'Platform', header: true },
+      { data: 'Runs', header: true },
+      { data: 'How', header: true },
+    ],
+    ...rows.map((r) => [r.platform, r.how, r.detail]),
+  ];
+  await core.summary.addHeading('Emulation', 3).addTable(table).write();
+}
+
 export async function writeSummary(
   rows: readonly PlatformRow[],
   index: { digest: string; mediaType: string; tags: string[]; pushed: boolean },

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ActionError, ExecError } from '../errors.js';
 import { run } from '../exec.js';
+import { explainBuildFailure, type EmulationContext } from '../qemu/pitfalls.js';
 
 export interface BuildSpec {
   platform: string;
@@ -29,6 +30,8 @@ export interface BuildSpec {
   logFile?: string;
   /** A builder other than the engine's default (driver docker-container). */
   builder?: string;
+  /** How this platform runs, to explain failures caused by emulation. */
+  emulation?: EmulationContext;
 }
 
 const repeat = (flag: string, values: readonly string[] = []) => values.flatMap((v) => [flag, v]);
@@ -98,7 +101,10 @@ export async function runBuild(spec: BuildSpec): Promise<BuildMetadata> {
     await run('docker', buildArgs(spec), { silent: Boolean(spec.logFile), logFile: spec.logFile });
   } catch (err) {
     if (!(err instanceof ExecError)) throw err;
-    const hint = buildFailureHint(err.tail, spec.platform);
+    // Emulation explains its own failures best (missing F flag, QEMU crashes); then the known texts.
+    const hint =
+      (spec.emulation && explainBuildFailure(err.tail, spec.emulation)) ??
+      buildFailureHint(err.tail, spec.platform);
     throw new ActionError(`Building ${spec.platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
   }
   return parseMetadata(readFileSync(spec.metadataFile, 'utf8'));

@@ -1,47 +1,95 @@
-// Registers the host's qemu-user-static interpreters: the register lines that
-// Debian/Ubuntu ship in /usr/lib/binfmt.d, with the F flag so the kernel
-// opens the interpreter once and containers need no copy of it.
+// Finds the host's qemu-user-static register lines: the ones Debian/Ubuntu
+// (qemu-<name>.conf) and Fedora (qemu-<name>-static.conf) ship in binfmt.d, or
+// one made from the ELF identification when only /usr/bin/qemu-<name>-static
+// exists (Debian ships no line for the host's own family, e.g. i386 on amd64).
 import { accessSync, constants, readFileSync } from 'node:fs';
+import { archInfo } from './names.js';
 
 export const BINFMT_CONF_DIRS = ['/usr/lib/binfmt.d', '/etc/binfmt.d', '/run/binfmt.d'];
+export const STATIC_DIR = '/usr/bin';
 
 export interface RegisterLine {
   name: string;
   interpreter: string;
   flags: string;
   line: string;
+  /** Where the line came from: a binfmt.d file, or "made for <interpreter>". */
+  source: string;
 }
 
 /** Parses ":name:type:offset:magic:mask:interpreter:flags" (pure). */
-export function parseRegisterLine(text: string): RegisterLine | undefined {
+export function parseRegisterLine(text: string, source = ''): RegisterLine | undefined {
   const line = text.split('\n').find((l) => l.startsWith(':'));
   if (!line) return undefined;
-  const sep = line[0] ?? ':';
-  const fields = line.trim().split(sep);
+  const fields = line.trim().split(':');
   // fields[0] is empty (the line starts with the separator)
   if (fields.length < 8) return undefined;
   const [, name = '', , , , , interpreter = '', flags = ''] = fields;
-  return { name, interpreter, flags, line: line.trim() };
+  return { name, interpreter, flags, line: line.trim(), source };
 }
 
-/** The same line with the given flags added (pure); "F" = fix binary, needs Linux 4.8. */
-export function withFlags(reg: RegisterLine, add: string): RegisterLine {
-  const flags = [...new Set([...reg.flags, ...add])].join('');
+/** The same line with its flags set to `flags` (pure). */
+function setFlags(reg: RegisterLine, flags: string): RegisterLine {
   const fields = reg.line.split(':');
   fields[fields.length - 1] = flags;
   return { ...reg, flags, line: fields.join(':') };
 }
 
-export function findHostRegisterLine(qemu: string, dirs = BINFMT_CONF_DIRS): RegisterLine | undefined {
+/** Adds flags once; "F" = fix binary, needs Linux 4.8 (pure). */
+export function withFlags(reg: RegisterLine, add: string): RegisterLine {
+  return setFlags(reg, [...new Set([...reg.flags, ...add])].join(''));
+}
+
+/** Drops flags, e.g. F on a kernel older than 4.8 (pure). */
+export function withoutFlags(reg: RegisterLine, drop: string): RegisterLine {
+  return setFlags(reg, [...reg.flags].filter((f) => !drop.includes(f)).join(''));
+}
+
+const hex = (bytes: number[]) => bytes.map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+
+/** A register line matching ELF executables of `architecture` (pure), as qemu-binfmt-conf.sh writes them. */
+export function synthesizeRegisterLine(architecture: string, interpreter: string): RegisterLine {
+  const info = archInfo(architecture);
+  const be = info.bigEndian;
+  const u16 = (v: number) => (be ? [v >> 8, v & 0xff] : [v & 0xff, v >> 8]);
+  const magic = [
+    0x7f,
+    0x45,
+    0x4c,
+    0x46,
+    info.bits === 64 ? 2 : 1,
+    be ? 2 : 1,
+    1,
+    0,
+    ...Array<number>(8).fill(0),
+  ];
+  magic.push(...u16(2), ...u16(info.machine)); // ET_EXEC, e_machine
+  const mask = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, ...Array<number>(8).fill(0xff)];
+  mask.push(...(be ? [0xff, 0xfe] : [0xfe, 0xff]), 0xff, 0xff); // ET_EXEC or ET_DYN
+  const name = `qemu-${info.qemu}`;
+  const line = `:${name}:M::${hex(magic)}:${hex(mask)}:${interpreter}:`;
+  return { name, interpreter, flags: '', line, source: `made for ${interpreter}` };
+}
+
+export function findHostRegisterLine(
+  architecture: string,
+  dirs = BINFMT_CONF_DIRS,
+  staticDir = STATIC_DIR,
+): RegisterLine | undefined {
+  const qemu = archInfo(architecture).qemu;
   for (const dir of dirs) {
-    try {
-      const parsed = parseRegisterLine(readFileSync(`${dir}/qemu-${qemu}.conf`, 'utf8'));
-      if (parsed) return parsed;
-    } catch {
-      // not in this directory
+    for (const file of [`qemu-${qemu}.conf`, `qemu-${qemu}-static.conf`]) {
+      try {
+        const path = `${dir}/${file}`;
+        const parsed = parseRegisterLine(readFileSync(path, 'utf8'), path);
+        if (parsed) return parsed;
+      } catch {
+        // not in this directory
+      }
     }
   }
-  return undefined;
+  const interpreter = `${staticDir}/qemu-${qemu}-static`;
+  return isExecutable(interpreter) ? synthesizeRegisterLine(architecture, interpreter) : undefined;
 }
 
 export function isExecutable(file: string): boolean {

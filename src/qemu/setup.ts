@@ -1,105 +1,131 @@
-// Makes every requested platform runnable: native ones need nothing, foreign
-// ones need a QEMU registration with the F flag (kept when already there).
+// Makes every requested platform runnable, cheapest way first: native ones
+// need nothing, registered ones are kept as they are, missing ones come from
+// the host's qemu-user-static, the QEMU image, or (Linux < 4.8) the fallback
+// image. Then every emulated platform is proved by running a test program.
 import * as os from 'node:os';
 import { ActionError, errorMessage } from '../errors.js';
 import type { QemuMode } from '../inputs.js';
 import { formatPlatform, type Platform } from '../platform.js';
 import {
   ensureBinfmtMounted,
-  isBinfmtMounted,
-  readRegistration,
+  isRoot,
+  readQemuRegistrations,
+  registerFailureHint,
   writeRegister,
   BINFMT_DIR,
 } from './binfmt.js';
-import { findHostRegisterLine, isExecutable, withFlags } from './host-mode.js';
-import { isNative, qemuName } from './names.js';
+import { planPlatform, type HostFacts, type HostLine, type Step } from './decide.js';
+import { findHostRegisterLine, isExecutable, withFlags, withoutFlags } from './host-mode.js';
+import { installFromImage, resetFromFallbackImage } from './image-mode.js';
+import { parseKernelVersion, supportsFixBinary } from './kernel.js';
+import { archInfo, compatArchitecture, isHostArchitecture } from './names.js';
+import { probePlatform } from './probe.js';
+import { describeResults, type EmulationReport } from './report.js';
 
-export interface Emulation {
-  platform: string;
-  how: 'native' | 'emulated';
-  /** How emulation was found or made: for the summary. */
-  detail: string;
-  /** Whether this run wrote the registration. */
-  registered: boolean;
+export type { Emulation, EmulationReport } from './report.js';
+
+export interface QemuOptions {
+  mode: QemuMode;
+  image: string;
+  fallbackImage: string;
+  /** Where probe programs are written (must allow exec). */
+  workDir: string;
+  nodeArch?: string;
+  kernelRelease?: string;
 }
 
-function describe(interpreter: string, flags: string): string {
-  return `${interpreter} flags ${flags || '-'}`;
+async function gatherFacts(
+  platforms: readonly Platform[],
+  o: QemuOptions,
+  nodeArch: string,
+): Promise<HostFacts> {
+  const registrations = readQemuRegistrations();
+  const hostLines = new Map<string, HostLine>();
+  for (const p of platforms) {
+    if (isHostArchitecture(p, nodeArch)) continue;
+    const line = findHostRegisterLine(p.architecture);
+    if (line) hostLines.set(p.architecture, { line, executable: isExecutable(line.interpreter) });
+  }
+  const facts: HostFacts = {
+    nodeArch,
+    fixBinary: supportsFixBinary(parseKernelVersion(o.kernelRelease ?? os.release())),
+    registrations,
+    hostLines,
+  };
+  const compat = platforms.find((p) => p.architecture === compatArchitecture(nodeArch));
+  if (compat && !registrations.has(`qemu-${archInfo(compat.architecture).qemu}`))
+    facts.compatRuns = (await probePlatform(compat, o.workDir)).ok;
+  return facts;
 }
 
-async function registerFromHost(p: Platform, qemu: string): Promise<Emulation> {
-  const platform = formatPlatform(p);
-  const line = findHostRegisterLine(qemu);
-  if (!line) {
-    throw new ActionError(
-      `Cannot emulate ${platform}: no qemu-${qemu}.conf register line in /usr/lib/binfmt.d.`,
-      `Install the host's emulators (apt-get install qemu-user-static) or build ${platform} on a native runner.`,
-    );
-  }
-  if (!isExecutable(line.interpreter)) {
-    throw new ActionError(
-      `Cannot emulate ${platform}: interpreter ${line.interpreter} named in qemu-${qemu}.conf is missing or not executable.`,
-      `Reinstall qemu-user-static.`,
-    );
-  }
-  const wanted = withFlags(line, 'F');
+async function registerHostLines(steps: Map<string, Step>, fixBinary: boolean): Promise<Map<string, string>> {
+  const failed = new Map<string, string>();
+  const host = [...steps].filter(([, s]) => s.kind === 'host');
+  if (host.length === 0) return failed;
   try {
     await ensureBinfmtMounted();
-    writeRegister(wanted.line);
   } catch (err) {
-    throw new ActionError(
-      `Cannot register QEMU for ${platform} in ${BINFMT_DIR}: ${errorMessage(err)}.`,
-      `Registering needs root (or sudo) and a mountable binfmt_misc; otherwise build ${platform} on a native runner.`,
-    );
+    const why = `binfmt_misc is not mounted at ${BINFMT_DIR} and mounting it failed (${errorMessage(err)}). In a container the job needs --privileged; otherwise register QEMU on the host, or build on a native runner.`;
+    host.forEach(([platform]) => failed.set(platform, why));
+    return failed;
   }
-  const reg = readRegistration(`qemu-${qemu}`);
-  if (!reg?.enabled)
-    throw new ActionError(
-      `Registered qemu-${qemu} for ${platform}, but the kernel does not list it as enabled.`,
-    );
-  return {
-    platform,
-    how: 'emulated',
-    detail: `host qemu-user-static, ${describe(reg.interpreter, reg.flags)}`,
-    registered: true,
+  const written = new Set<string>(); // arm/v7 and arm/v6 share qemu-arm
+  for (const [platform, step] of host) {
+    if (step.kind !== 'host' || written.has(step.line.name)) continue;
+    const line = fixBinary ? withFlags(step.line, 'F') : withoutFlags(step.line, 'F');
+    try {
+      await writeRegister(line.line);
+      written.add(line.name);
+    } catch (err) {
+      failed.set(
+        platform,
+        `Cannot register ${line.name} for ${platform} in ${BINFMT_DIR}: ${errorMessage(err)}. ${registerFailureHint(err, isRoot())}`,
+      );
+    }
+  }
+  return failed;
+}
+
+async function registerFromImages(
+  steps: Map<string, Step>,
+  platforms: readonly Platform[],
+  o: QemuOptions,
+  notes: string[],
+): Promise<Map<string, string>> {
+  const failed = new Map<string, string>();
+  const of = (kind: Step['kind']) => platforms.filter((p) => steps.get(formatPlatform(p))?.kind === kind);
+  const attempt = async (list: Platform[], fn: () => Promise<unknown>) => {
+    if (list.length === 0) return;
+    try {
+      await fn();
+    } catch (err) {
+      if (!(err instanceof ActionError)) throw err;
+      list.forEach((p) => failed.set(formatPlatform(p), err.message));
+    }
   };
+  const image = of('image');
+  await attempt(image, () => installFromImage(o.image, [...new Set(image.map((p) => p.architecture))]));
+  await attempt(of('fallback'), async () => {
+    const { restored } = await resetFromFallbackImage(o.fallbackImage);
+    if (restored.length > 0) notes.push(`Put back after --reset, as they were: ${restored.join(', ')}`);
+  });
+  return failed;
 }
 
 export async function setupEmulation(
   platforms: readonly Platform[],
-  mode: QemuMode,
-  hostArch = os.arch(),
-): Promise<Emulation[]> {
-  const results: Emulation[] = [];
-  for (const p of platforms) {
-    const platform = formatPlatform(p);
-    if (isNative(p, hostArch)) {
-      results.push({ platform, how: 'native', detail: `host is ${hostArch}`, registered: false });
-      continue;
-    }
-    const qemu = qemuName(p);
-    const existing = isBinfmtMounted() ? readRegistration(`qemu-${qemu}`) : undefined;
-    if (existing?.enabled) {
-      // Never replace a registration this run did not make; without F it only
-      // works when the interpreter is inside the image, so say so.
-      const noF = existing.flags.includes('F')
-        ? ''
-        : ' (no F flag: RUN steps need the interpreter inside the image)';
-      results.push({
-        platform,
-        how: 'emulated',
-        detail: `already registered, ${describe(existing.interpreter, existing.flags)}${noF}`,
-        registered: false,
-      });
-      continue;
-    }
-    if (mode === 'false') {
-      throw new ActionError(
-        `Cannot build ${platform}: the host is ${hostArch}, 'qemu' is false and binfmt_misc has no enabled qemu-${qemu}.`,
-        `Set 'qemu' to auto, register QEMU in an earlier step, or build ${platform} on a native runner.`,
-      );
-    }
-    results.push(await registerFromHost(p, qemu));
-  }
-  return results;
+  o: QemuOptions,
+): Promise<EmulationReport> {
+  const nodeArch = o.nodeArch ?? os.arch();
+  const facts = await gatherFacts(platforms, o, nodeArch);
+  const steps = new Map(platforms.map((p) => [formatPlatform(p), planPlatform(p, o.mode, facts)]));
+  const failed = new Map<string, string>();
+  const notes = [
+    `Kernel ${o.kernelRelease ?? os.release()}: binfmt_misc ${facts.fixBinary ? 'takes' : 'does not take'} the F flag (Linux 4.8+)`,
+  ];
+  for (const [platform, step] of steps) if (step.kind === 'fail') failed.set(platform, step.message);
+  for (const [k, v] of await registerHostLines(steps, facts.fixBinary)) failed.set(k, v);
+  for (const [k, v] of await registerFromImages(steps, platforms, o, notes)) failed.set(k, v);
+  const report = await describeResults(platforms, steps, failed, { ...o, fixBinary: facts.fixBinary });
+  return { ...report, notes };
 }

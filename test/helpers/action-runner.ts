@@ -2,7 +2,7 @@
 // with action.yml's defaults, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY
 // files, main then post with the saved state as STATE_*, under Node 24.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -60,8 +60,9 @@ interface Started {
   waitFor(text: string, timeoutMs?: number): Promise<void>;
 }
 
-function startStep(env: NodeJS.ProcessEnv, cwd: string): Started {
-  const child = spawn(node24(), [path.join(ROOT, 'dist', 'index.js')], {
+function startStep(env: NodeJS.ProcessEnv, cwd: string, prefix: readonly string[] = []): Started {
+  const [tool, ...args] = [...prefix, node24(), path.join(ROOT, 'dist', 'index.js')];
+  const child = spawn(tool ?? node24(), args, {
     env,
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,6 +102,10 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Skip the post step (to inspect what main left running). */
   skipPost?: boolean;
+  /** Runs node under this command, e.g. ['setarch', 'x86_64', '--uname-2.6'] for an old kernel. */
+  prefix?: string[];
+  /** Makes the runner's files writable by any user, for a prefix that drops root (setpriv). */
+  anyUser?: boolean;
 }
 
 export interface StartedRun {
@@ -117,6 +122,10 @@ export function startAction(inputs: Record<string, string>, options: RunOptions 
   for (const f of Object.values(files)) writeFileSync(path.join(dir, f), '');
   const runnerTemp = path.join(dir, 'runner-temp');
   mkdirSync(runnerTemp);
+  if (options.anyUser) {
+    for (const d of [dir, runnerTemp]) chmodSync(d, 0o777);
+    for (const f of Object.values(files)) chmodSync(path.join(dir, f), 0o666);
+  }
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(INPUT_|STATE_|GITHUB_)/.test(k)) base[k] = v;
   const all = { ...actionDefaults(), ...inputs };
@@ -129,7 +138,7 @@ export function startAction(inputs: Record<string, string>, options: RunOptions 
     GITHUB_RUN_ID: String(Date.now()),
   });
   const cwd = options.cwd ?? ROOT;
-  const main = startStep(base, cwd);
+  const main = startStep(base, cwd, options.prefix);
   const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
   const finish = async (opts: { skipPost?: boolean } = {}): Promise<ActionRun> => {
     const mainResult = await main.done;
@@ -137,7 +146,7 @@ export function startAction(inputs: Record<string, string>, options: RunOptions 
     const postEnv = { ...base };
     for (const [k, v] of Object.entries(state)) postEnv[`STATE_${k}`] = v;
     const skip = opts.skipPost ?? options.skipPost;
-    const post = skip ? { exitCode: 0, log: '' } : await startStep(postEnv, cwd).done;
+    const post = skip ? { exitCode: 0, log: '' } : await startStep(postEnv, cwd, options.prefix).done;
     const outputs = parseFileCommands(read(files.GITHUB_OUTPUT));
     const summary = read(files.GITHUB_STEP_SUMMARY);
     const everything = [

@@ -26,8 +26,10 @@ describe('inputs', () => {
       file: '/work/Dockerfile',
       push: false,
       qemu: 'auto',
+      qemuFallbackImage: 'multiarch/qemu-user-static:register',
       tags: [],
     });
+    expect(inputs.qemuImage).toMatch(/^tonistiigi\/binfmt:qemu-v\d+\.\d+\.\d+@sha256:[a-f0-9]{64}$/);
   });
 
   test.each([
@@ -46,7 +48,7 @@ describe('inputs', () => {
     [5, { tags: `ghcr.io/a/b@sha256:${'0'.repeat(64)}` }, /pins a digest/],
     [6, { username: 'bot' }, /'username' and 'password' go together; only 'username'/],
     [7, { network: 'bridge0' }, /Input 'network' is 'bridge0'; valid values are default, host, none/],
-    [8, { qemu: 'image' }, /Input 'qemu' is 'image'; valid values are auto, host, false/],
+    [8, { qemu: 'emulate' }, /Input 'qemu' is 'emulate'; valid values are auto, image, host, false/],
     [9, { 'build-args': 'GOOD=1\n=nokey' }, /Input 'build-args' has '=nokey'/],
     [10, { labels: 'a b=c' }, /Input 'labels' has 'a b=c'/],
     [11, { platforms: ' , ' }, /'platforms' is empty/],
@@ -85,6 +87,7 @@ describe('inputs', () => {
       { 'registry-url': 'mirror.local' },
       /Input 'registry-url' is 'mirror\.local'; give an http\(s\) URL/,
     ],
+    [19, { qemu: 'image', 'qemu-image': ' ' }, /'qemu' is image but 'qemu-image' is empty/],
   ])('%i: rejects %j', (_n, values, message) => {
     expect(() => validate(values)).toThrow(message);
   });

@@ -1,7 +1,12 @@
 import { expect, test } from 'vitest';
-import { parseRegistration } from '../../../src/qemu/binfmt.js';
-import { parseRegisterLine, withFlags } from '../../../src/qemu/host-mode.js';
-import { isNative, qemuName } from '../../../src/qemu/names.js';
+import { parseRegistration, registerLineOf } from '../../../src/qemu/binfmt.js';
+import {
+  parseRegisterLine,
+  synthesizeRegisterLine,
+  withFlags,
+  withoutFlags,
+} from '../../../src/qemu/host-mode.js';
+import { compatArchitecture, isHostArchitecture, qemuName } from '../../../src/qemu/names.js';
 
 // Recorded from Debian bookworm's qemu-user-static 7.2 (/usr/lib/binfmt.d/qemu-aarch64.conf).
 const DEBIAN_AARCH64 =
@@ -34,6 +39,9 @@ test('parses a kernel registration', () => {
     enabled: true,
     interpreter: '/usr/libexec/qemu-binfmt/aarch64-binfmt-P',
     flags: 'POF',
+    offset: 0,
+    magic: '7f454c460201010000000000000000000200b700',
+    mask: 'ffffffffffffff00fffffffffffffffffeffffff',
   });
   expect(parseRegistration('x', 'disabled\ninterpreter /x\nflags: \n').enabled).toBe(false);
 });
@@ -52,10 +60,45 @@ test.each([
 
 test.each([
   [1, 'x64', 'amd64', true],
-  [2, 'x64', '386', true],
+  [2, 'x64', '386', false],
   [3, 'x64', 'arm64', false],
   [4, 'arm64', 'arm64', true],
   [5, 'arm64', 'amd64', false],
-])('%i: on %s, %s native = %s', (_n, host, architecture, expected) => {
-  expect(isNative({ os: 'linux', architecture }, host)).toBe(expected);
+  [6, 'arm64', 'arm', false],
+])('%i: on %s, %s is the host architecture = %s', (_n, host, architecture, expected) => {
+  expect(isHostArchitecture({ os: 'linux', architecture }, host)).toBe(expected);
+});
+
+test.each([
+  [1, 'x64', '386'],
+  [2, 'arm64', 'arm'],
+  [3, 's390x', undefined],
+  [4, 'ppc64', undefined],
+])('%i: on %s the 32-bit companion to probe is %s', (_n, host, expected) => {
+  expect(compatArchitecture(host)).toBe(expected);
+});
+
+test('a kernel registration turns back into the register line it came from', () => {
+  // Debian's line with the kernel's flag order (POF) is what the kernel prints back.
+  const line = DEBIAN_AARCH64.trim().replace(':OPF', ':POF');
+  expect(registerLineOf(parseRegistration('qemu-aarch64', PROC_AARCH64))).toBe(line);
+});
+
+test('drops the F flag for kernels older than 4.8', () => {
+  expect(withoutFlags(parseRegisterLine(DEBIAN_AARCH64)!, 'F').line).toBe(
+    DEBIAN_AARCH64.trim().replace(':OPF', ':OP'),
+  );
+});
+
+// Recorded from Debian bookworm's /usr/lib/binfmt.d/qemu-s390x.conf.
+const DEBIAN_S390X =
+  ':qemu-s390x:M::\\x7f\\x45\\x4c\\x46\\x02\\x02\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\x16:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfc\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff:/usr/libexec/qemu-binfmt/s390x-binfmt-P:OPF\n';
+
+test.each([
+  [1, 'arm64', DEBIAN_AARCH64],
+  [2, 's390x', DEBIAN_S390X],
+])('%i: a register line made for %s has the name and magic Debian ships', (_n, arch, packaged) => {
+  const made = synthesizeRegisterLine(arch, '/x').line.split(':');
+  const want = packaged.trim().split(':');
+  expect(made.slice(1, 5)).toEqual(want.slice(1, 5));
 });
