@@ -74838,16 +74838,29 @@ function markMainStarted() {
     saveState('isPost', 'true');
 }
 /** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
+/** One per user: runners of different users never share (or block) each other's ledger. */
 function ledgerDir() {
-    return process.env.MULTIARCH_LEDGER_DIR ?? external_node_path_.join(external_node_os_namespaceObject.tmpdir(), 'multiarch-action-runs');
+    return (process.env.MULTIARCH_LEDGER_DIR ??
+        external_node_path_.join(external_node_os_namespaceObject.tmpdir(), `multiarch-action-runs-${process.getuid?.() ?? 'user'}`));
 }
 function state_saveState(state) {
     saveState(KEY, JSON.stringify(state));
-    (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
-    (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+    // The ledger only helps a later run clean up after a crash: it never fails this one.
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+    }
+    catch (err) {
+        core_debug(`Could not record run ${state.runId} in ${ledgerDir()}: ${err instanceof Error ? err.message : String(err)}`);
+    }
 }
 function forgetRun(runId) {
-    (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
+    try {
+        (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
+    }
+    catch {
+        // best effort, like the ledger itself
+    }
 }
 /** Every run recorded on this machine (the caller decides which are stale). */
 function readLedger() {

@@ -41,18 +41,33 @@ export function markMainStarted(): void {
 }
 
 /** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
+/** One per user: runners of different users never share (or block) each other's ledger. */
 export function ledgerDir(): string {
-  return process.env.MULTIARCH_LEDGER_DIR ?? path.join(os.tmpdir(), 'multiarch-action-runs');
+  return (
+    process.env.MULTIARCH_LEDGER_DIR ??
+    path.join(os.tmpdir(), `multiarch-action-runs-${process.getuid?.() ?? 'user'}`)
+  );
 }
 
 export function saveState(state: PostState): void {
   core.saveState(KEY, JSON.stringify(state));
-  mkdirSync(ledgerDir(), { recursive: true, mode: 0o700 });
-  writeFileSync(path.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+  // The ledger only helps a later run clean up after a crash: it never fails this one.
+  try {
+    mkdirSync(ledgerDir(), { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+  } catch (err) {
+    core.debug(
+      `Could not record run ${state.runId} in ${ledgerDir()}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
 }
 
 export function forgetRun(runId: string): void {
-  rmSync(path.join(ledgerDir(), `${runId}.json`), { force: true });
+  try {
+    rmSync(path.join(ledgerDir(), `${runId}.json`), { force: true });
+  } catch {
+    // best effort, like the ledger itself
+  }
 }
 
 /** Every run recorded on this machine (the caller decides which are stale). */
