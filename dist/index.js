@@ -70820,9 +70820,13 @@ async function removeImages(refs) {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./src/http.ts
 // The only builder of undici dispatchers: proxy-aware, explicit timeouts, a
 // retry policy for what is transient (408, 429, 5xx, resets, truncation).
+
+
 
 
 
@@ -70847,6 +70851,22 @@ class Http {
     async close() {
         await this.dispatcher.close();
     }
+}
+/**
+ * The CAs to trust when 'ca-file' is set: TLS replaces its defaults when given
+ * a list, so the system roots and NODE_EXTRA_CA_CERTS are listed too. Without
+ * a CA file Node's defaults (which already hold NODE_EXTRA_CA_CERTS) apply.
+ */
+function trustedCas(caFile) {
+    if (!caFile)
+        return undefined;
+    const extra = process.env.NODE_EXTRA_CA_CERTS;
+    return [...external_node_tls_.rootCertificates, ...(extra ? [(0,external_node_fs_namespaceObject.readFileSync)(extra, 'utf8')] : []), (0,external_node_fs_namespaceObject.readFileSync)(caFile, 'utf8')];
+}
+/** A TLS failure about trust (unknown CA, self-signed, wrong name, expired): never retried. */
+function isCertificateError(err) {
+    const code = err?.code;
+    return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 function header(res, name) {
     const v = res.headers[name.toLowerCase()];
@@ -71068,9 +71088,18 @@ const INPUT_NAMES = [
     'build-args',
     'labels',
     'qemu',
+    'sources',
+    'insecure-registries',
+    'ca-file',
+    'index-format',
+    'attestations',
+    'annotations',
 ];
 const QEMU_MODES = ['auto', 'host', 'false'];
 const NETWORKS = ['default', 'host', 'none'];
+const INDEX_FORMATS = ['auto', 'oci', 'docker'];
+const ATTESTATION_MODES = ['keep', 'strip'];
+const HOST_PORT = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 function getInputs() {
     const raw = {};
     for (const name of INPUT_NAMES)
@@ -71141,6 +71170,38 @@ function parseTags(value, problems) {
     }
     return tags;
 }
+function parseSources(value, problems) {
+    const sources = [];
+    for (const raw of splitList(value, true)) {
+        try {
+            const ref = parseReference(raw);
+            sources.push(ref.digest || ref.tag ? ref : { ...ref, tag: 'latest' });
+        }
+        catch (err) {
+            if (!(err instanceof ReferenceSyntaxError))
+                throw err;
+            problems.push(`Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag or name@sha256:<digest> such as ghcr.io/acme/app:1.0-amd64.`);
+        }
+    }
+    return sources;
+}
+function parseHosts(value, problems) {
+    const hosts = splitList(value, true);
+    for (const host of hosts.filter((h) => !HOST_PORT.test(h))) {
+        problems.push(`Input 'insecure-registries' has '${host}'; each entry is a registry host[:port] such as registry.intranet:5000, without a scheme or path.`);
+    }
+    return hosts;
+}
+function parseChoice(name, value, valid, problems) {
+    const v = value.trim() || valid[0];
+    if (!valid.includes(v)) {
+        problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
+    }
+    return v;
+}
+function toRecord(lines) {
+    return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
 /** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
 function validateInputs(raw, cwd) {
     const problems = [];
@@ -71151,6 +71212,9 @@ function validateInputs(raw, cwd) {
     if (push && tags.length === 0 && !problems.some((p) => p.includes("'tags'"))) {
         problems.push(`Input 'push' is true but 'tags' is empty; give at least one reference such as ghcr.io/acme/app:1.0.`);
     }
+    if (raw.sources.trim() && tags.length === 0 && !problems.some((p) => p.includes("'tags'"))) {
+        problems.push(`Input 'sources' is set but 'tags' is empty; give the reference(s) to merge into, such as ghcr.io/acme/app:1.0.`);
+    }
     if (Boolean(raw.username) !== Boolean(raw.password)) {
         problems.push(`Inputs 'username' and 'password' go together; only '${raw.username ? 'username' : 'password'}' is set.`);
     }
@@ -71158,10 +71222,13 @@ function validateInputs(raw, cwd) {
     if (network !== '' && !NETWORKS.includes(network)) {
         problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
     }
-    const qemu = raw.qemu.trim() || 'auto';
-    if (!QEMU_MODES.includes(qemu)) {
-        problems.push(`Input 'qemu' is '${qemu}'; valid values are ${QEMU_MODES.join(', ')}.`);
-    }
+    const qemu = parseChoice('qemu', raw.qemu, QEMU_MODES, problems);
+    const sources = parseSources(raw.sources, problems);
+    const indexFormat = parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems);
+    const attestations = parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems);
+    const annotations = toRecord(parseKeyValues('annotations', raw.annotations, problems));
+    const insecureRegistries = parseHosts(raw['insecure-registries'], problems);
+    const caFile = raw['ca-file'].trim() ? external_node_path_.resolve(cwd, raw['ca-file'].trim()) : '';
     const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
     const labels = parseKeyValues('labels', raw.labels, problems);
     const context = external_node_path_.resolve(cwd, raw.context.trim() || '.');
@@ -71179,20 +71246,31 @@ function validateInputs(raw, cwd) {
         network,
         buildArgs,
         labels,
-        qemu: qemu,
+        qemu,
+        sources,
+        insecureRegistries,
+        caFile,
+        indexFormat,
+        attestations,
+        annotations,
     };
     return { inputs, warnings };
 }
-/** The checks that need the file system: context is a directory, the Dockerfile a file. */
+function kind(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory() ? 'dir' : 'file';
+    }
+    catch {
+        return 'missing';
+    }
+}
+/** The checks that need the file system: the CA file, and when building, context and Dockerfile. */
 function checkPaths(inputs) {
-    const kind = (p) => {
-        try {
-            return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory() ? 'dir' : 'file';
-        }
-        catch {
-            return 'missing';
-        }
-    };
+    if (inputs.caFile && kind(inputs.caFile) !== 'file') {
+        throw new ActionError(`Input 'ca-file' is '${inputs.caFile}', which is not a file. Give the path of a PEM file with the registry's CA certificate(s).`);
+    }
+    if (inputs.sources.length > 0)
+        return;
     if (kind(inputs.context) !== 'dir') {
         throw new ActionError(`Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`);
     }
@@ -71268,6 +71346,29 @@ function mergeIndex(entries, options = {}) {
         index.annotations = options.annotations;
     const bytes = Buffer.from(JSON.stringify(index, null, 2));
     return { mediaType, bytes, digest: sha256Digest(bytes) };
+}
+/** The image digest an attestation manifest describes. */
+const ATTESTATION_DIGEST = 'vnd.docker.reference.digest';
+/** linux/arm/v7, windows/amd64:10.0.17763.1 (pure): one index lists each once. */
+function platformKey(p) {
+    if (!p)
+        return 'unknown';
+    const base = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+    return p['os.version'] ? `${base}:${p['os.version']}` : base;
+}
+/** 'strip' leaves attestation manifests out of the index (and so out of the copy). */
+function keepEntry(d, attestations) {
+    return attestations === 'keep' || !isAttestation(d);
+}
+/** Why these entries cannot go into this index format, or undefined when they can (pure). */
+function formatProblem(entries, format) {
+    if (format !== 'docker')
+        return undefined;
+    const oci = entries.filter((e) => e.mediaType !== DOCKER_MANIFEST);
+    if (oci.length === 0)
+        return undefined;
+    const what = oci.some(isAttestation) ? 'attestation manifests (set attestations: strip) or ' : '';
+    return `Input 'index-format' is docker, but ${oci.length} entr${oci.length === 1 ? 'y is' : 'ies are'} not Docker schema 2 manifests (${oci[0]?.mediaType}); a Docker manifest list cannot hold ${what}OCI manifests. Use index-format: auto or oci.`;
 }
 
 ;// CONCATENATED MODULE: ./src/qemu/binfmt.ts
@@ -71459,6 +71560,18 @@ async function setupEmulation(platforms, mode, hostArch = external_node_os_names
     return results;
 }
 
+;// CONCATENATED MODULE: ./src/registry/image-entry.ts
+// Turns an image manifest into its index entry, with the platform read from
+// the image's config blob (never guessed), and the image's size.
+
+async function readImageEntry(from, raw) {
+    const manifest = JSON.parse(raw.bytes.toString('utf8'));
+    const config = await from.client.readBlobJson(from.repository, manifest.config.digest);
+    const platform = platformFromConfig(config);
+    const size = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
+    return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
+}
+
 ;// CONCATENATED MODULE: ./src/registry/built-image.ts
 // Reads one platform's build back from the local registry and turns it into
 // index entries: its image manifest, plus any attestation manifests buildx
@@ -71466,19 +71579,18 @@ async function setupEmulation(platforms, mode, hostArch = external_node_os_names
 
 
 
+
 function parse(raw) {
     return JSON.parse(raw.bytes.toString('utf8'));
 }
 async function imageEntry(local, raw, expected) {
-    const manifest = parse(raw);
-    const config = await local.client.readBlobJson(local.repository, manifest.config.digest);
-    const platform = platformFromConfig(config);
+    const image = await readImageEntry(local, raw);
+    const platform = image.entry.platform ?? { os: '', architecture: '' };
     const actual = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
     if (actual !== expected) {
         throw new ActionError(`The image built for ${expected} says it is ${actual} in its config.`, `Check that the Dockerfile's FROM images exist for ${expected} (FROM --platform=$BUILDPLATFORM only for build stages).`);
     }
-    const size = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
-    return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
+    return image;
 }
 async function readBuiltImage(local, tag, platform) {
     const raw = await local.client.getManifest(local.repository, tag);
@@ -71532,7 +71644,132 @@ function parseChallenge(header) {
     return { scheme, params };
 }
 
+;// CONCATENATED MODULE: ./src/registry/token.ts
+// The Bearer token flow of the distribution token spec: scopes, the token
+// request (several scopes in one, basic credentials when there are any), and
+// the answer (`token` or `access_token`, `expires_in`).
+
+
+/** The spec's default lifetime when the server does not say. */
+const DEFAULT_EXPIRES_IN_S = 60;
+function scopeFor(repository, access) {
+    return `repository:${repository}:${access === 'push' ? 'pull,push' : 'pull'}`;
+}
+/** realm?service=...&scope=...&scope=... (pure). */
+function tokenUrl(params, scopes) {
+    const url = new URL(params.realm ?? '');
+    if (params.service)
+        url.searchParams.set('service', params.service);
+    for (const scope of scopes)
+        url.searchParams.append('scope', scope);
+    return url.toString();
+}
+/** Reads a token server's JSON answer (pure); undefined when it holds no token. */
+function parseTokenResponse(json, now = Date.now()) {
+    const body = (json ?? {});
+    const value = typeof body.token === 'string' && body.token ? body.token : body.access_token;
+    if (typeof value !== 'string' || value === '')
+        return undefined;
+    const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_S;
+    return { value, expiresAt: now + seconds * 1000 };
+}
+function basicAuthorization(credentials) {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
+async function fetchToken(http, params, scopes, credentials, identity) {
+    const url = tokenUrl(params, scopes);
+    const where = new URL(url);
+    const res = await http.request({
+        method: 'GET',
+        url,
+        headers: credentials ? { authorization: basicAuthorization(credentials) } : {},
+    });
+    if (res.status !== 200) {
+        const text = (await res.body.text().catch(() => '')).trim().split('\n')[0]?.slice(0, 200) ?? '';
+        if (isTransientStatus(res.status))
+            throw new TransientError(`token server ${where.host} answered ${res.status}`);
+        throw new HttpError(`Cannot get a token for ${scopes.join(' ')} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
+    }
+    const text = await res.body.text();
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch {
+        throw new TransientError(`token server ${where.host} answered with unreadable JSON (truncated?)`);
+    }
+    const token = parseTokenResponse(json);
+    if (!token)
+        throw new HttpError(`Token server ${where.host} answered without a token for ${scopes.join(' ')}.`);
+    return token;
+}
+
+;// CONCATENATED MODULE: ./src/registry/auth.ts
+
+
+/** Renew a token this long before it expires, so it never lapses mid-request. */
+const RENEW_MARGIN_MS = 10_000;
+class Authenticator {
+    http;
+    credentials;
+    basic;
+    realm;
+    tokens = new Map();
+    constructor(http, credentials) {
+        this.http = http;
+        this.credentials = credentials;
+    }
+    /** Who we are, for error messages: never the secret. */
+    get identity() {
+        const c = this.credentials;
+        return c ? `user '${c.username}' (from ${c.source})` : 'anonymous access (no credentials found)';
+    }
+    /** The Authorization to send for these scopes, if the registry asked for one. */
+    async authorization(scopes) {
+        if (!this.realm)
+            return this.basic;
+        const key = scopes.join(' ');
+        let pending = this.tokens.get(key);
+        const current = pending && (await pending.catch(() => undefined));
+        if (!current || current.expiresAt - RENEW_MARGIN_MS < Date.now()) {
+            pending = this.renew(key, scopes);
+            const token = await pending;
+            return `Bearer ${token.value}`;
+        }
+        return `Bearer ${current.value}`;
+    }
+    renew(key, scopes) {
+        const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, this.identity);
+        this.tokens.set(key, pending);
+        pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
+        return pending;
+    }
+    /**
+     * Answers a 401. `sent` is the Authorization that was rejected: when another
+     * request already replaced it, trying again is enough. True when a new
+     * attempt is worth making.
+     */
+    async refresh(challenge, scopes, sent) {
+        const now = await this.authorization(scopes).catch(() => undefined);
+        if (now !== undefined && now !== sent)
+            return true;
+        const parsed = parseChallenge(challenge);
+        if (parsed?.scheme === 'basic') {
+            if (!this.credentials || this.basic)
+                return false;
+            this.basic = basicAuthorization(this.credentials);
+            return true;
+        }
+        if (parsed?.scheme !== 'bearer' || !parsed.params.realm)
+            return false;
+        this.realm = parsed.params;
+        await this.renew(scopes.join(' '), scopes);
+        return true;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/registry/client.ts
+
 
 
 
@@ -71566,87 +71803,67 @@ class RegistryClient {
     registry;
     options;
     base;
-    basic;
-    bearerRealm;
-    tokens = new Map();
+    auth;
+    /** Set once a registry or proxy refused a monolithic upload as too large. */
+    chunkSize;
     constructor(http, registry, options = {}) {
         this.http = http;
         this.registry = registry;
         this.options = options;
-        this.base = `${options.plainHttp ? 'http' : 'https'}://${apiHost(registry)}`;
+        this.auth = new Authenticator(http, options.credentials);
     }
-    /** Who we are to this registry, for error messages. */
     get identity() {
-        const c = this.options.credentials;
-        return c ? `user '${c.username}' (from ${c.source})` : 'anonymous access';
+        return this.auth.identity;
     }
-    scope(repo, access) {
-        return `repository:${repo}:${access === 'push' ? 'pull,push' : 'pull'}`;
+    /** https://host or http://host; a loopback registry is asked over TLS first. */
+    baseUrl() {
+        this.base ??= this.resolveBase().catch((err) => {
+            this.base = undefined;
+            throw err;
+        });
+        return this.base;
     }
-    authorization(repo, access) {
-        return this.bearerRealm ? this.tokens.get(this.scope(repo, access)) : this.basic;
-    }
-    /** Answers a 401 challenge; true when a new Authorization is worth a retry. */
-    async authenticate(res, repo, access) {
-        const challenge = parseChallenge(header(res, 'www-authenticate'));
-        const creds = this.options.credentials;
-        if (challenge?.scheme === 'basic') {
-            if (!creds || this.basic)
-                return false;
-            this.basic = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-            return true;
+    async resolveBase() {
+        const host = apiHost(this.registry);
+        if (this.options.scheme === 'http')
+            return `http://${host}`;
+        if (this.options.scheme !== 'probe')
+            return `https://${host}`;
+        try {
+            const res = await this.http.request({ method: 'GET', url: `https://${host}/v2/` });
+            await res.body.dump();
+            return `https://${host}`;
         }
-        if (challenge?.scheme !== 'bearer' || !challenge.params.realm)
-            return false;
-        this.bearerRealm = challenge.params;
-        const scope = this.scope(repo, access);
-        this.tokens.set(scope, `Bearer ${await this.fetchToken(challenge.params, scope)}`);
-        return true;
-    }
-    async fetchToken(params, scope) {
-        const url = new URL(params.realm ?? '');
-        if (params.service)
-            url.searchParams.set('service', params.service);
-        url.searchParams.append('scope', scope);
-        const creds = this.options.credentials;
-        const headers = {};
-        if (creds)
-            headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-        const res = await this.http.request({ method: 'GET', url: url.toString(), headers });
-        if (res.status !== 200) {
-            const body = await drain(res);
-            if (isTransientStatus(res.status))
-                throw new TransientError(`token server ${url.host} answered ${res.status}`);
-            throw new HttpError(`Cannot get a token for ${scope} from ${url.origin}${url.pathname}: ${describeStatus(res.status, body)} for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
+        catch (err) {
+            if (isCertificateError(err))
+                throw this.tlsError(err);
+            return `http://${host}`;
         }
-        const json = (await res.body.json());
-        const token = json.token ?? json.access_token;
-        if (!token)
-            throw new HttpError(`Token server ${url.host} answered without a token for ${scope}.`);
-        return token;
     }
-    async send(req, repo, access) {
+    tlsError(err) {
+        const code = err.code ?? 'TLS error';
+        return new HttpError(`Cannot trust the TLS certificate of ${this.registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
+    }
+    /** One request with auth; a 401 is answered once (new token), a transient status thrown. */
+    async send(req, scopes) {
         const replayable = !(req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body));
-        const url = new URL(req.url, this.base).toString();
+        const url = new URL(req.url, await this.baseUrl()).toString();
         for (let attempt = 0;; attempt++) {
-            const auth = this.authorization(repo, access);
-            const res = await this.http.request({
-                method: req.method,
-                url,
-                headers: { ...req.headers, ...(auth && { authorization: auth }) },
-                body: req.body,
+            const auth = await this.auth.authorization(scopes);
+            const headers = { ...req.headers, ...(auth && { authorization: auth }) };
+            const res = await this.http
+                .request({ method: req.method, url, headers, body: req.body })
+                .catch((err) => {
+                throw isCertificateError(err) ? this.tlsError(err) : err;
             });
-            if (res.status === 401) {
+            if (res.status === 401 && attempt === 0) {
                 const body = await drain(res);
-                // Another request may have refreshed credentials meanwhile; else answer the challenge.
-                const refreshed = auth !== this.authorization(repo, access) ||
-                    (attempt === 0 && (await this.authenticate(res, repo, access)));
-                if (refreshed && attempt === 0) {
+                if (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth)) {
                     if (replayable)
                         continue;
-                    throw new TransientError(`${req.method} ${repo} needed fresh credentials`);
+                    throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
                 }
-                throw new HttpError(`Cannot ${req.method} ${new URL(url).pathname} on ${this.registry}: ${describeStatus(401, body)} for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`, 401);
+                return this.fail(res, `${req.method} ${new URL(url).pathname}`, body);
             }
             if (isTransientStatus(res.status)) {
                 const body = await drain(res);
@@ -71656,17 +71873,17 @@ class RegistryClient {
         }
     }
     /** A failure that is not worth retrying: the registry, repository and what was being done. */
-    async fail(res, what) {
-        const body = await drain(res);
+    async fail(res, what, body) {
+        const text = body ?? (await drain(res));
         const hint = res.status === 401 || res.status === 403
             ? ` for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`
             : '.';
-        throw new HttpError(`Cannot ${what} on ${this.registry}: ${describeStatus(res.status, body)}${hint}`, res.status);
+        throw new HttpError(`Cannot ${what} on ${this.registry}: ${describeStatus(res.status, text)}${hint}`, res.status);
     }
     /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
     async getManifest(repo, ref, access = 'pull') {
         return withRetry(`reading ${repo}:${ref}`, async () => {
-            const res = await this.send({ method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } }, repo, access);
+            const res = await this.send({ method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, access)]);
             if (res.status === 404) {
                 await drain(res);
                 return undefined;
@@ -71674,13 +71891,27 @@ class RegistryClient {
             if (res.status !== 200)
                 return this.fail(res, `read manifest ${repo}:${ref}`);
             const bytes = Buffer.from(await res.body.arrayBuffer());
+            const length = header(res, 'content-length');
+            if (length !== undefined && Number(length) !== bytes.length)
+                throw new TransientError(`manifest ${repo}:${ref} arrived as ${bytes.length} of ${length} bytes`);
             const digest = sha256Digest(bytes);
             if (ref.includes(':') && ref !== digest) {
                 throw new TransientError(`manifest ${repo}@${ref} arrived with digest ${digest} (truncated?)`);
             }
-            const declared = JSON.parse(bytes.toString('utf8')).mediaType;
+            const declared = parseMediaType(bytes, `${repo}:${ref}`);
             const mediaType = declared ?? header(res, 'content-type')?.split(';')[0] ?? '';
             return { mediaType, digest, bytes };
+        });
+    }
+    async hasManifest(repo, digest) {
+        return withRetry(`checking manifest ${repo}@${digest}`, async () => {
+            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, 'push')]);
+            await drain(res);
+            if (res.status === 200)
+                return true;
+            if (res.status === 404)
+                return false;
+            return this.fail(res, `check manifest ${repo}@${digest}`);
         });
     }
     async putManifest(repo, ref, manifest) {
@@ -71690,7 +71921,7 @@ class RegistryClient {
                 url: `/v2/${repo}/manifests/${ref}`,
                 headers: { 'content-type': manifest.mediaType },
                 body: manifest.bytes,
-            }, repo, 'push');
+            }, [scopeFor(repo, 'push')]);
             if (res.status !== 201 && res.status !== 200)
                 return this.fail(res, `write manifest ${repo}:${ref}`);
             await drain(res);
@@ -71698,7 +71929,9 @@ class RegistryClient {
     }
     async hasBlob(repo, digest) {
         return withRetry(`checking blob ${digest}`, async () => {
-            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, repo, 'push');
+            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
+                scopeFor(repo, 'push'),
+            ]);
             await drain(res);
             if (res.status === 200)
                 return true;
@@ -71709,13 +71942,18 @@ class RegistryClient {
     }
     /** Opens a blob for streaming, following redirects to storage without our Authorization. */
     async openBlob(repo, digest) {
-        let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}` }, repo, 'pull');
+        let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}` }, [
+            scopeFor(repo, 'pull'),
+        ]);
         for (let hop = 0; res.status >= 300 && res.status < 400 && hop < MAX_REDIRECTS; hop++) {
             const location = header(res, 'location');
             await drain(res);
             if (!location)
                 break;
-            res = await this.http.request({ method: 'GET', url: new URL(location, this.base).toString() });
+            res = await this.http.request({
+                method: 'GET',
+                url: new URL(location, await this.baseUrl()).toString(),
+            });
             if (isTransientStatus(res.status))
                 throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
         }
@@ -71732,25 +71970,14 @@ class RegistryClient {
             return JSON.parse(bytes.toString('utf8'));
         });
     }
-    /** One monolithic upload: POST for a session, then one PUT with the whole body. */
-    async uploadBlob(repo, blob, body) {
-        const start = await this.send({ method: 'POST', url: `/v2/${repo}/blobs/uploads/` }, repo, 'push');
-        if (start.status !== 202)
-            return this.fail(start, `start an upload of ${blob.digest} to ${repo}`);
-        await drain(start);
-        const location = header(start, 'location');
-        if (!location)
-            throw new HttpError(`Registry ${this.registry} started an upload to ${repo} without a Location.`);
-        const url = withQuery(new URL(location, this.base).toString(), 'digest', blob.digest);
-        const res = await this.send({
-            method: 'PUT',
-            url,
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) },
-            body,
-        }, repo, 'push');
-        if (res.status !== 201)
-            return this.fail(res, `upload blob ${blob.digest} to ${repo}`);
-        await drain(res);
+}
+/** The manifest's own mediaType; a body that is not JSON is a truncated answer. */
+function parseMediaType(bytes, what) {
+    try {
+        return JSON.parse(bytes.toString('utf8')).mediaType;
+    }
+    catch {
+        throw new TransientError(`manifest ${what} is not valid JSON (truncated?)`);
     }
 }
 
@@ -71835,6 +72062,57 @@ async function readDockerCredentials(registry, file = dockerConfigPath()) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/registry/clients.ts
+
+
+
+/** How to reach a registry (pure). */
+function schemeFor(registry, insecure) {
+    if (insecure.includes(registry))
+        return 'http';
+    return isLoopbackHost(registry) ? 'probe' : 'https';
+}
+class RegistryClients {
+    http;
+    inputs;
+    clients = new Map();
+    constructor(http, inputs) {
+        this.http = http;
+        this.inputs = inputs;
+    }
+    async credentials(registry) {
+        const { username, password, tags } = this.inputs;
+        if (username && tags.some((t) => t.registry === registry))
+            return { username, password, source: "inputs 'username' and 'password'" };
+        return readDockerCredentials(registry);
+    }
+    get(registry) {
+        let client = this.clients.get(registry);
+        if (!client) {
+            client = this.credentials(registry).then((credentials) => new RegistryClient(this.http, registry, {
+                credentials,
+                scheme: schemeFor(registry, this.inputs.insecureRegistries),
+            }));
+            this.clients.set(registry, client);
+        }
+        return client;
+    }
+    /** The tags grouped by repository: each target repository gets every copy once. */
+    async targets(tags) {
+        const byRepo = new Map();
+        for (const ref of tags) {
+            const key = `${ref.registry}/${ref.repository}`;
+            let target = byRepo.get(key);
+            if (!target) {
+                target = { client: await this.get(ref.registry), repository: ref.repository, tags: [] };
+                byRepo.set(key, target);
+            }
+            target.tags.push(ref.tag ?? 'latest');
+        }
+        return [...byRepo.values()];
+    }
+}
+
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/registry/digest-stream.ts
@@ -71868,15 +72146,136 @@ class DigestVerifier extends external_node_stream_.Transform {
     }
 }
 
+;// CONCATENATED MODULE: ./src/registry/upload.ts
+// Blob uploads: a cross-repository mount on the same registry when possible
+// (a 202 answer is an upload session instead), else one monolithic PUT,
+// falling back to chunked PATCHes once the registry or a proxy in front of it
+// refuses a body as too large. Every retry starts a new upload session.
+
+
+
+
+
+const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
+const MIN_CHUNK_BYTES = 256 * 1024;
+/** Each attempt is a session, a source stream and a PUT: allow a few more than for single requests. */
+const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 8 };
+/** `open` gives a fresh, verifying stream of the blob for every attempt. */
+async function uploadBlob(client, repo, blob, open, mountFrom) {
+    return withRetry(`uploading ${blob.digest} to ${repo}`, async () => {
+        const location = await startUpload(client, repo, blob.digest, mountFrom);
+        if (location === undefined)
+            return 'mounted';
+        const body = await open();
+        try {
+            if (client.chunkSize === undefined)
+                await putMonolithic(client, repo, blob, location, body);
+            else
+                await putChunked(client, repo, blob, location, body, client.chunkSize);
+        }
+        finally {
+            body.destroy();
+        }
+        return 'uploaded';
+    }, UPLOAD_RETRY);
+}
+/** POST for a session (with mount=&from= when asked); undefined when the blob was mounted. */
+async function startUpload(client, repo, digest, mountFrom) {
+    const scopes = [scopeFor(repo, 'push'), ...(mountFrom ? [scopeFor(mountFrom, 'pull')] : [])];
+    const base = `/v2/${repo}/blobs/uploads/`;
+    const url = mountFrom ? withQuery(withQuery(base, 'mount', digest), 'from', mountFrom) : base;
+    const res = await withRetry(`starting an upload to ${repo}`, () => client.send({ method: 'POST', url }, scopes));
+    if (mountFrom && res.status === 201) {
+        await drain(res);
+        return undefined;
+    }
+    if (res.status !== 202)
+        return client.fail(res, `start an upload of ${digest} to ${repo}`);
+    await drain(res);
+    const location = header(res, 'location');
+    if (!location)
+        throw new HttpError(`Registry ${client.registry} started an upload to ${repo} without a Location.`);
+    return new URL(location, await client.baseUrl()).toString();
+}
+function tooLarge(client, size, what) {
+    info(`${client.registry} refused ${what} as too large (413); uploading in chunks of ${size} bytes`);
+    client.chunkSize = size;
+    return new TransientError(`${what} too large for ${client.registry}`, 0);
+}
+async function putMonolithic(client, repo, blob, location, body) {
+    const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };
+    const url = withQuery(location, 'digest', blob.digest);
+    const res = await client.send({ method: 'PUT', url, headers, body }, [scopeFor(repo, 'push')]);
+    if (res.status === 413) {
+        await drain(res);
+        throw tooLarge(client, FIRST_CHUNK_BYTES, `a ${blob.size}-byte upload`);
+    }
+    if (res.status !== 201)
+        return client.fail(res, `upload blob ${blob.digest} to ${repo}`);
+    await drain(res);
+}
+async function putChunked(client, repo, blob, location, body, size) {
+    const scopes = [scopeFor(repo, 'push')];
+    const base = await client.baseUrl();
+    let url = location;
+    let offset = 0;
+    for await (const chunk of chunksOf(body, size)) {
+        const headers = {
+            'content-type': 'application/octet-stream',
+            'content-length': String(chunk.length),
+            'content-range': `${offset}-${offset + chunk.length - 1}`,
+        };
+        const res = await client.send({ method: 'PATCH', url, headers, body: chunk }, scopes);
+        if (res.status === 413 && size > MIN_CHUNK_BYTES) {
+            await drain(res);
+            throw tooLarge(client, Math.max(MIN_CHUNK_BYTES, size / 4), `a ${size}-byte chunk`);
+        }
+        if (res.status !== 202)
+            return client.fail(res, `upload a chunk of ${blob.digest} to ${repo}`);
+        await drain(res);
+        url = new URL(header(res, 'location') ?? url, base).toString();
+        offset += chunk.length;
+    }
+    const headers = { 'content-length': '0' };
+    const res = await client.send({ method: 'PUT', url: withQuery(url, 'digest', blob.digest), headers }, scopes);
+    if (res.status !== 201)
+        return client.fail(res, `finish the upload of ${blob.digest} to ${repo}`);
+    await drain(res);
+}
+/** Re-slices a stream into buffers of exactly `size` bytes (the last may be shorter). */
+async function* chunksOf(body, size) {
+    let parts = [];
+    let length = 0;
+    for await (const data of body) {
+        let rest = data;
+        while (length + rest.length >= size) {
+            const take = size - length;
+            parts.push(rest.subarray(0, take));
+            yield Buffer.concat(parts);
+            parts = [];
+            length = 0;
+            rest = rest.subarray(take);
+        }
+        if (rest.length > 0) {
+            parts.push(rest);
+            length += rest.length;
+        }
+    }
+    if (length > 0)
+        yield Buffer.concat(parts);
+}
+
 ;// CONCATENATED MODULE: ./src/registry/copy.ts
 // Copies images between registries: every blob first (streamed, verified,
-// skipped when present), then child manifests byte for byte, then the parent.
+// skipped when present, mounted within a registry, all blobs of all images
+// through one bounded pool), then manifests byte for byte, children first.
+
 
 
 
 
 function newStats() {
-    return { blobsUploaded: 0, blobsSkipped: 0, bytesUploaded: 0 };
+    return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0 };
 }
 const BLOB_CONCURRENCY = 4;
 /**
@@ -71903,61 +72302,101 @@ async function mapPool(items, limit, fn) {
         throw failure.error;
     return results;
 }
+/** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
+async function openVerified(from, blob) {
+    const res = await withRetry(`reading blob ${blob.digest}`, () => from.client.openBlob(from.repository, blob.digest));
+    const verifier = new DigestVerifier(blob);
+    (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface through the upload's body
+    return verifier;
+}
 async function copyBlob(from, to, blob, stats) {
     if (await to.client.hasBlob(to.repository, blob.digest)) {
         stats.blobsSkipped++;
         return;
     }
-    await withRetry(`copying blob ${blob.digest}`, async () => {
-        const res = await from.client.openBlob(from.repository, blob.digest);
-        const verifier = new DigestVerifier(blob);
-        (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface through the upload's body
-        await to.client.uploadBlob(to.repository, blob, verifier);
-    });
+    const sameRegistry = from.client === to.client && from.repository !== to.repository;
+    const how = await uploadBlob(to.client, to.repository, blob, () => openVerified(from, blob), sameRegistry ? from.repository : undefined);
+    if (how === 'mounted') {
+        stats.blobsMounted++;
+        return;
+    }
     stats.blobsUploaded++;
     stats.bytesUploaded += blob.size;
 }
 function parseJson(raw) {
     return JSON.parse(raw.bytes.toString('utf8'));
 }
-/** Copies one manifest (image or index) and everything it references, parent last. */
-async function copyManifest(from, to, raw, stats) {
-    if (isIndexType(raw.mediaType)) {
-        const index = parseJson(raw);
-        for (const child of index.manifests) {
-            const childRaw = await from.client.getManifest(from.repository, child.digest);
-            if (!childRaw)
-                throw new Error(`${from.repository}@${child.digest} listed in index ${raw.digest} is missing`);
-            await copyManifest(from, to, childRaw, stats);
+/** Index children expanded before their index: the order manifests must be written in. */
+async function expand(items) {
+    const out = [];
+    for (const item of items) {
+        if (isIndexType(item.raw.mediaType)) {
+            const children = [];
+            for (const child of parseJson(item.raw).manifests) {
+                const raw = await item.from.client.getManifest(item.from.repository, child.digest);
+                if (!raw)
+                    throw new Error(`${item.from.repository}@${child.digest} listed in index ${item.raw.digest} is missing`);
+                children.push({ from: item.from, raw });
+            }
+            out.push(...(await expand(children)));
         }
+        out.push(item);
     }
-    else {
+    return out;
+}
+/** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
+async function copyImages(items, to, stats) {
+    const manifests = await expand(items);
+    const blobs = new Map();
+    for (const { from, raw } of manifests) {
+        if (isIndexType(raw.mediaType))
+            continue;
         const manifest = parseJson(raw);
-        await mapPool([manifest.config, ...manifest.layers], BLOB_CONCURRENCY, (b) => copyBlob(from, to, b, stats));
+        for (const blob of [manifest.config, ...manifest.layers])
+            if (!blobs.has(blob.digest))
+                blobs.set(blob.digest, { from, blob });
     }
-    await to.client.putManifest(to.repository, raw.digest, raw);
+    await mapPool([...blobs.values()], BLOB_CONCURRENCY, ({ from, blob }) => copyBlob(from, to, blob, stats));
+    const written = new Set();
+    for (const { raw } of manifests) {
+        if (written.has(raw.digest))
+            continue;
+        await to.client.putManifest(to.repository, raw.digest, raw);
+        written.add(raw.digest);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/registry/publish.ts
-// All or nothing: every child manifest (with its blobs) reaches every target
-// repository before the index is written to any tag; every tag gets the same
-// bytes, so each yields the same digest.
+// All or nothing: every entry's manifest (with its blobs) reaches every target
+// repository, and is checked there, before the index is written to any tag;
+// every tag gets the same bytes, so each yields the same digest.
 
 
 
-async function copyEntries(from, targets, entries) {
+async function copyEntries(entries, targets) {
     const stats = newStats();
-    for (const target of targets) {
-        for (const entry of entries) {
-            const raw = await from.client.getManifest(from.repository, entry.digest);
-            if (!raw)
-                throw new Error(`manifest ${entry.digest} vanished from the local registry`);
-            await copyManifest(from, target, raw, stats);
-        }
+    const items = [];
+    for (const { from, descriptor } of entries) {
+        const raw = await from.client.getManifest(from.repository, descriptor.digest);
+        if (!raw)
+            throw new HttpError(`Manifest ${descriptor.digest} vanished from ${from.client.registry}/${from.repository}.`);
+        items.push({ from, raw });
     }
+    for (const target of targets)
+        await copyImages(items, target, stats);
     return stats;
 }
+async function checkReferenced(target, index) {
+    const entries = JSON.parse(index.bytes.toString('utf8')).manifests;
+    for (const entry of entries) {
+        if (!(await target.client.hasManifest(target.repository, entry.digest))) {
+            throw new HttpError(`${target.client.registry}/${target.repository} does not have manifest ${entry.digest} after copying it; the index was not pushed.`);
+        }
+    }
+}
 async function pushIndex(targets, index) {
+    for (const target of targets)
+        await checkReferenced(target, index);
     const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
     for (const target of targets) {
         for (const tag of target.tags) {
@@ -71978,6 +72417,72 @@ async function pushIndex(targets, index) {
             }
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/registry/sources.ts
+// Merge-only mode's sources: each reference read into one image per platform
+// (a single-platform manifest, or every image of an index), with the
+// attestation manifests that describe it, platforms read from the configs.
+
+
+
+
+
+
+async function sourceImage(source, from, raw, attestations) {
+    const { entry, size } = await readImageEntry(from, raw);
+    const platform = platformKey(entry.platform);
+    return { source, from, platform, digest: raw.digest, size, entries: [entry, ...attestations] };
+}
+async function readChild(source, from, child) {
+    if (!isManifestType(child.mediaType))
+        throw new ActionError(`Source '${source}' lists ${child.mediaType} ${child.digest}; only image manifests can be merged (no nested indexes).`);
+    const raw = await from.client.getManifest(from.repository, child.digest);
+    if (!raw)
+        throw new ActionError(`Source '${source}' lists ${child.digest}, which its registry does not have.`);
+    return raw;
+}
+async function readSource(from, ref) {
+    const source = reference_formatReference(ref);
+    const raw = await from.client.getManifest(from.repository, ref.digest ?? ref.tag ?? 'latest');
+    if (!raw)
+        throw new ActionError(`Source '${source}' was not found on ${from.client.registry}.`, `Check 'sources' (registry, repository, tag or digest) and that the image was pushed before this step.`);
+    if (isManifestType(raw.mediaType))
+        return [await sourceImage(source, from, raw, [])];
+    if (!isIndexType(raw.mediaType))
+        throw new ActionError(`Source '${source}' is a ${raw.mediaType || 'manifest of unknown type'}, not an image or an index.`);
+    const children = JSON.parse(raw.bytes.toString('utf8')).manifests;
+    const attestations = children.filter(isAttestation);
+    const images = [];
+    for (const child of children.filter((c) => !isAttestation(c))) {
+        const describes = attestations.filter((a) => a.annotations?.[ATTESTATION_DIGEST] === child.digest);
+        images.push(await sourceImage(source, from, await readChild(source, from, child), describes));
+    }
+    return images;
+}
+/** One index lists each platform once: two sources of one platform is a mistake to report. */
+function checkDistinctPlatforms(images) {
+    const seen = new Map();
+    for (const image of images) {
+        const other = seen.get(image.platform);
+        if (other)
+            throw new ActionError(`Sources '${other.source}' and '${image.source}' are both ${image.platform}; an index lists each platform once. Remove one from 'sources'.`);
+        seen.set(image.platform, image);
+    }
+}
+/** Every source, in order, logged as read; fails on a platform given twice. */
+async function readSources(refs, clientFor) {
+    const images = [];
+    for (const ref of refs) {
+        const from = { client: await clientFor(ref.registry), repository: ref.repository };
+        for (const image of await readSource(from, ref)) {
+            const extra = image.entries.length > 1 ? ` (+${image.entries.length - 1} attestation)` : '';
+            info(`${image.source}: ${image.platform} ${image.digest}${extra}`);
+            images.push(image);
+        }
+    }
+    checkDistinctPlatforms(images);
+    return images;
 }
 
 // EXTERNAL MODULE: external "node:net"
@@ -72226,6 +72731,7 @@ var promises_ = __nccwpck_require__(1455);
 
 
 
+
 const LOCAL_REPOSITORY = 'build';
 function runDirFor(runId) {
     return external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), `multiarch-${runId}`);
@@ -72251,38 +72757,11 @@ async function logEnvironment() {
     }
     info(`binfmt_misc: ${binfmt}`);
 }
-async function targetCredentials(inputs, registry) {
-    if (inputs.username)
-        return {
-            username: inputs.username,
-            password: inputs.password,
-            source: "inputs 'username' and 'password'",
-        };
-    return readDockerCredentials(registry);
-}
-async function targetsFor(http, inputs) {
-    const byRepo = new Map();
-    for (const ref of inputs.tags) {
-        const key = `${ref.registry}/${ref.repository}`;
-        let target = byRepo.get(key);
-        if (!target) {
-            const credentials = await targetCredentials(inputs, ref.registry);
-            const client = new RegistryClient(http, ref.registry, {
-                credentials,
-                plainHttp: isLoopbackHost(ref.registry),
-            });
-            target = { client, repository: ref.repository, tags: [] };
-            byRepo.set(key, target);
-        }
-        target.tags.push(ref.tag ?? 'latest');
-    }
-    return [...byRepo.values()];
+function localClient(http, address) {
+    return new RegistryClient(http, address, { scheme: 'http' });
 }
 async function buildPlatforms(http, inputs, state, address) {
-    const local = {
-        client: new RegistryClient(http, address, { plainHttp: true }),
-        repository: LOCAL_REPOSITORY,
-    };
+    const local = { client: localClient(http, address), repository: LOCAL_REPOSITORY };
     const images = [];
     const seconds = [];
     for (const p of inputs.platforms) {
@@ -72307,6 +72786,101 @@ async function buildPlatforms(http, inputs, state, address) {
     }
     return { images, seconds };
 }
+/** The index the inputs ask for; a format that cannot hold the entries is an input error. */
+function buildIndex(entries, inputs) {
+    const problem = formatProblem(entries, inputs.indexFormat);
+    if (problem)
+        throw new ActionError(problem);
+    return mergeIndex(entries, { format: inputs.indexFormat, annotations: inputs.annotations });
+}
+/** Copies every entry to every tag's repository, then pushes the index: all or nothing. */
+async function publish(clients, inputs, entries, index) {
+    const targets = await clients.targets(inputs.tags);
+    const stats = await copyEntries(entries, targets);
+    info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsSkipped} already there`);
+    await pushIndex(targets, index);
+}
+/** Merge-only mode: no build, no QEMU, no local registry; the sources are merged into one index. */
+async function runMergeOnly(http, inputs) {
+    const clients = new RegistryClients(http, inputs);
+    const images = await group('Reading sources', () => readSources(inputs.sources, (registry) => clients.get(registry)));
+    const entries = images.flatMap((i) => i.entries.filter((d) => keepEntry(d, inputs.attestations)).map((d) => ({ from: i.from, descriptor: d })));
+    const index = buildIndex(entries.map((e) => e.descriptor), inputs);
+    await group('Merging index', async () => {
+        info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
+        if (inputs.push)
+            await publish(clients, inputs, entries, index);
+        else
+            info("'push' is false: the sources were read and merged, nothing was written.");
+    });
+    const rows = images.map((i) => ({ ...i, how: `merged from ${i.source}`, seconds: 0 }));
+    return { index, rows };
+}
+/** Build mode: emulation, the local registry, one build per platform, then the merge. */
+async function runBuildAndMerge(http, inputs, state) {
+    await group('Environment', logEnvironment);
+    const emulation = await group('Registering QEMU emulators', async () => {
+        const result = await setupEmulation(inputs.platforms, inputs.qemu);
+        result.forEach((e) => info(`${e.platform}: ${e.how} (${e.detail})`));
+        return result;
+    });
+    const runDir = state.runDir;
+    state.registry = await group('Starting local registry', async () => {
+        const started = await startLocalRegistry(http, runDir);
+        info(`Local registry at ${started.address} (pid ${started.pid})`);
+        return started;
+    });
+    state_saveState(state);
+    const { images, seconds } = await buildPlatforms(http, inputs, state, state.registry.address);
+    const local = { client: localClient(http, state.registry.address), repository: LOCAL_REPOSITORY };
+    const entries = images.flatMap((i) => i.entries).filter((d) => keepEntry(d, inputs.attestations));
+    const index = buildIndex(entries, inputs);
+    await group('Merging index', async () => {
+        await local.client.putManifest(LOCAL_REPOSITORY, 'index', { ...index });
+        info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
+        if (!inputs.push)
+            return;
+        const clients = new RegistryClients(http, inputs);
+        await publish(clients, inputs, entries.map((descriptor) => ({ from: local, descriptor })), index);
+    });
+    const rows = images.map((img, i) => ({
+        platform: img.platform,
+        how: emulation[i]?.how === 'native' ? 'native' : 'emulated',
+        digest: img.digest,
+        size: img.size,
+        seconds: seconds[i] ?? 0,
+    }));
+    return { index, rows };
+}
+async function writeOutputs(inputs, { index, rows }) {
+    const tags = inputs.tags.map(reference_formatReference);
+    const first = inputs.tags[0];
+    const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
+    setOutput('digest', index.digest);
+    setOutput('platform-digests', JSON.stringify(Object.fromEntries(rows.map((r) => [r.platform, r.digest]))));
+    setOutput('image', image);
+    const platforms = rows.map(({ platform, how, digest, size, seconds }) => ({
+        platform,
+        how,
+        digest,
+        size,
+        seconds,
+    }));
+    setOutput('metadata', JSON.stringify({
+        digest: index.digest,
+        mediaType: index.mediaType,
+        image,
+        tags,
+        pushed: inputs.push,
+        platforms,
+    }));
+    await writeSummary(platforms, {
+        digest: index.digest,
+        mediaType: index.mediaType,
+        tags,
+        pushed: inputs.push,
+    });
+}
 async function runMain() {
     markMainStarted();
     const runId = `${process.env.GITHUB_RUN_ID ?? 'local'}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
@@ -72315,61 +72889,12 @@ async function runMain() {
     const { inputs, warnings } = validateInputs(getInputs(), process.cwd());
     warnings.forEach((w) => warning(w));
     checkPaths(inputs);
-    const http = new Http();
+    const http = new Http({ ca: trustedCas(inputs.caFile) });
     try {
-        await group('Environment', logEnvironment);
-        const emulation = await group('Registering QEMU emulators', async () => {
-            const result = await setupEmulation(inputs.platforms, inputs.qemu);
-            result.forEach((e) => info(`${e.platform}: ${e.how} (${e.detail})`));
-            return result;
-        });
-        const runDir = state.runDir;
-        state.registry = await group('Starting local registry', async () => {
-            const started = await startLocalRegistry(http, runDir);
-            info(`Local registry at ${started.address} (pid ${started.pid})`);
-            return started;
-        });
-        state_saveState(state);
-        const { images, seconds } = await buildPlatforms(http, inputs, state, state.registry.address);
-        const local = {
-            client: new RegistryClient(http, state.registry.address, { plainHttp: true }),
-            repository: LOCAL_REPOSITORY,
-        };
-        const entries = images.flatMap((i) => i.entries);
-        const index = mergeIndex(entries);
-        await group('Merging index', async () => {
-            await local.client.putManifest(LOCAL_REPOSITORY, 'index', { ...index });
-            info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
-            if (!inputs.push)
-                return;
-            const targets = await targetsFor(http, inputs);
-            const stats = await copyEntries(local, targets, entries);
-            info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsSkipped} already there`);
-            await pushIndex(targets, index);
-        });
-        const platformDigests = Object.fromEntries(images.map((i) => [i.platform, i.digest]));
-        const tags = inputs.tags.map(reference_formatReference);
-        const first = inputs.tags[0];
-        const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
-        const rows = images.map((img, i) => ({
-            platform: img.platform,
-            how: emulation[i]?.how === 'native' ? 'native' : 'emulated',
-            digest: img.digest,
-            size: img.size,
-            seconds: seconds[i] ?? 0,
-        }));
-        setOutput('digest', index.digest);
-        setOutput('platform-digests', JSON.stringify(platformDigests));
-        setOutput('image', image);
-        setOutput('metadata', JSON.stringify({
-            digest: index.digest,
-            mediaType: index.mediaType,
-            image,
-            tags,
-            pushed: inputs.push,
-            platforms: rows,
-        }));
-        await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed: inputs.push });
+        const outcome = inputs.sources.length > 0
+            ? await runMergeOnly(http, inputs)
+            : await runBuildAndMerge(http, inputs, state);
+        await writeOutputs(inputs, outcome);
     }
     catch (err) {
         if (state.registry)

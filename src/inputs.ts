@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ActionError } from './errors.js';
+import type { IndexFormat } from './oci/index-merge.js';
 import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from './platform.js';
 import {
   parseReference,
@@ -24,6 +25,12 @@ export const INPUT_NAMES = [
   'build-args',
   'labels',
   'qemu',
+  'sources',
+  'insecure-registries',
+  'ca-file',
+  'index-format',
+  'attestations',
+  'annotations',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Record<InputName, string>;
@@ -31,6 +38,10 @@ export type RawInputs = Record<InputName, string>;
 export const QEMU_MODES = ['auto', 'host', 'false'] as const;
 export type QemuMode = (typeof QEMU_MODES)[number];
 const NETWORKS = ['default', 'host', 'none'];
+export const INDEX_FORMATS = ['auto', 'oci', 'docker'] as const;
+export const ATTESTATION_MODES = ['keep', 'strip'] as const;
+const HOST_PORT =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 
 export interface Inputs {
   platforms: Platform[];
@@ -44,6 +55,13 @@ export interface Inputs {
   buildArgs: string[];
   labels: string[];
   qemu: QemuMode;
+  /** Merge-only mode when non-empty: these images are merged, nothing is built. */
+  sources: Reference[];
+  insecureRegistries: string[];
+  caFile: string;
+  indexFormat: IndexFormat;
+  attestations: (typeof ATTESTATION_MODES)[number];
+  annotations: Record<string, string>;
 }
 
 export interface Validated {
@@ -126,6 +144,49 @@ function parseTags(value: string, problems: string[]): Reference[] {
   return tags;
 }
 
+function parseSources(value: string, problems: string[]): Reference[] {
+  const sources: Reference[] = [];
+  for (const raw of splitList(value, true)) {
+    try {
+      const ref = parseReference(raw);
+      sources.push(ref.digest || ref.tag ? ref : { ...ref, tag: 'latest' });
+    } catch (err) {
+      if (!(err instanceof ReferenceSyntaxError)) throw err;
+      problems.push(
+        `Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag or name@sha256:<digest> such as ghcr.io/acme/app:1.0-amd64.`,
+      );
+    }
+  }
+  return sources;
+}
+
+function parseHosts(value: string, problems: string[]): string[] {
+  const hosts = splitList(value, true);
+  for (const host of hosts.filter((h) => !HOST_PORT.test(h))) {
+    problems.push(
+      `Input 'insecure-registries' has '${host}'; each entry is a registry host[:port] such as registry.intranet:5000, without a scheme or path.`,
+    );
+  }
+  return hosts;
+}
+
+function parseChoice<T extends string>(
+  name: InputName,
+  value: string,
+  valid: readonly T[],
+  problems: string[],
+): T {
+  const v = value.trim() || (valid[0] as T);
+  if (!(valid as readonly string[]).includes(v)) {
+    problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
+  }
+  return v as T;
+}
+
+function toRecord(lines: readonly string[]): Record<string, string> {
+  return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
 /** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
 export function validateInputs(raw: RawInputs, cwd: string): Validated {
   const problems: string[] = [];
@@ -138,6 +199,11 @@ export function validateInputs(raw: RawInputs, cwd: string): Validated {
       `Input 'push' is true but 'tags' is empty; give at least one reference such as ghcr.io/acme/app:1.0.`,
     );
   }
+  if (raw.sources.trim() && tags.length === 0 && !problems.some((p) => p.includes("'tags'"))) {
+    problems.push(
+      `Input 'sources' is set but 'tags' is empty; give the reference(s) to merge into, such as ghcr.io/acme/app:1.0.`,
+    );
+  }
   if (Boolean(raw.username) !== Boolean(raw.password)) {
     problems.push(
       `Inputs 'username' and 'password' go together; only '${raw.username ? 'username' : 'password'}' is set.`,
@@ -147,10 +213,13 @@ export function validateInputs(raw: RawInputs, cwd: string): Validated {
   if (network !== '' && !NETWORKS.includes(network)) {
     problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
   }
-  const qemu = raw.qemu.trim() || 'auto';
-  if (!(QEMU_MODES as readonly string[]).includes(qemu)) {
-    problems.push(`Input 'qemu' is '${qemu}'; valid values are ${QEMU_MODES.join(', ')}.`);
-  }
+  const qemu = parseChoice('qemu', raw.qemu, QEMU_MODES, problems);
+  const sources = parseSources(raw.sources, problems);
+  const indexFormat = parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems);
+  const attestations = parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems);
+  const annotations = toRecord(parseKeyValues('annotations', raw.annotations, problems));
+  const insecureRegistries = parseHosts(raw['insecure-registries'], problems);
+  const caFile = raw['ca-file'].trim() ? path.resolve(cwd, raw['ca-file'].trim()) : '';
   const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
   const labels = parseKeyValues('labels', raw.labels, problems);
   const context = path.resolve(cwd, raw.context.trim() || '.');
@@ -167,20 +236,33 @@ export function validateInputs(raw: RawInputs, cwd: string): Validated {
     network,
     buildArgs,
     labels,
-    qemu: qemu as QemuMode,
+    qemu,
+    sources,
+    insecureRegistries,
+    caFile,
+    indexFormat,
+    attestations,
+    annotations,
   };
   return { inputs, warnings };
 }
 
-/** The checks that need the file system: context is a directory, the Dockerfile a file. */
+function kind(p: string): 'dir' | 'file' | 'missing' {
+  try {
+    return statSync(p).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** The checks that need the file system: the CA file, and when building, context and Dockerfile. */
 export function checkPaths(inputs: Inputs): void {
-  const kind = (p: string) => {
-    try {
-      return statSync(p).isDirectory() ? 'dir' : 'file';
-    } catch {
-      return 'missing';
-    }
-  };
+  if (inputs.caFile && kind(inputs.caFile) !== 'file') {
+    throw new ActionError(
+      `Input 'ca-file' is '${inputs.caFile}', which is not a file. Give the path of a PEM file with the registry's CA certificate(s).`,
+    );
+  }
+  if (inputs.sources.length > 0) return;
   if (kind(inputs.context) !== 'dir') {
     throw new ActionError(
       `Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`,
