@@ -70927,8 +70927,10 @@ async function withRetry(what, fn, policy = DEFAULT_RETRY) {
             return await fn(attempt);
         }
         catch (err) {
-            if (!isTransient(err) || attempt >= policy.attempts)
+            if (!isTransient(err))
                 throw err;
+            if (attempt >= policy.attempts)
+                throw new HttpError(`Gave up ${what} after ${attempt} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`, undefined, 'RETRIES_EXHAUSTED');
             const wait = backoffMs(attempt, policy, err instanceof TransientError ? err.retryAfterMs : undefined);
             info(`Retrying (${attempt + 1}/${policy.attempts}) ${what} in ${wait} ms: ${errorMessage(err)}`);
             await new Promise((r) => setTimeout(r, wait));
@@ -71676,7 +71678,7 @@ function parseTokenResponse(json, now = Date.now()) {
 function basicAuthorization(credentials) {
     return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
 }
-async function fetchToken(http, params, scopes, credentials, identity) {
+async function fetchToken(http, params, scopes, credentials, who) {
     const url = tokenUrl(params, scopes);
     const where = new URL(url);
     const res = await http.request({
@@ -71688,7 +71690,7 @@ async function fetchToken(http, params, scopes, credentials, identity) {
         const text = (await res.body.text().catch(() => '')).trim().split('\n')[0]?.slice(0, 200) ?? '';
         if (isTransientStatus(res.status))
             throw new TransientError(`token server ${where.host} answered ${res.status}`);
-        throw new HttpError(`Cannot get a token for ${scopes.join(' ')} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
+        throw new HttpError(`Cannot get a token for ${scopes.join(' ')} on ${who.registry} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${who.identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
     }
     const text = await res.body.text();
     let json;
@@ -71711,12 +71713,14 @@ async function fetchToken(http, params, scopes, credentials, identity) {
 const RENEW_MARGIN_MS = 10_000;
 class Authenticator {
     http;
+    registry;
     credentials;
     basic;
     realm;
     tokens = new Map();
-    constructor(http, credentials) {
+    constructor(http, registry, credentials) {
         this.http = http;
+        this.registry = registry;
         this.credentials = credentials;
     }
     /** Who we are, for error messages: never the secret. */
@@ -71739,7 +71743,10 @@ class Authenticator {
         return `Bearer ${current.value}`;
     }
     renew(key, scopes) {
-        const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, this.identity);
+        const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, {
+            registry: this.registry,
+            identity: this.identity,
+        });
         this.tokens.set(key, pending);
         pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
         return pending;
@@ -71810,7 +71817,7 @@ class RegistryClient {
         this.http = http;
         this.registry = registry;
         this.options = options;
-        this.auth = new Authenticator(http, options.credentials);
+        this.auth = new Authenticator(http, registry, options.credentials);
     }
     get identity() {
         return this.auth.identity;
@@ -71882,7 +71889,7 @@ class RegistryClient {
     }
     /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
     async getManifest(repo, ref, access = 'pull') {
-        return withRetry(`reading ${repo}:${ref}`, async () => {
+        return withRetry(`reading ${this.registry}/${repo}:${ref}`, async () => {
             const res = await this.send({ method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, access)]);
             if (res.status === 404) {
                 await drain(res);
@@ -71904,7 +71911,7 @@ class RegistryClient {
         });
     }
     async hasManifest(repo, digest) {
-        return withRetry(`checking manifest ${repo}@${digest}`, async () => {
+        return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
             const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, 'push')]);
             await drain(res);
             if (res.status === 200)
@@ -71915,7 +71922,7 @@ class RegistryClient {
         });
     }
     async putManifest(repo, ref, manifest) {
-        await withRetry(`writing ${repo}:${ref}`, async () => {
+        await withRetry(`writing ${this.registry}/${repo}:${ref}`, async () => {
             const res = await this.send({
                 method: 'PUT',
                 url: `/v2/${repo}/manifests/${ref}`,
@@ -71928,7 +71935,7 @@ class RegistryClient {
         });
     }
     async hasBlob(repo, digest) {
-        return withRetry(`checking blob ${digest}`, async () => {
+        return withRetry(`checking blob ${this.registry}/${repo}@${digest}`, async () => {
             const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
                 scopeFor(repo, 'push'),
             ]);
@@ -71962,7 +71969,7 @@ class RegistryClient {
         return res;
     }
     async readBlobJson(repo, digest) {
-        return withRetry(`reading blob ${digest}`, async () => {
+        return withRetry(`reading blob ${this.registry}/${repo}@${digest}`, async () => {
             const res = await this.openBlob(repo, digest);
             const bytes = Buffer.from(await res.body.arrayBuffer());
             if (sha256Digest(bytes) !== digest)
@@ -72162,7 +72169,7 @@ const MIN_CHUNK_BYTES = 256 * 1024;
 const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 8 };
 /** `open` gives a fresh, verifying stream of the blob for every attempt. */
 async function uploadBlob(client, repo, blob, open, mountFrom) {
-    return withRetry(`uploading ${blob.digest} to ${repo}`, async () => {
+    return withRetry(`uploading ${blob.digest} to ${client.registry}/${repo}`, async () => {
         const location = await startUpload(client, repo, blob.digest, mountFrom);
         if (location === undefined)
             return 'mounted';
@@ -72184,7 +72191,7 @@ async function startUpload(client, repo, digest, mountFrom) {
     const scopes = [scopeFor(repo, 'push'), ...(mountFrom ? [scopeFor(mountFrom, 'pull')] : [])];
     const base = `/v2/${repo}/blobs/uploads/`;
     const url = mountFrom ? withQuery(withQuery(base, 'mount', digest), 'from', mountFrom) : base;
-    const res = await withRetry(`starting an upload to ${repo}`, () => client.send({ method: 'POST', url }, scopes));
+    const res = await withRetry(`starting an upload to ${client.registry}/${repo}`, () => client.send({ method: 'POST', url }, scopes));
     if (mountFrom && res.status === 201) {
         await drain(res);
         return undefined;
@@ -72304,7 +72311,7 @@ async function mapPool(items, limit, fn) {
 }
 /** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
 async function openVerified(from, blob) {
-    const res = await withRetry(`reading blob ${blob.digest}`, () => from.client.openBlob(from.repository, blob.digest));
+    const res = await withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.openBlob(from.repository, blob.digest));
     const verifier = new DigestVerifier(blob);
     (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface through the upload's body
     return verifier;

@@ -5,7 +5,7 @@ import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
-import { errorMessage } from './errors.js';
+import { errorMessage, HttpError } from './errors.js';
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -143,7 +143,13 @@ export async function withRetry<T>(
     try {
       return await fn(attempt);
     } catch (err) {
-      if (!isTransient(err) || attempt >= policy.attempts) throw err;
+      if (!isTransient(err)) throw err;
+      if (attempt >= policy.attempts)
+        throw new HttpError(
+          `Gave up ${what} after ${attempt} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`,
+          undefined,
+          'RETRIES_EXHAUSTED',
+        );
       const wait = backoffMs(attempt, policy, err instanceof TransientError ? err.retryAfterMs : undefined);
       core.info(`Retrying (${attempt + 1}/${policy.attempts}) ${what} in ${wait} ms: ${errorMessage(err)}`);
       await new Promise((r) => setTimeout(r, wait));

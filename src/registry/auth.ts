@@ -16,6 +16,7 @@ export class Authenticator {
 
   constructor(
     private readonly http: Http,
+    readonly registry: string,
     readonly credentials: Credentials | undefined,
   ) {}
 
@@ -40,7 +41,10 @@ export class Authenticator {
   }
 
   private renew(key: string, scopes: readonly string[]): Promise<Token> {
-    const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, this.identity);
+    const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, {
+      registry: this.registry,
+      identity: this.identity,
+    });
     this.tokens.set(key, pending);
     pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
     return pending;

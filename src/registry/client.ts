@@ -73,7 +73,7 @@ export class RegistryClient {
     readonly registry: string,
     private readonly options: ClientOptions = {},
   ) {
-    this.auth = new Authenticator(http, options.credentials);
+    this.auth = new Authenticator(http, registry, options.credentials);
   }
 
   get identity(): string {
@@ -158,7 +158,7 @@ export class RegistryClient {
 
   /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
   async getManifest(repo: string, ref: string, access: Access = 'pull'): Promise<RawManifest | undefined> {
-    return withRetry(`reading ${repo}:${ref}`, async () => {
+    return withRetry(`reading ${this.registry}/${repo}:${ref}`, async () => {
       const res = await this.send(
         { method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } },
         [scopeFor(repo, access)],
@@ -183,7 +183,7 @@ export class RegistryClient {
   }
 
   async hasManifest(repo: string, digest: string): Promise<boolean> {
-    return withRetry(`checking manifest ${repo}@${digest}`, async () => {
+    return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
       const res = await this.send(
         { method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } },
         [scopeFor(repo, 'push')],
@@ -196,7 +196,7 @@ export class RegistryClient {
   }
 
   async putManifest(repo: string, ref: string, manifest: RawManifest): Promise<void> {
-    await withRetry(`writing ${repo}:${ref}`, async () => {
+    await withRetry(`writing ${this.registry}/${repo}:${ref}`, async () => {
       const res = await this.send(
         {
           method: 'PUT',
@@ -212,7 +212,7 @@ export class RegistryClient {
   }
 
   async hasBlob(repo: string, digest: string): Promise<boolean> {
-    return withRetry(`checking blob ${digest}`, async () => {
+    return withRetry(`checking blob ${this.registry}/${repo}@${digest}`, async () => {
       const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
         scopeFor(repo, 'push'),
       ]);
@@ -244,7 +244,7 @@ export class RegistryClient {
   }
 
   async readBlobJson<T>(repo: string, digest: string): Promise<T> {
-    return withRetry(`reading blob ${digest}`, async () => {
+    return withRetry(`reading blob ${this.registry}/${repo}@${digest}`, async () => {
       const res = await this.openBlob(repo, digest);
       const bytes = Buffer.from(await res.body.arrayBuffer());
       if (sha256Digest(bytes) !== digest)

@@ -62,7 +62,7 @@ export async function mapPool<T, R>(
 
 /** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
 async function openVerified(from: Location, blob: Descriptor): Promise<Readable> {
-  const res = await withRetry(`reading blob ${blob.digest}`, () =>
+  const res = await withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () =>
     from.client.openBlob(from.repository, blob.digest),
   );
   const verifier = new DigestVerifier(blob);

@@ -47,7 +47,7 @@ export async function fetchToken(
   params: Record<string, string>,
   scopes: readonly string[],
   credentials: Credentials | undefined,
-  identity: string,
+  who: { registry: string; identity: string },
 ): Promise<Token> {
   const url = tokenUrl(params, scopes);
   const where = new URL(url);
@@ -61,7 +61,7 @@ export async function fetchToken(
     if (isTransientStatus(res.status))
       throw new TransientError(`token server ${where.host} answered ${res.status}`);
     throw new HttpError(
-      `Cannot get a token for ${scopes.join(' ')} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${identity}. Check 'username' and 'password' or run docker/login-action first.`,
+      `Cannot get a token for ${scopes.join(' ')} on ${who.registry} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${who.identity}. Check 'username' and 'password' or run docker/login-action first.`,
       res.status,
     );
   }

@@ -26,7 +26,7 @@ export async function uploadBlob(
   mountFrom?: string,
 ): Promise<UploadResult> {
   return withRetry(
-    `uploading ${blob.digest} to ${repo}`,
+    `uploading ${blob.digest} to ${client.registry}/${repo}`,
     async () => {
       const location = await startUpload(client, repo, blob.digest, mountFrom);
       if (location === undefined) return 'mounted';
@@ -53,7 +53,7 @@ async function startUpload(
   const scopes = [scopeFor(repo, 'push'), ...(mountFrom ? [scopeFor(mountFrom, 'pull')] : [])];
   const base = `/v2/${repo}/blobs/uploads/`;
   const url = mountFrom ? withQuery(withQuery(base, 'mount', digest), 'from', mountFrom) : base;
-  const res = await withRetry(`starting an upload to ${repo}`, () =>
+  const res = await withRetry(`starting an upload to ${client.registry}/${repo}`, () =>
     client.send({ method: 'POST', url }, scopes),
   );
   if (mountFrom && res.status === 201) {
