@@ -32,7 +32,8 @@ export function sha256(bytes: Buffer): string {
 async function authorize(ep: Endpoint, challenge: string): Promise<string | undefined> {
   const basic = `Basic ${Buffer.from(`${ep.user ?? ''}:${ep.password ?? ''}`).toString('base64')}`;
   if (/^basic/i.test(challenge)) return basic;
-  const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  const params: Record<string, string> = {};
+  for (const m of challenge.matchAll(/(\w+)="([^"]*)"/g)) params[m[1] ?? ''] = m[2] ?? '';
   const url = new URL(params.realm ?? '');
   if (params.service) url.searchParams.set('service', params.service);
   if (params.scope) url.searchParams.set('scope', params.scope);
