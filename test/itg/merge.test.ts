@@ -1,8 +1,8 @@
 // Merge-only mode end to end: dist/ run as the runner runs it, sources on one
 // registry, tags on another, against real distribution registries: anonymous,
-// htpasswd over TLS with a CA made here, token auth with a token server
-// written here, and behind a fault-injecting proxy. What the target serves is
-// read back with an independent client (test/helpers/images.ts) and skopeo.
+// htpasswd over TLS with a CA made here, and token auth with a token server
+// written here (faults and body limits: merge-faults.test.ts). What the target
+// serves is read back with an independent client (test/helpers/images.ts) and skopeo.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +10,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction, type ActionRun } from '../helpers/action-runner.js';
-import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import {
   pushAttestation,
   pushImage,
@@ -262,82 +261,6 @@ describe.skipIf(skip)('merge-only mode', () => {
     );
     expect(error).toContain(`user '${user}' (from inputs 'username' and 'password')`);
     expect(error).not.toContain(wrong);
-  });
-
-  describe('through a fault-injecting proxy', () => {
-    let srcProxy: FaultProxy;
-    let dstProxy: FaultProxy;
-    beforeAll(async () => {
-      srcProxy = await startFaultProxy(src.address, { every: 3 });
-      dstProxy = await startFaultProxy(dst.address, { every: 3 });
-    });
-    afterAll(async () => {
-      await srcProxy?.stop();
-      await dstProxy?.stop();
-    });
-
-    test('every 3rd request fails (503, 429, reset, cut body): the merge completes and the index is right', async () => {
-      const run = await runAction({
-        sources: [
-          `${srcProxy.address}/acme/app:amd64`,
-          `${srcProxy.address}/acme/app:arm64`,
-          `${srcProxy.address}/acme/app:s390x`,
-          `${srcProxy.address}/acme/multi:1`,
-        ].join('\n'),
-        tags: `${dstProxy.address}/acme/faulty:1\n${dstProxy.address}/acme/faulty:2`,
-        push: 'true',
-      });
-      expect(errorsOf(run.main)).toBe('');
-      const injected = { src: srcProxy.counts, dst: dstProxy.counts };
-      for (const fault of ['503', '429', 'reset', 'truncate'] as const)
-        expect(injected.src[fault] + injected.dst[fault], `${fault} injected`).toBeGreaterThan(0);
-      expect(run.main.log).toContain('Retrying');
-      // Read straight from the registry, not through the proxy.
-      const bytes = await readManifest({ url: dst.url }, 'acme/faulty', '1');
-      expect(sha256(bytes)).toBe(run.outputs.digest);
-      expect(sha256(await readManifest({ url: dst.url }, 'acme/faulty', '2'))).toBe(run.outputs.digest);
-      const index = JSON.parse(bytes.toString()) as Index;
-      expect(platformsOf({ ...index, manifests: index.manifests.filter((m) => !m.annotations) })).toEqual([
-        'linux/amd64',
-        'linux/arm/v7',
-        'linux/arm64',
-        'linux/ppc64le',
-        'linux/s390x',
-      ]);
-      for (const m of index.manifests)
-        expect(sha256(await readManifest({ url: dst.url }, 'acme/faulty', m.digest))).toBe(m.digest);
-      const copied = execFileSync('skopeo', [
-        'inspect',
-        '--tls-verify=false',
-        '--raw',
-        `docker://${dst.address}/acme/faulty@${images['linux/s390x']?.digest}`,
-      ]);
-      expect(sha256(copied)).toBe(images['linux/s390x']?.digest);
-    });
-  });
-
-  test('a proxy that refuses large bodies (413) gets chunked uploads', async () => {
-    const big = await pushImage(
-      srcEp,
-      'acme/big',
-      { platform: 'linux/riscv64', layerBytes: 3 * 1024 * 1024 + 17 },
-      '1',
-    );
-    const limited = await startFaultProxy(dst.address, { maxBodyBytes: 1024 * 1024 });
-    try {
-      const run = await runAction({
-        sources: `${src.address}/acme/big:1`,
-        tags: `${limited.address}/acme/chunked:1`,
-        push: 'true',
-      });
-      expect(errorsOf(run.main)).toBe('');
-      expect(limited.counts['413']).toBeGreaterThan(0);
-      expect(run.main.log).toMatch(/refused .* as too large \(413\); uploading in chunks/);
-      expect(JSON.parse(run.outputs['platform-digests'] ?? '{}')).toEqual({ 'linux/riscv64': big.digest });
-      expect(sha256(await readManifest({ url: dst.url }, 'acme/chunked', big.digest))).toBe(big.digest);
-    } finally {
-      await limited.stop();
-    }
   });
 
   test('bad sources fail before anything is written, naming the value and what is valid', async () => {
