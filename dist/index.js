@@ -71784,9 +71784,14 @@ class Authenticator {
 
 
 const MAX_REDIRECTS = 5;
+/** Reads what is left of a body (an error text at most); a body already read gives ''. */
 async function drain(res) {
-    const text = await res.body.text().catch(() => '');
-    return text.slice(0, 4096);
+    try {
+        return (await res.body.text()).slice(0, 4096);
+    }
+    catch {
+        return '';
+    }
 }
 /** Appends a query parameter, leaving the registry's own query bytes untouched. */
 function withQuery(url, key, value) {
@@ -71863,9 +71868,10 @@ class RegistryClient {
                 .catch((err) => {
                 throw isCertificateError(err) ? this.tlsError(err) : err;
             });
-            if (res.status === 401 && attempt === 0) {
+            if (res.status === 401) {
+                // Answered once (a new token, or Basic after the challenge); a second 401 is final.
                 const body = await drain(res);
-                if (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth)) {
+                if (attempt === 0 && (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth))) {
                     if (replayable)
                         continue;
                     throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
@@ -71913,12 +71919,12 @@ class RegistryClient {
     async hasManifest(repo, digest) {
         return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
             const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, 'push')]);
-            await drain(res);
+            const body = await drain(res);
             if (res.status === 200)
                 return true;
             if (res.status === 404)
                 return false;
-            return this.fail(res, `check manifest ${repo}@${digest}`);
+            return this.fail(res, `check manifest ${repo}@${digest}`, body);
         });
     }
     async putManifest(repo, ref, manifest) {
@@ -71939,12 +71945,12 @@ class RegistryClient {
             const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
                 scopeFor(repo, 'push'),
             ]);
-            await drain(res);
+            const body = await drain(res);
             if (res.status === 200)
                 return true;
             if (res.status === 404)
                 return false;
-            return this.fail(res, `check blob ${repo}@${digest}`);
+            return this.fail(res, `check blob ${repo}@${digest}`, body);
         });
     }
     /** Opens a blob for streaming, following redirects to storage without our Authorization. */

@@ -40,9 +40,13 @@ export interface Req {
 
 const MAX_REDIRECTS = 5;
 
+/** Reads what is left of a body (an error text at most); a body already read gives ''. */
 export async function drain(res: HttpResponse): Promise<string> {
-  const text = await res.body.text().catch(() => '');
-  return text.slice(0, 4096);
+  try {
+    return (await res.body.text()).slice(0, 4096);
+  } catch {
+    return '';
+  }
 }
 
 /** Appends a query parameter, leaving the registry's own query bytes untouched. */
@@ -124,9 +128,10 @@ export class RegistryClient {
         .catch((err: unknown) => {
           throw isCertificateError(err) ? this.tlsError(err) : err;
         });
-      if (res.status === 401 && attempt === 0) {
+      if (res.status === 401) {
+        // Answered once (a new token, or Basic after the challenge); a second 401 is final.
         const body = await drain(res);
-        if (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth)) {
+        if (attempt === 0 && (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth))) {
           if (replayable) continue;
           throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
         }
@@ -188,10 +193,10 @@ export class RegistryClient {
         { method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } },
         [scopeFor(repo, 'push')],
       );
-      await drain(res);
+      const body = await drain(res);
       if (res.status === 200) return true;
       if (res.status === 404) return false;
-      return this.fail(res, `check manifest ${repo}@${digest}`);
+      return this.fail(res, `check manifest ${repo}@${digest}`, body);
     });
   }
 
@@ -216,10 +221,10 @@ export class RegistryClient {
       const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
         scopeFor(repo, 'push'),
       ]);
-      await drain(res);
+      const body = await drain(res);
       if (res.status === 200) return true;
       if (res.status === 404) return false;
-      return this.fail(res, `check blob ${repo}@${digest}`);
+      return this.fail(res, `check blob ${repo}@${digest}`, body);
     });
   }
 
