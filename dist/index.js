@@ -71818,6 +71818,8 @@ class RegistryClient {
     auth;
     /** Set once a registry or proxy refused a monolithic upload as too large. */
     chunkSize;
+    /** Large uploads in a row whose connection broke while sending (see upload.ts). */
+    brokenSends;
     constructor(http, registry, options = {}) {
         this.http = http;
         this.registry = registry;
@@ -72164,7 +72166,9 @@ class DigestVerifier extends external_node_stream_.Transform {
 // Blob uploads: a cross-repository mount on the same registry when possible
 // (a 202 answer is an upload session instead), else one monolithic PUT,
 // falling back to chunked PATCHes once the registry or a proxy in front of it
-// refuses a body as too large. Every retry starts a new upload session.
+// refuses a body as too large: with a 413, or (as nginx and many proxies do)
+// by answering 413 and closing before the body is read, which the client
+// only sees as EPIPE or a reset while sending. Every retry is a new session.
 
 
 
@@ -72172,8 +72176,10 @@ class DigestVerifier extends external_node_stream_.Transform {
 
 const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
 const MIN_CHUNK_BYTES = 256 * 1024;
-/** Each attempt is a session, a source stream and a PUT: allow a few more than for single requests. */
-const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 8 };
+/** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
+const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 10 };
+/** Consecutive broken sends of a large monolithic body before it counts as refused. */
+const BROKEN_SENDS_TO_FALL_BACK = 2;
 /** `open` gives a fresh, verifying stream of the blob for every attempt. */
 async function uploadBlob(client, repo, blob, open, mountFrom) {
     return withRetry(`uploading ${blob.digest} to ${client.registry}/${repo}`, async () => {
@@ -72181,15 +72187,20 @@ async function uploadBlob(client, repo, blob, open, mountFrom) {
         if (location === undefined)
             return 'mounted';
         const body = await open();
+        const size = client.chunkSize;
         try {
-            if (client.chunkSize === undefined)
+            if (size === undefined)
                 await putMonolithic(client, repo, blob, location, body);
             else
-                await putChunked(client, repo, blob, location, body, client.chunkSize);
+                await putChunked(client, repo, blob, location, body, size);
+        }
+        catch (err) {
+            throw brokenSend(client, err, size, blob.size) ?? err;
         }
         finally {
             body.destroy();
         }
+        client.brokenSends = 0;
         return 'uploaded';
     }, UPLOAD_RETRY);
 }
@@ -72211,10 +72222,31 @@ async function startUpload(client, repo, digest, mountFrom) {
         throw new HttpError(`Registry ${client.registry} started an upload to ${repo} without a Location.`);
     return new URL(location, await client.baseUrl()).toString();
 }
-function tooLarge(client, size, what) {
-    info(`${client.registry} refused ${what} as too large (413); uploading in chunks of ${size} bytes`);
+function tooLarge(client, size, what, how = '413') {
+    info(`${client.registry} refused ${what} as too large (${how}); uploading in chunks of ${size} bytes`);
     client.chunkSize = size;
+    client.brokenSends = 0;
     return new TransientError(`${what} too large for ${client.registry}`, 0);
+}
+/**
+ * A connection that broke while a large body was being sent is how a body
+ * limit often shows: fall back to chunks after two such monolithic uploads in
+ * a row, and to smaller chunks after one broken chunk. Undefined: not that.
+ */
+function brokenSend(client, err, chunk, blobSize) {
+    if (!isTransient(err) || err instanceof TransientError)
+        return undefined;
+    if (chunk === undefined) {
+        if (blobSize <= MIN_CHUNK_BYTES)
+            return undefined;
+        client.brokenSends = (client.brokenSends ?? 0) + 1;
+        if (client.brokenSends < BROKEN_SENDS_TO_FALL_BACK)
+            return undefined;
+        return tooLarge(client, FIRST_CHUNK_BYTES, `a ${blobSize}-byte upload`, 'the connection broke while sending');
+    }
+    if (chunk <= MIN_CHUNK_BYTES)
+        return undefined;
+    return tooLarge(client, Math.max(MIN_CHUNK_BYTES, chunk / 4), `a ${chunk}-byte chunk`, 'the connection broke while sending');
 }
 async function putMonolithic(client, repo, blob, location, body) {
     const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };

@@ -71,6 +71,8 @@ export class RegistryClient {
   readonly auth: Authenticator;
   /** Set once a registry or proxy refused a monolithic upload as too large. */
   chunkSize?: number;
+  /** Large uploads in a row whose connection broke while sending (see upload.ts). */
+  brokenSends?: number;
 
   constructor(
     readonly http: Http,

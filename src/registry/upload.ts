@@ -1,19 +1,23 @@
 // Blob uploads: a cross-repository mount on the same registry when possible
 // (a 202 answer is an upload session instead), else one monolithic PUT,
 // falling back to chunked PATCHes once the registry or a proxy in front of it
-// refuses a body as too large. Every retry starts a new upload session.
+// refuses a body as too large: with a 413, or (as nginx and many proxies do)
+// by answering 413 and closing before the body is read, which the client
+// only sees as EPIPE or a reset while sending. Every retry is a new session.
 import * as core from '@actions/core';
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
-import { DEFAULT_RETRY, header, TransientError, withRetry, type RetryPolicy } from '../http.js';
+import { DEFAULT_RETRY, header, isTransient, TransientError, withRetry, type RetryPolicy } from '../http.js';
 import type { Descriptor } from '../oci/types.js';
 import { drain, withQuery, type RegistryClient } from './client.js';
 import { scopeFor } from './token.js';
 
 export const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
 const MIN_CHUNK_BYTES = 256 * 1024;
-/** Each attempt is a session, a source stream and a PUT: allow a few more than for single requests. */
-const UPLOAD_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 8 };
+/** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
+const UPLOAD_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 10 };
+/** Consecutive broken sends of a large monolithic body before it counts as refused. */
+const BROKEN_SENDS_TO_FALL_BACK = 2;
 
 export type UploadResult = 'mounted' | 'uploaded';
 
@@ -31,12 +35,16 @@ export async function uploadBlob(
       const location = await startUpload(client, repo, blob.digest, mountFrom);
       if (location === undefined) return 'mounted';
       const body = await open();
+      const size = client.chunkSize;
       try {
-        if (client.chunkSize === undefined) await putMonolithic(client, repo, blob, location, body);
-        else await putChunked(client, repo, blob, location, body, client.chunkSize);
+        if (size === undefined) await putMonolithic(client, repo, blob, location, body);
+        else await putChunked(client, repo, blob, location, body, size);
+      } catch (err) {
+        throw brokenSend(client, err, size, blob.size) ?? err;
       } finally {
         body.destroy();
       }
+      client.brokenSends = 0;
       return 'uploaded';
     },
     UPLOAD_RETRY,
@@ -68,10 +76,43 @@ async function startUpload(
   return new URL(location, await client.baseUrl()).toString();
 }
 
-function tooLarge(client: RegistryClient, size: number, what: string): TransientError {
-  core.info(`${client.registry} refused ${what} as too large (413); uploading in chunks of ${size} bytes`);
+function tooLarge(client: RegistryClient, size: number, what: string, how = '413'): TransientError {
+  core.info(`${client.registry} refused ${what} as too large (${how}); uploading in chunks of ${size} bytes`);
   client.chunkSize = size;
+  client.brokenSends = 0;
   return new TransientError(`${what} too large for ${client.registry}`, 0);
+}
+
+/**
+ * A connection that broke while a large body was being sent is how a body
+ * limit often shows: fall back to chunks after two such monolithic uploads in
+ * a row, and to smaller chunks after one broken chunk. Undefined: not that.
+ */
+function brokenSend(
+  client: RegistryClient,
+  err: unknown,
+  chunk: number | undefined,
+  blobSize: number,
+): TransientError | undefined {
+  if (!isTransient(err) || err instanceof TransientError) return undefined;
+  if (chunk === undefined) {
+    if (blobSize <= MIN_CHUNK_BYTES) return undefined;
+    client.brokenSends = (client.brokenSends ?? 0) + 1;
+    if (client.brokenSends < BROKEN_SENDS_TO_FALL_BACK) return undefined;
+    return tooLarge(
+      client,
+      FIRST_CHUNK_BYTES,
+      `a ${blobSize}-byte upload`,
+      'the connection broke while sending',
+    );
+  }
+  if (chunk <= MIN_CHUNK_BYTES) return undefined;
+  return tooLarge(
+    client,
+    Math.max(MIN_CHUNK_BYTES, chunk / 4),
+    `a ${chunk}-byte chunk`,
+    'the connection broke while sending',
+  );
 }
 
 async function putMonolithic(

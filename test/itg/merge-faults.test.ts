@@ -128,7 +128,10 @@ describe.skipIf(skip)('merge-only mode under faults', () => {
       });
       expect(errorsOf(run.main)).toBe('');
       expect(limited.counts['413']).toBeGreaterThan(0);
-      expect(run.main.log).toMatch(/refused .* as too large \(413\); uploading in chunks/);
+      // The 413 arrives either as an answer or, when the proxy closes first, as a broken send.
+      expect(run.main.log).toMatch(
+        /refused .* as too large \((413|the connection broke while sending)\); uploading in chunks/,
+      );
       expect(JSON.parse(run.outputs['platform-digests'] ?? '{}')).toEqual({ 'linux/riscv64': big.digest });
       expect(sha256(await readManifest({ url: dst.url }, 'acme/chunked', big.digest))).toBe(big.digest);
     } finally {
