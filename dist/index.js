@@ -1,4 +1,4 @@
-import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
 /***/ 3368:
@@ -74040,148 +74040,62 @@ function spawnDetached(tool, args, logFile) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/qemu/pitfalls.ts
-// Known emulation pitfalls by QEMU version, and explanations for builds that
-// fail under emulation (pure). Sources are named per entry.
-function parseQemuVersion(text) {
-    return (/qemu[\w-]*\s+version\s+(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1] ??
-        /qemu\/v(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1]);
-}
-function compare(a, b) {
-    const pa = a.split('.').map(Number);
-    const pb = b.split('.').map(Number);
-    for (let i = 0; i < 3; i++) {
-        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    return 0;
-}
-const PITFALLS = [
-    {
-        from: '0',
-        below: '8.1',
-        nonPieOnly: true,
-        text: 'emulated programs (node, Go toolchains, ldconfig) segfault intermittently on newer runner kernels with QEMU older than 8.1 built without PIE, such as tonistiigi/binfmt:qemu-v7.0.0, the long-time :latest (tonistiigi/binfmt#215, moby/moby#49331, actions/runner-images#11662)',
-    },
-    {
-        from: '9.0',
-        below: '9.2.2',
-        text: "ldconfig segfaults ('libc-bin ... exit status 139') in arm64 Ubuntu 22.04 images with QEMU 9.x before 9.2.2 (tonistiigi/binfmt#231, #240, #245)",
-    },
-    {
-        from: '10.1',
-        below: '10.2',
-        text: 'a libc-bin (ldconfig) segfault regression in Ubuntu images is reported for QEMU 10.1 (tonistiigi/binfmt#298)',
-    },
-];
-/** Warnings for the QEMU version in use; none when the version is unknown. `pie` undefined means not known. */
-function pitfallsFor(version, pie) {
-    if (!version)
-        return [];
-    const applies = (p) => compare(version, p.from) >= 0 && compare(version, p.below) < 0 && !(p.nonPieOnly && pie === true);
-    return PITFALLS.filter(applies).map((p) => `QEMU ${version}: ${p.text}. If a RUN step crashes with signal 11 or exit status 139, set 'qemu-image' to another pinned tonistiigi/binfmt version and 'qemu' to image.`);
-}
-const EXEC_FAILED = /exec format error|no such file or directory/i;
-const SEGFAULT = /signal 11|segmentation fault|exit status 139|exit code: 139/i;
-/** A precise hint for a build that failed under emulation, or undefined when emulation is not the likely cause. */
-function explainBuildFailure(tail, emu) {
-    if (!emu || emu.how !== 'emulated') {
-        return /exec format error/i.test(tail)
-            ? `The kernel could not run a ${emu?.platform ?? 'foreign'} binary: QEMU is not registered for it (see 'qemu').`
-            : undefined;
-    }
-    if (!emu.flags.includes('F') && EXEC_FAILED.test(tail))
-        return `QEMU for ${emu.platform} is registered without the F flag (interpreter ${emu.interpreter}), so RUN steps only work when that interpreter is inside the image: add '${emu.copyLine ?? ''}' before the first RUN step, or use a runner with Linux 4.8 or newer.`;
-    if (SEGFAULT.test(tail))
-        return `A program crashed under QEMU ${emu.qemuVersion ?? '(version unknown)'} emulating ${emu.platform}. Emulators crash on some programs (ldconfig, Go toolchains); try another pinned 'qemu-image' with 'qemu' set to image, or build ${emu.platform} on a native runner.`;
-    if (/exec format error/i.test(tail))
-        return `The kernel could not run a ${emu.platform} binary although QEMU was registered (${emu.interpreter}, flags ${emu.flags || '-'}): was the registration removed during the build?`;
-    return undefined;
-}
-/** The COPY line for a registration without F: the host's static interpreter, copied into the build context first. */
-function copyLineFor(interpreter, staticName) {
-    return `COPY --chmod=755 ${staticName} ${interpreter}`;
-}
-
-;// CONCATENATED MODULE: ./src/buildx/build.ts
-// One platform's build: pure argv, then a streamed `docker buildx build` that
-// pushes into the local registry and writes a metadata file.
+;// CONCATENATED MODULE: ./src/buildx/builder.ts
+// A throwaway docker-container builder: BuildKit in a container on the host
+// network (so it reaches the loopback registry), run-unique name, removed in post.
 
 
 
-
-const repeat = (flag, values = []) => values.flatMap((v) => [flag, v]);
-function buildArgs(spec) {
-    const args = [
+function builderName(runId) {
+    return `multiarch-${runId}`;
+}
+/** The engine container buildx creates for the builder's only node. */
+function builderContainer(name) {
+    return `buildx_buildkit_${name}0`;
+}
+/** docker buildx create argv (pure). */
+function createBuilderArgs(spec) {
+    return [
         'buildx',
-        'build',
-        '--platform',
-        spec.platform,
-        '--file',
-        spec.file,
-        '--tag',
-        spec.ref,
-        '--push',
+        'create',
+        '--name',
+        spec.name,
+        '--driver',
+        'docker-container',
+        '--driver-opt',
+        'network=host',
+        '--driver-opt',
+        `image=${spec.image}`,
+        ...(spec.config ? ['--config', spec.config] : []),
+        '--bootstrap',
     ];
-    if (spec.builder)
-        args.push('--builder', spec.builder);
-    args.push('--metadata-file', spec.metadataFile, `--provenance=${spec.provenance || 'false'}`);
-    if (spec.sbom && spec.sbom !== 'false')
-        args.push(`--sbom=${spec.sbom}`);
-    if (spec.network)
-        args.push('--network', spec.network);
-    if (spec.target)
-        args.push('--target', spec.target);
-    if (spec.noCache)
-        args.push('--no-cache');
-    if (spec.pull)
-        args.push('--pull');
-    args.push(...repeat('--build-arg', spec.buildArgs), ...repeat('--label', spec.labels));
-    args.push(...repeat('--secret', spec.secrets), ...repeat('--cache-from', spec.cacheFrom));
-    args.push(...repeat('--cache-to', spec.cacheTo), ...repeat('--build-context', spec.buildContexts));
-    args.push(spec.context);
-    return args;
 }
-/** Reads what buildx wrote to --metadata-file (pure on the text). */
-function parseMetadata(text) {
-    const json = JSON.parse(text);
-    const str = (k) => (typeof json[k] === 'string' ? json[k] : undefined);
-    return { digest: str('containerimage.digest'), configDigest: str('containerimage.config.digest') };
-}
-/** Known failure texts -> what the user can do about them. */
-const HINTS = [
-    [
-        /exec format error/i,
-        (p) => `The kernel could not run a ${p} binary: QEMU is not registered for it (see 'qemu').`,
-    ],
-    [/network bridge not found/i, () => `This engine has no bridge network; set 'network: host'.`],
-    [
-        /frontend\.contexts|unsupported frontend capability/i,
-        () => `'build-contexts' needs BuildKit 0.10 or newer (Docker 23+, or 'driver: docker-container').`,
-    ],
-    [
-        /Attestation is not supported/i,
-        () => `'provenance' and 'sbom' need 'driver: docker-container' or the containerd image store.`,
-    ],
-];
-function buildFailureHint(tail, platform) {
-    const hint = HINTS.find(([re]) => re.test(tail));
-    return hint ? hint[1](platform) : `See the build log above.`;
-}
-async function runBuild(spec) {
+async function createBuilder(spec) {
     try {
-        await run('docker', buildArgs(spec), { silent: Boolean(spec.logFile), logFile: spec.logFile });
+        await run('docker', createBuilderArgs(spec));
     }
     catch (err) {
         if (!(err instanceof ExecError))
             throw err;
-        // Emulation explains its own failures best (missing F flag, QEMU crashes); then the known texts.
-        const hint = (spec.emulation && explainBuildFailure(err.tail, spec.emulation)) ??
-            buildFailureHint(err.tail, spec.platform);
-        throw new ActionError(`Building ${spec.platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
+        throw new ActionError(`Cannot start the docker-container builder ${spec.name} from BuildKit image '${spec.image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Check 'buildkit-image' (the engine must be able to pull it: pre-pull it or point it at a mirror), or set 'driver' to docker.`);
     }
-    return parseMetadata((0,external_node_fs_namespaceObject.readFileSync)(spec.metadataFile, 'utf8'));
+}
+const GONE = /no builder .* found|No such (container|volume)/i;
+/** Removes the builder, its container and its state volume; what is already gone is fine. */
+async function removeBuilder(name) {
+    const steps = [
+        ['buildx', 'rm', name],
+        ['rm', '--force', '--volumes', builderContainer(name)],
+        ['volume', 'rm', '--force', `${builderContainer(name)}_state`],
+    ];
+    const failures = [];
+    for (const args of steps) {
+        const res = await run('docker', args, { silent: true, allowFailure: true });
+        if (res.exitCode !== 0 && !GONE.test(res.stderr))
+            failures.push(res.stderr.trim().split('\n').slice(-2).join(' '));
+    }
+    if (failures.length > 0)
+        throw new Error(failures.join('; '));
 }
 
 ;// CONCATENATED MODULE: ./src/buildx/cache.ts
@@ -74235,359 +74149,84 @@ function needsContainerDriver(cacheTo) {
     return cacheTo.find((e) => !/(^|,)type=inline(,|$)/.test(e));
 }
 
-;// CONCATENATED MODULE: ./src/buildx/secrets.ts
-// Turns 'secrets' (values) and 'secret-files' (paths) into buildx --secret
-// specs; values go to 0600 files in the run directory, removed in post.
+;// CONCATENATED MODULE: ./src/buildx/capabilities.ts
+// What the chosen builder can do, checked before any build starts.
 
 
-function writeSecrets(secrets, runDir) {
-    if (secrets.length === 0)
-        return [];
-    const dir = external_node_path_.join(runDir, 'secrets');
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true, mode: 0o700 });
-    return secrets.map((s) => {
-        if (s.src !== undefined)
-            return `id=${s.id},src=${s.src}`;
-        const file = external_node_path_.join(dir, s.id);
-        (0,external_node_fs_namespaceObject.writeFileSync)(file, s.value ?? '', { mode: 0o600 });
-        return `id=${s.id},src=${file}`;
+
+/** The classic docker driver gains attestations and cache export with the containerd image store. */
+async function hasContainerdStore() {
+    const res = await run('docker', ['info', '--format', '{{json .DriverStatus}}'], {
+        silent: true,
+        allowFailure: true,
     });
+    return res.stdout.includes('io.containerd.snapshotter');
 }
-
-;// CONCATENATED MODULE: ./src/registry/reference.ts
-// Parses image references the way docker does (pure):
-// [host[:port]/]path[:tag][@digest], Docker Hub as the default registry.
-const DOCKER_HUB = 'docker.io';
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
-class ReferenceSyntaxError extends Error {
-}
-function looksLikeHost(component) {
-    return (component.includes('.') ||
-        component.includes(':') ||
-        component === 'localhost' ||
-        component.startsWith('['));
-}
-/** Throws ReferenceSyntaxError naming what is wrong. */
-function parseReference(raw) {
-    const input = raw.trim();
-    if (input === '')
-        throw new ReferenceSyntaxError('empty reference');
-    const [name0, digest, ...extraAt] = input.split('@');
-    if (extraAt.length > 0)
-        throw new ReferenceSyntaxError('more than one "@"');
-    if (digest !== undefined && !DIGEST.test(digest)) {
-        throw new ReferenceSyntaxError(`digest '${digest}' is not sha256:<64 hex digits>`);
+function checkDriverSupport(build, driver, containerdStore) {
+    if (driver !== 'docker' || containerdStore)
+        return;
+    const cache = needsContainerDriver(build.cacheTo);
+    if (cache) {
+        throw new ActionError(`Input 'cache-to' has '${cache}', which the docker driver cannot export (it exports only type=inline).`, `Use a builder with the docker-container driver, type=inline, or the containerd image store.`);
     }
-    let name = name0 ?? '';
-    let tag;
-    const colon = name.lastIndexOf(':');
-    if (colon > name.lastIndexOf('/')) {
-        tag = name.slice(colon + 1);
-        name = name.slice(0, colon);
-        if (!TAG.test(tag))
-            throw new ReferenceSyntaxError(`tag '${tag}' must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+    const attest = [build.provenance !== 'false' && 'provenance', build.sbom !== 'false' && 'sbom'].filter(Boolean);
+    if (attest.length > 0) {
+        throw new ActionError(`Input ${attest.map((a) => `'${a}'`).join(' and ')} asks for attestations, which the docker driver cannot make.`, `Use a builder with the docker-container driver, turn on the containerd image store, or set them to false.`);
     }
-    const parts = name.split('/');
-    let registry = DOCKER_HUB;
-    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
-        registry = parts.shift() ?? DOCKER_HUB;
-        if (!HOST.test(registry))
-            throw new ReferenceSyntaxError(`registry host '${registry}' is not a valid host[:port]`);
-    }
-    if (registry === 'index.docker.io' || registry === 'registry-1.docker.io')
-        registry = DOCKER_HUB;
-    if (registry === DOCKER_HUB && parts.length === 1)
-        parts.unshift('library');
-    const bad = parts.find((p) => !PATH_COMPONENT.test(p));
-    if (bad !== undefined) {
-        throw new ReferenceSyntaxError(`repository component '${bad}' must be lowercase letters, digits and single separators (. _ __ -)`);
-    }
-    const repository = parts.join('/');
-    if (repository.length > 255)
-        throw new ReferenceSyntaxError('repository name longer than 255 characters');
-    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
-}
-function reference_formatReference(ref) {
-    const base = `${ref.registry}/${ref.repository}`;
-    return `${base}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
-/** The host that serves the registry API (Docker Hub's differs from its name). */
-function apiHost(registry) {
-    return registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
-}
-/** Loopback registries speak plain HTTP; everything else HTTPS unless listed insecure. */
-function isLoopbackHost(registry) {
-    const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-;// CONCATENATED MODULE: ./src/hooks/hub-hooks.ts
-// Docker Hub automated-build hooks: hooks/pre_build, build, post_build,
-// pre_push, post_push, run the way Docker Hub ran them (bash, from the
-// directory that holds hooks/), with Docker Hub's variables.
+;// CONCATENATED MODULE: ./src/docker-config.ts
+// The action's own docker CLI config dir: its buildx plugin and its builders,
+// with the user's config.json (logins, credential helpers) and contexts
+// linked in, so `docker login` done before the action still applies.
 
 
 
 
-
-
-const HOOK_NAMES = ['pre_build', 'build', 'post_build', 'pre_push', 'post_push'];
-/** hooks/ beside the Dockerfile first, then in the context (Docker Hub used the Dockerfile's directory). */
-function findHooks(context, file) {
-    for (const base of [external_node_path_.dirname(file), context]) {
-        const dir = external_node_path_.join(base, 'hooks');
-        if ((0,external_node_fs_namespaceObject.existsSync)(dir) && (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory()) {
-            const present = HOOK_NAMES.filter((h) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, h)));
-            if (present.length > 0)
-                return { dir, present };
-        }
-    }
-    return undefined;
+/** Where the user's docker CLI keeps its config: DOCKER_CONFIG or ~/.docker. */
+function userDockerConfig(env = process.env) {
+    return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
 }
-/** Docker Hub's build variables, derived from the GitHub context and the tags (pure). */
-function hookEnv(f) {
-    const first = f.tags[0];
-    const repo = first
-        ? `${first.registry === DOCKER_HUB ? 'index.docker.io' : first.registry}/${first.repository}`
-        : `localhost/${external_node_path_.basename(f.context)}`;
-    const tag = first?.tag ?? 'latest';
-    return {
-        SOURCE_BRANCH: f.github.GITHUB_HEAD_REF || f.github.GITHUB_REF_NAME || '',
-        SOURCE_COMMIT: f.github.GITHUB_SHA ?? '',
-        COMMIT_MSG: f.commitMessage,
-        DOCKER_REPO: repo,
-        DOCKERFILE_PATH: external_node_path_.relative(f.context, f.file) || 'Dockerfile',
-        DOCKER_TAG: tag,
-        IMAGE_NAME: `${repo}:${tag}`,
-        CACHE_TAG: tag,
-        DOCKER_BUILDKIT: '1',
-        BUILD_NETWORK: f.network || 'default',
-    };
-}
-/** The head commit's message from the event payload, when there is one. */
-function readCommitMessage(eventPath = process.env.GITHUB_EVENT_PATH) {
+/**
+ * Creates <runDir>/docker-config with cli-plugins/docker-buildx, a hard link to
+ * (else a copy of) `buildx`: another job re-caching the same version cannot pull
+ * it from under this run. Answers the dir.
+ */
+function prepareDockerConfig(runDir, buildx) {
+    const dir = external_node_path_.join(runDir, 'docker-config');
+    const plugins = external_node_path_.join(dir, 'cli-plugins');
+    (0,external_node_fs_namespaceObject.mkdirSync)(plugins, { recursive: true });
+    const plugin = external_node_path_.join(plugins, 'docker-buildx');
+    (0,external_node_fs_namespaceObject.rmSync)(plugin, { force: true });
     try {
-        const event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath ?? '', 'utf8'));
-        return event.head_commit?.message ?? '';
+        (0,external_node_fs_namespaceObject.linkSync)(buildx, plugin);
     }
     catch {
-        return '';
+        (0,external_node_fs_namespaceObject.copyFileSync)(buildx, plugin); // another file system; copyFile keeps the mode
     }
+    const user = userDockerConfig();
+    for (const entry of ['config.json', 'contexts']) {
+        const target = external_node_path_.join(user, entry);
+        const link = external_node_path_.join(dir, entry);
+        if ((0,external_node_fs_namespaceObject.existsSync)(target) && !(0,external_node_fs_namespaceObject.existsSync)(link))
+            (0,external_node_fs_namespaceObject.symlinkSync)(target, link);
+    }
+    return dir;
 }
-const QEMU_REGISTER = /^(sudo\s+)?docker\s+run\b.*--privileged\b.*\bmultiarch\/qemu-user-static(:register)?(\s|$)/;
-/** A pre_build whose only job is registering QEMU, which the action has already done (pure). */
-function isQemuRegisterOnly(script) {
-    const commands = script
-        .split('\n')
-        .map((l) => l.replace(/#.*$/, '').trim())
-        .filter((l) => l !== '' && !/^set\s+-/.test(l));
-    return commands.length > 0 && commands.every((l) => QEMU_REGISTER.test(l));
-}
-async function runHook(hooks, name, env) {
-    if (!hooks.present.includes(name))
-        return false;
-    const script = external_node_path_.join(hooks.dir, name);
-    if (name === 'pre_build' && isQemuRegisterOnly((0,external_node_fs_namespaceObject.readFileSync)(script, 'utf8'))) {
-        info(`Skipping hooks/pre_build: it only registers QEMU, which this action has already done.`);
-        return true;
-    }
-    try {
-        await run('bash', [script], { cwd: external_node_path_.dirname(hooks.dir), env });
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new ActionError(`Hook hooks/${name} failed with exit code ${err.exitCode}: ${err.tail}`, `See its output above.`);
-    }
-    return true;
+/** Every later docker command of this process runs with this config dir. */
+function useDockerConfig(dir) {
+    setToolEnv('docker', { DOCKER_CONFIG: dir });
 }
 
-;// CONCATENATED MODULE: ./src/platform.ts
-// Parses and normalises platform names (pure). `arm64` -> `linux/arm64`,
-// `linux/arm` -> `linux/arm/v7`, `linux/arm64/v8` -> `linux/arm64`.
-/** Every platform the action can build, in the form it reports them. */
-const KNOWN_PLATFORMS = [
-    'linux/amd64',
-    'linux/amd64/v2',
-    'linux/amd64/v3',
-    'linux/amd64/v4',
-    'linux/386',
-    'linux/arm64',
-    'linux/arm/v7',
-    'linux/arm/v6',
-    'linux/ppc64le',
-    'linux/s390x',
-    'linux/riscv64',
-    'linux/mips64le',
-    'linux/loong64',
-];
-const ARCH_ALIASES = {
-    x86_64: 'amd64',
-    'x86-64': 'amd64',
-    aarch64: 'arm64',
-    i386: '386',
-    i686: '386',
-    x86: '386',
-    armhf: 'arm/v7',
-    armel: 'arm/v6',
-    ppc64el: 'ppc64le',
-};
-const OS_NAMES = ['linux', 'windows', 'darwin', 'freebsd'];
-const DEFAULT_VARIANT = { arm: 'v7' };
-const DROPPED_VARIANT = { arm64: 'v8', amd64: 'v1' };
-function platform_formatPlatform(p) {
-    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-}
-/** A form safe in tags and file names: linux/arm/v7 -> linux-arm-v7. */
-function platformSlug(p) {
-    return platform_formatPlatform(p).replace(/\//g, '-');
-}
-/** Normalises one platform name; undefined when it is not one we can build. */
-function parsePlatform(raw) {
-    let parts = raw.trim().toLowerCase().split('/');
-    if (!OS_NAMES.includes(parts[0] ?? ''))
-        parts = ['linux', ...parts];
-    const [os, arch0, variant0, ...rest] = parts;
-    if (!os || !arch0 || rest.length > 0)
-        return undefined;
-    const [arch, aliasVariant] = (ARCH_ALIASES[arch0] ?? arch0).split('/');
-    if (!arch)
-        return undefined;
-    let variant = variant0 ?? aliasVariant ?? DEFAULT_VARIANT[arch];
-    if (variant && DROPPED_VARIANT[arch] === variant)
-        variant = undefined;
-    const platform = variant ? { os, architecture: arch, variant } : { os, architecture: arch };
-    return KNOWN_PLATFORMS.includes(platform_formatPlatform(platform)) ? platform : undefined;
-}
-function samePlatform(a, b) {
-    return platform_formatPlatform(a) === platform_formatPlatform(b);
-}
-
-;// CONCATENATED MODULE: ./src/oci/media-types.ts
-// Manifest media types, and the Accept list every manifest read must send.
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-/** Without the list types, distribution answers a tag on an index with one platform's manifest. */
-const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
-function isIndexType(mediaType) {
-    return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
-}
-function isManifestType(mediaType) {
-    return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
-}
-
-;// CONCATENATED MODULE: ./src/oci/index-merge.ts
-// Builds the index (manifest list) from the platform entries (pure).
-// All Docker schema 2 children -> a Docker manifest list; otherwise an OCI index.
-
-
-const ATTESTATION_REFERENCE_TYPE = 'vnd.docker.reference.type';
-function isAttestation(d) {
-    return d.annotations?.[ATTESTATION_REFERENCE_TYPE] === 'attestation-manifest';
-}
-/** Platform fields taken from the image config blob, never guessed. */
-function platformFromConfig(config) {
-    if (!config.os || !config.architecture) {
-        throw new Error('image config has no os/architecture');
-    }
-    const p = { architecture: config.architecture, os: config.os };
-    if (config.variant)
-        p.variant = config.variant;
-    if (config['os.version'])
-        p['os.version'] = config['os.version'];
-    if (config['os.features']?.length)
-        p['os.features'] = config['os.features'];
-    return p;
-}
-function chooseIndexMediaType(entries, format = 'auto') {
-    if (format === 'oci')
-        return OCI_INDEX;
-    if (format === 'docker')
-        return DOCKER_LIST;
-    return entries.every((e) => e.mediaType === DOCKER_MANIFEST) ? DOCKER_LIST : OCI_INDEX;
-}
-function sha256Digest(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-}
-/** Serialises the index once; every tag is pushed with these same bytes. */
-function mergeIndex(entries, options = {}) {
-    if (entries.length === 0)
-        throw new Error('cannot build an index without entries');
-    const digests = new Set();
-    for (const e of entries) {
-        if (digests.has(e.digest))
-            throw new Error(`manifest ${e.digest} appears twice in the index`);
-        digests.add(e.digest);
-    }
-    const mediaType = chooseIndexMediaType(entries, options.format);
-    const index = { schemaVersion: 2, mediaType, manifests: entries.map((e) => ({ ...e })) };
-    if (options.annotations && Object.keys(options.annotations).length > 0)
-        index.annotations = options.annotations;
-    const bytes = Buffer.from(JSON.stringify(index, null, 2));
-    return { mediaType, bytes, digest: sha256Digest(bytes) };
-}
-
-;// CONCATENATED MODULE: ./src/registry/built-image.ts
-// Reads one platform's build back from the local registry and turns it into
-// index entries: its image manifest, plus any attestation manifests buildx
-// attached (kept beside their image, never counted as platforms).
-
-
-
-function parse(raw) {
-    return JSON.parse(raw.bytes.toString('utf8'));
-}
-async function imageEntry(local, raw, expected) {
-    const manifest = parse(raw);
-    const config = await local.client.readBlobJson(local.repository, manifest.config.digest);
-    const platform = platformFromConfig(config);
-    const actual = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
-    if (actual !== expected) {
-        throw new ActionError(`The image built for ${expected} says it is ${actual} in its config.`, `Check that the Dockerfile's FROM images exist for ${expected} (FROM --platform=$BUILDPLATFORM only for build stages).`);
-    }
-    const size = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
-    return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
-}
-async function readBuiltImage(local, tag, platform) {
-    const raw = await local.client.getManifest(local.repository, tag);
-    if (!raw)
-        throw new ActionError(`The build of ${platform} pushed nothing to the local registry (${local.repository}:${tag}).`);
-    if (!isIndexType(raw.mediaType)) {
-        const { entry, size } = await imageEntry(local, raw, platform);
-        return { platform, digest: raw.digest, size, entries: [entry] };
-    }
-    // docker-container driver: an index of image + attestation, even for one platform.
-    const children = parse(raw).manifests;
-    const images = [];
-    const attestations = children.filter(isAttestation);
-    let size = 0;
-    for (const child of children.filter((c) => !isAttestation(c))) {
-        const childRaw = await local.client.getManifest(local.repository, child.digest);
-        if (!childRaw)
-            throw new ActionError(`Manifest ${child.digest} of the ${platform} build is missing from the local registry.`);
-        const img = await imageEntry(local, childRaw, platform);
-        images.push(img.entry);
-        size += img.size;
-    }
-    const [first] = images;
-    if (!first || images.length > 1) {
-        throw new ActionError(`The build of ${platform} produced ${images.length} images; expected exactly one.`);
-    }
-    return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./src/http.ts
 // The only builder of undici dispatchers: proxy-aware, explicit timeouts, a
 // retry policy for what is transient (408, 429, 5xx, resets, truncation).
+
+
 
 
 
@@ -74631,6 +74270,22 @@ class Http {
     }
 }
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/**
+ * The CAs to trust when 'ca-file' is set: TLS replaces its defaults when given
+ * a list, so the system roots and NODE_EXTRA_CA_CERTS are listed too. Without
+ * a CA file Node's defaults (which already hold NODE_EXTRA_CA_CERTS) apply.
+ */
+function trustedCas(caFile) {
+    if (!caFile)
+        return undefined;
+    const extra = process.env.NODE_EXTRA_CA_CERTS;
+    return [...external_node_tls_.rootCertificates, ...(extra ? [(0,external_node_fs_namespaceObject.readFileSync)(extra, 'utf8')] : []), (0,external_node_fs_namespaceObject.readFileSync)(caFile, 'utf8')];
+}
+/** A TLS failure about trust (unknown CA, self-signed, wrong name, expired): never retried. */
+function isCertificateError(err) {
+    const code = err?.code;
+    return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
+}
 function header(res, name) {
     const v = res.headers[name.toLowerCase()];
     return Array.isArray(v) ? v[0] : v;
@@ -74690,515 +74345,15 @@ async function withRetry(what, fn, policy = DEFAULT_RETRY) {
             return await fn(attempt);
         }
         catch (err) {
-            if (!isTransient(err) || attempt >= policy.attempts)
+            if (!isTransient(err))
                 throw err;
+            if (attempt >= policy.attempts)
+                throw new HttpError(`Gave up ${what} after ${attempt} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`, undefined, 'RETRIES_EXHAUSTED');
             const wait = backoffMs(attempt, policy, err instanceof TransientError ? err.retryAfterMs : undefined);
             info(`Retrying (${attempt + 1}/${policy.attempts}) ${what} in ${wait} ms: ${errorMessage(err)}`);
             await new Promise((r) => setTimeout(r, wait));
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/registry/digest-stream.ts
-// A pass-through stream that hashes what flows and fails at the end when the
-// bytes are not the blob they claim to be (truncated bodies included).
-
-
-
-class DigestVerifier extends external_node_stream_.Transform {
-    blob;
-    hash = (0,external_node_crypto_.createHash)('sha256');
-    seen = 0;
-    constructor(blob) {
-        super();
-        this.blob = blob;
-        if (!blob.digest.startsWith('sha256:'))
-            throw new Error(`unsupported digest algorithm in ${blob.digest}`);
-    }
-    _transform(chunk, _enc, done) {
-        this.seen += chunk.length;
-        this.hash.update(chunk);
-        done(null, chunk);
-    }
-    _flush(done) {
-        const digest = `sha256:${this.hash.digest('hex')}`;
-        if (this.seen !== this.blob.size || digest !== this.blob.digest) {
-            done(new TransientError(`blob ${this.blob.digest} arrived as ${this.seen} of ${this.blob.size} bytes with digest ${digest}`));
-            return;
-        }
-        done();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/copy.ts
-// Copies images between registries: every blob first (streamed, verified,
-// skipped when present), then child manifests byte for byte, then the parent.
-
-
-
-
-function newStats() {
-    return { blobsUploaded: 0, blobsSkipped: 0, bytesUploaded: 0 };
-}
-const BLOB_CONCURRENCY = 4;
-/**
- * Runs fn over items with at most `limit` at once. After the first failure no
- * new item starts; in-flight ones settle before the first error is thrown.
- */
-async function mapPool(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failure;
-    const worker = async () => {
-        while (next < items.length && !failure) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i]);
-            }
-            catch (error) {
-                failure ??= { error };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    if (failure)
-        throw failure.error;
-    return results;
-}
-async function copyBlob(from, to, blob, stats) {
-    if (await to.client.hasBlob(to.repository, blob.digest)) {
-        stats.blobsSkipped++;
-        return;
-    }
-    await withRetry(`copying blob ${blob.digest}`, async () => {
-        const res = await from.client.openBlob(from.repository, blob.digest);
-        const verifier = new DigestVerifier(blob);
-        (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface through the upload's body
-        await to.client.uploadBlob(to.repository, blob, verifier);
-    });
-    stats.blobsUploaded++;
-    stats.bytesUploaded += blob.size;
-}
-function parseJson(raw) {
-    return JSON.parse(raw.bytes.toString('utf8'));
-}
-/** Copies one manifest (image or index) and everything it references, parent last. */
-async function copyManifest(from, to, raw, stats) {
-    if (isIndexType(raw.mediaType)) {
-        const index = parseJson(raw);
-        for (const child of index.manifests) {
-            const childRaw = await from.client.getManifest(from.repository, child.digest);
-            if (!childRaw)
-                throw new Error(`${from.repository}@${child.digest} listed in index ${raw.digest} is missing`);
-            await copyManifest(from, to, childRaw, stats);
-        }
-    }
-    else {
-        const manifest = parseJson(raw);
-        await mapPool([manifest.config, ...manifest.layers], BLOB_CONCURRENCY, (b) => copyBlob(from, to, b, stats));
-    }
-    await to.client.putManifest(to.repository, raw.digest, raw);
-}
-
-;// CONCATENATED MODULE: ./src/smoke-test.ts
-// Smoke tests before push: the user's command in each platform's image
-// (under emulation where needed); any failure stops the push.
-
-
-/** `docker run` argv (pure): the command goes to /bin/sh -c as one argument, verbatim. */
-function smokeTestArgs(platform, ref, command, network) {
-    const net = network && network !== 'default' ? ['--network', network] : [];
-    return ['run', '--rm', '--platform', platform, ...net, '--entrypoint', '/bin/sh', ref, '-c', command];
-}
-async function runSmokeTest(platform, ref, command, network) {
-    try {
-        await run('docker', smokeTestArgs(platform, ref, command, network));
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/state.ts
-// The only module that touches post state: one typed JSON blob, saved again
-// each time a resource appears, so post cleans up whatever main got to. The
-// same blob goes to a machine-wide ledger, so a later run can recognise what a
-// crashed run left behind (see stale.ts).
-
-
-
-
-const KEY = 'multiarch-state';
-function isPost() {
-    return getState('isPost') === 'true';
-}
-function markMainStarted() {
-    saveState('isPost', 'true');
-}
-/** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
-/** One per user: runners of different users never share (or block) each other's ledger. */
-function ledgerDir() {
-    return (process.env.MULTIARCH_LEDGER_DIR ??
-        external_node_path_.join(external_node_os_namespaceObject.tmpdir(), `multiarch-action-runs-${process.getuid?.() ?? 'user'}`));
-}
-function state_saveState(state) {
-    saveState(KEY, JSON.stringify(state));
-    // The ledger only helps a later run clean up after a crash: it never fails this one.
-    try {
-        (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
-        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
-    }
-    catch (err) {
-        core_debug(`Could not record run ${state.runId} in ${ledgerDir()}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-}
-function forgetRun(runId) {
-    try {
-        (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
-    }
-    catch {
-        // best effort, like the ledger itself
-    }
-}
-/** Every run recorded on this machine (the caller decides which are stale). */
-function readLedger() {
-    let files;
-    try {
-        files = (0,external_node_fs_namespaceObject.readdirSync)(ledgerDir()).filter((f) => f.endsWith('.json'));
-    }
-    catch {
-        return [];
-    }
-    return files.flatMap((f) => {
-        try {
-            return [JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(ledgerDir(), f), 'utf8'))];
-        }
-        catch {
-            return [];
-        }
-    });
-}
-function readState() {
-    const raw = getState(KEY);
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        warning(`Post state '${KEY}' is not valid JSON; nothing to clean up.`);
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/builds.ts
-// The builds phase: every platform built into the local registry, at most
-// 'max-parallel' at once, each log in its own group (buffered and printed
-// whole when builds run side by side), then its smoke test.
-
-
-
-
-
-
-
-
-
-
-
-
-
-function specFor(ctx, p, ref, secrets, logFile) {
-    const { inputs, state } = ctx;
-    const slug = platformSlug(p);
-    const platform = platform_formatPlatform(p);
-    return {
-        platform,
-        context: inputs.context,
-        file: inputs.build.platformFiles[platform] ?? inputs.file,
-        ref,
-        metadataFile: external_node_path_.join(state.runDir, `metadata-${slug}.json`),
-        network: inputs.network,
-        buildArgs: inputs.buildArgs,
-        labels: inputs.labels,
-        target: inputs.build.target,
-        secrets,
-        noCache: inputs.build.noCache,
-        pull: inputs.build.pull,
-        cacheFrom: inputs.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
-        cacheTo: inputs.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
-        buildContexts: inputs.build.buildContexts,
-        provenance: inputs.build.provenance,
-        sbom: inputs.build.sbom,
-        logFile,
-        emulation: ctx.emulation.results.find((e) => e.platform === platform),
-        builder: state.builder,
-    };
-}
-/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally. */
-async function runBuildHook(ctx, spec) {
-    const env = {
-        ...ctx.hookEnv,
-        IMAGE_NAME: spec.ref,
-        DOCKERFILE_PATH: external_node_path_.relative(ctx.inputs.context, spec.file),
-        DOCKER_DEFAULT_PLATFORM: spec.platform,
-    };
-    await runHook(ctx.hooks, 'build', env);
-    await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
-}
-async function buildOne(ctx, p, buffered, secrets) {
-    const platform = platform_formatPlatform(p);
-    const slug = platformSlug(p);
-    const ref = `${ctx.local.client.registry}/${ctx.local.repository}:${slug}`;
-    ctx.state.images.push(ref);
-    state_saveState(ctx.state);
-    const logFile = buffered ? external_node_path_.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
-    const spec = specFor(ctx, p, ref, secrets, logFile);
-    const build = () => ctx.hooks?.present.includes('build') ? runBuildHook(ctx, spec) : runBuild(spec).then(() => undefined);
-    const started = Date.now();
-    if (!buffered)
-        await group(`Building ${platform}`, build);
-    else {
-        info(`Building ${platform} (its log follows when it ends)`);
-        try {
-            await build();
-        }
-        finally {
-            const log = logFile && (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
-            await group(`Building ${platform}`, () => Promise.resolve(info(log.trimEnd())));
-        }
-    }
-    const image = await readBuiltImage(ctx.local, slug, platform);
-    const seconds = (Date.now() - started) / 1000;
-    const command = ctx.inputs.build.testCommand;
-    if (!command)
-        return { platform, image, seconds };
-    await group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.inputs.network));
-    return { platform, image, seconds, test: 'passed' };
-}
-async function buildPlatforms(ctx) {
-    const { platforms, build } = ctx.inputs;
-    const secrets = writeSecrets(build.secrets, ctx.state.runDir);
-    const parallel = Math.min(build.maxParallel, platforms.length);
-    if (parallel > 1)
-        info(`Building ${platforms.length} platforms, ${parallel} at a time ('max-parallel')`);
-    return mapPool(platforms, parallel, (p) => buildOne(ctx, p, parallel > 1, secrets));
-}
-
-;// CONCATENATED MODULE: ./src/buildx/builder.ts
-// A throwaway docker-container builder: BuildKit in a container on the host
-// network (so it reaches the loopback registry), run-unique name, removed in post.
-
-
-
-function builderName(runId) {
-    return `multiarch-${runId}`;
-}
-/** The engine container buildx creates for the builder's only node. */
-function builderContainer(name) {
-    return `buildx_buildkit_${name}0`;
-}
-/** docker buildx create argv (pure). */
-function createBuilderArgs(spec) {
-    return [
-        'buildx',
-        'create',
-        '--name',
-        spec.name,
-        '--driver',
-        'docker-container',
-        '--driver-opt',
-        'network=host',
-        '--driver-opt',
-        `image=${spec.image}`,
-        ...(spec.config ? ['--config', spec.config] : []),
-        '--bootstrap',
-    ];
-}
-async function createBuilder(spec) {
-    try {
-        await run('docker', createBuilderArgs(spec));
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new ActionError(`Cannot start the docker-container builder ${spec.name} from BuildKit image '${spec.image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Check 'buildkit-image' (the engine must be able to pull it: pre-pull it or point it at a mirror), or set 'driver' to docker.`);
-    }
-}
-const GONE = /no builder .* found|No such (container|volume)/i;
-/** Removes the builder, its container and its state volume; what is already gone is fine. */
-async function removeBuilder(name) {
-    const steps = [
-        ['buildx', 'rm', name],
-        ['rm', '--force', '--volumes', builderContainer(name)],
-        ['volume', 'rm', '--force', `${builderContainer(name)}_state`],
-    ];
-    const failures = [];
-    for (const args of steps) {
-        const res = await run('docker', args, { silent: true, allowFailure: true });
-        if (res.exitCode !== 0 && !GONE.test(res.stderr))
-            failures.push(res.stderr.trim().split('\n').slice(-2).join(' '));
-    }
-    if (failures.length > 0)
-        throw new Error(failures.join('; '));
-}
-
-;// CONCATENATED MODULE: ./src/registry/publish.ts
-// All or nothing: every child manifest (with its blobs) reaches every target
-// repository before the index is written to any tag; every tag gets the same
-// bytes, so each yields the same digest.
-
-
-
-
-async function copyEntries(from, targets, entries) {
-    const stats = newStats();
-    for (const target of targets) {
-        for (const entry of entries) {
-            throwIfCancelled(`copying ${entry.digest} to ${target.client.registry}/${target.repository}`);
-            const raw = await from.client.getManifest(from.repository, entry.digest);
-            if (!raw)
-                throw new Error(`manifest ${entry.digest} vanished from the local registry`);
-            await copyManifest(from, target, raw, stats);
-        }
-    }
-    return stats;
-}
-async function pushIndex(targets, index) {
-    throwIfCancelled(`pushing the index`);
-    const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
-    for (const target of targets) {
-        for (const tag of target.tags) {
-            const current = await target.client.getManifest(target.repository, tag, 'push');
-            const where = `${target.client.registry}/${target.repository}:${tag}`;
-            if (current?.digest === index.digest) {
-                info(`${where} already points at ${index.digest}`);
-                continue;
-            }
-            await target.client.putManifest(target.repository, tag, raw);
-            info(`${where} -> ${index.digest}`);
-        }
-        const first = target.tags[0];
-        if (first) {
-            const served = await target.client.getManifest(target.repository, first, 'push');
-            if (served?.digest !== index.digest) {
-                throw new HttpError(`${target.client.registry}/${target.repository}:${first} serves ${served?.digest ?? 'nothing'} after pushing index ${index.digest}.`);
-            }
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/push-by-digest.ts
-// push-by-digest: a job of a build fanned out over runners pushes its
-// platform(s) to the target repository by digest only (no tag moves) and
-// writes a small JSON file a merge job collects (with 'sources-from').
-
-
-
-/** The digest file's content (pure). */
-function digestFileContent(target, results, index) {
-    return {
-        repository: `${target.client.registry}/${target.repository}`,
-        platforms: Object.fromEntries(results.map((r) => [r.platform, r.image.digest])),
-        index: index.digest,
-    };
-}
-async function pushByDigest(local, targets, results, index, digestFile) {
-    const untagged = targets.map((t) => ({ ...t, tags: [] }));
-    const stats = await copyEntries(local, untagged, results.flatMap((r) => r.image.entries));
-    info(`Blobs: ${stats.blobsUploaded} uploaded, ${stats.blobsSkipped} already there`);
-    for (const t of untagged) {
-        await t.client.putManifest(t.repository, index.digest, { ...index });
-        info(`${t.client.registry}/${t.repository}@${index.digest} (no tag moved)`);
-    }
-    const [first] = untagged;
-    if (digestFile && first) {
-        (0,external_node_fs_namespaceObject.writeFileSync)(digestFile, `${JSON.stringify(digestFileContent(first, results, index), null, 2)}\n`);
-        info(`Wrote ${digestFile}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/buildx/capabilities.ts
-// What the chosen builder can do, checked before any build starts.
-
-
-
-/** The classic docker driver gains attestations and cache export with the containerd image store. */
-async function hasContainerdStore() {
-    const res = await run('docker', ['info', '--format', '{{json .DriverStatus}}'], {
-        silent: true,
-        allowFailure: true,
-    });
-    return res.stdout.includes('io.containerd.snapshotter');
-}
-function checkDriverSupport(build, driver, containerdStore) {
-    if (driver !== 'docker' || containerdStore)
-        return;
-    const cache = needsContainerDriver(build.cacheTo);
-    if (cache) {
-        throw new ActionError(`Input 'cache-to' has '${cache}', which the docker driver cannot export (it exports only type=inline).`, `Use a builder with the docker-container driver, type=inline, or the containerd image store.`);
-    }
-    const attest = [build.provenance !== 'false' && 'provenance', build.sbom !== 'false' && 'sbom'].filter(Boolean);
-    if (attest.length > 0) {
-        throw new ActionError(`Input ${attest.map((a) => `'${a}'`).join(' and ')} asks for attestations, which the docker driver cannot make.`, `Use a builder with the docker-container driver, turn on the containerd image store, or set them to false.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/buildx/images.ts
-// The docker driver also stores each build in the engine's image store; the
-// run removes those tags (only its own: they name its local registry).
-
-async function removeImages(refs) {
-    // Missing ones are fine (a build that failed early tagged nothing).
-    const res = await run('docker', ['image', 'rm', '--force', ...refs], { silent: true, allowFailure: true });
-    if (res.exitCode !== 0 && !/No such image/i.test(res.stderr)) {
-        throw new Error(res.stderr.trim().split('\n').slice(-3).join(' '));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/docker-config.ts
-// The action's own docker CLI config dir: its buildx plugin and its builders,
-// with the user's config.json (logins, credential helpers) and contexts
-// linked in, so `docker login` done before the action still applies.
-
-
-
-
-/** Where the user's docker CLI keeps its config: DOCKER_CONFIG or ~/.docker. */
-function userDockerConfig(env = process.env) {
-    return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
-}
-/**
- * Creates <runDir>/docker-config with cli-plugins/docker-buildx, a hard link to
- * (else a copy of) `buildx`: another job re-caching the same version cannot pull
- * it from under this run. Answers the dir.
- */
-function prepareDockerConfig(runDir, buildx) {
-    const dir = external_node_path_.join(runDir, 'docker-config');
-    const plugins = external_node_path_.join(dir, 'cli-plugins');
-    (0,external_node_fs_namespaceObject.mkdirSync)(plugins, { recursive: true });
-    const plugin = external_node_path_.join(plugins, 'docker-buildx');
-    (0,external_node_fs_namespaceObject.rmSync)(plugin, { force: true });
-    try {
-        (0,external_node_fs_namespaceObject.linkSync)(buildx, plugin);
-    }
-    catch {
-        (0,external_node_fs_namespaceObject.copyFileSync)(buildx, plugin); // another file system; copyFile keeps the mode
-    }
-    const user = userDockerConfig();
-    for (const entry of ['config.json', 'contexts']) {
-        const target = external_node_path_.join(user, entry);
-        const link = external_node_path_.join(dir, entry);
-        if ((0,external_node_fs_namespaceObject.existsSync)(target) && !(0,external_node_fs_namespaceObject.existsSync)(link))
-            (0,external_node_fs_namespaceObject.symlinkSync)(target, link);
-    }
-    return dir;
-}
-/** Every later docker command of this process runs with this config dir. */
-function useDockerConfig(dir) {
-    setToolEnv('docker', { DOCKER_CONFIG: dir });
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -76050,6 +75205,8 @@ function checksumFor(text, file) {
     return sums.get(file) ?? (sums.size === 1 ? sums.get('') : undefined);
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/tools/download.ts
@@ -76283,394 +75440,6 @@ async function setupBuildx(http, options) {
     return { version: spec.version, how, dockerConfig };
 }
 
-;// CONCATENATED MODULE: ./src/build-inputs.ts
-// Parses the build-stage inputs (pure): build-push-action's names and
-// meaning, plus platform-files, max-parallel, test-command and hooks.
-
-
-const BUILD_INPUT_NAMES = [
-    'target',
-    'secrets',
-    'secret-files',
-    'no-cache',
-    'pull',
-    'cache-from',
-    'cache-to',
-    'build-contexts',
-    'provenance',
-    'sbom',
-    'platform-files',
-    'max-parallel',
-    'test-command',
-    'hooks',
-];
-const lines = (v) => v
-    .split('\n')
-    .map((s) => s.trim())
-    .filter(Boolean);
-function bool(name, value, problems) {
-    const v = value.trim().toLowerCase();
-    if (v === '' || v === 'false')
-        return false;
-    if (v === 'true')
-        return true;
-    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
-    return false;
-}
-const WORD = /^[A-Za-z0-9_.-]+$/;
-/** KEY=VALUE lines; by default the key must be a word (secret ids, context names). */
-function pairs(name, value, problems, keyPattern = WORD) {
-    const out = [];
-    for (const line of lines(value)) {
-        const eq = line.indexOf('=');
-        const key = eq > 0 ? line.slice(0, eq).trim() : '';
-        if (!keyPattern.test(key) || eq === line.length - 1) {
-            problems.push(`Input '${name}' has '${name === 'secrets' ? `${key || '?'}=***` : line}'; each line must be KEY=VALUE with a non-empty value.`);
-            continue;
-        }
-        out.push([key, line.slice(eq + 1)]);
-    }
-    return out;
-}
-/** true|false|mode=min|mode=max|key=value,... as buildx takes for --provenance / --sbom. */
-function attestation(name, value, problems) {
-    const v = value.trim();
-    if (v === '' || v === 'false' || v === 'true' || /^[a-z-]+=[^,]+(,[a-z-]+=[^,]+)*$/.test(v))
-        return v || 'false';
-    problems.push(`Input '${name}' is '${value}'; valid values are true, false or buildx options such as mode=max.`);
-    return 'false';
-}
-function platformFiles(value, cwd, platforms, problems) {
-    const wanted = new Set(platforms.map(platform_formatPlatform));
-    const files = {};
-    for (const [raw, file] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
-        const p = parsePlatform(raw);
-        const name = p && platform_formatPlatform(p);
-        if (!name || !wanted.has(name)) {
-            problems.push(`Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}).`);
-            continue;
-        }
-        files[name] = external_node_path_.resolve(cwd, file.trim());
-    }
-    return files;
-}
-function maxParallel(value, cores, problems) {
-    const v = value.trim();
-    if (v === '' || v === 'auto')
-        return Math.max(1, cores);
-    if (/^[1-9]\d*$/.test(v))
-        return Number(v);
-    problems.push(`Input 'max-parallel' is '${value}'; valid values are auto or a whole number from 1.`);
-    return 1;
-}
-function parseBuildInputs(raw, cwd, platforms, cores, problems) {
-    const hooks = raw.hooks.trim() || 'auto';
-    if (hooks !== 'auto' && hooks !== 'false')
-        problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto or false.`);
-    const secrets = [
-        ...pairs('secrets', raw.secrets, problems).map(([id, value]) => ({ id, value })),
-        ...pairs('secret-files', raw['secret-files'], problems).map(([id, src]) => ({
-            id,
-            src: external_node_path_.resolve(cwd, src),
-        })),
-    ];
-    return {
-        target: raw.target.trim(),
-        secrets,
-        noCache: bool('no-cache', raw['no-cache'], problems),
-        pull: bool('pull', raw.pull, problems),
-        cacheFrom: lines(raw['cache-from']),
-        cacheTo: lines(raw['cache-to']),
-        buildContexts: pairs('build-contexts', raw['build-contexts'], problems).map(([k, v]) => `${k}=${v}`),
-        provenance: attestation('provenance', raw.provenance, problems),
-        sbom: attestation('sbom', raw.sbom, problems),
-        platformFiles: platformFiles(raw['platform-files'], cwd, platforms, problems),
-        maxParallel: maxParallel(raw['max-parallel'], cores, problems),
-        testCommand: raw['test-command'].trim(),
-        hooks: hooks === 'false' ? 'false' : 'auto',
-    };
-}
-/** The secret values to mask, read from the raw 'secrets' input. */
-function secretValues(raw) {
-    return lines(raw)
-        .map((l) => l.slice(l.indexOf('=') + 1))
-        .filter((v) => v !== '');
-}
-
-;// CONCATENATED MODULE: ./src/tool-inputs.ts
-// Tool inputs (pure): which buildx, which builder, which local registry, and
-// the mirrors for air-gapped runners. Read by inputs.ts, the only reader.
-
-
-const TOOL_INPUT_NAMES = [
-    'buildx-version',
-    'buildx-url',
-    'driver',
-    'buildkit-image',
-    'buildkitd-config',
-    'local-registry',
-    'registry-url',
-    'registry-image',
-];
-const DRIVERS = ['docker', 'docker-container'];
-const REGISTRY_MODES = ['auto', 'binary', 'container'];
-function parseChoice(name, value, valid, problems) {
-    const v = value.trim();
-    if (!valid.includes(v))
-        problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
-    return v;
-}
-function parseBaseUrl(name, value, problems) {
-    const v = value.trim().replace(/\/+$/, '');
-    if (v !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(v))
-        problems.push(`Input '${name}' is '${v}'; give an http(s) URL of a mirror of the release layout.`);
-    return v;
-}
-/** buildx-version: auto, latest, system or a version of at least MIN_BUILDX ("0.19.2" -> "v0.19.2"). */
-function parseBuildxVersionInput(value, mirror, problems) {
-    const v = value.trim();
-    if (['auto', 'latest', 'system'].includes(v)) {
-        if (v === 'latest' && mirror)
-            problems.push(`Input 'buildx-version' is 'latest' but 'buildx-url' is a mirror, which has no "latest"; pin a version such as v0.19.2.`);
-        return v;
-    }
-    const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
-    if (!m?.[1]) {
-        problems.push(`Input 'buildx-version' is '${v}'; valid values are auto, latest, system or a version such as v0.19.2.`);
-        return v;
-    }
-    if (compareVersions(m[1], MIN_BUILDX) < 0)
-        problems.push(`Input 'buildx-version' is '${v}'; this action needs buildx ${MIN_BUILDX} or newer.`);
-    return `v${m[1]}`;
-}
-function parseToolInputs(raw, cwd, problems, warnings) {
-    const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], problems);
-    const driver = parseChoice('driver', raw.driver, DRIVERS, problems);
-    const buildkitdConfig = raw['buildkitd-config'].trim()
-        ? external_node_path_.resolve(cwd, raw['buildkitd-config'].trim())
-        : '';
-    if (driver === 'docker' && buildkitdConfig)
-        warnings.push(`Input 'buildkitd-config' is ignored with driver 'docker'; it applies to 'docker-container' only.`);
-    const localRegistry = parseChoice('local-registry', raw['local-registry'], REGISTRY_MODES, problems);
-    return {
-        buildxVersion: parseBuildxVersionInput(raw['buildx-version'], buildxUrl, problems),
-        buildxUrl,
-        driver,
-        buildkitImage: raw['buildkit-image'].trim(),
-        buildkitdConfig,
-        localRegistry,
-        registryUrl: parseBaseUrl('registry-url', raw['registry-url'], problems),
-        registryImage: raw['registry-image'].trim(),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-// The only module that reads inputs. Names are action.yml's; defaults live
-// only in action.yml. Secrets are masked the moment they are read.
-
-
-
-
-
-
-
-
-const INPUT_NAMES = [
-    'platforms',
-    'context',
-    'file',
-    'tags',
-    'push',
-    'username',
-    'password',
-    'network',
-    'build-args',
-    'labels',
-    'qemu',
-    'oci-archive',
-    'push-by-digest',
-    'digest-file',
-    ...BUILD_INPUT_NAMES,
-    ...TOOL_INPUT_NAMES,
-    'qemu-image',
-    'qemu-fallback-image',
-];
-const QEMU_MODES = ['auto', 'image', 'host', 'false'];
-const NETWORKS = ['default', 'host', 'none'];
-function getInputs() {
-    const raw = {};
-    for (const name of INPUT_NAMES)
-        raw[name] = getInput(name);
-    if (raw.password)
-        core_setSecret(raw.password);
-    secretValues(raw.secrets).forEach((v) => core_setSecret(v));
-    return raw;
-}
-/** Splits on newlines, and on commas too when `commas`; trims, drops empties. */
-function splitList(value, commas) {
-    return value
-        .split(commas ? /[\n,]/ : /\n/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-function parseBoolean(name, value, problems) {
-    if (/^true$/i.test(value.trim()))
-        return true;
-    if (/^false$/i.test(value.trim()) || value.trim() === '')
-        return false;
-    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
-    return false;
-}
-function parseKeyValues(name, value, problems) {
-    const lines = splitList(value, false);
-    for (const line of lines) {
-        const eq = line.indexOf('=');
-        const key = eq > 0 ? line.slice(0, eq) : '';
-        if (!key || /\s/.test(key)) {
-            problems.push(`Input '${name}' has '${line}'; each line must be KEY=VALUE with a key without spaces.`);
-        }
-    }
-    return lines;
-}
-function parsePlatforms(value, problems, warnings) {
-    const seen = new Map();
-    for (const raw of splitList(value, true)) {
-        const p = parsePlatform(raw);
-        if (!p) {
-            problems.push(`Input 'platforms' has unknown platform '${raw}'; valid platforms are ${KNOWN_PLATFORMS.join(', ')}.`);
-            continue;
-        }
-        const key = platform_formatPlatform(p);
-        if (seen.has(key))
-            warnings.push(`Platform '${raw}' is listed twice in 'platforms' (as ${key}); building it once.`);
-        seen.set(key, p);
-    }
-    if (seen.size === 0 && problems.length === 0)
-        problems.push(`Input 'platforms' is empty; list at least one platform such as linux/amd64.`);
-    return [...seen.values()];
-}
-function parseTags(value, problems) {
-    const tags = [];
-    for (const raw of splitList(value, true)) {
-        try {
-            const ref = parseReference(raw);
-            if (ref.digest) {
-                problems.push(`Input 'tags' has '${raw}', which pins a digest; tags must be name:tag references such as ghcr.io/acme/app:1.0.`);
-                continue;
-            }
-            tags.push({ ...ref, tag: ref.tag ?? 'latest' });
-        }
-        catch (err) {
-            if (!(err instanceof ReferenceSyntaxError))
-                throw err;
-            problems.push(`Input 'tags' has invalid reference '${raw}': ${err.message}.`);
-        }
-    }
-    return tags;
-}
-/** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
-function validateInputs(raw, cwd, cores = 1) {
-    const problems = [];
-    const warnings = [];
-    const platforms = parsePlatforms(raw.platforms, problems, warnings);
-    const tags = parseTags(raw.tags, problems);
-    const pushByDigest = parseBoolean('push-by-digest', raw['push-by-digest'], problems);
-    const push = parseBoolean('push', raw.push, problems);
-    if (pushByDigest && tags.length === 0) {
-        problems.push(`Input 'push-by-digest' is true but 'tags' is empty; give the repository to push to, e.g. ghcr.io/acme/app.`);
-    }
-    if (pushByDigest && push)
-        warnings.push(`'push-by-digest' is true: pushing by digest only; no tag in 'tags' is moved.`);
-    if (raw['digest-file'].trim() && !pushByDigest)
-        warnings.push(`'digest-file' is set but 'push-by-digest' is false; no digest file is written.`);
-    if (push && tags.length === 0 && !problems.some((p) => p.includes("'tags'"))) {
-        problems.push(`Input 'push' is true but 'tags' is empty; give at least one reference such as ghcr.io/acme/app:1.0.`);
-    }
-    if (Boolean(raw.username) !== Boolean(raw.password)) {
-        problems.push(`Inputs 'username' and 'password' go together; only '${raw.username ? 'username' : 'password'}' is set.`);
-    }
-    const network = raw.network.trim();
-    if (network !== '' && !NETWORKS.includes(network)) {
-        problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
-    }
-    const qemu = raw.qemu.trim() || 'auto';
-    if (!QEMU_MODES.includes(qemu)) {
-        problems.push(`Input 'qemu' is '${qemu}'; valid values are ${QEMU_MODES.join(', ')}.`);
-    }
-    const qemuImage = raw['qemu-image'].trim();
-    const qemuFallbackImage = raw['qemu-fallback-image'].trim();
-    if (qemu === 'image' && qemuImage === '')
-        problems.push(`Input 'qemu' is image but 'qemu-image' is empty; give an image such as tonistiigi/binfmt:qemu-v8.1.5.`);
-    const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
-    const labels = parseKeyValues('labels', raw.labels, problems);
-    const context = external_node_path_.resolve(cwd, raw.context.trim() || '.');
-    const file = raw.file.trim() ? external_node_path_.resolve(cwd, raw.file.trim()) : external_node_path_.join(context, 'Dockerfile');
-    const build = parseBuildInputs(raw, cwd, platforms, cores, problems);
-    const tools = parseToolInputs(raw, cwd, problems, warnings);
-    if (problems.length > 0)
-        throw new ActionError(problems.join('\n'));
-    const inputs = {
-        platforms,
-        context,
-        file,
-        tags,
-        push,
-        username: raw.username,
-        password: raw.password,
-        network,
-        buildArgs,
-        labels,
-        qemu: qemu,
-        build,
-        ociArchive: raw['oci-archive'].trim() ? external_node_path_.resolve(cwd, raw['oci-archive'].trim()) : '',
-        ...tools,
-        pushByDigest,
-        digestFile: raw['digest-file'].trim() ? external_node_path_.resolve(cwd, raw['digest-file'].trim()) : '',
-        qemuImage,
-        qemuFallbackImage,
-    };
-    return { inputs, warnings };
-}
-/** The checks that need the file system: context is a directory, the Dockerfile a file. */
-function checkPaths(inputs) {
-    const kind = (p) => {
-        try {
-            return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory() ? 'dir' : 'file';
-        }
-        catch {
-            return 'missing';
-        }
-    };
-    if (kind(inputs.context) !== 'dir') {
-        throw new ActionError(`Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`);
-    }
-    if (inputs.driver === 'docker-container' &&
-        inputs.buildkitdConfig &&
-        kind(inputs.buildkitdConfig) !== 'file') {
-        throw new ActionError(`Input 'buildkitd-config' is '${inputs.buildkitdConfig}', which is not a file. Fix the path, relative to the workspace.`);
-    }
-    const perPlatform = Object.keys(inputs.build.platformFiles).length;
-    if (perPlatform < inputs.platforms.length && kind(inputs.file) !== 'file') {
-        throw new ActionError(`Dockerfile '${inputs.file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`);
-    }
-    for (const [platform, file] of Object.entries(inputs.build.platformFiles)) {
-        if (kind(file) !== 'file') {
-            throw new ActionError(`Input 'platform-files' gives '${file}' for ${platform}, which does not exist. Paths are relative to the workspace.`);
-        }
-    }
-    if (inputs.ociArchive && kind(external_node_path_.dirname(inputs.ociArchive)) !== 'dir') {
-        throw new ActionError(`Input 'oci-archive' is '${inputs.ociArchive}', whose directory does not exist. Create it first or choose another path.`);
-    }
-    for (const secret of inputs.build.secrets) {
-        if (secret.src && kind(secret.src) !== 'file') {
-            throw new ActionError(`Input 'secret-files' gives '${secret.src}' for secret '${secret.id}', which is not a readable file.`);
-        }
-    }
-}
-function describeTags(tags) {
-    return tags.map(formatReference).join(', ');
-}
-
 ;// CONCATENATED MODULE: ./src/qemu/binfmt.ts
 // Reads and writes the kernel's binfmt_misc registrations. Writes go through
 // sudo (non-interactive) when the action is not root.
@@ -76773,6 +75542,1835 @@ function registerFailureHint(err, root) {
     if (code === 'EINVAL')
         return `The kernel rejected the register line (the F flag needs Linux 4.8). Set 'qemu' to image or register QEMU in an earlier step.`;
     return `Check that binfmt_misc is writable here, ${fix}.`;
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/registry/ready.ts
+// Startup shared by every way of running the local registry: a free loopback
+// port, a wait on GET /v2/ with a deadline, and up to three tries (another job
+// on the same runner may take the port between picking it and binding it).
+
+
+
+const READY_TIMEOUT_MS = 20_000;
+const ATTEMPTS = 3;
+async function freeLoopbackPort() {
+    return new Promise((resolve, reject) => {
+        const server = (0,external_node_net_.createServer)();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const addr = server.address();
+            const port = typeof addr === 'object' && addr ? addr.port : 0;
+            server.close(() => resolve(port));
+        });
+    });
+}
+/** Waits until GET /v2/ answers 200 (or 401 with auth), the registry stops running, or the deadline passes. */
+async function waitRegistryReady(http, address, isRunning, timeoutMs = READY_TIMEOUT_MS) {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'no answer yet';
+    while (Date.now() < deadline) {
+        if (!(await isRunning()))
+            throw new Error(`it exited (${last})`);
+        try {
+            const res = await http.request({ method: 'GET', url: `http://${address}/v2/` });
+            await res.body.dump();
+            if (res.status === 200 || res.status === 401)
+                return;
+            last = `GET /v2/ answered ${res.status}`;
+        }
+        catch (err) {
+            last = errorMessage(err);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no answer on http://${address}/v2/ within ${timeoutMs / 1000} s (${last})`);
+}
+/** Starts on a free port until /v2/ answers; each failed try prints the registry's own log. */
+async function startOnFreePort(http, what, start, record, timeoutMs = READY_TIMEOUT_MS) {
+    let lastError = '';
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        const address = `127.0.0.1:${await freeLoopbackPort()}`;
+        const starting = await start(address);
+        record(starting.state); // post can remove it even if main dies while it starts
+        try {
+            await waitRegistryReady(http, address, () => starting.isRunning(), timeoutMs);
+            return starting.state;
+        }
+        catch (err) {
+            lastError = errorMessage(err);
+            info(`${what} on ${address} did not start: ${lastError}; its log:\n${await starting.logTail()}`);
+            await starting.stop();
+        }
+    }
+    throw new ActionError(`The local registry (${what}) did not start: ${lastError}.`, `Its log is printed above.`);
+}
+
+;// CONCATENATED MODULE: ./src/registry/container.ts
+// The local registry as a container: `docker run -d --network host` of
+// 'registry-image', its address set by environment, under a run-unique name.
+// Storage stays inside the container (removed with it by `docker rm -v`):
+// a bind mount into RUNNER_TEMP would leave root-owned files the runner
+// user could not delete.
+
+
+
+
+
+
+/** docker run argv (pure): host network, loopback address, quiet, deletable storage. */
+function registryContainerArgs(name, image, address) {
+    return [
+        'run',
+        '--detach',
+        '--name',
+        name,
+        '--network',
+        'host',
+        '--env',
+        `REGISTRY_HTTP_ADDR=${address}`,
+        '--env',
+        'REGISTRY_LOG_LEVEL=error',
+        '--env',
+        'REGISTRY_LOG_ACCESSLOG_DISABLED=true',
+        '--env',
+        'REGISTRY_STORAGE_DELETE_ENABLED=true',
+        image,
+    ];
+}
+function registryContainerName(runId) {
+    return `multiarch-registry-${runId}`;
+}
+async function hasImage(image) {
+    const res = await run('docker', ['image', 'inspect', image], { silent: true, allowFailure: true });
+    return res.exitCode === 0;
+}
+async function isRunning(name) {
+    const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
+        silent: true,
+        allowFailure: true,
+    });
+    return res.stdout.trim() === 'true';
+}
+async function registryContainerLogs(name) {
+    const res = await run('docker', ['logs', '--tail', '30', name], { silent: true, allowFailure: true });
+    return `${res.stdout}${res.stderr}`.trim() || '(no log)';
+}
+/** Removes the container and its anonymous volume; a container that is already gone is fine. */
+async function stopRegistryContainer(name) {
+    const res = await run('docker', ['rm', '--force', '--volumes', name], { silent: true, allowFailure: true });
+    if (res.exitCode !== 0 && !/No such container/i.test(res.stderr)) {
+        throw new Error(res.stderr.trim().split('\n').slice(-3).join(' '));
+    }
+}
+async function runContainer(name, image, address) {
+    await stopRegistryContainer(name); // a previous try's
+    try {
+        await run('docker', registryContainerArgs(name, image, address), { silent: true });
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new ActionError(`Cannot start the local registry container from '${image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Pull the image first or set 'registry-image' to one the engine can pull, or set 'local-registry' to binary.`);
+    }
+}
+async function startRegistryContainer(http, options) {
+    const name = registryContainerName(options.runId);
+    const dir = external_node_path_.join(options.runDir, 'registry');
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    return startOnFreePort(http, `container ${name}`, async (address) => {
+        await runContainer(name, options.image, address);
+        return {
+            state: { dir, address, container: name },
+            isRunning: () => isRunning(name),
+            logTail: () => registryContainerLogs(name),
+            stop: () => stopRegistryContainer(name),
+        };
+    }, options.record);
+}
+
+;// CONCATENATED MODULE: ./src/registry/install.ts
+// The distribution registry release for this host, when no registry binary is
+// on PATH: <base>/v2.8.3/registry_2.8.3_linux_amd64.tar.gz, checked against its
+// .sha256 sidecar before it is unpacked, then cached in the tool cache.
+
+
+
+
+
+
+
+
+
+
+const DISTRIBUTION_RELEASES = 'https://github.com/distribution/distribution/releases/download';
+/** The 2.x line the action's registry config is written for. */
+const DISTRIBUTION_VERSION = '2.8.3';
+/** registry_2.8.3_linux_amd64.tar.gz, registry_2.8.3_linux_armv7.tar.gz (pure). */
+function registryAssetName(version, host) {
+    return `registry_${version}_${host.os}_${host.arch}${host.variant ?? ''}.tar.gz`;
+}
+async function unpackRegistry(archive, dir, url) {
+    try {
+        await run('tar', ['-xzf', archive, '-C', dir, 'registry'], { silent: true });
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new ActionError(`Cannot unpack the registry binary from ${url}: ${lastMeaningfulLine(err.tail)}.`, `Check that 'registry-url' serves the distribution release archives unchanged.`);
+    }
+    return external_node_path_.join(dir, 'registry');
+}
+async function downloadRegistry(http, base, dir) {
+    const host = hostGoPlatform();
+    if (!host)
+        throw new ActionError(`No distribution registry release for ${process.platform}/${process.arch}.`);
+    const asset = registryAssetName(DISTRIBUTION_VERSION, host);
+    const url = `${base}/v${DISTRIBUTION_VERSION}/${asset}`;
+    const hint = `Check that 'registry-url' (${base}) mirrors the release layout, or put a registry binary on PATH.`;
+    const what = `distribution registry ${DISTRIBUTION_VERSION}`;
+    const sums = await fetchText(http, { url: `${url}.sha256`, what: `${what} checksum`, hint });
+    const sha256 = checksumFor(sums, asset);
+    if (!sha256)
+        throw new ActionError(`${url}.sha256 has no sha256 for ${asset}.`, hint);
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    const archive = external_node_path_.join(dir, asset);
+    await downloadVerified(http, { url, what, hint }, archive, sha256);
+    return unpackRegistry(archive, dir, url);
+}
+/** The registry binary from the tool cache, or downloaded, verified and cached now. */
+async function ensureRegistryBinary(http, mirror, runDir) {
+    const spec = {
+        tool: 'distribution-registry',
+        version: DISTRIBUTION_VERSION,
+        file: 'registry',
+        arch: process.arch,
+    };
+    const cached = findCachedTool(spec);
+    if (cached) {
+        info(`distribution registry ${DISTRIBUTION_VERSION} from the tool cache`);
+        return cached;
+    }
+    const base = (mirror || DISTRIBUTION_RELEASES).replace(/\/+$/, '');
+    const binary = await downloadRegistry(http, base, external_node_path_.join(runDir, 'download', 'registry'));
+    info(`distribution registry ${DISTRIBUTION_VERSION} downloaded from ${base} and verified`);
+    return cacheTool(spec, binary);
+}
+
+;// CONCATENATED MODULE: ./src/registry/service.ts
+// The local, ephemeral distribution registry: on 127.0.0.1 and a free port,
+// storage and log in the run's own directory. As a binary it is spawned
+// detached with a pid file so post can stop it even when main died; as a
+// container it runs on the host network under a run-unique name.
+
+
+
+
+
+
+
+const REGISTRY_BINARIES = ['registry', 'docker-registry'];
+/** distribution 2.8 configuration (pure): loopback only, quiet, deletable storage. */
+function registryConfig(address, storageDir) {
+    return [
+        'version: 0.1',
+        'log:',
+        '  level: error',
+        '  accesslog:',
+        '    disabled: true',
+        'storage:',
+        '  filesystem:',
+        `    rootdirectory: ${JSON.stringify(storageDir)}`,
+        '  delete:',
+        '    enabled: true',
+        'http:',
+        `  addr: ${address}`,
+        '',
+    ].join('\n');
+}
+function findOnPath(names, pathEnv = process.env.PATH ?? '') {
+    for (const name of names) {
+        for (const dir of pathEnv.split(external_node_path_.delimiter).filter(Boolean)) {
+            const candidate = external_node_path_.join(dir, name);
+            try {
+                (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+                return candidate;
+            }
+            catch {
+                // not here
+            }
+        }
+    }
+    return undefined;
+}
+function isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function logTail(file) {
+    return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').split('\n').slice(-30).join('\n') : '(no log)';
+}
+async function startRegistryBinary(http, runDir, binary, record) {
+    const dir = external_node_path_.join(runDir, 'registry');
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_.join(dir, 'data'), { recursive: true });
+    const log = external_node_path_.join(dir, 'registry.log');
+    return startOnFreePort(http, binary, (address) => {
+        const config = external_node_path_.join(dir, 'config.yml');
+        (0,external_node_fs_namespaceObject.writeFileSync)(config, registryConfig(address, external_node_path_.join(dir, 'data')));
+        const pid = spawnDetached(binary, ['serve', config], log);
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(dir, 'registry.pid'), String(pid));
+        return {
+            state: { pid, dir, address },
+            isRunning: () => Promise.resolve(isAlive(pid)),
+            logTail: () => Promise.resolve(logTail(log)),
+            stop: () => Promise.resolve(killProcess(pid)),
+        };
+    }, record);
+}
+/** auto: a binary on PATH, else the image if the engine has it, else the release; binary: PATH, else the release. */
+async function startLocalRegistry(http, options) {
+    const onPath = findOnPath(REGISTRY_BINARIES);
+    const container = options.mode === 'container' || (options.mode === 'auto' && !onPath && (await hasImage(options.image)));
+    if (container) {
+        info(`Running ${options.image} as a container on the host network`);
+        return startRegistryContainer(http, options);
+    }
+    const binary = onPath ?? (await ensureRegistryBinary(http, options.url, options.runDir));
+    info(`Running ${binary}`);
+    return startRegistryBinary(http, options.runDir, binary, options.record);
+}
+/** Our own registry only: the pid must still run our binary with our config. */
+function ownsPid(state) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
+    }
+    catch {
+        return false;
+    }
+}
+function killProcess(pid) {
+    try {
+        process.kill(pid, 'SIGTERM');
+    }
+    catch {
+        // already gone
+    }
+}
+async function stopLocalRegistry(state) {
+    if (state.container)
+        await stopRegistryContainer(state.container);
+    const { pid } = state;
+    if (pid !== undefined && ownsPid({ ...state, pid })) {
+        killProcess(pid);
+        const deadline = Date.now() + 5_000;
+        while (isAlive(pid) && Date.now() < deadline)
+            await new Promise((r) => setTimeout(r, 50));
+        if (isAlive(pid))
+            process.kill(pid, 'SIGKILL');
+    }
+    (0,external_node_fs_namespaceObject.rmSync)(state.dir, { recursive: true, force: true });
+}
+async function registryLogTail(state) {
+    if (state.container)
+        return registryContainerLogs(state.container);
+    return logTail(external_node_path_.join(state.dir, 'registry.log'));
+}
+
+;// CONCATENATED MODULE: ./src/buildx/images.ts
+// The docker driver also stores each build in the engine's image store; the
+// run removes those tags (only its own: they name its local registry).
+
+async function removeImages(refs) {
+    // Missing ones are fine (a build that failed early tagged nothing).
+    const res = await run('docker', ['image', 'rm', '--force', ...refs], { silent: true, allowFailure: true });
+    if (res.exitCode !== 0 && !/No such image/i.test(res.stderr)) {
+        throw new Error(res.stderr.trim().split('\n').slice(-3).join(' '));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+// The only module that touches post state: one typed JSON blob, saved again
+// each time a resource appears, so post cleans up whatever main got to. The
+// same blob goes to a machine-wide ledger, so a later run can recognise what a
+// crashed run left behind (see stale.ts).
+
+
+
+
+const KEY = 'multiarch-state';
+function isPost() {
+    return getState('isPost') === 'true';
+}
+function markMainStarted() {
+    saveState('isPost', 'true');
+}
+/** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
+/** One per user: runners of different users never share (or block) each other's ledger. */
+function ledgerDir() {
+    return (process.env.MULTIARCH_LEDGER_DIR ??
+        external_node_path_.join(external_node_os_namespaceObject.tmpdir(), `multiarch-action-runs-${process.getuid?.() ?? 'user'}`));
+}
+function state_saveState(state) {
+    saveState(KEY, JSON.stringify(state));
+    // The ledger only helps a later run clean up after a crash: it never fails this one.
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+    }
+    catch (err) {
+        core_debug(`Could not record run ${state.runId} in ${ledgerDir()}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+function forgetRun(runId) {
+    try {
+        (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
+    }
+    catch {
+        // best effort, like the ledger itself
+    }
+}
+/** Every run recorded on this machine (the caller decides which are stale). */
+function readLedger() {
+    let files;
+    try {
+        files = (0,external_node_fs_namespaceObject.readdirSync)(ledgerDir()).filter((f) => f.endsWith('.json'));
+    }
+    catch {
+        return [];
+    }
+    return files.flatMap((f) => {
+        try {
+            return [JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(ledgerDir(), f), 'utf8'))];
+        }
+        catch {
+            return [];
+        }
+    });
+}
+function readState() {
+    const raw = getState(KEY);
+    if (!raw)
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        warning(`Post state '${KEY}' is not valid JSON; nothing to clean up.`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stale.ts
+// What crashed runs left behind. A ledger entry whose run directory is gone
+// (the runner wiped RUNNER_TEMP, or the run ended without post) is stale: its
+// registry is stopped, if its process still names that directory, and its
+// images are removed. Entries of runs still going are never touched.
+
+
+
+
+
+
+
+function isStale(entry) {
+    return !(0,external_node_fs_namespaceObject.existsSync)(entry.runDir);
+}
+async function cleanStaleRuns(currentRunId) {
+    let cleaned = 0;
+    for (const entry of readLedger().filter((e) => e.runId !== currentRunId && isStale(e))) {
+        try {
+            if (entry.builder)
+                await removeBuilder(entry.builder);
+            if (entry.registry)
+                await stopLocalRegistry(entry.registry);
+            if (entry.images.length > 0)
+                await removeImages(entry.images);
+            forgetRun(entry.runId);
+            info(`Cleaned up after crashed run ${entry.runId}: registry ${entry.registry?.container ?? `pid ${entry.registry?.pid ?? '-'}`}, builder ${entry.builder ?? '-'}, ${entry.images.length} image(s)`);
+            cleaned++;
+        }
+        catch (err) {
+            warning(`Could not clean up after crashed run ${entry.runId}: ${errorMessage(err)}`);
+        }
+    }
+    return cleaned;
+}
+
+;// CONCATENATED MODULE: ./src/build-setup.ts
+// Build mode's set-up phases: what the machine has, buildx, the builder and
+// the local registry, each recorded in post state the moment it exists.
+
+
+
+
+
+
+
+
+
+
+
+
+/** Kernel, runner, engine, the runner's buildx, binfmt state and image store. */
+async function logEnvironment() {
+    info(`Kernel: ${external_node_os_namespaceObject.release()}, runner arch: ${external_node_os_namespaceObject.arch()}`);
+    const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
+        silent: true,
+        allowFailure: true,
+    });
+    info(`Docker engine: ${docker.exitCode === 0 ? docker.stdout.trim() : 'not reachable'}`);
+    info(`buildx: ${(await readBuildxVersion()) ?? 'not installed'}`);
+    let binfmt = 'not mounted';
+    try {
+        binfmt =
+            (0,external_node_fs_namespaceObject.readdirSync)(BINFMT_DIR)
+                .filter((n) => n.startsWith('qemu-'))
+                .join(', ') || 'no qemu-* registrations';
+    }
+    catch {
+        // not mounted
+    }
+    info(`binfmt_misc: ${binfmt}`);
+    const containerdStore = await hasContainerdStore();
+    info(`Image store: ${containerdStore ? 'containerd' : 'classic (docker driver: no attestations, inline cache only)'}`);
+    return { containerdStore };
+}
+async function installBuildx(http, inputs, state) {
+    const buildx = await setupBuildx(http, {
+        version: inputs.buildxVersion,
+        url: inputs.buildxUrl,
+        runDir: state.runDir,
+    });
+    info(`buildx ${buildx.version} (${buildx.how})`);
+    if (buildx.dockerConfig) {
+        state.dockerConfig = buildx.dockerConfig;
+        state_saveState(state);
+        info(`Docker commands of this run use DOCKER_CONFIG=${buildx.dockerConfig}`);
+    }
+}
+async function startBuilder(inputs, state) {
+    state.builder = builderName(state.runId);
+    state_saveState(state); // before it exists: a half-created builder is removed in post too
+    await createBuilder({ name: state.builder, image: inputs.buildkitImage, config: inputs.buildkitdConfig });
+    info(`Builder ${state.builder} (docker-container, ${inputs.buildkitImage})`);
+}
+async function startRegistry(http, inputs, state) {
+    await cleanStaleRuns(state.runId);
+    const started = await startLocalRegistry(http, {
+        mode: inputs.localRegistry,
+        url: inputs.registryUrl,
+        image: inputs.registryImage,
+        runDir: state.runDir,
+        runId: state.runId,
+        record: (registry) => {
+            state.registry = registry;
+            state_saveState(state);
+        },
+    });
+    const how = started.container ? `container ${started.container}` : `pid ${started.pid}`;
+    info(`Local registry at ${started.address} (${how})`);
+    return started;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/pitfalls.ts
+// Known emulation pitfalls by QEMU version, and explanations for builds that
+// fail under emulation (pure). Sources are named per entry.
+function parseQemuVersion(text) {
+    return (/qemu[\w-]*\s+version\s+(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1] ??
+        /qemu\/v(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1]);
+}
+function compare(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+const PITFALLS = [
+    {
+        from: '0',
+        below: '8.1',
+        nonPieOnly: true,
+        text: 'emulated programs (node, Go toolchains, ldconfig) segfault intermittently on newer runner kernels with QEMU older than 8.1 built without PIE, such as tonistiigi/binfmt:qemu-v7.0.0, the long-time :latest (tonistiigi/binfmt#215, moby/moby#49331, actions/runner-images#11662)',
+    },
+    {
+        from: '9.0',
+        below: '9.2.2',
+        text: "ldconfig segfaults ('libc-bin ... exit status 139') in arm64 Ubuntu 22.04 images with QEMU 9.x before 9.2.2 (tonistiigi/binfmt#231, #240, #245)",
+    },
+    {
+        from: '10.1',
+        below: '10.2',
+        text: 'a libc-bin (ldconfig) segfault regression in Ubuntu images is reported for QEMU 10.1 (tonistiigi/binfmt#298)',
+    },
+];
+/** Warnings for the QEMU version in use; none when the version is unknown. `pie` undefined means not known. */
+function pitfallsFor(version, pie) {
+    if (!version)
+        return [];
+    const applies = (p) => compare(version, p.from) >= 0 && compare(version, p.below) < 0 && !(p.nonPieOnly && pie === true);
+    return PITFALLS.filter(applies).map((p) => `QEMU ${version}: ${p.text}. If a RUN step crashes with signal 11 or exit status 139, set 'qemu-image' to another pinned tonistiigi/binfmt version and 'qemu' to image.`);
+}
+const EXEC_FAILED = /exec format error|no such file or directory/i;
+const SEGFAULT = /signal 11|segmentation fault|exit status 139|exit code: 139/i;
+/** A precise hint for a build that failed under emulation, or undefined when emulation is not the likely cause. */
+function explainBuildFailure(tail, emu) {
+    if (!emu || emu.how !== 'emulated') {
+        return /exec format error/i.test(tail)
+            ? `The kernel could not run a ${emu?.platform ?? 'foreign'} binary: QEMU is not registered for it (see 'qemu').`
+            : undefined;
+    }
+    if (!emu.flags.includes('F') && EXEC_FAILED.test(tail))
+        return `QEMU for ${emu.platform} is registered without the F flag (interpreter ${emu.interpreter}), so RUN steps only work when that interpreter is inside the image: add '${emu.copyLine ?? ''}' before the first RUN step, or use a runner with Linux 4.8 or newer.`;
+    if (SEGFAULT.test(tail))
+        return `A program crashed under QEMU ${emu.qemuVersion ?? '(version unknown)'} emulating ${emu.platform}. Emulators crash on some programs (ldconfig, Go toolchains); try another pinned 'qemu-image' with 'qemu' set to image, or build ${emu.platform} on a native runner.`;
+    if (/exec format error/i.test(tail))
+        return `The kernel could not run a ${emu.platform} binary although QEMU was registered (${emu.interpreter}, flags ${emu.flags || '-'}): was the registration removed during the build?`;
+    return undefined;
+}
+/** The COPY line for a registration without F: the host's static interpreter, copied into the build context first. */
+function copyLineFor(interpreter, staticName) {
+    return `COPY --chmod=755 ${staticName} ${interpreter}`;
+}
+
+;// CONCATENATED MODULE: ./src/buildx/build.ts
+// One platform's build: pure argv, then a streamed `docker buildx build` that
+// pushes into the local registry and writes a metadata file.
+
+
+
+
+const repeat = (flag, values = []) => values.flatMap((v) => [flag, v]);
+function buildArgs(spec) {
+    const args = [
+        'buildx',
+        'build',
+        '--platform',
+        spec.platform,
+        '--file',
+        spec.file,
+        '--tag',
+        spec.ref,
+        '--push',
+    ];
+    if (spec.builder)
+        args.push('--builder', spec.builder);
+    args.push('--metadata-file', spec.metadataFile, `--provenance=${spec.provenance || 'false'}`);
+    if (spec.sbom && spec.sbom !== 'false')
+        args.push(`--sbom=${spec.sbom}`);
+    if (spec.network)
+        args.push('--network', spec.network);
+    if (spec.target)
+        args.push('--target', spec.target);
+    if (spec.noCache)
+        args.push('--no-cache');
+    if (spec.pull)
+        args.push('--pull');
+    args.push(...repeat('--build-arg', spec.buildArgs), ...repeat('--label', spec.labels));
+    args.push(...repeat('--secret', spec.secrets), ...repeat('--cache-from', spec.cacheFrom));
+    args.push(...repeat('--cache-to', spec.cacheTo), ...repeat('--build-context', spec.buildContexts));
+    args.push(spec.context);
+    return args;
+}
+/** Reads what buildx wrote to --metadata-file (pure on the text). */
+function parseMetadata(text) {
+    const json = JSON.parse(text);
+    const str = (k) => (typeof json[k] === 'string' ? json[k] : undefined);
+    return { digest: str('containerimage.digest'), configDigest: str('containerimage.config.digest') };
+}
+/** Known failure texts -> what the user can do about them. */
+const HINTS = [
+    [
+        /exec format error/i,
+        (p) => `The kernel could not run a ${p} binary: QEMU is not registered for it (see 'qemu').`,
+    ],
+    [/network bridge not found/i, () => `This engine has no bridge network; set 'network: host'.`],
+    [
+        /frontend\.contexts|unsupported frontend capability/i,
+        () => `'build-contexts' needs BuildKit 0.10 or newer (Docker 23+, or 'driver: docker-container').`,
+    ],
+    [
+        /Attestation is not supported/i,
+        () => `'provenance' and 'sbom' need 'driver: docker-container' or the containerd image store.`,
+    ],
+];
+function buildFailureHint(tail, platform) {
+    const hint = HINTS.find(([re]) => re.test(tail));
+    return hint ? hint[1](platform) : `See the build log above.`;
+}
+async function runBuild(spec) {
+    try {
+        await run('docker', buildArgs(spec), { silent: Boolean(spec.logFile), logFile: spec.logFile });
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        // Emulation explains its own failures best (missing F flag, QEMU crashes); then the known texts.
+        const hint = (spec.emulation && explainBuildFailure(err.tail, spec.emulation)) ??
+            buildFailureHint(err.tail, spec.platform);
+        throw new ActionError(`Building ${spec.platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
+    }
+    return parseMetadata((0,external_node_fs_namespaceObject.readFileSync)(spec.metadataFile, 'utf8'));
+}
+
+;// CONCATENATED MODULE: ./src/buildx/secrets.ts
+// Turns 'secrets' (values) and 'secret-files' (paths) into buildx --secret
+// specs; values go to 0600 files in the run directory, removed in post.
+
+
+function writeSecrets(secrets, runDir) {
+    if (secrets.length === 0)
+        return [];
+    const dir = external_node_path_.join(runDir, 'secrets');
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true, mode: 0o700 });
+    return secrets.map((s) => {
+        if (s.src !== undefined)
+            return `id=${s.id},src=${s.src}`;
+        const file = external_node_path_.join(dir, s.id);
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, s.value ?? '', { mode: 0o600 });
+        return `id=${s.id},src=${file}`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/registry/reference.ts
+// Parses image references the way docker does (pure):
+// [host[:port]/]path[:tag][@digest], Docker Hub as the default registry.
+const DOCKER_HUB = 'docker.io';
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
+class ReferenceSyntaxError extends Error {
+}
+function looksLikeHost(component) {
+    return (component.includes('.') ||
+        component.includes(':') ||
+        component === 'localhost' ||
+        component.startsWith('['));
+}
+/** Throws ReferenceSyntaxError naming what is wrong. */
+function parseReference(raw) {
+    const input = raw.trim();
+    if (input === '')
+        throw new ReferenceSyntaxError('empty reference');
+    const [name0, digest, ...extraAt] = input.split('@');
+    if (extraAt.length > 0)
+        throw new ReferenceSyntaxError('more than one "@"');
+    if (digest !== undefined && !DIGEST.test(digest)) {
+        throw new ReferenceSyntaxError(`digest '${digest}' is not sha256:<64 hex digits>`);
+    }
+    let name = name0 ?? '';
+    let tag;
+    const colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/')) {
+        tag = name.slice(colon + 1);
+        name = name.slice(0, colon);
+        if (!TAG.test(tag))
+            throw new ReferenceSyntaxError(`tag '${tag}' must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+    }
+    const parts = name.split('/');
+    let registry = DOCKER_HUB;
+    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
+        registry = parts.shift() ?? DOCKER_HUB;
+        if (!HOST.test(registry))
+            throw new ReferenceSyntaxError(`registry host '${registry}' is not a valid host[:port]`);
+    }
+    if (registry === 'index.docker.io' || registry === 'registry-1.docker.io')
+        registry = DOCKER_HUB;
+    if (registry === DOCKER_HUB && parts.length === 1)
+        parts.unshift('library');
+    const bad = parts.find((p) => !PATH_COMPONENT.test(p));
+    if (bad !== undefined) {
+        throw new ReferenceSyntaxError(`repository component '${bad}' must be lowercase letters, digits and single separators (. _ __ -)`);
+    }
+    const repository = parts.join('/');
+    if (repository.length > 255)
+        throw new ReferenceSyntaxError('repository name longer than 255 characters');
+    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+function reference_formatReference(ref) {
+    const base = `${ref.registry}/${ref.repository}`;
+    return `${base}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+/** The host that serves the registry API (Docker Hub's differs from its name). */
+function apiHost(registry) {
+    return registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
+}
+/** Loopback registries speak plain HTTP; everything else HTTPS unless listed insecure. */
+function isLoopbackHost(registry) {
+    const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/hooks/hub-hooks.ts
+// Docker Hub automated-build hooks: hooks/pre_build, build, post_build,
+// pre_push, post_push, run the way Docker Hub ran them (bash, from the
+// directory that holds hooks/), with Docker Hub's variables.
+
+
+
+
+
+
+const HOOK_NAMES = ['pre_build', 'build', 'post_build', 'pre_push', 'post_push'];
+/** hooks/ beside the Dockerfile first, then in the context (Docker Hub used the Dockerfile's directory). */
+function findHooks(context, file) {
+    for (const base of [external_node_path_.dirname(file), context]) {
+        const dir = external_node_path_.join(base, 'hooks');
+        if ((0,external_node_fs_namespaceObject.existsSync)(dir) && (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory()) {
+            const present = HOOK_NAMES.filter((h) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, h)));
+            if (present.length > 0)
+                return { dir, present };
+        }
+    }
+    return undefined;
+}
+/** Docker Hub's build variables, derived from the GitHub context and the tags (pure). */
+function hookEnv(f) {
+    const first = f.tags[0];
+    const repo = first
+        ? `${first.registry === DOCKER_HUB ? 'index.docker.io' : first.registry}/${first.repository}`
+        : `localhost/${external_node_path_.basename(f.context)}`;
+    const tag = first?.tag ?? 'latest';
+    return {
+        SOURCE_BRANCH: f.github.GITHUB_HEAD_REF || f.github.GITHUB_REF_NAME || '',
+        SOURCE_COMMIT: f.github.GITHUB_SHA ?? '',
+        COMMIT_MSG: f.commitMessage,
+        DOCKER_REPO: repo,
+        DOCKERFILE_PATH: external_node_path_.relative(f.context, f.file) || 'Dockerfile',
+        DOCKER_TAG: tag,
+        IMAGE_NAME: `${repo}:${tag}`,
+        CACHE_TAG: tag,
+        DOCKER_BUILDKIT: '1',
+        BUILD_NETWORK: f.network || 'default',
+    };
+}
+/** The head commit's message from the event payload, when there is one. */
+function readCommitMessage(eventPath = process.env.GITHUB_EVENT_PATH) {
+    try {
+        const event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath ?? '', 'utf8'));
+        return event.head_commit?.message ?? '';
+    }
+    catch {
+        return '';
+    }
+}
+const QEMU_REGISTER = /^(sudo\s+)?docker\s+run\b.*--privileged\b.*\bmultiarch\/qemu-user-static(:register)?(\s|$)/;
+/** A pre_build whose only job is registering QEMU, which the action has already done (pure). */
+function isQemuRegisterOnly(script) {
+    const commands = script
+        .split('\n')
+        .map((l) => l.replace(/#.*$/, '').trim())
+        .filter((l) => l !== '' && !/^set\s+-/.test(l));
+    return commands.length > 0 && commands.every((l) => QEMU_REGISTER.test(l));
+}
+async function runHook(hooks, name, env) {
+    if (!hooks.present.includes(name))
+        return false;
+    const script = external_node_path_.join(hooks.dir, name);
+    if (name === 'pre_build' && isQemuRegisterOnly((0,external_node_fs_namespaceObject.readFileSync)(script, 'utf8'))) {
+        info(`Skipping hooks/pre_build: it only registers QEMU, which this action has already done.`);
+        return true;
+    }
+    try {
+        await run('bash', [script], { cwd: external_node_path_.dirname(hooks.dir), env });
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new ActionError(`Hook hooks/${name} failed with exit code ${err.exitCode}: ${err.tail}`, `See its output above.`);
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/platform.ts
+// Parses and normalises platform names (pure). `arm64` -> `linux/arm64`,
+// `linux/arm` -> `linux/arm/v7`, `linux/arm64/v8` -> `linux/arm64`.
+/** Every platform the action can build, in the form it reports them. */
+const KNOWN_PLATFORMS = [
+    'linux/amd64',
+    'linux/amd64/v2',
+    'linux/amd64/v3',
+    'linux/amd64/v4',
+    'linux/386',
+    'linux/arm64',
+    'linux/arm/v7',
+    'linux/arm/v6',
+    'linux/ppc64le',
+    'linux/s390x',
+    'linux/riscv64',
+    'linux/mips64le',
+    'linux/loong64',
+];
+const ARCH_ALIASES = {
+    x86_64: 'amd64',
+    'x86-64': 'amd64',
+    aarch64: 'arm64',
+    i386: '386',
+    i686: '386',
+    x86: '386',
+    armhf: 'arm/v7',
+    armel: 'arm/v6',
+    ppc64el: 'ppc64le',
+};
+const OS_NAMES = ['linux', 'windows', 'darwin', 'freebsd'];
+const DEFAULT_VARIANT = { arm: 'v7' };
+const DROPPED_VARIANT = { arm64: 'v8', amd64: 'v1' };
+function platform_formatPlatform(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+/** A form safe in tags and file names: linux/arm/v7 -> linux-arm-v7. */
+function platformSlug(p) {
+    return platform_formatPlatform(p).replace(/\//g, '-');
+}
+/** Normalises one platform name; undefined when it is not one we can build. */
+function parsePlatform(raw) {
+    let parts = raw.trim().toLowerCase().split('/');
+    if (!OS_NAMES.includes(parts[0] ?? ''))
+        parts = ['linux', ...parts];
+    const [os, arch0, variant0, ...rest] = parts;
+    if (!os || !arch0 || rest.length > 0)
+        return undefined;
+    const [arch, aliasVariant] = (ARCH_ALIASES[arch0] ?? arch0).split('/');
+    if (!arch)
+        return undefined;
+    let variant = variant0 ?? aliasVariant ?? DEFAULT_VARIANT[arch];
+    if (variant && DROPPED_VARIANT[arch] === variant)
+        variant = undefined;
+    const platform = variant ? { os, architecture: arch, variant } : { os, architecture: arch };
+    return KNOWN_PLATFORMS.includes(platform_formatPlatform(platform)) ? platform : undefined;
+}
+function samePlatform(a, b) {
+    return platform_formatPlatform(a) === platform_formatPlatform(b);
+}
+
+;// CONCATENATED MODULE: ./src/oci/media-types.ts
+// Manifest media types, and the Accept list every manifest read must send.
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+/** Without the list types, distribution answers a tag on an index with one platform's manifest. */
+const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
+function isIndexType(mediaType) {
+    return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
+}
+function isManifestType(mediaType) {
+    return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
+}
+
+;// CONCATENATED MODULE: ./src/oci/index-merge.ts
+// Builds the index (manifest list) from the platform entries (pure).
+// All Docker schema 2 children -> a Docker manifest list; otherwise an OCI index.
+
+
+const ATTESTATION_REFERENCE_TYPE = 'vnd.docker.reference.type';
+function isAttestation(d) {
+    return d.annotations?.[ATTESTATION_REFERENCE_TYPE] === 'attestation-manifest';
+}
+/** Platform fields taken from the image config blob, never guessed. */
+function platformFromConfig(config) {
+    if (!config.os || !config.architecture) {
+        throw new Error('image config has no os/architecture');
+    }
+    const p = { architecture: config.architecture, os: config.os };
+    if (config.variant)
+        p.variant = config.variant;
+    if (config['os.version'])
+        p['os.version'] = config['os.version'];
+    if (config['os.features']?.length)
+        p['os.features'] = config['os.features'];
+    return p;
+}
+function chooseIndexMediaType(entries, format = 'auto') {
+    if (format === 'oci')
+        return OCI_INDEX;
+    if (format === 'docker')
+        return DOCKER_LIST;
+    return entries.every((e) => e.mediaType === DOCKER_MANIFEST) ? DOCKER_LIST : OCI_INDEX;
+}
+function sha256Digest(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** Serialises the index once; every tag is pushed with these same bytes. */
+function mergeIndex(entries, options = {}) {
+    if (entries.length === 0)
+        throw new Error('cannot build an index without entries');
+    const digests = new Set();
+    for (const e of entries) {
+        if (digests.has(e.digest))
+            throw new Error(`manifest ${e.digest} appears twice in the index`);
+        digests.add(e.digest);
+    }
+    const mediaType = chooseIndexMediaType(entries, options.format);
+    const index = { schemaVersion: 2, mediaType, manifests: entries.map((e) => ({ ...e })) };
+    if (options.annotations && Object.keys(options.annotations).length > 0)
+        index.annotations = options.annotations;
+    const bytes = Buffer.from(JSON.stringify(index, null, 2));
+    return { mediaType, bytes, digest: sha256Digest(bytes) };
+}
+/** The image digest an attestation manifest describes. */
+const ATTESTATION_DIGEST = 'vnd.docker.reference.digest';
+/** linux/arm/v7, windows/amd64:10.0.17763.1 (pure): one index lists each once. */
+function platformKey(p) {
+    if (!p)
+        return 'unknown';
+    const base = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+    return p['os.version'] ? `${base}:${p['os.version']}` : base;
+}
+/** 'strip' leaves attestation manifests out of the index (and so out of the copy). */
+function keepEntry(d, attestations) {
+    return attestations === 'keep' || !isAttestation(d);
+}
+/** Why these entries cannot go into this index format, or undefined when they can (pure). */
+function formatProblem(entries, format) {
+    if (format !== 'docker')
+        return undefined;
+    const oci = entries.filter((e) => e.mediaType !== DOCKER_MANIFEST);
+    if (oci.length === 0)
+        return undefined;
+    const what = oci.some(isAttestation) ? 'attestation manifests (set attestations: strip) or ' : '';
+    return `Input 'index-format' is docker, but ${oci.length} entr${oci.length === 1 ? 'y is' : 'ies are'} not Docker schema 2 manifests (${oci[0]?.mediaType}); a Docker manifest list cannot hold ${what}OCI manifests. Use index-format: auto or oci.`;
+}
+
+;// CONCATENATED MODULE: ./src/registry/image-entry.ts
+// Turns an image manifest into its index entry, with the platform read from
+// the image's config blob (never guessed), and the image's size.
+
+async function readImageEntry(from, raw) {
+    const manifest = JSON.parse(raw.bytes.toString('utf8'));
+    const config = await from.client.readBlobJson(from.repository, manifest.config.digest);
+    const platform = platformFromConfig(config);
+    const size = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
+    return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
+}
+
+;// CONCATENATED MODULE: ./src/registry/built-image.ts
+// Reads one platform's build back from the local registry and turns it into
+// index entries: its image manifest, plus any attestation manifests buildx
+// attached (kept beside their image, never counted as platforms).
+
+
+
+
+function parse(raw) {
+    return JSON.parse(raw.bytes.toString('utf8'));
+}
+async function imageEntry(local, raw, expected) {
+    const image = await readImageEntry(local, raw);
+    const platform = image.entry.platform ?? { os: '', architecture: '' };
+    const actual = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+    if (actual !== expected) {
+        throw new ActionError(`The image built for ${expected} says it is ${actual} in its config.`, `Check that the Dockerfile's FROM images exist for ${expected} (FROM --platform=$BUILDPLATFORM only for build stages).`);
+    }
+    return image;
+}
+async function readBuiltImage(local, tag, platform) {
+    const raw = await local.client.getManifest(local.repository, tag);
+    if (!raw)
+        throw new ActionError(`The build of ${platform} pushed nothing to the local registry (${local.repository}:${tag}).`);
+    if (!isIndexType(raw.mediaType)) {
+        const { entry, size } = await imageEntry(local, raw, platform);
+        return { platform, digest: raw.digest, size, entries: [entry] };
+    }
+    // docker-container driver: an index of image + attestation, even for one platform.
+    const children = parse(raw).manifests;
+    const images = [];
+    const attestations = children.filter(isAttestation);
+    let size = 0;
+    for (const child of children.filter((c) => !isAttestation(c))) {
+        const childRaw = await local.client.getManifest(local.repository, child.digest);
+        if (!childRaw)
+            throw new ActionError(`Manifest ${child.digest} of the ${platform} build is missing from the local registry.`);
+        const img = await imageEntry(local, childRaw, platform);
+        images.push(img.entry);
+        size += img.size;
+    }
+    const [first] = images;
+    if (!first || images.length > 1) {
+        throw new ActionError(`The build of ${platform} produced ${images.length} images; expected exactly one.`);
+    }
+    return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
+}
+
+;// CONCATENATED MODULE: ./src/registry/digest-stream.ts
+// A pass-through stream that hashes what flows and fails at the end when the
+// bytes are not the blob they claim to be (truncated bodies included).
+
+
+
+class DigestVerifier extends external_node_stream_.Transform {
+    blob;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    seen = 0;
+    constructor(blob) {
+        // Larger buffers than the 16 KiB default: fewer pauses between socket reads and writes.
+        super({ highWaterMark: 1024 * 1024 });
+        this.blob = blob;
+        if (!blob.digest.startsWith('sha256:'))
+            throw new Error(`unsupported digest algorithm in ${blob.digest}`);
+    }
+    _transform(chunk, _enc, done) {
+        this.seen += chunk.length;
+        this.hash.update(chunk);
+        done(null, chunk);
+    }
+    _flush(done) {
+        const digest = `sha256:${this.hash.digest('hex')}`;
+        if (this.seen !== this.blob.size || digest !== this.blob.digest) {
+            done(new TransientError(`blob ${this.blob.digest} arrived as ${this.seen} of ${this.blob.size} bytes with digest ${digest}`));
+            return;
+        }
+        done();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/challenge.ts
+// Parses WWW-Authenticate challenges (pure): Basic realm="..." or
+// Bearer realm="...",service="...",scope="..." with quoted commas.
+function parseChallenge(header) {
+    if (!header)
+        return undefined;
+    const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
+    if (!m)
+        return undefined;
+    const scheme = (m[1] ?? '').toLowerCase();
+    if (scheme !== 'basic' && scheme !== 'bearer')
+        return undefined;
+    const params = {};
+    const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/g;
+    const rest = m[2] ?? '';
+    let p;
+    while ((p = re.exec(rest)) !== null) {
+        if (p[0] === '')
+            break;
+        params[(p[1] ?? '').toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : (p[3] ?? '');
+    }
+    return { scheme, params };
+}
+
+;// CONCATENATED MODULE: ./src/registry/token.ts
+// The Bearer token flow of the distribution token spec: scopes, the token
+// request (several scopes in one, basic credentials when there are any), and
+// the answer (`token` or `access_token`, `expires_in`).
+
+
+/** The spec's default lifetime when the server does not say. */
+const DEFAULT_EXPIRES_IN_S = 60;
+function scopeFor(repository, access) {
+    return `repository:${repository}:${access === 'push' ? 'pull,push' : 'pull'}`;
+}
+/** realm?service=...&scope=...&scope=... (pure). */
+function tokenUrl(params, scopes) {
+    const url = new URL(params.realm ?? '');
+    if (params.service)
+        url.searchParams.set('service', params.service);
+    for (const scope of scopes)
+        url.searchParams.append('scope', scope);
+    return url.toString();
+}
+/** Reads a token server's JSON answer (pure); undefined when it holds no token. */
+function parseTokenResponse(json, now = Date.now()) {
+    const body = (json ?? {});
+    const value = typeof body.token === 'string' && body.token ? body.token : body.access_token;
+    if (typeof value !== 'string' || value === '')
+        return undefined;
+    const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_S;
+    return { value, expiresAt: now + seconds * 1000 };
+}
+function basicAuthorization(credentials) {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
+async function fetchToken(http, params, scopes, credentials, who) {
+    const url = tokenUrl(params, scopes);
+    const where = new URL(url);
+    const res = await http.request({
+        method: 'GET',
+        url,
+        headers: credentials ? { authorization: basicAuthorization(credentials) } : {},
+    });
+    if (res.status !== 200) {
+        const text = (await res.body.text().catch(() => '')).trim().split('\n')[0]?.slice(0, 200) ?? '';
+        if (isTransientStatus(res.status))
+            throw new TransientError(`token server ${where.host} answered ${res.status}`);
+        throw new HttpError(`Cannot get a token for ${scopes.join(' ')} on ${who.registry} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${who.identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
+    }
+    const text = await res.body.text();
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch {
+        throw new TransientError(`token server ${where.host} answered with unreadable JSON (truncated?)`);
+    }
+    const token = parseTokenResponse(json);
+    if (!token)
+        throw new HttpError(`Token server ${where.host} answered without a token for ${scopes.join(' ')}.`);
+    return token;
+}
+
+;// CONCATENATED MODULE: ./src/registry/auth.ts
+
+
+/** Renew a token this long before it expires, so it never lapses mid-request. */
+const RENEW_MARGIN_MS = 10_000;
+class Authenticator {
+    http;
+    registry;
+    credentials;
+    basic;
+    realm;
+    tokens = new Map();
+    constructor(http, registry, credentials) {
+        this.http = http;
+        this.registry = registry;
+        this.credentials = credentials;
+    }
+    /** Who we are, for error messages: never the secret. */
+    get identity() {
+        const c = this.credentials;
+        return c ? `user '${c.username}' (from ${c.source})` : 'anonymous access (no credentials found)';
+    }
+    /** The Authorization to send for these scopes, if the registry asked for one. */
+    async authorization(scopes) {
+        if (!this.realm)
+            return this.basic;
+        const key = scopes.join(' ');
+        let pending = this.tokens.get(key);
+        const current = pending && (await pending.catch(() => undefined));
+        if (!current || current.expiresAt - RENEW_MARGIN_MS < Date.now()) {
+            pending = this.renew(key, scopes);
+            const token = await pending;
+            return `Bearer ${token.value}`;
+        }
+        return `Bearer ${current.value}`;
+    }
+    renew(key, scopes) {
+        const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, {
+            registry: this.registry,
+            identity: this.identity,
+        });
+        this.tokens.set(key, pending);
+        pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
+        return pending;
+    }
+    /**
+     * Answers a 401. `sent` is the Authorization that was rejected: when another
+     * request already replaced it, trying again is enough. True when a new
+     * attempt is worth making.
+     */
+    async refresh(challenge, scopes, sent) {
+        const now = await this.authorization(scopes).catch(() => undefined);
+        if (now !== undefined && now !== sent)
+            return true;
+        const parsed = parseChallenge(challenge);
+        if (parsed?.scheme === 'basic') {
+            if (!this.credentials || this.basic)
+                return false;
+            this.basic = basicAuthorization(this.credentials);
+            return true;
+        }
+        if (parsed?.scheme !== 'bearer' || !parsed.params.realm)
+            return false;
+        this.realm = parsed.params;
+        await this.renew(scopes.join(' '), scopes);
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/client.ts
+
+
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+/** Reads what is left of a body (an error text at most); a body already read gives ''. */
+async function drain(res) {
+    try {
+        return (await res.body.text()).slice(0, 4096);
+    }
+    catch {
+        return '';
+    }
+}
+/** Appends a query parameter, leaving the registry's own query bytes untouched. */
+function withQuery(url, key, value) {
+    return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
+}
+/** "401 UNAUTHORIZED: authentication required" from a registry error body. */
+function describeStatus(status, body) {
+    try {
+        const parsed = JSON.parse(body);
+        const first = parsed.errors?.[0];
+        if (first?.code)
+            return `${status} ${first.code}${first.message ? `: ${first.message}` : ''}`;
+    }
+    catch {
+        // not a registry error body
+    }
+    return `${status}${body.trim() ? `: ${body.trim().split('\n')[0]?.slice(0, 200)}` : ''}`;
+}
+class RegistryClient {
+    http;
+    registry;
+    options;
+    base;
+    auth;
+    /** Set once a registry or proxy refused a monolithic upload as too large. */
+    chunkSize;
+    /** Large uploads in a row whose connection broke while sending (see upload.ts). */
+    brokenSends;
+    constructor(http, registry, options = {}) {
+        this.http = http;
+        this.registry = registry;
+        this.options = options;
+        this.auth = new Authenticator(http, registry, options.credentials);
+    }
+    get identity() {
+        return this.auth.identity;
+    }
+    /** https://host or http://host; a loopback registry is asked over TLS first. */
+    baseUrl() {
+        this.base ??= this.resolveBase().catch((err) => {
+            this.base = undefined;
+            throw err;
+        });
+        return this.base;
+    }
+    async resolveBase() {
+        const host = apiHost(this.registry);
+        if (this.options.scheme === 'http')
+            return `http://${host}`;
+        if (this.options.scheme !== 'probe')
+            return `https://${host}`;
+        try {
+            const res = await this.http.request({ method: 'GET', url: `https://${host}/v2/` });
+            await res.body.dump();
+            return `https://${host}`;
+        }
+        catch (err) {
+            if (isCertificateError(err))
+                throw this.tlsError(err);
+            return `http://${host}`;
+        }
+    }
+    tlsError(err) {
+        const code = err.code ?? 'TLS error';
+        return new HttpError(`Cannot trust the TLS certificate of ${this.registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
+    }
+    /** One request with auth; a 401 is answered once (new token), a transient status thrown. */
+    async send(req, scopes) {
+        const replayable = !(req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body));
+        const url = new URL(req.url, await this.baseUrl()).toString();
+        for (let attempt = 0;; attempt++) {
+            const auth = await this.auth.authorization(scopes);
+            const headers = { ...req.headers, ...(auth && { authorization: auth }) };
+            const res = await this.http
+                .request({ method: req.method, url, headers, body: req.body })
+                .catch((err) => {
+                throw isCertificateError(err) ? this.tlsError(err) : err;
+            });
+            if (res.status === 401) {
+                // Answered once (a new token, or Basic after the challenge); a second 401 is final.
+                const body = await drain(res);
+                if (attempt === 0 && (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth))) {
+                    if (replayable)
+                        continue;
+                    throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
+                }
+                return this.fail(res, `${req.method} ${new URL(url).pathname}`, body);
+            }
+            if (isTransientStatus(res.status)) {
+                const body = await drain(res);
+                throw new TransientError(`${req.method} ${new URL(url).pathname}: ${describeStatus(res.status, body)}`, parseRetryAfter(header(res, 'retry-after')));
+            }
+            return res;
+        }
+    }
+    /** A failure that is not worth retrying: the registry, repository and what was being done. */
+    async fail(res, what, body) {
+        const text = body ?? (await drain(res));
+        const hint = res.status === 401 || res.status === 403
+            ? ` for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`
+            : '.';
+        throw new HttpError(`Cannot ${what} on ${this.registry}: ${describeStatus(res.status, text)}${hint}`, res.status);
+    }
+    /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
+    async getManifest(repo, ref, access = 'pull') {
+        return withRetry(`reading ${this.registry}/${repo}:${ref}`, async () => {
+            const res = await this.send({ method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, access)]);
+            if (res.status === 404) {
+                await drain(res);
+                return undefined;
+            }
+            if (res.status !== 200)
+                return this.fail(res, `read manifest ${repo}:${ref}`);
+            const bytes = Buffer.from(await res.body.arrayBuffer());
+            const length = header(res, 'content-length');
+            if (length !== undefined && Number(length) !== bytes.length)
+                throw new TransientError(`manifest ${repo}:${ref} arrived as ${bytes.length} of ${length} bytes`);
+            const digest = sha256Digest(bytes);
+            if (ref.includes(':') && ref !== digest) {
+                throw new TransientError(`manifest ${repo}@${ref} arrived with digest ${digest} (truncated?)`);
+            }
+            const declared = parseMediaType(bytes, `${repo}:${ref}`);
+            const mediaType = declared ?? header(res, 'content-type')?.split(';')[0] ?? '';
+            return { mediaType, digest, bytes };
+        });
+    }
+    async hasManifest(repo, digest) {
+        return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
+            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, 'push')]);
+            const body = await drain(res);
+            if (res.status === 200)
+                return true;
+            if (res.status === 404)
+                return false;
+            return this.fail(res, `check manifest ${repo}@${digest}`, body);
+        });
+    }
+    async putManifest(repo, ref, manifest) {
+        await withRetry(`writing ${this.registry}/${repo}:${ref}`, async () => {
+            const res = await this.send({
+                method: 'PUT',
+                url: `/v2/${repo}/manifests/${ref}`,
+                headers: { 'content-type': manifest.mediaType },
+                body: manifest.bytes,
+            }, [scopeFor(repo, 'push')]);
+            if (res.status !== 201 && res.status !== 200)
+                return this.fail(res, `write manifest ${repo}:${ref}`);
+            await drain(res);
+        });
+    }
+    async hasBlob(repo, digest) {
+        return withRetry(`checking blob ${this.registry}/${repo}@${digest}`, async () => {
+            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
+                scopeFor(repo, 'push'),
+            ]);
+            const body = await drain(res);
+            if (res.status === 200)
+                return true;
+            if (res.status === 404)
+                return false;
+            return this.fail(res, `check blob ${repo}@${digest}`, body);
+        });
+    }
+    /** Opens a blob for streaming, following redirects to storage without our Authorization. */
+    async openBlob(repo, digest) {
+        let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}` }, [
+            scopeFor(repo, 'pull'),
+        ]);
+        for (let hop = 0; res.status >= 300 && res.status < 400 && hop < MAX_REDIRECTS; hop++) {
+            const location = header(res, 'location');
+            await drain(res);
+            if (!location)
+                break;
+            res = await this.http.request({
+                method: 'GET',
+                url: new URL(location, await this.baseUrl()).toString(),
+            });
+            if (isTransientStatus(res.status))
+                throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
+        }
+        if (res.status !== 200)
+            return this.fail(res, `read blob ${repo}@${digest}`);
+        return res;
+    }
+    async readBlobJson(repo, digest) {
+        return withRetry(`reading blob ${this.registry}/${repo}@${digest}`, async () => {
+            const res = await this.openBlob(repo, digest);
+            const bytes = Buffer.from(await res.body.arrayBuffer());
+            if (sha256Digest(bytes) !== digest)
+                throw new TransientError(`blob ${digest} arrived with another digest`);
+            return JSON.parse(bytes.toString('utf8'));
+        });
+    }
+}
+/** The manifest's own mediaType; a body that is not JSON is a truncated answer. */
+function parseMediaType(bytes, what) {
+    try {
+        return JSON.parse(bytes.toString('utf8')).mediaType;
+    }
+    catch {
+        throw new TransientError(`manifest ${what} is not valid JSON (truncated?)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/upload.ts
+// Blob uploads: a cross-repository mount on the same registry when possible
+// (a 202 answer is an upload session instead), else one monolithic PUT,
+// falling back to chunked PATCHes once the registry or a proxy in front of it
+// refuses a body as too large: with a 413, or (as nginx and many proxies do)
+// by answering 413 and closing before the body is read, which the client
+// only sees as EPIPE or a reset while sending. Every retry is a new session.
+
+
+
+
+
+const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
+const MIN_CHUNK_BYTES = 256 * 1024;
+/** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
+const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 10 };
+/** Consecutive broken sends of a large monolithic body before it counts as refused. */
+const BROKEN_SENDS_TO_FALL_BACK = 2;
+/** `open` gives a fresh, verifying stream of the blob for every attempt. */
+async function uploadBlob(client, repo, blob, open, mountFrom) {
+    return withRetry(`uploading ${blob.digest} to ${client.registry}/${repo}`, async () => {
+        const location = await startUpload(client, repo, blob.digest, mountFrom);
+        if (location === undefined)
+            return 'mounted';
+        const body = await open();
+        const size = client.chunkSize;
+        try {
+            if (size === undefined)
+                await putMonolithic(client, repo, blob, location, body);
+            else
+                await putChunked(client, repo, blob, location, body, size);
+        }
+        catch (err) {
+            throw brokenSend(client, err, size, blob.size) ?? err;
+        }
+        finally {
+            body.destroy();
+        }
+        client.brokenSends = 0;
+        return 'uploaded';
+    }, UPLOAD_RETRY);
+}
+/** POST for a session (with mount=&from= when asked); undefined when the blob was mounted. */
+async function startUpload(client, repo, digest, mountFrom) {
+    const scopes = [scopeFor(repo, 'push'), ...(mountFrom ? [scopeFor(mountFrom, 'pull')] : [])];
+    const base = `/v2/${repo}/blobs/uploads/`;
+    const url = mountFrom ? withQuery(withQuery(base, 'mount', digest), 'from', mountFrom) : base;
+    const res = await withRetry(`starting an upload to ${client.registry}/${repo}`, () => client.send({ method: 'POST', url }, scopes));
+    if (mountFrom && res.status === 201) {
+        await drain(res);
+        return undefined;
+    }
+    if (res.status !== 202)
+        return client.fail(res, `start an upload of ${digest} to ${repo}`);
+    await drain(res);
+    const location = header(res, 'location');
+    if (!location)
+        throw new HttpError(`Registry ${client.registry} started an upload to ${repo} without a Location.`);
+    return new URL(location, await client.baseUrl()).toString();
+}
+function tooLarge(client, size, what, how = '413') {
+    info(`${client.registry} refused ${what} as too large (${how}); uploading in chunks of ${size} bytes`);
+    client.chunkSize = size;
+    client.brokenSends = 0;
+    return new TransientError(`${what} too large for ${client.registry}`, 0);
+}
+/**
+ * A connection that broke while a large body was being sent is how a body
+ * limit often shows: fall back to chunks after two such monolithic uploads in
+ * a row, and to smaller chunks after one broken chunk. Undefined: not that.
+ */
+function brokenSend(client, err, chunk, blobSize) {
+    if (!isTransient(err) || err instanceof TransientError)
+        return undefined;
+    if (chunk === undefined) {
+        if (blobSize <= MIN_CHUNK_BYTES)
+            return undefined;
+        client.brokenSends = (client.brokenSends ?? 0) + 1;
+        if (client.brokenSends < BROKEN_SENDS_TO_FALL_BACK)
+            return undefined;
+        return tooLarge(client, FIRST_CHUNK_BYTES, `a ${blobSize}-byte upload`, 'the connection broke while sending');
+    }
+    if (chunk <= MIN_CHUNK_BYTES)
+        return undefined;
+    return tooLarge(client, Math.max(MIN_CHUNK_BYTES, chunk / 4), `a ${chunk}-byte chunk`, 'the connection broke while sending');
+}
+async function putMonolithic(client, repo, blob, location, body) {
+    const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };
+    const url = withQuery(location, 'digest', blob.digest);
+    const res = await client.send({ method: 'PUT', url, headers, body }, [scopeFor(repo, 'push')]);
+    if (res.status === 413) {
+        await drain(res);
+        throw tooLarge(client, FIRST_CHUNK_BYTES, `a ${blob.size}-byte upload`);
+    }
+    if (res.status !== 201)
+        return client.fail(res, `upload blob ${blob.digest} to ${repo}`);
+    await drain(res);
+}
+async function putChunked(client, repo, blob, location, body, size) {
+    const scopes = [scopeFor(repo, 'push')];
+    const base = await client.baseUrl();
+    let url = location;
+    let offset = 0;
+    for await (const chunk of chunksOf(body, size)) {
+        const headers = {
+            'content-type': 'application/octet-stream',
+            'content-length': String(chunk.length),
+            'content-range': `${offset}-${offset + chunk.length - 1}`,
+        };
+        const res = await client.send({ method: 'PATCH', url, headers, body: chunk }, scopes);
+        if (res.status === 413 && size > MIN_CHUNK_BYTES) {
+            await drain(res);
+            throw tooLarge(client, Math.max(MIN_CHUNK_BYTES, size / 4), `a ${size}-byte chunk`);
+        }
+        if (res.status !== 202)
+            return client.fail(res, `upload a chunk of ${blob.digest} to ${repo}`);
+        await drain(res);
+        url = new URL(header(res, 'location') ?? url, base).toString();
+        offset += chunk.length;
+    }
+    const headers = { 'content-length': '0' };
+    const res = await client.send({ method: 'PUT', url: withQuery(url, 'digest', blob.digest), headers }, scopes);
+    if (res.status !== 201)
+        return client.fail(res, `finish the upload of ${blob.digest} to ${repo}`);
+    await drain(res);
+}
+/** Re-slices a stream into buffers of exactly `size` bytes (the last may be shorter). */
+async function* chunksOf(body, size) {
+    let parts = [];
+    let length = 0;
+    for await (const data of body) {
+        let rest = data;
+        while (length + rest.length >= size) {
+            const take = size - length;
+            parts.push(rest.subarray(0, take));
+            yield Buffer.concat(parts);
+            parts = [];
+            length = 0;
+            rest = rest.subarray(take);
+        }
+        if (rest.length > 0) {
+            parts.push(rest);
+            length += rest.length;
+        }
+    }
+    if (length > 0)
+        yield Buffer.concat(parts);
+}
+
+;// CONCATENATED MODULE: ./src/registry/copy.ts
+// Copies images between registries: every blob first (streamed, verified,
+// skipped when present, mounted within a registry, all blobs of all images
+// through one bounded pool), then manifests byte for byte, children first.
+
+
+
+
+
+function newStats() {
+    return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0 };
+}
+const BLOB_CONCURRENCY = 4;
+/**
+ * Runs fn over items with at most `limit` at once. After the first failure no
+ * new item starts; in-flight ones settle before the first error is thrown.
+ */
+async function mapPool(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failure;
+    const worker = async () => {
+        while (next < items.length && !failure) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i]);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    if (failure)
+        throw failure.error;
+    return results;
+}
+/** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
+async function openVerified(from, blob) {
+    const res = await withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.openBlob(from.repository, blob.digest));
+    const verifier = new DigestVerifier(blob);
+    (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface through the upload's body
+    return verifier;
+}
+async function copyBlob(from, to, blob, stats) {
+    if (await to.client.hasBlob(to.repository, blob.digest)) {
+        stats.blobsSkipped++;
+        return;
+    }
+    const sameRegistry = from.client === to.client && from.repository !== to.repository;
+    const how = await uploadBlob(to.client, to.repository, blob, () => openVerified(from, blob), sameRegistry ? from.repository : undefined);
+    if (how === 'mounted') {
+        stats.blobsMounted++;
+        return;
+    }
+    stats.blobsUploaded++;
+    stats.bytesUploaded += blob.size;
+}
+function parseJson(raw) {
+    return JSON.parse(raw.bytes.toString('utf8'));
+}
+/** Index children expanded before their index: the order manifests must be written in. */
+async function expand(items) {
+    const out = [];
+    for (const item of items) {
+        if (isIndexType(item.raw.mediaType)) {
+            const children = [];
+            for (const child of parseJson(item.raw).manifests) {
+                const raw = await item.from.client.getManifest(item.from.repository, child.digest);
+                if (!raw)
+                    throw new Error(`${item.from.repository}@${child.digest} listed in index ${item.raw.digest} is missing`);
+                children.push({ from: item.from, raw });
+            }
+            out.push(...(await expand(children)));
+        }
+        out.push(item);
+    }
+    return out;
+}
+/** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
+async function copyImages(items, to, stats) {
+    const manifests = await expand(items);
+    const blobs = new Map();
+    for (const { from, raw } of manifests) {
+        if (isIndexType(raw.mediaType))
+            continue;
+        const manifest = parseJson(raw);
+        for (const blob of [manifest.config, ...manifest.layers])
+            if (!blobs.has(blob.digest))
+                blobs.set(blob.digest, { from, blob });
+    }
+    await mapPool([...blobs.values()], BLOB_CONCURRENCY, ({ from, blob }) => copyBlob(from, to, blob, stats));
+    const written = new Set();
+    for (const { raw } of manifests) {
+        if (written.has(raw.digest))
+            continue;
+        await to.client.putManifest(to.repository, raw.digest, raw);
+        written.add(raw.digest);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/smoke-test.ts
+// Smoke tests before push: the user's command in each platform's image
+// (under emulation where needed); any failure stops the push.
+
+
+/** `docker run` argv (pure): the command goes to /bin/sh -c as one argument, verbatim. */
+function smokeTestArgs(platform, ref, command, network) {
+    const net = network && network !== 'default' ? ['--network', network] : [];
+    return ['run', '--rm', '--platform', platform, ...net, '--entrypoint', '/bin/sh', ref, '-c', command];
+}
+async function runSmokeTest(platform, ref, command, network) {
+    try {
+        await run('docker', smokeTestArgs(platform, ref, command, network));
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/builds.ts
+// The builds phase: every platform built into the local registry, at most
+// 'max-parallel' at once, each log in its own group (buffered and printed
+// whole when builds run side by side), then its smoke test.
+
+
+
+
+
+
+
+
+
+
+
+
+
+function specFor(ctx, p, ref, secrets, logFile) {
+    const { inputs, state } = ctx;
+    const slug = platformSlug(p);
+    const platform = platform_formatPlatform(p);
+    return {
+        platform,
+        context: inputs.context,
+        file: inputs.build.platformFiles[platform] ?? inputs.file,
+        ref,
+        metadataFile: external_node_path_.join(state.runDir, `metadata-${slug}.json`),
+        network: inputs.network,
+        buildArgs: inputs.buildArgs,
+        labels: inputs.labels,
+        target: inputs.build.target,
+        secrets,
+        noCache: inputs.build.noCache,
+        pull: inputs.build.pull,
+        cacheFrom: inputs.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
+        cacheTo: inputs.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
+        buildContexts: inputs.build.buildContexts,
+        provenance: inputs.build.provenance,
+        sbom: inputs.build.sbom,
+        logFile,
+        emulation: ctx.emulation.results.find((e) => e.platform === platform),
+        builder: state.builder,
+    };
+}
+/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally. */
+async function runBuildHook(ctx, spec) {
+    const env = {
+        ...ctx.hookEnv,
+        IMAGE_NAME: spec.ref,
+        DOCKERFILE_PATH: external_node_path_.relative(ctx.inputs.context, spec.file),
+        DOCKER_DEFAULT_PLATFORM: spec.platform,
+    };
+    await runHook(ctx.hooks, 'build', env);
+    await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
+}
+async function buildOne(ctx, p, buffered, secrets) {
+    const platform = platform_formatPlatform(p);
+    const slug = platformSlug(p);
+    const ref = `${ctx.local.client.registry}/${ctx.local.repository}:${slug}`;
+    ctx.state.images.push(ref);
+    state_saveState(ctx.state);
+    const logFile = buffered ? external_node_path_.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
+    const spec = specFor(ctx, p, ref, secrets, logFile);
+    const build = () => ctx.hooks?.present.includes('build') ? runBuildHook(ctx, spec) : runBuild(spec).then(() => undefined);
+    const started = Date.now();
+    if (!buffered)
+        await group(`Building ${platform}`, build);
+    else {
+        info(`Building ${platform} (its log follows when it ends)`);
+        try {
+            await build();
+        }
+        finally {
+            const log = logFile && (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
+            await group(`Building ${platform}`, () => Promise.resolve(info(log.trimEnd())));
+        }
+    }
+    const image = await readBuiltImage(ctx.local, slug, platform);
+    const seconds = (Date.now() - started) / 1000;
+    const command = ctx.inputs.build.testCommand;
+    if (!command)
+        return { platform, image, seconds };
+    await group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.inputs.network));
+    return { platform, image, seconds, test: 'passed' };
+}
+async function buildPlatforms(ctx) {
+    const { platforms, build } = ctx.inputs;
+    const secrets = writeSecrets(build.secrets, ctx.state.runDir);
+    const parallel = Math.min(build.maxParallel, platforms.length);
+    if (parallel > 1)
+        info(`Building ${platforms.length} platforms, ${parallel} at a time ('max-parallel')`);
+    return mapPool(platforms, parallel, (p) => buildOne(ctx, p, parallel > 1, secrets));
 }
 
 ;// CONCATENATED MODULE: ./src/qemu/names.ts
@@ -77520,249 +78118,544 @@ async function recordEmulation(report) {
         throw new ActionError(report.errors.join('\n'));
 }
 
-;// CONCATENATED MODULE: ./src/registry/challenge.ts
-// Parses WWW-Authenticate challenges (pure): Basic realm="..." or
-// Bearer realm="...",service="...",scope="..." with quoted commas.
-function parseChallenge(header) {
-    if (!header)
-        return undefined;
-    const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
-    if (!m)
-        return undefined;
-    const scheme = (m[1] ?? '').toLowerCase();
-    if (scheme !== 'basic' && scheme !== 'bearer')
-        return undefined;
-    const params = {};
-    const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/g;
-    const rest = m[2] ?? '';
-    let p;
-    while ((p = re.exec(rest)) !== null) {
-        if (p[0] === '')
-            break;
-        params[(p[1] ?? '').toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : (p[3] ?? '');
+;// CONCATENATED MODULE: ./src/build-inputs.ts
+// Parses the build-stage inputs (pure): build-push-action's names and
+// meaning, plus platform-files, max-parallel, test-command and hooks.
+
+
+const BUILD_INPUT_NAMES = [
+    'target',
+    'secrets',
+    'secret-files',
+    'no-cache',
+    'pull',
+    'cache-from',
+    'cache-to',
+    'build-contexts',
+    'provenance',
+    'sbom',
+    'platform-files',
+    'max-parallel',
+    'test-command',
+    'hooks',
+];
+const lines = (v) => v
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+function bool(name, value, problems) {
+    const v = value.trim().toLowerCase();
+    if (v === '' || v === 'false')
+        return false;
+    if (v === 'true')
+        return true;
+    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
+    return false;
+}
+const WORD = /^[A-Za-z0-9_.-]+$/;
+/** KEY=VALUE lines; by default the key must be a word (secret ids, context names). */
+function pairs(name, value, problems, keyPattern = WORD) {
+    const out = [];
+    for (const line of lines(value)) {
+        const eq = line.indexOf('=');
+        const key = eq > 0 ? line.slice(0, eq).trim() : '';
+        if (!keyPattern.test(key) || eq === line.length - 1) {
+            problems.push(`Input '${name}' has '${name === 'secrets' ? `${key || '?'}=***` : line}'; each line must be KEY=VALUE with a non-empty value.`);
+            continue;
+        }
+        out.push([key, line.slice(eq + 1)]);
     }
-    return { scheme, params };
+    return out;
+}
+/** true|false|mode=min|mode=max|key=value,... as buildx takes for --provenance / --sbom. */
+function attestation(name, value, problems) {
+    const v = value.trim();
+    if (v === '' || v === 'false' || v === 'true' || /^[a-z-]+=[^,]+(,[a-z-]+=[^,]+)*$/.test(v))
+        return v || 'false';
+    problems.push(`Input '${name}' is '${value}'; valid values are true, false or buildx options such as mode=max.`);
+    return 'false';
+}
+function platformFiles(value, cwd, platforms, problems) {
+    const wanted = new Set(platforms.map(platform_formatPlatform));
+    const files = {};
+    for (const [raw, file] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
+        const p = parsePlatform(raw);
+        const name = p && platform_formatPlatform(p);
+        if (!name || !wanted.has(name)) {
+            problems.push(`Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}).`);
+            continue;
+        }
+        files[name] = external_node_path_.resolve(cwd, file.trim());
+    }
+    return files;
+}
+function maxParallel(value, cores, problems) {
+    const v = value.trim();
+    if (v === '' || v === 'auto')
+        return Math.max(1, cores);
+    if (/^[1-9]\d*$/.test(v))
+        return Number(v);
+    problems.push(`Input 'max-parallel' is '${value}'; valid values are auto or a whole number from 1.`);
+    return 1;
+}
+function parseBuildInputs(raw, cwd, platforms, cores, problems) {
+    const hooks = raw.hooks.trim() || 'auto';
+    if (hooks !== 'auto' && hooks !== 'false')
+        problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto or false.`);
+    const secrets = [
+        ...pairs('secrets', raw.secrets, problems).map(([id, value]) => ({ id, value })),
+        ...pairs('secret-files', raw['secret-files'], problems).map(([id, src]) => ({
+            id,
+            src: external_node_path_.resolve(cwd, src),
+        })),
+    ];
+    return {
+        target: raw.target.trim(),
+        secrets,
+        noCache: bool('no-cache', raw['no-cache'], problems),
+        pull: bool('pull', raw.pull, problems),
+        cacheFrom: lines(raw['cache-from']),
+        cacheTo: lines(raw['cache-to']),
+        buildContexts: pairs('build-contexts', raw['build-contexts'], problems).map(([k, v]) => `${k}=${v}`),
+        provenance: attestation('provenance', raw.provenance, problems),
+        sbom: attestation('sbom', raw.sbom, problems),
+        platformFiles: platformFiles(raw['platform-files'], cwd, platforms, problems),
+        maxParallel: maxParallel(raw['max-parallel'], cores, problems),
+        testCommand: raw['test-command'].trim(),
+        hooks: hooks === 'false' ? 'false' : 'auto',
+    };
+}
+/** The secret values to mask, read from the raw 'secrets' input. */
+function secretValues(raw) {
+    return lines(raw)
+        .map((l) => l.slice(l.indexOf('=') + 1))
+        .filter((v) => v !== '');
 }
 
-;// CONCATENATED MODULE: ./src/registry/client.ts
+;// CONCATENATED MODULE: ./src/tool-inputs.ts
+// Tool inputs (pure): which buildx, which builder, which local registry, and
+// the mirrors for air-gapped runners. Read by inputs.ts, the only reader.
 
 
-
-
-
-
-const MAX_REDIRECTS = 5;
-async function drain(res) {
-    const text = await res.body.text().catch(() => '');
-    return text.slice(0, 4096);
+const TOOL_INPUT_NAMES = [
+    'buildx-version',
+    'buildx-url',
+    'driver',
+    'buildkit-image',
+    'buildkitd-config',
+    'local-registry',
+    'registry-url',
+    'registry-image',
+];
+const DRIVERS = ['docker', 'docker-container'];
+const REGISTRY_MODES = ['auto', 'binary', 'container'];
+function parseChoice(name, value, valid, problems) {
+    const v = value.trim();
+    if (!valid.includes(v))
+        problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
+    return v;
 }
-/** Appends a query parameter, leaving the registry's own query bytes untouched. */
-function withQuery(url, key, value) {
-    return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
+function parseBaseUrl(name, value, problems) {
+    const v = value.trim().replace(/\/+$/, '');
+    if (v !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(v))
+        problems.push(`Input '${name}' is '${v}'; give an http(s) URL of a mirror of the release layout.`);
+    return v;
 }
-/** "401 UNAUTHORIZED: authentication required" from a registry error body. */
-function describeStatus(status, body) {
+/** buildx-version: auto, latest, system or a version of at least MIN_BUILDX ("0.19.2" -> "v0.19.2"). */
+function parseBuildxVersionInput(value, mirror, problems) {
+    const v = value.trim();
+    if (['auto', 'latest', 'system'].includes(v)) {
+        if (v === 'latest' && mirror)
+            problems.push(`Input 'buildx-version' is 'latest' but 'buildx-url' is a mirror, which has no "latest"; pin a version such as v0.19.2.`);
+        return v;
+    }
+    const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
+    if (!m?.[1]) {
+        problems.push(`Input 'buildx-version' is '${v}'; valid values are auto, latest, system or a version such as v0.19.2.`);
+        return v;
+    }
+    if (compareVersions(m[1], MIN_BUILDX) < 0)
+        problems.push(`Input 'buildx-version' is '${v}'; this action needs buildx ${MIN_BUILDX} or newer.`);
+    return `v${m[1]}`;
+}
+function parseToolInputs(raw, cwd, problems, warnings) {
+    const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], problems);
+    const driver = parseChoice('driver', raw.driver, DRIVERS, problems);
+    const buildkitdConfig = raw['buildkitd-config'].trim()
+        ? external_node_path_.resolve(cwd, raw['buildkitd-config'].trim())
+        : '';
+    if (driver === 'docker' && buildkitdConfig)
+        warnings.push(`Input 'buildkitd-config' is ignored with driver 'docker'; it applies to 'docker-container' only.`);
+    const localRegistry = parseChoice('local-registry', raw['local-registry'], REGISTRY_MODES, problems);
+    return {
+        buildxVersion: parseBuildxVersionInput(raw['buildx-version'], buildxUrl, problems),
+        buildxUrl,
+        driver,
+        buildkitImage: raw['buildkit-image'].trim(),
+        buildkitdConfig,
+        localRegistry,
+        registryUrl: parseBaseUrl('registry-url', raw['registry-url'], problems),
+        registryImage: raw['registry-image'].trim(),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+// The only module that reads inputs. Names are action.yml's; defaults live
+// only in action.yml. Secrets are masked the moment they are read.
+
+
+
+
+
+
+
+
+const INPUT_NAMES = [
+    'platforms',
+    'context',
+    'file',
+    'tags',
+    'push',
+    'username',
+    'password',
+    'network',
+    'build-args',
+    'labels',
+    'qemu',
+    'oci-archive',
+    'push-by-digest',
+    'digest-file',
+    ...BUILD_INPUT_NAMES,
+    ...TOOL_INPUT_NAMES,
+    'qemu-image',
+    'qemu-fallback-image',
+    'sources',
+    'insecure-registries',
+    'ca-file',
+    'index-format',
+    'attestations',
+    'annotations',
+    'sources-from',
+];
+const QEMU_MODES = ['auto', 'image', 'host', 'false'];
+const NETWORKS = ['default', 'host', 'none'];
+const INDEX_FORMATS = ['auto', 'oci', 'docker'];
+const ATTESTATION_MODES = ['keep', 'strip'];
+const HOST_PORT = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
+function getInputs() {
+    const raw = {};
+    for (const name of INPUT_NAMES)
+        raw[name] = getInput(name);
+    if (raw.password)
+        core_setSecret(raw.password);
+    secretValues(raw.secrets).forEach((v) => core_setSecret(v));
+    return raw;
+}
+/** Splits on newlines, and on commas too when `commas`; trims, drops empties. */
+function splitList(value, commas) {
+    return value
+        .split(commas ? /[\n,]/ : /\n/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+function parseBoolean(name, value, problems) {
+    if (/^true$/i.test(value.trim()))
+        return true;
+    if (/^false$/i.test(value.trim()) || value.trim() === '')
+        return false;
+    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
+    return false;
+}
+function parseKeyValues(name, value, problems) {
+    const lines = splitList(value, false);
+    for (const line of lines) {
+        const eq = line.indexOf('=');
+        const key = eq > 0 ? line.slice(0, eq) : '';
+        if (!key || /\s/.test(key)) {
+            problems.push(`Input '${name}' has '${line}'; each line must be KEY=VALUE with a key without spaces.`);
+        }
+    }
+    return lines;
+}
+function parsePlatforms(value, problems, warnings) {
+    const seen = new Map();
+    for (const raw of splitList(value, true)) {
+        const p = parsePlatform(raw);
+        if (!p) {
+            problems.push(`Input 'platforms' has unknown platform '${raw}'; valid platforms are ${KNOWN_PLATFORMS.join(', ')}.`);
+            continue;
+        }
+        const key = platform_formatPlatform(p);
+        if (seen.has(key))
+            warnings.push(`Platform '${raw}' is listed twice in 'platforms' (as ${key}); building it once.`);
+        seen.set(key, p);
+    }
+    if (seen.size === 0 && problems.length === 0)
+        problems.push(`Input 'platforms' is empty; list at least one platform such as linux/amd64.`);
+    return [...seen.values()];
+}
+function parseTags(value, problems) {
+    const tags = [];
+    for (const raw of splitList(value, true)) {
+        try {
+            const ref = parseReference(raw);
+            if (ref.digest) {
+                problems.push(`Input 'tags' has '${raw}', which pins a digest; tags must be name:tag references such as ghcr.io/acme/app:1.0.`);
+                continue;
+            }
+            tags.push({ ...ref, tag: ref.tag ?? 'latest' });
+        }
+        catch (err) {
+            if (!(err instanceof ReferenceSyntaxError))
+                throw err;
+            problems.push(`Input 'tags' has invalid reference '${raw}': ${err.message}.`);
+        }
+    }
+    return tags;
+}
+function parseSources(value, problems) {
+    const sources = [];
+    for (const raw of splitList(value, true)) {
+        try {
+            const ref = parseReference(raw);
+            sources.push(ref.digest || ref.tag ? ref : { ...ref, tag: 'latest' });
+        }
+        catch (err) {
+            if (!(err instanceof ReferenceSyntaxError))
+                throw err;
+            problems.push(`Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag or name@sha256:<digest> such as ghcr.io/acme/app:1.0-amd64.`);
+        }
+    }
+    return sources;
+}
+function parseHosts(value, problems) {
+    const hosts = splitList(value, true);
+    for (const host of hosts.filter((h) => !HOST_PORT.test(h))) {
+        problems.push(`Input 'insecure-registries' has '${host}'; each entry is a registry host[:port] such as registry.intranet:5000, without a scheme or path.`);
+    }
+    return hosts;
+}
+function inputs_parseChoice(name, value, valid, problems) {
+    const v = value.trim() || valid[0];
+    if (!valid.includes(v)) {
+        problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
+    }
+    return v;
+}
+function toRecord(lines) {
+    return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+/** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
+function validateInputs(raw, cwd, cores = 1) {
+    const problems = [];
+    const warnings = [];
+    const platforms = parsePlatforms(raw.platforms, problems, warnings);
+    const tags = parseTags(raw.tags, problems);
+    const pushByDigest = parseBoolean('push-by-digest', raw['push-by-digest'], problems);
+    const push = parseBoolean('push', raw.push, problems);
+    if (pushByDigest && tags.length === 0) {
+        problems.push(`Input 'push-by-digest' is true but 'tags' is empty; give the repository to push to, e.g. ghcr.io/acme/app.`);
+    }
+    if (pushByDigest && push)
+        warnings.push(`'push-by-digest' is true: pushing by digest only; no tag in 'tags' is moved.`);
+    if (raw['digest-file'].trim() && !pushByDigest)
+        warnings.push(`'digest-file' is set but 'push-by-digest' is false; no digest file is written.`);
+    if (push && tags.length === 0 && !problems.some((p) => p.includes("'tags'"))) {
+        problems.push(`Input 'push' is true but 'tags' is empty; give at least one reference such as ghcr.io/acme/app:1.0.`);
+    }
+    if ((raw.sources.trim() || raw['sources-from'].trim()) &&
+        tags.length === 0 &&
+        !problems.some((p) => p.includes("'tags'"))) {
+        problems.push(`Input 'sources' is set but 'tags' is empty; give the reference(s) to merge into, such as ghcr.io/acme/app:1.0.`);
+    }
+    if (Boolean(raw.username) !== Boolean(raw.password)) {
+        problems.push(`Inputs 'username' and 'password' go together; only '${raw.username ? 'username' : 'password'}' is set.`);
+    }
+    const network = raw.network.trim();
+    if (network !== '' && !NETWORKS.includes(network)) {
+        problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
+    }
+    const qemu = inputs_parseChoice('qemu', raw.qemu, QEMU_MODES, problems);
+    const sources = parseSources(raw.sources, problems);
+    const indexFormat = inputs_parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems);
+    const attestations = inputs_parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems);
+    const annotations = toRecord(parseKeyValues('annotations', raw.annotations, problems));
+    const insecureRegistries = parseHosts(raw['insecure-registries'], problems);
+    const caFile = raw['ca-file'].trim() ? external_node_path_.resolve(cwd, raw['ca-file'].trim()) : '';
+    const qemuImage = raw['qemu-image'].trim();
+    const qemuFallbackImage = raw['qemu-fallback-image'].trim();
+    if (qemu === 'image' && qemuImage === '')
+        problems.push(`Input 'qemu' is image but 'qemu-image' is empty; give an image such as tonistiigi/binfmt:qemu-v8.1.5.`);
+    const sourcesFrom = raw['sources-from'].trim() ? external_node_path_.resolve(cwd, raw['sources-from'].trim()) : '';
+    const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
+    const labels = parseKeyValues('labels', raw.labels, problems);
+    const context = external_node_path_.resolve(cwd, raw.context.trim() || '.');
+    const file = raw.file.trim() ? external_node_path_.resolve(cwd, raw.file.trim()) : external_node_path_.join(context, 'Dockerfile');
+    const build = parseBuildInputs(raw, cwd, platforms, cores, problems);
+    const tools = parseToolInputs(raw, cwd, problems, warnings);
+    if (problems.length > 0)
+        throw new ActionError(problems.join('\n'));
+    const inputs = {
+        platforms,
+        context,
+        file,
+        tags,
+        push,
+        username: raw.username,
+        password: raw.password,
+        network,
+        buildArgs,
+        labels,
+        qemu,
+        build,
+        ociArchive: raw['oci-archive'].trim() ? external_node_path_.resolve(cwd, raw['oci-archive'].trim()) : '',
+        ...tools,
+        pushByDigest,
+        digestFile: raw['digest-file'].trim() ? external_node_path_.resolve(cwd, raw['digest-file'].trim()) : '',
+        qemuImage,
+        qemuFallbackImage,
+        sources,
+        insecureRegistries,
+        caFile,
+        indexFormat,
+        attestations,
+        annotations,
+        sourcesFrom,
+    };
+    return { inputs, warnings };
+}
+function kind(p) {
     try {
-        const parsed = JSON.parse(body);
-        const first = parsed.errors?.[0];
-        if (first?.code)
-            return `${status} ${first.code}${first.message ? `: ${first.message}` : ''}`;
+        return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory() ? 'dir' : 'file';
     }
     catch {
-        // not a registry error body
+        return 'missing';
     }
-    return `${status}${body.trim() ? `: ${body.trim().split('\n')[0]?.slice(0, 200)}` : ''}`;
 }
-class RegistryClient {
-    http;
-    registry;
-    options;
-    base;
-    basic;
-    bearerRealm;
-    tokens = new Map();
-    constructor(http, registry, options = {}) {
-        this.http = http;
-        this.registry = registry;
-        this.options = options;
-        this.base = `${options.plainHttp ? 'http' : 'https'}://${apiHost(registry)}`;
+/** The checks that need the file system: the CA file, and when building, context and Dockerfile. */
+function checkPaths(inputs) {
+    if (inputs.caFile && kind(inputs.caFile) !== 'file') {
+        throw new ActionError(`Input 'ca-file' is '${inputs.caFile}', which is not a file. Give the path of a PEM file with the registry's CA certificate(s).`);
     }
-    /** Who we are to this registry, for error messages. */
-    get identity() {
-        const c = this.options.credentials;
-        return c ? `user '${c.username}' (from ${c.source})` : 'anonymous access';
+    if (inputs.sourcesFrom && kind(inputs.sourcesFrom) !== 'dir') {
+        throw new ActionError(`Input 'sources-from' is '${inputs.sourcesFrom}', which is not a directory. Download the build jobs' digest files there first.`);
     }
-    scope(repo, access) {
-        return `repository:${repo}:${access === 'push' ? 'pull,push' : 'pull'}`;
+    if (inputs.sources.length > 0 || inputs.sourcesFrom)
+        return;
+    if (kind(inputs.context) !== 'dir') {
+        throw new ActionError(`Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`);
     }
-    authorization(repo, access) {
-        return this.bearerRealm ? this.tokens.get(this.scope(repo, access)) : this.basic;
+    if (inputs.driver === 'docker-container' &&
+        inputs.buildkitdConfig &&
+        kind(inputs.buildkitdConfig) !== 'file') {
+        throw new ActionError(`Input 'buildkitd-config' is '${inputs.buildkitdConfig}', which is not a file. Fix the path, relative to the workspace.`);
     }
-    /** Answers a 401 challenge; true when a new Authorization is worth a retry. */
-    async authenticate(res, repo, access) {
-        const challenge = parseChallenge(header(res, 'www-authenticate'));
-        const creds = this.options.credentials;
-        if (challenge?.scheme === 'basic') {
-            if (!creds || this.basic)
-                return false;
-            this.basic = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-            return true;
-        }
-        if (challenge?.scheme !== 'bearer' || !challenge.params.realm)
-            return false;
-        this.bearerRealm = challenge.params;
-        const scope = this.scope(repo, access);
-        this.tokens.set(scope, `Bearer ${await this.fetchToken(challenge.params, scope)}`);
-        return true;
+    const perPlatform = Object.keys(inputs.build.platformFiles).length;
+    if (perPlatform < inputs.platforms.length && kind(inputs.file) !== 'file') {
+        throw new ActionError(`Dockerfile '${inputs.file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`);
     }
-    async fetchToken(params, scope) {
-        const url = new URL(params.realm ?? '');
-        if (params.service)
-            url.searchParams.set('service', params.service);
-        url.searchParams.append('scope', scope);
-        const creds = this.options.credentials;
-        const headers = {};
-        if (creds)
-            headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-        const res = await this.http.request({ method: 'GET', url: url.toString(), headers });
-        if (res.status !== 200) {
-            const body = await drain(res);
-            if (isTransientStatus(res.status))
-                throw new TransientError(`token server ${url.host} answered ${res.status}`);
-            throw new HttpError(`Cannot get a token for ${scope} from ${url.origin}${url.pathname}: ${describeStatus(res.status, body)} for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
-        }
-        const json = (await res.body.json());
-        const token = json.token ?? json.access_token;
-        if (!token)
-            throw new HttpError(`Token server ${url.host} answered without a token for ${scope}.`);
-        return token;
-    }
-    async send(req, repo, access) {
-        const replayable = !(req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body));
-        const url = new URL(req.url, this.base).toString();
-        for (let attempt = 0;; attempt++) {
-            const auth = this.authorization(repo, access);
-            const res = await this.http.request({
-                method: req.method,
-                url,
-                headers: { ...req.headers, ...(auth && { authorization: auth }) },
-                body: req.body,
-            });
-            if (res.status === 401) {
-                const body = await drain(res);
-                // Another request may have refreshed credentials meanwhile; else answer the challenge.
-                const refreshed = auth !== this.authorization(repo, access) ||
-                    (attempt === 0 && (await this.authenticate(res, repo, access)));
-                if (refreshed && attempt === 0) {
-                    if (replayable)
-                        continue;
-                    throw new TransientError(`${req.method} ${repo} needed fresh credentials`);
-                }
-                throw new HttpError(`Cannot ${req.method} ${new URL(url).pathname} on ${this.registry}: ${describeStatus(401, body)} for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`, 401);
-            }
-            if (isTransientStatus(res.status)) {
-                const body = await drain(res);
-                throw new TransientError(`${req.method} ${new URL(url).pathname}: ${describeStatus(res.status, body)}`, parseRetryAfter(header(res, 'retry-after')));
-            }
-            return res;
+    for (const [platform, file] of Object.entries(inputs.build.platformFiles)) {
+        if (kind(file) !== 'file') {
+            throw new ActionError(`Input 'platform-files' gives '${file}' for ${platform}, which does not exist. Paths are relative to the workspace.`);
         }
     }
-    /** A failure that is not worth retrying: the registry, repository and what was being done. */
-    async fail(res, what) {
-        const body = await drain(res);
-        const hint = res.status === 401 || res.status === 403
-            ? ` for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`
-            : '.';
-        throw new HttpError(`Cannot ${what} on ${this.registry}: ${describeStatus(res.status, body)}${hint}`, res.status);
+    if (inputs.ociArchive && kind(external_node_path_.dirname(inputs.ociArchive)) !== 'dir') {
+        throw new ActionError(`Input 'oci-archive' is '${inputs.ociArchive}', whose directory does not exist. Create it first or choose another path.`);
     }
-    /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
-    async getManifest(repo, ref, access = 'pull') {
-        return withRetry(`reading ${repo}:${ref}`, async () => {
-            const res = await this.send({ method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } }, repo, access);
-            if (res.status === 404) {
-                await drain(res);
-                return undefined;
-            }
-            if (res.status !== 200)
-                return this.fail(res, `read manifest ${repo}:${ref}`);
-            const bytes = Buffer.from(await res.body.arrayBuffer());
-            const digest = sha256Digest(bytes);
-            if (ref.includes(':') && ref !== digest) {
-                throw new TransientError(`manifest ${repo}@${ref} arrived with digest ${digest} (truncated?)`);
-            }
-            const declared = JSON.parse(bytes.toString('utf8')).mediaType;
-            const mediaType = declared ?? header(res, 'content-type')?.split(';')[0] ?? '';
-            return { mediaType, digest, bytes };
-        });
-    }
-    async putManifest(repo, ref, manifest) {
-        await withRetry(`writing ${repo}:${ref}`, async () => {
-            const res = await this.send({
-                method: 'PUT',
-                url: `/v2/${repo}/manifests/${ref}`,
-                headers: { 'content-type': manifest.mediaType },
-                body: manifest.bytes,
-            }, repo, 'push');
-            if (res.status !== 201 && res.status !== 200)
-                return this.fail(res, `write manifest ${repo}:${ref}`);
-            await drain(res);
-        });
-    }
-    async hasBlob(repo, digest) {
-        return withRetry(`checking blob ${digest}`, async () => {
-            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, repo, 'push');
-            await drain(res);
-            if (res.status === 200)
-                return true;
-            if (res.status === 404)
-                return false;
-            return this.fail(res, `check blob ${repo}@${digest}`);
-        });
-    }
-    /** Opens a blob for streaming, following redirects to storage without our Authorization. */
-    async openBlob(repo, digest) {
-        let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}` }, repo, 'pull');
-        for (let hop = 0; res.status >= 300 && res.status < 400 && hop < MAX_REDIRECTS; hop++) {
-            const location = header(res, 'location');
-            await drain(res);
-            if (!location)
-                break;
-            res = await this.http.request({ method: 'GET', url: new URL(location, this.base).toString() });
-            if (isTransientStatus(res.status))
-                throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
+    for (const secret of inputs.build.secrets) {
+        if (secret.src && kind(secret.src) !== 'file') {
+            throw new ActionError(`Input 'secret-files' gives '${secret.src}' for secret '${secret.id}', which is not a readable file.`);
         }
-        if (res.status !== 200)
-            return this.fail(res, `read blob ${repo}@${digest}`);
-        return res;
     }
-    async readBlobJson(repo, digest) {
-        return withRetry(`reading blob ${digest}`, async () => {
-            const res = await this.openBlob(repo, digest);
-            const bytes = Buffer.from(await res.body.arrayBuffer());
-            if (sha256Digest(bytes) !== digest)
-                throw new TransientError(`blob ${digest} arrived with another digest`);
-            return JSON.parse(bytes.toString('utf8'));
-        });
+}
+function describeTags(tags) {
+    return tags.map(formatReference).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/registry/publish.ts
+// All or nothing: every entry's manifest (with its blobs) reaches every target
+// repository, and is checked there, before the index is written to any tag;
+// every tag gets the same bytes, so each yields the same digest.
+
+
+
+
+async function copyEntries(entries, targets) {
+    const stats = newStats();
+    const items = [];
+    for (const { from, descriptor } of entries) {
+        const raw = await from.client.getManifest(from.repository, descriptor.digest);
+        if (!raw)
+            throw new HttpError(`Manifest ${descriptor.digest} vanished from ${from.client.registry}/${from.repository}.`);
+        items.push({ from, raw });
     }
-    /** One monolithic upload: POST for a session, then one PUT with the whole body. */
-    async uploadBlob(repo, blob, body) {
-        const start = await this.send({ method: 'POST', url: `/v2/${repo}/blobs/uploads/` }, repo, 'push');
-        if (start.status !== 202)
-            return this.fail(start, `start an upload of ${blob.digest} to ${repo}`);
-        await drain(start);
-        const location = header(start, 'location');
-        if (!location)
-            throw new HttpError(`Registry ${this.registry} started an upload to ${repo} without a Location.`);
-        const url = withQuery(new URL(location, this.base).toString(), 'digest', blob.digest);
-        const res = await this.send({
-            method: 'PUT',
-            url,
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) },
-            body,
-        }, repo, 'push');
-        if (res.status !== 201)
-            return this.fail(res, `upload blob ${blob.digest} to ${repo}`);
-        await drain(res);
+    for (const target of targets) {
+        throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
+        await copyImages(items, target, stats);
+    }
+    return stats;
+}
+async function checkReferenced(target, index) {
+    const entries = JSON.parse(index.bytes.toString('utf8')).manifests;
+    for (const entry of entries) {
+        if (!(await target.client.hasManifest(target.repository, entry.digest))) {
+            throw new HttpError(`${target.client.registry}/${target.repository} does not have manifest ${entry.digest} after copying it; the index was not pushed.`);
+        }
+    }
+}
+async function pushIndex(targets, index) {
+    for (const target of targets)
+        await checkReferenced(target, index);
+    throwIfCancelled(`pushing the index`);
+    const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
+    for (const target of targets) {
+        for (const tag of target.tags) {
+            const current = await target.client.getManifest(target.repository, tag, 'push');
+            const where = `${target.client.registry}/${target.repository}:${tag}`;
+            if (current?.digest === index.digest) {
+                info(`${where} already points at ${index.digest}`);
+                continue;
+            }
+            await target.client.putManifest(target.repository, tag, raw);
+            info(`${where} -> ${index.digest}`);
+        }
+        const first = target.tags[0];
+        if (first) {
+            const served = await target.client.getManifest(target.repository, first, 'push');
+            if (served?.digest !== index.digest) {
+                throw new HttpError(`${target.client.registry}/${target.repository}:${first} serves ${served?.digest ?? 'nothing'} after pushing index ${index.digest}.`);
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/push-by-digest.ts
+// push-by-digest: a job of a build fanned out over runners pushes its
+// platform(s) to the target repository by digest only (no tag moves) and
+// writes a small JSON file a merge job collects (with 'sources-from').
+
+
+
+/** The digest file's content (pure). */
+function digestFileContent(target, results, index) {
+    return {
+        repository: `${target.client.registry}/${target.repository}`,
+        platforms: Object.fromEntries(results.map((r) => [r.platform, r.image.digest])),
+        index: index.digest,
+    };
+}
+async function pushByDigest(entries, targets, results, index, digestFile) {
+    const untagged = targets.map((t) => ({ ...t, tags: [] }));
+    const stats = await copyEntries(entries, untagged);
+    info(`Blobs: ${stats.blobsUploaded} uploaded, ${stats.blobsSkipped} already there`);
+    for (const t of untagged) {
+        await t.client.putManifest(t.repository, index.digest, { ...index });
+        info(`${t.client.registry}/${t.repository}@${index.digest} (no tag moved)`);
+    }
+    const [first] = untagged;
+    if (digestFile && first) {
+        (0,external_node_fs_namespaceObject.writeFileSync)(digestFile, `${JSON.stringify(digestFileContent(first, results, index), null, 2)}\n`);
+        info(`Wrote ${digestFile}`);
     }
 }
 
@@ -77845,6 +78738,57 @@ async function readDockerCredentials(registry, file = dockerConfigPath()) {
             return { ...c, source: `docker-credential-${config.credsStore}` };
     }
     return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/registry/clients.ts
+
+
+
+/** How to reach a registry (pure). */
+function schemeFor(registry, insecure) {
+    if (insecure.includes(registry))
+        return 'http';
+    return isLoopbackHost(registry) ? 'probe' : 'https';
+}
+class RegistryClients {
+    http;
+    inputs;
+    clients = new Map();
+    constructor(http, inputs) {
+        this.http = http;
+        this.inputs = inputs;
+    }
+    async credentials(registry) {
+        const { username, password, tags } = this.inputs;
+        if (username && tags.some((t) => t.registry === registry))
+            return { username, password, source: "inputs 'username' and 'password'" };
+        return readDockerCredentials(registry);
+    }
+    get(registry) {
+        let client = this.clients.get(registry);
+        if (!client) {
+            client = this.credentials(registry).then((credentials) => new RegistryClient(this.http, registry, {
+                credentials,
+                scheme: schemeFor(registry, this.inputs.insecureRegistries),
+            }));
+            this.clients.set(registry, client);
+        }
+        return client;
+    }
+    /** The tags grouped by repository: each target repository gets every copy once. */
+    async targets(tags) {
+        const byRepo = new Map();
+        for (const ref of tags) {
+            const key = `${ref.registry}/${ref.repository}`;
+            let target = byRepo.get(key);
+            if (!target) {
+                target = { client: await this.get(ref.registry), repository: ref.repository, tags: [] };
+                byRepo.set(key, target);
+            }
+            target.tags.push(ref.tag ?? 'latest');
+        }
+        return [...byRepo.values()];
+    }
 }
 
 // EXTERNAL MODULE: external "node:events"
@@ -77980,378 +78924,195 @@ async function writeOciArchive(file, from, index, refName) {
     }
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/registry/ready.ts
-// Startup shared by every way of running the local registry: a free loopback
-// port, a wait on GET /v2/ with a deadline, and up to three tries (another job
-// on the same runner may take the port between picking it and binding it).
+;// CONCATENATED MODULE: ./src/merge.ts
+// The merge step of both modes: the index the inputs ask for, copied with
+// everything it references to every tag's repository, the index last.
 
 
 
-const READY_TIMEOUT_MS = 20_000;
-const ATTEMPTS = 3;
-async function freeLoopbackPort() {
-    return new Promise((resolve, reject) => {
-        const server = (0,external_node_net_.createServer)();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const addr = server.address();
-            const port = typeof addr === 'object' && addr ? addr.port : 0;
-            server.close(() => resolve(port));
-        });
+
+
+
+
+/** The index the inputs ask for; a format that cannot hold the entries is an input error. */
+function buildIndex(entries, inputs) {
+    const problem = formatProblem(entries, inputs.indexFormat);
+    if (problem)
+        throw new ActionError(problem);
+    return mergeIndex(entries, { format: inputs.indexFormat, annotations: inputs.annotations });
+}
+/** Copies every entry to every tag's repository, then pushes the index: all or nothing. */
+async function publish(clients, inputs, entries, index) {
+    const targets = await clients.targets(inputs.tags);
+    const stats = await copyEntries(entries, targets);
+    info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsSkipped} already there`);
+    await pushIndex(targets, index);
+}
+/** Build mode's merge: the index into the local registry always; to the targets when pushing. */
+async function mergeBuilt(http, inputs, local, results) {
+    const entries = results.flatMap((r) => r.image.entries).filter((d) => keepEntry(d, inputs.attestations));
+    const index = buildIndex(entries, inputs);
+    await local.client.putManifest(local.repository, 'index', { ...index });
+    info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
+    const sourced = entries.map((descriptor) => ({ from: local, descriptor }));
+    const clients = new RegistryClients(http, inputs);
+    if (inputs.pushByDigest)
+        await pushByDigest(sourced, await clients.targets(inputs.tags), results, index, inputs.digestFile);
+    else if (inputs.push)
+        await publish(clients, inputs, sourced, index);
+    return index;
+}
+async function writeArchive(inputs, local, index) {
+    const refName = inputs.tags[0]?.tag ?? 'latest';
+    await writeOciArchive(inputs.ociArchive, local, index, refName);
+    info(`Wrote ${index.digest} with every platform to ${inputs.ociArchive} (ref ${refName})`);
+}
+
+;// CONCATENATED MODULE: ./src/registry/sources.ts
+// Merge-only mode's sources: each reference read into one image per platform
+// (a single-platform manifest, or every image of an index), with the
+// attestation manifests that describe it, platforms read from the configs.
+
+
+
+
+
+
+async function sourceImage(source, from, raw, attestations) {
+    const { entry, size } = await readImageEntry(from, raw);
+    const platform = platformKey(entry.platform);
+    return { source, from, platform, digest: raw.digest, size, entries: [entry, ...attestations] };
+}
+async function readChild(source, from, child) {
+    if (!isManifestType(child.mediaType))
+        throw new ActionError(`Source '${source}' lists ${child.mediaType} ${child.digest}; only image manifests can be merged (no nested indexes).`);
+    const raw = await from.client.getManifest(from.repository, child.digest);
+    if (!raw)
+        throw new ActionError(`Source '${source}' lists ${child.digest}, which its registry does not have.`);
+    return raw;
+}
+async function readSource(from, ref) {
+    const source = reference_formatReference(ref);
+    const raw = await from.client.getManifest(from.repository, ref.digest ?? ref.tag ?? 'latest');
+    if (!raw)
+        throw new ActionError(`Source '${source}' was not found on ${from.client.registry}.`, `Check 'sources' (registry, repository, tag or digest) and that the image was pushed before this step.`);
+    if (isManifestType(raw.mediaType))
+        return [await sourceImage(source, from, raw, [])];
+    if (!isIndexType(raw.mediaType))
+        throw new ActionError(`Source '${source}' is a ${raw.mediaType || 'manifest of unknown type'}, not an image or an index.`);
+    const children = JSON.parse(raw.bytes.toString('utf8')).manifests;
+    const attestations = children.filter(isAttestation);
+    const images = [];
+    for (const child of children.filter((c) => !isAttestation(c))) {
+        const describes = attestations.filter((a) => a.annotations?.[ATTESTATION_DIGEST] === child.digest);
+        images.push(await sourceImage(source, from, await readChild(source, from, child), describes));
+    }
+    return images;
+}
+/** One index lists each platform once: two sources of one platform is a mistake to report. */
+function checkDistinctPlatforms(images) {
+    const seen = new Map();
+    for (const image of images) {
+        const other = seen.get(image.platform);
+        if (other)
+            throw new ActionError(`Sources '${other.source}' and '${image.source}' are both ${image.platform}; an index lists each platform once. Remove one from 'sources'.`);
+        seen.set(image.platform, image);
+    }
+}
+/** Every source, in order, logged as read; fails on a platform given twice. */
+async function readSources(refs, clientFor) {
+    const images = [];
+    for (const ref of refs) {
+        const from = { client: await clientFor(ref.registry), repository: ref.repository };
+        for (const image of await readSource(from, ref)) {
+            const extra = image.entries.length > 1 ? ` (+${image.entries.length - 1} attestation)` : '';
+            info(`${image.source}: ${image.platform} ${image.digest}${extra}`);
+            images.push(image);
+        }
+    }
+    checkDistinctPlatforms(images);
+    return images;
+}
+
+;// CONCATENATED MODULE: ./src/merge-only.ts
+// Merge-only mode: no build, no QEMU, no local registry. The images named in
+// 'sources' (or in the digest files under 'sources-from', written by
+// push-by-digest build jobs) are merged into one index at 'tags'.
+
+
+
+
+
+
+
+
+
+/** Every platform digest in the digest files of a directory, as repository@digest references. */
+function readDigestFiles(dir) {
+    const files = (0,external_node_fs_namespaceObject.readdirSync)(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort();
+    if (files.length === 0) {
+        throw new ActionError(`Input 'sources-from' is '${dir}', which holds no .json digest files. Upload them from the build jobs ('digest-file') and download them here first.`);
+    }
+    return files.flatMap((f) => {
+        let parsed;
+        try {
+            parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(dir, f), 'utf8'));
+            return Object.values(parsed.platforms).map((digest) => parseReference(`${parsed.repository}@${digest}`));
+        }
+        catch (err) {
+            throw new ActionError(`Digest file '${external_node_path_.join(dir, f)}' is not one push-by-digest wrote: ${err instanceof Error ? err.message : String(err)}.`);
+        }
     });
 }
-/** Waits until GET /v2/ answers 200 (or 401 with auth), the registry stops running, or the deadline passes. */
-async function waitRegistryReady(http, address, isRunning, timeoutMs = READY_TIMEOUT_MS) {
-    const deadline = Date.now() + timeoutMs;
-    let last = 'no answer yet';
-    while (Date.now() < deadline) {
-        if (!(await isRunning()))
-            throw new Error(`it exited (${last})`);
-        try {
-            const res = await http.request({ method: 'GET', url: `http://${address}/v2/` });
-            await res.body.dump();
-            if (res.status === 200 || res.status === 401)
-                return;
-            last = `GET /v2/ answered ${res.status}`;
-        }
-        catch (err) {
-            last = errorMessage(err);
-        }
-        await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`no answer on http://${address}/v2/ within ${timeoutMs / 1000} s (${last})`);
-}
-/** Starts on a free port until /v2/ answers; each failed try prints the registry's own log. */
-async function startOnFreePort(http, what, start, record, timeoutMs = READY_TIMEOUT_MS) {
-    let lastError = '';
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        const address = `127.0.0.1:${await freeLoopbackPort()}`;
-        const starting = await start(address);
-        record(starting.state); // post can remove it even if main dies while it starts
-        try {
-            await waitRegistryReady(http, address, () => starting.isRunning(), timeoutMs);
-            return starting.state;
-        }
-        catch (err) {
-            lastError = errorMessage(err);
-            info(`${what} on ${address} did not start: ${lastError}; its log:\n${await starting.logTail()}`);
-            await starting.stop();
-        }
-    }
-    throw new ActionError(`The local registry (${what}) did not start: ${lastError}.`, `Its log is printed above.`);
+async function runMergeOnly(http, inputs) {
+    const clients = new RegistryClients(http, inputs);
+    const refs = inputs.sourcesFrom
+        ? [...inputs.sources, ...readDigestFiles(inputs.sourcesFrom)]
+        : inputs.sources;
+    const images = await group('Reading sources', () => readSources(refs, (registry) => clients.get(registry)));
+    const entries = images.flatMap((i) => i.entries.filter((d) => keepEntry(d, inputs.attestations)).map((d) => ({ from: i.from, descriptor: d })));
+    const index = buildIndex(entries.map((e) => e.descriptor), inputs);
+    await group('Merging index', async () => {
+        info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
+        if (inputs.push)
+            await publish(clients, inputs, entries, index);
+        else
+            info("'push' is false: the sources were read and merged, nothing was written.");
+    });
+    const rows = images.map((i) => ({
+        platform: i.platform,
+        digest: i.digest,
+        size: i.size,
+        how: `merged from ${i.source}`,
+        seconds: 0,
+    }));
+    return { index, rows };
 }
 
-;// CONCATENATED MODULE: ./src/registry/container.ts
-// The local registry as a container: `docker run -d --network host` of
-// 'registry-image', its address set by environment, under a run-unique name.
-// Storage stays inside the container (removed with it by `docker rm -v`):
-// a bind mount into RUNNER_TEMP would leave root-owned files the runner
-// user could not delete.
+;// CONCATENATED MODULE: ./src/outputs.ts
+// The action's outputs and job summary, from what a run produced.
 
 
 
-
-
-
-/** docker run argv (pure): host network, loopback address, quiet, deletable storage. */
-function registryContainerArgs(name, image, address) {
-    return [
-        'run',
-        '--detach',
-        '--name',
-        name,
-        '--network',
-        'host',
-        '--env',
-        `REGISTRY_HTTP_ADDR=${address}`,
-        '--env',
-        'REGISTRY_LOG_LEVEL=error',
-        '--env',
-        'REGISTRY_LOG_ACCESSLOG_DISABLED=true',
-        '--env',
-        'REGISTRY_STORAGE_DELETE_ENABLED=true',
+async function writeOutputs(inputs, { index, rows }) {
+    const tags = inputs.tags.map(reference_formatReference);
+    const first = inputs.tags[0];
+    const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
+    const pushed = inputs.push || inputs.pushByDigest;
+    setOutput('digest', index.digest);
+    setOutput('platform-digests', JSON.stringify(Object.fromEntries(rows.map((r) => [r.platform, r.digest]))));
+    setOutput('image', image);
+    setOutput('metadata', JSON.stringify({
+        digest: index.digest,
+        mediaType: index.mediaType,
         image,
-    ];
-}
-function registryContainerName(runId) {
-    return `multiarch-registry-${runId}`;
-}
-async function hasImage(image) {
-    const res = await run('docker', ['image', 'inspect', image], { silent: true, allowFailure: true });
-    return res.exitCode === 0;
-}
-async function isRunning(name) {
-    const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
-        silent: true,
-        allowFailure: true,
-    });
-    return res.stdout.trim() === 'true';
-}
-async function registryContainerLogs(name) {
-    const res = await run('docker', ['logs', '--tail', '30', name], { silent: true, allowFailure: true });
-    return `${res.stdout}${res.stderr}`.trim() || '(no log)';
-}
-/** Removes the container and its anonymous volume; a container that is already gone is fine. */
-async function stopRegistryContainer(name) {
-    const res = await run('docker', ['rm', '--force', '--volumes', name], { silent: true, allowFailure: true });
-    if (res.exitCode !== 0 && !/No such container/i.test(res.stderr)) {
-        throw new Error(res.stderr.trim().split('\n').slice(-3).join(' '));
-    }
-}
-async function runContainer(name, image, address) {
-    await stopRegistryContainer(name); // a previous try's
-    try {
-        await run('docker', registryContainerArgs(name, image, address), { silent: true });
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new ActionError(`Cannot start the local registry container from '${image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Pull the image first or set 'registry-image' to one the engine can pull, or set 'local-registry' to binary.`);
-    }
-}
-async function startRegistryContainer(http, options) {
-    const name = registryContainerName(options.runId);
-    const dir = external_node_path_.join(options.runDir, 'registry');
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-    return startOnFreePort(http, `container ${name}`, async (address) => {
-        await runContainer(name, options.image, address);
-        return {
-            state: { dir, address, container: name },
-            isRunning: () => isRunning(name),
-            logTail: () => registryContainerLogs(name),
-            stop: () => stopRegistryContainer(name),
-        };
-    }, options.record);
-}
-
-;// CONCATENATED MODULE: ./src/registry/install.ts
-// The distribution registry release for this host, when no registry binary is
-// on PATH: <base>/v2.8.3/registry_2.8.3_linux_amd64.tar.gz, checked against its
-// .sha256 sidecar before it is unpacked, then cached in the tool cache.
-
-
-
-
-
-
-
-
-
-
-const DISTRIBUTION_RELEASES = 'https://github.com/distribution/distribution/releases/download';
-/** The 2.x line the action's registry config is written for. */
-const DISTRIBUTION_VERSION = '2.8.3';
-/** registry_2.8.3_linux_amd64.tar.gz, registry_2.8.3_linux_armv7.tar.gz (pure). */
-function registryAssetName(version, host) {
-    return `registry_${version}_${host.os}_${host.arch}${host.variant ?? ''}.tar.gz`;
-}
-async function unpackRegistry(archive, dir, url) {
-    try {
-        await run('tar', ['-xzf', archive, '-C', dir, 'registry'], { silent: true });
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new ActionError(`Cannot unpack the registry binary from ${url}: ${lastMeaningfulLine(err.tail)}.`, `Check that 'registry-url' serves the distribution release archives unchanged.`);
-    }
-    return external_node_path_.join(dir, 'registry');
-}
-async function downloadRegistry(http, base, dir) {
-    const host = hostGoPlatform();
-    if (!host)
-        throw new ActionError(`No distribution registry release for ${process.platform}/${process.arch}.`);
-    const asset = registryAssetName(DISTRIBUTION_VERSION, host);
-    const url = `${base}/v${DISTRIBUTION_VERSION}/${asset}`;
-    const hint = `Check that 'registry-url' (${base}) mirrors the release layout, or put a registry binary on PATH.`;
-    const what = `distribution registry ${DISTRIBUTION_VERSION}`;
-    const sums = await fetchText(http, { url: `${url}.sha256`, what: `${what} checksum`, hint });
-    const sha256 = checksumFor(sums, asset);
-    if (!sha256)
-        throw new ActionError(`${url}.sha256 has no sha256 for ${asset}.`, hint);
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-    const archive = external_node_path_.join(dir, asset);
-    await downloadVerified(http, { url, what, hint }, archive, sha256);
-    return unpackRegistry(archive, dir, url);
-}
-/** The registry binary from the tool cache, or downloaded, verified and cached now. */
-async function ensureRegistryBinary(http, mirror, runDir) {
-    const spec = {
-        tool: 'distribution-registry',
-        version: DISTRIBUTION_VERSION,
-        file: 'registry',
-        arch: process.arch,
-    };
-    const cached = findCachedTool(spec);
-    if (cached) {
-        info(`distribution registry ${DISTRIBUTION_VERSION} from the tool cache`);
-        return cached;
-    }
-    const base = (mirror || DISTRIBUTION_RELEASES).replace(/\/+$/, '');
-    const binary = await downloadRegistry(http, base, external_node_path_.join(runDir, 'download', 'registry'));
-    info(`distribution registry ${DISTRIBUTION_VERSION} downloaded from ${base} and verified`);
-    return cacheTool(spec, binary);
-}
-
-;// CONCATENATED MODULE: ./src/registry/service.ts
-// The local, ephemeral distribution registry: on 127.0.0.1 and a free port,
-// storage and log in the run's own directory. As a binary it is spawned
-// detached with a pid file so post can stop it even when main died; as a
-// container it runs on the host network under a run-unique name.
-
-
-
-
-
-
-
-const REGISTRY_BINARIES = ['registry', 'docker-registry'];
-/** distribution 2.8 configuration (pure): loopback only, quiet, deletable storage. */
-function registryConfig(address, storageDir) {
-    return [
-        'version: 0.1',
-        'log:',
-        '  level: error',
-        '  accesslog:',
-        '    disabled: true',
-        'storage:',
-        '  filesystem:',
-        `    rootdirectory: ${JSON.stringify(storageDir)}`,
-        '  delete:',
-        '    enabled: true',
-        'http:',
-        `  addr: ${address}`,
-        '',
-    ].join('\n');
-}
-function findOnPath(names, pathEnv = process.env.PATH ?? '') {
-    for (const name of names) {
-        for (const dir of pathEnv.split(external_node_path_.delimiter).filter(Boolean)) {
-            const candidate = external_node_path_.join(dir, name);
-            try {
-                (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
-                return candidate;
-            }
-            catch {
-                // not here
-            }
-        }
-    }
-    return undefined;
-}
-function isAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-function logTail(file) {
-    return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').split('\n').slice(-30).join('\n') : '(no log)';
-}
-async function startRegistryBinary(http, runDir, binary, record) {
-    const dir = external_node_path_.join(runDir, 'registry');
-    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_.join(dir, 'data'), { recursive: true });
-    const log = external_node_path_.join(dir, 'registry.log');
-    return startOnFreePort(http, binary, (address) => {
-        const config = external_node_path_.join(dir, 'config.yml');
-        (0,external_node_fs_namespaceObject.writeFileSync)(config, registryConfig(address, external_node_path_.join(dir, 'data')));
-        const pid = spawnDetached(binary, ['serve', config], log);
-        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(dir, 'registry.pid'), String(pid));
-        return {
-            state: { pid, dir, address },
-            isRunning: () => Promise.resolve(isAlive(pid)),
-            logTail: () => Promise.resolve(logTail(log)),
-            stop: () => Promise.resolve(killProcess(pid)),
-        };
-    }, record);
-}
-/** auto: a binary on PATH, else the image if the engine has it, else the release; binary: PATH, else the release. */
-async function startLocalRegistry(http, options) {
-    const onPath = findOnPath(REGISTRY_BINARIES);
-    const container = options.mode === 'container' || (options.mode === 'auto' && !onPath && (await hasImage(options.image)));
-    if (container) {
-        info(`Running ${options.image} as a container on the host network`);
-        return startRegistryContainer(http, options);
-    }
-    const binary = onPath ?? (await ensureRegistryBinary(http, options.url, options.runDir));
-    info(`Running ${binary}`);
-    return startRegistryBinary(http, options.runDir, binary, options.record);
-}
-/** Our own registry only: the pid must still run our binary with our config. */
-function ownsPid(state) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
-    }
-    catch {
-        return false;
-    }
-}
-function killProcess(pid) {
-    try {
-        process.kill(pid, 'SIGTERM');
-    }
-    catch {
-        // already gone
-    }
-}
-async function stopLocalRegistry(state) {
-    if (state.container)
-        await stopRegistryContainer(state.container);
-    const { pid } = state;
-    if (pid !== undefined && ownsPid({ ...state, pid })) {
-        killProcess(pid);
-        const deadline = Date.now() + 5_000;
-        while (isAlive(pid) && Date.now() < deadline)
-            await new Promise((r) => setTimeout(r, 50));
-        if (isAlive(pid))
-            process.kill(pid, 'SIGKILL');
-    }
-    (0,external_node_fs_namespaceObject.rmSync)(state.dir, { recursive: true, force: true });
-}
-async function registryLogTail(state) {
-    if (state.container)
-        return registryContainerLogs(state.container);
-    return logTail(external_node_path_.join(state.dir, 'registry.log'));
-}
-
-;// CONCATENATED MODULE: ./src/stale.ts
-// What crashed runs left behind. A ledger entry whose run directory is gone
-// (the runner wiped RUNNER_TEMP, or the run ended without post) is stale: its
-// registry is stopped, if its process still names that directory, and its
-// images are removed. Entries of runs still going are never touched.
-
-
-
-
-
-
-
-function isStale(entry) {
-    return !(0,external_node_fs_namespaceObject.existsSync)(entry.runDir);
-}
-async function cleanStaleRuns(currentRunId) {
-    let cleaned = 0;
-    for (const entry of readLedger().filter((e) => e.runId !== currentRunId && isStale(e))) {
-        try {
-            if (entry.builder)
-                await removeBuilder(entry.builder);
-            if (entry.registry)
-                await stopLocalRegistry(entry.registry);
-            if (entry.images.length > 0)
-                await removeImages(entry.images);
-            forgetRun(entry.runId);
-            info(`Cleaned up after crashed run ${entry.runId}: registry ${entry.registry?.container ?? `pid ${entry.registry?.pid ?? '-'}`}, builder ${entry.builder ?? '-'}, ${entry.images.length} image(s)`);
-            cleaned++;
-        }
-        catch (err) {
-            warning(`Could not clean up after crashed run ${entry.runId}: ${errorMessage(err)}`);
-        }
-    }
-    return cleaned;
+        tags,
+        pushed,
+        platforms: rows,
+    }));
+    await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed });
 }
 
 ;// CONCATENATED MODULE: ./src/action.ts
@@ -78379,96 +79140,40 @@ async function cleanStaleRuns(currentRunId) {
 
 
 
-
-
-
-
-
-
-
-
 const LOCAL_REPOSITORY = 'build';
 function runDirFor(runId) {
     return external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), `multiarch-${runId}`);
 }
-/** Kernel, runner, engine, the runner's buildx, binfmt state and image store. */
-async function logEnvironment() {
-    info(`Kernel: ${external_node_os_namespaceObject.release()}, runner arch: ${external_node_os_namespaceObject.arch()}`);
-    const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
-        silent: true,
-        allowFailure: true,
-    });
-    info(`Docker engine: ${docker.exitCode === 0 ? docker.stdout.trim() : 'not reachable'}`);
-    info(`buildx: ${(await readBuildxVersion()) ?? 'not installed'}`);
-    let binfmt = 'not mounted';
-    try {
-        binfmt =
-            (0,external_node_fs_namespaceObject.readdirSync)(BINFMT_DIR)
-                .filter((n) => n.startsWith('qemu-'))
-                .join(', ') || 'no qemu-* registrations';
-    }
-    catch {
-        // not mounted
-    }
-    info(`binfmt_misc: ${binfmt}`);
-    const containerdStore = await hasContainerdStore();
-    info(`Image store: ${containerdStore ? 'containerd' : 'classic (docker driver: no attestations, inline cache only)'}`);
-    return { containerdStore };
+async function hook(hooks, name, env) {
+    if (hooks?.present.includes(name))
+        await group(`Running hooks/${name}`, () => runHook(hooks, name, env));
 }
-async function targetCredentials(inputs, registry) {
-    if (inputs.username)
-        return {
-            username: inputs.username,
-            password: inputs.password,
-            source: "inputs 'username' and 'password'",
-        };
-    return readDockerCredentials(registry);
-}
-async function targetsFor(http, inputs) {
-    const byRepo = new Map();
-    for (const ref of inputs.tags) {
-        const key = `${ref.registry}/${ref.repository}`;
-        let target = byRepo.get(key);
-        if (!target) {
-            const credentials = await targetCredentials(inputs, ref.registry);
-            const client = new RegistryClient(http, ref.registry, {
-                credentials,
-                plainHttp: isLoopbackHost(ref.registry),
-            });
-            target = { client, repository: ref.repository, tags: [] };
-            byRepo.set(key, target);
-        }
-        target.tags.push(ref.tag ?? 'latest');
-    }
-    return [...byRepo.values()];
-}
-/** Index into the local registry always; to the targets only when pushing, children first. */
-async function mergeAndPush(http, inputs, local, results) {
-    const entries = results.flatMap((r) => r.image.entries);
-    const index = mergeIndex(entries);
-    await local.client.putManifest(local.repository, 'index', { ...index });
-    info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
-    if (inputs.pushByDigest) {
-        await pushByDigest(local, await targetsFor(http, inputs), results, index, inputs.digestFile);
-        return index;
-    }
-    if (!inputs.push)
-        return index;
-    const targets = await targetsFor(http, inputs);
-    const stats = await copyEntries(local, targets, entries);
-    info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsSkipped} already there`);
-    await pushIndex(targets, index);
-    return index;
-}
-async function writeArchive(inputs, local, index) {
-    const refName = inputs.tags[0]?.tag ?? 'latest';
-    await writeOciArchive(inputs.ociArchive, local, index, refName);
-    info(`Wrote ${index.digest} with every platform to ${inputs.ociArchive} (ref ${refName})`);
-}
-async function writeOutputs(inputs, index, results, emulation) {
-    const tags = inputs.tags.map(reference_formatReference);
-    const first = inputs.tags[0];
-    const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
+/** Build mode: emulation, buildx, the local registry, one build per platform, then the merge. */
+async function runBuildAndMerge(http, inputs, state) {
+    const hooks = inputs.build.hooks === 'auto' ? findHooks(inputs.context, inputs.file) : undefined;
+    const env = hookEnv({ ...inputs, github: process.env, commitMessage: readCommitMessage() });
+    const { containerdStore } = await group('Environment', logEnvironment);
+    checkDriverSupport(inputs.build, inputs.driver, containerdStore);
+    const emulation = await group('Registering QEMU emulators', () => registerEmulators(inputs, state.runDir));
+    await recordEmulation(emulation);
+    await group('Setting up buildx', () => installBuildx(http, inputs, state));
+    if (inputs.driver === 'docker-container')
+        await group('Creating builder', () => startBuilder(inputs, state));
+    const registry = await group('Starting local registry', () => startRegistry(http, inputs, state));
+    const local = {
+        client: new RegistryClient(http, registry.address, { scheme: 'http' }),
+        repository: LOCAL_REPOSITORY,
+    };
+    await hook(hooks, 'pre_build', env);
+    const results = await buildPlatforms({ inputs, state, local, hooks, hookEnv: env, emulation });
+    await hook(hooks, 'post_build', env);
+    if (inputs.push)
+        await hook(hooks, 'pre_push', env);
+    const index = await group('Merging index', () => mergeBuilt(http, inputs, local, results));
+    if (inputs.ociArchive)
+        await group('Writing OCI archive', () => writeArchive(inputs, local, index));
+    if (inputs.push)
+        await hook(hooks, 'post_push', env);
     const rows = results.map((r) => ({
         platform: r.platform,
         how: emulation.results.find((e) => e.platform === r.platform)?.how ?? 'native',
@@ -78477,63 +79182,7 @@ async function writeOutputs(inputs, index, results, emulation) {
         seconds: r.seconds,
         test: r.test,
     }));
-    setOutput('digest', index.digest);
-    setOutput('platform-digests', JSON.stringify(Object.fromEntries(results.map((r) => [r.platform, r.image.digest]))));
-    setOutput('image', image);
-    setOutput('metadata', JSON.stringify({
-        digest: index.digest,
-        mediaType: index.mediaType,
-        image,
-        tags,
-        pushed: inputs.push || inputs.pushByDigest,
-        platforms: rows,
-    }));
-    await writeSummary(rows, {
-        digest: index.digest,
-        mediaType: index.mediaType,
-        tags,
-        pushed: inputs.push || inputs.pushByDigest,
-    });
-}
-async function installBuildx(http, inputs, state) {
-    const buildx = await setupBuildx(http, {
-        version: inputs.buildxVersion,
-        url: inputs.buildxUrl,
-        runDir: state.runDir,
-    });
-    info(`buildx ${buildx.version} (${buildx.how})`);
-    if (buildx.dockerConfig) {
-        state.dockerConfig = buildx.dockerConfig;
-        state_saveState(state);
-        info(`Docker commands of this run use DOCKER_CONFIG=${buildx.dockerConfig}`);
-    }
-}
-async function startBuilder(inputs, state) {
-    state.builder = builderName(state.runId);
-    state_saveState(state); // before it exists: a half-created builder is removed in post too
-    await createBuilder({ name: state.builder, image: inputs.buildkitImage, config: inputs.buildkitdConfig });
-    info(`Builder ${state.builder} (docker-container, ${inputs.buildkitImage})`);
-}
-async function startRegistry(http, inputs, state) {
-    await cleanStaleRuns(state.runId);
-    const started = await startLocalRegistry(http, {
-        mode: inputs.localRegistry,
-        url: inputs.registryUrl,
-        image: inputs.registryImage,
-        runDir: state.runDir,
-        runId: state.runId,
-        record: (registry) => {
-            state.registry = registry;
-            state_saveState(state);
-        },
-    });
-    const how = started.container ? `container ${started.container}` : `pid ${started.pid}`;
-    info(`Local registry at ${started.address} (${how})`);
-    return started;
-}
-async function hook(hooks, name, env) {
-    if (hooks?.present.includes(name))
-        await group(`Running hooks/${name}`, () => runHook(hooks, name, env));
+    return { index, rows };
 }
 async function runMain() {
     markMainStarted();
@@ -78544,33 +79193,13 @@ async function runMain() {
     const { inputs, warnings } = validateInputs(getInputs(), process.cwd(), external_node_os_namespaceObject.availableParallelism());
     warnings.forEach((w) => warning(w));
     checkPaths(inputs);
-    const hooks = inputs.build.hooks === 'auto' ? findHooks(inputs.context, inputs.file) : undefined;
-    const env = hookEnv({ ...inputs, github: process.env, commitMessage: readCommitMessage() });
-    const http = new Http();
+    const http = new Http({ ca: trustedCas(inputs.caFile) });
     try {
-        const { containerdStore } = await group('Environment', logEnvironment);
-        checkDriverSupport(inputs.build, inputs.driver, containerdStore);
-        const emulation = await group('Registering QEMU emulators', () => registerEmulators(inputs, state.runDir));
-        await recordEmulation(emulation);
-        await group('Setting up buildx', () => installBuildx(http, inputs, state));
-        if (inputs.driver === 'docker-container')
-            await group('Creating builder', () => startBuilder(inputs, state));
-        const registry = await group('Starting local registry', () => startRegistry(http, inputs, state));
-        const local = {
-            client: new RegistryClient(http, registry.address, { plainHttp: true }),
-            repository: LOCAL_REPOSITORY,
-        };
-        await hook(hooks, 'pre_build', env);
-        const results = await buildPlatforms({ inputs, state, local, hooks, hookEnv: env, emulation });
-        await hook(hooks, 'post_build', env);
-        if (inputs.push)
-            await hook(hooks, 'pre_push', env);
-        const index = await group('Merging index', () => mergeAndPush(http, inputs, local, results));
-        if (inputs.ociArchive)
-            await group('Writing OCI archive', () => writeArchive(inputs, local, index));
-        if (inputs.push)
-            await hook(hooks, 'post_push', env);
-        await writeOutputs(inputs, index, results, emulation);
+        const mergeOnly = inputs.sources.length > 0 || inputs.sourcesFrom !== '';
+        const outcome = mergeOnly
+            ? await runMergeOnly(http, inputs)
+            : await runBuildAndMerge(http, inputs, state);
+        await writeOutputs(inputs, outcome);
     }
     catch (err) {
         if (state.registry)
@@ -78627,6 +79256,9 @@ function report(err) {
     else {
         setFailed(`Unexpected error: ${err instanceof Error ? err.message : String(err)}`);
     }
+    // dist/ is unminified and ships index.js.map, but registers no source-map
+    // hook at run time: the hook parsed the 2.9 MB map whenever undici formatted
+    // an error stack (~30 MB and ~0.25 s per run). Stacks name dist/index.js lines.
     if (err instanceof Error && err.stack)
         core_debug(err.stack);
 }

@@ -2,7 +2,9 @@
 // retry policy for what is transient (408, 429, 5xx, resets, truncation).
 import * as core from '@actions/core';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
 import { errorMessage, HttpError } from './errors.js';
 
 export interface HttpRequest {
@@ -19,8 +21,8 @@ export interface HttpResponse {
 }
 
 export interface HttpOptions {
-  /** Extra CA certificates (PEM) trusted next to the system's. */
-  ca?: string;
+  /** Every CA certificate (PEM) to trust; undefined keeps Node's defaults. */
+  ca?: string[];
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
 }
@@ -68,6 +70,22 @@ export class Http {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/**
+ * The CAs to trust when 'ca-file' is set: TLS replaces its defaults when given
+ * a list, so the system roots and NODE_EXTRA_CA_CERTS are listed too. Without
+ * a CA file Node's defaults (which already hold NODE_EXTRA_CA_CERTS) apply.
+ */
+export function trustedCas(caFile: string): string[] | undefined {
+  if (!caFile) return undefined;
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  return [...rootCertificates, ...(extra ? [readFileSync(extra, 'utf8')] : []), readFileSync(caFile, 'utf8')];
+}
+
+/** A TLS failure about trust (unknown CA, self-signed, wrong name, expired): never retried. */
+export function isCertificateError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
+}
 
 export function header(res: HttpResponse, name: string): string | undefined {
   const v = res.headers[name.toLowerCase()];
@@ -142,7 +160,13 @@ export async function withRetry<T>(
     try {
       return await fn(attempt);
     } catch (err) {
-      if (!isTransient(err) || attempt >= policy.attempts) throw err;
+      if (!isTransient(err)) throw err;
+      if (attempt >= policy.attempts)
+        throw new HttpError(
+          `Gave up ${what} after ${attempt} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`,
+          undefined,
+          'RETRIES_EXHAUSTED',
+        );
       const wait = backoffMs(attempt, policy, err instanceof TransientError ? err.retryAfterMs : undefined);
       core.info(`Retrying (${attempt + 1}/${policy.attempts}) ${what} in ${wait} ms: ${errorMessage(err)}`);
       await new Promise((r) => setTimeout(r, wait));

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { BUILD_INPUT_NAMES, parseBuildInputs, secretValues, type BuildOptions } from './build-inputs.js';
 import { ActionError } from './errors.js';
 import { parseToolInputs, TOOL_INPUT_NAMES, type ToolInputs } from './tool-inputs.js';
+import type { IndexFormat } from './oci/index-merge.js';
 import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from './platform.js';
 import {
   parseReference,
@@ -33,6 +34,13 @@ export const INPUT_NAMES = [
   ...TOOL_INPUT_NAMES,
   'qemu-image',
   'qemu-fallback-image',
+  'sources',
+  'insecure-registries',
+  'ca-file',
+  'index-format',
+  'attestations',
+  'annotations',
+  'sources-from',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Record<InputName, string>;
@@ -40,6 +48,10 @@ export type RawInputs = Record<InputName, string>;
 export const QEMU_MODES = ['auto', 'image', 'host', 'false'] as const;
 export type QemuMode = (typeof QEMU_MODES)[number];
 const NETWORKS = ['default', 'host', 'none'];
+export const INDEX_FORMATS = ['auto', 'oci', 'docker'] as const;
+export const ATTESTATION_MODES = ['keep', 'strip'] as const;
+const HOST_PORT =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 
 /** Tool inputs (buildx, builder, local registry) are parsed in tool-inputs.ts. */
 export interface Inputs extends ToolInputs {
@@ -62,6 +74,15 @@ export interface Inputs extends ToolInputs {
   digestFile: string;
   qemuImage: string;
   qemuFallbackImage: string;
+  /** Merge-only mode when non-empty: these images are merged, nothing is built. */
+  sources: Reference[];
+  insecureRegistries: string[];
+  caFile: string;
+  indexFormat: IndexFormat;
+  attestations: (typeof ATTESTATION_MODES)[number];
+  annotations: Record<string, string>;
+  /** A directory of push-by-digest digest files to merge (merge-only mode), or ''. */
+  sourcesFrom: string;
 }
 
 export interface Validated {
@@ -145,6 +166,49 @@ function parseTags(value: string, problems: string[]): Reference[] {
   return tags;
 }
 
+function parseSources(value: string, problems: string[]): Reference[] {
+  const sources: Reference[] = [];
+  for (const raw of splitList(value, true)) {
+    try {
+      const ref = parseReference(raw);
+      sources.push(ref.digest || ref.tag ? ref : { ...ref, tag: 'latest' });
+    } catch (err) {
+      if (!(err instanceof ReferenceSyntaxError)) throw err;
+      problems.push(
+        `Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag or name@sha256:<digest> such as ghcr.io/acme/app:1.0-amd64.`,
+      );
+    }
+  }
+  return sources;
+}
+
+function parseHosts(value: string, problems: string[]): string[] {
+  const hosts = splitList(value, true);
+  for (const host of hosts.filter((h) => !HOST_PORT.test(h))) {
+    problems.push(
+      `Input 'insecure-registries' has '${host}'; each entry is a registry host[:port] such as registry.intranet:5000, without a scheme or path.`,
+    );
+  }
+  return hosts;
+}
+
+function parseChoice<T extends string>(
+  name: InputName,
+  value: string,
+  valid: readonly T[],
+  problems: string[],
+): T {
+  const v = value.trim() || (valid[0] as T);
+  if (!(valid as readonly string[]).includes(v)) {
+    problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
+  }
+  return v as T;
+}
+
+function toRecord(lines: readonly string[]): Record<string, string> {
+  return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
 /** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
 export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validated {
   const problems: string[] = [];
@@ -167,6 +231,15 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
       `Input 'push' is true but 'tags' is empty; give at least one reference such as ghcr.io/acme/app:1.0.`,
     );
   }
+  if (
+    (raw.sources.trim() || raw['sources-from'].trim()) &&
+    tags.length === 0 &&
+    !problems.some((p) => p.includes("'tags'"))
+  ) {
+    problems.push(
+      `Input 'sources' is set but 'tags' is empty; give the reference(s) to merge into, such as ghcr.io/acme/app:1.0.`,
+    );
+  }
   if (Boolean(raw.username) !== Boolean(raw.password)) {
     problems.push(
       `Inputs 'username' and 'password' go together; only '${raw.username ? 'username' : 'password'}' is set.`,
@@ -176,16 +249,20 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
   if (network !== '' && !NETWORKS.includes(network)) {
     problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
   }
-  const qemu = raw.qemu.trim() || 'auto';
-  if (!(QEMU_MODES as readonly string[]).includes(qemu)) {
-    problems.push(`Input 'qemu' is '${qemu}'; valid values are ${QEMU_MODES.join(', ')}.`);
-  }
+  const qemu = parseChoice('qemu', raw.qemu, QEMU_MODES, problems);
+  const sources = parseSources(raw.sources, problems);
+  const indexFormat = parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems);
+  const attestations = parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems);
+  const annotations = toRecord(parseKeyValues('annotations', raw.annotations, problems));
+  const insecureRegistries = parseHosts(raw['insecure-registries'], problems);
+  const caFile = raw['ca-file'].trim() ? path.resolve(cwd, raw['ca-file'].trim()) : '';
   const qemuImage = raw['qemu-image'].trim();
   const qemuFallbackImage = raw['qemu-fallback-image'].trim();
   if (qemu === 'image' && qemuImage === '')
     problems.push(
       `Input 'qemu' is image but 'qemu-image' is empty; give an image such as tonistiigi/binfmt:qemu-v8.1.5.`,
     );
+  const sourcesFrom = raw['sources-from'].trim() ? path.resolve(cwd, raw['sources-from'].trim()) : '';
   const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
   const labels = parseKeyValues('labels', raw.labels, problems);
   const context = path.resolve(cwd, raw.context.trim() || '.');
@@ -204,7 +281,7 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
     network,
     buildArgs,
     labels,
-    qemu: qemu as QemuMode,
+    qemu,
     build,
     ociArchive: raw['oci-archive'].trim() ? path.resolve(cwd, raw['oci-archive'].trim()) : '',
     ...tools,
@@ -212,19 +289,38 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
     digestFile: raw['digest-file'].trim() ? path.resolve(cwd, raw['digest-file'].trim()) : '',
     qemuImage,
     qemuFallbackImage,
+    sources,
+    insecureRegistries,
+    caFile,
+    indexFormat,
+    attestations,
+    annotations,
+    sourcesFrom,
   };
   return { inputs, warnings };
 }
 
-/** The checks that need the file system: context is a directory, the Dockerfile a file. */
+function kind(p: string): 'dir' | 'file' | 'missing' {
+  try {
+    return statSync(p).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** The checks that need the file system: the CA file, and when building, context and Dockerfile. */
 export function checkPaths(inputs: Inputs): void {
-  const kind = (p: string) => {
-    try {
-      return statSync(p).isDirectory() ? 'dir' : 'file';
-    } catch {
-      return 'missing';
-    }
-  };
+  if (inputs.caFile && kind(inputs.caFile) !== 'file') {
+    throw new ActionError(
+      `Input 'ca-file' is '${inputs.caFile}', which is not a file. Give the path of a PEM file with the registry's CA certificate(s).`,
+    );
+  }
+  if (inputs.sourcesFrom && kind(inputs.sourcesFrom) !== 'dir') {
+    throw new ActionError(
+      `Input 'sources-from' is '${inputs.sourcesFrom}', which is not a directory. Download the build jobs' digest files there first.`,
+    );
+  }
+  if (inputs.sources.length > 0 || inputs.sourcesFrom) return;
   if (kind(inputs.context) !== 'dir') {
     throw new ActionError(
       `Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`,

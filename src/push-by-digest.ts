@@ -5,8 +5,7 @@ import * as core from '@actions/core';
 import { writeFileSync } from 'node:fs';
 import type { PlatformResult } from './builds.js';
 import type { MergedIndex } from './oci/index-merge.js';
-import type { Location } from './registry/copy.js';
-import { copyEntries, type Target } from './registry/publish.js';
+import { copyEntries, type SourcedEntry, type Target } from './registry/publish.js';
 
 export interface DigestFile {
   /** registry/repository the manifests were pushed to. */
@@ -31,18 +30,14 @@ export function digestFileContent(
 }
 
 export async function pushByDigest(
-  local: Location,
+  entries: readonly SourcedEntry[],
   targets: Target[],
   results: readonly PlatformResult[],
   index: MergedIndex,
   digestFile: string,
 ): Promise<void> {
   const untagged = targets.map((t) => ({ ...t, tags: [] }));
-  const stats = await copyEntries(
-    local,
-    untagged,
-    results.flatMap((r) => r.image.entries),
-  );
+  const stats = await copyEntries(entries, untagged);
   core.info(`Blobs: ${stats.blobsUploaded} uploaded, ${stats.blobsSkipped} already there`);
   for (const t of untagged) {
     await t.client.putManifest(t.repository, index.digest, { ...index });

@@ -58,3 +58,27 @@ export function mergeIndex(
   const bytes = Buffer.from(JSON.stringify(index, null, 2));
   return { mediaType, bytes, digest: sha256Digest(bytes) };
 }
+
+/** The image digest an attestation manifest describes. */
+export const ATTESTATION_DIGEST = 'vnd.docker.reference.digest';
+
+/** linux/arm/v7, windows/amd64:10.0.17763.1 (pure): one index lists each once. */
+export function platformKey(p: OciPlatform | undefined): string {
+  if (!p) return 'unknown';
+  const base = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+  return p['os.version'] ? `${base}:${p['os.version']}` : base;
+}
+
+/** 'strip' leaves attestation manifests out of the index (and so out of the copy). */
+export function keepEntry(d: Descriptor, attestations: 'keep' | 'strip'): boolean {
+  return attestations === 'keep' || !isAttestation(d);
+}
+
+/** Why these entries cannot go into this index format, or undefined when they can (pure). */
+export function formatProblem(entries: readonly Descriptor[], format: IndexFormat): string | undefined {
+  if (format !== 'docker') return undefined;
+  const oci = entries.filter((e) => e.mediaType !== DOCKER_MANIFEST);
+  if (oci.length === 0) return undefined;
+  const what = oci.some(isAttestation) ? 'attestation manifests (set attestations: strip) or ' : '';
+  return `Input 'index-format' is docker, but ${oci.length} entr${oci.length === 1 ? 'y is' : 'ies are'} not Docker schema 2 manifests (${oci[0]?.mediaType}); a Docker manifest list cannot hold ${what}OCI manifests. Use index-format: auto or oci.`;
+}

@@ -2,10 +2,11 @@
 // index entries: its image manifest, plus any attestation manifests buildx
 // attached (kept beside their image, never counted as platforms).
 import { ActionError } from '../errors.js';
-import { isAttestation, platformFromConfig } from '../oci/index-merge.js';
+import { isAttestation } from '../oci/index-merge.js';
 import { isIndexType } from '../oci/media-types.js';
-import type { Descriptor, ImageConfig, ImageIndex, ImageManifest, RawManifest } from '../oci/types.js';
+import type { Descriptor, ImageIndex, RawManifest } from '../oci/types.js';
 import type { Location } from './copy.js';
+import { readImageEntry, type ImageEntry } from './image-entry.js';
 
 export interface BuiltImage {
   platform: string;
@@ -21,14 +22,9 @@ function parse<T>(raw: RawManifest): T {
   return JSON.parse(raw.bytes.toString('utf8')) as T;
 }
 
-async function imageEntry(
-  local: Location,
-  raw: RawManifest,
-  expected: string,
-): Promise<{ entry: Descriptor; size: number }> {
-  const manifest = parse<ImageManifest>(raw);
-  const config = await local.client.readBlobJson<ImageConfig>(local.repository, manifest.config.digest);
-  const platform = platformFromConfig(config);
+async function imageEntry(local: Location, raw: RawManifest, expected: string): Promise<ImageEntry> {
+  const image = await readImageEntry(local, raw);
+  const platform = image.entry.platform ?? { os: '', architecture: '' };
   const actual = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
   if (actual !== expected) {
     throw new ActionError(
@@ -36,8 +32,7 @@ async function imageEntry(
       `Check that the Dockerfile's FROM images exist for ${expected} (FROM --platform=$BUILDPLATFORM only for build stages).`,
     );
   }
-  const size = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
-  return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
+  return image;
 }
 
 export async function readBuiltImage(local: Location, tag: string, platform: string): Promise<BuiltImage> {

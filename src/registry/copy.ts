@@ -1,11 +1,13 @@
 // Copies images between registries: every blob first (streamed, verified,
-// skipped when present), then child manifests byte for byte, then the parent.
-import { pipeline } from 'node:stream';
+// skipped when present, mounted within a registry, all blobs of all images
+// through one bounded pool), then manifests byte for byte, children first.
+import { pipeline, type Readable } from 'node:stream';
 import { withRetry } from '../http.js';
 import { isIndexType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, ImageManifest, RawManifest } from '../oci/types.js';
 import type { RegistryClient } from './client.js';
 import { DigestVerifier } from './digest-stream.js';
+import { uploadBlob } from './upload.js';
 
 export interface Location {
   client: RegistryClient;
@@ -14,12 +16,19 @@ export interface Location {
 
 export interface CopyStats {
   blobsUploaded: number;
+  blobsMounted: number;
   blobsSkipped: number;
   bytesUploaded: number;
 }
 
+/** A manifest to copy and where it comes from. */
+export interface Sourced {
+  from: Location;
+  raw: RawManifest;
+}
+
 export function newStats(): CopyStats {
-  return { blobsUploaded: 0, blobsSkipped: 0, bytesUploaded: 0 };
+  return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0 };
 }
 
 const BLOB_CONCURRENCY = 4;
@@ -51,6 +60,16 @@ export async function mapPool<T, R>(
   return results;
 }
 
+/** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
+async function openVerified(from: Location, blob: Descriptor): Promise<Readable> {
+  const res = await withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () =>
+    from.client.openBlob(from.repository, blob.digest),
+  );
+  const verifier = new DigestVerifier(blob);
+  pipeline(res.body, verifier, () => undefined); // errors surface through the upload's body
+  return verifier;
+}
+
 export async function copyBlob(
   from: Location,
   to: Location,
@@ -61,12 +80,18 @@ export async function copyBlob(
     stats.blobsSkipped++;
     return;
   }
-  await withRetry(`copying blob ${blob.digest}`, async () => {
-    const res = await from.client.openBlob(from.repository, blob.digest);
-    const verifier = new DigestVerifier(blob);
-    pipeline(res.body, verifier, () => undefined); // errors surface through the upload's body
-    await to.client.uploadBlob(to.repository, blob, verifier);
-  });
+  const sameRegistry = from.client === to.client && from.repository !== to.repository;
+  const how = await uploadBlob(
+    to.client,
+    to.repository,
+    blob,
+    () => openVerified(from, blob),
+    sameRegistry ? from.repository : undefined,
+  );
+  if (how === 'mounted') {
+    stats.blobsMounted++;
+    return;
+  }
   stats.blobsUploaded++;
   stats.bytesUploaded += blob.size;
 }
@@ -75,26 +100,42 @@ function parseJson<T>(raw: RawManifest): T {
   return JSON.parse(raw.bytes.toString('utf8')) as T;
 }
 
-/** Copies one manifest (image or index) and everything it references, parent last. */
-export async function copyManifest(
-  from: Location,
-  to: Location,
-  raw: RawManifest,
-  stats: CopyStats,
-): Promise<void> {
-  if (isIndexType(raw.mediaType)) {
-    const index = parseJson<ImageIndex>(raw);
-    for (const child of index.manifests) {
-      const childRaw = await from.client.getManifest(from.repository, child.digest);
-      if (!childRaw)
-        throw new Error(`${from.repository}@${child.digest} listed in index ${raw.digest} is missing`);
-      await copyManifest(from, to, childRaw, stats);
+/** Index children expanded before their index: the order manifests must be written in. */
+async function expand(items: readonly Sourced[]): Promise<Sourced[]> {
+  const out: Sourced[] = [];
+  for (const item of items) {
+    if (isIndexType(item.raw.mediaType)) {
+      const children: Sourced[] = [];
+      for (const child of parseJson<ImageIndex>(item.raw).manifests) {
+        const raw = await item.from.client.getManifest(item.from.repository, child.digest);
+        if (!raw)
+          throw new Error(
+            `${item.from.repository}@${child.digest} listed in index ${item.raw.digest} is missing`,
+          );
+        children.push({ from: item.from, raw });
+      }
+      out.push(...(await expand(children)));
     }
-  } else {
-    const manifest = parseJson<ImageManifest>(raw);
-    await mapPool([manifest.config, ...manifest.layers], BLOB_CONCURRENCY, (b) =>
-      copyBlob(from, to, b, stats),
-    );
+    out.push(item);
   }
-  await to.client.putManifest(to.repository, raw.digest, raw);
+  return out;
+}
+
+/** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
+export async function copyImages(items: readonly Sourced[], to: Location, stats: CopyStats): Promise<void> {
+  const manifests = await expand(items);
+  const blobs = new Map<string, { from: Location; blob: Descriptor }>();
+  for (const { from, raw } of manifests) {
+    if (isIndexType(raw.mediaType)) continue;
+    const manifest = parseJson<ImageManifest>(raw);
+    for (const blob of [manifest.config, ...manifest.layers])
+      if (!blobs.has(blob.digest)) blobs.set(blob.digest, { from, blob });
+  }
+  await mapPool([...blobs.values()], BLOB_CONCURRENCY, ({ from, blob }) => copyBlob(from, to, blob, stats));
+  const written = new Set<string>();
+  for (const { raw } of manifests) {
+    if (written.has(raw.digest)) continue;
+    await to.client.putManifest(to.repository, raw.digest, raw);
+    written.add(raw.digest);
+  }
 }

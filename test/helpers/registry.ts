@@ -1,13 +1,16 @@
 // Real CNCF distribution registries for tests, on loopback, optionally with
-// htpasswd basic auth. Stopped and removed by stop().
+// htpasswd basic auth or token auth, and TLS. Stopped and removed by stop().
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 export interface TestRegistry {
   address: string;
+  /** http://address or https://address */
+  url: string;
   dir: string;
   stop(): Promise<void>;
 }
@@ -34,17 +37,54 @@ export function registryBinary(): string {
   throw new Error('no registry binary (docker-registry) on PATH: run scripts/setup-machine.sh');
 }
 
-export async function startRegistry(
-  options: { user?: string; password?: string } = {},
-): Promise<TestRegistry> {
+export interface RegistryOptions {
+  user?: string;
+  password?: string;
+  tls?: { certFile: string; keyFile: string; caFile: string };
+  token?: { realm: string; service: string; issuer: string; rootcertbundle: string };
+}
+
+function authConfig(dir: string, options: RegistryOptions): string[] {
+  if (options.token) {
+    const t = options.token;
+    return ['auth:', '  token:', `    realm: ${t.realm}`, `    service: ${t.service}`].concat([
+      `    issuer: ${t.issuer}`,
+      `    rootcertbundle: ${t.rootcertbundle}`,
+    ]);
+  }
+  if (!options.user || !options.password) return [];
+  const line = execFileSync('htpasswd', ['-Bbn', options.user, options.password], { encoding: 'utf8' });
+  writeFileSync(path.join(dir, 'htpasswd'), line);
+  return ['auth:', '  htpasswd:', '    realm: test', `    path: ${path.join(dir, 'htpasswd')}`];
+}
+
+async function waitReady(url: string, ca: string | undefined): Promise<void> {
+  const dispatcher = new Agent({ connect: ca ? { ca } : {} });
+  const deadline = Date.now() + 15_000;
+  try {
+    for (;;) {
+      try {
+        const res = await request(`${url}/v2/`, { dispatcher });
+        await res.body.dump();
+        if (res.statusCode === 200 || res.statusCode === 401) return;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline) throw new Error(`test registry on ${url} did not start`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'test-registry-'));
   const address = `127.0.0.1:${await freePort()}`;
-  const auth: string[] = [];
-  if (options.user && options.password) {
-    const line = execFileSync('htpasswd', ['-Bbn', options.user, options.password], { encoding: 'utf8' });
-    writeFileSync(path.join(dir, 'htpasswd'), line);
-    auth.push('auth:', '  htpasswd:', '    realm: test', `    path: ${path.join(dir, 'htpasswd')}`);
-  }
+  const auth = authConfig(dir, options);
+  const tls = options.tls
+    ? ['  tls:', `    certificate: ${options.tls.certFile}`, `    key: ${options.tls.keyFile}`]
+    : [];
   const config = [
     'version: 0.1',
     'log:',
@@ -54,6 +94,7 @@ export async function startRegistry(
     `    rootdirectory: ${path.join(dir, 'data')}`,
     'http:',
     `  addr: ${address}`,
+    ...tls,
     ...auth,
     '',
   ].join('\n');
@@ -61,19 +102,11 @@ export async function startRegistry(
   const child: ChildProcess = spawn(registryBinary(), ['serve', path.join(dir, 'config.yml')], {
     stdio: 'ignore',
   });
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      const res = await fetch(`http://${address}/v2/`);
-      if (res.status === 200 || res.status === 401) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`test registry on ${address} did not start`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const url = `${options.tls ? 'https' : 'http'}://${address}`;
+  await waitReady(url, options.tls && readFileSync(options.tls.caFile, 'utf8'));
   return {
     address,
+    url,
     dir,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { backoffMs, isTransient, parseRetryAfter, TransientError, withRetry } from '../../src/http.js';
+import {
+  backoffMs,
+  isCertificateError,
+  isTransient,
+  parseRetryAfter,
+  TransientError,
+  withRetry,
+} from '../../src/http.js';
 
 describe('retry policy', () => {
   test.each([
@@ -31,6 +38,18 @@ describe('retry policy', () => {
     [5, Object.assign(new Error('nope'), { code: 'ENOTFOUND' }), false],
   ])('%i: transient? %s', (_n, err, expected) => {
     expect(isTransient(err)).toBe(expected);
+  });
+
+  test.each([
+    [1, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', true],
+    [2, 'DEPTH_ZERO_SELF_SIGNED_CERT', true],
+    [3, 'SELF_SIGNED_CERT_IN_CHAIN', true],
+    [4, 'ERR_TLS_CERT_ALTNAME_INVALID', true],
+    [5, 'CERT_HAS_EXPIRED', true],
+    [6, 'ERR_SSL_WRONG_VERSION_NUMBER', false],
+    [7, 'ECONNRESET', false],
+  ])('%i: %s is a certificate error? %s', (_n, code, expected) => {
+    expect(isCertificateError(Object.assign(new Error(code), { code }))).toBe(expected);
   });
 
   test('retries transient failures, then succeeds', async () => {
@@ -72,7 +91,7 @@ describe('retry policy', () => {
         },
         { attempts: 3, baseMs: 1, capMs: 2 },
       ),
-    ).rejects.toThrow('503');
+    ).rejects.toThrow(/^Gave up x after 3 attempts: 503/);
     expect(calls).toBe(3);
   });
 });

@@ -88,6 +88,20 @@ describe('inputs', () => {
       /Input 'registry-url' is 'mirror\.local'; give an http\(s\) URL/,
     ],
     [19, { qemu: 'image', 'qemu-image': ' ' }, /'qemu' is image but 'qemu-image' is empty/],
+    [
+      20,
+      { sources: 'ghcr.io/a/B:1', tags: 'ghcr.io/a/b:1' },
+      /Input 'sources' has invalid reference 'ghcr.io\/a\/B:1': .*use name:tag or name@sha256:<digest>/,
+    ],
+    [21, { sources: 'ghcr.io/a/b:1' }, /Input 'sources' is set but 'tags' is empty/],
+    [22, { 'index-format': 'v2' }, /Input 'index-format' is 'v2'; valid values are auto, oci, docker/],
+    [23, { attestations: 'drop' }, /Input 'attestations' is 'drop'; valid values are keep, strip/],
+    [24, { annotations: 'no-equals' }, /Input 'annotations' has 'no-equals'; each line must be KEY=VALUE/],
+    [
+      25,
+      { 'insecure-registries': 'http://reg:5000' },
+      /Input 'insecure-registries' has 'http:\/\/reg:5000'; each entry is a registry host\[:port\]/,
+    ],
   ])('%i: rejects %j', (_n, values, message) => {
     expect(() => validate(values)).toThrow(message);
   });
@@ -164,6 +178,28 @@ describe('inputs', () => {
     }
     expect(raw.password).toBe('hunter2');
     expect(out.join('')).toContain('::add-mask::hunter2');
+  });
+
+  test('merge-only inputs: sources keep tag or digest, latest implied; annotations keep = in values', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const { inputs } = validate({
+      sources: `ghcr.io/a/b:amd64, ghcr.io/a/b@${digest}\nquay.io/c/d`,
+      tags: 'ghcr.io/a/b:1',
+      'insecure-registries': 'reg.intranet:5000, 10.0.0.5',
+      annotations: 'org.opencontainers.image.description=a=b, c',
+    });
+    expect(inputs.sources).toEqual([
+      { registry: 'ghcr.io', repository: 'a/b', tag: 'amd64' },
+      { registry: 'ghcr.io', repository: 'a/b', digest },
+      { registry: 'quay.io', repository: 'c/d', tag: 'latest' },
+    ]);
+    expect(inputs).toMatchObject({
+      insecureRegistries: ['reg.intranet:5000', '10.0.0.5'],
+      annotations: { 'org.opencontainers.image.description': 'a=b, c' },
+      indexFormat: 'auto',
+      attestations: 'keep',
+      caFile: '',
+    });
   });
 
   test('splitList', () => {

@@ -1,7 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import {
   chooseIndexMediaType,
+  formatProblem,
   isAttestation,
+  keepEntry,
+  platformKey,
   mergeIndex,
   platformFromConfig,
   sha256Digest,
@@ -90,5 +93,52 @@ describe('index merge', () => {
       ),
     ).toBe(true);
     expect(isAttestation(d(OCI_MANIFEST, 1))).toBe(false);
+  });
+});
+
+describe('entries', () => {
+  const att = d(OCI_MANIFEST, 7, {
+    platform: { os: 'unknown', architecture: 'unknown' },
+    annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': 'x' },
+  });
+
+  test.each([
+    [1, { os: 'linux', architecture: 'amd64' }, 'linux/amd64'],
+    [2, { os: 'linux', architecture: 'arm', variant: 'v7' }, 'linux/arm/v7'],
+    [3, { os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1' }, 'windows/amd64:10.0.17763.1'],
+    [4, undefined, 'unknown'],
+  ])('%i: platform key of %j is %s', (_n, platform, expected) => {
+    expect(platformKey(platform)).toBe(expected);
+  });
+
+  test.each([
+    [1, 'keep', true, true],
+    [2, 'strip', true, false],
+    [3, 'strip', false, true],
+  ] as const)('%i: attestations %s, attestation? %s -> kept %s', (_n, mode, isAtt, expected) => {
+    expect(keepEntry(isAtt ? att : d(OCI_MANIFEST, 1), mode)).toBe(expected);
+  });
+
+  test.each([
+    [1, 'auto', [DOCKER_MANIFEST, OCI_MANIFEST], undefined],
+    [2, 'oci', [DOCKER_MANIFEST], undefined],
+    [3, 'docker', [DOCKER_MANIFEST, DOCKER_MANIFEST], undefined],
+    [
+      4,
+      'docker',
+      [DOCKER_MANIFEST, OCI_MANIFEST],
+      /docker, but 1 entry is not Docker schema 2.*Use index-format: auto or oci/,
+    ],
+  ] as const)('%i: index-format %s with %j', (_n, format, types, expected) => {
+    const problem = formatProblem(
+      types.map((t, i) => d(t, i + 1)),
+      format,
+    );
+    if (expected === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toMatch(expected);
+  });
+
+  test('an attestation in a docker list is named with the fix', () => {
+    expect(formatProblem([d(DOCKER_MANIFEST, 1), att], 'docker')).toMatch(/set attestations: strip/);
   });
 });

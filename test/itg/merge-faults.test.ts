@@ -1,0 +1,141 @@
+// Merge-only mode through a fault-injecting proxy in front of source and
+// target (every 3rd request: 503, 429 with Retry-After, reset, cut body), and
+// through one that refuses large bodies with 413. dist/ runs as the runner
+// runs it; results are read straight from the registries, not via the proxy.
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { errorsOf, runAction } from '../helpers/action-runner.js';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import {
+  pushAttestation,
+  pushImage,
+  pushIndex,
+  readManifest,
+  sha256,
+  type Endpoint,
+  type Pushed,
+} from '../helpers/images.js';
+import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+
+const skip = skipWithoutPrereqs();
+
+interface Index {
+  manifests: Pushed[];
+}
+
+function platformsOf(manifests: Pushed[]): string[] {
+  return manifests
+    .map((m) => [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'))
+    .sort();
+}
+
+describe.skipIf(skip)('merge-only mode under faults', () => {
+  let src: TestRegistry;
+  let dst: TestRegistry;
+  let srcEp: Endpoint;
+  const images: Record<string, Pushed> = {};
+
+  beforeAll(async () => {
+    src = await startRegistry();
+    dst = await startRegistry();
+    srcEp = { url: src.url };
+    for (const platform of ['linux/amd64', 'linux/arm64', 'linux/s390x'])
+      images[platform] = await pushImage(
+        srcEp,
+        'acme/app',
+        { platform, layerBytes: 1024 * 1024 },
+        platform.split('/')[1],
+      );
+    const armv7 = await pushImage(srcEp, 'acme/multi', { platform: 'linux/arm/v7' });
+    const ppc = await pushImage(srcEp, 'acme/multi', { platform: 'linux/ppc64le' });
+    const attestations = [
+      await pushAttestation(srcEp, 'acme/multi', armv7),
+      await pushAttestation(srcEp, 'acme/multi', ppc),
+    ];
+    await pushIndex(srcEp, 'acme/multi', '1', [armv7, ppc, ...attestations]);
+  });
+  afterAll(async () => {
+    await src?.stop();
+    await dst?.stop();
+  });
+
+  describe('through a fault-injecting proxy', () => {
+    let srcProxy: FaultProxy;
+    let dstProxy: FaultProxy;
+    beforeAll(async () => {
+      srcProxy = await startFaultProxy(src.address, { every: 3 });
+      dstProxy = await startFaultProxy(dst.address, { every: 3 });
+    });
+    afterAll(async () => {
+      await srcProxy?.stop();
+      await dstProxy?.stop();
+    });
+
+    test('every 3rd request fails (503, 429, reset, cut body): the merge completes and the index is right', async () => {
+      const run = await runAction({
+        sources: [
+          `${srcProxy.address}/acme/app:amd64`,
+          `${srcProxy.address}/acme/app:arm64`,
+          `${srcProxy.address}/acme/app:s390x`,
+          `${srcProxy.address}/acme/multi:1`,
+        ].join('\n'),
+        tags: `${dstProxy.address}/acme/faulty:1\n${dstProxy.address}/acme/faulty:2`,
+        push: 'true',
+      });
+      expect(errorsOf(run.main)).toBe('');
+      const injected = { src: srcProxy.counts, dst: dstProxy.counts };
+      for (const fault of ['503', '429', 'reset', 'truncate'] as const)
+        expect(injected.src[fault] + injected.dst[fault], `${fault} injected`).toBeGreaterThan(0);
+      expect(run.main.log).toContain('Retrying');
+      // Read straight from the registry, not through the proxy.
+      const bytes = await readManifest({ url: dst.url }, 'acme/faulty', '1');
+      expect(sha256(bytes)).toBe(run.outputs.digest);
+      expect(sha256(await readManifest({ url: dst.url }, 'acme/faulty', '2'))).toBe(run.outputs.digest);
+      const index = JSON.parse(bytes.toString()) as Index;
+      expect(platformsOf(index.manifests.filter((m) => !m.annotations))).toEqual([
+        'linux/amd64',
+        'linux/arm/v7',
+        'linux/arm64',
+        'linux/ppc64le',
+        'linux/s390x',
+      ]);
+      for (const m of index.manifests)
+        expect(sha256(await readManifest({ url: dst.url }, 'acme/faulty', m.digest))).toBe(m.digest);
+      const copied = execFileSync('skopeo', [
+        'inspect',
+        '--tls-verify=false',
+        '--raw',
+        `docker://${dst.address}/acme/faulty@${images['linux/s390x']?.digest}`,
+      ]);
+      expect(sha256(copied)).toBe(images['linux/s390x']?.digest);
+    });
+  });
+
+  test('a proxy that refuses large bodies (413) gets chunked uploads', async () => {
+    const big = await pushImage(
+      srcEp,
+      'acme/big',
+      { platform: 'linux/riscv64', layerBytes: 3 * 1024 * 1024 + 17 },
+      '1',
+    );
+    const limited = await startFaultProxy(dst.address, { maxBodyBytes: 1024 * 1024 });
+    try {
+      const run = await runAction({
+        sources: `${src.address}/acme/big:1`,
+        tags: `${limited.address}/acme/chunked:1`,
+        push: 'true',
+      });
+      expect(errorsOf(run.main)).toBe('');
+      expect(limited.counts['413']).toBeGreaterThan(0);
+      // The 413 arrives either as an answer or, when the proxy closes first, as a broken send.
+      expect(run.main.log).toMatch(
+        /refused .* as too large \((413|the connection broke while sending)\); uploading in chunks/,
+      );
+      expect(JSON.parse(run.outputs['platform-digests'] ?? '{}')).toEqual({ 'linux/riscv64': big.digest });
+      expect(sha256(await readManifest({ url: dst.url }, 'acme/chunked', big.digest))).toBe(big.digest);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
