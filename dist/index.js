@@ -78232,6 +78232,90 @@ function secretValues(raw) {
         .filter((v) => v !== '');
 }
 
+;// CONCATENATED MODULE: ./src/input-parsers.ts
+// Pure parsers shared by the input modules: lists, booleans, KEY=VALUE lines,
+// choices, image references and registry hosts. Each problem names the input,
+// the bad value and what would be valid.
+
+const HOST_PORT = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
+/** Splits on newlines, and on commas too when `commas`; trims, drops empties. */
+function splitList(value, commas) {
+    return value
+        .split(commas ? /[\n,]/ : /\n/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+function parseBoolean(name, value, problems) {
+    if (/^true$/i.test(value.trim()))
+        return true;
+    if (/^false$/i.test(value.trim()) || value.trim() === '')
+        return false;
+    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
+    return false;
+}
+function parseKeyValues(name, value, problems) {
+    const lines = splitList(value, false);
+    for (const line of lines) {
+        const eq = line.indexOf('=');
+        const key = eq > 0 ? line.slice(0, eq) : '';
+        if (!key || /\s/.test(key)) {
+            problems.push(`Input '${name}' has '${line}'; each line must be KEY=VALUE with a key without spaces.`);
+        }
+    }
+    return lines;
+}
+function parseSources(value, problems) {
+    const sources = [];
+    for (const raw of splitList(value, true)) {
+        try {
+            const ref = parseReference(raw);
+            sources.push(ref.digest || ref.tag ? ref : { ...ref, tag: 'latest' });
+        }
+        catch (err) {
+            if (!(err instanceof ReferenceSyntaxError))
+                throw err;
+            problems.push(`Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag or name@sha256:<digest> such as ghcr.io/acme/app:1.0-amd64.`);
+        }
+    }
+    return sources;
+}
+function parseHosts(value, problems) {
+    const hosts = splitList(value, true);
+    for (const host of hosts.filter((h) => !HOST_PORT.test(h))) {
+        problems.push(`Input 'insecure-registries' has '${host}'; each entry is a registry host[:port] such as registry.intranet:5000, without a scheme or path.`);
+    }
+    return hosts;
+}
+function parseChoice(name, value, valid, problems) {
+    const v = value.trim() || valid[0];
+    if (!valid.includes(v)) {
+        problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
+    }
+    return v;
+}
+function toRecord(lines) {
+    return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+/** An image input (qemu-image, buildkit-image, ...) must be a valid reference. */
+function checkImage(name, value, problems) {
+    if (!value.trim())
+        return;
+    try {
+        parseReference(value);
+    }
+    catch (err) {
+        if (!(err instanceof ReferenceSyntaxError))
+            throw err;
+        problems.push(`Input '${name}' is '${value}', which is not an image reference: ${err.message}; e.g. registry:2.8.3.`);
+    }
+}
+/** Docker stage names: a letter or digit, then letters, digits, '_', '.' or '-'. */
+function checkStage(value, problems) {
+    if (value.trim() && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value.trim())) {
+        problems.push(`Input 'target' is '${value}', which is not a stage name (letters, digits, '_', '.', '-').`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/tool-inputs.ts
 // Tool inputs (pure): which buildx, which builder, which local registry, and
 // the mirrors for air-gapped runners. Read by inputs.ts, the only reader.
@@ -78249,7 +78333,7 @@ const TOOL_INPUT_NAMES = [
 ];
 const DRIVERS = ['docker', 'docker-container'];
 const REGISTRY_MODES = ['auto', 'binary', 'container'];
-function parseChoice(name, value, valid, problems) {
+function tool_inputs_parseChoice(name, value, valid, problems) {
     const v = value.trim();
     if (!valid.includes(v))
         problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
@@ -78280,13 +78364,13 @@ function parseBuildxVersionInput(value, mirror, problems) {
 }
 function parseToolInputs(raw, cwd, problems, warnings) {
     const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], problems);
-    const driver = parseChoice('driver', raw.driver, DRIVERS, problems);
+    const driver = tool_inputs_parseChoice('driver', raw.driver, DRIVERS, problems);
     const buildkitdConfig = raw['buildkitd-config'].trim()
         ? external_node_path_.resolve(cwd, raw['buildkitd-config'].trim())
         : '';
     if (driver === 'docker' && buildkitdConfig)
         warnings.push(`Input 'buildkitd-config' is ignored with driver 'docker'; it applies to 'docker-container' only.`);
-    const localRegistry = parseChoice('local-registry', raw['local-registry'], REGISTRY_MODES, problems);
+    const localRegistry = tool_inputs_parseChoice('local-registry', raw['local-registry'], REGISTRY_MODES, problems);
     return {
         buildxVersion: parseBuildxVersionInput(raw['buildx-version'], buildxUrl, problems),
         buildxUrl,
@@ -78302,6 +78386,8 @@ function parseToolInputs(raw, cwd, problems, warnings) {
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // The only module that reads inputs. Names are action.yml's; defaults live
 // only in action.yml. Secrets are masked the moment they are read.
+
+
 
 
 
@@ -78341,7 +78427,6 @@ const QEMU_MODES = ['auto', 'image', 'host', 'false'];
 const NETWORKS = ['default', 'host', 'none'];
 const INDEX_FORMATS = ['auto', 'oci', 'docker'];
 const ATTESTATION_MODES = ['keep', 'strip'];
-const HOST_PORT = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 function getInputs() {
     const raw = {};
     for (const name of INPUT_NAMES)
@@ -78350,32 +78435,6 @@ function getInputs() {
         core_setSecret(raw.password);
     secretValues(raw.secrets).forEach((v) => core_setSecret(v));
     return raw;
-}
-/** Splits on newlines, and on commas too when `commas`; trims, drops empties. */
-function splitList(value, commas) {
-    return value
-        .split(commas ? /[\n,]/ : /\n/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-function parseBoolean(name, value, problems) {
-    if (/^true$/i.test(value.trim()))
-        return true;
-    if (/^false$/i.test(value.trim()) || value.trim() === '')
-        return false;
-    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
-    return false;
-}
-function parseKeyValues(name, value, problems) {
-    const lines = splitList(value, false);
-    for (const line of lines) {
-        const eq = line.indexOf('=');
-        const key = eq > 0 ? line.slice(0, eq) : '';
-        if (!key || /\s/.test(key)) {
-            problems.push(`Input '${name}' has '${line}'; each line must be KEY=VALUE with a key without spaces.`);
-        }
-    }
-    return lines;
 }
 function parsePlatforms(value, problems, warnings) {
     const seen = new Map();
@@ -78413,38 +78472,6 @@ function parseTags(value, problems) {
     }
     return tags;
 }
-function parseSources(value, problems) {
-    const sources = [];
-    for (const raw of splitList(value, true)) {
-        try {
-            const ref = parseReference(raw);
-            sources.push(ref.digest || ref.tag ? ref : { ...ref, tag: 'latest' });
-        }
-        catch (err) {
-            if (!(err instanceof ReferenceSyntaxError))
-                throw err;
-            problems.push(`Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag or name@sha256:<digest> such as ghcr.io/acme/app:1.0-amd64.`);
-        }
-    }
-    return sources;
-}
-function parseHosts(value, problems) {
-    const hosts = splitList(value, true);
-    for (const host of hosts.filter((h) => !HOST_PORT.test(h))) {
-        problems.push(`Input 'insecure-registries' has '${host}'; each entry is a registry host[:port] such as registry.intranet:5000, without a scheme or path.`);
-    }
-    return hosts;
-}
-function inputs_parseChoice(name, value, valid, problems) {
-    const v = value.trim() || valid[0];
-    if (!valid.includes(v)) {
-        problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
-    }
-    return v;
-}
-function toRecord(lines) {
-    return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-}
 /** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
 function validateInputs(raw, cwd, cores = 1) {
     const problems = [];
@@ -78475,10 +78502,10 @@ function validateInputs(raw, cwd, cores = 1) {
     if (network !== '' && !NETWORKS.includes(network)) {
         problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
     }
-    const qemu = inputs_parseChoice('qemu', raw.qemu, QEMU_MODES, problems);
+    const qemu = parseChoice('qemu', raw.qemu, QEMU_MODES, problems);
     const sources = parseSources(raw.sources, problems);
-    const indexFormat = inputs_parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems);
-    const attestations = inputs_parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems);
+    const indexFormat = parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems);
+    const attestations = parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems);
     const annotations = toRecord(parseKeyValues('annotations', raw.annotations, problems));
     const insecureRegistries = parseHosts(raw['insecure-registries'], problems);
     const caFile = raw['ca-file'].trim() ? external_node_path_.resolve(cwd, raw['ca-file'].trim()) : '';
@@ -78492,6 +78519,10 @@ function validateInputs(raw, cwd, cores = 1) {
     const context = external_node_path_.resolve(cwd, raw.context.trim() || '.');
     const file = raw.file.trim() ? external_node_path_.resolve(cwd, raw.file.trim()) : external_node_path_.join(context, 'Dockerfile');
     const build = parseBuildInputs(raw, cwd, platforms, cores, problems);
+    for (const name of ['qemu-image', 'qemu-fallback-image', 'buildkit-image', 'registry-image']) {
+        checkImage(name, raw[name], problems);
+    }
+    checkStage(raw.target, problems);
     const tools = parseToolInputs(raw, cwd, problems, warnings);
     if (problems.length > 0)
         throw new ActionError(problems.join('\n'));
@@ -78536,6 +78567,9 @@ function kind(p) {
 function checkPaths(inputs) {
     if (inputs.caFile && kind(inputs.caFile) !== 'file') {
         throw new ActionError(`Input 'ca-file' is '${inputs.caFile}', which is not a file. Give the path of a PEM file with the registry's CA certificate(s).`);
+    }
+    if (inputs.digestFile && kind(external_node_path_.dirname(inputs.digestFile)) !== 'dir') {
+        throw new ActionError(`Input 'digest-file' is '${inputs.digestFile}', whose directory does not exist. Create it first (e.g. mkdir -p).`);
     }
     if (inputs.sourcesFrom && kind(inputs.sourcesFrom) !== 'dir') {
         throw new ActionError(`Input 'sources-from' is '${inputs.sourcesFrom}', which is not a directory. Download the build jobs' digest files there first.`);

@@ -5,6 +5,18 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { BUILD_INPUT_NAMES, parseBuildInputs, secretValues, type BuildOptions } from './build-inputs.js';
 import { ActionError } from './errors.js';
+import {
+  checkImage,
+  checkStage,
+  parseBoolean,
+  parseChoice,
+  parseHosts,
+  parseKeyValues,
+  parseSources,
+  splitList,
+  toRecord,
+} from './input-parsers.js';
+export { splitList } from './input-parsers.js';
 import { parseToolInputs, TOOL_INPUT_NAMES, type ToolInputs } from './tool-inputs.js';
 import type { IndexFormat } from './oci/index-merge.js';
 import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from './platform.js';
@@ -50,8 +62,6 @@ export type QemuMode = (typeof QEMU_MODES)[number];
 const NETWORKS = ['default', 'host', 'none'];
 export const INDEX_FORMATS = ['auto', 'oci', 'docker'] as const;
 export const ATTESTATION_MODES = ['keep', 'strip'] as const;
-const HOST_PORT =
-  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 
 /** Tool inputs (buildx, builder, local registry) are parsed in tool-inputs.ts. */
 export interface Inputs extends ToolInputs {
@@ -99,33 +109,6 @@ export function getInputs(): RawInputs {
   return raw;
 }
 
-/** Splits on newlines, and on commas too when `commas`; trims, drops empties. */
-export function splitList(value: string, commas: boolean): string[] {
-  return value
-    .split(commas ? /[\n,]/ : /\n/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
-function parseBoolean(name: InputName, value: string, problems: string[]): boolean {
-  if (/^true$/i.test(value.trim())) return true;
-  if (/^false$/i.test(value.trim()) || value.trim() === '') return false;
-  problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
-  return false;
-}
-
-function parseKeyValues(name: InputName, value: string, problems: string[]): string[] {
-  const lines = splitList(value, false);
-  for (const line of lines) {
-    const eq = line.indexOf('=');
-    const key = eq > 0 ? line.slice(0, eq) : '';
-    if (!key || /\s/.test(key)) {
-      problems.push(`Input '${name}' has '${line}'; each line must be KEY=VALUE with a key without spaces.`);
-    }
-  }
-  return lines;
-}
-
 function parsePlatforms(value: string, problems: string[], warnings: string[]): Platform[] {
   const seen = new Map<string, Platform>();
   for (const raw of splitList(value, true)) {
@@ -164,49 +147,6 @@ function parseTags(value: string, problems: string[]): Reference[] {
     }
   }
   return tags;
-}
-
-function parseSources(value: string, problems: string[]): Reference[] {
-  const sources: Reference[] = [];
-  for (const raw of splitList(value, true)) {
-    try {
-      const ref = parseReference(raw);
-      sources.push(ref.digest || ref.tag ? ref : { ...ref, tag: 'latest' });
-    } catch (err) {
-      if (!(err instanceof ReferenceSyntaxError)) throw err;
-      problems.push(
-        `Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag or name@sha256:<digest> such as ghcr.io/acme/app:1.0-amd64.`,
-      );
-    }
-  }
-  return sources;
-}
-
-function parseHosts(value: string, problems: string[]): string[] {
-  const hosts = splitList(value, true);
-  for (const host of hosts.filter((h) => !HOST_PORT.test(h))) {
-    problems.push(
-      `Input 'insecure-registries' has '${host}'; each entry is a registry host[:port] such as registry.intranet:5000, without a scheme or path.`,
-    );
-  }
-  return hosts;
-}
-
-function parseChoice<T extends string>(
-  name: InputName,
-  value: string,
-  valid: readonly T[],
-  problems: string[],
-): T {
-  const v = value.trim() || (valid[0] as T);
-  if (!(valid as readonly string[]).includes(v)) {
-    problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
-  }
-  return v as T;
-}
-
-function toRecord(lines: readonly string[]): Record<string, string> {
-  return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
 /** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
@@ -268,6 +208,10 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
   const context = path.resolve(cwd, raw.context.trim() || '.');
   const file = raw.file.trim() ? path.resolve(cwd, raw.file.trim()) : path.join(context, 'Dockerfile');
   const build = parseBuildInputs(raw, cwd, platforms, cores, problems);
+  for (const name of ['qemu-image', 'qemu-fallback-image', 'buildkit-image', 'registry-image'] as const) {
+    checkImage(name, raw[name], problems);
+  }
+  checkStage(raw.target, problems);
   const tools = parseToolInputs(raw, cwd, problems, warnings);
   if (problems.length > 0) throw new ActionError(problems.join('\n'));
   const inputs: Inputs = {
@@ -313,6 +257,11 @@ export function checkPaths(inputs: Inputs): void {
   if (inputs.caFile && kind(inputs.caFile) !== 'file') {
     throw new ActionError(
       `Input 'ca-file' is '${inputs.caFile}', which is not a file. Give the path of a PEM file with the registry's CA certificate(s).`,
+    );
+  }
+  if (inputs.digestFile && kind(path.dirname(inputs.digestFile)) !== 'dir') {
+    throw new ActionError(
+      `Input 'digest-file' is '${inputs.digestFile}', whose directory does not exist. Create it first (e.g. mkdir -p).`,
     );
   }
   if (inputs.sourcesFrom && kind(inputs.sourcesFrom) !== 'dir') {

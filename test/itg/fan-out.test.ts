@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../helpers/action-runner.js';
 import { exampleContext } from '../helpers/contexts.js';
+import { actionSteps, fillExpressions, retarget } from '../helpers/examples.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 
@@ -74,5 +75,81 @@ describe.skipIf(skip)('fan-out over runners', () => {
       tags: string[] | null;
     };
     expect(tags.tags ?? []).toEqual([]);
+  });
+
+  test('the merge job merges the digest files: one index push, no blob upload, the same index a single run builds', async () => {
+    const merge = await runAction({
+      'sources-from': digests,
+      tags: `${target.address}/acme/fanned:1.0`,
+      push: 'true',
+    });
+    expect(errorsOf(merge.main)).toBe('');
+    expect(merge.main.log).toMatch(/Blobs: 0 uploaded \(0 bytes\)/);
+    expect(merge.main.log).not.toContain('::group::Building');
+    const single = await runAction({
+      platforms: PLATFORMS.join(','),
+      context,
+      tags: `${target.address}/acme/single:1.0`,
+      push: 'true',
+      network: 'host',
+    });
+    expect(errorsOf(single.main)).toBe('');
+    const manifests = (ref: string) =>
+      (
+        JSON.parse(
+          execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`], {
+            encoding: 'utf8',
+          }),
+        ) as {
+          manifests: { digest: string; platform: { os: string; architecture: string } }[];
+        }
+      ).manifests
+        .map((m) => `${m.platform.os}/${m.platform.architecture} ${m.digest}`)
+        .sort();
+    expect(manifests(`${target.address}/acme/fanned:1.0`)).toEqual(
+      manifests(`${target.address}/acme/single:1.0`),
+    );
+    expect(merge.outputs.digest).toBe(single.outputs.digest);
+  });
+
+  test('examples/matrix: its build steps per matrix row, then its merge step, as the workflow runs them', async () => {
+    const [build, mergeStep] = actionSteps('matrix');
+    const temp = mkdtempSync(path.join(os.tmpdir(), 'runner-temp-'));
+    const table = (row: Record<string, string>) => ({
+      ...row,
+      'runner.temp': temp,
+      'github.repository': 'acme/demo',
+      'github.actor': '',
+      'secrets.GITHUB_TOKEN': '',
+    });
+    const rows = [
+      { 'matrix.platform': 'linux/amd64', 'strategy.job-index': '0' },
+      { 'matrix.platform': 'linux/arm64', 'strategy.job-index': '1' },
+    ];
+    execFileSync('mkdir', ['-p', path.join(temp, 'digests')]);
+    const ctx = exampleContext('matrix');
+    try {
+      for (const row of rows) {
+        const inputs = Object.fromEntries(
+          Object.entries(build ?? {}).map(([k, v]) => [k, fillExpressions(v, table(row))]),
+        );
+        inputs.tags = retarget(inputs.tags ?? '', target.address);
+        const run = await runAction({ ...inputs, network: 'host' }, { cwd: ctx });
+        expect(errorsOf(run.main)).toBe('');
+      }
+      const inputs = Object.fromEntries(
+        Object.entries(mergeStep ?? {}).map(([k, v]) => [k, fillExpressions(v, table({}))]),
+      );
+      inputs.tags = retarget(inputs.tags ?? '', target.address);
+      const merged = await runAction(inputs);
+      expect(errorsOf(merged.main)).toBe('');
+      expect(Object.keys(JSON.parse(merged.outputs['platform-digests'] ?? '{}') as object).sort()).toEqual([
+        'linux/amd64',
+        'linux/arm64',
+      ]);
+    } finally {
+      rmSync(ctx, { recursive: true, force: true });
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 });
