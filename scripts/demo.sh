@@ -7,4 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-machine.sh
 [[ -x node_modules/.bin/tsx ]] || npm ci --no-audit --no-fund --loglevel=error
-exec npx --no-install tsx scripts/demo.ts
+# The same machine-wide lock as the integration tests: both use the engine and binfmt_misc.
+exec flock /tmp/multiarch-action-itg.lock npx --no-install tsx scripts/demo.ts
