@@ -2,6 +2,7 @@
 // (expressions filled in, tags pointed at a test registry, `network: host`
 // because this machine has no bridge network).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../helpers/action-runner.js';
 import { exampleContext } from '../helpers/contexts.js';
 import { exampleInputs } from '../helpers/examples.js';
+import { startReleaseServer } from '../helpers/release-server.js';
+import { DEBIAN_BUILDX, pathWithout, registryTarball, tempDir } from '../helpers/tools.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 
@@ -101,5 +104,66 @@ describe.skipIf(skip)('examples', () => {
     ]);
     expect(run.main.log).not.toContain("'max-parallel'");
     expect(run.summary.match(/<td>passed<\/td>/g)).toHaveLength(2);
+  });
+
+  test('air-gapped: host QEMU, buildx and the registry from a release mirror, an insecure intranet registry', async () => {
+    const files = tempDir('air-gapped-files');
+    const toolCache = tempDir('air-gapped-tool-cache');
+    const mirror = await startReleaseServer({
+      buildx: [
+        {
+          tag: 'v0.13.1',
+          assets: { 'buildx-v0.13.1.linux-amd64': DEBIAN_BUILDX },
+          checksums: { file: 'checksums.txt', format: 'list' },
+        },
+      ],
+      registry: [
+        {
+          tag: 'v2.8.3',
+          assets: { 'registry_2.8.3_linux_amd64.tar.gz': registryTarball(files, 'registry.tar.gz') },
+          checksums: { file: '', format: 'sidecar' },
+        },
+      ],
+    });
+    // No registry binary on this runner: it must come from the mirror.
+    const { PATH, dir: pathDir } = pathWithout(['registry', 'docker-registry']);
+    try {
+      const vars = {
+        'vars.BUILDX_VERSION': 'v0.13.1',
+        'vars.BUILDX_MIRROR': mirror.buildxUrl,
+        'vars.REGISTRY_MIRROR': mirror.registryUrl,
+        'vars.INTRANET_REGISTRY': registry.address,
+        'github.sha': 'abc123',
+      };
+      const inputs = exampleInputs('air-gapped', vars, registry.address);
+      const run = await runAction(
+        { ...inputs, network: 'host' },
+        { cwd: context('air-gapped'), env: { PATH, RUNNER_TOOL_CACHE: toolCache } },
+      );
+      expect(errorsOf(run.main)).toBe('');
+      expect(run.main.log).toContain('buildx 0.13.1 (downloaded)');
+      const fetched = mirror.requests.filter((r) => !r.startsWith('/objects/'));
+      expect(fetched).toEqual(
+        expect.arrayContaining([
+          '/docker/buildx/releases/download/v0.13.1/checksums.txt',
+          '/distribution/distribution/releases/download/v2.8.3/registry_2.8.3_linux_amd64.tar.gz',
+        ]),
+      );
+      const raw = execFileSync('skopeo', [
+        'inspect',
+        '--raw',
+        '--tls-verify=false',
+        `docker://${registry.address}/acme/app:abc123`,
+      ]);
+      expect(`sha256:${createHash('sha256').update(raw).digest('hex')}`).toBe(run.outputs.digest);
+      expect(Object.keys(JSON.parse(run.outputs['platform-digests'] ?? '{}') as object)).toEqual([
+        'linux/amd64',
+        'linux/arm64',
+        'linux/s390x',
+      ]);
+    } finally {
+      await mirror.stop();
+      for (const d of [files, toolCache, pathDir]) rmSync(d, { recursive: true, force: true });
+    }
   });
 });

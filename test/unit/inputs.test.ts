@@ -26,7 +26,8 @@ describe('inputs', () => {
       file: '/work/Dockerfile',
       push: false,
       qemu: 'auto',
-      qemuFallbackImage: 'multiarch/qemu-user-static:register',
+      qemuFallbackImage:
+        'multiarch/qemu-user-static@sha256:c772ee1965aa0be9915ee1b018a0dd92ea361b4fa1bcab5bbc033517749b2af4',
       tags: [],
     });
     expect(inputs.qemuImage).toMatch(/^tonistiigi\/binfmt:qemu-v\d+\.\d+\.\d+@sha256:[a-f0-9]{64}$/);
