@@ -166,7 +166,7 @@ describe.skipIf(skip)('build inputs', () => {
     expect(await catalog(registry.address)).not.toContain('inputs/smoke');
   });
 
-  test('cache-from reaches buildx scoped per platform', async () => {
+  test('cache-from reaches buildx scoped per platform; cache-to inline and pull build fine', async () => {
     const ctx = contextWith('RUN uname -m > /arch\n');
     dirs.push(ctx);
     const cache = `${registry.address}/inputs/cache:buildcache`;
@@ -175,8 +175,12 @@ describe.skipIf(skip)('build inputs', () => {
       context: ctx,
       network: 'host',
       'cache-from': `type=registry,ref=${cache}`,
+      'cache-to': 'type=inline',
+      pull: 'true',
     });
     expect(errorsOf(run.main)).toBe('');
+    expect(run.main.log).toContain('--pull');
+    expect(run.main.log).toContain('--cache-to type=inline');
     for (const slug of ['linux-amd64', 'linux-arm64'])
       expect(run.main.log).toContain(`--cache-from type=registry,ref=${cache}-${slug}`);
   });
