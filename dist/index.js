@@ -76664,6 +76664,7 @@ function parseChallenge(header) {
 // the answer (`token` or `access_token`, `expires_in`).
 
 
+
 /** The spec's default lifetime when the server does not say. */
 const DEFAULT_EXPIRES_IN_S = 60;
 function scopeFor(repository, access) {
@@ -76715,6 +76716,7 @@ async function fetchToken(http, params, scopes, credentials, who) {
     const token = parseTokenResponse(json);
     if (!token)
         throw new HttpError(`Token server ${where.host} answered without a token for ${scopes.join(' ')}.`);
+    core_setSecret(token.value); // a bearer token is a credential: masked the moment it is read
     return token;
 }
 

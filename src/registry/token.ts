@@ -1,6 +1,7 @@
 // The Bearer token flow of the distribution token spec: scopes, the token
 // request (several scopes in one, basic credentials when there are any), and
 // the answer (`token` or `access_token`, `expires_in`).
+import * as core from '@actions/core';
 import { HttpError } from '../errors.js';
 import { isTransientStatus, TransientError, type Http } from '../http.js';
 import type { Credentials } from './credentials.js';
@@ -75,5 +76,6 @@ export async function fetchToken(
   const token = parseTokenResponse(json);
   if (!token)
     throw new HttpError(`Token server ${where.host} answered without a token for ${scopes.join(' ')}.`);
+  core.setSecret(token.value); // a bearer token is a credential: masked the moment it is read
   return token;
 }

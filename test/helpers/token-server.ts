@@ -20,6 +20,8 @@ export interface TokenRequest {
   user?: string;
   status: number;
   expired?: boolean;
+  /** The token issued, so tests can check it never reaches a log. */
+  token?: string;
 }
 
 export interface TokenServer {
@@ -81,8 +83,8 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     if (expire) control.expireNextPushToken = false;
     // The registry allows 60 s of clock skew: 120 s in the past is expired for sure.
     const expiresAt = Math.floor(Date.now() / 1000) + (expire ? -120 : 300);
-    requests.push({ scopes, user: creds.user, status: 200, expired: expire });
     const token = sign(options, creds.user, scopes, expiresAt);
+    requests.push({ scopes, user: creds.user, status: 200, expired: expire, token });
     res.writeHead(200, { 'content-type': 'application/json' });
     // Claims 300 s either way, as a server would whose clock the client cannot check.
     res.end(

@@ -243,6 +243,13 @@ describe.skipIf(skip)('merge-only mode', () => {
     );
     expect(sha256(await readManifest(ep, 'acme/merged', '1'))).toBe(run.outputs.digest);
     expect(leaks(run, password)).toEqual([]);
+    // Every bearer token issued to the action is masked, never printed.
+    const issued = asked.flatMap((r) => (r.token ? [r.token] : []));
+    expect(issued.length).toBeGreaterThan(0);
+    for (const token of issued) {
+      expect(leaks(run, token)).toEqual([]);
+      expect(run.main.log).toContain(`::add-mask::${token}`);
+    }
 
     const wrong = `wrong-${randomBytes(6).toString('hex')}`;
     const denied = await runAction({
