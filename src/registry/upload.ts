@@ -31,7 +31,11 @@ export async function uploadBlob(
 ): Promise<UploadResult> {
   return withRetry(
     `uploading ${blob.digest} to ${client.registry}/${repo}`,
-    async () => {
+    async (attempt) => {
+      // A retry may find the blob already there (a lost response hid a PUT that landed). Asking
+      // on a random half of the retries also varies how many requests an attempt makes, so a
+      // periodic fault (a proxy failing every Nth request) cannot phase-lock onto the same PUT.
+      if (attempt > 1 && Math.random() < 0.5 && (await client.hasBlob(repo, blob.digest))) return 'uploaded';
       const location = await startUpload(client, repo, blob.digest, mountFrom);
       if (location === undefined) return 'mounted';
       const body = await open();
