@@ -75298,16 +75298,9 @@ function hostGoPlatform() {
     return goPlatform(process.platform, process.arch, armVersion);
 }
 
-;// CONCATENATED MODULE: ./src/buildx/version.ts
-// Finds the runner's buildx and checks it is recent enough.
-
-
-/** --metadata-file and --provenance both exist from 0.10. */
-const MIN_BUILDX = '0.10.0';
-/** "github.com/docker/buildx v0.19.2 1c4b..." or "... 0.13.1+ds1 ..." -> "0.19.2" (pure). */
-function parseBuildxVersion(output) {
-    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
-}
+;// CONCATENATED MODULE: ./src/versions.ts
+// Compares dotted release versions (pure): 0.10.0 > 0.9.1, 8.1 == 8.1.0.
+/** Negative, zero or positive as a is older than, equal to or newer than b. */
 function compareVersions(a, b) {
     const pa = a.split('.').map(Number);
     const pb = b.split('.').map(Number);
@@ -75317,6 +75310,18 @@ function compareVersions(a, b) {
             return d;
     }
     return 0;
+}
+
+;// CONCATENATED MODULE: ./src/buildx/version.ts
+// Finds the runner's buildx and checks it is recent enough.
+
+
+
+/** --metadata-file and --provenance both exist from 0.10. */
+const MIN_BUILDX = '0.10.0';
+/** "github.com/docker/buildx v0.19.2 1c4b..." or "... 0.13.1+ds1 ..." -> "0.19.2" (pure). */
+function parseBuildxVersion(output) {
+    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
 }
 /** The version `docker buildx` reports (with the action's docker env), undefined when there is none. */
 async function readBuildxVersion() {
@@ -75342,6 +75347,7 @@ async function ensureBuildx() {
 // otherwise the release for this host, verified against the release's
 // checksums.txt before use, cached in the tool cache, and installed as the
 // CLI plugin of the action's own docker config dir.
+
 
 
 
@@ -76081,19 +76087,10 @@ async function startRegistry(http, inputs, state) {
 ;// CONCATENATED MODULE: ./src/qemu/pitfalls.ts
 // Known emulation pitfalls by QEMU version, and explanations for builds that
 // fail under emulation (pure). Sources are named per entry.
+
 function parseQemuVersion(text) {
     return (/qemu[\w-]*\s+version\s+(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1] ??
         /qemu\/v(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1]);
-}
-function compare(a, b) {
-    const pa = a.split('.').map(Number);
-    const pb = b.split('.').map(Number);
-    for (let i = 0; i < 3; i++) {
-        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    return 0;
 }
 const PITFALLS = [
     {
@@ -76117,7 +76114,9 @@ const PITFALLS = [
 function pitfallsFor(version, pie) {
     if (!version)
         return [];
-    const applies = (p) => compare(version, p.from) >= 0 && compare(version, p.below) < 0 && !(p.nonPieOnly && pie === true);
+    const applies = (p) => compareVersions(version, p.from) >= 0 &&
+        compareVersions(version, p.below) < 0 &&
+        !(p.nonPieOnly && pie === true);
     return PITFALLS.filter(applies).map((p) => `QEMU ${version}: ${p.text}. If a RUN step crashes with signal 11 or exit status 139, set 'qemu-image' to another pinned tonistiigi/binfmt version and 'qemu' to image.`);
 }
 const EXEC_FAILED = /exec format error|no such file or directory/i;
@@ -76602,581 +76601,8 @@ async function readBuiltImage(local, tag, platform) {
     return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
 }
 
-;// CONCATENATED MODULE: ./src/registry/digest-stream.ts
-// A pass-through stream that hashes what flows and fails at the end when the
-// bytes are not the blob they claim to be (truncated bodies included).
-
-
-
-class DigestVerifier extends external_node_stream_.Transform {
-    blob;
-    hash = (0,external_node_crypto_.createHash)('sha256');
-    seen = 0;
-    constructor(blob) {
-        // Larger buffers than the 16 KiB default: fewer pauses between socket reads and writes.
-        super({ highWaterMark: 1024 * 1024 });
-        this.blob = blob;
-        if (!blob.digest.startsWith('sha256:'))
-            throw new Error(`unsupported digest algorithm in ${blob.digest}`);
-    }
-    _transform(chunk, _enc, done) {
-        this.seen += chunk.length;
-        this.hash.update(chunk);
-        done(null, chunk);
-    }
-    _flush(done) {
-        const digest = `sha256:${this.hash.digest('hex')}`;
-        if (this.seen !== this.blob.size || digest !== this.blob.digest) {
-            done(new TransientError(`blob ${this.blob.digest} arrived as ${this.seen} of ${this.blob.size} bytes with digest ${digest}`));
-            return;
-        }
-        done();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/challenge.ts
-// Parses WWW-Authenticate challenges (pure): Basic realm="..." or
-// Bearer realm="...",service="...",scope="..." with quoted commas.
-function parseChallenge(header) {
-    if (!header)
-        return undefined;
-    const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
-    if (!m)
-        return undefined;
-    const scheme = (m[1] ?? '').toLowerCase();
-    if (scheme !== 'basic' && scheme !== 'bearer')
-        return undefined;
-    const params = {};
-    const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/g;
-    const rest = m[2] ?? '';
-    let p;
-    while ((p = re.exec(rest)) !== null) {
-        if (p[0] === '')
-            break;
-        params[(p[1] ?? '').toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : (p[3] ?? '');
-    }
-    return { scheme, params };
-}
-
-;// CONCATENATED MODULE: ./src/registry/token.ts
-// The Bearer token flow of the distribution token spec: scopes, the token
-// request (several scopes in one, basic credentials when there are any), and
-// the answer (`token` or `access_token`, `expires_in`).
-
-
-
-/** The spec's default lifetime when the server does not say. */
-const DEFAULT_EXPIRES_IN_S = 60;
-function scopeFor(repository, access) {
-    return `repository:${repository}:${access === 'push' ? 'pull,push' : 'pull'}`;
-}
-/** realm?service=...&scope=...&scope=... (pure). */
-function tokenUrl(params, scopes) {
-    const url = new URL(params.realm ?? '');
-    if (params.service)
-        url.searchParams.set('service', params.service);
-    for (const scope of scopes)
-        url.searchParams.append('scope', scope);
-    return url.toString();
-}
-/** Reads a token server's JSON answer (pure); undefined when it holds no token. */
-function parseTokenResponse(json, now = Date.now()) {
-    const body = (json ?? {});
-    const value = typeof body.token === 'string' && body.token ? body.token : body.access_token;
-    if (typeof value !== 'string' || value === '')
-        return undefined;
-    const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_S;
-    return { value, expiresAt: now + seconds * 1000 };
-}
-function basicAuthorization(credentials) {
-    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-}
-async function fetchToken(http, params, scopes, credentials, who) {
-    const url = tokenUrl(params, scopes);
-    const where = new URL(url);
-    const res = await http.request({
-        method: 'GET',
-        url,
-        headers: credentials ? { authorization: basicAuthorization(credentials) } : {},
-    });
-    if (res.status !== 200) {
-        const text = (await res.body.text().catch(() => '')).trim().split('\n')[0]?.slice(0, 200) ?? '';
-        if (isTransientStatus(res.status))
-            throw new TransientError(`token server ${where.host} answered ${res.status}`);
-        throw new HttpError(`Cannot get a token for ${scopes.join(' ')} on ${who.registry} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${who.identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
-    }
-    const text = await res.body.text();
-    let json;
-    try {
-        json = JSON.parse(text);
-    }
-    catch {
-        throw new TransientError(`token server ${where.host} answered with unreadable JSON (truncated?)`);
-    }
-    const token = parseTokenResponse(json);
-    if (!token)
-        throw new HttpError(`Token server ${where.host} answered without a token for ${scopes.join(' ')}.`);
-    core_setSecret(token.value); // a bearer token is a credential: masked the moment it is read
-    return token;
-}
-
-;// CONCATENATED MODULE: ./src/registry/auth.ts
-
-
-/** Renew a token this long before it expires, so it never lapses mid-request. */
-const RENEW_MARGIN_MS = 10_000;
-class Authenticator {
-    http;
-    registry;
-    credentials;
-    basic;
-    realm;
-    tokens = new Map();
-    constructor(http, registry, credentials) {
-        this.http = http;
-        this.registry = registry;
-        this.credentials = credentials;
-    }
-    /** Who we are, for error messages: never the secret. */
-    get identity() {
-        const c = this.credentials;
-        return c ? `user '${c.username}' (from ${c.source})` : 'anonymous access (no credentials found)';
-    }
-    /** The Authorization to send for these scopes, if the registry asked for one. */
-    async authorization(scopes) {
-        if (!this.realm)
-            return this.basic;
-        const key = scopes.join(' ');
-        let pending = this.tokens.get(key);
-        const current = pending && (await pending.catch(() => undefined));
-        if (!current || current.expiresAt - RENEW_MARGIN_MS < Date.now()) {
-            pending = this.renew(key, scopes);
-            const token = await pending;
-            return `Bearer ${token.value}`;
-        }
-        return `Bearer ${current.value}`;
-    }
-    renew(key, scopes) {
-        const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, {
-            registry: this.registry,
-            identity: this.identity,
-        });
-        this.tokens.set(key, pending);
-        pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
-        return pending;
-    }
-    /**
-     * Answers a 401. `sent` is the Authorization that was rejected: when another
-     * request already replaced it, trying again is enough. True when a new
-     * attempt is worth making.
-     */
-    async refresh(challenge, scopes, sent) {
-        const now = await this.authorization(scopes).catch(() => undefined);
-        if (now !== undefined && now !== sent)
-            return true;
-        const parsed = parseChallenge(challenge);
-        if (parsed?.scheme === 'basic') {
-            if (!this.credentials || this.basic)
-                return false;
-            this.basic = basicAuthorization(this.credentials);
-            return true;
-        }
-        if (parsed?.scheme !== 'bearer' || !parsed.params.realm)
-            return false;
-        this.realm = parsed.params;
-        await this.renew(scopes.join(' '), scopes);
-        return true;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/client.ts
-
-
-
-
-
-
-
-const MAX_REDIRECTS = 5;
-/** Reads what is left of a body (an error text at most); a body already read gives ''. */
-async function drain(res) {
-    try {
-        return (await res.body.text()).slice(0, 4096);
-    }
-    catch {
-        return '';
-    }
-}
-/** Appends a query parameter, leaving the registry's own query bytes untouched. */
-function withQuery(url, key, value) {
-    return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
-}
-/** "401 UNAUTHORIZED: authentication required" from a registry error body. */
-function describeStatus(status, body) {
-    try {
-        const parsed = JSON.parse(body);
-        const first = parsed.errors?.[0];
-        if (first?.code)
-            return `${status} ${first.code}${first.message ? `: ${first.message}` : ''}`;
-    }
-    catch {
-        // not a registry error body
-    }
-    return `${status}${body.trim() ? `: ${body.trim().split('\n')[0]?.slice(0, 200)}` : ''}`;
-}
-class RegistryClient {
-    http;
-    registry;
-    options;
-    base;
-    auth;
-    /** Set once a registry or proxy refused a monolithic upload as too large. */
-    chunkSize;
-    /** Large uploads in a row whose connection broke while sending (see upload.ts). */
-    brokenSends;
-    constructor(http, registry, options = {}) {
-        this.http = http;
-        this.registry = registry;
-        this.options = options;
-        this.auth = new Authenticator(http, registry, options.credentials);
-    }
-    get identity() {
-        return this.auth.identity;
-    }
-    /** https://host or http://host; a loopback registry is asked over TLS first. */
-    baseUrl() {
-        this.base ??= this.resolveBase().catch((err) => {
-            this.base = undefined;
-            throw err;
-        });
-        return this.base;
-    }
-    async resolveBase() {
-        const host = apiHost(this.registry);
-        if (this.options.scheme === 'http')
-            return `http://${host}`;
-        if (this.options.scheme !== 'probe')
-            return `https://${host}`;
-        try {
-            const res = await this.http.request({ method: 'GET', url: `https://${host}/v2/` });
-            await res.body.dump();
-            return `https://${host}`;
-        }
-        catch (err) {
-            if (isCertificateError(err))
-                throw this.tlsError(err);
-            return `http://${host}`;
-        }
-    }
-    tlsError(err) {
-        const code = err.code ?? 'TLS error';
-        return new HttpError(`Cannot trust the TLS certificate of ${this.registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
-    }
-    /** One request with auth; a 401 is answered once (new token), a transient status thrown. */
-    async send(req, scopes) {
-        const replayable = !(req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body));
-        const url = new URL(req.url, await this.baseUrl()).toString();
-        for (let attempt = 0;; attempt++) {
-            const auth = await this.auth.authorization(scopes);
-            const headers = { ...req.headers, ...(auth && { authorization: auth }) };
-            const res = await this.http
-                .request({ method: req.method, url, headers, body: req.body })
-                .catch((err) => {
-                throw isCertificateError(err) ? this.tlsError(err) : err;
-            });
-            if (res.status === 401) {
-                // Answered once (a new token, or Basic after the challenge); a second 401 is final.
-                const body = await drain(res);
-                if (attempt === 0 && (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth))) {
-                    if (replayable)
-                        continue;
-                    throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
-                }
-                return this.fail(res, `${req.method} ${new URL(url).pathname}`, body);
-            }
-            if (isTransientStatus(res.status)) {
-                const body = await drain(res);
-                throw new TransientError(`${req.method} ${new URL(url).pathname}: ${describeStatus(res.status, body)}`, parseRetryAfter(header(res, 'retry-after')));
-            }
-            return res;
-        }
-    }
-    /** A failure that is not worth retrying: the registry, repository and what was being done. */
-    async fail(res, what, body) {
-        const text = body ?? (await drain(res));
-        const hint = res.status === 401 || res.status === 403
-            ? ` for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`
-            : '.';
-        throw new HttpError(`Cannot ${what} on ${this.registry}: ${describeStatus(res.status, text)}${hint}`, res.status);
-    }
-    /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
-    async getManifest(repo, ref, access = 'pull') {
-        return withRetry(`reading ${this.registry}/${repo}:${ref}`, async () => {
-            const res = await this.send({ method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, access)]);
-            if (res.status === 404) {
-                await drain(res);
-                return undefined;
-            }
-            if (res.status !== 200)
-                return this.fail(res, `read manifest ${repo}:${ref}`);
-            const bytes = Buffer.from(await res.body.arrayBuffer());
-            const length = header(res, 'content-length');
-            if (length !== undefined && Number(length) !== bytes.length)
-                throw new TransientError(`manifest ${repo}:${ref} arrived as ${bytes.length} of ${length} bytes`);
-            const digest = sha256Digest(bytes);
-            if (ref.includes(':') && ref !== digest) {
-                throw new TransientError(`manifest ${repo}@${ref} arrived with digest ${digest} (truncated?)`);
-            }
-            const declared = parseMediaType(bytes, `${repo}:${ref}`);
-            const mediaType = declared ?? header(res, 'content-type')?.split(';')[0] ?? '';
-            return { mediaType, digest, bytes };
-        });
-    }
-    async hasManifest(repo, digest) {
-        return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
-            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, 'push')]);
-            const body = await drain(res);
-            if (res.status === 200)
-                return true;
-            if (res.status === 404)
-                return false;
-            return this.fail(res, `check manifest ${repo}@${digest}`, body);
-        });
-    }
-    async putManifest(repo, ref, manifest) {
-        await withRetry(`writing ${this.registry}/${repo}:${ref}`, async () => {
-            const res = await this.send({
-                method: 'PUT',
-                url: `/v2/${repo}/manifests/${ref}`,
-                headers: { 'content-type': manifest.mediaType },
-                body: manifest.bytes,
-            }, [scopeFor(repo, 'push')]);
-            if (res.status !== 201 && res.status !== 200)
-                return this.fail(res, `write manifest ${repo}:${ref}`);
-            await drain(res);
-        });
-    }
-    async hasBlob(repo, digest) {
-        return withRetry(`checking blob ${this.registry}/${repo}@${digest}`, async () => {
-            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
-                scopeFor(repo, 'push'),
-            ]);
-            const body = await drain(res);
-            if (res.status === 200)
-                return true;
-            if (res.status === 404)
-                return false;
-            return this.fail(res, `check blob ${repo}@${digest}`, body);
-        });
-    }
-    /** Opens a blob for streaming, following redirects to storage without our Authorization. */
-    async openBlob(repo, digest) {
-        let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}` }, [
-            scopeFor(repo, 'pull'),
-        ]);
-        for (let hop = 0; res.status >= 300 && res.status < 400 && hop < MAX_REDIRECTS; hop++) {
-            const location = header(res, 'location');
-            await drain(res);
-            if (!location)
-                break;
-            res = await this.http.request({
-                method: 'GET',
-                url: new URL(location, await this.baseUrl()).toString(),
-            });
-            if (isTransientStatus(res.status))
-                throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
-        }
-        if (res.status !== 200)
-            return this.fail(res, `read blob ${repo}@${digest}`);
-        return res;
-    }
-    async readBlobJson(repo, digest) {
-        return withRetry(`reading blob ${this.registry}/${repo}@${digest}`, async () => {
-            const res = await this.openBlob(repo, digest);
-            const bytes = Buffer.from(await res.body.arrayBuffer());
-            if (sha256Digest(bytes) !== digest)
-                throw new TransientError(`blob ${digest} arrived with another digest`);
-            return JSON.parse(bytes.toString('utf8'));
-        });
-    }
-}
-/** The manifest's own mediaType; a body that is not JSON is a truncated answer. */
-function parseMediaType(bytes, what) {
-    try {
-        return JSON.parse(bytes.toString('utf8')).mediaType;
-    }
-    catch {
-        throw new TransientError(`manifest ${what} is not valid JSON (truncated?)`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/upload.ts
-// Blob uploads: a cross-repository mount on the same registry when possible
-// (a 202 answer is an upload session instead), else one monolithic PUT,
-// falling back to chunked PATCHes once the registry or a proxy in front of it
-// refuses a body as too large: with a 413, or (as nginx and many proxies do)
-// by answering 413 and closing before the body is read, which the client
-// only sees as EPIPE or a reset while sending. Every retry is a new session.
-
-
-
-
-
-const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
-const MIN_CHUNK_BYTES = 256 * 1024;
-/** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
-const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 10 };
-/** Consecutive broken sends of a large monolithic body before it counts as refused. */
-const BROKEN_SENDS_TO_FALL_BACK = 2;
-/** `open` gives a fresh, verifying stream of the blob for every attempt. */
-async function uploadBlob(client, repo, blob, open, mountFrom) {
-    return withRetry(`uploading ${blob.digest} to ${client.registry}/${repo}`, async (attempt) => {
-        // A retry may find the blob already there (a lost response hid a PUT that landed). Asking
-        // on a random half of the retries also varies how many requests an attempt makes, so a
-        // periodic fault (a proxy failing every Nth request) cannot phase-lock onto the same PUT.
-        if (attempt > 1 && Math.random() < 0.5 && (await client.hasBlob(repo, blob.digest)))
-            return 'uploaded';
-        const location = await startUpload(client, repo, blob.digest, mountFrom);
-        if (location === undefined)
-            return 'mounted';
-        const body = await open();
-        const size = client.chunkSize;
-        try {
-            if (size === undefined)
-                await putMonolithic(client, repo, blob, location, body);
-            else
-                await putChunked(client, repo, blob, location, body, size);
-        }
-        catch (err) {
-            throw brokenSend(client, err, size, blob.size) ?? err;
-        }
-        finally {
-            body.destroy();
-        }
-        client.brokenSends = 0;
-        return 'uploaded';
-    }, UPLOAD_RETRY);
-}
-/** POST for a session (with mount=&from= when asked); undefined when the blob was mounted. */
-async function startUpload(client, repo, digest, mountFrom) {
-    const scopes = [scopeFor(repo, 'push'), ...(mountFrom ? [scopeFor(mountFrom, 'pull')] : [])];
-    const base = `/v2/${repo}/blobs/uploads/`;
-    const url = mountFrom ? withQuery(withQuery(base, 'mount', digest), 'from', mountFrom) : base;
-    const res = await withRetry(`starting an upload to ${client.registry}/${repo}`, () => client.send({ method: 'POST', url }, scopes));
-    if (mountFrom && res.status === 201) {
-        await drain(res);
-        return undefined;
-    }
-    if (res.status !== 202)
-        return client.fail(res, `start an upload of ${digest} to ${repo}`);
-    await drain(res);
-    const location = header(res, 'location');
-    if (!location)
-        throw new HttpError(`Registry ${client.registry} started an upload to ${repo} without a Location.`);
-    return new URL(location, await client.baseUrl()).toString();
-}
-function tooLarge(client, size, what, how = '413') {
-    info(`${client.registry} refused ${what} as too large (${how}); uploading in chunks of ${size} bytes`);
-    client.chunkSize = size;
-    client.brokenSends = 0;
-    return new TransientError(`${what} too large for ${client.registry}`, 0);
-}
-/**
- * A connection that broke while a large body was being sent is how a body
- * limit often shows: fall back to chunks after two such monolithic uploads in
- * a row, and to smaller chunks after one broken chunk. Undefined: not that.
- */
-function brokenSend(client, err, chunk, blobSize) {
-    if (!isTransient(err) || err instanceof TransientError)
-        return undefined;
-    if (chunk === undefined) {
-        if (blobSize <= MIN_CHUNK_BYTES)
-            return undefined;
-        client.brokenSends = (client.brokenSends ?? 0) + 1;
-        if (client.brokenSends < BROKEN_SENDS_TO_FALL_BACK)
-            return undefined;
-        return tooLarge(client, FIRST_CHUNK_BYTES, `a ${blobSize}-byte upload`, 'the connection broke while sending');
-    }
-    if (chunk <= MIN_CHUNK_BYTES)
-        return undefined;
-    return tooLarge(client, Math.max(MIN_CHUNK_BYTES, chunk / 4), `a ${chunk}-byte chunk`, 'the connection broke while sending');
-}
-async function putMonolithic(client, repo, blob, location, body) {
-    const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };
-    const url = withQuery(location, 'digest', blob.digest);
-    const res = await client.send({ method: 'PUT', url, headers, body }, [scopeFor(repo, 'push')]);
-    if (res.status === 413) {
-        await drain(res);
-        throw tooLarge(client, FIRST_CHUNK_BYTES, `a ${blob.size}-byte upload`);
-    }
-    if (res.status !== 201)
-        return client.fail(res, `upload blob ${blob.digest} to ${repo}`);
-    await drain(res);
-}
-async function putChunked(client, repo, blob, location, body, size) {
-    const scopes = [scopeFor(repo, 'push')];
-    const base = await client.baseUrl();
-    let url = location;
-    let offset = 0;
-    for await (const chunk of chunksOf(body, size)) {
-        const headers = {
-            'content-type': 'application/octet-stream',
-            'content-length': String(chunk.length),
-            'content-range': `${offset}-${offset + chunk.length - 1}`,
-        };
-        const res = await client.send({ method: 'PATCH', url, headers, body: chunk }, scopes);
-        if (res.status === 413 && size > MIN_CHUNK_BYTES) {
-            await drain(res);
-            throw tooLarge(client, Math.max(MIN_CHUNK_BYTES, size / 4), `a ${size}-byte chunk`);
-        }
-        if (res.status !== 202)
-            return client.fail(res, `upload a chunk of ${blob.digest} to ${repo}`);
-        await drain(res);
-        url = new URL(header(res, 'location') ?? url, base).toString();
-        offset += chunk.length;
-    }
-    const headers = { 'content-length': '0' };
-    const res = await client.send({ method: 'PUT', url: withQuery(url, 'digest', blob.digest), headers }, scopes);
-    if (res.status !== 201)
-        return client.fail(res, `finish the upload of ${blob.digest} to ${repo}`);
-    await drain(res);
-}
-/** Re-slices a stream into buffers of exactly `size` bytes (the last may be shorter). */
-async function* chunksOf(body, size) {
-    let parts = [];
-    let length = 0;
-    for await (const data of body) {
-        let rest = data;
-        while (length + rest.length >= size) {
-            const take = size - length;
-            parts.push(rest.subarray(0, take));
-            yield Buffer.concat(parts);
-            parts = [];
-            length = 0;
-            rest = rest.subarray(take);
-        }
-        if (rest.length > 0) {
-            parts.push(rest);
-            length += rest.length;
-        }
-    }
-    if (length > 0)
-        yield Buffer.concat(parts);
-}
-
-;// CONCATENATED MODULE: ./src/registry/copy.ts
-// Copies images between registries: every blob first (streamed, verified,
-// skipped when present, mounted within a registry, all blobs of all images
-// through one bounded pool), then manifests byte for byte, children first.
-
-
-
-
-
-function newStats() {
-    return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0 };
-}
-const BLOB_CONCURRENCY = 4;
+;// CONCATENATED MODULE: ./src/pool.ts
+// A bounded pool for concurrent work (blob copies, parallel builds).
 /**
  * Runs fn over items with at most `limit` at once. After the first failure no
  * new item starts; in-flight ones settle before the first error is thrown.
@@ -77200,69 +76626,6 @@ async function mapPool(items, limit, fn) {
     if (failure)
         throw failure.error;
     return results;
-}
-/** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
-async function openVerified(from, blob) {
-    const res = await withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.openBlob(from.repository, blob.digest));
-    const verifier = new DigestVerifier(blob);
-    (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface through the upload's body
-    return verifier;
-}
-async function copyBlob(from, to, blob, stats) {
-    if (await to.client.hasBlob(to.repository, blob.digest)) {
-        stats.blobsSkipped++;
-        return;
-    }
-    const sameRegistry = from.client === to.client && from.repository !== to.repository;
-    const how = await uploadBlob(to.client, to.repository, blob, () => openVerified(from, blob), sameRegistry ? from.repository : undefined);
-    if (how === 'mounted') {
-        stats.blobsMounted++;
-        return;
-    }
-    stats.blobsUploaded++;
-    stats.bytesUploaded += blob.size;
-}
-function parseJson(raw) {
-    return JSON.parse(raw.bytes.toString('utf8'));
-}
-/** Index children expanded before their index: the order manifests must be written in. */
-async function expand(items) {
-    const out = [];
-    for (const item of items) {
-        if (isIndexType(item.raw.mediaType)) {
-            const children = [];
-            for (const child of parseJson(item.raw).manifests) {
-                const raw = await item.from.client.getManifest(item.from.repository, child.digest);
-                if (!raw)
-                    throw new Error(`${item.from.repository}@${child.digest} listed in index ${item.raw.digest} is missing`);
-                children.push({ from: item.from, raw });
-            }
-            out.push(...(await expand(children)));
-        }
-        out.push(item);
-    }
-    return out;
-}
-/** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
-async function copyImages(items, to, stats) {
-    const manifests = await expand(items);
-    const blobs = new Map();
-    for (const { from, raw } of manifests) {
-        if (isIndexType(raw.mediaType))
-            continue;
-        const manifest = parseJson(raw);
-        for (const blob of [manifest.config, ...manifest.layers])
-            if (!blobs.has(blob.digest))
-                blobs.set(blob.digest, { from, blob });
-    }
-    await mapPool([...blobs.values()], BLOB_CONCURRENCY, ({ from, blob }) => copyBlob(from, to, blob, stats));
-    const written = new Set();
-    for (const { raw } of manifests) {
-        if (written.has(raw.digest))
-            continue;
-        await to.client.putManifest(to.repository, raw.digest, raw);
-        written.add(raw.digest);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/smoke-test.ts
@@ -78328,6 +77691,7 @@ function checkStage(value, problems) {
 // the mirrors for air-gapped runners. Read by inputs.ts, the only reader.
 
 
+
 const TOOL_INPUT_NAMES = [
     'buildx-version',
     'buildx-url',
@@ -78611,6 +77975,646 @@ function checkPaths(inputs) {
 }
 function describeTags(tags) {
     return tags.map(formatReference).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/registry/digest-stream.ts
+// A pass-through stream that hashes what flows and fails at the end when the
+// bytes are not the blob they claim to be (truncated bodies included).
+
+
+
+class DigestVerifier extends external_node_stream_.Transform {
+    blob;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    seen = 0;
+    constructor(blob) {
+        // Larger buffers than the 16 KiB default: fewer pauses between socket reads and writes.
+        super({ highWaterMark: 1024 * 1024 });
+        this.blob = blob;
+        if (!blob.digest.startsWith('sha256:'))
+            throw new Error(`unsupported digest algorithm in ${blob.digest}`);
+    }
+    _transform(chunk, _enc, done) {
+        this.seen += chunk.length;
+        this.hash.update(chunk);
+        done(null, chunk);
+    }
+    _flush(done) {
+        const digest = `sha256:${this.hash.digest('hex')}`;
+        if (this.seen !== this.blob.size || digest !== this.blob.digest) {
+            done(new TransientError(`blob ${this.blob.digest} arrived as ${this.seen} of ${this.blob.size} bytes with digest ${digest}`));
+            return;
+        }
+        done();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/challenge.ts
+// Parses WWW-Authenticate challenges (pure): Basic realm="..." or
+// Bearer realm="...",service="...",scope="..." with quoted commas.
+function parseChallenge(header) {
+    if (!header)
+        return undefined;
+    const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
+    if (!m)
+        return undefined;
+    const scheme = (m[1] ?? '').toLowerCase();
+    if (scheme !== 'basic' && scheme !== 'bearer')
+        return undefined;
+    const params = {};
+    const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/g;
+    const rest = m[2] ?? '';
+    let p;
+    while ((p = re.exec(rest)) !== null) {
+        if (p[0] === '')
+            break;
+        params[(p[1] ?? '').toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : (p[3] ?? '');
+    }
+    return { scheme, params };
+}
+
+;// CONCATENATED MODULE: ./src/registry/token.ts
+// The Bearer token flow of the distribution token spec: scopes, the token
+// request (several scopes in one, basic credentials when there are any), and
+// the answer (`token` or `access_token`, `expires_in`).
+
+
+
+/** The spec's default lifetime when the server does not say. */
+const DEFAULT_EXPIRES_IN_S = 60;
+function scopeFor(repository, access) {
+    return `repository:${repository}:${access === 'push' ? 'pull,push' : 'pull'}`;
+}
+/** realm?service=...&scope=...&scope=... (pure). */
+function tokenUrl(params, scopes) {
+    const url = new URL(params.realm ?? '');
+    if (params.service)
+        url.searchParams.set('service', params.service);
+    for (const scope of scopes)
+        url.searchParams.append('scope', scope);
+    return url.toString();
+}
+/** Reads a token server's JSON answer (pure); undefined when it holds no token. */
+function parseTokenResponse(json, now = Date.now()) {
+    const body = (json ?? {});
+    const value = typeof body.token === 'string' && body.token ? body.token : body.access_token;
+    if (typeof value !== 'string' || value === '')
+        return undefined;
+    const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_S;
+    return { value, expiresAt: now + seconds * 1000 };
+}
+function basicAuthorization(credentials) {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
+async function fetchToken(http, params, scopes, credentials, who) {
+    const url = tokenUrl(params, scopes);
+    const where = new URL(url);
+    const res = await http.request({
+        method: 'GET',
+        url,
+        headers: credentials ? { authorization: basicAuthorization(credentials) } : {},
+    });
+    if (res.status !== 200) {
+        const text = (await res.body.text().catch(() => '')).trim().split('\n')[0]?.slice(0, 200) ?? '';
+        if (isTransientStatus(res.status))
+            throw new TransientError(`token server ${where.host} answered ${res.status}`);
+        throw new HttpError(`Cannot get a token for ${scopes.join(' ')} on ${who.registry} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${who.identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
+    }
+    const text = await res.body.text();
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch {
+        throw new TransientError(`token server ${where.host} answered with unreadable JSON (truncated?)`);
+    }
+    const token = parseTokenResponse(json);
+    if (!token)
+        throw new HttpError(`Token server ${where.host} answered without a token for ${scopes.join(' ')}.`);
+    core_setSecret(token.value); // a bearer token is a credential: masked the moment it is read
+    return token;
+}
+
+;// CONCATENATED MODULE: ./src/registry/auth.ts
+
+
+/** Renew a token this long before it expires, so it never lapses mid-request. */
+const RENEW_MARGIN_MS = 10_000;
+class Authenticator {
+    http;
+    registry;
+    credentials;
+    basic;
+    realm;
+    tokens = new Map();
+    constructor(http, registry, credentials) {
+        this.http = http;
+        this.registry = registry;
+        this.credentials = credentials;
+    }
+    /** Who we are, for error messages: never the secret. */
+    get identity() {
+        const c = this.credentials;
+        return c ? `user '${c.username}' (from ${c.source})` : 'anonymous access (no credentials found)';
+    }
+    /** The Authorization to send for these scopes, if the registry asked for one. */
+    async authorization(scopes) {
+        if (!this.realm)
+            return this.basic;
+        const key = scopes.join(' ');
+        let pending = this.tokens.get(key);
+        const current = pending && (await pending.catch(() => undefined));
+        if (!current || current.expiresAt - RENEW_MARGIN_MS < Date.now()) {
+            pending = this.renew(key, scopes);
+            const token = await pending;
+            return `Bearer ${token.value}`;
+        }
+        return `Bearer ${current.value}`;
+    }
+    renew(key, scopes) {
+        const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, {
+            registry: this.registry,
+            identity: this.identity,
+        });
+        this.tokens.set(key, pending);
+        pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
+        return pending;
+    }
+    /**
+     * Answers a 401. `sent` is the Authorization that was rejected: when another
+     * request already replaced it, trying again is enough. True when a new
+     * attempt is worth making.
+     */
+    async refresh(challenge, scopes, sent) {
+        const now = await this.authorization(scopes).catch(() => undefined);
+        if (now !== undefined && now !== sent)
+            return true;
+        const parsed = parseChallenge(challenge);
+        if (parsed?.scheme === 'basic') {
+            if (!this.credentials || this.basic)
+                return false;
+            this.basic = basicAuthorization(this.credentials);
+            return true;
+        }
+        if (parsed?.scheme !== 'bearer' || !parsed.params.realm)
+            return false;
+        this.realm = parsed.params;
+        await this.renew(scopes.join(' '), scopes);
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/client.ts
+
+
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+/** Reads what is left of a body (an error text at most); a body already read gives ''. */
+async function drain(res) {
+    try {
+        return (await res.body.text()).slice(0, 4096);
+    }
+    catch {
+        return '';
+    }
+}
+/** Appends a query parameter, leaving the registry's own query bytes untouched. */
+function withQuery(url, key, value) {
+    return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
+}
+/** "401 UNAUTHORIZED: authentication required" from a registry error body. */
+function describeStatus(status, body) {
+    try {
+        const parsed = JSON.parse(body);
+        const first = parsed.errors?.[0];
+        if (first?.code)
+            return `${status} ${first.code}${first.message ? `: ${first.message}` : ''}`;
+    }
+    catch {
+        // not a registry error body
+    }
+    return `${status}${body.trim() ? `: ${body.trim().split('\n')[0]?.slice(0, 200)}` : ''}`;
+}
+class RegistryClient {
+    http;
+    registry;
+    options;
+    base;
+    auth;
+    /** Set once a registry or proxy refused a monolithic upload as too large. */
+    chunkSize;
+    /** Large uploads in a row whose connection broke while sending (see upload.ts). */
+    brokenSends;
+    constructor(http, registry, options = {}) {
+        this.http = http;
+        this.registry = registry;
+        this.options = options;
+        this.auth = new Authenticator(http, registry, options.credentials);
+    }
+    get identity() {
+        return this.auth.identity;
+    }
+    /** https://host or http://host; a loopback registry is asked over TLS first. */
+    baseUrl() {
+        this.base ??= this.resolveBase().catch((err) => {
+            this.base = undefined;
+            throw err;
+        });
+        return this.base;
+    }
+    async resolveBase() {
+        const host = apiHost(this.registry);
+        if (this.options.scheme === 'http')
+            return `http://${host}`;
+        if (this.options.scheme !== 'probe')
+            return `https://${host}`;
+        try {
+            const res = await this.http.request({ method: 'GET', url: `https://${host}/v2/` });
+            await res.body.dump();
+            return `https://${host}`;
+        }
+        catch (err) {
+            if (isCertificateError(err))
+                throw this.tlsError(err);
+            return `http://${host}`;
+        }
+    }
+    tlsError(err) {
+        const code = err.code ?? 'TLS error';
+        return new HttpError(`Cannot trust the TLS certificate of ${this.registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
+    }
+    /** One request with auth; a 401 is answered once (new token), a transient status thrown. */
+    async send(req, scopes) {
+        const replayable = !(req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body));
+        const url = new URL(req.url, await this.baseUrl()).toString();
+        for (let attempt = 0;; attempt++) {
+            const auth = await this.auth.authorization(scopes);
+            const headers = { ...req.headers, ...(auth && { authorization: auth }) };
+            const res = await this.http
+                .request({ method: req.method, url, headers, body: req.body })
+                .catch((err) => {
+                throw isCertificateError(err) ? this.tlsError(err) : err;
+            });
+            if (res.status === 401) {
+                // Answered once (a new token, or Basic after the challenge); a second 401 is final.
+                const body = await drain(res);
+                if (attempt === 0 && (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth))) {
+                    if (replayable)
+                        continue;
+                    throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
+                }
+                return this.fail(res, `${req.method} ${new URL(url).pathname}`, body);
+            }
+            if (isTransientStatus(res.status)) {
+                const body = await drain(res);
+                throw new TransientError(`${req.method} ${new URL(url).pathname}: ${describeStatus(res.status, body)}`, parseRetryAfter(header(res, 'retry-after')));
+            }
+            return res;
+        }
+    }
+    /** A failure that is not worth retrying: the registry, repository and what was being done. */
+    async fail(res, what, body) {
+        const text = body ?? (await drain(res));
+        const hint = res.status === 401 || res.status === 403
+            ? ` for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`
+            : '.';
+        throw new HttpError(`Cannot ${what} on ${this.registry}: ${describeStatus(res.status, text)}${hint}`, res.status);
+    }
+    /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
+    async getManifest(repo, ref, access = 'pull') {
+        return withRetry(`reading ${this.registry}/${repo}:${ref}`, async () => {
+            const res = await this.send({ method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, access)]);
+            if (res.status === 404) {
+                await drain(res);
+                return undefined;
+            }
+            if (res.status !== 200)
+                return this.fail(res, `read manifest ${repo}:${ref}`);
+            const bytes = Buffer.from(await res.body.arrayBuffer());
+            const length = header(res, 'content-length');
+            if (length !== undefined && Number(length) !== bytes.length)
+                throw new TransientError(`manifest ${repo}:${ref} arrived as ${bytes.length} of ${length} bytes`);
+            const digest = sha256Digest(bytes);
+            if (ref.includes(':') && ref !== digest) {
+                throw new TransientError(`manifest ${repo}@${ref} arrived with digest ${digest} (truncated?)`);
+            }
+            const declared = parseMediaType(bytes, `${repo}:${ref}`);
+            const mediaType = declared ?? header(res, 'content-type')?.split(';')[0] ?? '';
+            return { mediaType, digest, bytes };
+        });
+    }
+    async hasManifest(repo, digest) {
+        return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
+            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, 'push')]);
+            const body = await drain(res);
+            if (res.status === 200)
+                return true;
+            if (res.status === 404)
+                return false;
+            return this.fail(res, `check manifest ${repo}@${digest}`, body);
+        });
+    }
+    async putManifest(repo, ref, manifest) {
+        await withRetry(`writing ${this.registry}/${repo}:${ref}`, async () => {
+            const res = await this.send({
+                method: 'PUT',
+                url: `/v2/${repo}/manifests/${ref}`,
+                headers: { 'content-type': manifest.mediaType },
+                body: manifest.bytes,
+            }, [scopeFor(repo, 'push')]);
+            if (res.status !== 201 && res.status !== 200)
+                return this.fail(res, `write manifest ${repo}:${ref}`);
+            await drain(res);
+        });
+    }
+    async hasBlob(repo, digest) {
+        return withRetry(`checking blob ${this.registry}/${repo}@${digest}`, async () => {
+            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
+                scopeFor(repo, 'push'),
+            ]);
+            const body = await drain(res);
+            if (res.status === 200)
+                return true;
+            if (res.status === 404)
+                return false;
+            return this.fail(res, `check blob ${repo}@${digest}`, body);
+        });
+    }
+    /** Opens a blob for streaming, following redirects to storage without our Authorization. */
+    async openBlob(repo, digest) {
+        let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}` }, [
+            scopeFor(repo, 'pull'),
+        ]);
+        for (let hop = 0; res.status >= 300 && res.status < 400 && hop < MAX_REDIRECTS; hop++) {
+            const location = header(res, 'location');
+            await drain(res);
+            if (!location)
+                break;
+            res = await this.http.request({
+                method: 'GET',
+                url: new URL(location, await this.baseUrl()).toString(),
+            });
+            if (isTransientStatus(res.status))
+                throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
+        }
+        if (res.status !== 200)
+            return this.fail(res, `read blob ${repo}@${digest}`);
+        return res;
+    }
+    async readBlobJson(repo, digest) {
+        return withRetry(`reading blob ${this.registry}/${repo}@${digest}`, async () => {
+            const res = await this.openBlob(repo, digest);
+            const bytes = Buffer.from(await res.body.arrayBuffer());
+            if (sha256Digest(bytes) !== digest)
+                throw new TransientError(`blob ${digest} arrived with another digest`);
+            return JSON.parse(bytes.toString('utf8'));
+        });
+    }
+}
+/** The manifest's own mediaType; a body that is not JSON is a truncated answer. */
+function parseMediaType(bytes, what) {
+    try {
+        return JSON.parse(bytes.toString('utf8')).mediaType;
+    }
+    catch {
+        throw new TransientError(`manifest ${what} is not valid JSON (truncated?)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/upload.ts
+// Blob uploads: a cross-repository mount on the same registry when possible
+// (a 202 answer is an upload session instead), else one monolithic PUT,
+// falling back to chunked PATCHes once the registry or a proxy in front of it
+// refuses a body as too large: with a 413, or (as nginx and many proxies do)
+// by answering 413 and closing before the body is read, which the client
+// only sees as EPIPE or a reset while sending. Every retry is a new session.
+
+
+
+
+
+const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
+const MIN_CHUNK_BYTES = 256 * 1024;
+/** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
+const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 10 };
+/** Consecutive broken sends of a large monolithic body before it counts as refused. */
+const BROKEN_SENDS_TO_FALL_BACK = 2;
+/** `open` gives a fresh, verifying stream of the blob for every attempt. */
+async function uploadBlob(client, repo, blob, open, mountFrom) {
+    return withRetry(`uploading ${blob.digest} to ${client.registry}/${repo}`, async (attempt) => {
+        // A retry may find the blob already there (a lost response hid a PUT that landed). Asking
+        // on a random half of the retries also varies how many requests an attempt makes, so a
+        // periodic fault (a proxy failing every Nth request) cannot phase-lock onto the same PUT.
+        if (attempt > 1 && Math.random() < 0.5 && (await client.hasBlob(repo, blob.digest)))
+            return 'uploaded';
+        const location = await startUpload(client, repo, blob.digest, mountFrom);
+        if (location === undefined)
+            return 'mounted';
+        const body = await open();
+        const size = client.chunkSize;
+        try {
+            if (size === undefined)
+                await putMonolithic(client, repo, blob, location, body);
+            else
+                await putChunked(client, repo, blob, location, body, size);
+        }
+        catch (err) {
+            throw brokenSend(client, err, size, blob.size) ?? err;
+        }
+        finally {
+            body.destroy();
+        }
+        client.brokenSends = 0;
+        return 'uploaded';
+    }, UPLOAD_RETRY);
+}
+/** POST for a session (with mount=&from= when asked); undefined when the blob was mounted. */
+async function startUpload(client, repo, digest, mountFrom) {
+    const scopes = [scopeFor(repo, 'push'), ...(mountFrom ? [scopeFor(mountFrom, 'pull')] : [])];
+    const base = `/v2/${repo}/blobs/uploads/`;
+    const url = mountFrom ? withQuery(withQuery(base, 'mount', digest), 'from', mountFrom) : base;
+    const res = await withRetry(`starting an upload to ${client.registry}/${repo}`, () => client.send({ method: 'POST', url }, scopes));
+    if (mountFrom && res.status === 201) {
+        await drain(res);
+        return undefined;
+    }
+    if (res.status !== 202)
+        return client.fail(res, `start an upload of ${digest} to ${repo}`);
+    await drain(res);
+    const location = header(res, 'location');
+    if (!location)
+        throw new HttpError(`Registry ${client.registry} started an upload to ${repo} without a Location.`);
+    return new URL(location, await client.baseUrl()).toString();
+}
+function tooLarge(client, size, what, how = '413') {
+    info(`${client.registry} refused ${what} as too large (${how}); uploading in chunks of ${size} bytes`);
+    client.chunkSize = size;
+    client.brokenSends = 0;
+    return new TransientError(`${what} too large for ${client.registry}`, 0);
+}
+/**
+ * A connection that broke while a large body was being sent is how a body
+ * limit often shows: fall back to chunks after two such monolithic uploads in
+ * a row, and to smaller chunks after one broken chunk. Undefined: not that.
+ */
+function brokenSend(client, err, chunk, blobSize) {
+    if (!isTransient(err) || err instanceof TransientError)
+        return undefined;
+    if (chunk === undefined) {
+        if (blobSize <= MIN_CHUNK_BYTES)
+            return undefined;
+        client.brokenSends = (client.brokenSends ?? 0) + 1;
+        if (client.brokenSends < BROKEN_SENDS_TO_FALL_BACK)
+            return undefined;
+        return tooLarge(client, FIRST_CHUNK_BYTES, `a ${blobSize}-byte upload`, 'the connection broke while sending');
+    }
+    if (chunk <= MIN_CHUNK_BYTES)
+        return undefined;
+    return tooLarge(client, Math.max(MIN_CHUNK_BYTES, chunk / 4), `a ${chunk}-byte chunk`, 'the connection broke while sending');
+}
+async function putMonolithic(client, repo, blob, location, body) {
+    const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };
+    const url = withQuery(location, 'digest', blob.digest);
+    const res = await client.send({ method: 'PUT', url, headers, body }, [scopeFor(repo, 'push')]);
+    if (res.status === 413) {
+        await drain(res);
+        throw tooLarge(client, FIRST_CHUNK_BYTES, `a ${blob.size}-byte upload`);
+    }
+    if (res.status !== 201)
+        return client.fail(res, `upload blob ${blob.digest} to ${repo}`);
+    await drain(res);
+}
+async function putChunked(client, repo, blob, location, body, size) {
+    const scopes = [scopeFor(repo, 'push')];
+    const base = await client.baseUrl();
+    let url = location;
+    let offset = 0;
+    for await (const chunk of chunksOf(body, size)) {
+        const headers = {
+            'content-type': 'application/octet-stream',
+            'content-length': String(chunk.length),
+            'content-range': `${offset}-${offset + chunk.length - 1}`,
+        };
+        const res = await client.send({ method: 'PATCH', url, headers, body: chunk }, scopes);
+        if (res.status === 413 && size > MIN_CHUNK_BYTES) {
+            await drain(res);
+            throw tooLarge(client, Math.max(MIN_CHUNK_BYTES, size / 4), `a ${size}-byte chunk`);
+        }
+        if (res.status !== 202)
+            return client.fail(res, `upload a chunk of ${blob.digest} to ${repo}`);
+        await drain(res);
+        url = new URL(header(res, 'location') ?? url, base).toString();
+        offset += chunk.length;
+    }
+    const headers = { 'content-length': '0' };
+    const res = await client.send({ method: 'PUT', url: withQuery(url, 'digest', blob.digest), headers }, scopes);
+    if (res.status !== 201)
+        return client.fail(res, `finish the upload of ${blob.digest} to ${repo}`);
+    await drain(res);
+}
+/** Re-slices a stream into buffers of exactly `size` bytes (the last may be shorter). */
+async function* chunksOf(body, size) {
+    let parts = [];
+    let length = 0;
+    for await (const data of body) {
+        let rest = data;
+        while (length + rest.length >= size) {
+            const take = size - length;
+            parts.push(rest.subarray(0, take));
+            yield Buffer.concat(parts);
+            parts = [];
+            length = 0;
+            rest = rest.subarray(take);
+        }
+        if (rest.length > 0) {
+            parts.push(rest);
+            length += rest.length;
+        }
+    }
+    if (length > 0)
+        yield Buffer.concat(parts);
+}
+
+;// CONCATENATED MODULE: ./src/registry/copy.ts
+// Copies images between registries: every blob first (streamed, verified,
+// skipped when present, mounted within a registry, all blobs of all images
+// through one bounded pool), then manifests byte for byte, children first.
+
+
+
+
+
+
+function newStats() {
+    return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0 };
+}
+const BLOB_CONCURRENCY = 4;
+/** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
+async function openVerified(from, blob) {
+    const res = await withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.openBlob(from.repository, blob.digest));
+    const verifier = new DigestVerifier(blob);
+    (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface through the upload's body
+    return verifier;
+}
+async function copyBlob(from, to, blob, stats) {
+    if (await to.client.hasBlob(to.repository, blob.digest)) {
+        stats.blobsSkipped++;
+        return;
+    }
+    const sameRegistry = from.client === to.client && from.repository !== to.repository;
+    const how = await uploadBlob(to.client, to.repository, blob, () => openVerified(from, blob), sameRegistry ? from.repository : undefined);
+    if (how === 'mounted') {
+        stats.blobsMounted++;
+        return;
+    }
+    stats.blobsUploaded++;
+    stats.bytesUploaded += blob.size;
+}
+function parseJson(raw) {
+    return JSON.parse(raw.bytes.toString('utf8'));
+}
+/** Index children expanded before their index: the order manifests must be written in. */
+async function expand(items) {
+    const out = [];
+    for (const item of items) {
+        if (isIndexType(item.raw.mediaType)) {
+            const children = [];
+            for (const child of parseJson(item.raw).manifests) {
+                const raw = await item.from.client.getManifest(item.from.repository, child.digest);
+                if (!raw)
+                    throw new Error(`${item.from.repository}@${child.digest} listed in index ${item.raw.digest} is missing`);
+                children.push({ from: item.from, raw });
+            }
+            out.push(...(await expand(children)));
+        }
+        out.push(item);
+    }
+    return out;
+}
+/** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
+async function copyImages(items, to, stats) {
+    const manifests = await expand(items);
+    const blobs = new Map();
+    for (const { from, raw } of manifests) {
+        if (isIndexType(raw.mediaType))
+            continue;
+        const manifest = parseJson(raw);
+        for (const blob of [manifest.config, ...manifest.layers])
+            if (!blobs.has(blob.digest))
+                blobs.set(blob.digest, { from, blob });
+    }
+    await mapPool([...blobs.values()], BLOB_CONCURRENCY, ({ from, blob }) => copyBlob(from, to, blob, stats));
+    const written = new Set();
+    for (const { raw } of manifests) {
+        if (written.has(raw.digest))
+            continue;
+        await to.client.putManifest(to.repository, raw.digest, raw);
+        written.add(raw.digest);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/registry/publish.ts

@@ -1,7 +1,8 @@
 // Tool inputs (pure): which buildx, which builder, which local registry, and
 // the mirrors for air-gapped runners. Read by inputs.ts, the only reader.
 import * as path from 'node:path';
-import { compareVersions, MIN_BUILDX } from './buildx/version.js';
+import { MIN_BUILDX } from './buildx/version.js';
+import { compareVersions } from './versions.js';
 
 export const TOOL_INPUT_NAMES = [
   'buildx-version',

@@ -12,7 +12,8 @@ import { cacheTool, findCachedTool, type CachedTool } from '../tools/cache.js';
 import { checksumFor } from '../tools/checksums.js';
 import { downloadVerified, fetchText } from '../tools/download.js';
 import { hostGoPlatform, type GoPlatform } from '../tools/host.js';
-import { compareVersions, checkSystemBuildx, MIN_BUILDX, readBuildxVersion } from './version.js';
+import { compareVersions } from '../versions.js';
+import { checkSystemBuildx, MIN_BUILDX, readBuildxVersion } from './version.js';
 
 export const BUILDX_RELEASES = 'https://github.com/docker/buildx/releases/download';
 const BUILDX_LATEST = 'https://github.com/docker/buildx/releases/latest';

@@ -1,6 +1,7 @@
 // Finds the runner's buildx and checks it is recent enough.
 import { ActionError } from '../errors.js';
 import { run } from '../exec.js';
+import { compareVersions } from '../versions.js';
 
 /** --metadata-file and --provenance both exist from 0.10. */
 export const MIN_BUILDX = '0.10.0';
@@ -8,16 +9,6 @@ export const MIN_BUILDX = '0.10.0';
 /** "github.com/docker/buildx v0.19.2 1c4b..." or "... 0.13.1+ds1 ..." -> "0.19.2" (pure). */
 export function parseBuildxVersion(output: string): string | undefined {
   return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
-}
-
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 /** The version `docker buildx` reports (with the action's docker env), undefined when there is none. */

@@ -1,21 +1,12 @@
 // Known emulation pitfalls by QEMU version, and explanations for builds that
 // fail under emulation (pure). Sources are named per entry.
+import { compareVersions } from '../versions.js';
 
 export function parseQemuVersion(text: string): string | undefined {
   return (
     /qemu[\w-]*\s+version\s+(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1] ??
     /qemu\/v(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1]
   );
-}
-
-function compare(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 interface Pitfall {
@@ -50,7 +41,9 @@ const PITFALLS: Pitfall[] = [
 export function pitfallsFor(version: string | undefined, pie?: boolean): string[] {
   if (!version) return [];
   const applies = (p: Pitfall) =>
-    compare(version, p.from) >= 0 && compare(version, p.below) < 0 && !(p.nonPieOnly && pie === true);
+    compareVersions(version, p.from) >= 0 &&
+    compareVersions(version, p.below) < 0 &&
+    !(p.nonPieOnly && pie === true);
   return PITFALLS.filter(applies).map(
     (p) =>
       `QEMU ${version}: ${p.text}. If a RUN step crashes with signal 11 or exit status 139, set 'qemu-image' to another pinned tonistiigi/binfmt version and 'qemu' to image.`,

@@ -8,6 +8,7 @@ import type { Descriptor, ImageIndex, ImageManifest, RawManifest } from '../oci/
 import type { RegistryClient } from './client.js';
 import { DigestVerifier } from './digest-stream.js';
 import { uploadBlob } from './upload.js';
+import { mapPool } from '../pool.js';
 
 export interface Location {
   client: RegistryClient;
@@ -32,33 +33,6 @@ export function newStats(): CopyStats {
 }
 
 const BLOB_CONCURRENCY = 4;
-
-/**
- * Runs fn over items with at most `limit` at once. After the first failure no
- * new item starts; in-flight ones settle before the first error is thrown.
- */
-export async function mapPool<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < items.length && !failure) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
-  return results;
-}
 
 /** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
 async function openVerified(from: Location, blob: Descriptor): Promise<Readable> {

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { buildArgs, parseMetadata } from '../../../src/buildx/build.js';
-import { compareVersions, parseBuildxVersion } from '../../../src/buildx/version.js';
+import { parseBuildxVersion } from '../../../src/buildx/version.js';
+import { compareVersions } from '../../../src/versions.js';
 
 test('build argv: one platform, pushed to the local ref, metadata file, inputs as separate args', () => {
   expect(
