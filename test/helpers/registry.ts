@@ -118,3 +118,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
     },
   };
 }
+
+/** The repositories a registry holds, optionally as a basic-auth user ("user:password"). */
+export async function catalog(address: string, auth?: string): Promise<string[]> {
+  const res = await fetch(`http://${address}/v2/_catalog`, {
+    headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {},
+  });
+  return ((await res.json()) as { repositories: string[] }).repositories;
+}

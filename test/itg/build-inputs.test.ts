@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../helpers/action-runner.js';
 import { addBusybox } from '../helpers/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { catalog, startRegistry, type TestRegistry } from '../helpers/registry.js';
 
 const skip = skipWithoutPrereqs();
 
@@ -23,11 +23,6 @@ function contextWith(dockerfile: string): string {
   addBusybox(dir);
   writeFileSync(path.join(dir, 'Dockerfile'), PRELUDE + dockerfile);
   return dir;
-}
-
-async function catalog(address: string): Promise<string[]> {
-  const res = await fetch(`http://${address}/v2/_catalog`);
-  return ((await res.json()) as { repositories: string[] }).repositories;
 }
 
 /**

@@ -9,23 +9,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, parseFileCommands, runAction, startAction } from '../helpers/action-runner.js';
 import { addBusybox, exampleContext } from '../helpers/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { alive } from '../helpers/processes.js';
+import { catalog, startRegistry, type TestRegistry } from '../helpers/registry.js';
 
 const skip = skipWithoutPrereqs();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function catalog(address: string): Promise<string[]> {
-  return ((await (await fetch(`http://${address}/v2/_catalog`)).json()) as { repositories: string[] })
-    .repositories;
-}
 
 function engineImages(prefix: string): string[] {
   const out = execFileSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], {

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../helpers/action-runner.js';
 import { exampleContext } from '../helpers/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { alive } from '../helpers/processes.js';
+import { catalog, startRegistry, type TestRegistry } from '../helpers/registry.js';
 
 const skip = skipWithoutPrereqs();
 const UNAME: Record<string, string> = {
@@ -33,13 +34,6 @@ function skopeoRaw(ref: string, creds?: string): Buffer {
     `docker://${ref}`,
   ];
   return execFileSync('skopeo', args);
-}
-
-async function catalog(address: string, auth?: string): Promise<string[]> {
-  const res = await fetch(`http://${address}/v2/_catalog`, {
-    headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {},
-  });
-  return ((await res.json()) as { repositories: string[] }).repositories;
 }
 
 /** A docker CLI with its own config dir, logged in to one registry. */
@@ -66,15 +60,6 @@ function leftovers(runnerTemp: string, localAddress: string | undefined): string
     if (ours.length > 0) found.push(`engine images ${ours.join(', ')}`);
   }
   return found;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe.skipIf(skip)('pipeline', () => {
@@ -170,7 +155,7 @@ describe.skipIf(skip)('pipeline', () => {
       registry?: { pid: number; address: string };
     };
     expect(state.registry?.pid).toBeGreaterThan(0);
-    expect(processAlive(state.registry?.pid ?? 0)).toBe(false);
+    expect(alive(state.registry?.pid ?? 0)).toBe(false);
     expect(leftovers(run.runnerTemp, state.registry?.address)).toEqual([]);
   });
 

@@ -21,6 +21,7 @@ import {
   registryTarball,
   tempDir,
 } from '../helpers/tools.js';
+import { alive } from '../helpers/processes.js';
 
 const skip = skipWithoutPrereqs();
 
@@ -33,16 +34,6 @@ interface State {
 
 function stateOf(run: ActionRun): State {
   return JSON.parse(run.state['multiarch-state'] ?? '{}') as State;
-}
-
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** What a run left behind: run dirs, its registry process or container, its builder's container. */
