@@ -176,3 +176,10 @@ export function errorsOf(step: StepResult): string {
     .map((l) => l.slice('::error::'.length).replace(/%0A/g, '\n').replace(/%25/g, '%'))
     .join('\n');
 }
+
+/** Lines of everything the action wrote that hold any of the secrets, mask requests excepted. */
+export function leaks(run: ActionRun, ...secrets: string[]): string[] {
+  return run.everything
+    .split('\n')
+    .filter((l) => secrets.some((s) => l.includes(s)) && !l.startsWith('::add-mask::'));
+}

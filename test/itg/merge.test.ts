@@ -9,7 +9,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorsOf, runAction, type ActionRun } from '../helpers/action-runner.js';
+import { errorsOf, leaks, runAction } from '../helpers/action-runner.js';
 import {
   pushAttestation,
   pushImage,
@@ -36,10 +36,6 @@ function platformsOf(index: Index): string[] {
   return index.manifests
     .map((m) => [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'))
     .sort();
-}
-
-function leaks(run: ActionRun, secret: string): string[] {
-  return run.everything.split('\n').filter((l) => l.includes(secret) && !l.startsWith('::add-mask::'));
 }
 
 describe.skipIf(skip)('merge-only mode', () => {
