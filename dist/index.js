@@ -78400,7 +78400,8 @@ function parseMediaType(bytes, what) {
 const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
 const MIN_CHUNK_BYTES = 256 * 1024;
 /** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
-const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 10 };
+// 20: concurrent copies retrying in step against a periodically failing proxy can lose 10 in a row.
+const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 20 };
 /** Consecutive broken sends of a large monolithic body before it counts as refused. */
 const BROKEN_SENDS_TO_FALL_BACK = 2;
 /** `open` gives a fresh, verifying stream of the blob for every attempt. */
