@@ -78385,25 +78385,174 @@ function parseMediaType(bytes, what) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/registry/upload.ts
-// Blob uploads: a cross-repository mount on the same registry when possible
-// (a 202 answer is an upload session instead), else one monolithic PUT,
-// falling back to chunked PATCHes once the registry or a proxy in front of it
-// refuses a body as too large: with a 413, or (as nginx and many proxies do)
-// by answering 413 and closing before the body is read, which the client
-// only sees as EPIPE or a reset while sending. Every retry is a new session.
-
-
-
+;// CONCATENATED MODULE: ./src/registry/body-limit.ts
+// How a body-size limit shows (a registry, or nginx's client_max_body_size in
+// front of it) and what the client does about it: a 413 answer, or a
+// connection that broke while a large body was being sent, twice in a row,
+// switches the client to chunked uploads, then to smaller chunks.
 
 
 const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
 const MIN_CHUNK_BYTES = 256 * 1024;
-/** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
-// 20: concurrent copies retrying in step against a periodically failing proxy can lose 10 in a row.
-const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 20 };
-/** Consecutive broken sends of a large monolithic body before it counts as refused. */
+/** Consecutive broken sends of a large body (or chunk) before it counts as refused. */
 const BROKEN_SENDS_TO_FALL_BACK = 2;
+/** Switches the client to chunks of `size` bytes and asks for another attempt. */
+function tooLarge(client, size, what, how = '413') {
+    info(`${client.registry} refused ${what} as too large (${how}); uploading in chunks of ${size} bytes`);
+    client.chunkSize = size;
+    client.brokenSends = 0;
+    return new TransientError(`${what} too large for ${client.registry}`, 0);
+}
+/**
+ * A connection that broke while a large body was being sent is how a body
+ * limit often shows: after two in a row, fall back from one body to chunks,
+ * or from chunks to smaller chunks. Undefined: not that.
+ */
+function brokenSend(client, err, chunk, blobSize) {
+    if (!isTransient(err) || err instanceof TransientError)
+        return undefined;
+    const sending = chunk ?? blobSize;
+    if (sending <= MIN_CHUNK_BYTES)
+        return undefined;
+    // One reset can be anything; a second in a row, while sending a large body, is a limit.
+    client.brokenSends = (client.brokenSends ?? 0) + 1;
+    if (client.brokenSends < BROKEN_SENDS_TO_FALL_BACK)
+        return undefined;
+    const how = 'the connection broke while sending';
+    if (chunk === undefined)
+        return tooLarge(client, FIRST_CHUNK_BYTES, `a ${blobSize}-byte upload`, how);
+    return tooLarge(client, Math.max(MIN_CHUNK_BYTES, chunk / 4), `a ${chunk}-byte chunk`, how);
+}
+
+;// CONCATENATED MODULE: ./src/registry/chunked-upload.ts
+// Chunked blob uploads, for registries (or proxies in front of them) that
+// refuse large bodies: PATCH after PATCH, the last chunk on the closing PUT.
+// A chunk that failed transiently (5xx, 429, a broken connection) is sent
+// again in the same session when the session still holds exactly the bytes
+// before it, so one lost chunk does not cost the whole upload.
+
+
+
+
+
+
+const CHUNK_RETRY = { ...DEFAULT_RETRY, attempts: 8 };
+/** Uploads `body` into the session at `location` in chunks of `size` bytes and commits it. */
+async function putChunked(client, repo, blob, location, body, size) {
+    const session = { client, repo, blob, size, url: location };
+    let offset = 0;
+    let pending;
+    for await (const chunk of chunksOf(body, size)) {
+        if (pending) {
+            await sendChunk(session, pending, offset, false);
+            offset += pending.length;
+        }
+        pending = chunk;
+    }
+    await sendChunk(session, pending ?? Buffer.alloc(0), offset, true);
+}
+/**
+ * One chunk at `offset`: a PATCH, or for the last one the closing PUT. Sent
+ * again in place after a transient failure while the session, asked, still
+ * holds exactly the bytes before it; otherwise the whole upload starts over.
+ */
+async function sendChunk(session, chunk, offset, last) {
+    const { client, repo, blob, size } = session;
+    for (let attempt = 1;; attempt++) {
+        let res;
+        try {
+            res = await client.send(chunkRequest(session, chunk, offset, last), [scopeFor(repo, 'push')]);
+        }
+        catch (err) {
+            // A transient status, or a broken connection not (yet) read as a size limit.
+            if (!isTransient(err) || attempt >= CHUNK_RETRY.attempts)
+                throw err;
+            const limit = brokenSend(client, err, size, blob.size);
+            if (limit)
+                throw limit;
+            const retryAfter = err instanceof TransientError ? err.retryAfterMs : undefined;
+            const wait = backoffMs(attempt, CHUNK_RETRY, retryAfter);
+            info(`Retrying (${attempt + 1}/${CHUNK_RETRY.attempts}) the chunk at byte ${offset} of ${blob.digest} in ${wait} ms: ${errorMessage(err)}`);
+            await new Promise((r) => setTimeout(r, wait));
+            session.url = await resumeAt(session, offset);
+            continue;
+        }
+        if (res.status === 413 && size > MIN_CHUNK_BYTES) {
+            await drain(res);
+            throw tooLarge(client, Math.max(MIN_CHUNK_BYTES, size / 4), `a ${size}-byte chunk`);
+        }
+        if (res.status !== (last ? 201 : 202))
+            return client.fail(res, `${last ? 'finish the upload' : 'upload a chunk'} of ${blob.digest} to ${repo}`);
+        await drain(res);
+        client.brokenSends = 0;
+        session.url = new URL(header(res, 'location') ?? session.url, await client.baseUrl()).toString();
+        return;
+    }
+}
+function chunkRequest(session, chunk, offset, last) {
+    const headers = {
+        'content-type': 'application/octet-stream',
+        'content-length': String(chunk.length),
+    };
+    if (last)
+        return {
+            method: 'PUT',
+            url: withQuery(session.url, 'digest', session.blob.digest),
+            headers,
+            body: chunk,
+        };
+    headers['content-range'] = `${offset}-${offset + chunk.length - 1}`;
+    return { method: 'PATCH', url: session.url, headers, body: chunk };
+}
+/** The bytes a session holds, from its Range header ("0-N"; distribution answers "0-0" when empty). */
+function heldBytes(range, expected) {
+    const m = /^(?:bytes=)?0-(\d+)$/.exec(range?.trim() ?? '');
+    if (!m)
+        return range === undefined && expected === 0 ? 0 : undefined;
+    const end = Number(m[1]);
+    return end === 0 && expected === 0 ? 0 : end + 1;
+}
+/** The session's URL to go on from, when it holds exactly `offset` bytes; else start over. */
+async function resumeAt(session, offset) {
+    const { client, repo, blob } = session;
+    const res = await withRetry(`reading the upload session of ${blob.digest}`, () => client.send({ method: 'GET', url: session.url }, [scopeFor(repo, 'push')]));
+    await drain(res);
+    if (res.status === 204 && heldBytes(header(res, 'range'), offset) === offset)
+        return new URL(header(res, 'location') ?? session.url, await client.baseUrl()).toString();
+    throw new TransientError(`the upload session of ${blob.digest} on ${client.registry} cannot go on at byte ${offset} (${res.status}); starting over`);
+}
+/** Re-slices a stream into buffers of exactly `size` bytes (the last may be shorter). */
+async function* chunksOf(body, size) {
+    let parts = [];
+    let length = 0;
+    for await (const data of body) {
+        let rest = data;
+        while (length + rest.length >= size) {
+            const take = size - length;
+            parts.push(rest.subarray(0, take));
+            yield Buffer.concat(parts);
+            parts = [];
+            length = 0;
+            rest = rest.subarray(take);
+        }
+        if (rest.length > 0) {
+            parts.push(rest);
+            length += rest.length;
+        }
+    }
+    if (length > 0)
+        yield Buffer.concat(parts);
+}
+
+;// CONCATENATED MODULE: ./src/registry/upload.ts
+
+
+
+
+
+
+/** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
+const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 10 };
 /** `open` gives a fresh, verifying stream of the blob for every attempt. */
 async function uploadBlob(client, repo, blob, open, mountFrom) {
     return withRetry(`uploading ${blob.digest} to ${client.registry}/${repo}`, async (attempt) => {
@@ -78451,32 +78600,6 @@ async function startUpload(client, repo, digest, mountFrom) {
         throw new HttpError(`Registry ${client.registry} started an upload to ${repo} without a Location.`);
     return new URL(location, await client.baseUrl()).toString();
 }
-function tooLarge(client, size, what, how = '413') {
-    info(`${client.registry} refused ${what} as too large (${how}); uploading in chunks of ${size} bytes`);
-    client.chunkSize = size;
-    client.brokenSends = 0;
-    return new TransientError(`${what} too large for ${client.registry}`, 0);
-}
-/**
- * A connection that broke while a large body was being sent is how a body
- * limit often shows: fall back to chunks after two such monolithic uploads in
- * a row, and to smaller chunks after one broken chunk. Undefined: not that.
- */
-function brokenSend(client, err, chunk, blobSize) {
-    if (!isTransient(err) || err instanceof TransientError)
-        return undefined;
-    if (chunk === undefined) {
-        if (blobSize <= MIN_CHUNK_BYTES)
-            return undefined;
-        client.brokenSends = (client.brokenSends ?? 0) + 1;
-        if (client.brokenSends < BROKEN_SENDS_TO_FALL_BACK)
-            return undefined;
-        return tooLarge(client, FIRST_CHUNK_BYTES, `a ${blobSize}-byte upload`, 'the connection broke while sending');
-    }
-    if (chunk <= MIN_CHUNK_BYTES)
-        return undefined;
-    return tooLarge(client, Math.max(MIN_CHUNK_BYTES, chunk / 4), `a ${chunk}-byte chunk`, 'the connection broke while sending');
-}
 async function putMonolithic(client, repo, blob, location, body) {
     const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };
     const url = withQuery(location, 'digest', blob.digest);
@@ -78488,56 +78611,6 @@ async function putMonolithic(client, repo, blob, location, body) {
     if (res.status !== 201)
         return client.fail(res, `upload blob ${blob.digest} to ${repo}`);
     await drain(res);
-}
-async function putChunked(client, repo, blob, location, body, size) {
-    const scopes = [scopeFor(repo, 'push')];
-    const base = await client.baseUrl();
-    let url = location;
-    let offset = 0;
-    for await (const chunk of chunksOf(body, size)) {
-        const headers = {
-            'content-type': 'application/octet-stream',
-            'content-length': String(chunk.length),
-            'content-range': `${offset}-${offset + chunk.length - 1}`,
-        };
-        const res = await client.send({ method: 'PATCH', url, headers, body: chunk }, scopes);
-        if (res.status === 413 && size > MIN_CHUNK_BYTES) {
-            await drain(res);
-            throw tooLarge(client, Math.max(MIN_CHUNK_BYTES, size / 4), `a ${size}-byte chunk`);
-        }
-        if (res.status !== 202)
-            return client.fail(res, `upload a chunk of ${blob.digest} to ${repo}`);
-        await drain(res);
-        url = new URL(header(res, 'location') ?? url, base).toString();
-        offset += chunk.length;
-    }
-    const headers = { 'content-length': '0' };
-    const res = await client.send({ method: 'PUT', url: withQuery(url, 'digest', blob.digest), headers }, scopes);
-    if (res.status !== 201)
-        return client.fail(res, `finish the upload of ${blob.digest} to ${repo}`);
-    await drain(res);
-}
-/** Re-slices a stream into buffers of exactly `size` bytes (the last may be shorter). */
-async function* chunksOf(body, size) {
-    let parts = [];
-    let length = 0;
-    for await (const data of body) {
-        let rest = data;
-        while (length + rest.length >= size) {
-            const take = size - length;
-            parts.push(rest.subarray(0, take));
-            yield Buffer.concat(parts);
-            parts = [];
-            length = 0;
-            rest = rest.subarray(take);
-        }
-        if (rest.length > 0) {
-            parts.push(rest);
-            length += rest.length;
-        }
-    }
-    if (length > 0)
-        yield Buffer.concat(parts);
 }
 
 ;// CONCATENATED MODULE: ./src/registry/copy.ts

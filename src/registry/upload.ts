@@ -3,22 +3,19 @@
 // falling back to chunked PATCHes once the registry or a proxy in front of it
 // refuses a body as too large: with a 413, or (as nginx and many proxies do)
 // by answering 413 and closing before the body is read, which the client
-// only sees as EPIPE or a reset while sending. Every retry is a new session.
-import * as core from '@actions/core';
+// only sees as EPIPE or a reset while sending. Every retry of a whole upload
+// is a new session; chunked-upload.ts retries a refused chunk in place.
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
-import { DEFAULT_RETRY, header, isTransient, TransientError, withRetry, type RetryPolicy } from '../http.js';
+import { DEFAULT_RETRY, header, withRetry, type RetryPolicy } from '../http.js';
 import type { Descriptor } from '../oci/types.js';
 import { drain, withQuery, type RegistryClient } from './client.js';
+import { brokenSend, FIRST_CHUNK_BYTES, tooLarge } from './body-limit.js';
+import { putChunked } from './chunked-upload.js';
 import { scopeFor } from './token.js';
 
-export const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
-const MIN_CHUNK_BYTES = 256 * 1024;
 /** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
-// 20: concurrent copies retrying in step against a periodically failing proxy can lose 10 in a row.
-const UPLOAD_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 20 };
-/** Consecutive broken sends of a large monolithic body before it counts as refused. */
-const BROKEN_SENDS_TO_FALL_BACK = 2;
+const UPLOAD_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 10 };
 
 export type UploadResult = 'mounted' | 'uploaded';
 
@@ -81,45 +78,6 @@ async function startUpload(
   return new URL(location, await client.baseUrl()).toString();
 }
 
-function tooLarge(client: RegistryClient, size: number, what: string, how = '413'): TransientError {
-  core.info(`${client.registry} refused ${what} as too large (${how}); uploading in chunks of ${size} bytes`);
-  client.chunkSize = size;
-  client.brokenSends = 0;
-  return new TransientError(`${what} too large for ${client.registry}`, 0);
-}
-
-/**
- * A connection that broke while a large body was being sent is how a body
- * limit often shows: fall back to chunks after two such monolithic uploads in
- * a row, and to smaller chunks after one broken chunk. Undefined: not that.
- */
-function brokenSend(
-  client: RegistryClient,
-  err: unknown,
-  chunk: number | undefined,
-  blobSize: number,
-): TransientError | undefined {
-  if (!isTransient(err) || err instanceof TransientError) return undefined;
-  if (chunk === undefined) {
-    if (blobSize <= MIN_CHUNK_BYTES) return undefined;
-    client.brokenSends = (client.brokenSends ?? 0) + 1;
-    if (client.brokenSends < BROKEN_SENDS_TO_FALL_BACK) return undefined;
-    return tooLarge(
-      client,
-      FIRST_CHUNK_BYTES,
-      `a ${blobSize}-byte upload`,
-      'the connection broke while sending',
-    );
-  }
-  if (chunk <= MIN_CHUNK_BYTES) return undefined;
-  return tooLarge(
-    client,
-    Math.max(MIN_CHUNK_BYTES, chunk / 4),
-    `a ${chunk}-byte chunk`,
-    'the connection broke while sending',
-  );
-}
-
 async function putMonolithic(
   client: RegistryClient,
   repo: string,
@@ -136,63 +94,4 @@ async function putMonolithic(
   }
   if (res.status !== 201) return client.fail(res, `upload blob ${blob.digest} to ${repo}`);
   await drain(res);
-}
-
-async function putChunked(
-  client: RegistryClient,
-  repo: string,
-  blob: Descriptor,
-  location: string,
-  body: Readable,
-  size: number,
-): Promise<void> {
-  const scopes = [scopeFor(repo, 'push')];
-  const base = await client.baseUrl();
-  let url = location;
-  let offset = 0;
-  for await (const chunk of chunksOf(body, size)) {
-    const headers = {
-      'content-type': 'application/octet-stream',
-      'content-length': String(chunk.length),
-      'content-range': `${offset}-${offset + chunk.length - 1}`,
-    };
-    const res = await client.send({ method: 'PATCH', url, headers, body: chunk }, scopes);
-    if (res.status === 413 && size > MIN_CHUNK_BYTES) {
-      await drain(res);
-      throw tooLarge(client, Math.max(MIN_CHUNK_BYTES, size / 4), `a ${size}-byte chunk`);
-    }
-    if (res.status !== 202) return client.fail(res, `upload a chunk of ${blob.digest} to ${repo}`);
-    await drain(res);
-    url = new URL(header(res, 'location') ?? url, base).toString();
-    offset += chunk.length;
-  }
-  const headers = { 'content-length': '0' };
-  const res = await client.send(
-    { method: 'PUT', url: withQuery(url, 'digest', blob.digest), headers },
-    scopes,
-  );
-  if (res.status !== 201) return client.fail(res, `finish the upload of ${blob.digest} to ${repo}`);
-  await drain(res);
-}
-
-/** Re-slices a stream into buffers of exactly `size` bytes (the last may be shorter). */
-export async function* chunksOf(body: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
-  let parts: Buffer[] = [];
-  let length = 0;
-  for await (const data of body) {
-    let rest = data;
-    while (length + rest.length >= size) {
-      const take = size - length;
-      parts.push(rest.subarray(0, take));
-      yield Buffer.concat(parts);
-      parts = [];
-      length = 0;
-      rest = rest.subarray(take);
-    }
-    if (rest.length > 0) {
-      parts.push(rest);
-      length += rest.length;
-    }
-  }
-  if (length > 0) yield Buffer.concat(parts);
 }

@@ -13,6 +13,8 @@ export type Fault = (typeof FAULTS)[number];
 export interface FaultProxyOptions {
   /** Inject a fault into every n-th request; 0 for none. */
   every?: number;
+  /** The faults to take turns with; all of FAULTS unless given. */
+  faults?: readonly Fault[];
   maxBodyBytes?: number;
 }
 
@@ -83,7 +85,8 @@ export async function startFaultProxy(
       return;
     }
     if (options.every && n % options.every === 0) {
-      const fault = FAULTS[injected++ % FAULTS.length] ?? '503';
+      const faults = options.faults ?? FAULTS;
+      const fault = faults[injected++ % faults.length] ?? '503';
       counts[fault]++;
       log.push(`${n} ${req.method} ${req.url} -> ${fault}`);
       inject(fault, upstream, req, res);

@@ -112,6 +112,40 @@ describe.skipIf(skip)('merge-only mode under faults', () => {
     });
   });
 
+  test('chunks refused before the registry saw them (503, 429, reset) are sent again in place', async () => {
+    // 6 MiB in 512 KiB chunks is 13 requests an attempt, so with every 3rd request failing a
+    // restarted upload never gets through; resuming the session at the failed chunk does.
+    // (A PATCH whose answer is lost after the registry took it cannot be resumed: distribution
+    // cancels a session resumed at a stale offset, so that costs the whole upload.)
+    const big = await pushImage(
+      srcEp,
+      'acme/big',
+      { platform: 'linux/mips64le', layerBytes: 6 * 1024 * 1024 + 5 },
+      'faulty',
+    );
+    const proxy = await startFaultProxy(dst.address, {
+      maxBodyBytes: 1024 * 1024,
+      every: 3,
+      faults: ['503', '429', 'reset'],
+    });
+    try {
+      const run = await runAction({
+        sources: `${src.address}/acme/big:faulty`,
+        tags: `${proxy.address}/acme/chunked-faulty:1`,
+        push: 'true',
+      });
+      expect(errorsOf(run.main)).toBe('');
+      expect(proxy.counts['413']).toBeGreaterThan(0);
+      expect(proxy.counts['503'] + proxy.counts['429'] + proxy.counts.reset).toBeGreaterThan(0);
+      expect(run.main.log).toMatch(/Retrying \(\d+\/\d+\) the chunk at byte \d+ of sha256:/);
+      expect(sha256(await readManifest({ url: dst.url }, 'acme/chunked-faulty', big.digest))).toBe(
+        big.digest,
+      );
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   test('a proxy that refuses large bodies (413) gets chunked uploads', async () => {
     const big = await pushImage(
       srcEp,
