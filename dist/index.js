@@ -77674,8 +77674,8 @@ function selectLayoutEntry(ref, manifests) {
 
 ;// CONCATENATED MODULE: ./src/input-parsers.ts
 // Pure parsers shared by the input modules: lists, booleans, KEY=VALUE lines,
-// choices, image references and registry hosts. Each problem names the input,
-// the bad value and what would be valid.
+// choices, image references, OCI layout sources and registry hosts. Each
+// problem names the input, the bad value and what would be valid.
 
 
 const HOST_PORT = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;

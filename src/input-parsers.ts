@@ -1,6 +1,6 @@
 // Pure parsers shared by the input modules: lists, booleans, KEY=VALUE lines,
-// choices, image references and registry hosts. Each problem names the input,
-// the bad value and what would be valid.
+// choices, image references, OCI layout sources and registry hosts. Each
+// problem names the input, the bad value and what would be valid.
 import { LayoutSyntaxError, parseLayoutReference } from './oci/layout.js';
 import { parseReference, ReferenceSyntaxError } from './registry/reference.js';
 import type { SourceReference } from './registry/sources.js';
