@@ -77602,10 +77602,81 @@ function secretValues(raw) {
         .filter((v) => v !== '');
 }
 
+;// CONCATENATED MODULE: ./src/oci/layout.ts
+// OCI image layouts as sources (pure): 'oci-archive:PATH[:REF]' (a tarball)
+// and 'oci:DIR[:REF]' (a directory), skopeo's syntax; the file names inside a
+// layout; and which index.json entry a reference means.
+
+
+const REF_NAME = 'org.opencontainers.image.ref.name';
+/** The image-spec grammar of ref names: components of alphanumerics joined by - . _ : @ + or --, and /. */
+const REF_NAME_SYNTAX = /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$/;
+const SHA256 = /^sha256:([a-f0-9]{64})$/;
+class LayoutSyntaxError extends Error {
+}
+/**
+ * A layout reference, or undefined when `raw` is a registry reference. Like
+ * skopeo, the path ends at its first ':'. 'oci:5000/app' stays a registry
+ * reference (a host named oci, port 5000).
+ */
+function parseLayoutReference(raw, cwd) {
+    const m = /^(oci-archive|oci):(.*)$/s.exec(raw.trim());
+    if (!m || /^\d{1,5}\//.test(m[2] ?? ''))
+        return undefined;
+    const transport = m[1];
+    const rest = m[2] ?? '';
+    const colon = rest.indexOf(':');
+    const file = colon === -1 ? rest : rest.slice(0, colon);
+    const refName = colon === -1 ? undefined : rest.slice(colon + 1);
+    if (file === '')
+        throw new LayoutSyntaxError(`no path after '${transport}:'`);
+    if (refName !== undefined && !REF_NAME_SYNTAX.test(refName))
+        throw new LayoutSyntaxError(`ref name '${refName}' must be letters and digits joined by - . _ : @ + or /, such as 1.0 or app/v1`);
+    return { transport, path: external_node_path_.resolve(cwd, file), ...(refName !== undefined && { refName }) };
+}
+function formatLayoutReference(ref) {
+    return `${ref.transport}:${ref.path}${ref.refName !== undefined ? `:${ref.refName}` : ''}`;
+}
+function isLayoutReference(ref) {
+    return 'transport' in ref;
+}
+/** 'blobs/sha256/<hex>'; any other digest is refused (it would also be a path outside the layout). */
+function blobPath(digest) {
+    const hex = SHA256.exec(digest)?.[1];
+    if (!hex)
+        throw new ActionError(`Digest '${digest}' is not sha256:<64 hex digits>; only sha256 layouts are read.`);
+    return `blobs/sha256/${hex}`;
+}
+function describeEntry(d) {
+    const name = d.annotations?.[REF_NAME];
+    return name !== undefined ? `'${name}'` : `${d.digest} (no ref name)`;
+}
+/** The index.json entry a reference means: the one named, else the only one. */
+function selectLayoutEntry(ref, manifests) {
+    const what = formatLayoutReference({ ...ref, refName: undefined });
+    const names = manifests.map(describeEntry).join(', ');
+    if (ref.refName !== undefined) {
+        const named = manifests.find((d) => d.annotations?.[REF_NAME] === ref.refName);
+        if (named)
+            return named;
+        throw new ActionError(`Input 'sources' has '${formatLayoutReference(ref)}', but ${what} holds no image named '${ref.refName}'; it holds ${names || 'nothing'}.`, `Use one of those names after the path (${what}:NAME).`);
+    }
+    const [only, ...more] = manifests;
+    if (only && more.length === 0)
+        return only;
+    if (!only)
+        throw new ActionError(`Input 'sources' has '${what}', whose index.json lists no image. Write the layout again (e.g. with 'oci-archive', or skopeo copy --all).`);
+    const named = manifests.find((d) => d.annotations?.[REF_NAME] !== undefined)?.annotations?.[REF_NAME];
+    throw new ActionError(`Input 'sources' has '${what}', which holds ${manifests.length} images: ${names}.`, named !== undefined
+        ? `Name one after the path, e.g. ${what}:${named}.`
+        : `None has a ref name to choose it by: write one image per layout.`);
+}
+
 ;// CONCATENATED MODULE: ./src/input-parsers.ts
 // Pure parsers shared by the input modules: lists, booleans, KEY=VALUE lines,
-// choices, image references and registry hosts. Each problem names the input,
-// the bad value and what would be valid.
+// choices, image references, OCI layout sources and registry hosts. Each
+// problem names the input, the bad value and what would be valid.
+
 
 const HOST_PORT = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 /** Splits on newlines, and on commas too when `commas`; trims, drops empties. */
@@ -77634,17 +77705,27 @@ function parseKeyValues(name, value, problems) {
     }
     return lines;
 }
-function parseSources(value, problems) {
+/** Registry references, and OCI image layouts (oci-archive:PATH[:REF], oci:DIR[:REF]) resolved against cwd. */
+function parseSources(value, cwd, problems) {
     const sources = [];
     for (const raw of splitList(value, true)) {
         try {
+            const layout = parseLayoutReference(raw, cwd);
+            if (layout) {
+                sources.push(layout);
+                continue;
+            }
             const ref = parseReference(raw);
             sources.push(ref.digest || ref.tag ? ref : { ...ref, tag: 'latest' });
         }
         catch (err) {
+            if (err instanceof LayoutSyntaxError) {
+                problems.push(`Input 'sources' has invalid OCI layout '${raw}': ${err.message}; use oci-archive:PATH[:REF] or oci:DIR[:REF] such as oci-archive:app.oci.tar.`);
+                continue;
+            }
             if (!(err instanceof ReferenceSyntaxError))
                 throw err;
-            problems.push(`Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag or name@sha256:<digest> such as ghcr.io/acme/app:1.0-amd64.`);
+            problems.push(`Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag, name@sha256:<digest> or oci-archive:PATH, such as ghcr.io/acme/app:1.0-amd64.`);
         }
     }
     return sources;
@@ -77754,9 +77835,353 @@ function parseToolInputs(raw, cwd, problems, warnings) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/oci/tar-index.ts
+// Indexes a tar archive by reading its headers only: entry name -> where its
+// data starts in the file and how long it is. Data is skipped by seeking, so
+// a multi-gigabyte archive costs one 512-byte read per entry. Reads ustar
+// (name prefix), pax ('x' path and size) and GNU ('L' long names, base-256
+// sizes), './' prefixes and hard links to an earlier entry.
+
+
+const BLOCK = 512;
+/** Pax records and GNU long names are read into memory: refuse absurd ones. */
+const MAX_META_BYTES = 1024 * 1024;
+/** Why a file is not a tar archive we can read. */
+class TarFormatError extends Error {
+}
+function field(block, start, length) {
+    const bytes = block.subarray(start, start + length);
+    const end = bytes.indexOf(0);
+    return bytes.subarray(0, end === -1 ? length : end).toString('utf8');
+}
+/** Octal ASCII, or GNU base-256 (high bit set) for sizes of 8 GiB and more. */
+function parseNumber(bytes) {
+    if ((bytes[0] ?? 0) & 0x80) {
+        let value = (bytes[0] ?? 0) & 0x7f;
+        for (const byte of bytes.subarray(1))
+            value = value * 256 + byte;
+        return value;
+    }
+    const text = bytes
+        .toString('ascii')
+        .replace(/[\0 ]+$/, '')
+        .trim();
+    if (!/^[0-7]*$/.test(text))
+        throw new TarFormatError(`the number field '${text}' is not octal`);
+    return text === '' ? 0 : parseInt(text, 8);
+}
+function checksumOk(block) {
+    const expected = parseNumber(block.subarray(148, 156));
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < BLOCK; i++) {
+        const byte = i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
+        unsigned += byte;
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    return expected === unsigned || expected === signed;
+}
+/** One header block (pure); undefined for a zero block (the end of the archive). */
+function parseTarHeader(block) {
+    if (block.every((b) => b === 0))
+        return undefined;
+    if (!checksumOk(block))
+        throw new TarFormatError('a header checksum does not match');
+    const magic = block.subarray(257, 263).toString('ascii');
+    const prefix = magic === 'ustar\0' ? field(block, 345, 155) : ''; // POSIX only; GNU uses it for times
+    const name = field(block, 0, 100);
+    return {
+        name: prefix ? `${prefix}/${name}` : name,
+        size: parseNumber(block.subarray(124, 136)),
+        type: field(block, 156, 1) || '0',
+        linkName: field(block, 157, 100),
+    };
+}
+/** Pax extended header records: "LEN key=value\n" each (pure). */
+function parsePaxRecords(data) {
+    const records = {};
+    let at = 0;
+    while (at < data.length) {
+        const space = data.indexOf(0x20, at);
+        const length = Number(data.subarray(at, space).toString('ascii'));
+        if (space === -1 || !Number.isInteger(length) || length <= 0)
+            break;
+        const record = data.subarray(space + 1, at + length - 1).toString('utf8');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            records[record.slice(0, eq)] = record.slice(eq + 1);
+        at += length;
+    }
+    return records;
+}
+/** 'blobs/sha256/ab' for './blobs/sha256/ab', '/blobs//sha256/ab' and the like (pure). */
+function normalizeTarName(name) {
+    return external_node_path_.posix.normalize(`/${name}`).slice(1).replace(/\/$/, '');
+}
+function readAt(fd, size, position) {
+    const buf = Buffer.alloc(size);
+    let done = 0;
+    while (done < size) {
+        const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, done, size - done, position + done);
+        if (n === 0)
+            break;
+        done += n;
+    }
+    return buf.subarray(0, done);
+}
+const FILE_TYPES = new Set(['0', '7']);
+const META_TYPES = new Set(['x', 'L', 'K']);
+function readMeta(type, data, pending) {
+    if (type === 'L')
+        return { ...pending, path: field(data, 0, data.length) };
+    if (type === 'K')
+        return { ...pending, linkPath: field(data, 0, data.length) };
+    const pax = parsePaxRecords(data);
+    return {
+        path: pax.path ?? pending.path,
+        linkPath: pax.linkpath ?? pending.linkPath,
+        size: pax.size !== undefined ? Number(pax.size) : pending.size,
+    };
+}
+/** Every regular file of the archive; a later entry of the same name wins, as on extraction. */
+function readTarIndex(file) {
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
+    try {
+        const total = (0,external_node_fs_namespaceObject.fstatSync)(fd).size;
+        const entries = new Map();
+        let position = 0;
+        let pending = {};
+        for (;;) {
+            if (position + BLOCK > total)
+                throw new TarFormatError(position === 0
+                    ? 'it is shorter than one tar header'
+                    : 'it ends without the end-of-archive blocks (truncated?)');
+            const header = parseTarHeader(readAt(fd, BLOCK, position));
+            if (!header)
+                break;
+            const meta = META_TYPES.has(header.type);
+            const offset = position + BLOCK;
+            const size = meta ? header.size : (pending.size ?? header.size);
+            if (offset + size > total)
+                throw new TarFormatError(`it ends inside entry '${header.name}' (truncated?)`);
+            position = offset + Math.ceil(size / BLOCK) * BLOCK;
+            if (meta) {
+                if (size > MAX_META_BYTES)
+                    throw new TarFormatError(`entry '${header.name}' holds ${size} bytes of metadata`);
+                pending = readMeta(header.type, readAt(fd, size, offset), pending);
+                continue;
+            }
+            const name = normalizeTarName(pending.path ?? header.name);
+            const target = entries.get(normalizeTarName(pending.linkPath ?? header.linkName));
+            if (FILE_TYPES.has(header.type))
+                entries.set(name, { offset, size });
+            else if (header.type === '1' && target)
+                entries.set(name, target);
+            pending = {};
+        }
+        return entries;
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/layout-source.ts
+// An OCI image layout as an image source: an 'oci-archive:' tarball, indexed
+// once by its headers, or an 'oci:' directory. Manifests and blobs are served
+// from file ranges (a layer is streamed, never held in memory) and checked
+// against their digests. Opening checks the layout, so a bad 'sources' entry
+// fails before anything slow, naming the entry and what would be valid.
+
+
+
+
+
+
+
+
+
+/** Manifests, index.json and configs are read whole; more than this is not one. */
+const MAX_JSON_BYTES = 16 * 1024 * 1024;
+const VALID = "Give an OCI image layout: oci-archive:PATH for a tarball (what 'oci-archive' and skopeo copy --all … oci-archive:PATH write), oci:DIR for a directory; paths are relative to the workspace.";
+function kind(file) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(file).isDirectory() ? 'dir' : 'file';
+    }
+    catch {
+        return 'missing';
+    }
+}
+function readSpan(span, max = MAX_JSON_BYTES) {
+    if (span.size > max)
+        throw new ActionError(`${span.file} holds ${span.size} bytes where JSON was expected.`);
+    const buf = Buffer.alloc(span.size);
+    const fd = (0,external_node_fs_namespaceObject.openSync)(span.file, 'r');
+    try {
+        let done = 0;
+        while (done < span.size) {
+            const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, done, span.size - done, span.start + done);
+            if (n === 0)
+                throw new ActionError(`${span.file} ended early (truncated?).`);
+            done += n;
+        }
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+    return buf;
+}
+function readGzipMagic(file) {
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
+    try {
+        const magic = Buffer.alloc(2);
+        return (0,external_node_fs_namespaceObject.readSync)(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** The file lookup of a tarball (indexed once) or a directory; throws when it is neither. */
+function openFiles(ref, label) {
+    const found = kind(ref.path);
+    if (found === 'missing')
+        throw new ActionError(`Input 'sources' has '${label}', which does not exist.`, VALID);
+    if (ref.transport === 'oci') {
+        if (found !== 'dir')
+            throw new ActionError(`Input 'sources' has '${label}', which is a file, not a directory.`, VALID);
+        return (name) => {
+            const file = external_node_path_.join(ref.path, name);
+            return kind(file) === 'file' ? { file, start: 0, size: (0,external_node_fs_namespaceObject.statSync)(file).size } : undefined;
+        };
+    }
+    if (found !== 'file')
+        throw new ActionError(`Input 'sources' has '${label}', which is a directory, not a tarball.`, VALID);
+    if (readGzipMagic(ref.path))
+        throw new ActionError(`Input 'sources' has '${label}', which is gzip-compressed; oci-archive: reads a plain tar.`, `Decompress it first (gunzip).`);
+    try {
+        const entries = readTarIndex(ref.path);
+        return (name) => {
+            const entry = entries.get(name);
+            return entry && { file: ref.path, start: entry.offset, size: entry.size };
+        };
+    }
+    catch (err) {
+        if (!(err instanceof TarFormatError))
+            throw err;
+        throw new ActionError(`Input 'sources' has '${label}', which is not a tar archive: ${err.message}.`, VALID);
+    }
+}
+function readIndexJson(files, label) {
+    const missing = ['oci-layout', 'index.json'].find((name) => !files(name));
+    if (missing) {
+        const dockerSave = files('manifest.json')
+            ? ' It looks like docker save output: convert it with skopeo copy docker-archive:PATH oci-archive:NEW.'
+            : '';
+        throw new ActionError(`Input 'sources' has '${label}', which has no ${missing}, so it is not an OCI image layout.${dockerSave}`, VALID);
+    }
+    try {
+        const index = JSON.parse(readSpan(files('index.json')).toString('utf8'));
+        if (!Array.isArray(index.manifests))
+            throw new Error('no manifests list');
+        return index;
+    }
+    catch (err) {
+        if (err instanceof ActionError)
+            throw err;
+        throw new ActionError(`Input 'sources' has '${label}', whose index.json is not an OCI index (${err instanceof Error ? err.message : String(err)}).`, VALID);
+    }
+}
+/** The media type a manifest declares; an OCI manifest or index may leave it to its descriptor. */
+function manifestMediaType(bytes) {
+    const parsed = JSON.parse(bytes.toString('utf8'));
+    return parsed.mediaType ?? (parsed.manifests ? OCI_INDEX : OCI_MANIFEST);
+}
+/** Fails at the end of a blob whose bytes are not its digest: a damaged layout, not worth a retry. */
+class LayoutBlobCheck extends external_node_stream_.Transform {
+    digest;
+    label;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    constructor(digest, label) {
+        super({ highWaterMark: 1024 * 1024 });
+        this.digest = digest;
+        this.label = label;
+    }
+    _transform(chunk, _enc, done) {
+        this.hash.update(chunk);
+        done(null, chunk);
+    }
+    _flush(done) {
+        const actual = `sha256:${this.hash.digest('hex')}`;
+        if (actual === this.digest)
+            return done();
+        done(new ActionError(`Blob ${this.digest} in ${this.label} is damaged: its bytes hash to ${actual}.`, 'Copy or write the archive again.'));
+    }
+}
+/** A promise of fn's result: a throw becomes a rejection, as from a registry. */
+function settle(fn) {
+    return new Promise((resolve) => resolve(fn()));
+}
+class LayoutSource {
+    files;
+    entry;
+    /** oci-archive:PATH or oci:DIR, for messages. */
+    registry;
+    constructor(ref, files, 
+    /** The index.json entry the reference means: an index or an image manifest. */
+    entry) {
+        this.files = files;
+        this.entry = entry;
+        this.registry = formatLayoutReference({ ...ref, refName: undefined });
+    }
+    /** Checks the layout and picks its entry; every failure is an ActionError about 'sources'. */
+    static open(ref) {
+        const label = formatLayoutReference(ref);
+        const files = openFiles(ref, label);
+        const entry = selectLayoutEntry(ref, readIndexJson(files, label).manifests);
+        if (!files(blobPath(entry.digest)))
+            throw new ActionError(`Input 'sources' has '${label}', whose index.json names ${entry.digest}, but it has no ${blobPath(entry.digest)}.`, 'The layout is incomplete: write it again.');
+        return new LayoutSource(ref, files, entry);
+    }
+    span(digest) {
+        const span = this.files(blobPath(digest));
+        if (!span)
+            throw new ActionError(`${this.registry} has no ${blobPath(digest)}, which a manifest in it lists: the layout is incomplete.`, 'Write it again with every platform (skopeo copy --all, or the action with oci-archive).');
+        return span;
+    }
+    readVerified(digest) {
+        const bytes = readSpan(this.span(digest));
+        const actual = sha256Digest(bytes);
+        if (actual !== digest)
+            throw new ActionError(`Blob ${digest} in ${this.registry} is damaged: its bytes hash to ${actual}.`);
+        return bytes;
+    }
+    getManifest(_repository, ref) {
+        return settle(() => {
+            if (!this.files(blobPath(ref)))
+                return undefined;
+            const bytes = this.readVerified(ref);
+            return { mediaType: manifestMediaType(bytes), digest: ref, bytes };
+        });
+    }
+    openBlob(_repository, digest) {
+        return settle(() => {
+            const { file, start, size } = this.span(digest);
+            const bytes = size === 0 ? external_node_stream_.Readable.from([]) : (0,external_node_fs_namespaceObject.createReadStream)(file, { start, end: start + size - 1 });
+            const check = new LayoutBlobCheck(digest, this.registry);
+            (0,external_node_stream_.pipeline)(bytes, check, () => undefined); // errors surface while reading `check`
+            return { body: check };
+        });
+    }
+    readBlobJson(_repository, digest) {
+        return settle(() => JSON.parse(this.readVerified(digest).toString('utf8')));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // The only module that reads inputs. Names are action.yml's; defaults live
 // only in action.yml. Secrets are masked the moment they are read.
+
+
 
 
 
@@ -77874,7 +78299,7 @@ function validateInputs(raw, cwd, cores = 1) {
         problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
     }
     const qemu = parseChoice('qemu', raw.qemu, QEMU_MODES, problems);
-    const sources = parseSources(raw.sources, problems);
+    const sources = parseSources(raw.sources, cwd, problems);
     const indexFormat = parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems);
     const attestations = parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems);
     const annotations = toRecord(parseKeyValues('annotations', raw.annotations, problems));
@@ -77926,7 +78351,7 @@ function validateInputs(raw, cwd, cores = 1) {
     };
     return { inputs, warnings };
 }
-function kind(p) {
+function inputs_kind(p) {
     try {
         return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory() ? 'dir' : 'file';
     }
@@ -77934,41 +78359,44 @@ function kind(p) {
         return 'missing';
     }
 }
-/** The checks that need the file system: the CA file, and when building, context and Dockerfile. */
+/** The checks that need the file system: the CA file, OCI layout sources, and when building, context and Dockerfile. */
 function checkPaths(inputs) {
-    if (inputs.caFile && kind(inputs.caFile) !== 'file') {
+    if (inputs.caFile && inputs_kind(inputs.caFile) !== 'file') {
         throw new ActionError(`Input 'ca-file' is '${inputs.caFile}', which is not a file. Give the path of a PEM file with the registry's CA certificate(s).`);
     }
-    if (inputs.digestFile && kind(external_node_path_.dirname(inputs.digestFile)) !== 'dir') {
+    if (inputs.digestFile && inputs_kind(external_node_path_.dirname(inputs.digestFile)) !== 'dir') {
         throw new ActionError(`Input 'digest-file' is '${inputs.digestFile}', whose directory does not exist. Create it first (e.g. mkdir -p).`);
     }
-    if (inputs.sourcesFrom && kind(inputs.sourcesFrom) !== 'dir') {
+    if (inputs.sourcesFrom && inputs_kind(inputs.sourcesFrom) !== 'dir') {
         throw new ActionError(`Input 'sources-from' is '${inputs.sourcesFrom}', which is not a directory. Download the build jobs' digest files there first.`);
     }
+    // An OCI layout is opened as merge-only mode will open it: a header scan, no blob read.
+    for (const source of inputs.sources.filter(isLayoutReference))
+        LayoutSource.open(source);
     if (inputs.sources.length > 0 || inputs.sourcesFrom)
         return;
-    if (kind(inputs.context) !== 'dir') {
+    if (inputs_kind(inputs.context) !== 'dir') {
         throw new ActionError(`Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`);
     }
     if (inputs.driver === 'docker-container' &&
         inputs.buildkitdConfig &&
-        kind(inputs.buildkitdConfig) !== 'file') {
+        inputs_kind(inputs.buildkitdConfig) !== 'file') {
         throw new ActionError(`Input 'buildkitd-config' is '${inputs.buildkitdConfig}', which is not a file. Fix the path, relative to the workspace.`);
     }
     const perPlatform = Object.keys(inputs.build.platformFiles).length;
-    if (perPlatform < inputs.platforms.length && kind(inputs.file) !== 'file') {
+    if (perPlatform < inputs.platforms.length && inputs_kind(inputs.file) !== 'file') {
         throw new ActionError(`Dockerfile '${inputs.file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`);
     }
     for (const [platform, file] of Object.entries(inputs.build.platformFiles)) {
-        if (kind(file) !== 'file') {
+        if (inputs_kind(file) !== 'file') {
             throw new ActionError(`Input 'platform-files' gives '${file}' for ${platform}, which does not exist. Paths are relative to the workspace.`);
         }
     }
-    if (inputs.ociArchive && kind(external_node_path_.dirname(inputs.ociArchive)) !== 'dir') {
+    if (inputs.ociArchive && inputs_kind(external_node_path_.dirname(inputs.ociArchive)) !== 'dir') {
         throw new ActionError(`Input 'oci-archive' is '${inputs.ociArchive}', whose directory does not exist. Create it first or choose another path.`);
     }
     for (const secret of inputs.build.secrets) {
-        if (secret.src && kind(secret.src) !== 'file') {
+        if (secret.src && inputs_kind(secret.src) !== 'file') {
             throw new ActionError(`Input 'secret-files' gives '${secret.src}' for secret '${secret.id}', which is not a readable file.`);
         }
     }
@@ -78915,7 +79343,7 @@ var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/oci/tar.ts
 // ustar headers (pure): enough of POSIX tar for an OCI image layout, with
 // fixed owner and time so the same image always makes the same archive.
-const BLOCK = 512;
+const tar_BLOCK = 512;
 function octal(value, width) {
     return value.toString(8).padStart(width - 1, '0') + '\0';
 }
@@ -78924,7 +79352,7 @@ function tarHeader(name, size, type = 'file') {
         throw new Error(`tar entry name longer than 100 bytes: ${name}`);
     if (size >= 8 ** 11)
         throw new Error(`tar entry ${name} is larger than 8 GiB`);
-    const h = Buffer.alloc(BLOCK, 0);
+    const h = Buffer.alloc(tar_BLOCK, 0);
     h.write(name, 0, 100, 'utf8');
     h.write(octal(type === 'dir' ? 0o755 : 0o644, 8), 100, 'ascii');
     h.write(octal(0, 8), 108, 'ascii'); // uid
@@ -78943,9 +79371,9 @@ function tarHeader(name, size, type = 'file') {
 }
 /** Zero bytes that bring an entry of `size` bytes to a block boundary. */
 function tarPadding(size) {
-    return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK, 0);
+    return Buffer.alloc((tar_BLOCK - (size % tar_BLOCK)) % tar_BLOCK, 0);
 }
-const TAR_END = Buffer.alloc(BLOCK * 2, 0);
+const TAR_END = Buffer.alloc(tar_BLOCK * 2, 0);
 
 ;// CONCATENATED MODULE: ./src/registry/oci-archive.ts
 // Writes an index and everything it references as an OCI image layout
@@ -78986,7 +79414,7 @@ async function writeManifest(out, from, digest, seen) {
     seen.add(digest);
     const raw = await from.client.getManifest(from.repository, digest);
     if (!raw)
-        throw new Error(`${from.repository}@${digest} is missing from the local registry`);
+        throw new Error(`${from.client.registry}/${from.repository}@${digest} is missing`);
     const parsed = JSON.parse(raw.bytes.toString('utf8'));
     if (isIndexType(raw.mediaType)) {
         for (const child of parsed.manifests)
@@ -79091,6 +79519,9 @@ async function writeArchive(inputs, local, index) {
 // Merge-only mode's sources: each reference read into one image per platform
 // (a single-platform manifest, or every image of an index), with the
 // attestation manifests that describe it, platforms read from the configs.
+// A source is a registry reference or an OCI image layout (oci-archive:, oci:).
+
+
 
 
 
@@ -79107,12 +79538,11 @@ async function readChild(source, from, child) {
         throw new ActionError(`Source '${source}' lists ${child.mediaType} ${child.digest}; only image manifests can be merged (no nested indexes).`);
     const raw = await from.client.getManifest(from.repository, child.digest);
     if (!raw)
-        throw new ActionError(`Source '${source}' lists ${child.digest}, which its registry does not have.`);
+        throw new ActionError(`Source '${source}' lists ${child.digest}, which ${from.client.registry} does not have.`);
     return raw;
 }
-async function readSource(from, ref) {
-    const source = reference_formatReference(ref);
-    const raw = await from.client.getManifest(from.repository, ref.digest ?? ref.tag ?? 'latest');
+async function readSource({ source, from, ref }) {
+    const raw = await from.client.getManifest(from.repository, ref);
     if (!raw)
         throw new ActionError(`Source '${source}' was not found on ${from.client.registry}.`, `Check 'sources' (registry, repository, tag or digest) and that the image was pushed before this step.`);
     if (isManifestType(raw.mediaType))
@@ -79138,12 +79568,23 @@ function checkDistinctPlatforms(images) {
         seen.set(image.platform, image);
     }
 }
+async function locate(ref, clientFor) {
+    if (isLayoutReference(ref)) {
+        const layout = LayoutSource.open(ref);
+        return {
+            source: formatLayoutReference(ref),
+            from: { client: layout, repository: '' },
+            ref: layout.entry.digest,
+        };
+    }
+    const from = { client: await clientFor(ref.registry), repository: ref.repository };
+    return { source: reference_formatReference(ref), from, ref: ref.digest ?? ref.tag ?? 'latest' };
+}
 /** Every source, in order, logged as read; fails on a platform given twice. */
 async function readSources(refs, clientFor) {
     const images = [];
     for (const ref of refs) {
-        const from = { client: await clientFor(ref.registry), repository: ref.repository };
-        for (const image of await readSource(from, ref)) {
+        for (const image of await readSource(await locate(ref, clientFor))) {
             const extra = image.entries.length > 1 ? ` (+${image.entries.length - 1} attestation)` : '';
             info(`${image.source}: ${image.platform} ${image.digest}${extra}`);
             images.push(image);

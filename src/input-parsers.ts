@@ -1,7 +1,9 @@
 // Pure parsers shared by the input modules: lists, booleans, KEY=VALUE lines,
-// choices, image references and registry hosts. Each problem names the input,
-// the bad value and what would be valid.
-import { parseReference, ReferenceSyntaxError, type Reference } from './registry/reference.js';
+// choices, image references, OCI layout sources and registry hosts. Each
+// problem names the input, the bad value and what would be valid.
+import { LayoutSyntaxError, parseLayoutReference } from './oci/layout.js';
+import { parseReference, ReferenceSyntaxError } from './registry/reference.js';
+import type { SourceReference } from './registry/sources.js';
 
 const HOST_PORT =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
@@ -33,16 +35,28 @@ export function parseKeyValues(name: string, value: string, problems: string[]):
   return lines;
 }
 
-export function parseSources(value: string, problems: string[]): Reference[] {
-  const sources: Reference[] = [];
+/** Registry references, and OCI image layouts (oci-archive:PATH[:REF], oci:DIR[:REF]) resolved against cwd. */
+export function parseSources(value: string, cwd: string, problems: string[]): SourceReference[] {
+  const sources: SourceReference[] = [];
   for (const raw of splitList(value, true)) {
     try {
+      const layout = parseLayoutReference(raw, cwd);
+      if (layout) {
+        sources.push(layout);
+        continue;
+      }
       const ref = parseReference(raw);
       sources.push(ref.digest || ref.tag ? ref : { ...ref, tag: 'latest' });
     } catch (err) {
+      if (err instanceof LayoutSyntaxError) {
+        problems.push(
+          `Input 'sources' has invalid OCI layout '${raw}': ${err.message}; use oci-archive:PATH[:REF] or oci:DIR[:REF] such as oci-archive:app.oci.tar.`,
+        );
+        continue;
+      }
       if (!(err instanceof ReferenceSyntaxError)) throw err;
       problems.push(
-        `Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag or name@sha256:<digest> such as ghcr.io/acme/app:1.0-amd64.`,
+        `Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag, name@sha256:<digest> or oci-archive:PATH, such as ghcr.io/acme/app:1.0-amd64.`,
       );
     }
   }

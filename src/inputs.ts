@@ -26,6 +26,9 @@ import {
   ReferenceSyntaxError,
   type Reference,
 } from './registry/reference.js';
+import { LayoutSource } from './registry/layout-source.js';
+import type { SourceReference } from './registry/sources.js';
+import { isLayoutReference } from './oci/layout.js';
 
 export const INPUT_NAMES = [
   'platforms',
@@ -84,8 +87,8 @@ export interface Inputs extends ToolInputs {
   digestFile: string;
   qemuImage: string;
   qemuFallbackImage: string;
-  /** Merge-only mode when non-empty: these images are merged, nothing is built. */
-  sources: Reference[];
+  /** Merge-only mode when non-empty: these images (registry references or OCI layouts) are merged, nothing is built. */
+  sources: SourceReference[];
   insecureRegistries: string[];
   caFile: string;
   indexFormat: IndexFormat;
@@ -190,7 +193,7 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
     problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
   }
   const qemu = parseChoice('qemu', raw.qemu, QEMU_MODES, problems);
-  const sources = parseSources(raw.sources, problems);
+  const sources = parseSources(raw.sources, cwd, problems);
   const indexFormat = parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems);
   const attestations = parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems);
   const annotations = toRecord(parseKeyValues('annotations', raw.annotations, problems));
@@ -252,7 +255,7 @@ function kind(p: string): 'dir' | 'file' | 'missing' {
   }
 }
 
-/** The checks that need the file system: the CA file, and when building, context and Dockerfile. */
+/** The checks that need the file system: the CA file, OCI layout sources, and when building, context and Dockerfile. */
 export function checkPaths(inputs: Inputs): void {
   if (inputs.caFile && kind(inputs.caFile) !== 'file') {
     throw new ActionError(
@@ -269,6 +272,8 @@ export function checkPaths(inputs: Inputs): void {
       `Input 'sources-from' is '${inputs.sourcesFrom}', which is not a directory. Download the build jobs' digest files there first.`,
     );
   }
+  // An OCI layout is opened as merge-only mode will open it: a header scan, no blob read.
+  for (const source of inputs.sources.filter(isLayoutReference)) LayoutSource.open(source);
   if (inputs.sources.length > 0 || inputs.sourcesFrom) return;
   if (kind(inputs.context) !== 'dir') {
     throw new ActionError(

@@ -6,6 +6,7 @@ import { withRetry } from '../http.js';
 import { isIndexType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, ImageManifest, RawManifest } from '../oci/types.js';
 import type { RegistryClient } from './client.js';
+import type { SourceLocation } from './image-source.js';
 import { DigestVerifier } from './digest-stream.js';
 import { uploadBlob } from './upload.js';
 import { mapPool } from '../pool.js';
@@ -24,7 +25,7 @@ export interface CopyStats {
 
 /** A manifest to copy and where it comes from. */
 export interface Sourced {
-  from: Location;
+  from: SourceLocation;
   raw: RawManifest;
 }
 
@@ -35,7 +36,7 @@ export function newStats(): CopyStats {
 const BLOB_CONCURRENCY = 4;
 
 /** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
-async function openVerified(from: Location, blob: Descriptor): Promise<Readable> {
+async function openVerified(from: SourceLocation, blob: Descriptor): Promise<Readable> {
   const res = await withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () =>
     from.client.openBlob(from.repository, blob.digest),
   );
@@ -45,7 +46,7 @@ async function openVerified(from: Location, blob: Descriptor): Promise<Readable>
 }
 
 export async function copyBlob(
-  from: Location,
+  from: SourceLocation,
   to: Location,
   blob: Descriptor,
   stats: CopyStats,
@@ -98,7 +99,7 @@ async function expand(items: readonly Sourced[]): Promise<Sourced[]> {
 /** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
 export async function copyImages(items: readonly Sourced[], to: Location, stats: CopyStats): Promise<void> {
   const manifests = await expand(items);
-  const blobs = new Map<string, { from: Location; blob: Descriptor }>();
+  const blobs = new Map<string, { from: SourceLocation; blob: Descriptor }>();
   for (const { from, raw } of manifests) {
     if (isIndexType(raw.mediaType)) continue;
     const manifest = parseJson<ImageManifest>(raw);

@@ -2,7 +2,7 @@
 // the image's config blob (never guessed), and the image's size.
 import { platformFromConfig } from '../oci/index-merge.js';
 import type { Descriptor, ImageConfig, ImageManifest, RawManifest } from '../oci/types.js';
-import type { Location } from './copy.js';
+import type { SourceLocation } from './image-source.js';
 
 export interface ImageEntry {
   entry: Descriptor;
@@ -10,7 +10,7 @@ export interface ImageEntry {
   size: number;
 }
 
-export async function readImageEntry(from: Location, raw: RawManifest): Promise<ImageEntry> {
+export async function readImageEntry(from: SourceLocation, raw: RawManifest): Promise<ImageEntry> {
   const manifest = JSON.parse(raw.bytes.toString('utf8')) as ImageManifest;
   const config = await from.client.readBlobJson<ImageConfig>(from.repository, manifest.config.digest);
   const platform = platformFromConfig(config);

@@ -11,7 +11,7 @@ import { OCI_INDEX } from '../oci/media-types.js';
 import type { MergedIndex } from '../oci/index-merge.js';
 import { TAR_END, tarHeader, tarPadding } from '../oci/tar.js';
 import type { Descriptor, ImageIndex, ImageManifest } from '../oci/types.js';
-import type { Location } from './copy.js';
+import type { SourceLocation } from './image-source.js';
 import { DigestVerifier } from './digest-stream.js';
 
 async function write(out: WriteStream, chunk: Buffer): Promise<void> {
@@ -26,7 +26,7 @@ async function writeEntry(out: WriteStream, name: string, bytes: Buffer): Promis
 
 const blobName = (digest: string) => `blobs/${digest.replace(':', '/')}`;
 
-async function writeBlob(out: WriteStream, from: Location, blob: Descriptor): Promise<void> {
+async function writeBlob(out: WriteStream, from: SourceLocation, blob: Descriptor): Promise<void> {
   const res = await from.client.openBlob(from.repository, blob.digest);
   const verifier = new DigestVerifier(blob);
   pipeline(res.body, verifier, () => undefined); // errors surface while reading the verifier
@@ -38,14 +38,14 @@ async function writeBlob(out: WriteStream, from: Location, blob: Descriptor): Pr
 /** Manifests (as blobs) and their config/layer blobs, each once, parents after children. */
 async function writeManifest(
   out: WriteStream,
-  from: Location,
+  from: SourceLocation,
   digest: string,
   seen: Set<string>,
 ): Promise<void> {
   if (seen.has(digest)) return;
   seen.add(digest);
   const raw = await from.client.getManifest(from.repository, digest);
-  if (!raw) throw new Error(`${from.repository}@${digest} is missing from the local registry`);
+  if (!raw) throw new Error(`${from.client.registry}/${from.repository}@${digest} is missing`);
   const parsed = JSON.parse(raw.bytes.toString('utf8')) as ImageIndex & ImageManifest;
   if (isIndexType(raw.mediaType)) {
     for (const child of parsed.manifests) await writeManifest(out, from, child.digest, seen);
@@ -62,7 +62,7 @@ async function writeManifest(
 /** Written to FILE.partial and renamed when complete: a failure never leaves a truncated archive at FILE. */
 export async function writeOciArchive(
   file: string,
-  from: Location,
+  from: SourceLocation,
   index: MergedIndex,
   refName: string,
 ): Promise<void> {

@@ -7,6 +7,7 @@ import { HttpError } from '../errors.js';
 import type { MergedIndex } from '../oci/index-merge.js';
 import type { Descriptor } from '../oci/types.js';
 import { copyImages, newStats, type CopyStats, type Location, type Sourced } from './copy.js';
+import type { SourceLocation } from './image-source.js';
 
 export interface Target extends Location {
   tags: string[];
@@ -14,7 +15,7 @@ export interface Target extends Location {
 
 /** An index entry and the repository it is copied from. */
 export interface SourcedEntry {
-  from: Location;
+  from: SourceLocation;
   descriptor: Descriptor;
 }
 

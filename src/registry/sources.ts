@@ -1,20 +1,26 @@
 // Merge-only mode's sources: each reference read into one image per platform
 // (a single-platform manifest, or every image of an index), with the
 // attestation manifests that describe it, platforms read from the configs.
+// A source is a registry reference or an OCI image layout (oci-archive:, oci:).
 import { ActionError } from '../errors.js';
 import { ATTESTATION_DIGEST, isAttestation, platformKey } from '../oci/index-merge.js';
+import { formatLayoutReference, isLayoutReference, type LayoutReference } from '../oci/layout.js';
 import { isIndexType, isManifestType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, RawManifest } from '../oci/types.js';
 import * as core from '@actions/core';
 import type { RegistryClient } from './client.js';
-import type { Location } from './copy.js';
+import type { SourceLocation } from './image-source.js';
 import { readImageEntry } from './image-entry.js';
+import { LayoutSource } from './layout-source.js';
 import { formatReference, type Reference } from './reference.js';
+
+/** An entry of 'sources' (or of a digest file): a registry reference or an OCI image layout. */
+export type SourceReference = Reference | LayoutReference;
 
 export interface SourceImage {
   /** The source reference as written in 'sources'. */
   source: string;
-  from: Location;
+  from: SourceLocation;
   platform: string;
   digest: string;
   size: number;
@@ -22,9 +28,16 @@ export interface SourceImage {
   entries: Descriptor[];
 }
 
+/** Where a source's images are, and the tag or digest of its top manifest there. */
+interface Located {
+  source: string;
+  from: SourceLocation;
+  ref: string;
+}
+
 async function sourceImage(
   source: string,
-  from: Location,
+  from: SourceLocation,
   raw: RawManifest,
   attestations: Descriptor[],
 ): Promise<SourceImage> {
@@ -33,20 +46,21 @@ async function sourceImage(
   return { source, from, platform, digest: raw.digest, size, entries: [entry, ...attestations] };
 }
 
-async function readChild(source: string, from: Location, child: Descriptor): Promise<RawManifest> {
+async function readChild(source: string, from: SourceLocation, child: Descriptor): Promise<RawManifest> {
   if (!isManifestType(child.mediaType))
     throw new ActionError(
       `Source '${source}' lists ${child.mediaType} ${child.digest}; only image manifests can be merged (no nested indexes).`,
     );
   const raw = await from.client.getManifest(from.repository, child.digest);
   if (!raw)
-    throw new ActionError(`Source '${source}' lists ${child.digest}, which its registry does not have.`);
+    throw new ActionError(
+      `Source '${source}' lists ${child.digest}, which ${from.client.registry} does not have.`,
+    );
   return raw;
 }
 
-export async function readSource(from: Location, ref: Reference): Promise<SourceImage[]> {
-  const source = formatReference(ref);
-  const raw = await from.client.getManifest(from.repository, ref.digest ?? ref.tag ?? 'latest');
+export async function readSource({ source, from, ref }: Located): Promise<SourceImage[]> {
+  const raw = await from.client.getManifest(from.repository, ref);
   if (!raw)
     throw new ActionError(
       `Source '${source}' was not found on ${from.client.registry}.`,
@@ -80,15 +94,30 @@ export function checkDistinctPlatforms(images: readonly SourceImage[]): void {
   }
 }
 
+async function locate(
+  ref: SourceReference,
+  clientFor: (registry: string) => Promise<RegistryClient>,
+): Promise<Located> {
+  if (isLayoutReference(ref)) {
+    const layout = LayoutSource.open(ref);
+    return {
+      source: formatLayoutReference(ref),
+      from: { client: layout, repository: '' },
+      ref: layout.entry.digest,
+    };
+  }
+  const from = { client: await clientFor(ref.registry), repository: ref.repository };
+  return { source: formatReference(ref), from, ref: ref.digest ?? ref.tag ?? 'latest' };
+}
+
 /** Every source, in order, logged as read; fails on a platform given twice. */
 export async function readSources(
-  refs: readonly Reference[],
+  refs: readonly SourceReference[],
   clientFor: (registry: string) => Promise<RegistryClient>,
 ): Promise<SourceImage[]> {
   const images: SourceImage[] = [];
   for (const ref of refs) {
-    const from = { client: await clientFor(ref.registry), repository: ref.repository };
-    for (const image of await readSource(from, ref)) {
+    for (const image of await readSource(await locate(ref, clientFor))) {
       const extra = image.entries.length > 1 ? ` (+${image.entries.length - 1} attestation)` : '';
       core.info(`${image.source}: ${image.platform} ${image.digest}${extra}`);
       images.push(image);

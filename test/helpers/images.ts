@@ -3,6 +3,7 @@
 // manifests (OCI or Docker schema 2), indexes, and buildx-style attestation
 // manifests. Answers Basic and Bearer challenges; trusts a test CA.
 import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 
 export interface Endpoint {
@@ -108,6 +109,8 @@ export interface ImageSpec {
   platform: string;
   layerBytes?: number;
   format?: 'oci' | 'docker';
+  /** A real gzip layer (tar+gzip): tools that compress uncompressed layers (skopeo) then keep the digests. */
+  gzip?: boolean;
 }
 
 /** An image whose config says its platform, with one random layer; tagged `tag` when given. */
@@ -120,9 +123,10 @@ export async function pushImage(ep: Endpoint, repo: string, spec: ImageSpec, tag
     : 'application/vnd.oci.image.config.v1+json';
   const layerType = docker
     ? 'application/vnd.docker.image.rootfs.diff.tar.gzip'
-    : 'application/vnd.oci.image.layer.v1.tar';
+    : `application/vnd.oci.image.layer.v1.tar${spec.gzip ? '+gzip' : ''}`;
   const c = await pushBlob(ep, repo, Buffer.from(JSON.stringify(config)), configType);
-  const l = await pushBlob(ep, repo, randomBytes(spec.layerBytes ?? 64 * 1024), layerType);
+  const layer = randomBytes(spec.layerBytes ?? 64 * 1024);
+  const l = await pushBlob(ep, repo, spec.gzip ? gzipSync(layer) : layer, layerType);
   const mediaType = docker ? DOCKER_MANIFEST : OCI_MANIFEST;
   const manifest = { schemaVersion: 2, mediaType, config: c, layers: [l] };
   const pushed = await pushManifest(

@@ -273,7 +273,7 @@ describe.skipIf(skip)('merge-only mode', () => {
       push: 'true',
     });
     expect(errorsOf(run.main)).toMatch(
-      /^Input 'sources' has invalid reference '.*\/acme\/App:1': .*lowercase.*; use name:tag or name@sha256:<digest>/,
+      /^Input 'sources' has invalid reference '.*\/acme\/App:1': .*lowercase.*; use name:tag, name@sha256:<digest> or oci-archive:PATH/,
     );
     const missing = await runAction({
       sources: `${src.address}/acme/app:nope`,

@@ -1,21 +1,50 @@
 // Several targets in one run, and the air-gapped archive: the same index
-// digest everywhere, checked with skopeo (an independent client).
+// digest everywhere, checked with skopeo (an independent client). The archive
+// is then imported by the action itself (merge-only with sources:
+// oci-archive:PATH), as skopeo writes it too, and a bad one fails early.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readTarIndex } from '../../src/oci/tar-index.js';
+import type { ImageIndex, ImageManifest } from '../../src/oci/types.js';
 import { errorsOf, runAction } from '../helpers/action-runner.js';
 import { exampleContext } from '../helpers/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { catalog, startRegistry, type TestRegistry } from '../helpers/registry.js';
 
 const skip = skipWithoutPrereqs();
 
+const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
 function servedDigest(ref: string): string {
-  const raw = execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]);
-  return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  return sha256(execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]));
+}
+
+const ARCHES: [string, string][] = [
+  ['linux/amd64', 'x86_64'],
+  ['linux/arm64', 'aarch64'],
+  ['linux/s390x', 's390x'],
+];
+
+/** Each platform of the index at `pinned` runs, as that CPU: what the example's RUN step recorded. */
+function expectPlatformsRun(pinned: string, platforms: [string, string][]): void {
+  for (const [platform, arch] of platforms) {
+    try {
+      const out = execFileSync(
+        'docker',
+        ['run', '--rm', '--network', 'host', '--platform', platform, pinned],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect({ platform, out: out.trim() }).toEqual({ platform, out: arch });
+    } finally {
+      execFileSync('docker', ['image', 'rm', '--force', pinned], { stdio: 'ignore' });
+    }
+  }
 }
 
 describe.skipIf(skip)('targets', () => {
@@ -23,6 +52,12 @@ describe.skipIf(skip)('targets', () => {
   let b: TestRegistry;
   let context: string;
   let scratch: string;
+  /** What the first test built and archived; the import tests start from it. */
+  let built: { archive: string; digest: string; platformDigests: Record<string, string> } | undefined;
+  const archived = () => {
+    if (!built) throw new Error('the archive test did not pass; nothing to import');
+    return built;
+  };
 
   beforeAll(async () => {
     [a, b] = await Promise.all([startRegistry(), startRegistry()]);
@@ -61,22 +96,133 @@ describe.skipIf(skip)('targets', () => {
         { stdio: 'pipe' },
       );
       expect(servedDigest(imported)).toBe(run.outputs.digest);
-      for (const [platform, arch] of [
-        ['linux/arm64', 'aarch64'],
-        ['linux/s390x', 's390x'],
-      ]) {
-        const pinned = `${c.address}/intranet/app@${run.outputs.digest}`;
-        try {
-          const out = execFileSync(
-            'docker',
-            ['run', '--rm', '--network', 'host', '--platform', platform as string, pinned],
-            { encoding: 'utf8' },
-          );
-          expect(out.trim()).toBe(arch);
-        } finally {
-          execFileSync('docker', ['image', 'rm', '--force', pinned], { stdio: 'ignore' });
-        }
-      }
+      expectPlatformsRun(`${c.address}/intranet/app@${run.outputs.digest}`, ARCHES.slice(1));
+    } finally {
+      await c.stop();
+    }
+    built = {
+      archive,
+      digest: run.outputs.digest ?? '',
+      platformDigests: JSON.parse(run.outputs['platform-digests'] ?? '{}') as Record<string, string>,
+    };
+  });
+
+  test('the action imports its own archive (sources: oci-archive:, relative to the workspace): same index digest, every platform runs', async () => {
+    const { digest, platformDigests } = archived();
+    const c = await startRegistry();
+    try {
+      const tag = `${c.address}/intranet/app:1.0`;
+      const run = await runAction(
+        { sources: 'oci-archive:hello.oci.tar:1.0', tags: tag, push: 'true' },
+        { cwd: scratch },
+      );
+      expect(errorsOf(run.main)).toBe('');
+      expect(run.main.log).not.toMatch(/Registering QEMU|Starting local registry|Building/);
+      expect(run.main.log).toContain(`oci-archive:${scratch}/hello.oci.tar:1.0: linux/s390x`);
+      expect(run.outputs.digest).toBe(digest);
+      expect(JSON.parse(run.outputs['platform-digests'] ?? '')).toEqual(platformDigests);
+      expect(servedDigest(tag)).toBe(digest);
+      const oras = execFileSync('oras', ['manifest', 'fetch', '--plain-http', tag]);
+      expect(sha256(oras)).toBe(digest);
+      expectPlatformsRun(`${c.address}/intranet/app@${digest}`, ARCHES);
+      expect(run.post.exitCode).toBe(0);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  test('an archive skopeo wrote (skopeo copy --all docker://… oci-archive:PATH:REF) imports the images skopeo imports', async () => {
+    archived();
+    const c = await startRegistry();
+    try {
+      const written = path.join(scratch, 'skopeo.oci.tar');
+      const skopeo = (from: string, to: string) =>
+        execFileSync(
+          'skopeo',
+          ['copy', '--all', '--src-tls-verify=false', '--dest-tls-verify=false', from, to],
+          {
+            stdio: 'pipe',
+          },
+        );
+      skopeo(`docker://${a.address}/acme/app:1.0`, `oci-archive:${written}:v1`);
+      skopeo(`oci-archive:${written}:v1`, `docker://${c.address}/by-skopeo/app:1.0`);
+      const tag = `${c.address}/intranet/app:1.0`;
+      const run = await runAction({ sources: `oci-archive:${written}:v1`, tags: tag, push: 'true' });
+      expect(errorsOf(run.main)).toBe('');
+      expect(servedDigest(tag)).toBe(run.outputs.digest);
+      // Image manifests are copied byte for byte: the same digests skopeo's own import has.
+      const bySkopeo = JSON.parse(
+        execFileSync(
+          'skopeo',
+          ['inspect', '--raw', '--tls-verify=false', `docker://${c.address}/by-skopeo/app:1.0`],
+          {
+            encoding: 'utf8',
+          },
+        ),
+      ) as ImageIndex;
+      const platforms = Object.fromEntries(
+        bySkopeo.manifests.map((m) => [`${m.platform?.os}/${m.platform?.architecture}`, m.digest]),
+      );
+      expect(JSON.parse(run.outputs['platform-digests'] ?? '')).toEqual(platforms);
+      expectPlatformsRun(`${c.address}/intranet/app@${run.outputs.digest}`, ARCHES);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  test('a missing archive fails in input validation, before anything is pushed', async () => {
+    const c = await startRegistry();
+    try {
+      const run = await runAction(
+        { sources: 'oci-archive:missing.oci.tar', tags: `${c.address}/intranet/app:1.0`, push: 'true' },
+        { cwd: scratch },
+      );
+      expect(run.main.exitCode).toBe(1);
+      expect(errorsOf(run.main)).toBe(
+        `Input 'sources' has 'oci-archive:${scratch}/missing.oci.tar', which does not exist. Give an OCI image layout: oci-archive:PATH for a tarball (what 'oci-archive' and skopeo copy --all … oci-archive:PATH write), oci:DIR for a directory; paths are relative to the workspace.`,
+      );
+      expect(run.main.log).not.toContain('Reading sources');
+      expect(await catalog(c.address)).toEqual([]);
+      expect(run.post.exitCode).toBe(0);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  test('a damaged layer fails the import at once, naming the blob, and tags nothing', async () => {
+    const { archive } = archived();
+    const damaged = path.join(scratch, 'damaged.oci.tar');
+    copyFileSync(archive, damaged);
+    const entries = readTarIndex(damaged);
+    const bytes = readFileSync(damaged);
+    const entry = (name: string) => {
+      const e = entries.get(name);
+      if (!e) throw new Error(`${damaged} has no ${name}`);
+      return e;
+    };
+    const json = <T>(name: string): T => {
+      const { offset, size } = entry(name);
+      return JSON.parse(bytes.subarray(offset, offset + size).toString()) as T;
+    };
+    const blob = (digest = '') => `blobs/sha256/${digest.slice(7)}`;
+    const index = json<ImageIndex>(blob(json<ImageIndex>('index.json').manifests[0]?.digest));
+    const layer = json<ImageManifest>(blob(index.manifests[0]?.digest)).layers[0]?.digest ?? '';
+    const at = entry(blob(layer)).offset;
+    bytes[at + 100] = (bytes[at + 100] ?? 0) ^ 0xff;
+    writeFileSync(damaged, bytes);
+    const c = await startRegistry();
+    try {
+      const tag = `${c.address}/intranet/app:1.0`;
+      const run = await runAction({ sources: `oci-archive:${damaged}`, tags: tag, push: 'true' });
+      expect(run.main.exitCode).toBe(1);
+      expect(errorsOf(run.main)).toMatch(
+        new RegExp(
+          `^Blob ${layer} in oci-archive:${damaged} is damaged: its bytes hash to sha256:[0-9a-f]{64}\\. Copy or write the archive again\\.$`,
+        ),
+      );
+      expect(run.main.log).not.toContain('Retrying');
+      const res = await fetch(`http://${c.address}/v2/intranet/app/manifests/1.0`);
+      expect(res.status).toBe(404);
     } finally {
       await c.stop();
     }

@@ -56,6 +56,16 @@ const ROWS: [string, Record<string, string>, RegExp][] = [
     /Input 'sources' has invalid reference 'ghcr.io\/a\/B:1'/,
   ],
   [
+    'sources',
+    { sources: 'oci-archive:missing.oci.tar', tags: 'ghcr.io/a/b:1' },
+    /Input 'sources' has 'oci-archive:\/.*\/missing\.oci\.tar', which does not exist\. Give an OCI image layout/,
+  ],
+  [
+    'sources',
+    { sources: 'oci-archive:app.tar:bad name', tags: 'ghcr.io/a/b:1' },
+    /Input 'sources' has invalid OCI layout 'oci-archive:app.tar:bad name': ref name 'bad name' must be/,
+  ],
+  [
     'sources-from',
     { 'sources-from': '/nonexistent', tags: 'ghcr.io/a/b:1' },
     /Input 'sources-from' is '\/nonexistent', which is not a directory/,

@@ -92,7 +92,7 @@ describe('inputs', () => {
     [
       20,
       { sources: 'ghcr.io/a/B:1', tags: 'ghcr.io/a/b:1' },
-      /Input 'sources' has invalid reference 'ghcr.io\/a\/B:1': .*use name:tag or name@sha256:<digest>/,
+      /Input 'sources' has invalid reference 'ghcr.io\/a\/B:1': .*use name:tag, name@sha256:<digest> or oci-archive:PATH/,
     ],
     [21, { sources: 'ghcr.io/a/b:1' }, /Input 'sources' is set but 'tags' is empty/],
     [22, { 'index-format': 'v2' }, /Input 'index-format' is 'v2'; valid values are auto, oci, docker/],
