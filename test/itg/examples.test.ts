@@ -3,13 +3,13 @@
 // because this machine has no bridge network).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../helpers/action-runner.js';
 import { exampleContext } from '../helpers/contexts.js';
-import { exampleInputs } from '../helpers/examples.js';
+import { actionSteps, exampleInputs, fillExpressions } from '../helpers/examples.js';
 import { startReleaseServer } from '../helpers/release-server.js';
 import { DEBIAN_BUILDX, pathWithout, registryTarball, tempDir } from '../helpers/tools.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
@@ -165,5 +165,44 @@ describe.skipIf(skip)('examples', () => {
       await mirror.stop();
       for (const d of [files, toolCache, pathDir]) rmSync(d, { recursive: true, force: true });
     }
+  });
+  test('air-gapped-transfer: export.yml writes one archive (push: false); import.yml pushes it with the same index', async () => {
+    const temp = tempDir('air-gapped-transfer');
+    contexts.push(temp);
+    const fill = (step: Record<string, string> | undefined, table: Record<string, string>) =>
+      Object.fromEntries(Object.entries(step ?? {}).map(([k, v]) => [k, fillExpressions(v, table)]));
+    const [exportStep] = actionSteps('air-gapped-transfer', 'export.yml');
+    const [importStep] = actionSteps('air-gapped-transfer', 'import.yml');
+    const exported = await runAction(
+      { ...fill(exportStep, { 'runner.temp': temp, 'github.ref_name': 'v1.0.0' }), network: 'host' },
+      { cwd: context('air-gapped-transfer') },
+    );
+    expect(errorsOf(exported.main)).toBe('');
+    const archive = path.join(temp, 'app.oci.tar');
+    expect(existsSync(archive)).toBe(true);
+    const exportedPlatforms = JSON.parse(exported.outputs['platform-digests'] ?? '{}') as Record<
+      string,
+      string
+    >;
+    expect(Object.keys(exportedPlatforms).sort()).toEqual(['linux/amd64', 'linux/arm64', 'linux/s390x']);
+
+    const imported = await runAction(
+      fill(importStep, {
+        'inputs.archive': archive,
+        'inputs.tag': 'v1.0.0',
+        'vars.INTRANET_REGISTRY': registry.address,
+      }),
+    );
+    expect(errorsOf(imported.main)).toBe('');
+    expect(imported.outputs.digest).toBe(exported.outputs.digest);
+    expect(JSON.parse(imported.outputs['platform-digests'] ?? '{}')).toEqual(exportedPlatforms);
+    // Read back by an independent client, straight from the registry.
+    const served = execFileSync('skopeo', [
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      `docker://${registry.address}/acme/app:v1.0.0`,
+    ]);
+    expect(`sha256:${createHash('sha256').update(served).digest('hex')}`).toBe(exported.outputs.digest);
   });
 });
