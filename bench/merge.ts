@@ -16,60 +16,13 @@ import { promisify } from 'node:util';
 import { actionDefaults, node24, ROOT } from '../test/helpers/action-runner.js';
 import { pushManifest, sha256, OCI_INDEX, OCI_MANIFEST } from '../test/helpers/images.js';
 import { startRegistry, type TestRegistry } from '../test/helpers/registry.js';
+import { curlUpload, DEADLINE_MS, makeBlob, type BlobFile } from './blobs.js';
 
 const exec = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 256);
 const SMALL_MB = Number(process.env.BENCH_SMALL_MB ?? 64);
-const DEADLINE_MS = 300_000;
 const PLATFORMS = ['amd64', 'arm64', 's390x'];
-
-interface BlobFile {
-  file: string;
-  digest: string;
-  size: number;
-  mediaType: string;
-}
-
-async function makeBlob(dir: string, name: string, mb: number): Promise<BlobFile> {
-  const file = path.join(dir, name);
-  await exec('sh', ['-c', 'head -c "$1" /dev/urandom > "$2"', 'sh', String(mb * 1024 * 1024), file]);
-  const { stdout } = await exec('sha256sum', [file]);
-  return {
-    file,
-    digest: `sha256:${stdout.split(' ')[0]}`,
-    size: mb * 1024 * 1024,
-    mediaType: 'application/vnd.oci.image.layer.v1.tar',
-  };
-}
-
-/** One monolithic upload with curl, streamed from the file (-T), as plain as it gets. */
-async function curlUpload(registry: TestRegistry, repo: string, blob: BlobFile): Promise<void> {
-  const { stdout } = await exec(
-    'curl',
-    ['-sS', '-f', '-D', '-', '-o', '/dev/null', '-X', 'POST', `${registry.url}/v2/${repo}/blobs/uploads/`],
-    { timeout: DEADLINE_MS },
-  );
-  const location = /^location:\s*(\S+)/im.exec(stdout)?.[1];
-  if (!location) throw new Error(`no Location in ${stdout}`);
-  const url = new URL(location, registry.url);
-  url.searchParams.set('digest', blob.digest);
-  await exec(
-    'curl',
-    [
-      '-sS',
-      '-f',
-      '-o',
-      '/dev/null',
-      '-H',
-      'content-type: application/octet-stream',
-      '-T',
-      blob.file,
-      url.toString(),
-    ],
-    { timeout: DEADLINE_MS },
-  );
-}
 
 async function seed(registry: TestRegistry, dir: string, repo: string, mb: number): Promise<BlobFile[]> {
   const blobs: BlobFile[] = [];

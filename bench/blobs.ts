@@ -1,0 +1,56 @@
+// Blob files for the benchmarks: incompressible bytes from /dev/urandom, and
+// the plainest possible upload of one (a POST, then curl -T streaming the file).
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { TestRegistry } from '../test/helpers/registry.js';
+
+const exec = promisify(execFile);
+export const DEADLINE_MS = 300_000;
+
+export interface BlobFile {
+  file: string;
+  digest: string;
+  size: number;
+  mediaType: string;
+}
+
+export async function makeBlob(dir: string, name: string, mb: number): Promise<BlobFile> {
+  const file = path.join(dir, name);
+  await exec('sh', ['-c', 'head -c "$1" /dev/urandom > "$2"', 'sh', String(mb * 1024 * 1024), file]);
+  const { stdout } = await exec('sha256sum', [file]);
+  return {
+    file,
+    digest: `sha256:${stdout.split(' ')[0]}`,
+    size: mb * 1024 * 1024,
+    mediaType: 'application/vnd.oci.image.layer.v1.tar',
+  };
+}
+
+/** One monolithic upload with curl, streamed from the file (-T), as plain as it gets. */
+export async function curlUpload(registry: TestRegistry, repo: string, blob: BlobFile): Promise<void> {
+  const { stdout } = await exec(
+    'curl',
+    ['-sS', '-f', '-D', '-', '-o', '/dev/null', '-X', 'POST', `${registry.url}/v2/${repo}/blobs/uploads/`],
+    { timeout: DEADLINE_MS },
+  );
+  const location = /^location:\s*(\S+)/im.exec(stdout)?.[1];
+  if (!location) throw new Error(`no Location in ${stdout}`);
+  const url = new URL(location, registry.url);
+  url.searchParams.set('digest', blob.digest);
+  await exec(
+    'curl',
+    [
+      '-sS',
+      '-f',
+      '-o',
+      '/dev/null',
+      '-H',
+      'content-type: application/octet-stream',
+      '-T',
+      blob.file,
+      url.toString(),
+    ],
+    { timeout: DEADLINE_MS },
+  );
+}
