@@ -3,6 +3,8 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { sha256 } from '../test/helpers/images.js';
 import type { TestRegistry } from '../test/helpers/registry.js';
 
 const exec = promisify(execFile);
@@ -53,4 +55,19 @@ export async function curlUpload(registry: TestRegistry, repo: string, blob: Blo
     ],
     { timeout: DEADLINE_MS },
   );
+}
+
+/** An image config for one architecture, written to `dir/name`. */
+export function configBlob(dir: string, name: string, architecture: string): BlobFile {
+  const config = Buffer.from(
+    JSON.stringify({ os: 'linux', architecture, rootfs: { type: 'layers', diff_ids: [] } }),
+  );
+  const file = path.join(dir, name);
+  writeFileSync(file, config);
+  return {
+    file,
+    digest: sha256(config),
+    size: config.length,
+    mediaType: 'application/vnd.oci.image.config.v1+json',
+  };
 }

@@ -12,14 +12,14 @@
 //
 //   npx tsx bench/data-path.ts            (BENCH_RUNS=3 BENCH_LAYER_MB=256)
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { node24, ROOT } from '../test/helpers/action-runner.js';
-import { pushManifest, sha256, OCI_MANIFEST } from '../test/helpers/images.js';
+import { pushManifest, OCI_MANIFEST } from '../test/helpers/images.js';
 import { startRegistry, type TestRegistry } from '../test/helpers/registry.js';
-import { curlUpload, DEADLINE_MS, makeBlob, type BlobFile } from './blobs.js';
+import { configBlob, curlUpload, DEADLINE_MS, makeBlob, type BlobFile } from './blobs.js';
 
 const exec = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -135,17 +135,7 @@ function tools(src: TestRegistry, blobs: BlobFile[]): [string, (dst: TestRegistr
 }
 
 async function seed(src: TestRegistry, dir: string): Promise<BlobFile[]> {
-  const config = Buffer.from(
-    JSON.stringify({ os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [] } }),
-  );
-  const configFile = path.join(dir, 'config.json');
-  writeFileSync(configFile, config);
-  const c = {
-    file: configFile,
-    digest: sha256(config),
-    size: config.length,
-    mediaType: 'application/vnd.oci.image.config.v1+json',
-  };
+  const c = configBlob(dir, 'config.json', 'amd64');
   const layers: BlobFile[] = [];
   for (let i = 0; i < 3; i++) layers.push(await makeBlob(dir, `layer-${i}.bin`, LAYER_MB));
   for (const b of [c, ...layers]) await curlUpload(src, REPO, b);

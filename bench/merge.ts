@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { actionDefaults, node24, ROOT } from '../test/helpers/action-runner.js';
 import { pushManifest, sha256, OCI_INDEX, OCI_MANIFEST } from '../test/helpers/images.js';
 import { startRegistry, type TestRegistry } from '../test/helpers/registry.js';
-import { curlUpload, DEADLINE_MS, makeBlob, type BlobFile } from './blobs.js';
+import { configBlob, curlUpload, DEADLINE_MS, makeBlob, type BlobFile } from './blobs.js';
 
 const exec = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -28,17 +28,7 @@ async function seed(registry: TestRegistry, dir: string, repo: string, mb: numbe
   const blobs: BlobFile[] = [];
   const manifests = [];
   for (const arch of PLATFORMS) {
-    const config = Buffer.from(
-      JSON.stringify({ os: 'linux', architecture: arch, rootfs: { type: 'layers', diff_ids: [] } }),
-    );
-    const configFile = path.join(dir, `${repo.replace('/', '-')}-${arch}.json`);
-    writeFileSync(configFile, config);
-    const c = {
-      file: configFile,
-      digest: sha256(config),
-      size: config.length,
-      mediaType: 'application/vnd.oci.image.config.v1+json',
-    };
+    const c = configBlob(dir, `${repo.replace('/', '-')}-${arch}.json`, arch);
     const l = await makeBlob(dir, `${repo.replace('/', '-')}-${arch}.bin`, mb);
     await Promise.all([c, l].map((b) => curlUpload(registry, repo, b)));
     blobs.push(c, l);

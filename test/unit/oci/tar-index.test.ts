@@ -24,7 +24,7 @@ import {
   TarFormatError,
   type TarEntry,
 } from '../../../src/oci/tar-index.js';
-import { TAR_END, tarHeader, tarPadding } from '../../../src/oci/tar.js';
+import { SAMPLE_FILES, sampleTar } from '../../helpers/sample-tar.js';
 import { ROOT } from '../../helpers/action-runner.js';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/oci-layouts');
@@ -92,19 +92,11 @@ test.each([
 });
 
 test('our writer: names, sizes and bytes, empty entries and directories', () => {
-  const files: [string, Buffer][] = [
-    ['oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}')],
-    [`blobs/sha256/${'a'.repeat(64)}`, Buffer.alloc(1500, 7)],
-    ['empty', Buffer.alloc(0)],
-  ];
-  const parts = [tarHeader('blobs/', 0, 'dir')];
-  for (const [name, bytes] of files)
-    parts.push(tarHeader(name, bytes.length), bytes, tarPadding(bytes.length));
   const file = path.join(scratch, 'ours.tar');
-  writeFileSync(file, Buffer.concat([...parts, TAR_END]));
+  writeFileSync(file, sampleTar());
   const index = readTarIndex(file);
-  expect([...index.keys()]).toEqual(files.map(([n]) => n));
-  for (const [name, bytes] of files) expect(bytesAt(file, index.get(name))).toEqual(bytes);
+  expect([...index.keys()]).toEqual(SAMPLE_FILES.map(([n]) => n));
+  for (const [name, bytes] of SAMPLE_FILES) expect(bytesAt(file, index.get(name))).toEqual(bytes);
 });
 
 const skopeoTar = readFileSync(path.join(FIXTURES, 'skopeo-all.tar'));

@@ -4,28 +4,20 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
-import { TAR_END, tarHeader, tarPadding } from '../../../src/oci/tar.js';
+import { tarHeader, tarPadding } from '../../../src/oci/tar.js';
+import { SAMPLE_FILES, sampleTar } from '../../helpers/sample-tar.js';
 
 test('GNU tar lists and extracts what the writer wrote', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tar-'));
-  const files: [string, Buffer][] = [
-    ['oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}')],
-    [`blobs/sha256/${'a'.repeat(64)}`, Buffer.alloc(1500, 7)],
-    ['empty', Buffer.alloc(0)],
-  ];
-  const parts = [tarHeader('blobs/', 0, 'dir')];
-  for (const [name, bytes] of files)
-    parts.push(tarHeader(name, bytes.length), bytes, tarPadding(bytes.length));
-  parts.push(TAR_END);
   const archive = path.join(dir, 'a.tar');
-  writeFileSync(archive, Buffer.concat(parts));
+  writeFileSync(archive, sampleTar());
   const listing = execFileSync('tar', ['-tvf', archive], { encoding: 'utf8' });
   expect(listing).toMatch(/^drwxr-xr-x 0\/0\s+0 1970-01-01 00:00 blobs\//m);
   expect(listing).toMatch(
     new RegExp(`^-rw-r--r-- 0/0\\s+1500 1970-01-01 00:00 blobs/sha256/${'a'.repeat(64)}$`, 'm'),
   );
   execFileSync('tar', ['-xf', archive, '-C', dir]);
-  for (const [name, bytes] of files) expect(readFileSync(path.join(dir, name))).toEqual(bytes);
+  for (const [name, bytes] of SAMPLE_FILES) expect(readFileSync(path.join(dir, name))).toEqual(bytes);
 });
 
 test.each([
