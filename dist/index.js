@@ -77432,7 +77432,15 @@ async function writeEmulationSummary(rows) {
 }
 async function writeSummary(rows, index) {
     const tested = rows.some((r) => r.test);
-    const headers = ['Platform', 'Ran', 'Digest', 'Size', 'Time', ...(tested ? ['Smoke test'] : [])];
+    const timed = rows.some((r) => r.seconds !== undefined);
+    const headers = [
+        'Platform',
+        'Ran',
+        'Digest',
+        'Size',
+        ...(timed ? ['Time'] : []),
+        ...(tested ? ['Smoke test'] : []),
+    ];
     const table = [
         headers.map((h) => ({ data: h, header: true })),
         ...rows.map((r) => [
@@ -77440,7 +77448,7 @@ async function writeSummary(rows, index) {
             r.how,
             `<code>${r.digest}</code>`,
             formatSize(r.size),
-            `${r.seconds.toFixed(1)} s`,
+            ...(timed ? [r.seconds === undefined ? '-' : `${r.seconds.toFixed(1)} s`] : []),
             ...(tested ? [r.test ?? '-'] : []),
         ]),
     ];
@@ -79646,7 +79654,6 @@ async function runMergeOnly(http, inputs) {
         digest: i.digest,
         size: i.size,
         how: `merged from ${i.source}`,
-        seconds: 0,
     }));
     return { index, rows };
 }

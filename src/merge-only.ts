@@ -65,7 +65,6 @@ export async function runMergeOnly(http: Http, inputs: Inputs): Promise<Outcome>
     digest: i.digest,
     size: i.size,
     how: `merged from ${i.source}`,
-    seconds: 0,
   }));
   return { index, rows };
 }

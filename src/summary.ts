@@ -6,7 +6,8 @@ export interface PlatformRow {
   how: string;
   digest: string;
   size: number;
-  seconds: number;
+  /** Build time; absent in merge-only mode, which builds nothing. */
+  seconds?: number;
   /** Smoke test result, when 'test-command' is set. */
   test?: string;
 }
@@ -42,7 +43,15 @@ export async function writeSummary(
   index: { digest: string; mediaType: string; tags: string[]; pushed: boolean },
 ): Promise<void> {
   const tested = rows.some((r) => r.test);
-  const headers = ['Platform', 'Ran', 'Digest', 'Size', 'Time', ...(tested ? ['Smoke test'] : [])];
+  const timed = rows.some((r) => r.seconds !== undefined);
+  const headers = [
+    'Platform',
+    'Ran',
+    'Digest',
+    'Size',
+    ...(timed ? ['Time'] : []),
+    ...(tested ? ['Smoke test'] : []),
+  ];
   const table = [
     headers.map((h) => ({ data: h, header: true })),
     ...rows.map((r) => [
@@ -50,7 +59,7 @@ export async function writeSummary(
       r.how,
       `<code>${r.digest}</code>`,
       formatSize(r.size),
-      `${r.seconds.toFixed(1)} s`,
+      ...(timed ? [r.seconds === undefined ? '-' : `${r.seconds.toFixed(1)} s`] : []),
       ...(tested ? [r.test ?? '-'] : []),
     ]),
   ];
