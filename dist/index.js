@@ -79439,7 +79439,8 @@ async function writeManifest(out, from, digest, seen) {
     await writeEntry(out, blobName(raw.digest), raw.bytes);
 }
 /** Written to FILE.partial and renamed when complete: a failure never leaves a truncated archive at FILE. */
-async function writeOciArchive(file, from, index, refName) {
+/** `sourceOf` names where each of the index's manifests (and all it references) is read from. */
+async function writeOciArchive(file, sourceOf, index, refName) {
     const partial = `${file}.partial`;
     const out = (0,external_node_fs_namespaceObject.createWriteStream)(partial);
     const closed = (0,external_node_events_.once)(out, 'close');
@@ -79450,7 +79451,7 @@ async function writeOciArchive(file, from, index, refName) {
             await write(out, tarHeader(dir, 0, 'dir'));
         const seen = new Set([index.digest]);
         for (const entry of JSON.parse(index.bytes.toString('utf8')).manifests) {
-            await writeManifest(out, from, entry.digest, seen);
+            await writeManifest(out, sourceOf(entry.digest), entry.digest, seen);
         }
         await writeEntry(out, blobName(index.digest), index.bytes);
         const top = {
@@ -79517,9 +79518,10 @@ async function mergeBuilt(http, inputs, local, results) {
         await publish(clients, inputs, sourced, index);
     return index;
 }
-async function writeArchive(inputs, local, index) {
+/** Writes the index to 'oci-archive'; `sourceOf` says where each of its manifests is read from. */
+async function writeArchive(inputs, sourceOf, index) {
     const refName = inputs.tags[0]?.tag ?? 'latest';
-    await writeOciArchive(inputs.ociArchive, local, index, refName);
+    await writeOciArchive(inputs.ociArchive, sourceOf, index, refName);
     info(`Wrote ${index.digest} with every platform to ${inputs.ociArchive} (ref ${refName})`);
 }
 
@@ -79634,6 +79636,9 @@ function readDigestFiles(dir) {
         }
     });
 }
+function fail(digest) {
+    throw new Error(`index entry ${digest} has no source`);
+}
 async function runMergeOnly(http, inputs) {
     const clients = new RegistryClients(http, inputs);
     const refs = inputs.sourcesFrom
@@ -79647,8 +79652,12 @@ async function runMergeOnly(http, inputs) {
         if (inputs.push)
             await publish(clients, inputs, entries, index);
         else
-            info("'push' is false: the sources were read and merged, nothing was written.");
+            info("'push' is false: the sources were read and merged, nothing was pushed.");
     });
+    if (inputs.ociArchive) {
+        const from = new Map(entries.map((e) => [e.descriptor.digest, e.from]));
+        await group('Writing OCI archive', () => writeArchive(inputs, (digest) => from.get(digest) ?? fail(digest), index));
+    }
     const rows = images.map((i) => ({
         platform: i.platform,
         digest: i.digest,
@@ -79738,7 +79747,7 @@ async function runBuildAndMerge(http, inputs, state) {
         await hook(hooks, 'pre_push', env);
     const index = await group('Merging index', () => mergeBuilt(http, inputs, local, results));
     if (inputs.ociArchive)
-        await group('Writing OCI archive', () => writeArchive(inputs, local, index));
+        await group('Writing OCI archive', () => writeArchive(inputs, () => local, index));
     if (inputs.push)
         await hook(hooks, 'post_push', env);
     const rows = results.map((r) => ({

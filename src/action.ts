@@ -64,7 +64,8 @@ async function runBuildAndMerge(http: Http, inputs: Inputs, state: PostState): P
   await hook(hooks, 'post_build', env);
   if (inputs.push) await hook(hooks, 'pre_push', env);
   const index = await core.group('Merging index', () => mergeBuilt(http, inputs, local, results));
-  if (inputs.ociArchive) await core.group('Writing OCI archive', () => writeArchive(inputs, local, index));
+  if (inputs.ociArchive)
+    await core.group('Writing OCI archive', () => writeArchive(inputs, () => local, index));
   if (inputs.push) await hook(hooks, 'post_push', env);
   const rows = results.map((r) => ({
     platform: r.platform,

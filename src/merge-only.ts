@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ActionError } from './errors.js';
 import type { Http } from './http.js';
 import type { Inputs } from './inputs.js';
-import { buildIndex, publish } from './merge.js';
+import { buildIndex, publish, writeArchive } from './merge.js';
 import { keepEntry } from './oci/index-merge.js';
 import type { Outcome } from './outputs.js';
 import type { DigestFile } from './push-by-digest.js';
@@ -40,6 +40,10 @@ export function readDigestFiles(dir: string): Reference[] {
   });
 }
 
+function fail(digest: string): never {
+  throw new Error(`index entry ${digest} has no source`);
+}
+
 export async function runMergeOnly(http: Http, inputs: Inputs): Promise<Outcome> {
   const clients = new RegistryClients(http, inputs);
   const refs = inputs.sourcesFrom
@@ -58,8 +62,14 @@ export async function runMergeOnly(http: Http, inputs: Inputs): Promise<Outcome>
   await core.group('Merging index', async () => {
     core.info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
     if (inputs.push) await publish(clients, inputs, entries, index);
-    else core.info("'push' is false: the sources were read and merged, nothing was written.");
+    else core.info("'push' is false: the sources were read and merged, nothing was pushed.");
   });
+  if (inputs.ociArchive) {
+    const from = new Map(entries.map((e) => [e.descriptor.digest, e.from]));
+    await core.group('Writing OCI archive', () =>
+      writeArchive(inputs, (digest) => from.get(digest) ?? fail(digest), index),
+    );
+  }
   const rows = images.map((i) => ({
     platform: i.platform,
     digest: i.digest,

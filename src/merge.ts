@@ -10,6 +10,7 @@ import type { Descriptor } from './oci/types.js';
 import { pushByDigest } from './push-by-digest.js';
 import { RegistryClients } from './registry/clients.js';
 import type { Location } from './registry/copy.js';
+import type { SourceLocation } from './registry/image-source.js';
 import { writeOciArchive } from './registry/oci-archive.js';
 import { copyEntries, pushIndex, type SourcedEntry } from './registry/publish.js';
 
@@ -54,8 +55,13 @@ export async function mergeBuilt(
   return index;
 }
 
-export async function writeArchive(inputs: Inputs, local: Location, index: MergedIndex): Promise<void> {
+/** Writes the index to 'oci-archive'; `sourceOf` says where each of its manifests is read from. */
+export async function writeArchive(
+  inputs: Inputs,
+  sourceOf: (digest: string) => SourceLocation,
+  index: MergedIndex,
+): Promise<void> {
   const refName = inputs.tags[0]?.tag ?? 'latest';
-  await writeOciArchive(inputs.ociArchive, local, index, refName);
+  await writeOciArchive(inputs.ociArchive, sourceOf, index, refName);
   core.info(`Wrote ${index.digest} with every platform to ${inputs.ociArchive} (ref ${refName})`);
 }

@@ -60,9 +60,10 @@ async function writeManifest(
 }
 
 /** Written to FILE.partial and renamed when complete: a failure never leaves a truncated archive at FILE. */
+/** `sourceOf` names where each of the index's manifests (and all it references) is read from. */
 export async function writeOciArchive(
   file: string,
-  from: SourceLocation,
+  sourceOf: (digest: string) => SourceLocation,
   index: MergedIndex,
   refName: string,
 ): Promise<void> {
@@ -75,7 +76,7 @@ export async function writeOciArchive(
     for (const dir of ['blobs/', 'blobs/sha256/']) await write(out, tarHeader(dir, 0, 'dir'));
     const seen = new Set<string>([index.digest]);
     for (const entry of (JSON.parse(index.bytes.toString('utf8')) as ImageIndex).manifests) {
-      await writeManifest(out, from, entry.digest, seen);
+      await writeManifest(out, sourceOf(entry.digest), entry.digest, seen);
     }
     await writeEntry(out, blobName(index.digest), index.bytes);
     const top = {

@@ -131,6 +131,37 @@ describe.skipIf(skip)('targets', () => {
     }
   });
 
+  test('a merge job writes the archive too: platforms from a registry, push false, the same index and bytes', async () => {
+    const { digest, platformDigests } = archived();
+    const file = path.join(scratch, 'merged.oci.tar');
+    // The index's platforms as separate sources, as a fan-out merge job gets them.
+    const sources = Object.values(platformDigests).map((d) => `${a.address}/acme/app@${d}`);
+    const before = await catalog(a.address);
+    const run = await runAction({
+      sources: sources.join('\n'),
+      tags: `${a.address}/acme/merged:1`,
+      push: 'false',
+      'oci-archive': file,
+    });
+    expect(errorsOf(run.main)).toBe('');
+    expect(run.outputs.digest).toBe(digest);
+    expect(await catalog(a.address)).toEqual(before);
+    expect(run.main.log).toContain(`Wrote ${digest} with every platform to ${file} (ref 1)`);
+    expect(readTarIndex(file).size).toBe(readTarIndex(archived().archive).size);
+    const c = await startRegistry();
+    try {
+      const imported = `${c.address}/intranet/merged:1`;
+      execFileSync(
+        'skopeo',
+        ['copy', '--all', '--dest-tls-verify=false', `oci-archive:${file}`, `docker://${imported}`],
+        { stdio: 'pipe' },
+      );
+      expect(servedDigest(imported)).toBe(digest);
+    } finally {
+      await c.stop();
+    }
+  });
+
   test('an archive skopeo wrote (skopeo copy --all docker://… oci-archive:PATH:REF) imports the images skopeo imports', async () => {
     archived();
     const c = await startRegistry();

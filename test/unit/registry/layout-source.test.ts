@@ -85,7 +85,7 @@ test('what our writer writes reads back: the same index, every blob verified', a
   const raw = await from.client.getManifest('', from.client.entry.digest);
   if (!raw) throw new Error('no index');
   const file = path.join(scratch, 'ours.tar');
-  await writeOciArchive(file, from, raw, '2.0');
+  await writeOciArchive(file, () => from, raw, '2.0');
   const back = LayoutSource.open(layout(`oci-archive:${file}`));
   expect(back.entry.digest).toBe(raw.digest);
   expect(LayoutSource.open(layout(`oci-archive:${file}:2.0`)).entry.digest).toBe(raw.digest);
