@@ -77843,6 +77843,50 @@ function parseToolInputs(raw, cwd, problems, warnings) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/registry/digest-stream.ts
+// A pass-through stream that hashes what flows and fails at the end when the
+// bytes are not the blob they claim to be (truncated bodies included). How it
+// fails is the source's to say: from a registry it is worth another attempt,
+// from a damaged file it is not.
+
+
+
+class DigestVerifier extends external_node_stream_.Transform {
+    blob;
+    mismatch;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    seen = 0;
+    constructor(blob, mismatch = arrivedAs) {
+        // Larger buffers than the 16 KiB default: fewer pauses between socket reads and writes.
+        super({ highWaterMark: 1024 * 1024 });
+        this.blob = blob;
+        this.mismatch = mismatch;
+        if (!blob.digest.startsWith('sha256:'))
+            throw new Error(`unsupported digest algorithm in ${blob.digest}`);
+    }
+    _transform(chunk, _enc, done) {
+        this.seen += chunk.length;
+        this.hash.update(chunk);
+        done(null, chunk);
+    }
+    _flush(done) {
+        const digest = `sha256:${this.hash.digest('hex')}`;
+        if (this.seen !== this.blob.size || digest !== this.blob.digest) {
+            done(this.mismatch(this.blob, digest, this.seen));
+            return;
+        }
+        done();
+    }
+}
+/** The default: a body that went wrong on the way, worth another attempt. */
+const arrivedAs = (blob, actual, seen) => new TransientError(`blob ${blob.digest} arrived as ${seen} of ${blob.size} bytes with digest ${actual}`);
+/** `body` through a DigestVerifier: errors on either side surface while reading the result. */
+function verified(body, blob, mismatch) {
+    const verifier = new DigestVerifier(blob, mismatch);
+    (0,external_node_stream_.pipeline)(body, verifier, () => undefined);
+    return verifier;
+}
+
 ;// CONCATENATED MODULE: ./src/oci/tar-index.ts
 // Indexes a tar archive by reading its headers only: entry name -> where its
 // data starts in the file and how long it is. Data is skipped by seeking, so
@@ -78104,27 +78148,6 @@ function manifestMediaType(bytes) {
     const parsed = JSON.parse(bytes.toString('utf8'));
     return parsed.mediaType ?? (parsed.manifests ? OCI_INDEX : OCI_MANIFEST);
 }
-/** Fails at the end of a blob whose bytes are not its digest: a damaged layout, not worth a retry. */
-class LayoutBlobCheck extends external_node_stream_.Transform {
-    digest;
-    label;
-    hash = (0,external_node_crypto_.createHash)('sha256');
-    constructor(digest, label) {
-        super({ highWaterMark: 1024 * 1024 });
-        this.digest = digest;
-        this.label = label;
-    }
-    _transform(chunk, _enc, done) {
-        this.hash.update(chunk);
-        done(null, chunk);
-    }
-    _flush(done) {
-        const actual = `sha256:${this.hash.digest('hex')}`;
-        if (actual === this.digest)
-            return done();
-        done(new ActionError(`Blob ${this.digest} in ${this.label} is damaged: its bytes hash to ${actual}.`, 'Copy or write the archive again.'));
-    }
-}
 /** A promise of fn's result: a throw becomes a rejection, as from a registry. */
 function settle(fn) {
     return new Promise((resolve) => resolve(fn()));
@@ -78171,13 +78194,12 @@ class LayoutSource {
             return { mediaType: manifestMediaType(bytes), digest: ref, bytes };
         });
     }
-    openBlob(_repository, digest) {
+    /** Bytes that are not the blob are a damaged layout: a final error, not worth a retry. */
+    streamBlob(_repository, blob) {
         return settle(() => {
-            const { file, start, size } = this.span(digest);
+            const { file, start, size } = this.span(blob.digest);
             const bytes = size === 0 ? external_node_stream_.Readable.from([]) : (0,external_node_fs_namespaceObject.createReadStream)(file, { start, end: start + size - 1 });
-            const check = new LayoutBlobCheck(digest, this.registry);
-            (0,external_node_stream_.pipeline)(bytes, check, () => undefined); // errors surface while reading `check`
-            return { body: check };
+            return verified(bytes, blob, (_blob, actual) => new ActionError(`Blob ${blob.digest} in ${this.registry} is damaged: its bytes hash to ${actual}.`, 'Copy or write the archive again.'));
         });
     }
     readBlobJson(_repository, digest) {
@@ -78413,38 +78435,6 @@ function describeTags(tags) {
     return tags.map(formatReference).join(', ');
 }
 
-;// CONCATENATED MODULE: ./src/registry/digest-stream.ts
-// A pass-through stream that hashes what flows and fails at the end when the
-// bytes are not the blob they claim to be (truncated bodies included).
-
-
-
-class DigestVerifier extends external_node_stream_.Transform {
-    blob;
-    hash = (0,external_node_crypto_.createHash)('sha256');
-    seen = 0;
-    constructor(blob) {
-        // Larger buffers than the 16 KiB default: fewer pauses between socket reads and writes.
-        super({ highWaterMark: 1024 * 1024 });
-        this.blob = blob;
-        if (!blob.digest.startsWith('sha256:'))
-            throw new Error(`unsupported digest algorithm in ${blob.digest}`);
-    }
-    _transform(chunk, _enc, done) {
-        this.seen += chunk.length;
-        this.hash.update(chunk);
-        done(null, chunk);
-    }
-    _flush(done) {
-        const digest = `sha256:${this.hash.digest('hex')}`;
-        if (this.seen !== this.blob.size || digest !== this.blob.digest) {
-            done(new TransientError(`blob ${this.blob.digest} arrived as ${this.seen} of ${this.blob.size} bytes with digest ${digest}`));
-            return;
-        }
-        done();
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/registry/challenge.ts
 // Parses WWW-Authenticate challenges (pure): Basic realm="..." or
 // Bearer realm="...",service="...",scope="..." with quoted commas.
@@ -78601,6 +78591,7 @@ class Authenticator {
 }
 
 ;// CONCATENATED MODULE: ./src/registry/client.ts
+
 
 
 
@@ -78779,6 +78770,10 @@ class RegistryClient {
                 return false;
             return this.fail(res, `check blob ${repo}@${digest}`, body);
         });
+    }
+    /** The blob's bytes, hashed on the way; bytes that are not the blob fail as transient. */
+    async streamBlob(repo, blob) {
+        return verified((await this.openBlob(repo, blob.digest)).body, blob);
     }
     /** Opens a blob for streaming, following redirects to storage without our Authorization. */
     async openBlob(repo, digest) {
@@ -79050,11 +79045,6 @@ async function putMonolithic(client, repo, blob, location, body) {
 }
 
 ;// CONCATENATED MODULE: ./src/registry/copy.ts
-// Copies images between registries: every blob first (streamed, verified,
-// skipped when present, mounted within a registry, all blobs of all images
-// through one bounded pool), then manifests byte for byte, children first.
-
-
 
 
 
@@ -79065,10 +79055,8 @@ function newStats() {
 const BLOB_CONCURRENCY = 4;
 /** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
 async function openVerified(from, blob) {
-    const res = await withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.openBlob(from.repository, blob.digest));
-    const verifier = new DigestVerifier(blob);
-    (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface through the upload's body
-    return verifier;
+    // Errors while streaming surface through the upload's body.
+    return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.streamBlob(from.repository, blob));
 }
 async function copyBlob(from, to, blob, stats) {
     if (await to.client.hasBlob(to.repository, blob.digest)) {
@@ -79394,8 +79382,6 @@ const TAR_END = Buffer.alloc(tar_BLOCK * 2, 0);
 
 
 
-
-
 async function write(out, chunk) {
     if (!out.write(chunk))
         await (0,external_node_events_.once)(out, 'drain');
@@ -79407,9 +79393,7 @@ async function writeEntry(out, name, bytes) {
 }
 const blobName = (digest) => `blobs/${digest.replace(':', '/')}`;
 async function writeBlob(out, from, blob) {
-    const res = await from.client.openBlob(from.repository, blob.digest);
-    const verifier = new DigestVerifier(blob);
-    (0,external_node_stream_.pipeline)(res.body, verifier, () => undefined); // errors surface while reading the verifier
+    const verifier = await from.client.streamBlob(from.repository, blob);
     await write(out, tarHeader(blobName(blob.digest), blob.size));
     for await (const chunk of verifier)
         await write(out, chunk);

@@ -16,8 +16,9 @@ import {
 } from '../http.js';
 import { MANIFEST_ACCEPT } from '../oci/media-types.js';
 import { sha256Digest } from '../oci/index-merge.js';
-import type { RawManifest } from '../oci/types.js';
+import type { Descriptor, RawManifest } from '../oci/types.js';
 import { Authenticator } from './auth.js';
+import { verified } from './digest-stream.js';
 import type { Credentials } from './credentials.js';
 import { apiHost } from './reference.js';
 import { scopeFor, type Access } from './token.js';
@@ -228,6 +229,11 @@ export class RegistryClient {
       if (res.status === 404) return false;
       return this.fail(res, `check blob ${repo}@${digest}`, body);
     });
+  }
+
+  /** The blob's bytes, hashed on the way; bytes that are not the blob fail as transient. */
+  async streamBlob(repo: string, blob: Descriptor): Promise<Readable> {
+    return verified((await this.openBlob(repo, blob.digest)).body, blob);
   }
 
   /** Opens a blob for streaming, following redirects to storage without our Authorization. */

@@ -1,13 +1,12 @@
 // Copies images between registries: every blob first (streamed, verified,
 // skipped when present, mounted within a registry, all blobs of all images
 // through one bounded pool), then manifests byte for byte, children first.
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { withRetry } from '../http.js';
 import { isIndexType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, ImageManifest, RawManifest } from '../oci/types.js';
 import type { RegistryClient } from './client.js';
 import type { SourceLocation } from './image-source.js';
-import { DigestVerifier } from './digest-stream.js';
 import { uploadBlob } from './upload.js';
 import { mapPool } from '../pool.js';
 
@@ -37,12 +36,10 @@ const BLOB_CONCURRENCY = 4;
 
 /** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
 async function openVerified(from: SourceLocation, blob: Descriptor): Promise<Readable> {
-  const res = await withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () =>
-    from.client.openBlob(from.repository, blob.digest),
+  // Errors while streaming surface through the upload's body.
+  return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () =>
+    from.client.streamBlob(from.repository, blob),
   );
-  const verifier = new DigestVerifier(blob);
-  pipeline(res.body, verifier, () => undefined); // errors surface through the upload's body
-  return verifier;
 }
 
 export async function copyBlob(

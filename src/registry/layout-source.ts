@@ -3,11 +3,11 @@
 // from file ranges (a layer is streamed, never held in memory) and checked
 // against their digests. Opening checks the layout, so a bad 'sources' entry
 // fails before anything slow, naming the entry and what would be valid.
-import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ActionError } from '../errors.js';
+import { verified } from './digest-stream.js';
 import { blobPath, formatLayoutReference, selectLayoutEntry, type LayoutReference } from '../oci/layout.js';
 import { sha256Digest } from '../oci/index-merge.js';
 import { OCI_INDEX, OCI_MANIFEST } from '../oci/media-types.js';
@@ -128,34 +128,6 @@ function manifestMediaType(bytes: Buffer): string {
   return parsed.mediaType ?? (parsed.manifests ? OCI_INDEX : OCI_MANIFEST);
 }
 
-/** Fails at the end of a blob whose bytes are not its digest: a damaged layout, not worth a retry. */
-class LayoutBlobCheck extends Transform {
-  private readonly hash = createHash('sha256');
-
-  constructor(
-    private readonly digest: string,
-    private readonly label: string,
-  ) {
-    super({ highWaterMark: 1024 * 1024 });
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.hash.update(chunk);
-    done(null, chunk);
-  }
-
-  override _flush(done: TransformCallback): void {
-    const actual = `sha256:${this.hash.digest('hex')}`;
-    if (actual === this.digest) return done();
-    done(
-      new ActionError(
-        `Blob ${this.digest} in ${this.label} is damaged: its bytes hash to ${actual}.`,
-        'Copy or write the archive again.',
-      ),
-    );
-  }
-}
-
 /** A promise of fn's result: a throw becomes a rejection, as from a registry. */
 function settle<T>(fn: () => T): Promise<T> {
   return new Promise((resolve) => resolve(fn()));
@@ -213,13 +185,20 @@ export class LayoutSource implements ImageSource {
     });
   }
 
-  openBlob(_repository: string, digest: string): Promise<{ body: Readable }> {
+  /** Bytes that are not the blob are a damaged layout: a final error, not worth a retry. */
+  streamBlob(_repository: string, blob: Descriptor): Promise<Readable> {
     return settle(() => {
-      const { file, start, size } = this.span(digest);
+      const { file, start, size } = this.span(blob.digest);
       const bytes = size === 0 ? Readable.from([]) : createReadStream(file, { start, end: start + size - 1 });
-      const check = new LayoutBlobCheck(digest, this.registry);
-      pipeline(bytes, check, () => undefined); // errors surface while reading `check`
-      return { body: check };
+      return verified(
+        bytes,
+        blob,
+        (_blob, actual) =>
+          new ActionError(
+            `Blob ${blob.digest} in ${this.registry} is damaged: its bytes hash to ${actual}.`,
+            'Copy or write the archive again.',
+          ),
+      );
     });
   }
 

@@ -5,14 +5,12 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream';
 import { isIndexType } from '../oci/media-types.js';
 import { OCI_INDEX } from '../oci/media-types.js';
 import type { MergedIndex } from '../oci/index-merge.js';
 import { TAR_END, tarHeader, tarPadding } from '../oci/tar.js';
 import type { Descriptor, ImageIndex, ImageManifest } from '../oci/types.js';
 import type { SourceLocation } from './image-source.js';
-import { DigestVerifier } from './digest-stream.js';
 
 async function write(out: WriteStream, chunk: Buffer): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
@@ -27,9 +25,7 @@ async function writeEntry(out: WriteStream, name: string, bytes: Buffer): Promis
 const blobName = (digest: string) => `blobs/${digest.replace(':', '/')}`;
 
 async function writeBlob(out: WriteStream, from: SourceLocation, blob: Descriptor): Promise<void> {
-  const res = await from.client.openBlob(from.repository, blob.digest);
-  const verifier = new DigestVerifier(blob);
-  pipeline(res.body, verifier, () => undefined); // errors surface while reading the verifier
+  const verifier = await from.client.streamBlob(from.repository, blob);
   await write(out, tarHeader(blobName(blob.digest), blob.size));
   for await (const chunk of verifier) await write(out, chunk as Buffer);
   await write(out, tarPadding(blob.size));

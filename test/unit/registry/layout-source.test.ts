@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { sha256Digest } from '../../../src/oci/index-merge.js';
 import { parseLayoutReference, type LayoutReference } from '../../../src/oci/layout.js';
-import type { ImageIndex, ImageManifest } from '../../../src/oci/types.js';
+import type { Descriptor, ImageIndex, ImageManifest } from '../../../src/oci/types.js';
 import { LayoutSource } from '../../../src/registry/layout-source.js';
 import { writeOciArchive } from '../../../src/registry/oci-archive.js';
 import { readSources } from '../../../src/registry/sources.js';
@@ -26,9 +26,9 @@ const layout = (raw: string): LayoutReference => {
 };
 const noRegistry = () => Promise.reject(new Error('no registry is asked for a layout'));
 
-async function readAll(source: LayoutSource, digest: string): Promise<Buffer> {
+async function readAll(source: LayoutSource, blob: Descriptor): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of (await source.openBlob('', digest)).body) chunks.push(chunk as Buffer);
+  for await (const chunk of await source.streamBlob('', blob)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
@@ -42,7 +42,7 @@ async function readEverything(source: LayoutSource): Promise<string[]> {
     const parsed = JSON.parse(raw.bytes.toString()) as ImageIndex & ImageManifest;
     for (const child of parsed.manifests ?? []) await visit(child.digest);
     for (const blob of parsed.manifests ? [] : [parsed.config, ...parsed.layers]) {
-      expect(sha256Digest(await readAll(source, blob.digest))).toBe(blob.digest);
+      expect(sha256Digest(await readAll(source, blob))).toBe(blob.digest);
       seen.push(blob.digest);
     }
   };
@@ -111,15 +111,17 @@ test('a damaged blob fails with a final error naming it, not a retryable one', a
   ) as ImageIndex;
   const child = index.manifests[0]?.digest ?? '';
   const manifest = JSON.parse((await good.getManifest('', child))?.bytes.toString() ?? '') as ImageManifest;
-  const layer = manifest.layers[0]?.digest ?? '';
+  const layerBlob = manifest.layers[0];
+  if (!layerBlob) throw new Error('no layer');
+  const layer = layerBlob.digest;
   const bad = LayoutSource.open(layout(`oci-archive:${damaged(layer)}`));
-  await expect(readAll(bad, layer)).rejects.toThrow(
+  await expect(readAll(bad, layerBlob)).rejects.toThrow(
     new RegExp(`^Blob ${layer} in oci-archive:.*damaged-.*\\.tar is damaged: its bytes hash to sha256:`),
   );
-  await expect(readAll(bad, layer)).rejects.toHaveProperty('name', 'ActionError');
+  await expect(readAll(bad, layerBlob)).rejects.toHaveProperty('name', 'ActionError');
   const badManifest = LayoutSource.open(layout(`oci-archive:${damaged(child)}`));
   await expect(badManifest.getManifest('', child)).rejects.toThrow(/is damaged/);
-  await expect(bad.openBlob('', `sha256:${'0'.repeat(64)}`)).rejects.toThrow(
+  await expect(bad.streamBlob('', { ...layerBlob, digest: `sha256:${'0'.repeat(64)}` })).rejects.toThrow(
     /has no blobs\/sha256\/0+, which a manifest in it lists: the layout is incomplete/,
   );
 });
