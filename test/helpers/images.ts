@@ -22,6 +22,13 @@ export interface Pushed {
   annotations?: Record<string, string>;
 }
 
+/** The platforms of index entries as os/architecture[/variant], sorted. */
+export function platformsOf(manifests: readonly Pushed[]): string[] {
+  return manifests
+    .map((m) => [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'))
+    .sort();
+}
+
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../helpers/action-runner.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import {
+  platformsOf,
   pushAttestation,
   pushImage,
   pushIndex,
@@ -22,12 +23,6 @@ const skip = skipWithoutPrereqs();
 
 interface Index {
   manifests: Pushed[];
-}
-
-function platformsOf(manifests: Pushed[]): string[] {
-  return manifests
-    .map((m) => [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'))
-    .sort();
 }
 
 describe.skipIf(skip)('merge-only mode under faults', () => {

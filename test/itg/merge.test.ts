@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../helpers/action-runner.js';
 import {
+  platformsOf,
   pushAttestation,
   pushImage,
   pushIndex,
@@ -30,12 +31,6 @@ interface Index {
   mediaType: string;
   manifests: Pushed[];
   annotations?: Record<string, string>;
-}
-
-function platformsOf(index: Index): string[] {
-  return index.manifests
-    .map((m) => [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'))
-    .sort();
 }
 
 describe.skipIf(skip)('merge-only mode', () => {
@@ -123,7 +118,7 @@ describe.skipIf(skip)('merge-only mode', () => {
     expect(sha256(await readManifest(ep, 'acme/merged', 'latest'))).toBe(run.outputs.digest);
     const index = JSON.parse(bytes.toString()) as Index;
     expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
-    expect(platformsOf(index)).toEqual(['linux/amd64', 'linux/arm64', 'linux/s390x']);
+    expect(platformsOf(index.manifests)).toEqual(['linux/amd64', 'linux/arm64', 'linux/s390x']);
     expect(index.annotations).toEqual({
       'org.opencontainers.image.description': 'Merged by a test, with = and commas',
     });
@@ -176,11 +171,7 @@ describe.skipIf(skip)('merge-only mode', () => {
     const attestations = index.manifests.filter((m) => m.annotations?.['vnd.docker.reference.type']);
     expect(attestations.map((a) => a.digest).sort()).toEqual(multiAttestations.map((a) => a.digest).sort());
     const images = index.manifests.filter((m) => !m.annotations?.['vnd.docker.reference.type']);
-    expect(platformsOf({ ...index, manifests: images })).toEqual([
-      'linux/amd64',
-      'linux/arm/v7',
-      'linux/ppc64le',
-    ]);
+    expect(platformsOf(images)).toEqual(['linux/amd64', 'linux/arm/v7', 'linux/ppc64le']);
     for (const a of attestations) {
       expect(images.map((i) => i.digest)).toContain(a.annotations?.['vnd.docker.reference.digest']);
       expect(sha256(await readManifest({ url: dst.url }, 'acme/with-att', a.digest))).toBe(a.digest);
