@@ -7,7 +7,7 @@
 //   node --import tsx bench/copy-blobs.ts SRC DST REPO DIGEST:SIZE...
 import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
 import { Agent, request } from 'undici';
-import { DigestVerifier } from '../src/registry/digest-stream.js';
+import { DigestVerifier } from '../src/oci/digest-stream.js';
 
 class PassThrough1M extends Transform {
   constructor() {

@@ -74175,7 +74175,7 @@ function checkDriverSupport(build, driver, containerdStore) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/docker-config.ts
+;// CONCATENATED MODULE: ./src/buildx/docker-config.ts
 // The action's own docker CLI config dir: its buildx plugin and its builders,
 // with the user's config.json (logins, credential helpers) and contexts
 // linked in, so `docker login` done before the action still applies.
@@ -75156,7 +75156,7 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
-;// CONCATENATED MODULE: ./src/tools/cache.ts
+;// CONCATENATED MODULE: ./src/releases/cache.ts
 // The runner's tool cache (RUNNER_TOOL_CACHE) through @actions/tool-cache:
 // a verified download is cached once per tool, version and arch, so a second
 // run on the same runner downloads nothing.
@@ -75183,7 +75183,7 @@ async function cacheTool(spec, source) {
     return external_node_path_.join(dir, spec.file);
 }
 
-;// CONCATENATED MODULE: ./src/tools/checksums.ts
+;// CONCATENATED MODULE: ./src/releases/checksums.ts
 // Release checksum files (pure): buildx's checksums.txt (`<sha256> *<file>`),
 // sha256sum's text mode (`<sha256>  <file>`) and a sidecar holding only a hash.
 const LINE = /^([a-f0-9]{64})(?:\s+\*?(\S.*))?$/i;
@@ -75209,7 +75209,7 @@ function checksumFor(text, file) {
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/tools/download.ts
+;// CONCATENATED MODULE: ./src/releases/download.ts
 // Release downloads through http.ts: redirects followed, transient failures
 // retried, the body streamed to disk and hashed while it streams; a file
 // whose sha256 differs from the release's checksum is deleted, never used.
@@ -75272,7 +75272,7 @@ async function downloadVerified(http, src, dest, sha256) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/tools/host.ts
+;// CONCATENATED MODULE: ./src/releases/host.ts
 // The host's OS and CPU in Go's terms, which release assets are named by (pure).
 const GO_OS = { linux: 'linux', darwin: 'darwin', win32: 'windows' };
 const GO_ARCH = {
@@ -75552,7 +75552,7 @@ function registerFailureHint(err, root) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/registry/ready.ts
+;// CONCATENATED MODULE: ./src/local-registry/ready.ts
 // Startup shared by every way of running the local registry: a free loopback
 // port, a wait on GET /v2/ with a deadline, and up to three tries (another job
 // on the same runner may take the port between picking it and binding it).
@@ -75613,7 +75613,7 @@ async function startOnFreePort(http, what, start, record, timeoutMs = READY_TIME
     throw new ActionError(`The local registry (${what}) did not start: ${lastError}.`, `Its log is printed above.`);
 }
 
-;// CONCATENATED MODULE: ./src/registry/container.ts
+;// CONCATENATED MODULE: ./src/local-registry/container.ts
 // The local registry as a container: `docker run -d --network host` of
 // 'registry-image', its address set by environment, under a run-unique name.
 // Storage stays inside the container (removed with it by `docker rm -v`):
@@ -75696,7 +75696,7 @@ async function startRegistryContainer(http, options) {
     }, options.record);
 }
 
-;// CONCATENATED MODULE: ./src/registry/install.ts
+;// CONCATENATED MODULE: ./src/local-registry/install.ts
 // The distribution registry release for this host, when no registry binary is
 // on PATH: <base>/v2.8.3/registry_2.8.3_linux_amd64.tar.gz, checked against its
 // .sha256 sidecar before it is unpacked, then cached in the tool cache.
@@ -75764,7 +75764,7 @@ async function ensureRegistryBinary(http, mirror, runDir) {
     return cacheTool(spec, binary);
 }
 
-;// CONCATENATED MODULE: ./src/registry/service.ts
+;// CONCATENATED MODULE: ./src/local-registry/service.ts
 // The local, ephemeral distribution registry: on 127.0.0.1 and a free port,
 // storage and log in the run's own directory. As a binary it is spawned
 // detached with a pid file so post can stop it even when main died; as a
@@ -75972,7 +75972,7 @@ function readState() {
     }
 }
 
-;// CONCATENATED MODULE: ./src/stale.ts
+;// CONCATENATED MODULE: ./src/build/stale.ts
 // What crashed runs left behind. A ledger entry whose run directory is gone
 // (the runner wiped RUNNER_TEMP, or the run ended without post) is stale: its
 // registry is stopped, if its process still names that directory, and its
@@ -76008,7 +76008,7 @@ async function cleanStaleRuns(currentRunId) {
     return cleaned;
 }
 
-;// CONCATENATED MODULE: ./src/build-setup.ts
+;// CONCATENATED MODULE: ./src/build/setup.ts
 // Build mode's set-up phases: what the machine has, buildx, the builder and
 // the local registry, each recorded in post state the moment it exists.
 
@@ -76310,7 +76310,7 @@ function isLoopbackHost(registry) {
     return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-;// CONCATENATED MODULE: ./src/hooks/hub-hooks.ts
+;// CONCATENATED MODULE: ./src/build/hub-hooks.ts
 // Docker Hub automated-build hooks: hooks/pre_build, build, post_build,
 // pre_push, post_push, run the way Docker Hub ran them (bash, from the
 // directory that holds hooks/), with Docker Hub's variables.
@@ -76541,7 +76541,7 @@ function formatProblem(entries, format) {
     return `Input 'index-format' is docker, but ${oci.length} entr${oci.length === 1 ? 'y is' : 'ies are'} not Docker schema 2 manifests (${oci[0]?.mediaType}); a Docker manifest list cannot hold ${what}OCI manifests. Use index-format: auto or oci.`;
 }
 
-;// CONCATENATED MODULE: ./src/registry/image-entry.ts
+;// CONCATENATED MODULE: ./src/oci/image-entry.ts
 // Turns an image manifest into its index entry, with the platform read from
 // the image's config blob (never guessed), and the image's size.
 
@@ -76553,7 +76553,7 @@ async function readImageEntry(from, raw) {
     return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
 }
 
-;// CONCATENATED MODULE: ./src/registry/built-image.ts
+;// CONCATENATED MODULE: ./src/build/built-image.ts
 // Reads one platform's build back from the local registry and turns it into
 // index entries: its image manifest, plus any attestation manifests buildx
 // attached (kept beside their image, never counted as platforms).
@@ -76628,7 +76628,7 @@ async function mapPool(items, limit, fn) {
     return results;
 }
 
-;// CONCATENATED MODULE: ./src/smoke-test.ts
+;// CONCATENATED MODULE: ./src/build/smoke-test.ts
 // Smoke tests before push: the user's command in each platform's image
 // (under emulation where needed); any failure stops the push.
 
@@ -76649,7 +76649,7 @@ async function runSmokeTest(platform, ref, command, network) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/builds.ts
+;// CONCATENATED MODULE: ./src/build/platforms.ts
 // The builds phase: every platform built into the local registry, at most
 // 'max-parallel' at once, each log in its own group (buffered and printed
 // whole when builds run side by side), then its smoke test.
@@ -77462,7 +77462,7 @@ async function writeSummary(rows, index) {
         .write();
 }
 
-;// CONCATENATED MODULE: ./src/emulation.ts
+;// CONCATENATED MODULE: ./src/build/emulation.ts
 // The emulation phase: set up QEMU for the platforms, log per platform, then
 // record outputs and summary before failing, naming every platform that cannot run.
 
@@ -77496,7 +77496,7 @@ async function recordEmulation(report) {
         throw new ActionError(report.errors.join('\n'));
 }
 
-;// CONCATENATED MODULE: ./src/build-inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/build.ts
 // Parses the build-stage inputs (pure): build-push-action's names and
 // meaning, plus platform-files, max-parallel, test-command and hooks.
 
@@ -77680,7 +77680,7 @@ function selectLayoutEntry(ref, manifests) {
         : `None has a ref name to choose it by: write one image per layout.`);
 }
 
-;// CONCATENATED MODULE: ./src/input-parsers.ts
+;// CONCATENATED MODULE: ./src/inputs/parsers.ts
 // Pure parsers shared by the input modules: lists, booleans, KEY=VALUE lines,
 // choices, image references, OCI layout sources and registry hosts. Each
 // problem names the input, the bad value and what would be valid.
@@ -77775,7 +77775,7 @@ function checkStage(value, problems) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/tool-inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/tools.ts
 // Tool inputs (pure): which buildx, which builder, which local registry, and
 // the mirrors for air-gapped runners. Read by inputs.ts, the only reader.
 
@@ -77793,7 +77793,7 @@ const TOOL_INPUT_NAMES = [
 ];
 const DRIVERS = ['docker', 'docker-container'];
 const REGISTRY_MODES = ['auto', 'binary', 'container'];
-function tool_inputs_parseChoice(name, value, valid, problems) {
+function tools_parseChoice(name, value, valid, problems) {
     const v = value.trim();
     if (!valid.includes(v))
         problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
@@ -77824,13 +77824,13 @@ function parseBuildxVersionInput(value, mirror, problems) {
 }
 function parseToolInputs(raw, cwd, problems, warnings) {
     const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], problems);
-    const driver = tool_inputs_parseChoice('driver', raw.driver, DRIVERS, problems);
+    const driver = tools_parseChoice('driver', raw.driver, DRIVERS, problems);
     const buildkitdConfig = raw['buildkitd-config'].trim()
         ? external_node_path_.resolve(cwd, raw['buildkitd-config'].trim())
         : '';
     if (driver === 'docker' && buildkitdConfig)
         warnings.push(`Input 'buildkitd-config' is ignored with driver 'docker'; it applies to 'docker-container' only.`);
-    const localRegistry = tool_inputs_parseChoice('local-registry', raw['local-registry'], REGISTRY_MODES, problems);
+    const localRegistry = tools_parseChoice('local-registry', raw['local-registry'], REGISTRY_MODES, problems);
     return {
         buildxVersion: parseBuildxVersionInput(raw['buildx-version'], buildxUrl, problems),
         buildxUrl,
@@ -77843,7 +77843,7 @@ function parseToolInputs(raw, cwd, problems, warnings) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/registry/digest-stream.ts
+;// CONCATENATED MODULE: ./src/oci/digest-stream.ts
 // A pass-through stream that hashes what flows and fails at the end when the
 // bytes are not the blob they claim to be (truncated bodies included). How it
 // fails is the source's to say: from a registry it is worth another attempt,
@@ -78038,7 +78038,7 @@ function readTarIndex(file) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/registry/layout-source.ts
+;// CONCATENATED MODULE: ./src/oci/layout-source.ts
 // An OCI image layout as an image source: an 'oci-archive:' tarball, indexed
 // once by its headers, or an 'oci:' directory. Manifests and blobs are served
 // from file ranges (a layer is streamed, never held in memory) and checked
@@ -78207,7 +78207,7 @@ class LayoutSource {
     }
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/validate.ts
 // The only module that reads inputs. Names are action.yml's; defaults live
 // only in action.yml. Secrets are masked the moment they are read.
 
@@ -78381,7 +78381,7 @@ function validateInputs(raw, cwd, cores = 1) {
     };
     return { inputs, warnings };
 }
-function inputs_kind(p) {
+function validate_kind(p) {
     try {
         return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory() ? 'dir' : 'file';
     }
@@ -78391,13 +78391,13 @@ function inputs_kind(p) {
 }
 /** The checks that need the file system: the CA file, OCI layout sources, and when building, context and Dockerfile. */
 function checkPaths(inputs) {
-    if (inputs.caFile && inputs_kind(inputs.caFile) !== 'file') {
+    if (inputs.caFile && validate_kind(inputs.caFile) !== 'file') {
         throw new ActionError(`Input 'ca-file' is '${inputs.caFile}', which is not a file. Give the path of a PEM file with the registry's CA certificate(s).`);
     }
-    if (inputs.digestFile && inputs_kind(external_node_path_.dirname(inputs.digestFile)) !== 'dir') {
+    if (inputs.digestFile && validate_kind(external_node_path_.dirname(inputs.digestFile)) !== 'dir') {
         throw new ActionError(`Input 'digest-file' is '${inputs.digestFile}', whose directory does not exist. Create it first (e.g. mkdir -p).`);
     }
-    if (inputs.sourcesFrom && inputs_kind(inputs.sourcesFrom) !== 'dir') {
+    if (inputs.sourcesFrom && validate_kind(inputs.sourcesFrom) !== 'dir') {
         throw new ActionError(`Input 'sources-from' is '${inputs.sourcesFrom}', which is not a directory. Download the build jobs' digest files there first.`);
     }
     // An OCI layout is opened as merge-only mode will open it: a header scan, no blob read.
@@ -78405,28 +78405,28 @@ function checkPaths(inputs) {
         LayoutSource.open(source);
     if (inputs.sources.length > 0 || inputs.sourcesFrom)
         return;
-    if (inputs_kind(inputs.context) !== 'dir') {
+    if (validate_kind(inputs.context) !== 'dir') {
         throw new ActionError(`Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`);
     }
     if (inputs.driver === 'docker-container' &&
         inputs.buildkitdConfig &&
-        inputs_kind(inputs.buildkitdConfig) !== 'file') {
+        validate_kind(inputs.buildkitdConfig) !== 'file') {
         throw new ActionError(`Input 'buildkitd-config' is '${inputs.buildkitdConfig}', which is not a file. Fix the path, relative to the workspace.`);
     }
     const perPlatform = Object.keys(inputs.build.platformFiles).length;
-    if (perPlatform < inputs.platforms.length && inputs_kind(inputs.file) !== 'file') {
+    if (perPlatform < inputs.platforms.length && validate_kind(inputs.file) !== 'file') {
         throw new ActionError(`Dockerfile '${inputs.file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`);
     }
     for (const [platform, file] of Object.entries(inputs.build.platformFiles)) {
-        if (inputs_kind(file) !== 'file') {
+        if (validate_kind(file) !== 'file') {
             throw new ActionError(`Input 'platform-files' gives '${file}' for ${platform}, which does not exist. Paths are relative to the workspace.`);
         }
     }
-    if (inputs.ociArchive && inputs_kind(external_node_path_.dirname(inputs.ociArchive)) !== 'dir') {
+    if (inputs.ociArchive && validate_kind(external_node_path_.dirname(inputs.ociArchive)) !== 'dir') {
         throw new ActionError(`Input 'oci-archive' is '${inputs.ociArchive}', whose directory does not exist. Create it first or choose another path.`);
     }
     for (const secret of inputs.build.secrets) {
-        if (secret.src && inputs_kind(secret.src) !== 'file') {
+        if (secret.src && validate_kind(secret.src) !== 'file') {
             throw new ActionError(`Input 'secret-files' gives '${secret.src}' for secret '${secret.id}', which is not a readable file.`);
         }
     }
@@ -79115,7 +79115,7 @@ async function copyImages(items, to, stats) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/registry/publish.ts
+;// CONCATENATED MODULE: ./src/publish/all-or-nothing.ts
 // All or nothing: every entry's manifest (with its blobs) reaches every target
 // repository, and is checked there, before the index is written to any tag;
 // every tag gets the same bytes, so each yields the same digest.
@@ -79172,7 +79172,7 @@ async function pushIndex(targets, index) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/push-by-digest.ts
+;// CONCATENATED MODULE: ./src/publish/by-digest.ts
 // push-by-digest: a job of a build fanned out over runners pushes its
 // platform(s) to the target repository by digest only (no tag moves) and
 // writes a small JSON file a merge job collects (with 'sources-from').
@@ -79371,7 +79371,7 @@ function tarPadding(size) {
 }
 const TAR_END = Buffer.alloc(tar_BLOCK * 2, 0);
 
-;// CONCATENATED MODULE: ./src/registry/oci-archive.ts
+;// CONCATENATED MODULE: ./src/oci/archive.ts
 // Writes an index and everything it references as an OCI image layout
 // tarball (oci-layout, index.json, blobs/sha256/...), streaming each blob from
 // the registry into the file and verifying it on the way: what `docker save`
@@ -79464,7 +79464,7 @@ async function writeOciArchive(file, sourceOf, index, refName) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/merge.ts
+;// CONCATENATED MODULE: ./src/publish/merge.ts
 // The merge step of both modes: the index the inputs ask for, copied with
 // everything it references to every tag's repository, the index last.
 
@@ -79509,7 +79509,7 @@ async function writeArchive(inputs, sourceOf, index) {
     info(`Wrote ${index.digest} with every platform to ${inputs.ociArchive} (ref ${refName})`);
 }
 
-;// CONCATENATED MODULE: ./src/registry/sources.ts
+;// CONCATENATED MODULE: ./src/merge/sources.ts
 // Merge-only mode's sources: each reference read into one image per platform
 // (a single-platform manifest, or every image of an index), with the
 // attestation manifests that describe it, platforms read from the configs.
@@ -79588,7 +79588,7 @@ async function readSources(refs, clientFor) {
     return images;
 }
 
-;// CONCATENATED MODULE: ./src/merge-only.ts
+;// CONCATENATED MODULE: ./src/merge/merge-only.ts
 // Merge-only mode: no build, no QEMU, no local registry. The images named in
 // 'sources' (or in the digest files under 'sources-from', written by
 // push-by-digest build jobs) are merged into one index at 'tags'.
@@ -79651,7 +79651,7 @@ async function runMergeOnly(http, inputs) {
     return { index, rows };
 }
 
-;// CONCATENATED MODULE: ./src/outputs.ts
+;// CONCATENATED MODULE: ./src/publish/outputs.ts
 // The action's outputs and job summary, from what a run produced.
 
 

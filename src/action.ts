@@ -5,13 +5,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { installBuildx, logEnvironment, startBuilder, startRegistry } from './build-setup.js';
-import { buildPlatforms } from './builds.js';
+import { installBuildx, logEnvironment, startBuilder, startRegistry } from './build/setup.js';
+import { buildPlatforms } from './build/platforms.js';
 import { removeBuilder } from './buildx/builder.js';
 import { checkDriverSupport } from './buildx/capabilities.js';
 import { removeImages } from './buildx/images.js';
-import { useDockerConfig } from './docker-config.js';
-import { recordEmulation, registerEmulators } from './emulation.js';
+import { useDockerConfig } from './buildx/docker-config.js';
+import { recordEmulation, registerEmulators } from './build/emulation.js';
 import { errorMessage } from './errors.js';
 import {
   findHooks,
@@ -20,14 +20,14 @@ import {
   runHook,
   type HookName,
   type HubHooks,
-} from './hooks/hub-hooks.js';
+} from './build/hub-hooks.js';
 import { Http, trustedCas } from './http.js';
-import { checkPaths, getInputs, validateInputs, type Inputs } from './inputs.js';
-import { mergeBuilt, writeArchive } from './merge.js';
-import { runMergeOnly } from './merge-only.js';
-import { writeOutputs, type Outcome } from './outputs.js';
+import { checkPaths, getInputs, validateInputs, type Inputs } from './inputs/validate.js';
+import { mergeBuilt, writeArchive } from './publish/merge.js';
+import { runMergeOnly } from './merge/merge-only.js';
+import { writeOutputs, type Outcome } from './publish/outputs.js';
 import { RegistryClient } from './registry/client.js';
-import { registryLogTail, stopLocalRegistry } from './registry/service.js';
+import { registryLogTail, stopLocalRegistry } from './local-registry/service.js';
 import { forgetRun, isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
 
 const LOCAL_REPOSITORY = 'build';

@@ -1,6 +1,6 @@
 // What the chosen builder can do, checked before any build starts.
 import { ActionError } from '../errors.js';
-import type { BuildOptions } from '../build-inputs.js';
+import type { BuildOptions } from '../inputs/build.js';
 import { run } from '../exec.js';
 import { needsContainerDriver } from './cache.js';
 

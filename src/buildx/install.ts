@@ -5,13 +5,13 @@
 import * as core from '@actions/core';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { prepareDockerConfig, useDockerConfig } from '../docker-config.js';
+import { prepareDockerConfig, useDockerConfig } from './docker-config.js';
 import { ActionError } from '../errors.js';
 import { header, type Http } from '../http.js';
-import { cacheTool, findCachedTool, type CachedTool } from '../tools/cache.js';
-import { checksumFor } from '../tools/checksums.js';
-import { downloadVerified, fetchText } from '../tools/download.js';
-import { hostGoPlatform, type GoPlatform } from '../tools/host.js';
+import { cacheTool, findCachedTool, type CachedTool } from '../releases/cache.js';
+import { checksumFor } from '../releases/checksums.js';
+import { downloadVerified, fetchText } from '../releases/download.js';
+import { hostGoPlatform, type GoPlatform } from '../releases/host.js';
 import { compareVersions } from '../versions.js';
 import { checkSystemBuildx, MIN_BUILDX, readBuildxVersion } from './version.js';
 

@@ -2,7 +2,7 @@
 // specs; values go to 0600 files in the run directory, removed in post.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Secret } from '../build-inputs.js';
+import type { Secret } from '../inputs/build.js';
 
 export function writeSecrets(secrets: readonly Secret[], runDir: string): string[] {
   if (secrets.length === 0) return [];

@@ -1,6 +1,6 @@
 // Decides, per platform, how it will run (pure): a function of the requested
 // mode and facts about the host. The cheapest thing that works wins.
-import type { QemuMode } from '../inputs.js';
+import type { QemuMode } from '../inputs/validate.js';
 import { formatPlatform, type Platform } from '../platform.js';
 import type { Registration } from './binfmt.js';
 import type { RegisterLine } from './host-mode.js';

@@ -4,7 +4,7 @@
 // image. Then every emulated platform is proved by running a test program.
 import * as os from 'node:os';
 import { ActionError, errorMessage } from '../errors.js';
-import type { QemuMode } from '../inputs.js';
+import type { QemuMode } from '../inputs/validate.js';
 import { formatPlatform, type Platform } from '../platform.js';
 import {
   ensureBinfmtMounted,

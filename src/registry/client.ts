@@ -18,7 +18,7 @@ import { MANIFEST_ACCEPT } from '../oci/media-types.js';
 import { sha256Digest } from '../oci/index-merge.js';
 import type { Descriptor, RawManifest } from '../oci/types.js';
 import { Authenticator } from './auth.js';
-import { verified } from './digest-stream.js';
+import { verified } from '../oci/digest-stream.js';
 import type { Credentials } from './credentials.js';
 import { apiHost } from './reference.js';
 import { scopeFor, type Access } from './token.js';

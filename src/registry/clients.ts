@@ -3,10 +3,10 @@
 // tags' registries, else from the docker config; HTTPS unless the host is
 // listed in 'insecure-registries' (loopback tries TLS first).
 import type { Http } from '../http.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/validate.js';
 import { RegistryClient, type Scheme } from './client.js';
 import { readDockerCredentials, type Credentials } from './credentials.js';
-import type { Target } from './publish.js';
+import type { Target } from '../publish/all-or-nothing.js';
 import { isLoopbackHost, type Reference } from './reference.js';
 
 /** How to reach a registry (pure). */

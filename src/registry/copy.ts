@@ -6,7 +6,7 @@ import { withRetry } from '../http.js';
 import { isIndexType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, ImageManifest, RawManifest } from '../oci/types.js';
 import type { RegistryClient } from './client.js';
-import type { SourceLocation } from './image-source.js';
+import type { SourceLocation } from '../oci/image-source.js';
 import { uploadBlob } from './upload.js';
 import { mapPool } from '../pool.js';
 

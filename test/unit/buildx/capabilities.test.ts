@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest';
 import { buildFailureHint } from '../../../src/buildx/build.js';
 import { checkDriverSupport } from '../../../src/buildx/capabilities.js';
-import type { BuildOptions } from '../../../src/build-inputs.js';
-import { smokeTestArgs } from '../../../src/smoke-test.js';
+import type { BuildOptions } from '../../../src/inputs/build.js';
+import { smokeTestArgs } from '../../../src/build/smoke-test.js';
 
 const base: BuildOptions = {
   target: '',

@@ -1,0 +1,68 @@
+// Reads one platform's build back from the local registry and turns it into
+// index entries: its image manifest, plus any attestation manifests buildx
+// attached (kept beside their image, never counted as platforms).
+import { ActionError } from '../errors.js';
+import { isAttestation } from '../oci/index-merge.js';
+import { isIndexType } from '../oci/media-types.js';
+import type { Descriptor, ImageIndex, RawManifest } from '../oci/types.js';
+import type { Location } from '../registry/copy.js';
+import { readImageEntry, type ImageEntry } from '../oci/image-entry.js';
+
+export interface BuiltImage {
+  platform: string;
+  /** The image manifest's digest: what `platform-digests` reports. */
+  digest: string;
+  /** Config plus layers, compressed, in bytes. */
+  size: number;
+  /** Index entries this build contributes (the image first). */
+  entries: Descriptor[];
+}
+
+function parse<T>(raw: RawManifest): T {
+  return JSON.parse(raw.bytes.toString('utf8')) as T;
+}
+
+async function imageEntry(local: Location, raw: RawManifest, expected: string): Promise<ImageEntry> {
+  const image = await readImageEntry(local, raw);
+  const platform = image.entry.platform ?? { os: '', architecture: '' };
+  const actual = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+  if (actual !== expected) {
+    throw new ActionError(
+      `The image built for ${expected} says it is ${actual} in its config.`,
+      `Check that the Dockerfile's FROM images exist for ${expected} (FROM --platform=$BUILDPLATFORM only for build stages).`,
+    );
+  }
+  return image;
+}
+
+export async function readBuiltImage(local: Location, tag: string, platform: string): Promise<BuiltImage> {
+  const raw = await local.client.getManifest(local.repository, tag);
+  if (!raw)
+    throw new ActionError(
+      `The build of ${platform} pushed nothing to the local registry (${local.repository}:${tag}).`,
+    );
+  if (!isIndexType(raw.mediaType)) {
+    const { entry, size } = await imageEntry(local, raw, platform);
+    return { platform, digest: raw.digest, size, entries: [entry] };
+  }
+  // docker-container driver: an index of image + attestation, even for one platform.
+  const children = parse<ImageIndex>(raw).manifests;
+  const images: Descriptor[] = [];
+  const attestations = children.filter(isAttestation);
+  let size = 0;
+  for (const child of children.filter((c) => !isAttestation(c))) {
+    const childRaw = await local.client.getManifest(local.repository, child.digest);
+    if (!childRaw)
+      throw new ActionError(
+        `Manifest ${child.digest} of the ${platform} build is missing from the local registry.`,
+      );
+    const img = await imageEntry(local, childRaw, platform);
+    images.push(img.entry);
+    size += img.size;
+  }
+  const [first] = images;
+  if (!first || images.length > 1) {
+    throw new ActionError(`The build of ${platform} produced ${images.length} images; expected exactly one.`);
+  }
+  return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
+}

@@ -1,0 +1,81 @@
+// Build mode's set-up phases: what the machine has, buildx, the builder and
+// the local registry, each recorded in post state the moment it exists.
+import * as core from '@actions/core';
+import { readdirSync } from 'node:fs';
+import * as os from 'node:os';
+import { builderName, createBuilder } from '../buildx/builder.js';
+import { hasContainerdStore } from '../buildx/capabilities.js';
+import { setupBuildx } from '../buildx/install.js';
+import { readBuildxVersion } from '../buildx/version.js';
+import { run } from '../exec.js';
+import type { Http } from '../http.js';
+import type { Inputs } from '../inputs/validate.js';
+import { BINFMT_DIR } from '../qemu/binfmt.js';
+import { startLocalRegistry } from '../local-registry/service.js';
+import { cleanStaleRuns } from './stale.js';
+import { saveState, type PostState, type RegistryState } from '../state.js';
+
+/** Kernel, runner, engine, the runner's buildx, binfmt state and image store. */
+export async function logEnvironment(): Promise<{ containerdStore: boolean }> {
+  core.info(`Kernel: ${os.release()}, runner arch: ${os.arch()}`);
+  const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
+    silent: true,
+    allowFailure: true,
+  });
+  core.info(`Docker engine: ${docker.exitCode === 0 ? docker.stdout.trim() : 'not reachable'}`);
+  core.info(`buildx: ${(await readBuildxVersion()) ?? 'not installed'}`);
+  let binfmt = 'not mounted';
+  try {
+    binfmt =
+      readdirSync(BINFMT_DIR)
+        .filter((n) => n.startsWith('qemu-'))
+        .join(', ') || 'no qemu-* registrations';
+  } catch {
+    // not mounted
+  }
+  core.info(`binfmt_misc: ${binfmt}`);
+  const containerdStore = await hasContainerdStore();
+  core.info(
+    `Image store: ${containerdStore ? 'containerd' : 'classic (docker driver: no attestations, inline cache only)'}`,
+  );
+  return { containerdStore };
+}
+
+export async function installBuildx(http: Http, inputs: Inputs, state: PostState): Promise<void> {
+  const buildx = await setupBuildx(http, {
+    version: inputs.buildxVersion,
+    url: inputs.buildxUrl,
+    runDir: state.runDir,
+  });
+  core.info(`buildx ${buildx.version} (${buildx.how})`);
+  if (buildx.dockerConfig) {
+    state.dockerConfig = buildx.dockerConfig;
+    saveState(state);
+    core.info(`Docker commands of this run use DOCKER_CONFIG=${buildx.dockerConfig}`);
+  }
+}
+
+export async function startBuilder(inputs: Inputs, state: PostState): Promise<void> {
+  state.builder = builderName(state.runId);
+  saveState(state); // before it exists: a half-created builder is removed in post too
+  await createBuilder({ name: state.builder, image: inputs.buildkitImage, config: inputs.buildkitdConfig });
+  core.info(`Builder ${state.builder} (docker-container, ${inputs.buildkitImage})`);
+}
+
+export async function startRegistry(http: Http, inputs: Inputs, state: PostState): Promise<RegistryState> {
+  await cleanStaleRuns(state.runId);
+  const started = await startLocalRegistry(http, {
+    mode: inputs.localRegistry,
+    url: inputs.registryUrl,
+    image: inputs.registryImage,
+    runDir: state.runDir,
+    runId: state.runId,
+    record: (registry) => {
+      state.registry = registry;
+      saveState(state);
+    },
+  });
+  const how = started.container ? `container ${started.container}` : `pid ${started.pid}`;
+  core.info(`Local registry at ${started.address} (${how})`);
+  return started;
+}

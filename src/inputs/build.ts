@@ -1,0 +1,164 @@
+// Parses the build-stage inputs (pure): build-push-action's names and
+// meaning, plus platform-files, max-parallel, test-command and hooks.
+import * as path from 'node:path';
+import { formatPlatform, parsePlatform, type Platform } from '../platform.js';
+
+export interface Secret {
+  id: string;
+  /** The secret itself ('secrets') ... */
+  value?: string;
+  /** ... or a file holding it ('secret-files'). */
+  src?: string;
+}
+
+export interface BuildOptions {
+  target: string;
+  secrets: Secret[];
+  noCache: boolean;
+  pull: boolean;
+  cacheFrom: string[];
+  cacheTo: string[];
+  buildContexts: string[];
+  provenance: string;
+  sbom: string;
+  /** platform -> Dockerfile, for Docker Hub style per-arch Dockerfiles. */
+  platformFiles: Record<string, string>;
+  maxParallel: number;
+  testCommand: string;
+  hooks: 'auto' | 'false';
+}
+
+export const BUILD_INPUT_NAMES = [
+  'target',
+  'secrets',
+  'secret-files',
+  'no-cache',
+  'pull',
+  'cache-from',
+  'cache-to',
+  'build-contexts',
+  'provenance',
+  'sbom',
+  'platform-files',
+  'max-parallel',
+  'test-command',
+  'hooks',
+] as const;
+export type BuildInputName = (typeof BUILD_INPUT_NAMES)[number];
+
+type Problems = string[];
+
+const lines = (v: string) =>
+  v
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function bool(name: string, value: string, problems: Problems): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
+  return false;
+}
+
+const WORD = /^[A-Za-z0-9_.-]+$/;
+
+/** KEY=VALUE lines; by default the key must be a word (secret ids, context names). */
+function pairs(name: string, value: string, problems: Problems, keyPattern = WORD): [string, string][] {
+  const out: [string, string][] = [];
+  for (const line of lines(value)) {
+    const eq = line.indexOf('=');
+    const key = eq > 0 ? line.slice(0, eq).trim() : '';
+    if (!keyPattern.test(key) || eq === line.length - 1) {
+      problems.push(
+        `Input '${name}' has '${name === 'secrets' ? `${key || '?'}=***` : line}'; each line must be KEY=VALUE with a non-empty value.`,
+      );
+      continue;
+    }
+    out.push([key, line.slice(eq + 1)]);
+  }
+  return out;
+}
+
+/** true|false|mode=min|mode=max|key=value,... as buildx takes for --provenance / --sbom. */
+function attestation(name: string, value: string, problems: Problems): string {
+  const v = value.trim();
+  if (v === '' || v === 'false' || v === 'true' || /^[a-z-]+=[^,]+(,[a-z-]+=[^,]+)*$/.test(v))
+    return v || 'false';
+  problems.push(
+    `Input '${name}' is '${value}'; valid values are true, false or buildx options such as mode=max.`,
+  );
+  return 'false';
+}
+
+function platformFiles(
+  value: string,
+  cwd: string,
+  platforms: readonly Platform[],
+  problems: Problems,
+): Record<string, string> {
+  const wanted = new Set(platforms.map(formatPlatform));
+  const files: Record<string, string> = {};
+  for (const [raw, file] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
+    const p = parsePlatform(raw);
+    const name = p && formatPlatform(p);
+    if (!name || !wanted.has(name)) {
+      problems.push(
+        `Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}).`,
+      );
+      continue;
+    }
+    files[name] = path.resolve(cwd, file.trim());
+  }
+  return files;
+}
+
+function maxParallel(value: string, cores: number, problems: Problems): number {
+  const v = value.trim();
+  if (v === '' || v === 'auto') return Math.max(1, cores);
+  if (/^[1-9]\d*$/.test(v)) return Number(v);
+  problems.push(`Input 'max-parallel' is '${value}'; valid values are auto or a whole number from 1.`);
+  return 1;
+}
+
+export function parseBuildInputs(
+  raw: Record<BuildInputName, string>,
+  cwd: string,
+  platforms: readonly Platform[],
+  cores: number,
+  problems: Problems,
+): BuildOptions {
+  const hooks = raw.hooks.trim() || 'auto';
+  if (hooks !== 'auto' && hooks !== 'false')
+    problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto or false.`);
+  const secrets: Secret[] = [
+    ...pairs('secrets', raw.secrets, problems).map(([id, value]) => ({ id, value })),
+    ...pairs('secret-files', raw['secret-files'], problems).map(([id, src]) => ({
+      id,
+      src: path.resolve(cwd, src),
+    })),
+  ];
+  return {
+    target: raw.target.trim(),
+    secrets,
+    noCache: bool('no-cache', raw['no-cache'], problems),
+    pull: bool('pull', raw.pull, problems),
+    cacheFrom: lines(raw['cache-from']),
+    cacheTo: lines(raw['cache-to']),
+    buildContexts: pairs('build-contexts', raw['build-contexts'], problems).map(([k, v]) => `${k}=${v}`),
+    provenance: attestation('provenance', raw.provenance, problems),
+    sbom: attestation('sbom', raw.sbom, problems),
+    platformFiles: platformFiles(raw['platform-files'], cwd, platforms, problems),
+    maxParallel: maxParallel(raw['max-parallel'], cores, problems),
+    testCommand: raw['test-command'].trim(),
+    hooks: hooks === 'false' ? 'false' : 'auto',
+  };
+}
+
+/** The secret values to mask, read from the raw 'secrets' input. */
+export function secretValues(raw: string): string[] {
+  return lines(raw)
+    .map((l) => l.slice(l.indexOf('=') + 1))
+    .filter((v) => v !== '');
+}

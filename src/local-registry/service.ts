@@ -1,0 +1,155 @@
+// The local, ephemeral distribution registry: on 127.0.0.1 and a free port,
+// storage and log in the run's own directory. As a binary it is spawned
+// detached with a pid file so post can stop it even when main died; as a
+// container it runs on the host network under a run-unique name.
+import * as core from '@actions/core';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { spawnDetached } from '../exec.js';
+import type { Http } from '../http.js';
+import type { RegistryMode } from '../inputs/tools.js';
+import type { RegistryState } from '../state.js';
+import {
+  hasImage,
+  registryContainerLogs,
+  startRegistryContainer,
+  stopRegistryContainer,
+} from './container.js';
+import { ensureRegistryBinary } from './install.js';
+import { startOnFreePort } from './ready.js';
+
+export const REGISTRY_BINARIES = ['registry', 'docker-registry'];
+
+/** distribution 2.8 configuration (pure): loopback only, quiet, deletable storage. */
+export function registryConfig(address: string, storageDir: string): string {
+  return [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${JSON.stringify(storageDir)}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: ${address}`,
+    '',
+  ].join('\n');
+}
+
+export function findOnPath(names: readonly string[], pathEnv = process.env.PATH ?? ''): string | undefined {
+  for (const name of names) {
+    for (const dir of pathEnv.split(path.delimiter).filter(Boolean)) {
+      const candidate = path.join(dir, name);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function logTail(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-30).join('\n') : '(no log)';
+}
+
+export async function startRegistryBinary(
+  http: Http,
+  runDir: string,
+  binary: string,
+  record: (state: RegistryState) => void,
+): Promise<RegistryState> {
+  const dir = path.join(runDir, 'registry');
+  mkdirSync(path.join(dir, 'data'), { recursive: true });
+  const log = path.join(dir, 'registry.log');
+  return startOnFreePort(
+    http,
+    binary,
+    (address) => {
+      const config = path.join(dir, 'config.yml');
+      writeFileSync(config, registryConfig(address, path.join(dir, 'data')));
+      const pid = spawnDetached(binary, ['serve', config], log);
+      writeFileSync(path.join(dir, 'registry.pid'), String(pid));
+      return {
+        state: { pid, dir, address },
+        isRunning: () => Promise.resolve(isAlive(pid)),
+        logTail: () => Promise.resolve(logTail(log)),
+        stop: () => Promise.resolve(killProcess(pid)),
+      };
+    },
+    record,
+  );
+}
+
+export interface LocalRegistryOptions {
+  mode: RegistryMode;
+  /** registry-url: a mirror of the distribution releases, or ''. */
+  url: string;
+  image: string;
+  runDir: string;
+  runId: string;
+  /** Saves post state the moment a registry process or container exists. */
+  record: (state: RegistryState) => void;
+}
+
+/** auto: a binary on PATH, else the image if the engine has it, else the release; binary: PATH, else the release. */
+export async function startLocalRegistry(http: Http, options: LocalRegistryOptions): Promise<RegistryState> {
+  const onPath = findOnPath(REGISTRY_BINARIES);
+  const container =
+    options.mode === 'container' || (options.mode === 'auto' && !onPath && (await hasImage(options.image)));
+  if (container) {
+    core.info(`Running ${options.image} as a container on the host network`);
+    return startRegistryContainer(http, options);
+  }
+  const binary = onPath ?? (await ensureRegistryBinary(http, options.url, options.runDir));
+  core.info(`Running ${binary}`);
+  return startRegistryBinary(http, options.runDir, binary, options.record);
+}
+
+/** Our own registry only: the pid must still run our binary with our config. */
+function ownsPid(state: RegistryState & { pid: number }): boolean {
+  try {
+    return readFileSync(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
+  } catch {
+    return false;
+  }
+}
+
+function killProcess(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+export async function stopLocalRegistry(state: RegistryState): Promise<void> {
+  if (state.container) await stopRegistryContainer(state.container);
+  const { pid } = state;
+  if (pid !== undefined && ownsPid({ ...state, pid })) {
+    killProcess(pid);
+    const deadline = Date.now() + 5_000;
+    while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(state.dir, { recursive: true, force: true });
+}
+
+export async function registryLogTail(state: RegistryState): Promise<string> {
+  if (state.container) return registryContainerLogs(state.container);
+  return logTail(path.join(state.dir, 'registry.log'));
+}

@@ -1,0 +1,19 @@
+// Turns an image manifest into its index entry, with the platform read from
+// the image's config blob (never guessed), and the image's size.
+import { platformFromConfig } from './index-merge.js';
+import type { Descriptor, ImageConfig, ImageManifest, RawManifest } from './types.js';
+import type { SourceLocation } from './image-source.js';
+
+export interface ImageEntry {
+  entry: Descriptor;
+  /** Config plus layers, compressed, in bytes. */
+  size: number;
+}
+
+export async function readImageEntry(from: SourceLocation, raw: RawManifest): Promise<ImageEntry> {
+  const manifest = JSON.parse(raw.bytes.toString('utf8')) as ImageManifest;
+  const config = await from.client.readBlobJson<ImageConfig>(from.repository, manifest.config.digest);
+  const platform = platformFromConfig(config);
+  const size = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
+  return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
+}

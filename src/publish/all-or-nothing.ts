@@ -1,0 +1,79 @@
+// All or nothing: every entry's manifest (with its blobs) reaches every target
+// repository, and is checked there, before the index is written to any tag;
+// every tag gets the same bytes, so each yields the same digest.
+import * as core from '@actions/core';
+import { throwIfCancelled } from '../cancel.js';
+import { HttpError } from '../errors.js';
+import type { MergedIndex } from '../oci/index-merge.js';
+import type { Descriptor } from '../oci/types.js';
+import { copyImages, newStats, type CopyStats, type Location, type Sourced } from '../registry/copy.js';
+import type { SourceLocation } from '../oci/image-source.js';
+
+export interface Target extends Location {
+  tags: string[];
+}
+
+/** An index entry and the repository it is copied from. */
+export interface SourcedEntry {
+  from: SourceLocation;
+  descriptor: Descriptor;
+}
+
+export async function copyEntries(
+  entries: readonly SourcedEntry[],
+  targets: readonly Target[],
+): Promise<CopyStats> {
+  const stats = newStats();
+  const items: Sourced[] = [];
+  for (const { from, descriptor } of entries) {
+    const raw = await from.client.getManifest(from.repository, descriptor.digest);
+    if (!raw)
+      throw new HttpError(
+        `Manifest ${descriptor.digest} vanished from ${from.client.registry}/${from.repository}.`,
+      );
+    items.push({ from, raw });
+  }
+  for (const target of targets) {
+    throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
+    await copyImages(items, target, stats);
+  }
+  return stats;
+}
+
+async function checkReferenced(target: Target, index: MergedIndex): Promise<void> {
+  const entries = (JSON.parse(index.bytes.toString('utf8')) as { manifests: Descriptor[] }).manifests;
+  for (const entry of entries) {
+    if (!(await target.client.hasManifest(target.repository, entry.digest))) {
+      throw new HttpError(
+        `${target.client.registry}/${target.repository} does not have manifest ${entry.digest} after copying it; the index was not pushed.`,
+      );
+    }
+  }
+}
+
+export async function pushIndex(targets: readonly Target[], index: MergedIndex): Promise<void> {
+  for (const target of targets) await checkReferenced(target, index);
+  throwIfCancelled(`pushing the index`);
+  const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
+  for (const target of targets) {
+    for (const tag of target.tags) {
+      const current = await target.client.getManifest(target.repository, tag, 'push');
+      const where = `${target.client.registry}/${target.repository}:${tag}`;
+      if (current?.digest === index.digest) {
+        core.info(`${where} already points at ${index.digest}`);
+        continue;
+      }
+      await target.client.putManifest(target.repository, tag, raw);
+      core.info(`${where} -> ${index.digest}`);
+    }
+    const first = target.tags[0];
+    if (first) {
+      const served = await target.client.getManifest(target.repository, first, 'push');
+      if (served?.digest !== index.digest) {
+        throw new HttpError(
+          `${target.client.registry}/${target.repository}:${first} serves ${served?.digest ?? 'nothing'} after pushing index ${index.digest}.`,
+        );
+      }
+    }
+  }
+}

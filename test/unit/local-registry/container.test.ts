@@ -1,0 +1,24 @@
+import { expect, test } from 'vitest';
+import { registryContainerArgs, registryContainerName } from '../../../src/local-registry/container.js';
+
+test('registry container argv: detached, run-unique name, host network, loopback address by env', () => {
+  expect(
+    registryContainerArgs(registryContainerName('42-ab'), 'registry:2.8.3@sha256:x', '127.0.0.1:5123'),
+  ).toEqual([
+    'run',
+    '--detach',
+    '--name',
+    'multiarch-registry-42-ab',
+    '--network',
+    'host',
+    '--env',
+    'REGISTRY_HTTP_ADDR=127.0.0.1:5123',
+    '--env',
+    'REGISTRY_LOG_LEVEL=error',
+    '--env',
+    'REGISTRY_LOG_ACCESSLOG_DISABLED=true',
+    '--env',
+    'REGISTRY_STORAGE_DELETE_ENABLED=true',
+    'registry:2.8.3@sha256:x',
+  ]);
+});
