@@ -74040,64 +74040,6 @@ function spawnDetached(tool, args, logFile) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/buildx/builder.ts
-// A throwaway docker-container builder: BuildKit in a container on the host
-// network (so it reaches the loopback registry), run-unique name, removed in post.
-
-
-
-function builderName(runId) {
-    return `multiarch-${runId}`;
-}
-/** The engine container buildx creates for the builder's only node. */
-function builderContainer(name) {
-    return `buildx_buildkit_${name}0`;
-}
-/** docker buildx create argv (pure). */
-function createBuilderArgs(spec) {
-    return [
-        'buildx',
-        'create',
-        '--name',
-        spec.name,
-        '--driver',
-        'docker-container',
-        '--driver-opt',
-        'network=host',
-        '--driver-opt',
-        `image=${spec.image}`,
-        ...(spec.config ? ['--config', spec.config] : []),
-        '--bootstrap',
-    ];
-}
-async function createBuilder(spec) {
-    try {
-        await run('docker', createBuilderArgs(spec));
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new ActionError(`Cannot start the docker-container builder ${spec.name} from BuildKit image '${spec.image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Check 'buildkit-image' (the engine must be able to pull it: pre-pull it or point it at a mirror), or set 'driver' to docker.`);
-    }
-}
-const GONE = /no builder .* found|No such (container|volume)/i;
-/** Removes the builder, its container and its state volume; what is already gone is fine. */
-async function removeBuilder(name) {
-    const steps = [
-        ['buildx', 'rm', name],
-        ['rm', '--force', '--volumes', builderContainer(name)],
-        ['volume', 'rm', '--force', `${builderContainer(name)}_state`],
-    ];
-    const failures = [];
-    for (const args of steps) {
-        const res = await run('docker', args, { silent: true, allowFailure: true });
-        if (res.exitCode !== 0 && !GONE.test(res.stderr))
-            failures.push(res.stderr.trim().split('\n').slice(-2).join(' '));
-    }
-    if (failures.length > 0)
-        throw new Error(failures.join('; '));
-}
-
 ;// CONCATENATED MODULE: ./src/buildx/cache.ts
 // Gives each platform its own cache (pure), so platforms built one by one
 // never overwrite each other's: a gha scope, registry ref, local directory
@@ -74175,56 +74117,173 @@ function checkDriverSupport(build, driver, containerdStore) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/buildx/docker-config.ts
-// The action's own docker CLI config dir: its buildx plugin and its builders,
-// with the user's config.json (logins, credential helpers) and contexts
-// linked in, so `docker login` done before the action still applies.
-
-
-
-
-/** Where the user's docker CLI keeps its config: DOCKER_CONFIG or ~/.docker. */
-function userDockerConfig(env = process.env) {
-    return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/oci/media-types.ts
+// Manifest media types, and the Accept list every manifest read must send.
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+/** Without the list types, distribution answers a tag on an index with one platform's manifest. */
+const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
+function isIndexType(mediaType) {
+    return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
 }
-/**
- * Creates <runDir>/docker-config with cli-plugins/docker-buildx, a hard link to
- * (else a copy of) `buildx`: another job re-caching the same version cannot pull
- * it from under this run. Answers the dir.
- */
-function prepareDockerConfig(runDir, buildx) {
-    const dir = external_node_path_.join(runDir, 'docker-config');
-    const plugins = external_node_path_.join(dir, 'cli-plugins');
-    (0,external_node_fs_namespaceObject.mkdirSync)(plugins, { recursive: true });
-    const plugin = external_node_path_.join(plugins, 'docker-buildx');
-    (0,external_node_fs_namespaceObject.rmSync)(plugin, { force: true });
+function isManifestType(mediaType) {
+    return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
+}
+
+;// CONCATENATED MODULE: ./src/oci/tar.ts
+// ustar headers (pure): enough of POSIX tar for an OCI image layout, with
+// fixed owner and time so the same image always makes the same archive.
+const BLOCK = 512;
+function octal(value, width) {
+    return value.toString(8).padStart(width - 1, '0') + '\0';
+}
+function tarHeader(name, size, type = 'file') {
+    if (Buffer.byteLength(name) > 100)
+        throw new Error(`tar entry name longer than 100 bytes: ${name}`);
+    if (size >= 8 ** 11)
+        throw new Error(`tar entry ${name} is larger than 8 GiB`);
+    const h = Buffer.alloc(BLOCK, 0);
+    h.write(name, 0, 100, 'utf8');
+    h.write(octal(type === 'dir' ? 0o755 : 0o644, 8), 100, 'ascii');
+    h.write(octal(0, 8), 108, 'ascii'); // uid
+    h.write(octal(0, 8), 116, 'ascii'); // gid
+    h.write(octal(type === 'dir' ? 0 : size, 12), 124, 'ascii');
+    h.write(octal(0, 12), 136, 'ascii'); // mtime: fixed, for reproducible archives
+    h.write('        ', 148, 'ascii'); // checksum is computed over spaces here
+    h.write(type === 'dir' ? '5' : '0', 156, 'ascii');
+    h.write('ustar\0', 257, 'ascii');
+    h.write('00', 263, 'ascii');
+    let sum = 0;
+    for (const byte of h)
+        sum += byte;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    return h;
+}
+/** Zero bytes that bring an entry of `size` bytes to a block boundary. */
+function tarPadding(size) {
+    return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK, 0);
+}
+const TAR_END = Buffer.alloc(BLOCK * 2, 0);
+
+;// CONCATENATED MODULE: ./src/oci/archive.ts
+// Writes an index and everything it references as an OCI image layout
+// tarball (oci-layout, index.json, blobs/sha256/...), streaming each blob from
+// the registry into the file and verifying it on the way: what `docker save`
+// cannot do for a multi-arch image, and `skopeo copy --all oci-archive:` reads.
+
+
+
+
+
+
+async function write(out, chunk) {
+    if (!out.write(chunk))
+        await (0,external_node_events_.once)(out, 'drain');
+}
+async function writeEntry(out, name, bytes) {
+    await write(out, tarHeader(name, bytes.length));
+    await write(out, bytes);
+    await write(out, tarPadding(bytes.length));
+}
+const blobName = (digest) => `blobs/${digest.replace(':', '/')}`;
+async function writeBlob(out, from, blob) {
+    const verifier = await from.client.streamBlob(from.repository, blob);
+    await write(out, tarHeader(blobName(blob.digest), blob.size));
+    for await (const chunk of verifier)
+        await write(out, chunk);
+    await write(out, tarPadding(blob.size));
+}
+/** Manifests (as blobs) and their config/layer blobs, each once, parents after children. */
+async function writeManifest(out, from, digest, seen) {
+    if (seen.has(digest))
+        return;
+    seen.add(digest);
+    const raw = await from.client.getManifest(from.repository, digest);
+    if (!raw)
+        throw new ActionError(`Cannot write 'oci-archive': ${from.client.registry}/${from.repository}@${digest} is missing there.`);
+    const parsed = JSON.parse(raw.bytes.toString('utf8'));
+    if (isIndexType(raw.mediaType)) {
+        for (const child of parsed.manifests)
+            await writeManifest(out, from, child.digest, seen);
+    }
+    else {
+        for (const blob of [parsed.config, ...parsed.layers]) {
+            if (seen.has(blob.digest))
+                continue;
+            seen.add(blob.digest);
+            await writeBlob(out, from, blob);
+        }
+    }
+    await writeEntry(out, blobName(raw.digest), raw.bytes);
+}
+/** Written to FILE.partial and renamed when complete: a failure never leaves a truncated archive at FILE. */
+/** `sourceOf` names where each of the index's manifests (and all it references) is read from. */
+async function writeOciArchive(file, sourceOf, index, refName) {
+    const partial = `${file}.partial`;
+    const out = (0,external_node_fs_namespaceObject.createWriteStream)(partial);
+    const closed = (0,external_node_events_.once)(out, 'close');
+    let complete = false;
     try {
-        (0,external_node_fs_namespaceObject.linkSync)(buildx, plugin);
+        await writeEntry(out, 'oci-layout', Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
+        for (const dir of ['blobs/', 'blobs/sha256/'])
+            await write(out, tarHeader(dir, 0, 'dir'));
+        const seen = new Set([index.digest]);
+        for (const entry of JSON.parse(index.bytes.toString('utf8')).manifests) {
+            await writeManifest(out, sourceOf(entry.digest), entry.digest, seen);
+        }
+        await writeEntry(out, blobName(index.digest), index.bytes);
+        const top = {
+            schemaVersion: 2,
+            mediaType: OCI_INDEX,
+            manifests: [
+                {
+                    mediaType: index.mediaType,
+                    digest: index.digest,
+                    size: index.bytes.length,
+                    annotations: { 'org.opencontainers.image.ref.name': refName },
+                },
+            ],
+        };
+        await writeEntry(out, 'index.json', Buffer.from(JSON.stringify(top)));
+        await write(out, TAR_END);
+        complete = true;
     }
-    catch {
-        (0,external_node_fs_namespaceObject.copyFileSync)(buildx, plugin); // another file system; copyFile keeps the mode
+    finally {
+        out.end();
+        await closed;
+        if (complete)
+            await (0,promises_.rename)(partial, file);
+        else
+            await (0,promises_.rm)(partial, { force: true });
     }
-    const user = userDockerConfig();
-    for (const entry of ['config.json', 'contexts']) {
-        const target = external_node_path_.join(user, entry);
-        const link = external_node_path_.join(dir, entry);
-        if ((0,external_node_fs_namespaceObject.existsSync)(target) && !(0,external_node_fs_namespaceObject.existsSync)(link))
-            (0,external_node_fs_namespaceObject.symlinkSync)(target, link);
-    }
-    return dir;
 }
-/** Every later docker command of this process runs with this config dir. */
-function useDockerConfig(dir) {
-    setToolEnv('docker', { DOCKER_CONFIG: dir });
+
+;// CONCATENATED MODULE: ./src/publish/archive.ts
+// 'oci-archive': the published index and everything it references, as one
+// OCI layout tarball named by the first tag.
+
+
+/** `sourceOf` says where each of the index's manifests is read from. */
+async function writeArchive(options, sourceOf, index) {
+    const refName = options.tags[0]?.tag ?? 'latest';
+    await writeOciArchive(options.ociArchive, sourceOf, index, refName);
+    info(`Wrote ${index.digest} with every platform to ${options.ociArchive} (ref ${refName})`);
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: external "node:async_hooks"
+var external_node_async_hooks_ = __nccwpck_require__(6698);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./src/http.ts
 // The only builder of undici dispatchers: proxy-aware, explicit timeouts, a
 // retry policy for what is transient (408, 429, 5xx, resets, truncation).
+
 
 
 
@@ -74339,21 +74398,2706 @@ function backoffMs(attempt, policy, retryAfterMs) {
     const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
+/**
+ * The one retry budget of an operation. Every failure anywhere inside it
+ * counts against the same budget, so attempts never multiply: a call that
+ * would retry on its own runs once inside an operation that retries (the
+ * operation's loop retries it), and a step that retries in place (a chunk
+ * resumed in its upload session) asks the same budget.
+ */
+class RetryBudget {
+    what;
+    policy;
+    failures = 0;
+    since = Date.now();
+    constructor(what, policy) {
+        this.what = what;
+        this.policy = policy;
+    }
+    /** The attempt about to be made, from 1. */
+    get attempt() {
+        return this.failures + 1;
+    }
+    /** Waits before the next attempt, or throws: `err` when it is not transient, else a final error. */
+    async retry(err, what = this.what) {
+        if (!isTransient(err))
+            throw err;
+        this.failures++;
+        const { attempts, budgetMs } = this.policy;
+        const late = budgetMs !== undefined && Date.now() - this.since >= budgetMs;
+        if (this.failures >= attempts || late)
+            throw new HttpError(`Gave up ${what} after ${this.failures} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`, undefined, 'RETRIES_EXHAUSTED');
+        const wait = backoffMs(this.failures, this.policy, err instanceof TransientError ? err.retryAfterMs : undefined);
+        info(`Retrying (${this.failures + 1}/${attempts}) ${what} in ${wait} ms: ${errorMessage(err)}`);
+        await new Promise((r) => setTimeout(r, wait));
+    }
+    /** The operation moved forward (a chunk landed): failures so far no longer count. */
+    progress() {
+        this.failures = 0;
+        this.since = Date.now();
+    }
+}
+const budgets = new external_node_async_hooks_.AsyncLocalStorage();
+/** The budget of the operation this code runs in, if any. */
+function currentBudget() {
+    return budgets.getStore();
+}
+/**
+ * Runs `fn` until it succeeds, fails for good, or the budget is spent. Inside
+ * an operation that already retries, `fn` runs once and its failure goes to
+ * that operation's loop.
+ */
 async function withRetry(what, fn, policy = DEFAULT_RETRY) {
-    for (let attempt = 1;; attempt++) {
+    const outer = budgets.getStore();
+    if (outer)
+        return fn(outer.attempt);
+    const budget = new RetryBudget(what, policy);
+    return budgets.run(budget, async () => {
+        for (;;) {
+            try {
+                return await fn(budget.attempt);
+            }
+            catch (err) {
+                await budget.retry(err);
+            }
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/oci/index-merge.ts
+// Builds the index (manifest list) from the platform entries (pure).
+// All Docker schema 2 children -> a Docker manifest list; otherwise an OCI index.
+
+
+const INDEX_FORMATS = ['auto', 'oci', 'docker'];
+/** 'keep' attestation manifests beside their images, or 'strip' them. */
+const ATTESTATION_MODES = ['keep', 'strip'];
+const ATTESTATION_REFERENCE_TYPE = 'vnd.docker.reference.type';
+function isAttestation(d) {
+    return d.annotations?.[ATTESTATION_REFERENCE_TYPE] === 'attestation-manifest';
+}
+/** Platform fields taken from the image config blob, never guessed. */
+function platformFromConfig(config) {
+    if (!config.os || !config.architecture) {
+        throw new Error('image config has no os/architecture');
+    }
+    const p = { architecture: config.architecture, os: config.os };
+    if (config.variant)
+        p.variant = config.variant;
+    if (config['os.version'])
+        p['os.version'] = config['os.version'];
+    if (config['os.features']?.length)
+        p['os.features'] = config['os.features'];
+    return p;
+}
+function chooseIndexMediaType(entries, format = 'auto') {
+    if (format === 'oci')
+        return OCI_INDEX;
+    if (format === 'docker')
+        return DOCKER_LIST;
+    return entries.every((e) => e.mediaType === DOCKER_MANIFEST) ? DOCKER_LIST : OCI_INDEX;
+}
+function sha256Digest(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** Serialises the index once; every tag is pushed with these same bytes. */
+function mergeIndex(entries, options = {}) {
+    if (entries.length === 0)
+        throw new Error('cannot build an index without entries');
+    const digests = new Set();
+    for (const e of entries) {
+        if (digests.has(e.digest))
+            throw new Error(`manifest ${e.digest} appears twice in the index`);
+        digests.add(e.digest);
+    }
+    const mediaType = chooseIndexMediaType(entries, options.format);
+    const index = { schemaVersion: 2, mediaType, manifests: entries.map((e) => ({ ...e })) };
+    if (options.annotations && Object.keys(options.annotations).length > 0)
+        index.annotations = options.annotations;
+    const bytes = Buffer.from(JSON.stringify(index, null, 2));
+    return { mediaType, bytes, digest: sha256Digest(bytes) };
+}
+/** The image digest an attestation manifest describes. */
+const ATTESTATION_DIGEST = 'vnd.docker.reference.digest';
+/** linux/arm/v7, windows/amd64:10.0.17763.1 (pure): one index lists each once. */
+function platformKey(p) {
+    if (!p)
+        return 'unknown';
+    const base = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+    return p['os.version'] ? `${base}:${p['os.version']}` : base;
+}
+/** 'strip' leaves attestation manifests out of the index (and so out of the copy). */
+function keepEntry(d, attestations) {
+    return attestations === 'keep' || !isAttestation(d);
+}
+/** Why these entries cannot go into this index format, or undefined when they can (pure). */
+function formatProblem(entries, format) {
+    if (format !== 'docker')
+        return undefined;
+    const oci = entries.filter((e) => e.mediaType !== DOCKER_MANIFEST);
+    if (oci.length === 0)
+        return undefined;
+    const what = oci.some(isAttestation) ? 'attestation manifests (set attestations: strip) or ' : '';
+    return `Input 'index-format' is docker, but ${oci.length} entr${oci.length === 1 ? 'y is' : 'ies are'} not Docker schema 2 manifests (${oci[0]?.mediaType}); a Docker manifest list cannot hold ${what}OCI manifests. Use index-format: auto or oci.`;
+}
+
+;// CONCATENATED MODULE: ./src/registry/challenge.ts
+// Parses WWW-Authenticate challenges (pure): Basic realm="..." or
+// Bearer realm="...",service="...",scope="..." with quoted commas.
+function parseChallenge(header) {
+    if (!header)
+        return undefined;
+    const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
+    if (!m)
+        return undefined;
+    const scheme = (m[1] ?? '').toLowerCase();
+    if (scheme !== 'basic' && scheme !== 'bearer')
+        return undefined;
+    const params = {};
+    const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/g;
+    const rest = m[2] ?? '';
+    let p;
+    while ((p = re.exec(rest)) !== null) {
+        if (p[0] === '')
+            break;
+        params[(p[1] ?? '').toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : (p[3] ?? '');
+    }
+    return { scheme, params };
+}
+
+;// CONCATENATED MODULE: ./src/registry/token.ts
+// The Bearer token flow of the distribution token spec: scopes, the token
+// request (several scopes in one, basic credentials when there are any), and
+// the answer (`token` or `access_token`, `expires_in`).
+
+
+
+/** The spec's default lifetime when the server does not say. */
+const DEFAULT_EXPIRES_IN_S = 60;
+function scopeFor(repository, access) {
+    return `repository:${repository}:${access === 'push' ? 'pull,push' : 'pull'}`;
+}
+/** realm?service=...&scope=...&scope=... (pure). */
+function tokenUrl(params, scopes) {
+    const url = new URL(params.realm ?? '');
+    if (params.service)
+        url.searchParams.set('service', params.service);
+    for (const scope of scopes)
+        url.searchParams.append('scope', scope);
+    return url.toString();
+}
+/** Reads a token server's JSON answer (pure); undefined when it holds no token. */
+function parseTokenResponse(json, now = Date.now()) {
+    const body = (json ?? {});
+    const value = typeof body.token === 'string' && body.token ? body.token : body.access_token;
+    if (typeof value !== 'string' || value === '')
+        return undefined;
+    const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_S;
+    return { value, expiresAt: now + seconds * 1000 };
+}
+function basicAuthorization(credentials) {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
+async function fetchToken(http, params, scopes, credentials, who) {
+    const url = tokenUrl(params, scopes);
+    const where = new URL(url);
+    const res = await http.request({
+        method: 'GET',
+        url,
+        headers: credentials ? { authorization: basicAuthorization(credentials) } : {},
+    });
+    if (res.status !== 200) {
+        const text = (await res.body.text().catch(() => '')).trim().split('\n')[0]?.slice(0, 200) ?? '';
+        if (isTransientStatus(res.status))
+            throw new TransientError(`token server ${where.host} answered ${res.status}`);
+        throw new HttpError(`Cannot get a token for ${scopes.join(' ')} on ${who.registry} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${who.identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
+    }
+    const text = await res.body.text();
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch {
+        throw new TransientError(`token server ${where.host} answered with unreadable JSON (truncated?)`);
+    }
+    const token = parseTokenResponse(json);
+    if (!token)
+        throw new HttpError(`Token server ${where.host} answered without a token for ${scopes.join(' ')}.`);
+    core_setSecret(token.value); // a bearer token is a credential: masked the moment it is read
+    return token;
+}
+
+;// CONCATENATED MODULE: ./src/registry/auth.ts
+
+
+/** Renew a token this long before it expires, so it never lapses mid-request. */
+const RENEW_MARGIN_MS = 10_000;
+class Authenticator {
+    http;
+    registry;
+    credentials;
+    basic;
+    realm;
+    tokens = new Map();
+    constructor(http, registry, credentials) {
+        this.http = http;
+        this.registry = registry;
+        this.credentials = credentials;
+    }
+    /** Who we are, for error messages: never the secret. */
+    get identity() {
+        const c = this.credentials;
+        return c ? `user '${c.username}' (from ${c.source})` : 'anonymous access (no credentials found)';
+    }
+    /** The Authorization to send for these scopes, if the registry asked for one. */
+    async authorization(scopes) {
+        if (!this.realm)
+            return this.basic;
+        const key = scopes.join(' ');
+        let pending = this.tokens.get(key);
+        const current = pending && (await pending.catch(() => undefined));
+        if (!current || current.expiresAt - RENEW_MARGIN_MS < Date.now()) {
+            pending = this.renew(key, scopes);
+            const token = await pending;
+            return `Bearer ${token.value}`;
+        }
+        return `Bearer ${current.value}`;
+    }
+    renew(key, scopes) {
+        const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, {
+            registry: this.registry,
+            identity: this.identity,
+        });
+        this.tokens.set(key, pending);
+        pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
+        return pending;
+    }
+    /**
+     * Answers a 401. `sent` is the Authorization that was rejected: when another
+     * request already replaced it, trying again is enough. True when a new
+     * attempt is worth making.
+     */
+    async refresh(challenge, scopes, sent) {
+        const now = await this.authorization(scopes).catch(() => undefined);
+        if (now !== undefined && now !== sent)
+            return true;
+        const parsed = parseChallenge(challenge);
+        if (parsed?.scheme === 'basic') {
+            if (!this.credentials || this.basic)
+                return false;
+            this.basic = basicAuthorization(this.credentials);
+            return true;
+        }
+        if (parsed?.scheme !== 'bearer' || !parsed.params.realm)
+            return false;
+        this.realm = parsed.params;
+        await this.renew(scopes.join(' '), scopes);
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/body-limit.ts
+// How a body-size limit shows (a registry, or nginx's client_max_body_size in
+// front of it) and what the client does about it: a 413 answer, or a
+// connection that broke while a large body was being sent, twice in a row,
+// switches the registry's uploads to chunks, then to smaller chunks.
+
+
+const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
+const MIN_CHUNK_BYTES = 256 * 1024;
+/** Consecutive broken sends of a large body (or chunk) before it counts as refused. */
+const BROKEN_SENDS_TO_FALL_BACK = 2;
+/** What one registry (or the proxy in front of it) was seen to accept, shared by its uploads. */
+class BodyLimit {
+    registry;
+    chunk;
+    brokenSends = 0;
+    constructor(registry) {
+        this.registry = registry;
+    }
+    /** Undefined while whole bodies go through; else the chunk size uploads use. */
+    get chunkSize() {
+        return this.chunk;
+    }
+    /** Switches to chunks of `size` bytes and asks for another attempt. */
+    tooLarge(size, what, how = '413') {
+        info(`${this.registry} refused ${what} as too large (${how}); uploading in chunks of ${size} bytes`);
+        this.chunk = size;
+        this.brokenSends = 0;
+        return new TransientError(`${what} too large for ${this.registry}`, 0);
+    }
+    /** A body went through whole: broken sends so far were not a limit. */
+    sent() {
+        this.brokenSends = 0;
+    }
+    /**
+     * A connection that broke while a large body was being sent is how a body
+     * limit often shows: after two in a row, fall back from one body to chunks,
+     * or from chunks to smaller chunks. Undefined: not that.
+     */
+    brokenSend(err, chunk, blobSize) {
+        if (!isTransient(err) || err instanceof TransientError)
+            return undefined;
+        const sending = chunk ?? blobSize;
+        if (sending <= MIN_CHUNK_BYTES)
+            return undefined;
+        // One reset can be anything; a second in a row, while sending a large body, is a limit.
+        this.brokenSends++;
+        if (this.brokenSends < BROKEN_SENDS_TO_FALL_BACK)
+            return undefined;
+        const how = 'the connection broke while sending';
+        if (chunk === undefined)
+            return this.tooLarge(FIRST_CHUNK_BYTES, `a ${blobSize}-byte upload`, how);
+        return this.tooLarge(Math.max(MIN_CHUNK_BYTES, chunk / 4), `a ${chunk}-byte chunk`, how);
+    }
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/oci/digest-stream.ts
+// A pass-through stream that hashes what flows and fails at the end when the
+// bytes are not the blob they claim to be (truncated bodies included). How it
+// fails is the source's to say: from a registry it is worth another attempt,
+// from a damaged file it is not.
+
+
+
+
+class DigestVerifier extends external_node_stream_.Transform {
+    blob;
+    mismatch;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    seen = 0;
+    constructor(blob, mismatch = arrivedAs) {
+        // Larger buffers than the 16 KiB default: fewer pauses between socket reads and writes.
+        super({ highWaterMark: 1024 * 1024 });
+        this.blob = blob;
+        this.mismatch = mismatch;
+        if (!blob.digest.startsWith('sha256:'))
+            throw new ActionError(`Blob ${blob.digest} uses a digest algorithm this action cannot verify; only sha256 is supported.`);
+    }
+    _transform(chunk, _enc, done) {
+        this.seen += chunk.length;
+        this.hash.update(chunk);
+        done(null, chunk);
+    }
+    _flush(done) {
+        const digest = `sha256:${this.hash.digest('hex')}`;
+        if (this.seen !== this.blob.size || digest !== this.blob.digest) {
+            done(this.mismatch(this.blob, digest, this.seen));
+            return;
+        }
+        done();
+    }
+}
+/** The default: a body that went wrong on the way, worth another attempt. */
+const arrivedAs = (blob, actual, seen) => new TransientError(`blob ${blob.digest} arrived as ${seen} of ${blob.size} bytes with digest ${actual}`);
+/** `body` through a DigestVerifier: errors on either side surface while reading the result. */
+function verified(body, blob, mismatch) {
+    const verifier = new DigestVerifier(blob, mismatch);
+    (0,external_node_stream_.pipeline)(body, verifier, () => undefined);
+    return verifier;
+}
+
+;// CONCATENATED MODULE: ./src/registry/reference.ts
+// Parses image references the way docker does (pure):
+// [host[:port]/]path[:tag][@digest], Docker Hub as the default registry.
+const DOCKER_HUB = 'docker.io';
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
+class ReferenceSyntaxError extends Error {
+}
+function looksLikeHost(component) {
+    return (component.includes('.') ||
+        component.includes(':') ||
+        component === 'localhost' ||
+        component.startsWith('['));
+}
+/** Throws ReferenceSyntaxError naming what is wrong. */
+function parseReference(raw) {
+    const input = raw.trim();
+    if (input === '')
+        throw new ReferenceSyntaxError('empty reference');
+    const [name0, digest, ...extraAt] = input.split('@');
+    if (extraAt.length > 0)
+        throw new ReferenceSyntaxError('more than one "@"');
+    if (digest !== undefined && !DIGEST.test(digest)) {
+        throw new ReferenceSyntaxError(`digest '${digest}' is not sha256:<64 hex digits>`);
+    }
+    let name = name0 ?? '';
+    let tag;
+    const colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/')) {
+        tag = name.slice(colon + 1);
+        name = name.slice(0, colon);
+        if (!TAG.test(tag))
+            throw new ReferenceSyntaxError(`tag '${tag}' must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+    }
+    const parts = name.split('/');
+    let registry = DOCKER_HUB;
+    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
+        registry = parts.shift() ?? DOCKER_HUB;
+        if (!HOST.test(registry))
+            throw new ReferenceSyntaxError(`registry host '${registry}' is not a valid host[:port]`);
+    }
+    if (registry === 'index.docker.io' || registry === 'registry-1.docker.io')
+        registry = DOCKER_HUB;
+    if (registry === DOCKER_HUB && parts.length === 1)
+        parts.unshift('library');
+    const bad = parts.find((p) => !PATH_COMPONENT.test(p));
+    if (bad !== undefined) {
+        throw new ReferenceSyntaxError(`repository component '${bad}' must be lowercase letters, digits and single separators (. _ __ -)`);
+    }
+    const repository = parts.join('/');
+    if (repository.length > 255)
+        throw new ReferenceSyntaxError('repository name longer than 255 characters');
+    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+function formatReference(ref) {
+    const base = `${ref.registry}/${ref.repository}`;
+    return `${base}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+/** The host that serves the registry API (Docker Hub's differs from its name). */
+function apiHost(registry) {
+    return registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
+}
+/** Loopback registries speak plain HTTP; everything else HTTPS unless listed insecure. */
+function isLoopbackHost(registry) {
+    const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/registry/client.ts
+
+
+
+
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+/** Reads what is left of a body (an error text at most); a body already read gives ''. */
+async function drain(res) {
+    try {
+        return (await res.body.text()).slice(0, 4096);
+    }
+    catch {
+        return '';
+    }
+}
+/** Appends a query parameter, leaving the registry's own query bytes untouched. */
+function withQuery(url, key, value) {
+    return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
+}
+/** "401 UNAUTHORIZED: authentication required" from a registry error body. */
+function describeStatus(status, body) {
+    try {
+        const parsed = JSON.parse(body);
+        const first = parsed.errors?.[0];
+        if (first?.code)
+            return `${status} ${first.code}${first.message ? `: ${first.message}` : ''}`;
+    }
+    catch {
+        // not a registry error body
+    }
+    return `${status}${body.trim() ? `: ${body.trim().split('\n')[0]?.slice(0, 200)}` : ''}`;
+}
+class RegistryClient {
+    http;
+    registry;
+    options;
+    base;
+    auth;
+    /** What this registry accepts as one request body: whole blobs, or chunks of some size. */
+    bodyLimit;
+    constructor(http, registry, options = {}) {
+        this.http = http;
+        this.registry = registry;
+        this.options = options;
+        this.auth = new Authenticator(http, registry, options.credentials);
+        this.bodyLimit = new BodyLimit(registry);
+    }
+    get identity() {
+        return this.auth.identity;
+    }
+    /** https://host or http://host; a loopback registry is asked over TLS first. */
+    baseUrl() {
+        this.base ??= this.resolveBase().catch((err) => {
+            this.base = undefined;
+            throw err;
+        });
+        return this.base;
+    }
+    async resolveBase() {
+        const host = apiHost(this.registry);
+        if (this.options.scheme === 'http')
+            return `http://${host}`;
+        if (this.options.scheme !== 'probe')
+            return `https://${host}`;
         try {
-            return await fn(attempt);
+            const res = await this.http.request({ method: 'GET', url: `https://${host}/v2/` });
+            await res.body.dump();
+            return `https://${host}`;
         }
         catch (err) {
-            if (!isTransient(err))
-                throw err;
-            if (attempt >= policy.attempts)
-                throw new HttpError(`Gave up ${what} after ${attempt} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`, undefined, 'RETRIES_EXHAUSTED');
-            const wait = backoffMs(attempt, policy, err instanceof TransientError ? err.retryAfterMs : undefined);
-            info(`Retrying (${attempt + 1}/${policy.attempts}) ${what} in ${wait} ms: ${errorMessage(err)}`);
-            await new Promise((r) => setTimeout(r, wait));
+            if (isCertificateError(err))
+                throw this.tlsError(err);
+            return `http://${host}`;
         }
     }
+    tlsError(err) {
+        const code = err.code ?? 'TLS error';
+        return new HttpError(`Cannot trust the TLS certificate of ${this.registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
+    }
+    /** One request with auth; a 401 is answered once (new token), a transient status thrown. */
+    async send(req, scopes) {
+        const replayable = !(req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body));
+        const url = new URL(req.url, await this.baseUrl()).toString();
+        for (let attempt = 0;; attempt++) {
+            const auth = await this.auth.authorization(scopes);
+            const headers = { ...req.headers, ...(auth && { authorization: auth }) };
+            const res = await this.http
+                .request({ method: req.method, url, headers, body: req.body })
+                .catch((err) => {
+                throw isCertificateError(err) ? this.tlsError(err) : err;
+            });
+            if (res.status === 401) {
+                // Answered once (a new token, or Basic after the challenge); a second 401 is final.
+                const body = await drain(res);
+                if (attempt === 0 && (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth))) {
+                    if (replayable)
+                        continue;
+                    throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
+                }
+                return this.fail(res, `${req.method} ${new URL(url).pathname}`, body);
+            }
+            if (isTransientStatus(res.status)) {
+                const body = await drain(res);
+                throw new TransientError(`${req.method} ${new URL(url).pathname}: ${describeStatus(res.status, body)}`, parseRetryAfter(header(res, 'retry-after')));
+            }
+            return res;
+        }
+    }
+    /** A failure that is not worth retrying: the registry, repository and what was being done. */
+    async fail(res, what, body) {
+        const text = body ?? (await drain(res));
+        const hint = res.status === 401 || res.status === 403
+            ? ` for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`
+            : '.';
+        throw new HttpError(`Cannot ${what} on ${this.registry}: ${describeStatus(res.status, text)}${hint}`, res.status);
+    }
+    /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
+    async getManifest(repo, ref, access = 'pull') {
+        return withRetry(`reading ${this.registry}/${repo}:${ref}`, async () => {
+            const res = await this.send({ method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, access)]);
+            if (res.status === 404) {
+                await drain(res);
+                return undefined;
+            }
+            if (res.status !== 200)
+                return this.fail(res, `read manifest ${repo}:${ref}`);
+            const bytes = Buffer.from(await res.body.arrayBuffer());
+            const length = header(res, 'content-length');
+            if (length !== undefined && Number(length) !== bytes.length)
+                throw new TransientError(`manifest ${repo}:${ref} arrived as ${bytes.length} of ${length} bytes`);
+            const digest = sha256Digest(bytes);
+            if (ref.includes(':') && ref !== digest) {
+                throw new TransientError(`manifest ${repo}@${ref} arrived with digest ${digest} (truncated?)`);
+            }
+            const declared = parseMediaType(bytes, `${repo}:${ref}`);
+            const mediaType = declared ?? header(res, 'content-type')?.split(';')[0] ?? '';
+            return { mediaType, digest, bytes };
+        });
+    }
+    async hasManifest(repo, digest) {
+        return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
+            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, 'push')]);
+            const body = await drain(res);
+            if (res.status === 200)
+                return true;
+            if (res.status === 404)
+                return false;
+            return this.fail(res, `check manifest ${repo}@${digest}`, body);
+        });
+    }
+    async putManifest(repo, ref, manifest) {
+        await withRetry(`writing ${this.registry}/${repo}:${ref}`, async () => {
+            const res = await this.send({
+                method: 'PUT',
+                url: `/v2/${repo}/manifests/${ref}`,
+                headers: { 'content-type': manifest.mediaType },
+                body: manifest.bytes,
+            }, [scopeFor(repo, 'push')]);
+            if (res.status !== 201 && res.status !== 200)
+                return this.fail(res, `write manifest ${repo}:${ref}`);
+            await drain(res);
+        });
+    }
+    async hasBlob(repo, digest) {
+        return withRetry(`checking blob ${this.registry}/${repo}@${digest}`, async () => {
+            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
+                scopeFor(repo, 'push'),
+            ]);
+            const body = await drain(res);
+            if (res.status === 200)
+                return true;
+            if (res.status === 404)
+                return false;
+            return this.fail(res, `check blob ${repo}@${digest}`, body);
+        });
+    }
+    /** The blob's bytes, hashed on the way; bytes that are not the blob fail as transient. */
+    async streamBlob(repo, blob) {
+        return verified((await this.openBlob(repo, blob.digest)).body, blob);
+    }
+    /** Opens a blob for streaming, following redirects to storage without our Authorization. */
+    async openBlob(repo, digest) {
+        let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}` }, [
+            scopeFor(repo, 'pull'),
+        ]);
+        for (let hop = 0; res.status >= 300 && res.status < 400 && hop < MAX_REDIRECTS; hop++) {
+            const location = header(res, 'location');
+            await drain(res);
+            if (!location)
+                break;
+            res = await this.http.request({
+                method: 'GET',
+                url: new URL(location, await this.baseUrl()).toString(),
+            });
+            if (isTransientStatus(res.status))
+                throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
+        }
+        if (res.status !== 200)
+            return this.fail(res, `read blob ${repo}@${digest}`);
+        return res;
+    }
+    async readBlobJson(repo, digest) {
+        return withRetry(`reading blob ${this.registry}/${repo}@${digest}`, async () => {
+            const res = await this.openBlob(repo, digest);
+            const bytes = Buffer.from(await res.body.arrayBuffer());
+            if (sha256Digest(bytes) !== digest)
+                throw new TransientError(`blob ${digest} arrived with another digest`);
+            return JSON.parse(bytes.toString('utf8'));
+        });
+    }
+}
+/** The manifest's own mediaType; a body that is not JSON is a truncated answer. */
+function parseMediaType(bytes, what) {
+    try {
+        return JSON.parse(bytes.toString('utf8')).mediaType;
+    }
+    catch {
+        throw new TransientError(`manifest ${what} is not valid JSON (truncated?)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+// The job summary: one row per platform, then the index.
+
+function formatSize(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB'];
+    let v = bytes;
+    let u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+        v /= 1024;
+        u++;
+    }
+    return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+/** The emulation table, written before any build so a failed run still shows it. */
+async function writeEmulationSummary(rows) {
+    const table = [
+        [
+            { data: 'Platform', header: true },
+            { data: 'Runs', header: true },
+            { data: 'How', header: true },
+        ],
+        ...rows.map((r) => [r.platform, r.how, r.detail]),
+    ];
+    await summary.addHeading('Emulation', 3).addTable(table).write();
+}
+async function writeSummary(rows, index) {
+    const tested = rows.some((r) => r.test);
+    const timed = rows.some((r) => r.seconds !== undefined);
+    const headers = [
+        'Platform',
+        'Ran',
+        'Digest',
+        'Size',
+        ...(timed ? ['Time'] : []),
+        ...(tested ? ['Smoke test'] : []),
+    ];
+    const table = [
+        headers.map((h) => ({ data: h, header: true })),
+        ...rows.map((r) => [
+            r.platform,
+            r.how,
+            `<code>${r.digest}</code>`,
+            formatSize(r.size),
+            ...(timed ? [r.seconds === undefined ? '-' : `${r.seconds.toFixed(1)} s`] : []),
+            ...(tested ? [r.test ?? '-'] : []),
+        ]),
+    ];
+    const where = index.pushed
+        ? index.tags.map((t) => `<code>${t}</code>`).join(', ')
+        : 'the local registry only (push is false)';
+    await summary
+        .addHeading('Multi-arch image', 2)
+        .addTable(table)
+        .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true)
+        .write();
+}
+
+;// CONCATENATED MODULE: ./src/publish/outputs.ts
+// The action's outputs and job summary, from what a run produced: the only
+// place outputs are set.
+
+
+
+/** Which platforms run emulated and which natively, set before any build (a failed run still has them). */
+async function writeEmulationOutputs(rows) {
+    const list = (how) => rows
+        .filter((r) => r.how === how)
+        .map((r) => r.platform)
+        .join(',');
+    setOutput('emulated-platforms', list('emulated'));
+    setOutput('native-platforms', list('native'));
+    await writeEmulationSummary(rows);
+}
+async function writeOutputs(options, { index, rows }) {
+    const tags = options.tags.map(formatReference);
+    const first = options.tags[0];
+    const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
+    const pushed = options.push || options.pushByDigest;
+    setOutput('digest', index.digest);
+    setOutput('platform-digests', JSON.stringify(Object.fromEntries(rows.map((r) => [r.platform, r.digest]))));
+    setOutput('image', image);
+    setOutput('metadata', JSON.stringify({
+        digest: index.digest,
+        mediaType: index.mediaType,
+        image,
+        tags,
+        pushed,
+        platforms: rows,
+    }));
+    await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed });
+}
+
+;// CONCATENATED MODULE: ./src/platform.ts
+// Parses and normalises platform names (pure). `arm64` -> `linux/arm64`,
+// `linux/arm` -> `linux/arm/v7`, `linux/arm64/v8` -> `linux/arm64`.
+/** Every platform the action can build, in the form it reports them. */
+const KNOWN_PLATFORMS = [
+    'linux/amd64',
+    'linux/amd64/v2',
+    'linux/amd64/v3',
+    'linux/amd64/v4',
+    'linux/386',
+    'linux/arm64',
+    'linux/arm/v7',
+    'linux/arm/v6',
+    'linux/ppc64le',
+    'linux/s390x',
+    'linux/riscv64',
+    'linux/mips64le',
+    'linux/loong64',
+];
+const ARCH_ALIASES = {
+    x86_64: 'amd64',
+    'x86-64': 'amd64',
+    aarch64: 'arm64',
+    i386: '386',
+    i686: '386',
+    x86: '386',
+    armhf: 'arm/v7',
+    armel: 'arm/v6',
+    ppc64el: 'ppc64le',
+};
+const OS_NAMES = ['linux', 'windows', 'darwin', 'freebsd'];
+const DEFAULT_VARIANT = { arm: 'v7' };
+const DROPPED_VARIANT = { arm64: 'v8', amd64: 'v1' };
+function platform_formatPlatform(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+/** A form safe in tags and file names: linux/arm/v7 -> linux-arm-v7. */
+function platformSlug(p) {
+    return platform_formatPlatform(p).replace(/\//g, '-');
+}
+/** Normalises one platform name; undefined when it is not one we can build. */
+function parsePlatform(raw) {
+    let parts = raw.trim().toLowerCase().split('/');
+    if (!OS_NAMES.includes(parts[0] ?? ''))
+        parts = ['linux', ...parts];
+    const [os, arch0, variant0, ...rest] = parts;
+    if (!os || !arch0 || rest.length > 0)
+        return undefined;
+    const [arch, aliasVariant] = (ARCH_ALIASES[arch0] ?? arch0).split('/');
+    if (!arch)
+        return undefined;
+    let variant = variant0 ?? aliasVariant ?? DEFAULT_VARIANT[arch];
+    if (variant && DROPPED_VARIANT[arch] === variant)
+        variant = undefined;
+    const platform = variant ? { os, architecture: arch, variant } : { os, architecture: arch };
+    return KNOWN_PLATFORMS.includes(platform_formatPlatform(platform)) ? platform : undefined;
+}
+function samePlatform(a, b) {
+    return platform_formatPlatform(a) === platform_formatPlatform(b);
+}
+/** Node's os.arch() / process.arch -> the OCI architecture (which Go's GOARCH spells the same). */
+const NODE_ARCHITECTURES = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    loong64: 'loong64',
+    ia32: '386',
+    mips64el: 'mips64le',
+};
+/** The architecture a Node arch name is; undefined when unknown. */
+function hostArchitecture(nodeArch) {
+    return NODE_ARCHITECTURES[nodeArch];
+}
+
+;// CONCATENATED MODULE: ./src/qemu/binfmt.ts
+// Reads and writes the kernel's binfmt_misc registrations. Writes go through
+// sudo (non-interactive) when the action is not root.
+
+
+
+const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+/** Parses /proc/sys/fs/binfmt_misc/<name> (pure). */
+function parseRegistration(name, text) {
+    const field = (key) => new RegExp(`^${key}\\s*:?[ \\t]*(.*)$`, 'm').exec(text)?.[1]?.trim();
+    const reg = {
+        name,
+        enabled: /^enabled$/m.test(text),
+        interpreter: field('interpreter') ?? '',
+        flags: field('flags') ?? '',
+        offset: Number(field('offset') ?? 0),
+    };
+    const magic = field('magic');
+    const mask = field('mask');
+    const extension = field('extension');
+    if (magic)
+        reg.magic = magic;
+    if (mask)
+        reg.mask = mask;
+    if (extension)
+        reg.extension = extension;
+    return reg;
+}
+const escapeHex = (hex) => hex.replace(/(..)/g, '\\x$1');
+/** The register line that recreates a registration as the kernel shows it (pure). */
+function registerLineOf(reg) {
+    const type = reg.extension ? 'E' : 'M';
+    const magic = reg.extension ?? escapeHex(reg.magic ?? '');
+    const mask = reg.mask ? escapeHex(reg.mask) : '';
+    const offset = reg.extension || reg.offset === 0 ? '' : String(reg.offset);
+    return `:${reg.name}:${type}:${offset}:${magic}:${mask}:${reg.interpreter}:${reg.flags}`;
+}
+function readRegistration(name, dir = BINFMT_DIR) {
+    try {
+        return parseRegistration(name, (0,external_node_fs_namespaceObject.readFileSync)(`${dir}/${name}`, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Every qemu-* registration, keyed by name. */
+function readQemuRegistrations(dir = BINFMT_DIR) {
+    const found = new Map();
+    if (!isBinfmtMounted(dir))
+        return found;
+    for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).filter((n) => n.startsWith('qemu-'))) {
+        const reg = readRegistration(name, dir);
+        if (reg)
+            found.set(name, reg);
+    }
+    return found;
+}
+function isBinfmtMounted(dir = BINFMT_DIR) {
+    return (0,external_node_fs_namespaceObject.existsSync)(`${dir}/register`);
+}
+function isRoot() {
+    return process.getuid?.() === 0;
+}
+/** Writes a /proc file: directly as root, else with `sudo -n tee` (never prompts). */
+async function writeProcFile(file, text) {
+    if (isRoot()) {
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, text);
+        return;
+    }
+    await run('sudo', ['-n', 'tee', file], { input: text, silent: true });
+}
+async function ensureBinfmtMounted(dir = BINFMT_DIR) {
+    if (isBinfmtMounted(dir))
+        return;
+    const mount = ['mount', '-t', 'binfmt_misc', 'binfmt_misc', dir];
+    if (isRoot())
+        await run(mount[0] ?? 'mount', mount.slice(1), { silent: true });
+    else
+        await run('sudo', ['-n', ...mount], { silent: true });
+}
+async function writeRegister(line, dir = BINFMT_DIR) {
+    await writeProcFile(`${dir}/register`, line);
+}
+/** Removes one registration: only for ones this run made or must put back. */
+async function unregister(name, dir = BINFMT_DIR) {
+    await writeProcFile(`${dir}/${name}`, '-1');
+}
+/** Why a write to binfmt_misc failed, and what works instead (pure on the error). */
+function registerFailureHint(err, root) {
+    const code = err?.code;
+    const fix = 'or build that platform on a native runner';
+    if (!root)
+        return `The action is not root and 'sudo -n' failed (${errorMessage(err)}). Run the job as root or with passwordless sudo, ${fix}.`;
+    if (code === 'EROFS')
+        return `/proc/sys is read-only: the job runs in a container without --privileged. Register QEMU on the host before the job (qemu: host there), ${fix}.`;
+    if (code === 'EACCES' || code === 'EPERM')
+        return `The kernel refuses binfmt_misc writes from this user namespace (rootless Docker or an unprivileged container). Register QEMU on the host as real root (qemu: host with sudo), ${fix}.`;
+    if (code === 'EEXIST')
+        return `A registration of that name appeared while the action ran (another job on this runner?); run again, and the action will keep it.`;
+    if (code === 'EINVAL')
+        return `The kernel rejected the register line (the F flag needs Linux 4.8). Set 'qemu' to image or register QEMU in an earlier step.`;
+    return `Check that binfmt_misc is writable here, ${fix}.`;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/names.ts
+// Maps OCI architectures to QEMU's names and ELF identification, and says
+// which the host runs natively (pure).
+
+const ARCHS = {
+    amd64: { qemu: 'x86_64', machine: 62, bits: 64, bigEndian: false, elfFlags: 0 },
+    '386': { qemu: 'i386', machine: 3, bits: 32, bigEndian: false, elfFlags: 0 },
+    arm64: { qemu: 'aarch64', machine: 183, bits: 64, bigEndian: false, elfFlags: 0 },
+    arm: { qemu: 'arm', machine: 40, bits: 32, bigEndian: false, elfFlags: 0x05000000 }, // EABI5
+    ppc64le: { qemu: 'ppc64le', machine: 21, bits: 64, bigEndian: false, elfFlags: 2 }, // ELFv2
+    s390x: { qemu: 's390x', machine: 22, bits: 64, bigEndian: true, elfFlags: 0 },
+    riscv64: { qemu: 'riscv64', machine: 243, bits: 64, bigEndian: false, elfFlags: 0 },
+    mips64le: { qemu: 'mips64el', machine: 8, bits: 64, bigEndian: false, elfFlags: 0x80000007 }, // 64r2, n64
+    loong64: { qemu: 'loongarch64', machine: 258, bits: 64, bigEndian: false, elfFlags: 0x43 }, // LP64D
+};
+function archInfo(architecture) {
+    const info = ARCHS[architecture];
+    if (!info)
+        throw new Error(`no QEMU emulator is known for architecture '${architecture}'`);
+    return info;
+}
+function qemuName(p) {
+    if (!ARCHS[p.architecture])
+        throw new Error(`no QEMU emulator is known for ${formatPlatform(p)}`);
+    return archInfo(p.architecture).qemu;
+}
+/**
+ * 32-bit architectures a 64-bit host may run without emulation, when its
+ * kernel and CPU allow (IA32 emulation on x86_64; AArch32 at EL0 on arm64,
+ * which many arm64 CPUs and kernels lack): the probe decides, never the table.
+ */
+const COMPAT = { amd64: '386', arm64: 'arm' };
+function isHostArchitecture(p, nodeArch) {
+    return hostArchitecture(nodeArch) === p.architecture;
+}
+/** The 32-bit architecture this host might run natively, if any. */
+function compatArchitecture(nodeArch) {
+    const host = hostArchitecture(nodeArch);
+    return host ? COMPAT[host] : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/decide.ts
+// Decides, per platform, how it will run (pure): a function of the requested
+// mode and facts about the host. The cheapest thing that works wins.
+
+
+const QEMU_MODES = ['auto', 'image', 'host', 'false'];
+function planPlatform(p, mode, facts) {
+    const platform = platform_formatPlatform(p);
+    const host = hostArchitecture(facts.nodeArch) ?? facts.nodeArch;
+    if (isHostArchitecture(p, facts.nodeArch))
+        return { kind: 'native', why: `host is ${host}` };
+    const name = `qemu-${archInfo(p.architecture).qemu}`;
+    const existing = facts.registrations.get(name);
+    if (compatArchitecture(facts.nodeArch) === p.architecture && facts.compatRuns && !existing)
+        return { kind: 'native', why: `${host} host ran a ${p.architecture} test program natively` };
+    if (existing?.enabled)
+        return { kind: 'keep', registration: existing };
+    if (existing)
+        return {
+            kind: 'fail',
+            message: `Cannot emulate ${platform}: binfmt_misc has ${name} but it is disabled. Enable it (echo 1 > /proc/sys/fs/binfmt_misc/${name}) or remove it (echo -1 > /proc/sys/fs/binfmt_misc/${name}); the action never replaces a registration it did not make.`,
+        };
+    if (mode === 'false')
+        return {
+            kind: 'fail',
+            message: `Cannot build ${platform}: the host is ${host}, 'qemu' is false and binfmt_misc has no ${name}. Set 'qemu' to auto, register QEMU in an earlier step, or build ${platform} on a native runner.`,
+        };
+    const hostLine = facts.hostLines.get(p.architecture);
+    if (mode === 'host')
+        return hostStep(platform, name, hostLine);
+    if (!facts.fixBinary)
+        return { kind: 'fallback' };
+    if (mode === 'auto' && hostLine?.executable)
+        return { kind: 'host', line: hostLine.line };
+    return { kind: 'image' };
+}
+function hostStep(platform, name, hostLine) {
+    if (!hostLine)
+        return {
+            kind: 'fail',
+            message: `Cannot emulate ${platform} with 'qemu' host: no ${name}.conf register line in /usr/lib/binfmt.d and no /usr/bin/${name}-static. Install the host's emulators (apt-get install qemu-user-static), set 'qemu' to image, or build ${platform} on a native runner.`,
+        };
+    if (!hostLine.executable)
+        return {
+            kind: 'fail',
+            message: `Cannot emulate ${platform} with 'qemu' host: interpreter ${hostLine.line.interpreter} named in ${hostLine.line.source} is missing or not executable. Reinstall qemu-user-static (apt-get install --reinstall qemu-user-static), or set 'qemu' to image.`,
+        };
+    return { kind: 'host', line: hostLine.line };
+}
+
+;// CONCATENATED MODULE: ./src/qemu/host-mode.ts
+// Finds the host's qemu-user-static register lines: the ones Debian/Ubuntu
+// (qemu-<name>.conf) and Fedora (qemu-<name>-static.conf) ship in binfmt.d, or
+// one made from the ELF identification when only /usr/bin/qemu-<name>-static
+// exists (Debian ships no line for the host's own family, e.g. i386 on amd64).
+
+
+const BINFMT_CONF_DIRS = ['/usr/lib/binfmt.d', '/etc/binfmt.d', '/run/binfmt.d'];
+const STATIC_DIR = '/usr/bin';
+/** Parses ":name:type:offset:magic:mask:interpreter:flags" (pure). */
+function parseRegisterLine(text, source = '') {
+    const line = text.split('\n').find((l) => l.startsWith(':'));
+    if (!line)
+        return undefined;
+    const fields = line.trim().split(':');
+    // fields[0] is empty (the line starts with the separator)
+    if (fields.length < 8)
+        return undefined;
+    const [, name = '', , , , , interpreter = '', flags = ''] = fields;
+    return { name, interpreter, flags, line: line.trim(), source };
+}
+/** The same line with its flags set to `flags` (pure). */
+function setFlags(reg, flags) {
+    const fields = reg.line.split(':');
+    fields[fields.length - 1] = flags;
+    return { ...reg, flags, line: fields.join(':') };
+}
+/** Adds flags once; "F" = fix binary, needs Linux 4.8 (pure). */
+function withFlags(reg, add) {
+    return setFlags(reg, [...new Set([...reg.flags, ...add])].join(''));
+}
+/** Drops flags, e.g. F on a kernel older than 4.8 (pure). */
+function withoutFlags(reg, drop) {
+    return setFlags(reg, [...reg.flags].filter((f) => !drop.includes(f)).join(''));
+}
+const hex = (bytes) => bytes.map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+/** A register line matching ELF executables of `architecture` (pure), as qemu-binfmt-conf.sh writes them. */
+function synthesizeRegisterLine(architecture, interpreter) {
+    const info = archInfo(architecture);
+    const be = info.bigEndian;
+    const u16 = (v) => (be ? [v >> 8, v & 0xff] : [v & 0xff, v >> 8]);
+    const magic = [
+        0x7f,
+        0x45,
+        0x4c,
+        0x46,
+        info.bits === 64 ? 2 : 1,
+        be ? 2 : 1,
+        1,
+        0,
+        ...Array(8).fill(0),
+    ];
+    magic.push(...u16(2), ...u16(info.machine)); // ET_EXEC, e_machine
+    const mask = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, ...Array(8).fill(0xff)];
+    mask.push(...(be ? [0xff, 0xfe] : [0xfe, 0xff]), 0xff, 0xff); // ET_EXEC or ET_DYN
+    const name = `qemu-${info.qemu}`;
+    const line = `:${name}:M::${hex(magic)}:${hex(mask)}:${interpreter}:`;
+    return { name, interpreter, flags: '', line, source: `made for ${interpreter}` };
+}
+function findHostRegisterLine(architecture, dirs = BINFMT_CONF_DIRS, staticDir = STATIC_DIR) {
+    const qemu = archInfo(architecture).qemu;
+    for (const dir of dirs) {
+        for (const file of [`qemu-${qemu}.conf`, `qemu-${qemu}-static.conf`]) {
+            try {
+                const path = `${dir}/${file}`;
+                const parsed = parseRegisterLine((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), path);
+                if (parsed)
+                    return parsed;
+            }
+            catch {
+                // not in this directory
+            }
+        }
+    }
+    const interpreter = `${staticDir}/qemu-${qemu}-static`;
+    return isExecutable(interpreter) ? synthesizeRegisterLine(architecture, interpreter) : undefined;
+}
+function isExecutable(file) {
+    try {
+        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.X_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/versions.ts
+// Compares dotted release versions (pure): 0.10.0 > 0.9.1, 8.1 == 8.1.0.
+/** Negative, zero or positive as a is older than, equal to or newer than b. */
+function compareVersions(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/pitfalls.ts
+// Known emulation pitfalls by QEMU version, and explanations for builds that
+// fail under emulation (pure). Sources are named per entry.
+
+function parseQemuVersion(text) {
+    return (/qemu[\w-]*\s+version\s+(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1] ??
+        /qemu\/v(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1]);
+}
+const PITFALLS = [
+    {
+        from: '0',
+        below: '8.1',
+        nonPieOnly: true,
+        text: 'emulated programs (node, Go toolchains, ldconfig) segfault intermittently on newer runner kernels with QEMU older than 8.1 built without PIE, such as tonistiigi/binfmt:qemu-v7.0.0, the long-time :latest (tonistiigi/binfmt#215, moby/moby#49331, actions/runner-images#11662)',
+    },
+    {
+        from: '9.0',
+        below: '9.2.2',
+        text: "ldconfig segfaults ('libc-bin ... exit status 139') in arm64 Ubuntu 22.04 images with QEMU 9.x before 9.2.2 (tonistiigi/binfmt#231, #240, #245)",
+    },
+    {
+        from: '10.1',
+        below: '10.2',
+        text: 'a libc-bin (ldconfig) segfault regression in Ubuntu images is reported for QEMU 10.1 (tonistiigi/binfmt#298)',
+    },
+];
+/** Warnings for the QEMU version in use; none when the version is unknown. `pie` undefined means not known. */
+function pitfallsFor(version, pie) {
+    if (!version)
+        return [];
+    const applies = (p) => compareVersions(version, p.from) >= 0 &&
+        compareVersions(version, p.below) < 0 &&
+        !(p.nonPieOnly && pie === true);
+    return PITFALLS.filter(applies).map((p) => `QEMU ${version}: ${p.text}. If a RUN step crashes with signal 11 or exit status 139, set 'qemu-image' to another pinned tonistiigi/binfmt version and 'qemu' to image.`);
+}
+const EXEC_FAILED = /exec format error|no such file or directory/i;
+const SEGFAULT = /signal 11|segmentation fault|exit status 139|exit code: 139/i;
+/** A precise hint for a build that failed under emulation, or undefined when emulation is not the likely cause. */
+function explainBuildFailure(tail, emu) {
+    if (!emu || emu.how !== 'emulated') {
+        return /exec format error/i.test(tail)
+            ? `The kernel could not run a ${emu?.platform ?? 'foreign'} binary: QEMU is not registered for it (see 'qemu').`
+            : undefined;
+    }
+    if (!emu.flags.includes('F') && EXEC_FAILED.test(tail))
+        return `QEMU for ${emu.platform} is registered without the F flag (interpreter ${emu.interpreter}), so RUN steps only work when that interpreter is inside the image: add '${emu.copyLine ?? ''}' before the first RUN step, or use a runner with Linux 4.8 or newer.`;
+    if (SEGFAULT.test(tail))
+        return `A program crashed under QEMU ${emu.qemuVersion ?? '(version unknown)'} emulating ${emu.platform}. Emulators crash on some programs (ldconfig, Go toolchains); try another pinned 'qemu-image' with 'qemu' set to image, or build ${emu.platform} on a native runner.`;
+    if (/exec format error/i.test(tail))
+        return `The kernel could not run a ${emu.platform} binary although QEMU was registered (${emu.interpreter}, flags ${emu.flags || '-'}): was the registration removed during the build?`;
+    return undefined;
+}
+/** The COPY line for a registration without F: the host's static interpreter, copied into the build context first. */
+function copyLineFor(interpreter, staticName) {
+    return `COPY --chmod=755 ${staticName} ${interpreter}`;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/image-mode.ts
+// Registers QEMU from a container image: `--install <archs>` for a
+// tonistiigi/binfmt-style image (F flag, interpreters inside the image), or
+// `--reset` for the old-kernel fallback (multiarch/qemu-user-static:register),
+// which replaces every qemu-* registration: the ones that were there before
+// are put back exactly as they were.
+
+
+
+
+
+
+const PRIVILEGE = {
+    privileged: ['--privileged'],
+    'sys-admin': [
+        '--cap-add',
+        'SYS_ADMIN',
+        '--security-opt',
+        'systempaths=unconfined',
+        '--security-opt',
+        'apparmor=unconfined',
+        '--security-opt',
+        'seccomp=unconfined',
+    ],
+};
+function installArgs(image, architectures, privilege = 'privileged') {
+    return ['run', ...PRIVILEGE[privilege], '--rm', image, '--install', architectures.join(',')];
+}
+function resetArgs(image, privilege = 'privileged') {
+    return ['run', '--rm', ...PRIVILEGE[privilege], image, '--reset'];
+}
+/** The engine could not grant every capability --privileged asks for. */
+const CAPS_REFUSED = /apply caps|operation not permitted/i;
+/** Rootless engines cannot write the host's binfmt_misc, privileged or not. */
+async function ensureEngineCanRegister(input, image) {
+    const info = await run('docker', ['info', '--format', '{{json .SecurityOptions}}'], {
+        silent: true,
+        allowFailure: true,
+    });
+    if (info.exitCode !== 0)
+        throw new ActionError(`Cannot register QEMU with '${input}' ${image}: the Docker engine is not reachable (${info.stderr.trim()}).`, `Start Docker, or set 'qemu' to host to register the host's qemu-user-static without Docker.`);
+    if (/rootless/.test(info.stdout))
+        throw new ActionError(`Cannot register QEMU with '${input}' ${image}: the Docker engine is rootless, so its privileged containers cannot write the host's binfmt_misc.`, `Set 'qemu' to host (root or passwordless sudo), register QEMU on the host beforehand, or build on a native runner.`);
+}
+async function runPrivileged(input, image, args) {
+    await ensureEngineCanRegister(input, image);
+    try {
+        try {
+            await run('docker', args('privileged'));
+        }
+        catch (err) {
+            if (!(err instanceof ExecError && CAPS_REFUSED.test(err.tail)))
+                throw err;
+            info(`The engine refused --privileged (${err.tail.split('\n')[0]}); retrying with CAP_SYS_ADMIN only.`);
+            await run('docker', args('sys-admin'));
+        }
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        const denied = /privileged|not allowed|authorization|denied|not permitted|apply caps/i.test(err.tail);
+        throw new ActionError(`Cannot register QEMU with '${input}' ${image}: docker run failed with exit code ${err.exitCode}: ${err.tail}.`, denied
+            ? `This runner does not allow privileged containers: set 'qemu' to host (root or passwordless sudo), or build on a native runner.`
+            : `If the image cannot be pulled here (air-gapped), set 'qemu' to host, or set '${input}' to an image from your own registry.`);
+    }
+}
+async function installFromImage(image, architectures) {
+    await runPrivileged('qemu-image', image, (p) => installArgs(image, architectures, p));
+}
+/** The QEMU version a binfmt image carries ("binfmt/… qemu/v8.1.5 go/…"), when it says. */
+async function imageQemuVersion(image) {
+    const out = await run('docker', ['run', '--rm', image, '--version'], { silent: true, allowFailure: true });
+    return out.exitCode === 0 ? parseQemuVersion(out.stdout) : undefined;
+}
+/** Registrations a reset would destroy and that cannot be made again from this host (pure on facts). */
+function unrestorable(before, exists = isExecutable) {
+    return [...before].filter((r) => r.flags.includes('F') && !exists(r.interpreter));
+}
+/** Runs the fallback image's --reset, then puts back every registration that was there before. */
+async function resetFromFallbackImage(image) {
+    const before = readQemuRegistrations();
+    const lost = unrestorable(before.values());
+    if (lost.length > 0)
+        throw new ActionError(`Cannot run '${image} --reset': it would remove ${lost.map((r) => r.name).join(', ')}, whose interpreters are not on this host, so the action could not put them back.`, `Register the missing platforms yourself, or set 'qemu' to host.`);
+    await runPrivileged('qemu-fallback-image', image, (p) => resetArgs(image, p));
+    const restored = [];
+    const after = readQemuRegistrations();
+    for (const reg of before.values()) {
+        const now = after.get(reg.name);
+        if (now && registerLineOf(now) === registerLineOf(reg) && now.enabled === reg.enabled)
+            continue;
+        try {
+            if (now)
+                await unregister(reg.name);
+            await writeRegister(registerLineOf(reg));
+            if (!reg.enabled)
+                await writeProcFile(`${BINFMT_DIR}/${reg.name}`, '0');
+            restored.push(reg.name);
+        }
+        catch (err) {
+            throw new ActionError(`Could not put back ${reg.name} after '${image} --reset': ${errorMessage(err)}.`, `Register it again: echo '${registerLineOf(reg)}' > /proc/sys/fs/binfmt_misc/register`);
+        }
+    }
+    return { restored };
+}
+
+;// CONCATENATED MODULE: ./src/qemu/kernel.ts
+// The running kernel's version and what it allows binfmt_misc to do (pure).
+// The F ("fix binary") flag, which opens the interpreter at registration so
+// containers need no copy of it, arrived in Linux 4.8.
+/** Parses os.release(): "6.8.0-1017-azure" -> 6.8.0; undefined when it is not a version. */
+function parseKernelVersion(release) {
+    const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(release.trim());
+    if (!m)
+        return undefined;
+    return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
+}
+/** Whether binfmt_misc accepts the F flag; an unreadable version is taken as a modern kernel. */
+function supportsFixBinary(v) {
+    if (!v)
+        return true;
+    return v.major > 4 || (v.major === 4 && v.minor >= 8);
+}
+function formatKernelVersion(v) {
+    return `${v.major}.${v.minor}.${v.patch}`;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/elf.ts
+// Builds a minimal static ELF executable per architecture that calls exit(status)
+// with one syscall (pure). The emulation probe runs it: a program that exits
+// with the chosen status proves the kernel ran it as that CPU, with no files
+// from the runner or the network.
+
+const BASE = 0x400000;
+/** Machine code for exit(status), as 32-bit words or bytes, per ELF machine. */
+function exitCode(info, status) {
+    const words = (ws) => {
+        const b = Buffer.alloc(ws.length * 4);
+        ws.forEach((w, i) => info.bigEndian ? b.writeUInt32BE(w >>> 0, i * 4) : b.writeUInt32LE(w >>> 0, i * 4));
+        return b;
+    };
+    switch (info.qemu) {
+        case 'x86_64': // mov eax,60; mov edi,status; syscall
+            return Buffer.from([0xb8, 60, 0, 0, 0, 0xbf, status, 0, 0, 0, 0x0f, 0x05]);
+        case 'i386': // mov eax,1; mov ebx,status; int 0x80
+            return Buffer.from([0xb8, 1, 0, 0, 0, 0xbb, status, 0, 0, 0, 0xcd, 0x80]);
+        case 'aarch64': // movz x0,#status; movz x8,#93; svc #0
+            return words([0xd2800000 | (status << 5), 0xd2800ba8, 0xd4000001]);
+        case 'arm': // mov r0,#status; mov r7,#1; svc #0
+            return words([0xe3a00000 | status, 0xe3a07001, 0xef000000]);
+        case 'ppc64le': // li r3,status; li r0,1; sc
+            return words([0x38600000 | status, 0x38000001, 0x44000002]);
+        case 's390x': // lghi %r2,status; svc 1
+            return Buffer.from([0xa7, 0x29, 0, status, 0x0a, 0x01]);
+        case 'riscv64': // addi a0,zero,status; addi a7,zero,93; ecall
+            return words([(status << 20) | 0x513, 0x05d00893, 0x00000073]);
+        case 'mips64el': // daddiu a0,zero,status; daddiu v0,zero,5058; syscall
+            return words([0x64040000 | status, 0x640213c2, 0x0000000c]);
+        case 'loongarch64': // addi.w a0,zero,status; addi.w a7,zero,93; syscall 0
+            return words([0x02800004 | (status << 10), 0x0281740b, 0x002b0000]);
+        default:
+            throw new Error(`no exit() machine code for qemu-${info.qemu}`);
+    }
+}
+/** A complete ELF file: header, one PT_LOAD program header, code. */
+function exitElf(architecture, status) {
+    const info = archInfo(architecture);
+    const is64 = info.bits === 64;
+    const [ehsize, phsize] = is64 ? [64, 56] : [52, 32];
+    const code = exitCode(info, status & 0xff);
+    const file = Buffer.alloc(ehsize + phsize + code.length);
+    const le = !info.bigEndian;
+    const u16 = (v, at) => (le ? file.writeUInt16LE(v, at) : file.writeUInt16BE(v, at));
+    const u32 = (v, at) => (le ? file.writeUInt32LE(v, at) : file.writeUInt32BE(v, at));
+    const addr = (v, at) => is64 ? (le ? file.writeBigUInt64LE(BigInt(v), at) : file.writeBigUInt64BE(BigInt(v), at)) : u32(v, at);
+    const word = is64 ? 8 : 4;
+    Buffer.from([0x7f, 0x45, 0x4c, 0x46, is64 ? 2 : 1, le ? 1 : 2, 1]).copy(file, 0);
+    u16(2, 16); // ET_EXEC
+    u16(info.machine, 18);
+    u32(1, 20); // EV_CURRENT
+    addr(BASE + ehsize + phsize, 24); // e_entry
+    addr(ehsize, 24 + word); // e_phoff
+    const after = 24 + 3 * word; // past e_entry, e_phoff, e_shoff
+    u32(info.elfFlags, after);
+    u16(ehsize, after + 4);
+    u16(phsize, after + 6);
+    u16(1, after + 8); // e_phnum
+    const ph = ehsize;
+    u32(1, ph); // PT_LOAD
+    if (is64) {
+        u32(5, ph + 4); // R+X
+        addr(0, ph + 8);
+        addr(BASE, ph + 16);
+        addr(BASE, ph + 24);
+        addr(file.length, ph + 32);
+        addr(file.length, ph + 40);
+        addr(0x1000, ph + 48);
+    }
+    else {
+        u32(0, ph + 4);
+        u32(BASE, ph + 8);
+        u32(BASE, ph + 12);
+        u32(file.length, ph + 16);
+        u32(file.length, ph + 20);
+        u32(5, ph + 24);
+        u32(0x1000, ph + 28);
+    }
+    code.copy(file, ehsize + phsize);
+    return file;
+}
+
+;// CONCATENATED MODULE: ./src/qemu/probe.ts
+// Proves emulation before any build: writes a tiny static ELF of the platform
+// that exits with a chosen status and runs it. Only the kernel (binfmt_misc and
+// the registered interpreter) can make it exit with that status.
+
+
+
+
+
+/** Not 0 or 1: a shell or a crashing emulator cannot produce it by accident. */
+const PROBE_STATUS = 42;
+async function probePlatform(p, dir) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    const file = external_node_path_.join(dir, `probe-${platformSlug(p)}`);
+    (0,external_node_fs_namespaceObject.writeFileSync)(file, exitElf(p.architecture, PROBE_STATUS));
+    (0,external_node_fs_namespaceObject.chmodSync)(file, 0o755);
+    try {
+        const result = await run(file, [], { silent: true, allowFailure: true });
+        if (result.exitCode === PROBE_STATUS)
+            return { ok: true, detail: '' };
+        const said = (result.stderr + result.stdout)
+            .split('\n')
+            .find((l) => /qemu|error|not found|denied/i.test(l))
+            ?.trim();
+        return { ok: false, detail: `exit code ${result.exitCode}${said ? `: ${said}` : ''}` };
+    }
+    catch (err) {
+        return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/qemu/report.ts
+// Turns the plan and what happened into one result per platform: proved by
+// the probe, with the interpreter, flags and QEMU version in use, and the
+// warnings a user must see (no F flag, known pitfalls of that QEMU version).
+
+
+
+
+
+
+
+
+
+const MODE = {
+    native: 'native',
+    keep: 'registered',
+    host: 'host',
+    image: 'image',
+    fallback: 'fallback',
+    fail: 'failed',
+};
+/** ELF e_type 3 (ET_DYN) is a PIE; 2 (ET_EXEC) is not. */
+function isPie(file) {
+    try {
+        const head = (0,external_node_fs_namespaceObject.readFileSync)(file).subarray(0, 18);
+        return (head[5] === 2 ? head.readUInt16BE(16) : head.readUInt16LE(16)) === 3;
+    }
+    catch {
+        return undefined;
+    }
+}
+async function qemuBuildOf(reg, mode, image) {
+    if (isExecutable(reg.interpreter)) {
+        // Debian's <arch>-binfmt-P links take argv[1] as the program: ask the real file.
+        const file = (0,external_node_fs_namespaceObject.realpathSync)(reg.interpreter);
+        const out = await run(file, ['--version'], { silent: true, allowFailure: true });
+        const version = parseQemuVersion(out.stdout);
+        if (version)
+            return { version, pie: isPie(file) };
+    }
+    return { version: mode === 'image' ? await imageQemuVersion(image) : undefined };
+}
+async function verify(p, step, reg, c) {
+    const platform = platform_formatPlatform(p);
+    const mode = MODE[step.kind];
+    const base = { platform, mode, interpreter: reg?.interpreter ?? '', flags: reg?.flags ?? '' };
+    const name = `qemu-${archInfo(p.architecture).qemu}`;
+    if (!reg?.enabled)
+        return {
+            ...base,
+            how: 'failed',
+            detail: `Cannot emulate ${platform}: ${name} is not registered after '${mode}' registration ran. Check the log above.`,
+        };
+    const probe = await probePlatform(p, c.workDir);
+    if (!probe.ok)
+        return {
+            ...base,
+            how: 'failed',
+            detail: `Cannot emulate ${platform}: binfmt_misc has ${name} (interpreter ${reg.interpreter}, flags ${reg.flags || '-'}) but a ${p.architecture} test program does not run (${probe.detail}). Fix or remove it (echo -1 > /proc/sys/fs/binfmt_misc/${name}) and run again, or build ${platform} on a native runner.`,
+        };
+    const build = await qemuBuildOf(reg, mode, c.image);
+    const qemu = build.version ? `, QEMU ${build.version}${build.pie === false ? ' (not PIE)' : ''}` : '';
+    const result = {
+        ...base,
+        how: 'emulated',
+        detail: `${mode}, ${reg.interpreter}, flags ${reg.flags || '-'}${qemu}`,
+    };
+    if (build.version)
+        result.qemuVersion = build.version;
+    if (build.pie !== undefined)
+        result.qemuPie = build.pie;
+    if (!reg.flags.includes('F'))
+        result.copyLine = copyLineFor(reg.interpreter, `${name}-static`);
+    return result;
+}
+function warningsFor(results, fixBinary) {
+    const warnings = [];
+    for (const r of results.filter((e) => e.copyLine)) {
+        const why = fixBinary
+            ? 'was registered without the F flag'
+            : 'runs on a kernel older than 4.8 (no F flag)';
+        const name = r.copyLine?.split(' ')[2] ?? '';
+        warnings.push(`Emulation for ${r.platform} ${why}: RUN steps only work when ${r.interpreter} is inside the image. Copy the host's ${name} (from /usr/bin or a qemu-user-static package) into the build context and add before the first RUN step: ${r.copyLine}`);
+    }
+    const seen = new Set();
+    for (const r of results) {
+        const key = `${r.qemuVersion}/${r.qemuPie}`;
+        if (!r.qemuVersion || seen.has(key))
+            continue;
+        seen.add(key);
+        warnings.push(...pitfallsFor(r.qemuVersion, r.qemuPie));
+    }
+    return warnings;
+}
+async function describeResults(platforms, steps, failed, c) {
+    const registrations = readQemuRegistrations();
+    const results = [];
+    for (const p of platforms) {
+        const platform = platform_formatPlatform(p);
+        const step = steps.get(platform) ?? { kind: 'fail', message: 'no plan' };
+        const error = failed.get(platform);
+        if (error)
+            results.push({
+                platform,
+                how: 'failed',
+                mode: MODE[step.kind],
+                interpreter: '',
+                flags: '',
+                detail: error,
+            });
+        else if (step.kind === 'native')
+            results.push({ platform, how: 'native', mode: 'native', interpreter: '', flags: '', detail: step.why });
+        else
+            results.push(await verify(p, step, registrations.get(`qemu-${archInfo(p.architecture).qemu}`), c));
+    }
+    const errors = results.filter((r) => r.how === 'failed').map((r) => r.detail);
+    return { results, warnings: warningsFor(results, c.fixBinary), errors };
+}
+
+;// CONCATENATED MODULE: ./src/qemu/setup.ts
+// Makes every requested platform runnable, cheapest way first: native ones
+// need nothing, registered ones are kept as they are, missing ones come from
+// the host's qemu-user-static, the QEMU image, or (Linux < 4.8) the fallback
+// image. Then every emulated platform is proved by running a test program.
+
+
+
+
+
+
+
+
+
+
+
+async function gatherFacts(platforms, o, nodeArch) {
+    const registrations = readQemuRegistrations();
+    const hostLines = new Map();
+    for (const p of platforms) {
+        if (isHostArchitecture(p, nodeArch))
+            continue;
+        const line = findHostRegisterLine(p.architecture);
+        if (line)
+            hostLines.set(p.architecture, { line, executable: isExecutable(line.interpreter) });
+    }
+    const facts = {
+        nodeArch,
+        fixBinary: supportsFixBinary(parseKernelVersion(o.kernelRelease ?? external_node_os_namespaceObject.release())),
+        registrations,
+        hostLines,
+    };
+    const compat = platforms.find((p) => p.architecture === compatArchitecture(nodeArch));
+    if (compat && !registrations.has(`qemu-${archInfo(compat.architecture).qemu}`))
+        facts.compatRuns = (await probePlatform(compat, o.workDir)).ok;
+    return facts;
+}
+async function registerHostLines(steps, fixBinary) {
+    const failed = new Map();
+    const host = [...steps].filter(([, s]) => s.kind === 'host');
+    if (host.length === 0)
+        return failed;
+    try {
+        await ensureBinfmtMounted();
+    }
+    catch (err) {
+        const why = `binfmt_misc is not mounted at ${BINFMT_DIR} and mounting it failed (${errorMessage(err)}). In a container the job needs --privileged; otherwise register QEMU on the host, or build on a native runner.`;
+        host.forEach(([platform]) => failed.set(platform, why));
+        return failed;
+    }
+    const written = new Set(); // arm/v7 and arm/v6 share qemu-arm
+    for (const [platform, step] of host) {
+        if (step.kind !== 'host' || written.has(step.line.name))
+            continue;
+        const line = fixBinary ? withFlags(step.line, 'F') : withoutFlags(step.line, 'F');
+        try {
+            await writeRegister(line.line);
+            written.add(line.name);
+        }
+        catch (err) {
+            failed.set(platform, `Cannot register ${line.name} for ${platform} in ${BINFMT_DIR}: ${errorMessage(err)}. ${registerFailureHint(err, isRoot())}`);
+        }
+    }
+    return failed;
+}
+async function registerFromImages(steps, platforms, o, notes) {
+    const failed = new Map();
+    const of = (kind) => platforms.filter((p) => steps.get(platform_formatPlatform(p))?.kind === kind);
+    const attempt = async (list, fn) => {
+        if (list.length === 0)
+            return;
+        try {
+            await fn();
+        }
+        catch (err) {
+            if (!(err instanceof ActionError))
+                throw err;
+            list.forEach((p) => failed.set(platform_formatPlatform(p), err.message));
+        }
+    };
+    const image = of('image');
+    await attempt(image, () => installFromImage(o.image, [...new Set(image.map((p) => p.architecture))]));
+    await attempt(of('fallback'), async () => {
+        const { restored } = await resetFromFallbackImage(o.fallbackImage);
+        if (restored.length > 0)
+            notes.push(`Put back after --reset, as they were: ${restored.join(', ')}`);
+    });
+    return failed;
+}
+async function setupEmulation(platforms, o) {
+    const nodeArch = o.nodeArch ?? external_node_os_namespaceObject.arch();
+    const facts = await gatherFacts(platforms, o, nodeArch);
+    const steps = new Map(platforms.map((p) => [platform_formatPlatform(p), planPlatform(p, o.mode, facts)]));
+    const failed = new Map();
+    const notes = [
+        `Kernel ${o.kernelRelease ?? external_node_os_namespaceObject.release()}: binfmt_misc ${facts.fixBinary ? 'takes' : 'does not take'} the F flag (Linux 4.8+)`,
+    ];
+    for (const [platform, step] of steps)
+        if (step.kind === 'fail')
+            failed.set(platform, step.message);
+    for (const [k, v] of await registerHostLines(steps, facts.fixBinary))
+        failed.set(k, v);
+    for (const [k, v] of await registerFromImages(steps, platforms, o, notes))
+        failed.set(k, v);
+    const report = await describeResults(platforms, steps, failed, { ...o, fixBinary: facts.fixBinary });
+    return { ...report, notes };
+}
+
+;// CONCATENATED MODULE: ./src/build/emulation.ts
+// The emulation phase: set up QEMU for the platforms, log per platform, then
+// record outputs and summary before failing, naming every platform that cannot run.
+
+
+
+
+async function registerEmulators(options, workDir) {
+    const report = await setupEmulation(options.platforms, {
+        mode: options.qemu,
+        image: options.qemuImage,
+        fallbackImage: options.qemuFallbackImage,
+        workDir,
+    });
+    report.notes?.forEach((n) => info(n));
+    for (const r of report.results) {
+        info(r.how === 'failed' ? `${r.platform}: failed` : `${r.platform}: ${r.how} (${r.detail})`);
+    }
+    report.warnings.forEach((w) => warning(w));
+    return report;
+}
+/** Outputs and summary first, then fail naming every platform that cannot run. */
+async function recordEmulation(report) {
+    await writeEmulationOutputs(report.results);
+    if (report.errors.length > 0)
+        throw new ActionError(report.errors.join('\n'));
+}
+
+;// CONCATENATED MODULE: ./src/build/hub-hooks.ts
+// Docker Hub automated-build hooks: hooks/pre_build, build, post_build,
+// pre_push, post_push, run the way Docker Hub ran them (bash, from the
+// directory that holds hooks/), with Docker Hub's variables.
+
+
+
+
+
+
+const HOOK_NAMES = ['pre_build', 'build', 'post_build', 'pre_push', 'post_push'];
+/** hooks/ beside the Dockerfile first, then in the context (Docker Hub used the Dockerfile's directory). */
+function findHooks(context, file) {
+    for (const base of [external_node_path_.dirname(file), context]) {
+        const dir = external_node_path_.join(base, 'hooks');
+        if ((0,external_node_fs_namespaceObject.existsSync)(dir) && (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory()) {
+            const present = HOOK_NAMES.filter((h) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, h)));
+            if (present.length > 0)
+                return { dir, present };
+        }
+    }
+    return undefined;
+}
+/** Docker Hub's build variables, derived from the GitHub context and the tags (pure). */
+function hookEnv(f) {
+    const first = f.tags[0];
+    const repo = first
+        ? `${first.registry === DOCKER_HUB ? 'index.docker.io' : first.registry}/${first.repository}`
+        : `localhost/${external_node_path_.basename(f.context)}`;
+    const tag = first?.tag ?? 'latest';
+    return {
+        SOURCE_BRANCH: f.github.GITHUB_HEAD_REF || f.github.GITHUB_REF_NAME || '',
+        SOURCE_COMMIT: f.github.GITHUB_SHA ?? '',
+        COMMIT_MSG: f.commitMessage,
+        DOCKER_REPO: repo,
+        DOCKERFILE_PATH: external_node_path_.relative(f.context, f.file) || 'Dockerfile',
+        DOCKER_TAG: tag,
+        IMAGE_NAME: `${repo}:${tag}`,
+        CACHE_TAG: tag,
+        DOCKER_BUILDKIT: '1',
+        BUILD_NETWORK: f.network || 'default',
+    };
+}
+/** The head commit's message from the event payload, when there is one. */
+function readCommitMessage(eventPath = process.env.GITHUB_EVENT_PATH) {
+    try {
+        const event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath ?? '', 'utf8'));
+        return event.head_commit?.message ?? '';
+    }
+    catch {
+        return '';
+    }
+}
+const QEMU_REGISTER = /^(sudo\s+)?docker\s+run\b.*--privileged\b.*\bmultiarch\/qemu-user-static(:register)?(\s|$)/;
+/** A pre_build whose only job is registering QEMU, which the action has already done (pure). */
+function isQemuRegisterOnly(script) {
+    const commands = script
+        .split('\n')
+        .map((l) => l.replace(/#.*$/, '').trim())
+        .filter((l) => l !== '' && !/^set\s+-/.test(l));
+    return commands.length > 0 && commands.every((l) => QEMU_REGISTER.test(l));
+}
+async function runHook(hooks, name, env) {
+    if (!hooks.present.includes(name))
+        return false;
+    const script = external_node_path_.join(hooks.dir, name);
+    if (name === 'pre_build' && isQemuRegisterOnly((0,external_node_fs_namespaceObject.readFileSync)(script, 'utf8'))) {
+        info(`Skipping hooks/pre_build: it only registers QEMU, which this action has already done.`);
+        return true;
+    }
+    try {
+        await run('bash', [script], { cwd: external_node_path_.dirname(hooks.dir), env });
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new ActionError(`Hook hooks/${name} failed with exit code ${err.exitCode}: ${err.tail}`, `See its output above.`);
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/registry/chunked-upload.ts
+
+
+
+
+/** Uploads `body` into the session at `location` in chunks of `size` bytes and commits it. */
+async function putChunked(client, repo, blob, location, body, size) {
+    // The upload's own retry budget: a chunk resumed in place spends from it, and a chunk that lands is progress.
+    const budget = currentBudget() ?? new RetryBudget(`uploading ${blob.digest}`, DEFAULT_RETRY);
+    const session = { client, repo, blob, size, url: location, budget };
+    let offset = 0;
+    let pending;
+    for await (const chunk of chunksOf(body, size)) {
+        if (pending) {
+            await sendChunk(session, pending, offset, false);
+            offset += pending.length;
+        }
+        pending = chunk;
+    }
+    await sendChunk(session, pending ?? Buffer.alloc(0), offset, true);
+}
+/**
+ * One chunk at `offset`: a PATCH, or for the last one the closing PUT. Sent
+ * again in place after a transient failure while the session, asked, still
+ * holds exactly the bytes before it; otherwise the whole upload starts over.
+ */
+async function sendChunk(session, chunk, offset, last) {
+    const { client, repo, blob, size, budget } = session;
+    for (;;) {
+        let res;
+        try {
+            res = await client.send(chunkRequest(session, chunk, offset, last), [scopeFor(repo, 'push')]);
+        }
+        catch (err) {
+            // A transient status, or a broken connection not (yet) read as a size limit.
+            const limit = client.bodyLimit.brokenSend(err, size, blob.size);
+            if (limit)
+                throw limit;
+            await budget.retry(err, `the chunk at byte ${offset} of ${blob.digest}`);
+            session.url = await resumeAt(session, offset);
+            continue;
+        }
+        if (res.status === 413 && size > MIN_CHUNK_BYTES) {
+            await drain(res);
+            throw client.bodyLimit.tooLarge(Math.max(MIN_CHUNK_BYTES, size / 4), `a ${size}-byte chunk`);
+        }
+        if (res.status !== (last ? 201 : 202))
+            return client.fail(res, `${last ? 'finish the upload' : 'upload a chunk'} of ${blob.digest} to ${repo}`);
+        await drain(res);
+        client.bodyLimit.sent();
+        budget.progress();
+        session.url = new URL(header(res, 'location') ?? session.url, await client.baseUrl()).toString();
+        return;
+    }
+}
+function chunkRequest(session, chunk, offset, last) {
+    const headers = {
+        'content-type': 'application/octet-stream',
+        'content-length': String(chunk.length),
+    };
+    if (last)
+        return {
+            method: 'PUT',
+            url: withQuery(session.url, 'digest', session.blob.digest),
+            headers,
+            body: chunk,
+        };
+    headers['content-range'] = `${offset}-${offset + chunk.length - 1}`;
+    return { method: 'PATCH', url: session.url, headers, body: chunk };
+}
+/** The bytes a session holds, from its Range header ("0-N"; distribution answers "0-0" when empty). */
+function heldBytes(range, expected) {
+    const m = /^(?:bytes=)?0-(\d+)$/.exec(range?.trim() ?? '');
+    if (!m)
+        return range === undefined && expected === 0 ? 0 : undefined;
+    const end = Number(m[1]);
+    return end === 0 && expected === 0 ? 0 : end + 1;
+}
+/** The session's URL to go on from, when it holds exactly `offset` bytes; else start over. */
+async function resumeAt(session, offset) {
+    const { client, repo, blob } = session;
+    const res = await withRetry(`reading the upload session of ${blob.digest}`, () => client.send({ method: 'GET', url: session.url }, [scopeFor(repo, 'push')]));
+    await drain(res);
+    if (res.status === 204 && heldBytes(header(res, 'range'), offset) === offset)
+        return new URL(header(res, 'location') ?? session.url, await client.baseUrl()).toString();
+    throw new TransientError(`the upload session of ${blob.digest} on ${client.registry} cannot go on at byte ${offset} (${res.status}); starting over`);
+}
+/** Re-slices a stream into buffers of exactly `size` bytes (the last may be shorter). */
+async function* chunksOf(body, size) {
+    let parts = [];
+    let length = 0;
+    for await (const data of body) {
+        let rest = data;
+        while (length + rest.length >= size) {
+            const take = size - length;
+            parts.push(rest.subarray(0, take));
+            yield Buffer.concat(parts);
+            parts = [];
+            length = 0;
+            rest = rest.subarray(take);
+        }
+        if (rest.length > 0) {
+            parts.push(rest);
+            length += rest.length;
+        }
+    }
+    if (length > 0)
+        yield Buffer.concat(parts);
+}
+
+;// CONCATENATED MODULE: ./src/registry/upload.ts
+
+
+
+
+
+
+/** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
+const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 10 };
+/** `open` gives a fresh, verifying stream of the blob for every attempt. */
+async function uploadBlob(client, repo, blob, open, mountFrom) {
+    return withRetry(`uploading ${blob.digest} to ${client.registry}/${repo}`, async (attempt) => {
+        // A retry may find the blob already there (a lost response hid a PUT that landed). Asking
+        // on a random half of the retries also varies how many requests an attempt makes, so a
+        // periodic fault (a proxy failing every Nth request) cannot phase-lock onto the same PUT.
+        if (attempt > 1 && Math.random() < 0.5 && (await client.hasBlob(repo, blob.digest)))
+            return 'uploaded';
+        const location = await startUpload(client, repo, blob.digest, mountFrom);
+        if (location === undefined)
+            return 'mounted';
+        const body = await open();
+        const size = client.bodyLimit.chunkSize;
+        try {
+            if (size === undefined)
+                await putMonolithic(client, repo, blob, location, body);
+            else
+                await putChunked(client, repo, blob, location, body, size);
+        }
+        catch (err) {
+            throw client.bodyLimit.brokenSend(err, size, blob.size) ?? err;
+        }
+        finally {
+            body.destroy();
+        }
+        client.bodyLimit.sent();
+        return 'uploaded';
+    }, UPLOAD_RETRY);
+}
+/** POST for a session (with mount=&from= when asked); undefined when the blob was mounted. */
+async function startUpload(client, repo, digest, mountFrom) {
+    const scopes = [scopeFor(repo, 'push'), ...(mountFrom ? [scopeFor(mountFrom, 'pull')] : [])];
+    const base = `/v2/${repo}/blobs/uploads/`;
+    const url = mountFrom ? withQuery(withQuery(base, 'mount', digest), 'from', mountFrom) : base;
+    const res = await client.send({ method: 'POST', url }, scopes); // retried with the whole upload
+    if (mountFrom && res.status === 201) {
+        await drain(res);
+        return undefined;
+    }
+    if (res.status !== 202)
+        return client.fail(res, `start an upload of ${digest} to ${repo}`);
+    await drain(res);
+    const location = header(res, 'location');
+    if (!location)
+        throw new HttpError(`Registry ${client.registry} started an upload to ${repo} without a Location.`);
+    return new URL(location, await client.baseUrl()).toString();
+}
+async function putMonolithic(client, repo, blob, location, body) {
+    const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };
+    const url = withQuery(location, 'digest', blob.digest);
+    const res = await client.send({ method: 'PUT', url, headers, body }, [scopeFor(repo, 'push')]);
+    if (res.status === 413) {
+        await drain(res);
+        throw client.bodyLimit.tooLarge(FIRST_CHUNK_BYTES, `a ${blob.size}-byte upload`);
+    }
+    if (res.status !== 201)
+        return client.fail(res, `upload blob ${blob.digest} to ${repo}`);
+    await drain(res);
+}
+
+;// CONCATENATED MODULE: ./src/pool.ts
+// A bounded pool for concurrent work (blob copies, parallel builds).
+/**
+ * Runs fn over items with at most `limit` at once. After the first failure no
+ * new item starts; in-flight ones settle before the first error is thrown.
+ */
+async function mapPool(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failure;
+    const worker = async () => {
+        while (next < items.length && !failure) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i]);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    if (failure)
+        throw failure.error;
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/registry/copy.ts
+
+
+
+
+
+function newStats() {
+    return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0 };
+}
+const BLOB_CONCURRENCY = 4;
+/** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
+async function openVerified(from, blob) {
+    // Errors while streaming surface through the upload's body.
+    return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.streamBlob(from.repository, blob));
+}
+async function copyBlob(from, to, blob, stats) {
+    if (await to.client.hasBlob(to.repository, blob.digest)) {
+        stats.blobsSkipped++;
+        return;
+    }
+    const sameRegistry = from.client === to.client && from.repository !== to.repository;
+    const how = await uploadBlob(to.client, to.repository, blob, () => openVerified(from, blob), sameRegistry ? from.repository : undefined);
+    if (how === 'mounted') {
+        stats.blobsMounted++;
+        return;
+    }
+    stats.blobsUploaded++;
+    stats.bytesUploaded += blob.size;
+}
+function parseJson(raw) {
+    return JSON.parse(raw.bytes.toString('utf8'));
+}
+/** Index children expanded before their index: the order manifests must be written in. */
+async function expand(items) {
+    const out = [];
+    for (const item of items) {
+        if (isIndexType(item.raw.mediaType)) {
+            const children = [];
+            for (const child of parseJson(item.raw).manifests) {
+                const raw = await item.from.client.getManifest(item.from.repository, child.digest);
+                if (!raw)
+                    throw new HttpError(`Cannot copy index ${item.raw.digest} from ${item.from.client.registry}/${item.from.repository}: it lists ${child.digest}, which that registry does not have. Push the missing image again, or merge without it.`);
+                children.push({ from: item.from, raw });
+            }
+            out.push(...(await expand(children)));
+        }
+        out.push(item);
+    }
+    return out;
+}
+/** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
+async function copyImages(items, to, stats) {
+    const manifests = await expand(items);
+    const blobs = new Map();
+    for (const { from, raw } of manifests) {
+        if (isIndexType(raw.mediaType))
+            continue;
+        const manifest = parseJson(raw);
+        for (const blob of [manifest.config, ...manifest.layers])
+            if (!blobs.has(blob.digest))
+                blobs.set(blob.digest, { from, blob });
+    }
+    await mapPool([...blobs.values()], BLOB_CONCURRENCY, ({ from, blob }) => copyBlob(from, to, blob, stats));
+    const written = new Set();
+    for (const { raw } of manifests) {
+        if (written.has(raw.digest))
+            continue;
+        await to.client.putManifest(to.repository, raw.digest, raw);
+        written.add(raw.digest);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/publish/all-or-nothing.ts
+// All or nothing: every entry's manifest (with its blobs) reaches every target
+// repository, and is checked there, before the index is written to any tag;
+// every tag gets the same bytes, so each yields the same digest.
+
+
+
+
+async function copyEntries(entries, targets) {
+    const stats = newStats();
+    const items = [];
+    for (const { from, descriptor } of entries) {
+        const raw = await from.client.getManifest(from.repository, descriptor.digest);
+        if (!raw)
+            throw new HttpError(`Manifest ${descriptor.digest} vanished from ${from.client.registry}/${from.repository}.`);
+        items.push({ from, raw });
+    }
+    for (const target of targets) {
+        throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
+        await copyImages(items, target, stats);
+    }
+    return stats;
+}
+async function checkReferenced(target, index) {
+    const entries = JSON.parse(index.bytes.toString('utf8')).manifests;
+    for (const entry of entries) {
+        if (!(await target.client.hasManifest(target.repository, entry.digest))) {
+            throw new HttpError(`${target.client.registry}/${target.repository} does not have manifest ${entry.digest} after copying it; the index was not pushed.`);
+        }
+    }
+}
+async function pushIndex(targets, index) {
+    for (const target of targets)
+        await checkReferenced(target, index);
+    throwIfCancelled(`pushing the index`);
+    const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
+    for (const target of targets) {
+        for (const tag of target.tags) {
+            const current = await target.client.getManifest(target.repository, tag, 'push');
+            const where = `${target.client.registry}/${target.repository}:${tag}`;
+            if (current?.digest === index.digest) {
+                info(`${where} already points at ${index.digest}`);
+                continue;
+            }
+            await target.client.putManifest(target.repository, tag, raw);
+            info(`${where} -> ${index.digest}`);
+        }
+        const first = target.tags[0];
+        if (first) {
+            const served = await target.client.getManifest(target.repository, first, 'push');
+            if (served?.digest !== index.digest) {
+                throw new HttpError(`${target.client.registry}/${target.repository}:${first} serves ${served?.digest ?? 'nothing'} after pushing index ${index.digest}.`);
+            }
+        }
+    }
+}
+/** Copies every entry to every tag's repository, then pushes the index: all or nothing. */
+async function publish(clients, tags, entries, index) {
+    const targets = await clients.targets(tags);
+    const stats = await copyEntries(entries, targets);
+    info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsSkipped} already there`);
+    await pushIndex(targets, index);
+}
+
+;// CONCATENATED MODULE: ./src/publish/digest-file.ts
+// The digest file push-by-digest writes and a merge job reads ('digest-file',
+// 'sources-from'): one type, written and read here.
+
+
+
+
+
+/** The digest file's content (pure). */
+function digestFileContent(target, platforms, index) {
+    return { repository: `${target.client.registry}/${target.repository}`, platforms, index: index.digest };
+}
+function writeDigestFile(file, content) {
+    (0,external_node_fs_namespaceObject.writeFileSync)(file, `${JSON.stringify(content, null, 2)}\n`);
+    info(`Wrote ${file}`);
+}
+/** Every platform digest in the digest files of a directory, as repository@digest references. */
+function readDigestFiles(dir) {
+    const files = (0,external_node_fs_namespaceObject.readdirSync)(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort();
+    if (files.length === 0) {
+        throw new ActionError(`Input 'sources-from' is '${dir}', which holds no .json digest files. Upload them from the build jobs ('digest-file') and download them here first.`);
+    }
+    return files.flatMap((f) => {
+        try {
+            const parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(dir, f), 'utf8'));
+            return Object.values(parsed.platforms).map((digest) => parseReference(`${parsed.repository}@${digest}`));
+        }
+        catch (err) {
+            throw new ActionError(`Digest file '${external_node_path_.join(dir, f)}' is not one push-by-digest wrote: ${errorMessage(err)}.`);
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/publish/by-digest.ts
+// push-by-digest: a job of a build fanned out over runners pushes its
+// platform(s) to the target repository by digest only (no tag moves) and
+// writes a small JSON file a merge job collects (with 'sources-from').
+
+
+
+/** `platforms`: platform -> image manifest digest, for the digest file. */
+async function pushByDigest(entries, targets, platforms, index, digestFile) {
+    const untagged = targets.map((t) => ({ ...t, tags: [] }));
+    const stats = await copyEntries(entries, untagged);
+    info(`Blobs: ${stats.blobsUploaded} uploaded, ${stats.blobsSkipped} already there`);
+    for (const t of untagged) {
+        await t.client.putManifest(t.repository, index.digest, { ...index });
+        info(`${t.client.registry}/${t.repository}@${index.digest} (no tag moved)`);
+    }
+    const [first] = untagged;
+    if (digestFile && first)
+        writeDigestFile(digestFile, digestFileContent(first, platforms, index));
+}
+
+;// CONCATENATED MODULE: ./src/publish/merged-index.ts
+// The index both modes publish: the entries merged in the format the inputs
+// ask for, with their annotations; a format that cannot hold them is an input error.
+
+
+function buildIndex(entries, options) {
+    const problem = formatProblem(entries, options.indexFormat);
+    if (problem)
+        throw new ActionError(problem);
+    return mergeIndex(entries, { format: options.indexFormat, annotations: options.annotations });
+}
+
+;// CONCATENATED MODULE: ./src/build/merge.ts
+// Build mode's merge: the platforms' images into one index, written to the
+// local registry always, and to the targets when pushing (by tag, or by digest).
+
+
+
+
+
+async function mergeBuilt(clients, options, local, results) {
+    const entries = results.flatMap((r) => r.image.entries).filter((d) => keepEntry(d, options.attestations));
+    const index = buildIndex(entries, options);
+    await local.client.putManifest(local.repository, 'index', { ...index });
+    info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
+    const sourced = entries.map((descriptor) => ({ from: local, descriptor }));
+    if (options.pushByDigest) {
+        const platforms = Object.fromEntries(results.map((r) => [r.platform, r.image.digest]));
+        await pushByDigest(sourced, await clients.targets(options.tags), platforms, index, options.digestFile);
+    }
+    else if (options.push)
+        await publish(clients, options.tags, sourced, index);
+    return index;
+}
+
+;// CONCATENATED MODULE: ./src/buildx/build.ts
+// One platform's build: pure argv, then a streamed `docker buildx build` that
+// pushes into the local registry and writes a metadata file.
+
+
+const repeat = (flag, values = []) => values.flatMap((v) => [flag, v]);
+function buildArgs(spec) {
+    const args = [
+        'buildx',
+        'build',
+        '--platform',
+        spec.platform,
+        '--file',
+        spec.file,
+        '--tag',
+        spec.ref,
+        '--push',
+    ];
+    if (spec.builder)
+        args.push('--builder', spec.builder);
+    args.push('--metadata-file', spec.metadataFile, `--provenance=${spec.provenance || 'false'}`);
+    if (spec.sbom && spec.sbom !== 'false')
+        args.push(`--sbom=${spec.sbom}`);
+    if (spec.network)
+        args.push('--network', spec.network);
+    if (spec.target)
+        args.push('--target', spec.target);
+    if (spec.noCache)
+        args.push('--no-cache');
+    if (spec.pull)
+        args.push('--pull');
+    args.push(...repeat('--build-arg', spec.buildArgs), ...repeat('--label', spec.labels));
+    args.push(...repeat('--secret', spec.secrets), ...repeat('--cache-from', spec.cacheFrom));
+    args.push(...repeat('--cache-to', spec.cacheTo), ...repeat('--build-context', spec.buildContexts));
+    args.push(spec.context);
+    return args;
+}
+/** Reads what buildx wrote to --metadata-file (pure on the text). */
+function parseMetadata(text) {
+    const json = JSON.parse(text);
+    const str = (k) => (typeof json[k] === 'string' ? json[k] : undefined);
+    return { digest: str('containerimage.digest'), configDigest: str('containerimage.config.digest') };
+}
+/** Known failure texts -> what the user can do about them. */
+const HINTS = [
+    [
+        /exec format error/i,
+        (p) => `The kernel could not run a ${p} binary: QEMU is not registered for it (see 'qemu').`,
+    ],
+    [/network bridge not found/i, () => `This engine has no bridge network; set 'network: host'.`],
+    [
+        /frontend\.contexts|unsupported frontend capability/i,
+        () => `'build-contexts' needs BuildKit 0.10 or newer (Docker 23+, or 'driver: docker-container').`,
+    ],
+    [
+        /Attestation is not supported/i,
+        () => `'provenance' and 'sbom' need 'driver: docker-container' or the containerd image store.`,
+    ],
+];
+function buildFailureHint(tail, platform) {
+    const hint = HINTS.find(([re]) => re.test(tail));
+    return hint ? hint[1](platform) : `See the build log above.`;
+}
+/** Runs the build (an ExecError when it fails) and answers what buildx wrote to --metadata-file. */
+async function runBuild(spec) {
+    await run('docker', buildArgs(spec), { silent: Boolean(spec.logFile), logFile: spec.logFile });
+    return parseMetadata((0,external_node_fs_namespaceObject.readFileSync)(spec.metadataFile, 'utf8'));
+}
+
+;// CONCATENATED MODULE: ./src/buildx/secrets.ts
+// Turns 'secrets' (values) and 'secret-files' (paths) into buildx --secret
+// specs; values go to 0600 files in the run directory, removed in post.
+
+
+function writeSecrets(secrets, runDir) {
+    if (secrets.length === 0)
+        return [];
+    const dir = external_node_path_.join(runDir, 'secrets');
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true, mode: 0o700 });
+    return secrets.map((s) => {
+        if (s.src !== undefined)
+            return `id=${s.id},src=${s.src}`;
+        const file = external_node_path_.join(dir, s.id);
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, s.value ?? '', { mode: 0o600 });
+        return `id=${s.id},src=${file}`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/oci/image-entry.ts
+// Turns an image manifest into its index entry, with the platform read from
+// the image's config blob (never guessed), and the image's size.
+
+async function readImageEntry(from, raw) {
+    const manifest = JSON.parse(raw.bytes.toString('utf8'));
+    const config = await from.client.readBlobJson(from.repository, manifest.config.digest);
+    const platform = platformFromConfig(config);
+    const size = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
+    return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
+}
+
+;// CONCATENATED MODULE: ./src/build/built-image.ts
+// Reads one platform's build back from the local registry and turns it into
+// index entries: its image manifest, plus any attestation manifests buildx
+// attached (kept beside their image, never counted as platforms).
+
+
+
+
+function parse(raw) {
+    return JSON.parse(raw.bytes.toString('utf8'));
+}
+async function imageEntry(local, raw, expected) {
+    const image = await readImageEntry(local, raw);
+    const platform = image.entry.platform ?? { os: '', architecture: '' };
+    const actual = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+    if (actual !== expected) {
+        throw new ActionError(`The image built for ${expected} says it is ${actual} in its config.`, `Check that the Dockerfile's FROM images exist for ${expected} (FROM --platform=$BUILDPLATFORM only for build stages).`);
+    }
+    return image;
+}
+async function readBuiltImage(local, ref, platform) {
+    const raw = await local.client.getManifest(local.repository, ref);
+    if (!raw)
+        throw new ActionError(`The build of ${platform} pushed nothing to the local registry (${local.repository}${ref.includes(':') ? '@' : ':'}${ref}).`);
+    if (!isIndexType(raw.mediaType)) {
+        const { entry, size } = await imageEntry(local, raw, platform);
+        return { platform, digest: raw.digest, size, entries: [entry] };
+    }
+    // docker-container driver: an index of image + attestation, even for one platform.
+    const children = parse(raw).manifests;
+    const images = [];
+    const attestations = children.filter(isAttestation);
+    let size = 0;
+    for (const child of children.filter((c) => !isAttestation(c))) {
+        const childRaw = await local.client.getManifest(local.repository, child.digest);
+        if (!childRaw)
+            throw new ActionError(`Manifest ${child.digest} of the ${platform} build is missing from the local registry.`);
+        const img = await imageEntry(local, childRaw, platform);
+        images.push(img.entry);
+        size += img.size;
+    }
+    const [first] = images;
+    if (!first || images.length > 1) {
+        throw new ActionError(`The build of ${platform} produced ${images.length} images; expected exactly one.`);
+    }
+    return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
+}
+
+;// CONCATENATED MODULE: ./src/build/explain.ts
+// Why a platform's build failed, in words a user can act on: emulation
+// explains its own failures best (no F flag, QEMU crashes), then buildx's known texts.
+
+
+
+function explainFailedBuild(err, platform, emulation) {
+    if (!(err instanceof ExecError))
+        return err;
+    const hint = (emulation && explainBuildFailure(err.tail, emulation)) ?? buildFailureHint(err.tail, platform);
+    return new ActionError(`Building ${platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
+}
+
+;// CONCATENATED MODULE: ./src/build/smoke-test.ts
+// Smoke tests before push: the user's command in each platform's image
+// (under emulation where needed); any failure stops the push.
+
+
+/** `docker run` argv (pure): the command goes to /bin/sh -c as one argument, verbatim. */
+function smokeTestArgs(platform, ref, command, network) {
+    const net = network && network !== 'default' ? ['--network', network] : [];
+    return ['run', '--rm', '--platform', platform, ...net, '--entrypoint', '/bin/sh', ref, '-c', command];
+}
+async function runSmokeTest(platform, ref, command, network) {
+    try {
+        await run('docker', smokeTestArgs(platform, ref, command, network));
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+// The only module that touches post state: one typed JSON blob, saved again
+// each time a resource appears, so post cleans up whatever main got to. The
+// same blob goes to a machine-wide ledger, so a later run can recognise what a
+// crashed run left behind (see stale.ts).
+
+
+
+
+const KEY = 'multiarch-state';
+function isPost() {
+    return getState('isPost') === 'true';
+}
+function markMainStarted() {
+    saveState('isPost', 'true');
+}
+/** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
+/** One per user: runners of different users never share (or block) each other's ledger. */
+function ledgerDir() {
+    return (process.env.MULTIARCH_LEDGER_DIR ??
+        external_node_path_.join(external_node_os_namespaceObject.tmpdir(), `multiarch-action-runs-${process.getuid?.() ?? 'user'}`));
+}
+function state_saveState(state) {
+    saveState(KEY, JSON.stringify(state));
+    // The ledger only helps a later run clean up after a crash: it never fails this one.
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+    }
+    catch (err) {
+        core_debug(`Could not record run ${state.runId} in ${ledgerDir()}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+function forgetRun(runId) {
+    try {
+        (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
+    }
+    catch {
+        // best effort, like the ledger itself
+    }
+}
+/** Every run recorded on this machine (the caller decides which are stale). */
+function readLedger() {
+    let files;
+    try {
+        files = (0,external_node_fs_namespaceObject.readdirSync)(ledgerDir()).filter((f) => f.endsWith('.json'));
+    }
+    catch {
+        return [];
+    }
+    return files.flatMap((f) => {
+        try {
+            return [JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(ledgerDir(), f), 'utf8'))];
+        }
+        catch {
+            return [];
+        }
+    });
+}
+function readState() {
+    const raw = getState(KEY);
+    if (!raw)
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        warning(`Post state '${KEY}' is not valid JSON; nothing to clean up.`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/platforms.ts
+// The builds phase: every platform built into the local registry, at most
+// 'max-parallel' at once, each log in its own group (buffered and printed
+// whole when builds run side by side), then its smoke test.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+function specFor(ctx, p, ref, secrets, logFile) {
+    const { options, state } = ctx;
+    const slug = platformSlug(p);
+    const platform = platform_formatPlatform(p);
+    return {
+        platform,
+        context: options.context,
+        file: options.build.platformFiles[platform] ?? options.file,
+        ref,
+        metadataFile: external_node_path_.join(state.runDir, `metadata-${slug}.json`),
+        network: options.network,
+        buildArgs: options.buildArgs,
+        labels: options.labels,
+        target: options.build.target,
+        secrets,
+        noCache: options.build.noCache,
+        pull: options.build.pull,
+        cacheFrom: options.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
+        cacheTo: options.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
+        buildContexts: options.build.buildContexts,
+        provenance: options.build.provenance,
+        sbom: options.build.sbom,
+        logFile,
+        builder: state.builder,
+    };
+}
+/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally. */
+async function runBuildHook(ctx, spec) {
+    const env = {
+        ...ctx.hookEnv,
+        IMAGE_NAME: spec.ref,
+        DOCKERFILE_PATH: external_node_path_.relative(ctx.options.context, spec.file),
+        DOCKER_DEFAULT_PLATFORM: spec.platform,
+    };
+    await runHook(ctx.hooks, 'build', env);
+    await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
+}
+/**
+ * The build, or hooks/build: answers the digest buildx reported in
+ * --metadata-file, so the image is read back by digest, never by a tag that
+ * could move; undefined after a build hook (read by its tag).
+ */
+async function buildImage(ctx, spec) {
+    if (ctx.hooks?.present.includes('build')) {
+        await runBuildHook(ctx, spec);
+        return undefined;
+    }
+    try {
+        return (await runBuild(spec)).digest;
+    }
+    catch (err) {
+        const emulation = ctx.emulation.results.find((e) => e.platform === spec.platform);
+        throw explainFailedBuild(err, spec.platform, emulation);
+    }
+}
+/** The build's log in a group of its own: streamed, or (builds side by side) printed whole when it ends. */
+async function inGroup(platform, logFile, fn) {
+    if (!logFile)
+        return group(`Building ${platform}`, fn);
+    info(`Building ${platform} (its log follows when it ends)`);
+    try {
+        return await fn();
+    }
+    finally {
+        const log = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
+        await group(`Building ${platform}`, () => Promise.resolve(info(log.trimEnd())));
+    }
+}
+async function buildOne(ctx, p, buffered, secrets) {
+    const platform = platform_formatPlatform(p);
+    const slug = platformSlug(p);
+    const ref = `${ctx.local.client.registry}/${ctx.local.repository}:${slug}`;
+    ctx.state.images.push(ref);
+    state_saveState(ctx.state);
+    const logFile = buffered ? external_node_path_.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
+    const spec = specFor(ctx, p, ref, secrets, logFile);
+    const started = Date.now();
+    const digest = await inGroup(platform, logFile, () => buildImage(ctx, spec));
+    const image = await readBuiltImage(ctx.local, digest ?? slug, platform);
+    const seconds = (Date.now() - started) / 1000;
+    const command = ctx.options.build.testCommand;
+    if (!command)
+        return { platform, image, seconds };
+    await group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.options.network));
+    return { platform, image, seconds, test: 'passed' };
+}
+async function buildPlatforms(ctx) {
+    const { platforms, build } = ctx.options;
+    const secrets = writeSecrets(build.secrets, ctx.state.runDir);
+    const parallel = Math.min(build.maxParallel, platforms.length);
+    if (parallel > 1)
+        info(`Building ${platforms.length} platforms, ${parallel} at a time ('max-parallel')`);
+    return mapPool(platforms, parallel, (p) => buildOne(ctx, p, parallel > 1, secrets));
+}
+
+;// CONCATENATED MODULE: ./src/buildx/builder.ts
+// A throwaway docker-container builder: BuildKit in a container on the host
+// network (so it reaches the loopback registry), run-unique name, removed in post.
+
+
+
+const DRIVERS = ['docker', 'docker-container'];
+function builderName(runId) {
+    return `multiarch-${runId}`;
+}
+/** The engine container buildx creates for the builder's only node. */
+function builderContainer(name) {
+    return `buildx_buildkit_${name}0`;
+}
+/** docker buildx create argv (pure). */
+function createBuilderArgs(spec) {
+    return [
+        'buildx',
+        'create',
+        '--name',
+        spec.name,
+        '--driver',
+        'docker-container',
+        '--driver-opt',
+        'network=host',
+        '--driver-opt',
+        `image=${spec.image}`,
+        ...(spec.config ? ['--config', spec.config] : []),
+        '--bootstrap',
+    ];
+}
+async function createBuilder(spec) {
+    try {
+        await run('docker', createBuilderArgs(spec));
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new ActionError(`Cannot start the docker-container builder ${spec.name} from BuildKit image '${spec.image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Check 'buildkit-image' (the engine must be able to pull it: pre-pull it or point it at a mirror), or set 'driver' to docker.`);
+    }
+}
+const GONE = /no builder .* found|No such (container|volume)/i;
+/** Removes the builder, its container and its state volume; what is already gone is fine. */
+async function removeBuilder(name) {
+    const steps = [
+        ['buildx', 'rm', name],
+        ['rm', '--force', '--volumes', builderContainer(name)],
+        ['volume', 'rm', '--force', `${builderContainer(name)}_state`],
+    ];
+    const failures = [];
+    for (const args of steps) {
+        const res = await run('docker', args, { silent: true, allowFailure: true });
+        if (res.exitCode !== 0 && !GONE.test(res.stderr))
+            failures.push(res.stderr.trim().split('\n').slice(-2).join(' '));
+    }
+    if (failures.length > 0)
+        throw new Error(failures.join('; '));
+}
+
+;// CONCATENATED MODULE: ./src/buildx/docker-config.ts
+// The action's own docker CLI config dir: its buildx plugin and its builders,
+// with the user's config.json (logins, credential helpers) and contexts
+// linked in, so `docker login` done before the action still applies.
+
+
+
+
+/** Where the user's docker CLI keeps its config: DOCKER_CONFIG or ~/.docker. */
+function userDockerConfig(env = process.env) {
+    return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
+}
+/**
+ * Creates <runDir>/docker-config with cli-plugins/docker-buildx, a hard link to
+ * (else a copy of) `buildx`: another job re-caching the same version cannot pull
+ * it from under this run. Answers the dir.
+ */
+function prepareDockerConfig(runDir, buildx) {
+    const dir = external_node_path_.join(runDir, 'docker-config');
+    const plugins = external_node_path_.join(dir, 'cli-plugins');
+    (0,external_node_fs_namespaceObject.mkdirSync)(plugins, { recursive: true });
+    const plugin = external_node_path_.join(plugins, 'docker-buildx');
+    (0,external_node_fs_namespaceObject.rmSync)(plugin, { force: true });
+    try {
+        (0,external_node_fs_namespaceObject.linkSync)(buildx, plugin);
+    }
+    catch {
+        (0,external_node_fs_namespaceObject.copyFileSync)(buildx, plugin); // another file system; copyFile keeps the mode
+    }
+    const user = userDockerConfig();
+    for (const entry of ['config.json', 'contexts']) {
+        const target = external_node_path_.join(user, entry);
+        const link = external_node_path_.join(dir, entry);
+        if ((0,external_node_fs_namespaceObject.existsSync)(target) && !(0,external_node_fs_namespaceObject.existsSync)(link))
+            (0,external_node_fs_namespaceObject.symlinkSync)(target, link);
+    }
+    return dir;
+}
+/** Every later docker command of this process runs with this config dir. */
+function useDockerConfig(dir) {
+    setToolEnv('docker', { DOCKER_CONFIG: dir });
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -75205,8 +77949,6 @@ function checksumFor(text, file) {
     return sums.get(file) ?? (sums.size === 1 ? sums.get('') : undefined);
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/releases/download.ts
@@ -75274,21 +78016,12 @@ async function downloadVerified(http, src, dest, sha256) {
 
 ;// CONCATENATED MODULE: ./src/releases/host.ts
 // The host's OS and CPU in Go's terms, which release assets are named by (pure).
+
 const GO_OS = { linux: 'linux', darwin: 'darwin', win32: 'windows' };
-const GO_ARCH = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm',
-    ppc64: 'ppc64le',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-    ia32: '386',
-    loong64: 'loong64',
-};
 /** Node's process.platform / process.arch -> Go's GOOS / GOARCH; undefined when unknown. */
 function goPlatform(platform, arch, armVersion = '7') {
     const os = GO_OS[platform];
-    const goArch = GO_ARCH[arch];
+    const goArch = hostArchitecture(arch);
     if (!os || !goArch)
         return undefined;
     return goArch === 'arm' ? { os, arch: goArch, variant: `v${armVersion}` } : { os, arch: goArch };
@@ -75296,20 +78029,6 @@ function goPlatform(platform, arch, armVersion = '7') {
 function hostGoPlatform() {
     const armVersion = String(process.config.variables.arm_version ?? '7');
     return goPlatform(process.platform, process.arch, armVersion);
-}
-
-;// CONCATENATED MODULE: ./src/versions.ts
-// Compares dotted release versions (pure): 0.10.0 > 0.9.1, 8.1 == 8.1.0.
-/** Negative, zero or positive as a is older than, equal to or newer than b. */
-function compareVersions(a, b) {
-    const pa = a.split('.').map(Number);
-    const pb = b.split('.').map(Number);
-    for (let i = 0; i < 3; i++) {
-        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    return 0;
 }
 
 ;// CONCATENATED MODULE: ./src/buildx/version.ts
@@ -75444,110 +78163,6 @@ async function setupBuildx(http, options) {
         throw new ActionError(`The buildx ${version} binary from ${binary} reports version ${reported ?? '(none: it does not run)'}.`, `Check that 'buildx-url' serves unaltered buildx releases for this runner's OS and CPU.`);
     }
     return { version: spec.version, how, dockerConfig };
-}
-
-;// CONCATENATED MODULE: ./src/qemu/binfmt.ts
-// Reads and writes the kernel's binfmt_misc registrations. Writes go through
-// sudo (non-interactive) when the action is not root.
-
-
-
-const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
-/** Parses /proc/sys/fs/binfmt_misc/<name> (pure). */
-function parseRegistration(name, text) {
-    const field = (key) => new RegExp(`^${key}\\s*:?[ \\t]*(.*)$`, 'm').exec(text)?.[1]?.trim();
-    const reg = {
-        name,
-        enabled: /^enabled$/m.test(text),
-        interpreter: field('interpreter') ?? '',
-        flags: field('flags') ?? '',
-        offset: Number(field('offset') ?? 0),
-    };
-    const magic = field('magic');
-    const mask = field('mask');
-    const extension = field('extension');
-    if (magic)
-        reg.magic = magic;
-    if (mask)
-        reg.mask = mask;
-    if (extension)
-        reg.extension = extension;
-    return reg;
-}
-const escapeHex = (hex) => hex.replace(/(..)/g, '\\x$1');
-/** The register line that recreates a registration as the kernel shows it (pure). */
-function registerLineOf(reg) {
-    const type = reg.extension ? 'E' : 'M';
-    const magic = reg.extension ?? escapeHex(reg.magic ?? '');
-    const mask = reg.mask ? escapeHex(reg.mask) : '';
-    const offset = reg.extension || reg.offset === 0 ? '' : String(reg.offset);
-    return `:${reg.name}:${type}:${offset}:${magic}:${mask}:${reg.interpreter}:${reg.flags}`;
-}
-function readRegistration(name, dir = BINFMT_DIR) {
-    try {
-        return parseRegistration(name, (0,external_node_fs_namespaceObject.readFileSync)(`${dir}/${name}`, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Every qemu-* registration, keyed by name. */
-function readQemuRegistrations(dir = BINFMT_DIR) {
-    const found = new Map();
-    if (!isBinfmtMounted(dir))
-        return found;
-    for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).filter((n) => n.startsWith('qemu-'))) {
-        const reg = readRegistration(name, dir);
-        if (reg)
-            found.set(name, reg);
-    }
-    return found;
-}
-function isBinfmtMounted(dir = BINFMT_DIR) {
-    return (0,external_node_fs_namespaceObject.existsSync)(`${dir}/register`);
-}
-function isRoot() {
-    return process.getuid?.() === 0;
-}
-/** Writes a /proc file: directly as root, else with `sudo -n tee` (never prompts). */
-async function writeProcFile(file, text) {
-    if (isRoot()) {
-        (0,external_node_fs_namespaceObject.writeFileSync)(file, text);
-        return;
-    }
-    await run('sudo', ['-n', 'tee', file], { input: text, silent: true });
-}
-async function ensureBinfmtMounted(dir = BINFMT_DIR) {
-    if (isBinfmtMounted(dir))
-        return;
-    const mount = ['mount', '-t', 'binfmt_misc', 'binfmt_misc', dir];
-    if (isRoot())
-        await run(mount[0] ?? 'mount', mount.slice(1), { silent: true });
-    else
-        await run('sudo', ['-n', ...mount], { silent: true });
-}
-async function writeRegister(line, dir = BINFMT_DIR) {
-    await writeProcFile(`${dir}/register`, line);
-}
-/** Removes one registration: only for ones this run made or must put back. */
-async function unregister(name, dir = BINFMT_DIR) {
-    await writeProcFile(`${dir}/${name}`, '-1');
-}
-/** Why a write to binfmt_misc failed, and what works instead (pure on the error). */
-function registerFailureHint(err, root) {
-    const code = err?.code;
-    const fix = 'or build that platform on a native runner';
-    if (!root)
-        return `The action is not root and 'sudo -n' failed (${errorMessage(err)}). Run the job as root or with passwordless sudo, ${fix}.`;
-    if (code === 'EROFS')
-        return `/proc/sys is read-only: the job runs in a container without --privileged. Register QEMU on the host before the job (qemu: host there), ${fix}.`;
-    if (code === 'EACCES' || code === 'EPERM')
-        return `The kernel refuses binfmt_misc writes from this user namespace (rootless Docker or an unprivileged container). Register QEMU on the host as real root (qemu: host with sudo), ${fix}.`;
-    if (code === 'EEXIST')
-        return `A registration of that name appeared while the action ran (another job on this runner?); run again, and the action will keep it.`;
-    if (code === 'EINVAL')
-        return `The kernel rejected the register line (the F flag needs Linux 4.8). Set 'qemu' to image or register QEMU in an earlier step.`;
-    return `Check that binfmt_misc is writable here, ${fix}.`;
 }
 
 // EXTERNAL MODULE: external "node:net"
@@ -75776,6 +78391,7 @@ async function ensureRegistryBinary(http, mirror, runDir) {
 
 
 
+const REGISTRY_MODES = ['auto', 'binary', 'container'];
 const REGISTRY_BINARIES = ['registry', 'docker-registry'];
 /** distribution 2.8 configuration (pure): loopback only, quiet, deletable storage. */
 function registryConfig(address, storageDir) {
@@ -75900,78 +78516,6 @@ async function removeImages(refs) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
-// The only module that touches post state: one typed JSON blob, saved again
-// each time a resource appears, so post cleans up whatever main got to. The
-// same blob goes to a machine-wide ledger, so a later run can recognise what a
-// crashed run left behind (see stale.ts).
-
-
-
-
-const KEY = 'multiarch-state';
-function isPost() {
-    return getState('isPost') === 'true';
-}
-function markMainStarted() {
-    saveState('isPost', 'true');
-}
-/** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
-/** One per user: runners of different users never share (or block) each other's ledger. */
-function ledgerDir() {
-    return (process.env.MULTIARCH_LEDGER_DIR ??
-        external_node_path_.join(external_node_os_namespaceObject.tmpdir(), `multiarch-action-runs-${process.getuid?.() ?? 'user'}`));
-}
-function state_saveState(state) {
-    saveState(KEY, JSON.stringify(state));
-    // The ledger only helps a later run clean up after a crash: it never fails this one.
-    try {
-        (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
-        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
-    }
-    catch (err) {
-        core_debug(`Could not record run ${state.runId} in ${ledgerDir()}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-}
-function forgetRun(runId) {
-    try {
-        (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
-    }
-    catch {
-        // best effort, like the ledger itself
-    }
-}
-/** Every run recorded on this machine (the caller decides which are stale). */
-function readLedger() {
-    let files;
-    try {
-        files = (0,external_node_fs_namespaceObject.readdirSync)(ledgerDir()).filter((f) => f.endsWith('.json'));
-    }
-    catch {
-        return [];
-    }
-    return files.flatMap((f) => {
-        try {
-            return [JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(ledgerDir(), f), 'utf8'))];
-        }
-        catch {
-            return [];
-        }
-    });
-}
-function readState() {
-    const raw = getState(KEY);
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        warning(`Post state '${KEY}' is not valid JSON; nothing to clean up.`);
-        return undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/build/stale.ts
 // What crashed runs left behind. A ledger entry whose run directory is gone
 // (the runner wiped RUNNER_TEMP, or the run ended without post) is stale: its
@@ -76047,10 +78591,10 @@ async function logEnvironment() {
     info(`Image store: ${containerdStore ? 'containerd' : 'classic (docker driver: no attestations, inline cache only)'}`);
     return { containerdStore };
 }
-async function installBuildx(http, inputs, state) {
+async function installBuildx(http, options, state) {
     const buildx = await setupBuildx(http, {
-        version: inputs.buildxVersion,
-        url: inputs.buildxUrl,
+        version: options.buildxVersion,
+        url: options.buildxUrl,
         runDir: state.runDir,
     });
     info(`buildx ${buildx.version} (${buildx.how})`);
@@ -76060,18 +78604,18 @@ async function installBuildx(http, inputs, state) {
         info(`Docker commands of this run use DOCKER_CONFIG=${buildx.dockerConfig}`);
     }
 }
-async function startBuilder(inputs, state) {
+async function startBuilder(options, state) {
     state.builder = builderName(state.runId);
     state_saveState(state); // before it exists: a half-created builder is removed in post too
-    await createBuilder({ name: state.builder, image: inputs.buildkitImage, config: inputs.buildkitdConfig });
-    info(`Builder ${state.builder} (docker-container, ${inputs.buildkitImage})`);
+    await createBuilder({ name: state.builder, image: options.buildkitImage, config: options.buildkitdConfig });
+    info(`Builder ${state.builder} (docker-container, ${options.buildkitImage})`);
 }
-async function startRegistry(http, inputs, state) {
+async function startRegistry(http, options, state) {
     await cleanStaleRuns(state.runId);
     const started = await startLocalRegistry(http, {
-        mode: inputs.localRegistry,
-        url: inputs.registryUrl,
-        image: inputs.registryImage,
+        mode: options.localRegistry,
+        url: options.registryUrl,
+        image: options.registryImage,
         runDir: state.runDir,
         runId: state.runId,
         record: (registry) => {
@@ -76084,1530 +78628,62 @@ async function startRegistry(http, inputs, state) {
     return started;
 }
 
-;// CONCATENATED MODULE: ./src/qemu/pitfalls.ts
-// Known emulation pitfalls by QEMU version, and explanations for builds that
-// fail under emulation (pure). Sources are named per entry.
+;// CONCATENATED MODULE: ./src/build/run.ts
+// Build mode: emulation, buildx, the local registry, one build per platform,
+// Docker Hub hooks around them, then the merge and the archive.
 
-function parseQemuVersion(text) {
-    return (/qemu[\w-]*\s+version\s+(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1] ??
-        /qemu\/v(\d+\.\d+(?:\.\d+)?)/i.exec(text)?.[1]);
+
+
+
+
+
+
+
+
+const LOCAL_REPOSITORY = 'build';
+async function hook(hooks, name, env) {
+    if (hooks?.present.includes(name))
+        await group(`Running hooks/${name}`, () => runHook(hooks, name, env));
 }
-const PITFALLS = [
-    {
-        from: '0',
-        below: '8.1',
-        nonPieOnly: true,
-        text: 'emulated programs (node, Go toolchains, ldconfig) segfault intermittently on newer runner kernels with QEMU older than 8.1 built without PIE, such as tonistiigi/binfmt:qemu-v7.0.0, the long-time :latest (tonistiigi/binfmt#215, moby/moby#49331, actions/runner-images#11662)',
-    },
-    {
-        from: '9.0',
-        below: '9.2.2',
-        text: "ldconfig segfaults ('libc-bin ... exit status 139') in arm64 Ubuntu 22.04 images with QEMU 9.x before 9.2.2 (tonistiigi/binfmt#231, #240, #245)",
-    },
-    {
-        from: '10.1',
-        below: '10.2',
-        text: 'a libc-bin (ldconfig) segfault regression in Ubuntu images is reported for QEMU 10.1 (tonistiigi/binfmt#298)',
-    },
-];
-/** Warnings for the QEMU version in use; none when the version is unknown. `pie` undefined means not known. */
-function pitfallsFor(version, pie) {
-    if (!version)
-        return [];
-    const applies = (p) => compareVersions(version, p.from) >= 0 &&
-        compareVersions(version, p.below) < 0 &&
-        !(p.nonPieOnly && pie === true);
-    return PITFALLS.filter(applies).map((p) => `QEMU ${version}: ${p.text}. If a RUN step crashes with signal 11 or exit status 139, set 'qemu-image' to another pinned tonistiigi/binfmt version and 'qemu' to image.`);
-}
-const EXEC_FAILED = /exec format error|no such file or directory/i;
-const SEGFAULT = /signal 11|segmentation fault|exit status 139|exit code: 139/i;
-/** A precise hint for a build that failed under emulation, or undefined when emulation is not the likely cause. */
-function explainBuildFailure(tail, emu) {
-    if (!emu || emu.how !== 'emulated') {
-        return /exec format error/i.test(tail)
-            ? `The kernel could not run a ${emu?.platform ?? 'foreign'} binary: QEMU is not registered for it (see 'qemu').`
-            : undefined;
-    }
-    if (!emu.flags.includes('F') && EXEC_FAILED.test(tail))
-        return `QEMU for ${emu.platform} is registered without the F flag (interpreter ${emu.interpreter}), so RUN steps only work when that interpreter is inside the image: add '${emu.copyLine ?? ''}' before the first RUN step, or use a runner with Linux 4.8 or newer.`;
-    if (SEGFAULT.test(tail))
-        return `A program crashed under QEMU ${emu.qemuVersion ?? '(version unknown)'} emulating ${emu.platform}. Emulators crash on some programs (ldconfig, Go toolchains); try another pinned 'qemu-image' with 'qemu' set to image, or build ${emu.platform} on a native runner.`;
-    if (/exec format error/i.test(tail))
-        return `The kernel could not run a ${emu.platform} binary although QEMU was registered (${emu.interpreter}, flags ${emu.flags || '-'}): was the registration removed during the build?`;
-    return undefined;
-}
-/** The COPY line for a registration without F: the host's static interpreter, copied into the build context first. */
-function copyLineFor(interpreter, staticName) {
-    return `COPY --chmod=755 ${staticName} ${interpreter}`;
-}
-
-;// CONCATENATED MODULE: ./src/buildx/build.ts
-// One platform's build: pure argv, then a streamed `docker buildx build` that
-// pushes into the local registry and writes a metadata file.
-
-
-
-
-const repeat = (flag, values = []) => values.flatMap((v) => [flag, v]);
-function buildArgs(spec) {
-    const args = [
-        'buildx',
-        'build',
-        '--platform',
-        spec.platform,
-        '--file',
-        spec.file,
-        '--tag',
-        spec.ref,
-        '--push',
-    ];
-    if (spec.builder)
-        args.push('--builder', spec.builder);
-    args.push('--metadata-file', spec.metadataFile, `--provenance=${spec.provenance || 'false'}`);
-    if (spec.sbom && spec.sbom !== 'false')
-        args.push(`--sbom=${spec.sbom}`);
-    if (spec.network)
-        args.push('--network', spec.network);
-    if (spec.target)
-        args.push('--target', spec.target);
-    if (spec.noCache)
-        args.push('--no-cache');
-    if (spec.pull)
-        args.push('--pull');
-    args.push(...repeat('--build-arg', spec.buildArgs), ...repeat('--label', spec.labels));
-    args.push(...repeat('--secret', spec.secrets), ...repeat('--cache-from', spec.cacheFrom));
-    args.push(...repeat('--cache-to', spec.cacheTo), ...repeat('--build-context', spec.buildContexts));
-    args.push(spec.context);
-    return args;
-}
-/** Reads what buildx wrote to --metadata-file (pure on the text). */
-function parseMetadata(text) {
-    const json = JSON.parse(text);
-    const str = (k) => (typeof json[k] === 'string' ? json[k] : undefined);
-    return { digest: str('containerimage.digest'), configDigest: str('containerimage.config.digest') };
-}
-/** Known failure texts -> what the user can do about them. */
-const HINTS = [
-    [
-        /exec format error/i,
-        (p) => `The kernel could not run a ${p} binary: QEMU is not registered for it (see 'qemu').`,
-    ],
-    [/network bridge not found/i, () => `This engine has no bridge network; set 'network: host'.`],
-    [
-        /frontend\.contexts|unsupported frontend capability/i,
-        () => `'build-contexts' needs BuildKit 0.10 or newer (Docker 23+, or 'driver: docker-container').`,
-    ],
-    [
-        /Attestation is not supported/i,
-        () => `'provenance' and 'sbom' need 'driver: docker-container' or the containerd image store.`,
-    ],
-];
-function buildFailureHint(tail, platform) {
-    const hint = HINTS.find(([re]) => re.test(tail));
-    return hint ? hint[1](platform) : `See the build log above.`;
-}
-async function runBuild(spec) {
-    try {
-        await run('docker', buildArgs(spec), { silent: Boolean(spec.logFile), logFile: spec.logFile });
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        // Emulation explains its own failures best (missing F flag, QEMU crashes); then the known texts.
-        const hint = (spec.emulation && explainBuildFailure(err.tail, spec.emulation)) ??
-            buildFailureHint(err.tail, spec.platform);
-        throw new ActionError(`Building ${spec.platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
-    }
-    return parseMetadata((0,external_node_fs_namespaceObject.readFileSync)(spec.metadataFile, 'utf8'));
-}
-
-;// CONCATENATED MODULE: ./src/buildx/secrets.ts
-// Turns 'secrets' (values) and 'secret-files' (paths) into buildx --secret
-// specs; values go to 0600 files in the run directory, removed in post.
-
-
-function writeSecrets(secrets, runDir) {
-    if (secrets.length === 0)
-        return [];
-    const dir = external_node_path_.join(runDir, 'secrets');
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true, mode: 0o700 });
-    return secrets.map((s) => {
-        if (s.src !== undefined)
-            return `id=${s.id},src=${s.src}`;
-        const file = external_node_path_.join(dir, s.id);
-        (0,external_node_fs_namespaceObject.writeFileSync)(file, s.value ?? '', { mode: 0o600 });
-        return `id=${s.id},src=${file}`;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/registry/reference.ts
-// Parses image references the way docker does (pure):
-// [host[:port]/]path[:tag][@digest], Docker Hub as the default registry.
-const DOCKER_HUB = 'docker.io';
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
-class ReferenceSyntaxError extends Error {
-}
-function looksLikeHost(component) {
-    return (component.includes('.') ||
-        component.includes(':') ||
-        component === 'localhost' ||
-        component.startsWith('['));
-}
-/** Throws ReferenceSyntaxError naming what is wrong. */
-function parseReference(raw) {
-    const input = raw.trim();
-    if (input === '')
-        throw new ReferenceSyntaxError('empty reference');
-    const [name0, digest, ...extraAt] = input.split('@');
-    if (extraAt.length > 0)
-        throw new ReferenceSyntaxError('more than one "@"');
-    if (digest !== undefined && !DIGEST.test(digest)) {
-        throw new ReferenceSyntaxError(`digest '${digest}' is not sha256:<64 hex digits>`);
-    }
-    let name = name0 ?? '';
-    let tag;
-    const colon = name.lastIndexOf(':');
-    if (colon > name.lastIndexOf('/')) {
-        tag = name.slice(colon + 1);
-        name = name.slice(0, colon);
-        if (!TAG.test(tag))
-            throw new ReferenceSyntaxError(`tag '${tag}' must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
-    }
-    const parts = name.split('/');
-    let registry = DOCKER_HUB;
-    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
-        registry = parts.shift() ?? DOCKER_HUB;
-        if (!HOST.test(registry))
-            throw new ReferenceSyntaxError(`registry host '${registry}' is not a valid host[:port]`);
-    }
-    if (registry === 'index.docker.io' || registry === 'registry-1.docker.io')
-        registry = DOCKER_HUB;
-    if (registry === DOCKER_HUB && parts.length === 1)
-        parts.unshift('library');
-    const bad = parts.find((p) => !PATH_COMPONENT.test(p));
-    if (bad !== undefined) {
-        throw new ReferenceSyntaxError(`repository component '${bad}' must be lowercase letters, digits and single separators (. _ __ -)`);
-    }
-    const repository = parts.join('/');
-    if (repository.length > 255)
-        throw new ReferenceSyntaxError('repository name longer than 255 characters');
-    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
-}
-function reference_formatReference(ref) {
-    const base = `${ref.registry}/${ref.repository}`;
-    return `${base}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
-/** The host that serves the registry API (Docker Hub's differs from its name). */
-function apiHost(registry) {
-    return registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
-}
-/** Loopback registries speak plain HTTP; everything else HTTPS unless listed insecure. */
-function isLoopbackHost(registry) {
-    const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-;// CONCATENATED MODULE: ./src/build/hub-hooks.ts
-// Docker Hub automated-build hooks: hooks/pre_build, build, post_build,
-// pre_push, post_push, run the way Docker Hub ran them (bash, from the
-// directory that holds hooks/), with Docker Hub's variables.
-
-
-
-
-
-
-const HOOK_NAMES = ['pre_build', 'build', 'post_build', 'pre_push', 'post_push'];
-/** hooks/ beside the Dockerfile first, then in the context (Docker Hub used the Dockerfile's directory). */
-function findHooks(context, file) {
-    for (const base of [external_node_path_.dirname(file), context]) {
-        const dir = external_node_path_.join(base, 'hooks');
-        if ((0,external_node_fs_namespaceObject.existsSync)(dir) && (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory()) {
-            const present = HOOK_NAMES.filter((h) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, h)));
-            if (present.length > 0)
-                return { dir, present };
-        }
-    }
-    return undefined;
-}
-/** Docker Hub's build variables, derived from the GitHub context and the tags (pure). */
-function hookEnv(f) {
-    const first = f.tags[0];
-    const repo = first
-        ? `${first.registry === DOCKER_HUB ? 'index.docker.io' : first.registry}/${first.repository}`
-        : `localhost/${external_node_path_.basename(f.context)}`;
-    const tag = first?.tag ?? 'latest';
-    return {
-        SOURCE_BRANCH: f.github.GITHUB_HEAD_REF || f.github.GITHUB_REF_NAME || '',
-        SOURCE_COMMIT: f.github.GITHUB_SHA ?? '',
-        COMMIT_MSG: f.commitMessage,
-        DOCKER_REPO: repo,
-        DOCKERFILE_PATH: external_node_path_.relative(f.context, f.file) || 'Dockerfile',
-        DOCKER_TAG: tag,
-        IMAGE_NAME: `${repo}:${tag}`,
-        CACHE_TAG: tag,
-        DOCKER_BUILDKIT: '1',
-        BUILD_NETWORK: f.network || 'default',
+/** Everything before the first build: environment, emulation, buildx, builder, local registry. */
+async function setUp(http, options, state) {
+    const { containerdStore } = await group('Environment', logEnvironment);
+    checkDriverSupport(options.build, options.driver, containerdStore);
+    const emulation = await group('Registering QEMU emulators', () => registerEmulators(options, state.runDir));
+    await recordEmulation(emulation);
+    await group('Setting up buildx', () => installBuildx(http, options, state));
+    if (options.driver === 'docker-container')
+        await group('Creating builder', () => startBuilder(options, state));
+    const registry = await group('Starting local registry', () => startRegistry(http, options, state));
+    const local = {
+        client: new RegistryClient(http, registry.address, { scheme: 'http' }),
+        repository: LOCAL_REPOSITORY,
     };
-}
-/** The head commit's message from the event payload, when there is one. */
-function readCommitMessage(eventPath = process.env.GITHUB_EVENT_PATH) {
-    try {
-        const event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath ?? '', 'utf8'));
-        return event.head_commit?.message ?? '';
-    }
-    catch {
-        return '';
-    }
-}
-const QEMU_REGISTER = /^(sudo\s+)?docker\s+run\b.*--privileged\b.*\bmultiarch\/qemu-user-static(:register)?(\s|$)/;
-/** A pre_build whose only job is registering QEMU, which the action has already done (pure). */
-function isQemuRegisterOnly(script) {
-    const commands = script
-        .split('\n')
-        .map((l) => l.replace(/#.*$/, '').trim())
-        .filter((l) => l !== '' && !/^set\s+-/.test(l));
-    return commands.length > 0 && commands.every((l) => QEMU_REGISTER.test(l));
-}
-async function runHook(hooks, name, env) {
-    if (!hooks.present.includes(name))
-        return false;
-    const script = external_node_path_.join(hooks.dir, name);
-    if (name === 'pre_build' && isQemuRegisterOnly((0,external_node_fs_namespaceObject.readFileSync)(script, 'utf8'))) {
-        info(`Skipping hooks/pre_build: it only registers QEMU, which this action has already done.`);
-        return true;
-    }
-    try {
-        await run('bash', [script], { cwd: external_node_path_.dirname(hooks.dir), env });
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new ActionError(`Hook hooks/${name} failed with exit code ${err.exitCode}: ${err.tail}`, `See its output above.`);
-    }
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/platform.ts
-// Parses and normalises platform names (pure). `arm64` -> `linux/arm64`,
-// `linux/arm` -> `linux/arm/v7`, `linux/arm64/v8` -> `linux/arm64`.
-/** Every platform the action can build, in the form it reports them. */
-const KNOWN_PLATFORMS = [
-    'linux/amd64',
-    'linux/amd64/v2',
-    'linux/amd64/v3',
-    'linux/amd64/v4',
-    'linux/386',
-    'linux/arm64',
-    'linux/arm/v7',
-    'linux/arm/v6',
-    'linux/ppc64le',
-    'linux/s390x',
-    'linux/riscv64',
-    'linux/mips64le',
-    'linux/loong64',
-];
-const ARCH_ALIASES = {
-    x86_64: 'amd64',
-    'x86-64': 'amd64',
-    aarch64: 'arm64',
-    i386: '386',
-    i686: '386',
-    x86: '386',
-    armhf: 'arm/v7',
-    armel: 'arm/v6',
-    ppc64el: 'ppc64le',
-};
-const OS_NAMES = ['linux', 'windows', 'darwin', 'freebsd'];
-const DEFAULT_VARIANT = { arm: 'v7' };
-const DROPPED_VARIANT = { arm64: 'v8', amd64: 'v1' };
-function platform_formatPlatform(p) {
-    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-}
-/** A form safe in tags and file names: linux/arm/v7 -> linux-arm-v7. */
-function platformSlug(p) {
-    return platform_formatPlatform(p).replace(/\//g, '-');
-}
-/** Normalises one platform name; undefined when it is not one we can build. */
-function parsePlatform(raw) {
-    let parts = raw.trim().toLowerCase().split('/');
-    if (!OS_NAMES.includes(parts[0] ?? ''))
-        parts = ['linux', ...parts];
-    const [os, arch0, variant0, ...rest] = parts;
-    if (!os || !arch0 || rest.length > 0)
-        return undefined;
-    const [arch, aliasVariant] = (ARCH_ALIASES[arch0] ?? arch0).split('/');
-    if (!arch)
-        return undefined;
-    let variant = variant0 ?? aliasVariant ?? DEFAULT_VARIANT[arch];
-    if (variant && DROPPED_VARIANT[arch] === variant)
-        variant = undefined;
-    const platform = variant ? { os, architecture: arch, variant } : { os, architecture: arch };
-    return KNOWN_PLATFORMS.includes(platform_formatPlatform(platform)) ? platform : undefined;
-}
-function samePlatform(a, b) {
-    return platform_formatPlatform(a) === platform_formatPlatform(b);
-}
-
-;// CONCATENATED MODULE: ./src/oci/media-types.ts
-// Manifest media types, and the Accept list every manifest read must send.
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-/** Without the list types, distribution answers a tag on an index with one platform's manifest. */
-const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
-function isIndexType(mediaType) {
-    return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
-}
-function isManifestType(mediaType) {
-    return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
-}
-
-;// CONCATENATED MODULE: ./src/oci/index-merge.ts
-// Builds the index (manifest list) from the platform entries (pure).
-// All Docker schema 2 children -> a Docker manifest list; otherwise an OCI index.
-
-
-const ATTESTATION_REFERENCE_TYPE = 'vnd.docker.reference.type';
-function isAttestation(d) {
-    return d.annotations?.[ATTESTATION_REFERENCE_TYPE] === 'attestation-manifest';
-}
-/** Platform fields taken from the image config blob, never guessed. */
-function platformFromConfig(config) {
-    if (!config.os || !config.architecture) {
-        throw new Error('image config has no os/architecture');
-    }
-    const p = { architecture: config.architecture, os: config.os };
-    if (config.variant)
-        p.variant = config.variant;
-    if (config['os.version'])
-        p['os.version'] = config['os.version'];
-    if (config['os.features']?.length)
-        p['os.features'] = config['os.features'];
-    return p;
-}
-function chooseIndexMediaType(entries, format = 'auto') {
-    if (format === 'oci')
-        return OCI_INDEX;
-    if (format === 'docker')
-        return DOCKER_LIST;
-    return entries.every((e) => e.mediaType === DOCKER_MANIFEST) ? DOCKER_LIST : OCI_INDEX;
-}
-function sha256Digest(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-}
-/** Serialises the index once; every tag is pushed with these same bytes. */
-function mergeIndex(entries, options = {}) {
-    if (entries.length === 0)
-        throw new Error('cannot build an index without entries');
-    const digests = new Set();
-    for (const e of entries) {
-        if (digests.has(e.digest))
-            throw new Error(`manifest ${e.digest} appears twice in the index`);
-        digests.add(e.digest);
-    }
-    const mediaType = chooseIndexMediaType(entries, options.format);
-    const index = { schemaVersion: 2, mediaType, manifests: entries.map((e) => ({ ...e })) };
-    if (options.annotations && Object.keys(options.annotations).length > 0)
-        index.annotations = options.annotations;
-    const bytes = Buffer.from(JSON.stringify(index, null, 2));
-    return { mediaType, bytes, digest: sha256Digest(bytes) };
-}
-/** The image digest an attestation manifest describes. */
-const ATTESTATION_DIGEST = 'vnd.docker.reference.digest';
-/** linux/arm/v7, windows/amd64:10.0.17763.1 (pure): one index lists each once. */
-function platformKey(p) {
-    if (!p)
-        return 'unknown';
-    const base = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-    return p['os.version'] ? `${base}:${p['os.version']}` : base;
-}
-/** 'strip' leaves attestation manifests out of the index (and so out of the copy). */
-function keepEntry(d, attestations) {
-    return attestations === 'keep' || !isAttestation(d);
-}
-/** Why these entries cannot go into this index format, or undefined when they can (pure). */
-function formatProblem(entries, format) {
-    if (format !== 'docker')
-        return undefined;
-    const oci = entries.filter((e) => e.mediaType !== DOCKER_MANIFEST);
-    if (oci.length === 0)
-        return undefined;
-    const what = oci.some(isAttestation) ? 'attestation manifests (set attestations: strip) or ' : '';
-    return `Input 'index-format' is docker, but ${oci.length} entr${oci.length === 1 ? 'y is' : 'ies are'} not Docker schema 2 manifests (${oci[0]?.mediaType}); a Docker manifest list cannot hold ${what}OCI manifests. Use index-format: auto or oci.`;
-}
-
-;// CONCATENATED MODULE: ./src/oci/image-entry.ts
-// Turns an image manifest into its index entry, with the platform read from
-// the image's config blob (never guessed), and the image's size.
-
-async function readImageEntry(from, raw) {
-    const manifest = JSON.parse(raw.bytes.toString('utf8'));
-    const config = await from.client.readBlobJson(from.repository, manifest.config.digest);
-    const platform = platformFromConfig(config);
-    const size = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
-    return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
-}
-
-;// CONCATENATED MODULE: ./src/build/built-image.ts
-// Reads one platform's build back from the local registry and turns it into
-// index entries: its image manifest, plus any attestation manifests buildx
-// attached (kept beside their image, never counted as platforms).
-
-
-
-
-function parse(raw) {
-    return JSON.parse(raw.bytes.toString('utf8'));
-}
-async function imageEntry(local, raw, expected) {
-    const image = await readImageEntry(local, raw);
-    const platform = image.entry.platform ?? { os: '', architecture: '' };
-    const actual = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
-    if (actual !== expected) {
-        throw new ActionError(`The image built for ${expected} says it is ${actual} in its config.`, `Check that the Dockerfile's FROM images exist for ${expected} (FROM --platform=$BUILDPLATFORM only for build stages).`);
-    }
-    return image;
-}
-async function readBuiltImage(local, tag, platform) {
-    const raw = await local.client.getManifest(local.repository, tag);
-    if (!raw)
-        throw new ActionError(`The build of ${platform} pushed nothing to the local registry (${local.repository}:${tag}).`);
-    if (!isIndexType(raw.mediaType)) {
-        const { entry, size } = await imageEntry(local, raw, platform);
-        return { platform, digest: raw.digest, size, entries: [entry] };
-    }
-    // docker-container driver: an index of image + attestation, even for one platform.
-    const children = parse(raw).manifests;
-    const images = [];
-    const attestations = children.filter(isAttestation);
-    let size = 0;
-    for (const child of children.filter((c) => !isAttestation(c))) {
-        const childRaw = await local.client.getManifest(local.repository, child.digest);
-        if (!childRaw)
-            throw new ActionError(`Manifest ${child.digest} of the ${platform} build is missing from the local registry.`);
-        const img = await imageEntry(local, childRaw, platform);
-        images.push(img.entry);
-        size += img.size;
-    }
-    const [first] = images;
-    if (!first || images.length > 1) {
-        throw new ActionError(`The build of ${platform} produced ${images.length} images; expected exactly one.`);
-    }
-    return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
-}
-
-;// CONCATENATED MODULE: ./src/pool.ts
-// A bounded pool for concurrent work (blob copies, parallel builds).
-/**
- * Runs fn over items with at most `limit` at once. After the first failure no
- * new item starts; in-flight ones settle before the first error is thrown.
- */
-async function mapPool(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failure;
-    const worker = async () => {
-        while (next < items.length && !failure) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i]);
-            }
-            catch (error) {
-                failure ??= { error };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    if (failure)
-        throw failure.error;
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/build/smoke-test.ts
-// Smoke tests before push: the user's command in each platform's image
-// (under emulation where needed); any failure stops the push.
-
-
-/** `docker run` argv (pure): the command goes to /bin/sh -c as one argument, verbatim. */
-function smokeTestArgs(platform, ref, command, network) {
-    const net = network && network !== 'default' ? ['--network', network] : [];
-    return ['run', '--rm', '--platform', platform, ...net, '--entrypoint', '/bin/sh', ref, '-c', command];
-}
-async function runSmokeTest(platform, ref, command, network) {
-    try {
-        await run('docker', smokeTestArgs(platform, ref, command, network));
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/build/platforms.ts
-// The builds phase: every platform built into the local registry, at most
-// 'max-parallel' at once, each log in its own group (buffered and printed
-// whole when builds run side by side), then its smoke test.
-
-
-
-
-
-
-
-
-
-
-
-
-
-function specFor(ctx, p, ref, secrets, logFile) {
-    const { inputs, state } = ctx;
-    const slug = platformSlug(p);
-    const platform = platform_formatPlatform(p);
-    return {
-        platform,
-        context: inputs.context,
-        file: inputs.build.platformFiles[platform] ?? inputs.file,
-        ref,
-        metadataFile: external_node_path_.join(state.runDir, `metadata-${slug}.json`),
-        network: inputs.network,
-        buildArgs: inputs.buildArgs,
-        labels: inputs.labels,
-        target: inputs.build.target,
-        secrets,
-        noCache: inputs.build.noCache,
-        pull: inputs.build.pull,
-        cacheFrom: inputs.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
-        cacheTo: inputs.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
-        buildContexts: inputs.build.buildContexts,
-        provenance: inputs.build.provenance,
-        sbom: inputs.build.sbom,
-        logFile,
-        emulation: ctx.emulation.results.find((e) => e.platform === platform),
-        builder: state.builder,
-    };
-}
-/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally. */
-async function runBuildHook(ctx, spec) {
-    const env = {
-        ...ctx.hookEnv,
-        IMAGE_NAME: spec.ref,
-        DOCKERFILE_PATH: external_node_path_.relative(ctx.inputs.context, spec.file),
-        DOCKER_DEFAULT_PLATFORM: spec.platform,
-    };
-    await runHook(ctx.hooks, 'build', env);
-    await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
-}
-async function buildOne(ctx, p, buffered, secrets) {
-    const platform = platform_formatPlatform(p);
-    const slug = platformSlug(p);
-    const ref = `${ctx.local.client.registry}/${ctx.local.repository}:${slug}`;
-    ctx.state.images.push(ref);
-    state_saveState(ctx.state);
-    const logFile = buffered ? external_node_path_.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
-    const spec = specFor(ctx, p, ref, secrets, logFile);
-    const build = () => ctx.hooks?.present.includes('build') ? runBuildHook(ctx, spec) : runBuild(spec).then(() => undefined);
-    const started = Date.now();
-    if (!buffered)
-        await group(`Building ${platform}`, build);
-    else {
-        info(`Building ${platform} (its log follows when it ends)`);
-        try {
-            await build();
-        }
-        finally {
-            const log = logFile && (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
-            await group(`Building ${platform}`, () => Promise.resolve(info(log.trimEnd())));
-        }
-    }
-    const image = await readBuiltImage(ctx.local, slug, platform);
-    const seconds = (Date.now() - started) / 1000;
-    const command = ctx.inputs.build.testCommand;
-    if (!command)
-        return { platform, image, seconds };
-    await group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.inputs.network));
-    return { platform, image, seconds, test: 'passed' };
-}
-async function buildPlatforms(ctx) {
-    const { platforms, build } = ctx.inputs;
-    const secrets = writeSecrets(build.secrets, ctx.state.runDir);
-    const parallel = Math.min(build.maxParallel, platforms.length);
-    if (parallel > 1)
-        info(`Building ${platforms.length} platforms, ${parallel} at a time ('max-parallel')`);
-    return mapPool(platforms, parallel, (p) => buildOne(ctx, p, parallel > 1, secrets));
-}
-
-;// CONCATENATED MODULE: ./src/qemu/names.ts
-// Maps OCI architectures to QEMU's names and ELF identification, and says
-// which the host runs natively (pure).
-
-const ARCHS = {
-    amd64: { qemu: 'x86_64', machine: 62, bits: 64, bigEndian: false, elfFlags: 0 },
-    '386': { qemu: 'i386', machine: 3, bits: 32, bigEndian: false, elfFlags: 0 },
-    arm64: { qemu: 'aarch64', machine: 183, bits: 64, bigEndian: false, elfFlags: 0 },
-    arm: { qemu: 'arm', machine: 40, bits: 32, bigEndian: false, elfFlags: 0x05000000 }, // EABI5
-    ppc64le: { qemu: 'ppc64le', machine: 21, bits: 64, bigEndian: false, elfFlags: 2 }, // ELFv2
-    s390x: { qemu: 's390x', machine: 22, bits: 64, bigEndian: true, elfFlags: 0 },
-    riscv64: { qemu: 'riscv64', machine: 243, bits: 64, bigEndian: false, elfFlags: 0 },
-    mips64le: { qemu: 'mips64el', machine: 8, bits: 64, bigEndian: false, elfFlags: 0x80000007 }, // 64r2, n64
-    loong64: { qemu: 'loongarch64', machine: 258, bits: 64, bigEndian: false, elfFlags: 0x43 }, // LP64D
-};
-function archInfo(architecture) {
-    const info = ARCHS[architecture];
-    if (!info)
-        throw new Error(`no QEMU emulator is known for architecture '${architecture}'`);
-    return info;
-}
-function qemuName(p) {
-    if (!ARCHS[p.architecture])
-        throw new Error(`no QEMU emulator is known for ${formatPlatform(p)}`);
-    return archInfo(p.architecture).qemu;
-}
-/** Node's os.arch() -> the architecture the host CPU is. */
-const names_HOST = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm',
-    ppc64: 'ppc64le',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-    loong64: 'loong64',
-    ia32: '386',
-    mips64el: 'mips64le',
-};
-/**
- * 32-bit architectures a 64-bit host may run without emulation, when its
- * kernel and CPU allow (IA32 emulation on x86_64; AArch32 at EL0 on arm64,
- * which many arm64 CPUs and kernels lack): the probe decides, never the table.
- */
-const COMPAT = { amd64: '386', arm64: 'arm' };
-function hostArchitecture(nodeArch) {
-    return names_HOST[nodeArch];
-}
-function isHostArchitecture(p, nodeArch) {
-    return names_HOST[nodeArch] === p.architecture;
-}
-/** The 32-bit architecture this host might run natively, if any. */
-function compatArchitecture(nodeArch) {
-    const host = names_HOST[nodeArch];
-    return host ? COMPAT[host] : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/qemu/decide.ts
-
-
-function planPlatform(p, mode, facts) {
-    const platform = platform_formatPlatform(p);
-    const host = hostArchitecture(facts.nodeArch) ?? facts.nodeArch;
-    if (isHostArchitecture(p, facts.nodeArch))
-        return { kind: 'native', why: `host is ${host}` };
-    const name = `qemu-${archInfo(p.architecture).qemu}`;
-    const existing = facts.registrations.get(name);
-    if (compatArchitecture(facts.nodeArch) === p.architecture && facts.compatRuns && !existing)
-        return { kind: 'native', why: `${host} host ran a ${p.architecture} test program natively` };
-    if (existing?.enabled)
-        return { kind: 'keep', registration: existing };
-    if (existing)
-        return {
-            kind: 'fail',
-            message: `Cannot emulate ${platform}: binfmt_misc has ${name} but it is disabled. Enable it (echo 1 > /proc/sys/fs/binfmt_misc/${name}) or remove it (echo -1 > /proc/sys/fs/binfmt_misc/${name}); the action never replaces a registration it did not make.`,
-        };
-    if (mode === 'false')
-        return {
-            kind: 'fail',
-            message: `Cannot build ${platform}: the host is ${host}, 'qemu' is false and binfmt_misc has no ${name}. Set 'qemu' to auto, register QEMU in an earlier step, or build ${platform} on a native runner.`,
-        };
-    const hostLine = facts.hostLines.get(p.architecture);
-    if (mode === 'host')
-        return hostStep(platform, name, hostLine);
-    if (!facts.fixBinary)
-        return { kind: 'fallback' };
-    if (mode === 'auto' && hostLine?.executable)
-        return { kind: 'host', line: hostLine.line };
-    return { kind: 'image' };
-}
-function hostStep(platform, name, hostLine) {
-    if (!hostLine)
-        return {
-            kind: 'fail',
-            message: `Cannot emulate ${platform} with 'qemu' host: no ${name}.conf register line in /usr/lib/binfmt.d and no /usr/bin/${name}-static. Install the host's emulators (apt-get install qemu-user-static), set 'qemu' to image, or build ${platform} on a native runner.`,
-        };
-    if (!hostLine.executable)
-        return {
-            kind: 'fail',
-            message: `Cannot emulate ${platform} with 'qemu' host: interpreter ${hostLine.line.interpreter} named in ${hostLine.line.source} is missing or not executable. Reinstall qemu-user-static (apt-get install --reinstall qemu-user-static), or set 'qemu' to image.`,
-        };
-    return { kind: 'host', line: hostLine.line };
-}
-
-;// CONCATENATED MODULE: ./src/qemu/host-mode.ts
-// Finds the host's qemu-user-static register lines: the ones Debian/Ubuntu
-// (qemu-<name>.conf) and Fedora (qemu-<name>-static.conf) ship in binfmt.d, or
-// one made from the ELF identification when only /usr/bin/qemu-<name>-static
-// exists (Debian ships no line for the host's own family, e.g. i386 on amd64).
-
-
-const BINFMT_CONF_DIRS = ['/usr/lib/binfmt.d', '/etc/binfmt.d', '/run/binfmt.d'];
-const STATIC_DIR = '/usr/bin';
-/** Parses ":name:type:offset:magic:mask:interpreter:flags" (pure). */
-function parseRegisterLine(text, source = '') {
-    const line = text.split('\n').find((l) => l.startsWith(':'));
-    if (!line)
-        return undefined;
-    const fields = line.trim().split(':');
-    // fields[0] is empty (the line starts with the separator)
-    if (fields.length < 8)
-        return undefined;
-    const [, name = '', , , , , interpreter = '', flags = ''] = fields;
-    return { name, interpreter, flags, line: line.trim(), source };
-}
-/** The same line with its flags set to `flags` (pure). */
-function setFlags(reg, flags) {
-    const fields = reg.line.split(':');
-    fields[fields.length - 1] = flags;
-    return { ...reg, flags, line: fields.join(':') };
-}
-/** Adds flags once; "F" = fix binary, needs Linux 4.8 (pure). */
-function withFlags(reg, add) {
-    return setFlags(reg, [...new Set([...reg.flags, ...add])].join(''));
-}
-/** Drops flags, e.g. F on a kernel older than 4.8 (pure). */
-function withoutFlags(reg, drop) {
-    return setFlags(reg, [...reg.flags].filter((f) => !drop.includes(f)).join(''));
-}
-const hex = (bytes) => bytes.map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
-/** A register line matching ELF executables of `architecture` (pure), as qemu-binfmt-conf.sh writes them. */
-function synthesizeRegisterLine(architecture, interpreter) {
-    const info = archInfo(architecture);
-    const be = info.bigEndian;
-    const u16 = (v) => (be ? [v >> 8, v & 0xff] : [v & 0xff, v >> 8]);
-    const magic = [
-        0x7f,
-        0x45,
-        0x4c,
-        0x46,
-        info.bits === 64 ? 2 : 1,
-        be ? 2 : 1,
-        1,
-        0,
-        ...Array(8).fill(0),
-    ];
-    magic.push(...u16(2), ...u16(info.machine)); // ET_EXEC, e_machine
-    const mask = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, ...Array(8).fill(0xff)];
-    mask.push(...(be ? [0xff, 0xfe] : [0xfe, 0xff]), 0xff, 0xff); // ET_EXEC or ET_DYN
-    const name = `qemu-${info.qemu}`;
-    const line = `:${name}:M::${hex(magic)}:${hex(mask)}:${interpreter}:`;
-    return { name, interpreter, flags: '', line, source: `made for ${interpreter}` };
-}
-function findHostRegisterLine(architecture, dirs = BINFMT_CONF_DIRS, staticDir = STATIC_DIR) {
-    const qemu = archInfo(architecture).qemu;
-    for (const dir of dirs) {
-        for (const file of [`qemu-${qemu}.conf`, `qemu-${qemu}-static.conf`]) {
-            try {
-                const path = `${dir}/${file}`;
-                const parsed = parseRegisterLine((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), path);
-                if (parsed)
-                    return parsed;
-            }
-            catch {
-                // not in this directory
-            }
-        }
-    }
-    const interpreter = `${staticDir}/qemu-${qemu}-static`;
-    return isExecutable(interpreter) ? synthesizeRegisterLine(architecture, interpreter) : undefined;
-}
-function isExecutable(file) {
-    try {
-        (0,external_node_fs_namespaceObject.accessSync)(file, external_node_fs_namespaceObject.constants.X_OK);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/qemu/image-mode.ts
-// Registers QEMU from a container image: `--install <archs>` for a
-// tonistiigi/binfmt-style image (F flag, interpreters inside the image), or
-// `--reset` for the old-kernel fallback (multiarch/qemu-user-static:register),
-// which replaces every qemu-* registration: the ones that were there before
-// are put back exactly as they were.
-
-
-
-
-
-
-const PRIVILEGE = {
-    privileged: ['--privileged'],
-    'sys-admin': [
-        '--cap-add',
-        'SYS_ADMIN',
-        '--security-opt',
-        'systempaths=unconfined',
-        '--security-opt',
-        'apparmor=unconfined',
-        '--security-opt',
-        'seccomp=unconfined',
-    ],
-};
-function installArgs(image, architectures, privilege = 'privileged') {
-    return ['run', ...PRIVILEGE[privilege], '--rm', image, '--install', architectures.join(',')];
-}
-function resetArgs(image, privilege = 'privileged') {
-    return ['run', '--rm', ...PRIVILEGE[privilege], image, '--reset'];
-}
-/** The engine could not grant every capability --privileged asks for. */
-const CAPS_REFUSED = /apply caps|operation not permitted/i;
-/** Rootless engines cannot write the host's binfmt_misc, privileged or not. */
-async function ensureEngineCanRegister(input, image) {
-    const info = await run('docker', ['info', '--format', '{{json .SecurityOptions}}'], {
-        silent: true,
-        allowFailure: true,
-    });
-    if (info.exitCode !== 0)
-        throw new ActionError(`Cannot register QEMU with '${input}' ${image}: the Docker engine is not reachable (${info.stderr.trim()}).`, `Start Docker, or set 'qemu' to host to register the host's qemu-user-static without Docker.`);
-    if (/rootless/.test(info.stdout))
-        throw new ActionError(`Cannot register QEMU with '${input}' ${image}: the Docker engine is rootless, so its privileged containers cannot write the host's binfmt_misc.`, `Set 'qemu' to host (root or passwordless sudo), register QEMU on the host beforehand, or build on a native runner.`);
-}
-async function runPrivileged(input, image, args) {
-    await ensureEngineCanRegister(input, image);
-    try {
-        try {
-            await run('docker', args('privileged'));
-        }
-        catch (err) {
-            if (!(err instanceof ExecError && CAPS_REFUSED.test(err.tail)))
-                throw err;
-            info(`The engine refused --privileged (${err.tail.split('\n')[0]}); retrying with CAP_SYS_ADMIN only.`);
-            await run('docker', args('sys-admin'));
-        }
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        const denied = /privileged|not allowed|authorization|denied|not permitted|apply caps/i.test(err.tail);
-        throw new ActionError(`Cannot register QEMU with '${input}' ${image}: docker run failed with exit code ${err.exitCode}: ${err.tail}.`, denied
-            ? `This runner does not allow privileged containers: set 'qemu' to host (root or passwordless sudo), or build on a native runner.`
-            : `If the image cannot be pulled here (air-gapped), set 'qemu' to host, or set '${input}' to an image from your own registry.`);
-    }
-}
-async function installFromImage(image, architectures) {
-    await runPrivileged('qemu-image', image, (p) => installArgs(image, architectures, p));
-}
-/** The QEMU version a binfmt image carries ("binfmt/… qemu/v8.1.5 go/…"), when it says. */
-async function imageQemuVersion(image) {
-    const out = await run('docker', ['run', '--rm', image, '--version'], { silent: true, allowFailure: true });
-    return out.exitCode === 0 ? parseQemuVersion(out.stdout) : undefined;
-}
-/** Registrations a reset would destroy and that cannot be made again from this host (pure on facts). */
-function unrestorable(before, exists = isExecutable) {
-    return [...before].filter((r) => r.flags.includes('F') && !exists(r.interpreter));
-}
-/** Runs the fallback image's --reset, then puts back every registration that was there before. */
-async function resetFromFallbackImage(image) {
-    const before = readQemuRegistrations();
-    const lost = unrestorable(before.values());
-    if (lost.length > 0)
-        throw new ActionError(`Cannot run '${image} --reset': it would remove ${lost.map((r) => r.name).join(', ')}, whose interpreters are not on this host, so the action could not put them back.`, `Register the missing platforms yourself, or set 'qemu' to host.`);
-    await runPrivileged('qemu-fallback-image', image, (p) => resetArgs(image, p));
-    const restored = [];
-    const after = readQemuRegistrations();
-    for (const reg of before.values()) {
-        const now = after.get(reg.name);
-        if (now && registerLineOf(now) === registerLineOf(reg) && now.enabled === reg.enabled)
-            continue;
-        try {
-            if (now)
-                await unregister(reg.name);
-            await writeRegister(registerLineOf(reg));
-            if (!reg.enabled)
-                await writeProcFile(`${BINFMT_DIR}/${reg.name}`, '0');
-            restored.push(reg.name);
-        }
-        catch (err) {
-            throw new ActionError(`Could not put back ${reg.name} after '${image} --reset': ${errorMessage(err)}.`, `Register it again: echo '${registerLineOf(reg)}' > /proc/sys/fs/binfmt_misc/register`);
-        }
-    }
-    return { restored };
-}
-
-;// CONCATENATED MODULE: ./src/qemu/kernel.ts
-// The running kernel's version and what it allows binfmt_misc to do (pure).
-// The F ("fix binary") flag, which opens the interpreter at registration so
-// containers need no copy of it, arrived in Linux 4.8.
-/** Parses os.release(): "6.8.0-1017-azure" -> 6.8.0; undefined when it is not a version. */
-function parseKernelVersion(release) {
-    const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(release.trim());
-    if (!m)
-        return undefined;
-    return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
-}
-/** Whether binfmt_misc accepts the F flag; an unreadable version is taken as a modern kernel. */
-function supportsFixBinary(v) {
-    if (!v)
-        return true;
-    return v.major > 4 || (v.major === 4 && v.minor >= 8);
-}
-function formatKernelVersion(v) {
-    return `${v.major}.${v.minor}.${v.patch}`;
-}
-
-;// CONCATENATED MODULE: ./src/qemu/elf.ts
-// Builds a minimal static ELF executable per architecture that calls exit(status)
-// with one syscall (pure). The emulation probe runs it: a program that exits
-// with the chosen status proves the kernel ran it as that CPU, with no files
-// from the runner or the network.
-
-const BASE = 0x400000;
-/** Machine code for exit(status), as 32-bit words or bytes, per ELF machine. */
-function exitCode(info, status) {
-    const words = (ws) => {
-        const b = Buffer.alloc(ws.length * 4);
-        ws.forEach((w, i) => info.bigEndian ? b.writeUInt32BE(w >>> 0, i * 4) : b.writeUInt32LE(w >>> 0, i * 4));
-        return b;
-    };
-    switch (info.qemu) {
-        case 'x86_64': // mov eax,60; mov edi,status; syscall
-            return Buffer.from([0xb8, 60, 0, 0, 0, 0xbf, status, 0, 0, 0, 0x0f, 0x05]);
-        case 'i386': // mov eax,1; mov ebx,status; int 0x80
-            return Buffer.from([0xb8, 1, 0, 0, 0, 0xbb, status, 0, 0, 0, 0xcd, 0x80]);
-        case 'aarch64': // movz x0,#status; movz x8,#93; svc #0
-            return words([0xd2800000 | (status << 5), 0xd2800ba8, 0xd4000001]);
-        case 'arm': // mov r0,#status; mov r7,#1; svc #0
-            return words([0xe3a00000 | status, 0xe3a07001, 0xef000000]);
-        case 'ppc64le': // li r3,status; li r0,1; sc
-            return words([0x38600000 | status, 0x38000001, 0x44000002]);
-        case 's390x': // lghi %r2,status; svc 1
-            return Buffer.from([0xa7, 0x29, 0, status, 0x0a, 0x01]);
-        case 'riscv64': // addi a0,zero,status; addi a7,zero,93; ecall
-            return words([(status << 20) | 0x513, 0x05d00893, 0x00000073]);
-        case 'mips64el': // daddiu a0,zero,status; daddiu v0,zero,5058; syscall
-            return words([0x64040000 | status, 0x640213c2, 0x0000000c]);
-        case 'loongarch64': // addi.w a0,zero,status; addi.w a7,zero,93; syscall 0
-            return words([0x02800004 | (status << 10), 0x0281740b, 0x002b0000]);
-        default:
-            throw new Error(`no exit() machine code for qemu-${info.qemu}`);
-    }
-}
-/** A complete ELF file: header, one PT_LOAD program header, code. */
-function exitElf(architecture, status) {
-    const info = archInfo(architecture);
-    const is64 = info.bits === 64;
-    const [ehsize, phsize] = is64 ? [64, 56] : [52, 32];
-    const code = exitCode(info, status & 0xff);
-    const file = Buffer.alloc(ehsize + phsize + code.length);
-    const le = !info.bigEndian;
-    const u16 = (v, at) => (le ? file.writeUInt16LE(v, at) : file.writeUInt16BE(v, at));
-    const u32 = (v, at) => (le ? file.writeUInt32LE(v, at) : file.writeUInt32BE(v, at));
-    const addr = (v, at) => is64 ? (le ? file.writeBigUInt64LE(BigInt(v), at) : file.writeBigUInt64BE(BigInt(v), at)) : u32(v, at);
-    const word = is64 ? 8 : 4;
-    Buffer.from([0x7f, 0x45, 0x4c, 0x46, is64 ? 2 : 1, le ? 1 : 2, 1]).copy(file, 0);
-    u16(2, 16); // ET_EXEC
-    u16(info.machine, 18);
-    u32(1, 20); // EV_CURRENT
-    addr(BASE + ehsize + phsize, 24); // e_entry
-    addr(ehsize, 24 + word); // e_phoff
-    const after = 24 + 3 * word; // past e_entry, e_phoff, e_shoff
-    u32(info.elfFlags, after);
-    u16(ehsize, after + 4);
-    u16(phsize, after + 6);
-    u16(1, after + 8); // e_phnum
-    const ph = ehsize;
-    u32(1, ph); // PT_LOAD
-    if (is64) {
-        u32(5, ph + 4); // R+X
-        addr(0, ph + 8);
-        addr(BASE, ph + 16);
-        addr(BASE, ph + 24);
-        addr(file.length, ph + 32);
-        addr(file.length, ph + 40);
-        addr(0x1000, ph + 48);
-    }
-    else {
-        u32(0, ph + 4);
-        u32(BASE, ph + 8);
-        u32(BASE, ph + 12);
-        u32(file.length, ph + 16);
-        u32(file.length, ph + 20);
-        u32(5, ph + 24);
-        u32(0x1000, ph + 28);
-    }
-    code.copy(file, ehsize + phsize);
-    return file;
-}
-
-;// CONCATENATED MODULE: ./src/qemu/probe.ts
-// Proves emulation before any build: writes a tiny static ELF of the platform
-// that exits with a chosen status and runs it. Only the kernel (binfmt_misc and
-// the registered interpreter) can make it exit with that status.
-
-
-
-
-
-/** Not 0 or 1: a shell or a crashing emulator cannot produce it by accident. */
-const PROBE_STATUS = 42;
-async function probePlatform(p, dir) {
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-    const file = external_node_path_.join(dir, `probe-${platformSlug(p)}`);
-    (0,external_node_fs_namespaceObject.writeFileSync)(file, exitElf(p.architecture, PROBE_STATUS));
-    (0,external_node_fs_namespaceObject.chmodSync)(file, 0o755);
-    try {
-        const result = await run(file, [], { silent: true, allowFailure: true });
-        if (result.exitCode === PROBE_STATUS)
-            return { ok: true, detail: '' };
-        const said = (result.stderr + result.stdout)
-            .split('\n')
-            .find((l) => /qemu|error|not found|denied/i.test(l))
-            ?.trim();
-        return { ok: false, detail: `exit code ${result.exitCode}${said ? `: ${said}` : ''}` };
-    }
-    catch (err) {
-        return { ok: false, detail: err instanceof Error ? err.message : String(err) };
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/qemu/report.ts
-// Turns the plan and what happened into one result per platform: proved by
-// the probe, with the interpreter, flags and QEMU version in use, and the
-// warnings a user must see (no F flag, known pitfalls of that QEMU version).
-
-
-
-
-
-
-
-
-
-const MODE = {
-    native: 'native',
-    keep: 'registered',
-    host: 'host',
-    image: 'image',
-    fallback: 'fallback',
-    fail: 'failed',
-};
-/** ELF e_type 3 (ET_DYN) is a PIE; 2 (ET_EXEC) is not. */
-function isPie(file) {
-    try {
-        const head = (0,external_node_fs_namespaceObject.readFileSync)(file).subarray(0, 18);
-        return (head[5] === 2 ? head.readUInt16BE(16) : head.readUInt16LE(16)) === 3;
-    }
-    catch {
-        return undefined;
-    }
-}
-async function qemuBuildOf(reg, mode, image) {
-    if (isExecutable(reg.interpreter)) {
-        // Debian's <arch>-binfmt-P links take argv[1] as the program: ask the real file.
-        const file = (0,external_node_fs_namespaceObject.realpathSync)(reg.interpreter);
-        const out = await run(file, ['--version'], { silent: true, allowFailure: true });
-        const version = parseQemuVersion(out.stdout);
-        if (version)
-            return { version, pie: isPie(file) };
-    }
-    return { version: mode === 'image' ? await imageQemuVersion(image) : undefined };
-}
-async function verify(p, step, reg, c) {
-    const platform = platform_formatPlatform(p);
-    const mode = MODE[step.kind];
-    const base = { platform, mode, interpreter: reg?.interpreter ?? '', flags: reg?.flags ?? '' };
-    const name = `qemu-${archInfo(p.architecture).qemu}`;
-    if (!reg?.enabled)
-        return {
-            ...base,
-            how: 'failed',
-            detail: `Cannot emulate ${platform}: ${name} is not registered after '${mode}' registration ran. Check the log above.`,
-        };
-    const probe = await probePlatform(p, c.workDir);
-    if (!probe.ok)
-        return {
-            ...base,
-            how: 'failed',
-            detail: `Cannot emulate ${platform}: binfmt_misc has ${name} (interpreter ${reg.interpreter}, flags ${reg.flags || '-'}) but a ${p.architecture} test program does not run (${probe.detail}). Fix or remove it (echo -1 > /proc/sys/fs/binfmt_misc/${name}) and run again, or build ${platform} on a native runner.`,
-        };
-    const build = await qemuBuildOf(reg, mode, c.image);
-    const qemu = build.version ? `, QEMU ${build.version}${build.pie === false ? ' (not PIE)' : ''}` : '';
-    const result = {
-        ...base,
-        how: 'emulated',
-        detail: `${mode}, ${reg.interpreter}, flags ${reg.flags || '-'}${qemu}`,
-    };
-    if (build.version)
-        result.qemuVersion = build.version;
-    if (build.pie !== undefined)
-        result.qemuPie = build.pie;
-    if (!reg.flags.includes('F'))
-        result.copyLine = copyLineFor(reg.interpreter, `${name}-static`);
-    return result;
-}
-function warningsFor(results, fixBinary) {
-    const warnings = [];
-    for (const r of results.filter((e) => e.copyLine)) {
-        const why = fixBinary
-            ? 'was registered without the F flag'
-            : 'runs on a kernel older than 4.8 (no F flag)';
-        const name = r.copyLine?.split(' ')[2] ?? '';
-        warnings.push(`Emulation for ${r.platform} ${why}: RUN steps only work when ${r.interpreter} is inside the image. Copy the host's ${name} (from /usr/bin or a qemu-user-static package) into the build context and add before the first RUN step: ${r.copyLine}`);
-    }
-    const seen = new Set();
-    for (const r of results) {
-        const key = `${r.qemuVersion}/${r.qemuPie}`;
-        if (!r.qemuVersion || seen.has(key))
-            continue;
-        seen.add(key);
-        warnings.push(...pitfallsFor(r.qemuVersion, r.qemuPie));
-    }
-    return warnings;
-}
-async function describeResults(platforms, steps, failed, c) {
-    const registrations = readQemuRegistrations();
-    const results = [];
-    for (const p of platforms) {
-        const platform = platform_formatPlatform(p);
-        const step = steps.get(platform) ?? { kind: 'fail', message: 'no plan' };
-        const error = failed.get(platform);
-        if (error)
-            results.push({
-                platform,
-                how: 'failed',
-                mode: MODE[step.kind],
-                interpreter: '',
-                flags: '',
-                detail: error,
-            });
-        else if (step.kind === 'native')
-            results.push({ platform, how: 'native', mode: 'native', interpreter: '', flags: '', detail: step.why });
-        else
-            results.push(await verify(p, step, registrations.get(`qemu-${archInfo(p.architecture).qemu}`), c));
-    }
-    const errors = results.filter((r) => r.how === 'failed').map((r) => r.detail);
-    return { results, warnings: warningsFor(results, c.fixBinary), errors };
-}
-
-;// CONCATENATED MODULE: ./src/qemu/setup.ts
-// Makes every requested platform runnable, cheapest way first: native ones
-// need nothing, registered ones are kept as they are, missing ones come from
-// the host's qemu-user-static, the QEMU image, or (Linux < 4.8) the fallback
-// image. Then every emulated platform is proved by running a test program.
-
-
-
-
-
-
-
-
-
-
-
-async function gatherFacts(platforms, o, nodeArch) {
-    const registrations = readQemuRegistrations();
-    const hostLines = new Map();
-    for (const p of platforms) {
-        if (isHostArchitecture(p, nodeArch))
-            continue;
-        const line = findHostRegisterLine(p.architecture);
-        if (line)
-            hostLines.set(p.architecture, { line, executable: isExecutable(line.interpreter) });
-    }
-    const facts = {
-        nodeArch,
-        fixBinary: supportsFixBinary(parseKernelVersion(o.kernelRelease ?? external_node_os_namespaceObject.release())),
-        registrations,
-        hostLines,
-    };
-    const compat = platforms.find((p) => p.architecture === compatArchitecture(nodeArch));
-    if (compat && !registrations.has(`qemu-${archInfo(compat.architecture).qemu}`))
-        facts.compatRuns = (await probePlatform(compat, o.workDir)).ok;
-    return facts;
-}
-async function registerHostLines(steps, fixBinary) {
-    const failed = new Map();
-    const host = [...steps].filter(([, s]) => s.kind === 'host');
-    if (host.length === 0)
-        return failed;
-    try {
-        await ensureBinfmtMounted();
-    }
-    catch (err) {
-        const why = `binfmt_misc is not mounted at ${BINFMT_DIR} and mounting it failed (${errorMessage(err)}). In a container the job needs --privileged; otherwise register QEMU on the host, or build on a native runner.`;
-        host.forEach(([platform]) => failed.set(platform, why));
-        return failed;
-    }
-    const written = new Set(); // arm/v7 and arm/v6 share qemu-arm
-    for (const [platform, step] of host) {
-        if (step.kind !== 'host' || written.has(step.line.name))
-            continue;
-        const line = fixBinary ? withFlags(step.line, 'F') : withoutFlags(step.line, 'F');
-        try {
-            await writeRegister(line.line);
-            written.add(line.name);
-        }
-        catch (err) {
-            failed.set(platform, `Cannot register ${line.name} for ${platform} in ${BINFMT_DIR}: ${errorMessage(err)}. ${registerFailureHint(err, isRoot())}`);
-        }
-    }
-    return failed;
-}
-async function registerFromImages(steps, platforms, o, notes) {
-    const failed = new Map();
-    const of = (kind) => platforms.filter((p) => steps.get(platform_formatPlatform(p))?.kind === kind);
-    const attempt = async (list, fn) => {
-        if (list.length === 0)
-            return;
-        try {
-            await fn();
-        }
-        catch (err) {
-            if (!(err instanceof ActionError))
-                throw err;
-            list.forEach((p) => failed.set(platform_formatPlatform(p), err.message));
-        }
-    };
-    const image = of('image');
-    await attempt(image, () => installFromImage(o.image, [...new Set(image.map((p) => p.architecture))]));
-    await attempt(of('fallback'), async () => {
-        const { restored } = await resetFromFallbackImage(o.fallbackImage);
-        if (restored.length > 0)
-            notes.push(`Put back after --reset, as they were: ${restored.join(', ')}`);
-    });
-    return failed;
-}
-async function setupEmulation(platforms, o) {
-    const nodeArch = o.nodeArch ?? external_node_os_namespaceObject.arch();
-    const facts = await gatherFacts(platforms, o, nodeArch);
-    const steps = new Map(platforms.map((p) => [platform_formatPlatform(p), planPlatform(p, o.mode, facts)]));
-    const failed = new Map();
-    const notes = [
-        `Kernel ${o.kernelRelease ?? external_node_os_namespaceObject.release()}: binfmt_misc ${facts.fixBinary ? 'takes' : 'does not take'} the F flag (Linux 4.8+)`,
-    ];
-    for (const [platform, step] of steps)
-        if (step.kind === 'fail')
-            failed.set(platform, step.message);
-    for (const [k, v] of await registerHostLines(steps, facts.fixBinary))
-        failed.set(k, v);
-    for (const [k, v] of await registerFromImages(steps, platforms, o, notes))
-        failed.set(k, v);
-    const report = await describeResults(platforms, steps, failed, { ...o, fixBinary: facts.fixBinary });
-    return { ...report, notes };
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-// The job summary: one row per platform, then the index.
-
-function formatSize(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB'];
-    let v = bytes;
-    let u = 0;
-    while (v >= 1024 && u < units.length - 1) {
-        v /= 1024;
-        u++;
-    }
-    return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
-/** The emulation table, written before any build so a failed run still shows it. */
-async function writeEmulationSummary(rows) {
-    const table = [
-        [
-            { data: 'Platform', header: true },
-            { data: 'Runs', header: true },
-            { data: 'How', header: true },
-        ],
-        ...rows.map((r) => [r.platform, r.how, r.detail]),
-    ];
-    await summary.addHeading('Emulation', 3).addTable(table).write();
-}
-async function writeSummary(rows, index) {
-    const tested = rows.some((r) => r.test);
-    const timed = rows.some((r) => r.seconds !== undefined);
-    const headers = [
-        'Platform',
-        'Ran',
-        'Digest',
-        'Size',
-        ...(timed ? ['Time'] : []),
-        ...(tested ? ['Smoke test'] : []),
-    ];
-    const table = [
-        headers.map((h) => ({ data: h, header: true })),
-        ...rows.map((r) => [
-            r.platform,
-            r.how,
-            `<code>${r.digest}</code>`,
-            formatSize(r.size),
-            ...(timed ? [r.seconds === undefined ? '-' : `${r.seconds.toFixed(1)} s`] : []),
-            ...(tested ? [r.test ?? '-'] : []),
-        ]),
-    ];
-    const where = index.pushed
-        ? index.tags.map((t) => `<code>${t}</code>`).join(', ')
-        : 'the local registry only (push is false)';
-    await summary
-        .addHeading('Multi-arch image', 2)
-        .addTable(table)
-        .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true)
-        .write();
-}
-
-;// CONCATENATED MODULE: ./src/build/emulation.ts
-// The emulation phase: set up QEMU for the platforms, log per platform, then
-// record outputs and summary before failing, naming every platform that cannot run.
-
-
-
-
-async function registerEmulators(inputs, workDir) {
-    const report = await setupEmulation(inputs.platforms, {
-        mode: inputs.qemu,
-        image: inputs.qemuImage,
-        fallbackImage: inputs.qemuFallbackImage,
-        workDir,
-    });
-    report.notes?.forEach((n) => info(n));
-    for (const r of report.results) {
-        info(r.how === 'failed' ? `${r.platform}: failed` : `${r.platform}: ${r.how} (${r.detail})`);
-    }
-    report.warnings.forEach((w) => warning(w));
-    return report;
-}
-/** Outputs and summary first, then fail naming every platform that cannot run. */
-async function recordEmulation(report) {
-    const list = (how) => report.results
-        .filter((r) => r.how === how)
-        .map((r) => r.platform)
-        .join(',');
-    setOutput('emulated-platforms', list('emulated'));
-    setOutput('native-platforms', list('native'));
-    await writeEmulationSummary(report.results);
-    if (report.errors.length > 0)
-        throw new ActionError(report.errors.join('\n'));
-}
-
-;// CONCATENATED MODULE: ./src/inputs/build.ts
-// Parses the build-stage inputs (pure): build-push-action's names and
-// meaning, plus platform-files, max-parallel, test-command and hooks.
-
-
-const BUILD_INPUT_NAMES = [
-    'target',
-    'secrets',
-    'secret-files',
-    'no-cache',
-    'pull',
-    'cache-from',
-    'cache-to',
-    'build-contexts',
-    'provenance',
-    'sbom',
-    'platform-files',
-    'max-parallel',
-    'test-command',
-    'hooks',
-];
-const lines = (v) => v
-    .split('\n')
-    .map((s) => s.trim())
-    .filter(Boolean);
-function bool(name, value, problems) {
-    const v = value.trim().toLowerCase();
-    if (v === '' || v === 'false')
-        return false;
-    if (v === 'true')
-        return true;
-    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
-    return false;
-}
-const WORD = /^[A-Za-z0-9_.-]+$/;
-/** KEY=VALUE lines; by default the key must be a word (secret ids, context names). */
-function pairs(name, value, problems, keyPattern = WORD) {
-    const out = [];
-    for (const line of lines(value)) {
-        const eq = line.indexOf('=');
-        const key = eq > 0 ? line.slice(0, eq).trim() : '';
-        if (!keyPattern.test(key) || eq === line.length - 1) {
-            problems.push(`Input '${name}' has '${name === 'secrets' ? `${key || '?'}=***` : line}'; each line must be KEY=VALUE with a non-empty value.`);
-            continue;
-        }
-        out.push([key, line.slice(eq + 1)]);
-    }
-    return out;
-}
-/** true|false|mode=min|mode=max|key=value,... as buildx takes for --provenance / --sbom. */
-function attestation(name, value, problems) {
-    const v = value.trim();
-    if (v === '' || v === 'false' || v === 'true' || /^[a-z-]+=[^,]+(,[a-z-]+=[^,]+)*$/.test(v))
-        return v || 'false';
-    problems.push(`Input '${name}' is '${value}'; valid values are true, false or buildx options such as mode=max.`);
-    return 'false';
-}
-function platformFiles(value, cwd, platforms, problems) {
-    const wanted = new Set(platforms.map(platform_formatPlatform));
-    const files = {};
-    for (const [raw, file] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
-        const p = parsePlatform(raw);
-        const name = p && platform_formatPlatform(p);
-        if (!name || !wanted.has(name)) {
-            problems.push(`Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}).`);
-            continue;
-        }
-        files[name] = external_node_path_.resolve(cwd, file.trim());
-    }
-    return files;
-}
-function maxParallel(value, cores, problems) {
-    const v = value.trim();
-    if (v === '' || v === 'auto')
-        return Math.max(1, cores);
-    if (/^[1-9]\d*$/.test(v))
-        return Number(v);
-    problems.push(`Input 'max-parallel' is '${value}'; valid values are auto or a whole number from 1.`);
-    return 1;
-}
-function parseBuildInputs(raw, cwd, platforms, cores, problems) {
-    const hooks = raw.hooks.trim() || 'auto';
-    if (hooks !== 'auto' && hooks !== 'false')
-        problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto or false.`);
-    const secrets = [
-        ...pairs('secrets', raw.secrets, problems).map(([id, value]) => ({ id, value })),
-        ...pairs('secret-files', raw['secret-files'], problems).map(([id, src]) => ({
-            id,
-            src: external_node_path_.resolve(cwd, src),
-        })),
-    ];
-    return {
-        target: raw.target.trim(),
-        secrets,
-        noCache: bool('no-cache', raw['no-cache'], problems),
-        pull: bool('pull', raw.pull, problems),
-        cacheFrom: lines(raw['cache-from']),
-        cacheTo: lines(raw['cache-to']),
-        buildContexts: pairs('build-contexts', raw['build-contexts'], problems).map(([k, v]) => `${k}=${v}`),
-        provenance: attestation('provenance', raw.provenance, problems),
-        sbom: attestation('sbom', raw.sbom, problems),
-        platformFiles: platformFiles(raw['platform-files'], cwd, platforms, problems),
-        maxParallel: maxParallel(raw['max-parallel'], cores, problems),
-        testCommand: raw['test-command'].trim(),
-        hooks: hooks === 'false' ? 'false' : 'auto',
-    };
-}
-/** The secret values to mask, read from the raw 'secrets' input. */
-function secretValues(raw) {
-    return lines(raw)
-        .map((l) => l.slice(l.indexOf('=') + 1))
-        .filter((v) => v !== '');
+    return { emulation, local };
+}
+async function runBuildMode(http, clients, options, state) {
+    const hooks = options.build.hooks === 'auto' ? findHooks(options.context, options.file) : undefined;
+    const env = hookEnv({ ...options, github: process.env, commitMessage: readCommitMessage() });
+    const { emulation, local } = await setUp(http, options, state);
+    await hook(hooks, 'pre_build', env);
+    const results = await buildPlatforms({ options, state, local, hooks, hookEnv: env, emulation });
+    await hook(hooks, 'post_build', env);
+    if (options.push)
+        await hook(hooks, 'pre_push', env);
+    const index = await group('Merging index', () => mergeBuilt(clients, options, local, results));
+    if (options.ociArchive)
+        await group('Writing OCI archive', () => writeArchive(options, () => local, index));
+    if (options.push)
+        await hook(hooks, 'post_push', env);
+    const rows = results.map((r) => ({
+        platform: r.platform,
+        how: emulation.results.find((e) => e.platform === r.platform)?.how ?? 'native',
+        digest: r.image.digest,
+        size: r.image.size,
+        seconds: r.seconds,
+        test: r.test,
+    }));
+    return { index, rows };
 }
 
 ;// CONCATENATED MODULE: ./src/oci/layout.ts
@@ -77680,213 +78756,6 @@ function selectLayoutEntry(ref, manifests) {
         : `None has a ref name to choose it by: write one image per layout.`);
 }
 
-;// CONCATENATED MODULE: ./src/inputs/parsers.ts
-// Pure parsers shared by the input modules: lists, booleans, KEY=VALUE lines,
-// choices, image references, OCI layout sources and registry hosts. Each
-// problem names the input, the bad value and what would be valid.
-
-
-const HOST_PORT = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
-/** Splits on newlines, and on commas too when `commas`; trims, drops empties. */
-function splitList(value, commas) {
-    return value
-        .split(commas ? /[\n,]/ : /\n/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-function parseBoolean(name, value, problems) {
-    if (/^true$/i.test(value.trim()))
-        return true;
-    if (/^false$/i.test(value.trim()) || value.trim() === '')
-        return false;
-    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
-    return false;
-}
-function parseKeyValues(name, value, problems) {
-    const lines = splitList(value, false);
-    for (const line of lines) {
-        const eq = line.indexOf('=');
-        const key = eq > 0 ? line.slice(0, eq) : '';
-        if (!key || /\s/.test(key)) {
-            problems.push(`Input '${name}' has '${line}'; each line must be KEY=VALUE with a key without spaces.`);
-        }
-    }
-    return lines;
-}
-/** Registry references, and OCI image layouts (oci-archive:PATH[:REF], oci:DIR[:REF]) resolved against cwd. */
-function parseSources(value, cwd, problems) {
-    const sources = [];
-    for (const raw of splitList(value, true)) {
-        try {
-            const layout = parseLayoutReference(raw, cwd);
-            if (layout) {
-                sources.push(layout);
-                continue;
-            }
-            const ref = parseReference(raw);
-            sources.push(ref.digest || ref.tag ? ref : { ...ref, tag: 'latest' });
-        }
-        catch (err) {
-            if (err instanceof LayoutSyntaxError) {
-                problems.push(`Input 'sources' has invalid OCI layout '${raw}': ${err.message}; use oci-archive:PATH[:REF] or oci:DIR[:REF] such as oci-archive:app.oci.tar.`);
-                continue;
-            }
-            if (!(err instanceof ReferenceSyntaxError))
-                throw err;
-            problems.push(`Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag, name@sha256:<digest> or oci-archive:PATH, such as ghcr.io/acme/app:1.0-amd64.`);
-        }
-    }
-    return sources;
-}
-function parseHosts(value, problems) {
-    const hosts = splitList(value, true);
-    for (const host of hosts.filter((h) => !HOST_PORT.test(h))) {
-        problems.push(`Input 'insecure-registries' has '${host}'; each entry is a registry host[:port] such as registry.intranet:5000, without a scheme or path.`);
-    }
-    return hosts;
-}
-function parseChoice(name, value, valid, problems) {
-    const v = value.trim() || valid[0];
-    if (!valid.includes(v)) {
-        problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
-    }
-    return v;
-}
-function toRecord(lines) {
-    return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-}
-/** An image input (qemu-image, buildkit-image, ...) must be a valid reference. */
-function checkImage(name, value, problems) {
-    if (!value.trim())
-        return;
-    try {
-        parseReference(value);
-    }
-    catch (err) {
-        if (!(err instanceof ReferenceSyntaxError))
-            throw err;
-        problems.push(`Input '${name}' is '${value}', which is not an image reference: ${err.message}; e.g. registry:2.8.3.`);
-    }
-}
-/** Docker stage names: a letter or digit, then letters, digits, '_', '.' or '-'. */
-function checkStage(value, problems) {
-    if (value.trim() && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value.trim())) {
-        problems.push(`Input 'target' is '${value}', which is not a stage name (letters, digits, '_', '.', '-').`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inputs/tools.ts
-// Tool inputs (pure): which buildx, which builder, which local registry, and
-// the mirrors for air-gapped runners. Read by inputs.ts, the only reader.
-
-
-
-const TOOL_INPUT_NAMES = [
-    'buildx-version',
-    'buildx-url',
-    'driver',
-    'buildkit-image',
-    'buildkitd-config',
-    'local-registry',
-    'registry-url',
-    'registry-image',
-];
-const DRIVERS = ['docker', 'docker-container'];
-const REGISTRY_MODES = ['auto', 'binary', 'container'];
-function tools_parseChoice(name, value, valid, problems) {
-    const v = value.trim();
-    if (!valid.includes(v))
-        problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
-    return v;
-}
-function parseBaseUrl(name, value, problems) {
-    const v = value.trim().replace(/\/+$/, '');
-    if (v !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(v))
-        problems.push(`Input '${name}' is '${v}'; give an http(s) URL of a mirror of the release layout.`);
-    return v;
-}
-/** buildx-version: auto, latest, system or a version of at least MIN_BUILDX ("0.19.2" -> "v0.19.2"). */
-function parseBuildxVersionInput(value, mirror, problems) {
-    const v = value.trim();
-    if (['auto', 'latest', 'system'].includes(v)) {
-        if (v === 'latest' && mirror)
-            problems.push(`Input 'buildx-version' is 'latest' but 'buildx-url' is a mirror, which has no "latest"; pin a version such as v0.19.2.`);
-        return v;
-    }
-    const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
-    if (!m?.[1]) {
-        problems.push(`Input 'buildx-version' is '${v}'; valid values are auto, latest, system or a version such as v0.19.2.`);
-        return v;
-    }
-    if (compareVersions(m[1], MIN_BUILDX) < 0)
-        problems.push(`Input 'buildx-version' is '${v}'; this action needs buildx ${MIN_BUILDX} or newer.`);
-    return `v${m[1]}`;
-}
-function parseToolInputs(raw, cwd, problems, warnings) {
-    const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], problems);
-    const driver = tools_parseChoice('driver', raw.driver, DRIVERS, problems);
-    const buildkitdConfig = raw['buildkitd-config'].trim()
-        ? external_node_path_.resolve(cwd, raw['buildkitd-config'].trim())
-        : '';
-    if (driver === 'docker' && buildkitdConfig)
-        warnings.push(`Input 'buildkitd-config' is ignored with driver 'docker'; it applies to 'docker-container' only.`);
-    const localRegistry = tools_parseChoice('local-registry', raw['local-registry'], REGISTRY_MODES, problems);
-    return {
-        buildxVersion: parseBuildxVersionInput(raw['buildx-version'], buildxUrl, problems),
-        buildxUrl,
-        driver,
-        buildkitImage: raw['buildkit-image'].trim(),
-        buildkitdConfig,
-        localRegistry,
-        registryUrl: parseBaseUrl('registry-url', raw['registry-url'], problems),
-        registryImage: raw['registry-image'].trim(),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/oci/digest-stream.ts
-// A pass-through stream that hashes what flows and fails at the end when the
-// bytes are not the blob they claim to be (truncated bodies included). How it
-// fails is the source's to say: from a registry it is worth another attempt,
-// from a damaged file it is not.
-
-
-
-class DigestVerifier extends external_node_stream_.Transform {
-    blob;
-    mismatch;
-    hash = (0,external_node_crypto_.createHash)('sha256');
-    seen = 0;
-    constructor(blob, mismatch = arrivedAs) {
-        // Larger buffers than the 16 KiB default: fewer pauses between socket reads and writes.
-        super({ highWaterMark: 1024 * 1024 });
-        this.blob = blob;
-        this.mismatch = mismatch;
-        if (!blob.digest.startsWith('sha256:'))
-            throw new Error(`unsupported digest algorithm in ${blob.digest}`);
-    }
-    _transform(chunk, _enc, done) {
-        this.seen += chunk.length;
-        this.hash.update(chunk);
-        done(null, chunk);
-    }
-    _flush(done) {
-        const digest = `sha256:${this.hash.digest('hex')}`;
-        if (this.seen !== this.blob.size || digest !== this.blob.digest) {
-            done(this.mismatch(this.blob, digest, this.seen));
-            return;
-        }
-        done();
-    }
-}
-/** The default: a body that went wrong on the way, worth another attempt. */
-const arrivedAs = (blob, actual, seen) => new TransientError(`blob ${blob.digest} arrived as ${seen} of ${blob.size} bytes with digest ${actual}`);
-/** `body` through a DigestVerifier: errors on either side surface while reading the result. */
-function verified(body, blob, mismatch) {
-    const verifier = new DigestVerifier(blob, mismatch);
-    (0,external_node_stream_.pipeline)(body, verifier, () => undefined);
-    return verifier;
-}
-
 ;// CONCATENATED MODULE: ./src/oci/tar-index.ts
 // Indexes a tar archive by reading its headers only: entry name -> where its
 // data starts in the file and how long it is. Data is skipped by seeking, so
@@ -77895,7 +78764,7 @@ function verified(body, blob, mismatch) {
 // sizes), './' prefixes and hard links to an earlier entry.
 
 
-const BLOCK = 512;
+const tar_index_BLOCK = 512;
 /** Pax records and GNU long names are read into memory: refuse absurd ones. */
 const MAX_META_BYTES = 1024 * 1024;
 /** Why a file is not a tar archive we can read. */
@@ -77926,7 +78795,7 @@ function checksumOk(block) {
     const expected = parseNumber(block.subarray(148, 156));
     let unsigned = 0;
     let signed = 0;
-    for (let i = 0; i < BLOCK; i++) {
+    for (let i = 0; i < tar_index_BLOCK; i++) {
         const byte = i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
         unsigned += byte;
         signed += byte > 127 ? byte - 256 : byte;
@@ -78004,19 +78873,19 @@ function readTarIndex(file) {
         let position = 0;
         let pending = {};
         for (;;) {
-            if (position + BLOCK > total)
+            if (position + tar_index_BLOCK > total)
                 throw new TarFormatError(position === 0
                     ? 'it is shorter than one tar header'
                     : 'it ends without the end-of-archive blocks (truncated?)');
-            const header = parseTarHeader(readAt(fd, BLOCK, position));
+            const header = parseTarHeader(readAt(fd, tar_index_BLOCK, position));
             if (!header)
                 break;
             const meta = META_TYPES.has(header.type);
-            const offset = position + BLOCK;
+            const offset = position + tar_index_BLOCK;
             const size = meta ? header.size : (pending.size ?? header.size);
             if (offset + size > total)
                 throw new TarFormatError(`it ends inside entry '${header.name}' (truncated?)`);
-            position = offset + Math.ceil(size / BLOCK) * BLOCK;
+            position = offset + Math.ceil(size / tar_index_BLOCK) * tar_index_BLOCK;
             if (meta) {
                 if (size > MAX_META_BYTES)
                     throw new TarFormatError(`entry '${header.name}' holds ${size} bytes of metadata`);
@@ -78207,18 +79076,368 @@ class LayoutSource {
     }
 }
 
-;// CONCATENATED MODULE: ./src/inputs/validate.ts
-// The only module that reads inputs. Names are action.yml's; defaults live
-// only in action.yml. Secrets are masked the moment they are read.
+;// CONCATENATED MODULE: ./src/inputs/paths.ts
+// The input checks that need the file system, run right after validation:
+// the CA file, digest files, OCI layout sources, and when building, the
+// context, Dockerfiles, builder config, archive directory and secret files.
+
+
+
+
+
+function paths_kind(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory() ? 'dir' : 'file';
+    }
+    catch {
+        return 'missing';
+    }
+}
+function fail(checks) {
+    const bad = checks.find(([p, want]) => p && paths_kind(p) !== want);
+    if (bad)
+        throw new ActionError(bad[2]);
+}
+function commonChecks(inputs) {
+    const { caFile, digestFile, sourcesFrom, ociArchive } = inputs;
+    return [
+        [
+            caFile,
+            'file',
+            `Input 'ca-file' is '${caFile}', which is not a file. Give the path of a PEM file with the registry's CA certificate(s).`,
+        ],
+        [
+            digestFile && external_node_path_.dirname(digestFile),
+            'dir',
+            `Input 'digest-file' is '${digestFile}', whose directory does not exist. Create it first (e.g. mkdir -p).`,
+        ],
+        [
+            sourcesFrom,
+            'dir',
+            `Input 'sources-from' is '${sourcesFrom}', which is not a directory. Download the build jobs' digest files there first.`,
+        ],
+        [
+            ociArchive && external_node_path_.dirname(ociArchive),
+            'dir',
+            `Input 'oci-archive' is '${ociArchive}', whose directory does not exist. Create it first or choose another path.`,
+        ],
+    ];
+}
+function buildChecks(inputs) {
+    const { context, driver, buildkitdConfig, build, platforms, file } = inputs;
+    const everyPlatformHasFile = Object.keys(build.platformFiles).length >= platforms.length;
+    return [
+        [
+            context,
+            'dir',
+            `Input 'context' is '${context}', which is not a directory. Check out the repository first or fix the path.`,
+        ],
+        [
+            driver === 'docker-container' ? buildkitdConfig : '',
+            'file',
+            `Input 'buildkitd-config' is '${buildkitdConfig}', which is not a file. Fix the path, relative to the workspace.`,
+        ],
+        [
+            everyPlatformHasFile ? '' : file,
+            'file',
+            `Dockerfile '${file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`,
+        ],
+        ...Object.entries(build.platformFiles).map(([platform, f]) => [
+            f,
+            'file',
+            `Input 'platform-files' gives '${f}' for ${platform}, which does not exist. Paths are relative to the workspace.`,
+        ]),
+        ...build.secrets.map((s) => [
+            s.src ?? '',
+            'file',
+            `Input 'secret-files' gives '${s.src}' for secret '${s.id}', which is not a readable file.`,
+        ]),
+    ];
+}
+/** The checks that need the file system; an OCI layout source is opened as merge-only mode will (headers only). */
+function checkPaths(inputs) {
+    fail(commonChecks(inputs));
+    for (const source of inputs.sources.filter(isLayoutReference))
+        LayoutSource.open(source);
+    if (inputs.mode === 'build')
+        fail(buildChecks(inputs));
+}
+
+;// CONCATENATED MODULE: ./src/inputs/build.ts
+// Parses the build-stage inputs (pure): build-push-action's names and
+// meaning, plus platform-files, max-parallel, test-command and hooks.
+
+
+const BUILD_INPUT_NAMES = [
+    'target',
+    'secrets',
+    'secret-files',
+    'no-cache',
+    'pull',
+    'cache-from',
+    'cache-to',
+    'build-contexts',
+    'provenance',
+    'sbom',
+    'platform-files',
+    'max-parallel',
+    'test-command',
+    'hooks',
+];
+const lines = (v) => v
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+function bool(name, value, problems) {
+    const v = value.trim().toLowerCase();
+    if (v === '' || v === 'false')
+        return false;
+    if (v === 'true')
+        return true;
+    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
+    return false;
+}
+const WORD = /^[A-Za-z0-9_.-]+$/;
+/** KEY=VALUE lines; by default the key must be a word (secret ids, context names). */
+function pairs(name, value, problems, keyPattern = WORD) {
+    const out = [];
+    for (const line of lines(value)) {
+        const eq = line.indexOf('=');
+        const key = eq > 0 ? line.slice(0, eq).trim() : '';
+        if (!keyPattern.test(key) || eq === line.length - 1) {
+            problems.push(`Input '${name}' has '${name === 'secrets' ? `${key || '?'}=***` : line}'; each line must be KEY=VALUE with a non-empty value.`);
+            continue;
+        }
+        out.push([key, line.slice(eq + 1)]);
+    }
+    return out;
+}
+/** true|false|mode=min|mode=max|key=value,... as buildx takes for --provenance / --sbom. */
+function attestation(name, value, problems) {
+    const v = value.trim();
+    if (v === '' || v === 'false' || v === 'true' || /^[a-z-]+=[^,]+(,[a-z-]+=[^,]+)*$/.test(v))
+        return v || 'false';
+    problems.push(`Input '${name}' is '${value}'; valid values are true, false or buildx options such as mode=max.`);
+    return 'false';
+}
+function platformFiles(value, cwd, platforms, problems) {
+    const wanted = new Set(platforms.map(platform_formatPlatform));
+    const files = {};
+    for (const [raw, file] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
+        const p = parsePlatform(raw);
+        const name = p && platform_formatPlatform(p);
+        if (!name || !wanted.has(name)) {
+            problems.push(`Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}).`);
+            continue;
+        }
+        files[name] = external_node_path_.resolve(cwd, file.trim());
+    }
+    return files;
+}
+function maxParallel(value, cores, problems) {
+    const v = value.trim();
+    if (v === '' || v === 'auto')
+        return Math.max(1, cores);
+    if (/^[1-9]\d*$/.test(v))
+        return Number(v);
+    problems.push(`Input 'max-parallel' is '${value}'; valid values are auto or a whole number from 1.`);
+    return 1;
+}
+function parseBuildInputs(raw, cwd, platforms, cores, problems) {
+    const hooks = raw.hooks.trim() || 'auto';
+    if (hooks !== 'auto' && hooks !== 'false')
+        problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto or false.`);
+    const secrets = [
+        ...pairs('secrets', raw.secrets, problems).map(([id, value]) => ({ id, value })),
+        ...pairs('secret-files', raw['secret-files'], problems).map(([id, src]) => ({
+            id,
+            src: external_node_path_.resolve(cwd, src),
+        })),
+    ];
+    return {
+        target: raw.target.trim(),
+        secrets,
+        noCache: bool('no-cache', raw['no-cache'], problems),
+        pull: bool('pull', raw.pull, problems),
+        cacheFrom: lines(raw['cache-from']),
+        cacheTo: lines(raw['cache-to']),
+        buildContexts: pairs('build-contexts', raw['build-contexts'], problems).map(([k, v]) => `${k}=${v}`),
+        provenance: attestation('provenance', raw.provenance, problems),
+        sbom: attestation('sbom', raw.sbom, problems),
+        platformFiles: platformFiles(raw['platform-files'], cwd, platforms, problems),
+        maxParallel: maxParallel(raw['max-parallel'], cores, problems),
+        testCommand: raw['test-command'].trim(),
+        hooks: hooks === 'false' ? 'false' : 'auto',
+    };
+}
+/** The secret values to mask, read from the raw 'secrets' input. */
+function secretValues(raw) {
+    return lines(raw)
+        .map((l) => l.slice(l.indexOf('=') + 1))
+        .filter((v) => v !== '');
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parsers.ts
+// Pure parsers shared by the input modules: lists, booleans, KEY=VALUE lines,
+// choices, image references, OCI layout sources and registry hosts. Each
+// problem names the input, the bad value and what would be valid.
+
+
+const HOST_PORT = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
+/** Splits on newlines, and on commas too when `commas`; trims, drops empties. */
+function splitList(value, commas) {
+    return value
+        .split(commas ? /[\n,]/ : /\n/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+function parseBoolean(name, value, problems) {
+    if (/^true$/i.test(value.trim()))
+        return true;
+    if (/^false$/i.test(value.trim()) || value.trim() === '')
+        return false;
+    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
+    return false;
+}
+function parseKeyValues(name, value, problems) {
+    const lines = splitList(value, false);
+    for (const line of lines) {
+        const eq = line.indexOf('=');
+        const key = eq > 0 ? line.slice(0, eq) : '';
+        if (!key || /\s/.test(key)) {
+            problems.push(`Input '${name}' has '${line}'; each line must be KEY=VALUE with a key without spaces.`);
+        }
+    }
+    return lines;
+}
+/** Registry references, and OCI image layouts (oci-archive:PATH[:REF], oci:DIR[:REF]) resolved against cwd. */
+function parseSources(value, cwd, problems) {
+    const sources = [];
+    for (const raw of splitList(value, true)) {
+        try {
+            const layout = parseLayoutReference(raw, cwd);
+            if (layout) {
+                sources.push(layout);
+                continue;
+            }
+            const ref = parseReference(raw);
+            sources.push(ref.digest || ref.tag ? ref : { ...ref, tag: 'latest' });
+        }
+        catch (err) {
+            if (err instanceof LayoutSyntaxError) {
+                problems.push(`Input 'sources' has invalid OCI layout '${raw}': ${err.message}; use oci-archive:PATH[:REF] or oci:DIR[:REF] such as oci-archive:app.oci.tar.`);
+                continue;
+            }
+            if (!(err instanceof ReferenceSyntaxError))
+                throw err;
+            problems.push(`Input 'sources' has invalid reference '${raw}': ${err.message}; use name:tag, name@sha256:<digest> or oci-archive:PATH, such as ghcr.io/acme/app:1.0-amd64.`);
+        }
+    }
+    return sources;
+}
+function parseHosts(value, problems) {
+    const hosts = splitList(value, true);
+    for (const host of hosts.filter((h) => !HOST_PORT.test(h))) {
+        problems.push(`Input 'insecure-registries' has '${host}'; each entry is a registry host[:port] such as registry.intranet:5000, without a scheme or path.`);
+    }
+    return hosts;
+}
+function parseChoice(name, value, valid, problems) {
+    const v = value.trim(); // the default comes from action.yml, never from here
+    if (!valid.includes(v)) {
+        problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
+    }
+    return v;
+}
+function toRecord(lines) {
+    return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+/** An image input (qemu-image, buildkit-image, ...) must be a valid reference. */
+function checkImage(name, value, problems) {
+    if (!value.trim())
+        return;
+    try {
+        parseReference(value);
+    }
+    catch (err) {
+        if (!(err instanceof ReferenceSyntaxError))
+            throw err;
+        problems.push(`Input '${name}' is '${value}', which is not an image reference: ${err.message}; e.g. registry:2.8.3.`);
+    }
+}
+/** Docker stage names: a letter or digit, then letters, digits, '_', '.' or '-'. */
+function checkStage(value, problems) {
+    if (value.trim() && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value.trim())) {
+        problems.push(`Input 'target' is '${value}', which is not a stage name (letters, digits, '_', '.', '-').`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/tools.ts
+// Tool inputs (pure): which buildx, which builder, which local registry, and
+// the mirrors for air-gapped runners. Read by read.ts, the only reader.
 
 
 
 
 
 
+const TOOL_INPUT_NAMES = [
+    'buildx-version',
+    'buildx-url',
+    'driver',
+    'buildkit-image',
+    'buildkitd-config',
+    'local-registry',
+    'registry-url',
+    'registry-image',
+];
+function parseBaseUrl(name, value, problems) {
+    const v = value.trim().replace(/\/+$/, '');
+    if (v !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(v))
+        problems.push(`Input '${name}' is '${v}'; give an http(s) URL of a mirror of the release layout.`);
+    return v;
+}
+/** buildx-version: auto, latest, system or a version of at least MIN_BUILDX ("0.19.2" -> "v0.19.2"). */
+function parseBuildxVersionInput(value, mirror, problems) {
+    const v = value.trim();
+    if (['auto', 'latest', 'system'].includes(v)) {
+        if (v === 'latest' && mirror)
+            problems.push(`Input 'buildx-version' is 'latest' but 'buildx-url' is a mirror, which has no "latest"; pin a version such as v0.19.2.`);
+        return v;
+    }
+    const m = /^v?(\d+\.\d+\.\d+)$/.exec(v);
+    if (!m?.[1]) {
+        problems.push(`Input 'buildx-version' is '${v}'; valid values are auto, latest, system or a version such as v0.19.2.`);
+        return v;
+    }
+    if (compareVersions(m[1], MIN_BUILDX) < 0)
+        problems.push(`Input 'buildx-version' is '${v}'; this action needs buildx ${MIN_BUILDX} or newer.`);
+    return `v${m[1]}`;
+}
+function parseToolInputs(raw, cwd, problems, warnings) {
+    const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], problems);
+    const driver = parseChoice('driver', raw.driver, DRIVERS, problems);
+    const buildkitdConfig = raw['buildkitd-config'].trim()
+        ? external_node_path_.resolve(cwd, raw['buildkitd-config'].trim())
+        : '';
+    if (driver === 'docker' && buildkitdConfig)
+        warnings.push(`Input 'buildkitd-config' is ignored with driver 'docker'; it applies to 'docker-container' only.`);
+    const localRegistry = parseChoice('local-registry', raw['local-registry'], REGISTRY_MODES, problems);
+    return {
+        buildxVersion: parseBuildxVersionInput(raw['buildx-version'], buildxUrl, problems),
+        buildxUrl,
+        driver,
+        buildkitImage: raw['buildkit-image'].trim(),
+        buildkitdConfig,
+        localRegistry,
+        registryUrl: parseBaseUrl('registry-url', raw['registry-url'], problems),
+        registryImage: raw['registry-image'].trim(),
+    };
+}
 
-
-
+;// CONCATENATED MODULE: ./src/inputs/read.ts
+// The only reader of the action's inputs. Names are action.yml's; defaults
+// live only in action.yml. Secrets are masked the moment they are read.
 
 
 
@@ -78249,10 +79468,6 @@ const INPUT_NAMES = [
     'annotations',
     'sources-from',
 ];
-const QEMU_MODES = ['auto', 'image', 'host', 'false'];
-const NETWORKS = ['default', 'host', 'none'];
-const INDEX_FORMATS = ['auto', 'oci', 'docker'];
-const ATTESTATION_MODES = ['keep', 'strip'];
 function getInputs() {
     const raw = {};
     for (const name of INPUT_NAMES)
@@ -78262,7 +79477,22 @@ function getInputs() {
     secretValues(raw.secrets).forEach((v) => core_setSecret(v));
     return raw;
 }
-function parsePlatforms(value, problems, warnings) {
+
+;// CONCATENATED MODULE: ./src/inputs/validate.ts
+// Turns the raw strings into typed inputs (pure), or one ActionError listing
+// every problem. The mode is decided here, once.
+
+
+
+
+
+
+
+
+
+const NETWORKS = ['default', 'host', 'none'];
+const absolute = (cwd, value) => (value.trim() ? external_node_path_.resolve(cwd, value.trim()) : '');
+function parsePlatforms(value, { problems, warnings }) {
     const seen = new Map();
     for (const raw of splitList(value, true)) {
         const p = parsePlatform(raw);
@@ -78298,14 +79528,9 @@ function parseTags(value, problems) {
     }
     return tags;
 }
-/** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
-function validateInputs(raw, cwd, cores = 1) {
-    const problems = [];
-    const warnings = [];
-    const platforms = parsePlatforms(raw.platforms, problems, warnings);
-    const tags = parseTags(raw.tags, problems);
-    const pushByDigest = parseBoolean('push-by-digest', raw['push-by-digest'], problems);
-    const push = parseBoolean('push', raw.push, problems);
+/** What the tags are for: a push, a push by digest, or a merge each need at least one. */
+function checkTagsNeeded(raw, publish, mode, { problems, warnings }) {
+    const { tags, push, pushByDigest } = publish;
     if (pushByDigest && tags.length === 0) {
         problems.push(`Input 'push-by-digest' is true but 'tags' is empty; give the repository to push to, e.g. ghcr.io/acme/app.`);
     }
@@ -78313,893 +79538,205 @@ function validateInputs(raw, cwd, cores = 1) {
         warnings.push(`'push-by-digest' is true: pushing by digest only; no tag in 'tags' is moved.`);
     if (raw['digest-file'].trim() && !pushByDigest)
         warnings.push(`'digest-file' is set but 'push-by-digest' is false; no digest file is written.`);
-    if (push && tags.length === 0 && !problems.some((p) => p.includes("'tags'"))) {
+    const tagProblem = problems.some((p) => p.includes("'tags'"));
+    if (push && tags.length === 0 && !tagProblem) {
         problems.push(`Input 'push' is true but 'tags' is empty; give at least one reference such as ghcr.io/acme/app:1.0.`);
     }
-    if ((raw.sources.trim() || raw['sources-from'].trim()) &&
-        tags.length === 0 &&
-        !problems.some((p) => p.includes("'tags'"))) {
+    else if (mode === 'merge' && tags.length === 0 && !tagProblem) {
         problems.push(`Input 'sources' is set but 'tags' is empty; give the reference(s) to merge into, such as ghcr.io/acme/app:1.0.`);
     }
+}
+function parsePublish(raw, cwd, problems) {
+    return {
+        tags: parseTags(raw.tags, problems),
+        pushByDigest: parseBoolean('push-by-digest', raw['push-by-digest'], problems),
+        push: parseBoolean('push', raw.push, problems),
+        digestFile: absolute(cwd, raw['digest-file']),
+        ociArchive: absolute(cwd, raw['oci-archive']),
+        indexFormat: parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems),
+        attestations: parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems),
+        annotations: toRecord(parseKeyValues('annotations', raw.annotations, problems)),
+    };
+}
+function parseNetwork(value, problems) {
+    const network = value.trim();
+    if (network !== '' && !NETWORKS.includes(network))
+        problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
+    return network;
+}
+function parseEmulation(raw, problems) {
+    const qemu = parseChoice('qemu', raw.qemu, QEMU_MODES, problems);
+    const qemuImage = raw['qemu-image'].trim();
+    if (qemu === 'image' && qemuImage === '')
+        problems.push(`Input 'qemu' is image but 'qemu-image' is empty; give an image such as tonistiigi/binfmt:qemu-v8.1.5.`);
+    for (const name of ['qemu-image', 'qemu-fallback-image', 'buildkit-image', 'registry-image'])
+        checkImage(name, raw[name], problems);
+    return { qemu, qemuImage, qemuFallbackImage: raw['qemu-fallback-image'].trim() };
+}
+function parseBuildMode(raw, cwd, cores, platforms, found) {
+    const { problems, warnings } = found;
+    const context = external_node_path_.resolve(cwd, raw.context.trim() || '.');
+    checkStage(raw.target, problems);
+    return {
+        platforms,
+        context,
+        file: absolute(cwd, raw.file) || external_node_path_.join(context, 'Dockerfile'),
+        network: parseNetwork(raw.network, problems),
+        buildArgs: parseKeyValues('build-args', raw['build-args'], problems),
+        labels: parseKeyValues('labels', raw.labels, problems),
+        ...parseEmulation(raw, problems),
+        build: parseBuildInputs(raw, cwd, platforms, cores, problems),
+        ...parseToolInputs(raw, cwd, problems, warnings),
+    };
+}
+function parseLogin(raw, problems) {
     if (Boolean(raw.username) !== Boolean(raw.password)) {
         problems.push(`Inputs 'username' and 'password' go together; only '${raw.username ? 'username' : 'password'}' is set.`);
     }
-    const network = raw.network.trim();
-    if (network !== '' && !NETWORKS.includes(network)) {
-        problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
-    }
-    const qemu = parseChoice('qemu', raw.qemu, QEMU_MODES, problems);
-    const sources = parseSources(raw.sources, cwd, problems);
-    const indexFormat = parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems);
-    const attestations = parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems);
-    const annotations = toRecord(parseKeyValues('annotations', raw.annotations, problems));
-    const insecureRegistries = parseHosts(raw['insecure-registries'], problems);
-    const caFile = raw['ca-file'].trim() ? external_node_path_.resolve(cwd, raw['ca-file'].trim()) : '';
-    const qemuImage = raw['qemu-image'].trim();
-    const qemuFallbackImage = raw['qemu-fallback-image'].trim();
-    if (qemu === 'image' && qemuImage === '')
-        problems.push(`Input 'qemu' is image but 'qemu-image' is empty; give an image such as tonistiigi/binfmt:qemu-v8.1.5.`);
-    const sourcesFrom = raw['sources-from'].trim() ? external_node_path_.resolve(cwd, raw['sources-from'].trim()) : '';
-    const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
-    const labels = parseKeyValues('labels', raw.labels, problems);
-    const context = external_node_path_.resolve(cwd, raw.context.trim() || '.');
-    const file = raw.file.trim() ? external_node_path_.resolve(cwd, raw.file.trim()) : external_node_path_.join(context, 'Dockerfile');
-    const build = parseBuildInputs(raw, cwd, platforms, cores, problems);
-    for (const name of ['qemu-image', 'qemu-fallback-image', 'buildkit-image', 'registry-image']) {
-        checkImage(name, raw[name], problems);
-    }
-    checkStage(raw.target, problems);
-    const tools = parseToolInputs(raw, cwd, problems, warnings);
+    return { username: raw.username, password: raw.password };
+}
+/** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
+function validateInputs(raw, cwd, cores = 1) {
+    const found = { problems: [], warnings: [] };
+    const { problems } = found;
+    const mode = raw.sources.trim() || raw['sources-from'].trim() ? 'merge' : 'build';
+    const platforms = parsePlatforms(raw.platforms, found);
+    const publish = parsePublish(raw, cwd, problems);
+    checkTagsNeeded(raw, publish, mode, found);
+    const build = parseBuildMode(raw, cwd, cores, platforms, found);
+    const inputs = {
+        mode,
+        ...build,
+        ...publish,
+        ...parseLogin(raw, problems),
+        sources: parseSources(raw.sources, cwd, problems),
+        sourcesFrom: absolute(cwd, raw['sources-from']),
+        insecureRegistries: parseHosts(raw['insecure-registries'], problems),
+        caFile: absolute(cwd, raw['ca-file']),
+    };
     if (problems.length > 0)
         throw new ActionError(problems.join('\n'));
-    const inputs = {
-        platforms,
-        context,
-        file,
-        tags,
-        push,
-        username: raw.username,
-        password: raw.password,
-        network,
-        buildArgs,
-        labels,
-        qemu,
-        build,
-        ociArchive: raw['oci-archive'].trim() ? external_node_path_.resolve(cwd, raw['oci-archive'].trim()) : '',
-        ...tools,
-        pushByDigest,
-        digestFile: raw['digest-file'].trim() ? external_node_path_.resolve(cwd, raw['digest-file'].trim()) : '',
-        qemuImage,
-        qemuFallbackImage,
-        sources,
-        insecureRegistries,
-        caFile,
-        indexFormat,
-        attestations,
-        annotations,
-        sourcesFrom,
-    };
-    return { inputs, warnings };
-}
-function validate_kind(p) {
-    try {
-        return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory() ? 'dir' : 'file';
-    }
-    catch {
-        return 'missing';
-    }
-}
-/** The checks that need the file system: the CA file, OCI layout sources, and when building, context and Dockerfile. */
-function checkPaths(inputs) {
-    if (inputs.caFile && validate_kind(inputs.caFile) !== 'file') {
-        throw new ActionError(`Input 'ca-file' is '${inputs.caFile}', which is not a file. Give the path of a PEM file with the registry's CA certificate(s).`);
-    }
-    if (inputs.digestFile && validate_kind(external_node_path_.dirname(inputs.digestFile)) !== 'dir') {
-        throw new ActionError(`Input 'digest-file' is '${inputs.digestFile}', whose directory does not exist. Create it first (e.g. mkdir -p).`);
-    }
-    if (inputs.sourcesFrom && validate_kind(inputs.sourcesFrom) !== 'dir') {
-        throw new ActionError(`Input 'sources-from' is '${inputs.sourcesFrom}', which is not a directory. Download the build jobs' digest files there first.`);
-    }
-    // An OCI layout is opened as merge-only mode will open it: a header scan, no blob read.
-    for (const source of inputs.sources.filter(isLayoutReference))
-        LayoutSource.open(source);
-    if (inputs.sources.length > 0 || inputs.sourcesFrom)
-        return;
-    if (validate_kind(inputs.context) !== 'dir') {
-        throw new ActionError(`Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`);
-    }
-    if (inputs.driver === 'docker-container' &&
-        inputs.buildkitdConfig &&
-        validate_kind(inputs.buildkitdConfig) !== 'file') {
-        throw new ActionError(`Input 'buildkitd-config' is '${inputs.buildkitdConfig}', which is not a file. Fix the path, relative to the workspace.`);
-    }
-    const perPlatform = Object.keys(inputs.build.platformFiles).length;
-    if (perPlatform < inputs.platforms.length && validate_kind(inputs.file) !== 'file') {
-        throw new ActionError(`Dockerfile '${inputs.file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`);
-    }
-    for (const [platform, file] of Object.entries(inputs.build.platformFiles)) {
-        if (validate_kind(file) !== 'file') {
-            throw new ActionError(`Input 'platform-files' gives '${file}' for ${platform}, which does not exist. Paths are relative to the workspace.`);
-        }
-    }
-    if (inputs.ociArchive && validate_kind(external_node_path_.dirname(inputs.ociArchive)) !== 'dir') {
-        throw new ActionError(`Input 'oci-archive' is '${inputs.ociArchive}', whose directory does not exist. Create it first or choose another path.`);
-    }
-    for (const secret of inputs.build.secrets) {
-        if (secret.src && validate_kind(secret.src) !== 'file') {
-            throw new ActionError(`Input 'secret-files' gives '${secret.src}' for secret '${secret.id}', which is not a readable file.`);
-        }
-    }
-}
-function describeTags(tags) {
-    return tags.map(formatReference).join(', ');
+    return { inputs, warnings: found.warnings };
 }
 
-;// CONCATENATED MODULE: ./src/registry/challenge.ts
-// Parses WWW-Authenticate challenges (pure): Basic realm="..." or
-// Bearer realm="...",service="...",scope="..." with quoted commas.
-function parseChallenge(header) {
-    if (!header)
-        return undefined;
-    const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
-    if (!m)
-        return undefined;
-    const scheme = (m[1] ?? '').toLowerCase();
-    if (scheme !== 'basic' && scheme !== 'bearer')
-        return undefined;
-    const params = {};
-    const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/g;
-    const rest = m[2] ?? '';
-    let p;
-    while ((p = re.exec(rest)) !== null) {
-        if (p[0] === '')
-            break;
-        params[(p[1] ?? '').toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : (p[3] ?? '');
-    }
-    return { scheme, params };
+;// CONCATENATED MODULE: ./src/merge/sources.ts
+// Merge-only mode's sources: each reference read into one image per platform
+// (a single-platform manifest, or every image of an index), with the
+// attestation manifests that describe it, platforms read from the configs.
+// A source is a registry reference or an OCI image layout (oci-archive:, oci:).
+
+
+
+
+
+
+
+
+async function sourceImage(source, from, raw, attestations) {
+    const { entry, size } = await readImageEntry(from, raw);
+    const platform = platformKey(entry.platform);
+    return { source, from, platform, digest: raw.digest, size, entries: [entry, ...attestations] };
 }
-
-;// CONCATENATED MODULE: ./src/registry/token.ts
-// The Bearer token flow of the distribution token spec: scopes, the token
-// request (several scopes in one, basic credentials when there are any), and
-// the answer (`token` or `access_token`, `expires_in`).
-
-
-
-/** The spec's default lifetime when the server does not say. */
-const DEFAULT_EXPIRES_IN_S = 60;
-function scopeFor(repository, access) {
-    return `repository:${repository}:${access === 'push' ? 'pull,push' : 'pull'}`;
+async function readChild(source, from, child) {
+    if (!isManifestType(child.mediaType))
+        throw new ActionError(`Source '${source}' lists ${child.mediaType} ${child.digest}; only image manifests can be merged (no nested indexes).`);
+    const raw = await from.client.getManifest(from.repository, child.digest);
+    if (!raw)
+        throw new ActionError(`Source '${source}' lists ${child.digest}, which ${from.client.registry} does not have.`);
+    return raw;
 }
-/** realm?service=...&scope=...&scope=... (pure). */
-function tokenUrl(params, scopes) {
-    const url = new URL(params.realm ?? '');
-    if (params.service)
-        url.searchParams.set('service', params.service);
-    for (const scope of scopes)
-        url.searchParams.append('scope', scope);
-    return url.toString();
+async function readSource({ source, from, ref }) {
+    const raw = await from.client.getManifest(from.repository, ref);
+    if (!raw)
+        throw new ActionError(`Source '${source}' was not found on ${from.client.registry}.`, `Check 'sources' (registry, repository, tag or digest) and that the image was pushed before this step.`);
+    if (isManifestType(raw.mediaType))
+        return [await sourceImage(source, from, raw, [])];
+    if (!isIndexType(raw.mediaType))
+        throw new ActionError(`Source '${source}' is a ${raw.mediaType || 'manifest of unknown type'}, not an image or an index.`);
+    const children = JSON.parse(raw.bytes.toString('utf8')).manifests;
+    const attestations = children.filter(isAttestation);
+    const images = [];
+    for (const child of children.filter((c) => !isAttestation(c))) {
+        const describes = attestations.filter((a) => a.annotations?.[ATTESTATION_DIGEST] === child.digest);
+        images.push(await sourceImage(source, from, await readChild(source, from, child), describes));
+    }
+    return images;
 }
-/** Reads a token server's JSON answer (pure); undefined when it holds no token. */
-function parseTokenResponse(json, now = Date.now()) {
-    const body = (json ?? {});
-    const value = typeof body.token === 'string' && body.token ? body.token : body.access_token;
-    if (typeof value !== 'string' || value === '')
-        return undefined;
-    const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_S;
-    return { value, expiresAt: now + seconds * 1000 };
-}
-function basicAuthorization(credentials) {
-    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-}
-async function fetchToken(http, params, scopes, credentials, who) {
-    const url = tokenUrl(params, scopes);
-    const where = new URL(url);
-    const res = await http.request({
-        method: 'GET',
-        url,
-        headers: credentials ? { authorization: basicAuthorization(credentials) } : {},
-    });
-    if (res.status !== 200) {
-        const text = (await res.body.text().catch(() => '')).trim().split('\n')[0]?.slice(0, 200) ?? '';
-        if (isTransientStatus(res.status))
-            throw new TransientError(`token server ${where.host} answered ${res.status}`);
-        throw new HttpError(`Cannot get a token for ${scopes.join(' ')} on ${who.registry} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${who.identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
-    }
-    const text = await res.body.text();
-    let json;
-    try {
-        json = JSON.parse(text);
-    }
-    catch {
-        throw new TransientError(`token server ${where.host} answered with unreadable JSON (truncated?)`);
-    }
-    const token = parseTokenResponse(json);
-    if (!token)
-        throw new HttpError(`Token server ${where.host} answered without a token for ${scopes.join(' ')}.`);
-    core_setSecret(token.value); // a bearer token is a credential: masked the moment it is read
-    return token;
-}
-
-;// CONCATENATED MODULE: ./src/registry/auth.ts
-
-
-/** Renew a token this long before it expires, so it never lapses mid-request. */
-const RENEW_MARGIN_MS = 10_000;
-class Authenticator {
-    http;
-    registry;
-    credentials;
-    basic;
-    realm;
-    tokens = new Map();
-    constructor(http, registry, credentials) {
-        this.http = http;
-        this.registry = registry;
-        this.credentials = credentials;
-    }
-    /** Who we are, for error messages: never the secret. */
-    get identity() {
-        const c = this.credentials;
-        return c ? `user '${c.username}' (from ${c.source})` : 'anonymous access (no credentials found)';
-    }
-    /** The Authorization to send for these scopes, if the registry asked for one. */
-    async authorization(scopes) {
-        if (!this.realm)
-            return this.basic;
-        const key = scopes.join(' ');
-        let pending = this.tokens.get(key);
-        const current = pending && (await pending.catch(() => undefined));
-        if (!current || current.expiresAt - RENEW_MARGIN_MS < Date.now()) {
-            pending = this.renew(key, scopes);
-            const token = await pending;
-            return `Bearer ${token.value}`;
-        }
-        return `Bearer ${current.value}`;
-    }
-    renew(key, scopes) {
-        const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, {
-            registry: this.registry,
-            identity: this.identity,
-        });
-        this.tokens.set(key, pending);
-        pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
-        return pending;
-    }
-    /**
-     * Answers a 401. `sent` is the Authorization that was rejected: when another
-     * request already replaced it, trying again is enough. True when a new
-     * attempt is worth making.
-     */
-    async refresh(challenge, scopes, sent) {
-        const now = await this.authorization(scopes).catch(() => undefined);
-        if (now !== undefined && now !== sent)
-            return true;
-        const parsed = parseChallenge(challenge);
-        if (parsed?.scheme === 'basic') {
-            if (!this.credentials || this.basic)
-                return false;
-            this.basic = basicAuthorization(this.credentials);
-            return true;
-        }
-        if (parsed?.scheme !== 'bearer' || !parsed.params.realm)
-            return false;
-        this.realm = parsed.params;
-        await this.renew(scopes.join(' '), scopes);
-        return true;
+/** One index lists each platform once: two sources of one platform is a mistake to report. */
+function checkDistinctPlatforms(images) {
+    const seen = new Map();
+    for (const image of images) {
+        const other = seen.get(image.platform);
+        if (other)
+            throw new ActionError(`Sources '${other.source}' and '${image.source}' are both ${image.platform}; an index lists each platform once. Remove one from 'sources'.`);
+        seen.set(image.platform, image);
     }
 }
-
-;// CONCATENATED MODULE: ./src/registry/client.ts
-
-
-
-
-
-
-
-
-const MAX_REDIRECTS = 5;
-/** Reads what is left of a body (an error text at most); a body already read gives ''. */
-async function drain(res) {
-    try {
-        return (await res.body.text()).slice(0, 4096);
-    }
-    catch {
-        return '';
-    }
-}
-/** Appends a query parameter, leaving the registry's own query bytes untouched. */
-function withQuery(url, key, value) {
-    return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
-}
-/** "401 UNAUTHORIZED: authentication required" from a registry error body. */
-function describeStatus(status, body) {
-    try {
-        const parsed = JSON.parse(body);
-        const first = parsed.errors?.[0];
-        if (first?.code)
-            return `${status} ${first.code}${first.message ? `: ${first.message}` : ''}`;
-    }
-    catch {
-        // not a registry error body
-    }
-    return `${status}${body.trim() ? `: ${body.trim().split('\n')[0]?.slice(0, 200)}` : ''}`;
-}
-class RegistryClient {
-    http;
-    registry;
-    options;
-    base;
-    auth;
-    /** Set once a registry or proxy refused a monolithic upload as too large. */
-    chunkSize;
-    /** Large uploads in a row whose connection broke while sending (see upload.ts). */
-    brokenSends;
-    constructor(http, registry, options = {}) {
-        this.http = http;
-        this.registry = registry;
-        this.options = options;
-        this.auth = new Authenticator(http, registry, options.credentials);
-    }
-    get identity() {
-        return this.auth.identity;
-    }
-    /** https://host or http://host; a loopback registry is asked over TLS first. */
-    baseUrl() {
-        this.base ??= this.resolveBase().catch((err) => {
-            this.base = undefined;
-            throw err;
-        });
-        return this.base;
-    }
-    async resolveBase() {
-        const host = apiHost(this.registry);
-        if (this.options.scheme === 'http')
-            return `http://${host}`;
-        if (this.options.scheme !== 'probe')
-            return `https://${host}`;
-        try {
-            const res = await this.http.request({ method: 'GET', url: `https://${host}/v2/` });
-            await res.body.dump();
-            return `https://${host}`;
-        }
-        catch (err) {
-            if (isCertificateError(err))
-                throw this.tlsError(err);
-            return `http://${host}`;
-        }
-    }
-    tlsError(err) {
-        const code = err.code ?? 'TLS error';
-        return new HttpError(`Cannot trust the TLS certificate of ${this.registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
-    }
-    /** One request with auth; a 401 is answered once (new token), a transient status thrown. */
-    async send(req, scopes) {
-        const replayable = !(req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body));
-        const url = new URL(req.url, await this.baseUrl()).toString();
-        for (let attempt = 0;; attempt++) {
-            const auth = await this.auth.authorization(scopes);
-            const headers = { ...req.headers, ...(auth && { authorization: auth }) };
-            const res = await this.http
-                .request({ method: req.method, url, headers, body: req.body })
-                .catch((err) => {
-                throw isCertificateError(err) ? this.tlsError(err) : err;
-            });
-            if (res.status === 401) {
-                // Answered once (a new token, or Basic after the challenge); a second 401 is final.
-                const body = await drain(res);
-                if (attempt === 0 && (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth))) {
-                    if (replayable)
-                        continue;
-                    throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
-                }
-                return this.fail(res, `${req.method} ${new URL(url).pathname}`, body);
-            }
-            if (isTransientStatus(res.status)) {
-                const body = await drain(res);
-                throw new TransientError(`${req.method} ${new URL(url).pathname}: ${describeStatus(res.status, body)}`, parseRetryAfter(header(res, 'retry-after')));
-            }
-            return res;
-        }
-    }
-    /** A failure that is not worth retrying: the registry, repository and what was being done. */
-    async fail(res, what, body) {
-        const text = body ?? (await drain(res));
-        const hint = res.status === 401 || res.status === 403
-            ? ` for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`
-            : '.';
-        throw new HttpError(`Cannot ${what} on ${this.registry}: ${describeStatus(res.status, text)}${hint}`, res.status);
-    }
-    /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
-    async getManifest(repo, ref, access = 'pull') {
-        return withRetry(`reading ${this.registry}/${repo}:${ref}`, async () => {
-            const res = await this.send({ method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, access)]);
-            if (res.status === 404) {
-                await drain(res);
-                return undefined;
-            }
-            if (res.status !== 200)
-                return this.fail(res, `read manifest ${repo}:${ref}`);
-            const bytes = Buffer.from(await res.body.arrayBuffer());
-            const length = header(res, 'content-length');
-            if (length !== undefined && Number(length) !== bytes.length)
-                throw new TransientError(`manifest ${repo}:${ref} arrived as ${bytes.length} of ${length} bytes`);
-            const digest = sha256Digest(bytes);
-            if (ref.includes(':') && ref !== digest) {
-                throw new TransientError(`manifest ${repo}@${ref} arrived with digest ${digest} (truncated?)`);
-            }
-            const declared = parseMediaType(bytes, `${repo}:${ref}`);
-            const mediaType = declared ?? header(res, 'content-type')?.split(';')[0] ?? '';
-            return { mediaType, digest, bytes };
-        });
-    }
-    async hasManifest(repo, digest) {
-        return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
-            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, 'push')]);
-            const body = await drain(res);
-            if (res.status === 200)
-                return true;
-            if (res.status === 404)
-                return false;
-            return this.fail(res, `check manifest ${repo}@${digest}`, body);
-        });
-    }
-    async putManifest(repo, ref, manifest) {
-        await withRetry(`writing ${this.registry}/${repo}:${ref}`, async () => {
-            const res = await this.send({
-                method: 'PUT',
-                url: `/v2/${repo}/manifests/${ref}`,
-                headers: { 'content-type': manifest.mediaType },
-                body: manifest.bytes,
-            }, [scopeFor(repo, 'push')]);
-            if (res.status !== 201 && res.status !== 200)
-                return this.fail(res, `write manifest ${repo}:${ref}`);
-            await drain(res);
-        });
-    }
-    async hasBlob(repo, digest) {
-        return withRetry(`checking blob ${this.registry}/${repo}@${digest}`, async () => {
-            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
-                scopeFor(repo, 'push'),
-            ]);
-            const body = await drain(res);
-            if (res.status === 200)
-                return true;
-            if (res.status === 404)
-                return false;
-            return this.fail(res, `check blob ${repo}@${digest}`, body);
-        });
-    }
-    /** The blob's bytes, hashed on the way; bytes that are not the blob fail as transient. */
-    async streamBlob(repo, blob) {
-        return verified((await this.openBlob(repo, blob.digest)).body, blob);
-    }
-    /** Opens a blob for streaming, following redirects to storage without our Authorization. */
-    async openBlob(repo, digest) {
-        let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}` }, [
-            scopeFor(repo, 'pull'),
-        ]);
-        for (let hop = 0; res.status >= 300 && res.status < 400 && hop < MAX_REDIRECTS; hop++) {
-            const location = header(res, 'location');
-            await drain(res);
-            if (!location)
-                break;
-            res = await this.http.request({
-                method: 'GET',
-                url: new URL(location, await this.baseUrl()).toString(),
-            });
-            if (isTransientStatus(res.status))
-                throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
-        }
-        if (res.status !== 200)
-            return this.fail(res, `read blob ${repo}@${digest}`);
-        return res;
-    }
-    async readBlobJson(repo, digest) {
-        return withRetry(`reading blob ${this.registry}/${repo}@${digest}`, async () => {
-            const res = await this.openBlob(repo, digest);
-            const bytes = Buffer.from(await res.body.arrayBuffer());
-            if (sha256Digest(bytes) !== digest)
-                throw new TransientError(`blob ${digest} arrived with another digest`);
-            return JSON.parse(bytes.toString('utf8'));
-        });
-    }
-}
-/** The manifest's own mediaType; a body that is not JSON is a truncated answer. */
-function parseMediaType(bytes, what) {
-    try {
-        return JSON.parse(bytes.toString('utf8')).mediaType;
-    }
-    catch {
-        throw new TransientError(`manifest ${what} is not valid JSON (truncated?)`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/body-limit.ts
-// How a body-size limit shows (a registry, or nginx's client_max_body_size in
-// front of it) and what the client does about it: a 413 answer, or a
-// connection that broke while a large body was being sent, twice in a row,
-// switches the client to chunked uploads, then to smaller chunks.
-
-
-const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
-const MIN_CHUNK_BYTES = 256 * 1024;
-/** Consecutive broken sends of a large body (or chunk) before it counts as refused. */
-const BROKEN_SENDS_TO_FALL_BACK = 2;
-/** Switches the client to chunks of `size` bytes and asks for another attempt. */
-function tooLarge(client, size, what, how = '413') {
-    info(`${client.registry} refused ${what} as too large (${how}); uploading in chunks of ${size} bytes`);
-    client.chunkSize = size;
-    client.brokenSends = 0;
-    return new TransientError(`${what} too large for ${client.registry}`, 0);
-}
-/**
- * A connection that broke while a large body was being sent is how a body
- * limit often shows: after two in a row, fall back from one body to chunks,
- * or from chunks to smaller chunks. Undefined: not that.
- */
-function brokenSend(client, err, chunk, blobSize) {
-    if (!isTransient(err) || err instanceof TransientError)
-        return undefined;
-    const sending = chunk ?? blobSize;
-    if (sending <= MIN_CHUNK_BYTES)
-        return undefined;
-    // One reset can be anything; a second in a row, while sending a large body, is a limit.
-    client.brokenSends = (client.brokenSends ?? 0) + 1;
-    if (client.brokenSends < BROKEN_SENDS_TO_FALL_BACK)
-        return undefined;
-    const how = 'the connection broke while sending';
-    if (chunk === undefined)
-        return tooLarge(client, FIRST_CHUNK_BYTES, `a ${blobSize}-byte upload`, how);
-    return tooLarge(client, Math.max(MIN_CHUNK_BYTES, chunk / 4), `a ${chunk}-byte chunk`, how);
-}
-
-;// CONCATENATED MODULE: ./src/registry/chunked-upload.ts
-// Chunked blob uploads, for registries (or proxies in front of them) that
-// refuse large bodies: PATCH after PATCH, the last chunk on the closing PUT.
-// A chunk that failed transiently (5xx, 429, a broken connection) is sent
-// again in the same session when the session still holds exactly the bytes
-// before it, so one lost chunk does not cost the whole upload.
-
-
-
-
-
-
-const CHUNK_RETRY = { ...DEFAULT_RETRY, attempts: 8 };
-/** Uploads `body` into the session at `location` in chunks of `size` bytes and commits it. */
-async function putChunked(client, repo, blob, location, body, size) {
-    const session = { client, repo, blob, size, url: location };
-    let offset = 0;
-    let pending;
-    for await (const chunk of chunksOf(body, size)) {
-        if (pending) {
-            await sendChunk(session, pending, offset, false);
-            offset += pending.length;
-        }
-        pending = chunk;
-    }
-    await sendChunk(session, pending ?? Buffer.alloc(0), offset, true);
-}
-/**
- * One chunk at `offset`: a PATCH, or for the last one the closing PUT. Sent
- * again in place after a transient failure while the session, asked, still
- * holds exactly the bytes before it; otherwise the whole upload starts over.
- */
-async function sendChunk(session, chunk, offset, last) {
-    const { client, repo, blob, size } = session;
-    for (let attempt = 1;; attempt++) {
-        let res;
-        try {
-            res = await client.send(chunkRequest(session, chunk, offset, last), [scopeFor(repo, 'push')]);
-        }
-        catch (err) {
-            // A transient status, or a broken connection not (yet) read as a size limit.
-            if (!isTransient(err) || attempt >= CHUNK_RETRY.attempts)
-                throw err;
-            const limit = brokenSend(client, err, size, blob.size);
-            if (limit)
-                throw limit;
-            const retryAfter = err instanceof TransientError ? err.retryAfterMs : undefined;
-            const wait = backoffMs(attempt, CHUNK_RETRY, retryAfter);
-            info(`Retrying (${attempt + 1}/${CHUNK_RETRY.attempts}) the chunk at byte ${offset} of ${blob.digest} in ${wait} ms: ${errorMessage(err)}`);
-            await new Promise((r) => setTimeout(r, wait));
-            session.url = await resumeAt(session, offset);
-            continue;
-        }
-        if (res.status === 413 && size > MIN_CHUNK_BYTES) {
-            await drain(res);
-            throw tooLarge(client, Math.max(MIN_CHUNK_BYTES, size / 4), `a ${size}-byte chunk`);
-        }
-        if (res.status !== (last ? 201 : 202))
-            return client.fail(res, `${last ? 'finish the upload' : 'upload a chunk'} of ${blob.digest} to ${repo}`);
-        await drain(res);
-        client.brokenSends = 0;
-        session.url = new URL(header(res, 'location') ?? session.url, await client.baseUrl()).toString();
-        return;
-    }
-}
-function chunkRequest(session, chunk, offset, last) {
-    const headers = {
-        'content-type': 'application/octet-stream',
-        'content-length': String(chunk.length),
-    };
-    if (last)
+async function locate(ref, clientFor) {
+    if (isLayoutReference(ref)) {
+        const layout = LayoutSource.open(ref);
         return {
-            method: 'PUT',
-            url: withQuery(session.url, 'digest', session.blob.digest),
-            headers,
-            body: chunk,
+            source: formatLayoutReference(ref),
+            from: { client: layout, repository: '' },
+            ref: layout.entry.digest,
         };
-    headers['content-range'] = `${offset}-${offset + chunk.length - 1}`;
-    return { method: 'PATCH', url: session.url, headers, body: chunk };
+    }
+    const from = { client: await clientFor(ref.registry), repository: ref.repository };
+    return { source: formatReference(ref), from, ref: ref.digest ?? ref.tag ?? 'latest' };
 }
-/** The bytes a session holds, from its Range header ("0-N"; distribution answers "0-0" when empty). */
-function heldBytes(range, expected) {
-    const m = /^(?:bytes=)?0-(\d+)$/.exec(range?.trim() ?? '');
-    if (!m)
-        return range === undefined && expected === 0 ? 0 : undefined;
-    const end = Number(m[1]);
-    return end === 0 && expected === 0 ? 0 : end + 1;
-}
-/** The session's URL to go on from, when it holds exactly `offset` bytes; else start over. */
-async function resumeAt(session, offset) {
-    const { client, repo, blob } = session;
-    const res = await withRetry(`reading the upload session of ${blob.digest}`, () => client.send({ method: 'GET', url: session.url }, [scopeFor(repo, 'push')]));
-    await drain(res);
-    if (res.status === 204 && heldBytes(header(res, 'range'), offset) === offset)
-        return new URL(header(res, 'location') ?? session.url, await client.baseUrl()).toString();
-    throw new TransientError(`the upload session of ${blob.digest} on ${client.registry} cannot go on at byte ${offset} (${res.status}); starting over`);
-}
-/** Re-slices a stream into buffers of exactly `size` bytes (the last may be shorter). */
-async function* chunksOf(body, size) {
-    let parts = [];
-    let length = 0;
-    for await (const data of body) {
-        let rest = data;
-        while (length + rest.length >= size) {
-            const take = size - length;
-            parts.push(rest.subarray(0, take));
-            yield Buffer.concat(parts);
-            parts = [];
-            length = 0;
-            rest = rest.subarray(take);
-        }
-        if (rest.length > 0) {
-            parts.push(rest);
-            length += rest.length;
+/** Every source, in order, logged as read; fails on a platform given twice. */
+async function readSources(refs, clientFor) {
+    const images = [];
+    for (const ref of refs) {
+        for (const image of await readSource(await locate(ref, clientFor))) {
+            const extra = image.entries.length > 1 ? ` (+${image.entries.length - 1} attestation)` : '';
+            info(`${image.source}: ${image.platform} ${image.digest}${extra}`);
+            images.push(image);
         }
     }
-    if (length > 0)
-        yield Buffer.concat(parts);
+    checkDistinctPlatforms(images);
+    return images;
 }
 
-;// CONCATENATED MODULE: ./src/registry/upload.ts
+;// CONCATENATED MODULE: ./src/merge/merge-only.ts
+// Merge-only mode: no build, no QEMU, no local registry. The images named in
+// 'sources' (or in the digest files under 'sources-from', written by
+// push-by-digest build jobs) are merged into one index at 'tags'.
 
 
 
 
 
 
-/** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
-const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 10 };
-/** `open` gives a fresh, verifying stream of the blob for every attempt. */
-async function uploadBlob(client, repo, blob, open, mountFrom) {
-    return withRetry(`uploading ${blob.digest} to ${client.registry}/${repo}`, async (attempt) => {
-        // A retry may find the blob already there (a lost response hid a PUT that landed). Asking
-        // on a random half of the retries also varies how many requests an attempt makes, so a
-        // periodic fault (a proxy failing every Nth request) cannot phase-lock onto the same PUT.
-        if (attempt > 1 && Math.random() < 0.5 && (await client.hasBlob(repo, blob.digest)))
-            return 'uploaded';
-        const location = await startUpload(client, repo, blob.digest, mountFrom);
-        if (location === undefined)
-            return 'mounted';
-        const body = await open();
-        const size = client.chunkSize;
-        try {
-            if (size === undefined)
-                await putMonolithic(client, repo, blob, location, body);
-            else
-                await putChunked(client, repo, blob, location, body, size);
-        }
-        catch (err) {
-            throw brokenSend(client, err, size, blob.size) ?? err;
-        }
-        finally {
-            body.destroy();
-        }
-        client.brokenSends = 0;
-        return 'uploaded';
-    }, UPLOAD_RETRY);
+
+function noSource(digest) {
+    throw new Error(`index entry ${digest} has no source`); // a bug: reported as unexpected
 }
-/** POST for a session (with mount=&from= when asked); undefined when the blob was mounted. */
-async function startUpload(client, repo, digest, mountFrom) {
-    const scopes = [scopeFor(repo, 'push'), ...(mountFrom ? [scopeFor(mountFrom, 'pull')] : [])];
-    const base = `/v2/${repo}/blobs/uploads/`;
-    const url = mountFrom ? withQuery(withQuery(base, 'mount', digest), 'from', mountFrom) : base;
-    const res = await withRetry(`starting an upload to ${client.registry}/${repo}`, () => client.send({ method: 'POST', url }, scopes));
-    if (mountFrom && res.status === 201) {
-        await drain(res);
-        return undefined;
+async function runMergeOnly(clients, options) {
+    const refs = options.sourcesFrom
+        ? [...options.sources, ...readDigestFiles(options.sourcesFrom)]
+        : options.sources;
+    const images = await group('Reading sources', () => readSources(refs, (registry) => clients.get(registry)));
+    const entries = images.flatMap((i) => i.entries.filter((d) => keepEntry(d, options.attestations)).map((d) => ({ from: i.from, descriptor: d })));
+    const index = buildIndex(entries.map((e) => e.descriptor), options);
+    await group('Merging index', async () => {
+        info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
+        if (options.push)
+            await publish(clients, options.tags, entries, index);
+        else
+            info("'push' is false: the sources were read and merged, nothing was pushed.");
+    });
+    if (options.ociArchive) {
+        const from = new Map(entries.map((e) => [e.descriptor.digest, e.from]));
+        await group('Writing OCI archive', () => writeArchive(options, (digest) => from.get(digest) ?? noSource(digest), index));
     }
-    if (res.status !== 202)
-        return client.fail(res, `start an upload of ${digest} to ${repo}`);
-    await drain(res);
-    const location = header(res, 'location');
-    if (!location)
-        throw new HttpError(`Registry ${client.registry} started an upload to ${repo} without a Location.`);
-    return new URL(location, await client.baseUrl()).toString();
-}
-async function putMonolithic(client, repo, blob, location, body) {
-    const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };
-    const url = withQuery(location, 'digest', blob.digest);
-    const res = await client.send({ method: 'PUT', url, headers, body }, [scopeFor(repo, 'push')]);
-    if (res.status === 413) {
-        await drain(res);
-        throw tooLarge(client, FIRST_CHUNK_BYTES, `a ${blob.size}-byte upload`);
-    }
-    if (res.status !== 201)
-        return client.fail(res, `upload blob ${blob.digest} to ${repo}`);
-    await drain(res);
-}
-
-;// CONCATENATED MODULE: ./src/registry/copy.ts
-
-
-
-
-function newStats() {
-    return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0 };
-}
-const BLOB_CONCURRENCY = 4;
-/** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
-async function openVerified(from, blob) {
-    // Errors while streaming surface through the upload's body.
-    return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.streamBlob(from.repository, blob));
-}
-async function copyBlob(from, to, blob, stats) {
-    if (await to.client.hasBlob(to.repository, blob.digest)) {
-        stats.blobsSkipped++;
-        return;
-    }
-    const sameRegistry = from.client === to.client && from.repository !== to.repository;
-    const how = await uploadBlob(to.client, to.repository, blob, () => openVerified(from, blob), sameRegistry ? from.repository : undefined);
-    if (how === 'mounted') {
-        stats.blobsMounted++;
-        return;
-    }
-    stats.blobsUploaded++;
-    stats.bytesUploaded += blob.size;
-}
-function parseJson(raw) {
-    return JSON.parse(raw.bytes.toString('utf8'));
-}
-/** Index children expanded before their index: the order manifests must be written in. */
-async function expand(items) {
-    const out = [];
-    for (const item of items) {
-        if (isIndexType(item.raw.mediaType)) {
-            const children = [];
-            for (const child of parseJson(item.raw).manifests) {
-                const raw = await item.from.client.getManifest(item.from.repository, child.digest);
-                if (!raw)
-                    throw new Error(`${item.from.repository}@${child.digest} listed in index ${item.raw.digest} is missing`);
-                children.push({ from: item.from, raw });
-            }
-            out.push(...(await expand(children)));
-        }
-        out.push(item);
-    }
-    return out;
-}
-/** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
-async function copyImages(items, to, stats) {
-    const manifests = await expand(items);
-    const blobs = new Map();
-    for (const { from, raw } of manifests) {
-        if (isIndexType(raw.mediaType))
-            continue;
-        const manifest = parseJson(raw);
-        for (const blob of [manifest.config, ...manifest.layers])
-            if (!blobs.has(blob.digest))
-                blobs.set(blob.digest, { from, blob });
-    }
-    await mapPool([...blobs.values()], BLOB_CONCURRENCY, ({ from, blob }) => copyBlob(from, to, blob, stats));
-    const written = new Set();
-    for (const { raw } of manifests) {
-        if (written.has(raw.digest))
-            continue;
-        await to.client.putManifest(to.repository, raw.digest, raw);
-        written.add(raw.digest);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/publish/all-or-nothing.ts
-// All or nothing: every entry's manifest (with its blobs) reaches every target
-// repository, and is checked there, before the index is written to any tag;
-// every tag gets the same bytes, so each yields the same digest.
-
-
-
-
-async function copyEntries(entries, targets) {
-    const stats = newStats();
-    const items = [];
-    for (const { from, descriptor } of entries) {
-        const raw = await from.client.getManifest(from.repository, descriptor.digest);
-        if (!raw)
-            throw new HttpError(`Manifest ${descriptor.digest} vanished from ${from.client.registry}/${from.repository}.`);
-        items.push({ from, raw });
-    }
-    for (const target of targets) {
-        throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
-        await copyImages(items, target, stats);
-    }
-    return stats;
-}
-async function checkReferenced(target, index) {
-    const entries = JSON.parse(index.bytes.toString('utf8')).manifests;
-    for (const entry of entries) {
-        if (!(await target.client.hasManifest(target.repository, entry.digest))) {
-            throw new HttpError(`${target.client.registry}/${target.repository} does not have manifest ${entry.digest} after copying it; the index was not pushed.`);
-        }
-    }
-}
-async function pushIndex(targets, index) {
-    for (const target of targets)
-        await checkReferenced(target, index);
-    throwIfCancelled(`pushing the index`);
-    const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
-    for (const target of targets) {
-        for (const tag of target.tags) {
-            const current = await target.client.getManifest(target.repository, tag, 'push');
-            const where = `${target.client.registry}/${target.repository}:${tag}`;
-            if (current?.digest === index.digest) {
-                info(`${where} already points at ${index.digest}`);
-                continue;
-            }
-            await target.client.putManifest(target.repository, tag, raw);
-            info(`${where} -> ${index.digest}`);
-        }
-        const first = target.tags[0];
-        if (first) {
-            const served = await target.client.getManifest(target.repository, first, 'push');
-            if (served?.digest !== index.digest) {
-                throw new HttpError(`${target.client.registry}/${target.repository}:${first} serves ${served?.digest ?? 'nothing'} after pushing index ${index.digest}.`);
-            }
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/publish/by-digest.ts
-// push-by-digest: a job of a build fanned out over runners pushes its
-// platform(s) to the target repository by digest only (no tag moves) and
-// writes a small JSON file a merge job collects (with 'sources-from').
-
-
-
-/** The digest file's content (pure). */
-function digestFileContent(target, results, index) {
-    return {
-        repository: `${target.client.registry}/${target.repository}`,
-        platforms: Object.fromEntries(results.map((r) => [r.platform, r.image.digest])),
-        index: index.digest,
-    };
-}
-async function pushByDigest(entries, targets, results, index, digestFile) {
-    const untagged = targets.map((t) => ({ ...t, tags: [] }));
-    const stats = await copyEntries(entries, untagged);
-    info(`Blobs: ${stats.blobsUploaded} uploaded, ${stats.blobsSkipped} already there`);
-    for (const t of untagged) {
-        await t.client.putManifest(t.repository, index.digest, { ...index });
-        info(`${t.client.registry}/${t.repository}@${index.digest} (no tag moved)`);
-    }
-    const [first] = untagged;
-    if (digestFile && first) {
-        (0,external_node_fs_namespaceObject.writeFileSync)(digestFile, `${JSON.stringify(digestFileContent(first, results, index), null, 2)}\n`);
-        info(`Wrote ${digestFile}`);
-    }
+    const rows = images.map((i) => ({
+        platform: i.platform,
+        digest: i.digest,
+        size: i.size,
+        how: `merged from ${i.source}`,
+    }));
+    return { index, rows };
 }
 
 ;// CONCATENATED MODULE: ./src/registry/credentials.ts
@@ -79295,16 +79832,16 @@ function schemeFor(registry, insecure) {
 }
 class RegistryClients {
     http;
-    inputs;
+    options;
     clients = new Map();
-    constructor(http, inputs) {
+    constructor(http, options) {
         this.http = http;
-        this.inputs = inputs;
+        this.options = options;
     }
     async credentials(registry) {
-        const { username, password, tags } = this.inputs;
-        if (username && tags.some((t) => t.registry === registry))
-            return { username, password, source: "inputs 'username' and 'password'" };
+        const { login } = this.options;
+        if (login?.registries.includes(registry))
+            return { username: login.username, password: login.password, source: login.source };
         return readDockerCredentials(registry);
     }
     get(registry) {
@@ -79312,7 +79849,7 @@ class RegistryClients {
         if (!client) {
             client = this.credentials(registry).then((credentials) => new RegistryClient(this.http, registry, {
                 credentials,
-                scheme: schemeFor(registry, this.inputs.insecureRegistries),
+                scheme: schemeFor(registry, this.options.insecure),
             }));
             this.clients.set(registry, client);
         }
@@ -79332,347 +79869,6 @@ class RegistryClients {
         }
         return [...byRepo.values()];
     }
-}
-
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/oci/tar.ts
-// ustar headers (pure): enough of POSIX tar for an OCI image layout, with
-// fixed owner and time so the same image always makes the same archive.
-const tar_BLOCK = 512;
-function octal(value, width) {
-    return value.toString(8).padStart(width - 1, '0') + '\0';
-}
-function tarHeader(name, size, type = 'file') {
-    if (Buffer.byteLength(name) > 100)
-        throw new Error(`tar entry name longer than 100 bytes: ${name}`);
-    if (size >= 8 ** 11)
-        throw new Error(`tar entry ${name} is larger than 8 GiB`);
-    const h = Buffer.alloc(tar_BLOCK, 0);
-    h.write(name, 0, 100, 'utf8');
-    h.write(octal(type === 'dir' ? 0o755 : 0o644, 8), 100, 'ascii');
-    h.write(octal(0, 8), 108, 'ascii'); // uid
-    h.write(octal(0, 8), 116, 'ascii'); // gid
-    h.write(octal(type === 'dir' ? 0 : size, 12), 124, 'ascii');
-    h.write(octal(0, 12), 136, 'ascii'); // mtime: fixed, for reproducible archives
-    h.write('        ', 148, 'ascii'); // checksum is computed over spaces here
-    h.write(type === 'dir' ? '5' : '0', 156, 'ascii');
-    h.write('ustar\0', 257, 'ascii');
-    h.write('00', 263, 'ascii');
-    let sum = 0;
-    for (const byte of h)
-        sum += byte;
-    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    return h;
-}
-/** Zero bytes that bring an entry of `size` bytes to a block boundary. */
-function tarPadding(size) {
-    return Buffer.alloc((tar_BLOCK - (size % tar_BLOCK)) % tar_BLOCK, 0);
-}
-const TAR_END = Buffer.alloc(tar_BLOCK * 2, 0);
-
-;// CONCATENATED MODULE: ./src/oci/archive.ts
-// Writes an index and everything it references as an OCI image layout
-// tarball (oci-layout, index.json, blobs/sha256/...), streaming each blob from
-// the registry into the file and verifying it on the way: what `docker save`
-// cannot do for a multi-arch image, and `skopeo copy --all oci-archive:` reads.
-
-
-
-
-
-
-async function write(out, chunk) {
-    if (!out.write(chunk))
-        await (0,external_node_events_.once)(out, 'drain');
-}
-async function writeEntry(out, name, bytes) {
-    await write(out, tarHeader(name, bytes.length));
-    await write(out, bytes);
-    await write(out, tarPadding(bytes.length));
-}
-const blobName = (digest) => `blobs/${digest.replace(':', '/')}`;
-async function writeBlob(out, from, blob) {
-    const verifier = await from.client.streamBlob(from.repository, blob);
-    await write(out, tarHeader(blobName(blob.digest), blob.size));
-    for await (const chunk of verifier)
-        await write(out, chunk);
-    await write(out, tarPadding(blob.size));
-}
-/** Manifests (as blobs) and their config/layer blobs, each once, parents after children. */
-async function writeManifest(out, from, digest, seen) {
-    if (seen.has(digest))
-        return;
-    seen.add(digest);
-    const raw = await from.client.getManifest(from.repository, digest);
-    if (!raw)
-        throw new Error(`${from.client.registry}/${from.repository}@${digest} is missing`);
-    const parsed = JSON.parse(raw.bytes.toString('utf8'));
-    if (isIndexType(raw.mediaType)) {
-        for (const child of parsed.manifests)
-            await writeManifest(out, from, child.digest, seen);
-    }
-    else {
-        for (const blob of [parsed.config, ...parsed.layers]) {
-            if (seen.has(blob.digest))
-                continue;
-            seen.add(blob.digest);
-            await writeBlob(out, from, blob);
-        }
-    }
-    await writeEntry(out, blobName(raw.digest), raw.bytes);
-}
-/** Written to FILE.partial and renamed when complete: a failure never leaves a truncated archive at FILE. */
-/** `sourceOf` names where each of the index's manifests (and all it references) is read from. */
-async function writeOciArchive(file, sourceOf, index, refName) {
-    const partial = `${file}.partial`;
-    const out = (0,external_node_fs_namespaceObject.createWriteStream)(partial);
-    const closed = (0,external_node_events_.once)(out, 'close');
-    let complete = false;
-    try {
-        await writeEntry(out, 'oci-layout', Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
-        for (const dir of ['blobs/', 'blobs/sha256/'])
-            await write(out, tarHeader(dir, 0, 'dir'));
-        const seen = new Set([index.digest]);
-        for (const entry of JSON.parse(index.bytes.toString('utf8')).manifests) {
-            await writeManifest(out, sourceOf(entry.digest), entry.digest, seen);
-        }
-        await writeEntry(out, blobName(index.digest), index.bytes);
-        const top = {
-            schemaVersion: 2,
-            mediaType: OCI_INDEX,
-            manifests: [
-                {
-                    mediaType: index.mediaType,
-                    digest: index.digest,
-                    size: index.bytes.length,
-                    annotations: { 'org.opencontainers.image.ref.name': refName },
-                },
-            ],
-        };
-        await writeEntry(out, 'index.json', Buffer.from(JSON.stringify(top)));
-        await write(out, TAR_END);
-        complete = true;
-    }
-    finally {
-        out.end();
-        await closed;
-        if (complete)
-            await (0,promises_.rename)(partial, file);
-        else
-            await (0,promises_.rm)(partial, { force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/publish/merge.ts
-// The merge step of both modes: the index the inputs ask for, copied with
-// everything it references to every tag's repository, the index last.
-
-
-
-
-
-
-
-/** The index the inputs ask for; a format that cannot hold the entries is an input error. */
-function buildIndex(entries, inputs) {
-    const problem = formatProblem(entries, inputs.indexFormat);
-    if (problem)
-        throw new ActionError(problem);
-    return mergeIndex(entries, { format: inputs.indexFormat, annotations: inputs.annotations });
-}
-/** Copies every entry to every tag's repository, then pushes the index: all or nothing. */
-async function publish(clients, inputs, entries, index) {
-    const targets = await clients.targets(inputs.tags);
-    const stats = await copyEntries(entries, targets);
-    info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsSkipped} already there`);
-    await pushIndex(targets, index);
-}
-/** Build mode's merge: the index into the local registry always; to the targets when pushing. */
-async function mergeBuilt(http, inputs, local, results) {
-    const entries = results.flatMap((r) => r.image.entries).filter((d) => keepEntry(d, inputs.attestations));
-    const index = buildIndex(entries, inputs);
-    await local.client.putManifest(local.repository, 'index', { ...index });
-    info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
-    const sourced = entries.map((descriptor) => ({ from: local, descriptor }));
-    const clients = new RegistryClients(http, inputs);
-    if (inputs.pushByDigest)
-        await pushByDigest(sourced, await clients.targets(inputs.tags), results, index, inputs.digestFile);
-    else if (inputs.push)
-        await publish(clients, inputs, sourced, index);
-    return index;
-}
-/** Writes the index to 'oci-archive'; `sourceOf` says where each of its manifests is read from. */
-async function writeArchive(inputs, sourceOf, index) {
-    const refName = inputs.tags[0]?.tag ?? 'latest';
-    await writeOciArchive(inputs.ociArchive, sourceOf, index, refName);
-    info(`Wrote ${index.digest} with every platform to ${inputs.ociArchive} (ref ${refName})`);
-}
-
-;// CONCATENATED MODULE: ./src/merge/sources.ts
-// Merge-only mode's sources: each reference read into one image per platform
-// (a single-platform manifest, or every image of an index), with the
-// attestation manifests that describe it, platforms read from the configs.
-// A source is a registry reference or an OCI image layout (oci-archive:, oci:).
-
-
-
-
-
-
-
-
-async function sourceImage(source, from, raw, attestations) {
-    const { entry, size } = await readImageEntry(from, raw);
-    const platform = platformKey(entry.platform);
-    return { source, from, platform, digest: raw.digest, size, entries: [entry, ...attestations] };
-}
-async function readChild(source, from, child) {
-    if (!isManifestType(child.mediaType))
-        throw new ActionError(`Source '${source}' lists ${child.mediaType} ${child.digest}; only image manifests can be merged (no nested indexes).`);
-    const raw = await from.client.getManifest(from.repository, child.digest);
-    if (!raw)
-        throw new ActionError(`Source '${source}' lists ${child.digest}, which ${from.client.registry} does not have.`);
-    return raw;
-}
-async function readSource({ source, from, ref }) {
-    const raw = await from.client.getManifest(from.repository, ref);
-    if (!raw)
-        throw new ActionError(`Source '${source}' was not found on ${from.client.registry}.`, `Check 'sources' (registry, repository, tag or digest) and that the image was pushed before this step.`);
-    if (isManifestType(raw.mediaType))
-        return [await sourceImage(source, from, raw, [])];
-    if (!isIndexType(raw.mediaType))
-        throw new ActionError(`Source '${source}' is a ${raw.mediaType || 'manifest of unknown type'}, not an image or an index.`);
-    const children = JSON.parse(raw.bytes.toString('utf8')).manifests;
-    const attestations = children.filter(isAttestation);
-    const images = [];
-    for (const child of children.filter((c) => !isAttestation(c))) {
-        const describes = attestations.filter((a) => a.annotations?.[ATTESTATION_DIGEST] === child.digest);
-        images.push(await sourceImage(source, from, await readChild(source, from, child), describes));
-    }
-    return images;
-}
-/** One index lists each platform once: two sources of one platform is a mistake to report. */
-function checkDistinctPlatforms(images) {
-    const seen = new Map();
-    for (const image of images) {
-        const other = seen.get(image.platform);
-        if (other)
-            throw new ActionError(`Sources '${other.source}' and '${image.source}' are both ${image.platform}; an index lists each platform once. Remove one from 'sources'.`);
-        seen.set(image.platform, image);
-    }
-}
-async function locate(ref, clientFor) {
-    if (isLayoutReference(ref)) {
-        const layout = LayoutSource.open(ref);
-        return {
-            source: formatLayoutReference(ref),
-            from: { client: layout, repository: '' },
-            ref: layout.entry.digest,
-        };
-    }
-    const from = { client: await clientFor(ref.registry), repository: ref.repository };
-    return { source: reference_formatReference(ref), from, ref: ref.digest ?? ref.tag ?? 'latest' };
-}
-/** Every source, in order, logged as read; fails on a platform given twice. */
-async function readSources(refs, clientFor) {
-    const images = [];
-    for (const ref of refs) {
-        for (const image of await readSource(await locate(ref, clientFor))) {
-            const extra = image.entries.length > 1 ? ` (+${image.entries.length - 1} attestation)` : '';
-            info(`${image.source}: ${image.platform} ${image.digest}${extra}`);
-            images.push(image);
-        }
-    }
-    checkDistinctPlatforms(images);
-    return images;
-}
-
-;// CONCATENATED MODULE: ./src/merge/merge-only.ts
-// Merge-only mode: no build, no QEMU, no local registry. The images named in
-// 'sources' (or in the digest files under 'sources-from', written by
-// push-by-digest build jobs) are merged into one index at 'tags'.
-
-
-
-
-
-
-
-
-
-/** Every platform digest in the digest files of a directory, as repository@digest references. */
-function readDigestFiles(dir) {
-    const files = (0,external_node_fs_namespaceObject.readdirSync)(dir)
-        .filter((f) => f.endsWith('.json'))
-        .sort();
-    if (files.length === 0) {
-        throw new ActionError(`Input 'sources-from' is '${dir}', which holds no .json digest files. Upload them from the build jobs ('digest-file') and download them here first.`);
-    }
-    return files.flatMap((f) => {
-        let parsed;
-        try {
-            parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(dir, f), 'utf8'));
-            return Object.values(parsed.platforms).map((digest) => parseReference(`${parsed.repository}@${digest}`));
-        }
-        catch (err) {
-            throw new ActionError(`Digest file '${external_node_path_.join(dir, f)}' is not one push-by-digest wrote: ${err instanceof Error ? err.message : String(err)}.`);
-        }
-    });
-}
-function fail(digest) {
-    throw new Error(`index entry ${digest} has no source`);
-}
-async function runMergeOnly(http, inputs) {
-    const clients = new RegistryClients(http, inputs);
-    const refs = inputs.sourcesFrom
-        ? [...inputs.sources, ...readDigestFiles(inputs.sourcesFrom)]
-        : inputs.sources;
-    const images = await group('Reading sources', () => readSources(refs, (registry) => clients.get(registry)));
-    const entries = images.flatMap((i) => i.entries.filter((d) => keepEntry(d, inputs.attestations)).map((d) => ({ from: i.from, descriptor: d })));
-    const index = buildIndex(entries.map((e) => e.descriptor), inputs);
-    await group('Merging index', async () => {
-        info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
-        if (inputs.push)
-            await publish(clients, inputs, entries, index);
-        else
-            info("'push' is false: the sources were read and merged, nothing was pushed.");
-    });
-    if (inputs.ociArchive) {
-        const from = new Map(entries.map((e) => [e.descriptor.digest, e.from]));
-        await group('Writing OCI archive', () => writeArchive(inputs, (digest) => from.get(digest) ?? fail(digest), index));
-    }
-    const rows = images.map((i) => ({
-        platform: i.platform,
-        digest: i.digest,
-        size: i.size,
-        how: `merged from ${i.source}`,
-    }));
-    return { index, rows };
-}
-
-;// CONCATENATED MODULE: ./src/publish/outputs.ts
-// The action's outputs and job summary, from what a run produced.
-
-
-
-async function writeOutputs(inputs, { index, rows }) {
-    const tags = inputs.tags.map(reference_formatReference);
-    const first = inputs.tags[0];
-    const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
-    const pushed = inputs.push || inputs.pushByDigest;
-    setOutput('digest', index.digest);
-    setOutput('platform-digests', JSON.stringify(Object.fromEntries(rows.map((r) => [r.platform, r.digest]))));
-    setOutput('image', image);
-    setOutput('metadata', JSON.stringify({
-        digest: index.digest,
-        mediaType: index.mediaType,
-        image,
-        tags,
-        pushed,
-        platforms: rows,
-    }));
-    await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed });
 }
 
 ;// CONCATENATED MODULE: ./src/action.ts
@@ -79697,52 +79893,21 @@ async function writeOutputs(inputs, { index, rows }) {
 
 
 
-
-
-
-const LOCAL_REPOSITORY = 'build';
 function runDirFor(runId) {
     return external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), `multiarch-${runId}`);
 }
-async function hook(hooks, name, env) {
-    if (hooks?.present.includes(name))
-        await group(`Running hooks/${name}`, () => runHook(hooks, name, env));
-}
-/** Build mode: emulation, buildx, the local registry, one build per platform, then the merge. */
-async function runBuildAndMerge(http, inputs, state) {
-    const hooks = inputs.build.hooks === 'auto' ? findHooks(inputs.context, inputs.file) : undefined;
-    const env = hookEnv({ ...inputs, github: process.env, commitMessage: readCommitMessage() });
-    const { containerdStore } = await group('Environment', logEnvironment);
-    checkDriverSupport(inputs.build, inputs.driver, containerdStore);
-    const emulation = await group('Registering QEMU emulators', () => registerEmulators(inputs, state.runDir));
-    await recordEmulation(emulation);
-    await group('Setting up buildx', () => installBuildx(http, inputs, state));
-    if (inputs.driver === 'docker-container')
-        await group('Creating builder', () => startBuilder(inputs, state));
-    const registry = await group('Starting local registry', () => startRegistry(http, inputs, state));
-    const local = {
-        client: new RegistryClient(http, registry.address, { scheme: 'http' }),
-        repository: LOCAL_REPOSITORY,
-    };
-    await hook(hooks, 'pre_build', env);
-    const results = await buildPlatforms({ inputs, state, local, hooks, hookEnv: env, emulation });
-    await hook(hooks, 'post_build', env);
-    if (inputs.push)
-        await hook(hooks, 'pre_push', env);
-    const index = await group('Merging index', () => mergeBuilt(http, inputs, local, results));
-    if (inputs.ociArchive)
-        await group('Writing OCI archive', () => writeArchive(inputs, () => local, index));
-    if (inputs.push)
-        await hook(hooks, 'post_push', env);
-    const rows = results.map((r) => ({
-        platform: r.platform,
-        how: emulation.results.find((e) => e.platform === r.platform)?.how ?? 'native',
-        digest: r.image.digest,
-        size: r.image.size,
-        seconds: r.seconds,
-        test: r.test,
-    }));
-    return { index, rows };
+/** One client per registry for the run; the login is for the tags' registries. */
+function registryClients(http, inputs) {
+    const { username, password, tags, insecureRegistries } = inputs;
+    const login = username
+        ? {
+            username,
+            password,
+            registries: tags.map((t) => t.registry),
+            source: "inputs 'username' and 'password'",
+        }
+        : undefined;
+    return new RegistryClients(http, { login, insecure: insecureRegistries });
 }
 async function runMain() {
     markMainStarted();
@@ -79755,10 +79920,10 @@ async function runMain() {
     checkPaths(inputs);
     const http = new Http({ ca: trustedCas(inputs.caFile) });
     try {
-        const mergeOnly = inputs.sources.length > 0 || inputs.sourcesFrom !== '';
-        const outcome = mergeOnly
-            ? await runMergeOnly(http, inputs)
-            : await runBuildAndMerge(http, inputs, state);
+        const clients = registryClients(http, inputs);
+        const outcome = inputs.mode === 'merge'
+            ? await runMergeOnly(clients, inputs)
+            : await runBuildMode(http, clients, inputs, state);
         await writeOutputs(inputs, outcome);
     }
     catch (err) {

@@ -5,77 +5,37 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { installBuildx, logEnvironment, startBuilder, startRegistry } from './build/setup.js';
-import { buildPlatforms } from './build/platforms.js';
+import { runBuildMode } from './build/run.js';
 import { removeBuilder } from './buildx/builder.js';
-import { checkDriverSupport } from './buildx/capabilities.js';
-import { removeImages } from './buildx/images.js';
 import { useDockerConfig } from './buildx/docker-config.js';
-import { recordEmulation, registerEmulators } from './build/emulation.js';
+import { removeImages } from './buildx/images.js';
 import { errorMessage } from './errors.js';
-import {
-  findHooks,
-  hookEnv,
-  readCommitMessage,
-  runHook,
-  type HookName,
-  type HubHooks,
-} from './build/hub-hooks.js';
 import { Http, trustedCas } from './http.js';
-import { checkPaths, getInputs, validateInputs, type Inputs } from './inputs/validate.js';
-import { mergeBuilt, writeArchive } from './publish/merge.js';
-import { runMergeOnly } from './merge/merge-only.js';
-import { writeOutputs, type Outcome } from './publish/outputs.js';
-import { RegistryClient } from './registry/client.js';
+import { checkPaths } from './inputs/paths.js';
+import { getInputs } from './inputs/read.js';
+import { validateInputs, type Inputs } from './inputs/validate.js';
 import { registryLogTail, stopLocalRegistry } from './local-registry/service.js';
+import { runMergeOnly } from './merge/merge-only.js';
+import { writeOutputs } from './publish/outputs.js';
+import { RegistryClients } from './registry/clients.js';
 import { forgetRun, isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
-
-const LOCAL_REPOSITORY = 'build';
 
 function runDirFor(runId: string): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), `multiarch-${runId}`);
 }
 
-async function hook(hooks: HubHooks | undefined, name: HookName, env: Record<string, string>): Promise<void> {
-  if (hooks?.present.includes(name))
-    await core.group(`Running hooks/${name}`, () => runHook(hooks, name, env));
-}
-
-/** Build mode: emulation, buildx, the local registry, one build per platform, then the merge. */
-async function runBuildAndMerge(http: Http, inputs: Inputs, state: PostState): Promise<Outcome> {
-  const hooks = inputs.build.hooks === 'auto' ? findHooks(inputs.context, inputs.file) : undefined;
-  const env = hookEnv({ ...inputs, github: process.env, commitMessage: readCommitMessage() });
-  const { containerdStore } = await core.group('Environment', logEnvironment);
-  checkDriverSupport(inputs.build, inputs.driver, containerdStore);
-  const emulation = await core.group('Registering QEMU emulators', () =>
-    registerEmulators(inputs, state.runDir),
-  );
-  await recordEmulation(emulation);
-  await core.group('Setting up buildx', () => installBuildx(http, inputs, state));
-  if (inputs.driver === 'docker-container')
-    await core.group('Creating builder', () => startBuilder(inputs, state));
-  const registry = await core.group('Starting local registry', () => startRegistry(http, inputs, state));
-  const local = {
-    client: new RegistryClient(http, registry.address, { scheme: 'http' }),
-    repository: LOCAL_REPOSITORY,
-  };
-  await hook(hooks, 'pre_build', env);
-  const results = await buildPlatforms({ inputs, state, local, hooks, hookEnv: env, emulation });
-  await hook(hooks, 'post_build', env);
-  if (inputs.push) await hook(hooks, 'pre_push', env);
-  const index = await core.group('Merging index', () => mergeBuilt(http, inputs, local, results));
-  if (inputs.ociArchive)
-    await core.group('Writing OCI archive', () => writeArchive(inputs, () => local, index));
-  if (inputs.push) await hook(hooks, 'post_push', env);
-  const rows = results.map((r) => ({
-    platform: r.platform,
-    how: emulation.results.find((e) => e.platform === r.platform)?.how ?? 'native',
-    digest: r.image.digest,
-    size: r.image.size,
-    seconds: r.seconds,
-    test: r.test,
-  }));
-  return { index, rows };
+/** One client per registry for the run; the login is for the tags' registries. */
+function registryClients(http: Http, inputs: Inputs): RegistryClients {
+  const { username, password, tags, insecureRegistries } = inputs;
+  const login = username
+    ? {
+        username,
+        password,
+        registries: tags.map((t) => t.registry),
+        source: "inputs 'username' and 'password'",
+      }
+    : undefined;
+  return new RegistryClients(http, { login, insecure: insecureRegistries });
 }
 
 export async function runMain(): Promise<void> {
@@ -89,10 +49,11 @@ export async function runMain(): Promise<void> {
   checkPaths(inputs);
   const http = new Http({ ca: trustedCas(inputs.caFile) });
   try {
-    const mergeOnly = inputs.sources.length > 0 || inputs.sourcesFrom !== '';
-    const outcome = mergeOnly
-      ? await runMergeOnly(http, inputs)
-      : await runBuildAndMerge(http, inputs, state);
+    const clients = registryClients(http, inputs);
+    const outcome =
+      inputs.mode === 'merge'
+        ? await runMergeOnly(clients, inputs)
+        : await runBuildMode(http, clients, inputs, state);
     await writeOutputs(inputs, outcome);
   } catch (err) {
     if (state.registry)

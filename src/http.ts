@@ -2,6 +2,7 @@
 // retry policy for what is transient (408, 429, 5xx, resets, truncation).
 import * as core from '@actions/core';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
@@ -137,9 +138,12 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 }
 
 export interface RetryPolicy {
+  /** Failures in a row (with no progress between them) before giving up. */
   attempts: number;
   baseMs: number;
   capMs: number;
+  /** Give up too once this long has passed since the operation started or last made progress. */
+  budgetMs?: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 250, capMs: 8_000 };
@@ -151,25 +155,82 @@ export function backoffMs(attempt: number, policy: RetryPolicy, retryAfterMs?: n
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
+/**
+ * The one retry budget of an operation. Every failure anywhere inside it
+ * counts against the same budget, so attempts never multiply: a call that
+ * would retry on its own runs once inside an operation that retries (the
+ * operation's loop retries it), and a step that retries in place (a chunk
+ * resumed in its upload session) asks the same budget.
+ */
+export class RetryBudget {
+  private failures = 0;
+  private since = Date.now();
+
+  constructor(
+    readonly what: string,
+    readonly policy: RetryPolicy,
+  ) {}
+
+  /** The attempt about to be made, from 1. */
+  get attempt(): number {
+    return this.failures + 1;
+  }
+
+  /** Waits before the next attempt, or throws: `err` when it is not transient, else a final error. */
+  async retry(err: unknown, what = this.what): Promise<void> {
+    if (!isTransient(err)) throw err;
+    this.failures++;
+    const { attempts, budgetMs } = this.policy;
+    const late = budgetMs !== undefined && Date.now() - this.since >= budgetMs;
+    if (this.failures >= attempts || late)
+      throw new HttpError(
+        `Gave up ${what} after ${this.failures} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`,
+        undefined,
+        'RETRIES_EXHAUSTED',
+      );
+    const wait = backoffMs(
+      this.failures,
+      this.policy,
+      err instanceof TransientError ? err.retryAfterMs : undefined,
+    );
+    core.info(`Retrying (${this.failures + 1}/${attempts}) ${what} in ${wait} ms: ${errorMessage(err)}`);
+    await new Promise((r) => setTimeout(r, wait));
+  }
+
+  /** The operation moved forward (a chunk landed): failures so far no longer count. */
+  progress(): void {
+    this.failures = 0;
+    this.since = Date.now();
+  }
+}
+
+const budgets = new AsyncLocalStorage<RetryBudget>();
+
+/** The budget of the operation this code runs in, if any. */
+export function currentBudget(): RetryBudget | undefined {
+  return budgets.getStore();
+}
+
+/**
+ * Runs `fn` until it succeeds, fails for good, or the budget is spent. Inside
+ * an operation that already retries, `fn` runs once and its failure goes to
+ * that operation's loop.
+ */
 export async function withRetry<T>(
   what: string,
   fn: (attempt: number) => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      if (!isTransient(err)) throw err;
-      if (attempt >= policy.attempts)
-        throw new HttpError(
-          `Gave up ${what} after ${attempt} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`,
-          undefined,
-          'RETRIES_EXHAUSTED',
-        );
-      const wait = backoffMs(attempt, policy, err instanceof TransientError ? err.retryAfterMs : undefined);
-      core.info(`Retrying (${attempt + 1}/${policy.attempts}) ${what} in ${wait} ms: ${errorMessage(err)}`);
-      await new Promise((r) => setTimeout(r, wait));
+  const outer = budgets.getStore();
+  if (outer) return fn(outer.attempt);
+  const budget = new RetryBudget(what, policy);
+  return budgets.run(budget, async () => {
+    for (;;) {
+      try {
+        return await fn(budget.attempt);
+      } catch (err) {
+        await budget.retry(err);
+      }
     }
-  }
+  });
 }

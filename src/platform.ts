@@ -66,3 +66,21 @@ export function parsePlatform(raw: string): Platform | undefined {
 export function samePlatform(a: Platform, b: Platform): boolean {
   return formatPlatform(a) === formatPlatform(b);
 }
+
+/** Node's os.arch() / process.arch -> the OCI architecture (which Go's GOARCH spells the same). */
+const NODE_ARCHITECTURES: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loong64: 'loong64',
+  ia32: '386',
+  mips64el: 'mips64le',
+};
+
+/** The architecture a Node arch name is; undefined when unknown. */
+export function hostArchitecture(nodeArch: string): string | undefined {
+  return NODE_ARCHITECTURES[nodeArch];
+}

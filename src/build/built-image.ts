@@ -35,11 +35,11 @@ async function imageEntry(local: Location, raw: RawManifest, expected: string): 
   return image;
 }
 
-export async function readBuiltImage(local: Location, tag: string, platform: string): Promise<BuiltImage> {
-  const raw = await local.client.getManifest(local.repository, tag);
+export async function readBuiltImage(local: Location, ref: string, platform: string): Promise<BuiltImage> {
+  const raw = await local.client.getManifest(local.repository, ref);
   if (!raw)
     throw new ActionError(
-      `The build of ${platform} pushed nothing to the local registry (${local.repository}:${tag}).`,
+      `The build of ${platform} pushed nothing to the local registry (${local.repository}${ref.includes(':') ? '@' : ':'}${ref}).`,
     );
   if (!isIndexType(raw.mediaType)) {
     const { entry, size } = await imageEntry(local, raw, platform);

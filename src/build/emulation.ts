@@ -2,15 +2,20 @@
 // record outputs and summary before failing, naming every platform that cannot run.
 import * as core from '@actions/core';
 import { ActionError } from '../errors.js';
-import type { Inputs } from '../inputs/validate.js';
+import { writeEmulationOutputs } from '../publish/outputs.js';
 import { setupEmulation, type EmulationReport } from '../qemu/setup.js';
-import { writeEmulationSummary } from '../summary.js';
+import type { BuildModeOptions } from './options.js';
 
-export async function registerEmulators(inputs: Inputs, workDir: string): Promise<EmulationReport> {
-  const report = await setupEmulation(inputs.platforms, {
-    mode: inputs.qemu,
-    image: inputs.qemuImage,
-    fallbackImage: inputs.qemuFallbackImage,
+type EmulationOptions = Pick<BuildModeOptions, 'platforms' | 'qemu' | 'qemuImage' | 'qemuFallbackImage'>;
+
+export async function registerEmulators(
+  options: EmulationOptions,
+  workDir: string,
+): Promise<EmulationReport> {
+  const report = await setupEmulation(options.platforms, {
+    mode: options.qemu,
+    image: options.qemuImage,
+    fallbackImage: options.qemuFallbackImage,
     workDir,
   });
   report.notes?.forEach((n) => core.info(n));
@@ -23,13 +28,6 @@ export async function registerEmulators(inputs: Inputs, workDir: string): Promis
 
 /** Outputs and summary first, then fail naming every platform that cannot run. */
 export async function recordEmulation(report: EmulationReport): Promise<void> {
-  const list = (how: string) =>
-    report.results
-      .filter((r) => r.how === how)
-      .map((r) => r.platform)
-      .join(',');
-  core.setOutput('emulated-platforms', list('emulated'));
-  core.setOutput('native-platforms', list('native'));
-  await writeEmulationSummary(report.results);
+  await writeEmulationOutputs(report.results);
   if (report.errors.length > 0) throw new ActionError(report.errors.join('\n'));
 }

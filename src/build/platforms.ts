@@ -9,12 +9,13 @@ import { scopeCacheEntry } from '../buildx/cache.js';
 import { writeSecrets } from '../buildx/secrets.js';
 import { run } from '../exec.js';
 import { runHook, type HubHooks } from './hub-hooks.js';
-import type { Inputs } from '../inputs/validate.js';
+import type { BuildModeOptions } from './options.js';
 import { formatPlatform, platformSlug, type Platform } from '../platform.js';
 import { readBuiltImage, type BuiltImage } from './built-image.js';
 import { mapPool } from '../pool.js';
 import type { Location } from '../registry/copy.js';
 import type { EmulationReport } from '../qemu/setup.js';
+import { explainFailedBuild } from './explain.js';
 import { runSmokeTest } from './smoke-test.js';
 import { saveState, type PostState } from '../state.js';
 
@@ -26,7 +27,7 @@ export interface PlatformResult {
 }
 
 export interface BuildsContext {
-  inputs: Inputs;
+  options: BuildModeOptions;
   state: PostState;
   local: Location;
   hooks?: HubHooks;
@@ -41,29 +42,28 @@ function specFor(
   secrets: string[],
   logFile?: string,
 ): BuildSpec {
-  const { inputs, state } = ctx;
+  const { options, state } = ctx;
   const slug = platformSlug(p);
   const platform = formatPlatform(p);
   return {
     platform,
-    context: inputs.context,
-    file: inputs.build.platformFiles[platform] ?? inputs.file,
+    context: options.context,
+    file: options.build.platformFiles[platform] ?? options.file,
     ref,
     metadataFile: path.join(state.runDir, `metadata-${slug}.json`),
-    network: inputs.network,
-    buildArgs: inputs.buildArgs,
-    labels: inputs.labels,
-    target: inputs.build.target,
+    network: options.network,
+    buildArgs: options.buildArgs,
+    labels: options.labels,
+    target: options.build.target,
     secrets,
-    noCache: inputs.build.noCache,
-    pull: inputs.build.pull,
-    cacheFrom: inputs.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
-    cacheTo: inputs.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
-    buildContexts: inputs.build.buildContexts,
-    provenance: inputs.build.provenance,
-    sbom: inputs.build.sbom,
+    noCache: options.build.noCache,
+    pull: options.build.pull,
+    cacheFrom: options.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
+    cacheTo: options.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
+    buildContexts: options.build.buildContexts,
+    provenance: options.build.provenance,
+    sbom: options.build.sbom,
     logFile,
-    emulation: ctx.emulation.results.find((e) => e.platform === platform),
     builder: state.builder,
   };
 }
@@ -73,11 +73,41 @@ async function runBuildHook(ctx: BuildsContext, spec: BuildSpec): Promise<void> 
   const env = {
     ...ctx.hookEnv,
     IMAGE_NAME: spec.ref,
-    DOCKERFILE_PATH: path.relative(ctx.inputs.context, spec.file),
+    DOCKERFILE_PATH: path.relative(ctx.options.context, spec.file),
     DOCKER_DEFAULT_PLATFORM: spec.platform,
   };
   await runHook(ctx.hooks as HubHooks, 'build', env);
   await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
+}
+
+/**
+ * The build, or hooks/build: answers the digest buildx reported in
+ * --metadata-file, so the image is read back by digest, never by a tag that
+ * could move; undefined after a build hook (read by its tag).
+ */
+async function buildImage(ctx: BuildsContext, spec: BuildSpec): Promise<string | undefined> {
+  if (ctx.hooks?.present.includes('build')) {
+    await runBuildHook(ctx, spec);
+    return undefined;
+  }
+  try {
+    return (await runBuild(spec)).digest;
+  } catch (err) {
+    const emulation = ctx.emulation.results.find((e) => e.platform === spec.platform);
+    throw explainFailedBuild(err, spec.platform, emulation);
+  }
+}
+
+/** The build's log in a group of its own: streamed, or (builds side by side) printed whole when it ends. */
+async function inGroup<T>(platform: string, logFile: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!logFile) return core.group(`Building ${platform}`, fn);
+  core.info(`Building ${platform} (its log follows when it ends)`);
+  try {
+    return await fn();
+  } finally {
+    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    await core.group(`Building ${platform}`, () => Promise.resolve(core.info(log.trimEnd())));
+  }
 }
 
 async function buildOne(
@@ -93,29 +123,18 @@ async function buildOne(
   saveState(ctx.state);
   const logFile = buffered ? path.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
   const spec = specFor(ctx, p, ref, secrets, logFile);
-  const build = () =>
-    ctx.hooks?.present.includes('build') ? runBuildHook(ctx, spec) : runBuild(spec).then(() => undefined);
   const started = Date.now();
-  if (!buffered) await core.group(`Building ${platform}`, build);
-  else {
-    core.info(`Building ${platform} (its log follows when it ends)`);
-    try {
-      await build();
-    } finally {
-      const log = logFile && existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
-      await core.group(`Building ${platform}`, () => Promise.resolve(core.info(log.trimEnd())));
-    }
-  }
-  const image = await readBuiltImage(ctx.local, slug, platform);
+  const digest = await inGroup(platform, logFile, () => buildImage(ctx, spec));
+  const image = await readBuiltImage(ctx.local, digest ?? slug, platform);
   const seconds = (Date.now() - started) / 1000;
-  const command = ctx.inputs.build.testCommand;
+  const command = ctx.options.build.testCommand;
   if (!command) return { platform, image, seconds };
-  await core.group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.inputs.network));
+  await core.group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.options.network));
   return { platform, image, seconds, test: 'passed' };
 }
 
 export async function buildPlatforms(ctx: BuildsContext): Promise<PlatformResult[]> {
-  const { platforms, build } = ctx.inputs;
+  const { platforms, build } = ctx.options;
   const secrets = writeSecrets(build.secrets, ctx.state.runDir);
   const parallel = Math.min(build.maxParallel, platforms.length);
   if (parallel > 1)

@@ -9,7 +9,7 @@ import { setupBuildx } from '../buildx/install.js';
 import { readBuildxVersion } from '../buildx/version.js';
 import { run } from '../exec.js';
 import type { Http } from '../http.js';
-import type { Inputs } from '../inputs/validate.js';
+import type { BuildModeOptions } from './options.js';
 import { BINFMT_DIR } from '../qemu/binfmt.js';
 import { startLocalRegistry } from '../local-registry/service.js';
 import { cleanStaleRuns } from './stale.js';
@@ -41,10 +41,10 @@ export async function logEnvironment(): Promise<{ containerdStore: boolean }> {
   return { containerdStore };
 }
 
-export async function installBuildx(http: Http, inputs: Inputs, state: PostState): Promise<void> {
+export async function installBuildx(http: Http, options: BuildModeOptions, state: PostState): Promise<void> {
   const buildx = await setupBuildx(http, {
-    version: inputs.buildxVersion,
-    url: inputs.buildxUrl,
+    version: options.buildxVersion,
+    url: options.buildxUrl,
     runDir: state.runDir,
   });
   core.info(`buildx ${buildx.version} (${buildx.how})`);
@@ -55,19 +55,23 @@ export async function installBuildx(http: Http, inputs: Inputs, state: PostState
   }
 }
 
-export async function startBuilder(inputs: Inputs, state: PostState): Promise<void> {
+export async function startBuilder(options: BuildModeOptions, state: PostState): Promise<void> {
   state.builder = builderName(state.runId);
   saveState(state); // before it exists: a half-created builder is removed in post too
-  await createBuilder({ name: state.builder, image: inputs.buildkitImage, config: inputs.buildkitdConfig });
-  core.info(`Builder ${state.builder} (docker-container, ${inputs.buildkitImage})`);
+  await createBuilder({ name: state.builder, image: options.buildkitImage, config: options.buildkitdConfig });
+  core.info(`Builder ${state.builder} (docker-container, ${options.buildkitImage})`);
 }
 
-export async function startRegistry(http: Http, inputs: Inputs, state: PostState): Promise<RegistryState> {
+export async function startRegistry(
+  http: Http,
+  options: BuildModeOptions,
+  state: PostState,
+): Promise<RegistryState> {
   await cleanStaleRuns(state.runId);
   const started = await startLocalRegistry(http, {
-    mode: inputs.localRegistry,
-    url: inputs.registryUrl,
-    image: inputs.registryImage,
+    mode: options.localRegistry,
+    url: options.registryUrl,
+    image: options.registryImage,
     runDir: state.runDir,
     runId: state.runId,
     record: (registry) => {

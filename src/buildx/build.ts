@@ -1,9 +1,7 @@
 // One platform's build: pure argv, then a streamed `docker buildx build` that
 // pushes into the local registry and writes a metadata file.
 import { readFileSync } from 'node:fs';
-import { ActionError, ExecError } from '../errors.js';
 import { run } from '../exec.js';
-import { explainBuildFailure, type EmulationContext } from '../qemu/pitfalls.js';
 
 export interface BuildSpec {
   platform: string;
@@ -30,8 +28,6 @@ export interface BuildSpec {
   logFile?: string;
   /** A builder other than the engine's default (driver docker-container). */
   builder?: string;
-  /** How this platform runs, to explain failures caused by emulation. */
-  emulation?: EmulationContext;
 }
 
 const repeat = (flag: string, values: readonly string[] = []) => values.flatMap((v) => [flag, v]);
@@ -96,16 +92,8 @@ export function buildFailureHint(tail: string, platform: string): string {
   return hint ? hint[1](platform) : `See the build log above.`;
 }
 
+/** Runs the build (an ExecError when it fails) and answers what buildx wrote to --metadata-file. */
 export async function runBuild(spec: BuildSpec): Promise<BuildMetadata> {
-  try {
-    await run('docker', buildArgs(spec), { silent: Boolean(spec.logFile), logFile: spec.logFile });
-  } catch (err) {
-    if (!(err instanceof ExecError)) throw err;
-    // Emulation explains its own failures best (missing F flag, QEMU crashes); then the known texts.
-    const hint =
-      (spec.emulation && explainBuildFailure(err.tail, spec.emulation)) ??
-      buildFailureHint(err.tail, spec.platform);
-    throw new ActionError(`Building ${spec.platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
-  }
+  await run('docker', buildArgs(spec), { silent: Boolean(spec.logFile), logFile: spec.logFile });
   return parseMetadata(readFileSync(spec.metadataFile, 'utf8'));
 }

@@ -4,6 +4,9 @@ import { ActionError, ExecError } from '../errors.js';
 import { run } from '../exec.js';
 import { lastMeaningfulLine } from '../exec-tail.js';
 
+export const DRIVERS = ['docker', 'docker-container'] as const;
+export type Driver = (typeof DRIVERS)[number];
+
 export interface BuilderSpec {
   name: string;
   image: string;

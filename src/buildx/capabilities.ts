@@ -1,6 +1,5 @@
 // What the chosen builder can do, checked before any build starts.
 import { ActionError } from '../errors.js';
-import type { BuildOptions } from '../inputs/build.js';
 import { run } from '../exec.js';
 import { needsContainerDriver } from './cache.js';
 
@@ -13,7 +12,14 @@ export async function hasContainerdStore(): Promise<boolean> {
   return res.stdout.includes('io.containerd.snapshotter');
 }
 
-export function checkDriverSupport(build: BuildOptions, driver: string, containerdStore: boolean): void {
+/** The build options the docker driver may not support. */
+export interface DriverNeeds {
+  cacheTo: readonly string[];
+  provenance: string;
+  sbom: string;
+}
+
+export function checkDriverSupport(build: DriverNeeds, driver: string, containerdStore: boolean): void {
   if (driver !== 'docker' || containerdStore) return;
   const cache = needsContainerDriver(build.cacheTo);
   if (cache) {

@@ -2,7 +2,14 @@
 // specs; values go to 0600 files in the run directory, removed in post.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Secret } from '../inputs/build.js';
+
+export interface Secret {
+  id: string;
+  /** The secret itself ('secrets') ... */
+  value?: string;
+  /** ... or a file holding it ('secret-files'). */
+  src?: string;
+}
 
 export function writeSecrets(secrets: readonly Secret[], runDir: string): string[] {
   if (secrets.length === 0) return [];

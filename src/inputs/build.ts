@@ -1,32 +1,9 @@
 // Parses the build-stage inputs (pure): build-push-action's names and
 // meaning, plus platform-files, max-parallel, test-command and hooks.
 import * as path from 'node:path';
+import type { BuildOptions } from '../build/options.js';
+import type { Secret } from '../buildx/secrets.js';
 import { formatPlatform, parsePlatform, type Platform } from '../platform.js';
-
-export interface Secret {
-  id: string;
-  /** The secret itself ('secrets') ... */
-  value?: string;
-  /** ... or a file holding it ('secret-files'). */
-  src?: string;
-}
-
-export interface BuildOptions {
-  target: string;
-  secrets: Secret[];
-  noCache: boolean;
-  pull: boolean;
-  cacheFrom: string[];
-  cacheTo: string[];
-  buildContexts: string[];
-  provenance: string;
-  sbom: string;
-  /** platform -> Dockerfile, for Docker Hub style per-arch Dockerfiles. */
-  platformFiles: Record<string, string>;
-  maxParallel: number;
-  testCommand: string;
-  hooks: 'auto' | 'false';
-}
 
 export const BUILD_INPUT_NAMES = [
   'target',

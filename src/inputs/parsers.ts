@@ -79,7 +79,7 @@ export function parseChoice<T extends string>(
   valid: readonly T[],
   problems: string[],
 ): T {
-  const v = value.trim() || (valid[0] as T);
+  const v = value.trim(); // the default comes from action.yml, never from here
   if (!(valid as readonly string[]).includes(v)) {
     problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
   }

@@ -1,8 +1,12 @@
 // Tool inputs (pure): which buildx, which builder, which local registry, and
-// the mirrors for air-gapped runners. Read by inputs.ts, the only reader.
+// the mirrors for air-gapped runners. Read by read.ts, the only reader.
 import * as path from 'node:path';
+import type { ToolOptions } from '../build/options.js';
+import { DRIVERS } from '../buildx/builder.js';
 import { MIN_BUILDX } from '../buildx/version.js';
+import { REGISTRY_MODES } from '../local-registry/service.js';
 import { compareVersions } from '../versions.js';
+import { parseChoice } from './parsers.js';
 
 export const TOOL_INPUT_NAMES = [
   'buildx-version',
@@ -15,36 +19,6 @@ export const TOOL_INPUT_NAMES = [
   'registry-image',
 ] as const;
 type ToolInputName = (typeof TOOL_INPUT_NAMES)[number];
-
-export const DRIVERS = ['docker', 'docker-container'] as const;
-export type Driver = (typeof DRIVERS)[number];
-export const REGISTRY_MODES = ['auto', 'binary', 'container'] as const;
-export type RegistryMode = (typeof REGISTRY_MODES)[number];
-
-export interface ToolInputs {
-  /** auto, latest, system, or vX.Y.Z (a "v" added when missing). */
-  buildxVersion: string;
-  buildxUrl: string;
-  driver: Driver;
-  buildkitImage: string;
-  /** Absolute path, or '' when not given. */
-  buildkitdConfig: string;
-  localRegistry: RegistryMode;
-  registryUrl: string;
-  registryImage: string;
-}
-
-function parseChoice<T extends string>(
-  name: ToolInputName,
-  value: string,
-  valid: readonly T[],
-  problems: string[],
-): T {
-  const v = value.trim();
-  if (!(valid as readonly string[]).includes(v))
-    problems.push(`Input '${name}' is '${v}'; valid values are ${valid.join(', ')}.`);
-  return v as T;
-}
 
 function parseBaseUrl(name: ToolInputName, value: string, problems: string[]): string {
   const v = value.trim().replace(/\/+$/, '');
@@ -80,7 +54,7 @@ export function parseToolInputs(
   cwd: string,
   problems: string[],
   warnings: string[],
-): ToolInputs {
+): ToolOptions {
   const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], problems);
   const driver = parseChoice('driver', raw.driver, DRIVERS, problems);
   const buildkitdConfig = raw['buildkitd-config'].trim()

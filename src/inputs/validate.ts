@@ -1,10 +1,15 @@
-// The only module that reads inputs. Names are action.yml's; defaults live
-// only in action.yml. Secrets are masked the moment they are read.
-import * as core from '@actions/core';
-import { statSync } from 'node:fs';
+// Turns the raw strings into typed inputs (pure), or one ActionError listing
+// every problem. The mode is decided here, once.
 import * as path from 'node:path';
-import { BUILD_INPUT_NAMES, parseBuildInputs, secretValues, type BuildOptions } from './build.js';
+import type { BuildModeOptions } from '../build/options.js';
 import { ActionError } from '../errors.js';
+import type { MergeOptions } from '../merge/merge-only.js';
+import { ATTESTATION_MODES, INDEX_FORMATS } from '../oci/index-merge.js';
+import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from '../platform.js';
+import type { PublishOptions } from '../publish/options.js';
+import { QEMU_MODES } from '../qemu/decide.js';
+import { parseReference, ReferenceSyntaxError, type Reference } from '../registry/reference.js';
+import { parseBuildInputs } from './build.js';
 import {
   checkImage,
   checkStage,
@@ -16,86 +21,20 @@ import {
   splitList,
   toRecord,
 } from './parsers.js';
-export { splitList } from './parsers.js';
-import { parseToolInputs, TOOL_INPUT_NAMES, type ToolInputs } from './tools.js';
-import type { IndexFormat } from '../oci/index-merge.js';
-import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from '../platform.js';
-import {
-  parseReference,
-  formatReference,
-  ReferenceSyntaxError,
-  type Reference,
-} from '../registry/reference.js';
-import { LayoutSource } from '../oci/layout-source.js';
-import type { SourceReference } from '../merge/sources.js';
-import { isLayoutReference } from '../oci/layout.js';
+import type { RawInputs } from './read.js';
+import { parseToolInputs } from './tools.js';
 
-export const INPUT_NAMES = [
-  'platforms',
-  'context',
-  'file',
-  'tags',
-  'push',
-  'username',
-  'password',
-  'network',
-  'build-args',
-  'labels',
-  'qemu',
-  'oci-archive',
-  'push-by-digest',
-  'digest-file',
-  ...BUILD_INPUT_NAMES,
-  ...TOOL_INPUT_NAMES,
-  'qemu-image',
-  'qemu-fallback-image',
-  'sources',
-  'insecure-registries',
-  'ca-file',
-  'index-format',
-  'attestations',
-  'annotations',
-  'sources-from',
-] as const;
-export type InputName = (typeof INPUT_NAMES)[number];
-export type RawInputs = Record<InputName, string>;
-
-export const QEMU_MODES = ['auto', 'image', 'host', 'false'] as const;
-export type QemuMode = (typeof QEMU_MODES)[number];
 const NETWORKS = ['default', 'host', 'none'];
-export const INDEX_FORMATS = ['auto', 'oci', 'docker'] as const;
-export const ATTESTATION_MODES = ['keep', 'strip'] as const;
 
-/** Tool inputs (buildx, builder, local registry) are parsed in tool-inputs.ts. */
-export interface Inputs extends ToolInputs {
-  platforms: Platform[];
-  context: string;
-  file: string;
-  tags: Reference[];
-  push: boolean;
+/** Build mode builds the platforms; merge-only mode merges 'sources' / 'sources-from'. */
+export type Mode = 'build' | 'merge';
+
+export interface Inputs extends BuildModeOptions, MergeOptions {
+  mode: Mode;
   username: string;
   password: string;
-  network: string;
-  buildArgs: string[];
-  labels: string[];
-  qemu: QemuMode;
-  build: BuildOptions;
-  /** Absolute path of the OCI layout tarball to write, or ''. */
-  ociArchive: string;
-  pushByDigest: boolean;
-  /** Absolute path for push-by-digest's JSON, or ''. */
-  digestFile: string;
-  qemuImage: string;
-  qemuFallbackImage: string;
-  /** Merge-only mode when non-empty: these images (registry references or OCI layouts) are merged, nothing is built. */
-  sources: SourceReference[];
   insecureRegistries: string[];
   caFile: string;
-  indexFormat: IndexFormat;
-  attestations: (typeof ATTESTATION_MODES)[number];
-  annotations: Record<string, string>;
-  /** A directory of push-by-digest digest files to merge (merge-only mode), or ''. */
-  sourcesFrom: string;
 }
 
 export interface Validated {
@@ -104,15 +43,14 @@ export interface Validated {
   warnings: string[];
 }
 
-export function getInputs(): RawInputs {
-  const raw = {} as RawInputs;
-  for (const name of INPUT_NAMES) raw[name] = core.getInput(name);
-  if (raw.password) core.setSecret(raw.password);
-  secretValues(raw.secrets).forEach((v) => core.setSecret(v));
-  return raw;
+interface Found {
+  problems: string[];
+  warnings: string[];
 }
 
-function parsePlatforms(value: string, problems: string[], warnings: string[]): Platform[] {
+const absolute = (cwd: string, value: string) => (value.trim() ? path.resolve(cwd, value.trim()) : '');
+
+function parsePlatforms(value: string, { problems, warnings }: Found): Platform[] {
   const seen = new Map<string, Platform>();
   for (const raw of splitList(value, true)) {
     const p = parsePlatform(raw);
@@ -152,14 +90,14 @@ function parseTags(value: string, problems: string[]): Reference[] {
   return tags;
 }
 
-/** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
-export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validated {
-  const problems: string[] = [];
-  const warnings: string[] = [];
-  const platforms = parsePlatforms(raw.platforms, problems, warnings);
-  const tags = parseTags(raw.tags, problems);
-  const pushByDigest = parseBoolean('push-by-digest', raw['push-by-digest'], problems);
-  const push = parseBoolean('push', raw.push, problems);
+/** What the tags are for: a push, a push by digest, or a merge each need at least one. */
+function checkTagsNeeded(
+  raw: RawInputs,
+  publish: PublishOptions,
+  mode: Mode,
+  { problems, warnings }: Found,
+): void {
+  const { tags, push, pushByDigest } = publish;
   if (pushByDigest && tags.length === 0) {
     problems.push(
       `Input 'push-by-digest' is true but 'tags' is empty; give the repository to push to, e.g. ghcr.io/acme/app.`,
@@ -169,153 +107,98 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
     warnings.push(`'push-by-digest' is true: pushing by digest only; no tag in 'tags' is moved.`);
   if (raw['digest-file'].trim() && !pushByDigest)
     warnings.push(`'digest-file' is set but 'push-by-digest' is false; no digest file is written.`);
-  if (push && tags.length === 0 && !problems.some((p) => p.includes("'tags'"))) {
+  const tagProblem = problems.some((p) => p.includes("'tags'"));
+  if (push && tags.length === 0 && !tagProblem) {
     problems.push(
       `Input 'push' is true but 'tags' is empty; give at least one reference such as ghcr.io/acme/app:1.0.`,
     );
-  }
-  if (
-    (raw.sources.trim() || raw['sources-from'].trim()) &&
-    tags.length === 0 &&
-    !problems.some((p) => p.includes("'tags'"))
-  ) {
+  } else if (mode === 'merge' && tags.length === 0 && !tagProblem) {
     problems.push(
       `Input 'sources' is set but 'tags' is empty; give the reference(s) to merge into, such as ghcr.io/acme/app:1.0.`,
     );
   }
+}
+
+function parsePublish(raw: RawInputs, cwd: string, problems: string[]): PublishOptions {
+  return {
+    tags: parseTags(raw.tags, problems),
+    pushByDigest: parseBoolean('push-by-digest', raw['push-by-digest'], problems),
+    push: parseBoolean('push', raw.push, problems),
+    digestFile: absolute(cwd, raw['digest-file']),
+    ociArchive: absolute(cwd, raw['oci-archive']),
+    indexFormat: parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems),
+    attestations: parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems),
+    annotations: toRecord(parseKeyValues('annotations', raw.annotations, problems)),
+  };
+}
+
+function parseNetwork(value: string, problems: string[]): string {
+  const network = value.trim();
+  if (network !== '' && !NETWORKS.includes(network))
+    problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
+  return network;
+}
+
+function parseEmulation(
+  raw: RawInputs,
+  problems: string[],
+): Pick<Inputs, 'qemu' | 'qemuImage' | 'qemuFallbackImage'> {
+  const qemu = parseChoice('qemu', raw.qemu, QEMU_MODES, problems);
+  const qemuImage = raw['qemu-image'].trim();
+  if (qemu === 'image' && qemuImage === '')
+    problems.push(
+      `Input 'qemu' is image but 'qemu-image' is empty; give an image such as tonistiigi/binfmt:qemu-v8.1.5.`,
+    );
+  for (const name of ['qemu-image', 'qemu-fallback-image', 'buildkit-image', 'registry-image'] as const)
+    checkImage(name, raw[name], problems);
+  return { qemu, qemuImage, qemuFallbackImage: raw['qemu-fallback-image'].trim() };
+}
+
+function parseBuildMode(raw: RawInputs, cwd: string, cores: number, platforms: Platform[], found: Found) {
+  const { problems, warnings } = found;
+  const context = path.resolve(cwd, raw.context.trim() || '.');
+  checkStage(raw.target, problems);
+  return {
+    platforms,
+    context,
+    file: absolute(cwd, raw.file) || path.join(context, 'Dockerfile'),
+    network: parseNetwork(raw.network, problems),
+    buildArgs: parseKeyValues('build-args', raw['build-args'], problems),
+    labels: parseKeyValues('labels', raw.labels, problems),
+    ...parseEmulation(raw, problems),
+    build: parseBuildInputs(raw, cwd, platforms, cores, problems),
+    ...parseToolInputs(raw, cwd, problems, warnings),
+  };
+}
+
+function parseLogin(raw: RawInputs, problems: string[]): Pick<Inputs, 'username' | 'password'> {
   if (Boolean(raw.username) !== Boolean(raw.password)) {
     problems.push(
       `Inputs 'username' and 'password' go together; only '${raw.username ? 'username' : 'password'}' is set.`,
     );
   }
-  const network = raw.network.trim();
-  if (network !== '' && !NETWORKS.includes(network)) {
-    problems.push(`Input 'network' is '${network}'; valid values are ${NETWORKS.join(', ')}.`);
-  }
-  const qemu = parseChoice('qemu', raw.qemu, QEMU_MODES, problems);
-  const sources = parseSources(raw.sources, cwd, problems);
-  const indexFormat = parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems);
-  const attestations = parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems);
-  const annotations = toRecord(parseKeyValues('annotations', raw.annotations, problems));
-  const insecureRegistries = parseHosts(raw['insecure-registries'], problems);
-  const caFile = raw['ca-file'].trim() ? path.resolve(cwd, raw['ca-file'].trim()) : '';
-  const qemuImage = raw['qemu-image'].trim();
-  const qemuFallbackImage = raw['qemu-fallback-image'].trim();
-  if (qemu === 'image' && qemuImage === '')
-    problems.push(
-      `Input 'qemu' is image but 'qemu-image' is empty; give an image such as tonistiigi/binfmt:qemu-v8.1.5.`,
-    );
-  const sourcesFrom = raw['sources-from'].trim() ? path.resolve(cwd, raw['sources-from'].trim()) : '';
-  const buildArgs = parseKeyValues('build-args', raw['build-args'], problems);
-  const labels = parseKeyValues('labels', raw.labels, problems);
-  const context = path.resolve(cwd, raw.context.trim() || '.');
-  const file = raw.file.trim() ? path.resolve(cwd, raw.file.trim()) : path.join(context, 'Dockerfile');
-  const build = parseBuildInputs(raw, cwd, platforms, cores, problems);
-  for (const name of ['qemu-image', 'qemu-fallback-image', 'buildkit-image', 'registry-image'] as const) {
-    checkImage(name, raw[name], problems);
-  }
-  checkStage(raw.target, problems);
-  const tools = parseToolInputs(raw, cwd, problems, warnings);
-  if (problems.length > 0) throw new ActionError(problems.join('\n'));
+  return { username: raw.username, password: raw.password };
+}
+
+/** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
+export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validated {
+  const found: Found = { problems: [], warnings: [] };
+  const { problems } = found;
+  const mode: Mode = raw.sources.trim() || raw['sources-from'].trim() ? 'merge' : 'build';
+  const platforms = parsePlatforms(raw.platforms, found);
+  const publish = parsePublish(raw, cwd, problems);
+  checkTagsNeeded(raw, publish, mode, found);
+  const build = parseBuildMode(raw, cwd, cores, platforms, found);
   const inputs: Inputs = {
-    platforms,
-    context,
-    file,
-    tags,
-    push,
-    username: raw.username,
-    password: raw.password,
-    network,
-    buildArgs,
-    labels,
-    qemu,
-    build,
-    ociArchive: raw['oci-archive'].trim() ? path.resolve(cwd, raw['oci-archive'].trim()) : '',
-    ...tools,
-    pushByDigest,
-    digestFile: raw['digest-file'].trim() ? path.resolve(cwd, raw['digest-file'].trim()) : '',
-    qemuImage,
-    qemuFallbackImage,
-    sources,
-    insecureRegistries,
-    caFile,
-    indexFormat,
-    attestations,
-    annotations,
-    sourcesFrom,
+    mode,
+    ...build,
+    ...publish,
+    ...parseLogin(raw, problems),
+    sources: parseSources(raw.sources, cwd, problems),
+    sourcesFrom: absolute(cwd, raw['sources-from']),
+    insecureRegistries: parseHosts(raw['insecure-registries'], problems),
+    caFile: absolute(cwd, raw['ca-file']),
   };
-  return { inputs, warnings };
-}
-
-function kind(p: string): 'dir' | 'file' | 'missing' {
-  try {
-    return statSync(p).isDirectory() ? 'dir' : 'file';
-  } catch {
-    return 'missing';
-  }
-}
-
-/** The checks that need the file system: the CA file, OCI layout sources, and when building, context and Dockerfile. */
-export function checkPaths(inputs: Inputs): void {
-  if (inputs.caFile && kind(inputs.caFile) !== 'file') {
-    throw new ActionError(
-      `Input 'ca-file' is '${inputs.caFile}', which is not a file. Give the path of a PEM file with the registry's CA certificate(s).`,
-    );
-  }
-  if (inputs.digestFile && kind(path.dirname(inputs.digestFile)) !== 'dir') {
-    throw new ActionError(
-      `Input 'digest-file' is '${inputs.digestFile}', whose directory does not exist. Create it first (e.g. mkdir -p).`,
-    );
-  }
-  if (inputs.sourcesFrom && kind(inputs.sourcesFrom) !== 'dir') {
-    throw new ActionError(
-      `Input 'sources-from' is '${inputs.sourcesFrom}', which is not a directory. Download the build jobs' digest files there first.`,
-    );
-  }
-  // An OCI layout is opened as merge-only mode will open it: a header scan, no blob read.
-  for (const source of inputs.sources.filter(isLayoutReference)) LayoutSource.open(source);
-  if (inputs.sources.length > 0 || inputs.sourcesFrom) return;
-  if (kind(inputs.context) !== 'dir') {
-    throw new ActionError(
-      `Input 'context' is '${inputs.context}', which is not a directory. Check out the repository first or fix the path.`,
-    );
-  }
-  if (
-    inputs.driver === 'docker-container' &&
-    inputs.buildkitdConfig &&
-    kind(inputs.buildkitdConfig) !== 'file'
-  ) {
-    throw new ActionError(
-      `Input 'buildkitd-config' is '${inputs.buildkitdConfig}', which is not a file. Fix the path, relative to the workspace.`,
-    );
-  }
-  const perPlatform = Object.keys(inputs.build.platformFiles).length;
-  if (perPlatform < inputs.platforms.length && kind(inputs.file) !== 'file') {
-    throw new ActionError(
-      `Dockerfile '${inputs.file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`,
-    );
-  }
-  for (const [platform, file] of Object.entries(inputs.build.platformFiles)) {
-    if (kind(file) !== 'file') {
-      throw new ActionError(
-        `Input 'platform-files' gives '${file}' for ${platform}, which does not exist. Paths are relative to the workspace.`,
-      );
-    }
-  }
-  if (inputs.ociArchive && kind(path.dirname(inputs.ociArchive)) !== 'dir') {
-    throw new ActionError(
-      `Input 'oci-archive' is '${inputs.ociArchive}', whose directory does not exist. Create it first or choose another path.`,
-    );
-  }
-  for (const secret of inputs.build.secrets) {
-    if (secret.src && kind(secret.src) !== 'file') {
-      throw new ActionError(
-        `Input 'secret-files' gives '${secret.src}' for secret '${secret.id}', which is not a readable file.`,
-      );
-    }
-  }
-}
-
-export function describeTags(tags: readonly Reference[]): string {
-  return tags.map(formatReference).join(', ');
+  if (problems.length > 0) throw new ActionError(problems.join('\n'));
+  return { inputs, warnings: found.warnings };
 }

@@ -7,7 +7,6 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, wri
 import * as path from 'node:path';
 import { spawnDetached } from '../exec.js';
 import type { Http } from '../http.js';
-import type { RegistryMode } from '../inputs/tools.js';
 import type { RegistryState } from '../state.js';
 import {
   hasImage,
@@ -17,6 +16,9 @@ import {
 } from './container.js';
 import { ensureRegistryBinary } from './install.js';
 import { startOnFreePort } from './ready.js';
+
+export const REGISTRY_MODES = ['auto', 'binary', 'container'] as const;
+export type RegistryMode = (typeof REGISTRY_MODES)[number];
 
 export const REGISTRY_BINARIES = ['registry', 'docker-registry'];
 

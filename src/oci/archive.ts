@@ -5,8 +5,8 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { isIndexType } from './media-types.js';
-import { OCI_INDEX } from './media-types.js';
+import { ActionError } from '../errors.js';
+import { isIndexType, OCI_INDEX } from './media-types.js';
 import type { MergedIndex } from './index-merge.js';
 import { TAR_END, tarHeader, tarPadding } from './tar.js';
 import type { Descriptor, ImageIndex, ImageManifest } from './types.js';
@@ -41,7 +41,10 @@ async function writeManifest(
   if (seen.has(digest)) return;
   seen.add(digest);
   const raw = await from.client.getManifest(from.repository, digest);
-  if (!raw) throw new Error(`${from.client.registry}/${from.repository}@${digest} is missing`);
+  if (!raw)
+    throw new ActionError(
+      `Cannot write 'oci-archive': ${from.client.registry}/${from.repository}@${digest} is missing there.`,
+    );
   const parsed = JSON.parse(raw.bytes.toString('utf8')) as ImageIndex & ImageManifest;
   if (isIndexType(raw.mediaType)) {
     for (const child of parsed.manifests) await writeManifest(out, from, child.digest, seen);

@@ -4,6 +4,7 @@
 // from a damaged file it is not.
 import { createHash } from 'node:crypto';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { ActionError } from '../errors.js';
 import { TransientError } from '../http.js';
 import type { Descriptor } from './types.js';
 
@@ -17,7 +18,10 @@ export class DigestVerifier extends Transform {
   ) {
     // Larger buffers than the 16 KiB default: fewer pauses between socket reads and writes.
     super({ highWaterMark: 1024 * 1024 });
-    if (!blob.digest.startsWith('sha256:')) throw new Error(`unsupported digest algorithm in ${blob.digest}`);
+    if (!blob.digest.startsWith('sha256:'))
+      throw new ActionError(
+        `Blob ${blob.digest} uses a digest algorithm this action cannot verify; only sha256 is supported.`,
+      );
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {

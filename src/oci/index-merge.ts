@@ -4,7 +4,11 @@ import { createHash } from 'node:crypto';
 import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX } from './media-types.js';
 import type { Descriptor, ImageConfig, ImageIndex, OciPlatform } from './types.js';
 
-export type IndexFormat = 'auto' | 'oci' | 'docker';
+export const INDEX_FORMATS = ['auto', 'oci', 'docker'] as const;
+export type IndexFormat = (typeof INDEX_FORMATS)[number];
+/** 'keep' attestation manifests beside their images, or 'strip' them. */
+export const ATTESTATION_MODES = ['keep', 'strip'] as const;
+export type AttestationMode = (typeof ATTESTATION_MODES)[number];
 
 export const ATTESTATION_REFERENCE_TYPE = 'vnd.docker.reference.type';
 
@@ -70,7 +74,7 @@ export function platformKey(p: OciPlatform | undefined): string {
 }
 
 /** 'strip' leaves attestation manifests out of the index (and so out of the copy). */
-export function keepEntry(d: Descriptor, attestations: 'keep' | 'strip'): boolean {
+export function keepEntry(d: Descriptor, attestations: AttestationMode): boolean {
   return attestations === 'keep' || !isAttestation(d);
 }
 

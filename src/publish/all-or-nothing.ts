@@ -6,12 +6,12 @@ import { throwIfCancelled } from '../cancel.js';
 import { HttpError } from '../errors.js';
 import type { MergedIndex } from '../oci/index-merge.js';
 import type { Descriptor } from '../oci/types.js';
-import { copyImages, newStats, type CopyStats, type Location, type Sourced } from '../registry/copy.js';
+import { copyImages, newStats, type CopyStats, type Sourced } from '../registry/copy.js';
 import type { SourceLocation } from '../oci/image-source.js';
+import type { RegistryClients, Target } from '../registry/clients.js';
+import type { Reference } from '../registry/reference.js';
 
-export interface Target extends Location {
-  tags: string[];
-}
+export type { Target };
 
 /** An index entry and the repository it is copied from. */
 export interface SourcedEntry {
@@ -76,4 +76,19 @@ export async function pushIndex(targets: readonly Target[], index: MergedIndex):
       }
     }
   }
+}
+
+/** Copies every entry to every tag's repository, then pushes the index: all or nothing. */
+export async function publish(
+  clients: RegistryClients,
+  tags: readonly Reference[],
+  entries: readonly SourcedEntry[],
+  index: MergedIndex,
+): Promise<void> {
+  const targets = await clients.targets(tags);
+  const stats = await copyEntries(entries, targets);
+  core.info(
+    `Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsSkipped} already there`,
+  );
+  await pushIndex(targets, index);
 }

@@ -2,37 +2,15 @@
 // platform(s) to the target repository by digest only (no tag moves) and
 // writes a small JSON file a merge job collects (with 'sources-from').
 import * as core from '@actions/core';
-import { writeFileSync } from 'node:fs';
-import type { PlatformResult } from '../build/platforms.js';
 import type { MergedIndex } from '../oci/index-merge.js';
 import { copyEntries, type SourcedEntry, type Target } from './all-or-nothing.js';
+import { digestFileContent, writeDigestFile } from './digest-file.js';
 
-export interface DigestFile {
-  /** registry/repository the manifests were pushed to. */
-  repository: string;
-  /** platform -> image manifest digest. */
-  platforms: Record<string, string>;
-  /** This job's own index (untagged), for a merge job that takes indexes. */
-  index: string;
-}
-
-/** The digest file's content (pure). */
-export function digestFileContent(
-  target: Target,
-  results: readonly PlatformResult[],
-  index: MergedIndex,
-): DigestFile {
-  return {
-    repository: `${target.client.registry}/${target.repository}`,
-    platforms: Object.fromEntries(results.map((r) => [r.platform, r.image.digest])),
-    index: index.digest,
-  };
-}
-
+/** `platforms`: platform -> image manifest digest, for the digest file. */
 export async function pushByDigest(
   entries: readonly SourcedEntry[],
-  targets: Target[],
-  results: readonly PlatformResult[],
+  targets: readonly Target[],
+  platforms: Record<string, string>,
   index: MergedIndex,
   digestFile: string,
 ): Promise<void> {
@@ -44,8 +22,5 @@ export async function pushByDigest(
     core.info(`${t.client.registry}/${t.repository}@${index.digest} (no tag moved)`);
   }
   const [first] = untagged;
-  if (digestFile && first) {
-    writeFileSync(digestFile, `${JSON.stringify(digestFileContent(first, results, index), null, 2)}\n`);
-    core.info(`Wrote ${digestFile}`);
-  }
+  if (digestFile && first) writeDigestFile(digestFile, digestFileContent(first, platforms, index));
 }

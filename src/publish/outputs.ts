@@ -1,20 +1,43 @@
-// The action's outputs and job summary, from what a run produced.
+// The action's outputs and job summary, from what a run produced: the only
+// place outputs are set.
 import * as core from '@actions/core';
-import type { Inputs } from '../inputs/validate.js';
 import type { MergedIndex } from '../oci/index-merge.js';
 import { formatReference } from '../registry/reference.js';
-import { writeSummary, type PlatformRow } from '../summary.js';
+import { writeEmulationSummary, writeSummary, type PlatformRow } from '../summary.js';
+import type { PublishOptions } from './options.js';
 
 export interface Outcome {
   index: MergedIndex;
   rows: PlatformRow[];
 }
 
-export async function writeOutputs(inputs: Inputs, { index, rows }: Outcome): Promise<void> {
-  const tags = inputs.tags.map(formatReference);
-  const first = inputs.tags[0];
+export interface EmulationRow {
+  platform: string;
+  how: string;
+  mode: string;
+  detail: string;
+}
+
+/** Which platforms run emulated and which natively, set before any build (a failed run still has them). */
+export async function writeEmulationOutputs(rows: readonly EmulationRow[]): Promise<void> {
+  const list = (how: string) =>
+    rows
+      .filter((r) => r.how === how)
+      .map((r) => r.platform)
+      .join(',');
+  core.setOutput('emulated-platforms', list('emulated'));
+  core.setOutput('native-platforms', list('native'));
+  await writeEmulationSummary(rows);
+}
+
+export async function writeOutputs(
+  options: Pick<PublishOptions, 'tags' | 'push' | 'pushByDigest'>,
+  { index, rows }: Outcome,
+): Promise<void> {
+  const tags = options.tags.map(formatReference);
+  const first = options.tags[0];
   const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
-  const pushed = inputs.push || inputs.pushByDigest;
+  const pushed = options.push || options.pushByDigest;
   core.setOutput('digest', index.digest);
   core.setOutput(
     'platform-digests',

@@ -1,10 +1,12 @@
 // Decides, per platform, how it will run (pure): a function of the requested
 // mode and facts about the host. The cheapest thing that works wins.
-import type { QemuMode } from '../inputs/validate.js';
-import { formatPlatform, type Platform } from '../platform.js';
+import { formatPlatform, hostArchitecture, type Platform } from '../platform.js';
 import type { Registration } from './binfmt.js';
 import type { RegisterLine } from './host-mode.js';
-import { archInfo, compatArchitecture, hostArchitecture, isHostArchitecture } from './names.js';
+import { archInfo, compatArchitecture, isHostArchitecture } from './names.js';
+
+export const QEMU_MODES = ['auto', 'image', 'host', 'false'] as const;
+export type QemuMode = (typeof QEMU_MODES)[number];
 
 export interface HostLine {
   line: RegisterLine;

@@ -1,6 +1,6 @@
 // Maps OCI architectures to QEMU's names and ELF identification, and says
 // which the host runs natively (pure).
-import { formatPlatform, type Platform } from '../platform.js';
+import { formatPlatform, hostArchitecture, type Platform } from '../platform.js';
 
 export interface ArchInfo {
   /** QEMU's name: qemu-<qemu>, qemu-<qemu>-static, <qemu>-binfmt-P. */
@@ -36,19 +36,6 @@ export function qemuName(p: Platform): string {
   return archInfo(p.architecture).qemu;
 }
 
-/** Node's os.arch() -> the architecture the host CPU is. */
-const HOST: Record<string, string> = {
-  x64: 'amd64',
-  arm64: 'arm64',
-  arm: 'arm',
-  ppc64: 'ppc64le',
-  s390x: 's390x',
-  riscv64: 'riscv64',
-  loong64: 'loong64',
-  ia32: '386',
-  mips64el: 'mips64le',
-};
-
 /**
  * 32-bit architectures a 64-bit host may run without emulation, when its
  * kernel and CPU allow (IA32 emulation on x86_64; AArch32 at EL0 on arm64,
@@ -56,16 +43,12 @@ const HOST: Record<string, string> = {
  */
 const COMPAT: Record<string, string> = { amd64: '386', arm64: 'arm' };
 
-export function hostArchitecture(nodeArch: string): string | undefined {
-  return HOST[nodeArch];
-}
-
 export function isHostArchitecture(p: Platform, nodeArch: string): boolean {
-  return HOST[nodeArch] === p.architecture;
+  return hostArchitecture(nodeArch) === p.architecture;
 }
 
 /** The 32-bit architecture this host might run natively, if any. */
 export function compatArchitecture(nodeArch: string): string | undefined {
-  const host = HOST[nodeArch];
+  const host = hostArchitecture(nodeArch);
   return host ? COMPAT[host] : undefined;
 }

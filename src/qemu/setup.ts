@@ -4,7 +4,6 @@
 // image. Then every emulated platform is proved by running a test program.
 import * as os from 'node:os';
 import { ActionError, errorMessage } from '../errors.js';
-import type { QemuMode } from '../inputs/validate.js';
 import { formatPlatform, type Platform } from '../platform.js';
 import {
   ensureBinfmtMounted,
@@ -14,7 +13,7 @@ import {
   writeRegister,
   BINFMT_DIR,
 } from './binfmt.js';
-import { planPlatform, type HostFacts, type HostLine, type Step } from './decide.js';
+import { planPlatform, type HostFacts, type HostLine, type Step, type QemuMode } from './decide.js';
 import { findHostRegisterLine, isExecutable, withFlags, withoutFlags } from './host-mode.js';
 import { installFromImage, resetFromFallbackImage } from './image-mode.js';
 import { parseKernelVersion, supportsFixBinary } from './kernel.js';

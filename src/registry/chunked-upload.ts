@@ -3,24 +3,12 @@
 // A chunk that failed transiently (5xx, 429, a broken connection) is sent
 // again in the same session when the session still holds exactly the bytes
 // before it, so one lost chunk does not cost the whole upload.
-import * as core from '@actions/core';
 import type { Readable } from 'node:stream';
-import { errorMessage } from '../errors.js';
-import {
-  backoffMs,
-  DEFAULT_RETRY,
-  header,
-  isTransient,
-  TransientError,
-  withRetry,
-  type RetryPolicy,
-} from '../http.js';
+import { currentBudget, DEFAULT_RETRY, header, RetryBudget, TransientError, withRetry } from '../http.js';
 import type { Descriptor } from '../oci/types.js';
-import { brokenSend, MIN_CHUNK_BYTES, tooLarge } from './body-limit.js';
+import { MIN_CHUNK_BYTES } from './body-limit.js';
 import { drain, withQuery, type RegistryClient, type Req } from './client.js';
 import { scopeFor } from './token.js';
-
-const CHUNK_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 8 };
 
 /** Uploads `body` into the session at `location` in chunks of `size` bytes and commits it. */
 export async function putChunked(
@@ -31,7 +19,9 @@ export async function putChunked(
   body: Readable,
   size: number,
 ): Promise<void> {
-  const session = { client, repo, blob, size, url: location };
+  // The upload's own retry budget: a chunk resumed in place spends from it, and a chunk that lands is progress.
+  const budget = currentBudget() ?? new RetryBudget(`uploading ${blob.digest}`, DEFAULT_RETRY);
+  const session = { client, repo, blob, size, url: location, budget };
   let offset = 0;
   let pending: Buffer | undefined;
   for await (const chunk of chunksOf(body, size)) {
@@ -51,6 +41,7 @@ interface Session {
   size: number;
   /** Where the next request goes; the registry moves it after every chunk. */
   url: string;
+  budget: RetryBudget;
 }
 
 /**
@@ -59,28 +50,22 @@ interface Session {
  * holds exactly the bytes before it; otherwise the whole upload starts over.
  */
 async function sendChunk(session: Session, chunk: Buffer, offset: number, last: boolean): Promise<void> {
-  const { client, repo, blob, size } = session;
-  for (let attempt = 1; ; attempt++) {
+  const { client, repo, blob, size, budget } = session;
+  for (;;) {
     let res;
     try {
       res = await client.send(chunkRequest(session, chunk, offset, last), [scopeFor(repo, 'push')]);
     } catch (err) {
       // A transient status, or a broken connection not (yet) read as a size limit.
-      if (!isTransient(err) || attempt >= CHUNK_RETRY.attempts) throw err;
-      const limit = brokenSend(client, err, size, blob.size);
+      const limit = client.bodyLimit.brokenSend(err, size, blob.size);
       if (limit) throw limit;
-      const retryAfter = err instanceof TransientError ? err.retryAfterMs : undefined;
-      const wait = backoffMs(attempt, CHUNK_RETRY, retryAfter);
-      core.info(
-        `Retrying (${attempt + 1}/${CHUNK_RETRY.attempts}) the chunk at byte ${offset} of ${blob.digest} in ${wait} ms: ${errorMessage(err)}`,
-      );
-      await new Promise((r) => setTimeout(r, wait));
+      await budget.retry(err, `the chunk at byte ${offset} of ${blob.digest}`);
       session.url = await resumeAt(session, offset);
       continue;
     }
     if (res.status === 413 && size > MIN_CHUNK_BYTES) {
       await drain(res);
-      throw tooLarge(client, Math.max(MIN_CHUNK_BYTES, size / 4), `a ${size}-byte chunk`);
+      throw client.bodyLimit.tooLarge(Math.max(MIN_CHUNK_BYTES, size / 4), `a ${size}-byte chunk`);
     }
     if (res.status !== (last ? 201 : 202))
       return client.fail(
@@ -88,7 +73,8 @@ async function sendChunk(session: Session, chunk: Buffer, offset: number, last: 
         `${last ? 'finish the upload' : 'upload a chunk'} of ${blob.digest} to ${repo}`,
       );
     await drain(res);
-    client.brokenSends = 0;
+    client.bodyLimit.sent();
+    budget.progress();
     session.url = new URL(header(res, 'location') ?? session.url, await client.baseUrl()).toString();
     return;
   }

@@ -18,6 +18,7 @@ import { MANIFEST_ACCEPT } from '../oci/media-types.js';
 import { sha256Digest } from '../oci/index-merge.js';
 import type { Descriptor, RawManifest } from '../oci/types.js';
 import { Authenticator } from './auth.js';
+import { BodyLimit } from './body-limit.js';
 import { verified } from '../oci/digest-stream.js';
 import type { Credentials } from './credentials.js';
 import { apiHost } from './reference.js';
@@ -70,10 +71,8 @@ export function describeStatus(status: number, body: string): string {
 export class RegistryClient {
   private base?: Promise<string>;
   readonly auth: Authenticator;
-  /** Set once a registry or proxy refused a monolithic upload as too large. */
-  chunkSize?: number;
-  /** Large uploads in a row whose connection broke while sending (see upload.ts). */
-  brokenSends?: number;
+  /** What this registry accepts as one request body: whole blobs, or chunks of some size. */
+  readonly bodyLimit: BodyLimit;
 
   constructor(
     readonly http: Http,
@@ -81,6 +80,7 @@ export class RegistryClient {
     private readonly options: ClientOptions = {},
   ) {
     this.auth = new Authenticator(http, registry, options.credentials);
+    this.bodyLimit = new BodyLimit(registry);
   }
 
   get identity(): string {

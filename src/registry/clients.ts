@@ -1,12 +1,10 @@
 // One client per registry for a run, shared by sources and targets (so a
-// blob can be mounted within a registry): credentials from the inputs for the
-// tags' registries, else from the docker config; HTTPS unless the host is
-// listed in 'insecure-registries' (loopback tries TLS first).
+// blob can be mounted within a registry): the login given for the target
+// registries, else credentials from the docker config; HTTPS unless the host
+// is listed as insecure (loopback tries TLS first).
 import type { Http } from '../http.js';
-import type { Inputs } from '../inputs/validate.js';
 import { RegistryClient, type Scheme } from './client.js';
 import { readDockerCredentials, type Credentials } from './credentials.js';
-import type { Target } from '../publish/all-or-nothing.js';
 import { isLoopbackHost, type Reference } from './reference.js';
 
 /** How to reach a registry (pure). */
@@ -15,20 +13,40 @@ export function schemeFor(registry: string, insecure: readonly string[]): Scheme
   return isLoopbackHost(registry) ? 'probe' : 'https';
 }
 
-type ClientInputs = Pick<Inputs, 'username' | 'password' | 'tags' | 'insecureRegistries'>;
+export interface Login {
+  username: string;
+  password: string;
+  /** The registries this login is for (the targets'); others use the docker config. */
+  registries: readonly string[];
+  /** Where it came from, for messages (never the secret). */
+  source: string;
+}
+
+export interface ClientsOptions {
+  login?: Login;
+  /** Registries spoken to over plain HTTP. */
+  insecure: readonly string[];
+}
+
+/** A target repository and the tags the index gets there. */
+export interface Target {
+  client: RegistryClient;
+  repository: string;
+  tags: string[];
+}
 
 export class RegistryClients {
   private readonly clients = new Map<string, Promise<RegistryClient>>();
 
   constructor(
     private readonly http: Http,
-    private readonly inputs: ClientInputs,
+    private readonly options: ClientsOptions,
   ) {}
 
   private async credentials(registry: string): Promise<Credentials | undefined> {
-    const { username, password, tags } = this.inputs;
-    if (username && tags.some((t) => t.registry === registry))
-      return { username, password, source: "inputs 'username' and 'password'" };
+    const { login } = this.options;
+    if (login?.registries.includes(registry))
+      return { username: login.username, password: login.password, source: login.source };
     return readDockerCredentials(registry);
   }
 
@@ -39,7 +57,7 @@ export class RegistryClients {
         (credentials) =>
           new RegistryClient(this.http, registry, {
             credentials,
-            scheme: schemeFor(registry, this.inputs.insecureRegistries),
+            scheme: schemeFor(registry, this.options.insecure),
           }),
       );
       this.clients.set(registry, client);

@@ -2,6 +2,7 @@
 // skipped when present, mounted within a registry, all blobs of all images
 // through one bounded pool), then manifests byte for byte, children first.
 import type { Readable } from 'node:stream';
+import { HttpError } from '../errors.js';
 import { withRetry } from '../http.js';
 import { isIndexType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, ImageManifest, RawManifest } from '../oci/types.js';
@@ -81,8 +82,8 @@ async function expand(items: readonly Sourced[]): Promise<Sourced[]> {
       for (const child of parseJson<ImageIndex>(item.raw).manifests) {
         const raw = await item.from.client.getManifest(item.from.repository, child.digest);
         if (!raw)
-          throw new Error(
-            `${item.from.repository}@${child.digest} listed in index ${item.raw.digest} is missing`,
+          throw new HttpError(
+            `Cannot copy index ${item.raw.digest} from ${item.from.client.registry}/${item.from.repository}: it lists ${child.digest}, which that registry does not have. Push the missing image again, or merge without it.`,
           );
         children.push({ from: item.from, raw });
       }

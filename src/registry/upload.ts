@@ -4,13 +4,14 @@
 // refuses a body as too large: with a 413, or (as nginx and many proxies do)
 // by answering 413 and closing before the body is read, which the client
 // only sees as EPIPE or a reset while sending. Every retry of a whole upload
-// is a new session; chunked-upload.ts retries a refused chunk in place.
+// is a new session; chunked-upload.ts retries a refused chunk in place, from
+// the same retry budget.
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
 import { DEFAULT_RETRY, header, withRetry, type RetryPolicy } from '../http.js';
 import type { Descriptor } from '../oci/types.js';
 import { drain, withQuery, type RegistryClient } from './client.js';
-import { brokenSend, FIRST_CHUNK_BYTES, tooLarge } from './body-limit.js';
+import { FIRST_CHUNK_BYTES } from './body-limit.js';
 import { putChunked } from './chunked-upload.js';
 import { scopeFor } from './token.js';
 
@@ -37,16 +38,16 @@ export async function uploadBlob(
       const location = await startUpload(client, repo, blob.digest, mountFrom);
       if (location === undefined) return 'mounted';
       const body = await open();
-      const size = client.chunkSize;
+      const size = client.bodyLimit.chunkSize;
       try {
         if (size === undefined) await putMonolithic(client, repo, blob, location, body);
         else await putChunked(client, repo, blob, location, body, size);
       } catch (err) {
-        throw brokenSend(client, err, size, blob.size) ?? err;
+        throw client.bodyLimit.brokenSend(err, size, blob.size) ?? err;
       } finally {
         body.destroy();
       }
-      client.brokenSends = 0;
+      client.bodyLimit.sent();
       return 'uploaded';
     },
     UPLOAD_RETRY,
@@ -63,9 +64,7 @@ async function startUpload(
   const scopes = [scopeFor(repo, 'push'), ...(mountFrom ? [scopeFor(mountFrom, 'pull')] : [])];
   const base = `/v2/${repo}/blobs/uploads/`;
   const url = mountFrom ? withQuery(withQuery(base, 'mount', digest), 'from', mountFrom) : base;
-  const res = await withRetry(`starting an upload to ${client.registry}/${repo}`, () =>
-    client.send({ method: 'POST', url }, scopes),
-  );
+  const res = await client.send({ method: 'POST', url }, scopes); // retried with the whole upload
   if (mountFrom && res.status === 201) {
     await drain(res);
     return undefined;
@@ -90,7 +89,7 @@ async function putMonolithic(
   const res = await client.send({ method: 'PUT', url, headers, body }, [scopeFor(repo, 'push')]);
   if (res.status === 413) {
     await drain(res);
-    throw tooLarge(client, FIRST_CHUNK_BYTES, `a ${blob.size}-byte upload`);
+    throw client.bodyLimit.tooLarge(FIRST_CHUNK_BYTES, `a ${blob.size}-byte upload`);
   }
   if (res.status !== 201) return client.fail(res, `upload blob ${blob.digest} to ${repo}`);
   await drain(res);

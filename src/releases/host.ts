@@ -1,4 +1,5 @@
 // The host's OS and CPU in Go's terms, which release assets are named by (pure).
+import { hostArchitecture } from '../platform.js';
 
 export interface GoPlatform {
   os: string;
@@ -8,21 +9,10 @@ export interface GoPlatform {
 }
 
 const GO_OS: Record<string, string> = { linux: 'linux', darwin: 'darwin', win32: 'windows' };
-const GO_ARCH: Record<string, GoPlatform['arch']> = {
-  x64: 'amd64',
-  arm64: 'arm64',
-  arm: 'arm',
-  ppc64: 'ppc64le',
-  s390x: 's390x',
-  riscv64: 'riscv64',
-  ia32: '386',
-  loong64: 'loong64',
-};
-
 /** Node's process.platform / process.arch -> Go's GOOS / GOARCH; undefined when unknown. */
 export function goPlatform(platform: string, arch: string, armVersion = '7'): GoPlatform | undefined {
   const os = GO_OS[platform];
-  const goArch = GO_ARCH[arch];
+  const goArch = hostArchitecture(arch);
   if (!os || !goArch) return undefined;
   return goArch === 'arm' ? { os, arch: goArch, variant: `v${armVersion}` } : { os, arch: goArch };
 }

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { buildFailureHint } from '../../../src/buildx/build.js';
 import { checkDriverSupport } from '../../../src/buildx/capabilities.js';
-import type { BuildOptions } from '../../../src/inputs/build.js';
+import type { BuildOptions } from '../../../src/build/options.js';
 import { smokeTestArgs } from '../../../src/build/smoke-test.js';
 
 const base: BuildOptions = {

@@ -3,7 +3,9 @@
 // validation or the path checks that both run before anything slow. A last
 // test fails when an input is added without a row here.
 import { expect, test } from 'vitest';
-import { checkPaths, getInputs, validateInputs } from '../../../src/inputs/validate.js';
+import { checkPaths } from '../../../src/inputs/paths.js';
+import { getInputs } from '../../../src/inputs/read.js';
+import { validateInputs } from '../../../src/inputs/validate.js';
 import { actionDefaults, ROOT } from '../../helpers/action-runner.js';
 
 const HELLO = `${ROOT}/examples/hello`;

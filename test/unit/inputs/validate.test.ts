@@ -1,6 +1,8 @@
 // Inputs through real INPUT_* variables, with the defaults from action.yml.
 import { afterEach, describe, expect, test } from 'vitest';
-import { getInputs, splitList, validateInputs, type RawInputs } from '../../../src/inputs/validate.js';
+import { splitList } from '../../../src/inputs/parsers.js';
+import { getInputs, type RawInputs } from '../../../src/inputs/read.js';
+import { validateInputs } from '../../../src/inputs/validate.js';
 import { actionDefaults } from '../../helpers/action-runner.js';
 
 function setInputs(values: Record<string, string>): void {

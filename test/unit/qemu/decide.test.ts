@@ -1,6 +1,6 @@
 // The mode decision as a pure function of host facts.
 import { expect, test } from 'vitest';
-import type { QemuMode } from '../../../src/inputs/validate.js';
+import type { QemuMode } from '../../../src/qemu/decide.js';
 import { parsePlatform } from '../../../src/platform.js';
 import type { Registration } from '../../../src/qemu/binfmt.js';
 import { planPlatform, type HostFacts } from '../../../src/qemu/decide.js';

@@ -1,0 +1,90 @@
+// The input checks that need the file system, run right after validation:
+// the CA file, digest files, OCI layout sources, and when building, the
+// context, Dockerfiles, builder config, archive directory and secret files.
+import * as path from 'node:path';
+import { statSync } from 'node:fs';
+import { ActionError } from '../errors.js';
+import { isLayoutReference } from '../oci/layout.js';
+import { LayoutSource } from '../oci/layout-source.js';
+import type { Inputs } from './validate.js';
+
+function kind(p: string): 'dir' | 'file' | 'missing' {
+  try {
+    return statSync(p).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** A path that must be a file or a directory, and the message when it is not. */
+type PathCheck = [path: string, want: 'file' | 'dir', message: string];
+
+function fail(checks: readonly PathCheck[]): void {
+  const bad = checks.find(([p, want]) => p && kind(p) !== want);
+  if (bad) throw new ActionError(bad[2]);
+}
+
+function commonChecks(inputs: Inputs): PathCheck[] {
+  const { caFile, digestFile, sourcesFrom, ociArchive } = inputs;
+  return [
+    [
+      caFile,
+      'file',
+      `Input 'ca-file' is '${caFile}', which is not a file. Give the path of a PEM file with the registry's CA certificate(s).`,
+    ],
+    [
+      digestFile && path.dirname(digestFile),
+      'dir',
+      `Input 'digest-file' is '${digestFile}', whose directory does not exist. Create it first (e.g. mkdir -p).`,
+    ],
+    [
+      sourcesFrom,
+      'dir',
+      `Input 'sources-from' is '${sourcesFrom}', which is not a directory. Download the build jobs' digest files there first.`,
+    ],
+    [
+      ociArchive && path.dirname(ociArchive),
+      'dir',
+      `Input 'oci-archive' is '${ociArchive}', whose directory does not exist. Create it first or choose another path.`,
+    ],
+  ];
+}
+
+function buildChecks(inputs: Inputs): PathCheck[] {
+  const { context, driver, buildkitdConfig, build, platforms, file } = inputs;
+  const everyPlatformHasFile = Object.keys(build.platformFiles).length >= platforms.length;
+  return [
+    [
+      context,
+      'dir',
+      `Input 'context' is '${context}', which is not a directory. Check out the repository first or fix the path.`,
+    ],
+    [
+      driver === 'docker-container' ? buildkitdConfig : '',
+      'file',
+      `Input 'buildkitd-config' is '${buildkitdConfig}', which is not a file. Fix the path, relative to the workspace.`,
+    ],
+    [
+      everyPlatformHasFile ? '' : file,
+      'file',
+      `Dockerfile '${file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`,
+    ],
+    ...Object.entries(build.platformFiles).map(([platform, f]): PathCheck => [
+      f,
+      'file',
+      `Input 'platform-files' gives '${f}' for ${platform}, which does not exist. Paths are relative to the workspace.`,
+    ]),
+    ...build.secrets.map((s): PathCheck => [
+      s.src ?? '',
+      'file',
+      `Input 'secret-files' gives '${s.src}' for secret '${s.id}', which is not a readable file.`,
+    ]),
+  ];
+}
+
+/** The checks that need the file system; an OCI layout source is opened as merge-only mode will (headers only). */
+export function checkPaths(inputs: Inputs): void {
+  fail(commonChecks(inputs));
+  for (const source of inputs.sources.filter(isLayoutReference)) LayoutSource.open(source);
+  if (inputs.mode === 'build') fail(buildChecks(inputs));
+}

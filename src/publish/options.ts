@@ -1,0 +1,18 @@
+// What the publish step of both modes is told: where the index goes, in which
+// format, with what, and whether anything is pushed at all.
+import type { AttestationMode, IndexFormat } from '../oci/index-merge.js';
+import type { Reference } from '../registry/reference.js';
+
+export interface PublishOptions {
+  tags: Reference[];
+  push: boolean;
+  /** Push the images and this job's index untagged, for a merge job (fan-out). */
+  pushByDigest: boolean;
+  /** Absolute path for push-by-digest's JSON, or ''. */
+  digestFile: string;
+  /** Absolute path of the OCI layout tarball to write, or ''. */
+  ociArchive: string;
+  indexFormat: IndexFormat;
+  attestations: AttestationMode;
+  annotations: Record<string, string>;
+}
