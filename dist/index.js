@@ -73980,6 +73980,33 @@ function exitCodeOf(code, signal) {
         return code;
     return 128 + (signal ? (external_node_os_namespaceObject.constants.signals[signal] ?? 0) : 0);
 }
+/** Where a command's output goes: kept (the end of it), teed to a log file, and shown unless silent. */
+function captureOutput(child, silent, log) {
+    const out = { stdout: '', stderr: '' };
+    child.stdout?.on('data', (d) => {
+        out.stdout = keepEnd(out.stdout, d);
+        log?.write(d);
+        if (!silent)
+            process.stdout.write(d);
+    });
+    child.stderr?.on('data', (d) => {
+        out.stderr = keepEnd(out.stderr, d);
+        log?.write(d);
+        if (!silent)
+            process.stderr.write(d);
+    });
+    return out;
+}
+/** The exit code; a command that cannot start is 127 with the reason in stderr, as in a shell. */
+function exited(child, tool, out) {
+    return new Promise((resolve) => {
+        child.once('error', (err) => {
+            out.stderr += `${tool}: ${err.code === 'ENOENT' ? 'command not found' : err.message}`;
+            resolve(127);
+        });
+        child.once('close', (code, signal) => resolve(exitCodeOf(code, signal)));
+    });
+}
 async function run(tool, args, options = {}) {
     throwIfCancelled(`running ${tool}`);
     const silent = options.silent ?? false;
@@ -73994,36 +74021,17 @@ async function run(tool, args, options = {}) {
         stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const stopOnCancel = onCancel((signal) => child.kill(signal));
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d) => {
-        stdout = keepEnd(stdout, d);
-        log?.write(d);
-        if (!silent)
-            process.stdout.write(d);
-    });
-    child.stderr?.on('data', (d) => {
-        stderr = keepEnd(stderr, d);
-        log?.write(d);
-        if (!silent)
-            process.stderr.write(d);
-    });
+    const out = captureOutput(child, silent, log);
     if (options.input !== undefined)
         child.stdin?.end(options.input);
-    const exitCode = await new Promise((resolve) => {
-        child.once('error', (err) => {
-            stderr += `${tool}: ${err.code === 'ENOENT' ? 'command not found' : err.message}`;
-            resolve(127);
-        });
-        child.once('close', (code, signal) => resolve(exitCodeOf(code, signal)));
-    }).finally(() => {
+    const exitCode = await exited(child, tool, out).finally(() => {
         stopOnCancel();
         log?.end();
     });
     if (exitCode !== 0 && !options.allowFailure) {
-        throw new ExecError(tool, args, exitCode, meaningfulTail(stderr || stdout));
+        throw new ExecError(tool, args, exitCode, meaningfulTail(out.stderr || out.stdout));
     }
-    return { exitCode, stdout, stderr };
+    return { exitCode, stdout: out.stdout, stderr: out.stderr };
 }
 /** Starts a long-lived process detached from the action, output to logFile. */
 function spawnDetached(tool, args, logFile) {
@@ -75781,6 +75789,28 @@ function exitCode(info, status) {
             throw new Error(`no exit() machine code for qemu-${info.qemu}`);
     }
 }
+/** The one PT_LOAD program header at `ph`: the whole file, read and execute, at BASE. */
+function writeProgramHeader(ph, length, is64, u32, addr) {
+    u32(1, ph); // PT_LOAD
+    if (is64) {
+        u32(5, ph + 4); // R+X
+        addr(0, ph + 8);
+        addr(BASE, ph + 16);
+        addr(BASE, ph + 24);
+        addr(length, ph + 32);
+        addr(length, ph + 40);
+        addr(0x1000, ph + 48);
+    }
+    else {
+        u32(0, ph + 4);
+        u32(BASE, ph + 8);
+        u32(BASE, ph + 12);
+        u32(length, ph + 16);
+        u32(length, ph + 20);
+        u32(5, ph + 24);
+        u32(0x1000, ph + 28);
+    }
+}
 /** A complete ELF file: header, one PT_LOAD program header, code. */
 function exitElf(architecture, status) {
     const info = archInfo(architecture);
@@ -75804,26 +75834,7 @@ function exitElf(architecture, status) {
     u16(ehsize, after + 4);
     u16(phsize, after + 6);
     u16(1, after + 8); // e_phnum
-    const ph = ehsize;
-    u32(1, ph); // PT_LOAD
-    if (is64) {
-        u32(5, ph + 4); // R+X
-        addr(0, ph + 8);
-        addr(BASE, ph + 16);
-        addr(BASE, ph + 24);
-        addr(file.length, ph + 32);
-        addr(file.length, ph + 40);
-        addr(0x1000, ph + 48);
-    }
-    else {
-        u32(0, ph + 4);
-        u32(BASE, ph + 8);
-        u32(BASE, ph + 12);
-        u32(file.length, ph + 16);
-        u32(file.length, ph + 20);
-        u32(5, ph + 24);
-        u32(0x1000, ph + 28);
-    }
+    writeProgramHeader(ehsize, file.length, is64, u32, addr);
     code.copy(file, ehsize + phsize);
     return file;
 }

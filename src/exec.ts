@@ -1,8 +1,8 @@
 // The only module that runs commands. Always an argument array, never a shell
 // string; failure is decided on the exit code alone. Every running command is
 // stopped when the job is cancelled.
-import { spawn } from 'node:child_process';
-import { closeSync, createWriteStream, openSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { constants } from 'node:os';
 import { onCancel, throwIfCancelled } from './cancel.js';
 import { ExecError } from './errors.js';
@@ -54,6 +54,33 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
   return 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
 }
 
+/** Where a command's output goes: kept (the end of it), teed to a log file, and shown unless silent. */
+function captureOutput(child: ChildProcess, silent: boolean, log: WriteStream | undefined) {
+  const out = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (d: Buffer) => {
+    out.stdout = keepEnd(out.stdout, d);
+    log?.write(d);
+    if (!silent) process.stdout.write(d);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out.stderr = keepEnd(out.stderr, d);
+    log?.write(d);
+    if (!silent) process.stderr.write(d);
+  });
+  return out;
+}
+
+/** The exit code; a command that cannot start is 127 with the reason in stderr, as in a shell. */
+function exited(child: ChildProcess, tool: string, out: { stderr: string }): Promise<number> {
+  return new Promise<number>((resolve) => {
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      out.stderr += `${tool}: ${err.code === 'ENOENT' ? 'command not found' : err.message}`;
+      resolve(127);
+    });
+    child.once('close', (code, signal) => resolve(exitCodeOf(code, signal)));
+  });
+}
+
 export async function run(
   tool: string,
   args: readonly string[],
@@ -71,33 +98,16 @@ export async function run(
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   const stopOnCancel = onCancel((signal) => child.kill(signal));
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    stdout = keepEnd(stdout, d);
-    log?.write(d);
-    if (!silent) process.stdout.write(d);
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = keepEnd(stderr, d);
-    log?.write(d);
-    if (!silent) process.stderr.write(d);
-  });
+  const out = captureOutput(child, silent, log);
   if (options.input !== undefined) child.stdin?.end(options.input);
-  const exitCode = await new Promise<number>((resolve) => {
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      stderr += `${tool}: ${err.code === 'ENOENT' ? 'command not found' : err.message}`;
-      resolve(127);
-    });
-    child.once('close', (code, signal) => resolve(exitCodeOf(code, signal)));
-  }).finally(() => {
+  const exitCode = await exited(child, tool, out).finally(() => {
     stopOnCancel();
     log?.end();
   });
   if (exitCode !== 0 && !options.allowFailure) {
-    throw new ExecError(tool, args, exitCode, meaningfulTail(stderr || stdout));
+    throw new ExecError(tool, args, exitCode, meaningfulTail(out.stderr || out.stdout));
   }
-  return { exitCode, stdout, stderr };
+  return { exitCode, stdout: out.stdout, stderr: out.stderr };
 }
 
 /** Starts a long-lived process detached from the action, output to logFile. */

@@ -39,6 +39,30 @@ function exitCode(info: ArchInfo, status: number): Buffer {
   }
 }
 
+type Write = (v: number, at: number) => void;
+
+/** The one PT_LOAD program header at `ph`: the whole file, read and execute, at BASE. */
+function writeProgramHeader(ph: number, length: number, is64: boolean, u32: Write, addr: Write): void {
+  u32(1, ph); // PT_LOAD
+  if (is64) {
+    u32(5, ph + 4); // R+X
+    addr(0, ph + 8);
+    addr(BASE, ph + 16);
+    addr(BASE, ph + 24);
+    addr(length, ph + 32);
+    addr(length, ph + 40);
+    addr(0x1000, ph + 48);
+  } else {
+    u32(0, ph + 4);
+    u32(BASE, ph + 8);
+    u32(BASE, ph + 12);
+    u32(length, ph + 16);
+    u32(length, ph + 20);
+    u32(5, ph + 24);
+    u32(0x1000, ph + 28);
+  }
+}
+
 /** A complete ELF file: header, one PT_LOAD program header, code. */
 export function exitElf(architecture: string, status: number): Buffer {
   const info = archInfo(architecture);
@@ -63,25 +87,7 @@ export function exitElf(architecture: string, status: number): Buffer {
   u16(ehsize, after + 4);
   u16(phsize, after + 6);
   u16(1, after + 8); // e_phnum
-  const ph = ehsize;
-  u32(1, ph); // PT_LOAD
-  if (is64) {
-    u32(5, ph + 4); // R+X
-    addr(0, ph + 8);
-    addr(BASE, ph + 16);
-    addr(BASE, ph + 24);
-    addr(file.length, ph + 32);
-    addr(file.length, ph + 40);
-    addr(0x1000, ph + 48);
-  } else {
-    u32(0, ph + 4);
-    u32(BASE, ph + 8);
-    u32(BASE, ph + 12);
-    u32(file.length, ph + 16);
-    u32(file.length, ph + 20);
-    u32(5, ph + 24);
-    u32(0x1000, ph + 28);
-  }
+  writeProgramHeader(ehsize, file.length, is64, u32, addr);
   code.copy(file, ehsize + phsize);
   return file;
 }
