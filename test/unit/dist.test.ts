@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
-import { ROOT } from '../helpers/action-runner.js';
+import { ROOT } from '../../support/action-runner.js';
 
 test('committed dist/ equals a fresh build, file for file', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'dist-fresh-'));

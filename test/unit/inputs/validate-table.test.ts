@@ -4,7 +4,7 @@
 // test fails when an input is added without a row here.
 import { expect, test } from 'vitest';
 import { checkPaths, getInputs, validateInputs } from '../../../src/inputs/validate.js';
-import { actionDefaults, ROOT } from '../../helpers/action-runner.js';
+import { actionDefaults, ROOT } from '../../../support/action-runner.js';
 
 const HELLO = `${ROOT}/examples/hello`;
 

@@ -1,7 +1,7 @@
 // Inputs through real INPUT_* variables, with the defaults from action.yml.
 import { afterEach, describe, expect, test } from 'vitest';
 import { getInputs, splitList, validateInputs, type RawInputs } from '../../../src/inputs/validate.js';
-import { actionDefaults } from '../../helpers/action-runner.js';
+import { actionDefaults } from '../../../support/action-runner.js';
 
 function setInputs(values: Record<string, string>): void {
   for (const [k, v] of Object.entries({ ...actionDefaults(), ...values }))
