@@ -4,8 +4,8 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { sha256 } from '../test/helpers/images.js';
-import type { TestRegistry } from '../test/helpers/registry.js';
+import { sha256 } from '../support/images.js';
+import type { TestRegistry } from '../support/registry.js';
 
 const exec = promisify(execFile);
 export const DEADLINE_MS = 300_000;

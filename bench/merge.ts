@@ -13,9 +13,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { actionDefaults, node24, ROOT } from '../test/helpers/action-runner.js';
-import { pushManifest, sha256, OCI_INDEX, OCI_MANIFEST } from '../test/helpers/images.js';
-import { startRegistry, type TestRegistry } from '../test/helpers/registry.js';
+import { actionDefaults, node24, ROOT } from '../support/action-runner.js';
+import { pushManifest, sha256, OCI_INDEX, OCI_MANIFEST } from '../support/images.js';
+import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { configBlob, curlUpload, DEADLINE_MS, makeBlob, type BlobFile } from './blobs.js';
 
 const exec = promisify(execFile);

@@ -1,9 +1,9 @@
 // The demo behind `npm run demo`: see scripts/demo.sh.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { errorsOf, runAction } from '../test/helpers/action-runner.js';
-import { exampleContext, hasBusybox } from '../test/helpers/contexts.js';
-import { startRegistry } from '../test/helpers/registry.js';
+import { errorsOf, runAction } from '../support/action-runner.js';
+import { exampleContext, hasBusybox } from '../support/contexts.js';
+import { startRegistry } from '../support/registry.js';
 
 const platforms = ['linux/amd64', 'linux/arm64', 'linux/s390x', 'linux/ppc64le', 'linux/riscv64'].filter(
   (p) => hasBusybox(p.split('/')[1] ?? ''),

@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT } from './action-runner.js';
-import { BUSYBOX_DIR } from './contexts.js';
+import { ROOT } from '../../support/action-runner.js';
+import { BUSYBOX_DIR } from '../../support/contexts.js';
 
 const QEMUS = ['aarch64', 's390x', 'ppc64le', 'riscv64', 'arm'];
 

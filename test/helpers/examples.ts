@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { parseReference } from '../../src/registry/reference.js';
-import { ROOT } from './action-runner.js';
+import { ROOT } from '../../support/action-runner.js';
 
 interface Step {
   uses?: string;

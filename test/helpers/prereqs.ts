@@ -2,7 +2,7 @@
 // the suite with the reason; in CI (CI=true) a skipping suite is a failure.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { BUSYBOX_DIR } from './contexts.js';
+import { BUSYBOX_DIR } from '../../support/contexts.js';
 
 function ok(cmd: string, args: string[]): boolean {
   try {

@@ -8,10 +8,10 @@ import { createServer, type Server } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorsOf, leaks, runAction } from '../helpers/action-runner.js';
-import { addBusybox } from '../helpers/contexts.js';
+import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
+import { addBusybox } from '../../support/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { catalog, startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 

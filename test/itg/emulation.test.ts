@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { exitElf } from '../../src/qemu/elf.js';
-import { errorsOf, runAction } from '../helpers/action-runner.js';
+import { errorsOf, runAction } from '../../support/action-runner.js';
 import { buildInstallImage, buildResetImage, removeImage } from '../helpers/binfmt-images.js';
 import {
   binfmtTexts,
@@ -18,7 +18,7 @@ import {
   unregisterBinfmt,
   type Snapshot,
 } from '../helpers/binfmt.js';
-import { BUSYBOX_DIR, exampleContext } from '../helpers/contexts.js';
+import { BUSYBOX_DIR, exampleContext } from '../../support/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 
 const skip = skipWithoutPrereqs();

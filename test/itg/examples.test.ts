@@ -7,13 +7,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorsOf, runAction } from '../helpers/action-runner.js';
-import { exampleContext } from '../helpers/contexts.js';
+import { errorsOf, runAction } from '../../support/action-runner.js';
+import { exampleContext } from '../../support/contexts.js';
 import { actionSteps, exampleInputs, fillExpressions } from '../helpers/examples.js';
 import { startReleaseServer } from '../helpers/release-server.js';
 import { DEBIAN_BUILDX, pathWithout, registryTarball, tempDir } from '../helpers/tools.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 

@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorsOf, runAction } from '../helpers/action-runner.js';
-import { exampleContext } from '../helpers/contexts.js';
+import { errorsOf, runAction } from '../../support/action-runner.js';
+import { exampleContext } from '../../support/contexts.js';
 import { actionSteps, fillExpressions, retarget } from '../helpers/examples.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x'];

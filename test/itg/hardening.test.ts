@@ -6,11 +6,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorsOf, parseFileCommands, runAction, startAction } from '../helpers/action-runner.js';
-import { addBusybox, exampleContext } from '../helpers/contexts.js';
+import { errorsOf, parseFileCommands, runAction, startAction } from '../../support/action-runner.js';
+import { addBusybox, exampleContext } from '../../support/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { alive } from '../helpers/processes.js';
-import { catalog, startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 

@@ -4,7 +4,7 @@
 // runs it; results are read straight from the registries, not via the proxy.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorsOf, runAction } from '../helpers/action-runner.js';
+import { errorsOf, runAction } from '../../support/action-runner.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import {
   platformsOf,
@@ -15,9 +15,9 @@ import {
   sha256,
   type Endpoint,
   type Pushed,
-} from '../helpers/images.js';
+} from '../../support/images.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 

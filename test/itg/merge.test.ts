@@ -2,14 +2,14 @@
 // registry, tags on another, against real distribution registries: anonymous,
 // htpasswd over TLS with a CA made here, and token auth with a token server
 // written here (faults and body limits: merge-faults.test.ts). What the target
-// serves is read back with an independent client (test/helpers/images.ts) and skopeo.
+// serves is read back with an independent client (support/images.ts) and skopeo.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorsOf, leaks, runAction } from '../helpers/action-runner.js';
+import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import {
   platformsOf,
   pushAttestation,
@@ -19,9 +19,9 @@ import {
   sha256,
   type Endpoint,
   type Pushed,
-} from '../helpers/images.js';
+} from '../../support/images.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import { makeCa, makeSigningCert, type TestCa } from '../helpers/tls.js';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
 

@@ -8,11 +8,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorsOf, ROOT, runAction } from '../helpers/action-runner.js';
+import { errorsOf, ROOT, runAction } from '../../support/action-runner.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
-import { pushImage, pushIndex, readManifest, sha256, type Pushed } from '../helpers/images.js';
+import { pushImage, pushIndex, readManifest, sha256, type Pushed } from '../../support/images.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 const exec = promisify(execFile);

@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorsOf, leaks, runAction } from '../helpers/action-runner.js';
-import { exampleContext } from '../helpers/contexts.js';
+import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
+import { exampleContext } from '../../support/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { alive } from '../helpers/processes.js';
-import { catalog, startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 const UNAME: Record<string, string> = {

@@ -10,10 +10,10 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readTarIndex } from '../../src/oci/tar-index.js';
 import type { ImageIndex, ImageManifest } from '../../src/oci/types.js';
-import { errorsOf, runAction } from '../helpers/action-runner.js';
-import { exampleContext } from '../helpers/contexts.js';
+import { errorsOf, runAction } from '../../support/action-runner.js';
+import { exampleContext } from '../../support/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { catalog, startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 

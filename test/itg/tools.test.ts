@@ -8,8 +8,8 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorsOf, runAction, type ActionRun } from '../helpers/action-runner.js';
-import { exampleContext } from '../helpers/contexts.js';
+import { errorsOf, runAction, type ActionRun } from '../../support/action-runner.js';
+import { exampleContext } from '../../support/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { startReleaseServer, type ReleaseServer } from '../helpers/release-server.js';
 import {

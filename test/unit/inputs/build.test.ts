@@ -6,7 +6,7 @@ import {
   type BuildInputName,
 } from '../../../src/inputs/build.js';
 import { parsePlatform, type Platform } from '../../../src/platform.js';
-import { actionDefaults } from '../../helpers/action-runner.js';
+import { actionDefaults } from '../../../support/action-runner.js';
 
 const platforms = ['linux/amd64', 'linux/arm64'].map((p) => parsePlatform(p) as Platform);
 

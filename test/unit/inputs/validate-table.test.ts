@@ -6,7 +6,7 @@ import { expect, test } from 'vitest';
 import { checkPaths } from '../../../src/inputs/paths.js';
 import { getInputs } from '../../../src/inputs/read.js';
 import { validateInputs } from '../../../src/inputs/validate.js';
-import { actionDefaults, ROOT } from '../../helpers/action-runner.js';
+import { actionDefaults, ROOT } from '../../../support/action-runner.js';
 
 const HELLO = `${ROOT}/examples/hello`;
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { splitList } from '../../../src/inputs/parsers.js';
 import { getInputs, type RawInputs } from '../../../src/inputs/read.js';
 import { validateInputs } from '../../../src/inputs/validate.js';
-import { actionDefaults } from '../../helpers/action-runner.js';
+import { actionDefaults } from '../../../support/action-runner.js';
 
 function setInputs(values: Record<string, string>): void {
   for (const [k, v] of Object.entries({ ...actionDefaults(), ...values }))

@@ -13,7 +13,7 @@ import type { Descriptor, ImageIndex, ImageManifest } from '../../../src/oci/typ
 import { LayoutSource } from '../../../src/oci/layout-source.js';
 import { writeOciArchive } from '../../../src/oci/archive.js';
 import { readSources } from '../../../src/merge/sources.js';
-import { ROOT } from '../../helpers/action-runner.js';
+import { ROOT } from '../../../support/action-runner.js';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/oci-layouts');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'layout-source-'));

@@ -25,7 +25,7 @@ import {
   type TarEntry,
 } from '../../../src/oci/tar-index.js';
 import { SAMPLE_FILES, sampleTar } from '../../helpers/sample-tar.js';
-import { ROOT } from '../../helpers/action-runner.js';
+import { ROOT } from '../../../support/action-runner.js';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/oci-layouts');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'tar-index-'));

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
-import { actionDefaults, ROOT } from '../helpers/action-runner.js';
+import { actionDefaults, ROOT } from '../../support/action-runner.js';
 
 test.each([
   [1, 'qemu-image'],
