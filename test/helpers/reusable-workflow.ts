@@ -22,6 +22,8 @@ export interface Step {
 export interface Job {
   needs?: string | string[];
   if?: string;
+  name?: string;
+  permissions?: Record<string, string>;
   'runs-on'?: string;
   strategy?: { 'fail-fast'?: string | boolean; matrix?: string };
   outputs?: Record<string, string>;
@@ -42,6 +44,7 @@ export interface Workflow {
       outputs: Record<string, { value: string }>;
     };
   };
+  permissions?: Record<string, string>;
   jobs: Record<string, Job>;
 }
 

@@ -109,6 +109,11 @@ describe('multiarch.yml secrets', () => {
     }
     expect(merge).not.toHaveProperty('secrets');
   });
+
+  test("no top-level permissions: they would cap the build and merge jobs' token below the caller's", () => {
+    expect(wf.permissions).toBeUndefined();
+    expect(wf.jobs.plan?.permissions).toEqual({ contents: 'read' });
+  });
 });
 
 describe('multiarch.yml is all or nothing', () => {
