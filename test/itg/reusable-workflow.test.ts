@@ -1,0 +1,271 @@
+// .github/workflows/multiarch.yml run job by job as the runner would: the plan
+// step (its node24 action), then each matrix row's build step through dist/
+// on its own "runner" (RUNNER_TEMP, docker config), its digest file "uploaded"
+// under the step's artifact name, then the merge step on the files its
+// download step's pattern matches. Every `with:` comes from the workflow file,
+// `${{ }}` filled from the call; the target registry wants the credentials the
+// call passes as secrets.
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { errorsOf, leaks, runAction, type ActionRun } from '../../support/action-runner.js';
+import { addBusybox } from '../../support/contexts.js';
+import { fillExpressions, retarget } from '../helpers/examples.js';
+import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import {
+  actionWith,
+  callInputs,
+  matrixRows,
+  readWorkflow,
+  runPlan,
+  type MatrixRow,
+  type Step,
+} from '../helpers/reusable-workflow.js';
+
+const skip = skipWithoutPrereqs();
+const wf = readWorkflow();
+const USER = 'fan';
+const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
+
+const DOCKERFILE =
+  'FROM scratch\nARG TARGETARCH\nCOPY busybox/${TARGETARCH} /bin/busybox\n' +
+  'RUN ["/bin/busybox", "--install", "-s", "/bin"]\n' +
+  'RUN --mount=type=secret,id=token sha256sum /run/secrets/token | cut -d" " -f1 > /secret-sha\n' +
+  'RUN uname -m > /built-on\n';
+
+function stepWith(job: string, uses: string): Record<string, string> {
+  const step = wf.jobs[job]?.steps.find((s: Step) => s.uses?.startsWith(uses));
+  if (!step) throw new Error(`job ${job} has no step using ${uses}`);
+  return Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+function fill(values: Record<string, string>, table: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, fillExpressions(v, table)]));
+}
+
+function prefixed(name: string, values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${name}.${k}`, v]));
+}
+
+/** One workflow run's artifact storage, shared by every call in it: NAME -> files. */
+class Artifacts {
+  constructor(readonly dir: string) {}
+  upload(w: Record<string, string>): void {
+    const into = path.join(this.dir, w.name ?? '');
+    mkdirSync(into); // upload-artifact v4 refuses a second artifact of one name in a run
+    copyFileSync(w.path ?? '', path.join(into, path.basename(w.path ?? '')));
+  }
+  /** download-artifact with pattern and merge-multiple: every matching artifact's files in one dir. */
+  download(w: Record<string, string>): string[] {
+    const re = new RegExp(`^${(w.pattern ?? '').replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
+    const names = readdirSync(this.dir).filter((n) => re.test(n));
+    mkdirSync(w.path ?? '', { recursive: true });
+    for (const n of names)
+      for (const f of readdirSync(path.join(this.dir, n)))
+        copyFileSync(path.join(this.dir, n, f), path.join(w.path ?? '', f));
+    return names.sort();
+  }
+}
+
+interface Call {
+  with: Record<string, string>;
+  secrets: Record<string, string>;
+}
+
+interface Leg {
+  row: MatrixRow;
+  run: ActionRun;
+}
+
+describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
+  let target: TestRegistry;
+  let context: string;
+  let artifacts: Artifacts;
+  const dirs: string[] = [];
+  const tempDir = (name: string) => {
+    const d = mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+    dirs.push(d);
+    return d;
+  };
+
+  beforeAll(async () => {
+    target = await startRegistry({ user: USER, password: PASSWORD });
+    context = tempDir('ctx-reusable');
+    addBusybox(context);
+    writeFileSync(path.join(context, 'Dockerfile.fan'), DOCKERFILE);
+    artifacts = new Artifacts(tempDir('run-artifacts'));
+  });
+  afterAll(async () => {
+    await target?.stop();
+    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  });
+
+  const tagsList = async (repo: string) => {
+    const res = await fetch(`${target.url}/v2/${repo}/tags/list`, {
+      headers: { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` },
+    });
+    return res.status === 404 ? [] : (((await res.json()) as { tags: string[] | null }).tags ?? []);
+  };
+  const skopeo = (...args: string[]) =>
+    execFileSync('skopeo', [...args, '--tls-verify=false', `--creds=${USER}:${PASSWORD}`], {
+      encoding: 'utf8',
+    });
+
+  /** `secrets.*`: what the call passes, '' for a declared secret it does not. */
+  function secretsOf(call: Call): Record<string, string> {
+    const declared = Object.keys(wf.on.workflow_call.secrets);
+    return prefixed('secrets', Object.fromEntries(declared.map((n) => [n, call.secrets[n] ?? ''])));
+  }
+
+  function inputsOf(call: Call): Record<string, string> {
+    const given = { ...call.with, tags: retarget(call.with.tags ?? '', target.address) };
+    return prefixed('inputs', callInputs(wf, given));
+  }
+
+  async function plan(call: Call) {
+    const inputs = inputsOf(call);
+    const callJson = JSON.stringify(inputs);
+    const planWith = stepWith('plan', 'OWNER/REPO/.github/actions/fan-out-plan@');
+    const run = await runPlan(fill(planWith, { ...inputs, 'toJSON(inputs)': callJson }));
+    expect(run.exitCode, run.log).toBe(0);
+    return { rows: matrixRows(run), prefix: run.outputs.prefix ?? '' };
+  }
+
+  /** The build job of each matrix row, side by side, each on a runner of its own. */
+  async function buildLegs(call: Call, rows: MatrixRow[], prefix: string): Promise<Leg[]> {
+    const base = { ...inputsOf(call), ...secretsOf(call), 'needs.plan.outputs.prefix': prefix };
+    return Promise.all(
+      rows.map(async (row) => {
+        const runnerTemp = tempDir('runner-temp');
+        const dockerConfig = tempDir('runner-docker');
+        writeFileSync(path.join(dockerConfig, 'config.json'), '{}');
+        const matrix = prefixed('matrix', { platform: row.platform, slug: row.slug });
+        const table = { ...base, ...matrix, 'runner.temp': runnerTemp };
+        const build = fill(actionWith(wf.jobs.build ?? { steps: [] }), table);
+        mkdirSync(path.dirname(build['digest-file'] ?? ''), { recursive: true });
+        const run = await runAction(build, { cwd: context, env: { DOCKER_CONFIG: dockerConfig } });
+        if (run.main.exitCode === 0)
+          artifacts.upload(fill(stepWith('build', 'actions/upload-artifact@'), table));
+        return { row, run };
+      }),
+    );
+  }
+
+  async function merge(call: Call, prefix: string) {
+    const table = {
+      ...inputsOf(call),
+      ...secretsOf(call),
+      'needs.plan.outputs.prefix': prefix,
+      'runner.temp': tempDir('merge-temp'),
+    };
+    const downloaded = artifacts.download(fill(stepWith('merge', 'actions/download-artifact@'), table));
+    const dockerConfig = tempDir('merge-docker');
+    writeFileSync(path.join(dockerConfig, 'config.json'), '{}');
+    const run = await runAction(fill(actionWith(wf.jobs.merge ?? { steps: [] }), table), {
+      env: { DOCKER_CONFIG: dockerConfig },
+    });
+    return { run, downloaded };
+  }
+
+  const secret = `s3cret-${randomBytes(8).toString('hex')}`;
+  const secrets = { username: USER, password: PASSWORD, 'build-secrets': `token=${secret}` };
+  const main: Call = {
+    with: {
+      platforms: 'linux/amd64,linux/arm64',
+      tags: 'ghcr.io/acme/fanned:1.0',
+      file: 'Dockerfile.fan',
+      network: 'host',
+      'no-cache': 'true',
+      labels: 'org.example.leg=built by the reusable workflow',
+      annotations: 'org.opencontainers.image.description=fanned out',
+      'test-command': `test "$(cat /secret-sha)" = "${createHash('sha256').update(secret).digest('hex')}"`,
+    },
+    secrets,
+  };
+  // A second call of the workflow in the same run, into another repository.
+  const other: Call = {
+    with: {
+      platforms: 'linux/amd64',
+      tags: 'ghcr.io/acme/other:1.0',
+      file: 'Dockerfile.fan',
+      network: 'host',
+    },
+    secrets,
+  };
+
+  test('plan, build legs, merge: one index at the tag, the secrets reach each leg and no log', async () => {
+    const mainPlan = await plan(main);
+    expect(mainPlan.rows.map((r) => [r.platform, r.runner])).toEqual([
+      ['linux/amd64', 'ubuntu-24.04'],
+      ['linux/arm64', 'ubuntu-24.04-arm'],
+    ]);
+    const otherPlan = await plan(other);
+    expect(otherPlan.prefix).not.toBe(mainPlan.prefix);
+
+    const mainLegs = await buildLegs(main, mainPlan.rows, mainPlan.prefix);
+    const otherLegs = await buildLegs(other, otherPlan.rows, otherPlan.prefix);
+    for (const leg of [...mainLegs, ...otherLegs]) {
+      expect(errorsOf(leg.run.main), leg.row.platform).toBe('');
+      expect(leaks(leg.run, secret, PASSWORD)).toEqual([]);
+    }
+    // The smoke test compares the secret's hash inside each image: the secret reached every leg.
+    for (const leg of mainLegs) expect(leg.run.main.log).toContain(`::group::Testing ${leg.row.platform}`);
+    // Pushed by digest only: no tag before the merge.
+    expect(await tagsList('acme/fanned')).toEqual([]);
+
+    const merged = await merge(main, mainPlan.prefix);
+    expect(errorsOf(merged.run.main)).toBe('');
+    expect(leaks(merged.run, secret, PASSWORD)).toEqual([]);
+    // Only this call's artifacts: the other call's digest file is not mixed in.
+    expect(merged.downloaded).toEqual([`${mainPlan.prefix}_linux-amd64`, `${mainPlan.prefix}_linux-arm64`]);
+    const outputs = merged.run.outputs;
+    expect(Object.keys(JSON.parse(outputs['platform-digests'] ?? '{}') as object).sort()).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+    ]);
+    expect(outputs.image).toBe(`${target.address}/acme/fanned@${outputs.digest}`);
+    expect(JSON.parse(outputs.metadata ?? '{}')).toMatchObject({ digest: outputs.digest });
+    const raw = skopeo('inspect', '--raw', `docker://${target.address}/acme/fanned:1.0`);
+    expect(`sha256:${createHash('sha256').update(raw).digest('hex')}`).toBe(outputs.digest);
+    const index = JSON.parse(raw) as { annotations?: Record<string, string> };
+    expect(index.annotations?.['org.opencontainers.image.description']).toBe('fanned out');
+    const digests = JSON.parse(outputs['platform-digests'] ?? '{}') as Record<string, string>;
+    const config = JSON.parse(
+      skopeo('inspect', '--config', `docker://${target.address}/acme/fanned@${digests['linux/arm64']}`),
+    ) as { config: { Labels: Record<string, string> } };
+    expect(config.config.Labels['org.example.leg']).toBe('built by the reusable workflow');
+
+    const otherMerged = await merge(other, otherPlan.prefix);
+    expect(errorsOf(otherMerged.run.main)).toBe('');
+    expect(otherMerged.downloaded).toEqual([`${otherPlan.prefix}_linux-amd64`]);
+    expect(Object.keys(JSON.parse(otherMerged.run.outputs['platform-digests'] ?? '{}') as object)).toEqual([
+      'linux/amd64',
+    ]);
+  });
+
+  test('a failed leg leaves no tag: the other leg pushed by digest only, and the merge never runs', async () => {
+    const failing: Call = {
+      with: {
+        platforms: 'linux/amd64,linux/arm64',
+        tags: 'ghcr.io/acme/half:1.0',
+        file: 'Dockerfile.fan',
+        network: 'host',
+        'test-command': 'test "$(cat /built-on)" = x86_64',
+      },
+      secrets: { username: USER, password: PASSWORD },
+    };
+    const { rows, prefix } = await plan(failing);
+    const legs = await buildLegs(failing, rows, prefix);
+    const [amd64, arm64] = legs;
+    expect(errorsOf(amd64?.run.main ?? { exitCode: 0, log: '' })).toBe('');
+    expect(arm64?.run.main.exitCode).not.toBe(0);
+    // The merge job needs every build job: with one failed, the runner skips it.
+    expect([wf.jobs.merge?.needs].flat()).toContain('build');
+    expect(legs.every((l) => l.run.main.exitCode === 0)).toBe(false);
+    expect(await tagsList('acme/half')).toEqual([]);
+  });
+});
