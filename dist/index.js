@@ -28233,7 +28233,7 @@ module.exports = Comparator
 const parseOptions = __nccwpck_require__(356)
 const { safeRe: re, t } = __nccwpck_require__(5471)
 const cmp = __nccwpck_require__(8646)
-const debug = __nccwpck_require__(1159)
+const debug = __nccwpck_require__(3540)
 const SemVer = __nccwpck_require__(7163)
 const Range = __nccwpck_require__(6782)
 
@@ -28467,7 +28467,7 @@ const cache = new LRU()
 
 const parseOptions = __nccwpck_require__(356)
 const Comparator = __nccwpck_require__(9379)
-const debug = __nccwpck_require__(1159)
+const debug = __nccwpck_require__(3540)
 const SemVer = __nccwpck_require__(7163)
 const trimComparatorWhitespace = __nccwpck_require__(9737)
 const {
@@ -28829,7 +28829,7 @@ const testSet = (set, version, options) => {
 
 
 
-const debug = __nccwpck_require__(1159)
+const debug = __nccwpck_require__(3540)
 const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(5101)
 const { safeRe: re, t } = __nccwpck_require__(5471)
 
@@ -29910,7 +29910,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1159:
+/***/ 3540:
 /***/ ((module) => {
 
 
@@ -30047,7 +30047,7 @@ const {
   MAX_SAFE_BUILD_LENGTH,
   MAX_LENGTH,
 } = __nccwpck_require__(5101)
-const debug = __nccwpck_require__(1159)
+const debug = __nccwpck_require__(3540)
 exports = module.exports = {}
 
 // The actual regexps go on exports.re
@@ -73879,8 +73879,8 @@ class ExecError extends Error {
 class HttpError extends Error {
     status;
     code;
-    constructor(message, status, code) {
-        super(message);
+    constructor(message, status, code, cause) {
+        super(message, cause === undefined ? undefined : { cause });
         this.status = status;
         this.code = code;
         this.name = 'HttpError';
@@ -74434,7 +74434,7 @@ class RetryBudget {
         const { attempts, budgetMs } = this.policy;
         const late = budgetMs !== undefined && Date.now() - this.since >= budgetMs;
         if (this.failures >= attempts || late)
-            throw new HttpError(`Gave up ${what} after ${this.failures} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`, undefined, 'RETRIES_EXHAUSTED');
+            throw new HttpError(`Gave up ${what} after ${this.failures} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`, undefined, 'RETRIES_EXHAUSTED', err);
         const wait = backoffMs(this.failures, this.policy, err instanceof TransientError ? err.retryAfterMs : undefined);
         info(`Retrying (${this.failures + 1}/${attempts}) ${what} in ${wait} ms: ${errorMessage(err)}`);
         await new Promise((r) => setTimeout(r, wait));
@@ -79750,6 +79750,75 @@ async function runMergeOnly(clients, options) {
     return { index, rows };
 }
 
+;// CONCATENATED MODULE: ./src/publish/preflight.ts
+// Pre-flight: before anything slow (emulation, buildx, builds), every target
+// repository is reached, its challenge answered and push permission proved by
+// starting an upload session and cancelling it: no tag, no blob is written.
+// A typo in a password then costs seconds, not the builds.
+
+
+
+
+
+/** A dead host fails in about 10 s: a few quick attempts, no retry storm. */
+const PREFLIGHT_RETRY = { attempts: 3, baseMs: 500, capMs: 2_000, budgetMs: 10_000 };
+const NETWORK_HINTS = {
+    ENOTFOUND: 'the host name does not resolve: check the registry part of the tag',
+    EAI_AGAIN: 'DNS did not answer: check the runner network',
+    ECONNREFUSED: 'nothing listens there: check the host and port, and that the registry is up',
+    UND_ERR_CONNECT_TIMEOUT: 'the connection timed out: check the host, the port and any firewall or proxy',
+    ETIMEDOUT: 'the connection timed out: check the host, the port and any firewall or proxy',
+    ECONNRESET: 'the connection was reset: check that the port speaks HTTP(S) and any proxy in between',
+};
+function codeOf(err) {
+    const direct = err.code;
+    if (typeof direct === 'string')
+        return direct;
+    const cause = err.cause?.code;
+    return typeof cause === 'string' ? cause : undefined;
+}
+/** What went wrong before any registry answer, said with the host and what to check. */
+function unreachable(target, err) {
+    const code = codeOf(err) ?? 'network error';
+    const hint = NETWORK_HINTS[code] ?? 'check the host, the network and any proxy (HTTPS_PROXY, NO_PROXY)';
+    return new HttpError(`Cannot reach ${target.client.registry} to push ${target.repository}: ${code} (${errorMessage(err)}); ${hint}. Nothing was built yet.`, undefined, code);
+}
+/** An upload session started and cancelled: the one proof of push access every registry gives. */
+async function provePush(client, repository) {
+    const res = await client.send({ method: 'POST', url: `/v2/${repository}/blobs/uploads/` }, [
+        scopeFor(repository, 'push'),
+    ]);
+    if (res.status !== 202) {
+        const body = await drain(res);
+        return client.fail(res, `push to ${repository} (pre-flight: starting an upload session)`, body);
+    }
+    await drain(res);
+    const location = header(res, 'location');
+    if (!location)
+        return;
+    const url = new URL(location, await client.baseUrl()).toString();
+    const cancelled = await client.send({ method: 'DELETE', url }, [scopeFor(repository, 'push')]);
+    await drain(cancelled); // a registry that cannot cancel lets the session expire: nothing to fail on
+}
+async function checkTarget(target) {
+    try {
+        await withRetry(`checking ${target.client.registry}/${target.repository}`, () => provePush(target.client, target.repository), PREFLIGHT_RETRY);
+    }
+    catch (err) {
+        // A registry's answer (401, 403, a TLS trust error) is already said well; a network failure is not.
+        const cause = err instanceof HttpError && err.code === 'RETRIES_EXHAUSTED' ? err.cause : err;
+        if (!(cause instanceof HttpError) && codeOf(cause))
+            throw unreachable(target, cause);
+        throw err;
+    }
+    info(`${target.client.registry}/${target.repository}: reachable, push allowed for ${target.client.identity}`);
+}
+/** Every target repository of the tags, checked in turn; the first that fails stops the run. */
+async function checkTargets(clients, tags) {
+    for (const target of await clients.targets(tags))
+        await checkTarget(target);
+}
+
 ;// CONCATENATED MODULE: ./src/registry/credentials.ts
 // Finds credentials for a registry: the action's inputs first, then the
 // runner's docker config (auths, credHelpers, credsStore) as
@@ -79904,6 +79973,7 @@ class RegistryClients {
 
 
 
+
 function runDirFor(runId) {
     return external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), `multiarch-${runId}`);
 }
@@ -79932,6 +80002,8 @@ async function runMain() {
     const http = new Http({ ca: trustedCas(inputs.caFile) });
     try {
         const clients = registryClients(http, inputs);
+        if (inputs.push || inputs.pushByDigest)
+            await group('Checking targets', () => checkTargets(clients, inputs.tags));
         const outcome = inputs.mode === 'merge'
             ? await runMergeOnly(clients, inputs)
             : await runBuildMode(http, clients, inputs, state);

@@ -17,6 +17,7 @@ import { validateInputs, type Inputs } from './inputs/validate.js';
 import { registryLogTail, stopLocalRegistry } from './local-registry/service.js';
 import { runMergeOnly } from './merge/merge-only.js';
 import { writeOutputs } from './publish/outputs.js';
+import { checkTargets } from './publish/preflight.js';
 import { RegistryClients } from './registry/clients.js';
 import { forgetRun, isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
 
@@ -50,6 +51,8 @@ export async function runMain(): Promise<void> {
   const http = new Http({ ca: trustedCas(inputs.caFile) });
   try {
     const clients = registryClients(http, inputs);
+    if (inputs.push || inputs.pushByDigest)
+      await core.group('Checking targets', () => checkTargets(clients, inputs.tags));
     const outcome =
       inputs.mode === 'merge'
         ? await runMergeOnly(clients, inputs)

@@ -33,8 +33,9 @@ export class HttpError extends Error {
     message: string,
     readonly status?: number,
     readonly code?: string,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'HttpError';
   }
 }

@@ -187,6 +187,7 @@ export class RetryBudget {
         `Gave up ${what} after ${this.failures} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`,
         undefined,
         'RETRIES_EXHAUSTED',
+        err,
       );
     const wait = backoffMs(
       this.failures,

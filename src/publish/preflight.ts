@@ -1,0 +1,81 @@
+// Pre-flight: before anything slow (emulation, buildx, builds), every target
+// repository is reached, its challenge answered and push permission proved by
+// starting an upload session and cancelling it: no tag, no blob is written.
+// A typo in a password then costs seconds, not the builds.
+import * as core from '@actions/core';
+import { HttpError, errorMessage } from '../errors.js';
+import { header, withRetry, type RetryPolicy } from '../http.js';
+import { drain, type RegistryClient } from '../registry/client.js';
+import type { RegistryClients, Target } from '../registry/clients.js';
+import type { Reference } from '../registry/reference.js';
+import { scopeFor } from '../registry/token.js';
+
+/** A dead host fails in about 10 s: a few quick attempts, no retry storm. */
+const PREFLIGHT_RETRY: RetryPolicy = { attempts: 3, baseMs: 500, capMs: 2_000, budgetMs: 10_000 };
+
+const NETWORK_HINTS: Record<string, string> = {
+  ENOTFOUND: 'the host name does not resolve: check the registry part of the tag',
+  EAI_AGAIN: 'DNS did not answer: check the runner network',
+  ECONNREFUSED: 'nothing listens there: check the host and port, and that the registry is up',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out: check the host, the port and any firewall or proxy',
+  ETIMEDOUT: 'the connection timed out: check the host, the port and any firewall or proxy',
+  ECONNRESET: 'the connection was reset: check that the port speaks HTTP(S) and any proxy in between',
+};
+
+function codeOf(err: unknown): string | undefined {
+  const direct = (err as { code?: unknown }).code;
+  if (typeof direct === 'string') return direct;
+  const cause = (err as { cause?: { code?: unknown } }).cause?.code;
+  return typeof cause === 'string' ? cause : undefined;
+}
+
+/** What went wrong before any registry answer, said with the host and what to check. */
+function unreachable(target: Target, err: unknown): HttpError {
+  const code = codeOf(err) ?? 'network error';
+  const hint = NETWORK_HINTS[code] ?? 'check the host, the network and any proxy (HTTPS_PROXY, NO_PROXY)';
+  return new HttpError(
+    `Cannot reach ${target.client.registry} to push ${target.repository}: ${code} (${errorMessage(err)}); ${hint}. Nothing was built yet.`,
+    undefined,
+    code,
+  );
+}
+
+/** An upload session started and cancelled: the one proof of push access every registry gives. */
+async function provePush(client: RegistryClient, repository: string): Promise<void> {
+  const res = await client.send({ method: 'POST', url: `/v2/${repository}/blobs/uploads/` }, [
+    scopeFor(repository, 'push'),
+  ]);
+  if (res.status !== 202) {
+    const body = await drain(res);
+    return client.fail(res, `push to ${repository} (pre-flight: starting an upload session)`, body);
+  }
+  await drain(res);
+  const location = header(res, 'location');
+  if (!location) return;
+  const url = new URL(location, await client.baseUrl()).toString();
+  const cancelled = await client.send({ method: 'DELETE', url }, [scopeFor(repository, 'push')]);
+  await drain(cancelled); // a registry that cannot cancel lets the session expire: nothing to fail on
+}
+
+async function checkTarget(target: Target): Promise<void> {
+  try {
+    await withRetry(
+      `checking ${target.client.registry}/${target.repository}`,
+      () => provePush(target.client, target.repository),
+      PREFLIGHT_RETRY,
+    );
+  } catch (err) {
+    // A registry's answer (401, 403, a TLS trust error) is already said well; a network failure is not.
+    const cause = err instanceof HttpError && err.code === 'RETRIES_EXHAUSTED' ? err.cause : err;
+    if (!(cause instanceof HttpError) && codeOf(cause)) throw unreachable(target, cause);
+    throw err;
+  }
+  core.info(
+    `${target.client.registry}/${target.repository}: reachable, push allowed for ${target.client.identity}`,
+  );
+}
+
+/** Every target repository of the tags, checked in turn; the first that fails stops the run. */
+export async function checkTargets(clients: RegistryClients, tags: readonly Reference[]): Promise<void> {
+  for (const target of await clients.targets(tags)) await checkTarget(target);
+}

@@ -1,0 +1,122 @@
+// Pre-flight: a target that cannot be pushed to fails the run in seconds,
+// before emulation, buildx or any build, naming the registry, the repository
+// and where the credentials came from, and nothing reaches any target.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
+import { exampleContext } from '../../support/contexts.js';
+import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
+import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+
+const skip = skipWithoutPrereqs();
+
+/** A loopback port nothing listens on (bound, then closed). */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Nothing slow ran: no emulation, no buildx set-up, no build. */
+function nothingSlowRan(log: string): void {
+  expect(log).toContain('Checking targets');
+  for (const phase of [
+    'Registering QEMU emulators',
+    'Setting up buildx',
+    'Starting local registry',
+    'Building ',
+  ])
+    expect(log).not.toContain(`::group::${phase}`);
+}
+
+describe.skipIf(skip)('pre-flight of the targets', () => {
+  const user = 'bot';
+  const password = `pw-${randomBytes(12).toString('hex')}`;
+  let secured: TestRegistry;
+  let open: TestRegistry;
+  let context: string;
+
+  beforeAll(async () => {
+    secured = await startRegistry({ user, password });
+    open = await startRegistry();
+    context = exampleContext('hello');
+  });
+  afterAll(async () => {
+    await secured?.stop();
+    await open?.stop();
+    if (context) rmSync(context, { recursive: true, force: true });
+  });
+
+  test('a wrong password fails before anything slow, naming registry, repository and user', async () => {
+    const wrong = `wrong-${randomBytes(8).toString('hex')}`;
+    const started = Date.now();
+    const run = await runAction({
+      platforms: 'linux/amd64,linux/arm64',
+      context,
+      tags: `${secured.address}/acme/denied:1.0`,
+      push: 'true',
+      username: user,
+      password: wrong,
+      network: 'host',
+    });
+    expect(run.main.exitCode).not.toBe(0);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    nothingSlowRan(run.main.log);
+    const error = errorsOf(run.main);
+    expect(error).toMatch(new RegExp(`${secured.address}.*401`));
+    expect(error).toContain('acme/denied');
+    expect(error).toContain(`user '${user}' (from inputs 'username' and 'password')`);
+    expect(leaks(run, wrong)).toEqual([]);
+    expect(await catalog(secured.address, `${user}:${password}`)).not.toContain('acme/denied');
+  });
+
+  test('a registry that is not listening fails in seconds, naming the host and what to check', async () => {
+    const address = `127.0.0.1:${await deadPort()}`;
+    const started = Date.now();
+    const run = await runAction({
+      platforms: 'linux/amd64',
+      context,
+      tags: `${address}/acme/nowhere:1.0`,
+      push: 'true',
+      'insecure-registries': address,
+    });
+    expect(run.main.exitCode).not.toBe(0);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    nothingSlowRan(run.main.log);
+    expect(errorsOf(run.main)).toMatch(
+      new RegExp(`Cannot reach ${address} to push acme/nowhere: ECONNREFUSED .*nothing listens there`),
+    );
+  });
+
+  test('the second of two targets refusing the credentials stops the run; the first gets nothing', async () => {
+    const run = await runAction({
+      platforms: 'linux/amd64',
+      context,
+      tags: `${open.address}/acme/first:1.0\n${secured.address}/acme/second:1.0`,
+      push: 'true',
+      network: 'host',
+    });
+    expect(run.main.exitCode).not.toBe(0);
+    nothingSlowRan(run.main.log);
+    expect(errorsOf(run.main)).toMatch(new RegExp(`${secured.address}.*401.*anonymous access`));
+    expect(await catalog(open.address)).not.toContain('acme/first');
+  });
+
+  test('push false contacts no target', async () => {
+    const address = `127.0.0.1:${await deadPort()}`;
+    const run = await runAction({
+      platforms: 'linux/amd64',
+      context,
+      tags: `${address}/acme/unused:1.0`,
+      push: 'false',
+      network: 'host',
+    });
+    expect(errorsOf(run.main)).toBe('');
+    expect(run.main.exitCode).toBe(0);
+    expect(run.main.log).not.toContain('Checking targets');
+  });
+});
