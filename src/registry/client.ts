@@ -123,7 +123,7 @@ export class RegistryClient {
   async send(req: Req, scopes: readonly string[]): Promise<HttpResponse> {
     const replayable = !(req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body));
     const url = new URL(req.url, await this.baseUrl()).toString();
-    for (let attempt = 0; ; attempt++) {
+    for (let rejected = 0; ;) {
       const auth = await this.auth.authorization(scopes);
       const headers = { ...req.headers, ...(auth && { authorization: auth }) };
       const res = await this.http
@@ -132,9 +132,11 @@ export class RegistryClient {
           throw isCertificateError(err) ? this.tlsError(err) : err;
         });
       if (res.status === 401) {
-        // Answered once (a new token, or Basic after the challenge); a second 401 is final.
+        // A 401 to a request without credentials is the challenge; a rejected credential
+        // is answered once (a new token, or Basic after the challenge), a second time is final.
         const body = await drain(res);
-        if (attempt === 0 && (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth))) {
+        if (auth !== undefined) rejected++;
+        if (rejected <= 1 && (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth))) {
           if (replayable) continue;
           throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
         }

@@ -247,10 +247,11 @@ describe.skipIf(skip)('merge-only mode', () => {
       password: wrong,
     });
     expect(denied.main.exitCode).not.toBe(0);
+    // The pre-flight of the target asks first, before any source is read.
     const error = errorsOf(denied.main);
     expect(error).toMatch(
       new RegExp(
-        `^Cannot get a token for repository:acme/src-amd64:pull on ${tok.address} from http://127\\.0\\.0\\.1:\\d+/token: 401`,
+        `^Cannot get a token for repository:acme/denied:pull,push on ${tok.address} from http://127\\.0\\.0\\.1:\\d+/token: 401`,
       ),
     );
     expect(error).toContain(`user '${user}' (from inputs 'username' and 'password')`);
