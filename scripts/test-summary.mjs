@@ -1,15 +1,27 @@
-// Prints one plain closing line over vitest's JSON reports:
-// "tests: N passed, N failed, N skipped".
+// Prints one line per vitest JSON report given ("unit: ...", "itg-docker26: ...")
+// and one plain closing line over all of them: "tests: N passed, N failed, N skipped".
+// A report that is missing (its run crashed before writing it) is named and fails.
 import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
+const total = { passed: 0, failed: 0, skipped: 0 };
+const line = (c) => `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
+let missing = 0;
 for (const file of process.argv.slice(2)) {
-  if (!existsSync(file)) continue;
+  const name = path.basename(file, '.json');
+  if (!existsSync(file)) {
+    console.log(`${name}: no report (the run did not finish)`);
+    missing++;
+    continue;
+  }
   const r = JSON.parse(readFileSync(file, 'utf8'));
-  passed += r.numPassedTests;
-  failed += r.numFailedTests;
-  skipped += r.numPendingTests + r.numTodoTests;
+  const c = {
+    passed: r.numPassedTests,
+    failed: r.numFailedTests,
+    skipped: r.numPendingTests + r.numTodoTests,
+  };
+  for (const k of Object.keys(total)) total[k] += c[k];
+  console.log(`${name}: ${line(c)}`);
 }
-console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`tests: ${line(total)}`);
+if (missing) process.exitCode = 1;

@@ -1,5 +1,7 @@
-// What integration tests need on the machine. Locally a missing part skips
-// the suite with the reason; in CI (CI=true) a skipping suite is a failure.
+// What integration tests need on the machine, and which engine DOCKER_HOST
+// points at. Locally a missing part skips the suite with the reason; in CI
+// (CI=true) a skipping suite is a failure. A test that needs one engine says so
+// with `describe.skipIf(!engine.containerdStore)` or the like.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { BUSYBOX_DIR } from '../../support/contexts.js';
@@ -33,4 +35,39 @@ export function skipWithoutPrereqs(): boolean {
   if (process.env.CI) throw new Error(msg);
   console.warn(`SKIPPING: ${msg}`);
   return true;
+}
+
+export interface Engine {
+  /** The server's version, e.g. "26.1.5+dfsg1"; "" when no engine answers. */
+  version: string;
+  major: number;
+  /** The containerd image store (Docker 24+ with containerd-snapshotter), not the classic one. */
+  containerdStore: boolean;
+}
+
+function readEngine(): Engine {
+  let info = { ServerVersion: '', DriverStatus: [] as string[][] };
+  try {
+    const out = execFileSync('docker', ['info', '--format', '{{json .}}'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    info = { ...info, ...(JSON.parse(out) as Partial<typeof info>) };
+  } catch {
+    // No engine: the prerequisites check says so; nothing is engine-specific then.
+  }
+  const version = info.ServerVersion ?? '';
+  return {
+    version,
+    major: Number.parseInt(version, 10) || 0,
+    containerdStore: (info.DriverStatus ?? []).some(([, v]) => v === 'io.containerd.snapshotter.v1'),
+  };
+}
+
+let cached: Engine | undefined;
+
+/** The engine DOCKER_HOST points at, as `docker info` reports it (asked once per file). */
+export function engine(): Engine {
+  return (cached ??= readEngine());
 }

@@ -1,6 +1,7 @@
 // build-push-action's inputs, end to end: each reaches the build for real
 // (checked in the image or in buildx's own log), or fails clearly and early
-// where this engine (docker 20.10, classic store, BuildKit 0.8) cannot do it.
+// where the engine cannot do it (docker 20.10: classic store, BuildKit 0.8),
+// and works where it can (docker 26: containerd store, attestations).
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,10 +11,11 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
-import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { engine, skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
+const { containerdStore, major } = engine();
 
 const PRELUDE =
   'FROM scratch AS base\nARG TARGETARCH\nCOPY busybox/${TARGETARCH} /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n';
@@ -178,7 +180,8 @@ describe.skipIf(skip)('build inputs', () => {
       expect(run.main.log).toContain(`--cache-from type=registry,ref=${cache}-${slug}`);
   });
 
-  test.each([
+  // The classic store's limits: with the containerd store the docker driver exports caches and attestations.
+  test.skipIf(containerdStore).each([
     [1, { 'cache-to': 'type=gha' }, /'cache-to' has 'type=gha', which the docker driver cannot export/],
     [
       2,
@@ -193,8 +196,56 @@ describe.skipIf(skip)('build inputs', () => {
     expect(run.main.log).not.toContain('::group::Building');
   });
 
-  test('build-contexts reach buildx; on BuildKit 0.8 the failure says what is needed', async () => {
-    const ctx = contextWith('FROM scratch\nCOPY --from=extra f /f\n');
+  test.runIf(containerdStore)(
+    'the containerd store: provenance is made and pushed beside each platform image',
+    async () => {
+      const ctx = contextWith('RUN uname -m > /arch\n');
+      dirs.push(ctx);
+      const repo = `${registry.address}/inputs/provenance`;
+      const run = await runAction({
+        platforms: 'linux/amd64,linux/arm64',
+        context: ctx,
+        tags: `${repo}:1`,
+        push: 'true',
+        network: 'host',
+        provenance: 'mode=max',
+      });
+      expect(errorsOf(run.main)).toBe('');
+      const index = JSON.parse(
+        execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${repo}:1`], {
+          encoding: 'utf8',
+        }),
+      ) as { manifests: { platform?: { architecture: string }; annotations?: Record<string, string> }[] };
+      const kinds = index.manifests.map(
+        (m) => m.annotations?.['vnd.docker.reference.type'] ?? m.platform?.architecture,
+      );
+      expect(kinds.sort()).toEqual(['amd64', 'arm64', 'attestation-manifest', 'attestation-manifest']);
+    },
+  );
+
+  test.skipIf(major >= 23)(
+    'build-contexts reach buildx; on BuildKit 0.8 the failure says what is needed',
+    async () => {
+      const ctx = contextWith('FROM scratch\nCOPY --from=extra f /f\n');
+      dirs.push(ctx);
+      const extra = mkdtempSync(path.join(os.tmpdir(), 'extra-'));
+      dirs.push(extra);
+      writeFileSync(path.join(extra, 'f'), 'x');
+      const run = await runAction({
+        platforms: 'linux/amd64',
+        context: ctx,
+        network: 'host',
+        'build-contexts': `extra=${extra}`,
+      });
+      expect(run.main.log).toContain(`--build-context extra=${extra}`);
+      expect(errorsOf(run.main)).toMatch(
+        /Building linux\/amd64 failed.*'build-contexts' needs BuildKit 0.10/s,
+      );
+    },
+  );
+
+  test.runIf(major >= 23)('build-contexts reach the build (BuildKit 0.10+)', async () => {
+    const ctx = contextWith('FROM base\nCOPY --from=extra f /f\nRUN test "$(cat /f)" = x\n');
     dirs.push(ctx);
     const extra = mkdtempSync(path.join(os.tmpdir(), 'extra-'));
     dirs.push(extra);
@@ -205,7 +256,7 @@ describe.skipIf(skip)('build inputs', () => {
       network: 'host',
       'build-contexts': `extra=${extra}`,
     });
+    expect(errorsOf(run.main)).toBe('');
     expect(run.main.log).toContain(`--build-context extra=${extra}`);
-    expect(errorsOf(run.main)).toMatch(/Building linux\/amd64 failed.*'build-contexts' needs BuildKit 0.10/s);
   });
 });
