@@ -73,7 +73,7 @@ describe('post state through GITHUB_STATE', () => {
       [run('r1', { registry: { address: 'localhost:5001', dir: '/d', container: 'multiarch-registry-r1' } })],
     ],
     [4, [run('r "quoted"\nname', { builder: 'a<<b', images: ['x\ny'] })]],
-  ])('%i: the last of %# saves is what post reads', (_n, saves) => {
+  ])('%i: post reads the last of the states main saved', (_n, saves) => {
     markMainStarted();
     for (const s of saves) saveState(s);
     expect(isPost()).toBe(false); // main itself is not post

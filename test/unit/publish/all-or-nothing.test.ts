@@ -160,16 +160,18 @@ describe('pushIndex', () => {
   );
 
   test.each([
-    [1, { v1: INDEX }, ['one.test app put latest']],
-    [2, { v1: INDEX, latest: INDEX }, []],
-    [3, { latest: INDEX }, ['one.test app put v1']],
-    [4, { v1: OLD, latest: INDEX }, ['one.test app put v1']],
-    [5, { v1: OLD, latest: OLD }, ['one.test app put v1', 'one.test app put latest']],
+    [1, { v1: 'index' }, ['one.test app put latest']],
+    [2, { v1: 'index', latest: 'index' }, []],
+    [3, { latest: 'index' }, ['one.test app put v1']],
+    [4, { v1: 'old', latest: 'index' }, ['one.test app put v1']],
+    [5, { v1: 'old', latest: 'old' }, ['one.test app put v1', 'one.test app put latest']],
   ])('%i: tags already there %j: only the others are written', async (_n, already, written) => {
     const log: Log = [];
     const one = new MemoryRegistry('one.test', log, [amd64, arm64]);
-    for (const [tag, m] of Object.entries(already))
+    for (const [tag, which] of Object.entries(already)) {
+      const m = which === 'index' ? INDEX : OLD;
       one.manifests.set(tag, { mediaType: m.mediaType, digest: m.digest, bytes: m.bytes });
+    }
     await pushIndex([{ client: one, repository: 'app', tags: ['v1', 'latest'] }], INDEX);
     expect(puts(log)).toEqual(written);
     expect(one.manifests.get('v1')?.digest).toBe(INDEX.digest);

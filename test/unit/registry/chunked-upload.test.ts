@@ -36,6 +36,40 @@ describe('chunked uploads', () => {
   });
 });
 
+test.each([
+  [1, [4, 1], 4],
+  [2, [2, 2, 3], 4],
+  [3, [9], 3],
+])(
+  '%i: pieces %j in chunks of %i: a chunk comes out as soon as it is whole, before the next read',
+  async (_n, pieces, size) => {
+    const log: string[] = [];
+    async function* source() {
+      for (const n of pieces) {
+        await Promise.resolve(); // a real async source: each read is its own turn
+        log.push(`read ${n}`);
+        yield Buffer.alloc(n);
+      }
+      log.push('end');
+    }
+    for await (const chunk of chunksOf(source(), size)) log.push(`chunk ${chunk.length}`);
+    // Replay: after each read, every whole chunk the bytes so far make must already be out.
+    let held = 0;
+    const expected: string[] = [];
+    for (const n of pieces) {
+      expected.push(`read ${n}`);
+      held += n;
+      while (held >= size) {
+        expected.push(`chunk ${size}`);
+        held -= size;
+      }
+    }
+    expected.push('end');
+    if (held > 0) expected.push(`chunk ${held}`);
+    expect(log).toEqual(expected);
+  },
+);
+
 describe('the bytes an upload session holds, from its Range header', () => {
   test.each([
     [1, '0-1048575', 1048576, 1048576],
