@@ -16,7 +16,7 @@ import {
   saveState,
   type PostState,
 } from '../../src/state.js';
-import { parseFileCommands } from '../helpers/action-runner.js';
+import { parseFileCommands } from '../../support/action-runner.js';
 
 let dir: string;
 let stateFile: string;
