@@ -74552,25 +74552,33 @@ function formatProblem(entries, format) {
 ;// CONCATENATED MODULE: ./src/registry/challenge.ts
 // Parses WWW-Authenticate challenges (pure): Basic realm="..." or
 // Bearer realm="...",service="...",scope="..." with quoted commas.
-function parseChallenge(header) {
-    if (!header)
-        return undefined;
-    const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
-    if (!m)
-        return undefined;
-    const scheme = (m[1] ?? '').toLowerCase();
-    if (scheme !== 'basic' && scheme !== 'bearer')
-        return undefined;
-    const params = {};
-    const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/g;
-    const rest = m[2] ?? '';
-    let p;
-    while ((p = re.exec(rest)) !== null) {
-        if (p[0] === '')
+const PARAM = /^([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/;
+const SCHEME = /^(\w+)(?:\s+|,\s*|$)/;
+/** Every challenge of a header, in order (RFC 7235 allows several in one: "Bearer …, Basic …"). */
+function parseChallenges(header) {
+    const challenges = [];
+    let rest = header.trim();
+    while (rest !== '') {
+        const param = PARAM.exec(rest);
+        const current = challenges[challenges.length - 1];
+        if (param && current) {
+            current.params[(param[1] ?? '').toLowerCase()] =
+                param[2] !== undefined ? param[2].replace(/\\(.)/g, '$1') : (param[3] ?? '');
+            rest = rest.slice(param[0].length);
+            continue;
+        }
+        const scheme = SCHEME.exec(rest);
+        if (!scheme)
             break;
-        params[(p[1] ?? '').toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : (p[3] ?? '');
+        challenges.push({ scheme: (scheme[1] ?? '').toLowerCase(), params: {} });
+        rest = rest.slice(scheme[0].length);
     }
-    return { scheme, params };
+    return challenges;
+}
+/** The challenge to answer: Bearer when offered, else Basic; undefined for anything else. */
+function parseChallenge(header) {
+    const known = parseChallenges(header ?? '').filter((c) => c.scheme === 'basic' || c.scheme === 'bearer');
+    return known.find((c) => c.scheme === 'bearer') ?? known[0];
 }
 
 ;// CONCATENATED MODULE: ./src/registry/token.ts

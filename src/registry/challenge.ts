@@ -6,19 +6,34 @@ export interface Challenge {
   params: Record<string, string>;
 }
 
-export function parseChallenge(header: string | undefined): Challenge | undefined {
-  if (!header) return undefined;
-  const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
-  if (!m) return undefined;
-  const scheme = (m[1] ?? '').toLowerCase();
-  if (scheme !== 'basic' && scheme !== 'bearer') return undefined;
-  const params: Record<string, string> = {};
-  const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/g;
-  const rest = m[2] ?? '';
-  let p: RegExpExecArray | null;
-  while ((p = re.exec(rest)) !== null) {
-    if (p[0] === '') break;
-    params[(p[1] ?? '').toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : (p[3] ?? '');
+const PARAM = /^([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/;
+const SCHEME = /^(\w+)(?:\s+|,\s*|$)/;
+
+/** Every challenge of a header, in order (RFC 7235 allows several in one: "Bearer …, Basic …"). */
+export function parseChallenges(header: string): { scheme: string; params: Record<string, string> }[] {
+  const challenges: { scheme: string; params: Record<string, string> }[] = [];
+  let rest = header.trim();
+  while (rest !== '') {
+    const param = PARAM.exec(rest);
+    const current = challenges[challenges.length - 1];
+    if (param && current) {
+      current.params[(param[1] ?? '').toLowerCase()] =
+        param[2] !== undefined ? param[2].replace(/\\(.)/g, '$1') : (param[3] ?? '');
+      rest = rest.slice(param[0].length);
+      continue;
+    }
+    const scheme = SCHEME.exec(rest);
+    if (!scheme) break;
+    challenges.push({ scheme: (scheme[1] ?? '').toLowerCase(), params: {} });
+    rest = rest.slice(scheme[0].length);
   }
-  return { scheme, params };
+  return challenges;
+}
+
+/** The challenge to answer: Bearer when offered, else Basic; undefined for anything else. */
+export function parseChallenge(header: string | undefined): Challenge | undefined {
+  const known = parseChallenges(header ?? '').filter(
+    (c): c is Challenge => c.scheme === 'basic' || c.scheme === 'bearer',
+  );
+  return known.find((c) => c.scheme === 'bearer') ?? known[0];
 }
