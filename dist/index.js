@@ -28233,7 +28233,7 @@ module.exports = Comparator
 const parseOptions = __nccwpck_require__(356)
 const { safeRe: re, t } = __nccwpck_require__(5471)
 const cmp = __nccwpck_require__(8646)
-const debug = __nccwpck_require__(3540)
+const debug = __nccwpck_require__(1159)
 const SemVer = __nccwpck_require__(7163)
 const Range = __nccwpck_require__(6782)
 
@@ -28467,7 +28467,7 @@ const cache = new LRU()
 
 const parseOptions = __nccwpck_require__(356)
 const Comparator = __nccwpck_require__(9379)
-const debug = __nccwpck_require__(3540)
+const debug = __nccwpck_require__(1159)
 const SemVer = __nccwpck_require__(7163)
 const trimComparatorWhitespace = __nccwpck_require__(9737)
 const {
@@ -28829,7 +28829,7 @@ const testSet = (set, version, options) => {
 
 
 
-const debug = __nccwpck_require__(3540)
+const debug = __nccwpck_require__(1159)
 const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(5101)
 const { safeRe: re, t } = __nccwpck_require__(5471)
 
@@ -29910,7 +29910,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3540:
+/***/ 1159:
 /***/ ((module) => {
 
 
@@ -30047,7 +30047,7 @@ const {
   MAX_SAFE_BUILD_LENGTH,
   MAX_LENGTH,
 } = __nccwpck_require__(5101)
-const debug = __nccwpck_require__(3540)
+const debug = __nccwpck_require__(1159)
 exports = module.exports = {}
 
 // The actual regexps go on exports.re
@@ -73852,7 +73852,7 @@ function getIDToken(aud) {
 // The action's error types. Known failures are ActionError (user-facing, one
 // line: object, failure, cause, fix); everything else is reported as
 // "Unexpected error" with its stack at debug level.
-class ActionError extends Error {
+class errors_ActionError extends Error {
     hint;
     constructor(message, hint) {
         super(hint ? `${message} ${hint}` : message);
@@ -73919,7 +73919,7 @@ function onCancel(listener) {
 }
 function throwIfCancelled(what) {
     if (cancelledBy)
-        throw new ActionError(`Cancelled by ${cancelledBy} before ${what}; nothing was pushed.`);
+        throw new errors_ActionError(`Cancelled by ${cancelledBy} before ${what}; nothing was pushed.`);
 }
 
 ;// CONCATENATED MODULE: ./src/exec-tail.ts
@@ -74117,169 +74117,12 @@ function checkDriverSupport(build, driver, containerdStore) {
         return;
     const cache = needsContainerDriver(build.cacheTo);
     if (cache) {
-        throw new ActionError(`Input 'cache-to' has '${cache}', which the docker driver cannot export (it exports only type=inline).`, `Use a builder with the docker-container driver, type=inline, or the containerd image store.`);
+        throw new errors_ActionError(`Input 'cache-to' has '${cache}', which the docker driver cannot export (it exports only type=inline).`, `Use a builder with the docker-container driver, type=inline, or the containerd image store.`);
     }
     const attest = [build.provenance !== 'false' && 'provenance', build.sbom !== 'false' && 'sbom'].filter(Boolean);
     if (attest.length > 0) {
-        throw new ActionError(`Input ${attest.map((a) => `'${a}'`).join(' and ')} asks for attestations, which the docker driver cannot make.`, `Use a builder with the docker-container driver, turn on the containerd image store, or set them to false.`);
+        throw new errors_ActionError(`Input ${attest.map((a) => `'${a}'`).join(' and ')} asks for attestations, which the docker driver cannot make.`, `Use a builder with the docker-container driver, turn on the containerd image store, or set them to false.`);
     }
-}
-
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/oci/media-types.ts
-// Manifest media types, and the Accept list every manifest read must send.
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-/** Without the list types, distribution answers a tag on an index with one platform's manifest. */
-const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
-function isIndexType(mediaType) {
-    return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
-}
-function isManifestType(mediaType) {
-    return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
-}
-
-;// CONCATENATED MODULE: ./src/oci/tar.ts
-// ustar headers (pure): enough of POSIX tar for an OCI image layout, with
-// fixed owner and time so the same image always makes the same archive.
-const BLOCK = 512;
-function octal(value, width) {
-    return value.toString(8).padStart(width - 1, '0') + '\0';
-}
-function tarHeader(name, size, type = 'file') {
-    if (Buffer.byteLength(name) > 100)
-        throw new Error(`tar entry name longer than 100 bytes: ${name}`);
-    if (size >= 8 ** 11)
-        throw new Error(`tar entry ${name} is larger than 8 GiB`);
-    const h = Buffer.alloc(BLOCK, 0);
-    h.write(name, 0, 100, 'utf8');
-    h.write(octal(type === 'dir' ? 0o755 : 0o644, 8), 100, 'ascii');
-    h.write(octal(0, 8), 108, 'ascii'); // uid
-    h.write(octal(0, 8), 116, 'ascii'); // gid
-    h.write(octal(type === 'dir' ? 0 : size, 12), 124, 'ascii');
-    h.write(octal(0, 12), 136, 'ascii'); // mtime: fixed, for reproducible archives
-    h.write('        ', 148, 'ascii'); // checksum is computed over spaces here
-    h.write(type === 'dir' ? '5' : '0', 156, 'ascii');
-    h.write('ustar\0', 257, 'ascii');
-    h.write('00', 263, 'ascii');
-    let sum = 0;
-    for (const byte of h)
-        sum += byte;
-    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    return h;
-}
-/** Zero bytes that bring an entry of `size` bytes to a block boundary. */
-function tarPadding(size) {
-    return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK, 0);
-}
-const TAR_END = Buffer.alloc(BLOCK * 2, 0);
-
-;// CONCATENATED MODULE: ./src/oci/archive.ts
-// Writes an index and everything it references as an OCI image layout
-// tarball (oci-layout, index.json, blobs/sha256/...), streaming each blob from
-// the registry into the file and verifying it on the way: what `docker save`
-// cannot do for a multi-arch image, and `skopeo copy --all oci-archive:` reads.
-
-
-
-
-
-
-async function write(out, chunk) {
-    if (!out.write(chunk))
-        await (0,external_node_events_.once)(out, 'drain');
-}
-async function writeEntry(out, name, bytes) {
-    await write(out, tarHeader(name, bytes.length));
-    await write(out, bytes);
-    await write(out, tarPadding(bytes.length));
-}
-const blobName = (digest) => `blobs/${digest.replace(':', '/')}`;
-async function writeBlob(out, from, blob) {
-    const verifier = await from.client.streamBlob(from.repository, blob);
-    await write(out, tarHeader(blobName(blob.digest), blob.size));
-    for await (const chunk of verifier)
-        await write(out, chunk);
-    await write(out, tarPadding(blob.size));
-}
-/** Manifests (as blobs) and their config/layer blobs, each once, parents after children. */
-async function writeManifest(out, from, digest, seen) {
-    if (seen.has(digest))
-        return;
-    seen.add(digest);
-    const raw = await from.client.getManifest(from.repository, digest);
-    if (!raw)
-        throw new ActionError(`Cannot write 'oci-archive': ${from.client.registry}/${from.repository}@${digest} is missing there.`);
-    const parsed = JSON.parse(raw.bytes.toString('utf8'));
-    if (isIndexType(raw.mediaType)) {
-        for (const child of parsed.manifests)
-            await writeManifest(out, from, child.digest, seen);
-    }
-    else {
-        for (const blob of [parsed.config, ...parsed.layers]) {
-            if (seen.has(blob.digest))
-                continue;
-            seen.add(blob.digest);
-            await writeBlob(out, from, blob);
-        }
-    }
-    await writeEntry(out, blobName(raw.digest), raw.bytes);
-}
-/** Written to FILE.partial and renamed when complete: a failure never leaves a truncated archive at FILE. */
-/** `sourceOf` names where each of the index's manifests (and all it references) is read from. */
-async function writeOciArchive(file, sourceOf, index, refName) {
-    const partial = `${file}.partial`;
-    const out = (0,external_node_fs_namespaceObject.createWriteStream)(partial);
-    const closed = (0,external_node_events_.once)(out, 'close');
-    let complete = false;
-    try {
-        await writeEntry(out, 'oci-layout', Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
-        for (const dir of ['blobs/', 'blobs/sha256/'])
-            await write(out, tarHeader(dir, 0, 'dir'));
-        const seen = new Set([index.digest]);
-        for (const entry of JSON.parse(index.bytes.toString('utf8')).manifests) {
-            await writeManifest(out, sourceOf(entry.digest), entry.digest, seen);
-        }
-        await writeEntry(out, blobName(index.digest), index.bytes);
-        const top = {
-            schemaVersion: 2,
-            mediaType: OCI_INDEX,
-            manifests: [
-                {
-                    mediaType: index.mediaType,
-                    digest: index.digest,
-                    size: index.bytes.length,
-                    annotations: { 'org.opencontainers.image.ref.name': refName },
-                },
-            ],
-        };
-        await writeEntry(out, 'index.json', Buffer.from(JSON.stringify(top)));
-        await write(out, TAR_END);
-        complete = true;
-    }
-    finally {
-        out.end();
-        await closed;
-        if (complete)
-            await (0,promises_.rename)(partial, file);
-        else
-            await (0,promises_.rm)(partial, { force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/publish/archive.ts
-// 'oci-archive': the published index and everything it references, as one
-// OCI layout tarball named by the first tag.
-
-
-/** `sourceOf` says where each of the index's manifests is read from. */
-async function writeArchive(options, sourceOf, index) {
-    const refName = options.tags[0]?.tag ?? 'latest';
-    await writeOciArchive(options.ociArchive, sourceOf, index, refName);
-    info(`Wrote ${index.digest} with every platform to ${options.ociArchive} (ref ${refName})`);
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -74398,7 +74241,15 @@ function parseRetryAfter(value, now = Date.now()) {
     const at = Date.parse(value);
     return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
-const DEFAULT_RETRY = { attempts: 5, baseMs: 250, capMs: 8_000 };
+/**
+ * Carries an operation through about a minute of 5xx, 429 and resets (a
+ * registry restarting, GHCR's transient 504s): backoff from 0.25 s up to 15 s,
+ * given up at the first failure past 60 s without progress, and never more
+ * than 14 attempts, so a permanent failure costs a bounded number of requests.
+ */
+const DEFAULT_RETRY = { attempts: 14, baseMs: 250, capMs: 15_000, budgetMs: 60_000 };
+/** For the action's own loopback services: an answer is immediate or never comes. */
+const LOCAL_RETRY = { attempts: 4, baseMs: 200, capMs: 1_000, budgetMs: 5_000 };
 /** Capped exponential backoff with full jitter; the server's Retry-After wins (capped too). */
 function backoffMs(attempt, policy, retryAfterMs) {
     if (retryAfterMs !== undefined)
@@ -74435,8 +74286,11 @@ class RetryBudget {
         const late = budgetMs !== undefined && Date.now() - this.since >= budgetMs;
         if (this.failures >= attempts || late)
             throw new HttpError(`Gave up ${what} after ${this.failures} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`, undefined, 'RETRIES_EXHAUSTED', err);
-        const wait = backoffMs(this.failures, this.policy, err instanceof TransientError ? err.retryAfterMs : undefined);
-        info(`Retrying (${this.failures + 1}/${attempts}) ${what} in ${wait} ms: ${errorMessage(err)}`);
+        const retryAfter = err instanceof TransientError ? err.retryAfterMs : undefined;
+        const backoff = backoffMs(this.failures, this.policy, retryAfter);
+        const left = budgetMs === undefined ? backoff : budgetMs - (Date.now() - this.since);
+        const wait = Math.max(0, Math.min(backoff, left));
+        info(`Retrying in ${(wait / 1000).toFixed(1)} s (${this.failures + 1}/${attempts}): ${what}: ${errorMessage(err)}`);
         await new Promise((r) => setTimeout(r, wait));
     }
     /** The operation moved forward (a chunk landed): failures so far no longer count. */
@@ -74470,6 +74324,163 @@ async function withRetry(what, fn, policy = DEFAULT_RETRY) {
             }
         }
     });
+}
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/oci/media-types.ts
+// Manifest media types, and the Accept list every manifest read must send.
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+/** Without the list types, distribution answers a tag on an index with one platform's manifest. */
+const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
+function isIndexType(mediaType) {
+    return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
+}
+function isManifestType(mediaType) {
+    return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
+}
+
+;// CONCATENATED MODULE: ./src/oci/tar.ts
+// ustar headers (pure): enough of POSIX tar for an OCI image layout, with
+// fixed owner and time so the same image always makes the same archive.
+const BLOCK = 512;
+function octal(value, width) {
+    return value.toString(8).padStart(width - 1, '0') + '\0';
+}
+function tarHeader(name, size, type = 'file') {
+    if (Buffer.byteLength(name) > 100)
+        throw new Error(`tar entry name longer than 100 bytes: ${name}`);
+    if (size >= 8 ** 11)
+        throw new Error(`tar entry ${name} is larger than 8 GiB`);
+    const h = Buffer.alloc(BLOCK, 0);
+    h.write(name, 0, 100, 'utf8');
+    h.write(octal(type === 'dir' ? 0o755 : 0o644, 8), 100, 'ascii');
+    h.write(octal(0, 8), 108, 'ascii'); // uid
+    h.write(octal(0, 8), 116, 'ascii'); // gid
+    h.write(octal(type === 'dir' ? 0 : size, 12), 124, 'ascii');
+    h.write(octal(0, 12), 136, 'ascii'); // mtime: fixed, for reproducible archives
+    h.write('        ', 148, 'ascii'); // checksum is computed over spaces here
+    h.write(type === 'dir' ? '5' : '0', 156, 'ascii');
+    h.write('ustar\0', 257, 'ascii');
+    h.write('00', 263, 'ascii');
+    let sum = 0;
+    for (const byte of h)
+        sum += byte;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    return h;
+}
+/** Zero bytes that bring an entry of `size` bytes to a block boundary. */
+function tarPadding(size) {
+    return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK, 0);
+}
+const TAR_END = Buffer.alloc(BLOCK * 2, 0);
+
+;// CONCATENATED MODULE: ./src/oci/archive.ts
+// Writes an index and everything it references as an OCI image layout
+// tarball (oci-layout, index.json, blobs/sha256/...), streaming each blob from
+// the registry into the file and verifying it on the way: what `docker save`
+// cannot do for a multi-arch image, and `skopeo copy --all oci-archive:` reads.
+
+
+
+
+
+
+async function write(out, chunk) {
+    if (!out.write(chunk))
+        await (0,external_node_events_.once)(out, 'drain');
+}
+async function writeEntry(out, name, bytes) {
+    await write(out, tarHeader(name, bytes.length));
+    await write(out, bytes);
+    await write(out, tarPadding(bytes.length));
+}
+const blobName = (digest) => `blobs/${digest.replace(':', '/')}`;
+async function writeBlob(out, from, blob) {
+    const verifier = await from.client.streamBlob(from.repository, blob);
+    await write(out, tarHeader(blobName(blob.digest), blob.size));
+    for await (const chunk of verifier)
+        await write(out, chunk);
+    await write(out, tarPadding(blob.size));
+}
+/** Manifests (as blobs) and their config/layer blobs, each once, parents after children. */
+async function writeManifest(out, from, digest, seen) {
+    if (seen.has(digest))
+        return;
+    seen.add(digest);
+    const raw = await from.client.getManifest(from.repository, digest);
+    if (!raw)
+        throw new errors_ActionError(`Cannot write 'oci-archive': ${from.client.registry}/${from.repository}@${digest} is missing there.`);
+    const parsed = JSON.parse(raw.bytes.toString('utf8'));
+    if (isIndexType(raw.mediaType)) {
+        for (const child of parsed.manifests)
+            await writeManifest(out, from, child.digest, seen);
+    }
+    else {
+        for (const blob of [parsed.config, ...parsed.layers]) {
+            if (seen.has(blob.digest))
+                continue;
+            seen.add(blob.digest);
+            await writeBlob(out, from, blob);
+        }
+    }
+    await writeEntry(out, blobName(raw.digest), raw.bytes);
+}
+/** Written to FILE.partial and renamed when complete: a failure never leaves a truncated archive at FILE. */
+/** `sourceOf` names where each of the index's manifests (and all it references) is read from. */
+async function writeOciArchive(file, sourceOf, index, refName) {
+    const partial = `${file}.partial`;
+    const out = (0,external_node_fs_namespaceObject.createWriteStream)(partial);
+    const closed = (0,external_node_events_.once)(out, 'close');
+    let complete = false;
+    try {
+        await writeEntry(out, 'oci-layout', Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
+        for (const dir of ['blobs/', 'blobs/sha256/'])
+            await write(out, tarHeader(dir, 0, 'dir'));
+        const seen = new Set([index.digest]);
+        for (const entry of JSON.parse(index.bytes.toString('utf8')).manifests) {
+            await writeManifest(out, sourceOf(entry.digest), entry.digest, seen);
+        }
+        await writeEntry(out, blobName(index.digest), index.bytes);
+        const top = {
+            schemaVersion: 2,
+            mediaType: OCI_INDEX,
+            manifests: [
+                {
+                    mediaType: index.mediaType,
+                    digest: index.digest,
+                    size: index.bytes.length,
+                    annotations: { 'org.opencontainers.image.ref.name': refName },
+                },
+            ],
+        };
+        await writeEntry(out, 'index.json', Buffer.from(JSON.stringify(top)));
+        await write(out, TAR_END);
+        complete = true;
+    }
+    finally {
+        out.end();
+        await closed;
+        if (complete)
+            await (0,promises_.rename)(partial, file);
+        else
+            await (0,promises_.rm)(partial, { force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/publish/archive.ts
+// 'oci-archive': the published index and everything it references, as one
+// OCI layout tarball named by the first tag.
+
+
+/** `sourceOf` says where each of the index's manifests is read from. */
+async function writeArchive(options, sourceOf, index) {
+    const refName = options.tags[0]?.tag ?? 'latest';
+    await writeOciArchive(options.ociArchive, sourceOf, index, refName);
+    info(`Wrote ${index.digest} with every platform to ${options.ociArchive} (ref ${refName})`);
 }
 
 ;// CONCATENATED MODULE: ./src/oci/index-merge.ts
@@ -74790,7 +74801,7 @@ class DigestVerifier extends external_node_stream_.Transform {
         this.blob = blob;
         this.mismatch = mismatch;
         if (!blob.digest.startsWith('sha256:'))
-            throw new ActionError(`Blob ${blob.digest} uses a digest algorithm this action cannot verify; only sha256 is supported.`);
+            throw new errors_ActionError(`Blob ${blob.digest} uses a digest algorithm this action cannot verify; only sha256 is supported.`);
     }
     _transform(chunk, _enc, done) {
         this.seen += chunk.length;
@@ -74930,12 +74941,15 @@ class RegistryClient {
     auth;
     /** What this registry accepts as one request body: whole blobs, or chunks of some size. */
     bodyLimit;
+    /** The retry policy of every operation on this registry. */
+    retry;
     constructor(http, registry, options = {}) {
         this.http = http;
         this.registry = registry;
         this.options = options;
         this.auth = new Authenticator(http, registry, options.credentials);
         this.bodyLimit = new BodyLimit(registry);
+        this.retry = options.retry ?? DEFAULT_RETRY;
     }
     get identity() {
         return this.auth.identity;
@@ -75030,7 +75044,7 @@ class RegistryClient {
             const declared = parseMediaType(bytes, `${repo}:${ref}`);
             const mediaType = declared ?? header(res, 'content-type')?.split(';')[0] ?? '';
             return { mediaType, digest, bytes };
-        });
+        }, this.retry);
     }
     async hasManifest(repo, digest) {
         return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
@@ -75041,7 +75055,7 @@ class RegistryClient {
             if (res.status === 404)
                 return false;
             return this.fail(res, `check manifest ${repo}@${digest}`, body);
-        });
+        }, this.retry);
     }
     async putManifest(repo, ref, manifest) {
         await withRetry(`writing ${this.registry}/${repo}:${ref}`, async () => {
@@ -75054,7 +75068,7 @@ class RegistryClient {
             if (res.status !== 201 && res.status !== 200)
                 return this.fail(res, `write manifest ${repo}:${ref}`);
             await drain(res);
-        });
+        }, this.retry);
     }
     async hasBlob(repo, digest) {
         return withRetry(`checking blob ${this.registry}/${repo}@${digest}`, async () => {
@@ -75067,7 +75081,7 @@ class RegistryClient {
             if (res.status === 404)
                 return false;
             return this.fail(res, `check blob ${repo}@${digest}`, body);
-        });
+        }, this.retry);
     }
     /** The blob's bytes, hashed on the way; bytes that are not the blob fail as transient. */
     async streamBlob(repo, blob) {
@@ -75101,7 +75115,7 @@ class RegistryClient {
             if (sha256Digest(bytes) !== digest)
                 throw new TransientError(`blob ${digest} arrived with another digest`);
             return JSON.parse(bytes.toString('utf8'));
-        });
+        }, this.retry);
     }
 }
 /** The manifest's own mediaType; a body that is not JSON is a truncated answer. */
@@ -75676,9 +75690,9 @@ async function ensureEngineCanRegister(input, image) {
         allowFailure: true,
     });
     if (info.exitCode !== 0)
-        throw new ActionError(`Cannot register QEMU with '${input}' ${image}: the Docker engine is not reachable (${info.stderr.trim()}).`, `Start Docker, or set 'qemu' to host to register the host's qemu-user-static without Docker.`);
+        throw new errors_ActionError(`Cannot register QEMU with '${input}' ${image}: the Docker engine is not reachable (${info.stderr.trim()}).`, `Start Docker, or set 'qemu' to host to register the host's qemu-user-static without Docker.`);
     if (/rootless/.test(info.stdout))
-        throw new ActionError(`Cannot register QEMU with '${input}' ${image}: the Docker engine is rootless, so its privileged containers cannot write the host's binfmt_misc.`, `Set 'qemu' to host (root or passwordless sudo), register QEMU on the host beforehand, or build on a native runner.`);
+        throw new errors_ActionError(`Cannot register QEMU with '${input}' ${image}: the Docker engine is rootless, so its privileged containers cannot write the host's binfmt_misc.`, `Set 'qemu' to host (root or passwordless sudo), register QEMU on the host beforehand, or build on a native runner.`);
 }
 async function runPrivileged(input, image, args) {
     await ensureEngineCanRegister(input, image);
@@ -75697,7 +75711,7 @@ async function runPrivileged(input, image, args) {
         if (!(err instanceof ExecError))
             throw err;
         const denied = /privileged|not allowed|authorization|denied|not permitted|apply caps/i.test(err.tail);
-        throw new ActionError(`Cannot register QEMU with '${input}' ${image}: docker run failed with exit code ${err.exitCode}: ${err.tail}.`, denied
+        throw new errors_ActionError(`Cannot register QEMU with '${input}' ${image}: docker run failed with exit code ${err.exitCode}: ${err.tail}.`, denied
             ? `This runner does not allow privileged containers: set 'qemu' to host (root or passwordless sudo), or build on a native runner.`
             : `If the image cannot be pulled here (air-gapped), set 'qemu' to host, or set '${input}' to an image from your own registry.`);
     }
@@ -75719,7 +75733,7 @@ async function resetFromFallbackImage(image) {
     const before = readQemuRegistrations();
     const lost = unrestorable(before.values());
     if (lost.length > 0)
-        throw new ActionError(`Cannot run '${image} --reset': it would remove ${lost.map((r) => r.name).join(', ')}, whose interpreters are not on this host, so the action could not put them back.`, `Register the missing platforms yourself, or set 'qemu' to host.`);
+        throw new errors_ActionError(`Cannot run '${image} --reset': it would remove ${lost.map((r) => r.name).join(', ')}, whose interpreters are not on this host, so the action could not put them back.`, `Register the missing platforms yourself, or set 'qemu' to host.`);
     await runPrivileged('qemu-fallback-image', image, (p) => resetArgs(image, p));
     const restored = [];
     const after = readQemuRegistrations();
@@ -75736,7 +75750,7 @@ async function resetFromFallbackImage(image) {
             restored.push(reg.name);
         }
         catch (err) {
-            throw new ActionError(`Could not put back ${reg.name} after '${image} --reset': ${errorMessage(err)}.`, `Register it again: echo '${registerLineOf(reg)}' > /proc/sys/fs/binfmt_misc/register`);
+            throw new errors_ActionError(`Could not put back ${reg.name} after '${image} --reset': ${errorMessage(err)}.`, `Register it again: echo '${registerLineOf(reg)}' > /proc/sys/fs/binfmt_misc/register`);
         }
     }
     return { restored };
@@ -76078,7 +76092,7 @@ async function registerFromImages(steps, platforms, o, notes) {
             await fn();
         }
         catch (err) {
-            if (!(err instanceof ActionError))
+            if (!(err instanceof errors_ActionError))
                 throw err;
             list.forEach((p) => failed.set(platform_formatPlatform(p), err.message));
         }
@@ -76136,7 +76150,7 @@ async function registerEmulators(options, workDir) {
 async function recordEmulation(report) {
     await writeEmulationOutputs(report.results);
     if (report.errors.length > 0)
-        throw new ActionError(report.errors.join('\n'));
+        throw new errors_ActionError(report.errors.join('\n'));
 }
 
 ;// CONCATENATED MODULE: ./src/build/hub-hooks.ts
@@ -76215,7 +76229,7 @@ async function runHook(hooks, name, env) {
     catch (err) {
         if (!(err instanceof ExecError))
             throw err;
-        throw new ActionError(`Hook hooks/${name} failed with exit code ${err.exitCode}: ${err.tail}`, `See its output above.`);
+        throw new errors_ActionError(`Hook hooks/${name} failed with exit code ${err.exitCode}: ${err.tail}`, `See its output above.`);
     }
     return true;
 }
@@ -76228,7 +76242,7 @@ async function runHook(hooks, name, env) {
 /** Uploads `body` into the session at `location` in chunks of `size` bytes and commits it. */
 async function putChunked(client, repo, blob, location, body, size) {
     // The upload's own retry budget: a chunk resumed in place spends from it, and a chunk that lands is progress.
-    const budget = currentBudget() ?? new RetryBudget(`uploading ${blob.digest}`, DEFAULT_RETRY);
+    const budget = currentBudget() ?? new RetryBudget(`uploading ${blob.digest}`, client.retry);
     const session = { client, repo, blob, size, url: location, budget };
     let offset = 0;
     let pending;
@@ -76338,7 +76352,7 @@ async function* chunksOf(body, size) {
 
 
 /** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
-const UPLOAD_RETRY = { ...DEFAULT_RETRY, attempts: 10 };
+const UPLOAD_ATTEMPTS = 16;
 /** `open` gives a fresh, verifying stream of the blob for every attempt. */
 async function uploadBlob(client, repo, blob, open, mountFrom) {
     return withRetry(`uploading ${blob.digest} to ${client.registry}/${repo}`, async (attempt) => {
@@ -76366,7 +76380,7 @@ async function uploadBlob(client, repo, blob, open, mountFrom) {
         }
         client.bodyLimit.sent();
         return 'uploaded';
-    }, UPLOAD_RETRY);
+    }, { ...client.retry, attempts: Math.max(client.retry.attempts, UPLOAD_ATTEMPTS) });
 }
 /** POST for a session (with mount=&from= when asked); undefined when the blob was mounted. */
 async function startUpload(client, repo, digest, mountFrom) {
@@ -76439,7 +76453,7 @@ const BLOB_CONCURRENCY = 4;
 /** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
 async function openVerified(from, blob) {
     // Errors while streaming surface through the upload's body.
-    return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.streamBlob(from.repository, blob));
+    return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.streamBlob(from.repository, blob)); // inside an upload it runs once: the upload's budget retries
 }
 async function copyBlob(from, to, blob, stats) {
     if (await to.client.hasBlob(to.repository, blob.digest)) {
@@ -76584,7 +76598,7 @@ function readDigestFiles(dir) {
         .filter((f) => f.endsWith('.json'))
         .sort();
     if (files.length === 0) {
-        throw new ActionError(`Input 'sources-from' is '${dir}', which holds no .json digest files. Upload them from the build jobs ('digest-file') and download them here first.`);
+        throw new errors_ActionError(`Input 'sources-from' is '${dir}', which holds no .json digest files. Upload them from the build jobs ('digest-file') and download them here first.`);
     }
     return files.flatMap((f) => {
         try {
@@ -76592,7 +76606,7 @@ function readDigestFiles(dir) {
             return Object.values(parsed.platforms).map((digest) => parseReference(`${parsed.repository}@${digest}`));
         }
         catch (err) {
-            throw new ActionError(`Digest file '${external_node_path_.join(dir, f)}' is not one push-by-digest wrote: ${errorMessage(err)}.`);
+            throw new errors_ActionError(`Digest file '${external_node_path_.join(dir, f)}' is not one push-by-digest wrote: ${errorMessage(err)}.`);
         }
     });
 }
@@ -76626,7 +76640,7 @@ async function pushByDigest(entries, targets, platforms, index, digestFile) {
 function buildIndex(entries, options) {
     const problem = formatProblem(entries, options.indexFormat);
     if (problem)
-        throw new ActionError(problem);
+        throw new errors_ActionError(problem);
     return mergeIndex(entries, { format: options.indexFormat, annotations: options.annotations });
 }
 
@@ -76769,14 +76783,14 @@ async function imageEntry(local, raw, expected) {
     const platform = image.entry.platform ?? { os: '', architecture: '' };
     const actual = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
     if (actual !== expected) {
-        throw new ActionError(`The image built for ${expected} says it is ${actual} in its config.`, `Check that the Dockerfile's FROM images exist for ${expected} (FROM --platform=$BUILDPLATFORM only for build stages).`);
+        throw new errors_ActionError(`The image built for ${expected} says it is ${actual} in its config.`, `Check that the Dockerfile's FROM images exist for ${expected} (FROM --platform=$BUILDPLATFORM only for build stages).`);
     }
     return image;
 }
 async function readBuiltImage(local, ref, platform) {
     const raw = await local.client.getManifest(local.repository, ref);
     if (!raw)
-        throw new ActionError(`The build of ${platform} pushed nothing to the local registry (${local.repository}${ref.includes(':') ? '@' : ':'}${ref}).`);
+        throw new errors_ActionError(`The build of ${platform} pushed nothing to the local registry (${local.repository}${ref.includes(':') ? '@' : ':'}${ref}).`);
     if (!isIndexType(raw.mediaType)) {
         const { entry, size } = await imageEntry(local, raw, platform);
         return { platform, digest: raw.digest, size, entries: [entry] };
@@ -76789,14 +76803,14 @@ async function readBuiltImage(local, ref, platform) {
     for (const child of children.filter((c) => !isAttestation(c))) {
         const childRaw = await local.client.getManifest(local.repository, child.digest);
         if (!childRaw)
-            throw new ActionError(`Manifest ${child.digest} of the ${platform} build is missing from the local registry.`);
+            throw new errors_ActionError(`Manifest ${child.digest} of the ${platform} build is missing from the local registry.`);
         const img = await imageEntry(local, childRaw, platform);
         images.push(img.entry);
         size += img.size;
     }
     const [first] = images;
     if (!first || images.length > 1) {
-        throw new ActionError(`The build of ${platform} produced ${images.length} images; expected exactly one.`);
+        throw new errors_ActionError(`The build of ${platform} produced ${images.length} images; expected exactly one.`);
     }
     return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
 }
@@ -76811,7 +76825,7 @@ function explainFailedBuild(err, platform, emulation) {
     if (!(err instanceof ExecError))
         return err;
     const hint = (emulation && explainBuildFailure(err.tail, emulation)) ?? buildFailureHint(err.tail, platform);
-    return new ActionError(`Building ${platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
+    return new errors_ActionError(`Building ${platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
 }
 
 ;// CONCATENATED MODULE: ./src/build/smoke-test.ts
@@ -76831,7 +76845,7 @@ async function runSmokeTest(platform, ref, command, network) {
     catch (err) {
         if (!(err instanceof ExecError))
             throw err;
-        throw new ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
+        throw new errors_ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
     }
 }
 
@@ -77058,7 +77072,7 @@ async function createBuilder(spec) {
     catch (err) {
         if (!(err instanceof ExecError))
             throw err;
-        throw new ActionError(`Cannot start the docker-container builder ${spec.name} from BuildKit image '${spec.image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Check 'buildkit-image' (the engine must be able to pull it: pre-pull it or point it at a mirror), or set 'driver' to docker.`);
+        throw new errors_ActionError(`Cannot start the docker-container builder ${spec.name} from BuildKit image '${spec.image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Check 'buildkit-image' (the engine must be able to pull it: pre-pull it or point it at a mirror), or set 'driver' to docker.`);
     }
 }
 const GONE = /no builder .* found|No such (container|volume)/i;
@@ -77990,7 +78004,7 @@ async function ensureOk(res, src) {
     if (isTransientStatus(res.status)) {
         throw new TransientError(`GET ${src.url} answered ${res.status}`, parseRetryAfter(header(res, 'retry-after')));
     }
-    throw new ActionError(`Cannot download ${src.what} from ${src.url}: HTTP ${res.status}.`, src.hint);
+    throw new errors_ActionError(`Cannot download ${src.what} from ${src.url}: HTTP ${res.status}.`, src.hint);
 }
 async function fetchText(http, src) {
     return withRetry(`downloading ${src.what}`, async () => {
@@ -78030,7 +78044,7 @@ async function downloadVerified(http, src, dest, sha256) {
         const actual = hex();
         if (actual !== sha256.toLowerCase()) {
             (0,external_node_fs_namespaceObject.rmSync)(partial, { force: true });
-            throw new ActionError(`Checksum mismatch for ${src.what} from ${src.url}: sha256 is ${actual}, the release's checksums say ${sha256}; nothing was installed.`, src.hint);
+            throw new errors_ActionError(`Checksum mismatch for ${src.what} from ${src.url}: sha256 is ${actual}, the release's checksums say ${sha256}; nothing was installed.`, src.hint);
         }
         (0,external_node_fs_namespaceObject.renameSync)(partial, dest);
     });
@@ -78072,10 +78086,10 @@ async function readBuildxVersion() {
 /** The runner's buildx, or an error saying it is missing or older than MIN_BUILDX (pure). */
 function checkSystemBuildx(version) {
     if (!version) {
-        throw new ActionError(`docker buildx is not installed on the runner, and 'buildx-version' is 'system'.`, `Set 'buildx-version' to auto (or a version such as v0.19.2) to download it, or install the buildx CLI plugin.`);
+        throw new errors_ActionError(`docker buildx is not installed on the runner, and 'buildx-version' is 'system'.`, `Set 'buildx-version' to auto (or a version such as v0.19.2) to download it, or install the buildx CLI plugin.`);
     }
     if (compareVersions(version, MIN_BUILDX) < 0) {
-        throw new ActionError(`docker buildx ${version} on the runner is too old; this action needs ${MIN_BUILDX} or newer.`, `Set 'buildx-version' to auto (or a version such as v0.19.2) to download a newer one, or upgrade the buildx CLI plugin.`);
+        throw new errors_ActionError(`docker buildx ${version} on the runner is too old; this action needs ${MIN_BUILDX} or newer.`, `Set 'buildx-version' to auto (or a version such as v0.19.2) to download a newer one, or upgrade the buildx CLI plugin.`);
     }
     return version;
 }
@@ -78116,7 +78130,7 @@ function planBuildx(input, runner, mirror) {
         return { use: 'release', version: input };
     if (mirror) {
         const found = runner ? `${runner}, older than ${MIN_BUILDX}` : 'not installed';
-        throw new ActionError(`Cannot pick a buildx release: the runner's buildx is ${found}, and 'buildx-url' is a mirror, which has no "latest".`, `Set 'buildx-version' to a version the mirror holds, such as v0.19.2.`);
+        throw new errors_ActionError(`Cannot pick a buildx release: the runner's buildx is ${found}, and 'buildx-url' is a mirror, which has no "latest".`, `Set 'buildx-version' to a version the mirror holds, such as v0.19.2.`);
     }
     return { use: 'release', version: 'latest' };
 }
@@ -78135,14 +78149,14 @@ async function resolveLatestBuildx(http, url = BUILDX_LATEST) {
     await res.body.dump();
     const tag = parseLatestTag(header(res, 'location'));
     if (!tag) {
-        throw new ActionError(`Cannot resolve the latest buildx release from ${url}: HTTP ${res.status} without a release tag.`, `Set 'buildx-version' to a version such as v0.19.2.`);
+        throw new errors_ActionError(`Cannot resolve the latest buildx release from ${url}: HTTP ${res.status} without a release tag.`, `Set 'buildx-version' to a version such as v0.19.2.`);
     }
     return tag;
 }
 async function downloadBuildx(http, base, version, dir) {
     const host = hostGoPlatform();
     if (!host)
-        throw new ActionError(`No buildx release for ${process.platform}/${process.arch}.`);
+        throw new errors_ActionError(`No buildx release for ${process.platform}/${process.arch}.`);
     const asset = buildxAssetName(version, host);
     const hint = `Check 'buildx-version' and that 'buildx-url' (${base}) mirrors the release layout.`;
     const sums = await fetchText(http, {
@@ -78152,7 +78166,7 @@ async function downloadBuildx(http, base, version, dir) {
     });
     const sha256 = checksumFor(sums, asset);
     if (!sha256)
-        throw new ActionError(`buildx ${version} checksums.txt has no line for ${asset}.`, hint);
+        throw new errors_ActionError(`buildx ${version} checksums.txt has no line for ${asset}.`, hint);
     (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
     const dest = external_node_path_.join(dir, 'docker-buildx');
     await downloadVerified(http, { url: `${base}/${version}/${asset}`, what: `buildx ${version}`, hint }, dest, sha256);
@@ -78182,7 +78196,7 @@ async function setupBuildx(http, options) {
     useDockerConfig(dockerConfig);
     const reported = await readBuildxVersion();
     if (reported !== spec.version) {
-        throw new ActionError(`The buildx ${version} binary from ${binary} reports version ${reported ?? '(none: it does not run)'}.`, `Check that 'buildx-url' serves unaltered buildx releases for this runner's OS and CPU.`);
+        throw new errors_ActionError(`The buildx ${version} binary from ${binary} reports version ${reported ?? '(none: it does not run)'}.`, `Check that 'buildx-url' serves unaltered buildx releases for this runner's OS and CPU.`);
     }
     return { version: spec.version, how, dockerConfig };
 }
@@ -78247,7 +78261,7 @@ async function startOnFreePort(http, what, start, record, timeoutMs = READY_TIME
             await starting.stop();
         }
     }
-    throw new ActionError(`The local registry (${what}) did not start: ${lastError}.`, `Its log is printed above.`);
+    throw new errors_ActionError(`The local registry (${what}) did not start: ${lastError}.`, `Its log is printed above.`);
 }
 
 ;// CONCATENATED MODULE: ./src/local-registry/container.ts
@@ -78315,7 +78329,7 @@ async function runContainer(name, image, address) {
     catch (err) {
         if (!(err instanceof ExecError))
             throw err;
-        throw new ActionError(`Cannot start the local registry container from '${image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Pull the image first or set 'registry-image' to one the engine can pull, or set 'local-registry' to binary.`);
+        throw new errors_ActionError(`Cannot start the local registry container from '${image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Pull the image first or set 'registry-image' to one the engine can pull, or set 'local-registry' to binary.`);
     }
 }
 async function startRegistryContainer(http, options) {
@@ -78361,14 +78375,14 @@ async function unpackRegistry(archive, dir, url) {
     catch (err) {
         if (!(err instanceof ExecError))
             throw err;
-        throw new ActionError(`Cannot unpack the registry binary from ${url}: ${lastMeaningfulLine(err.tail)}.`, `Check that 'registry-url' serves the distribution release archives unchanged.`);
+        throw new errors_ActionError(`Cannot unpack the registry binary from ${url}: ${lastMeaningfulLine(err.tail)}.`, `Check that 'registry-url' serves the distribution release archives unchanged.`);
     }
     return external_node_path_.join(dir, 'registry');
 }
 async function downloadRegistry(http, base, dir) {
     const host = hostGoPlatform();
     if (!host)
-        throw new ActionError(`No distribution registry release for ${process.platform}/${process.arch}.`);
+        throw new errors_ActionError(`No distribution registry release for ${process.platform}/${process.arch}.`);
     const asset = registryAssetName(DISTRIBUTION_VERSION, host);
     const url = `${base}/v${DISTRIBUTION_VERSION}/${asset}`;
     const hint = `Check that 'registry-url' (${base}) mirrors the release layout, or put a registry binary on PATH.`;
@@ -78376,7 +78390,7 @@ async function downloadRegistry(http, base, dir) {
     const sums = await fetchText(http, { url: `${url}.sha256`, what: `${what} checksum`, hint });
     const sha256 = checksumFor(sums, asset);
     if (!sha256)
-        throw new ActionError(`${url}.sha256 has no sha256 for ${asset}.`, hint);
+        throw new errors_ActionError(`${url}.sha256 has no sha256 for ${asset}.`, hint);
     (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
     const archive = external_node_path_.join(dir, asset);
     await downloadVerified(http, { url, what, hint }, archive, sha256);
@@ -78662,6 +78676,7 @@ async function startRegistry(http, options, state) {
 
 
 
+
 const LOCAL_REPOSITORY = 'build';
 async function hook(hooks, name, env) {
     if (hooks?.present.includes(name))
@@ -78678,7 +78693,7 @@ async function setUp(http, options, state) {
         await group('Creating builder', () => startBuilder(options, state));
     const registry = await group('Starting local registry', () => startRegistry(http, options, state));
     const local = {
-        client: new RegistryClient(http, registry.address, { scheme: 'http' }),
+        client: new RegistryClient(http, registry.address, { scheme: 'http', retry: LOCAL_RETRY }),
         repository: LOCAL_REPOSITORY,
     };
     return { emulation, local };
@@ -78706,6 +78721,40 @@ async function runBuildMode(http, clients, options, state) {
         test: r.test,
     }));
     return { index, rows };
+}
+
+;// CONCATENATED MODULE: ./src/build/runner.ts
+// Build mode needs a Linux runner with a Docker engine: said at once, before
+// the pre-flight or anything slow, instead of failing somewhere in emulation.
+
+
+
+const RUNNER_NAMES = { darwin: 'macOS', win32: 'Windows' };
+const ELSEWHERE = "Use a Linux runner (runs-on: ubuntu-24.04, or ubuntu-24.04-arm), or merge images built elsewhere with 'sources' or 'sources-from' (merge-only mode needs no engine and runs on any runner).";
+/** Pure: the problem with running build mode on this OS, if any. */
+function osProblem(platform) {
+    if (platform === 'linux')
+        return undefined;
+    return `Build mode needs a Linux runner with a Docker engine; this runner is ${RUNNER_NAMES[platform] ?? platform}. ${ELSEWHERE}`;
+}
+/** Fails unless this is Linux with a reachable Docker engine; answers the engine's version. */
+async function checkBuildRunner(platform = process.platform) {
+    const problem = osProblem(platform);
+    if (problem)
+        throw new errors_ActionError(problem);
+    const res = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
+        silent: true,
+        allowFailure: true,
+    });
+    if (res.exitCode === 127)
+        throw new errors_ActionError(`Build mode needs the docker CLI and a Docker engine; 'docker' is not installed on this runner. Install Docker (docker.io or docker-ce), or ${ELSEWHERE.charAt(0).toLowerCase()}${ELSEWHERE.slice(1)}`);
+    if (res.exitCode !== 0) {
+        const host = process.env.DOCKER_HOST
+            ? `DOCKER_HOST is '${process.env.DOCKER_HOST}'`
+            : 'DOCKER_HOST is not set';
+        throw new errors_ActionError(`Build mode needs a running Docker engine, and 'docker version' cannot reach one: ${meaningfulTail(res.stderr || res.stdout)}. Start the engine (e.g. sudo systemctl start docker), check that this user may use its socket (${host}), or run on a runner with Docker.`);
+    }
+    return res.stdout.trim();
 }
 
 ;// CONCATENATED MODULE: ./src/oci/layout.ts
@@ -78750,7 +78799,7 @@ function isLayoutReference(ref) {
 function blobPath(digest) {
     const hex = SHA256.exec(digest)?.[1];
     if (!hex)
-        throw new ActionError(`Digest '${digest}' is not sha256:<64 hex digits>; only sha256 layouts are read.`);
+        throw new errors_ActionError(`Digest '${digest}' is not sha256:<64 hex digits>; only sha256 layouts are read.`);
     return `blobs/sha256/${hex}`;
 }
 function describeEntry(d) {
@@ -78765,15 +78814,15 @@ function selectLayoutEntry(ref, manifests) {
         const named = manifests.find((d) => d.annotations?.[REF_NAME] === ref.refName);
         if (named)
             return named;
-        throw new ActionError(`Input 'sources' has '${formatLayoutReference(ref)}', but ${what} holds no image named '${ref.refName}'; it holds ${names || 'nothing'}.`, `Use one of those names after the path (${what}:NAME).`);
+        throw new errors_ActionError(`Input 'sources' has '${formatLayoutReference(ref)}', but ${what} holds no image named '${ref.refName}'; it holds ${names || 'nothing'}.`, `Use one of those names after the path (${what}:NAME).`);
     }
     const [only, ...more] = manifests;
     if (only && more.length === 0)
         return only;
     if (!only)
-        throw new ActionError(`Input 'sources' has '${what}', whose index.json lists no image. Write the layout again (e.g. with 'oci-archive', or skopeo copy --all).`);
+        throw new errors_ActionError(`Input 'sources' has '${what}', whose index.json lists no image. Write the layout again (e.g. with 'oci-archive', or skopeo copy --all).`);
     const named = manifests.find((d) => d.annotations?.[REF_NAME] !== undefined)?.annotations?.[REF_NAME];
-    throw new ActionError(`Input 'sources' has '${what}', which holds ${manifests.length} images: ${names}.`, named !== undefined
+    throw new errors_ActionError(`Input 'sources' has '${what}', which holds ${manifests.length} images: ${names}.`, named !== undefined
         ? `Name one after the path, e.g. ${what}:${named}.`
         : `None has a ref name to choose it by: write one image per layout.`);
 }
@@ -78957,7 +79006,7 @@ function kind(file) {
 }
 function readSpan(span, max = MAX_JSON_BYTES) {
     if (span.size > max)
-        throw new ActionError(`${span.file} holds ${span.size} bytes where JSON was expected.`);
+        throw new errors_ActionError(`${span.file} holds ${span.size} bytes where JSON was expected.`);
     const buf = Buffer.alloc(span.size);
     const fd = (0,external_node_fs_namespaceObject.openSync)(span.file, 'r');
     try {
@@ -78965,7 +79014,7 @@ function readSpan(span, max = MAX_JSON_BYTES) {
         while (done < span.size) {
             const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, done, span.size - done, span.start + done);
             if (n === 0)
-                throw new ActionError(`${span.file} ended early (truncated?).`);
+                throw new errors_ActionError(`${span.file} ended early (truncated?).`);
             done += n;
         }
     }
@@ -78988,19 +79037,19 @@ function readGzipMagic(file) {
 function openFiles(ref, label) {
     const found = kind(ref.path);
     if (found === 'missing')
-        throw new ActionError(`Input 'sources' has '${label}', which does not exist.`, VALID);
+        throw new errors_ActionError(`Input 'sources' has '${label}', which does not exist.`, VALID);
     if (ref.transport === 'oci') {
         if (found !== 'dir')
-            throw new ActionError(`Input 'sources' has '${label}', which is a file, not a directory.`, VALID);
+            throw new errors_ActionError(`Input 'sources' has '${label}', which is a file, not a directory.`, VALID);
         return (name) => {
             const file = external_node_path_.join(ref.path, name);
             return kind(file) === 'file' ? { file, start: 0, size: (0,external_node_fs_namespaceObject.statSync)(file).size } : undefined;
         };
     }
     if (found !== 'file')
-        throw new ActionError(`Input 'sources' has '${label}', which is a directory, not a tarball.`, VALID);
+        throw new errors_ActionError(`Input 'sources' has '${label}', which is a directory, not a tarball.`, VALID);
     if (readGzipMagic(ref.path))
-        throw new ActionError(`Input 'sources' has '${label}', which is gzip-compressed; oci-archive: reads a plain tar.`, `Decompress it first (gunzip).`);
+        throw new errors_ActionError(`Input 'sources' has '${label}', which is gzip-compressed; oci-archive: reads a plain tar.`, `Decompress it first (gunzip).`);
     try {
         const entries = readTarIndex(ref.path);
         return (name) => {
@@ -79011,7 +79060,7 @@ function openFiles(ref, label) {
     catch (err) {
         if (!(err instanceof TarFormatError))
             throw err;
-        throw new ActionError(`Input 'sources' has '${label}', which is not a tar archive: ${err.message}.`, VALID);
+        throw new errors_ActionError(`Input 'sources' has '${label}', which is not a tar archive: ${err.message}.`, VALID);
     }
 }
 function readIndexJson(files, label) {
@@ -79020,7 +79069,7 @@ function readIndexJson(files, label) {
         const dockerSave = files('manifest.json')
             ? ' It looks like docker save output: convert it with skopeo copy docker-archive:PATH oci-archive:NEW.'
             : '';
-        throw new ActionError(`Input 'sources' has '${label}', which has no ${missing}, so it is not an OCI image layout.${dockerSave}`, VALID);
+        throw new errors_ActionError(`Input 'sources' has '${label}', which has no ${missing}, so it is not an OCI image layout.${dockerSave}`, VALID);
     }
     try {
         const index = JSON.parse(readSpan(files('index.json')).toString('utf8'));
@@ -79029,9 +79078,9 @@ function readIndexJson(files, label) {
         return index;
     }
     catch (err) {
-        if (err instanceof ActionError)
+        if (err instanceof errors_ActionError)
             throw err;
-        throw new ActionError(`Input 'sources' has '${label}', whose index.json is not an OCI index (${err instanceof Error ? err.message : String(err)}).`, VALID);
+        throw new errors_ActionError(`Input 'sources' has '${label}', whose index.json is not an OCI index (${err instanceof Error ? err.message : String(err)}).`, VALID);
     }
 }
 /** The media type a manifest declares; an OCI manifest or index may leave it to its descriptor. */
@@ -79061,20 +79110,20 @@ class LayoutSource {
         const files = openFiles(ref, label);
         const entry = selectLayoutEntry(ref, readIndexJson(files, label).manifests);
         if (!files(blobPath(entry.digest)))
-            throw new ActionError(`Input 'sources' has '${label}', whose index.json names ${entry.digest}, but it has no ${blobPath(entry.digest)}.`, 'The layout is incomplete: write it again.');
+            throw new errors_ActionError(`Input 'sources' has '${label}', whose index.json names ${entry.digest}, but it has no ${blobPath(entry.digest)}.`, 'The layout is incomplete: write it again.');
         return new LayoutSource(ref, files, entry);
     }
     span(digest) {
         const span = this.files(blobPath(digest));
         if (!span)
-            throw new ActionError(`${this.registry} has no ${blobPath(digest)}, which a manifest in it lists: the layout is incomplete.`, 'Write it again with every platform (skopeo copy --all, or the action with oci-archive).');
+            throw new errors_ActionError(`${this.registry} has no ${blobPath(digest)}, which a manifest in it lists: the layout is incomplete.`, 'Write it again with every platform (skopeo copy --all, or the action with oci-archive).');
         return span;
     }
     readVerified(digest) {
         const bytes = readSpan(this.span(digest));
         const actual = sha256Digest(bytes);
         if (actual !== digest)
-            throw new ActionError(`Blob ${digest} in ${this.registry} is damaged: its bytes hash to ${actual}.`);
+            throw new errors_ActionError(`Blob ${digest} in ${this.registry} is damaged: its bytes hash to ${actual}.`);
         return bytes;
     }
     getManifest(_repository, ref) {
@@ -79090,7 +79139,7 @@ class LayoutSource {
         return settle(() => {
             const { file, start, size } = this.span(blob.digest);
             const bytes = size === 0 ? external_node_stream_.Readable.from([]) : (0,external_node_fs_namespaceObject.createReadStream)(file, { start, end: start + size - 1 });
-            return verified(bytes, blob, (_blob, actual) => new ActionError(`Blob ${blob.digest} in ${this.registry} is damaged: its bytes hash to ${actual}.`, 'Copy or write the archive again.'));
+            return verified(bytes, blob, (_blob, actual) => new errors_ActionError(`Blob ${blob.digest} in ${this.registry} is damaged: its bytes hash to ${actual}.`, 'Copy or write the archive again.'));
         });
     }
     readBlobJson(_repository, digest) {
@@ -79115,10 +79164,8 @@ function paths_kind(p) {
         return 'missing';
     }
 }
-function fail(checks) {
-    const bad = checks.find(([p, want]) => p && paths_kind(p) !== want);
-    if (bad)
-        throw new ActionError(bad[2]);
+function failed(checks) {
+    return checks.filter(([p, want]) => p && paths_kind(p) !== want).map(([, , message]) => message);
 }
 function commonChecks(inputs) {
     const { caFile, digestFile, sourcesFrom, ociArchive } = inputs;
@@ -79176,13 +79223,27 @@ function buildChecks(inputs) {
         ]),
     ];
 }
-/** The checks that need the file system; an OCI layout source is opened as merge-only mode will (headers only). */
-function checkPaths(inputs) {
-    fail(commonChecks(inputs));
-    for (const source of inputs.sources.filter(isLayoutReference))
-        LayoutSource.open(source);
+/** Every problem the file system shows; an OCI layout source is opened as merge-only mode will (headers only). */
+function pathProblems(inputs) {
+    const problems = failed(commonChecks(inputs));
+    for (const source of inputs.sources.filter(isLayoutReference)) {
+        try {
+            LayoutSource.open(source);
+        }
+        catch (err) {
+            if (!(err instanceof errors_ActionError))
+                throw err;
+            problems.push(err.message);
+        }
+    }
     if (inputs.mode === 'build')
-        fail(buildChecks(inputs));
+        problems.push(...failed(buildChecks(inputs)));
+    return problems;
+}
+function checkPaths(inputs) {
+    const problems = pathProblems(inputs);
+    if (problems.length > 0)
+        throw new ActionError(problems.join('\n'));
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/build.ts
@@ -79516,6 +79577,7 @@ const NETWORKS = ['default', 'host', 'none'];
 const absolute = (cwd, value) => (value.trim() ? external_node_path_.resolve(cwd, value.trim()) : '');
 function parsePlatforms(value, { problems, warnings }) {
     const seen = new Map();
+    const written = new Map();
     for (const raw of splitList(value, true)) {
         const p = parsePlatform(raw);
         if (!p) {
@@ -79523,8 +79585,11 @@ function parsePlatforms(value, { problems, warnings }) {
             continue;
         }
         const key = platform_formatPlatform(p);
-        if (seen.has(key))
-            warnings.push(`Platform '${raw}' is listed twice in 'platforms' (as ${key}); building it once.`);
+        const first = written.get(key);
+        if (first !== undefined)
+            warnings.push(`Platform ${key} is listed twice in 'platforms' ('${first}' and '${raw}'); building it once.`);
+        else
+            written.set(key, raw);
         seen.set(key, p);
     }
     if (seen.size === 0 && problems.length === 0)
@@ -79617,8 +79682,8 @@ function parseLogin(raw, problems) {
     }
     return { username: raw.username, password: raw.password };
 }
-/** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
-function validateInputs(raw, cwd, cores = 1) {
+/** Pure: turns raw strings into typed inputs, with every problem found (none when valid). */
+function parseInputs(raw, cwd, cores = 1) {
     const found = { problems: [], warnings: [] };
     const { problems } = found;
     const mode = raw.sources.trim() || raw['sources-from'].trim() ? 'merge' : 'build';
@@ -79636,9 +79701,29 @@ function validateInputs(raw, cwd, cores = 1) {
         insecureRegistries: parseHosts(raw['insecure-registries'], problems),
         caFile: absolute(cwd, raw['ca-file']),
     };
+    return { inputs, warnings: found.warnings, problems };
+}
+/** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
+function validateInputs(raw, cwd, cores = 1) {
+    const { inputs, warnings, problems } = parseInputs(raw, cwd, cores);
     if (problems.length > 0)
         throw new ActionError(problems.join('\n'));
-    return { inputs, warnings: found.warnings };
+    return { inputs, warnings };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
+// The inputs as action.ts takes them: read, parsed and checked against the
+// file system, every problem of the run reported together in one error.
+
+
+
+
+function readInputs(cwd, cores) {
+    const { inputs, warnings, problems } = parseInputs(getInputs(), cwd, cores);
+    const all = [...problems, ...pathProblems(inputs)];
+    if (all.length > 0)
+        throw new errors_ActionError(all.join('\n'));
+    return { inputs, warnings };
 }
 
 ;// CONCATENATED MODULE: ./src/merge/sources.ts
@@ -79661,20 +79746,20 @@ async function sourceImage(source, from, raw, attestations) {
 }
 async function readChild(source, from, child) {
     if (!isManifestType(child.mediaType))
-        throw new ActionError(`Source '${source}' lists ${child.mediaType} ${child.digest}; only image manifests can be merged (no nested indexes).`);
+        throw new errors_ActionError(`Source '${source}' lists ${child.mediaType} ${child.digest}; only image manifests can be merged (no nested indexes).`);
     const raw = await from.client.getManifest(from.repository, child.digest);
     if (!raw)
-        throw new ActionError(`Source '${source}' lists ${child.digest}, which ${from.client.registry} does not have.`);
+        throw new errors_ActionError(`Source '${source}' lists ${child.digest}, which ${from.client.registry} does not have.`);
     return raw;
 }
 async function readSource({ source, from, ref }) {
     const raw = await from.client.getManifest(from.repository, ref);
     if (!raw)
-        throw new ActionError(`Source '${source}' was not found on ${from.client.registry}.`, `Check 'sources' (registry, repository, tag or digest) and that the image was pushed before this step.`);
+        throw new errors_ActionError(`Source '${source}' was not found on ${from.client.registry}.`, `Check 'sources' (registry, repository, tag or digest) and that the image was pushed before this step.`);
     if (isManifestType(raw.mediaType))
         return [await sourceImage(source, from, raw, [])];
     if (!isIndexType(raw.mediaType))
-        throw new ActionError(`Source '${source}' is a ${raw.mediaType || 'manifest of unknown type'}, not an image or an index.`);
+        throw new errors_ActionError(`Source '${source}' is a ${raw.mediaType || 'manifest of unknown type'}, not an image or an index.`);
     const children = JSON.parse(raw.bytes.toString('utf8')).manifests;
     const attestations = children.filter(isAttestation);
     const images = [];
@@ -79690,7 +79775,7 @@ function checkDistinctPlatforms(images) {
     for (const image of images) {
         const other = seen.get(image.platform);
         if (other)
-            throw new ActionError(`Sources '${other.source}' and '${image.source}' are both ${image.platform}; an index lists each platform once. Remove one from 'sources'.`);
+            throw new errors_ActionError(`Sources '${other.source}' and '${image.source}' are both ${image.platform}; an index lists each platform once. Remove one from 'sources'.`);
         seen.set(image.platform, image);
     }
 }
@@ -79984,7 +80069,6 @@ class RegistryClients {
 
 
 
-
 function runDirFor(runId) {
     return external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), `multiarch-${runId}`);
 }
@@ -80007,12 +80091,13 @@ async function runMain() {
     const state = { runId, runDir: runDirFor(runId), images: [] };
     (0,external_node_fs_namespaceObject.mkdirSync)(state.runDir, { recursive: true, mode: 0o700 }); // before saving: a ledger entry without its dir looks stale
     state_saveState(state);
-    const { inputs, warnings } = validateInputs(getInputs(), process.cwd(), external_node_os_namespaceObject.availableParallelism());
+    const { inputs, warnings } = readInputs(process.cwd(), external_node_os_namespaceObject.availableParallelism());
     warnings.forEach((w) => warning(w));
-    checkPaths(inputs);
     const http = new Http({ ca: trustedCas(inputs.caFile) });
     try {
         const clients = registryClients(http, inputs);
+        if (inputs.mode === 'build')
+            await checkBuildRunner();
         if (inputs.push || inputs.pushByDigest)
             await group('Checking targets', () => checkTargets(clients, inputs.tags));
         const outcome = inputs.mode === 'merge'
@@ -80069,7 +80154,7 @@ async function runPost() {
 
 
 function report(err) {
-    if (err instanceof ActionError || err instanceof HttpError || err instanceof ExecError) {
+    if (err instanceof errors_ActionError || err instanceof HttpError || err instanceof ExecError) {
         setFailed(err.message);
     }
     else {

@@ -6,14 +6,14 @@ import { rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runBuildMode } from './build/run.js';
+import { checkBuildRunner } from './build/runner.js';
 import { removeBuilder } from './buildx/builder.js';
 import { useDockerConfig } from './buildx/docker-config.js';
 import { removeImages } from './buildx/images.js';
 import { errorMessage } from './errors.js';
 import { Http, trustedCas } from './http.js';
-import { checkPaths } from './inputs/paths.js';
-import { getInputs } from './inputs/read.js';
-import { validateInputs, type Inputs } from './inputs/validate.js';
+import { readInputs } from './inputs/inputs.js';
+import type { Inputs } from './inputs/validate.js';
 import { registryLogTail, stopLocalRegistry } from './local-registry/service.js';
 import { runMergeOnly } from './merge/merge-only.js';
 import { writeOutputs } from './publish/outputs.js';
@@ -45,12 +45,12 @@ export async function runMain(): Promise<void> {
   const state: PostState = { runId, runDir: runDirFor(runId), images: [] };
   mkdirSync(state.runDir, { recursive: true, mode: 0o700 }); // before saving: a ledger entry without its dir looks stale
   saveState(state);
-  const { inputs, warnings } = validateInputs(getInputs(), process.cwd(), os.availableParallelism());
+  const { inputs, warnings } = readInputs(process.cwd(), os.availableParallelism());
   warnings.forEach((w) => core.warning(w));
-  checkPaths(inputs);
   const http = new Http({ ca: trustedCas(inputs.caFile) });
   try {
     const clients = registryClients(http, inputs);
+    if (inputs.mode === 'build') await checkBuildRunner();
     if (inputs.push || inputs.pushByDigest)
       await core.group('Checking targets', () => checkTargets(clients, inputs.tags));
     const outcome =

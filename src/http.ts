@@ -146,7 +146,15 @@ export interface RetryPolicy {
   budgetMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 250, capMs: 8_000 };
+/**
+ * Carries an operation through about a minute of 5xx, 429 and resets (a
+ * registry restarting, GHCR's transient 504s): backoff from 0.25 s up to 15 s,
+ * given up at the first failure past 60 s without progress, and never more
+ * than 14 attempts, so a permanent failure costs a bounded number of requests.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 14, baseMs: 250, capMs: 15_000, budgetMs: 60_000 };
+/** For the action's own loopback services: an answer is immediate or never comes. */
+export const LOCAL_RETRY: RetryPolicy = { attempts: 4, baseMs: 200, capMs: 1_000, budgetMs: 5_000 };
 
 /** Capped exponential backoff with full jitter; the server's Retry-After wins (capped too). */
 export function backoffMs(attempt: number, policy: RetryPolicy, retryAfterMs?: number): number {
@@ -189,12 +197,13 @@ export class RetryBudget {
         'RETRIES_EXHAUSTED',
         err,
       );
-    const wait = backoffMs(
-      this.failures,
-      this.policy,
-      err instanceof TransientError ? err.retryAfterMs : undefined,
+    const retryAfter = err instanceof TransientError ? err.retryAfterMs : undefined;
+    const backoff = backoffMs(this.failures, this.policy, retryAfter);
+    const left = budgetMs === undefined ? backoff : budgetMs - (Date.now() - this.since);
+    const wait = Math.max(0, Math.min(backoff, left));
+    core.info(
+      `Retrying in ${(wait / 1000).toFixed(1)} s (${this.failures + 1}/${attempts}): ${what}: ${errorMessage(err)}`,
     );
-    core.info(`Retrying (${this.failures + 1}/${attempts}) ${what} in ${wait} ms: ${errorMessage(err)}`);
     await new Promise((r) => setTimeout(r, wait));
   }
 

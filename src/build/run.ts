@@ -2,7 +2,7 @@
 // Docker Hub hooks around them, then the merge and the archive.
 import * as core from '@actions/core';
 import { checkDriverSupport } from '../buildx/capabilities.js';
-import type { Http } from '../http.js';
+import { LOCAL_RETRY, type Http } from '../http.js';
 import type { Outcome } from '../publish/outputs.js';
 import { writeArchive } from '../publish/archive.js';
 import { RegistryClient } from '../registry/client.js';
@@ -35,7 +35,7 @@ async function setUp(http: Http, options: BuildModeOptions, state: PostState) {
     await core.group('Creating builder', () => startBuilder(options, state));
   const registry = await core.group('Starting local registry', () => startRegistry(http, options, state));
   const local = {
-    client: new RegistryClient(http, registry.address, { scheme: 'http' }),
+    client: new RegistryClient(http, registry.address, { scheme: 'http', retry: LOCAL_RETRY }),
     repository: LOCAL_REPOSITORY,
   };
   return { emulation, local };

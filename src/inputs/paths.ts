@@ -19,9 +19,8 @@ function kind(p: string): 'dir' | 'file' | 'missing' {
 /** A path that must be a file or a directory, and the message when it is not. */
 type PathCheck = [path: string, want: 'file' | 'dir', message: string];
 
-function fail(checks: readonly PathCheck[]): void {
-  const bad = checks.find(([p, want]) => p && kind(p) !== want);
-  if (bad) throw new ActionError(bad[2]);
+function failed(checks: readonly PathCheck[]): string[] {
+  return checks.filter(([p, want]) => p && kind(p) !== want).map(([, , message]) => message);
 }
 
 function commonChecks(inputs: Inputs): PathCheck[] {
@@ -82,9 +81,22 @@ function buildChecks(inputs: Inputs): PathCheck[] {
   ];
 }
 
-/** The checks that need the file system; an OCI layout source is opened as merge-only mode will (headers only). */
+/** Every problem the file system shows; an OCI layout source is opened as merge-only mode will (headers only). */
+export function pathProblems(inputs: Inputs): string[] {
+  const problems = failed(commonChecks(inputs));
+  for (const source of inputs.sources.filter(isLayoutReference)) {
+    try {
+      LayoutSource.open(source);
+    } catch (err) {
+      if (!(err instanceof ActionError)) throw err;
+      problems.push(err.message);
+    }
+  }
+  if (inputs.mode === 'build') problems.push(...failed(buildChecks(inputs)));
+  return problems;
+}
+
 export function checkPaths(inputs: Inputs): void {
-  fail(commonChecks(inputs));
-  for (const source of inputs.sources.filter(isLayoutReference)) LayoutSource.open(source);
-  if (inputs.mode === 'build') fail(buildChecks(inputs));
+  const problems = pathProblems(inputs);
+  if (problems.length > 0) throw new ActionError(problems.join('\n'));
 }

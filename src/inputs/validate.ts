@@ -52,6 +52,7 @@ const absolute = (cwd: string, value: string) => (value.trim() ? path.resolve(cw
 
 function parsePlatforms(value: string, { problems, warnings }: Found): Platform[] {
   const seen = new Map<string, Platform>();
+  const written = new Map<string, string>();
   for (const raw of splitList(value, true)) {
     const p = parsePlatform(raw);
     if (!p) {
@@ -61,8 +62,12 @@ function parsePlatforms(value: string, { problems, warnings }: Found): Platform[
       continue;
     }
     const key = formatPlatform(p);
-    if (seen.has(key))
-      warnings.push(`Platform '${raw}' is listed twice in 'platforms' (as ${key}); building it once.`);
+    const first = written.get(key);
+    if (first !== undefined)
+      warnings.push(
+        `Platform ${key} is listed twice in 'platforms' ('${first}' and '${raw}'); building it once.`,
+      );
+    else written.set(key, raw);
     seen.set(key, p);
   }
   if (seen.size === 0 && problems.length === 0)
@@ -180,8 +185,8 @@ function parseLogin(raw: RawInputs, problems: string[]): Pick<Inputs, 'username'
   return { username: raw.username, password: raw.password };
 }
 
-/** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
-export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validated {
+/** Pure: turns raw strings into typed inputs, with every problem found (none when valid). */
+export function parseInputs(raw: RawInputs, cwd: string, cores = 1): Validated & { problems: string[] } {
   const found: Found = { problems: [], warnings: [] };
   const { problems } = found;
   const mode: Mode = raw.sources.trim() || raw['sources-from'].trim() ? 'merge' : 'build';
@@ -199,6 +204,12 @@ export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validate
     insecureRegistries: parseHosts(raw['insecure-registries'], problems),
     caFile: absolute(cwd, raw['ca-file']),
   };
+  return { inputs, warnings: found.warnings, problems };
+}
+
+/** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */
+export function validateInputs(raw: RawInputs, cwd: string, cores = 1): Validated {
+  const { inputs, warnings, problems } = parseInputs(raw, cwd, cores);
   if (problems.length > 0) throw new ActionError(problems.join('\n'));
-  return { inputs, warnings: found.warnings };
+  return { inputs, warnings };
 }

@@ -4,7 +4,7 @@
 // again in the same session when the session still holds exactly the bytes
 // before it, so one lost chunk does not cost the whole upload.
 import type { Readable } from 'node:stream';
-import { currentBudget, DEFAULT_RETRY, header, RetryBudget, TransientError, withRetry } from '../http.js';
+import { currentBudget, header, RetryBudget, TransientError, withRetry } from '../http.js';
 import type { Descriptor } from '../oci/types.js';
 import { MIN_CHUNK_BYTES } from './body-limit.js';
 import { drain, withQuery, type RegistryClient, type Req } from './client.js';
@@ -20,7 +20,7 @@ export async function putChunked(
   size: number,
 ): Promise<void> {
   // The upload's own retry budget: a chunk resumed in place spends from it, and a chunk that lands is progress.
-  const budget = currentBudget() ?? new RetryBudget(`uploading ${blob.digest}`, DEFAULT_RETRY);
+  const budget = currentBudget() ?? new RetryBudget(`uploading ${blob.digest}`, client.retry);
   const session = { client, repo, blob, size, url: location, budget };
   let offset = 0;
   let pending: Buffer | undefined;

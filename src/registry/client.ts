@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
 import {
+  DEFAULT_RETRY,
   header,
   isCertificateError,
   isTransientStatus,
@@ -13,6 +14,7 @@ import {
   type Http,
   type HttpRequest,
   type HttpResponse,
+  type RetryPolicy,
 } from '../http.js';
 import { MANIFEST_ACCEPT } from '../oci/media-types.js';
 import { sha256Digest } from '../oci/index-merge.js';
@@ -30,6 +32,8 @@ export type Scheme = 'https' | 'http' | 'probe';
 export interface ClientOptions {
   credentials?: Credentials;
   scheme?: Scheme;
+  /** How long to ride out failures; the action's own loopback registry wants LOCAL_RETRY. */
+  retry?: RetryPolicy;
 }
 
 export interface Req {
@@ -73,6 +77,8 @@ export class RegistryClient {
   readonly auth: Authenticator;
   /** What this registry accepts as one request body: whole blobs, or chunks of some size. */
   readonly bodyLimit: BodyLimit;
+  /** The retry policy of every operation on this registry. */
+  readonly retry: RetryPolicy;
 
   constructor(
     readonly http: Http,
@@ -81,6 +87,7 @@ export class RegistryClient {
   ) {
     this.auth = new Authenticator(http, registry, options.credentials);
     this.bodyLimit = new BodyLimit(registry);
+    this.retry = options.retry ?? DEFAULT_RETRY;
   }
 
   get identity(): string {
@@ -168,69 +175,85 @@ export class RegistryClient {
 
   /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
   async getManifest(repo: string, ref: string, access: Access = 'pull'): Promise<RawManifest | undefined> {
-    return withRetry(`reading ${this.registry}/${repo}:${ref}`, async () => {
-      const res = await this.send(
-        { method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } },
-        [scopeFor(repo, access)],
-      );
-      if (res.status === 404) {
-        await drain(res);
-        return undefined;
-      }
-      if (res.status !== 200) return this.fail(res, `read manifest ${repo}:${ref}`);
-      const bytes = Buffer.from(await res.body.arrayBuffer());
-      const length = header(res, 'content-length');
-      if (length !== undefined && Number(length) !== bytes.length)
-        throw new TransientError(`manifest ${repo}:${ref} arrived as ${bytes.length} of ${length} bytes`);
-      const digest = sha256Digest(bytes);
-      if (ref.includes(':') && ref !== digest) {
-        throw new TransientError(`manifest ${repo}@${ref} arrived with digest ${digest} (truncated?)`);
-      }
-      const declared = parseMediaType(bytes, `${repo}:${ref}`);
-      const mediaType = declared ?? header(res, 'content-type')?.split(';')[0] ?? '';
-      return { mediaType, digest, bytes };
-    });
+    return withRetry(
+      `reading ${this.registry}/${repo}:${ref}`,
+      async () => {
+        const res = await this.send(
+          { method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } },
+          [scopeFor(repo, access)],
+        );
+        if (res.status === 404) {
+          await drain(res);
+          return undefined;
+        }
+        if (res.status !== 200) return this.fail(res, `read manifest ${repo}:${ref}`);
+        const bytes = Buffer.from(await res.body.arrayBuffer());
+        const length = header(res, 'content-length');
+        if (length !== undefined && Number(length) !== bytes.length)
+          throw new TransientError(`manifest ${repo}:${ref} arrived as ${bytes.length} of ${length} bytes`);
+        const digest = sha256Digest(bytes);
+        if (ref.includes(':') && ref !== digest) {
+          throw new TransientError(`manifest ${repo}@${ref} arrived with digest ${digest} (truncated?)`);
+        }
+        const declared = parseMediaType(bytes, `${repo}:${ref}`);
+        const mediaType = declared ?? header(res, 'content-type')?.split(';')[0] ?? '';
+        return { mediaType, digest, bytes };
+      },
+      this.retry,
+    );
   }
 
   async hasManifest(repo: string, digest: string): Promise<boolean> {
-    return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
-      const res = await this.send(
-        { method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } },
-        [scopeFor(repo, 'push')],
-      );
-      const body = await drain(res);
-      if (res.status === 200) return true;
-      if (res.status === 404) return false;
-      return this.fail(res, `check manifest ${repo}@${digest}`, body);
-    });
+    return withRetry(
+      `checking ${this.registry}/${repo}@${digest}`,
+      async () => {
+        const res = await this.send(
+          { method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } },
+          [scopeFor(repo, 'push')],
+        );
+        const body = await drain(res);
+        if (res.status === 200) return true;
+        if (res.status === 404) return false;
+        return this.fail(res, `check manifest ${repo}@${digest}`, body);
+      },
+      this.retry,
+    );
   }
 
   async putManifest(repo: string, ref: string, manifest: RawManifest): Promise<void> {
-    await withRetry(`writing ${this.registry}/${repo}:${ref}`, async () => {
-      const res = await this.send(
-        {
-          method: 'PUT',
-          url: `/v2/${repo}/manifests/${ref}`,
-          headers: { 'content-type': manifest.mediaType },
-          body: manifest.bytes,
-        },
-        [scopeFor(repo, 'push')],
-      );
-      if (res.status !== 201 && res.status !== 200) return this.fail(res, `write manifest ${repo}:${ref}`);
-      await drain(res);
-    });
+    await withRetry(
+      `writing ${this.registry}/${repo}:${ref}`,
+      async () => {
+        const res = await this.send(
+          {
+            method: 'PUT',
+            url: `/v2/${repo}/manifests/${ref}`,
+            headers: { 'content-type': manifest.mediaType },
+            body: manifest.bytes,
+          },
+          [scopeFor(repo, 'push')],
+        );
+        if (res.status !== 201 && res.status !== 200) return this.fail(res, `write manifest ${repo}:${ref}`);
+        await drain(res);
+      },
+      this.retry,
+    );
   }
 
   async hasBlob(repo: string, digest: string): Promise<boolean> {
-    return withRetry(`checking blob ${this.registry}/${repo}@${digest}`, async () => {
-      const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
-        scopeFor(repo, 'push'),
-      ]);
-      const body = await drain(res);
-      if (res.status === 200) return true;
-      if (res.status === 404) return false;
-      return this.fail(res, `check blob ${repo}@${digest}`, body);
-    });
+    return withRetry(
+      `checking blob ${this.registry}/${repo}@${digest}`,
+      async () => {
+        const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
+          scopeFor(repo, 'push'),
+        ]);
+        const body = await drain(res);
+        if (res.status === 200) return true;
+        if (res.status === 404) return false;
+        return this.fail(res, `check blob ${repo}@${digest}`, body);
+      },
+      this.retry,
+    );
   }
 
   /** The blob's bytes, hashed on the way; bytes that are not the blob fail as transient. */
@@ -259,13 +282,17 @@ export class RegistryClient {
   }
 
   async readBlobJson<T>(repo: string, digest: string): Promise<T> {
-    return withRetry(`reading blob ${this.registry}/${repo}@${digest}`, async () => {
-      const res = await this.openBlob(repo, digest);
-      const bytes = Buffer.from(await res.body.arrayBuffer());
-      if (sha256Digest(bytes) !== digest)
-        throw new TransientError(`blob ${digest} arrived with another digest`);
-      return JSON.parse(bytes.toString('utf8')) as T;
-    });
+    return withRetry(
+      `reading blob ${this.registry}/${repo}@${digest}`,
+      async () => {
+        const res = await this.openBlob(repo, digest);
+        const bytes = Buffer.from(await res.body.arrayBuffer());
+        if (sha256Digest(bytes) !== digest)
+          throw new TransientError(`blob ${digest} arrived with another digest`);
+        return JSON.parse(bytes.toString('utf8')) as T;
+      },
+      this.retry,
+    );
   }
 }
 

@@ -40,7 +40,7 @@ async function openVerified(from: SourceLocation, blob: Descriptor): Promise<Rea
   // Errors while streaming surface through the upload's body.
   return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () =>
     from.client.streamBlob(from.repository, blob),
-  );
+  ); // inside an upload it runs once: the upload's budget retries
 }
 
 export async function copyBlob(

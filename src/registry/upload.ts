@@ -8,7 +8,7 @@
 // the same retry budget.
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
-import { DEFAULT_RETRY, header, withRetry, type RetryPolicy } from '../http.js';
+import { header, withRetry } from '../http.js';
 import type { Descriptor } from '../oci/types.js';
 import { drain, withQuery, type RegistryClient } from './client.js';
 import { FIRST_CHUNK_BYTES } from './body-limit.js';
@@ -16,7 +16,7 @@ import { putChunked } from './chunked-upload.js';
 import { scopeFor } from './token.js';
 
 /** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
-const UPLOAD_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 10 };
+const UPLOAD_ATTEMPTS = 16;
 
 export type UploadResult = 'mounted' | 'uploaded';
 
@@ -50,7 +50,7 @@ export async function uploadBlob(
       client.bodyLimit.sent();
       return 'uploaded';
     },
-    UPLOAD_RETRY,
+    { ...client.retry, attempts: Math.max(client.retry.attempts, UPLOAD_ATTEMPTS) },
   );
 }
 

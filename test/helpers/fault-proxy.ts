@@ -16,12 +16,14 @@ export interface FaultProxyOptions {
   /** The faults to take turns with; all of FAULTS unless given. */
   faults?: readonly Fault[];
   maxBodyBytes?: number;
+  /** An outage: from the first request `starts` matches, every request answers `fault` for `ms` (forever when 0). */
+  outage?: { starts: (req: IncomingMessage) => boolean; ms: number; fault?: Fault };
 }
 
 export interface FaultProxy {
   address: string;
   /** How many of each fault were injected, and how many requests were seen. */
-  counts: Record<Fault | 'requests' | '413', number>;
+  counts: Record<Fault | 'requests' | '413' | 'outage', number>;
   log: string[];
   stop(): Promise<void>;
 }
@@ -70,11 +72,24 @@ export async function startFaultProxy(
   upstream: string,
   options: FaultProxyOptions = {},
 ): Promise<FaultProxy> {
-  const counts = { requests: 0, '503': 0, '429': 0, reset: 0, truncate: 0, '413': 0 };
+  const counts = { requests: 0, '503': 0, '429': 0, reset: 0, truncate: 0, '413': 0, outage: 0 };
   const log: string[] = [];
   let injected = 0;
+  let outageSince: number | undefined;
+  const inOutage = (req: IncomingMessage): boolean => {
+    const { outage } = options;
+    if (!outage) return false;
+    if (outageSince === undefined && outage.starts(req)) outageSince = Date.now();
+    return outageSince !== undefined && (outage.ms === 0 || Date.now() - outageSince < outage.ms);
+  };
   const server: Server = createServer((req, res) => {
     const n = ++counts.requests;
+    if (inOutage(req)) {
+      counts.outage++;
+      log.push(`${n} ${req.method} ${req.url} -> outage`);
+      inject(options.outage?.fault ?? '503', upstream, req, res);
+      return;
+    }
     const length = Number(req.headers['content-length'] ?? 0);
     if (options.maxBodyBytes !== undefined && length > options.maxBodyBytes) {
       counts['413']++;

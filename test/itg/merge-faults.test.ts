@@ -132,7 +132,7 @@ describe.skipIf(skip)('merge-only mode under faults', () => {
       expect(errorsOf(run.main)).toBe('');
       expect(proxy.counts['413']).toBeGreaterThan(0);
       expect(proxy.counts['503'] + proxy.counts['429'] + proxy.counts.reset).toBeGreaterThan(0);
-      expect(run.main.log).toMatch(/Retrying \(\d+\/\d+\) the chunk at byte \d+ of sha256:/);
+      expect(run.main.log).toMatch(/Retrying in \d+\.\d s \(\d+\/\d+\): the chunk at byte \d+ of sha256:/);
       expect(sha256(await readManifest({ url: dst.url }, 'acme/chunked-faulty', big.digest))).toBe(
         big.digest,
       );
