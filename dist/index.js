@@ -74723,6 +74723,34 @@ class Authenticator {
     }
 }
 
+;// CONCATENATED MODULE: ./src/registry/response.ts
+/** Reads what is left of a body (an error text at most); a body already read gives ''. */
+async function drain(res) {
+    try {
+        return (await res.body.text()).slice(0, 4096);
+    }
+    catch {
+        return '';
+    }
+}
+/** Appends a query parameter, leaving the registry's own query bytes untouched. */
+function withQuery(url, key, value) {
+    return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
+}
+/** "401 UNAUTHORIZED: authentication required" from a registry error body. */
+function describeStatus(status, body) {
+    try {
+        const parsed = JSON.parse(body);
+        const first = parsed.errors?.[0];
+        if (first?.code)
+            return `${status} ${first.code}${first.message ? `: ${first.message}` : ''}`;
+    }
+    catch {
+        // not a registry error body
+    }
+    return `${status}${body.trim() ? `: ${body.trim().split('\n')[0]?.slice(0, 200)}` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./src/registry/body-limit.ts
 // How a body-size limit shows (a registry, or nginx's client_max_body_size in
 // front of it) and what the client does about it: a 413 answer, or a
@@ -74906,33 +74934,8 @@ function isLoopbackHost(registry) {
 
 
 
+
 const MAX_REDIRECTS = 5;
-/** Reads what is left of a body (an error text at most); a body already read gives ''. */
-async function drain(res) {
-    try {
-        return (await res.body.text()).slice(0, 4096);
-    }
-    catch {
-        return '';
-    }
-}
-/** Appends a query parameter, leaving the registry's own query bytes untouched. */
-function withQuery(url, key, value) {
-    return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
-}
-/** "401 UNAUTHORIZED: authentication required" from a registry error body. */
-function describeStatus(status, body) {
-    try {
-        const parsed = JSON.parse(body);
-        const first = parsed.errors?.[0];
-        if (first?.code)
-            return `${status} ${first.code}${first.message ? `: ${first.message}` : ''}`;
-    }
-    catch {
-        // not a registry error body
-    }
-    return `${status}${body.trim() ? `: ${body.trim().split('\n')[0]?.slice(0, 200)}` : ''}`;
-}
 class RegistryClient {
     http;
     registry;

@@ -5,7 +5,8 @@
 import * as core from '@actions/core';
 import { HttpError, errorMessage } from '../errors.js';
 import { header, withRetry, type RetryPolicy } from '../http.js';
-import { drain, type RegistryClient } from '../registry/client.js';
+import type { RegistryClient } from '../registry/client.js';
+import { drain } from '../registry/response.js';
 import type { RegistryClients, Target } from '../registry/clients.js';
 import type { Reference } from '../registry/reference.js';
 import { scopeFor } from '../registry/token.js';

@@ -7,7 +7,8 @@ import type { Readable } from 'node:stream';
 import { currentBudget, header, RetryBudget, TransientError, withRetry } from '../http.js';
 import type { Descriptor } from '../oci/types.js';
 import { MIN_CHUNK_BYTES } from './body-limit.js';
-import { drain, withQuery, type RegistryClient, type Req } from './client.js';
+import type { RegistryClient, Req } from './client.js';
+import { drain, withQuery } from './response.js';
 import { scopeFor } from './token.js';
 
 /** Uploads `body` into the session at `location` in chunks of `size` bytes and commits it. */

@@ -20,6 +20,7 @@ import { MANIFEST_ACCEPT } from '../oci/media-types.js';
 import { sha256Digest } from '../oci/index-merge.js';
 import type { Descriptor, RawManifest } from '../oci/types.js';
 import { Authenticator } from './auth.js';
+import { describeStatus, drain } from './response.js';
 import { BodyLimit } from './body-limit.js';
 import { verified } from '../oci/digest-stream.js';
 import type { Credentials } from './credentials.js';
@@ -45,32 +46,6 @@ export interface Req {
 }
 
 const MAX_REDIRECTS = 5;
-
-/** Reads what is left of a body (an error text at most); a body already read gives ''. */
-export async function drain(res: HttpResponse): Promise<string> {
-  try {
-    return (await res.body.text()).slice(0, 4096);
-  } catch {
-    return '';
-  }
-}
-
-/** Appends a query parameter, leaving the registry's own query bytes untouched. */
-export function withQuery(url: string, key: string, value: string): string {
-  return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
-}
-
-/** "401 UNAUTHORIZED: authentication required" from a registry error body. */
-export function describeStatus(status: number, body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { errors?: { code?: string; message?: string }[] };
-    const first = parsed.errors?.[0];
-    if (first?.code) return `${status} ${first.code}${first.message ? `: ${first.message}` : ''}`;
-  } catch {
-    // not a registry error body
-  }
-  return `${status}${body.trim() ? `: ${body.trim().split('\n')[0]?.slice(0, 200)}` : ''}`;
-}
 
 export class RegistryClient {
   private base?: Promise<string>;
