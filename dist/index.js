@@ -79895,9 +79895,20 @@ async function provePush(client, repository) {
     const location = header(res, 'location');
     if (!location)
         return;
-    const url = new URL(location, await client.baseUrl()).toString();
-    const cancelled = await client.send({ method: 'DELETE', url }, [scopeFor(repository, 'push')]);
-    await drain(cancelled); // a registry that cannot cancel lets the session expire: nothing to fail on
+    await cancelSession(client, repository, new URL(location, await client.baseUrl()).toString());
+}
+/**
+ * Best effort: distribution asks for the 'delete' action to cancel an upload
+ * (a token with pull,push is refused), and a registry that cannot cancel lets
+ * the empty session expire. Either way nothing was written: not a failure.
+ */
+async function cancelSession(client, repository, url) {
+    try {
+        await drain(await client.send({ method: 'DELETE', url }, [scopeFor(repository, 'push')]));
+    }
+    catch (err) {
+        core_debug(`Could not cancel the pre-flight upload session on ${client.registry}: ${errorMessage(err)}`);
+    }
 }
 async function checkTarget(target) {
     try {

@@ -19,6 +19,7 @@ import {
   type Snapshot,
 } from '../helpers/binfmt.js';
 import { BUSYBOX_DIR, exampleContext } from '../../support/contexts.js';
+import { forwardDockerSocket } from '../helpers/socket-forward.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 
 const skip = skipWithoutPrereqs();
@@ -175,15 +176,19 @@ describe.skipIf(skip)('emulation', () => {
     unregisterBinfmt('qemu-riscv64');
     chmodSync(noRun, 0o755);
     const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+    // The engine reachable as for a user in the docker group: build mode checks it first.
+    const engine = await forwardDockerSocket(
+      (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, ''),
+    );
     const run = await runAction(
       { platforms: 'linux/amd64,linux/riscv64', context: noRun, qemu: 'host' },
       // A home and docker config of its own: root's are unreadable to nobody.
       {
         prefix: nobody,
         anyUser: true,
-        env: { HOME: os.tmpdir(), DOCKER_CONFIG: path.join(noRun, '.docker') },
+        env: { HOME: os.tmpdir(), DOCKER_CONFIG: path.join(noRun, '.docker'), DOCKER_HOST: engine.host },
       },
-    );
+    ).finally(() => engine.stop());
     expect(run.main.exitCode).not.toBe(0);
     expect(errorsOf(run.main)).toMatch(
       /^Cannot register qemu-riscv64 for linux\/riscv64 in \/proc\/sys\/fs\/binfmt_misc: .*The action is not root and 'sudo -n' failed/,
