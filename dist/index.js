@@ -74267,7 +74267,10 @@ function backoffMs(attempt, policy, retryAfterMs) {
 class RetryBudget {
     what;
     policy;
+    /** Failures since the operation started or last made progress: what the attempts bound. */
     failures = 0;
+    /** Failures since a request last got an answer: what the backoff grows with. */
+    streak = 0;
     since = Date.now();
     constructor(what, policy) {
         this.what = what;
@@ -74282,20 +74285,29 @@ class RetryBudget {
         if (!isTransient(err))
             throw err;
         this.failures++;
+        this.streak++;
         const { attempts, budgetMs } = this.policy;
         const late = budgetMs !== undefined && Date.now() - this.since >= budgetMs;
         if (this.failures >= attempts || late)
             throw new HttpError(`Gave up ${what} after ${this.failures} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`, undefined, 'RETRIES_EXHAUSTED', err);
         const retryAfter = err instanceof TransientError ? err.retryAfterMs : undefined;
-        const backoff = backoffMs(this.failures, this.policy, retryAfter);
+        const backoff = backoffMs(this.streak, this.policy, retryAfter);
         const left = budgetMs === undefined ? backoff : budgetMs - (Date.now() - this.since);
         const wait = Math.max(0, Math.min(backoff, left));
         info(`Retrying in ${(wait / 1000).toFixed(1)} s (${this.failures + 1}/${attempts}): ${what}: ${errorMessage(err)}`);
         await new Promise((r) => setTimeout(r, wait));
     }
+    /**
+     * A request of the operation got an answer: the network is flaky, not down,
+     * so the backoff starts small again (the attempts still count).
+     */
+    answered() {
+        this.streak = 0;
+    }
     /** The operation moved forward (a chunk landed): failures so far no longer count. */
     progress() {
         this.failures = 0;
+        this.streak = 0;
         this.since = Date.now();
     }
 }
@@ -75015,6 +75027,7 @@ class RegistryClient {
                 const body = await drain(res);
                 throw new TransientError(`${req.method} ${new URL(url).pathname}: ${describeStatus(res.status, body)}`, parseRetryAfter(header(res, 'retry-after')));
             }
+            currentBudget()?.answered();
             return res;
         }
     }
@@ -76355,7 +76368,7 @@ async function* chunksOf(body, size) {
 
 
 /** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
-const UPLOAD_ATTEMPTS = 16;
+const UPLOAD_ATTEMPTS = 24;
 /** `open` gives a fresh, verifying stream of the blob for every attempt. */
 async function uploadBlob(client, repo, blob, open, mountFrom) {
     return withRetry(`uploading ${blob.digest} to ${client.registry}/${repo}`, async (attempt) => {

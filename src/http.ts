@@ -171,7 +171,10 @@ export function backoffMs(attempt: number, policy: RetryPolicy, retryAfterMs?: n
  * resumed in its upload session) asks the same budget.
  */
 export class RetryBudget {
+  /** Failures since the operation started or last made progress: what the attempts bound. */
   private failures = 0;
+  /** Failures since a request last got an answer: what the backoff grows with. */
+  private streak = 0;
   private since = Date.now();
 
   constructor(
@@ -188,6 +191,7 @@ export class RetryBudget {
   async retry(err: unknown, what = this.what): Promise<void> {
     if (!isTransient(err)) throw err;
     this.failures++;
+    this.streak++;
     const { attempts, budgetMs } = this.policy;
     const late = budgetMs !== undefined && Date.now() - this.since >= budgetMs;
     if (this.failures >= attempts || late)
@@ -198,7 +202,7 @@ export class RetryBudget {
         err,
       );
     const retryAfter = err instanceof TransientError ? err.retryAfterMs : undefined;
-    const backoff = backoffMs(this.failures, this.policy, retryAfter);
+    const backoff = backoffMs(this.streak, this.policy, retryAfter);
     const left = budgetMs === undefined ? backoff : budgetMs - (Date.now() - this.since);
     const wait = Math.max(0, Math.min(backoff, left));
     core.info(
@@ -207,9 +211,18 @@ export class RetryBudget {
     await new Promise((r) => setTimeout(r, wait));
   }
 
+  /**
+   * A request of the operation got an answer: the network is flaky, not down,
+   * so the backoff starts small again (the attempts still count).
+   */
+  answered(): void {
+    this.streak = 0;
+  }
+
   /** The operation moved forward (a chunk landed): failures so far no longer count. */
   progress(): void {
     this.failures = 0;
+    this.streak = 0;
     this.since = Date.now();
   }
 }

@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
 import {
+  currentBudget,
   DEFAULT_RETRY,
   header,
   isCertificateError,
@@ -131,6 +132,7 @@ export class RegistryClient {
           parseRetryAfter(header(res, 'retry-after')),
         );
       }
+      currentBudget()?.answered();
       return res;
     }
   }

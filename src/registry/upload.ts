@@ -17,7 +17,7 @@ import { putChunked } from './chunked-upload.js';
 import { scopeFor } from './token.js';
 
 /** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
-const UPLOAD_ATTEMPTS = 16;
+const UPLOAD_ATTEMPTS = 24;
 
 export type UploadResult = 'mounted' | 'uploaded';
 

@@ -59,7 +59,7 @@ describe.skipIf(skip)('outages of the target', () => {
     expect(errorsOf(run.main)).toMatch(/^Gave up .* after \d+ attempts: .*503.*run the job again later/);
     expect(seconds).toBeGreaterThan(55);
     expect(seconds).toBeLessThan(120);
-    // Each blob's check and upload is one operation with one budget (at most 16 attempts of
+    // Each blob's check and upload is one operation with one budget (at most 24 attempts of
     // at most 4 requests); two images' blobs and manifests are far below 200 requests.
     expect(proxy.counts.outage).toBeLessThan(200);
     expect(await readManifest({ url: dst.url }, 'acme/down', '1').catch(() => undefined)).toBeUndefined();
