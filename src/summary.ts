@@ -8,6 +8,8 @@ export interface PlatformRow {
   size: number;
   /** Build time; absent in merge-only mode, which builds nothing. */
   seconds?: number;
+  /** 'one build' (with the other platforms) or 'own build'; absent in merge-only mode. */
+  build?: string;
   /** Smoke test result, when 'test-command' is set. */
   test?: string;
 }
@@ -44,9 +46,11 @@ export async function writeSummary(
 ): Promise<void> {
   const tested = rows.some((r) => r.test);
   const timed = rows.some((r) => r.seconds !== undefined);
+  const built = rows.some((r) => r.build);
   const headers = [
     'Platform',
     'Ran',
+    ...(built ? ['Build'] : []),
     'Digest',
     'Size',
     ...(timed ? ['Time'] : []),
@@ -57,6 +61,7 @@ export async function writeSummary(
     ...rows.map((r) => [
       r.platform,
       r.how,
+      ...(built ? [r.build ?? '-'] : []),
       `<code>${r.digest}</code>`,
       formatSize(r.size),
       ...(timed ? [r.seconds === undefined ? '-' : `${r.seconds.toFixed(1)} s`] : []),

@@ -1,4 +1,4 @@
-// Build mode: emulation, buildx, the local registry, one build per platform,
+// Build mode: emulation, buildx, the local registry, the builds (platforms.ts),
 // Docker Hub hooks around them, then the merge and the archive.
 import * as core from '@actions/core';
 import { checkDriverSupport } from '../buildx/capabilities.js';
@@ -38,7 +38,8 @@ async function setUp(http: Http, options: BuildModeOptions, state: PostState) {
     client: new RegistryClient(http, registry.address, { scheme: 'http' }),
     repository: LOCAL_REPOSITORY,
   };
-  return { emulation, local };
+  const multiPlatform = options.driver === 'docker-container' || containerdStore;
+  return { emulation, local, multiPlatform };
 }
 
 export async function runBuildMode(
@@ -49,9 +50,10 @@ export async function runBuildMode(
 ): Promise<Outcome> {
   const hooks = options.build.hooks === 'auto' ? findHooks(options.context, options.file) : undefined;
   const env = hookEnv({ ...options, github: process.env, commitMessage: readCommitMessage() });
-  const { emulation, local } = await setUp(http, options, state);
+  const { emulation, local, multiPlatform } = await setUp(http, options, state);
   await hook(hooks, 'pre_build', env);
-  const results = await buildPlatforms({ options, state, local, hooks, hookEnv: env, emulation });
+  const ctx = { options, state, local, hooks, hookEnv: env, emulation, multiPlatform };
+  const results = await buildPlatforms(ctx);
   await hook(hooks, 'post_build', env);
   if (options.push) await hook(hooks, 'pre_push', env);
   const index = await core.group('Merging index', () => mergeBuilt(clients, options, local, results));
@@ -64,6 +66,7 @@ export async function runBuildMode(
     digest: r.image.digest,
     size: r.image.size,
     seconds: r.seconds,
+    build: r.build,
     test: r.test,
   }));
   return { index, rows };
