@@ -75114,8 +75114,57 @@ function parseMediaType(bytes, what) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/timeline.ts
+// Where a run's time went: phases recorded where they happen (set-up, each
+// platform's build and copy, the index push), rendered by summary.ts as a
+// Mermaid gantt chart, so a user sees which platform made them wait.
+class Timeline {
+    phases = [];
+    add(phase) {
+        this.phases.push(phase);
+    }
+    /** Runs fn and records it as a phase, also when it fails (the chart of a failed run still shows it). */
+    async time(section, label, fn) {
+        const start = Date.now();
+        try {
+            return await fn();
+        }
+        finally {
+            this.add({ section, label, start, end: Date.now() });
+        }
+    }
+}
+/** Mermaid takes `:` and `#` and `;` as syntax in a task name. */
+function taskName(label) {
+    return label.replace(/[:#;]/g, ' ').trim();
+}
+const seconds = (p) => `${((p.end - p.start) / 1000).toFixed(1)} s`;
+/**
+ * The gantt chart (pure): sections in first-seen order, each task labelled
+ * with its duration, times relative to the first phase (`dateFormat x`: ms).
+ */
+function renderGantt(phases) {
+    if (phases.length === 0)
+        return '';
+    const origin = Math.min(...phases.map((p) => p.start));
+    const sections = [...new Set(phases.map((p) => p.section))];
+    const lines = ['gantt', '  dateFormat x', '  axisFormat %M:%S'];
+    let n = 0;
+    for (const section of sections) {
+        lines.push(`  section ${taskName(section)}`);
+        for (const p of phases.filter((q) => q.section === section)) {
+            const tags = [...(p.crit ? ['crit'] : []), `t${n++}`].join(', ');
+            // At least 1 ms: mermaid drops a task whose end is its start.
+            const end = Math.max(p.end - origin, p.start - origin + 1);
+            lines.push(`  ${taskName(`${p.label} (${seconds(p)})`)} :${tags}, ${p.start - origin}, ${end}`);
+        }
+    }
+    return lines.join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
-// The job summary: one row per platform, then the index.
+// The job summary: one row per platform, the index, then (build mode) the timeline.
+
 
 function formatSize(bytes) {
     const units = ['B', 'KiB', 'MiB', 'GiB'];
@@ -75139,7 +75188,7 @@ async function writeEmulationSummary(rows) {
     ];
     await summary.addHeading('Emulation', 3).addTable(table).write();
 }
-async function writeSummary(rows, index) {
+async function writeSummary(rows, index, timeline = []) {
     const tested = rows.some((r) => r.test);
     const timed = rows.some((r) => r.seconds !== undefined);
     const built = rows.some((r) => r.build);
@@ -75167,11 +75216,15 @@ async function writeSummary(rows, index) {
     const where = index.pushed
         ? index.tags.map((t) => `<code>${t}</code>`).join(', ')
         : 'the local registry only (push is false)';
-    await summary
+    summary
         .addHeading('Multi-arch image', 2)
         .addTable(table)
-        .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true)
-        .write();
+        .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true);
+    const gantt = renderGantt(timeline);
+    // GitHub renders a mermaid code block as the chart; a blank line keeps it out of the HTML above.
+    if (gantt)
+        summary.addHeading('Timeline', 3).addRaw(`\n\`\`\`mermaid\n${gantt}\n\`\`\`\n`, true);
+    await summary.write();
 }
 
 ;// CONCATENATED MODULE: ./src/publish/outputs.ts
@@ -75190,7 +75243,7 @@ async function writeEmulationOutputs(rows) {
     setOutput('native-platforms', list('native'));
     await writeEmulationSummary(rows);
 }
-async function writeOutputs(options, { index, rows }) {
+async function writeOutputs(options, { index, rows, timeline }) {
     const tags = options.tags.map(formatReference);
     const first = options.tags[0];
     const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
@@ -75206,7 +75259,7 @@ async function writeOutputs(options, { index, rows }) {
         pushed,
         platforms: rows,
     }));
-    await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed });
+    await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed }, timeline);
 }
 
 ;// CONCATENATED MODULE: ./src/platform.ts
@@ -76635,13 +76688,32 @@ function buildIndex(entries, options) {
 
 ;// CONCATENATED MODULE: ./src/build/merge.ts
 // Build mode's merge: the platforms' images into one index, written to the
-// local registry always, and to the targets when pushing (by tag, or by digest).
+// local registry always, and to the targets when pushing (by tag, or by
+// digest). Each platform's copy and the index push are timed for the summary.
 
 
 
 
 
-async function mergeBuilt(clients, options, local, results) {
+
+/**
+ * publish(), with each platform's images copied and timed on its own (one
+ * platform at a time, each with the client's own blob concurrency), then the
+ * index: still all or nothing, as nothing is tagged before every copy ended.
+ */
+async function publishTimed(clients, options, local, results, index, timeline) {
+    const targets = await clients.targets(options.tags);
+    const stats = await mapPool(results, 1, (r) => {
+        const entries = r.image.entries.filter((d) => keepEntry(d, options.attestations));
+        const sourced = entries.map((descriptor) => ({ from: local, descriptor }));
+        return timeline.time('Copies', r.platform, () => copyEntries(sourced, targets));
+    });
+    const sum = (k) => stats.reduce((n, s) => n + s[k], 0);
+    info(`Blobs: ${sum('blobsUploaded')} uploaded (${sum('bytesUploaded')} bytes), ${sum('blobsMounted')} mounted, ${sum('blobsSkipped')} already there`);
+    const tags = targets.reduce((n, t) => n + t.tags.length, 0);
+    await timeline.time('Index', `Pushing the index to ${tags} tag(s)`, () => pushIndex(targets, index));
+}
+async function mergeBuilt(clients, options, local, results, timeline) {
     const entries = results.flatMap((r) => r.image.entries).filter((d) => keepEntry(d, options.attestations));
     const index = buildIndex(entries, options);
     await local.client.putManifest(local.repository, 'index', { ...index });
@@ -76649,10 +76721,11 @@ async function mergeBuilt(clients, options, local, results) {
     const sourced = entries.map((descriptor) => ({ from: local, descriptor }));
     if (options.pushByDigest) {
         const platforms = Object.fromEntries(results.map((r) => [r.platform, r.image.digest]));
-        await pushByDigest(sourced, await clients.targets(options.tags), platforms, index, options.digestFile);
+        const targets = await clients.targets(options.tags);
+        await timeline.time('Copies', 'Every platform, by digest', () => pushByDigest(sourced, targets, platforms, index, options.digestFile));
     }
     else if (options.push)
-        await publish(clients, options.tags, sourced, index);
+        await publishTimed(clients, options, local, results, index, timeline);
     return index;
 }
 
@@ -78987,6 +79060,7 @@ async function startRegistry(http, options, state) {
 
 
 
+
 const LOCAL_REPOSITORY = 'build';
 async function hook(hooks, name, env) {
     if (hooks?.present.includes(name))
@@ -79012,28 +79086,36 @@ async function setUp(http, options, state) {
 async function runBuildMode(http, clients, options, state) {
     const hooks = options.build.hooks === 'auto' ? findHooks(options.context, options.file) : undefined;
     const env = hookEnv({ ...options, github: process.env, commitMessage: readCommitMessage() });
-    const { emulation, local, multiPlatform } = await setUp(http, options, state);
+    const timeline = new Timeline();
+    const label = 'Environment, emulation, buildx, local registry';
+    const set = await timeline.time('Set-up', label, () => setUp(http, options, state));
+    const { emulation, local, multiPlatform } = set;
     await hook(hooks, 'pre_build', env);
     const ctx = { options, state, local, hooks, hookEnv: env, emulation, multiPlatform };
     const results = await buildPlatforms(ctx);
     await hook(hooks, 'post_build', env);
     if (options.push)
         await hook(hooks, 'pre_push', env);
-    const index = await group('Merging index', () => mergeBuilt(clients, options, local, results));
+    const index = await group('Merging index', () => mergeBuilt(clients, options, local, results, timeline));
     if (options.ociArchive)
         await group('Writing OCI archive', () => writeArchive(options, () => local, index));
     if (options.push)
         await hook(hooks, 'post_push', env);
+    const how = (p) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
+    for (const r of results) {
+        const crit = how(r.platform) === 'emulated';
+        timeline.add({ section: 'Builds', label: `${r.platform} ${how(r.platform)}`, crit, ...r });
+    }
     const rows = results.map((r) => ({
         platform: r.platform,
-        how: emulation.results.find((e) => e.platform === r.platform)?.how ?? 'native',
+        how: how(r.platform),
         digest: r.image.digest,
         size: r.image.size,
         seconds: r.seconds,
         build: r.build,
         test: r.test,
     }));
-    return { index, rows };
+    return { index, rows, timeline: timeline.phases };
 }
 
 ;// CONCATENATED MODULE: ./src/oci/layout.ts

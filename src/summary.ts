@@ -1,5 +1,6 @@
-// The job summary: one row per platform, then the index.
+// The job summary: one row per platform, the index, then (build mode) the timeline.
 import * as core from '@actions/core';
+import { renderGantt, type Phase } from './timeline.js';
 
 export interface PlatformRow {
   platform: string;
@@ -43,6 +44,7 @@ export async function writeEmulationSummary(
 export async function writeSummary(
   rows: readonly PlatformRow[],
   index: { digest: string; mediaType: string; tags: string[]; pushed: boolean },
+  timeline: readonly Phase[] = [],
 ): Promise<void> {
   const tested = rows.some((r) => r.test);
   const timed = rows.some((r) => r.seconds !== undefined);
@@ -71,9 +73,12 @@ export async function writeSummary(
   const where = index.pushed
     ? index.tags.map((t) => `<code>${t}</code>`).join(', ')
     : 'the local registry only (push is false)';
-  await core.summary
+  core.summary
     .addHeading('Multi-arch image', 2)
     .addTable(table)
-    .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true)
-    .write();
+    .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true);
+  const gantt = renderGantt(timeline);
+  // GitHub renders a mermaid code block as the chart; a blank line keeps it out of the HTML above.
+  if (gantt) core.summary.addHeading('Timeline', 3).addRaw(`\n\`\`\`mermaid\n${gantt}\n\`\`\`\n`, true);
+  await core.summary.write();
 }

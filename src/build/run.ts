@@ -8,6 +8,7 @@ import { writeArchive } from '../publish/archive.js';
 import { RegistryClient } from '../registry/client.js';
 import type { RegistryClients } from '../registry/clients.js';
 import type { PostState } from '../state.js';
+import { Timeline } from '../timeline.js';
 import { recordEmulation, registerEmulators } from './emulation.js';
 import { findHooks, hookEnv, readCommitMessage, runHook, type HookName, type HubHooks } from './hub-hooks.js';
 import { mergeBuilt } from './merge.js';
@@ -50,24 +51,34 @@ export async function runBuildMode(
 ): Promise<Outcome> {
   const hooks = options.build.hooks === 'auto' ? findHooks(options.context, options.file) : undefined;
   const env = hookEnv({ ...options, github: process.env, commitMessage: readCommitMessage() });
-  const { emulation, local, multiPlatform } = await setUp(http, options, state);
+  const timeline = new Timeline();
+  const label = 'Environment, emulation, buildx, local registry';
+  const set = await timeline.time('Set-up', label, () => setUp(http, options, state));
+  const { emulation, local, multiPlatform } = set;
   await hook(hooks, 'pre_build', env);
   const ctx = { options, state, local, hooks, hookEnv: env, emulation, multiPlatform };
   const results = await buildPlatforms(ctx);
   await hook(hooks, 'post_build', env);
   if (options.push) await hook(hooks, 'pre_push', env);
-  const index = await core.group('Merging index', () => mergeBuilt(clients, options, local, results));
+  const index = await core.group('Merging index', () =>
+    mergeBuilt(clients, options, local, results, timeline),
+  );
   if (options.ociArchive)
     await core.group('Writing OCI archive', () => writeArchive(options, () => local, index));
   if (options.push) await hook(hooks, 'post_push', env);
+  const how = (p: string) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
+  for (const r of results) {
+    const crit = how(r.platform) === 'emulated';
+    timeline.add({ section: 'Builds', label: `${r.platform} ${how(r.platform)}`, crit, ...r });
+  }
   const rows = results.map((r) => ({
     platform: r.platform,
-    how: emulation.results.find((e) => e.platform === r.platform)?.how ?? 'native',
+    how: how(r.platform),
     digest: r.image.digest,
     size: r.image.size,
     seconds: r.seconds,
     build: r.build,
     test: r.test,
   }));
-  return { index, rows };
+  return { index, rows, timeline: timeline.phases };
 }
