@@ -77245,10 +77245,13 @@ async function buildShared(ctx, platforms, secrets) {
     const { digest, split } = await runShared(ctx, platforms, ref, secrets);
     const images = await readBuiltPlatforms(ctx.local, digest, names);
     const ended = Date.now();
-    return images.map((image) => {
-        const span = stepsSpan(split.get(image.platform) ?? []) ?? { start: started, end: ended };
+    const spans = images.map((i) => stepsSpan(split.get(i.platform) ?? []) ?? { start: started, end: ended });
+    const last = Math.max(...spans.map((x) => x.end));
+    const exported = { start: last, end: stepsSpan([...split.values()].flat())?.end ?? ended };
+    return images.map((image, i) => {
+        const span = spans[i] ?? { start: started, end: ended };
         const seconds = (span.end - span.start) / 1000;
-        return { platform: image.platform, image, ref, seconds, build: 'one build', ...span };
+        return { platform: image.platform, image, ref, seconds, build: 'one build', ...span, exported };
     });
 }
 
@@ -79083,6 +79086,16 @@ async function setUp(http, options, state) {
     const multiPlatform = options.driver === 'docker-container' || containerdStore;
     return { emulation, local, multiPlatform };
 }
+/** Each platform's build on the timeline (emulated ones critical), and a one build's export once. */
+function recordBuilds(timeline, results, how) {
+    for (const r of results) {
+        const crit = how(r.platform) === 'emulated';
+        timeline.add({ section: 'Builds', label: `${r.platform} ${how(r.platform)}`, crit, ...r });
+    }
+    const exported = results.find((r) => r.exported)?.exported;
+    if (exported)
+        timeline.add({ section: 'Builds', label: 'One build: export to the local registry', ...exported });
+}
 async function runBuildMode(http, clients, options, state) {
     const hooks = options.build.hooks === 'auto' ? findHooks(options.context, options.file) : undefined;
     const env = hookEnv({ ...options, github: process.env, commitMessage: readCommitMessage() });
@@ -79093,6 +79106,8 @@ async function runBuildMode(http, clients, options, state) {
     await hook(hooks, 'pre_build', env);
     const ctx = { options, state, local, hooks, hookEnv: env, emulation, multiPlatform };
     const results = await buildPlatforms(ctx);
+    const how = (p) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
+    recordBuilds(timeline, results, how);
     await hook(hooks, 'post_build', env);
     if (options.push)
         await hook(hooks, 'pre_push', env);
@@ -79101,11 +79116,6 @@ async function runBuildMode(http, clients, options, state) {
         await group('Writing OCI archive', () => writeArchive(options, () => local, index));
     if (options.push)
         await hook(hooks, 'post_push', env);
-    const how = (p) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
-    for (const r of results) {
-        const crit = how(r.platform) === 'emulated';
-        timeline.add({ section: 'Builds', label: `${r.platform} ${how(r.platform)}`, crit, ...r });
-    }
     const rows = results.map((r) => ({
         platform: r.platform,
         how: how(r.platform),

@@ -22,6 +22,8 @@ export interface PlatformResult {
   /** When its build ran, in ms since the epoch (its steps' span in a shared build). */
   start: number;
   end: number;
+  /** One build: its export and push into the local registry, after every platform's steps (ms). */
+  exported?: { start: number; end: number };
   test?: 'passed';
 }
 

@@ -105,9 +105,12 @@ export async function buildShared(
   const { digest, split } = await runShared(ctx, platforms, ref, secrets);
   const images = await readBuiltPlatforms(ctx.local, digest, names);
   const ended = Date.now();
-  return images.map((image): PlatformResult => {
-    const span = stepsSpan(split.get(image.platform) ?? []) ?? { start: started, end: ended };
+  const spans = images.map((i) => stepsSpan(split.get(i.platform) ?? []) ?? { start: started, end: ended });
+  const last = Math.max(...spans.map((x) => x.end));
+  const exported = { start: last, end: stepsSpan([...split.values()].flat())?.end ?? ended };
+  return images.map((image, i): PlatformResult => {
+    const span = spans[i] ?? { start: started, end: ended };
     const seconds = (span.end - span.start) / 1000;
-    return { platform: image.platform, image, ref, seconds, build: 'one build', ...span };
+    return { platform: image.platform, image, ref, seconds, build: 'one build', ...span, exported };
   });
 }

@@ -13,7 +13,7 @@ import { recordEmulation, registerEmulators } from './emulation.js';
 import { findHooks, hookEnv, readCommitMessage, runHook, type HookName, type HubHooks } from './hub-hooks.js';
 import { mergeBuilt } from './merge.js';
 import type { BuildModeOptions } from './options.js';
-import { buildPlatforms } from './platforms.js';
+import { buildPlatforms, type PlatformResult } from './platforms.js';
 import { installBuildx, logEnvironment, startBuilder, startRegistry } from './setup.js';
 
 const LOCAL_REPOSITORY = 'build';
@@ -43,6 +43,17 @@ async function setUp(http: Http, options: BuildModeOptions, state: PostState) {
   return { emulation, local, multiPlatform };
 }
 
+/** Each platform's build on the timeline (emulated ones critical), and a one build's export once. */
+function recordBuilds(timeline: Timeline, results: readonly PlatformResult[], how: (p: string) => string) {
+  for (const r of results) {
+    const crit = how(r.platform) === 'emulated';
+    timeline.add({ section: 'Builds', label: `${r.platform} ${how(r.platform)}`, crit, ...r });
+  }
+  const exported = results.find((r) => r.exported)?.exported;
+  if (exported)
+    timeline.add({ section: 'Builds', label: 'One build: export to the local registry', ...exported });
+}
+
 export async function runBuildMode(
   http: Http,
   clients: RegistryClients,
@@ -58,6 +69,8 @@ export async function runBuildMode(
   await hook(hooks, 'pre_build', env);
   const ctx = { options, state, local, hooks, hookEnv: env, emulation, multiPlatform };
   const results = await buildPlatforms(ctx);
+  const how = (p: string) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
+  recordBuilds(timeline, results, how);
   await hook(hooks, 'post_build', env);
   if (options.push) await hook(hooks, 'pre_push', env);
   const index = await core.group('Merging index', () =>
@@ -66,11 +79,6 @@ export async function runBuildMode(
   if (options.ociArchive)
     await core.group('Writing OCI archive', () => writeArchive(options, () => local, index));
   if (options.push) await hook(hooks, 'post_push', env);
-  const how = (p: string) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
-  for (const r of results) {
-    const crit = how(r.platform) === 'emulated';
-    timeline.add({ section: 'Builds', label: `${r.platform} ${how(r.platform)}`, crit, ...r });
-  }
   const rows = results.map((r) => ({
     platform: r.platform,
     how: how(r.platform),
