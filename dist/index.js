@@ -75144,8 +75144,57 @@ function parseMediaType(bytes, what) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/timeline.ts
+// Where a run's time went: phases recorded where they happen (set-up, each
+// platform's build and copy, the index push), rendered by summary.ts as a
+// Mermaid gantt chart, so a user sees which platform made them wait.
+class Timeline {
+    phases = [];
+    add(phase) {
+        this.phases.push(phase);
+    }
+    /** Runs fn and records it as a phase, also when it fails (the chart of a failed run still shows it). */
+    async time(section, label, fn) {
+        const start = Date.now();
+        try {
+            return await fn();
+        }
+        finally {
+            this.add({ section, label, start, end: Date.now() });
+        }
+    }
+}
+/** Mermaid takes `:` and `#` and `;` as syntax in a task name. */
+function taskName(label) {
+    return label.replace(/[:#;]/g, ' ').trim();
+}
+const seconds = (p) => `${((p.end - p.start) / 1000).toFixed(1)} s`;
+/**
+ * The gantt chart (pure): sections in first-seen order, each task labelled
+ * with its duration, times relative to the first phase (`dateFormat x`: ms).
+ */
+function renderGantt(phases) {
+    if (phases.length === 0)
+        return '';
+    const origin = Math.min(...phases.map((p) => p.start));
+    const sections = [...new Set(phases.map((p) => p.section))];
+    const lines = ['gantt', '  dateFormat x', '  axisFormat %M:%S'];
+    let n = 0;
+    for (const section of sections) {
+        lines.push(`  section ${taskName(section)}`);
+        for (const p of phases.filter((q) => q.section === section)) {
+            const tags = [...(p.crit ? ['crit'] : []), `t${n++}`].join(', ');
+            // At least 1 ms: mermaid drops a task whose end is its start.
+            const end = Math.max(p.end - origin, p.start - origin + 1);
+            lines.push(`  ${taskName(`${p.label} (${seconds(p)})`)} :${tags}, ${p.start - origin}, ${end}`);
+        }
+    }
+    return lines.join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
-// The job summary: one row per platform, then the index.
+// The job summary: one row per platform, the index, then (build mode) the timeline.
+
 
 function formatSize(bytes) {
     const units = ['B', 'KiB', 'MiB', 'GiB'];
@@ -75169,12 +75218,14 @@ async function writeEmulationSummary(rows) {
     ];
     await summary.addHeading('Emulation', 3).addTable(table).write();
 }
-async function writeSummary(rows, index) {
+async function writeSummary(rows, index, timeline = []) {
     const tested = rows.some((r) => r.test);
     const timed = rows.some((r) => r.seconds !== undefined);
+    const built = rows.some((r) => r.build);
     const headers = [
         'Platform',
         'Ran',
+        ...(built ? ['Build'] : []),
         'Digest',
         'Size',
         ...(timed ? ['Time'] : []),
@@ -75185,6 +75236,7 @@ async function writeSummary(rows, index) {
         ...rows.map((r) => [
             r.platform,
             r.how,
+            ...(built ? [r.build ?? '-'] : []),
             `<code>${r.digest}</code>`,
             formatSize(r.size),
             ...(timed ? [r.seconds === undefined ? '-' : `${r.seconds.toFixed(1)} s`] : []),
@@ -75194,11 +75246,15 @@ async function writeSummary(rows, index) {
     const where = index.pushed
         ? index.tags.map((t) => `<code>${t}</code>`).join(', ')
         : 'the local registry only (push is false)';
-    await summary
+    summary
         .addHeading('Multi-arch image', 2)
         .addTable(table)
-        .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true)
-        .write();
+        .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true);
+    const gantt = renderGantt(timeline);
+    // GitHub renders a mermaid code block as the chart; a blank line keeps it out of the HTML above.
+    if (gantt)
+        summary.addHeading('Timeline', 3).addRaw(`\n\`\`\`mermaid\n${gantt}\n\`\`\`\n`, true);
+    await summary.write();
 }
 
 ;// CONCATENATED MODULE: ./src/publish/outputs.ts
@@ -75217,7 +75273,7 @@ async function writeEmulationOutputs(rows) {
     setOutput('native-platforms', list('native'));
     await writeEmulationSummary(rows);
 }
-async function writeOutputs(options, { index, rows }) {
+async function writeOutputs(options, { index, rows, timeline }) {
     const tags = options.tags.map(formatReference);
     const first = options.tags[0];
     const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
@@ -75233,7 +75289,7 @@ async function writeOutputs(options, { index, rows }) {
         pushed,
         platforms: rows,
     }));
-    await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed });
+    await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed }, timeline);
 }
 
 ;// CONCATENATED MODULE: ./src/platform.ts
@@ -76662,13 +76718,32 @@ function buildIndex(entries, options) {
 
 ;// CONCATENATED MODULE: ./src/build/merge.ts
 // Build mode's merge: the platforms' images into one index, written to the
-// local registry always, and to the targets when pushing (by tag, or by digest).
+// local registry always, and to the targets when pushing (by tag, or by
+// digest). Each platform's copy and the index push are timed for the summary.
 
 
 
 
 
-async function mergeBuilt(clients, options, local, results) {
+
+/**
+ * publish(), with each platform's images copied and timed on its own (one
+ * platform at a time, each with the client's own blob concurrency), then the
+ * index: still all or nothing, as nothing is tagged before every copy ended.
+ */
+async function publishTimed(clients, options, local, results, index, timeline) {
+    const targets = await clients.targets(options.tags);
+    const stats = await mapPool(results, 1, (r) => {
+        const entries = r.image.entries.filter((d) => keepEntry(d, options.attestations));
+        const sourced = entries.map((descriptor) => ({ from: local, descriptor }));
+        return timeline.time('Copies', r.platform, () => copyEntries(sourced, targets));
+    });
+    const sum = (k) => stats.reduce((n, s) => n + s[k], 0);
+    info(`Blobs: ${sum('blobsUploaded')} uploaded (${sum('bytesUploaded')} bytes), ${sum('blobsMounted')} mounted, ${sum('blobsSkipped')} already there`);
+    const tags = targets.reduce((n, t) => n + t.tags.length, 0);
+    await timeline.time('Index', `Pushing the index to ${tags} tag(s)`, () => pushIndex(targets, index));
+}
+async function mergeBuilt(clients, options, local, results, timeline) {
     const entries = results.flatMap((r) => r.image.entries).filter((d) => keepEntry(d, options.attestations));
     const index = buildIndex(entries, options);
     await local.client.putManifest(local.repository, 'index', { ...index });
@@ -76676,15 +76751,16 @@ async function mergeBuilt(clients, options, local, results) {
     const sourced = entries.map((descriptor) => ({ from: local, descriptor }));
     if (options.pushByDigest) {
         const platforms = Object.fromEntries(results.map((r) => [r.platform, r.image.digest]));
-        await pushByDigest(sourced, await clients.targets(options.tags), platforms, index, options.digestFile);
+        const targets = await clients.targets(options.tags);
+        await timeline.time('Copies', 'Every platform, by digest', () => pushByDigest(sourced, targets, platforms, index, options.digestFile));
     }
     else if (options.push)
-        await publish(clients, options.tags, sourced, index);
+        await publishTimed(clients, options, local, results, index, timeline);
     return index;
 }
 
 ;// CONCATENATED MODULE: ./src/buildx/build.ts
-// One platform's build: pure argv, then a streamed `docker buildx build` that
+// A build of one platform, or of several at once: pure argv, then a streamed `docker buildx build` that
 // pushes into the local registry and writes a metadata file.
 
 
@@ -76703,6 +76779,8 @@ function buildArgs(spec) {
     ];
     if (spec.builder)
         args.push('--builder', spec.builder);
+    if (spec.progress)
+        args.push(`--progress=${spec.progress}`);
     args.push('--metadata-file', spec.metadataFile, `--provenance=${spec.provenance || 'false'}`);
     if (spec.sbom && spec.sbom !== 'false')
         args.push(`--sbom=${spec.sbom}`);
@@ -76784,9 +76862,10 @@ async function readImageEntry(from, raw) {
 }
 
 ;// CONCATENATED MODULE: ./src/build/built-image.ts
-// Reads one platform's build back from the local registry and turns it into
-// index entries: its image manifest, plus any attestation manifests buildx
-// attached (kept beside their image, never counted as platforms).
+// Reads builds back from the local registry (one platform's, or one index of
+// several platforms by digest) and turns them into index entries: each image
+// manifest, plus the attestation manifests buildx attached to it (kept beside
+// their image, never counted as platforms).
 
 
 
@@ -76830,6 +76909,34 @@ async function readBuiltImage(local, ref, platform) {
     }
     return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
 }
+/**
+ * One multi-platform build's index, read by the digest buildx reported: each
+ * platform's image manifest (by digest) with the attestations that name it.
+ */
+async function readBuiltPlatforms(local, digest, platforms) {
+    const what = `The build of ${platforms.join(', ')}`;
+    const raw = await local.client.getManifest(local.repository, digest);
+    if (!raw)
+        throw new errors_ActionError(`${what} pushed nothing to the local registry (${local.repository}@${digest}).`);
+    if (!isIndexType(raw.mediaType))
+        throw new errors_ActionError(`${what} pushed a single image (${raw.mediaType}), not an index of every platform.`);
+    const children = parse(raw).manifests;
+    const attestations = children.filter(isAttestation);
+    const images = children.filter((c) => !isAttestation(c));
+    const listed = images.map((c) => [c.platform?.os, c.platform?.architecture, c.platform?.variant].filter(Boolean).join('/'));
+    const unexpected = listed.filter((p) => !platforms.includes(p));
+    if (unexpected.length > 0 || images.length !== platforms.length)
+        throw new errors_ActionError(`${what} produced images for ${listed.join(', ') || 'no platform'}; expected exactly one for each.`);
+    return Promise.all(platforms.map(async (platform) => {
+        const child = images[listed.indexOf(platform)];
+        const childRaw = await local.client.getManifest(local.repository, child.digest);
+        if (!childRaw)
+            throw new errors_ActionError(`Manifest ${child.digest} of the ${platform} build is missing from the local registry.`);
+        const { entry, size } = await imageEntry(local, childRaw, platform);
+        const own = attestations.filter((a) => a.annotations?.[ATTESTATION_DIGEST] === child.digest);
+        return { platform, digest: entry.digest, size, entries: [entry, ...own] };
+    }));
+}
 
 ;// CONCATENATED MODULE: ./src/build/explain.ts
 // Why a platform's build failed, in words a user can act on: emulation
@@ -76844,25 +76951,140 @@ function explainFailedBuild(err, platform, emulation) {
     return new errors_ActionError(`Building ${platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
 }
 
-;// CONCATENATED MODULE: ./src/build/smoke-test.ts
-// Smoke tests before push: the user's command in each platform's image
-// (under emulation where needed); any failure stops the push.
-
-
-/** `docker run` argv (pure): the command goes to /bin/sh -c as one argument, verbatim. */
-function smokeTestArgs(platform, ref, command, network) {
-    const net = network && network !== 'default' ? ['--network', network] : [];
-    return ['run', '--rm', '--platform', platform, ...net, '--entrypoint', '/bin/sh', ref, '-c', command];
+;// CONCATENATED MODULE: ./src/buildx/progress.ts
+// One multi-platform build's `--progress=rawjson` output (pure): the steps
+// (vertexes) with their times, logs and errors, each given to the platform it
+// built, so every platform gets a log of its own, a time and a named failure.
+/**
+ * buildx writes one indented JSON object per update (json.Encoder with an
+ * indent): each starts with a `{` line and ends with a `}` line at column 0;
+ * anything else (the command line, the final ERROR text) is skipped.
+ */
+function* objects(text) {
+    let buf;
+    for (const line of text.split('\n')) {
+        if (line === '{')
+            buf = [line];
+        else if (buf && line === '}') {
+            buf.push(line);
+            try {
+                yield JSON.parse(buf.join('\n'));
+            }
+            catch {
+                // a torn object (the build was killed mid-write): skip it
+            }
+            buf = undefined;
+        }
+        else
+            buf?.push(line);
+    }
 }
-async function runSmokeTest(platform, ref, command, network) {
-    try {
-        await run('docker', smokeTestArgs(platform, ref, command, network));
+/** The lines between the JSON objects: the command line, buildx's warnings and its closing ERROR text. */
+function textLines(text) {
+    let inObject = false;
+    const kept = [];
+    for (const line of text.split('\n')) {
+        if (line === '{')
+            inObject = true;
+        else if (line === '}')
+            inObject = false;
+        else if (!inObject && line.trim())
+            kept.push(line);
     }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new errors_ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
+    return kept.join('\n');
+}
+const time = (s) => (s ? Date.parse(s) : undefined);
+/** Every step of the build, in the order they started (cached ones as they appeared), with its latest state and whole log. */
+function parseRawProgress(text) {
+    const steps = new Map();
+    for (const status of objects(text)) {
+        for (const v of status.vertexes ?? []) {
+            const step = steps.get(v.digest) ?? { digest: v.digest, name: '', inputs: [], log: '' };
+            step.name = v.name ?? step.name;
+            step.inputs = v.inputs ?? step.inputs;
+            step.started = step.started ?? time(v.started);
+            step.completed = time(v.completed) ?? step.completed;
+            step.cached = v.cached ?? step.cached;
+            step.error = v.error ?? step.error;
+            steps.set(v.digest, step);
+        }
+        for (const l of status.logs ?? []) {
+            const step = steps.get(l.vertex);
+            if (step && l.data)
+                step.log += Buffer.from(l.data, 'base64').toString('utf8');
+        }
     }
+    const order = (s) => s.started ?? Number.MAX_SAFE_INTEGER;
+    return [...steps.values()].sort((a, b) => order(a) - order(b));
+}
+const PREFIX = /^\[([a-z0-9]+\/[a-z0-9]+(?:\/v[0-9]+)?)[\s\]]/;
+/**
+ * Each step's platform: the one its name carries (`[linux/arm64 1/3] COPY …`),
+ * else the one all its inputs have (BuildKit names a RUN after a FROM scratch
+ * stage without it); '' for the steps every platform shares (context, export).
+ */
+function stepPlatforms(steps, platforms) {
+    const byDigest = new Map(steps.map((s) => [s.digest, s]));
+    const found = new Map();
+    const platformOf = (step, seen) => {
+        const known = found.get(step.digest);
+        if (known !== undefined)
+            return known;
+        const named = PREFIX.exec(step.name)?.[1];
+        let result = named && platforms.includes(named) ? named : '';
+        if (!result && !seen.has(step.digest)) {
+            seen.add(step.digest);
+            const parents = step.inputs.map((d) => byDigest.get(d)).filter((s) => s !== undefined);
+            const theirs = new Set(parents.map((p) => platformOf(p, seen)));
+            const [only] = theirs;
+            if (theirs.size === 1 && only)
+                result = only;
+        }
+        found.set(step.digest, result);
+        return result;
+    };
+    for (const step of steps)
+        platformOf(step, new Set());
+    return found;
+}
+/** The steps of each platform ('' for the shared ones), in build order. */
+function splitByPlatform(steps, platforms) {
+    const of = stepPlatforms(steps, platforms);
+    const split = new Map([['', []], ...platforms.map((p) => [p, []])]);
+    for (const step of steps)
+        split.get(of.get(step.digest) ?? '')?.push(step);
+    return split;
+}
+/** From the first step's start to the last one's end, in ms since the epoch. */
+function stepsSpan(steps) {
+    const starts = steps.map((s) => s.started).filter((t) => t !== undefined);
+    const ends = steps.map((s) => s.completed ?? s.started).filter((t) => t !== undefined);
+    if (starts.length === 0)
+        return undefined;
+    return { start: Math.min(...starts), end: Math.max(...ends) };
+}
+const CANCELED = /context canceled|^canceled$/i;
+/** The step that failed first for a cause of its own (the others are cancelled because of it). */
+function firstFailure(steps) {
+    const failed = steps.filter((s) => s.error && !CANCELED.test(s.error));
+    return failed.sort((a, b) => (a.completed ?? 0) - (b.completed ?? 0))[0];
+}
+/** The steps as `--progress=plain` would print them, roughly: name, log lines, outcome. */
+function renderSteps(steps) {
+    return steps
+        .map((s) => {
+        const secs = s.started !== undefined && s.completed !== undefined;
+        const outcome = s.error
+            ? `ERROR: ${s.error}`
+            : s.cached
+                ? 'CACHED'
+                : secs
+                    ? `DONE ${(((s.completed ?? 0) - (s.started ?? 0)) / 1000).toFixed(1)}s`
+                    : 'not finished';
+        const log = s.log.trimEnd();
+        return [`${s.name}`, ...(log ? log.split('\n').map((l) => `  ${l}`) : []), `  ${outcome}`].join('\n');
+    })
+        .join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
@@ -76937,32 +77159,17 @@ function readState() {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/platforms.ts
-// The builds phase: every platform built into the local registry, at most
-// 'max-parallel' at once, each log in its own group (buffered and printed
-// whole when builds run side by side), then its smoke test.
+;// CONCATENATED MODULE: ./src/build/build-spec.ts
+// What every build of the builds phase is given (the run's context) and
+// answers per platform, and the buildx spec a build is run with.
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-function specFor(ctx, p, ref, secrets, logFile) {
+function specFor(ctx, { platform, slug, file }, ref, secrets, logFile) {
     const { options, state } = ctx;
-    const slug = platformSlug(p);
-    const platform = platform_formatPlatform(p);
     return {
         platform,
         context: options.context,
-        file: options.build.platformFiles[platform] ?? options.file,
+        file,
         ref,
         metadataFile: external_node_path_.join(state.runDir, `metadata-${slug}.json`),
         network: options.network,
@@ -76981,6 +77188,189 @@ function specFor(ctx, p, ref, secrets, logFile) {
         builder: state.builder,
     };
 }
+
+;// CONCATENATED MODULE: ./src/build/multi-platform.ts
+// The platforms that share a Dockerfile in one `buildx build --platform a,b,…`
+// into the local registry, so the engine runs them side by side and shares
+// their common steps. Still per platform: a log group (its steps, split out of
+// --progress=rawjson), digest, size and time, and a failure that names it.
+
+
+
+
+
+
+
+
+
+
+
+
+function readSteps(logFile) {
+    const raw = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
+    return { steps: parseRawProgress(raw), text: textLines(raw) };
+}
+/**
+ * A finished build's log as one group, printed at once: an awaited core.group
+ * would let another build's group start inside this one (builds end side by side).
+ */
+function printGroup(title, body) {
+    startGroup(title);
+    try {
+        info(body);
+    }
+    finally {
+        endGroup();
+    }
+}
+/** A group with the command and the steps all platforms share (context, export, push), then one per platform. */
+function printLogs(steps, text, platforms) {
+    const split = splitByPlatform(steps, platforms);
+    for (const [platform, own] of split) {
+        const title = platform ? `Building ${platform}` : `Building ${platforms.length} platforms: shared steps`;
+        const body = [platform ? '' : text, renderSteps(own) || '(no steps)'].filter(Boolean).join('\n');
+        printGroup(title, body);
+    }
+    return split;
+}
+/** The failure named after the platform whose step failed first, with that step's error and log. */
+function explainShared(ctx, err, steps, text, names) {
+    if (!(err instanceof ExecError))
+        return err;
+    const failed = firstFailure(steps);
+    const platform = (failed && stepPlatforms(steps, names).get(failed.digest)) || names.join(', ');
+    const tail = failed ? meaningfulTail(`${failed.log}\n${failed.error ?? ''}`) : meaningfulTail(text);
+    const emulation = ctx.emulation.results.find((e) => e.platform === platform);
+    return explainFailedBuild(new ExecError(err.tool, err.args, err.exitCode, tail), platform, emulation);
+}
+/** Runs the one build; answers the index digest from --metadata-file and every step it made. */
+async function runShared(ctx, platforms, ref, secrets) {
+    const names = platforms.map(platform_formatPlatform);
+    const slug = platforms.map(platformSlug).join('_');
+    const logFile = external_node_path_.join(ctx.state.runDir, 'build-shared.log');
+    const target = { platform: names.join(','), slug, file: ctx.options.file };
+    const spec = { ...specFor(ctx, target, ref, secrets, logFile), progress: 'rawjson' };
+    info(`Building ${names.join(', ')} in one build (each platform's log follows when it ends)`);
+    let digest;
+    try {
+        digest = (await runBuild(spec)).digest;
+    }
+    catch (err) {
+        const { steps, text } = readSteps(logFile);
+        printLogs(steps, text, names);
+        throw explainShared(ctx, err, steps, text, names);
+    }
+    const { steps, text } = readSteps(logFile);
+    const split = printLogs(steps, text, names);
+    if (!digest)
+        throw new errors_ActionError(`The build of ${names.join(', ')} wrote no digest to its metadata file.`);
+    return { digest, split };
+}
+async function buildShared(ctx, platforms, secrets) {
+    const ref = `${ctx.local.client.registry}/${ctx.local.repository}:shared`;
+    ctx.state.images.push(ref);
+    state_saveState(ctx.state);
+    const names = platforms.map(platform_formatPlatform);
+    const started = Date.now();
+    const { digest, split } = await runShared(ctx, platforms, ref, secrets);
+    const images = await readBuiltPlatforms(ctx.local, digest, names);
+    const ended = Date.now();
+    const spans = images.map((i) => stepsSpan(split.get(i.platform) ?? []) ?? { start: started, end: ended });
+    const last = Math.max(...spans.map((x) => x.end));
+    const exported = { start: last, end: stepsSpan([...split.values()].flat())?.end ?? ended };
+    return images.map((image, i) => {
+        const span = spans[i] ?? { start: started, end: ended };
+        const seconds = (span.end - span.start) / 1000;
+        return { platform: image.platform, image, ref, seconds, build: 'one build', ...span, exported };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/build/plan.ts
+// Which platforms are built together (pure): those that share the Dockerfile
+// go into one multi-platform build, so BuildKit runs them side by side and
+// shares the steps they have in common; the others get a build of their own.
+
+/** Why no platform can share a build, or undefined when those without a file of their own can. */
+function whyNoneShare(options, buildHook, multiPlatform) {
+    if (buildHook)
+        return 'hooks/build builds each platform itself';
+    if (!multiPlatform)
+        return 'the docker driver on the classic image store builds one platform per build (Docker 20.10); the containerd image store or driver: docker-container can build several';
+    if (options.build.maxParallel <= 1)
+        return "'max-parallel' is 1";
+    return undefined;
+}
+function planBuilds(options, buildHook, multiPlatform) {
+    const all = [...options.platforms];
+    const none = whyNoneShare(options, buildHook, multiPlatform);
+    if (all.length < 2)
+        return { shared: [], own: all, why: [] };
+    if (none)
+        return { shared: [], own: all, why: [none] };
+    const ownFile = (p) => options.build.platformFiles[platform_formatPlatform(p)] !== undefined;
+    const shared = all.filter((p) => !ownFile(p));
+    const own = all.filter(ownFile);
+    const why = own.length > 0 ? [`${own.map(platform_formatPlatform).join(', ')}: own Dockerfile in 'platform-files'`] : [];
+    if (shared.length >= 2)
+        return { shared, own, why };
+    return { shared: [], own: all, why: [...why, 'no two platforms share a Dockerfile'] };
+}
+/** One line for the log: which platforms build together, which alone, and why. */
+function describePlan(plan) {
+    const one = plan.shared.map(platform_formatPlatform).join(', ');
+    const own = plan.own.map(platform_formatPlatform).join(', ');
+    const parts = [
+        ...(one ? [`in one build: ${one}`] : []),
+        ...(own
+            ? [`each in a build of its own: ${own}${plan.why.length > 0 ? ` (${plan.why.join('; ')})` : ''}`]
+            : []),
+    ];
+    return `Builds: ${parts.join('; ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/build/smoke-test.ts
+// Smoke tests before push: the user's command in each platform's image
+// (under emulation where needed); any failure stops the push.
+
+
+/** `docker run` argv (pure): the command goes to /bin/sh -c as one argument, verbatim. */
+function smokeTestArgs(platform, ref, command, network) {
+    const net = network && network !== 'default' ? ['--network', network] : [];
+    return ['run', '--rm', '--platform', platform, ...net, '--entrypoint', '/bin/sh', ref, '-c', command];
+}
+async function runSmokeTest(platform, ref, command, network) {
+    try {
+        await run('docker', smokeTestArgs(platform, ref, command, network));
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new errors_ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/platforms.ts
+// The builds phase: the platforms that share the Dockerfile in one
+// multi-platform build where the engine can (multi-platform.ts), the others
+// one by one, at most 'max-parallel' at once, each log in its own group
+// (buffered and printed whole when builds run side by side), then the smoke
+// tests, one platform at a time.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 /** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally. */
 async function runBuildHook(ctx, spec) {
     const env = {
@@ -77020,7 +77410,7 @@ async function inGroup(platform, logFile, fn) {
     }
     finally {
         const log = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
-        await group(`Building ${platform}`, () => Promise.resolve(info(log.trimEnd())));
+        printGroup(`Building ${platform}`, log.trimEnd());
     }
 }
 async function buildOne(ctx, p, buffered, secrets) {
@@ -77030,24 +77420,35 @@ async function buildOne(ctx, p, buffered, secrets) {
     ctx.state.images.push(ref);
     state_saveState(ctx.state);
     const logFile = buffered ? external_node_path_.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
-    const spec = specFor(ctx, p, ref, secrets, logFile);
-    const started = Date.now();
+    const file = ctx.options.build.platformFiles[platform] ?? ctx.options.file;
+    const spec = specFor(ctx, { platform, slug, file }, ref, secrets, logFile);
+    const start = Date.now();
     const digest = await inGroup(platform, logFile, () => buildImage(ctx, spec));
     const image = await readBuiltImage(ctx.local, digest ?? slug, platform);
-    const seconds = (Date.now() - started) / 1000;
+    const end = Date.now();
+    return { platform, image, ref, seconds: (end - start) / 1000, build: 'own build', start, end };
+}
+/** Smoke tests once every build has ended, so no build's log lands inside a test's group. */
+async function testAll(ctx, results) {
     const command = ctx.options.build.testCommand;
     if (!command)
-        return { platform, image, seconds };
-    await group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.options.network));
-    return { platform, image, seconds, test: 'passed' };
+        return results;
+    for (const { platform, ref } of results)
+        await group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.options.network));
+    return results.map((r) => ({ ...r, test: 'passed' }));
 }
 async function buildPlatforms(ctx) {
     const { platforms, build } = ctx.options;
     const secrets = writeSecrets(build.secrets, ctx.state.runDir);
-    const parallel = Math.min(build.maxParallel, platforms.length);
+    const plan = planBuilds(ctx.options, Boolean(ctx.hooks?.present.includes('build')), ctx.multiPlatform);
+    info(describePlan(plan));
+    const jobs = [...(plan.shared.length > 0 ? [plan.shared] : []), ...plan.own];
+    const parallel = Math.min(build.maxParallel, jobs.length);
     if (parallel > 1)
-        info(`Building ${platforms.length} platforms, ${parallel} at a time ('max-parallel')`);
-    return mapPool(platforms, parallel, (p) => buildOne(ctx, p, parallel > 1, secrets));
+        info(`Running ${jobs.length} builds, ${parallel} at a time ('max-parallel')`);
+    const results = await mapPool(jobs, parallel, async (job) => Array.isArray(job) ? buildShared(ctx, job, secrets) : [await buildOne(ctx, job, parallel > 1, secrets)]);
+    const built = new Map(results.flat().map((r) => [r.platform, r]));
+    return testAll(ctx, platforms.map((p) => built.get(platform_formatPlatform(p))));
 }
 
 ;// CONCATENATED MODULE: ./src/buildx/builder.ts
@@ -78681,8 +79082,9 @@ async function startRegistry(http, options, state) {
 }
 
 ;// CONCATENATED MODULE: ./src/build/run.ts
-// Build mode: emulation, buildx, the local registry, one build per platform,
+// Build mode: emulation, buildx, the local registry, the builds (platforms.ts),
 // Docker Hub hooks around them, then the merge and the archive.
+
 
 
 
@@ -78712,31 +79114,49 @@ async function setUp(http, options, state) {
         client: new RegistryClient(http, registry.address, { scheme: 'http', retry: LOCAL_RETRY }),
         repository: LOCAL_REPOSITORY,
     };
-    return { emulation, local };
+    const multiPlatform = options.driver === 'docker-container' || containerdStore;
+    return { emulation, local, multiPlatform };
+}
+/** Each platform's build on the timeline (emulated ones critical), and a one build's export once. */
+function recordBuilds(timeline, results, how) {
+    for (const r of results) {
+        const crit = how(r.platform) === 'emulated';
+        timeline.add({ section: 'Builds', label: `${r.platform} ${how(r.platform)}`, crit, ...r });
+    }
+    const exported = results.find((r) => r.exported)?.exported;
+    if (exported)
+        timeline.add({ section: 'Builds', label: 'One build: export to the local registry', ...exported });
 }
 async function runBuildMode(http, clients, options, state) {
     const hooks = options.build.hooks === 'auto' ? findHooks(options.context, options.file) : undefined;
     const env = hookEnv({ ...options, github: process.env, commitMessage: readCommitMessage() });
-    const { emulation, local } = await setUp(http, options, state);
+    const timeline = new Timeline();
+    const label = 'Environment, emulation, buildx, local registry';
+    const set = await timeline.time('Set-up', label, () => setUp(http, options, state));
+    const { emulation, local, multiPlatform } = set;
     await hook(hooks, 'pre_build', env);
-    const results = await buildPlatforms({ options, state, local, hooks, hookEnv: env, emulation });
+    const ctx = { options, state, local, hooks, hookEnv: env, emulation, multiPlatform };
+    const results = await buildPlatforms(ctx);
+    const how = (p) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
+    recordBuilds(timeline, results, how);
     await hook(hooks, 'post_build', env);
     if (options.push)
         await hook(hooks, 'pre_push', env);
-    const index = await group('Merging index', () => mergeBuilt(clients, options, local, results));
+    const index = await group('Merging index', () => mergeBuilt(clients, options, local, results, timeline));
     if (options.ociArchive)
         await group('Writing OCI archive', () => writeArchive(options, () => local, index));
     if (options.push)
         await hook(hooks, 'post_push', env);
     const rows = results.map((r) => ({
         platform: r.platform,
-        how: emulation.results.find((e) => e.platform === r.platform)?.how ?? 'native',
+        how: how(r.platform),
         digest: r.image.digest,
         size: r.image.size,
         seconds: r.seconds,
+        build: r.build,
         test: r.test,
     }));
-    return { index, rows };
+    return { index, rows, timeline: timeline.phases };
 }
 
 ;// CONCATENATED MODULE: ./src/build/runner.ts

@@ -1,5 +1,6 @@
-// The job summary: one row per platform, then the index.
+// The job summary: one row per platform, the index, then (build mode) the timeline.
 import * as core from '@actions/core';
+import { renderGantt, type Phase } from './timeline.js';
 
 export interface PlatformRow {
   platform: string;
@@ -8,6 +9,8 @@ export interface PlatformRow {
   size: number;
   /** Build time; absent in merge-only mode, which builds nothing. */
   seconds?: number;
+  /** 'one build' (with the other platforms) or 'own build'; absent in merge-only mode. */
+  build?: string;
   /** Smoke test result, when 'test-command' is set. */
   test?: string;
 }
@@ -41,12 +44,15 @@ export async function writeEmulationSummary(
 export async function writeSummary(
   rows: readonly PlatformRow[],
   index: { digest: string; mediaType: string; tags: string[]; pushed: boolean },
+  timeline: readonly Phase[] = [],
 ): Promise<void> {
   const tested = rows.some((r) => r.test);
   const timed = rows.some((r) => r.seconds !== undefined);
+  const built = rows.some((r) => r.build);
   const headers = [
     'Platform',
     'Ran',
+    ...(built ? ['Build'] : []),
     'Digest',
     'Size',
     ...(timed ? ['Time'] : []),
@@ -57,6 +63,7 @@ export async function writeSummary(
     ...rows.map((r) => [
       r.platform,
       r.how,
+      ...(built ? [r.build ?? '-'] : []),
       `<code>${r.digest}</code>`,
       formatSize(r.size),
       ...(timed ? [r.seconds === undefined ? '-' : `${r.seconds.toFixed(1)} s`] : []),
@@ -66,9 +73,12 @@ export async function writeSummary(
   const where = index.pushed
     ? index.tags.map((t) => `<code>${t}</code>`).join(', ')
     : 'the local registry only (push is false)';
-  await core.summary
+  core.summary
     .addHeading('Multi-arch image', 2)
     .addTable(table)
-    .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true)
-    .write();
+    .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true);
+  const gantt = renderGantt(timeline);
+  // GitHub renders a mermaid code block as the chart; a blank line keeps it out of the HTML above.
+  if (gantt) core.summary.addHeading('Timeline', 3).addRaw(`\n\`\`\`mermaid\n${gantt}\n\`\`\`\n`, true);
+  await core.summary.write();
 }

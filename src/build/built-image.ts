@@ -1,8 +1,9 @@
-// Reads one platform's build back from the local registry and turns it into
-// index entries: its image manifest, plus any attestation manifests buildx
-// attached (kept beside their image, never counted as platforms).
+// Reads builds back from the local registry (one platform's, or one index of
+// several platforms by digest) and turns them into index entries: each image
+// manifest, plus the attestation manifests buildx attached to it (kept beside
+// their image, never counted as platforms).
 import { ActionError } from '../errors.js';
-import { isAttestation } from '../oci/index-merge.js';
+import { ATTESTATION_DIGEST, isAttestation } from '../oci/index-merge.js';
 import { isIndexType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, RawManifest } from '../oci/types.js';
 import type { Location } from '../registry/copy.js';
@@ -65,4 +66,47 @@ export async function readBuiltImage(local: Location, ref: string, platform: str
     throw new ActionError(`The build of ${platform} produced ${images.length} images; expected exactly one.`);
   }
   return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
+}
+
+/**
+ * One multi-platform build's index, read by the digest buildx reported: each
+ * platform's image manifest (by digest) with the attestations that name it.
+ */
+export async function readBuiltPlatforms(
+  local: Location,
+  digest: string,
+  platforms: readonly string[],
+): Promise<BuiltImage[]> {
+  const what = `The build of ${platforms.join(', ')}`;
+  const raw = await local.client.getManifest(local.repository, digest);
+  if (!raw)
+    throw new ActionError(`${what} pushed nothing to the local registry (${local.repository}@${digest}).`);
+  if (!isIndexType(raw.mediaType))
+    throw new ActionError(
+      `${what} pushed a single image (${raw.mediaType}), not an index of every platform.`,
+    );
+  const children = parse<ImageIndex>(raw).manifests;
+  const attestations = children.filter(isAttestation);
+  const images = children.filter((c) => !isAttestation(c));
+  const listed = images.map((c) =>
+    [c.platform?.os, c.platform?.architecture, c.platform?.variant].filter(Boolean).join('/'),
+  );
+  const unexpected = listed.filter((p) => !platforms.includes(p));
+  if (unexpected.length > 0 || images.length !== platforms.length)
+    throw new ActionError(
+      `${what} produced images for ${listed.join(', ') || 'no platform'}; expected exactly one for each.`,
+    );
+  return Promise.all(
+    platforms.map(async (platform) => {
+      const child = images[listed.indexOf(platform)] as Descriptor;
+      const childRaw = await local.client.getManifest(local.repository, child.digest);
+      if (!childRaw)
+        throw new ActionError(
+          `Manifest ${child.digest} of the ${platform} build is missing from the local registry.`,
+        );
+      const { entry, size } = await imageEntry(local, childRaw, platform);
+      const own = attestations.filter((a) => a.annotations?.[ATTESTATION_DIGEST] === child.digest);
+      return { platform, digest: entry.digest, size, entries: [entry, ...own] };
+    }),
+  );
 }

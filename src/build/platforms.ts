@@ -1,72 +1,26 @@
-// The builds phase: every platform built into the local registry, at most
-// 'max-parallel' at once, each log in its own group (buffered and printed
-// whole when builds run side by side), then its smoke test.
+// The builds phase: the platforms that share the Dockerfile in one
+// multi-platform build where the engine can (multi-platform.ts), the others
+// one by one, at most 'max-parallel' at once, each log in its own group
+// (buffered and printed whole when builds run side by side), then the smoke
+// tests, one platform at a time.
 import * as core from '@actions/core';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runBuild, type BuildSpec } from '../buildx/build.js';
-import { scopeCacheEntry } from '../buildx/cache.js';
 import { writeSecrets } from '../buildx/secrets.js';
 import { run } from '../exec.js';
 import { runHook, type HubHooks } from './hub-hooks.js';
-import type { BuildModeOptions } from './options.js';
 import { formatPlatform, platformSlug, type Platform } from '../platform.js';
-import { readBuiltImage, type BuiltImage } from './built-image.js';
+import { readBuiltImage } from './built-image.js';
 import { mapPool } from '../pool.js';
-import type { Location } from '../registry/copy.js';
-import type { EmulationReport } from '../qemu/setup.js';
 import { explainFailedBuild } from './explain.js';
+import { buildShared, printGroup } from './multi-platform.js';
+import { describePlan, planBuilds } from './plan.js';
+import { specFor, type BuildsContext, type PlatformResult } from './build-spec.js';
 import { runSmokeTest } from './smoke-test.js';
-import { saveState, type PostState } from '../state.js';
+import { saveState } from '../state.js';
 
-export interface PlatformResult {
-  platform: string;
-  image: BuiltImage;
-  seconds: number;
-  test?: 'passed';
-}
-
-export interface BuildsContext {
-  options: BuildModeOptions;
-  state: PostState;
-  local: Location;
-  hooks?: HubHooks;
-  hookEnv: Record<string, string>;
-  emulation: EmulationReport;
-}
-
-function specFor(
-  ctx: BuildsContext,
-  p: Platform,
-  ref: string,
-  secrets: string[],
-  logFile?: string,
-): BuildSpec {
-  const { options, state } = ctx;
-  const slug = platformSlug(p);
-  const platform = formatPlatform(p);
-  return {
-    platform,
-    context: options.context,
-    file: options.build.platformFiles[platform] ?? options.file,
-    ref,
-    metadataFile: path.join(state.runDir, `metadata-${slug}.json`),
-    network: options.network,
-    buildArgs: options.buildArgs,
-    labels: options.labels,
-    target: options.build.target,
-    secrets,
-    noCache: options.build.noCache,
-    pull: options.build.pull,
-    cacheFrom: options.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
-    cacheTo: options.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
-    buildContexts: options.build.buildContexts,
-    provenance: options.build.provenance,
-    sbom: options.build.sbom,
-    logFile,
-    builder: state.builder,
-  };
-}
+export type { BuildsContext, PlatformResult };
 
 /** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally. */
 async function runBuildHook(ctx: BuildsContext, spec: BuildSpec): Promise<void> {
@@ -106,7 +60,7 @@ async function inGroup<T>(platform: string, logFile: string | undefined, fn: () 
     return await fn();
   } finally {
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
-    await core.group(`Building ${platform}`, () => Promise.resolve(core.info(log.trimEnd())));
+    printGroup(`Building ${platform}`, log.trimEnd());
   }
 }
 
@@ -122,22 +76,38 @@ async function buildOne(
   ctx.state.images.push(ref);
   saveState(ctx.state);
   const logFile = buffered ? path.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
-  const spec = specFor(ctx, p, ref, secrets, logFile);
-  const started = Date.now();
+  const file = ctx.options.build.platformFiles[platform] ?? ctx.options.file;
+  const spec = specFor(ctx, { platform, slug, file }, ref, secrets, logFile);
+  const start = Date.now();
   const digest = await inGroup(platform, logFile, () => buildImage(ctx, spec));
   const image = await readBuiltImage(ctx.local, digest ?? slug, platform);
-  const seconds = (Date.now() - started) / 1000;
+  const end = Date.now();
+  return { platform, image, ref, seconds: (end - start) / 1000, build: 'own build', start, end };
+}
+
+/** Smoke tests once every build has ended, so no build's log lands inside a test's group. */
+async function testAll(ctx: BuildsContext, results: PlatformResult[]): Promise<PlatformResult[]> {
   const command = ctx.options.build.testCommand;
-  if (!command) return { platform, image, seconds };
-  await core.group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.options.network));
-  return { platform, image, seconds, test: 'passed' };
+  if (!command) return results;
+  for (const { platform, ref } of results)
+    await core.group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.options.network));
+  return results.map((r) => ({ ...r, test: 'passed' }));
 }
 
 export async function buildPlatforms(ctx: BuildsContext): Promise<PlatformResult[]> {
   const { platforms, build } = ctx.options;
   const secrets = writeSecrets(build.secrets, ctx.state.runDir);
-  const parallel = Math.min(build.maxParallel, platforms.length);
-  if (parallel > 1)
-    core.info(`Building ${platforms.length} platforms, ${parallel} at a time ('max-parallel')`);
-  return mapPool(platforms, parallel, (p) => buildOne(ctx, p, parallel > 1, secrets));
+  const plan = planBuilds(ctx.options, Boolean(ctx.hooks?.present.includes('build')), ctx.multiPlatform);
+  core.info(describePlan(plan));
+  const jobs: (Platform[] | Platform)[] = [...(plan.shared.length > 0 ? [plan.shared] : []), ...plan.own];
+  const parallel = Math.min(build.maxParallel, jobs.length);
+  if (parallel > 1) core.info(`Running ${jobs.length} builds, ${parallel} at a time ('max-parallel')`);
+  const results = await mapPool(jobs, parallel, async (job) =>
+    Array.isArray(job) ? buildShared(ctx, job, secrets) : [await buildOne(ctx, job, parallel > 1, secrets)],
+  );
+  const built = new Map(results.flat().map((r) => [r.platform, r]));
+  return testAll(
+    ctx,
+    platforms.map((p) => built.get(formatPlatform(p)) as PlatformResult),
+  );
 }

@@ -1,4 +1,4 @@
-// Build mode: emulation, buildx, the local registry, one build per platform,
+// Build mode: emulation, buildx, the local registry, the builds (platforms.ts),
 // Docker Hub hooks around them, then the merge and the archive.
 import * as core from '@actions/core';
 import { checkDriverSupport } from '../buildx/capabilities.js';
@@ -8,11 +8,12 @@ import { writeArchive } from '../publish/archive.js';
 import { RegistryClient } from '../registry/client.js';
 import type { RegistryClients } from '../registry/clients.js';
 import type { PostState } from '../state.js';
+import { Timeline } from '../timeline.js';
 import { recordEmulation, registerEmulators } from './emulation.js';
 import { findHooks, hookEnv, readCommitMessage, runHook, type HookName, type HubHooks } from './hub-hooks.js';
 import { mergeBuilt } from './merge.js';
 import type { BuildModeOptions } from './options.js';
-import { buildPlatforms } from './platforms.js';
+import { buildPlatforms, type PlatformResult } from './platforms.js';
 import { installBuildx, logEnvironment, startBuilder, startRegistry } from './setup.js';
 
 const LOCAL_REPOSITORY = 'build';
@@ -38,7 +39,19 @@ async function setUp(http: Http, options: BuildModeOptions, state: PostState) {
     client: new RegistryClient(http, registry.address, { scheme: 'http', retry: LOCAL_RETRY }),
     repository: LOCAL_REPOSITORY,
   };
-  return { emulation, local };
+  const multiPlatform = options.driver === 'docker-container' || containerdStore;
+  return { emulation, local, multiPlatform };
+}
+
+/** Each platform's build on the timeline (emulated ones critical), and a one build's export once. */
+function recordBuilds(timeline: Timeline, results: readonly PlatformResult[], how: (p: string) => string) {
+  for (const r of results) {
+    const crit = how(r.platform) === 'emulated';
+    timeline.add({ section: 'Builds', label: `${r.platform} ${how(r.platform)}`, crit, ...r });
+  }
+  const exported = results.find((r) => r.exported)?.exported;
+  if (exported)
+    timeline.add({ section: 'Builds', label: 'One build: export to the local registry', ...exported });
 }
 
 export async function runBuildMode(
@@ -49,22 +62,31 @@ export async function runBuildMode(
 ): Promise<Outcome> {
   const hooks = options.build.hooks === 'auto' ? findHooks(options.context, options.file) : undefined;
   const env = hookEnv({ ...options, github: process.env, commitMessage: readCommitMessage() });
-  const { emulation, local } = await setUp(http, options, state);
+  const timeline = new Timeline();
+  const label = 'Environment, emulation, buildx, local registry';
+  const set = await timeline.time('Set-up', label, () => setUp(http, options, state));
+  const { emulation, local, multiPlatform } = set;
   await hook(hooks, 'pre_build', env);
-  const results = await buildPlatforms({ options, state, local, hooks, hookEnv: env, emulation });
+  const ctx = { options, state, local, hooks, hookEnv: env, emulation, multiPlatform };
+  const results = await buildPlatforms(ctx);
+  const how = (p: string) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
+  recordBuilds(timeline, results, how);
   await hook(hooks, 'post_build', env);
   if (options.push) await hook(hooks, 'pre_push', env);
-  const index = await core.group('Merging index', () => mergeBuilt(clients, options, local, results));
+  const index = await core.group('Merging index', () =>
+    mergeBuilt(clients, options, local, results, timeline),
+  );
   if (options.ociArchive)
     await core.group('Writing OCI archive', () => writeArchive(options, () => local, index));
   if (options.push) await hook(hooks, 'post_push', env);
   const rows = results.map((r) => ({
     platform: r.platform,
-    how: emulation.results.find((e) => e.platform === r.platform)?.how ?? 'native',
+    how: how(r.platform),
     digest: r.image.digest,
     size: r.image.size,
     seconds: r.seconds,
+    build: r.build,
     test: r.test,
   }));
-  return { index, rows };
+  return { index, rows, timeline: timeline.phases };
 }

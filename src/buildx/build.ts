@@ -1,9 +1,10 @@
-// One platform's build: pure argv, then a streamed `docker buildx build` that
+// A build of one platform, or of several at once: pure argv, then a streamed `docker buildx build` that
 // pushes into the local registry and writes a metadata file.
 import { readFileSync } from 'node:fs';
 import { run } from '../exec.js';
 
 export interface BuildSpec {
+  /** One platform, or several comma separated for one multi-platform build. */
   platform: string;
   context: string;
   file: string;
@@ -28,6 +29,8 @@ export interface BuildSpec {
   logFile?: string;
   /** A builder other than the engine's default (driver docker-container). */
   builder?: string;
+  /** rawjson: machine-readable progress, split by platform afterwards (multi-platform builds). */
+  progress?: 'rawjson';
 }
 
 const repeat = (flag: string, values: readonly string[] = []) => values.flatMap((v) => [flag, v]);
@@ -45,6 +48,7 @@ export function buildArgs(spec: BuildSpec): string[] {
     '--push',
   ];
   if (spec.builder) args.push('--builder', spec.builder);
+  if (spec.progress) args.push(`--progress=${spec.progress}`);
   args.push('--metadata-file', spec.metadataFile, `--provenance=${spec.provenance || 'false'}`);
   if (spec.sbom && spec.sbom !== 'false') args.push(`--sbom=${spec.sbom}`);
   if (spec.network) args.push('--network', spec.network);

@@ -2,6 +2,7 @@
 // place outputs are set.
 import * as core from '@actions/core';
 import type { MergedIndex } from '../oci/index-merge.js';
+import type { Phase } from '../timeline.js';
 import { formatReference } from '../registry/reference.js';
 import { writeEmulationSummary, writeSummary, type PlatformRow } from '../summary.js';
 import type { PublishOptions } from './options.js';
@@ -9,6 +10,8 @@ import type { PublishOptions } from './options.js';
 export interface Outcome {
   index: MergedIndex;
   rows: PlatformRow[];
+  /** Build mode: where the time went, for the summary's chart. */
+  timeline?: Phase[];
 }
 
 export interface EmulationRow {
@@ -32,7 +35,7 @@ export async function writeEmulationOutputs(rows: readonly EmulationRow[]): Prom
 
 export async function writeOutputs(
   options: Pick<PublishOptions, 'tags' | 'push' | 'pushByDigest'>,
-  { index, rows }: Outcome,
+  { index, rows, timeline }: Outcome,
 ): Promise<void> {
   const tags = options.tags.map(formatReference);
   const first = options.tags[0];
@@ -55,5 +58,5 @@ export async function writeOutputs(
       platforms: rows,
     }),
   );
-  await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed });
+  await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed }, timeline);
 }

@@ -47,3 +47,20 @@ test('2: merge-only rows (nothing built) have no Time column, not a 0 s', async 
   expect(html).not.toContain(' s</td>');
   expect(html).toContain('<td>merged from r/app:arm64</td>');
 });
+
+test('3: build mode adds the timeline as a mermaid block after the table; merge-only has none', async () => {
+  const phase = { section: 'Builds', label: 'linux/arm64 emulated', start: 1000, end: 4000, crit: true };
+  await writeSummary([row({ seconds: 3, build: 'one build' })], { ...index, tags: [], pushed: false }, [
+    phase,
+  ]);
+  const md = readFileSync(file, 'utf8');
+  expect(md).toContain('<td>one build</td>');
+  expect(md.indexOf('<h3>Timeline</h3>')).toBeGreaterThan(md.indexOf('</table>'));
+  expect(md).toMatch(
+    /\n```mermaid\ngantt\n[\s\S]*linux\/arm64 emulated \(3\.0 s\) :crit, t0, 0, 3000\n```\n/,
+  );
+  writeFileSync(file, '');
+  core.summary.emptyBuffer();
+  await writeSummary([row({})], { ...index, tags: [], pushed: false });
+  expect(readFileSync(file, 'utf8')).not.toContain('mermaid');
+});

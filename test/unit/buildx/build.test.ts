@@ -112,3 +112,19 @@ test.each([
 ])('%i: compare %s %s', (_n, a, b, sign) => {
   expect(Math.sign(compareVersions(a, b))).toBe(sign);
 });
+
+test('build argv: several platforms in one build, rawjson progress to split by platform', () => {
+  const args = buildArgs({
+    platform: 'linux/amd64,linux/arm64',
+    context: '/ctx',
+    file: '/ctx/Dockerfile',
+    ref: '127.0.0.1:5000/build:shared',
+    metadataFile: '/tmp/m.json',
+    network: '',
+    buildArgs: [],
+    labels: [],
+    progress: 'rawjson',
+  });
+  expect(args.slice(0, 4)).toEqual(['buildx', 'build', '--platform', 'linux/amd64,linux/arm64']);
+  expect(args).toContain('--progress=rawjson');
+});

@@ -1,0 +1,161 @@
+// Benchmark (not a test): building one Dockerfile for 4 platforms (amd64
+// native; arm64, s390x, ppc64le under QEMU), each with a CPU-bound RUN step and
+// a 32 MB incompressible layer, pushed to a fresh loopback registry, by
+//   - the action (dist/ as the runner runs it, startup and post included),
+//   - one-shot `docker buildx build --platform <all> --push` (what
+//     docker/build-push-action runs; the classic store's docker driver cannot),
+//   - the manual sequence: `buildx build --platform P --push` per platform,
+//     one after another, then `buildx imagetools create`.
+// Every round starts from an empty build cache (`docker buildx prune -af`,
+// `docker builder prune -af`) and a fresh target registry, on the engine
+// DOCKER_HOST points at. Medians over BENCH_RUNS rounds. Take the itg lock:
+//
+//   flock /tmp/multiarch-action-itg.lock npx tsx bench/multi-platform.ts
+//   DOCKER_HOST=unix:///var/run/docker26.sock flock /tmp/multiarch-action-itg.lock npx tsx bench/multi-platform.ts
+//   (BENCH_RUNS=3 BENCH_WORK_MB=96 BENCH_LAYER_MB=32)
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { errorsOf, runAction } from '../support/action-runner.js';
+import { addBusybox } from '../support/contexts.js';
+import { startRegistry } from '../support/registry.js';
+import { engine } from '../test/helpers/prereqs.js';
+
+const exec = promisify(execFile);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const WORK_MB = Number(process.env.BENCH_WORK_MB ?? 96);
+const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 32);
+const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x', 'linux/ppc64le'];
+const DEADLINE_MS = 600_000;
+
+function makeContext(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-multi-'));
+  addBusybox(dir);
+  writeFileSync(
+    path.join(dir, 'Dockerfile'),
+    [
+      'FROM scratch',
+      'ARG TARGETARCH',
+      'COPY busybox/${TARGETARCH} /bin/busybox',
+      'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
+      `RUN dd if=/dev/zero bs=1M count=${WORK_MB} 2>/dev/null | sha256sum > /work.sha256`,
+      `RUN head -c ${LAYER_MB * 1024 * 1024} /dev/urandom > /blob`,
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+const docker = (args: string[]) => exec('docker', args, { timeout: DEADLINE_MS, maxBuffer: 64 << 20 });
+
+async function freshCache(): Promise<void> {
+  await docker(['buildx', 'prune', '-af']);
+  await docker(['builder', 'prune', '-af']);
+}
+
+/** The engine's copies of what a round pushed (the containerd store keeps them): a later round must not reuse them. */
+async function removeImages(address: string): Promise<void> {
+  const { stdout } = await docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']);
+  const ours = stdout.split('\n').filter((r) => r.startsWith(`${address}/`));
+  if (ours.length > 0) await docker(['image', 'rm', '--force', ...ours]);
+}
+
+const buildArgs = (platform: string, ref: string, ctx: string) => [
+  'buildx',
+  'build',
+  '--platform',
+  platform,
+  '--tag',
+  ref,
+  '--push',
+  '--provenance=false',
+  '--network',
+  'host',
+  ctx,
+];
+
+type Tool = 'action' | 'one-shot buildx --platform all --push' | 'manual: per platform, then imagetools';
+
+const TOOLS: Record<Tool, (address: string, ctx: string) => Promise<void>> = {
+  action: async (address, ctx) => {
+    const run = await runAction({
+      platforms: PLATFORMS.join(','),
+      context: ctx,
+      tags: `${address}/bench/action:1`,
+      push: 'true',
+      network: 'host',
+    });
+    if (run.main.exitCode !== 0) throw new Error(`action failed: ${errorsOf(run.main)}`);
+  },
+  'one-shot buildx --platform all --push': async (address, ctx) => {
+    await docker(buildArgs(PLATFORMS.join(','), `${address}/bench/oneshot:1`, ctx));
+  },
+  'manual: per platform, then imagetools': async (address, ctx) => {
+    const refs = PLATFORMS.map((p) => `${address}/bench/manual:${p.replace('/', '-')}`);
+    for (const [i, p] of PLATFORMS.entries()) await docker(buildArgs(p, refs[i] ?? '', ctx));
+    await docker(['buildx', 'imagetools', 'create', '--tag', `${address}/bench/manual:1`, ...refs]);
+  },
+};
+
+/** One retry: the loopback registry under a 2-core machine's load sometimes answers a HEAD with 500. */
+async function timeToolOnce(tool: Tool, ctx: string): Promise<number> {
+  try {
+    return await timeTool(tool, ctx);
+  } catch (err) {
+    console.error(`${tool} failed, run again: ${String(err).split('\n').slice(-3).join(' ')}`);
+    return timeTool(tool, ctx);
+  }
+}
+
+async function timeTool(tool: Tool, ctx: string): Promise<number> {
+  await freshCache();
+  const target = await startRegistry();
+  try {
+    const start = process.hrtime.bigint();
+    await TOOLS[tool](target.address, ctx);
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  } finally {
+    await removeImages(target.address).catch(() => undefined);
+    await target.stop();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function main(): Promise<void> {
+  const { version, containerdStore } = engine();
+  const tools = (Object.keys(TOOLS) as Tool[]).filter(
+    (t) => containerdStore || !t.startsWith('one-shot'), // the classic store's docker driver refuses several platforms
+  );
+  const ctx = makeContext();
+  const times = new Map<Tool, number[]>(tools.map((t) => [t, []]));
+  try {
+    // Warm-up, not counted: registers the QEMU emulators every tool needs, loads dist/ once.
+    await timeTool('action', ctx);
+    for (let r = 0; r < RUNS; r++) {
+      for (const tool of tools) {
+        const s = await timeToolOnce(tool, ctx);
+        times.get(tool)?.push(s);
+        console.error(`round ${r + 1} ${tool}: ${s.toFixed(2)} s (load ${os.loadavg()[0]?.toFixed(2)})`);
+      }
+    }
+  } finally {
+    rmSync(ctx, { recursive: true, force: true });
+  }
+  const action = median(times.get('action') ?? []);
+  console.log(
+    `\nDocker ${version} (${containerdStore ? 'containerd' : 'classic'} image store), ${RUNS} rounds`,
+  );
+  console.log(`${PLATFORMS.join(', ')}; RUN sha256sum over ${WORK_MB} MB, ${LAYER_MB} MB random layer\n`);
+  console.log('| Tool | Median (s) | Runs (s) | action / tool |');
+  console.log('| --- | --- | --- | --- |');
+  for (const [tool, xs] of times) {
+    const m = median(xs);
+    const runs = xs.map((x) => x.toFixed(2)).join(', ');
+    console.log(`| ${tool} | ${m.toFixed(2)} | ${runs} | ${(action / m).toFixed(2)}x |`);
+  }
+}
+
+await main();

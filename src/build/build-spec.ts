@@ -1,0 +1,77 @@
+// What every build of the builds phase is given (the run's context) and
+// answers per platform, and the buildx spec a build is run with.
+import * as path from 'node:path';
+import type { BuildSpec } from '../buildx/build.js';
+import { scopeCacheEntry } from '../buildx/cache.js';
+import type { EmulationReport } from '../qemu/setup.js';
+import type { Location } from '../registry/copy.js';
+import type { PostState } from '../state.js';
+import type { BuiltImage } from './built-image.js';
+import type { HubHooks } from './hub-hooks.js';
+import type { BuildModeOptions } from './options.js';
+import type { BuildWay } from './plan.js';
+
+export interface PlatformResult {
+  platform: string;
+  image: BuiltImage;
+  /** Its tag in the local registry (and the engine), for the smoke test. */
+  ref: string;
+  seconds: number;
+  /** In one build with other platforms, or in one of its own. */
+  build: BuildWay;
+  /** When its build ran, in ms since the epoch (its steps' span in a shared build). */
+  start: number;
+  end: number;
+  /** One build: its export and push into the local registry, after every platform's steps (ms). */
+  exported?: { start: number; end: number };
+  test?: 'passed';
+}
+
+export interface BuildsContext {
+  options: BuildModeOptions;
+  state: PostState;
+  local: Location;
+  hooks?: HubHooks;
+  hookEnv: Record<string, string>;
+  emulation: EmulationReport;
+  /** The builder can build several platforms in one build (not the classic store's docker driver). */
+  multiPlatform: boolean;
+}
+
+/** What one build builds: one platform or several (comma separated), its cache slug and Dockerfile. */
+export interface BuildTarget {
+  platform: string;
+  slug: string;
+  file: string;
+}
+
+export function specFor(
+  ctx: BuildsContext,
+  { platform, slug, file }: BuildTarget,
+  ref: string,
+  secrets: string[],
+  logFile?: string,
+): BuildSpec {
+  const { options, state } = ctx;
+  return {
+    platform,
+    context: options.context,
+    file,
+    ref,
+    metadataFile: path.join(state.runDir, `metadata-${slug}.json`),
+    network: options.network,
+    buildArgs: options.buildArgs,
+    labels: options.labels,
+    target: options.build.target,
+    secrets,
+    noCache: options.build.noCache,
+    pull: options.build.pull,
+    cacheFrom: options.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
+    cacheTo: options.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
+    buildContexts: options.build.buildContexts,
+    provenance: options.build.provenance,
+    sbom: options.build.sbom,
+    logFile,
+    builder: state.builder,
+  };
+}
