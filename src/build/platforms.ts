@@ -8,7 +8,8 @@ import { runBuild, type BuildSpec } from '../buildx/build.js';
 import { scopeCacheEntry } from '../buildx/cache.js';
 import { writeSecrets } from '../buildx/secrets.js';
 import { run } from '../exec.js';
-import { runHook, type HubHooks } from './hub-hooks.js';
+import { hubOf, type PlatformHub } from './hooks/plan.js';
+import { runHook } from './hooks/run-hook.js';
 import type { BuildModeOptions } from './options.js';
 import { formatPlatform, platformSlug, type Platform } from '../platform.js';
 import { readBuiltImage, type BuiltImage } from './built-image.js';
@@ -30,8 +31,8 @@ export interface BuildsContext {
   options: BuildModeOptions;
   state: PostState;
   local: Location;
-  hooks?: HubHooks;
-  hookEnv: Record<string, string>;
+  /** Each platform's Dockerfile, context and Docker Hub hooks. */
+  hub: PlatformHub[];
   emulation: EmulationReport;
 }
 
@@ -45,10 +46,11 @@ function specFor(
   const { options, state } = ctx;
   const slug = platformSlug(p);
   const platform = formatPlatform(p);
+  const hub = hubOf(ctx.hub, platform);
   return {
     platform,
-    context: options.context,
-    file: options.build.platformFiles[platform] ?? options.file,
+    context: hub?.context ?? options.context,
+    file: hub?.buildFile ?? options.build.platformFiles[platform] ?? options.file,
     ref,
     metadataFile: path.join(state.runDir, `metadata-${slug}.json`),
     network: options.network,
@@ -68,16 +70,18 @@ function specFor(
   };
 }
 
-/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally. */
-async function runBuildHook(ctx: BuildsContext, spec: BuildSpec): Promise<void> {
-  const env = {
-    ...ctx.hookEnv,
-    IMAGE_NAME: spec.ref,
-    DOCKERFILE_PATH: path.relative(ctx.options.context, spec.file),
-    DOCKER_DEFAULT_PLATFORM: spec.platform,
-  };
-  await runHook(ctx.hooks as HubHooks, 'build', env);
+/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally; false when it is skipped. */
+async function runBuildHook(ctx: BuildsContext, spec: BuildSpec): Promise<boolean> {
+  const hub = hubOf(ctx.hub, spec.platform);
+  const env = { ...hub?.env, IMAGE_NAME: spec.ref, DOCKER_DEFAULT_PLATFORM: spec.platform };
+  if ((await runHook(hub?.hooks, 'build', env, { group: false })) !== 'ran') return false;
   await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
+  return true;
+}
+
+/** Where a platform's image is in the local registry. */
+export function localRef(local: Location, platform: string): string {
+  return `${local.client.registry}/${local.repository}:${platform.replace(/\//g, '-')}`;
 }
 
 /**
@@ -86,10 +90,7 @@ async function runBuildHook(ctx: BuildsContext, spec: BuildSpec): Promise<void> 
  * could move; undefined after a build hook (read by its tag).
  */
 async function buildImage(ctx: BuildsContext, spec: BuildSpec): Promise<string | undefined> {
-  if (ctx.hooks?.present.includes('build')) {
-    await runBuildHook(ctx, spec);
-    return undefined;
-  }
+  if (await runBuildHook(ctx, spec)) return undefined;
   try {
     return (await runBuild(spec)).digest;
   } catch (err) {
@@ -118,7 +119,7 @@ async function buildOne(
 ): Promise<PlatformResult> {
   const platform = formatPlatform(p);
   const slug = platformSlug(p);
-  const ref = `${ctx.local.client.registry}/${ctx.local.repository}:${slug}`;
+  const ref = localRef(ctx.local, platform);
   ctx.state.images.push(ref);
   saveState(ctx.state);
   const logFile = buffered ? path.join(ctx.state.runDir, `build-${slug}.log`) : undefined;

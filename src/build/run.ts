@@ -9,18 +9,23 @@ import { RegistryClient } from '../registry/client.js';
 import type { RegistryClients } from '../registry/clients.js';
 import type { PostState } from '../state.js';
 import { recordEmulation, registerEmulators } from './emulation.js';
-import { findHooks, hookEnv, readCommitMessage, runHook, type HookName, type HubHooks } from './hub-hooks.js';
+import { readCommitMessage } from './hooks/env.js';
+import {
+  customPushes,
+  hubEach,
+  hubOnce,
+  hubPush,
+  hubTests,
+  prepareHub,
+  skipQemuLines,
+} from './hooks/phases.js';
+import { planHub } from './hooks/plan.js';
 import { mergeBuilt } from './merge.js';
 import type { BuildModeOptions } from './options.js';
-import { buildPlatforms } from './platforms.js';
+import { buildPlatforms, localRef } from './platforms.js';
 import { installBuildx, logEnvironment, startBuilder, startRegistry } from './setup.js';
 
 const LOCAL_REPOSITORY = 'build';
-
-async function hook(hooks: HubHooks | undefined, name: HookName, env: Record<string, string>): Promise<void> {
-  if (hooks?.present.includes(name))
-    await core.group(`Running hooks/${name}`, () => runHook(hooks, name, env));
-}
 
 /** Everything before the first build: environment, emulation, buildx, builder, local registry. */
 async function setUp(http: Http, options: BuildModeOptions, state: PostState) {
@@ -47,17 +52,25 @@ export async function runBuildMode(
   options: BuildModeOptions,
   state: PostState,
 ): Promise<Outcome> {
-  const hooks = options.build.hooks === 'auto' ? findHooks(options.context, options.file) : undefined;
-  const env = hookEnv({ ...options, github: process.env, commitMessage: readCommitMessage() });
+  const hub = planHub(options, readCommitMessage());
+  const compose = await prepareHub(hub, options);
+  await hubOnce(hub, 'post_checkout');
   const { emulation, local } = await setUp(http, options, state);
-  await hook(hooks, 'pre_build', env);
-  const results = await buildPlatforms({ options, state, local, hooks, hookEnv: env, emulation });
-  await hook(hooks, 'post_build', env);
-  if (options.push) await hook(hooks, 'pre_push', env);
-  const index = await core.group('Merging index', () => mergeBuilt(clients, options, local, results));
+  if (options.build.hooks === 'auto') skipQemuLines(hub, emulation, state.runDir);
+  await hubOnce(hub, 'pre_build');
+  const results = await buildPlatforms({ options, state, local, hub, emulation });
+  const ref = (platform: string) => localRef(local, platform);
+  await hubEach(hub, 'post_build', ref);
+  await hubTests(hub, { ...state, compose, localRef: ref, network: options.network });
+  const pushHooks = options.push && customPushes(hub).length > 0;
+  if (options.push) await hubOnce(hub, 'pre_push');
+  if (options.push && !pushHooks) await hubEach(hub, 'push', ref); // recognised: each says so and is skipped
+  const publish = pushHooks ? { ...options, push: false } : options;
+  const index = await core.group('Merging index', () => mergeBuilt(clients, publish, local, results));
   if (options.ociArchive)
     await core.group('Writing OCI archive', () => writeArchive(options, () => local, index));
-  if (options.push) await hook(hooks, 'post_push', env);
+  if (pushHooks) await hubPush(hub, ref);
+  if (options.push) await hubOnce(hub, 'post_push');
   const rows = results.map((r) => ({
     platform: r.platform,
     how: emulation.results.find((e) => e.platform === r.platform)?.how ?? 'native',
