@@ -75114,6 +75114,78 @@ function parseMediaType(bytes, what) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/state.ts
+// The only module that touches post state: one typed JSON blob, saved again
+// each time a resource appears, so post cleans up whatever main got to. The
+// same blob goes to a machine-wide ledger, so a later run can recognise what a
+// crashed run left behind (see stale.ts).
+
+
+
+
+const KEY = 'multiarch-state';
+function isPost() {
+    return getState('isPost') === 'true';
+}
+function markMainStarted() {
+    saveState('isPost', 'true');
+}
+/** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
+/** One per user: runners of different users never share (or block) each other's ledger. */
+function ledgerDir() {
+    return (process.env.MULTIARCH_LEDGER_DIR ??
+        external_node_path_.join(external_node_os_namespaceObject.tmpdir(), `multiarch-action-runs-${process.getuid?.() ?? 'user'}`));
+}
+function state_saveState(state) {
+    saveState(KEY, JSON.stringify(state));
+    // The ledger only helps a later run clean up after a crash: it never fails this one.
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+    }
+    catch (err) {
+        core_debug(`Could not record run ${state.runId} in ${ledgerDir()}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+function forgetRun(runId) {
+    try {
+        (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
+    }
+    catch {
+        // best effort, like the ledger itself
+    }
+}
+/** Every run recorded on this machine (the caller decides which are stale). */
+function readLedger() {
+    let files;
+    try {
+        files = (0,external_node_fs_namespaceObject.readdirSync)(ledgerDir()).filter((f) => f.endsWith('.json'));
+    }
+    catch {
+        return [];
+    }
+    return files.flatMap((f) => {
+        try {
+            return [JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(ledgerDir(), f), 'utf8'))];
+        }
+        catch {
+            return [];
+        }
+    });
+}
+function readState() {
+    const raw = getState(KEY);
+    if (!raw)
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        warning(`Post state '${KEY}' is not valid JSON; nothing to clean up.`);
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
 // The job summary: one row per platform, then the index.
 
@@ -76335,13 +76407,15 @@ function byHookDir(hub, name) {
 }
 
 ;// CONCATENATED MODULE: ./src/build/hooks/recognise.ts
-/** The script's commands: comments, blank lines, `set -e`, echo and `:` left out, continuations joined. */
+/** The script's commands: comments, blank lines, `set -e`, echo and `:` left out, continuations joined, `;` and `&&` split. */
 function commandsOf(script) {
     return script
         .replace(/\\\n/g, ' ')
         .split('\n')
-        .map((l) => l.replace(/(^|\s)#.*$/, '').trim())
-        .filter((l) => l !== '' && !/^(set\s+-|echo\b|printf\b|:$|true$)/.test(l));
+        .map((l) => l.replace(/(^|\s)#.*$/, ''))
+        .flatMap((l) => l.split(/;|&&/))
+        .map((c) => c.trim().replace(/^(do|then|else)\s+/, ''))
+        .filter((c) => c !== '' && !/^(set\s+-|echo\b|printf\b|:$|true$)/.test(c));
 }
 /** Loop and assignment lines, allowed around the commands that matter. */
 const GLUE = /^(for\s+\w+\s+in\b.*|do|done|fi|else|then|[A-Za-z_]\w*=\S*|export\s+[A-Za-z_]\w*=\S*|cd\s+\S+)$/;
@@ -76505,12 +76579,13 @@ function stripQemuLines(dockerfile) {
 
 
 const script = (h, name) => h.hooks?.present.includes(name) ? (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(h.hooks.dir, name), 'utf8') : undefined;
-/** Checks that need no tool: a Dockerfile.* build loop needs per-platform files; compose must exist. */
+/** Checks before anything slow: a Dockerfile.* build loop needs per-platform files; compose must exist. */
 async function prepareHub(hub, options) {
+    const noFiles = Object.keys(options.build.platformFiles).length === 0;
     for (const h of hub) {
         const build = script(h, 'build');
-        if (build && isDockerfileLoop(build) && h.file === options.file)
-            throw new ActionError(`${external_node_path_.join(h.hooks?.dir ?? '', 'build')} builds every Dockerfile.<arch> itself, but ${h.platform} has no file of its own.`, `Set 'platform-files' to auto (or list PLATFORM=Dockerfile.<arch>) and the action builds each for its platform; or set 'hooks' to false.`);
+        if (build && isDockerfileLoop(build) && noFiles)
+            throw new ActionError(`${external_node_path_.join(h.hooks?.dir ?? '', 'build')} builds every Dockerfile.<arch> itself, but no platform has a Dockerfile of its own.`, `Set 'platform-files' to auto (or list PLATFORM=Dockerfile.<arch>) and the action builds each for its platform; or set 'hooks' to false.`);
     }
     const tested = hub.find((h) => h.composeFile && !h.hooks?.present.includes('test'));
     return tested?.composeFile ? findCompose(tested.composeFile) : undefined;
@@ -76559,7 +76634,7 @@ function customPushes(hub) {
     });
 }
 /** Each custom push hook with its platform's image in the engine as IMAGE_NAME, as Hub had it. */
-async function hubPush(hub, localRef) {
+async function hubPush(hub, localRef, remember) {
     notice(`hooks/push replaces the push: the action pushes no index to 'tags'; the hooks push what they choose.`);
     for (const h of hub) {
         if (!customPushes([h]).length) {
@@ -76568,6 +76643,7 @@ async function hubPush(hub, localRef) {
         }
         await core_group(`Loading ${h.platform} as ${h.env.IMAGE_NAME}`, async () => {
             await run('docker', ['pull', '--platform', h.platform, localRef(h.platform)]);
+            remember(h.env.IMAGE_NAME ?? '');
             await run('docker', ['tag', localRef(h.platform), h.env.IMAGE_NAME ?? '']);
         });
         await runHook(h.hooks, 'push', { ...h.env, DOCKER_DEFAULT_PLATFORM: h.platform }, { what: ` for ${h.platform}` });
@@ -77209,78 +77285,6 @@ async function runSmokeTest(platform, ref, command, network) {
         if (!(err instanceof ExecError))
             throw err;
         throw new ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/state.ts
-// The only module that touches post state: one typed JSON blob, saved again
-// each time a resource appears, so post cleans up whatever main got to. The
-// same blob goes to a machine-wide ledger, so a later run can recognise what a
-// crashed run left behind (see stale.ts).
-
-
-
-
-const KEY = 'multiarch-state';
-function isPost() {
-    return getState('isPost') === 'true';
-}
-function markMainStarted() {
-    saveState('isPost', 'true');
-}
-/** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
-/** One per user: runners of different users never share (or block) each other's ledger. */
-function ledgerDir() {
-    return (process.env.MULTIARCH_LEDGER_DIR ??
-        external_node_path_.join(external_node_os_namespaceObject.tmpdir(), `multiarch-action-runs-${process.getuid?.() ?? 'user'}`));
-}
-function state_saveState(state) {
-    saveState(KEY, JSON.stringify(state));
-    // The ledger only helps a later run clean up after a crash: it never fails this one.
-    try {
-        (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
-        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
-    }
-    catch (err) {
-        core_debug(`Could not record run ${state.runId} in ${ledgerDir()}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-}
-function forgetRun(runId) {
-    try {
-        (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
-    }
-    catch {
-        // best effort, like the ledger itself
-    }
-}
-/** Every run recorded on this machine (the caller decides which are stale). */
-function readLedger() {
-    let files;
-    try {
-        files = (0,external_node_fs_namespaceObject.readdirSync)(ledgerDir()).filter((f) => f.endsWith('.json'));
-    }
-    catch {
-        return [];
-    }
-    return files.flatMap((f) => {
-        try {
-            return [JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(ledgerDir(), f), 'utf8'))];
-        }
-        catch {
-            return [];
-        }
-    });
-}
-function readState() {
-    const raw = getState(KEY);
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        warning(`Post state '${KEY}' is not valid JSON; nothing to clean up.`);
-        return undefined;
     }
 }
 
@@ -79043,7 +79047,13 @@ async function startRegistry(http, options, state) {
 
 
 
+
 const LOCAL_REPOSITORY = 'build';
+/** An image the action put in the engine, for post to remove. */
+function remember(state, image) {
+    state.images.push(image);
+    state_saveState(state);
+}
 /** Everything before the first build: environment, emulation, buildx, builder, local registry. */
 async function setUp(http, options, state) {
     const { containerdStore } = await core_group('Environment', logEnvironment);
@@ -79082,7 +79092,7 @@ async function runBuildMode(http, clients, options, state) {
     if (options.ociArchive)
         await core_group('Writing OCI archive', () => writeArchive(options, () => local, index));
     if (pushHooks)
-        await hubPush(hub, ref);
+        await hubPush(hub, ref, (image) => remember(state, image));
     if (options.push)
         await hubOnce(hub, 'post_push');
     const rows = results.map((r) => ({

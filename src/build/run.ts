@@ -7,7 +7,7 @@ import type { Outcome } from '../publish/outputs.js';
 import { writeArchive } from '../publish/archive.js';
 import { RegistryClient } from '../registry/client.js';
 import type { RegistryClients } from '../registry/clients.js';
-import type { PostState } from '../state.js';
+import { saveState, type PostState } from '../state.js';
 import { recordEmulation, registerEmulators } from './emulation.js';
 import { readCommitMessage } from './hooks/env.js';
 import {
@@ -26,6 +26,12 @@ import { buildPlatforms, localRef } from './platforms.js';
 import { installBuildx, logEnvironment, startBuilder, startRegistry } from './setup.js';
 
 const LOCAL_REPOSITORY = 'build';
+
+/** An image the action put in the engine, for post to remove. */
+function remember(state: PostState, image: string): void {
+  state.images.push(image);
+  saveState(state);
+}
 
 /** Everything before the first build: environment, emulation, buildx, builder, local registry. */
 async function setUp(http: Http, options: BuildModeOptions, state: PostState) {
@@ -69,7 +75,7 @@ export async function runBuildMode(
   const index = await core.group('Merging index', () => mergeBuilt(clients, publish, local, results));
   if (options.ociArchive)
     await core.group('Writing OCI archive', () => writeArchive(options, () => local, index));
-  if (pushHooks) await hubPush(hub, ref);
+  if (pushHooks) await hubPush(hub, ref, (image) => remember(state, image));
   if (options.push) await hubOnce(hub, 'post_push');
   const rows = results.map((r) => ({
     platform: r.platform,

@@ -20,16 +20,17 @@ export type LocalRef = (platform: string) => string;
 const script = (h: PlatformHub, name: HookName) =>
   h.hooks?.present.includes(name) ? readFileSync(path.join(h.hooks.dir, name), 'utf8') : undefined;
 
-/** Checks that need no tool: a Dockerfile.* build loop needs per-platform files; compose must exist. */
+/** Checks before anything slow: a Dockerfile.* build loop needs per-platform files; compose must exist. */
 export async function prepareHub(
   hub: readonly PlatformHub[],
-  options: { file: string },
+  options: { build: { platformFiles: Record<string, string> } },
 ): Promise<Compose | undefined> {
+  const noFiles = Object.keys(options.build.platformFiles).length === 0;
   for (const h of hub) {
     const build = script(h, 'build');
-    if (build && isDockerfileLoop(build) && h.file === options.file)
+    if (build && isDockerfileLoop(build) && noFiles)
       throw new ActionError(
-        `${path.join(h.hooks?.dir ?? '', 'build')} builds every Dockerfile.<arch> itself, but ${h.platform} has no file of its own.`,
+        `${path.join(h.hooks?.dir ?? '', 'build')} builds every Dockerfile.<arch> itself, but no platform has a Dockerfile of its own.`,
         `Set 'platform-files' to auto (or list PLATFORM=Dockerfile.<arch>) and the action builds each for its platform; or set 'hooks' to false.`,
       );
   }
@@ -98,7 +99,11 @@ export function customPushes(hub: readonly PlatformHub[]): PlatformHub[] {
 }
 
 /** Each custom push hook with its platform's image in the engine as IMAGE_NAME, as Hub had it. */
-export async function hubPush(hub: readonly PlatformHub[], localRef: LocalRef): Promise<void> {
+export async function hubPush(
+  hub: readonly PlatformHub[],
+  localRef: LocalRef,
+  remember: (ref: string) => void,
+): Promise<void> {
   core.notice(
     `hooks/push replaces the push: the action pushes no index to 'tags'; the hooks push what they choose.`,
   );
@@ -109,6 +114,7 @@ export async function hubPush(hub: readonly PlatformHub[], localRef: LocalRef): 
     }
     await core.group(`Loading ${h.platform} as ${h.env.IMAGE_NAME}`, async () => {
       await run('docker', ['pull', '--platform', h.platform, localRef(h.platform)]);
+      remember(h.env.IMAGE_NAME ?? '');
       await run('docker', ['tag', localRef(h.platform), h.env.IMAGE_NAME ?? '']);
     });
     await runHook(

@@ -2,13 +2,15 @@
 // commands (pure): each is skipped with a notice naming what replaces it.
 import type { HookName } from './find.js';
 
-/** The script's commands: comments, blank lines, `set -e`, echo and `:` left out, continuations joined. */
+/** The script's commands: comments, blank lines, `set -e`, echo and `:` left out, continuations joined, `;` and `&&` split. */
 export function commandsOf(script: string): string[] {
   return script
     .replace(/\\\n/g, ' ')
     .split('\n')
-    .map((l) => l.replace(/(^|\s)#.*$/, '').trim())
-    .filter((l) => l !== '' && !/^(set\s+-|echo\b|printf\b|:$|true$)/.test(l));
+    .map((l) => l.replace(/(^|\s)#.*$/, ''))
+    .flatMap((l) => l.split(/;|&&/))
+    .map((c) => c.trim().replace(/^(do|then|else)\s+/, ''))
+    .filter((c) => c !== '' && !/^(set\s+-|echo\b|printf\b|:$|true$)/.test(c));
 }
 
 /** Loop and assignment lines, allowed around the commands that matter. */

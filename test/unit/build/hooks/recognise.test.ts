@@ -92,6 +92,8 @@ test.each<[number, HookName, string, boolean]>([
     true,
   ],
   [18, 'build', sh('docker build --build-arg V=$SOURCE_COMMIT -f $DOCKERFILE_PATH -t $IMAGE_NAME .'), false],
+  [20, 'build', sh('for FILE in Dockerfile.*; do docker build -f $FILE .; done'), true],
+  [21, 'push', sh('docker push "$IMAGE_NAME" && curl -X POST https://hooks.example.com/x'), false],
   [19, 'test', sh('docker run --rm $IMAGE_NAME true'), false],
 ])('%i: %s recognised? %s', (_n, name, script, expected) => {
   expect(recognise(name, script) !== undefined).toBe(expected);
