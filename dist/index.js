@@ -70927,7 +70927,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -73738,7 +73738,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -73746,7 +73746,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -73754,7 +73754,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -73787,7 +73787,7 @@ function endGroup() {
  * @param name The name of the group
  * @param fn The function to wrap in the group
  */
-function group(name, fn) {
+function core_group(name, fn) {
     return core_awaiter(this, void 0, void 0, function* () {
         startGroup(name);
         let result;
@@ -75144,6 +75144,78 @@ function parseMediaType(bytes, what) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/state.ts
+// The only module that touches post state: one typed JSON blob, saved again
+// each time a resource appears, so post cleans up whatever main got to. The
+// same blob goes to a machine-wide ledger, so a later run can recognise what a
+// crashed run left behind (see stale.ts).
+
+
+
+
+const KEY = 'multiarch-state';
+function isPost() {
+    return getState('isPost') === 'true';
+}
+function markMainStarted() {
+    saveState('isPost', 'true');
+}
+/** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
+/** One per user: runners of different users never share (or block) each other's ledger. */
+function ledgerDir() {
+    return (process.env.MULTIARCH_LEDGER_DIR ??
+        external_node_path_.join(external_node_os_namespaceObject.tmpdir(), `multiarch-action-runs-${process.getuid?.() ?? 'user'}`));
+}
+function state_saveState(state) {
+    saveState(KEY, JSON.stringify(state));
+    // The ledger only helps a later run clean up after a crash: it never fails this one.
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+    }
+    catch (err) {
+        core_debug(`Could not record run ${state.runId} in ${ledgerDir()}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+function forgetRun(runId) {
+    try {
+        (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
+    }
+    catch {
+        // best effort, like the ledger itself
+    }
+}
+/** Every run recorded on this machine (the caller decides which are stale). */
+function readLedger() {
+    let files;
+    try {
+        files = (0,external_node_fs_namespaceObject.readdirSync)(ledgerDir()).filter((f) => f.endsWith('.json'));
+    }
+    catch {
+        return [];
+    }
+    return files.flatMap((f) => {
+        try {
+            return [JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(ledgerDir(), f), 'utf8'))];
+        }
+        catch {
+            return [];
+        }
+    });
+}
+function readState() {
+    const raw = getState(KEY);
+    if (!raw)
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        warning(`Post state '${KEY}' is not valid JSON; nothing to clean up.`);
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/timeline.ts
 // Where a run's time went: phases recorded where they happen (set-up, each
 // platform's build and copy, the index push), rendered by summary.ts as a
@@ -76225,30 +76297,24 @@ async function recordEmulation(report) {
         throw new errors_ActionError(report.errors.join('\n'));
 }
 
-;// CONCATENATED MODULE: ./src/build/hub-hooks.ts
-// Docker Hub automated-build hooks: hooks/pre_build, build, post_build,
-// pre_push, post_push, run the way Docker Hub ran them (bash, from the
-// directory that holds hooks/), with Docker Hub's variables.
+;// CONCATENATED MODULE: ./src/build/hooks/env.ts
+// Docker Hub's build variables, derived from the GitHub context the runner
+// sets (branch pushes, tag pushes, pull requests) and the first tag.
 
 
 
-
-
-
-const HOOK_NAMES = ['pre_build', 'build', 'post_build', 'pre_push', 'post_push'];
-/** hooks/ beside the Dockerfile first, then in the context (Docker Hub used the Dockerfile's directory). */
-function findHooks(context, file) {
-    for (const base of [external_node_path_.dirname(file), context]) {
-        const dir = external_node_path_.join(base, 'hooks');
-        if ((0,external_node_fs_namespaceObject.existsSync)(dir) && (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory()) {
-            const present = HOOK_NAMES.filter((h) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, h)));
-            if (present.length > 0)
-                return { dir, present };
-        }
-    }
-    return undefined;
+/** What Hub called the source branch: the PR's head branch, else the pushed branch or tag (pure). */
+function sourceBranch(github) {
+    if (github.GITHUB_HEAD_REF)
+        return github.GITHUB_HEAD_REF;
+    if (github.GITHUB_REF_NAME)
+        return github.GITHUB_REF_NAME;
+    return (github.GITHUB_REF ?? '').replace(/^refs\/(heads|tags)\//, '');
 }
-/** Docker Hub's build variables, derived from the GitHub context and the tags (pure). */
+function buildVariables(lines) {
+    return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+/** Docker Hub's variables (pure). */
 function hookEnv(f) {
     const first = f.tags[0];
     const repo = first
@@ -76256,7 +76322,8 @@ function hookEnv(f) {
         : `localhost/${external_node_path_.basename(f.context)}`;
     const tag = first?.tag ?? 'latest';
     return {
-        SOURCE_BRANCH: f.github.GITHUB_HEAD_REF || f.github.GITHUB_REF_NAME || '',
+        ...buildVariables(f.buildArgs),
+        SOURCE_BRANCH: sourceBranch(f.github),
         SOURCE_COMMIT: f.github.GITHUB_SHA ?? '',
         COMMIT_MSG: f.commitMessage,
         DOCKER_REPO: repo,
@@ -76268,42 +76335,428 @@ function hookEnv(f) {
         BUILD_NETWORK: f.network || 'default',
     };
 }
-/** The head commit's message from the event payload, when there is one. */
+/** The head commit's message from the event payload; a pull request's title when it has none. */
 function readCommitMessage(eventPath = process.env.GITHUB_EVENT_PATH) {
     try {
         const event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath ?? '', 'utf8'));
-        return event.head_commit?.message ?? '';
+        return event.head_commit?.message ?? event.pull_request?.title ?? '';
     }
     catch {
         return '';
     }
 }
-const QEMU_REGISTER = /^(sudo\s+)?docker\s+run\b.*--privileged\b.*\bmultiarch\/qemu-user-static(:register)?(\s|$)/;
-/** A pre_build whose only job is registering QEMU, which the action has already done (pure). */
-function isQemuRegisterOnly(script) {
-    const commands = script
-        .split('\n')
-        .map((l) => l.replace(/#.*$/, '').trim())
-        .filter((l) => l !== '' && !/^set\s+-/.test(l));
-    return commands.length > 0 && commands.every((l) => QEMU_REGISTER.test(l));
-}
-async function runHook(hooks, name, env) {
-    if (!hooks.present.includes(name))
-        return false;
-    const script = external_node_path_.join(hooks.dir, name);
-    if (name === 'pre_build' && isQemuRegisterOnly((0,external_node_fs_namespaceObject.readFileSync)(script, 'utf8'))) {
-        info(`Skipping hooks/pre_build: it only registers QEMU, which this action has already done.`);
-        return true;
+
+;// CONCATENATED MODULE: ./src/build/hooks/compose.ts
+// Docker Hub's automated tests: docker-compose.test.yml's `sut` service, run
+// as Hub ran it (up, wait for sut, its exit code decides, down), per platform.
+
+
+
+
+
+/** The compose this runner has; fails before anything slow when there is none. */
+async function findCompose(composeFile) {
+    for (const c of [
+        { tool: 'docker', prefix: ['compose'] },
+        { tool: 'docker-compose', prefix: [] },
+    ]) {
+        const r = await run(c.tool, [...c.prefix, 'version'], { silent: true, allowFailure: true });
+        if (r.exitCode === 0)
+            return c;
     }
+    throw new errors_ActionError(`Docker Hub's automated tests need Docker Compose: '${composeFile}' has them, but neither 'docker compose' nor 'docker-compose' runs here.`, `Install the Compose v2 plugin (apt-get install docker-compose-plugin, or Debian trixie's docker-compose), or set 'hooks' to false to skip Hub's hooks and tests.`);
+}
+/** Compose's project name: run-unique and in the characters compose allows (pure). */
+function projectName(runId, platform) {
+    return `hubtest-${runId}-${platform}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
+}
+/** The override that puts every service on the host network (pure; JSON is YAML). */
+function hostNetworkOverride(services) {
+    return JSON.stringify({
+        services: Object.fromEntries(services.map((s) => [s, { network_mode: 'host' }])),
+    });
+}
+async function files(t) {
+    const args = [...t.compose.prefix, '-f', t.file];
+    if (t.network !== 'host')
+        return args;
+    const services = await run(t.compose.tool, [...args, 'config', '--services'], { silent: true, env: t.env });
+    const override = external_node_path_.join(t.runDir, `${t.project}.override.yml`);
+    (0,external_node_fs_namespaceObject.writeFileSync)(override, hostNetworkOverride(services.stdout.split('\n').filter(Boolean)));
+    return [...args, '-f', override];
+}
+async function runComposeTest(t) {
+    const base = [...(await files(t)), '-p', t.project];
+    const opts = { cwd: external_node_path_.dirname(t.file), env: t.env };
     try {
-        await run('bash', [script], { cwd: external_node_path_.dirname(hooks.dir), env });
+        await run(t.compose.tool, [...base, 'up', '--exit-code-from', 'sut'], opts);
     }
     catch (err) {
         if (!(err instanceof ExecError))
             throw err;
-        throw new errors_ActionError(`Hook hooks/${name} failed with exit code ${err.exitCode}: ${err.tail}`, `See its output above.`);
+        throw new errors_ActionError(`Docker Hub's automated test failed on ${t.platform}: service 'sut' of '${t.file}' exited ${err.exitCode}.`, `Nothing was pushed. See its output above.`);
     }
-    return true;
+    finally {
+        const down = await run(t.compose.tool, [...base, 'down', '--volumes', '--remove-orphans'], {
+            ...opts,
+            silent: true,
+            allowFailure: true,
+        });
+        if (down.exitCode !== 0)
+            warning(`Could not remove compose project '${t.project}': ${down.stderr.trim()}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/options.ts
+/** The Dockerfile and context one platform builds from: its 'platform-files' line, else 'file' and 'context'. */
+function sourceOf(options, platform) {
+    return {
+        file: options.build.platformFiles[platform] ?? options.file,
+        context: options.build.platformContexts[platform] ?? options.context,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/build/hooks/find.ts
+// Where each platform's Docker Hub hooks and automated test are: beside that
+// platform's Dockerfile, then beside the default Dockerfile, then in the context.
+
+
+/** Every hook Docker Hub ran, in its order; build, test and push replace their phase. */
+const HOOK_NAMES = [
+    'post_checkout',
+    'pre_build',
+    'build',
+    'post_build',
+    'pre_test',
+    'test',
+    'post_test',
+    'pre_push',
+    'push',
+    'post_push',
+];
+/** Hub's automated tests: this file's `sut` service, beside the Dockerfile. */
+const COMPOSE_TEST_FILE = 'docker-compose.test.yml';
+/** The directories searched, in order, without repeats (pure). */
+function searchDirs(file, defaultFile, context) {
+    return [...new Set([external_node_path_.dirname(file), external_node_path_.dirname(defaultFile), context])];
+}
+function findHooks(dirs) {
+    for (const base of dirs) {
+        const dir = external_node_path_.join(base, 'hooks');
+        if ((0,external_node_fs_namespaceObject.existsSync)(dir) && (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory()) {
+            const present = HOOK_NAMES.filter((h) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, h)));
+            if (present.length > 0)
+                return { dir, present };
+        }
+    }
+    return undefined;
+}
+function findComposeTest(dirs) {
+    return dirs.map((d) => external_node_path_.join(d, COMPOSE_TEST_FILE)).find((f) => (0,external_node_fs_namespaceObject.existsSync)(f));
+}
+
+;// CONCATENATED MODULE: ./src/build/hooks/plan.ts
+
+
+
+
+function planHub(options, commitMessage) {
+    return options.platforms.map((p) => {
+        const platform = platform_formatPlatform(p);
+        const { file, context } = sourceOf(options, platform);
+        const dirs = searchDirs(file, options.file, context);
+        const on = options.build.hooks === 'auto';
+        const env = hookEnv({ ...options, file, context, github: process.env, commitMessage });
+        return {
+            platform,
+            file,
+            buildFile: file,
+            context,
+            hooks: on ? findHooks(dirs) : undefined,
+            composeFile: on ? findComposeTest(dirs) : undefined,
+            env,
+        };
+    });
+}
+function hubOf(hub, platform) {
+    return hub.find((h) => h.platform === platform);
+}
+/** Platforms grouped by hook directory, for hooks run once per directory (first platform's variables). */
+function byHookDir(hub, name) {
+    const seen = new Set();
+    return hub.filter((h) => {
+        if (!h.hooks?.present.includes(name) || seen.has(h.hooks.dir))
+            return false;
+        seen.add(h.hooks.dir);
+        return true;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/build/hooks/recognise.ts
+/** The script's commands: comments, blank lines, `set -e`, echo and `:` left out, continuations joined, `;` and `&&` split. */
+function commandsOf(script) {
+    return script
+        .replace(/\\\n/g, ' ')
+        .split('\n')
+        .map((l) => l.replace(/(^|\s)#.*$/, ''))
+        .flatMap((l) => l.split(/;|&&/))
+        .map((c) => c.trim().replace(/^(do|then|else)\s+/, ''))
+        .filter((c) => c !== '' && !/^(set\s+-|echo\b|printf\b|:$|true$)/.test(c));
+}
+/** Loop and assignment lines, allowed around the commands that matter. */
+const GLUE = /^(for\s+\w+\s+in\b.*|do|done|fi|else|then|[A-Za-z_]\w*=\S*|export\s+[A-Za-z_]\w*=\S*|cd\s+\S+)$/;
+const QEMU_REGISTER = /^(sudo\s+)?docker\s+run\b.*--privileged\b.*\bmultiarch\/qemu-user-static(:register)?(\s|$)/;
+const MANIFEST = /^(docker\s+manifest\s+(create|annotate|push|inspect|rm)\b|(\S*\/)?manifest-tool\b)/;
+const MANIFEST_TOOL_FETCH = /^((curl|wget)\b.*manifest-tool|chmod\b.*manifest-tool|rm\b.*manifest-tool)/;
+const PUSH_IMAGE = /^docker\s+push\s+("?)\$(IMAGE_NAME|\{IMAGE_NAME\})\1$/;
+const QEMU_FETCH = /^((curl|wget)\b.*qemu-user-static|tar\b.*qemu|chmod\b.*qemu|(cp|mv|rm)\b.*qemu-\S*-static|(sudo\s+)?docker\s+run\b.*multiarch\/qemu-user-static)/;
+const BUILD_LOOP = /^(docker\s+(build|tag|push)\b|(sudo\s+)?docker\s+run\b.*multiarch\/qemu-user-static)/;
+function only(script, wanted, required, glue = false) {
+    const commands = commandsOf(script);
+    return (commands.some((c) => required.test(c)) && commands.every((c) => wanted.test(c) || (glue && GLUE.test(c))));
+}
+/** A pre_build whose only job is registering QEMU, which the action has already done. */
+function isQemuRegisterOnly(script) {
+    return only(script, QEMU_REGISTER, QEMU_REGISTER);
+}
+/** A post_push that only assembles a manifest list (docker manifest, manifest-tool). */
+function isManifestOnly(script) {
+    const either = new RegExp(`${MANIFEST.source}|${MANIFEST_TOOL_FETCH.source}`);
+    return only(script, either, MANIFEST, true);
+}
+/** A push hook that only runs `docker push "$IMAGE_NAME"`. */
+function isPushOnly(script) {
+    return only(script, PUSH_IMAGE, PUSH_IMAGE);
+}
+/** A post_checkout that only downloads (or registers) qemu-user-static. */
+function isQemuDownloadOnly(script) {
+    return only(script, QEMU_FETCH, QEMU_FETCH, true);
+}
+/** A build hook that loops over Dockerfile.<arch>, building (and pushing) each itself. */
+function isDockerfileLoop(script) {
+    return /Dockerfile\.(\*|\$)/.test(script) && only(script, BUILD_LOOP, /^docker\s+build\b/, true);
+}
+const WHY = {
+    post_checkout: [
+        isQemuDownloadOnly,
+        "it only fetches qemu-user-static, and this action registers QEMU itself ('qemu'); with the F flag no interpreter needs copying into the image.",
+    ],
+    pre_build: [isQemuRegisterOnly, 'it only registers QEMU, which this action has already done.'],
+    build: [
+        isDockerfileLoop,
+        "it builds every Dockerfile.<arch> itself; 'platform-files' (auto) builds each for its platform and 'tags' names the one index.",
+    ],
+    push: [
+        isPushOnly,
+        "it only runs docker push \"$IMAGE_NAME\"; this action pushes the index to 'tags' ('push').",
+    ],
+    post_push: [
+        isManifestOnly,
+        "it only assembles a manifest list, which this action pushes already: one index at 'tags'.",
+    ],
+};
+/** Why this hook is skipped, or undefined when it must run. */
+function recognise(name, script) {
+    const entry = WHY[name];
+    return entry && entry[0](script) ? entry[1] : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/build/hooks/run-hook.ts
+// Runs one hook as Docker Hub did: bash, from the directory that holds hooks/,
+// with Hub's variables; a hook that only redoes the action's work is skipped.
+
+
+
+
+
+
+/** Where a hook is shown: hooks/<name>, under its directory when several platforms have their own. */
+function hookLabel(hooks, name, cwd = process.cwd()) {
+    return external_node_path_.relative(cwd, external_node_path_.join(hooks.dir, name)) || `hooks/${name}`;
+}
+async function runHook(hooks, name, env, { what = '', group = true } = {}) {
+    if (!hooks?.present.includes(name))
+        return 'absent';
+    const script = external_node_path_.join(hooks.dir, name);
+    const label = hookLabel(hooks, name);
+    const why = recognise(name, (0,external_node_fs_namespaceObject.readFileSync)(script, 'utf8'));
+    if (why) {
+        notice(`Skipping ${label}${what}: ${why}`);
+        return 'skipped';
+    }
+    const exec = async () => {
+        try {
+            await run('bash', [script], { cwd: external_node_path_.dirname(hooks.dir), env });
+        }
+        catch (err) {
+            if (!(err instanceof ExecError))
+                throw err;
+            throw new errors_ActionError(`Hook ${label}${what} failed with exit code ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `See its output above.`);
+        }
+    };
+    await (group ? core_group(`Running ${label}${what}`, exec) : exec());
+    return 'ran';
+}
+
+;// CONCATENATED MODULE: ./src/build/hooks/qemu-stage.ts
+// Dockerfile lines that only bring a QEMU interpreter into the image: a
+// `FROM multiarch/qemu-user-static` stage copied from, or qemu-*-static files
+// copied or added. With the F flag the kernel keeps the interpreter open, so
+// they are not needed (pure).
+const STAGE = /^FROM\s+(--platform=\S+\s+)?(docker\.io\/)?multiarch\/qemu-user-static\S*(\s+AS\s+(\S+))?\s*$/i;
+const FROM = /^FROM\s/i;
+const INTERPRETER = /(^|\/)qemu-([a-z0-9_]+-static\*?|\*)$/;
+const COPY = /^(COPY|ADD)\s+(.*)$/i;
+/** A COPY/ADD whose sources are all QEMU interpreters, from a qemu stage, the image, the context or a URL. */
+function isInterpreterCopy(line, stages) {
+    const m = COPY.exec(line);
+    if (!m)
+        return false;
+    const words = (m[2] ?? '').split(/\s+/);
+    const from = words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
+    const sources = words.filter((w) => !w.startsWith('--')).slice(0, -1);
+    const fromQemu = from === undefined || stages.has(from.toLowerCase()) || /multiarch\/qemu-user-static/.test(from);
+    return fromQemu && sources.length > 0 && sources.every((s) => INTERPRETER.test(s));
+}
+/** Names of stages that are only `FROM multiarch/qemu-user-static... AS name`, with no instruction. */
+function qemuStages(lines) {
+    const stages = new Map();
+    lines.forEach((line, i) => {
+        const m = STAGE.exec(line.trim());
+        if (!m)
+            return;
+        const next = lines.slice(i + 1).find((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+        if (next === undefined || FROM.test(next.trim()))
+            stages.set((m[4] ?? String(i)).toLowerCase(), i);
+    });
+    return stages;
+}
+function stripQemuLines(dockerfile) {
+    const lines = dockerfile.split('\n');
+    const stages = qemuStages(lines);
+    const names = new Set(stages.keys());
+    const drop = new Set();
+    lines.forEach((l, i) => {
+        if (isInterpreterCopy(l.trim(), names))
+            drop.add(i);
+    });
+    const usedElsewhere = (name) => lines.some((l, i) => !drop.has(i) && new RegExp(`--from=${name}(\\s|$)`, 'i').test(l));
+    for (const [name, at] of stages)
+        if (!usedElsewhere(name))
+            drop.add(at);
+    return {
+        text: lines.filter((_l, i) => !drop.has(i)).join('\n'),
+        removed: lines.filter((_l, i) => drop.has(i)).map((l) => l.trim()),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/build/hooks/phases.ts
+// Docker Hub's hook phases around the action's own, in Hub's order:
+// post_checkout and pre_build once per hook directory, post_build and the
+// tests per platform, pre_push / push / post_push around the one push.
+
+
+
+
+
+
+
+
+
+
+const script = (h, name) => h.hooks?.present.includes(name) ? (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(h.hooks.dir, name), 'utf8') : undefined;
+/** Checks before anything slow: a Dockerfile.* build loop needs per-platform files; compose must exist. */
+async function prepareHub(hub, options) {
+    const noFiles = Object.keys(options.build.platformFiles).length === 0;
+    for (const h of hub) {
+        const build = script(h, 'build');
+        if (build && isDockerfileLoop(build) && noFiles)
+            throw new errors_ActionError(`${external_node_path_.join(h.hooks?.dir ?? '', 'build')} builds every Dockerfile.<arch> itself, but no platform has a Dockerfile of its own.`, `Set 'platform-files' to auto (or list PLATFORM=Dockerfile.<arch>) and the action builds each for its platform; or set 'hooks' to false.`);
+    }
+    const tested = hub.find((h) => h.composeFile && !h.hooks?.present.includes('test'));
+    return tested?.composeFile ? findCompose(tested.composeFile) : undefined;
+}
+/** A hook run once per hook directory, with the variables of the first platform using it. */
+async function hubOnce(hub, name) {
+    for (const h of byHookDir(hub, name))
+        await runHook(h.hooks, name, h.env);
+}
+/** Hub's variables for a per-platform hook: IMAGE_NAME is that platform's image. */
+function platformEnv(h, localRef) {
+    return { ...h.env, IMAGE_NAME: localRef(h.platform), DOCKER_DEFAULT_PLATFORM: h.platform };
+}
+async function hubEach(hub, name, localRef) {
+    for (const h of hub)
+        await runHook(h.hooks, name, platformEnv(h, localRef), { what: ` for ${h.platform}` });
+}
+/** pre_test, test (the hook, else docker-compose.test.yml's sut), post_test: per platform, before any push. */
+async function hubTests(hub, t) {
+    for (const h of hub) {
+        const env = platformEnv(h, t.localRef);
+        const what = { what: ` for ${h.platform}` };
+        await runHook(h.hooks, 'pre_test', env, what);
+        const hook = await runHook(h.hooks, 'test', env, what);
+        if (hook === 'absent' && h.composeFile && t.compose) {
+            const { compose, network, runDir } = t;
+            const project = projectName(t.runId, h.platform);
+            await core_group(`Testing ${h.platform} (${external_node_path_.basename(h.composeFile)})`, () => runComposeTest({
+                compose,
+                file: h.composeFile ?? '',
+                platform: h.platform,
+                project,
+                network,
+                runDir,
+                env,
+            }));
+        }
+        await runHook(h.hooks, 'post_test', env, what);
+    }
+}
+/** Platforms whose push hook does more than `docker push "$IMAGE_NAME"`: they replace the push. */
+function customPushes(hub) {
+    return hub.filter((h) => {
+        const text = script(h, 'push');
+        return text !== undefined && recognise('push', text) === undefined;
+    });
+}
+/** Each custom push hook with its platform's image in the engine as IMAGE_NAME, as Hub had it. */
+async function hubPush(hub, localRef, remember) {
+    notice(`hooks/push replaces the push: the action pushes no index to 'tags'; the hooks push what they choose.`);
+    for (const h of hub) {
+        if (!customPushes([h]).length) {
+            await runHook(h.hooks, 'push', h.env, { what: ` for ${h.platform}` });
+            continue;
+        }
+        await core_group(`Loading ${h.platform} as ${h.env.IMAGE_NAME}`, async () => {
+            await run('docker', ['pull', '--platform', h.platform, localRef(h.platform)]);
+            remember(h.env.IMAGE_NAME ?? '');
+            await run('docker', ['tag', localRef(h.platform), h.env.IMAGE_NAME ?? '']);
+        });
+        await runHook(h.hooks, 'push', { ...h.env, DOCKER_DEFAULT_PLATFORM: h.platform }, { what: ` for ${h.platform}` });
+    }
+}
+/** Without F the interpreter must be in the image; natively nothing is needed. */
+function interpreterNeeded(emulation, platform) {
+    const e = emulation.results.find((r) => r.platform === platform);
+    return e !== undefined && e.how !== 'native' && !e.flags.includes('F');
+}
+/** Builds a copy of each Dockerfile without the QEMU lines the F flag makes unneeded. */
+function skipQemuLines(hub, emulation, runDir) {
+    for (const h of hub) {
+        const { text, removed } = stripQemuLines((0,external_node_fs_namespaceObject.readFileSync)(h.file, 'utf8'));
+        if (removed.length === 0)
+            continue;
+        const pulls = removed.some((l) => /multiarch\/qemu-user-static/.test(l))
+            ? ` Pulling multiarch/qemu-user-static counts against Docker Hub's pull rate limit: remove it from the Dockerfile.`
+            : '';
+        if (interpreterNeeded(emulation, h.platform)) {
+            warning(`${h.file} copies a QEMU interpreter, still needed for ${h.platform} (no F flag).${pulls}`);
+            continue;
+        }
+        h.buildFile = external_node_path_.join(runDir, `Dockerfile-${h.platform.replace(/\//g, '-')}`);
+        (0,external_node_fs_namespaceObject.writeFileSync)(h.buildFile, text);
+        notice(`Skipping ${removed.map((l) => `'${l}'`).join(', ')} in ${h.file} for ${h.platform}: QEMU is registered with the F flag, so no interpreter is needed in the image.${pulls}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/registry/chunked-upload.ts
@@ -77087,88 +77540,16 @@ function renderSteps(steps) {
         .join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
-// The only module that touches post state: one typed JSON blob, saved again
-// each time a resource appears, so post cleans up whatever main got to. The
-// same blob goes to a machine-wide ledger, so a later run can recognise what a
-// crashed run left behind (see stale.ts).
-
-
-
-
-const KEY = 'multiarch-state';
-function isPost() {
-    return getState('isPost') === 'true';
-}
-function markMainStarted() {
-    saveState('isPost', 'true');
-}
-/** Outside RUNNER_TEMP, which self-hosted runners wipe between jobs. */
-/** One per user: runners of different users never share (or block) each other's ledger. */
-function ledgerDir() {
-    return (process.env.MULTIARCH_LEDGER_DIR ??
-        external_node_path_.join(external_node_os_namespaceObject.tmpdir(), `multiarch-action-runs-${process.getuid?.() ?? 'user'}`));
-}
-function state_saveState(state) {
-    saveState(KEY, JSON.stringify(state));
-    // The ledger only helps a later run clean up after a crash: it never fails this one.
-    try {
-        (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
-        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
-    }
-    catch (err) {
-        core_debug(`Could not record run ${state.runId} in ${ledgerDir()}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-}
-function forgetRun(runId) {
-    try {
-        (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
-    }
-    catch {
-        // best effort, like the ledger itself
-    }
-}
-/** Every run recorded on this machine (the caller decides which are stale). */
-function readLedger() {
-    let files;
-    try {
-        files = (0,external_node_fs_namespaceObject.readdirSync)(ledgerDir()).filter((f) => f.endsWith('.json'));
-    }
-    catch {
-        return [];
-    }
-    return files.flatMap((f) => {
-        try {
-            return [JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(ledgerDir(), f), 'utf8'))];
-        }
-        catch {
-            return [];
-        }
-    });
-}
-function readState() {
-    const raw = getState(KEY);
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        warning(`Post state '${KEY}' is not valid JSON; nothing to clean up.`);
-        return undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/build/build-spec.ts
 // What every build of the builds phase is given (the run's context) and
 // answers per platform, and the buildx spec a build is run with.
 
 
-function specFor(ctx, { platform, slug, file }, ref, secrets, logFile) {
+function specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile) {
     const { options, state } = ctx;
     return {
         platform,
-        context: options.context,
+        context,
         file,
         ref,
         metadataFile: external_node_path_.join(state.runDir, `metadata-${slug}.json`),
@@ -77248,7 +77629,7 @@ async function runShared(ctx, platforms, ref, secrets) {
     const names = platforms.map(platform_formatPlatform);
     const slug = platforms.map(platformSlug).join('_');
     const logFile = external_node_path_.join(ctx.state.runDir, 'build-shared.log');
-    const target = { platform: names.join(','), slug, file: ctx.options.file };
+    const target = { platform: names.join(','), slug, file: ctx.options.file, context: ctx.options.context };
     const spec = { ...specFor(ctx, target, ref, secrets, logFile), progress: 'rawjson' };
     info(`Building ${names.join(', ')} in one build (each platform's log follows when it ends)`);
     let digest;
@@ -77371,16 +77752,19 @@ async function runSmokeTest(platform, ref, command, network) {
 
 
 
-/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally. */
+
+/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally; false when it is skipped. */
 async function runBuildHook(ctx, spec) {
-    const env = {
-        ...ctx.hookEnv,
-        IMAGE_NAME: spec.ref,
-        DOCKERFILE_PATH: external_node_path_.relative(ctx.options.context, spec.file),
-        DOCKER_DEFAULT_PLATFORM: spec.platform,
-    };
-    await runHook(ctx.hooks, 'build', env);
+    const hub = hubOf(ctx.hub, spec.platform);
+    const env = { ...hub?.env, IMAGE_NAME: spec.ref, DOCKER_DEFAULT_PLATFORM: spec.platform };
+    if ((await runHook(hub?.hooks, 'build', env, { group: false })) !== 'ran')
+        return false;
     await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
+    return true;
+}
+/** Where a platform's image is in the local registry. */
+function localRef(local, platform) {
+    return `${local.client.registry}/${local.repository}:${platform.replace(/\//g, '-')}`;
 }
 /**
  * The build, or hooks/build: answers the digest buildx reported in
@@ -77388,10 +77772,8 @@ async function runBuildHook(ctx, spec) {
  * could move; undefined after a build hook (read by its tag).
  */
 async function buildImage(ctx, spec) {
-    if (ctx.hooks?.present.includes('build')) {
-        await runBuildHook(ctx, spec);
+    if (await runBuildHook(ctx, spec))
         return undefined;
-    }
     try {
         return (await runBuild(spec)).digest;
     }
@@ -77403,7 +77785,7 @@ async function buildImage(ctx, spec) {
 /** The build's log in a group of its own: streamed, or (builds side by side) printed whole when it ends. */
 async function inGroup(platform, logFile, fn) {
     if (!logFile)
-        return group(`Building ${platform}`, fn);
+        return core_group(`Building ${platform}`, fn);
     info(`Building ${platform} (its log follows when it ends)`);
     try {
         return await fn();
@@ -77416,12 +77798,12 @@ async function inGroup(platform, logFile, fn) {
 async function buildOne(ctx, p, buffered, secrets) {
     const platform = platform_formatPlatform(p);
     const slug = platformSlug(p);
-    const ref = `${ctx.local.client.registry}/${ctx.local.repository}:${slug}`;
+    const ref = localRef(ctx.local, platform);
     ctx.state.images.push(ref);
     state_saveState(ctx.state);
     const logFile = buffered ? external_node_path_.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
-    const file = ctx.options.build.platformFiles[platform] ?? ctx.options.file;
-    const spec = specFor(ctx, { platform, slug, file }, ref, secrets, logFile);
+    const { file, context } = sourcesOf(ctx, platform);
+    const spec = specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile);
     const start = Date.now();
     const digest = await inGroup(platform, logFile, () => buildImage(ctx, spec));
     const image = await readBuiltImage(ctx.local, digest ?? slug, platform);
@@ -77434,13 +77816,35 @@ async function testAll(ctx, results) {
     if (!command)
         return results;
     for (const { platform, ref } of results)
-        await group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.options.network));
+        await core_group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.options.network));
     return results.map((r) => ({ ...r, test: 'passed' }));
+}
+/** A platform's Dockerfile and context: its Hub rule's (a per-platform file, a copy without QEMU lines), else the defaults. */
+function sourcesOf(ctx, platform) {
+    const hub = hubOf(ctx.hub, platform);
+    const { options } = ctx;
+    return {
+        file: hub?.buildFile ?? options.build.platformFiles[platform] ?? options.file,
+        context: hub?.context ?? options.context,
+    };
+}
+/** What the plan sees as a Dockerfile of a platform's own: any file or context other than the defaults. */
+function ownSources(ctx) {
+    const own = {};
+    for (const p of ctx.options.platforms) {
+        const platform = platform_formatPlatform(p);
+        const { file, context } = sourcesOf(ctx, platform);
+        if (file !== ctx.options.file || context !== ctx.options.context)
+            own[platform] = file;
+    }
+    return own;
 }
 async function buildPlatforms(ctx) {
     const { platforms, build } = ctx.options;
     const secrets = writeSecrets(build.secrets, ctx.state.runDir);
-    const plan = planBuilds(ctx.options, Boolean(ctx.hooks?.present.includes('build')), ctx.multiPlatform);
+    const buildHook = ctx.hub.some((h) => h.hooks?.present.includes('build'));
+    const planInputs = { platforms, build: { platformFiles: ownSources(ctx), maxParallel: build.maxParallel } };
+    const plan = planBuilds(planInputs, buildHook, ctx.multiPlatform);
     info(describePlan(plan));
     const jobs = [...(plan.shared.length > 0 ? [plan.shared] : []), ...plan.own];
     const parallel = Math.min(build.maxParallel, jobs.length);
@@ -79083,7 +79487,10 @@ async function startRegistry(http, options, state) {
 
 ;// CONCATENATED MODULE: ./src/build/run.ts
 // Build mode: emulation, buildx, the local registry, the builds (platforms.ts),
-// Docker Hub hooks around them, then the merge and the archive.
+// Docker Hub hooks around them (hooks/), then the merge and the archive.
+
+
+
 
 
 
@@ -79096,20 +79503,21 @@ async function startRegistry(http, options, state) {
 
 
 const LOCAL_REPOSITORY = 'build';
-async function hook(hooks, name, env) {
-    if (hooks?.present.includes(name))
-        await group(`Running hooks/${name}`, () => runHook(hooks, name, env));
+/** An image the action put in the engine, for post to remove. */
+function remember(state, image) {
+    state.images.push(image);
+    state_saveState(state);
 }
 /** Everything before the first build: environment, emulation, buildx, builder, local registry. */
 async function setUp(http, options, state) {
-    const { containerdStore } = await group('Environment', logEnvironment);
+    const { containerdStore } = await core_group('Environment', logEnvironment);
     checkDriverSupport(options.build, options.driver, containerdStore);
-    const emulation = await group('Registering QEMU emulators', () => registerEmulators(options, state.runDir));
+    const emulation = await core_group('Registering QEMU emulators', () => registerEmulators(options, state.runDir));
     await recordEmulation(emulation);
-    await group('Setting up buildx', () => installBuildx(http, options, state));
+    await core_group('Setting up buildx', () => installBuildx(http, options, state));
     if (options.driver === 'docker-container')
-        await group('Creating builder', () => startBuilder(options, state));
-    const registry = await group('Starting local registry', () => startRegistry(http, options, state));
+        await core_group('Creating builder', () => startBuilder(options, state));
+    const registry = await core_group('Starting local registry', () => startRegistry(http, options, state));
     const local = {
         client: new RegistryClient(http, registry.address, { scheme: 'http', retry: LOCAL_RETRY }),
         repository: LOCAL_REPOSITORY,
@@ -79127,26 +79535,40 @@ function recordBuilds(timeline, results, how) {
     if (exported)
         timeline.add({ section: 'Builds', label: 'One build: export to the local registry', ...exported });
 }
+/** Hub's post_build, tests and pre_push after the builds; answers whether push hooks replace the push. */
+async function afterBuilds(hub, options, state, ref, compose) {
+    await hubEach(hub, 'post_build', ref);
+    await hubTests(hub, { ...state, compose, localRef: ref, network: options.network });
+    const pushHooks = options.push && customPushes(hub).length > 0;
+    if (options.push)
+        await hubOnce(hub, 'pre_push');
+    if (options.push && !pushHooks)
+        await hubEach(hub, 'push', ref); // recognised: each says so and is skipped
+    return pushHooks;
+}
 async function runBuildMode(http, clients, options, state) {
-    const hooks = options.build.hooks === 'auto' ? findHooks(options.context, options.file) : undefined;
-    const env = hookEnv({ ...options, github: process.env, commitMessage: readCommitMessage() });
+    const hub = planHub(options, readCommitMessage());
+    const compose = await prepareHub(hub, options);
+    await hubOnce(hub, 'post_checkout');
     const timeline = new Timeline();
     const label = 'Environment, emulation, buildx, local registry';
-    const set = await timeline.time('Set-up', label, () => setUp(http, options, state));
-    const { emulation, local, multiPlatform } = set;
-    await hook(hooks, 'pre_build', env);
-    const ctx = { options, state, local, hooks, hookEnv: env, emulation, multiPlatform };
-    const results = await buildPlatforms(ctx);
+    const { emulation, local, multiPlatform } = await timeline.time('Set-up', label, () => setUp(http, options, state));
+    if (options.build.hooks === 'auto')
+        skipQemuLines(hub, emulation, state.runDir);
+    await hubOnce(hub, 'pre_build');
+    const results = await buildPlatforms({ options, state, local, hub, emulation, multiPlatform });
     const how = (p) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
     recordBuilds(timeline, results, how);
-    await hook(hooks, 'post_build', env);
-    if (options.push)
-        await hook(hooks, 'pre_push', env);
-    const index = await group('Merging index', () => mergeBuilt(clients, options, local, results, timeline));
+    const ref = (platform) => localRef(local, platform);
+    const pushHooks = await afterBuilds(hub, options, state, ref, compose);
+    const publish = pushHooks ? { ...options, push: false } : options;
+    const index = await core_group('Merging index', () => mergeBuilt(clients, publish, local, results, timeline));
     if (options.ociArchive)
-        await group('Writing OCI archive', () => writeArchive(options, () => local, index));
+        await core_group('Writing OCI archive', () => writeArchive(options, () => local, index));
+    if (pushHooks)
+        await hubPush(hub, ref, (image) => remember(state, image));
     if (options.push)
-        await hook(hooks, 'post_push', env);
+        await hubOnce(hub, 'post_push');
     const rows = results.map((r) => ({
         platform: r.platform,
         how: how(r.platform),
@@ -79191,6 +79613,32 @@ async function checkBuildRunner(platform = process.platform) {
         throw new errors_ActionError(`Build mode needs a running Docker engine, and 'docker version' cannot reach one: ${meaningfulTail(res.stderr || res.stdout)}. Start the engine (e.g. sudo systemctl start docker), check that this user may use its socket (${host}), or run on a runner with Docker.`);
     }
     return res.stdout.trim();
+}
+
+;// CONCATENATED MODULE: ./src/build/hooks/official-arch.ts
+// The architecture names of Docker's official images (Dockerfile.<arch> in
+// Docker Hub repositories), and the platform each names.
+const OFFICIAL_ARCH = {
+    amd64: 'linux/amd64',
+    arm32v5: 'linux/arm/v5',
+    arm32v6: 'linux/arm/v6',
+    arm32v7: 'linux/arm/v7',
+    arm64v8: 'linux/arm64',
+    i386: 'linux/386',
+    ppc64le: 'linux/ppc64le',
+    s390x: 'linux/s390x',
+    mips64le: 'linux/mips64le',
+    riscv64: 'linux/riscv64',
+};
+/** Dockerfile.<arch> file names -> platform -> file name (pure); other names are left out. */
+function officialArchFiles(names) {
+    const out = {};
+    for (const name of names) {
+        const platform = OFFICIAL_ARCH[name.replace(/^Dockerfile\./, '')];
+        if (name.startsWith('Dockerfile.') && platform)
+            out[platform] = name;
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/oci/layout.ts
@@ -79592,6 +80040,9 @@ class LayoutSource {
 
 
 
+
+
+
 function paths_kind(p) {
     try {
         return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory() ? 'dir' : 'file';
@@ -79652,12 +80103,35 @@ function buildChecks(inputs) {
             'file',
             `Input 'platform-files' gives '${f}' for ${platform}, which does not exist. Paths are relative to the workspace.`,
         ]),
+        ...Object.entries(build.platformContexts).map(([platform, c]) => [
+            c,
+            'dir',
+            `Input 'platform-files' gives context '${c}' for ${platform}, which is not a directory. Lines are PLATFORM=DOCKERFILE[@CONTEXT], relative to the workspace.`,
+        ]),
         ...build.secrets.map((s) => [
             s.src ?? '',
             'file',
             `Input 'secret-files' gives '${s.src}' for secret '${s.id}', which is not a readable file.`,
         ]),
     ];
+}
+/** 'platform-files: auto': each listed platform's Dockerfile.<arch> beside 'file', said in the log. */
+function resolveAutoFiles(inputs) {
+    if (!inputs.build.platformFilesAuto)
+        return;
+    const dir = external_node_path_.dirname(inputs.file);
+    const names = paths_kind(dir) === 'dir' ? (0,external_node_fs_namespaceObject.readdirSync)(dir) : [];
+    const wanted = new Set(inputs.platforms.map(platform_formatPlatform));
+    for (const [platform, name] of Object.entries(officialArchFiles(names))) {
+        const p = parsePlatform(platform);
+        const key = p ? platform_formatPlatform(p) : platform;
+        if (!wanted.has(key)) {
+            info(`'platform-files' auto: ${name} is not built; add ${key} to 'platforms' to build it.`);
+            continue;
+        }
+        inputs.build.platformFiles[key] = external_node_path_.join(dir, name);
+        info(`'platform-files' auto: ${key} builds ${external_node_path_.join(dir, name)}`);
+    }
 }
 /** Every problem the file system shows; an OCI layout source is opened as merge-only mode will (headers only). */
 function pathProblems(inputs) {
@@ -79672,8 +80146,10 @@ function pathProblems(inputs) {
             problems.push(err.message);
         }
     }
-    if (inputs.mode === 'build')
+    if (inputs.mode === 'build') {
+        resolveAutoFiles(inputs);
         problems.push(...failed(buildChecks(inputs)));
+    }
     return problems;
 }
 function checkPaths(inputs) {
@@ -79739,19 +80215,26 @@ function attestation(name, value, problems) {
     problems.push(`Input '${name}' is '${value}'; valid values are true, false or buildx options such as mode=max.`);
     return 'false';
 }
+/** PLATFORM=DOCKERFILE[@CONTEXT] lines; a blank CONTEXT is the Dockerfile's directory, as on Docker Hub. */
 function platformFiles(value, cwd, platforms, problems) {
+    const out = { platformFiles: {}, platformContexts: {}, platformFilesAuto: false };
+    if (value.trim() === 'auto')
+        return { ...out, platformFilesAuto: true };
     const wanted = new Set(platforms.map(platform_formatPlatform));
-    const files = {};
-    for (const [raw, file] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
+    for (const [raw, spec] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
         const p = parsePlatform(raw);
         const name = p && platform_formatPlatform(p);
         if (!name || !wanted.has(name)) {
-            problems.push(`Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}).`);
+            problems.push(`Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}); valid lines are PLATFORM=DOCKERFILE[@CONTEXT], or the one word auto.`);
             continue;
         }
-        files[name] = external_node_path_.resolve(cwd, file.trim());
+        const at = spec.lastIndexOf('@');
+        const file = external_node_path_.resolve(cwd, (at < 0 ? spec : spec.slice(0, at)).trim());
+        out.platformFiles[name] = file;
+        if (at >= 0)
+            out.platformContexts[name] = external_node_path_.resolve(cwd, spec.slice(at + 1).trim() || external_node_path_.dirname(file));
     }
-    return files;
+    return out;
 }
 function maxParallel(value, cores, problems) {
     const v = value.trim();
@@ -79783,7 +80266,7 @@ function parseBuildInputs(raw, cwd, platforms, cores, problems) {
         buildContexts: pairs('build-contexts', raw['build-contexts'], problems).map(([k, v]) => `${k}=${v}`),
         provenance: attestation('provenance', raw.provenance, problems),
         sbom: attestation('sbom', raw.sbom, problems),
-        platformFiles: platformFiles(raw['platform-files'], cwd, platforms, problems),
+        ...platformFiles(raw['platform-files'], cwd, platforms, problems),
         maxParallel: maxParallel(raw['max-parallel'], cores, problems),
         testCommand: raw['test-command'].trim(),
         hooks: hooks === 'false' ? 'false' : 'auto',
@@ -80259,10 +80742,10 @@ async function runMergeOnly(clients, options) {
     const refs = options.sourcesFrom
         ? [...options.sources, ...readDigestFiles(options.sourcesFrom)]
         : options.sources;
-    const images = await group('Reading sources', () => readSources(refs, (registry) => clients.get(registry)));
+    const images = await core_group('Reading sources', () => readSources(refs, (registry) => clients.get(registry)));
     const entries = images.flatMap((i) => i.entries.filter((d) => keepEntry(d, options.attestations)).map((d) => ({ from: i.from, descriptor: d })));
     const index = buildIndex(entries.map((e) => e.descriptor), options);
-    await group('Merging index', async () => {
+    await core_group('Merging index', async () => {
         info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
         if (options.push)
             await publish(clients, options.tags, entries, index);
@@ -80271,7 +80754,7 @@ async function runMergeOnly(clients, options) {
     });
     if (options.ociArchive) {
         const from = new Map(entries.map((e) => [e.descriptor.digest, e.from]));
-        await group('Writing OCI archive', () => writeArchive(options, (digest) => from.get(digest) ?? noSource(digest), index));
+        await core_group('Writing OCI archive', () => writeArchive(options, (digest) => from.get(digest) ?? noSource(digest), index));
     }
     const rows = images.map((i) => ({
         platform: i.platform,
@@ -80546,7 +81029,7 @@ async function runMain() {
         if (inputs.mode === 'build')
             await checkBuildRunner();
         if (inputs.push || inputs.pushByDigest)
-            await group('Checking targets', () => checkTargets(clients, inputs.tags));
+            await core_group('Checking targets', () => checkTargets(clients, inputs.tags));
         const outcome = inputs.mode === 'merge'
             ? await runMergeOnly(clients, inputs)
             : await runBuildMode(http, clients, inputs, state);
@@ -80575,7 +81058,7 @@ async function runPost() {
     const state = readState();
     if (!state)
         return;
-    await group('Cleaning up', async () => {
+    await core_group('Cleaning up', async () => {
         const { registry, images, runDir, builder, dockerConfig } = state;
         if (dockerConfig && (0,external_node_fs_namespaceObject.existsSync)(dockerConfig))
             useDockerConfig(dockerConfig);

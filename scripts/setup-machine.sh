@@ -3,7 +3,7 @@
 # and its tests need: two Docker engines (20.10 with the classic image store on
 # the default socket, 26 with the containerd image store on
 # /var/run/docker26.sock), buildx, QEMU user emulators, the CNCF
-# distribution registry, skopeo and oras (independent registry clients),
+# distribution registry, docker compose, skopeo and oras (independent registry clients),
 # htpasswd, and static busybox binaries for each test architecture.
 # Idempotent: a second run changes nothing and prints one line.
 set -euo pipefail
@@ -111,6 +111,17 @@ if ! docker buildx version >/dev/null 2>&1; then
     /usr/libexec/docker/cli-plugins/docker-buildx
   mkdir -p /usr/local/lib/docker/cli-plugins
   ln -sf /usr/libexec/docker/cli-plugins/docker-buildx /usr/local/lib/docker/cli-plugins/docker-buildx
+fi
+
+# Compose v2 (Hub's automated tests, docker-compose.test.yml): not in bookworm;
+# trixie's docker-compose is a Go binary, a CLI plugin also put on PATH.
+if ! docker compose version >/dev/null 2>&1 || ! command -v docker-compose >/dev/null; then
+  say "installing docker compose from trixie"
+  fetch_from_deb docker-compose trixie usr/libexec/docker/cli-plugins/docker-compose \
+    /usr/libexec/docker/cli-plugins/docker-compose
+  mkdir -p /usr/local/lib/docker/cli-plugins
+  ln -sf /usr/libexec/docker/cli-plugins/docker-compose /usr/local/lib/docker/cli-plugins/docker-compose
+  ln -sf /usr/libexec/docker/cli-plugins/docker-compose /usr/local/bin/docker-compose
 fi
 
 # oras: an independent OCI client, from trixie (static Go binary).

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { githubEnv, type GitHubEvent } from './github-env.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -106,6 +107,8 @@ export interface RunOptions {
   prefix?: string[];
   /** Makes the runner's files writable by any user, for a prefix that drops root (setpriv). */
   anyUser?: boolean;
+  /** The event whose GITHUB_* variables and payload the runner sets (a push to main by default). */
+  github?: GitHubEvent;
 }
 
 export interface StartedRun {
@@ -130,14 +133,15 @@ export function startAction(inputs: Record<string, string>, options: RunOptions 
   for (const [k, v] of Object.entries(process.env)) if (!/^(INPUT_|STATE_|GITHUB_)/.test(k)) base[k] = v;
   const all = { ...actionDefaults(), ...inputs };
   for (const [k, v] of Object.entries(all)) base[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
-  Object.assign(base, options.env, {
+  const cwd = options.cwd ?? ROOT;
+  const github = githubEnv(options.github ?? { event: 'push', branch: 'main' }, dir, cwd);
+  Object.assign(base, github, options.env, {
     GITHUB_OUTPUT: path.join(dir, files.GITHUB_OUTPUT),
     GITHUB_STATE: path.join(dir, files.GITHUB_STATE),
     GITHUB_STEP_SUMMARY: path.join(dir, files.GITHUB_STEP_SUMMARY),
     RUNNER_TEMP: runnerTemp,
     GITHUB_RUN_ID: String(Date.now()),
   });
-  const cwd = options.cwd ?? ROOT;
   const main = startStep(base, cwd, options.prefix);
   const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
   const finish = async (opts: { skipPost?: boolean } = {}): Promise<ActionRun> => {

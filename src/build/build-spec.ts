@@ -7,7 +7,7 @@ import type { EmulationReport } from '../qemu/setup.js';
 import type { Location } from '../registry/copy.js';
 import type { PostState } from '../state.js';
 import type { BuiltImage } from './built-image.js';
-import type { HubHooks } from './hub-hooks.js';
+import type { PlatformHub } from './hooks/plan.js';
 import type { BuildModeOptions } from './options.js';
 import type { BuildWay } from './plan.js';
 
@@ -31,23 +31,24 @@ export interface BuildsContext {
   options: BuildModeOptions;
   state: PostState;
   local: Location;
-  hooks?: HubHooks;
-  hookEnv: Record<string, string>;
+  /** Each platform's Dockerfile, context and Docker Hub hooks. */
+  hub: PlatformHub[];
   emulation: EmulationReport;
   /** The builder can build several platforms in one build (not the classic store's docker driver). */
   multiPlatform: boolean;
 }
 
-/** What one build builds: one platform or several (comma separated), its cache slug and Dockerfile. */
+/** What one build builds: one platform or several (comma separated), its cache slug, Dockerfile and context. */
 export interface BuildTarget {
   platform: string;
   slug: string;
   file: string;
+  context: string;
 }
 
 export function specFor(
   ctx: BuildsContext,
-  { platform, slug, file }: BuildTarget,
+  { platform, slug, file, context }: BuildTarget,
   ref: string,
   secrets: string[],
   logFile?: string,
@@ -55,7 +56,7 @@ export function specFor(
   const { options, state } = ctx;
   return {
     platform,
-    context: options.context,
+    context,
     file,
     ref,
     metadataFile: path.join(state.runDir, `metadata-${slug}.json`),

@@ -74,7 +74,7 @@ async function runShared(ctx: BuildsContext, platforms: Platform[], ref: string,
   const names = platforms.map(formatPlatform);
   const slug = platforms.map(platformSlug).join('_');
   const logFile = path.join(ctx.state.runDir, 'build-shared.log');
-  const target = { platform: names.join(','), slug, file: ctx.options.file };
+  const target = { platform: names.join(','), slug, file: ctx.options.file, context: ctx.options.context };
   const spec = { ...specFor(ctx, target, ref, secrets, logFile), progress: 'rawjson' as const };
   core.info(`Building ${names.join(', ')} in one build (each platform's log follows when it ends)`);
   let digest: string | undefined;

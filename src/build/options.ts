@@ -19,6 +19,10 @@ export interface BuildOptions {
   sbom: string;
   /** platform -> Dockerfile, for Docker Hub style per-arch Dockerfiles. */
   platformFiles: Record<string, string>;
+  /** platform -> build context, from 'platform-files' PLATFORM=DOCKERFILE@CONTEXT. */
+  platformContexts: Record<string, string>;
+  /** 'platform-files: auto': Dockerfile.<arch> beside 'file', by official-images arch names. */
+  platformFilesAuto: boolean;
   maxParallel: number;
   testCommand: string;
   hooks: 'auto' | 'false';
@@ -49,4 +53,12 @@ export interface BuildModeOptions extends ToolOptions, PublishOptions {
   qemuImage: string;
   qemuFallbackImage: string;
   build: BuildOptions;
+}
+
+/** The Dockerfile and context one platform builds from: its 'platform-files' line, else 'file' and 'context'. */
+export function sourceOf(options: BuildModeOptions, platform: string): { file: string; context: string } {
+  return {
+    file: options.build.platformFiles[platform] ?? options.file,
+    context: options.build.platformContexts[platform] ?? options.context,
+  };
 }

@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import { runBuild, type BuildSpec } from '../buildx/build.js';
 import { writeSecrets } from '../buildx/secrets.js';
 import { run } from '../exec.js';
-import { runHook, type HubHooks } from './hub-hooks.js';
+import { hubOf } from './hooks/plan.js';
+import { runHook } from './hooks/run-hook.js';
+import type { Location } from '../registry/copy.js';
 import { formatPlatform, platformSlug, type Platform } from '../platform.js';
 import { readBuiltImage } from './built-image.js';
 import { mapPool } from '../pool.js';
@@ -22,16 +24,18 @@ import { saveState } from '../state.js';
 
 export type { BuildsContext, PlatformResult };
 
-/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally. */
-async function runBuildHook(ctx: BuildsContext, spec: BuildSpec): Promise<void> {
-  const env = {
-    ...ctx.hookEnv,
-    IMAGE_NAME: spec.ref,
-    DOCKERFILE_PATH: path.relative(ctx.options.context, spec.file),
-    DOCKER_DEFAULT_PLATFORM: spec.platform,
-  };
-  await runHook(ctx.hooks as HubHooks, 'build', env);
+/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally; false when it is skipped. */
+async function runBuildHook(ctx: BuildsContext, spec: BuildSpec): Promise<boolean> {
+  const hub = hubOf(ctx.hub, spec.platform);
+  const env = { ...hub?.env, IMAGE_NAME: spec.ref, DOCKER_DEFAULT_PLATFORM: spec.platform };
+  if ((await runHook(hub?.hooks, 'build', env, { group: false })) !== 'ran') return false;
   await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
+  return true;
+}
+
+/** Where a platform's image is in the local registry. */
+export function localRef(local: Location, platform: string): string {
+  return `${local.client.registry}/${local.repository}:${platform.replace(/\//g, '-')}`;
 }
 
 /**
@@ -40,10 +44,7 @@ async function runBuildHook(ctx: BuildsContext, spec: BuildSpec): Promise<void> 
  * could move; undefined after a build hook (read by its tag).
  */
 async function buildImage(ctx: BuildsContext, spec: BuildSpec): Promise<string | undefined> {
-  if (ctx.hooks?.present.includes('build')) {
-    await runBuildHook(ctx, spec);
-    return undefined;
-  }
+  if (await runBuildHook(ctx, spec)) return undefined;
   try {
     return (await runBuild(spec)).digest;
   } catch (err) {
@@ -72,12 +73,12 @@ async function buildOne(
 ): Promise<PlatformResult> {
   const platform = formatPlatform(p);
   const slug = platformSlug(p);
-  const ref = `${ctx.local.client.registry}/${ctx.local.repository}:${slug}`;
+  const ref = localRef(ctx.local, platform);
   ctx.state.images.push(ref);
   saveState(ctx.state);
   const logFile = buffered ? path.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
-  const file = ctx.options.build.platformFiles[platform] ?? ctx.options.file;
-  const spec = specFor(ctx, { platform, slug, file }, ref, secrets, logFile);
+  const { file, context } = sourcesOf(ctx, platform);
+  const spec = specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile);
   const start = Date.now();
   const digest = await inGroup(platform, logFile, () => buildImage(ctx, spec));
   const image = await readBuiltImage(ctx.local, digest ?? slug, platform);
@@ -94,10 +95,33 @@ async function testAll(ctx: BuildsContext, results: PlatformResult[]): Promise<P
   return results.map((r) => ({ ...r, test: 'passed' }));
 }
 
+/** A platform's Dockerfile and context: its Hub rule's (a per-platform file, a copy without QEMU lines), else the defaults. */
+function sourcesOf(ctx: BuildsContext, platform: string): { file: string; context: string } {
+  const hub = hubOf(ctx.hub, platform);
+  const { options } = ctx;
+  return {
+    file: hub?.buildFile ?? options.build.platformFiles[platform] ?? options.file,
+    context: hub?.context ?? options.context,
+  };
+}
+
+/** What the plan sees as a Dockerfile of a platform's own: any file or context other than the defaults. */
+function ownSources(ctx: BuildsContext): Record<string, string> {
+  const own: Record<string, string> = {};
+  for (const p of ctx.options.platforms) {
+    const platform = formatPlatform(p);
+    const { file, context } = sourcesOf(ctx, platform);
+    if (file !== ctx.options.file || context !== ctx.options.context) own[platform] = file;
+  }
+  return own;
+}
+
 export async function buildPlatforms(ctx: BuildsContext): Promise<PlatformResult[]> {
   const { platforms, build } = ctx.options;
   const secrets = writeSecrets(build.secrets, ctx.state.runDir);
-  const plan = planBuilds(ctx.options, Boolean(ctx.hooks?.present.includes('build')), ctx.multiPlatform);
+  const buildHook = ctx.hub.some((h) => h.hooks?.present.includes('build'));
+  const planInputs = { platforms, build: { platformFiles: ownSources(ctx), maxParallel: build.maxParallel } };
+  const plan = planBuilds(planInputs, buildHook, ctx.multiPlatform);
   core.info(describePlan(plan));
   const jobs: (Platform[] | Platform)[] = [...(plan.shared.length > 0 ? [plan.shared] : []), ...plan.own];
   const parallel = Math.min(build.maxParallel, jobs.length);

@@ -1,5 +1,5 @@
 // Build mode: emulation, buildx, the local registry, the builds (platforms.ts),
-// Docker Hub hooks around them, then the merge and the archive.
+// Docker Hub hooks around them (hooks/), then the merge and the archive.
 import * as core from '@actions/core';
 import { checkDriverSupport } from '../buildx/capabilities.js';
 import { LOCAL_RETRY, type Http } from '../http.js';
@@ -7,20 +7,31 @@ import type { Outcome } from '../publish/outputs.js';
 import { writeArchive } from '../publish/archive.js';
 import { RegistryClient } from '../registry/client.js';
 import type { RegistryClients } from '../registry/clients.js';
-import type { PostState } from '../state.js';
+import { saveState, type PostState } from '../state.js';
 import { Timeline } from '../timeline.js';
 import { recordEmulation, registerEmulators } from './emulation.js';
-import { findHooks, hookEnv, readCommitMessage, runHook, type HookName, type HubHooks } from './hub-hooks.js';
+import { readCommitMessage } from './hooks/env.js';
+import {
+  customPushes,
+  hubEach,
+  hubOnce,
+  hubPush,
+  hubTests,
+  prepareHub,
+  skipQemuLines,
+} from './hooks/phases.js';
+import { planHub, type PlatformHub } from './hooks/plan.js';
 import { mergeBuilt } from './merge.js';
 import type { BuildModeOptions } from './options.js';
-import { buildPlatforms, type PlatformResult } from './platforms.js';
+import { buildPlatforms, localRef, type PlatformResult } from './platforms.js';
 import { installBuildx, logEnvironment, startBuilder, startRegistry } from './setup.js';
 
 const LOCAL_REPOSITORY = 'build';
 
-async function hook(hooks: HubHooks | undefined, name: HookName, env: Record<string, string>): Promise<void> {
-  if (hooks?.present.includes(name))
-    await core.group(`Running hooks/${name}`, () => runHook(hooks, name, env));
+/** An image the action put in the engine, for post to remove. */
+function remember(state: PostState, image: string): void {
+  state.images.push(image);
+  saveState(state);
 }
 
 /** Everything before the first build: environment, emulation, buildx, builder, local registry. */
@@ -54,31 +65,51 @@ function recordBuilds(timeline: Timeline, results: readonly PlatformResult[], ho
     timeline.add({ section: 'Builds', label: 'One build: export to the local registry', ...exported });
 }
 
+/** Hub's post_build, tests and pre_push after the builds; answers whether push hooks replace the push. */
+async function afterBuilds(
+  hub: PlatformHub[],
+  options: BuildModeOptions,
+  state: PostState,
+  ref: (p: string) => string,
+  compose: Awaited<ReturnType<typeof prepareHub>>,
+): Promise<boolean> {
+  await hubEach(hub, 'post_build', ref);
+  await hubTests(hub, { ...state, compose, localRef: ref, network: options.network });
+  const pushHooks = options.push && customPushes(hub).length > 0;
+  if (options.push) await hubOnce(hub, 'pre_push');
+  if (options.push && !pushHooks) await hubEach(hub, 'push', ref); // recognised: each says so and is skipped
+  return pushHooks;
+}
+
 export async function runBuildMode(
   http: Http,
   clients: RegistryClients,
   options: BuildModeOptions,
   state: PostState,
 ): Promise<Outcome> {
-  const hooks = options.build.hooks === 'auto' ? findHooks(options.context, options.file) : undefined;
-  const env = hookEnv({ ...options, github: process.env, commitMessage: readCommitMessage() });
+  const hub = planHub(options, readCommitMessage());
+  const compose = await prepareHub(hub, options);
+  await hubOnce(hub, 'post_checkout');
   const timeline = new Timeline();
   const label = 'Environment, emulation, buildx, local registry';
-  const set = await timeline.time('Set-up', label, () => setUp(http, options, state));
-  const { emulation, local, multiPlatform } = set;
-  await hook(hooks, 'pre_build', env);
-  const ctx = { options, state, local, hooks, hookEnv: env, emulation, multiPlatform };
-  const results = await buildPlatforms(ctx);
+  const { emulation, local, multiPlatform } = await timeline.time('Set-up', label, () =>
+    setUp(http, options, state),
+  );
+  if (options.build.hooks === 'auto') skipQemuLines(hub, emulation, state.runDir);
+  await hubOnce(hub, 'pre_build');
+  const results = await buildPlatforms({ options, state, local, hub, emulation, multiPlatform });
   const how = (p: string) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
   recordBuilds(timeline, results, how);
-  await hook(hooks, 'post_build', env);
-  if (options.push) await hook(hooks, 'pre_push', env);
+  const ref = (platform: string) => localRef(local, platform);
+  const pushHooks = await afterBuilds(hub, options, state, ref, compose);
+  const publish = pushHooks ? { ...options, push: false } : options;
   const index = await core.group('Merging index', () =>
-    mergeBuilt(clients, options, local, results, timeline),
+    mergeBuilt(clients, publish, local, results, timeline),
   );
   if (options.ociArchive)
     await core.group('Writing OCI archive', () => writeArchive(options, () => local, index));
-  if (options.push) await hook(hooks, 'post_push', env);
+  if (pushHooks) await hubPush(hub, ref, (image) => remember(state, image));
+  if (options.push) await hubOnce(hub, 'post_push');
   const rows = results.map((r) => ({
     platform: r.platform,
     how: how(r.platform),

@@ -69,26 +69,38 @@ function attestation(name: string, value: string, problems: Problems): string {
   return 'false';
 }
 
+interface PlatformFiles {
+  platformFiles: Record<string, string>;
+  platformContexts: Record<string, string>;
+  platformFilesAuto: boolean;
+}
+
+/** PLATFORM=DOCKERFILE[@CONTEXT] lines; a blank CONTEXT is the Dockerfile's directory, as on Docker Hub. */
 function platformFiles(
   value: string,
   cwd: string,
   platforms: readonly Platform[],
   problems: Problems,
-): Record<string, string> {
+): PlatformFiles {
+  const out: PlatformFiles = { platformFiles: {}, platformContexts: {}, platformFilesAuto: false };
+  if (value.trim() === 'auto') return { ...out, platformFilesAuto: true };
   const wanted = new Set(platforms.map(formatPlatform));
-  const files: Record<string, string> = {};
-  for (const [raw, file] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
+  for (const [raw, spec] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
     const p = parsePlatform(raw);
     const name = p && formatPlatform(p);
     if (!name || !wanted.has(name)) {
       problems.push(
-        `Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}).`,
+        `Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}); valid lines are PLATFORM=DOCKERFILE[@CONTEXT], or the one word auto.`,
       );
       continue;
     }
-    files[name] = path.resolve(cwd, file.trim());
+    const at = spec.lastIndexOf('@');
+    const file = path.resolve(cwd, (at < 0 ? spec : spec.slice(0, at)).trim());
+    out.platformFiles[name] = file;
+    if (at >= 0)
+      out.platformContexts[name] = path.resolve(cwd, spec.slice(at + 1).trim() || path.dirname(file));
   }
-  return files;
+  return out;
 }
 
 function maxParallel(value: string, cores: number, problems: Problems): number {
@@ -126,7 +138,7 @@ export function parseBuildInputs(
     buildContexts: pairs('build-contexts', raw['build-contexts'], problems).map(([k, v]) => `${k}=${v}`),
     provenance: attestation('provenance', raw.provenance, problems),
     sbom: attestation('sbom', raw.sbom, problems),
-    platformFiles: platformFiles(raw['platform-files'], cwd, platforms, problems),
+    ...platformFiles(raw['platform-files'], cwd, platforms, problems),
     maxParallel: maxParallel(raw['max-parallel'], cores, problems),
     testCommand: raw['test-command'].trim(),
     hooks: hooks === 'false' ? 'false' : 'auto',

@@ -1,11 +1,14 @@
 // The input checks that need the file system, run right after validation:
 // the CA file, digest files, OCI layout sources, and when building, the
 // context, Dockerfiles, builder config, archive directory and secret files.
+import * as core from '@actions/core';
 import * as path from 'node:path';
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { officialArchFiles } from '../build/hooks/official-arch.js';
 import { ActionError } from '../errors.js';
 import { isLayoutReference } from '../oci/layout.js';
 import { LayoutSource } from '../oci/layout-source.js';
+import { formatPlatform, parsePlatform } from '../platform.js';
 import type { Inputs } from './validate.js';
 
 function kind(p: string): 'dir' | 'file' | 'missing' {
@@ -73,12 +76,35 @@ function buildChecks(inputs: Inputs): PathCheck[] {
       'file',
       `Input 'platform-files' gives '${f}' for ${platform}, which does not exist. Paths are relative to the workspace.`,
     ]),
+    ...Object.entries(build.platformContexts).map(([platform, c]): PathCheck => [
+      c,
+      'dir',
+      `Input 'platform-files' gives context '${c}' for ${platform}, which is not a directory. Lines are PLATFORM=DOCKERFILE[@CONTEXT], relative to the workspace.`,
+    ]),
     ...build.secrets.map((s): PathCheck => [
       s.src ?? '',
       'file',
       `Input 'secret-files' gives '${s.src}' for secret '${s.id}', which is not a readable file.`,
     ]),
   ];
+}
+
+/** 'platform-files: auto': each listed platform's Dockerfile.<arch> beside 'file', said in the log. */
+export function resolveAutoFiles(inputs: Inputs): void {
+  if (!inputs.build.platformFilesAuto) return;
+  const dir = path.dirname(inputs.file);
+  const names = kind(dir) === 'dir' ? readdirSync(dir) : [];
+  const wanted = new Set(inputs.platforms.map(formatPlatform));
+  for (const [platform, name] of Object.entries(officialArchFiles(names))) {
+    const p = parsePlatform(platform);
+    const key = p ? formatPlatform(p) : platform;
+    if (!wanted.has(key)) {
+      core.info(`'platform-files' auto: ${name} is not built; add ${key} to 'platforms' to build it.`);
+      continue;
+    }
+    inputs.build.platformFiles[key] = path.join(dir, name);
+    core.info(`'platform-files' auto: ${key} builds ${path.join(dir, name)}`);
+  }
 }
 
 /** Every problem the file system shows; an OCI layout source is opened as merge-only mode will (headers only). */
@@ -92,7 +118,10 @@ export function pathProblems(inputs: Inputs): string[] {
       problems.push(err.message);
     }
   }
-  if (inputs.mode === 'build') problems.push(...failed(buildChecks(inputs)));
+  if (inputs.mode === 'build') {
+    resolveAutoFiles(inputs);
+    problems.push(...failed(buildChecks(inputs)));
+  }
   return problems;
 }
 

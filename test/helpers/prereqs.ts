@@ -22,6 +22,7 @@ export function missingPrereqs(): string[] {
   if (!ok('docker', ['buildx', 'version'])) missing.push('docker buildx');
   if (!ok('sh', ['-c', 'command -v docker-registry || command -v registry'])) missing.push('docker-registry');
   if (!ok('skopeo', ['--version'])) missing.push('skopeo');
+  if (!ok('docker', ['compose', 'version'])) missing.push('docker compose (Hub automated tests)');
   if (!existsSync('/proc/sys/fs/binfmt_misc/register')) missing.push('binfmt_misc mounted');
   if (!existsSync(`${BUSYBOX_DIR}/arm64/busybox`)) missing.push(`static busybox in ${BUSYBOX_DIR}`);
   return missing;

@@ -69,29 +69,41 @@ describe.skipIf(skip)('examples', () => {
     expect(run.summary.match(/<td>passed<\/td>/g)).toHaveLength(3);
   });
 
-  test('hub-hooks: per-arch Dockerfiles, the QEMU pre_build skipped, hooks/build and post_push run with Docker Hub variables', async () => {
+  test('hub-hooks: one rule per architecture, each with its hooks and sut; what the action does already is skipped', async () => {
     const inputs = exampleInputs(
       'hub-hooks',
       { 'secrets.DOCKERHUB_USERNAME': '', 'secrets.DOCKERHUB_TOKEN': '' },
       registry.address,
     );
     const hookLog = path.join(mkdtempSync(path.join(os.tmpdir(), 'hooks-')), 'log');
+    const sha = 'abc1230000000000000000000000000000000000';
     const run = await runAction(
       { ...inputs, network: 'host' },
       {
         cwd: context('hub-hooks'),
-        env: { HOOK_LOG: hookLog, GITHUB_SHA: 'abc123', GITHUB_REF_NAME: 'main' },
+        env: { HOOK_LOG: hookLog },
+        github: { event: 'push', tag: 'v1.2.0', sha, message: 'Release 1.2.0' },
       },
     );
     expect(errorsOf(run.main)).toBe('');
-    expect(run.main.log).toContain('Skipping hooks/pre_build: it only registers QEMU');
-    expect(run.main.log).toContain('::group::Running hooks/post_push');
+    const log = run.main.log;
+    expect(log).toContain('::notice::Skipping arm64/hooks/pre_build: it only registers QEMU');
+    expect(log).toContain('::notice::Skipping arm64/hooks/push for linux/arm64: it only runs docker push');
+    expect(log).toContain('::notice::Skipping arm64/hooks/post_push: it only assembles a manifest list');
+    expect(log).toMatch(
+      /::notice::Skipping 'FROM multiarch\/qemu-user-static:x86_64-aarch64 AS qemu', 'COPY --from=qemu \/usr\/bin\/qemu-aarch64-static \/usr\/bin\/' in .*arm64\/Dockerfile for linux\/arm64: QEMU is registered with the F flag/,
+    );
+    expect(log).toContain('::group::Testing linux/amd64 (docker-compose.test.yml)');
+    expect(log).toContain('sut passed on x86_64');
+    expect(log).toContain('sut passed on aarch64');
+    expect(log).toContain('::group::Running amd64/hooks/post_push');
+    expect(log.indexOf('sut passed on aarch64')).toBeLessThan(log.indexOf('::group::Merging index'));
     expect(readFileSync(hookLog, 'utf8').trim()).toBe(
-      `post_push ${registry.address}/acme/hub-app:latest abc123`,
+      `post_push ${registry.address}/acme/hub-app:latest v1.2.0 ${sha}`,
     );
     const pinned = `${registry.address}/acme/hub-app@${run.outputs.digest}`;
-    expect(runImage(pinned, 'linux/amd64')).toBe('Dockerfile (amd64) built on x86_64 from abc123');
-    expect(runImage(pinned, 'linux/arm64')).toBe('Dockerfile.arm64v8 built on aarch64 from abc123');
+    expect(runImage(pinned, 'linux/amd64')).toBe(`amd64/Dockerfile built on x86_64 from ${sha}`);
+    expect(runImage(pinned, 'linux/arm64')).toBe('arm64/Dockerfile built on aarch64 from unknown');
   });
 
   test('self-hosted-arm64: host-mode QEMU, one build at a time, smoke tests (roles swapped on this x86_64 machine)', async () => {

@@ -15,6 +15,8 @@ const base: BuildOptions = {
   provenance: 'false',
   sbom: 'false',
   platformFiles: {},
+  platformContexts: {},
+  platformFilesAuto: false,
   maxParallel: 1,
   testCommand: '',
   hooks: 'auto',

@@ -81,6 +81,43 @@ describe('build inputs', () => {
     expect(options).toMatchObject({ maxParallel: 3, provenance: 'mode=max' });
   });
 
+  test.each([
+    [1, 'linux/arm64=arm64/Dockerfile', { 'linux/arm64': '/ws/arm64/Dockerfile' }, {}],
+    [
+      2,
+      'linux/arm64=arm64/Dockerfile@',
+      { 'linux/arm64': '/ws/arm64/Dockerfile' },
+      { 'linux/arm64': '/ws/arm64' },
+    ],
+    [
+      3,
+      'linux/arm64=arm64/Dockerfile@.',
+      { 'linux/arm64': '/ws/arm64/Dockerfile' },
+      { 'linux/arm64': '/ws' },
+    ],
+    [
+      4,
+      'linux/arm64=docker/Dockerfile.arm@src',
+      { 'linux/arm64': '/ws/docker/Dockerfile.arm' },
+      { 'linux/arm64': '/ws/src' },
+    ],
+  ])(
+    '%i: platform-files %s: Dockerfile and context (a blank context is the Dockerfile directory)',
+    (_n, value, files, contexts) => {
+      const { options, problems } = parse({ 'platform-files': value });
+      expect(problems).toEqual([]);
+      expect(options.platformFiles).toEqual(files);
+      expect(options.platformContexts).toEqual(contexts);
+      expect(options.platformFilesAuto).toBe(false);
+    },
+  );
+
+  test('platform-files auto is resolved later, from the files beside the Dockerfile', () => {
+    const { options, problems } = parse({ 'platform-files': 'auto' });
+    expect(problems).toEqual([]);
+    expect(options).toMatchObject({ platformFiles: {}, platformContexts: {}, platformFilesAuto: true });
+  });
+
   test('secret values to mask', () => {
     expect(secretValues('A=1\nB=x=y\n\nC=')).toEqual(['1', 'x=y']);
   });

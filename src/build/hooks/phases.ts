@@ -1,0 +1,155 @@
+// Docker Hub's hook phases around the action's own, in Hub's order:
+// post_checkout and pre_build once per hook directory, post_build and the
+// tests per platform, pre_push / push / post_push around the one push.
+import * as core from '@actions/core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ActionError } from '../../errors.js';
+import { run } from '../../exec.js';
+import type { EmulationReport } from '../../qemu/setup.js';
+import { findCompose, projectName, runComposeTest, type Compose } from './compose.js';
+import type { HookName } from './find.js';
+import { byHookDir, type PlatformHub } from './plan.js';
+import { isDockerfileLoop, recognise } from './recognise.js';
+import { runHook } from './run-hook.js';
+import { stripQemuLines } from './qemu-stage.js';
+
+/** Where a platform's image is in the local registry. */
+export type LocalRef = (platform: string) => string;
+
+const script = (h: PlatformHub, name: HookName) =>
+  h.hooks?.present.includes(name) ? readFileSync(path.join(h.hooks.dir, name), 'utf8') : undefined;
+
+/** Checks before anything slow: a Dockerfile.* build loop needs per-platform files; compose must exist. */
+export async function prepareHub(
+  hub: readonly PlatformHub[],
+  options: { build: { platformFiles: Record<string, string> } },
+): Promise<Compose | undefined> {
+  const noFiles = Object.keys(options.build.platformFiles).length === 0;
+  for (const h of hub) {
+    const build = script(h, 'build');
+    if (build && isDockerfileLoop(build) && noFiles)
+      throw new ActionError(
+        `${path.join(h.hooks?.dir ?? '', 'build')} builds every Dockerfile.<arch> itself, but no platform has a Dockerfile of its own.`,
+        `Set 'platform-files' to auto (or list PLATFORM=Dockerfile.<arch>) and the action builds each for its platform; or set 'hooks' to false.`,
+      );
+  }
+  const tested = hub.find((h) => h.composeFile && !h.hooks?.present.includes('test'));
+  return tested?.composeFile ? findCompose(tested.composeFile) : undefined;
+}
+
+/** A hook run once per hook directory, with the variables of the first platform using it. */
+export async function hubOnce(hub: readonly PlatformHub[], name: HookName): Promise<void> {
+  for (const h of byHookDir(hub, name)) await runHook(h.hooks, name, h.env);
+}
+
+/** Hub's variables for a per-platform hook: IMAGE_NAME is that platform's image. */
+function platformEnv(h: PlatformHub, localRef: LocalRef): Record<string, string> {
+  return { ...h.env, IMAGE_NAME: localRef(h.platform), DOCKER_DEFAULT_PLATFORM: h.platform };
+}
+
+export async function hubEach(
+  hub: readonly PlatformHub[],
+  name: HookName,
+  localRef: LocalRef,
+): Promise<void> {
+  for (const h of hub) await runHook(h.hooks, name, platformEnv(h, localRef), { what: ` for ${h.platform}` });
+}
+
+export interface TestFacts {
+  compose?: Compose;
+  localRef: LocalRef;
+  runId: string;
+  runDir: string;
+  network: string;
+}
+
+/** pre_test, test (the hook, else docker-compose.test.yml's sut), post_test: per platform, before any push. */
+export async function hubTests(hub: readonly PlatformHub[], t: TestFacts): Promise<void> {
+  for (const h of hub) {
+    const env = platformEnv(h, t.localRef);
+    const what = { what: ` for ${h.platform}` };
+    await runHook(h.hooks, 'pre_test', env, what);
+    const hook = await runHook(h.hooks, 'test', env, what);
+    if (hook === 'absent' && h.composeFile && t.compose) {
+      const { compose, network, runDir } = t;
+      const project = projectName(t.runId, h.platform);
+      await core.group(`Testing ${h.platform} (${path.basename(h.composeFile)})`, () =>
+        runComposeTest({
+          compose,
+          file: h.composeFile ?? '',
+          platform: h.platform,
+          project,
+          network,
+          runDir,
+          env,
+        }),
+      );
+    }
+    await runHook(h.hooks, 'post_test', env, what);
+  }
+}
+
+/** Platforms whose push hook does more than `docker push "$IMAGE_NAME"`: they replace the push. */
+export function customPushes(hub: readonly PlatformHub[]): PlatformHub[] {
+  return hub.filter((h) => {
+    const text = script(h, 'push');
+    return text !== undefined && recognise('push', text) === undefined;
+  });
+}
+
+/** Each custom push hook with its platform's image in the engine as IMAGE_NAME, as Hub had it. */
+export async function hubPush(
+  hub: readonly PlatformHub[],
+  localRef: LocalRef,
+  remember: (ref: string) => void,
+): Promise<void> {
+  core.notice(
+    `hooks/push replaces the push: the action pushes no index to 'tags'; the hooks push what they choose.`,
+  );
+  for (const h of hub) {
+    if (!customPushes([h]).length) {
+      await runHook(h.hooks, 'push', h.env, { what: ` for ${h.platform}` });
+      continue;
+    }
+    await core.group(`Loading ${h.platform} as ${h.env.IMAGE_NAME}`, async () => {
+      await run('docker', ['pull', '--platform', h.platform, localRef(h.platform)]);
+      remember(h.env.IMAGE_NAME ?? '');
+      await run('docker', ['tag', localRef(h.platform), h.env.IMAGE_NAME ?? '']);
+    });
+    await runHook(
+      h.hooks,
+      'push',
+      { ...h.env, DOCKER_DEFAULT_PLATFORM: h.platform },
+      { what: ` for ${h.platform}` },
+    );
+  }
+}
+
+/** Without F the interpreter must be in the image; natively nothing is needed. */
+function interpreterNeeded(emulation: EmulationReport, platform: string): boolean {
+  const e = emulation.results.find((r) => r.platform === platform);
+  return e !== undefined && e.how !== 'native' && !e.flags.includes('F');
+}
+
+/** Builds a copy of each Dockerfile without the QEMU lines the F flag makes unneeded. */
+export function skipQemuLines(hub: PlatformHub[], emulation: EmulationReport, runDir: string): void {
+  for (const h of hub) {
+    const { text, removed } = stripQemuLines(readFileSync(h.file, 'utf8'));
+    if (removed.length === 0) continue;
+    const pulls = removed.some((l) => /multiarch\/qemu-user-static/.test(l))
+      ? ` Pulling multiarch/qemu-user-static counts against Docker Hub's pull rate limit: remove it from the Dockerfile.`
+      : '';
+    if (interpreterNeeded(emulation, h.platform)) {
+      core.warning(
+        `${h.file} copies a QEMU interpreter, still needed for ${h.platform} (no F flag).${pulls}`,
+      );
+      continue;
+    }
+    h.buildFile = path.join(runDir, `Dockerfile-${h.platform.replace(/\//g, '-')}`);
+    writeFileSync(h.buildFile, text);
+    core.notice(
+      `Skipping ${removed.map((l) => `'${l}'`).join(', ')} in ${h.file} for ${h.platform}: QEMU is registered with the F flag, so no interpreter is needed in the image.${pulls}`,
+    );
+  }
+}

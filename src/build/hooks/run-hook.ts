@@ -1,0 +1,46 @@
+// Runs one hook as Docker Hub did: bash, from the directory that holds hooks/,
+// with Hub's variables; a hook that only redoes the action's work is skipped.
+import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ActionError, ExecError } from '../../errors.js';
+import { run } from '../../exec.js';
+import type { HookName, HubHooks } from './find.js';
+import { recognise } from './recognise.js';
+
+/** 'ran', 'skipped' (recognised, with a notice) or 'absent'. */
+export type HookOutcome = 'ran' | 'skipped' | 'absent';
+
+/** Where a hook is shown: hooks/<name>, under its directory when several platforms have their own. */
+export function hookLabel(hooks: HubHooks, name: HookName, cwd = process.cwd()): string {
+  return path.relative(cwd, path.join(hooks.dir, name)) || `hooks/${name}`;
+}
+
+export async function runHook(
+  hooks: HubHooks | undefined,
+  name: HookName,
+  env: Record<string, string>,
+  { what = '', group = true }: { what?: string; group?: boolean } = {},
+): Promise<HookOutcome> {
+  if (!hooks?.present.includes(name)) return 'absent';
+  const script = path.join(hooks.dir, name);
+  const label = hookLabel(hooks, name);
+  const why = recognise(name, readFileSync(script, 'utf8'));
+  if (why) {
+    core.notice(`Skipping ${label}${what}: ${why}`);
+    return 'skipped';
+  }
+  const exec = async () => {
+    try {
+      await run('bash', [script], { cwd: path.dirname(hooks.dir), env });
+    } catch (err) {
+      if (!(err instanceof ExecError)) throw err;
+      throw new ActionError(
+        `Hook ${label}${what} failed with exit code ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`,
+        `See its output above.`,
+      );
+    }
+  };
+  await (group ? core.group(`Running ${label}${what}`, exec) : exec());
+  return 'ran';
+}

@@ -1,0 +1,232 @@
+// Docker Hub Autobuild repositories moved over unchanged, run through dist/
+// as the runner runs it: every hook name in Hub's order with Hub's variables
+// (the hooks record what they saw), a failing sut that stops the push, and the
+// Dockerfile.<arch> layout whose hooks only redo what the action does.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { errorsOf, runAction } from '../../support/action-runner.js';
+import { addBusybox } from '../../support/contexts.js';
+import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { tempDir } from '../helpers/tools.js';
+
+const skip = skipWithoutPrereqs();
+
+const DOCKERFILE = (arch: string, extra = '') =>
+  [
+    'FROM scratch',
+    `COPY busybox/${arch} /bin/busybox`,
+    'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
+    extra,
+    `RUN echo "${arch} on $(uname -m)" > /variant`,
+    'CMD ["cat", "/variant"]',
+  ].join('\n');
+
+/** A context from file contents; hooks are made executable. */
+function makeContext(files: Record<string, string>): string {
+  const dir = tempDir('hub-ctx');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+    if (name.includes('hooks/')) chmodSync(path.join(dir, name), 0o755);
+  }
+  addBusybox(dir);
+  return dir;
+}
+
+const exists = (ref: string) =>
+  spawnSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]).status === 0;
+
+const RECORD = (name: string) =>
+  `#!/bin/bash\necho "${name} \${DOCKER_DEFAULT_PLATFORM:--} branch=$SOURCE_BRANCH commit=$SOURCE_COMMIT msg=$COMMIT_MSG repo=$DOCKER_REPO tag=$DOCKER_TAG file=$DOCKERFILE_PATH image=$IMAGE_NAME var=$GREETING" >> "$HOOK_LOG"\n`;
+
+describe.skipIf(skip)('Docker Hub hooks', () => {
+  let registry: TestRegistry;
+  const cleanup: string[] = [];
+  beforeAll(async () => {
+    registry = await startRegistry();
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    cleanup.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  });
+
+  test('every hook name runs in Hub order, once per directory or per platform, with Hub variables', async () => {
+    const hooks = Object.fromEntries(
+      [
+        'post_checkout',
+        'pre_build',
+        'post_build',
+        'pre_test',
+        'test',
+        'post_test',
+        'pre_push',
+        'post_push',
+      ].map((n) => [`hooks/${n}`, RECORD(n)]),
+    );
+    const ctx = makeContext({
+      Dockerfile:
+        'FROM scratch\nARG TARGETARCH\nCOPY busybox/${TARGETARCH} /bin/busybox\nCMD ["/bin/busybox", "true"]\n',
+      ...hooks,
+      'hooks/build': `${RECORD('build')}docker build --network host --platform "$DOCKER_DEFAULT_PLATFORM" -f "$DOCKERFILE_PATH" -t "$IMAGE_NAME" .\n`,
+      // A custom push: the platform's image is in the engine as IMAGE_NAME, as on Hub.
+      'hooks/push': `${RECORD('push')}arch=\${DOCKER_DEFAULT_PLATFORM##*/}\ndocker tag "$IMAGE_NAME" "$DOCKER_REPO:$DOCKER_TAG-$arch"\ndocker push "$DOCKER_REPO:$DOCKER_TAG-$arch"\ndocker image rm "$DOCKER_REPO:$DOCKER_TAG-$arch"\n`,
+    });
+    cleanup.push(ctx);
+    const hookLog = path.join(ctx, 'hook.log');
+    const repo = `${registry.address}/acme/hub-all`;
+    const run = await runAction(
+      {
+        platforms: 'linux/amd64,linux/arm64',
+        'max-parallel': '1',
+        tags: `${repo}:pr-7`,
+        push: 'true',
+        network: 'host',
+        'build-args': 'GREETING=hello',
+      },
+      {
+        cwd: ctx,
+        env: { HOOK_LOG: hookLog },
+        github: {
+          event: 'pull_request',
+          number: 7,
+          head: 'feature/arm',
+          base: 'main',
+          sha: 'f'.repeat(40),
+          title: 'Add arm64',
+        },
+      },
+    );
+    expect(errorsOf(run.main)).toBe('');
+    const lines = readFileSync(hookLog, 'utf8').trim().split('\n');
+    expect(lines.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
+      'post_checkout -',
+      'pre_build -',
+      'build linux/amd64',
+      'build linux/arm64',
+      'post_build linux/amd64',
+      'post_build linux/arm64',
+      'pre_test linux/amd64',
+      'test linux/amd64',
+      'post_test linux/amd64',
+      'pre_test linux/arm64',
+      'test linux/arm64',
+      'post_test linux/arm64',
+      'pre_push -',
+      'push linux/amd64',
+      'push linux/arm64',
+      'post_push -',
+    ]);
+    const vars = `branch=feature/arm commit=${'f'.repeat(40)} msg=Add arm64 repo=${repo} tag=pr-7 file=Dockerfile`;
+    for (const l of lines) expect(l).toContain(vars);
+    expect(lines.every((l) => l.endsWith('var=hello'))).toBe(true);
+    expect(lines[0]).toContain(`image=${repo}:pr-7`);
+    expect(lines[2]).toMatch(/image=127\.0\.0\.1:\d+\/build:linux-amd64/);
+    expect(lines[13]).toContain(`image=${repo}:pr-7`);
+    // The push hooks replaced the push: their tags are there, the action's is not.
+    expect(run.main.log).toContain('hooks/push replaces the push');
+    expect([exists(`${repo}:pr-7-amd64`), exists(`${repo}:pr-7-arm64`), exists(`${repo}:pr-7`)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    // What the action tagged in the engine for the push hooks is gone after post.
+    expect(spawnSync('docker', ['image', 'inspect', `${repo}:pr-7`]).status).not.toBe(0);
+  });
+
+  test('a failing sut stops the push and names the platform; its compose project is removed', async () => {
+    const ctx = makeContext({
+      Dockerfile:
+        'FROM scratch\nARG TARGETARCH\nCOPY busybox/${TARGETARCH} /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n',
+      'docker-compose.test.yml':
+        'services:\n  sut:\n    image: ${IMAGE_NAME}\n    command: ["sh", "-c", "echo sut on $$(uname -m); test $$(uname -m) != aarch64"]\n',
+    });
+    cleanup.push(ctx);
+    const ref = `${registry.address}/acme/hub-sut:1`;
+    const run = await runAction(
+      { platforms: 'linux/amd64,linux/arm64', tags: ref, push: 'true', network: 'host' },
+      { cwd: ctx },
+    );
+    expect(run.main.exitCode).not.toBe(0);
+    expect(errorsOf(run.main)).toMatch(
+      /Docker Hub's automated test failed on linux\/arm64: service 'sut' of '.*docker-compose\.test\.yml' exited 1\. Nothing was pushed/,
+    );
+    expect(run.main.log).toContain('sut on x86_64');
+    expect(run.main.log).toContain('sut on aarch64');
+    expect(exists(ref)).toBe(false);
+    const left = execFileSync('docker', ['ps', '-aq', '--filter', 'label=com.docker.compose.project'], {
+      encoding: 'utf8',
+    });
+    expect(left.trim()).toBe('');
+  });
+
+  test('Dockerfile.<arch> with hooks that do it all themselves: platform-files auto, each hook skipped with what replaces it', async () => {
+    const ctx = makeContext({
+      Dockerfile: DOCKERFILE('amd64'),
+      'Dockerfile.arm64v8': DOCKERFILE('arm64', 'COPY qemu-aarch64-static /usr/bin/'),
+      'Dockerfile.s390x': DOCKERFILE('s390x'),
+      'hooks/post_checkout':
+        '#!/bin/bash\n# Download the QEMU static binaries for our target architectures\ncurl -L https://github.com/multiarch/qemu-user-static/releases/download/v7.2.0-1/x86_64_qemu-aarch64-static.tar.gz | tar zxvf - -C .\n',
+      'hooks/build':
+        '#!/bin/bash\nfor FILE in Dockerfile.*; do\n  ARCH=${FILE#Dockerfile.}\n  docker build -f $FILE -t $DOCKER_REPO:$ARCH .\n  docker push $DOCKER_REPO:$ARCH\ndone\n',
+      'hooks/post_push':
+        '#!/bin/bash\ncurl -Lo manifest-tool https://github.com/estesp/manifest-tool/releases/download/v0.9.0/manifest-tool-linux-amd64\nchmod +x manifest-tool\n./manifest-tool push from-spec multi-arch-manifest.yaml\n',
+    });
+    cleanup.push(ctx);
+    const ref = `${registry.address}/acme/hub-auto:latest`;
+    const run = await runAction(
+      {
+        platforms: 'linux/amd64,linux/arm64',
+        'platform-files': 'auto',
+        tags: ref,
+        push: 'true',
+        network: 'host',
+      },
+      { cwd: ctx },
+    );
+    expect(errorsOf(run.main)).toBe('');
+    const log = run.main.log;
+    expect(log).toContain("'platform-files' auto: linux/arm64 builds");
+    expect(log).toContain(
+      "'platform-files' auto: Dockerfile.s390x is not built; add linux/s390x to 'platforms'",
+    );
+    expect(log).toContain('::notice::Skipping hooks/post_checkout: it only fetches qemu-user-static');
+    expect(log).toContain(
+      "::notice::Skipping hooks/build: it builds every Dockerfile.<arch> itself; 'platform-files' (auto)",
+    );
+    expect(log).toContain("::notice::Skipping 'COPY qemu-aarch64-static /usr/bin/'");
+    expect(log).toContain('::notice::Skipping hooks/post_push: it only assembles a manifest list');
+    const pinned = `${registry.address}/acme/hub-auto@${run.outputs.digest}`;
+    for (const [platform, want] of [
+      ['linux/amd64', 'amd64 on x86_64'],
+      ['linux/arm64', 'arm64 on aarch64'],
+    ] as const) {
+      const out = execFileSync(
+        'docker',
+        ['run', '--rm', '--network', 'host', '--platform', platform, pinned],
+        {
+          encoding: 'utf8',
+        },
+      );
+      execFileSync('docker', ['image', 'rm', '--force', pinned], { stdio: 'ignore' });
+      expect(out.trim()).toBe(want);
+    }
+  });
+
+  test('a Dockerfile.* build loop without per-platform files fails before anything slow, naming the input', async () => {
+    const ctx = makeContext({
+      Dockerfile: DOCKERFILE('amd64'),
+      'Dockerfile.arm64v8': DOCKERFILE('arm64'),
+      'hooks/build': '#!/bin/bash\nfor FILE in Dockerfile.*; do docker build -f $FILE .; done\n',
+    });
+    cleanup.push(ctx);
+    const run = await runAction({ platforms: 'linux/amd64,linux/arm64', network: 'host' }, { cwd: ctx });
+    expect(run.main.exitCode).not.toBe(0);
+    expect(errorsOf(run.main)).toMatch(
+      /builds every Dockerfile.<arch> itself, but no platform has a Dockerfile of its own\. Set 'platform-files' to auto/,
+    );
+    expect(run.main.log).not.toContain('::group::Registering QEMU emulators');
+  });
+});
