@@ -77842,7 +77842,8 @@ function ownSources(ctx) {
 async function buildPlatforms(ctx) {
     const { platforms, build } = ctx.options;
     const secrets = writeSecrets(build.secrets, ctx.state.runDir);
-    const buildHook = ctx.hub.some((h) => h.hooks?.present.includes('build'));
+    // Hub's hooks and automated tests use each platform's own image tag: those platforms build one by one.
+    const buildHook = ctx.hub.some((h) => (h.hooks?.present.length ?? 0) > 0 || h.composeFile !== undefined);
     const planInputs = { platforms, build: { platformFiles: ownSources(ctx), maxParallel: build.maxParallel } };
     const plan = planBuilds(planInputs, buildHook, ctx.multiPlatform);
     info(describePlan(plan));
