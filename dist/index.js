@@ -77228,7 +77228,7 @@ function buildArgs(spec) {
         spec.file,
         '--tag',
         spec.ref,
-        '--push',
+        ...(spec.packed ? ['--output', 'type=image,push=true,unpack=false'] : ['--push']),
     ];
     if (spec.builder)
         args.push('--builder', spec.builder);
@@ -77567,6 +77567,7 @@ function specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile) 
         sbom: options.build.sbom,
         logFile,
         builder: state.builder,
+        packed: ctx.packed,
     };
 }
 
@@ -79284,13 +79285,20 @@ function findOnPath(names, pathEnv = process.env.PATH ?? '') {
     }
     return undefined;
 }
+/** A zombie has exited: once main has ended the registry is pid 1's child, and some pid 1s reap late. */
 function isAlive(pid) {
     try {
         process.kill(pid, 0);
-        return true;
     }
     catch {
         return false;
+    }
+    try {
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        return !/^\d+ \(.*\) [ZX]/s.test(stat);
+    }
+    catch {
+        return false; // reaped meanwhile
     }
 }
 function logTail(file) {
@@ -79524,7 +79532,8 @@ async function setUp(http, options, state) {
         repository: LOCAL_REPOSITORY,
     };
     const multiPlatform = options.driver === 'docker-container' || containerdStore;
-    return { emulation, local, multiPlatform };
+    const packed = options.driver === 'docker' && containerdStore;
+    return { emulation, local, multiPlatform, packed };
 }
 /** Each platform's build on the timeline (emulated ones critical), and a one build's export once. */
 function recordBuilds(timeline, results, how) {
@@ -79553,11 +79562,11 @@ async function runBuildMode(http, clients, options, state) {
     await hubOnce(hub, 'post_checkout');
     const timeline = new Timeline();
     const label = 'Environment, emulation, buildx, local registry';
-    const { emulation, local, multiPlatform } = await timeline.time('Set-up', label, () => setUp(http, options, state));
+    const { emulation, local, multiPlatform, packed } = await timeline.time('Set-up', label, () => setUp(http, options, state));
     if (options.build.hooks === 'auto')
         skipQemuLines(hub, emulation, state.runDir);
     await hubOnce(hub, 'pre_build');
-    const results = await buildPlatforms({ options, state, local, hub, emulation, multiPlatform });
+    const results = await buildPlatforms({ options, state, local, hub, emulation, multiPlatform, packed });
     const how = (p) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
     recordBuilds(timeline, results, how);
     const ref = (platform) => localRef(local, platform);
@@ -81046,14 +81055,19 @@ async function runMain() {
     }
 }
 /** Each cleanup on its own: a failure is a warning naming the resource, never a failed job. */
-async function cleanup(what, fn) {
+async function attempt([what, fn]) {
     try {
         await fn();
-        info(`Removed ${what}`);
+        return () => info(`Removed ${what}`);
     }
     catch (err) {
-        warning(`Could not remove ${what}: ${errorMessage(err)}`);
+        return () => warning(`Could not remove ${what}: ${errorMessage(err)}`);
     }
+}
+/** Independent cleanups run side by side (post is on every job's clock); the log keeps their order. */
+async function cleanUp(all) {
+    for (const report of await Promise.all(all.map(attempt)))
+        report();
 }
 async function runPost() {
     const state = readState();
@@ -81063,16 +81077,18 @@ async function runPost() {
         const { registry, images, runDir, builder, dockerConfig } = state;
         if (dockerConfig && (0,external_node_fs_namespaceObject.existsSync)(dockerConfig))
             useDockerConfig(dockerConfig);
+        const cleanups = [];
         if (builder)
-            await cleanup(`builder ${builder}`, () => removeBuilder(builder));
+            cleanups.push([`builder ${builder}`, () => removeBuilder(builder)]);
         if (registry) {
             const how = registry.container ? `container ${registry.container}` : `pid ${registry.pid}`;
-            await cleanup(`the local registry at ${registry.address} (${how})`, () => stopLocalRegistry(registry));
+            cleanups.push([`the local registry at ${registry.address} (${how})`, () => stopLocalRegistry(registry)]);
         }
-        if (images.length > 0) {
-            await cleanup(`${images.length} local build image(s) from the engine`, () => removeImages(images));
-        }
-        await cleanup(`run directory ${runDir}`, () => (0,promises_.rm)(runDir, { recursive: true, force: true }));
+        if (images.length > 0)
+            cleanups.push([`${images.length} local build image(s) from the engine`, () => removeImages(images)]);
+        await cleanUp(cleanups);
+        // Last: the registry's storage and the docker config live in it.
+        await cleanUp([[`run directory ${runDir}`, () => (0,promises_.rm)(runDir, { recursive: true, force: true })]]);
         forgetRun(state.runId);
     });
 }

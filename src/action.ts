@@ -67,14 +67,21 @@ export async function runMain(): Promise<void> {
   }
 }
 
+type Cleanup = readonly [what: string, fn: () => Promise<void>];
+
 /** Each cleanup on its own: a failure is a warning naming the resource, never a failed job. */
-async function cleanup(what: string, fn: () => Promise<void>): Promise<void> {
+async function attempt([what, fn]: Cleanup): Promise<() => void> {
   try {
     await fn();
-    core.info(`Removed ${what}`);
+    return () => core.info(`Removed ${what}`);
   } catch (err) {
-    core.warning(`Could not remove ${what}: ${errorMessage(err)}`);
+    return () => core.warning(`Could not remove ${what}: ${errorMessage(err)}`);
   }
+}
+
+/** Independent cleanups run side by side (post is on every job's clock); the log keeps their order. */
+async function cleanUp(all: readonly Cleanup[]): Promise<void> {
+  for (const report of await Promise.all(all.map(attempt))) report();
 }
 
 export async function runPost(): Promise<void> {
@@ -83,15 +90,17 @@ export async function runPost(): Promise<void> {
   await core.group('Cleaning up', async () => {
     const { registry, images, runDir, builder, dockerConfig } = state;
     if (dockerConfig && existsSync(dockerConfig)) useDockerConfig(dockerConfig);
-    if (builder) await cleanup(`builder ${builder}`, () => removeBuilder(builder));
+    const cleanups: Cleanup[] = [];
+    if (builder) cleanups.push([`builder ${builder}`, () => removeBuilder(builder)]);
     if (registry) {
       const how = registry.container ? `container ${registry.container}` : `pid ${registry.pid}`;
-      await cleanup(`the local registry at ${registry.address} (${how})`, () => stopLocalRegistry(registry));
+      cleanups.push([`the local registry at ${registry.address} (${how})`, () => stopLocalRegistry(registry)]);
     }
-    if (images.length > 0) {
-      await cleanup(`${images.length} local build image(s) from the engine`, () => removeImages(images));
-    }
-    await cleanup(`run directory ${runDir}`, () => rm(runDir, { recursive: true, force: true }));
+    if (images.length > 0)
+      cleanups.push([`${images.length} local build image(s) from the engine`, () => removeImages(images)]);
+    await cleanUp(cleanups);
+    // Last: the registry's storage and the docker config live in it.
+    await cleanUp([[`run directory ${runDir}`, () => rm(runDir, { recursive: true, force: true })]]);
     forgetRun(state.runId);
   });
 }

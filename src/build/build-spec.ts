@@ -36,6 +36,8 @@ export interface BuildsContext {
   emulation: EmulationReport;
   /** The builder can build several platforms in one build (not the classic store's docker driver). */
   multiPlatform: boolean;
+  /** The docker driver on the containerd store: the engine keeps each build packed (see BuildSpec). */
+  packed: boolean;
 }
 
 /** What one build builds: one platform or several (comma separated), its cache slug, Dockerfile and context. */
@@ -74,5 +76,6 @@ export function specFor(
     sbom: options.build.sbom,
     logFile,
     builder: state.builder,
+    packed: ctx.packed,
   };
 }

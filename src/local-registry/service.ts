@@ -56,12 +56,18 @@ export function findOnPath(names: readonly string[], pathEnv = process.env.PATH 
   return undefined;
 }
 
+/** A zombie has exited: once main has ended the registry is pid 1's child, and some pid 1s reap late. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX]/s.test(stat);
+  } catch {
+    return false; // reaped meanwhile
   }
 }
 

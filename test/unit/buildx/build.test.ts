@@ -86,6 +86,27 @@ test('a docker-container builder is named right after --push; none means the def
   expect(buildArgs(spec)).not.toContain('--builder');
 });
 
+test('packed (docker driver, containerd store): pushed and kept in the engine, layers not unpacked', () => {
+  const spec = {
+    platform: 'linux/amd64,linux/arm64',
+    context: '/ctx',
+    file: '/ctx/Dockerfile',
+    ref: '127.0.0.1:5000/build:shared',
+    metadataFile: '/tmp/m.json',
+    network: '',
+    buildArgs: [],
+    labels: [],
+  };
+  const args = buildArgs({ ...spec, packed: true });
+  expect(args.slice(6, 10)).toEqual([
+    '--tag',
+    '127.0.0.1:5000/build:shared',
+    '--output',
+    'type=image,push=true,unpack=false',
+  ]);
+  expect(args).not.toContain('--push');
+});
+
 test('metadata as buildx 0.13 writes it (recorded from a real build)', () => {
   const recorded =
     '{\n  "buildx.build.ref": "default/default/r2759csa8f3le9mtj78ru99cb",\n  "containerimage.config.digest": "sha256:f4e27309d01d47a1ce21407126841df679b02afa2651bc3e8236cb14749219c9",\n  "containerimage.digest": "sha256:cc02363cbbb70a207511a3e4912dc3c636fcd4cb5e1f3d18d3127dce1a7d79dc"\n}';
