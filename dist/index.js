@@ -81082,7 +81082,10 @@ async function runPost() {
             cleanups.push([`builder ${builder}`, () => removeBuilder(builder)]);
         if (registry) {
             const how = registry.container ? `container ${registry.container}` : `pid ${registry.pid}`;
-            cleanups.push([`the local registry at ${registry.address} (${how})`, () => stopLocalRegistry(registry)]);
+            cleanups.push([
+                `the local registry at ${registry.address} (${how})`,
+                () => stopLocalRegistry(registry),
+            ]);
         }
         if (images.length > 0)
             cleanups.push([`${images.length} local build image(s) from the engine`, () => removeImages(images)]);

@@ -94,7 +94,10 @@ export async function runPost(): Promise<void> {
     if (builder) cleanups.push([`builder ${builder}`, () => removeBuilder(builder)]);
     if (registry) {
       const how = registry.container ? `container ${registry.container}` : `pid ${registry.pid}`;
-      cleanups.push([`the local registry at ${registry.address} (${how})`, () => stopLocalRegistry(registry)]);
+      cleanups.push([
+        `the local registry at ${registry.address} (${how})`,
+        () => stopLocalRegistry(registry),
+      ]);
     }
     if (images.length > 0)
       cleanups.push([`${images.length} local build image(s) from the engine`, () => removeImages(images)]);
