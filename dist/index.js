@@ -77178,21 +77178,16 @@ function buildIndex(entries, options) {
 
 
 
-
 /**
- * publish(), with each platform's images copied and timed on its own (one
- * platform at a time, each with the client's own blob concurrency), then the
- * index: still all or nothing, as nothing is tagged before every copy ended.
+ * publish(), timed for the summary: every platform's images in one copy, so
+ * blobs shared between platforms are sent once and the big layers of several
+ * platforms travel side by side (the client's blob pool), then the index:
+ * still all or nothing, as nothing is tagged before the copy ended.
  */
-async function publishTimed(clients, options, local, results, index, timeline) {
+async function publishTimed(clients, options, sourced, platforms, index, timeline) {
     const targets = await clients.targets(options.tags);
-    const stats = await mapPool(results, 1, (r) => {
-        const entries = r.image.entries.filter((d) => keepEntry(d, options.attestations));
-        const sourced = entries.map((descriptor) => ({ from: local, descriptor }));
-        return timeline.time('Copies', r.platform, () => copyEntries(sourced, targets));
-    });
-    const sum = (k) => stats.reduce((n, s) => n + s[k], 0);
-    info(`Blobs: ${sum('blobsUploaded')} uploaded (${sum('bytesUploaded')} bytes), ${sum('blobsMounted')} mounted, ${sum('blobsSkipped')} already there`);
+    const stats = await timeline.time('Copies', `Every platform (${platforms})`, () => copyEntries(sourced, targets));
+    info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsSkipped} already there`);
     const tags = targets.reduce((n, t) => n + t.tags.length, 0);
     await timeline.time('Index', `Pushing the index to ${tags} tag(s)`, () => pushIndex(targets, index));
 }
@@ -77208,7 +77203,7 @@ async function mergeBuilt(clients, options, local, results, timeline) {
         await timeline.time('Copies', 'Every platform, by digest', () => pushByDigest(sourced, targets, platforms, index, options.digestFile));
     }
     else if (options.push)
-        await publishTimed(clients, options, local, results, index, timeline);
+        await publishTimed(clients, options, sourced, results.length, index, timeline);
     return index;
 }
 
@@ -79432,16 +79427,12 @@ async function cleanStaleRuns(currentRunId) {
 
 
 
-
-/** Kernel, runner, engine, the runner's buildx, binfmt state and image store. */
-async function logEnvironment() {
+/** Kernel, runner, the engine (its version as checkBuildRunner read it), the runner's buildx, binfmt state and image store. */
+async function logEnvironment(engine) {
+    const [buildx, containerdStore] = await Promise.all([readBuildxVersion(), hasContainerdStore()]);
     info(`Kernel: ${external_node_os_namespaceObject.release()}, runner arch: ${external_node_os_namespaceObject.arch()}`);
-    const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
-        silent: true,
-        allowFailure: true,
-    });
-    info(`Docker engine: ${docker.exitCode === 0 ? docker.stdout.trim() : 'not reachable'}`);
-    info(`buildx: ${(await readBuildxVersion()) ?? 'not installed'}`);
+    info(`Docker engine: ${engine}`);
+    info(`buildx: ${buildx ?? 'not installed'}`);
     let binfmt = 'not mounted';
     try {
         binfmt =
@@ -79453,7 +79444,6 @@ async function logEnvironment() {
         // not mounted
     }
     info(`binfmt_misc: ${binfmt}`);
-    const containerdStore = await hasContainerdStore();
     info(`Image store: ${containerdStore ? 'containerd' : 'classic (docker driver: no attestations, inline cache only)'}`);
     return { containerdStore };
 }
@@ -79518,8 +79508,8 @@ function remember(state, image) {
     state_saveState(state);
 }
 /** Everything before the first build: environment, emulation, buildx, builder, local registry. */
-async function setUp(http, options, state) {
-    const { containerdStore } = await core_group('Environment', logEnvironment);
+async function setUp(http, options, state, engine) {
+    const { containerdStore } = await core_group('Environment', () => logEnvironment(engine));
     checkDriverSupport(options.build, options.driver, containerdStore);
     const emulation = await core_group('Registering QEMU emulators', () => registerEmulators(options, state.runDir));
     await recordEmulation(emulation);
@@ -79556,13 +79546,25 @@ async function afterBuilds(hub, options, state, ref, compose) {
         await hubEach(hub, 'push', ref); // recognised: each says so and is skipped
     return pushHooks;
 }
-async function runBuildMode(http, clients, options, state) {
+/** The summary's table: a row per platform. */
+function rowsOf(results, how) {
+    return results.map((r) => ({
+        platform: r.platform,
+        how: how(r.platform),
+        digest: r.image.digest,
+        size: r.image.size,
+        seconds: r.seconds,
+        build: r.build,
+        test: r.test,
+    }));
+}
+async function runBuildMode(http, clients, options, state, engine) {
     const hub = planHub(options, readCommitMessage());
     const compose = await prepareHub(hub, options);
     await hubOnce(hub, 'post_checkout');
     const timeline = new Timeline();
     const label = 'Environment, emulation, buildx, local registry';
-    const { emulation, local, multiPlatform, packed } = await timeline.time('Set-up', label, () => setUp(http, options, state));
+    const { emulation, local, multiPlatform, packed } = await timeline.time('Set-up', label, () => setUp(http, options, state, engine));
     if (options.build.hooks === 'auto')
         skipQemuLines(hub, emulation, state.runDir);
     await hubOnce(hub, 'pre_build');
@@ -79579,16 +79581,7 @@ async function runBuildMode(http, clients, options, state) {
         await hubPush(hub, ref, (image) => remember(state, image));
     if (options.push)
         await hubOnce(hub, 'post_push');
-    const rows = results.map((r) => ({
-        platform: r.platform,
-        how: how(r.platform),
-        digest: r.image.digest,
-        size: r.image.size,
-        seconds: r.seconds,
-        build: r.build,
-        test: r.test,
-    }));
-    return { index, rows, timeline: timeline.phases };
+    return { index, rows: rowsOf(results, how), timeline: timeline.phases };
 }
 
 ;// CONCATENATED MODULE: ./src/build/runner.ts
@@ -81036,13 +81029,12 @@ async function runMain() {
     const http = new Http({ ca: trustedCas(inputs.caFile) });
     try {
         const clients = registryClients(http, inputs);
-        if (inputs.mode === 'build')
-            await checkBuildRunner();
+        const engine = inputs.mode === 'build' ? await checkBuildRunner() : '';
         if (inputs.push || inputs.pushByDigest)
             await core_group('Checking targets', () => checkTargets(clients, inputs.tags));
         const outcome = inputs.mode === 'merge'
             ? await runMergeOnly(clients, inputs)
-            : await runBuildMode(http, clients, inputs, state);
+            : await runBuildMode(http, clients, inputs, state, engine);
         await writeOutputs(inputs, outcome);
     }
     catch (err) {

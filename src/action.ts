@@ -50,13 +50,13 @@ export async function runMain(): Promise<void> {
   const http = new Http({ ca: trustedCas(inputs.caFile) });
   try {
     const clients = registryClients(http, inputs);
-    if (inputs.mode === 'build') await checkBuildRunner();
+    const engine = inputs.mode === 'build' ? await checkBuildRunner() : '';
     if (inputs.push || inputs.pushByDigest)
       await core.group('Checking targets', () => checkTargets(clients, inputs.tags));
     const outcome =
       inputs.mode === 'merge'
         ? await runMergeOnly(clients, inputs)
-        : await runBuildMode(http, clients, inputs, state);
+        : await runBuildMode(http, clients, inputs, state, engine);
     await writeOutputs(inputs, outcome);
   } catch (err) {
     if (state.registry)

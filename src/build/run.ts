@@ -35,8 +35,8 @@ function remember(state: PostState, image: string): void {
 }
 
 /** Everything before the first build: environment, emulation, buildx, builder, local registry. */
-async function setUp(http: Http, options: BuildModeOptions, state: PostState) {
-  const { containerdStore } = await core.group('Environment', logEnvironment);
+async function setUp(http: Http, options: BuildModeOptions, state: PostState, engine: string) {
+  const { containerdStore } = await core.group('Environment', () => logEnvironment(engine));
   checkDriverSupport(options.build, options.driver, containerdStore);
   const emulation = await core.group('Registering QEMU emulators', () =>
     registerEmulators(options, state.runDir),
@@ -82,11 +82,25 @@ async function afterBuilds(
   return pushHooks;
 }
 
+/** The summary's table: a row per platform. */
+function rowsOf(results: readonly PlatformResult[], how: (p: string) => string) {
+  return results.map((r) => ({
+    platform: r.platform,
+    how: how(r.platform),
+    digest: r.image.digest,
+    size: r.image.size,
+    seconds: r.seconds,
+    build: r.build,
+    test: r.test,
+  }));
+}
+
 export async function runBuildMode(
   http: Http,
   clients: RegistryClients,
   options: BuildModeOptions,
   state: PostState,
+  engine: string,
 ): Promise<Outcome> {
   const hub = planHub(options, readCommitMessage());
   const compose = await prepareHub(hub, options);
@@ -94,7 +108,7 @@ export async function runBuildMode(
   const timeline = new Timeline();
   const label = 'Environment, emulation, buildx, local registry';
   const { emulation, local, multiPlatform, packed } = await timeline.time('Set-up', label, () =>
-    setUp(http, options, state),
+    setUp(http, options, state, engine),
   );
   if (options.build.hooks === 'auto') skipQemuLines(hub, emulation, state.runDir);
   await hubOnce(hub, 'pre_build');
@@ -111,14 +125,5 @@ export async function runBuildMode(
     await core.group('Writing OCI archive', () => writeArchive(options, () => local, index));
   if (pushHooks) await hubPush(hub, ref, (image) => remember(state, image));
   if (options.push) await hubOnce(hub, 'post_push');
-  const rows = results.map((r) => ({
-    platform: r.platform,
-    how: how(r.platform),
-    digest: r.image.digest,
-    size: r.image.size,
-    seconds: r.seconds,
-    build: r.build,
-    test: r.test,
-  }));
-  return { index, rows, timeline: timeline.phases };
+  return { index, rows: rowsOf(results, how), timeline: timeline.phases };
 }

@@ -7,7 +7,6 @@ import { builderName, createBuilder } from '../buildx/builder.js';
 import { hasContainerdStore } from '../buildx/capabilities.js';
 import { setupBuildx } from '../buildx/install.js';
 import { readBuildxVersion } from '../buildx/version.js';
-import { run } from '../exec.js';
 import type { Http } from '../http.js';
 import type { BuildModeOptions } from './options.js';
 import { BINFMT_DIR } from '../qemu/binfmt.js';
@@ -15,15 +14,12 @@ import { startLocalRegistry } from '../local-registry/service.js';
 import { cleanStaleRuns } from './stale.js';
 import { saveState, type PostState, type RegistryState } from '../state.js';
 
-/** Kernel, runner, engine, the runner's buildx, binfmt state and image store. */
-export async function logEnvironment(): Promise<{ containerdStore: boolean }> {
+/** Kernel, runner, the engine (its version as checkBuildRunner read it), the runner's buildx, binfmt state and image store. */
+export async function logEnvironment(engine: string): Promise<{ containerdStore: boolean }> {
+  const [buildx, containerdStore] = await Promise.all([readBuildxVersion(), hasContainerdStore()]);
   core.info(`Kernel: ${os.release()}, runner arch: ${os.arch()}`);
-  const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
-    silent: true,
-    allowFailure: true,
-  });
-  core.info(`Docker engine: ${docker.exitCode === 0 ? docker.stdout.trim() : 'not reachable'}`);
-  core.info(`buildx: ${(await readBuildxVersion()) ?? 'not installed'}`);
+  core.info(`Docker engine: ${engine}`);
+  core.info(`buildx: ${buildx ?? 'not installed'}`);
   let binfmt = 'not mounted';
   try {
     binfmt =
@@ -34,7 +30,6 @@ export async function logEnvironment(): Promise<{ containerdStore: boolean }> {
     // not mounted
   }
   core.info(`binfmt_misc: ${binfmt}`);
-  const containerdStore = await hasContainerdStore();
   core.info(
     `Image store: ${containerdStore ? 'containerd' : 'classic (docker driver: no attestations, inline cache only)'}`,
   );
