@@ -77015,9 +77015,7 @@ async function expand(items) {
     }
     return out;
 }
-/** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
-async function copyImages(items, to, stats) {
-    const manifests = await expand(items);
+async function copyBlobsOf(manifests, to, stats) {
     const blobs = new Map();
     for (const { from, raw } of manifests) {
         if (isIndexType(raw.mediaType))
@@ -77028,6 +77026,15 @@ async function copyImages(items, to, stats) {
                 blobs.set(blob.digest, { from, blob });
     }
     await mapPool([...blobs.values()], BLOB_CONCURRENCY, ({ from, blob }) => copyBlob(from, to, blob, stats));
+}
+/** Only the blobs the manifests reference: no manifest is written (an upload ahead of the merge). */
+async function copyBlobs(items, to, stats) {
+    await copyBlobsOf(await expand(items), to, stats);
+}
+/** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
+async function copyImages(items, to, stats) {
+    const manifests = await expand(items);
+    await copyBlobsOf(manifests, to, stats);
     const written = new Set();
     for (const { raw } of manifests) {
         if (written.has(raw.digest))
@@ -77045,8 +77052,7 @@ async function copyImages(items, to, stats) {
 
 
 
-async function copyEntries(entries, targets) {
-    const stats = newStats();
+async function readEntries(entries) {
     const items = [];
     for (const { from, descriptor } of entries) {
         const raw = await from.client.getManifest(from.repository, descriptor.digest);
@@ -77054,11 +77060,21 @@ async function copyEntries(entries, targets) {
             throw new HttpError(`Manifest ${descriptor.digest} vanished from ${from.client.registry}/${from.repository}.`);
         items.push({ from, raw });
     }
+    return items;
+}
+/** Every entry with its blobs to every target (manifests by digest, untagged). */
+async function copyEntries(entries, targets, copy = copyImages) {
+    const stats = newStats();
+    const items = await readEntries(entries);
     for (const target of targets) {
         throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
-        await copyImages(items, target, stats);
+        await copy(items, target, stats);
     }
     return stats;
+}
+/** Only the entries' blobs, to every target: nothing a client could pull by a tag or a manifest digest. */
+function copyEntryBlobs(entries, targets) {
+    return copyEntries(entries, targets, copyBlobs);
 }
 async function checkReferenced(target, index) {
     const entries = JSON.parse(index.bytes.toString('utf8')).manifests;
@@ -77099,6 +77115,66 @@ async function publish(clients, tags, entries, index) {
     const stats = await copyEntries(entries, targets);
     info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsSkipped} already there`);
     await pushIndex(targets, index);
+}
+
+;// CONCATENATED MODULE: ./src/build/early-copies.ts
+// Overlap: a platform's blobs go up to every target as soon as its build
+// ended, while the other platforms still build. Only blobs: child manifests,
+// the index and tags still wait for the merge, after every platform
+// succeeded, so a failed run tags nothing (its blobs are left untagged, for
+// the registry's garbage collection). One platform at a time, so two
+// platforms never race to upload a layer they share.
+
+
+
+class EarlyCopies {
+    resolveTargets;
+    local;
+    attestations;
+    timeline;
+    queue = Promise.resolve();
+    copies = [];
+    targets;
+    constructor(resolveTargets, local, attestations, timeline) {
+        this.resolveTargets = resolveTargets;
+        this.local = local;
+        this.attestations = attestations;
+        this.timeline = timeline;
+    }
+    /** Queues one build's platforms' blobs (one copy); a failure surfaces in settle(), not here. */
+    start(results) {
+        const entries = results
+            .flatMap((r) => r.image.entries)
+            .filter((d) => keepEntry(d, this.attestations))
+            .map((descriptor) => ({ from: this.local, descriptor }));
+        const label = `${results.map((r) => r.platform).join(', ')} blobs, while others build`;
+        const copy = this.queue.then(async () => {
+            this.targets ??= this.resolveTargets();
+            const targets = await this.targets;
+            return this.timeline.time('Copies', label, () => copyEntryBlobs(entries, targets));
+        });
+        copy.catch(() => undefined); // handled in settle(): no unhandled rejection meanwhile
+        this.queue = copy.catch(() => undefined);
+        this.copies.push(copy);
+    }
+    /** Waits for every queued copy; throws the first failure; answers what they uploaded. */
+    async settle() {
+        const settled = await Promise.allSettled(this.copies);
+        const failed = settled.find((s) => s.status === 'rejected');
+        if (failed)
+            throw failed.reason;
+        const total = newStats();
+        for (const s of settled) {
+            if (s.status !== 'fulfilled')
+                continue;
+            for (const k of Object.keys(total))
+                total[k] += s.value[k];
+        }
+        return total;
+    }
+    get started() {
+        return this.copies.length;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/publish/digest-file.ts
@@ -77178,20 +77254,24 @@ function buildIndex(entries, options) {
 
 
 
+
 /**
  * publish(), timed for the summary: every platform's images in one copy, so
  * blobs shared between platforms are sent once and the big layers of several
  * platforms travel side by side (the client's blob pool), then the index:
  * still all or nothing, as nothing is tagged before the copy ended.
  */
-async function publishTimed(clients, options, sourced, platforms, index, timeline) {
+async function publishTimed(clients, options, sourced, platforms, index, timeline, early) {
     const targets = await clients.targets(options.tags);
     const stats = await timeline.time('Copies', `Every platform (${platforms})`, () => copyEntries(sourced, targets));
-    info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsSkipped} already there`);
+    const ahead = early.blobsUploaded + early.blobsMounted;
+    const skipped = stats.blobsSkipped - ahead;
+    info(`Blobs: ${stats.blobsUploaded + early.blobsUploaded} uploaded (${stats.bytesUploaded + early.bytesUploaded} bytes)${ahead > 0 ? `, ${ahead} of them while other platforms built` : ''}, ${stats.blobsMounted + early.blobsMounted} mounted, ${Math.max(skipped, 0)} already there`);
     const tags = targets.reduce((n, t) => n + t.tags.length, 0);
     await timeline.time('Index', `Pushing the index to ${tags} tag(s)`, () => pushIndex(targets, index));
 }
-async function mergeBuilt(clients, options, local, results, timeline) {
+async function mergeBuilt(clients, options, local, results, timeline, early) {
+    const ahead = early ? await early.settle() : newStats(); // a failed upload fails here, before any manifest
     const entries = results.flatMap((r) => r.image.entries).filter((d) => keepEntry(d, options.attestations));
     const index = buildIndex(entries, options);
     await local.client.putManifest(local.repository, 'index', { ...index });
@@ -77203,7 +77283,7 @@ async function mergeBuilt(clients, options, local, results, timeline) {
         await timeline.time('Copies', 'Every platform, by digest', () => pushByDigest(sourced, targets, platforms, index, options.digestFile));
     }
     else if (options.push)
-        await publishTimed(clients, options, sourced, results.length, index, timeline);
+        await publishTimed(clients, options, sourced, results.length, index, timeline, ahead);
     return index;
 }
 
@@ -77847,7 +77927,14 @@ async function buildPlatforms(ctx) {
     const parallel = Math.min(build.maxParallel, jobs.length);
     if (parallel > 1)
         info(`Running ${jobs.length} builds, ${parallel} at a time ('max-parallel')`);
-    const results = await mapPool(jobs, parallel, async (job) => Array.isArray(job) ? buildShared(ctx, job, secrets) : [await buildOne(ctx, job, parallel > 1, secrets)]);
+    const results = await mapPool(jobs, parallel, async (job) => {
+        const built = Array.isArray(job)
+            ? await buildShared(ctx, job, secrets)
+            : [await buildOne(ctx, job, parallel > 1, secrets)];
+        if (jobs.length > 1)
+            ctx.onBuilt?.(built); // nothing to overlap with when one build is all
+        return built;
+    });
     const built = new Map(results.flat().map((r) => [r.platform, r]));
     return testAll(ctx, platforms.map((p) => built.get(platform_formatPlatform(p))));
 }
@@ -79501,6 +79588,7 @@ async function startRegistry(http, options, state) {
 
 
 
+
 const LOCAL_REPOSITORY = 'build';
 /** An image the action put in the engine, for post to remove. */
 function remember(state, image) {
@@ -79546,6 +79634,27 @@ async function afterBuilds(hub, options, state, ref, compose) {
         await hubEach(hub, 'push', ref); // recognised: each says so and is skipped
     return pushHooks;
 }
+/**
+ * Blobs go up while other platforms build when the push is the action's own
+ * (no Hub hooks or tests, which run first and may replace it) and no smoke test
+ * has yet to pass.
+ */
+function earlyCopies(clients, options, hub, local, timeline) {
+    const hubbed = hub.some((h) => (h.hooks?.present.length ?? 0) > 0 || h.composeFile !== undefined);
+    if (!(options.push || options.pushByDigest) || hubbed || options.build.testCommand)
+        return undefined;
+    return new EarlyCopies(() => clients.targets(options.tags), local, options.attestations, timeline);
+}
+/** The builds, each starting its early copy; a failed build still waits for the copies under way. */
+async function buildWith(ctx, early) {
+    try {
+        return await buildPlatforms({ ...ctx, onBuilt: early && ((built) => early.start(built)) });
+    }
+    catch (err) {
+        await early?.settle().catch(() => undefined);
+        throw err;
+    }
+}
 /** The summary's table: a row per platform. */
 function rowsOf(results, how) {
     return results.map((r) => ({
@@ -79568,13 +79677,14 @@ async function runBuildMode(http, clients, options, state, engine) {
     if (options.build.hooks === 'auto')
         skipQemuLines(hub, emulation, state.runDir);
     await hubOnce(hub, 'pre_build');
-    const results = await buildPlatforms({ options, state, local, hub, emulation, multiPlatform, packed });
+    const early = earlyCopies(clients, options, hub, local, timeline);
+    const results = await buildWith({ options, state, local, hub, emulation, multiPlatform, packed }, early);
     const how = (p) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
     recordBuilds(timeline, results, how);
     const ref = (platform) => localRef(local, platform);
     const pushHooks = await afterBuilds(hub, options, state, ref, compose);
     const publish = pushHooks ? { ...options, push: false } : options;
-    const index = await core_group('Merging index', () => mergeBuilt(clients, publish, local, results, timeline));
+    const index = await core_group('Merging index', () => mergeBuilt(clients, publish, local, results, timeline, early));
     if (options.ociArchive)
         await core_group('Writing OCI archive', () => writeArchive(options, () => local, index));
     if (pushHooks)

@@ -38,6 +38,8 @@ export interface BuildsContext {
   multiPlatform: boolean;
   /** The docker driver on the containerd store: the engine keeps each build packed (see BuildSpec). */
   packed: boolean;
+  /** Called as each build ends (while others may still build): its platforms' results. */
+  onBuilt?: (results: readonly PlatformResult[]) => void;
 }
 
 /** What one build builds: one platform or several (comma separated), its cache slug, Dockerfile and context. */

@@ -8,7 +8,8 @@ import { pushByDigest } from '../publish/by-digest.js';
 import { buildIndex } from '../publish/merged-index.js';
 import type { PublishOptions } from '../publish/options.js';
 import type { RegistryClients } from '../registry/clients.js';
-import type { Location } from '../registry/copy.js';
+import { newStats, type CopyStats, type Location } from '../registry/copy.js';
+import type { EarlyCopies } from './early-copies.js';
 import type { Timeline } from '../timeline.js';
 import type { PlatformResult } from './platforms.js';
 
@@ -25,13 +26,16 @@ async function publishTimed(
   platforms: number,
   index: MergedIndex,
   timeline: Timeline,
+  early: CopyStats,
 ): Promise<void> {
   const targets = await clients.targets(options.tags);
   const stats = await timeline.time('Copies', `Every platform (${platforms})`, () =>
     copyEntries(sourced, targets),
   );
+  const ahead = early.blobsUploaded + early.blobsMounted;
+  const skipped = stats.blobsSkipped - ahead;
   core.info(
-    `Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsSkipped} already there`,
+    `Blobs: ${stats.blobsUploaded + early.blobsUploaded} uploaded (${stats.bytesUploaded + early.bytesUploaded} bytes)${ahead > 0 ? `, ${ahead} of them while other platforms built` : ''}, ${stats.blobsMounted + early.blobsMounted} mounted, ${Math.max(skipped, 0)} already there`,
   );
   const tags = targets.reduce((n, t) => n + t.tags.length, 0);
   await timeline.time('Index', `Pushing the index to ${tags} tag(s)`, () => pushIndex(targets, index));
@@ -43,7 +47,9 @@ export async function mergeBuilt(
   local: Location,
   results: readonly PlatformResult[],
   timeline: Timeline,
+  early?: EarlyCopies,
 ): Promise<MergedIndex> {
+  const ahead = early ? await early.settle() : newStats(); // a failed upload fails here, before any manifest
   const entries = results.flatMap((r) => r.image.entries).filter((d) => keepEntry(d, options.attestations));
   const index = buildIndex(entries, options);
   await local.client.putManifest(local.repository, 'index', { ...index });
@@ -55,6 +61,7 @@ export async function mergeBuilt(
     await timeline.time('Copies', 'Every platform, by digest', () =>
       pushByDigest(sourced, targets, platforms, index, options.digestFile),
     );
-  } else if (options.push) await publishTimed(clients, options, sourced, results.length, index, timeline);
+  } else if (options.push)
+    await publishTimed(clients, options, sourced, results.length, index, timeline, ahead);
   return index;
 }

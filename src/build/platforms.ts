@@ -127,9 +127,13 @@ export async function buildPlatforms(ctx: BuildsContext): Promise<PlatformResult
   const jobs: (Platform[] | Platform)[] = [...(plan.shared.length > 0 ? [plan.shared] : []), ...plan.own];
   const parallel = Math.min(build.maxParallel, jobs.length);
   if (parallel > 1) core.info(`Running ${jobs.length} builds, ${parallel} at a time ('max-parallel')`);
-  const results = await mapPool(jobs, parallel, async (job) =>
-    Array.isArray(job) ? buildShared(ctx, job, secrets) : [await buildOne(ctx, job, parallel > 1, secrets)],
-  );
+  const results = await mapPool(jobs, parallel, async (job) => {
+    const built = Array.isArray(job)
+      ? await buildShared(ctx, job, secrets)
+      : [await buildOne(ctx, job, parallel > 1, secrets)];
+    if (jobs.length > 1) ctx.onBuilt?.(built); // nothing to overlap with when one build is all
+    return built;
+  });
   const built = new Map(results.flat().map((r) => [r.platform, r]));
   return testAll(
     ctx,

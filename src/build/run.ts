@@ -7,6 +7,7 @@ import type { Outcome } from '../publish/outputs.js';
 import { writeArchive } from '../publish/archive.js';
 import { RegistryClient } from '../registry/client.js';
 import type { RegistryClients } from '../registry/clients.js';
+import type { Location } from '../registry/copy.js';
 import { saveState, type PostState } from '../state.js';
 import { Timeline } from '../timeline.js';
 import { recordEmulation, registerEmulators } from './emulation.js';
@@ -21,9 +22,10 @@ import {
   skipQemuLines,
 } from './hooks/phases.js';
 import { planHub, type PlatformHub } from './hooks/plan.js';
+import { EarlyCopies } from './early-copies.js';
 import { mergeBuilt } from './merge.js';
 import type { BuildModeOptions } from './options.js';
-import { buildPlatforms, localRef, type PlatformResult } from './platforms.js';
+import { buildPlatforms, localRef, type BuildsContext, type PlatformResult } from './platforms.js';
 import { installBuildx, logEnvironment, startBuilder, startRegistry } from './setup.js';
 
 const LOCAL_REPOSITORY = 'build';
@@ -82,6 +84,33 @@ async function afterBuilds(
   return pushHooks;
 }
 
+/**
+ * Blobs go up while other platforms build when the push is the action's own
+ * (no Hub hooks or tests, which run first and may replace it) and no smoke test
+ * has yet to pass.
+ */
+function earlyCopies(
+  clients: RegistryClients,
+  options: BuildModeOptions,
+  hub: readonly PlatformHub[],
+  local: Location,
+  timeline: Timeline,
+): EarlyCopies | undefined {
+  const hubbed = hub.some((h) => (h.hooks?.present.length ?? 0) > 0 || h.composeFile !== undefined);
+  if (!(options.push || options.pushByDigest) || hubbed || options.build.testCommand) return undefined;
+  return new EarlyCopies(() => clients.targets(options.tags), local, options.attestations, timeline);
+}
+
+/** The builds, each starting its early copy; a failed build still waits for the copies under way. */
+async function buildWith(ctx: BuildsContext, early?: EarlyCopies): Promise<PlatformResult[]> {
+  try {
+    return await buildPlatforms({ ...ctx, onBuilt: early && ((built) => early.start(built)) });
+  } catch (err) {
+    await early?.settle().catch(() => undefined);
+    throw err;
+  }
+}
+
 /** The summary's table: a row per platform. */
 function rowsOf(results: readonly PlatformResult[], how: (p: string) => string) {
   return results.map((r) => ({
@@ -112,14 +141,15 @@ export async function runBuildMode(
   );
   if (options.build.hooks === 'auto') skipQemuLines(hub, emulation, state.runDir);
   await hubOnce(hub, 'pre_build');
-  const results = await buildPlatforms({ options, state, local, hub, emulation, multiPlatform, packed });
+  const early = earlyCopies(clients, options, hub, local, timeline);
+  const results = await buildWith({ options, state, local, hub, emulation, multiPlatform, packed }, early);
   const how = (p: string) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
   recordBuilds(timeline, results, how);
   const ref = (platform: string) => localRef(local, platform);
   const pushHooks = await afterBuilds(hub, options, state, ref, compose);
   const publish = pushHooks ? { ...options, push: false } : options;
   const index = await core.group('Merging index', () =>
-    mergeBuilt(clients, publish, local, results, timeline),
+    mergeBuilt(clients, publish, local, results, timeline, early),
   );
   if (options.ociArchive)
     await core.group('Writing OCI archive', () => writeArchive(options, () => local, index));

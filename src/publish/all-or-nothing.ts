@@ -6,7 +6,7 @@ import { throwIfCancelled } from '../cancel.js';
 import { HttpError } from '../errors.js';
 import type { MergedIndex } from '../oci/index-merge.js';
 import type { Descriptor } from '../oci/types.js';
-import { copyImages, newStats, type CopyStats, type Sourced } from '../registry/copy.js';
+import { copyBlobs, copyImages, newStats, type CopyStats, type Sourced } from '../registry/copy.js';
 import type { SourceLocation } from '../oci/image-source.js';
 import type { RegistryClients, Target } from '../registry/clients.js';
 import type { Reference } from '../registry/reference.js';
@@ -19,11 +19,7 @@ export interface SourcedEntry {
   descriptor: Descriptor;
 }
 
-export async function copyEntries(
-  entries: readonly SourcedEntry[],
-  targets: readonly Target[],
-): Promise<CopyStats> {
-  const stats = newStats();
+async function readEntries(entries: readonly SourcedEntry[]): Promise<Sourced[]> {
   const items: Sourced[] = [];
   for (const { from, descriptor } of entries) {
     const raw = await from.client.getManifest(from.repository, descriptor.digest);
@@ -33,11 +29,30 @@ export async function copyEntries(
       );
     items.push({ from, raw });
   }
+  return items;
+}
+
+/** Every entry with its blobs to every target (manifests by digest, untagged). */
+export async function copyEntries(
+  entries: readonly SourcedEntry[],
+  targets: readonly Target[],
+  copy: typeof copyImages = copyImages,
+): Promise<CopyStats> {
+  const stats = newStats();
+  const items = await readEntries(entries);
   for (const target of targets) {
     throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
-    await copyImages(items, target, stats);
+    await copy(items, target, stats);
   }
   return stats;
+}
+
+/** Only the entries' blobs, to every target: nothing a client could pull by a tag or a manifest digest. */
+export function copyEntryBlobs(
+  entries: readonly SourcedEntry[],
+  targets: readonly Target[],
+): Promise<CopyStats> {
+  return copyEntries(entries, targets, copyBlobs);
 }
 
 async function checkReferenced(target: Target, index: MergedIndex): Promise<void> {

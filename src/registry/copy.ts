@@ -94,9 +94,7 @@ async function expand(items: readonly Sourced[]): Promise<Sourced[]> {
   return out;
 }
 
-/** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
-export async function copyImages(items: readonly Sourced[], to: Location, stats: CopyStats): Promise<void> {
-  const manifests = await expand(items);
+async function copyBlobsOf(manifests: readonly Sourced[], to: Location, stats: CopyStats): Promise<void> {
   const blobs = new Map<string, { from: SourceLocation; blob: Descriptor }>();
   for (const { from, raw } of manifests) {
     if (isIndexType(raw.mediaType)) continue;
@@ -105,6 +103,17 @@ export async function copyImages(items: readonly Sourced[], to: Location, stats:
       if (!blobs.has(blob.digest)) blobs.set(blob.digest, { from, blob });
   }
   await mapPool([...blobs.values()], BLOB_CONCURRENCY, ({ from, blob }) => copyBlob(from, to, blob, stats));
+}
+
+/** Only the blobs the manifests reference: no manifest is written (an upload ahead of the merge). */
+export async function copyBlobs(items: readonly Sourced[], to: Location, stats: CopyStats): Promise<void> {
+  await copyBlobsOf(await expand(items), to, stats);
+}
+
+/** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
+export async function copyImages(items: readonly Sourced[], to: Location, stats: CopyStats): Promise<void> {
+  const manifests = await expand(items);
+  await copyBlobsOf(manifests, to, stats);
   const written = new Set<string>();
   for (const { raw } of manifests) {
     if (written.has(raw.digest)) continue;

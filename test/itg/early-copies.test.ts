@@ -1,0 +1,109 @@
+// Overlap: a platform's blobs go up to the target while another platform
+// still builds; manifests and tags only after every platform succeeded, so a
+// failed run leaves untagged blobs and no manifest on the target.
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { errorsOf, runAction } from '../../support/action-runner.js';
+import { addBusybox } from '../../support/contexts.js';
+import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
+import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+
+const skip = skipWithoutPrereqs();
+
+const PRELUDE =
+  'FROM scratch\nARG TARGETARCH\nCOPY busybox/${TARGETARCH} /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n';
+
+function contextWith(s390x: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ctx-early-'));
+  addBusybox(dir);
+  writeFileSync(path.join(dir, 'Dockerfile'), `${PRELUDE}RUN head -c 4194304 /dev/urandom > /blob\n`);
+  writeFileSync(path.join(dir, 'Dockerfile.s390x'), PRELUDE + s390x);
+  return dir;
+}
+
+interface Task {
+  label: string;
+  start: number;
+  end: number;
+}
+
+/** The gantt chart's tasks in the job summary: `  LABEL (1.2 s) :tags, START, END`. */
+function tasks(summary: string): Task[] {
+  return [...summary.matchAll(/^ {2}(.+) \(\d+\.\d s\) :[^,]*(?:, [^,]*)*?, (\d+), (\d+)$/gm)].map((m) => ({
+    label: m[1] ?? '',
+    start: Number(m[2]),
+    end: Number(m[3]),
+  }));
+}
+
+/** Manifests the registry stored for a repository (distribution's revisions), by digest hex. */
+function storedManifests(registry: TestRegistry, repo: string): string[] {
+  const dir = path.join(
+    registry.dir,
+    'data/docker/registry/v2/repositories',
+    repo,
+    '_manifests/revisions/sha256',
+  );
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+describe.skipIf(skip)('blobs go up while other platforms build', () => {
+  let registry: TestRegistry;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    registry = await startRegistry();
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  });
+
+  // s390x builds on its own (its own Dockerfile), after amd64 (one build at a time), on both engines.
+  const inputs = (ctx: string, repo: string) => ({
+    platforms: 'linux/amd64,linux/s390x',
+    context: ctx,
+    tags: `${registry.address}/${repo}:1`,
+    push: 'true',
+    network: 'host',
+    'max-parallel': '1',
+    'platform-files': `linux/s390x=${ctx}/Dockerfile.s390x`,
+  });
+
+  test("amd64's blobs are uploaded during s390x's build; the index is whole", async () => {
+    const ctx = contextWith('RUN sleep 3 && head -c 1048576 /dev/urandom > /blob\n');
+    dirs.push(ctx);
+    const run = await runAction(inputs(ctx, 'early/ok'));
+    expect(errorsOf(run.main)).toBe('');
+    expect(run.main.log).toMatch(
+      /Blobs: \d+ uploaded \(\d+ bytes\), [1-9]\d* of them while other platforms built/,
+    );
+    const all = tasks(run.summary);
+    const early = all.find((t) => t.label === 'linux/amd64 blobs, while others build');
+    const s390x = all.find((t) => t.label.startsWith('linux/s390x '));
+    expect(early, run.summary).toBeDefined();
+    expect(s390x, run.summary).toBeDefined();
+    expect(early!.start).toBeLessThan(s390x!.end); // started before s390x's build ended
+    expect(run.outputs.digest).toMatch(/^sha256:/);
+    const index = await fetch(`${registry.url}/v2/early/ok/manifests/1`, {
+      headers: { accept: 'application/vnd.docker.distribution.manifest.list.v2+json' },
+    });
+    expect(index.headers.get('docker-content-digest')).toBe(run.outputs.digest);
+    const listed = (await index.json()) as { manifests: { platform: { architecture: string } }[] };
+    expect(listed.manifests.map((m) => m.platform.architecture)).toEqual(['amd64', 's390x']);
+  });
+
+  test("a later platform fails: the first one's blobs reached the target, but no manifest and no tag", async () => {
+    const ctx = contextWith('RUN sleep 3 && false\n');
+    dirs.push(ctx);
+    const run = await runAction(inputs(ctx, 'early/failed'));
+    expect(run.main.exitCode).not.toBe(0);
+    expect(errorsOf(run.main)).toMatch(/linux\/s390x/);
+    expect(await catalog(registry.address)).toContain('early/failed'); // blobs were uploaded early
+    expect(storedManifests(registry, 'early/failed')).toEqual([]);
+    const tags = await fetch(`${registry.url}/v2/early/failed/tags/list`);
+    const body = tags.ok ? ((await tags.json()) as { tags: string[] | null }) : { tags: null };
+    expect(body.tags ?? []).toEqual([]);
+  });
+});
