@@ -38,13 +38,13 @@ function remember(state: PostState, image: string): void {
 
 /** Everything before the first build: environment, emulation, buildx, builder, local registry. */
 async function setUp(http: Http, options: BuildModeOptions, state: PostState, engine: string) {
-  const { containerdStore } = await core.group('Environment', () => logEnvironment(engine));
+  const { containerdStore, buildx } = await core.group('Environment', () => logEnvironment(engine));
   checkDriverSupport(options.build, options.driver, containerdStore);
   const emulation = await core.group('Registering QEMU emulators', () =>
     registerEmulators(options, state.runDir),
   );
   await recordEmulation(emulation);
-  await core.group('Setting up buildx', () => installBuildx(http, options, state));
+  await core.group('Setting up buildx', () => installBuildx(http, options, state, buildx));
   if (options.driver === 'docker-container')
     await core.group('Creating builder', () => startBuilder(options, state));
   const registry = await core.group('Starting local registry', () => startRegistry(http, options, state));

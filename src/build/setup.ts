@@ -15,7 +15,9 @@ import { cleanStaleRuns } from './stale.js';
 import { saveState, type PostState, type RegistryState } from '../state.js';
 
 /** Kernel, runner, the engine (its version as checkBuildRunner read it), the runner's buildx, binfmt state and image store. */
-export async function logEnvironment(engine: string): Promise<{ containerdStore: boolean }> {
+export async function logEnvironment(
+  engine: string,
+): Promise<{ containerdStore: boolean; buildx: string | undefined }> {
   const [buildx, containerdStore] = await Promise.all([readBuildxVersion(), hasContainerdStore()]);
   core.info(`Kernel: ${os.release()}, runner arch: ${os.arch()}`);
   core.info(`Docker engine: ${engine}`);
@@ -33,11 +35,17 @@ export async function logEnvironment(engine: string): Promise<{ containerdStore:
   core.info(
     `Image store: ${containerdStore ? 'containerd' : 'classic (docker driver: no attestations, inline cache only)'}`,
   );
-  return { containerdStore };
+  return { containerdStore, buildx };
 }
 
-export async function installBuildx(http: Http, options: BuildModeOptions, state: PostState): Promise<void> {
+export async function installBuildx(
+  http: Http,
+  options: BuildModeOptions,
+  state: PostState,
+  runner: string | undefined,
+): Promise<void> {
   const buildx = await setupBuildx(http, {
+    runner,
     version: options.buildxVersion,
     url: options.buildxUrl,
     runDir: state.runDir,

@@ -97,9 +97,9 @@ async function downloadBuildx(http: Http, base: string, version: string, dir: st
 
 export async function setupBuildx(
   http: Http,
-  options: { version: string; url: string; runDir: string },
+  options: { version: string; url: string; runDir: string; runner: string | undefined },
 ): Promise<BuildxSetup> {
-  const runner = await readBuildxVersion();
+  const { runner } = options; // the runner's buildx version, as the environment check read it
   const plan = planBuildx(options.version, runner, options.url !== '');
   if (plan.use === 'runner') return { version: plan.version, how: 'runner' };
   const version = plan.version === 'latest' ? await resolveLatestBuildx(http) : plan.version;
