@@ -20,17 +20,22 @@ export interface PlanInputs {
 }
 
 /** Why no platform can share a build, or undefined when those without a file of their own can. */
-function whyNoneShare(options: PlanInputs, buildHook: boolean, multiPlatform: boolean): string | undefined {
-  if (buildHook) return 'hooks/build builds each platform itself';
+function whyNoneShare(
+  options: PlanInputs,
+  hub: string | undefined,
+  multiPlatform: boolean,
+): string | undefined {
+  if (hub) return hub;
   if (!multiPlatform)
     return 'the docker driver on the classic image store builds one platform per build (Docker 20.10); the containerd image store or driver: docker-container can build several';
   if (options.build.maxParallel <= 1) return "'max-parallel' is 1";
   return undefined;
 }
 
-export function planBuilds(options: PlanInputs, buildHook: boolean, multiPlatform: boolean): BuildPlan {
+/** `hub`: why Docker Hub's hooks or tests need a build per platform, when they do. */
+export function planBuilds(options: PlanInputs, hub: string | undefined, multiPlatform: boolean): BuildPlan {
   const all = [...options.platforms];
-  const none = whyNoneShare(options, buildHook, multiPlatform);
+  const none = whyNoneShare(options, hub, multiPlatform);
   if (all.length < 2) return { shared: [], own: all, why: [] };
   if (none) return { shared: [], own: all, why: [none] };
   const ownFile = (p: Platform) => options.build.platformFiles[formatPlatform(p)] !== undefined;

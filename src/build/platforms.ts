@@ -116,13 +116,21 @@ function ownSources(ctx: BuildsContext): Record<string, string> {
   return own;
 }
 
+/** Hub's hooks and automated tests use each platform's own image tag: then every platform builds on its own. */
+function hubNeedsOwnBuilds(hub: BuildsContext['hub']): string | undefined {
+  if (hub.some((h) => h.hooks?.present.includes('build'))) return 'hooks/build builds each platform itself';
+  if (hub.some((h) => (h.hooks?.present.length ?? 0) > 0))
+    return "Docker Hub's hooks use each platform's own image (IMAGE_NAME)";
+  if (hub.some((h) => h.composeFile !== undefined))
+    return "Docker Hub's automated tests run each platform's own image";
+  return undefined;
+}
+
 export async function buildPlatforms(ctx: BuildsContext): Promise<PlatformResult[]> {
   const { platforms, build } = ctx.options;
   const secrets = writeSecrets(build.secrets, ctx.state.runDir);
-  // Hub's hooks and automated tests use each platform's own image tag: those platforms build one by one.
-  const buildHook = ctx.hub.some((h) => (h.hooks?.present.length ?? 0) > 0 || h.composeFile !== undefined);
   const planInputs = { platforms, build: { platformFiles: ownSources(ctx), maxParallel: build.maxParallel } };
-  const plan = planBuilds(planInputs, buildHook, ctx.multiPlatform);
+  const plan = planBuilds(planInputs, hubNeedsOwnBuilds(ctx.hub), ctx.multiPlatform);
   core.info(describePlan(plan));
   const jobs: (Platform[] | Platform)[] = [...(plan.shared.length > 0 ? [plan.shared] : []), ...plan.own];
   const parallel = Math.min(build.maxParallel, jobs.length);
