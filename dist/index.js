@@ -77054,13 +77054,22 @@ async function readEntries(entries) {
     }
     return items;
 }
-/** Every entry with its blobs to every target (manifests by digest, untagged). */
+/**
+ * Every entry with its blobs to every target (manifests by digest, untagged).
+ * A second repository on a registry copies from the first one there, so its
+ * blobs are mounted (one request each), not sent again.
+ */
 async function copyEntries(entries, targets, copy = copyImages) {
     const stats = newStats();
     const items = await readEntries(entries);
+    const firstOn = new Map();
     for (const target of targets) {
         throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
-        await copy(items, target, stats);
+        const sibling = firstOn.get(target.client);
+        const from = sibling && sibling.repository !== target.repository ? sibling : undefined;
+        await copy(from ? items.map((i) => ({ ...i, from })) : items, target, stats);
+        if (!sibling)
+            firstOn.set(target.client, target);
     }
     return stats;
 }
@@ -77740,18 +77749,19 @@ async function buildShared(ctx, platforms, secrets) {
 // shares the steps they have in common; the others get a build of their own.
 
 /** Why no platform can share a build, or undefined when those without a file of their own can. */
-function whyNoneShare(options, buildHook, multiPlatform) {
-    if (buildHook)
-        return 'hooks/build builds each platform itself';
+function whyNoneShare(options, hub, multiPlatform) {
+    if (hub)
+        return hub;
     if (!multiPlatform)
         return 'the docker driver on the classic image store builds one platform per build (Docker 20.10); the containerd image store or driver: docker-container can build several';
     if (options.build.maxParallel <= 1)
         return "'max-parallel' is 1";
     return undefined;
 }
-function planBuilds(options, buildHook, multiPlatform) {
+/** `hub`: why Docker Hub's hooks or tests need a build per platform, when they do. */
+function planBuilds(options, hub, multiPlatform) {
     const all = [...options.platforms];
-    const none = whyNoneShare(options, buildHook, multiPlatform);
+    const none = whyNoneShare(options, hub, multiPlatform);
     if (all.length < 2)
         return { shared: [], own: all, why: [] };
     if (none)
@@ -77907,13 +77917,21 @@ function ownSources(ctx) {
     }
     return own;
 }
+/** Hub's hooks and automated tests use each platform's own image tag: then every platform builds on its own. */
+function hubNeedsOwnBuilds(hub) {
+    if (hub.some((h) => h.hooks?.present.includes('build')))
+        return 'hooks/build builds each platform itself';
+    if (hub.some((h) => (h.hooks?.present.length ?? 0) > 0))
+        return "Docker Hub's hooks use each platform's own image (IMAGE_NAME)";
+    if (hub.some((h) => h.composeFile !== undefined))
+        return "Docker Hub's automated tests run each platform's own image";
+    return undefined;
+}
 async function buildPlatforms(ctx) {
     const { platforms, build } = ctx.options;
     const secrets = writeSecrets(build.secrets, ctx.state.runDir);
-    // Hub's hooks and automated tests use each platform's own image tag: those platforms build one by one.
-    const buildHook = ctx.hub.some((h) => (h.hooks?.present.length ?? 0) > 0 || h.composeFile !== undefined);
     const planInputs = { platforms, build: { platformFiles: ownSources(ctx), maxParallel: build.maxParallel } };
-    const plan = planBuilds(planInputs, buildHook, ctx.multiPlatform);
+    const plan = planBuilds(planInputs, hubNeedsOwnBuilds(ctx.hub), ctx.multiPlatform);
     info(describePlan(plan));
     const jobs = [...(plan.shared.length > 0 ? [plan.shared] : []), ...plan.own];
     const parallel = Math.min(build.maxParallel, jobs.length);

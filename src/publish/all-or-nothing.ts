@@ -32,7 +32,11 @@ async function readEntries(entries: readonly SourcedEntry[]): Promise<Sourced[]>
   return items;
 }
 
-/** Every entry with its blobs to every target (manifests by digest, untagged). */
+/**
+ * Every entry with its blobs to every target (manifests by digest, untagged).
+ * A second repository on a registry copies from the first one there, so its
+ * blobs are mounted (one request each), not sent again.
+ */
 export async function copyEntries(
   entries: readonly SourcedEntry[],
   targets: readonly Target[],
@@ -40,9 +44,13 @@ export async function copyEntries(
 ): Promise<CopyStats> {
   const stats = newStats();
   const items = await readEntries(entries);
+  const firstOn = new Map<Target['client'], Target>();
   for (const target of targets) {
     throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
-    await copy(items, target, stats);
+    const sibling = firstOn.get(target.client);
+    const from = sibling && sibling.repository !== target.repository ? sibling : undefined;
+    await copy(from ? items.map((i) => ({ ...i, from })) : items, target, stats);
+    if (!sibling) firstOn.set(target.client, target);
   }
   return stats;
 }

@@ -83,6 +83,11 @@ describe.skipIf(skip)('targets', () => {
     expect(errorsOf(run.main)).toBe('');
     for (const tag of tags)
       expect({ tag, digest: servedDigest(tag) }).toEqual({ tag, digest: run.outputs.digest });
+    // mirror/app is on acme/app's registry: its blobs are mounted from there, not sent again.
+    const [, uploaded, mounted] =
+      /Blobs: (\d+) uploaded \(\d+ bytes\), (\d+) mounted/.exec(run.main.log) ?? [];
+    expect(Number(mounted)).toBeGreaterThan(0);
+    expect(Number(uploaded)).toBe(2 * Number(mounted)); // once to each registry, mounted on the second repository
     expect(existsSync(archive)).toBe(true);
     expect(existsSync(`${archive}.partial`)).toBe(false);
 
