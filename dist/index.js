@@ -77267,7 +77267,7 @@ async function publishTimed(clients, options, sourced, platforms, index, timelin
     const stats = await timeline.time('Copies', `Every platform (${platforms})`, () => copyEntries(sourced, targets));
     const ahead = early.blobsUploaded + early.blobsMounted;
     const skipped = stats.blobsSkipped - ahead;
-    info(`Blobs: ${stats.blobsUploaded + early.blobsUploaded} uploaded (${stats.bytesUploaded + early.bytesUploaded} bytes)${ahead > 0 ? `, ${ahead} of them while other platforms built` : ''}, ${stats.blobsMounted + early.blobsMounted} mounted, ${Math.max(skipped, 0)} already there`);
+    info(`Blobs: ${stats.blobsUploaded + early.blobsUploaded} uploaded (${stats.bytesUploaded + early.bytesUploaded} bytes), ${stats.blobsMounted + early.blobsMounted} mounted, ${Math.max(skipped, 0)} already there${ahead > 0 ? `; ${ahead} of these while other platforms built` : ''}`);
     const tags = targets.reduce((n, t) => n + t.tags.length, 0);
     await timeline.time('Index', `Pushing the index to ${tags} tag(s)`, () => pushIndex(targets, index));
 }
