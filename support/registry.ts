@@ -1,7 +1,7 @@
 // Real CNCF distribution registries for tests, on loopback, optionally with
 // htpasswd basic auth or token auth, and TLS. Stopped and removed by stop().
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
@@ -125,4 +125,22 @@ export async function catalog(address: string, auth?: string): Promise<string[]>
     headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {},
   });
   return ((await res.json()) as { repositories: string[] }).repositories;
+}
+
+/** The tags a repository has (none when the registry does not know it). */
+export async function tagsOf(address: string, repository: string): Promise<string[]> {
+  const res = await fetch(`http://${address}/v2/${repository}/tags/list`);
+  if (res.status === 404) return [];
+  return ((await res.json()) as { tags: string[] | null }).tags ?? [];
+}
+
+/** The manifests a repository holds, by digest hex, read from the registry's storage (distribution's revisions). */
+export function manifestsStored(registry: TestRegistry, repository: string): string[] {
+  const dir = path.join(
+    registry.dir,
+    'data/docker/registry/v2/repositories',
+    repository,
+    '_manifests/revisions/sha256',
+  );
+  return existsSync(dir) ? readdirSync(dir) : [];
 }

@@ -1,13 +1,19 @@
 // Overlap: a platform's blobs go up to the target while another platform
 // still builds; manifests and tags only after every platform succeeded, so a
 // failed run leaves untagged blobs and no manifest on the target.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
-import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
+import {
+  catalog,
+  manifestsStored,
+  startRegistry,
+  tagsOf,
+  type TestRegistry,
+} from '../../support/registry.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 
 const skip = skipWithoutPrereqs();
@@ -36,17 +42,6 @@ function tasks(summary: string): Task[] {
     start: Number(m[2]),
     end: Number(m[3]),
   }));
-}
-
-/** Manifests the registry stored for a repository (distribution's revisions), by digest hex. */
-function storedManifests(registry: TestRegistry, repo: string): string[] {
-  const dir = path.join(
-    registry.dir,
-    'data/docker/registry/v2/repositories',
-    repo,
-    '_manifests/revisions/sha256',
-  );
-  return existsSync(dir) ? readdirSync(dir) : [];
 }
 
 describe.skipIf(skip)('blobs go up while other platforms build', () => {
@@ -101,9 +96,7 @@ describe.skipIf(skip)('blobs go up while other platforms build', () => {
     expect(run.main.exitCode).not.toBe(0);
     expect(errorsOf(run.main)).toMatch(/linux\/s390x/);
     expect(await catalog(registry.address)).toContain('early/failed'); // blobs were uploaded early
-    expect(storedManifests(registry, 'early/failed')).toEqual([]);
-    const tags = await fetch(`${registry.url}/v2/early/failed/tags/list`);
-    const body = tags.ok ? ((await tags.json()) as { tags: string[] | null }) : { tags: null };
-    expect(body.tags ?? []).toEqual([]);
+    expect(manifestsStored(registry, 'early/failed')).toEqual([]);
+    expect(await tagsOf(registry.address, 'early/failed')).toEqual([]);
   });
 });
