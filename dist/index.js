@@ -77084,12 +77084,9 @@ async function pushIndex(targets, index) {
             await target.client.putManifest(target.repository, tag, raw);
             info(`${where} -> ${index.digest}`);
         }
-        const first = target.tags[0];
-        if (first) {
-            const served = await target.client.getManifest(target.repository, first, 'push');
-            if (served?.digest !== index.digest) {
-                throw new HttpError(`${target.client.registry}/${target.repository}:${first} serves ${served?.digest ?? 'nothing'} after pushing index ${index.digest}.`);
-            }
+        // By digest, never by re-reading a tag: another run may move the tag the moment after our PUT.
+        if (target.tags.length > 0 && !(await target.client.hasManifest(target.repository, index.digest))) {
+            throw new HttpError(`${target.client.registry}/${target.repository} does not have index ${index.digest} after pushing it to ${target.tags.join(', ')}.`);
         }
     }
 }
