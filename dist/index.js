@@ -73902,24 +73902,39 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 // Cancellation: the runner cancels a job with SIGINT, then SIGTERM. Once
-// cancelled, running commands are stopped and nothing more is pushed.
+// cancelled, running commands are stopped, running requests are aborted
+// through one AbortSignal (http.ts passes it to undici), nothing is retried
+// and nothing more is pushed.
+
 
 let cancelledBy;
 const listeners = new Set();
+const controller = new AbortController();
+(0,external_node_events_.setMaxListeners)(0, controller.signal); // every request in flight listens: blob pools, builds, probes
+/** Aborted once the job is cancelled: every request of the run carries it. */
+const cancelSignal = controller.signal;
 function cancel(signal) {
     cancelledBy ??= signal;
     for (const l of listeners)
         l(signal);
+    if (!controller.signal.aborted)
+        controller.abort(new errors_ActionError(`Cancelled by ${signal}.`));
 }
 function onCancel(listener) {
     listeners.add(listener);
     return () => listeners.delete(listener);
 }
+/** The signal that cancelled the run, if any. */
+function cancelledSignal() {
+    return cancelledBy;
+}
 function throwIfCancelled(what) {
     if (cancelledBy)
-        throw new errors_ActionError(`Cancelled by ${cancelledBy} before ${what}; nothing was pushed.`);
+        throw new errors_ActionError(`Cancelled by ${cancelledBy} before ${what}.`);
 }
 
 ;// CONCATENATED MODULE: ./src/exec-tail.ts
@@ -74129,11 +74144,15 @@ function checkDriverSupport(build, driver, containerdStore) {
 var node_modules_undici = __nccwpck_require__(6752);
 // EXTERNAL MODULE: external "node:async_hooks"
 var external_node_async_hooks_ = __nccwpck_require__(6698);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./src/http.ts
 // The only builder of undici dispatchers: proxy-aware, explicit timeouts, a
 // retry policy for what is transient (408, 429, 5xx, resets, truncation).
+
+
 
 
 
@@ -74155,6 +74174,7 @@ class Http {
             headers: req.headers,
             body: req.body,
             dispatcher: this.dispatcher,
+            signal: cancelSignal, // a cancelled job stops its uploads at once
         });
         return { status: res.statusCode, headers: res.headers, body: res.body };
     }
@@ -74282,8 +74302,8 @@ class RetryBudget {
     }
     /** Waits before the next attempt, or throws: `err` when it is not transient, else a final error. */
     async retry(err, what = this.what) {
-        if (!isTransient(err))
-            throw err;
+        if (!isTransient(err) || cancelSignal.aborted)
+            throw err; // an abort is never retried
         this.failures++;
         this.streak++;
         const { attempts, budgetMs } = this.policy;
@@ -74295,7 +74315,7 @@ class RetryBudget {
         const left = budgetMs === undefined ? backoff : budgetMs - (Date.now() - this.since);
         const wait = Math.max(0, Math.min(backoff, left));
         info(`Retrying in ${(wait / 1000).toFixed(1)} s (${this.failures + 1}/${attempts}): ${what}: ${errorMessage(err)}`);
-        await new Promise((r) => setTimeout(r, wait));
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(wait, undefined, { signal: cancelSignal });
     }
     /**
      * A request of the operation got an answer: the network is flaky, not down,
@@ -74338,8 +74358,6 @@ async function withRetry(what, fn, policy = DEFAULT_RETRY) {
     });
 }
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/oci/media-types.ts
 // Manifest media types, and the Accept list every manifest read must send.
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -77037,10 +77055,40 @@ async function copyImages(items, to, stats) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/publish/reached.ts
+// What reached the targets so far in this run: blobs uploaded (untagged until
+// the index goes out) and tags moved. A run stopped part way (cancelled) says
+// exactly this, never a blanket "nothing was pushed".
+
+const reached = { blobs: 0, bytes: 0, tags: [] };
+/** Adds a copy's stats as they stand, also when it stopped part way. */
+function addCopied(stats) {
+    reached.blobs += stats.blobsUploaded;
+    reached.bytes += stats.bytesUploaded;
+}
+function addTagged(where) {
+    reached.tags.push(where);
+}
+/** "3 blobs (41.9 MB) were uploaded untagged; nothing was tagged" and the like (pure on its input). */
+function describeReached(r = reached) {
+    const blobs = r.blobs === 0
+        ? 'no blob reached any target'
+        : `${r.blobs} blob${r.blobs === 1 ? ' (' : 's ('}${(r.bytes / 1e6).toFixed(1)} MB) ${r.blobs === 1 ? 'was' : 'were'} uploaded untagged`;
+    const tags = r.tags.length === 0
+        ? 'nothing was tagged'
+        : `${r.tags.length} tag(s) had already moved: ${r.tags.join(', ')}`;
+    return `${blobs}; ${tags}`;
+}
+/** The error a cancelled run ends with, whatever was running when it stopped. */
+function cancelledError(signal) {
+    return new errors_ActionError(`Cancelled by ${signal}: running builds and uploads were stopped; ${describeReached()}.`, reached.tags.length > 0 ? 'Run the job again to move every tag to one index.' : undefined);
+}
+
 ;// CONCATENATED MODULE: ./src/publish/all-or-nothing.ts
 // All or nothing: every entry's manifest (with its blobs) reaches every target
 // repository, and is checked there, before the index is written to any tag;
 // every tag gets the same bytes, so each yields the same digest.
+
 
 
 
@@ -77054,9 +77102,14 @@ async function copyEntries(entries, targets) {
             throw new HttpError(`Manifest ${descriptor.digest} vanished from ${from.client.registry}/${from.repository}.`);
         items.push({ from, raw });
     }
-    for (const target of targets) {
-        throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
-        await copyImages(items, target, stats);
+    try {
+        for (const target of targets) {
+            throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
+            await copyImages(items, target, stats);
+        }
+    }
+    finally {
+        addCopied(stats); // what landed, also when a copy stopped part way
     }
     return stats;
 }
@@ -77082,6 +77135,7 @@ async function pushIndex(targets, index) {
                 continue;
             }
             await target.client.putManifest(target.repository, tag, raw);
+            addTagged(where);
             info(`${where} -> ${index.digest}`);
         }
         // By digest, never by re-reading a tag: another run may move the tag the moment after our PUT.
@@ -80997,6 +81051,8 @@ class RegistryClients {
 
 
 
+
+
 function runDirFor(runId) {
     return external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), `multiarch-${runId}`);
 }
@@ -81012,6 +81068,15 @@ function registryClients(http, inputs) {
         }
         : undefined;
     return new RegistryClients(http, { login, insecure: insecureRegistries });
+}
+/** The local registry's last lines at debug level; reading them never hides the run's own error. */
+async function debugRegistryLog(registry) {
+    try {
+        core_debug(`Local registry log (last lines):\n${await registryLogTail(registry)}`);
+    }
+    catch (err) {
+        core_debug(`Could not read the local registry log: ${errorMessage(err)}`);
+    }
 }
 async function runMain() {
     markMainStarted();
@@ -81035,8 +81100,9 @@ async function runMain() {
     }
     catch (err) {
         if (state.registry)
-            core_debug(`Local registry log (last lines):\n${await registryLogTail(state.registry)}`);
-        throw err;
+            await debugRegistryLog(state.registry);
+        const signal = cancelledSignal();
+        throw signal ? cancelledError(signal) : err; // whatever was running when the job was cancelled
     }
     finally {
         await http.close();
@@ -81094,11 +81160,11 @@ function report(err) {
     if (err instanceof Error && err.stack)
         core_debug(err.stack);
 }
-/** The runner cancels with SIGINT then SIGTERM: stop the builds, push nothing, let post clean up. */
+/** The runner cancels with SIGINT then SIGTERM: stop the builds and uploads, push nothing more, let post clean up. */
 function handleCancellation() {
     for (const signal of ['SIGINT', 'SIGTERM']) {
         process.on(signal, () => {
-            error(`Cancelled by ${signal}: stopping running builds; nothing will be pushed.`);
+            error(`Cancelled by ${signal}: stopping running builds and uploads; nothing more will be pushed.`);
             cancel(signal);
         });
     }

@@ -10,6 +10,7 @@ import { copyImages, newStats, type CopyStats, type Sourced } from '../registry/
 import type { SourceLocation } from '../oci/image-source.js';
 import type { RegistryClients, Target } from '../registry/clients.js';
 import type { Reference } from '../registry/reference.js';
+import { addCopied, addTagged } from './reached.js';
 
 export type { Target };
 
@@ -33,9 +34,13 @@ export async function copyEntries(
       );
     items.push({ from, raw });
   }
-  for (const target of targets) {
-    throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
-    await copyImages(items, target, stats);
+  try {
+    for (const target of targets) {
+      throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
+      await copyImages(items, target, stats);
+    }
+  } finally {
+    addCopied(stats); // what landed, also when a copy stopped part way
   }
   return stats;
 }
@@ -64,6 +69,7 @@ export async function pushIndex(targets: readonly Target[], index: MergedIndex):
         continue;
       }
       await target.client.putManifest(target.repository, tag, raw);
+      addTagged(where);
       core.info(`${where} -> ${index.digest}`);
     }
     // By digest, never by re-reading a tag: another run may move the tag the moment after our PUT.
