@@ -77442,571 +77442,203 @@ async function readBuiltPlatforms(local, digest, platforms) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/build/explain.ts
-// Why a platform's build failed, in words a user can act on: emulation
-// explains its own failures best (no F flag, QEMU crashes), then buildx's known texts.
+;// CONCATENATED MODULE: ./src/local-registry/health.ts
+// Is the local registry still there? Asked when a build fails, so a registry
+// that was killed (or stopped answering) is named as the cause instead of the
+// Dockerfile: its process or container, then GET /v2/ within a few seconds.
 
 
 
-function explainFailedBuild(err, platform, emulation) {
-    if (!(err instanceof ExecError))
-        return err;
-    const hint = (emulation && explainBuildFailure(err.tail, emulation)) ?? buildFailureHint(err.tail, platform);
-    return new errors_ActionError(`Building ${platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
+const ANSWER_TIMEOUT_MS = 3_000;
+/** "the local registry (pid 123)" or "(container multiarch-registry-…)" (pure). */
+function describeRegistry(state) {
+    return `the local registry (${state.container ? `container ${state.container}` : `pid ${state.pid}`})`;
 }
-
-;// CONCATENATED MODULE: ./src/buildx/progress.ts
-// One multi-platform build's `--progress=rawjson` output (pure): the steps
-// (vertexes) with their times, logs and errors, each given to the platform it
-// built, so every platform gets a log of its own, a time and a named failure.
-/**
- * buildx writes one indented JSON object per update (json.Encoder with an
- * indent): each starts with a `{` line and ends with a `}` line at column 0;
- * anything else (the command line, the final ERROR text) is skipped.
- */
-function* objects(text) {
-    let buf;
-    for (const line of text.split('\n')) {
-        if (line === '{')
-            buf = [line];
-        else if (buf && line === '}') {
-            buf.push(line);
-            try {
-                yield JSON.parse(buf.join('\n'));
-            }
-            catch {
-                // a torn object (the build was killed mid-write): skip it
-            }
-            buf = undefined;
-        }
-        else
-            buf?.push(line);
-    }
-}
-/** The lines between the JSON objects: the command line, buildx's warnings and its closing ERROR text. */
-function textLines(text) {
-    let inObject = false;
-    const kept = [];
-    for (const line of text.split('\n')) {
-        if (line === '{')
-            inObject = true;
-        else if (line === '}')
-            inObject = false;
-        else if (!inObject && line.trim())
-            kept.push(line);
-    }
-    return kept.join('\n');
-}
-const time = (s) => (s ? Date.parse(s) : undefined);
-/** Every step of the build, in the order they started (cached ones as they appeared), with its latest state and whole log. */
-function parseRawProgress(text) {
-    const steps = new Map();
-    for (const status of objects(text)) {
-        for (const v of status.vertexes ?? []) {
-            const step = steps.get(v.digest) ?? { digest: v.digest, name: '', inputs: [], log: '' };
-            step.name = v.name ?? step.name;
-            step.inputs = v.inputs ?? step.inputs;
-            step.started = step.started ?? time(v.started);
-            step.completed = time(v.completed) ?? step.completed;
-            step.cached = v.cached ?? step.cached;
-            step.error = v.error ?? step.error;
-            steps.set(v.digest, step);
-        }
-        for (const l of status.logs ?? []) {
-            const step = steps.get(l.vertex);
-            if (step && l.data)
-                step.log += Buffer.from(l.data, 'base64').toString('utf8');
-        }
-    }
-    const order = (s) => s.started ?? Number.MAX_SAFE_INTEGER;
-    return [...steps.values()].sort((a, b) => order(a) - order(b));
-}
-const PREFIX = /^\[([a-z0-9]+\/[a-z0-9]+(?:\/v[0-9]+)?)[\s\]]/;
-/**
- * Each step's platform: the one its name carries (`[linux/arm64 1/3] COPY …`),
- * else the one all its inputs have (BuildKit names a RUN after a FROM scratch
- * stage without it); '' for the steps every platform shares (context, export).
- */
-function stepPlatforms(steps, platforms) {
-    const byDigest = new Map(steps.map((s) => [s.digest, s]));
-    const found = new Map();
-    const platformOf = (step, seen) => {
-        const known = found.get(step.digest);
-        if (known !== undefined)
-            return known;
-        const named = PREFIX.exec(step.name)?.[1];
-        let result = named && platforms.includes(named) ? named : '';
-        if (!result && !seen.has(step.digest)) {
-            seen.add(step.digest);
-            const parents = step.inputs.map((d) => byDigest.get(d)).filter((s) => s !== undefined);
-            const theirs = new Set(parents.map((p) => platformOf(p, seen)));
-            const [only] = theirs;
-            if (theirs.size === 1 && only)
-                result = only;
-        }
-        found.set(step.digest, result);
-        return result;
-    };
-    for (const step of steps)
-        platformOf(step, new Set());
-    return found;
-}
-/** The steps of each platform ('' for the shared ones), in build order. */
-function splitByPlatform(steps, platforms) {
-    const of = stepPlatforms(steps, platforms);
-    const split = new Map([['', []], ...platforms.map((p) => [p, []])]);
-    for (const step of steps)
-        split.get(of.get(step.digest) ?? '')?.push(step);
-    return split;
-}
-/** From the first step's start to the last one's end, in ms since the epoch. */
-function stepsSpan(steps) {
-    const starts = steps.map((s) => s.started).filter((t) => t !== undefined);
-    const ends = steps.map((s) => s.completed ?? s.started).filter((t) => t !== undefined);
-    if (starts.length === 0)
-        return undefined;
-    return { start: Math.min(...starts), end: Math.max(...ends) };
-}
-const CANCELED = /context canceled|^canceled$/i;
-/** The step that failed first for a cause of its own (the others are cancelled because of it). */
-function firstFailure(steps) {
-    const failed = steps.filter((s) => s.error && !CANCELED.test(s.error));
-    return failed.sort((a, b) => (a.completed ?? 0) - (b.completed ?? 0))[0];
-}
-/** The steps as `--progress=plain` would print them, roughly: name, log lines, outcome. */
-function renderSteps(steps) {
-    return steps
-        .map((s) => {
-        const secs = s.started !== undefined && s.completed !== undefined;
-        const outcome = s.error
-            ? `ERROR: ${s.error}`
-            : s.cached
-                ? 'CACHED'
-                : secs
-                    ? `DONE ${(((s.completed ?? 0) - (s.started ?? 0)) / 1000).toFixed(1)}s`
-                    : 'not finished';
-        const log = s.log.trimEnd();
-        return [`${s.name}`, ...(log ? log.split('\n').map((l) => `  ${l}`) : []), `  ${outcome}`].join('\n');
-    })
-        .join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/build/build-spec.ts
-// What every build of the builds phase is given (the run's context) and
-// answers per platform, and the buildx spec a build is run with.
-
-
-function specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile) {
-    const { options, state } = ctx;
-    return {
-        platform,
-        context,
-        file,
-        ref,
-        metadataFile: external_node_path_.join(state.runDir, `metadata-${slug}.json`),
-        network: options.network,
-        buildArgs: options.buildArgs,
-        labels: options.labels,
-        target: options.build.target,
-        secrets,
-        noCache: options.build.noCache,
-        pull: options.build.pull,
-        cacheFrom: options.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
-        cacheTo: options.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
-        buildContexts: options.build.buildContexts,
-        provenance: options.build.provenance,
-        sbom: options.build.sbom,
-        logFile,
-        builder: state.builder,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/build/multi-platform.ts
-// The platforms that share a Dockerfile in one `buildx build --platform a,b,…`
-// into the local registry, so the engine runs them side by side and shares
-// their common steps. Still per platform: a log group (its steps, split out of
-// --progress=rawjson), digest, size and time, and a failure that names it.
-
-
-
-
-
-
-
-
-
-
-
-
-function readSteps(logFile) {
-    const raw = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
-    return { steps: parseRawProgress(raw), text: textLines(raw) };
-}
-/**
- * A finished build's log as one group, printed at once: an awaited core.group
- * would let another build's group start inside this one (builds end side by side).
- */
-function printGroup(title, body) {
-    startGroup(title);
+/** Our process still runs our binary with our config (a reaped or reused pid does not). */
+function processRuns(state) {
     try {
-        info(body);
-    }
-    finally {
-        endGroup();
-    }
-}
-/** A group with the command and the steps all platforms share (context, export, push), then one per platform. */
-function printLogs(steps, text, platforms) {
-    const split = splitByPlatform(steps, platforms);
-    for (const [platform, own] of split) {
-        const title = platform ? `Building ${platform}` : `Building ${platforms.length} platforms: shared steps`;
-        const body = [platform ? '' : text, renderSteps(own) || '(no steps)'].filter(Boolean).join('\n');
-        printGroup(title, body);
-    }
-    return split;
-}
-/** The failure named after the platform whose step failed first, with that step's error and log. */
-function explainShared(ctx, err, steps, text, names) {
-    if (!(err instanceof ExecError))
-        return err;
-    const failed = firstFailure(steps);
-    const platform = (failed && stepPlatforms(steps, names).get(failed.digest)) || names.join(', ');
-    const tail = failed ? meaningfulTail(`${failed.log}\n${failed.error ?? ''}`) : meaningfulTail(text);
-    const emulation = ctx.emulation.results.find((e) => e.platform === platform);
-    return explainFailedBuild(new ExecError(err.tool, err.args, err.exitCode, tail), platform, emulation);
-}
-/** Runs the one build; answers the index digest from --metadata-file and every step it made. */
-async function runShared(ctx, platforms, ref, secrets) {
-    const names = platforms.map(platform_formatPlatform);
-    const slug = platforms.map(platformSlug).join('_');
-    const logFile = external_node_path_.join(ctx.state.runDir, 'build-shared.log');
-    const target = { platform: names.join(','), slug, file: ctx.options.file, context: ctx.options.context };
-    const spec = { ...specFor(ctx, target, ref, secrets, logFile), progress: 'rawjson' };
-    info(`Building ${names.join(', ')} in one build (each platform's log follows when it ends)`);
-    let digest;
-    try {
-        digest = (await runBuild(spec)).digest;
-    }
-    catch (err) {
-        const { steps, text } = readSteps(logFile);
-        printLogs(steps, text, names);
-        throw explainShared(ctx, err, steps, text, names);
-    }
-    const { steps, text } = readSteps(logFile);
-    const split = printLogs(steps, text, names);
-    if (!digest)
-        throw new errors_ActionError(`The build of ${names.join(', ')} wrote no digest to its metadata file.`);
-    return { digest, split };
-}
-async function buildShared(ctx, platforms, secrets) {
-    const ref = `${ctx.local.client.registry}/${ctx.local.repository}:shared`;
-    ctx.state.images.push(ref);
-    state_saveState(ctx.state);
-    const names = platforms.map(platform_formatPlatform);
-    const started = Date.now();
-    const { digest, split } = await runShared(ctx, platforms, ref, secrets);
-    const images = await readBuiltPlatforms(ctx.local, digest, names);
-    const ended = Date.now();
-    const spans = images.map((i) => stepsSpan(split.get(i.platform) ?? []) ?? { start: started, end: ended });
-    const last = Math.max(...spans.map((x) => x.end));
-    const exported = { start: last, end: stepsSpan([...split.values()].flat())?.end ?? ended };
-    return images.map((image, i) => {
-        const span = spans[i] ?? { start: started, end: ended };
-        const seconds = (span.end - span.start) / 1000;
-        return { platform: image.platform, image, ref, seconds, build: 'one build', ...span, exported };
-    });
-}
-
-;// CONCATENATED MODULE: ./src/build/plan.ts
-// Which platforms are built together (pure): those that share the Dockerfile
-// go into one multi-platform build, so BuildKit runs them side by side and
-// shares the steps they have in common; the others get a build of their own.
-
-/** Why no platform can share a build, or undefined when those without a file of their own can. */
-function whyNoneShare(options, buildHook, multiPlatform) {
-    if (buildHook)
-        return 'hooks/build builds each platform itself';
-    if (!multiPlatform)
-        return 'the docker driver on the classic image store builds one platform per build (Docker 20.10); the containerd image store or driver: docker-container can build several';
-    if (options.build.maxParallel <= 1)
-        return "'max-parallel' is 1";
-    return undefined;
-}
-function planBuilds(options, buildHook, multiPlatform) {
-    const all = [...options.platforms];
-    const none = whyNoneShare(options, buildHook, multiPlatform);
-    if (all.length < 2)
-        return { shared: [], own: all, why: [] };
-    if (none)
-        return { shared: [], own: all, why: [none] };
-    const ownFile = (p) => options.build.platformFiles[platform_formatPlatform(p)] !== undefined;
-    const shared = all.filter((p) => !ownFile(p));
-    const own = all.filter(ownFile);
-    const why = own.length > 0 ? [`${own.map(platform_formatPlatform).join(', ')}: own Dockerfile in 'platform-files'`] : [];
-    if (shared.length >= 2)
-        return { shared, own, why };
-    return { shared: [], own: all, why: [...why, 'no two platforms share a Dockerfile'] };
-}
-/** One line for the log: which platforms build together, which alone, and why. */
-function describePlan(plan) {
-    const one = plan.shared.map(platform_formatPlatform).join(', ');
-    const own = plan.own.map(platform_formatPlatform).join(', ');
-    const parts = [
-        ...(one ? [`in one build: ${one}`] : []),
-        ...(own
-            ? [`each in a build of its own: ${own}${plan.why.length > 0 ? ` (${plan.why.join('; ')})` : ''}`]
-            : []),
-    ];
-    return `Builds: ${parts.join('; ')}`;
-}
-
-;// CONCATENATED MODULE: ./src/build/smoke-test.ts
-// Smoke tests before push: the user's command in each platform's image
-// (under emulation where needed); any failure stops the push.
-
-
-/** `docker run` argv (pure): the command goes to /bin/sh -c as one argument, verbatim. */
-function smokeTestArgs(platform, ref, command, network) {
-    const net = network && network !== 'default' ? ['--network', network] : [];
-    return ['run', '--rm', '--platform', platform, ...net, '--entrypoint', '/bin/sh', ref, '-c', command];
-}
-async function runSmokeTest(platform, ref, command, network) {
-    try {
-        await run('docker', smokeTestArgs(platform, ref, command, network));
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new errors_ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/build/platforms.ts
-// The builds phase: the platforms that share the Dockerfile in one
-// multi-platform build where the engine can (multi-platform.ts), the others
-// one by one, at most 'max-parallel' at once, each log in its own group
-// (buffered and printed whole when builds run side by side), then the smoke
-// tests, one platform at a time.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally; false when it is skipped. */
-async function runBuildHook(ctx, spec) {
-    const hub = hubOf(ctx.hub, spec.platform);
-    const env = { ...hub?.env, IMAGE_NAME: spec.ref, DOCKER_DEFAULT_PLATFORM: spec.platform };
-    if ((await runHook(hub?.hooks, 'build', env, { group: false })) !== 'ran')
-        return false;
-    await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
-    return true;
-}
-/** Where a platform's image is in the local registry. */
-function localRef(local, platform) {
-    return `${local.client.registry}/${local.repository}:${platform.replace(/\//g, '-')}`;
-}
-/**
- * The build, or hooks/build: answers the digest buildx reported in
- * --metadata-file, so the image is read back by digest, never by a tag that
- * could move; undefined after a build hook (read by its tag).
- */
-async function buildImage(ctx, spec) {
-    if (await runBuildHook(ctx, spec))
-        return undefined;
-    try {
-        return (await runBuild(spec)).digest;
-    }
-    catch (err) {
-        const emulation = ctx.emulation.results.find((e) => e.platform === spec.platform);
-        throw explainFailedBuild(err, spec.platform, emulation);
-    }
-}
-/** The build's log in a group of its own: streamed, or (builds side by side) printed whole when it ends. */
-async function inGroup(platform, logFile, fn) {
-    if (!logFile)
-        return core_group(`Building ${platform}`, fn);
-    info(`Building ${platform} (its log follows when it ends)`);
-    try {
-        return await fn();
-    }
-    finally {
-        const log = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
-        printGroup(`Building ${platform}`, log.trimEnd());
-    }
-}
-async function buildOne(ctx, p, buffered, secrets) {
-    const platform = platform_formatPlatform(p);
-    const slug = platformSlug(p);
-    const ref = localRef(ctx.local, platform);
-    ctx.state.images.push(ref);
-    state_saveState(ctx.state);
-    const logFile = buffered ? external_node_path_.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
-    const { file, context } = sourcesOf(ctx, platform);
-    const spec = specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile);
-    const start = Date.now();
-    const digest = await inGroup(platform, logFile, () => buildImage(ctx, spec));
-    const image = await readBuiltImage(ctx.local, digest ?? slug, platform);
-    const end = Date.now();
-    return { platform, image, ref, seconds: (end - start) / 1000, build: 'own build', start, end };
-}
-/** Smoke tests once every build has ended, so no build's log lands inside a test's group. */
-async function testAll(ctx, results) {
-    const command = ctx.options.build.testCommand;
-    if (!command)
-        return results;
-    for (const { platform, ref } of results)
-        await core_group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.options.network));
-    return results.map((r) => ({ ...r, test: 'passed' }));
-}
-/** A platform's Dockerfile and context: its Hub rule's (a per-platform file, a copy without QEMU lines), else the defaults. */
-function sourcesOf(ctx, platform) {
-    const hub = hubOf(ctx.hub, platform);
-    const { options } = ctx;
-    return {
-        file: hub?.buildFile ?? options.build.platformFiles[platform] ?? options.file,
-        context: hub?.context ?? options.context,
-    };
-}
-/** What the plan sees as a Dockerfile of a platform's own: any file or context other than the defaults. */
-function ownSources(ctx) {
-    const own = {};
-    for (const p of ctx.options.platforms) {
-        const platform = platform_formatPlatform(p);
-        const { file, context } = sourcesOf(ctx, platform);
-        if (file !== ctx.options.file || context !== ctx.options.context)
-            own[platform] = file;
-    }
-    return own;
-}
-async function buildPlatforms(ctx) {
-    const { platforms, build } = ctx.options;
-    const secrets = writeSecrets(build.secrets, ctx.state.runDir);
-    // Hub's hooks and automated tests use each platform's own image tag: those platforms build one by one.
-    const buildHook = ctx.hub.some((h) => (h.hooks?.present.length ?? 0) > 0 || h.composeFile !== undefined);
-    const planInputs = { platforms, build: { platformFiles: ownSources(ctx), maxParallel: build.maxParallel } };
-    const plan = planBuilds(planInputs, buildHook, ctx.multiPlatform);
-    info(describePlan(plan));
-    const jobs = [...(plan.shared.length > 0 ? [plan.shared] : []), ...plan.own];
-    const parallel = Math.min(build.maxParallel, jobs.length);
-    if (parallel > 1)
-        info(`Running ${jobs.length} builds, ${parallel} at a time ('max-parallel')`);
-    const results = await mapPool(jobs, parallel, async (job) => Array.isArray(job) ? buildShared(ctx, job, secrets) : [await buildOne(ctx, job, parallel > 1, secrets)]);
-    const built = new Map(results.flat().map((r) => [r.platform, r]));
-    return testAll(ctx, platforms.map((p) => built.get(platform_formatPlatform(p))));
-}
-
-;// CONCATENATED MODULE: ./src/buildx/builder.ts
-// A throwaway docker-container builder: BuildKit in a container on the host
-// network (so it reaches the loopback registry), run-unique name, removed in post.
-
-
-
-const DRIVERS = ['docker', 'docker-container'];
-function builderName(runId) {
-    return `multiarch-${runId}`;
-}
-/** The engine container buildx creates for the builder's only node. */
-function builderContainer(name) {
-    return `buildx_buildkit_${name}0`;
-}
-/** docker buildx create argv (pure). */
-function createBuilderArgs(spec) {
-    return [
-        'buildx',
-        'create',
-        '--name',
-        spec.name,
-        '--driver',
-        'docker-container',
-        '--driver-opt',
-        'network=host',
-        '--driver-opt',
-        `image=${spec.image}`,
-        ...(spec.config ? ['--config', spec.config] : []),
-        '--bootstrap',
-    ];
-}
-async function createBuilder(spec) {
-    try {
-        await run('docker', createBuilderArgs(spec));
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new errors_ActionError(`Cannot start the docker-container builder ${spec.name} from BuildKit image '${spec.image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Check 'buildkit-image' (the engine must be able to pull it: pre-pull it or point it at a mirror), or set 'driver' to docker.`);
-    }
-}
-const GONE = /no builder .* found|No such (container|volume)/i;
-/** Removes the builder, its container and its state volume; what is already gone is fine. */
-async function removeBuilder(name) {
-    const steps = [
-        ['buildx', 'rm', name],
-        ['rm', '--force', '--volumes', builderContainer(name)],
-        ['volume', 'rm', '--force', `${builderContainer(name)}_state`],
-    ];
-    const failures = [];
-    for (const args of steps) {
-        const res = await run('docker', args, { silent: true, allowFailure: true });
-        if (res.exitCode !== 0 && !GONE.test(res.stderr))
-            failures.push(res.stderr.trim().split('\n').slice(-2).join(' '));
-    }
-    if (failures.length > 0)
-        throw new Error(failures.join('; '));
-}
-
-;// CONCATENATED MODULE: ./src/buildx/docker-config.ts
-// The action's own docker CLI config dir: its buildx plugin and its builders,
-// with the user's config.json (logins, credential helpers) and contexts
-// linked in, so `docker login` done before the action still applies.
-
-
-
-
-/** Where the user's docker CLI keeps its config: DOCKER_CONFIG or ~/.docker. */
-function userDockerConfig(env = process.env) {
-    return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
-}
-/**
- * Creates <runDir>/docker-config with cli-plugins/docker-buildx, a hard link to
- * (else a copy of) `buildx`: another job re-caching the same version cannot pull
- * it from under this run. Answers the dir.
- */
-function prepareDockerConfig(runDir, buildx) {
-    const dir = external_node_path_.join(runDir, 'docker-config');
-    const plugins = external_node_path_.join(dir, 'cli-plugins');
-    (0,external_node_fs_namespaceObject.mkdirSync)(plugins, { recursive: true });
-    const plugin = external_node_path_.join(plugins, 'docker-buildx');
-    (0,external_node_fs_namespaceObject.rmSync)(plugin, { force: true });
-    try {
-        (0,external_node_fs_namespaceObject.linkSync)(buildx, plugin);
+        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
     }
     catch {
-        (0,external_node_fs_namespaceObject.copyFileSync)(buildx, plugin); // another file system; copyFile keeps the mode
+        return false;
     }
-    const user = userDockerConfig();
-    for (const entry of ['config.json', 'contexts']) {
-        const target = external_node_path_.join(user, entry);
-        const link = external_node_path_.join(dir, entry);
-        if ((0,external_node_fs_namespaceObject.existsSync)(target) && !(0,external_node_fs_namespaceObject.existsSync)(link))
-            (0,external_node_fs_namespaceObject.symlinkSync)(target, link);
-    }
-    return dir;
 }
-/** Every later docker command of this process runs with this config dir. */
-function useDockerConfig(dir) {
-    setToolEnv('docker', { DOCKER_CONFIG: dir });
+async function containerRuns(name) {
+    const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
+        silent: true,
+        allowFailure: true,
+    });
+    return res.stdout.trim() === 'true';
+}
+async function answers(http, address) {
+    let timer;
+    const late = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(`no answer within ${ANSWER_TIMEOUT_MS / 1000} s`), ANSWER_TIMEOUT_MS);
+    });
+    const asked = http.request({ method: 'GET', url: `http://${address}/v2/` }).then(async (res) => {
+        await res.body.dump();
+        return res.status === 200 || res.status === 401 ? undefined : `GET /v2/ answered ${res.status}`;
+    }, (err) => errorMessage(err));
+    try {
+        return await Promise.race([asked, late]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/** Undefined when the registry runs and answers; else what is wrong with it, in words. */
+async function checkRegistryHealth(http, state) {
+    const running = state.container ? await containerRuns(state.container) : processRuns(state);
+    if (!running)
+        return 'exited';
+    const problem = await answers(http, state.address);
+    return problem && `runs but does not answer on http://${state.address}/v2/ (${problem})`;
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/local-registry/ready.ts
+// Startup shared by every way of running the local registry: a free loopback
+// port, a wait on GET /v2/ with a deadline, and up to three tries (another job
+// on the same runner may take the port between picking it and binding it).
+
+
+
+const READY_TIMEOUT_MS = 20_000;
+const ATTEMPTS = 3;
+async function freeLoopbackPort() {
+    return new Promise((resolve, reject) => {
+        const server = (0,external_node_net_.createServer)();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const addr = server.address();
+            const port = typeof addr === 'object' && addr ? addr.port : 0;
+            server.close(() => resolve(port));
+        });
+    });
+}
+/** Waits until GET /v2/ answers 200 (or 401 with auth), the registry stops running, or the deadline passes. */
+async function waitRegistryReady(http, address, isRunning, timeoutMs = READY_TIMEOUT_MS) {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'no answer yet';
+    while (Date.now() < deadline) {
+        if (!(await isRunning()))
+            throw new Error(`it exited (${last})`);
+        try {
+            const res = await http.request({ method: 'GET', url: `http://${address}/v2/` });
+            await res.body.dump();
+            if (res.status === 200 || res.status === 401)
+                return;
+            last = `GET /v2/ answered ${res.status}`;
+        }
+        catch (err) {
+            last = errorMessage(err);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no answer on http://${address}/v2/ within ${timeoutMs / 1000} s (${last})`);
+}
+/** Starts on a free port until /v2/ answers; each failed try prints the registry's own log. */
+async function startOnFreePort(http, what, start, record, timeoutMs = READY_TIMEOUT_MS) {
+    let lastError = '';
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        const address = `127.0.0.1:${await freeLoopbackPort()}`;
+        const starting = await start(address);
+        record(starting.state); // post can remove it even if main dies while it starts
+        try {
+            await waitRegistryReady(http, address, () => starting.isRunning(), timeoutMs);
+            return starting.state;
+        }
+        catch (err) {
+            lastError = errorMessage(err);
+            info(`${what} on ${address} did not start: ${lastError}; its log:\n${await starting.logTail()}`);
+            await starting.stop();
+        }
+    }
+    throw new errors_ActionError(`The local registry (${what}) did not start: ${lastError}.`, `Its log is printed above.`);
+}
+
+;// CONCATENATED MODULE: ./src/local-registry/container.ts
+// The local registry as a container: `docker run -d --network host` of
+// 'registry-image', its address set by environment, under a run-unique name.
+// Storage stays inside the container (removed with it by `docker rm -v`):
+// a bind mount into RUNNER_TEMP would leave root-owned files the runner
+// user could not delete.
+
+
+
+
+
+
+/** docker run argv (pure): host network, loopback address, quiet, deletable storage. */
+function registryContainerArgs(name, image, address) {
+    return [
+        'run',
+        '--detach',
+        '--name',
+        name,
+        '--network',
+        'host',
+        '--env',
+        `REGISTRY_HTTP_ADDR=${address}`,
+        '--env',
+        'REGISTRY_LOG_LEVEL=error',
+        '--env',
+        'REGISTRY_LOG_ACCESSLOG_DISABLED=true',
+        '--env',
+        'REGISTRY_STORAGE_DELETE_ENABLED=true',
+        image,
+    ];
+}
+function registryContainerName(runId) {
+    return `multiarch-registry-${runId}`;
+}
+async function hasImage(image) {
+    const res = await run('docker', ['image', 'inspect', image], { silent: true, allowFailure: true });
+    return res.exitCode === 0;
+}
+async function isRunning(name) {
+    const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
+        silent: true,
+        allowFailure: true,
+    });
+    return res.stdout.trim() === 'true';
+}
+async function registryContainerLogs(name) {
+    const res = await run('docker', ['logs', '--tail', '30', name], { silent: true, allowFailure: true });
+    return `${res.stdout}${res.stderr}`.trim() || '(no log)';
+}
+/** Removes the container and its anonymous volume; a container that is already gone is fine. */
+async function stopRegistryContainer(name) {
+    const res = await run('docker', ['rm', '--force', '--volumes', name], { silent: true, allowFailure: true });
+    if (res.exitCode !== 0 && !/No such container/i.test(res.stderr)) {
+        throw new Error(res.stderr.trim().split('\n').slice(-3).join(' '));
+    }
+}
+async function runContainer(name, image, address) {
+    await stopRegistryContainer(name); // a previous try's
+    try {
+        await run('docker', registryContainerArgs(name, image, address), { silent: true });
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new errors_ActionError(`Cannot start the local registry container from '${image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Pull the image first or set 'registry-image' to one the engine can pull, or set 'local-registry' to binary.`);
+    }
+}
+async function startRegistryContainer(http, options) {
+    const name = registryContainerName(options.runId);
+    const dir = external_node_path_.join(options.runDir, 'registry');
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    return startOnFreePort(http, `container ${name}`, async (address) => {
+        await runContainer(name, options.image, address);
+        return {
+            state: { dir, address, container: name },
+            isRunning: () => isRunning(name),
+            logTail: () => registryContainerLogs(name),
+            stop: () => stopRegistryContainer(name),
+        };
+    }, options.record);
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -78940,286 +78572,6 @@ function hostGoPlatform() {
     return goPlatform(process.platform, process.arch, armVersion);
 }
 
-;// CONCATENATED MODULE: ./src/buildx/version.ts
-// Finds the runner's buildx and checks it is recent enough.
-
-
-
-/** --metadata-file and --provenance both exist from 0.10. */
-const MIN_BUILDX = '0.10.0';
-/** "github.com/docker/buildx v0.19.2 1c4b..." or "... 0.13.1+ds1 ..." -> "0.19.2" (pure). */
-function parseBuildxVersion(output) {
-    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
-}
-/** The version `docker buildx` reports (with the action's docker env), undefined when there is none. */
-async function readBuildxVersion() {
-    const res = await run('docker', ['buildx', 'version'], { silent: true, allowFailure: true });
-    return res.exitCode === 0 ? parseBuildxVersion(res.stdout) : undefined;
-}
-/** The runner's buildx, or an error saying it is missing or older than MIN_BUILDX (pure). */
-function checkSystemBuildx(version) {
-    if (!version) {
-        throw new errors_ActionError(`docker buildx is not installed on the runner, and 'buildx-version' is 'system'.`, `Set 'buildx-version' to auto (or a version such as v0.19.2) to download it, or install the buildx CLI plugin.`);
-    }
-    if (compareVersions(version, MIN_BUILDX) < 0) {
-        throw new errors_ActionError(`docker buildx ${version} on the runner is too old; this action needs ${MIN_BUILDX} or newer.`, `Set 'buildx-version' to auto (or a version such as v0.19.2) to download a newer one, or upgrade the buildx CLI plugin.`);
-    }
-    return version;
-}
-async function ensureBuildx() {
-    return checkSystemBuildx(await readBuildxVersion());
-}
-
-;// CONCATENATED MODULE: ./src/buildx/install.ts
-// buildx for this run: the runner's when it is recent enough (or asked for),
-// otherwise the release for this host, verified against the release's
-// checksums.txt before use, cached in the tool cache, and installed as the
-// CLI plugin of the action's own docker config dir.
-
-
-
-
-
-
-
-
-
-
-
-
-const BUILDX_RELEASES = 'https://github.com/docker/buildx/releases/download';
-const BUILDX_LATEST = 'https://github.com/docker/buildx/releases/latest';
-/**
- * What to use (pure): `auto` keeps a recent enough runner buildx, else the
- * latest release; `system` insists on the runner's; `latest` or vX.Y.Z install
- * that release. A mirror has no "latest", so it needs a pinned version.
- */
-function planBuildx(input, runner, mirror) {
-    if (input === 'system')
-        return { use: 'runner', version: checkSystemBuildx(runner) };
-    if (input === 'auto' && runner && compareVersions(runner, MIN_BUILDX) >= 0)
-        return { use: 'runner', version: runner };
-    if (input !== 'auto' && input !== 'latest')
-        return { use: 'release', version: input };
-    if (mirror) {
-        const found = runner ? `${runner}, older than ${MIN_BUILDX}` : 'not installed';
-        throw new errors_ActionError(`Cannot pick a buildx release: the runner's buildx is ${found}, and 'buildx-url' is a mirror, which has no "latest".`, `Set 'buildx-version' to a version the mirror holds, such as v0.19.2.`);
-    }
-    return { use: 'release', version: 'latest' };
-}
-/** buildx-v0.13.1.linux-amd64, buildx-v0.13.1.linux-arm-v7, buildx-v0.13.1.windows-amd64.exe (pure). */
-function buildxAssetName(version, host) {
-    const arch = host.variant ? `${host.arch}-${host.variant}` : host.arch;
-    return `buildx-${version}.${host.os}-${arch}${host.os === 'windows' ? '.exe' : ''}`;
-}
-/** ".../releases/tag/v0.19.2" -> "v0.19.2" (pure). */
-function parseLatestTag(location) {
-    return /\/tag\/(v\d+\.\d+\.\d+)\/?$/.exec(location ?? '')?.[1];
-}
-/** The release GitHub's /releases/latest redirects to. */
-async function resolveLatestBuildx(http, url = BUILDX_LATEST) {
-    const res = await http.request({ method: 'GET', url });
-    await res.body.dump();
-    const tag = parseLatestTag(header(res, 'location'));
-    if (!tag) {
-        throw new errors_ActionError(`Cannot resolve the latest buildx release from ${url}: HTTP ${res.status} without a release tag.`, `Set 'buildx-version' to a version such as v0.19.2.`);
-    }
-    return tag;
-}
-async function downloadBuildx(http, base, version, dir) {
-    const host = hostGoPlatform();
-    if (!host)
-        throw new errors_ActionError(`No buildx release for ${process.platform}/${process.arch}.`);
-    const asset = buildxAssetName(version, host);
-    const hint = `Check 'buildx-version' and that 'buildx-url' (${base}) mirrors the release layout.`;
-    const sums = await fetchText(http, {
-        url: `${base}/${version}/checksums.txt`,
-        what: `buildx ${version} checksums`,
-        hint,
-    });
-    const sha256 = checksumFor(sums, asset);
-    if (!sha256)
-        throw new errors_ActionError(`buildx ${version} checksums.txt has no line for ${asset}.`, hint);
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-    const dest = external_node_path_.join(dir, 'docker-buildx');
-    await downloadVerified(http, { url: `${base}/${version}/${asset}`, what: `buildx ${version}`, hint }, dest, sha256);
-    return dest;
-}
-async function setupBuildx(http, options) {
-    const runner = await readBuildxVersion();
-    const plan = planBuildx(options.version, runner, options.url !== '');
-    if (plan.use === 'runner')
-        return { version: plan.version, how: 'runner' };
-    const version = plan.version === 'latest' ? await resolveLatestBuildx(http) : plan.version;
-    const spec = {
-        tool: 'docker-buildx',
-        version: version.slice(1),
-        file: 'docker-buildx',
-        arch: process.arch,
-    };
-    let binary = findCachedTool(spec);
-    const how = binary ? 'tool cache' : 'downloaded';
-    if (!binary) {
-        const base = (options.url || BUILDX_RELEASES).replace(/\/+$/, '');
-        const fetched = await downloadBuildx(http, base, version, external_node_path_.join(options.runDir, 'download'));
-        info(`buildx ${version} downloaded from ${base} and verified against its checksums.txt`);
-        binary = await cacheTool(spec, fetched);
-    }
-    const dockerConfig = prepareDockerConfig(options.runDir, binary);
-    useDockerConfig(dockerConfig);
-    const reported = await readBuildxVersion();
-    if (reported !== spec.version) {
-        throw new errors_ActionError(`The buildx ${version} binary from ${binary} reports version ${reported ?? '(none: it does not run)'}.`, `Check that 'buildx-url' serves unaltered buildx releases for this runner's OS and CPU.`);
-    }
-    return { version: spec.version, how, dockerConfig };
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/local-registry/ready.ts
-// Startup shared by every way of running the local registry: a free loopback
-// port, a wait on GET /v2/ with a deadline, and up to three tries (another job
-// on the same runner may take the port between picking it and binding it).
-
-
-
-const READY_TIMEOUT_MS = 20_000;
-const ATTEMPTS = 3;
-async function freeLoopbackPort() {
-    return new Promise((resolve, reject) => {
-        const server = (0,external_node_net_.createServer)();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const addr = server.address();
-            const port = typeof addr === 'object' && addr ? addr.port : 0;
-            server.close(() => resolve(port));
-        });
-    });
-}
-/** Waits until GET /v2/ answers 200 (or 401 with auth), the registry stops running, or the deadline passes. */
-async function waitRegistryReady(http, address, isRunning, timeoutMs = READY_TIMEOUT_MS) {
-    const deadline = Date.now() + timeoutMs;
-    let last = 'no answer yet';
-    while (Date.now() < deadline) {
-        if (!(await isRunning()))
-            throw new Error(`it exited (${last})`);
-        try {
-            const res = await http.request({ method: 'GET', url: `http://${address}/v2/` });
-            await res.body.dump();
-            if (res.status === 200 || res.status === 401)
-                return;
-            last = `GET /v2/ answered ${res.status}`;
-        }
-        catch (err) {
-            last = errorMessage(err);
-        }
-        await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`no answer on http://${address}/v2/ within ${timeoutMs / 1000} s (${last})`);
-}
-/** Starts on a free port until /v2/ answers; each failed try prints the registry's own log. */
-async function startOnFreePort(http, what, start, record, timeoutMs = READY_TIMEOUT_MS) {
-    let lastError = '';
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        const address = `127.0.0.1:${await freeLoopbackPort()}`;
-        const starting = await start(address);
-        record(starting.state); // post can remove it even if main dies while it starts
-        try {
-            await waitRegistryReady(http, address, () => starting.isRunning(), timeoutMs);
-            return starting.state;
-        }
-        catch (err) {
-            lastError = errorMessage(err);
-            info(`${what} on ${address} did not start: ${lastError}; its log:\n${await starting.logTail()}`);
-            await starting.stop();
-        }
-    }
-    throw new errors_ActionError(`The local registry (${what}) did not start: ${lastError}.`, `Its log is printed above.`);
-}
-
-;// CONCATENATED MODULE: ./src/local-registry/container.ts
-// The local registry as a container: `docker run -d --network host` of
-// 'registry-image', its address set by environment, under a run-unique name.
-// Storage stays inside the container (removed with it by `docker rm -v`):
-// a bind mount into RUNNER_TEMP would leave root-owned files the runner
-// user could not delete.
-
-
-
-
-
-
-/** docker run argv (pure): host network, loopback address, quiet, deletable storage. */
-function registryContainerArgs(name, image, address) {
-    return [
-        'run',
-        '--detach',
-        '--name',
-        name,
-        '--network',
-        'host',
-        '--env',
-        `REGISTRY_HTTP_ADDR=${address}`,
-        '--env',
-        'REGISTRY_LOG_LEVEL=error',
-        '--env',
-        'REGISTRY_LOG_ACCESSLOG_DISABLED=true',
-        '--env',
-        'REGISTRY_STORAGE_DELETE_ENABLED=true',
-        image,
-    ];
-}
-function registryContainerName(runId) {
-    return `multiarch-registry-${runId}`;
-}
-async function hasImage(image) {
-    const res = await run('docker', ['image', 'inspect', image], { silent: true, allowFailure: true });
-    return res.exitCode === 0;
-}
-async function isRunning(name) {
-    const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
-        silent: true,
-        allowFailure: true,
-    });
-    return res.stdout.trim() === 'true';
-}
-async function registryContainerLogs(name) {
-    const res = await run('docker', ['logs', '--tail', '30', name], { silent: true, allowFailure: true });
-    return `${res.stdout}${res.stderr}`.trim() || '(no log)';
-}
-/** Removes the container and its anonymous volume; a container that is already gone is fine. */
-async function stopRegistryContainer(name) {
-    const res = await run('docker', ['rm', '--force', '--volumes', name], { silent: true, allowFailure: true });
-    if (res.exitCode !== 0 && !/No such container/i.test(res.stderr)) {
-        throw new Error(res.stderr.trim().split('\n').slice(-3).join(' '));
-    }
-}
-async function runContainer(name, image, address) {
-    await stopRegistryContainer(name); // a previous try's
-    try {
-        await run('docker', registryContainerArgs(name, image, address), { silent: true });
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new errors_ActionError(`Cannot start the local registry container from '${image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Pull the image first or set 'registry-image' to one the engine can pull, or set 'local-registry' to binary.`);
-    }
-}
-async function startRegistryContainer(http, options) {
-    const name = registryContainerName(options.runId);
-    const dir = external_node_path_.join(options.runDir, 'registry');
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-    return startOnFreePort(http, `container ${name}`, async (address) => {
-        await runContainer(name, options.image, address);
-        return {
-            state: { dir, address, container: name },
-            isRunning: () => isRunning(name),
-            logTail: () => registryContainerLogs(name),
-            stop: () => stopRegistryContainer(name),
-        };
-    }, options.record);
-}
-
 ;// CONCATENATED MODULE: ./src/local-registry/install.ts
 // The distribution registry release for this host, when no registry binary is
 // on PATH: <base>/v2.8.3/registry_2.8.3_linux_amd64.tar.gz, checked against its
@@ -79411,6 +78763,760 @@ async function registryLogTail(state) {
     if (state.container)
         return registryContainerLogs(state.container);
     return logTail(external_node_path_.join(state.dir, 'registry.log'));
+}
+
+;// CONCATENATED MODULE: ./src/build/explain.ts
+// Why a platform's build failed, in words a user can act on. Faults of the
+// runner come first, as they look like the Dockerfile's fault in buildx's own
+// words: the local registry gone, RUNNER_TEMP full, a build killed (137, out of
+// memory). Then emulation (no F flag, QEMU crashes), then buildx's known texts.
+
+
+
+
+
+
+
+
+function explainFailedBuild(err, platform, emulation) {
+    if (!(err instanceof ExecError))
+        return err;
+    const hint = (emulation && explainBuildFailure(err.tail, emulation)) ?? buildFailureHint(err.tail, platform);
+    return new errors_ActionError(`Building ${platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
+}
+const NO_SPACE = /no space left on device|ENOSPC|disk quota exceeded/i;
+const KILLED = /exit code:? 137\b|signal: killed/i;
+/** distribution answers 500 when its storage cannot be written. */
+const SERVER_ERROR = /500 Internal Server Error|status: 500/i;
+/** Free space of the file system holding `dir`, in MB; undefined when it cannot be read. */
+function freeMb(dir) {
+    try {
+        const s = (0,external_node_fs_namespaceObject.statfsSync)(dir);
+        return Math.floor((s.bavail * s.bsize) / 1e6);
+    }
+    catch {
+        return undefined;
+    }
+}
+async function registryProblem(ctx, platform) {
+    const { registry } = ctx.state;
+    if (!registry)
+        return undefined;
+    const problem = await checkRegistryHealth(ctx.local.client.http, registry);
+    if (!problem)
+        return undefined;
+    info(`Local registry log (last lines):\n${await registryLogTail(registry).catch(() => '(none)')}`);
+    return new errors_ActionError(`Building ${platform} failed: ${describeRegistry(registry)} ${problem} during the build, so the image could not be pushed to it.`, `Something on the runner stopped it (another job's cleanup, the OOM killer); its log is printed above. Run the job again.`);
+}
+async function diskProblem(ctx, err, platform) {
+    const { registry, runDir } = ctx.state;
+    const log = registry ? await registryLogTail(registry).catch(() => '') : '';
+    const free = freeMb(runDir);
+    const low = free !== undefined && free < 64 && SERVER_ERROR.test(err.tail);
+    if (!NO_SPACE.test(err.tail) && !NO_SPACE.test(log) && !low)
+        return undefined;
+    if (registry?.container)
+        return new errors_ActionError(`Building ${platform} failed: no space left on device. The local registry container stores every layer on the Docker engine's disk.`, `Free space there (docker system prune), or set 'local-registry' to binary to keep layers in RUNNER_TEMP.`);
+    const temp = process.env.RUNNER_TEMP || external_node_path_.dirname(runDir);
+    return new errors_ActionError(`Building ${platform} failed: no space left on device. RUNNER_TEMP (${temp}, ${free ?? '?'} MB free) holds the local registry, which stores every layer of every platform.`, `Free space there, point RUNNER_TEMP at a bigger disk, or build fewer platforms per job.`);
+}
+/** The build's failure explained, a fault of the runner first; anything but a failed command is kept. */
+async function explainBuildError(err, platform, ctx) {
+    if (!(err instanceof ExecError))
+        return err;
+    const fault = (await registryProblem(ctx, platform)) ?? (await diskProblem(ctx, err, platform));
+    if (fault)
+        return fault;
+    if (err.exitCode === 137 || KILLED.test(err.tail))
+        return new errors_ActionError(`Building ${platform} was killed (exit code 137, SIGKILL), most likely out of memory: ${err.tail}`, `Set 'max-parallel' lower (now ${ctx.options.build.maxParallel}) so fewer builds share the memory, or use a runner with more memory.`);
+    const emulation = ctx.emulation.results.find((e) => e.platform === platform);
+    return explainFailedBuild(err, platform, emulation);
+}
+
+;// CONCATENATED MODULE: ./src/buildx/progress.ts
+// One multi-platform build's `--progress=rawjson` output (pure): the steps
+// (vertexes) with their times, logs and errors, each given to the platform it
+// built, so every platform gets a log of its own, a time and a named failure.
+/**
+ * buildx writes one indented JSON object per update (json.Encoder with an
+ * indent): each starts with a `{` line and ends with a `}` line at column 0;
+ * anything else (the command line, the final ERROR text) is skipped.
+ */
+function* objects(text) {
+    let buf;
+    for (const line of text.split('\n')) {
+        if (line === '{')
+            buf = [line];
+        else if (buf && line === '}') {
+            buf.push(line);
+            try {
+                yield JSON.parse(buf.join('\n'));
+            }
+            catch {
+                // a torn object (the build was killed mid-write): skip it
+            }
+            buf = undefined;
+        }
+        else
+            buf?.push(line);
+    }
+}
+/** The lines between the JSON objects: the command line, buildx's warnings and its closing ERROR text. */
+function textLines(text) {
+    let inObject = false;
+    const kept = [];
+    for (const line of text.split('\n')) {
+        if (line === '{')
+            inObject = true;
+        else if (line === '}')
+            inObject = false;
+        else if (!inObject && line.trim())
+            kept.push(line);
+    }
+    return kept.join('\n');
+}
+const time = (s) => (s ? Date.parse(s) : undefined);
+/** Every step of the build, in the order they started (cached ones as they appeared), with its latest state and whole log. */
+function parseRawProgress(text) {
+    const steps = new Map();
+    for (const status of objects(text)) {
+        for (const v of status.vertexes ?? []) {
+            const step = steps.get(v.digest) ?? { digest: v.digest, name: '', inputs: [], log: '' };
+            step.name = v.name ?? step.name;
+            step.inputs = v.inputs ?? step.inputs;
+            step.started = step.started ?? time(v.started);
+            step.completed = time(v.completed) ?? step.completed;
+            step.cached = v.cached ?? step.cached;
+            step.error = v.error ?? step.error;
+            steps.set(v.digest, step);
+        }
+        for (const l of status.logs ?? []) {
+            const step = steps.get(l.vertex);
+            if (step && l.data)
+                step.log += Buffer.from(l.data, 'base64').toString('utf8');
+        }
+    }
+    const order = (s) => s.started ?? Number.MAX_SAFE_INTEGER;
+    return [...steps.values()].sort((a, b) => order(a) - order(b));
+}
+const PREFIX = /^\[([a-z0-9]+\/[a-z0-9]+(?:\/v[0-9]+)?)[\s\]]/;
+/**
+ * Each step's platform: the one its name carries (`[linux/arm64 1/3] COPY …`),
+ * else the one all its inputs have (BuildKit names a RUN after a FROM scratch
+ * stage without it); '' for the steps every platform shares (context, export).
+ */
+function stepPlatforms(steps, platforms) {
+    const byDigest = new Map(steps.map((s) => [s.digest, s]));
+    const found = new Map();
+    const platformOf = (step, seen) => {
+        const known = found.get(step.digest);
+        if (known !== undefined)
+            return known;
+        const named = PREFIX.exec(step.name)?.[1];
+        let result = named && platforms.includes(named) ? named : '';
+        if (!result && !seen.has(step.digest)) {
+            seen.add(step.digest);
+            const parents = step.inputs.map((d) => byDigest.get(d)).filter((s) => s !== undefined);
+            const theirs = new Set(parents.map((p) => platformOf(p, seen)));
+            const [only] = theirs;
+            if (theirs.size === 1 && only)
+                result = only;
+        }
+        found.set(step.digest, result);
+        return result;
+    };
+    for (const step of steps)
+        platformOf(step, new Set());
+    return found;
+}
+/** The steps of each platform ('' for the shared ones), in build order. */
+function splitByPlatform(steps, platforms) {
+    const of = stepPlatforms(steps, platforms);
+    const split = new Map([['', []], ...platforms.map((p) => [p, []])]);
+    for (const step of steps)
+        split.get(of.get(step.digest) ?? '')?.push(step);
+    return split;
+}
+/** From the first step's start to the last one's end, in ms since the epoch. */
+function stepsSpan(steps) {
+    const starts = steps.map((s) => s.started).filter((t) => t !== undefined);
+    const ends = steps.map((s) => s.completed ?? s.started).filter((t) => t !== undefined);
+    if (starts.length === 0)
+        return undefined;
+    return { start: Math.min(...starts), end: Math.max(...ends) };
+}
+const CANCELED = /context canceled|^canceled$/i;
+/** The step that failed first for a cause of its own (the others are cancelled because of it). */
+function firstFailure(steps) {
+    const failed = steps.filter((s) => s.error && !CANCELED.test(s.error));
+    return failed.sort((a, b) => (a.completed ?? 0) - (b.completed ?? 0))[0];
+}
+/** The steps as `--progress=plain` would print them, roughly: name, log lines, outcome. */
+function renderSteps(steps) {
+    return steps
+        .map((s) => {
+        const secs = s.started !== undefined && s.completed !== undefined;
+        const outcome = s.error
+            ? `ERROR: ${s.error}`
+            : s.cached
+                ? 'CACHED'
+                : secs
+                    ? `DONE ${(((s.completed ?? 0) - (s.started ?? 0)) / 1000).toFixed(1)}s`
+                    : 'not finished';
+        const log = s.log.trimEnd();
+        return [`${s.name}`, ...(log ? log.split('\n').map((l) => `  ${l}`) : []), `  ${outcome}`].join('\n');
+    })
+        .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/build/build-spec.ts
+// What every build of the builds phase is given (the run's context) and
+// answers per platform, and the buildx spec a build is run with.
+
+
+function specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile) {
+    const { options, state } = ctx;
+    return {
+        platform,
+        context,
+        file,
+        ref,
+        metadataFile: external_node_path_.join(state.runDir, `metadata-${slug}.json`),
+        network: options.network,
+        buildArgs: options.buildArgs,
+        labels: options.labels,
+        target: options.build.target,
+        secrets,
+        noCache: options.build.noCache,
+        pull: options.build.pull,
+        cacheFrom: options.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
+        cacheTo: options.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
+        buildContexts: options.build.buildContexts,
+        provenance: options.build.provenance,
+        sbom: options.build.sbom,
+        logFile,
+        builder: state.builder,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/build/multi-platform.ts
+// The platforms that share a Dockerfile in one `buildx build --platform a,b,…`
+// into the local registry, so the engine runs them side by side and shares
+// their common steps. Still per platform: a log group (its steps, split out of
+// --progress=rawjson), digest, size and time, and a failure that names it.
+
+
+
+
+
+
+
+
+
+
+
+
+function readSteps(logFile) {
+    const raw = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
+    return { steps: parseRawProgress(raw), text: textLines(raw) };
+}
+/**
+ * A finished build's log as one group, printed at once: an awaited core.group
+ * would let another build's group start inside this one (builds end side by side).
+ */
+function printGroup(title, body) {
+    startGroup(title);
+    try {
+        info(body);
+    }
+    finally {
+        endGroup();
+    }
+}
+/** A group with the command and the steps all platforms share (context, export, push), then one per platform. */
+function printLogs(steps, text, platforms) {
+    const split = splitByPlatform(steps, platforms);
+    for (const [platform, own] of split) {
+        const title = platform ? `Building ${platform}` : `Building ${platforms.length} platforms: shared steps`;
+        const body = [platform ? '' : text, renderSteps(own) || '(no steps)'].filter(Boolean).join('\n');
+        printGroup(title, body);
+    }
+    return split;
+}
+/** The failure named after the platform whose step failed first, with that step's error and log. */
+async function explainShared(ctx, err, steps, text, names) {
+    if (!(err instanceof ExecError))
+        return err;
+    const failed = firstFailure(steps);
+    const platform = (failed && stepPlatforms(steps, names).get(failed.digest)) || names.join(', ');
+    const tail = failed ? meaningfulTail(`${failed.log}\n${failed.error ?? ''}`) : meaningfulTail(text);
+    return explainBuildError(new ExecError(err.tool, err.args, err.exitCode, tail), platform, ctx);
+}
+/** Runs the one build; answers the index digest from --metadata-file and every step it made. */
+async function runShared(ctx, platforms, ref, secrets) {
+    const names = platforms.map(platform_formatPlatform);
+    const slug = platforms.map(platformSlug).join('_');
+    const logFile = external_node_path_.join(ctx.state.runDir, 'build-shared.log');
+    const target = { platform: names.join(','), slug, file: ctx.options.file, context: ctx.options.context };
+    const spec = { ...specFor(ctx, target, ref, secrets, logFile), progress: 'rawjson' };
+    info(`Building ${names.join(', ')} in one build (each platform's log follows when it ends)`);
+    let digest;
+    try {
+        digest = (await runBuild(spec)).digest;
+    }
+    catch (err) {
+        const { steps, text } = readSteps(logFile);
+        printLogs(steps, text, names);
+        throw await explainShared(ctx, err, steps, text, names);
+    }
+    const { steps, text } = readSteps(logFile);
+    const split = printLogs(steps, text, names);
+    if (!digest)
+        throw new errors_ActionError(`The build of ${names.join(', ')} wrote no digest to its metadata file.`);
+    return { digest, split };
+}
+async function buildShared(ctx, platforms, secrets) {
+    const ref = `${ctx.local.client.registry}/${ctx.local.repository}:shared`;
+    ctx.state.images.push(ref);
+    state_saveState(ctx.state);
+    const names = platforms.map(platform_formatPlatform);
+    const started = Date.now();
+    const { digest, split } = await runShared(ctx, platforms, ref, secrets);
+    const images = await readBuiltPlatforms(ctx.local, digest, names);
+    const ended = Date.now();
+    const spans = images.map((i) => stepsSpan(split.get(i.platform) ?? []) ?? { start: started, end: ended });
+    const last = Math.max(...spans.map((x) => x.end));
+    const exported = { start: last, end: stepsSpan([...split.values()].flat())?.end ?? ended };
+    return images.map((image, i) => {
+        const span = spans[i] ?? { start: started, end: ended };
+        const seconds = (span.end - span.start) / 1000;
+        return { platform: image.platform, image, ref, seconds, build: 'one build', ...span, exported };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/build/plan.ts
+// Which platforms are built together (pure): those that share the Dockerfile
+// go into one multi-platform build, so BuildKit runs them side by side and
+// shares the steps they have in common; the others get a build of their own.
+
+/** Why no platform can share a build, or undefined when those without a file of their own can. */
+function whyNoneShare(options, buildHook, multiPlatform) {
+    if (buildHook)
+        return 'hooks/build builds each platform itself';
+    if (!multiPlatform)
+        return 'the docker driver on the classic image store builds one platform per build (Docker 20.10); the containerd image store or driver: docker-container can build several';
+    if (options.build.maxParallel <= 1)
+        return "'max-parallel' is 1";
+    return undefined;
+}
+function planBuilds(options, buildHook, multiPlatform) {
+    const all = [...options.platforms];
+    const none = whyNoneShare(options, buildHook, multiPlatform);
+    if (all.length < 2)
+        return { shared: [], own: all, why: [] };
+    if (none)
+        return { shared: [], own: all, why: [none] };
+    const ownFile = (p) => options.build.platformFiles[platform_formatPlatform(p)] !== undefined;
+    const shared = all.filter((p) => !ownFile(p));
+    const own = all.filter(ownFile);
+    const why = own.length > 0 ? [`${own.map(platform_formatPlatform).join(', ')}: own Dockerfile in 'platform-files'`] : [];
+    if (shared.length >= 2)
+        return { shared, own, why };
+    return { shared: [], own: all, why: [...why, 'no two platforms share a Dockerfile'] };
+}
+/** One line for the log: which platforms build together, which alone, and why. */
+function describePlan(plan) {
+    const one = plan.shared.map(platform_formatPlatform).join(', ');
+    const own = plan.own.map(platform_formatPlatform).join(', ');
+    const parts = [
+        ...(one ? [`in one build: ${one}`] : []),
+        ...(own
+            ? [`each in a build of its own: ${own}${plan.why.length > 0 ? ` (${plan.why.join('; ')})` : ''}`]
+            : []),
+    ];
+    return `Builds: ${parts.join('; ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/build/smoke-test.ts
+// Smoke tests before push: the user's command in each platform's image
+// (under emulation where needed); any failure stops the push.
+
+
+/** `docker run` argv (pure): the command goes to /bin/sh -c as one argument, verbatim. */
+function smokeTestArgs(platform, ref, command, network) {
+    const net = network && network !== 'default' ? ['--network', network] : [];
+    return ['run', '--rm', '--platform', platform, ...net, '--entrypoint', '/bin/sh', ref, '-c', command];
+}
+async function runSmokeTest(platform, ref, command, network) {
+    try {
+        await run('docker', smokeTestArgs(platform, ref, command, network));
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new errors_ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/platforms.ts
+// The builds phase: the platforms that share the Dockerfile in one
+// multi-platform build where the engine can (multi-platform.ts), the others
+// one by one, at most 'max-parallel' at once, each log in its own group
+// (buffered and printed whole when builds run side by side), then the smoke
+// tests, one platform at a time.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally; false when it is skipped. */
+async function runBuildHook(ctx, spec) {
+    const hub = hubOf(ctx.hub, spec.platform);
+    const env = { ...hub?.env, IMAGE_NAME: spec.ref, DOCKER_DEFAULT_PLATFORM: spec.platform };
+    if ((await runHook(hub?.hooks, 'build', env, { group: false })) !== 'ran')
+        return false;
+    await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
+    return true;
+}
+/** Where a platform's image is in the local registry. */
+function localRef(local, platform) {
+    return `${local.client.registry}/${local.repository}:${platform.replace(/\//g, '-')}`;
+}
+/**
+ * The build, or hooks/build: answers the digest buildx reported in
+ * --metadata-file, so the image is read back by digest, never by a tag that
+ * could move; undefined after a build hook (read by its tag).
+ */
+async function buildImage(ctx, spec) {
+    if (await runBuildHook(ctx, spec))
+        return undefined;
+    try {
+        return (await runBuild(spec)).digest;
+    }
+    catch (err) {
+        throw await explainBuildError(err, spec.platform, ctx);
+    }
+}
+/** The build's log in a group of its own: streamed, or (builds side by side) printed whole when it ends. */
+async function inGroup(platform, logFile, fn) {
+    if (!logFile)
+        return core_group(`Building ${platform}`, fn);
+    info(`Building ${platform} (its log follows when it ends)`);
+    try {
+        return await fn();
+    }
+    finally {
+        const log = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
+        printGroup(`Building ${platform}`, log.trimEnd());
+    }
+}
+async function buildOne(ctx, p, buffered, secrets) {
+    const platform = platform_formatPlatform(p);
+    const slug = platformSlug(p);
+    const ref = localRef(ctx.local, platform);
+    ctx.state.images.push(ref);
+    state_saveState(ctx.state);
+    const logFile = buffered ? external_node_path_.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
+    const { file, context } = sourcesOf(ctx, platform);
+    const spec = specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile);
+    const start = Date.now();
+    const digest = await inGroup(platform, logFile, () => buildImage(ctx, spec));
+    const image = await readBuiltImage(ctx.local, digest ?? slug, platform);
+    const end = Date.now();
+    return { platform, image, ref, seconds: (end - start) / 1000, build: 'own build', start, end };
+}
+/** Smoke tests once every build has ended, so no build's log lands inside a test's group. */
+async function testAll(ctx, results) {
+    const command = ctx.options.build.testCommand;
+    if (!command)
+        return results;
+    for (const { platform, ref } of results)
+        await core_group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.options.network));
+    return results.map((r) => ({ ...r, test: 'passed' }));
+}
+/** A platform's Dockerfile and context: its Hub rule's (a per-platform file, a copy without QEMU lines), else the defaults. */
+function sourcesOf(ctx, platform) {
+    const hub = hubOf(ctx.hub, platform);
+    const { options } = ctx;
+    return {
+        file: hub?.buildFile ?? options.build.platformFiles[platform] ?? options.file,
+        context: hub?.context ?? options.context,
+    };
+}
+/** What the plan sees as a Dockerfile of a platform's own: any file or context other than the defaults. */
+function ownSources(ctx) {
+    const own = {};
+    for (const p of ctx.options.platforms) {
+        const platform = platform_formatPlatform(p);
+        const { file, context } = sourcesOf(ctx, platform);
+        if (file !== ctx.options.file || context !== ctx.options.context)
+            own[platform] = file;
+    }
+    return own;
+}
+async function buildPlatforms(ctx) {
+    const { platforms, build } = ctx.options;
+    const secrets = writeSecrets(build.secrets, ctx.state.runDir);
+    // Hub's hooks and automated tests use each platform's own image tag: those platforms build one by one.
+    const buildHook = ctx.hub.some((h) => (h.hooks?.present.length ?? 0) > 0 || h.composeFile !== undefined);
+    const planInputs = { platforms, build: { platformFiles: ownSources(ctx), maxParallel: build.maxParallel } };
+    const plan = planBuilds(planInputs, buildHook, ctx.multiPlatform);
+    info(describePlan(plan));
+    const jobs = [...(plan.shared.length > 0 ? [plan.shared] : []), ...plan.own];
+    const parallel = Math.min(build.maxParallel, jobs.length);
+    if (parallel > 1)
+        info(`Running ${jobs.length} builds, ${parallel} at a time ('max-parallel')`);
+    const results = await mapPool(jobs, parallel, async (job) => Array.isArray(job) ? buildShared(ctx, job, secrets) : [await buildOne(ctx, job, parallel > 1, secrets)]);
+    const built = new Map(results.flat().map((r) => [r.platform, r]));
+    return testAll(ctx, platforms.map((p) => built.get(platform_formatPlatform(p))));
+}
+
+;// CONCATENATED MODULE: ./src/buildx/builder.ts
+// A throwaway docker-container builder: BuildKit in a container on the host
+// network (so it reaches the loopback registry), run-unique name, removed in post.
+
+
+
+const DRIVERS = ['docker', 'docker-container'];
+function builderName(runId) {
+    return `multiarch-${runId}`;
+}
+/** The engine container buildx creates for the builder's only node. */
+function builderContainer(name) {
+    return `buildx_buildkit_${name}0`;
+}
+/** docker buildx create argv (pure). */
+function createBuilderArgs(spec) {
+    return [
+        'buildx',
+        'create',
+        '--name',
+        spec.name,
+        '--driver',
+        'docker-container',
+        '--driver-opt',
+        'network=host',
+        '--driver-opt',
+        `image=${spec.image}`,
+        ...(spec.config ? ['--config', spec.config] : []),
+        '--bootstrap',
+    ];
+}
+async function createBuilder(spec) {
+    try {
+        await run('docker', createBuilderArgs(spec));
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new errors_ActionError(`Cannot start the docker-container builder ${spec.name} from BuildKit image '${spec.image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Check 'buildkit-image' (the engine must be able to pull it: pre-pull it or point it at a mirror), or set 'driver' to docker.`);
+    }
+}
+const GONE = /no builder .* found|No such (container|volume)/i;
+/** Removes the builder, its container and its state volume; what is already gone is fine. */
+async function removeBuilder(name) {
+    const steps = [
+        ['buildx', 'rm', name],
+        ['rm', '--force', '--volumes', builderContainer(name)],
+        ['volume', 'rm', '--force', `${builderContainer(name)}_state`],
+    ];
+    const failures = [];
+    for (const args of steps) {
+        const res = await run('docker', args, { silent: true, allowFailure: true });
+        if (res.exitCode !== 0 && !GONE.test(res.stderr))
+            failures.push(res.stderr.trim().split('\n').slice(-2).join(' '));
+    }
+    if (failures.length > 0)
+        throw new Error(failures.join('; '));
+}
+
+;// CONCATENATED MODULE: ./src/buildx/docker-config.ts
+// The action's own docker CLI config dir: its buildx plugin and its builders,
+// with the user's config.json (logins, credential helpers) and contexts
+// linked in, so `docker login` done before the action still applies.
+
+
+
+
+/** Where the user's docker CLI keeps its config: DOCKER_CONFIG or ~/.docker. */
+function userDockerConfig(env = process.env) {
+    return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
+}
+/**
+ * Creates <runDir>/docker-config with cli-plugins/docker-buildx, a hard link to
+ * (else a copy of) `buildx`: another job re-caching the same version cannot pull
+ * it from under this run. Answers the dir.
+ */
+function prepareDockerConfig(runDir, buildx) {
+    const dir = external_node_path_.join(runDir, 'docker-config');
+    const plugins = external_node_path_.join(dir, 'cli-plugins');
+    (0,external_node_fs_namespaceObject.mkdirSync)(plugins, { recursive: true });
+    const plugin = external_node_path_.join(plugins, 'docker-buildx');
+    (0,external_node_fs_namespaceObject.rmSync)(plugin, { force: true });
+    try {
+        (0,external_node_fs_namespaceObject.linkSync)(buildx, plugin);
+    }
+    catch {
+        (0,external_node_fs_namespaceObject.copyFileSync)(buildx, plugin); // another file system; copyFile keeps the mode
+    }
+    const user = userDockerConfig();
+    for (const entry of ['config.json', 'contexts']) {
+        const target = external_node_path_.join(user, entry);
+        const link = external_node_path_.join(dir, entry);
+        if ((0,external_node_fs_namespaceObject.existsSync)(target) && !(0,external_node_fs_namespaceObject.existsSync)(link))
+            (0,external_node_fs_namespaceObject.symlinkSync)(target, link);
+    }
+    return dir;
+}
+/** Every later docker command of this process runs with this config dir. */
+function useDockerConfig(dir) {
+    setToolEnv('docker', { DOCKER_CONFIG: dir });
+}
+
+;// CONCATENATED MODULE: ./src/buildx/version.ts
+// Finds the runner's buildx and checks it is recent enough.
+
+
+
+/** --metadata-file and --provenance both exist from 0.10. */
+const MIN_BUILDX = '0.10.0';
+/** "github.com/docker/buildx v0.19.2 1c4b..." or "... 0.13.1+ds1 ..." -> "0.19.2" (pure). */
+function parseBuildxVersion(output) {
+    return /\bv?(\d+\.\d+\.\d+)/.exec(output)?.[1];
+}
+/** The version `docker buildx` reports (with the action's docker env), undefined when there is none. */
+async function readBuildxVersion() {
+    const res = await run('docker', ['buildx', 'version'], { silent: true, allowFailure: true });
+    return res.exitCode === 0 ? parseBuildxVersion(res.stdout) : undefined;
+}
+/** The runner's buildx, or an error saying it is missing or older than MIN_BUILDX (pure). */
+function checkSystemBuildx(version) {
+    if (!version) {
+        throw new errors_ActionError(`docker buildx is not installed on the runner, and 'buildx-version' is 'system'.`, `Set 'buildx-version' to auto (or a version such as v0.19.2) to download it, or install the buildx CLI plugin.`);
+    }
+    if (compareVersions(version, MIN_BUILDX) < 0) {
+        throw new errors_ActionError(`docker buildx ${version} on the runner is too old; this action needs ${MIN_BUILDX} or newer.`, `Set 'buildx-version' to auto (or a version such as v0.19.2) to download a newer one, or upgrade the buildx CLI plugin.`);
+    }
+    return version;
+}
+async function ensureBuildx() {
+    return checkSystemBuildx(await readBuildxVersion());
+}
+
+;// CONCATENATED MODULE: ./src/buildx/install.ts
+// buildx for this run: the runner's when it is recent enough (or asked for),
+// otherwise the release for this host, verified against the release's
+// checksums.txt before use, cached in the tool cache, and installed as the
+// CLI plugin of the action's own docker config dir.
+
+
+
+
+
+
+
+
+
+
+
+
+const BUILDX_RELEASES = 'https://github.com/docker/buildx/releases/download';
+const BUILDX_LATEST = 'https://github.com/docker/buildx/releases/latest';
+/**
+ * What to use (pure): `auto` keeps a recent enough runner buildx, else the
+ * latest release; `system` insists on the runner's; `latest` or vX.Y.Z install
+ * that release. A mirror has no "latest", so it needs a pinned version.
+ */
+function planBuildx(input, runner, mirror) {
+    if (input === 'system')
+        return { use: 'runner', version: checkSystemBuildx(runner) };
+    if (input === 'auto' && runner && compareVersions(runner, MIN_BUILDX) >= 0)
+        return { use: 'runner', version: runner };
+    if (input !== 'auto' && input !== 'latest')
+        return { use: 'release', version: input };
+    if (mirror) {
+        const found = runner ? `${runner}, older than ${MIN_BUILDX}` : 'not installed';
+        throw new errors_ActionError(`Cannot pick a buildx release: the runner's buildx is ${found}, and 'buildx-url' is a mirror, which has no "latest".`, `Set 'buildx-version' to a version the mirror holds, such as v0.19.2.`);
+    }
+    return { use: 'release', version: 'latest' };
+}
+/** buildx-v0.13.1.linux-amd64, buildx-v0.13.1.linux-arm-v7, buildx-v0.13.1.windows-amd64.exe (pure). */
+function buildxAssetName(version, host) {
+    const arch = host.variant ? `${host.arch}-${host.variant}` : host.arch;
+    return `buildx-${version}.${host.os}-${arch}${host.os === 'windows' ? '.exe' : ''}`;
+}
+/** ".../releases/tag/v0.19.2" -> "v0.19.2" (pure). */
+function parseLatestTag(location) {
+    return /\/tag\/(v\d+\.\d+\.\d+)\/?$/.exec(location ?? '')?.[1];
+}
+/** The release GitHub's /releases/latest redirects to. */
+async function resolveLatestBuildx(http, url = BUILDX_LATEST) {
+    const res = await http.request({ method: 'GET', url });
+    await res.body.dump();
+    const tag = parseLatestTag(header(res, 'location'));
+    if (!tag) {
+        throw new errors_ActionError(`Cannot resolve the latest buildx release from ${url}: HTTP ${res.status} without a release tag.`, `Set 'buildx-version' to a version such as v0.19.2.`);
+    }
+    return tag;
+}
+async function downloadBuildx(http, base, version, dir) {
+    const host = hostGoPlatform();
+    if (!host)
+        throw new errors_ActionError(`No buildx release for ${process.platform}/${process.arch}.`);
+    const asset = buildxAssetName(version, host);
+    const hint = `Check 'buildx-version' and that 'buildx-url' (${base}) mirrors the release layout.`;
+    const sums = await fetchText(http, {
+        url: `${base}/${version}/checksums.txt`,
+        what: `buildx ${version} checksums`,
+        hint,
+    });
+    const sha256 = checksumFor(sums, asset);
+    if (!sha256)
+        throw new errors_ActionError(`buildx ${version} checksums.txt has no line for ${asset}.`, hint);
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    const dest = external_node_path_.join(dir, 'docker-buildx');
+    await downloadVerified(http, { url: `${base}/${version}/${asset}`, what: `buildx ${version}`, hint }, dest, sha256);
+    return dest;
+}
+async function setupBuildx(http, options) {
+    const runner = await readBuildxVersion();
+    const plan = planBuildx(options.version, runner, options.url !== '');
+    if (plan.use === 'runner')
+        return { version: plan.version, how: 'runner' };
+    const version = plan.version === 'latest' ? await resolveLatestBuildx(http) : plan.version;
+    const spec = {
+        tool: 'docker-buildx',
+        version: version.slice(1),
+        file: 'docker-buildx',
+        arch: process.arch,
+    };
+    let binary = findCachedTool(spec);
+    const how = binary ? 'tool cache' : 'downloaded';
+    if (!binary) {
+        const base = (options.url || BUILDX_RELEASES).replace(/\/+$/, '');
+        const fetched = await downloadBuildx(http, base, version, external_node_path_.join(options.runDir, 'download'));
+        info(`buildx ${version} downloaded from ${base} and verified against its checksums.txt`);
+        binary = await cacheTool(spec, fetched);
+    }
+    const dockerConfig = prepareDockerConfig(options.runDir, binary);
+    useDockerConfig(dockerConfig);
+    const reported = await readBuildxVersion();
+    if (reported !== spec.version) {
+        throw new errors_ActionError(`The buildx ${version} binary from ${binary} reports version ${reported ?? '(none: it does not run)'}.`, `Check that 'buildx-url' serves unaltered buildx releases for this runner's OS and CPU.`);
+    }
+    return { version: spec.version, how, dockerConfig };
 }
 
 ;// CONCATENATED MODULE: ./src/buildx/images.ts
