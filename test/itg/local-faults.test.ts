@@ -68,7 +68,10 @@ describe.skipIf(skip)('local faults during the builds', () => {
     const ctx = context('RUN sleep 3 && echo built > /built\n');
     dirs.push(ctx);
     const started = startAction(inputs(ctx, 'faults/killed'));
-    await started.main.waitFor('Building linux/amd64');
+    await started.main.waitFor('Building linux/amd64').catch(async (err: unknown) => {
+      await started.finish(); // post still cleans up what the run started
+      throw err;
+    });
     const pid = Number(/Local registry at \S+ \(pid (\d+)\)/.exec(started.main.output())?.[1]);
     expect(alive(pid)).toBe(true);
     const killed = Date.now();
