@@ -80621,9 +80621,11 @@ function addRegistryAuth(runDir, registry, login) {
     const config = readUserConfig();
     const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
     const auths = { ...config.auths, [registry]: { auth } };
+    // An empty helper for the host: docker then reads its auths entry even when a credsStore is set.
+    const credHelpers = { ...config.credHelpers, [registry]: '' };
     const file = external_node_path_.join(dir, 'config.json');
     (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-    (0,external_node_fs_namespaceObject.writeFileSync)(file, JSON.stringify({ ...config, auths }, null, 2), { mode: 0o600 });
+    (0,external_node_fs_namespaceObject.writeFileSync)(file, JSON.stringify({ ...config, auths, credHelpers }, null, 2), { mode: 0o600 });
     return dir;
 }
 /** Every later docker command of this process runs with this config dir. */

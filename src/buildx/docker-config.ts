@@ -81,9 +81,11 @@ export function addRegistryAuth(
   const config = readUserConfig();
   const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
   const auths = { ...(config.auths as Record<string, unknown> | undefined), [registry]: { auth } };
+  // An empty helper for the host: docker then reads its auths entry even when a credsStore is set.
+  const credHelpers = { ...(config.credHelpers as Record<string, string> | undefined), [registry]: '' };
   const file = path.join(dir, 'config.json');
   rmSync(file, { force: true });
-  writeFileSync(file, JSON.stringify({ ...config, auths }, null, 2), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify({ ...config, auths, credHelpers }, null, 2), { mode: 0o600 });
   return dir;
 }
 

@@ -52,20 +52,33 @@ describe.skipIf(skip)('the local registry lets in only this run', () => {
     execFileSync('docker', ['image', 'rm', '--force', image], { stdio: 'ignore' });
   });
 
-  test.each(['binary', 'container'])(
-    "local-registry %s: an outsider's push gets 401; a tag moved behind the action's back changes nothing",
-    async (mode) => {
-      const started = startAction({
-        platforms: 'linux/amd64',
-        context: ctx,
-        tags: `${target.address}/login/${mode}:1`,
-        push: 'true',
-        network: 'host',
-        'local-registry': mode,
-        'registry-image': image,
-        // The smoke test holds the run between the build and the merge.
-        'test-command': 'sleep 4',
-      });
+  test.each([
+    ['binary', ''],
+    ['container', ''],
+    ['binary', 'a credsStore in the user config'],
+  ])(
+    "local-registry %s %s: an outsider's push gets 401; a tag moved behind the action's back changes nothing",
+    async (mode, credsStore) => {
+      const env: Record<string, string> = {};
+      if (credsStore) {
+        // docker asks a credsStore for every registry unless a credHelpers entry names the host.
+        env.DOCKER_CONFIG = mkdtempSync(path.join(os.tmpdir(), 'user-docker-config-'));
+        writeFileSync(path.join(env.DOCKER_CONFIG, 'config.json'), '{"credsStore":"multiarch-test-none"}');
+      }
+      const started = startAction(
+        {
+          platforms: 'linux/amd64',
+          context: ctx,
+          tags: `${target.address}/login/${mode}:1`,
+          push: 'true',
+          network: 'host',
+          'local-registry': mode,
+          'registry-image': image,
+          // The smoke test holds the run between the build and the merge.
+          'test-command': 'sleep 4',
+        },
+        { env },
+      );
       const during = await (async () => {
         await started.main.waitFor('::group::Testing linux/amd64');
         const address = /Local registry at (\S+) \(/.exec(started.main.output())?.[1] ?? '';

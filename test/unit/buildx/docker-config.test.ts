@@ -78,7 +78,7 @@ test.each([
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       auths: { 'ghcr.io': { auth: 'dXNlcjpwdw==' }, '127.0.0.1:5123': { auth: 'dTpw' } },
-      credHelpers: { 'x.test': 'x' },
+      credHelpers: { 'x.test': 'x', '127.0.0.1:5123': '' },
     });
     expect(readFileSync(path.join(user, 'config.json'), 'utf8')).toBe(userConfig);
     if (!prepared) expect(readlinkSync(path.join(dir, 'buildx'))).toBe(path.join(user, 'buildx'));
