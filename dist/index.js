@@ -73902,24 +73902,39 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 // Cancellation: the runner cancels a job with SIGINT, then SIGTERM. Once
-// cancelled, running commands are stopped and nothing more is pushed.
+// cancelled, running commands are stopped, running requests are aborted
+// through one AbortSignal (http.ts passes it to undici), nothing is retried
+// and nothing more is pushed.
+
 
 let cancelledBy;
 const listeners = new Set();
+const controller = new AbortController();
+(0,external_node_events_.setMaxListeners)(0, controller.signal); // every request in flight listens: blob pools, builds, probes
+/** Aborted once the job is cancelled: every request of the run carries it. */
+const cancelSignal = controller.signal;
 function cancel(signal) {
     cancelledBy ??= signal;
     for (const l of listeners)
         l(signal);
+    if (!controller.signal.aborted)
+        controller.abort(new errors_ActionError(`Cancelled by ${signal}.`));
 }
 function onCancel(listener) {
     listeners.add(listener);
     return () => listeners.delete(listener);
 }
+/** The signal that cancelled the run, if any. */
+function cancelledSignal() {
+    return cancelledBy;
+}
 function throwIfCancelled(what) {
     if (cancelledBy)
-        throw new errors_ActionError(`Cancelled by ${cancelledBy} before ${what}; nothing was pushed.`);
+        throw new errors_ActionError(`Cancelled by ${cancelledBy} before ${what}.`);
 }
 
 ;// CONCATENATED MODULE: ./src/exec-tail.ts
@@ -74129,11 +74144,15 @@ function checkDriverSupport(build, driver, containerdStore) {
 var node_modules_undici = __nccwpck_require__(6752);
 // EXTERNAL MODULE: external "node:async_hooks"
 var external_node_async_hooks_ = __nccwpck_require__(6698);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./src/http.ts
 // The only builder of undici dispatchers: proxy-aware, explicit timeouts, a
 // retry policy for what is transient (408, 429, 5xx, resets, truncation).
+
+
 
 
 
@@ -74155,6 +74174,7 @@ class Http {
             headers: req.headers,
             body: req.body,
             dispatcher: this.dispatcher,
+            signal: cancelSignal, // a cancelled job stops its uploads at once
         });
         return { status: res.statusCode, headers: res.headers, body: res.body };
     }
@@ -74282,8 +74302,8 @@ class RetryBudget {
     }
     /** Waits before the next attempt, or throws: `err` when it is not transient, else a final error. */
     async retry(err, what = this.what) {
-        if (!isTransient(err))
-            throw err;
+        if (!isTransient(err) || cancelSignal.aborted)
+            throw err; // an abort is never retried
         this.failures++;
         this.streak++;
         const { attempts, budgetMs } = this.policy;
@@ -74295,7 +74315,7 @@ class RetryBudget {
         const left = budgetMs === undefined ? backoff : budgetMs - (Date.now() - this.since);
         const wait = Math.max(0, Math.min(backoff, left));
         info(`Retrying in ${(wait / 1000).toFixed(1)} s (${this.failures + 1}/${attempts}): ${what}: ${errorMessage(err)}`);
-        await new Promise((r) => setTimeout(r, wait));
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(wait, undefined, { signal: cancelSignal });
     }
     /**
      * A request of the operation got an answer: the network is flaky, not down,
@@ -74338,8 +74358,6 @@ async function withRetry(what, fn, policy = DEFAULT_RETRY) {
     });
 }
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/oci/media-types.ts
 // Manifest media types, and the Accept list every manifest read must send.
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -77036,10 +77054,40 @@ async function copyImages(items, to, stats) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/publish/reached.ts
+// What reached the targets so far in this run: blobs uploaded (untagged until
+// the index goes out) and tags moved. A run stopped part way (cancelled) says
+// exactly this, never a blanket "nothing was pushed".
+
+const reached = { blobs: 0, bytes: 0, tags: [] };
+/** Adds a copy's stats as they stand, also when it stopped part way. */
+function addCopied(stats) {
+    reached.blobs += stats.blobsUploaded;
+    reached.bytes += stats.bytesUploaded;
+}
+function addTagged(where) {
+    reached.tags.push(where);
+}
+/** "3 blobs (41.9 MB) were uploaded untagged; nothing was tagged" and the like (pure on its input). */
+function describeReached(r = reached) {
+    const blobs = r.blobs === 0
+        ? 'no blob reached any target'
+        : `${r.blobs} blob${r.blobs === 1 ? ' (' : 's ('}${(r.bytes / 1e6).toFixed(1)} MB) ${r.blobs === 1 ? 'was' : 'were'} uploaded untagged`;
+    const tags = r.tags.length === 0
+        ? 'nothing was tagged'
+        : `${r.tags.length} tag(s) had already moved: ${r.tags.join(', ')}`;
+    return `${blobs}; ${tags}`;
+}
+/** The error a cancelled run ends with, whatever was running when it stopped. */
+function cancelledError(signal) {
+    return new errors_ActionError(`Cancelled by ${signal}: running builds and uploads were stopped; ${describeReached()}.`, reached.tags.length > 0 ? 'Run the job again to move every tag to one index.' : undefined);
+}
+
 ;// CONCATENATED MODULE: ./src/publish/all-or-nothing.ts
 // All or nothing: every entry's manifest (with its blobs) reaches every target
 // repository, and is checked there, before the index is written to any tag;
 // every tag gets the same bytes, so each yields the same digest.
+
 
 
 
@@ -77063,13 +77111,18 @@ async function copyEntries(entries, targets, copy = copyImages) {
     const stats = newStats();
     const items = await readEntries(entries);
     const firstOn = new Map();
-    for (const target of targets) {
-        throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
-        const sibling = firstOn.get(target.client);
-        const from = sibling && sibling.repository !== target.repository ? sibling : undefined;
-        await copy(from ? items.map((i) => ({ ...i, from })) : items, target, stats);
-        if (!sibling)
-            firstOn.set(target.client, target);
+    try {
+        for (const target of targets) {
+            throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
+            const sibling = firstOn.get(target.client);
+            const from = sibling && sibling.repository !== target.repository ? sibling : undefined;
+            await copy(from ? items.map((i) => ({ ...i, from })) : items, target, stats);
+            if (!sibling)
+                firstOn.set(target.client, target);
+        }
+    }
+    finally {
+        addCopied(stats); // what landed, also when a copy stopped part way
     }
     return stats;
 }
@@ -77099,14 +77152,12 @@ async function pushIndex(targets, index) {
                 continue;
             }
             await target.client.putManifest(target.repository, tag, raw);
+            addTagged(where);
             info(`${where} -> ${index.digest}`);
         }
-        const first = target.tags[0];
-        if (first) {
-            const served = await target.client.getManifest(target.repository, first, 'push');
-            if (served?.digest !== index.digest) {
-                throw new HttpError(`${target.client.registry}/${target.repository}:${first} serves ${served?.digest ?? 'nothing'} after pushing index ${index.digest}.`);
-            }
+        // By digest, never by re-reading a tag: another run may move the tag the moment after our PUT.
+        if (target.tags.length > 0 && !(await target.client.hasManifest(target.repository, index.digest))) {
+            throw new HttpError(`${target.client.registry}/${target.repository} does not have index ${index.digest} after pushing it to ${target.tags.join(', ')}.`);
         }
     }
 }
@@ -77467,588 +77518,1405 @@ async function readBuiltPlatforms(local, digest, platforms) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/build/explain.ts
-// Why a platform's build failed, in words a user can act on: emulation
-// explains its own failures best (no F flag, QEMU crashes), then buildx's known texts.
+;// CONCATENATED MODULE: ./src/local-registry/health.ts
+// Is the local registry still there? Asked when a build fails, so a registry
+// that was killed (or stopped answering) is named as the cause instead of the
+// Dockerfile: its process or container, then GET /v2/ within a few seconds.
 
 
 
-function explainFailedBuild(err, platform, emulation) {
-    if (!(err instanceof ExecError))
-        return err;
-    const hint = (emulation && explainBuildFailure(err.tail, emulation)) ?? buildFailureHint(err.tail, platform);
-    return new errors_ActionError(`Building ${platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
+const ANSWER_TIMEOUT_MS = 3_000;
+/** "the local registry (pid 123)" or "(container multiarch-registry-…)" (pure). */
+function describeRegistry(state) {
+    return `the local registry (${state.container ? `container ${state.container}` : `pid ${state.pid}`})`;
 }
-
-;// CONCATENATED MODULE: ./src/buildx/progress.ts
-// One multi-platform build's `--progress=rawjson` output (pure): the steps
-// (vertexes) with their times, logs and errors, each given to the platform it
-// built, so every platform gets a log of its own, a time and a named failure.
-/**
- * buildx writes one indented JSON object per update (json.Encoder with an
- * indent): each starts with a `{` line and ends with a `}` line at column 0;
- * anything else (the command line, the final ERROR text) is skipped.
- */
-function* objects(text) {
-    let buf;
-    for (const line of text.split('\n')) {
-        if (line === '{')
-            buf = [line];
-        else if (buf && line === '}') {
-            buf.push(line);
-            try {
-                yield JSON.parse(buf.join('\n'));
-            }
-            catch {
-                // a torn object (the build was killed mid-write): skip it
-            }
-            buf = undefined;
-        }
-        else
-            buf?.push(line);
-    }
-}
-/** The lines between the JSON objects: the command line, buildx's warnings and its closing ERROR text. */
-function textLines(text) {
-    let inObject = false;
-    const kept = [];
-    for (const line of text.split('\n')) {
-        if (line === '{')
-            inObject = true;
-        else if (line === '}')
-            inObject = false;
-        else if (!inObject && line.trim())
-            kept.push(line);
-    }
-    return kept.join('\n');
-}
-const time = (s) => (s ? Date.parse(s) : undefined);
-/** Every step of the build, in the order they started (cached ones as they appeared), with its latest state and whole log. */
-function parseRawProgress(text) {
-    const steps = new Map();
-    for (const status of objects(text)) {
-        for (const v of status.vertexes ?? []) {
-            const step = steps.get(v.digest) ?? { digest: v.digest, name: '', inputs: [], log: '' };
-            step.name = v.name ?? step.name;
-            step.inputs = v.inputs ?? step.inputs;
-            step.started = step.started ?? time(v.started);
-            step.completed = time(v.completed) ?? step.completed;
-            step.cached = v.cached ?? step.cached;
-            step.error = v.error ?? step.error;
-            steps.set(v.digest, step);
-        }
-        for (const l of status.logs ?? []) {
-            const step = steps.get(l.vertex);
-            if (step && l.data)
-                step.log += Buffer.from(l.data, 'base64').toString('utf8');
-        }
-    }
-    const order = (s) => s.started ?? Number.MAX_SAFE_INTEGER;
-    return [...steps.values()].sort((a, b) => order(a) - order(b));
-}
-const PREFIX = /^\[([a-z0-9]+\/[a-z0-9]+(?:\/v[0-9]+)?)[\s\]]/;
-/**
- * Each step's platform: the one its name carries (`[linux/arm64 1/3] COPY …`),
- * else the one all its inputs have (BuildKit names a RUN after a FROM scratch
- * stage without it); '' for the steps every platform shares (context, export).
- */
-function stepPlatforms(steps, platforms) {
-    const byDigest = new Map(steps.map((s) => [s.digest, s]));
-    const found = new Map();
-    const platformOf = (step, seen) => {
-        const known = found.get(step.digest);
-        if (known !== undefined)
-            return known;
-        const named = PREFIX.exec(step.name)?.[1];
-        let result = named && platforms.includes(named) ? named : '';
-        if (!result && !seen.has(step.digest)) {
-            seen.add(step.digest);
-            const parents = step.inputs.map((d) => byDigest.get(d)).filter((s) => s !== undefined);
-            const theirs = new Set(parents.map((p) => platformOf(p, seen)));
-            const [only] = theirs;
-            if (theirs.size === 1 && only)
-                result = only;
-        }
-        found.set(step.digest, result);
-        return result;
-    };
-    for (const step of steps)
-        platformOf(step, new Set());
-    return found;
-}
-/** The steps of each platform ('' for the shared ones), in build order. */
-function splitByPlatform(steps, platforms) {
-    const of = stepPlatforms(steps, platforms);
-    const split = new Map([['', []], ...platforms.map((p) => [p, []])]);
-    for (const step of steps)
-        split.get(of.get(step.digest) ?? '')?.push(step);
-    return split;
-}
-/** From the first step's start to the last one's end, in ms since the epoch. */
-function stepsSpan(steps) {
-    const starts = steps.map((s) => s.started).filter((t) => t !== undefined);
-    const ends = steps.map((s) => s.completed ?? s.started).filter((t) => t !== undefined);
-    if (starts.length === 0)
-        return undefined;
-    return { start: Math.min(...starts), end: Math.max(...ends) };
-}
-const CANCELED = /context canceled|^canceled$/i;
-/** The step that failed first for a cause of its own (the others are cancelled because of it). */
-function firstFailure(steps) {
-    const failed = steps.filter((s) => s.error && !CANCELED.test(s.error));
-    return failed.sort((a, b) => (a.completed ?? 0) - (b.completed ?? 0))[0];
-}
-/** The steps as `--progress=plain` would print them, roughly: name, log lines, outcome. */
-function renderSteps(steps) {
-    return steps
-        .map((s) => {
-        const secs = s.started !== undefined && s.completed !== undefined;
-        const outcome = s.error
-            ? `ERROR: ${s.error}`
-            : s.cached
-                ? 'CACHED'
-                : secs
-                    ? `DONE ${(((s.completed ?? 0) - (s.started ?? 0)) / 1000).toFixed(1)}s`
-                    : 'not finished';
-        const log = s.log.trimEnd();
-        return [`${s.name}`, ...(log ? log.split('\n').map((l) => `  ${l}`) : []), `  ${outcome}`].join('\n');
-    })
-        .join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/build/build-spec.ts
-// What every build of the builds phase is given (the run's context) and
-// answers per platform, and the buildx spec a build is run with.
-
-
-function specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile) {
-    const { options, state } = ctx;
-    return {
-        platform,
-        context,
-        file,
-        ref,
-        metadataFile: external_node_path_.join(state.runDir, `metadata-${slug}.json`),
-        network: options.network,
-        buildArgs: options.buildArgs,
-        labels: options.labels,
-        target: options.build.target,
-        secrets,
-        noCache: options.build.noCache,
-        pull: options.build.pull,
-        cacheFrom: options.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
-        cacheTo: options.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
-        buildContexts: options.build.buildContexts,
-        provenance: options.build.provenance,
-        sbom: options.build.sbom,
-        logFile,
-        builder: state.builder,
-        packed: ctx.packed,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/build/multi-platform.ts
-// The platforms that share a Dockerfile in one `buildx build --platform a,b,…`
-// into the local registry, so the engine runs them side by side and shares
-// their common steps. Still per platform: a log group (its steps, split out of
-// --progress=rawjson), digest, size and time, and a failure that names it.
-
-
-
-
-
-
-
-
-
-
-
-
-function readSteps(logFile) {
-    const raw = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
-    return { steps: parseRawProgress(raw), text: textLines(raw) };
-}
-/**
- * A finished build's log as one group, printed at once: an awaited core.group
- * would let another build's group start inside this one (builds end side by side).
- */
-function printGroup(title, body) {
-    startGroup(title);
+/** Our process still runs our binary with our config (a reaped or reused pid does not). */
+function processRuns(state) {
     try {
-        info(body);
-    }
-    finally {
-        endGroup();
-    }
-}
-/** A group with the command and the steps all platforms share (context, export, push), then one per platform. */
-function printLogs(steps, text, platforms) {
-    const split = splitByPlatform(steps, platforms);
-    for (const [platform, own] of split) {
-        const title = platform ? `Building ${platform}` : `Building ${platforms.length} platforms: shared steps`;
-        const body = [platform ? '' : text, renderSteps(own) || '(no steps)'].filter(Boolean).join('\n');
-        printGroup(title, body);
-    }
-    return split;
-}
-/** The failure named after the platform whose step failed first, with that step's error and log. */
-function explainShared(ctx, err, steps, text, names) {
-    if (!(err instanceof ExecError))
-        return err;
-    const failed = firstFailure(steps);
-    const platform = (failed && stepPlatforms(steps, names).get(failed.digest)) || names.join(', ');
-    const tail = failed ? meaningfulTail(`${failed.log}\n${failed.error ?? ''}`) : meaningfulTail(text);
-    const emulation = ctx.emulation.results.find((e) => e.platform === platform);
-    return explainFailedBuild(new ExecError(err.tool, err.args, err.exitCode, tail), platform, emulation);
-}
-/** Runs the one build; answers the index digest from --metadata-file and every step it made. */
-async function runShared(ctx, platforms, ref, secrets) {
-    const names = platforms.map(platform_formatPlatform);
-    const slug = platforms.map(platformSlug).join('_');
-    const logFile = external_node_path_.join(ctx.state.runDir, 'build-shared.log');
-    const target = { platform: names.join(','), slug, file: ctx.options.file, context: ctx.options.context };
-    const spec = { ...specFor(ctx, target, ref, secrets, logFile), progress: 'rawjson' };
-    info(`Building ${names.join(', ')} in one build (each platform's log follows when it ends)`);
-    let digest;
-    try {
-        digest = (await runBuild(spec)).digest;
-    }
-    catch (err) {
-        const { steps, text } = readSteps(logFile);
-        printLogs(steps, text, names);
-        throw explainShared(ctx, err, steps, text, names);
-    }
-    const { steps, text } = readSteps(logFile);
-    const split = printLogs(steps, text, names);
-    if (!digest)
-        throw new errors_ActionError(`The build of ${names.join(', ')} wrote no digest to its metadata file.`);
-    return { digest, split };
-}
-async function buildShared(ctx, platforms, secrets) {
-    const ref = `${ctx.local.client.registry}/${ctx.local.repository}:shared`;
-    ctx.state.images.push(ref);
-    state_saveState(ctx.state);
-    const names = platforms.map(platform_formatPlatform);
-    const started = Date.now();
-    const { digest, split } = await runShared(ctx, platforms, ref, secrets);
-    const images = await readBuiltPlatforms(ctx.local, digest, names);
-    const ended = Date.now();
-    const spans = images.map((i) => stepsSpan(split.get(i.platform) ?? []) ?? { start: started, end: ended });
-    const last = Math.max(...spans.map((x) => x.end));
-    const exported = { start: last, end: stepsSpan([...split.values()].flat())?.end ?? ended };
-    return images.map((image, i) => {
-        const span = spans[i] ?? { start: started, end: ended };
-        const seconds = (span.end - span.start) / 1000;
-        return { platform: image.platform, image, ref, seconds, build: 'one build', ...span, exported };
-    });
-}
-
-;// CONCATENATED MODULE: ./src/build/plan.ts
-// Which platforms are built together (pure): those that share the Dockerfile
-// go into one multi-platform build, so BuildKit runs them side by side and
-// shares the steps they have in common; the others get a build of their own.
-
-/** Why no platform can share a build, or undefined when those without a file of their own can. */
-function whyNoneShare(options, hub, multiPlatform) {
-    if (hub)
-        return hub;
-    if (!multiPlatform)
-        return 'the docker driver on the classic image store builds one platform per build (Docker 20.10); the containerd image store or driver: docker-container can build several';
-    if (options.build.maxParallel <= 1)
-        return "'max-parallel' is 1";
-    return undefined;
-}
-/** `hub`: why Docker Hub's hooks or tests need a build per platform, when they do. */
-function planBuilds(options, hub, multiPlatform) {
-    const all = [...options.platforms];
-    const none = whyNoneShare(options, hub, multiPlatform);
-    if (all.length < 2)
-        return { shared: [], own: all, why: [] };
-    if (none)
-        return { shared: [], own: all, why: [none] };
-    const ownFile = (p) => options.build.platformFiles[platform_formatPlatform(p)] !== undefined;
-    const shared = all.filter((p) => !ownFile(p));
-    const own = all.filter(ownFile);
-    const why = own.length > 0 ? [`${own.map(platform_formatPlatform).join(', ')}: own Dockerfile in 'platform-files'`] : [];
-    if (shared.length >= 2)
-        return { shared, own, why };
-    return { shared: [], own: all, why: [...why, 'no two platforms share a Dockerfile'] };
-}
-/** One line for the log: which platforms build together, which alone, and why. */
-function describePlan(plan) {
-    const one = plan.shared.map(platform_formatPlatform).join(', ');
-    const own = plan.own.map(platform_formatPlatform).join(', ');
-    const parts = [
-        ...(one ? [`in one build: ${one}`] : []),
-        ...(own
-            ? [`each in a build of its own: ${own}${plan.why.length > 0 ? ` (${plan.why.join('; ')})` : ''}`]
-            : []),
-    ];
-    return `Builds: ${parts.join('; ')}`;
-}
-
-;// CONCATENATED MODULE: ./src/build/smoke-test.ts
-// Smoke tests before push: the user's command in each platform's image
-// (under emulation where needed); any failure stops the push.
-
-
-/** `docker run` argv (pure): the command goes to /bin/sh -c as one argument, verbatim. */
-function smokeTestArgs(platform, ref, command, network) {
-    const net = network && network !== 'default' ? ['--network', network] : [];
-    return ['run', '--rm', '--platform', platform, ...net, '--entrypoint', '/bin/sh', ref, '-c', command];
-}
-async function runSmokeTest(platform, ref, command, network) {
-    try {
-        await run('docker', smokeTestArgs(platform, ref, command, network));
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new errors_ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/build/platforms.ts
-// The builds phase: the platforms that share the Dockerfile in one
-// multi-platform build where the engine can (multi-platform.ts), the others
-// one by one, at most 'max-parallel' at once, each log in its own group
-// (buffered and printed whole when builds run side by side), then the smoke
-// tests, one platform at a time.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally; false when it is skipped. */
-async function runBuildHook(ctx, spec) {
-    const hub = hubOf(ctx.hub, spec.platform);
-    const env = { ...hub?.env, IMAGE_NAME: spec.ref, DOCKER_DEFAULT_PLATFORM: spec.platform };
-    if ((await runHook(hub?.hooks, 'build', env, { group: false })) !== 'ran')
-        return false;
-    await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
-    return true;
-}
-/** Where a platform's image is in the local registry. */
-function localRef(local, platform) {
-    return `${local.client.registry}/${local.repository}:${platform.replace(/\//g, '-')}`;
-}
-/**
- * The build, or hooks/build: answers the digest buildx reported in
- * --metadata-file, so the image is read back by digest, never by a tag that
- * could move; undefined after a build hook (read by its tag).
- */
-async function buildImage(ctx, spec) {
-    if (await runBuildHook(ctx, spec))
-        return undefined;
-    try {
-        return (await runBuild(spec)).digest;
-    }
-    catch (err) {
-        const emulation = ctx.emulation.results.find((e) => e.platform === spec.platform);
-        throw explainFailedBuild(err, spec.platform, emulation);
-    }
-}
-/** The build's log in a group of its own: streamed, or (builds side by side) printed whole when it ends. */
-async function inGroup(platform, logFile, fn) {
-    if (!logFile)
-        return core_group(`Building ${platform}`, fn);
-    info(`Building ${platform} (its log follows when it ends)`);
-    try {
-        return await fn();
-    }
-    finally {
-        const log = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
-        printGroup(`Building ${platform}`, log.trimEnd());
-    }
-}
-async function buildOne(ctx, p, buffered, secrets) {
-    const platform = platform_formatPlatform(p);
-    const slug = platformSlug(p);
-    const ref = localRef(ctx.local, platform);
-    ctx.state.images.push(ref);
-    state_saveState(ctx.state);
-    const logFile = buffered ? external_node_path_.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
-    const { file, context } = sourcesOf(ctx, platform);
-    const spec = specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile);
-    const start = Date.now();
-    const digest = await inGroup(platform, logFile, () => buildImage(ctx, spec));
-    const image = await readBuiltImage(ctx.local, digest ?? slug, platform);
-    const end = Date.now();
-    return { platform, image, ref, seconds: (end - start) / 1000, build: 'own build', start, end };
-}
-/** Smoke tests once every build has ended, so no build's log lands inside a test's group. */
-async function testAll(ctx, results) {
-    const command = ctx.options.build.testCommand;
-    if (!command)
-        return results;
-    for (const { platform, ref } of results)
-        await core_group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.options.network));
-    return results.map((r) => ({ ...r, test: 'passed' }));
-}
-/** A platform's Dockerfile and context: its Hub rule's (a per-platform file, a copy without QEMU lines), else the defaults. */
-function sourcesOf(ctx, platform) {
-    const hub = hubOf(ctx.hub, platform);
-    const { options } = ctx;
-    return {
-        file: hub?.buildFile ?? options.build.platformFiles[platform] ?? options.file,
-        context: hub?.context ?? options.context,
-    };
-}
-/** What the plan sees as a Dockerfile of a platform's own: any file or context other than the defaults. */
-function ownSources(ctx) {
-    const own = {};
-    for (const p of ctx.options.platforms) {
-        const platform = platform_formatPlatform(p);
-        const { file, context } = sourcesOf(ctx, platform);
-        if (file !== ctx.options.file || context !== ctx.options.context)
-            own[platform] = file;
-    }
-    return own;
-}
-/** Hub's hooks and automated tests use each platform's own image tag: then every platform builds on its own. */
-function hubNeedsOwnBuilds(hub) {
-    if (hub.some((h) => h.hooks?.present.includes('build')))
-        return 'hooks/build builds each platform itself';
-    if (hub.some((h) => (h.hooks?.present.length ?? 0) > 0))
-        return "Docker Hub's hooks use each platform's own image (IMAGE_NAME)";
-    if (hub.some((h) => h.composeFile !== undefined))
-        return "Docker Hub's automated tests run each platform's own image";
-    return undefined;
-}
-async function buildPlatforms(ctx) {
-    const { platforms, build } = ctx.options;
-    const secrets = writeSecrets(build.secrets, ctx.state.runDir);
-    const planInputs = { platforms, build: { platformFiles: ownSources(ctx), maxParallel: build.maxParallel } };
-    const plan = planBuilds(planInputs, hubNeedsOwnBuilds(ctx.hub), ctx.multiPlatform);
-    info(describePlan(plan));
-    const jobs = [...(plan.shared.length > 0 ? [plan.shared] : []), ...plan.own];
-    const parallel = Math.min(build.maxParallel, jobs.length);
-    if (parallel > 1)
-        info(`Running ${jobs.length} builds, ${parallel} at a time ('max-parallel')`);
-    const results = await mapPool(jobs, parallel, async (job) => {
-        const built = Array.isArray(job)
-            ? await buildShared(ctx, job, secrets)
-            : [await buildOne(ctx, job, parallel > 1, secrets)];
-        if (jobs.length > 1)
-            ctx.onBuilt?.(built); // nothing to overlap with when one build is all
-        return built;
-    });
-    const built = new Map(results.flat().map((r) => [r.platform, r]));
-    return testAll(ctx, platforms.map((p) => built.get(platform_formatPlatform(p))));
-}
-
-;// CONCATENATED MODULE: ./src/buildx/builder.ts
-// A throwaway docker-container builder: BuildKit in a container on the host
-// network (so it reaches the loopback registry), run-unique name, removed in post.
-
-
-
-const DRIVERS = ['docker', 'docker-container'];
-function builderName(runId) {
-    return `multiarch-${runId}`;
-}
-/** The engine container buildx creates for the builder's only node. */
-function builderContainer(name) {
-    return `buildx_buildkit_${name}0`;
-}
-/** docker buildx create argv (pure). */
-function createBuilderArgs(spec) {
-    return [
-        'buildx',
-        'create',
-        '--name',
-        spec.name,
-        '--driver',
-        'docker-container',
-        '--driver-opt',
-        'network=host',
-        '--driver-opt',
-        `image=${spec.image}`,
-        ...(spec.config ? ['--config', spec.config] : []),
-        '--bootstrap',
-    ];
-}
-async function createBuilder(spec) {
-    try {
-        await run('docker', createBuilderArgs(spec));
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new errors_ActionError(`Cannot start the docker-container builder ${spec.name} from BuildKit image '${spec.image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Check 'buildkit-image' (the engine must be able to pull it: pre-pull it or point it at a mirror), or set 'driver' to docker.`);
-    }
-}
-const GONE = /no builder .* found|No such (container|volume)/i;
-/** Removes the builder, its container and its state volume; what is already gone is fine. */
-async function removeBuilder(name) {
-    const steps = [
-        ['buildx', 'rm', name],
-        ['rm', '--force', '--volumes', builderContainer(name)],
-        ['volume', 'rm', '--force', `${builderContainer(name)}_state`],
-    ];
-    const failures = [];
-    for (const args of steps) {
-        const res = await run('docker', args, { silent: true, allowFailure: true });
-        if (res.exitCode !== 0 && !GONE.test(res.stderr))
-            failures.push(res.stderr.trim().split('\n').slice(-2).join(' '));
-    }
-    if (failures.length > 0)
-        throw new Error(failures.join('; '));
-}
-
-;// CONCATENATED MODULE: ./src/buildx/docker-config.ts
-// The action's own docker CLI config dir: its buildx plugin and its builders,
-// with the user's config.json (logins, credential helpers) and contexts
-// linked in, so `docker login` done before the action still applies.
-
-
-
-
-/** Where the user's docker CLI keeps its config: DOCKER_CONFIG or ~/.docker. */
-function userDockerConfig(env = process.env) {
-    return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
-}
-/**
- * Creates <runDir>/docker-config with cli-plugins/docker-buildx, a hard link to
- * (else a copy of) `buildx`: another job re-caching the same version cannot pull
- * it from under this run. Answers the dir.
- */
-function prepareDockerConfig(runDir, buildx) {
-    const dir = external_node_path_.join(runDir, 'docker-config');
-    const plugins = external_node_path_.join(dir, 'cli-plugins');
-    (0,external_node_fs_namespaceObject.mkdirSync)(plugins, { recursive: true });
-    const plugin = external_node_path_.join(plugins, 'docker-buildx');
-    (0,external_node_fs_namespaceObject.rmSync)(plugin, { force: true });
-    try {
-        (0,external_node_fs_namespaceObject.linkSync)(buildx, plugin);
+        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
     }
     catch {
-        (0,external_node_fs_namespaceObject.copyFileSync)(buildx, plugin); // another file system; copyFile keeps the mode
+        return false;
     }
-    const user = userDockerConfig();
-    for (const entry of ['config.json', 'contexts']) {
-        const target = external_node_path_.join(user, entry);
-        const link = external_node_path_.join(dir, entry);
-        if ((0,external_node_fs_namespaceObject.existsSync)(target) && !(0,external_node_fs_namespaceObject.existsSync)(link))
-            (0,external_node_fs_namespaceObject.symlinkSync)(target, link);
-    }
-    return dir;
 }
-/** Every later docker command of this process runs with this config dir. */
-function useDockerConfig(dir) {
-    setToolEnv('docker', { DOCKER_CONFIG: dir });
+async function containerRuns(name) {
+    const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
+        silent: true,
+        allowFailure: true,
+    });
+    return res.stdout.trim() === 'true';
+}
+async function answers(http, address) {
+    let timer;
+    const late = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(`no answer within ${ANSWER_TIMEOUT_MS / 1000} s`), ANSWER_TIMEOUT_MS);
+    });
+    const asked = http.request({ method: 'GET', url: `http://${address}/v2/` }).then(async (res) => {
+        await res.body.dump();
+        return res.status === 200 || res.status === 401 ? undefined : `GET /v2/ answered ${res.status}`;
+    }, (err) => errorMessage(err));
+    try {
+        return await Promise.race([asked, late]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/** Undefined when the registry runs and answers; else what is wrong with it, in words. */
+async function checkRegistryHealth(http, state) {
+    const running = state.container ? await containerRuns(state.container) : processRuns(state);
+    if (!running)
+        return 'exited';
+    const problem = await answers(http, state.address);
+    return problem && `runs but does not answer on http://${state.address}/v2/ (${problem})`;
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/local-registry/ready.ts
+// Startup shared by every way of running the local registry: a free loopback
+// port, a wait on GET /v2/ with a deadline, and up to three tries (another job
+// on the same runner may take the port between picking it and binding it).
+
+
+
+const READY_TIMEOUT_MS = 20_000;
+const ATTEMPTS = 3;
+async function freeLoopbackPort() {
+    return new Promise((resolve, reject) => {
+        const server = (0,external_node_net_.createServer)();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const addr = server.address();
+            const port = typeof addr === 'object' && addr ? addr.port : 0;
+            server.close(() => resolve(port));
+        });
+    });
+}
+/** Waits until GET /v2/ answers 200 (or 401 with auth), the registry stops running, or the deadline passes. */
+async function waitRegistryReady(http, address, isRunning, timeoutMs = READY_TIMEOUT_MS) {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'no answer yet';
+    // It answers some 20-60 ms after its start: poll often at first, then every 100 ms.
+    for (let pause = 10; Date.now() < deadline; pause = Math.min(pause * 2, 100)) {
+        if (!(await isRunning()))
+            throw new Error(`it exited (${last})`);
+        try {
+            const res = await http.request({ method: 'GET', url: `http://${address}/v2/` });
+            await res.body.dump();
+            if (res.status === 200 || res.status === 401)
+                return;
+            last = `GET /v2/ answered ${res.status}`;
+        }
+        catch (err) {
+            last = errorMessage(err);
+        }
+        await new Promise((r) => setTimeout(r, pause));
+    }
+    throw new Error(`no answer on http://${address}/v2/ within ${timeoutMs / 1000} s (${last})`);
+}
+/** Starts on a free port until /v2/ answers; each failed try prints the registry's own log. */
+async function startOnFreePort(http, what, start, record, timeoutMs = READY_TIMEOUT_MS) {
+    let lastError = '';
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        const address = `127.0.0.1:${await freeLoopbackPort()}`;
+        const starting = await start(address);
+        record(starting.state); // post can remove it even if main dies while it starts
+        try {
+            await waitRegistryReady(http, address, () => starting.isRunning(), timeoutMs);
+            return starting.state;
+        }
+        catch (err) {
+            lastError = errorMessage(err);
+            info(`${what} on ${address} did not start: ${lastError}; its log:\n${await starting.logTail()}`);
+            await starting.stop();
+        }
+    }
+    throw new errors_ActionError(`The local registry (${what}) did not start: ${lastError}.`, `Its log is printed above.`);
+}
+
+;// CONCATENATED MODULE: ./node_modules/bcryptjs/index.js
+/*
+ Copyright (c) 2012 Nevins Bartolomeo <nevins.bartolomeo@gmail.com>
+ Copyright (c) 2012 Shane Girish <shaneGirish@gmail.com>
+ Copyright (c) 2025 Daniel Wirtz <dcode@dcode.io>
+
+ Redistribution and use in source and binary forms, with or without
+ modification, are permitted provided that the following conditions
+ are met:
+ 1. Redistributions of source code must retain the above copyright
+ notice, this list of conditions and the following disclaimer.
+ 2. Redistributions in binary form must reproduce the above copyright
+ notice, this list of conditions and the following disclaimer in the
+ documentation and/or other materials provided with the distribution.
+ 3. The name of the author may not be used to endorse or promote products
+ derived from this software without specific prior written permission.
+
+ THIS SOFTWARE IS PROVIDED BY THE AUTHOR ``AS IS'' AND ANY EXPRESS OR
+ IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES
+ OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED.
+ IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR ANY DIRECT, INDIRECT,
+ INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES (INCLUDING, BUT
+ NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR SERVICES; LOSS OF USE,
+ DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER CAUSED AND ON ANY
+ THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY, OR TORT
+ (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE OF
+ THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+// The Node.js crypto module is used as a fallback for the Web Crypto API. When
+// building for the browser, inclusion of the crypto module should be disabled,
+// which the package hints at in its package.json for bundlers that support it.
+
+
+/**
+ * The random implementation to use as a fallback.
+ * @type {?function(number):!Array.<number>}
+ * @inner
+ */
+var randomFallback = null;
+
+/**
+ * Generates cryptographically secure random bytes.
+ * @function
+ * @param {number} len Bytes length
+ * @returns {!Array.<number>} Random bytes
+ * @throws {Error} If no random implementation is available
+ * @inner
+ */
+function randomBytes(len) {
+  // Web Crypto API. Globally available in the browser and in Node.js >=23.
+  try {
+    return crypto.getRandomValues(new Uint8Array(len));
+  } catch {}
+  // Node.js crypto module for non-browser environments.
+  try {
+    return external_crypto_namespaceObject.randomBytes(len);
+  } catch {}
+  // Custom fallback specified with `setRandomFallback`.
+  if (!randomFallback) {
+    throw Error(
+      "Neither WebCryptoAPI nor a crypto module is available. Use bcrypt.setRandomFallback to set an alternative",
+    );
+  }
+  return randomFallback(len);
+}
+
+/**
+ * Sets the pseudo random number generator to use as a fallback if neither node's `crypto` module nor the Web Crypto
+ *  API is available. Please note: It is highly important that the PRNG used is cryptographically secure and that it
+ *  is seeded properly!
+ * @param {?function(number):!Array.<number>} random Function taking the number of bytes to generate as its
+ *  sole argument, returning the corresponding array of cryptographically secure random byte values.
+ * @see http://nodejs.org/api/crypto.html
+ * @see http://www.w3.org/TR/WebCryptoAPI/
+ */
+function setRandomFallback(random) {
+  randomFallback = random;
+}
+
+/**
+ * Synchronously generates a salt.
+ * @param {number=} rounds Number of rounds to use, defaults to 10 if omitted
+ * @param {number=} seed_length Not supported.
+ * @returns {string} Resulting salt
+ * @throws {Error} If a random fallback is required but not set
+ */
+function genSaltSync(rounds, seed_length) {
+  rounds = rounds || GENSALT_DEFAULT_LOG2_ROUNDS;
+  if (typeof rounds !== "number")
+    throw Error(
+      "Illegal arguments: " + typeof rounds + ", " + typeof seed_length,
+    );
+  if (rounds < 4) rounds = 4;
+  else if (rounds > 31) rounds = 31;
+  var salt = [];
+  salt.push("$2b$");
+  if (rounds < 10) salt.push("0");
+  salt.push(rounds.toString());
+  salt.push("$");
+  salt.push(base64_encode(randomBytes(BCRYPT_SALT_LEN), BCRYPT_SALT_LEN)); // May throw
+  return salt.join("");
+}
+
+/**
+ * Asynchronously generates a salt.
+ * @param {(number|function(Error, string=))=} rounds Number of rounds to use, defaults to 10 if omitted
+ * @param {(number|function(Error, string=))=} seed_length Not supported.
+ * @param {function(Error, string=)=} callback Callback receiving the error, if any, and the resulting salt
+ * @returns {!Promise} If `callback` has been omitted
+ * @throws {Error} If `callback` is present but not a function
+ */
+function genSalt(rounds, seed_length, callback) {
+  if (typeof seed_length === "function")
+    (callback = seed_length), (seed_length = undefined); // Not supported.
+  if (typeof rounds === "function") (callback = rounds), (rounds = undefined);
+  if (typeof rounds === "undefined") rounds = GENSALT_DEFAULT_LOG2_ROUNDS;
+  else if (typeof rounds !== "number")
+    throw Error("illegal arguments: " + typeof rounds);
+
+  function _async(callback) {
+    nextTick(function () {
+      // Pretty thin, but salting is fast enough
+      try {
+        callback(null, genSaltSync(rounds));
+      } catch (err) {
+        callback(err);
+      }
+    });
+  }
+
+  if (callback) {
+    if (typeof callback !== "function")
+      throw Error("Illegal callback: " + typeof callback);
+    _async(callback);
+  } else
+    return new Promise(function (resolve, reject) {
+      _async(function (err, res) {
+        if (err) {
+          reject(err);
+          return;
+        }
+        resolve(res);
+      });
+    });
+}
+
+/**
+ * Synchronously generates a hash for the given password.
+ * @param {string} password Password to hash
+ * @param {(number|string)=} salt Salt length to generate or salt to use, default to 10
+ * @returns {string} Resulting hash
+ */
+function hashSync(password, salt) {
+  if (typeof salt === "undefined") salt = GENSALT_DEFAULT_LOG2_ROUNDS;
+  if (typeof salt === "number") salt = genSaltSync(salt);
+  if (typeof password !== "string" || typeof salt !== "string")
+    throw Error("Illegal arguments: " + typeof password + ", " + typeof salt);
+  return _hash(password, salt);
+}
+
+/**
+ * Asynchronously generates a hash for the given password.
+ * @param {string} password Password to hash
+ * @param {number|string} salt Salt length to generate or salt to use
+ * @param {function(Error, string=)=} callback Callback receiving the error, if any, and the resulting hash
+ * @param {function(number)=} progressCallback Callback successively called with the percentage of rounds completed
+ *  (0.0 - 1.0), maximally once per `MAX_EXECUTION_TIME = 100` ms.
+ * @returns {!Promise} If `callback` has been omitted
+ * @throws {Error} If `callback` is present but not a function
+ */
+function hash(password, salt, callback, progressCallback) {
+  function _async(callback) {
+    if (typeof password === "string" && typeof salt === "number")
+      genSalt(salt, function (err, salt) {
+        _hash(password, salt, callback, progressCallback);
+      });
+    else if (typeof password === "string" && typeof salt === "string")
+      _hash(password, salt, callback, progressCallback);
+    else
+      nextTick(
+        callback.bind(
+          this,
+          Error("Illegal arguments: " + typeof password + ", " + typeof salt),
+        ),
+      );
+  }
+
+  if (callback) {
+    if (typeof callback !== "function")
+      throw Error("Illegal callback: " + typeof callback);
+    _async(callback);
+  } else
+    return new Promise(function (resolve, reject) {
+      _async(function (err, res) {
+        if (err) {
+          reject(err);
+          return;
+        }
+        resolve(res);
+      });
+    });
+}
+
+/**
+ * Compares two strings of the same length in constant time.
+ * @param {string} known Must be of the correct length
+ * @param {string} unknown Must be the same length as `known`
+ * @returns {boolean}
+ * @inner
+ */
+function safeStringCompare(known, unknown) {
+  var diff = known.length ^ unknown.length;
+  for (var i = 0; i < known.length; ++i) {
+    diff |= known.charCodeAt(i) ^ unknown.charCodeAt(i);
+  }
+  return diff === 0;
+}
+
+/**
+ * Synchronously tests a password against a hash.
+ * @param {string} password Password to compare
+ * @param {string} hash Hash to test against
+ * @returns {boolean} true if matching, otherwise false
+ * @throws {Error} If an argument is illegal
+ */
+function compareSync(password, hash) {
+  if (typeof password !== "string" || typeof hash !== "string")
+    throw Error("Illegal arguments: " + typeof password + ", " + typeof hash);
+  if (hash.length !== 60) return false;
+  return safeStringCompare(
+    hashSync(password, hash.substring(0, hash.length - 31)),
+    hash,
+  );
+}
+
+/**
+ * Asynchronously tests a password against a hash.
+ * @param {string} password Password to compare
+ * @param {string} hashValue Hash to test against
+ * @param {function(Error, boolean)=} callback Callback receiving the error, if any, otherwise the result
+ * @param {function(number)=} progressCallback Callback successively called with the percentage of rounds completed
+ *  (0.0 - 1.0), maximally once per `MAX_EXECUTION_TIME = 100` ms.
+ * @returns {!Promise} If `callback` has been omitted
+ * @throws {Error} If `callback` is present but not a function
+ */
+function compare(password, hashValue, callback, progressCallback) {
+  function _async(callback) {
+    if (typeof password !== "string" || typeof hashValue !== "string") {
+      nextTick(
+        callback.bind(
+          this,
+          Error(
+            "Illegal arguments: " + typeof password + ", " + typeof hashValue,
+          ),
+        ),
+      );
+      return;
+    }
+    if (hashValue.length !== 60) {
+      nextTick(callback.bind(this, null, false));
+      return;
+    }
+    hash(
+      password,
+      hashValue.substring(0, 29),
+      function (err, comp) {
+        if (err) callback(err);
+        else callback(null, safeStringCompare(comp, hashValue));
+      },
+      progressCallback,
+    );
+  }
+
+  if (callback) {
+    if (typeof callback !== "function")
+      throw Error("Illegal callback: " + typeof callback);
+    _async(callback);
+  } else
+    return new Promise(function (resolve, reject) {
+      _async(function (err, res) {
+        if (err) {
+          reject(err);
+          return;
+        }
+        resolve(res);
+      });
+    });
+}
+
+/**
+ * Gets the number of rounds used to encrypt the specified hash.
+ * @param {string} hash Hash to extract the used number of rounds from
+ * @returns {number} Number of rounds used
+ * @throws {Error} If `hash` is not a string
+ */
+function getRounds(hash) {
+  if (typeof hash !== "string")
+    throw Error("Illegal arguments: " + typeof hash);
+  return parseInt(hash.split("$")[2], 10);
+}
+
+/**
+ * Gets the salt portion from a hash. Does not validate the hash.
+ * @param {string} hash Hash to extract the salt from
+ * @returns {string} Extracted salt part
+ * @throws {Error} If `hash` is not a string or otherwise invalid
+ */
+function getSalt(hash) {
+  if (typeof hash !== "string")
+    throw Error("Illegal arguments: " + typeof hash);
+  if (hash.length !== 60)
+    throw Error("Illegal hash length: " + hash.length + " != 60");
+  return hash.substring(0, 29);
+}
+
+/**
+ * Tests if a password will be truncated when hashed, that is its length is
+ * greater than 72 bytes when converted to UTF-8.
+ * @param {string} password The password to test
+ * @returns {boolean} `true` if truncated, otherwise `false`
+ */
+function truncates(password) {
+  if (typeof password !== "string")
+    throw Error("Illegal arguments: " + typeof password);
+  return utf8Length(password) > 72;
+}
+
+/**
+ * Continues with the callback after yielding to the event loop.
+ * @function
+ * @param {function(...[*])} callback Callback to execute
+ * @inner
+ */
+var nextTick =
+  typeof setImmediate === "function"
+    ? setImmediate
+    : typeof scheduler === "object" && typeof scheduler.postTask === "function"
+      ? scheduler.postTask.bind(scheduler)
+      : setTimeout;
+
+/** Calculates the byte length of a string encoded as UTF8. */
+function utf8Length(string) {
+  var len = 0,
+    c = 0;
+  for (var i = 0; i < string.length; ++i) {
+    c = string.charCodeAt(i);
+    if (c < 128) len += 1;
+    else if (c < 2048) len += 2;
+    else if (
+      (c & 0xfc00) === 0xd800 &&
+      (string.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+    ) {
+      ++i;
+      len += 4;
+    } else len += 3;
+  }
+  return len;
+}
+
+/** Converts a string to an array of UTF8 bytes. */
+function utf8Array(string) {
+  var offset = 0,
+    c1,
+    c2;
+  var buffer = new Array(utf8Length(string));
+  for (var i = 0, k = string.length; i < k; ++i) {
+    c1 = string.charCodeAt(i);
+    if (c1 < 128) {
+      buffer[offset++] = c1;
+    } else if (c1 < 2048) {
+      buffer[offset++] = (c1 >> 6) | 192;
+      buffer[offset++] = (c1 & 63) | 128;
+    } else if (
+      (c1 & 0xfc00) === 0xd800 &&
+      ((c2 = string.charCodeAt(i + 1)) & 0xfc00) === 0xdc00
+    ) {
+      c1 = 0x10000 + ((c1 & 0x03ff) << 10) + (c2 & 0x03ff);
+      ++i;
+      buffer[offset++] = (c1 >> 18) | 240;
+      buffer[offset++] = ((c1 >> 12) & 63) | 128;
+      buffer[offset++] = ((c1 >> 6) & 63) | 128;
+      buffer[offset++] = (c1 & 63) | 128;
+    } else {
+      buffer[offset++] = (c1 >> 12) | 224;
+      buffer[offset++] = ((c1 >> 6) & 63) | 128;
+      buffer[offset++] = (c1 & 63) | 128;
+    }
+  }
+  return buffer;
+}
+
+// A base64 implementation for the bcrypt algorithm. This is partly non-standard.
+
+/**
+ * bcrypt's own non-standard base64 dictionary.
+ * @type {!Array.<string>}
+ * @const
+ * @inner
+ **/
+var BASE64_CODE =
+  "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".split("");
+
+/**
+ * @type {!Array.<number>}
+ * @const
+ * @inner
+ **/
+var BASE64_INDEX = [
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+  -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
+  -1, -1, -1, -1, -1, -1, -1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+  16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, -1, -1, -1, -1, -1, -1, 28,
+  29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+  48, 49, 50, 51, 52, 53, -1, -1, -1, -1, -1,
+];
+
+/**
+ * Encodes a byte array to base64 with up to len bytes of input.
+ * @param {!Array.<number>} b Byte array
+ * @param {number} len Maximum input length
+ * @returns {string}
+ * @inner
+ */
+function base64_encode(b, len) {
+  var off = 0,
+    rs = [],
+    c1,
+    c2;
+  if (len <= 0 || len > b.length) throw Error("Illegal len: " + len);
+  while (off < len) {
+    c1 = b[off++] & 0xff;
+    rs.push(BASE64_CODE[(c1 >> 2) & 0x3f]);
+    c1 = (c1 & 0x03) << 4;
+    if (off >= len) {
+      rs.push(BASE64_CODE[c1 & 0x3f]);
+      break;
+    }
+    c2 = b[off++] & 0xff;
+    c1 |= (c2 >> 4) & 0x0f;
+    rs.push(BASE64_CODE[c1 & 0x3f]);
+    c1 = (c2 & 0x0f) << 2;
+    if (off >= len) {
+      rs.push(BASE64_CODE[c1 & 0x3f]);
+      break;
+    }
+    c2 = b[off++] & 0xff;
+    c1 |= (c2 >> 6) & 0x03;
+    rs.push(BASE64_CODE[c1 & 0x3f]);
+    rs.push(BASE64_CODE[c2 & 0x3f]);
+  }
+  return rs.join("");
+}
+
+/**
+ * Decodes a base64 encoded string to up to len bytes of output.
+ * @param {string} s String to decode
+ * @param {number} len Maximum output length
+ * @returns {!Array.<number>}
+ * @inner
+ */
+function base64_decode(s, len) {
+  var off = 0,
+    slen = s.length,
+    olen = 0,
+    rs = [],
+    c1,
+    c2,
+    c3,
+    c4,
+    o,
+    code;
+  if (len <= 0) throw Error("Illegal len: " + len);
+  while (off < slen - 1 && olen < len) {
+    code = s.charCodeAt(off++);
+    c1 = code < BASE64_INDEX.length ? BASE64_INDEX[code] : -1;
+    code = s.charCodeAt(off++);
+    c2 = code < BASE64_INDEX.length ? BASE64_INDEX[code] : -1;
+    if (c1 == -1 || c2 == -1) break;
+    o = (c1 << 2) >>> 0;
+    o |= (c2 & 0x30) >> 4;
+    rs.push(String.fromCharCode(o));
+    if (++olen >= len || off >= slen) break;
+    code = s.charCodeAt(off++);
+    c3 = code < BASE64_INDEX.length ? BASE64_INDEX[code] : -1;
+    if (c3 == -1) break;
+    o = ((c2 & 0x0f) << 4) >>> 0;
+    o |= (c3 & 0x3c) >> 2;
+    rs.push(String.fromCharCode(o));
+    if (++olen >= len || off >= slen) break;
+    code = s.charCodeAt(off++);
+    c4 = code < BASE64_INDEX.length ? BASE64_INDEX[code] : -1;
+    o = ((c3 & 0x03) << 6) >>> 0;
+    o |= c4;
+    rs.push(String.fromCharCode(o));
+    ++olen;
+  }
+  var res = [];
+  for (off = 0; off < olen; off++) res.push(rs[off].charCodeAt(0));
+  return res;
+}
+
+/**
+ * @type {number}
+ * @const
+ * @inner
+ */
+var BCRYPT_SALT_LEN = 16;
+
+/**
+ * @type {number}
+ * @const
+ * @inner
+ */
+var GENSALT_DEFAULT_LOG2_ROUNDS = 10;
+
+/**
+ * @type {number}
+ * @const
+ * @inner
+ */
+var BLOWFISH_NUM_ROUNDS = 16;
+
+/**
+ * @type {number}
+ * @const
+ * @inner
+ */
+var MAX_EXECUTION_TIME = 100;
+
+/**
+ * @type {Array.<number>}
+ * @const
+ * @inner
+ */
+var P_ORIG = [
+  0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0,
+  0x082efa98, 0xec4e6c89, 0x452821e6, 0x38d01377, 0xbe5466cf, 0x34e90c6c,
+  0xc0ac29b7, 0xc97c50dd, 0x3f84d5b5, 0xb5470917, 0x9216d5d9, 0x8979fb1b,
+];
+
+/**
+ * @type {Array.<number>}
+ * @const
+ * @inner
+ */
+var S_ORIG = [
+  0xd1310ba6, 0x98dfb5ac, 0x2ffd72db, 0xd01adfb7, 0xb8e1afed, 0x6a267e96,
+  0xba7c9045, 0xf12c7f99, 0x24a19947, 0xb3916cf7, 0x0801f2e2, 0x858efc16,
+  0x636920d8, 0x71574e69, 0xa458fea3, 0xf4933d7e, 0x0d95748f, 0x728eb658,
+  0x718bcd58, 0x82154aee, 0x7b54a41d, 0xc25a59b5, 0x9c30d539, 0x2af26013,
+  0xc5d1b023, 0x286085f0, 0xca417918, 0xb8db38ef, 0x8e79dcb0, 0x603a180e,
+  0x6c9e0e8b, 0xb01e8a3e, 0xd71577c1, 0xbd314b27, 0x78af2fda, 0x55605c60,
+  0xe65525f3, 0xaa55ab94, 0x57489862, 0x63e81440, 0x55ca396a, 0x2aab10b6,
+  0xb4cc5c34, 0x1141e8ce, 0xa15486af, 0x7c72e993, 0xb3ee1411, 0x636fbc2a,
+  0x2ba9c55d, 0x741831f6, 0xce5c3e16, 0x9b87931e, 0xafd6ba33, 0x6c24cf5c,
+  0x7a325381, 0x28958677, 0x3b8f4898, 0x6b4bb9af, 0xc4bfe81b, 0x66282193,
+  0x61d809cc, 0xfb21a991, 0x487cac60, 0x5dec8032, 0xef845d5d, 0xe98575b1,
+  0xdc262302, 0xeb651b88, 0x23893e81, 0xd396acc5, 0x0f6d6ff3, 0x83f44239,
+  0x2e0b4482, 0xa4842004, 0x69c8f04a, 0x9e1f9b5e, 0x21c66842, 0xf6e96c9a,
+  0x670c9c61, 0xabd388f0, 0x6a51a0d2, 0xd8542f68, 0x960fa728, 0xab5133a3,
+  0x6eef0b6c, 0x137a3be4, 0xba3bf050, 0x7efb2a98, 0xa1f1651d, 0x39af0176,
+  0x66ca593e, 0x82430e88, 0x8cee8619, 0x456f9fb4, 0x7d84a5c3, 0x3b8b5ebe,
+  0xe06f75d8, 0x85c12073, 0x401a449f, 0x56c16aa6, 0x4ed3aa62, 0x363f7706,
+  0x1bfedf72, 0x429b023d, 0x37d0d724, 0xd00a1248, 0xdb0fead3, 0x49f1c09b,
+  0x075372c9, 0x80991b7b, 0x25d479d8, 0xf6e8def7, 0xe3fe501a, 0xb6794c3b,
+  0x976ce0bd, 0x04c006ba, 0xc1a94fb6, 0x409f60c4, 0x5e5c9ec2, 0x196a2463,
+  0x68fb6faf, 0x3e6c53b5, 0x1339b2eb, 0x3b52ec6f, 0x6dfc511f, 0x9b30952c,
+  0xcc814544, 0xaf5ebd09, 0xbee3d004, 0xde334afd, 0x660f2807, 0x192e4bb3,
+  0xc0cba857, 0x45c8740f, 0xd20b5f39, 0xb9d3fbdb, 0x5579c0bd, 0x1a60320a,
+  0xd6a100c6, 0x402c7279, 0x679f25fe, 0xfb1fa3cc, 0x8ea5e9f8, 0xdb3222f8,
+  0x3c7516df, 0xfd616b15, 0x2f501ec8, 0xad0552ab, 0x323db5fa, 0xfd238760,
+  0x53317b48, 0x3e00df82, 0x9e5c57bb, 0xca6f8ca0, 0x1a87562e, 0xdf1769db,
+  0xd542a8f6, 0x287effc3, 0xac6732c6, 0x8c4f5573, 0x695b27b0, 0xbbca58c8,
+  0xe1ffa35d, 0xb8f011a0, 0x10fa3d98, 0xfd2183b8, 0x4afcb56c, 0x2dd1d35b,
+  0x9a53e479, 0xb6f84565, 0xd28e49bc, 0x4bfb9790, 0xe1ddf2da, 0xa4cb7e33,
+  0x62fb1341, 0xcee4c6e8, 0xef20cada, 0x36774c01, 0xd07e9efe, 0x2bf11fb4,
+  0x95dbda4d, 0xae909198, 0xeaad8e71, 0x6b93d5a0, 0xd08ed1d0, 0xafc725e0,
+  0x8e3c5b2f, 0x8e7594b7, 0x8ff6e2fb, 0xf2122b64, 0x8888b812, 0x900df01c,
+  0x4fad5ea0, 0x688fc31c, 0xd1cff191, 0xb3a8c1ad, 0x2f2f2218, 0xbe0e1777,
+  0xea752dfe, 0x8b021fa1, 0xe5a0cc0f, 0xb56f74e8, 0x18acf3d6, 0xce89e299,
+  0xb4a84fe0, 0xfd13e0b7, 0x7cc43b81, 0xd2ada8d9, 0x165fa266, 0x80957705,
+  0x93cc7314, 0x211a1477, 0xe6ad2065, 0x77b5fa86, 0xc75442f5, 0xfb9d35cf,
+  0xebcdaf0c, 0x7b3e89a0, 0xd6411bd3, 0xae1e7e49, 0x00250e2d, 0x2071b35e,
+  0x226800bb, 0x57b8e0af, 0x2464369b, 0xf009b91e, 0x5563911d, 0x59dfa6aa,
+  0x78c14389, 0xd95a537f, 0x207d5ba2, 0x02e5b9c5, 0x83260376, 0x6295cfa9,
+  0x11c81968, 0x4e734a41, 0xb3472dca, 0x7b14a94a, 0x1b510052, 0x9a532915,
+  0xd60f573f, 0xbc9bc6e4, 0x2b60a476, 0x81e67400, 0x08ba6fb5, 0x571be91f,
+  0xf296ec6b, 0x2a0dd915, 0xb6636521, 0xe7b9f9b6, 0xff34052e, 0xc5855664,
+  0x53b02d5d, 0xa99f8fa1, 0x08ba4799, 0x6e85076a, 0x4b7a70e9, 0xb5b32944,
+  0xdb75092e, 0xc4192623, 0xad6ea6b0, 0x49a7df7d, 0x9cee60b8, 0x8fedb266,
+  0xecaa8c71, 0x699a17ff, 0x5664526c, 0xc2b19ee1, 0x193602a5, 0x75094c29,
+  0xa0591340, 0xe4183a3e, 0x3f54989a, 0x5b429d65, 0x6b8fe4d6, 0x99f73fd6,
+  0xa1d29c07, 0xefe830f5, 0x4d2d38e6, 0xf0255dc1, 0x4cdd2086, 0x8470eb26,
+  0x6382e9c6, 0x021ecc5e, 0x09686b3f, 0x3ebaefc9, 0x3c971814, 0x6b6a70a1,
+  0x687f3584, 0x52a0e286, 0xb79c5305, 0xaa500737, 0x3e07841c, 0x7fdeae5c,
+  0x8e7d44ec, 0x5716f2b8, 0xb03ada37, 0xf0500c0d, 0xf01c1f04, 0x0200b3ff,
+  0xae0cf51a, 0x3cb574b2, 0x25837a58, 0xdc0921bd, 0xd19113f9, 0x7ca92ff6,
+  0x94324773, 0x22f54701, 0x3ae5e581, 0x37c2dadc, 0xc8b57634, 0x9af3dda7,
+  0xa9446146, 0x0fd0030e, 0xecc8c73e, 0xa4751e41, 0xe238cd99, 0x3bea0e2f,
+  0x3280bba1, 0x183eb331, 0x4e548b38, 0x4f6db908, 0x6f420d03, 0xf60a04bf,
+  0x2cb81290, 0x24977c79, 0x5679b072, 0xbcaf89af, 0xde9a771f, 0xd9930810,
+  0xb38bae12, 0xdccf3f2e, 0x5512721f, 0x2e6b7124, 0x501adde6, 0x9f84cd87,
+  0x7a584718, 0x7408da17, 0xbc9f9abc, 0xe94b7d8c, 0xec7aec3a, 0xdb851dfa,
+  0x63094366, 0xc464c3d2, 0xef1c1847, 0x3215d908, 0xdd433b37, 0x24c2ba16,
+  0x12a14d43, 0x2a65c451, 0x50940002, 0x133ae4dd, 0x71dff89e, 0x10314e55,
+  0x81ac77d6, 0x5f11199b, 0x043556f1, 0xd7a3c76b, 0x3c11183b, 0x5924a509,
+  0xf28fe6ed, 0x97f1fbfa, 0x9ebabf2c, 0x1e153c6e, 0x86e34570, 0xeae96fb1,
+  0x860e5e0a, 0x5a3e2ab3, 0x771fe71c, 0x4e3d06fa, 0x2965dcb9, 0x99e71d0f,
+  0x803e89d6, 0x5266c825, 0x2e4cc978, 0x9c10b36a, 0xc6150eba, 0x94e2ea78,
+  0xa5fc3c53, 0x1e0a2df4, 0xf2f74ea7, 0x361d2b3d, 0x1939260f, 0x19c27960,
+  0x5223a708, 0xf71312b6, 0xebadfe6e, 0xeac31f66, 0xe3bc4595, 0xa67bc883,
+  0xb17f37d1, 0x018cff28, 0xc332ddef, 0xbe6c5aa5, 0x65582185, 0x68ab9802,
+  0xeecea50f, 0xdb2f953b, 0x2aef7dad, 0x5b6e2f84, 0x1521b628, 0x29076170,
+  0xecdd4775, 0x619f1510, 0x13cca830, 0xeb61bd96, 0x0334fe1e, 0xaa0363cf,
+  0xb5735c90, 0x4c70a239, 0xd59e9e0b, 0xcbaade14, 0xeecc86bc, 0x60622ca7,
+  0x9cab5cab, 0xb2f3846e, 0x648b1eaf, 0x19bdf0ca, 0xa02369b9, 0x655abb50,
+  0x40685a32, 0x3c2ab4b3, 0x319ee9d5, 0xc021b8f7, 0x9b540b19, 0x875fa099,
+  0x95f7997e, 0x623d7da8, 0xf837889a, 0x97e32d77, 0x11ed935f, 0x16681281,
+  0x0e358829, 0xc7e61fd6, 0x96dedfa1, 0x7858ba99, 0x57f584a5, 0x1b227263,
+  0x9b83c3ff, 0x1ac24696, 0xcdb30aeb, 0x532e3054, 0x8fd948e4, 0x6dbc3128,
+  0x58ebf2ef, 0x34c6ffea, 0xfe28ed61, 0xee7c3c73, 0x5d4a14d9, 0xe864b7e3,
+  0x42105d14, 0x203e13e0, 0x45eee2b6, 0xa3aaabea, 0xdb6c4f15, 0xfacb4fd0,
+  0xc742f442, 0xef6abbb5, 0x654f3b1d, 0x41cd2105, 0xd81e799e, 0x86854dc7,
+  0xe44b476a, 0x3d816250, 0xcf62a1f2, 0x5b8d2646, 0xfc8883a0, 0xc1c7b6a3,
+  0x7f1524c3, 0x69cb7492, 0x47848a0b, 0x5692b285, 0x095bbf00, 0xad19489d,
+  0x1462b174, 0x23820e00, 0x58428d2a, 0x0c55f5ea, 0x1dadf43e, 0x233f7061,
+  0x3372f092, 0x8d937e41, 0xd65fecf1, 0x6c223bdb, 0x7cde3759, 0xcbee7460,
+  0x4085f2a7, 0xce77326e, 0xa6078084, 0x19f8509e, 0xe8efd855, 0x61d99735,
+  0xa969a7aa, 0xc50c06c2, 0x5a04abfc, 0x800bcadc, 0x9e447a2e, 0xc3453484,
+  0xfdd56705, 0x0e1e9ec9, 0xdb73dbd3, 0x105588cd, 0x675fda79, 0xe3674340,
+  0xc5c43465, 0x713e38d8, 0x3d28f89e, 0xf16dff20, 0x153e21e7, 0x8fb03d4a,
+  0xe6e39f2b, 0xdb83adf7, 0xe93d5a68, 0x948140f7, 0xf64c261c, 0x94692934,
+  0x411520f7, 0x7602d4f7, 0xbcf46b2e, 0xd4a20068, 0xd4082471, 0x3320f46a,
+  0x43b7d4b7, 0x500061af, 0x1e39f62e, 0x97244546, 0x14214f74, 0xbf8b8840,
+  0x4d95fc1d, 0x96b591af, 0x70f4ddd3, 0x66a02f45, 0xbfbc09ec, 0x03bd9785,
+  0x7fac6dd0, 0x31cb8504, 0x96eb27b3, 0x55fd3941, 0xda2547e6, 0xabca0a9a,
+  0x28507825, 0x530429f4, 0x0a2c86da, 0xe9b66dfb, 0x68dc1462, 0xd7486900,
+  0x680ec0a4, 0x27a18dee, 0x4f3ffea2, 0xe887ad8c, 0xb58ce006, 0x7af4d6b6,
+  0xaace1e7c, 0xd3375fec, 0xce78a399, 0x406b2a42, 0x20fe9e35, 0xd9f385b9,
+  0xee39d7ab, 0x3b124e8b, 0x1dc9faf7, 0x4b6d1856, 0x26a36631, 0xeae397b2,
+  0x3a6efa74, 0xdd5b4332, 0x6841e7f7, 0xca7820fb, 0xfb0af54e, 0xd8feb397,
+  0x454056ac, 0xba489527, 0x55533a3a, 0x20838d87, 0xfe6ba9b7, 0xd096954b,
+  0x55a867bc, 0xa1159a58, 0xcca92963, 0x99e1db33, 0xa62a4a56, 0x3f3125f9,
+  0x5ef47e1c, 0x9029317c, 0xfdf8e802, 0x04272f70, 0x80bb155c, 0x05282ce3,
+  0x95c11548, 0xe4c66d22, 0x48c1133f, 0xc70f86dc, 0x07f9c9ee, 0x41041f0f,
+  0x404779a4, 0x5d886e17, 0x325f51eb, 0xd59bc0d1, 0xf2bcc18f, 0x41113564,
+  0x257b7834, 0x602a9c60, 0xdff8e8a3, 0x1f636c1b, 0x0e12b4c2, 0x02e1329e,
+  0xaf664fd1, 0xcad18115, 0x6b2395e0, 0x333e92e1, 0x3b240b62, 0xeebeb922,
+  0x85b2a20e, 0xe6ba0d99, 0xde720c8c, 0x2da2f728, 0xd0127845, 0x95b794fd,
+  0x647d0862, 0xe7ccf5f0, 0x5449a36f, 0x877d48fa, 0xc39dfd27, 0xf33e8d1e,
+  0x0a476341, 0x992eff74, 0x3a6f6eab, 0xf4f8fd37, 0xa812dc60, 0xa1ebddf8,
+  0x991be14c, 0xdb6e6b0d, 0xc67b5510, 0x6d672c37, 0x2765d43b, 0xdcd0e804,
+  0xf1290dc7, 0xcc00ffa3, 0xb5390f92, 0x690fed0b, 0x667b9ffb, 0xcedb7d9c,
+  0xa091cf0b, 0xd9155ea3, 0xbb132f88, 0x515bad24, 0x7b9479bf, 0x763bd6eb,
+  0x37392eb3, 0xcc115979, 0x8026e297, 0xf42e312d, 0x6842ada7, 0xc66a2b3b,
+  0x12754ccc, 0x782ef11c, 0x6a124237, 0xb79251e7, 0x06a1bbe6, 0x4bfb6350,
+  0x1a6b1018, 0x11caedfa, 0x3d25bdd8, 0xe2e1c3c9, 0x44421659, 0x0a121386,
+  0xd90cec6e, 0xd5abea2a, 0x64af674e, 0xda86a85f, 0xbebfe988, 0x64e4c3fe,
+  0x9dbc8057, 0xf0f7c086, 0x60787bf8, 0x6003604d, 0xd1fd8346, 0xf6381fb0,
+  0x7745ae04, 0xd736fccc, 0x83426b33, 0xf01eab71, 0xb0804187, 0x3c005e5f,
+  0x77a057be, 0xbde8ae24, 0x55464299, 0xbf582e61, 0x4e58f48f, 0xf2ddfda2,
+  0xf474ef38, 0x8789bdc2, 0x5366f9c3, 0xc8b38e74, 0xb475f255, 0x46fcd9b9,
+  0x7aeb2661, 0x8b1ddf84, 0x846a0e79, 0x915f95e2, 0x466e598e, 0x20b45770,
+  0x8cd55591, 0xc902de4c, 0xb90bace1, 0xbb8205d0, 0x11a86248, 0x7574a99e,
+  0xb77f19b6, 0xe0a9dc09, 0x662d09a1, 0xc4324633, 0xe85a1f02, 0x09f0be8c,
+  0x4a99a025, 0x1d6efe10, 0x1ab93d1d, 0x0ba5a4df, 0xa186f20f, 0x2868f169,
+  0xdcb7da83, 0x573906fe, 0xa1e2ce9b, 0x4fcd7f52, 0x50115e01, 0xa70683fa,
+  0xa002b5c4, 0x0de6d027, 0x9af88c27, 0x773f8641, 0xc3604c06, 0x61a806b5,
+  0xf0177a28, 0xc0f586e0, 0x006058aa, 0x30dc7d62, 0x11e69ed7, 0x2338ea63,
+  0x53c2dd94, 0xc2c21634, 0xbbcbee56, 0x90bcb6de, 0xebfc7da1, 0xce591d76,
+  0x6f05e409, 0x4b7c0188, 0x39720a3d, 0x7c927c24, 0x86e3725f, 0x724d9db9,
+  0x1ac15bb4, 0xd39eb8fc, 0xed545578, 0x08fca5b5, 0xd83d7cd3, 0x4dad0fc4,
+  0x1e50ef5e, 0xb161e6f8, 0xa28514d9, 0x6c51133c, 0x6fd5c7e7, 0x56e14ec4,
+  0x362abfce, 0xddc6c837, 0xd79a3234, 0x92638212, 0x670efa8e, 0x406000e0,
+  0x3a39ce37, 0xd3faf5cf, 0xabc27737, 0x5ac52d1b, 0x5cb0679e, 0x4fa33742,
+  0xd3822740, 0x99bc9bbe, 0xd5118e9d, 0xbf0f7315, 0xd62d1c7e, 0xc700c47b,
+  0xb78c1b6b, 0x21a19045, 0xb26eb1be, 0x6a366eb4, 0x5748ab2f, 0xbc946e79,
+  0xc6a376d2, 0x6549c2c8, 0x530ff8ee, 0x468dde7d, 0xd5730a1d, 0x4cd04dc6,
+  0x2939bbdb, 0xa9ba4650, 0xac9526e8, 0xbe5ee304, 0xa1fad5f0, 0x6a2d519a,
+  0x63ef8ce2, 0x9a86ee22, 0xc089c2b8, 0x43242ef6, 0xa51e03aa, 0x9cf2d0a4,
+  0x83c061ba, 0x9be96a4d, 0x8fe51550, 0xba645bd6, 0x2826a2f9, 0xa73a3ae1,
+  0x4ba99586, 0xef5562e9, 0xc72fefd3, 0xf752f7da, 0x3f046f69, 0x77fa0a59,
+  0x80e4a915, 0x87b08601, 0x9b09e6ad, 0x3b3ee593, 0xe990fd5a, 0x9e34d797,
+  0x2cf0b7d9, 0x022b8b51, 0x96d5ac3a, 0x017da67d, 0xd1cf3ed6, 0x7c7d2d28,
+  0x1f9f25cf, 0xadf2b89b, 0x5ad6b472, 0x5a88f54c, 0xe029ac71, 0xe019a5e6,
+  0x47b0acfd, 0xed93fa9b, 0xe8d3c48d, 0x283b57cc, 0xf8d56629, 0x79132e28,
+  0x785f0191, 0xed756055, 0xf7960e44, 0xe3d35e8c, 0x15056dd4, 0x88f46dba,
+  0x03a16125, 0x0564f0bd, 0xc3eb9e15, 0x3c9057a2, 0x97271aec, 0xa93a072a,
+  0x1b3f6d9b, 0x1e6321f5, 0xf59c66fb, 0x26dcf319, 0x7533d928, 0xb155fdf5,
+  0x03563482, 0x8aba3cbb, 0x28517711, 0xc20ad9f8, 0xabcc5167, 0xccad925f,
+  0x4de81751, 0x3830dc8e, 0x379d5862, 0x9320f991, 0xea7a90c2, 0xfb3e7bce,
+  0x5121ce64, 0x774fbe32, 0xa8b6e37e, 0xc3293d46, 0x48de5369, 0x6413e680,
+  0xa2ae0810, 0xdd6db224, 0x69852dfd, 0x09072166, 0xb39a460a, 0x6445c0dd,
+  0x586cdecf, 0x1c20c8ae, 0x5bbef7dd, 0x1b588d40, 0xccd2017f, 0x6bb4e3bb,
+  0xdda26a7e, 0x3a59ff45, 0x3e350a44, 0xbcb4cdd5, 0x72eacea8, 0xfa6484bb,
+  0x8d6612ae, 0xbf3c6f47, 0xd29be463, 0x542f5d9e, 0xaec2771b, 0xf64e6370,
+  0x740e0d8d, 0xe75b1357, 0xf8721671, 0xaf537d5d, 0x4040cb08, 0x4eb4e2cc,
+  0x34d2466a, 0x0115af84, 0xe1b00428, 0x95983a1d, 0x06b89fb4, 0xce6ea048,
+  0x6f3f3b82, 0x3520ab82, 0x011a1d4b, 0x277227f8, 0x611560b1, 0xe7933fdc,
+  0xbb3a792b, 0x344525bd, 0xa08839e1, 0x51ce794b, 0x2f32c9b7, 0xa01fbac9,
+  0xe01cc87e, 0xbcc7d1f6, 0xcf0111c3, 0xa1e8aac7, 0x1a908749, 0xd44fbd9a,
+  0xd0dadecb, 0xd50ada38, 0x0339c32a, 0xc6913667, 0x8df9317c, 0xe0b12b4f,
+  0xf79e59b7, 0x43f5bb3a, 0xf2d519ff, 0x27d9459c, 0xbf97222c, 0x15e6fc2a,
+  0x0f91fc71, 0x9b941525, 0xfae59361, 0xceb69ceb, 0xc2a86459, 0x12baa8d1,
+  0xb6c1075e, 0xe3056a0c, 0x10d25065, 0xcb03a442, 0xe0ec6e0e, 0x1698db3b,
+  0x4c98a0be, 0x3278e964, 0x9f1f9532, 0xe0d392df, 0xd3a0342b, 0x8971f21e,
+  0x1b0a7441, 0x4ba3348c, 0xc5be7120, 0xc37632d8, 0xdf359f8d, 0x9b992f2e,
+  0xe60b6f47, 0x0fe3f11d, 0xe54cda54, 0x1edad891, 0xce6279cf, 0xcd3e7e6f,
+  0x1618b166, 0xfd2c1d05, 0x848fd2c5, 0xf6fb2299, 0xf523f357, 0xa6327623,
+  0x93a83531, 0x56cccd02, 0xacf08162, 0x5a75ebb5, 0x6e163697, 0x88d273cc,
+  0xde966292, 0x81b949d0, 0x4c50901b, 0x71c65614, 0xe6c6c7bd, 0x327a140a,
+  0x45e1d006, 0xc3f27b9a, 0xc9aa53fd, 0x62a80f00, 0xbb25bfe2, 0x35bdd2f6,
+  0x71126905, 0xb2040222, 0xb6cbcf7c, 0xcd769c2b, 0x53113ec0, 0x1640e3d3,
+  0x38abbd60, 0x2547adf0, 0xba38209c, 0xf746ce76, 0x77afa1c5, 0x20756060,
+  0x85cbfe4e, 0x8ae88dd8, 0x7aaaf9b0, 0x4cf9aa7e, 0x1948c25c, 0x02fb8a8c,
+  0x01c36ae4, 0xd6ebe1f9, 0x90d4f869, 0xa65cdea0, 0x3f09252d, 0xc208e69f,
+  0xb74e6132, 0xce77e25b, 0x578fdfe3, 0x3ac372e6,
+];
+
+/**
+ * @type {Array.<number>}
+ * @const
+ * @inner
+ */
+var C_ORIG = [
+  0x4f727068, 0x65616e42, 0x65686f6c, 0x64657253, 0x63727944, 0x6f756274,
+];
+
+/**
+ * @param {Array.<number>} lr
+ * @param {number} off
+ * @param {Array.<number>} P
+ * @param {Array.<number>} S
+ * @returns {Array.<number>}
+ * @inner
+ */
+function _encipher(lr, off, P, S) {
+  // This is our bottleneck: 1714/1905 ticks / 90% - see profile.txt
+  var n,
+    l = lr[off],
+    r = lr[off + 1];
+
+  l ^= P[0];
+
+  /*
+    for (var i=0, k=BLOWFISH_NUM_ROUNDS-2; i<=k;)
+        // Feistel substitution on left word
+        n  = S[l >>> 24],
+        n += S[0x100 | ((l >> 16) & 0xff)],
+        n ^= S[0x200 | ((l >> 8) & 0xff)],
+        n += S[0x300 | (l & 0xff)],
+        r ^= n ^ P[++i],
+        // Feistel substitution on right word
+        n  = S[r >>> 24],
+        n += S[0x100 | ((r >> 16) & 0xff)],
+        n ^= S[0x200 | ((r >> 8) & 0xff)],
+        n += S[0x300 | (r & 0xff)],
+        l ^= n ^ P[++i];
+    */
+
+  //The following is an unrolled version of the above loop.
+  //Iteration 0
+  n = S[l >>> 24];
+  n += S[0x100 | ((l >> 16) & 0xff)];
+  n ^= S[0x200 | ((l >> 8) & 0xff)];
+  n += S[0x300 | (l & 0xff)];
+  r ^= n ^ P[1];
+  n = S[r >>> 24];
+  n += S[0x100 | ((r >> 16) & 0xff)];
+  n ^= S[0x200 | ((r >> 8) & 0xff)];
+  n += S[0x300 | (r & 0xff)];
+  l ^= n ^ P[2];
+  //Iteration 1
+  n = S[l >>> 24];
+  n += S[0x100 | ((l >> 16) & 0xff)];
+  n ^= S[0x200 | ((l >> 8) & 0xff)];
+  n += S[0x300 | (l & 0xff)];
+  r ^= n ^ P[3];
+  n = S[r >>> 24];
+  n += S[0x100 | ((r >> 16) & 0xff)];
+  n ^= S[0x200 | ((r >> 8) & 0xff)];
+  n += S[0x300 | (r & 0xff)];
+  l ^= n ^ P[4];
+  //Iteration 2
+  n = S[l >>> 24];
+  n += S[0x100 | ((l >> 16) & 0xff)];
+  n ^= S[0x200 | ((l >> 8) & 0xff)];
+  n += S[0x300 | (l & 0xff)];
+  r ^= n ^ P[5];
+  n = S[r >>> 24];
+  n += S[0x100 | ((r >> 16) & 0xff)];
+  n ^= S[0x200 | ((r >> 8) & 0xff)];
+  n += S[0x300 | (r & 0xff)];
+  l ^= n ^ P[6];
+  //Iteration 3
+  n = S[l >>> 24];
+  n += S[0x100 | ((l >> 16) & 0xff)];
+  n ^= S[0x200 | ((l >> 8) & 0xff)];
+  n += S[0x300 | (l & 0xff)];
+  r ^= n ^ P[7];
+  n = S[r >>> 24];
+  n += S[0x100 | ((r >> 16) & 0xff)];
+  n ^= S[0x200 | ((r >> 8) & 0xff)];
+  n += S[0x300 | (r & 0xff)];
+  l ^= n ^ P[8];
+  //Iteration 4
+  n = S[l >>> 24];
+  n += S[0x100 | ((l >> 16) & 0xff)];
+  n ^= S[0x200 | ((l >> 8) & 0xff)];
+  n += S[0x300 | (l & 0xff)];
+  r ^= n ^ P[9];
+  n = S[r >>> 24];
+  n += S[0x100 | ((r >> 16) & 0xff)];
+  n ^= S[0x200 | ((r >> 8) & 0xff)];
+  n += S[0x300 | (r & 0xff)];
+  l ^= n ^ P[10];
+  //Iteration 5
+  n = S[l >>> 24];
+  n += S[0x100 | ((l >> 16) & 0xff)];
+  n ^= S[0x200 | ((l >> 8) & 0xff)];
+  n += S[0x300 | (l & 0xff)];
+  r ^= n ^ P[11];
+  n = S[r >>> 24];
+  n += S[0x100 | ((r >> 16) & 0xff)];
+  n ^= S[0x200 | ((r >> 8) & 0xff)];
+  n += S[0x300 | (r & 0xff)];
+  l ^= n ^ P[12];
+  //Iteration 6
+  n = S[l >>> 24];
+  n += S[0x100 | ((l >> 16) & 0xff)];
+  n ^= S[0x200 | ((l >> 8) & 0xff)];
+  n += S[0x300 | (l & 0xff)];
+  r ^= n ^ P[13];
+  n = S[r >>> 24];
+  n += S[0x100 | ((r >> 16) & 0xff)];
+  n ^= S[0x200 | ((r >> 8) & 0xff)];
+  n += S[0x300 | (r & 0xff)];
+  l ^= n ^ P[14];
+  //Iteration 7
+  n = S[l >>> 24];
+  n += S[0x100 | ((l >> 16) & 0xff)];
+  n ^= S[0x200 | ((l >> 8) & 0xff)];
+  n += S[0x300 | (l & 0xff)];
+  r ^= n ^ P[15];
+  n = S[r >>> 24];
+  n += S[0x100 | ((r >> 16) & 0xff)];
+  n ^= S[0x200 | ((r >> 8) & 0xff)];
+  n += S[0x300 | (r & 0xff)];
+  l ^= n ^ P[16];
+
+  lr[off] = r ^ P[BLOWFISH_NUM_ROUNDS + 1];
+  lr[off + 1] = l;
+  return lr;
+}
+
+/**
+ * @param {Array.<number>} data
+ * @param {number} offp
+ * @returns {{key: number, offp: number}}
+ * @inner
+ */
+function _streamtoword(data, offp) {
+  for (var i = 0, word = 0; i < 4; ++i)
+    (word = (word << 8) | (data[offp] & 0xff)),
+      (offp = (offp + 1) % data.length);
+  return { key: word, offp: offp };
+}
+
+/**
+ * @param {Array.<number>} key
+ * @param {Array.<number>} P
+ * @param {Array.<number>} S
+ * @inner
+ */
+function _key(key, P, S) {
+  var offset = 0,
+    lr = [0, 0],
+    plen = P.length,
+    slen = S.length,
+    sw;
+  for (var i = 0; i < plen; i++)
+    (sw = _streamtoword(key, offset)),
+      (offset = sw.offp),
+      (P[i] = P[i] ^ sw.key);
+  for (i = 0; i < plen; i += 2)
+    (lr = _encipher(lr, 0, P, S)), (P[i] = lr[0]), (P[i + 1] = lr[1]);
+  for (i = 0; i < slen; i += 2)
+    (lr = _encipher(lr, 0, P, S)), (S[i] = lr[0]), (S[i + 1] = lr[1]);
+}
+
+/**
+ * Expensive key schedule Blowfish.
+ * @param {Array.<number>} data
+ * @param {Array.<number>} key
+ * @param {Array.<number>} P
+ * @param {Array.<number>} S
+ * @inner
+ */
+function _ekskey(data, key, P, S) {
+  var offp = 0,
+    lr = [0, 0],
+    plen = P.length,
+    slen = S.length,
+    sw;
+  for (var i = 0; i < plen; i++)
+    (sw = _streamtoword(key, offp)), (offp = sw.offp), (P[i] = P[i] ^ sw.key);
+  offp = 0;
+  for (i = 0; i < plen; i += 2)
+    (sw = _streamtoword(data, offp)),
+      (offp = sw.offp),
+      (lr[0] ^= sw.key),
+      (sw = _streamtoword(data, offp)),
+      (offp = sw.offp),
+      (lr[1] ^= sw.key),
+      (lr = _encipher(lr, 0, P, S)),
+      (P[i] = lr[0]),
+      (P[i + 1] = lr[1]);
+  for (i = 0; i < slen; i += 2)
+    (sw = _streamtoword(data, offp)),
+      (offp = sw.offp),
+      (lr[0] ^= sw.key),
+      (sw = _streamtoword(data, offp)),
+      (offp = sw.offp),
+      (lr[1] ^= sw.key),
+      (lr = _encipher(lr, 0, P, S)),
+      (S[i] = lr[0]),
+      (S[i + 1] = lr[1]);
+}
+
+/**
+ * Internaly crypts a string.
+ * @param {Array.<number>} b Bytes to crypt
+ * @param {Array.<number>} salt Salt bytes to use
+ * @param {number} rounds Number of rounds
+ * @param {function(Error, Array.<number>=)=} callback Callback receiving the error, if any, and the resulting bytes. If
+ *  omitted, the operation will be performed synchronously.
+ *  @param {function(number)=} progressCallback Callback called with the current progress
+ * @returns {!Array.<number>|undefined} Resulting bytes if callback has been omitted, otherwise `undefined`
+ * @inner
+ */
+function _crypt(b, salt, rounds, callback, progressCallback) {
+  var cdata = C_ORIG.slice(),
+    clen = cdata.length,
+    err;
+
+  // Validate
+  if (rounds < 4 || rounds > 31) {
+    err = Error("Illegal number of rounds (4-31): " + rounds);
+    if (callback) {
+      nextTick(callback.bind(this, err));
+      return;
+    } else throw err;
+  }
+  if (salt.length !== BCRYPT_SALT_LEN) {
+    err = Error(
+      "Illegal salt length: " + salt.length + " != " + BCRYPT_SALT_LEN,
+    );
+    if (callback) {
+      nextTick(callback.bind(this, err));
+      return;
+    } else throw err;
+  }
+  rounds = (1 << rounds) >>> 0;
+
+  var P,
+    S,
+    i = 0,
+    j;
+
+  //Use typed arrays when available - huge speedup!
+  if (typeof Int32Array === "function") {
+    P = new Int32Array(P_ORIG);
+    S = new Int32Array(S_ORIG);
+  } else {
+    P = P_ORIG.slice();
+    S = S_ORIG.slice();
+  }
+
+  _ekskey(salt, b, P, S);
+
+  /**
+   * Calcualtes the next round.
+   * @returns {Array.<number>|undefined} Resulting array if callback has been omitted, otherwise `undefined`
+   * @inner
+   */
+  function next() {
+    if (progressCallback) progressCallback(i / rounds);
+    if (i < rounds) {
+      var start = Date.now();
+      for (; i < rounds; ) {
+        i = i + 1;
+        _key(b, P, S);
+        _key(salt, P, S);
+        if (Date.now() - start > MAX_EXECUTION_TIME) break;
+      }
+    } else {
+      for (i = 0; i < 64; i++)
+        for (j = 0; j < clen >> 1; j++) _encipher(cdata, j << 1, P, S);
+      var ret = [];
+      for (i = 0; i < clen; i++)
+        ret.push(((cdata[i] >> 24) & 0xff) >>> 0),
+          ret.push(((cdata[i] >> 16) & 0xff) >>> 0),
+          ret.push(((cdata[i] >> 8) & 0xff) >>> 0),
+          ret.push((cdata[i] & 0xff) >>> 0);
+      if (callback) {
+        callback(null, ret);
+        return;
+      } else return ret;
+    }
+    if (callback) nextTick(next);
+  }
+
+  // Async
+  if (typeof callback !== "undefined") {
+    next();
+
+    // Sync
+  } else {
+    var res;
+    while (true) if (typeof (res = next()) !== "undefined") return res || [];
+  }
+}
+
+/**
+ * Internally hashes a password.
+ * @param {string} password Password to hash
+ * @param {?string} salt Salt to use, actually never null
+ * @param {function(Error, string=)=} callback Callback receiving the error, if any, and the resulting hash. If omitted,
+ *  hashing is performed synchronously.
+ *  @param {function(number)=} progressCallback Callback called with the current progress
+ * @returns {string|undefined} Resulting hash if callback has been omitted, otherwise `undefined`
+ * @inner
+ */
+function _hash(password, salt, callback, progressCallback) {
+  var err;
+  if (typeof password !== "string" || typeof salt !== "string") {
+    err = Error("Invalid string / salt: Not a string");
+    if (callback) {
+      nextTick(callback.bind(this, err));
+      return;
+    } else throw err;
+  }
+
+  // Validate the salt
+  var minor, offset;
+  if (salt.charAt(0) !== "$" || salt.charAt(1) !== "2") {
+    err = Error("Invalid salt version: " + salt.substring(0, 2));
+    if (callback) {
+      nextTick(callback.bind(this, err));
+      return;
+    } else throw err;
+  }
+  if (salt.charAt(2) === "$") (minor = String.fromCharCode(0)), (offset = 3);
+  else {
+    minor = salt.charAt(2);
+    if (
+      (minor !== "a" && minor !== "b" && minor !== "y") ||
+      salt.charAt(3) !== "$"
+    ) {
+      err = Error("Invalid salt revision: " + salt.substring(2, 4));
+      if (callback) {
+        nextTick(callback.bind(this, err));
+        return;
+      } else throw err;
+    }
+    offset = 4;
+  }
+
+  // Extract number of rounds
+  if (salt.charAt(offset + 2) > "$") {
+    err = Error("Missing salt rounds");
+    if (callback) {
+      nextTick(callback.bind(this, err));
+      return;
+    } else throw err;
+  }
+  var r1 = parseInt(salt.substring(offset, offset + 1), 10) * 10,
+    r2 = parseInt(salt.substring(offset + 1, offset + 2), 10),
+    rounds = r1 + r2,
+    real_salt = salt.substring(offset + 3, offset + 25);
+  password += minor >= "a" ? "\x00" : "";
+
+  var passwordb = utf8Array(password),
+    saltb = base64_decode(real_salt, BCRYPT_SALT_LEN);
+
+  /**
+   * Finishes hashing.
+   * @param {Array.<number>} bytes Byte array
+   * @returns {string}
+   * @inner
+   */
+  function finish(bytes) {
+    var res = [];
+    res.push("$2");
+    if (minor >= "a") res.push(minor);
+    res.push("$");
+    if (rounds < 10) res.push("0");
+    res.push(rounds.toString());
+    res.push("$");
+    res.push(base64_encode(saltb, saltb.length));
+    res.push(base64_encode(bytes, C_ORIG.length * 4 - 1));
+    return res.join("");
+  }
+
+  // Sync
+  if (typeof callback == "undefined")
+    return finish(_crypt(passwordb, saltb, rounds));
+  // Async
+  else {
+    _crypt(
+      passwordb,
+      saltb,
+      rounds,
+      function (err, bytes) {
+        if (err) callback(err, null);
+        else callback(null, finish(bytes));
+      },
+      progressCallback,
+    );
+  }
+}
+
+/**
+ * Encodes a byte array to base64 with up to len bytes of input, using the custom bcrypt alphabet.
+ * @function
+ * @param {!Array.<number>} bytes Byte array
+ * @param {number} length Maximum input length
+ * @returns {string}
+ */
+function encodeBase64(bytes, length) {
+  return base64_encode(bytes, length);
+}
+
+/**
+ * Decodes a base64 encoded string to up to len bytes of output, using the custom bcrypt alphabet.
+ * @function
+ * @param {string} string String to decode
+ * @param {number} length Maximum output length
+ * @returns {!Array.<number>}
+ */
+function decodeBase64(string, length) {
+  return base64_decode(string, length);
+}
+
+/* harmony default export */ const bcryptjs = ({
+  setRandomFallback,
+  genSaltSync,
+  genSalt,
+  hashSync,
+  hash,
+  compareSync,
+  compare,
+  getRounds,
+  getSalt,
+  truncates,
+  encodeBase64,
+  decodeBase64,
+});
+
+;// CONCATENATED MODULE: ./src/local-registry/login.ts
+// The local registry lets in only this run: a random user and password made
+// for the run, an htpasswd file (bcrypt, as distribution requires) beside its
+// config, and the password masked the moment it exists. Any other process on
+// the runner that reaches 127.0.0.1:<port> gets 401.
+
+
+
+
+
+const REGISTRY_REALM = 'multiarch-local';
+/** bcrypt's cost: each request is checked against it, so low, while the password itself is random. */
+const BCRYPT_ROUNDS = 5;
+/** One htpasswd line (user:bcrypt hash). */
+function htpasswdLine(username, password) {
+    return `${username}:${bcryptjs.hashSync(password, BCRYPT_ROUNDS)}\n`;
+}
+/** A fresh login for this run's registry, its htpasswd in `dir` (mode 0600). */
+function createRegistryLogin(dir, runId) {
+    const username = `multiarch-${runId}`;
+    const password = (0,external_node_crypto_.randomBytes)(24).toString('base64url');
+    core_setSecret(password);
+    core_setSecret(Buffer.from(`${username}:${password}`).toString('base64')); // as docker config holds it
+    const htpasswd = external_node_path_.join(dir, 'htpasswd');
+    (0,external_node_fs_namespaceObject.writeFileSync)(htpasswd, htpasswdLine(username, password), { mode: 0o600 });
+    return { username, password, htpasswd };
+}
+
+;// CONCATENATED MODULE: ./src/local-registry/container.ts
+// The local registry as a container: `docker run -d --network host` of
+// 'registry-image', its address set by environment, under a run-unique name.
+// Storage stays inside the container (removed with it by `docker rm -v`):
+// a bind mount into RUNNER_TEMP would leave root-owned files the runner
+// user could not delete.
+
+
+
+
+
+
+
+/** Where the container reads the run's htpasswd (bind-mounted read-only). */
+const HTPASSWD_IN_CONTAINER = '/auth/htpasswd';
+/** The htpasswd auth of this run's login, as distribution's environment and a read-only bind mount (pure). */
+function authArgs(htpasswd) {
+    if (!htpasswd)
+        return [];
+    return ['--volume', `${htpasswd}:${HTPASSWD_IN_CONTAINER}:ro`, '--env', 'REGISTRY_AUTH=htpasswd']
+        .concat(['--env', `REGISTRY_AUTH_HTPASSWD_REALM=${REGISTRY_REALM}`])
+        .concat(['--env', `REGISTRY_AUTH_HTPASSWD_PATH=${HTPASSWD_IN_CONTAINER}`]);
+}
+/** docker run argv (pure): host network, loopback address, quiet, deletable storage, this run's login. */
+function registryContainerArgs(name, image, address, htpasswd) {
+    return [
+        'run',
+        '--detach',
+        '--name',
+        name,
+        '--network',
+        'host',
+        '--env',
+        `REGISTRY_HTTP_ADDR=${address}`,
+        '--env',
+        'REGISTRY_LOG_LEVEL=error',
+        '--env',
+        'REGISTRY_LOG_ACCESSLOG_DISABLED=true',
+        '--env',
+        'REGISTRY_STORAGE_DELETE_ENABLED=true',
+        ...authArgs(htpasswd),
+        image,
+    ];
+}
+function registryContainerName(runId) {
+    return `multiarch-registry-${runId}`;
+}
+async function hasImage(image) {
+    const res = await run('docker', ['image', 'inspect', image], { silent: true, allowFailure: true });
+    return res.exitCode === 0;
+}
+async function isRunning(name) {
+    const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
+        silent: true,
+        allowFailure: true,
+    });
+    return res.stdout.trim() === 'true';
+}
+async function registryContainerLogs(name) {
+    const res = await run('docker', ['logs', '--tail', '30', name], { silent: true, allowFailure: true });
+    return `${res.stdout}${res.stderr}`.trim() || '(no log)';
+}
+/** Removes the container and its anonymous volume; a container that is already gone is fine. */
+async function stopRegistryContainer(name) {
+    const res = await run('docker', ['rm', '--force', '--volumes', name], { silent: true, allowFailure: true });
+    if (res.exitCode !== 0 && !/No such container/i.test(res.stderr)) {
+        throw new Error(res.stderr.trim().split('\n').slice(-3).join(' '));
+    }
+}
+async function runContainer(name, image, address, htpasswd) {
+    await stopRegistryContainer(name); // a previous try's
+    try {
+        await run('docker', registryContainerArgs(name, image, address, htpasswd), { silent: true });
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new errors_ActionError(`Cannot start the local registry container from '${image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Pull the image first or set 'registry-image' to one the engine can pull, or set 'local-registry' to binary.`);
+    }
+}
+async function startRegistryContainer(http, options) {
+    const name = registryContainerName(options.runId);
+    const dir = external_node_path_.join(options.runDir, 'registry');
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    return startOnFreePort(http, `container ${name}`, async (address) => {
+        await runContainer(name, options.image, address, options.htpasswd);
+        return {
+            state: { dir, address, container: name },
+            isRunning: () => isRunning(name),
+            logTail: () => registryContainerLogs(name),
+            stop: () => stopRegistryContainer(name),
+        };
+    }, options.record);
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -78982,6 +79850,890 @@ function hostGoPlatform() {
     return goPlatform(process.platform, process.arch, armVersion);
 }
 
+;// CONCATENATED MODULE: ./src/local-registry/install.ts
+// The distribution registry release for this host, when no registry binary is
+// on PATH: <base>/v2.8.3/registry_2.8.3_linux_amd64.tar.gz, checked against its
+// .sha256 sidecar before it is unpacked, then cached in the tool cache.
+
+
+
+
+
+
+
+
+
+
+const DISTRIBUTION_RELEASES = 'https://github.com/distribution/distribution/releases/download';
+/** The 2.x line the action's registry config is written for. */
+const DISTRIBUTION_VERSION = '2.8.3';
+/** registry_2.8.3_linux_amd64.tar.gz, registry_2.8.3_linux_armv7.tar.gz (pure). */
+function registryAssetName(version, host) {
+    return `registry_${version}_${host.os}_${host.arch}${host.variant ?? ''}.tar.gz`;
+}
+async function unpackRegistry(archive, dir, url) {
+    try {
+        await run('tar', ['-xzf', archive, '-C', dir, 'registry'], { silent: true });
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new errors_ActionError(`Cannot unpack the registry binary from ${url}: ${lastMeaningfulLine(err.tail)}.`, `Check that 'registry-url' serves the distribution release archives unchanged.`);
+    }
+    return external_node_path_.join(dir, 'registry');
+}
+async function downloadRegistry(http, base, dir) {
+    const host = hostGoPlatform();
+    if (!host)
+        throw new errors_ActionError(`No distribution registry release for ${process.platform}/${process.arch}.`);
+    const asset = registryAssetName(DISTRIBUTION_VERSION, host);
+    const url = `${base}/v${DISTRIBUTION_VERSION}/${asset}`;
+    const hint = `Check that 'registry-url' (${base}) mirrors the release layout, or put a registry binary on PATH.`;
+    const what = `distribution registry ${DISTRIBUTION_VERSION}`;
+    const sums = await fetchText(http, { url: `${url}.sha256`, what: `${what} checksum`, hint });
+    const sha256 = checksumFor(sums, asset);
+    if (!sha256)
+        throw new errors_ActionError(`${url}.sha256 has no sha256 for ${asset}.`, hint);
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    const archive = external_node_path_.join(dir, asset);
+    await downloadVerified(http, { url, what, hint }, archive, sha256);
+    return unpackRegistry(archive, dir, url);
+}
+/** The registry binary from the tool cache, or downloaded, verified and cached now. */
+async function ensureRegistryBinary(http, mirror, runDir) {
+    const spec = {
+        tool: 'distribution-registry',
+        version: DISTRIBUTION_VERSION,
+        file: 'registry',
+        arch: process.arch,
+    };
+    const cached = findCachedTool(spec);
+    if (cached) {
+        info(`distribution registry ${DISTRIBUTION_VERSION} from the tool cache`);
+        return cached;
+    }
+    const base = (mirror || DISTRIBUTION_RELEASES).replace(/\/+$/, '');
+    const binary = await downloadRegistry(http, base, external_node_path_.join(runDir, 'download', 'registry'));
+    info(`distribution registry ${DISTRIBUTION_VERSION} downloaded from ${base} and verified`);
+    return cacheTool(spec, binary);
+}
+
+;// CONCATENATED MODULE: ./src/local-registry/service.ts
+// The local, ephemeral distribution registry: on 127.0.0.1 and a free port,
+// storage and log in the run's own directory. As a binary it is spawned
+// detached with a pid file so post can stop it even when main died; as a
+// container it runs on the host network under a run-unique name.
+
+
+
+
+
+
+
+
+const REGISTRY_MODES = ['auto', 'binary', 'container'];
+const REGISTRY_BINARIES = ['registry', 'docker-registry'];
+/** distribution 2.8 configuration (pure): loopback only, quiet, deletable storage, this run's login only. */
+function registryConfig(address, storageDir, htpasswd) {
+    const auth = htpasswd
+        ? ['auth:', '  htpasswd:', `    realm: ${REGISTRY_REALM}`, `    path: ${JSON.stringify(htpasswd)}`]
+        : [];
+    return [
+        'version: 0.1',
+        'log:',
+        '  level: error',
+        '  accesslog:',
+        '    disabled: true',
+        'storage:',
+        '  filesystem:',
+        `    rootdirectory: ${JSON.stringify(storageDir)}`,
+        '  delete:',
+        '    enabled: true',
+        'http:',
+        `  addr: ${address}`,
+        ...auth,
+        '',
+    ].join('\n');
+}
+function findOnPath(names, pathEnv = process.env.PATH ?? '') {
+    for (const name of names) {
+        for (const dir of pathEnv.split(external_node_path_.delimiter).filter(Boolean)) {
+            const candidate = external_node_path_.join(dir, name);
+            try {
+                (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+                return candidate;
+            }
+            catch {
+                // not here
+            }
+        }
+    }
+    return undefined;
+}
+/** A zombie has exited: once main has ended the registry is pid 1's child, and some pid 1s reap late. */
+function isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+    }
+    catch {
+        return false;
+    }
+    try {
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        return !/^\d+ \(.*\) [ZX]/s.test(stat);
+    }
+    catch {
+        return false; // reaped meanwhile
+    }
+}
+function logTail(file) {
+    return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').split('\n').slice(-30).join('\n') : '(no log)';
+}
+async function startRegistryBinary(http, runDir, binary, record, htpasswd) {
+    const dir = external_node_path_.join(runDir, 'registry');
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_.join(dir, 'data'), { recursive: true });
+    const log = external_node_path_.join(dir, 'registry.log');
+    return startOnFreePort(http, binary, (address) => {
+        const config = external_node_path_.join(dir, 'config.yml');
+        (0,external_node_fs_namespaceObject.writeFileSync)(config, registryConfig(address, external_node_path_.join(dir, 'data'), htpasswd));
+        const pid = spawnDetached(binary, ['serve', config], log);
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(dir, 'registry.pid'), String(pid));
+        return {
+            state: { pid, dir, address },
+            isRunning: () => Promise.resolve(isAlive(pid)),
+            logTail: () => Promise.resolve(logTail(log)),
+            stop: () => Promise.resolve(killProcess(pid)),
+        };
+    }, record);
+}
+/**
+ * auto: a binary on PATH, else the image if the engine has it, else the release; binary: PATH,
+ * else the release. Either way only this run's login gets in.
+ */
+async function startLocalRegistry(http, options) {
+    const onPath = findOnPath(REGISTRY_BINARIES);
+    const container = options.mode === 'container' || (options.mode === 'auto' && !onPath && (await hasImage(options.image)));
+    const dir = external_node_path_.join(options.runDir, 'registry');
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true, mode: 0o700 });
+    const login = createRegistryLogin(dir, options.runId);
+    if (container) {
+        info(`Running ${options.image} as a container on the host network`);
+        return { registry: await startRegistryContainer(http, { ...options, htpasswd: login.htpasswd }), login };
+    }
+    const binary = onPath ?? (await ensureRegistryBinary(http, options.url, options.runDir));
+    info(`Running ${binary}`);
+    const registry = await startRegistryBinary(http, options.runDir, binary, options.record, login.htpasswd);
+    return { registry, login };
+}
+/** Our own registry only: the pid must still run our binary with our config. */
+function ownsPid(state) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
+    }
+    catch {
+        return false;
+    }
+}
+function killProcess(pid) {
+    try {
+        process.kill(pid, 'SIGTERM');
+    }
+    catch {
+        // already gone
+    }
+}
+async function stopLocalRegistry(state) {
+    if (state.container)
+        await stopRegistryContainer(state.container);
+    const { pid } = state;
+    if (pid !== undefined && ownsPid({ ...state, pid })) {
+        killProcess(pid);
+        const deadline = Date.now() + 5_000;
+        while (isAlive(pid) && Date.now() < deadline)
+            await new Promise((r) => setTimeout(r, 50));
+        if (isAlive(pid))
+            process.kill(pid, 'SIGKILL');
+    }
+    (0,external_node_fs_namespaceObject.rmSync)(state.dir, { recursive: true, force: true });
+}
+async function registryLogTail(state) {
+    if (state.container)
+        return registryContainerLogs(state.container);
+    return logTail(external_node_path_.join(state.dir, 'registry.log'));
+}
+
+;// CONCATENATED MODULE: ./src/build/explain.ts
+// Why a platform's build failed, in words a user can act on. Faults of the
+// runner come first, as they look like the Dockerfile's fault in buildx's own
+// words: the local registry gone, RUNNER_TEMP full, a build killed (137, out of
+// memory). Then emulation (no F flag, QEMU crashes), then buildx's known texts.
+
+
+
+
+
+
+
+
+function explainFailedBuild(err, platform, emulation) {
+    if (!(err instanceof ExecError))
+        return err;
+    const hint = (emulation && explainBuildFailure(err.tail, emulation)) ?? buildFailureHint(err.tail, platform);
+    return new errors_ActionError(`Building ${platform} failed (exit code ${err.exitCode}): ${err.tail}`, hint);
+}
+const NO_SPACE = /no space left on device|ENOSPC|disk quota exceeded/i;
+const KILLED = /exit code:? 137\b|signal: killed/i;
+/** distribution answers 500 when its storage cannot be written. */
+const SERVER_ERROR = /500 Internal Server Error|status: 500/i;
+/** Free space of the file system holding `dir`, in MB; undefined when it cannot be read. */
+function freeMb(dir) {
+    try {
+        const s = (0,external_node_fs_namespaceObject.statfsSync)(dir);
+        return Math.floor((s.bavail * s.bsize) / 1e6);
+    }
+    catch {
+        return undefined;
+    }
+}
+async function registryProblem(ctx, platform) {
+    const { registry } = ctx.state;
+    if (!registry)
+        return undefined;
+    const problem = await checkRegistryHealth(ctx.local.client.http, registry);
+    if (!problem)
+        return undefined;
+    info(`Local registry log (last lines):\n${await registryLogTail(registry).catch(() => '(none)')}`);
+    return new errors_ActionError(`Building ${platform} failed: ${describeRegistry(registry)} ${problem} during the build, so the image could not be pushed to it.`, `Something on the runner stopped it (another job's cleanup, the OOM killer); its log is printed above. Run the job again.`);
+}
+async function diskProblem(ctx, err, platform) {
+    const { registry, runDir } = ctx.state;
+    const log = registry ? await registryLogTail(registry).catch(() => '') : '';
+    const free = freeMb(runDir);
+    const low = free !== undefined && free < 64 && SERVER_ERROR.test(err.tail);
+    if (!NO_SPACE.test(err.tail) && !NO_SPACE.test(log) && !low)
+        return undefined;
+    if (registry?.container)
+        return new errors_ActionError(`Building ${platform} failed: no space left on device. The local registry container stores every layer on the Docker engine's disk.`, `Free space there (docker system prune), or set 'local-registry' to binary to keep layers in RUNNER_TEMP.`);
+    const temp = process.env.RUNNER_TEMP || external_node_path_.dirname(runDir);
+    return new errors_ActionError(`Building ${platform} failed: no space left on device. RUNNER_TEMP (${temp}, ${free ?? '?'} MB free) holds the local registry, which stores every layer of every platform.`, `Free space there, point RUNNER_TEMP at a bigger disk, or build fewer platforms per job.`);
+}
+/** The build's failure explained, a fault of the runner first; anything but a failed command is kept. */
+async function explainBuildError(err, platform, ctx) {
+    if (!(err instanceof ExecError))
+        return err;
+    const fault = (await registryProblem(ctx, platform)) ?? (await diskProblem(ctx, err, platform));
+    if (fault)
+        return fault;
+    if (err.exitCode === 137 || KILLED.test(err.tail))
+        return new errors_ActionError(`Building ${platform} was killed (exit code 137, SIGKILL), most likely out of memory: ${err.tail}`, `Set 'max-parallel' lower (now ${ctx.options.build.maxParallel}) so fewer builds share the memory, or use a runner with more memory.`);
+    const emulation = ctx.emulation.results.find((e) => e.platform === platform);
+    return explainFailedBuild(err, platform, emulation);
+}
+
+;// CONCATENATED MODULE: ./src/buildx/progress.ts
+// One multi-platform build's `--progress=rawjson` output (pure): the steps
+// (vertexes) with their times, logs and errors, each given to the platform it
+// built, so every platform gets a log of its own, a time and a named failure.
+/**
+ * buildx writes one indented JSON object per update (json.Encoder with an
+ * indent): each starts with a `{` line and ends with a `}` line at column 0;
+ * anything else (the command line, the final ERROR text) is skipped.
+ */
+function* objects(text) {
+    let buf;
+    for (const line of text.split('\n')) {
+        if (line === '{')
+            buf = [line];
+        else if (buf && line === '}') {
+            buf.push(line);
+            try {
+                yield JSON.parse(buf.join('\n'));
+            }
+            catch {
+                // a torn object (the build was killed mid-write): skip it
+            }
+            buf = undefined;
+        }
+        else
+            buf?.push(line);
+    }
+}
+/** The lines between the JSON objects: the command line, buildx's warnings and its closing ERROR text. */
+function textLines(text) {
+    let inObject = false;
+    const kept = [];
+    for (const line of text.split('\n')) {
+        if (line === '{')
+            inObject = true;
+        else if (line === '}')
+            inObject = false;
+        else if (!inObject && line.trim())
+            kept.push(line);
+    }
+    return kept.join('\n');
+}
+const time = (s) => (s ? Date.parse(s) : undefined);
+/** Every step of the build, in the order they started (cached ones as they appeared), with its latest state and whole log. */
+function parseRawProgress(text) {
+    const steps = new Map();
+    for (const status of objects(text)) {
+        for (const v of status.vertexes ?? []) {
+            const step = steps.get(v.digest) ?? { digest: v.digest, name: '', inputs: [], log: '' };
+            step.name = v.name ?? step.name;
+            step.inputs = v.inputs ?? step.inputs;
+            step.started = step.started ?? time(v.started);
+            step.completed = time(v.completed) ?? step.completed;
+            step.cached = v.cached ?? step.cached;
+            step.error = v.error ?? step.error;
+            steps.set(v.digest, step);
+        }
+        for (const l of status.logs ?? []) {
+            const step = steps.get(l.vertex);
+            if (step && l.data)
+                step.log += Buffer.from(l.data, 'base64').toString('utf8');
+        }
+    }
+    const order = (s) => s.started ?? Number.MAX_SAFE_INTEGER;
+    return [...steps.values()].sort((a, b) => order(a) - order(b));
+}
+const PREFIX = /^\[([a-z0-9]+\/[a-z0-9]+(?:\/v[0-9]+)?)[\s\]]/;
+/**
+ * Each step's platform: the one its name carries (`[linux/arm64 1/3] COPY …`),
+ * else the one all its inputs have (BuildKit names a RUN after a FROM scratch
+ * stage without it); '' for the steps every platform shares (context, export).
+ */
+function stepPlatforms(steps, platforms) {
+    const byDigest = new Map(steps.map((s) => [s.digest, s]));
+    const found = new Map();
+    const platformOf = (step, seen) => {
+        const known = found.get(step.digest);
+        if (known !== undefined)
+            return known;
+        const named = PREFIX.exec(step.name)?.[1];
+        let result = named && platforms.includes(named) ? named : '';
+        if (!result && !seen.has(step.digest)) {
+            seen.add(step.digest);
+            const parents = step.inputs.map((d) => byDigest.get(d)).filter((s) => s !== undefined);
+            const theirs = new Set(parents.map((p) => platformOf(p, seen)));
+            const [only] = theirs;
+            if (theirs.size === 1 && only)
+                result = only;
+        }
+        found.set(step.digest, result);
+        return result;
+    };
+    for (const step of steps)
+        platformOf(step, new Set());
+    return found;
+}
+/** The steps of each platform ('' for the shared ones), in build order. */
+function splitByPlatform(steps, platforms) {
+    const of = stepPlatforms(steps, platforms);
+    const split = new Map([['', []], ...platforms.map((p) => [p, []])]);
+    for (const step of steps)
+        split.get(of.get(step.digest) ?? '')?.push(step);
+    return split;
+}
+/** From the first step's start to the last one's end, in ms since the epoch. */
+function stepsSpan(steps) {
+    const starts = steps.map((s) => s.started).filter((t) => t !== undefined);
+    const ends = steps.map((s) => s.completed ?? s.started).filter((t) => t !== undefined);
+    if (starts.length === 0)
+        return undefined;
+    return { start: Math.min(...starts), end: Math.max(...ends) };
+}
+const CANCELED = /context canceled|^canceled$/i;
+/** The step that failed first for a cause of its own (the others are cancelled because of it). */
+function firstFailure(steps) {
+    const failed = steps.filter((s) => s.error && !CANCELED.test(s.error));
+    return failed.sort((a, b) => (a.completed ?? 0) - (b.completed ?? 0))[0];
+}
+/** The steps as `--progress=plain` would print them, roughly: name, log lines, outcome. */
+function renderSteps(steps) {
+    return steps
+        .map((s) => {
+        const secs = s.started !== undefined && s.completed !== undefined;
+        const outcome = s.error
+            ? `ERROR: ${s.error}`
+            : s.cached
+                ? 'CACHED'
+                : secs
+                    ? `DONE ${(((s.completed ?? 0) - (s.started ?? 0)) / 1000).toFixed(1)}s`
+                    : 'not finished';
+        const log = s.log.trimEnd();
+        return [`${s.name}`, ...(log ? log.split('\n').map((l) => `  ${l}`) : []), `  ${outcome}`].join('\n');
+    })
+        .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/build/build-spec.ts
+// What every build of the builds phase is given (the run's context) and
+// answers per platform, and the buildx spec a build is run with.
+
+
+function specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile) {
+    const { options, state } = ctx;
+    return {
+        platform,
+        context,
+        file,
+        ref,
+        metadataFile: external_node_path_.join(state.runDir, `metadata-${slug}.json`),
+        network: options.network,
+        buildArgs: options.buildArgs,
+        labels: options.labels,
+        target: options.build.target,
+        secrets,
+        noCache: options.build.noCache,
+        pull: options.build.pull,
+        cacheFrom: options.build.cacheFrom.map((e) => scopeCacheEntry(e, slug)),
+        cacheTo: options.build.cacheTo.map((e) => scopeCacheEntry(e, slug)),
+        buildContexts: options.build.buildContexts,
+        provenance: options.build.provenance,
+        sbom: options.build.sbom,
+        logFile,
+        builder: state.builder,
+        packed: ctx.packed,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/build/multi-platform.ts
+// The platforms that share a Dockerfile in one `buildx build --platform a,b,…`
+// into the local registry, so the engine runs them side by side and shares
+// their common steps. Still per platform: a log group (its steps, split out of
+// --progress=rawjson), digest, size and time, and a failure that names it.
+
+
+
+
+
+
+
+
+
+
+
+
+function readSteps(logFile) {
+    const raw = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
+    return { steps: parseRawProgress(raw), text: textLines(raw) };
+}
+/**
+ * A finished build's log as one group, printed at once: an awaited core.group
+ * would let another build's group start inside this one (builds end side by side).
+ */
+function printGroup(title, body) {
+    startGroup(title);
+    try {
+        info(body);
+    }
+    finally {
+        endGroup();
+    }
+}
+/** A group with the command and the steps all platforms share (context, export, push), then one per platform. */
+function printLogs(steps, text, platforms) {
+    const split = splitByPlatform(steps, platforms);
+    for (const [platform, own] of split) {
+        const title = platform ? `Building ${platform}` : `Building ${platforms.length} platforms: shared steps`;
+        const body = [platform ? '' : text, renderSteps(own) || '(no steps)'].filter(Boolean).join('\n');
+        printGroup(title, body);
+    }
+    return split;
+}
+/** The failure named after the platform whose step failed first, with that step's error and log. */
+async function explainShared(ctx, err, steps, text, names) {
+    if (!(err instanceof ExecError))
+        return err;
+    const failed = firstFailure(steps);
+    const platform = (failed && stepPlatforms(steps, names).get(failed.digest)) || names.join(', ');
+    const tail = failed ? meaningfulTail(`${failed.log}\n${failed.error ?? ''}`) : meaningfulTail(text);
+    return explainBuildError(new ExecError(err.tool, err.args, err.exitCode, tail), platform, ctx);
+}
+/** Runs the one build; answers the index digest from --metadata-file and every step it made. */
+async function runShared(ctx, platforms, ref, secrets) {
+    const names = platforms.map(platform_formatPlatform);
+    const slug = platforms.map(platformSlug).join('_');
+    const logFile = external_node_path_.join(ctx.state.runDir, 'build-shared.log');
+    const target = { platform: names.join(','), slug, file: ctx.options.file, context: ctx.options.context };
+    const spec = { ...specFor(ctx, target, ref, secrets, logFile), progress: 'rawjson' };
+    info(`Building ${names.join(', ')} in one build (each platform's log follows when it ends)`);
+    let digest;
+    try {
+        digest = (await runBuild(spec)).digest;
+    }
+    catch (err) {
+        const { steps, text } = readSteps(logFile);
+        printLogs(steps, text, names);
+        throw await explainShared(ctx, err, steps, text, names);
+    }
+    const { steps, text } = readSteps(logFile);
+    const split = printLogs(steps, text, names);
+    if (!digest)
+        throw new errors_ActionError(`The build of ${names.join(', ')} wrote no digest to its metadata file.`);
+    return { digest, split };
+}
+async function buildShared(ctx, platforms, secrets) {
+    const ref = `${ctx.local.client.registry}/${ctx.local.repository}:shared`;
+    ctx.state.images.push(ref);
+    state_saveState(ctx.state);
+    const names = platforms.map(platform_formatPlatform);
+    const started = Date.now();
+    const { digest, split } = await runShared(ctx, platforms, ref, secrets);
+    const images = await readBuiltPlatforms(ctx.local, digest, names);
+    const ended = Date.now();
+    const spans = images.map((i) => stepsSpan(split.get(i.platform) ?? []) ?? { start: started, end: ended });
+    const last = Math.max(...spans.map((x) => x.end));
+    const exported = { start: last, end: stepsSpan([...split.values()].flat())?.end ?? ended };
+    return images.map((image, i) => {
+        const span = spans[i] ?? { start: started, end: ended };
+        const seconds = (span.end - span.start) / 1000;
+        return { platform: image.platform, image, ref, seconds, build: 'one build', ...span, exported };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/build/plan.ts
+// Which platforms are built together (pure): those that share the Dockerfile
+// go into one multi-platform build, so BuildKit runs them side by side and
+// shares the steps they have in common; the others get a build of their own.
+
+/** Why no platform can share a build, or undefined when those without a file of their own can. */
+function whyNoneShare(options, hub, multiPlatform) {
+    if (hub)
+        return hub;
+    if (!multiPlatform)
+        return 'the docker driver on the classic image store builds one platform per build (Docker 20.10); the containerd image store or driver: docker-container can build several';
+    if (options.build.maxParallel <= 1)
+        return "'max-parallel' is 1";
+    return undefined;
+}
+/** `hub`: why Docker Hub's hooks or tests need a build per platform, when they do. */
+function planBuilds(options, hub, multiPlatform) {
+    const all = [...options.platforms];
+    const none = whyNoneShare(options, hub, multiPlatform);
+    if (all.length < 2)
+        return { shared: [], own: all, why: [] };
+    if (none)
+        return { shared: [], own: all, why: [none] };
+    const ownFile = (p) => options.build.platformFiles[platform_formatPlatform(p)] !== undefined;
+    const shared = all.filter((p) => !ownFile(p));
+    const own = all.filter(ownFile);
+    const why = own.length > 0 ? [`${own.map(platform_formatPlatform).join(', ')}: own Dockerfile in 'platform-files'`] : [];
+    if (shared.length >= 2)
+        return { shared, own, why };
+    return { shared: [], own: all, why: [...why, 'no two platforms share a Dockerfile'] };
+}
+/** One line for the log: which platforms build together, which alone, and why. */
+function describePlan(plan) {
+    const one = plan.shared.map(platform_formatPlatform).join(', ');
+    const own = plan.own.map(platform_formatPlatform).join(', ');
+    const parts = [
+        ...(one ? [`in one build: ${one}`] : []),
+        ...(own
+            ? [`each in a build of its own: ${own}${plan.why.length > 0 ? ` (${plan.why.join('; ')})` : ''}`]
+            : []),
+    ];
+    return `Builds: ${parts.join('; ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/build/smoke-test.ts
+// Smoke tests before push: the user's command in each platform's image
+// (under emulation where needed); any failure stops the push.
+
+
+/** `docker run` argv (pure): the command goes to /bin/sh -c as one argument, verbatim. */
+function smokeTestArgs(platform, ref, command, network) {
+    const net = network && network !== 'default' ? ['--network', network] : [];
+    return ['run', '--rm', '--platform', platform, ...net, '--entrypoint', '/bin/sh', ref, '-c', command];
+}
+async function runSmokeTest(platform, ref, command, network) {
+    try {
+        await run('docker', smokeTestArgs(platform, ref, command, network));
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new errors_ActionError(`Smoke test failed on ${platform}: 'test-command' exited ${err.exitCode}${err.tail ? `: ${err.tail}` : ''}.`, `Nothing was pushed. The command runs as /bin/sh -c in the image.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/platforms.ts
+// The builds phase: the platforms that share the Dockerfile in one
+// multi-platform build where the engine can (multi-platform.ts), the others
+// one by one, at most 'max-parallel' at once, each log in its own group
+// (buffered and printed whole when builds run side by side), then the smoke
+// tests, one platform at a time.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally; false when it is skipped. */
+async function runBuildHook(ctx, spec) {
+    const hub = hubOf(ctx.hub, spec.platform);
+    const env = { ...hub?.env, IMAGE_NAME: spec.ref, DOCKER_DEFAULT_PLATFORM: spec.platform };
+    if ((await runHook(hub?.hooks, 'build', env, { group: false })) !== 'ran')
+        return false;
+    await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
+    return true;
+}
+/** Where a platform's image is in the local registry. */
+function localRef(local, platform) {
+    return `${local.client.registry}/${local.repository}:${platform.replace(/\//g, '-')}`;
+}
+/**
+ * The build, or hooks/build: answers the digest buildx reported in
+ * --metadata-file, so the image is read back by digest, never by a tag that
+ * could move; undefined after a build hook (read by its tag).
+ */
+async function buildImage(ctx, spec) {
+    if (await runBuildHook(ctx, spec))
+        return undefined;
+    try {
+        return (await runBuild(spec)).digest;
+    }
+    catch (err) {
+        throw await explainBuildError(err, spec.platform, ctx);
+    }
+}
+/** The build's log in a group of its own: streamed, or (builds side by side) printed whole when it ends. */
+async function inGroup(platform, logFile, fn) {
+    if (!logFile)
+        return core_group(`Building ${platform}`, fn);
+    info(`Building ${platform} (its log follows when it ends)`);
+    try {
+        return await fn();
+    }
+    finally {
+        const log = (0,external_node_fs_namespaceObject.existsSync)(logFile) ? (0,external_node_fs_namespaceObject.readFileSync)(logFile, 'utf8') : '';
+        printGroup(`Building ${platform}`, log.trimEnd());
+    }
+}
+async function buildOne(ctx, p, buffered, secrets) {
+    const platform = platform_formatPlatform(p);
+    const slug = platformSlug(p);
+    const ref = localRef(ctx.local, platform);
+    ctx.state.images.push(ref);
+    state_saveState(ctx.state);
+    const logFile = buffered ? external_node_path_.join(ctx.state.runDir, `build-${slug}.log`) : undefined;
+    const { file, context } = sourcesOf(ctx, platform);
+    const spec = specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile);
+    const start = Date.now();
+    const digest = await inGroup(platform, logFile, () => buildImage(ctx, spec));
+    const image = await readBuiltImage(ctx.local, digest ?? slug, platform);
+    const end = Date.now();
+    return { platform, image, ref, seconds: (end - start) / 1000, build: 'own build', start, end };
+}
+/** Smoke tests once every build has ended, so no build's log lands inside a test's group. */
+async function testAll(ctx, results) {
+    const command = ctx.options.build.testCommand;
+    if (!command)
+        return results;
+    for (const { platform, ref } of results)
+        await core_group(`Testing ${platform}`, () => runSmokeTest(platform, ref, command, ctx.options.network));
+    return results.map((r) => ({ ...r, test: 'passed' }));
+}
+/** A platform's Dockerfile and context: its Hub rule's (a per-platform file, a copy without QEMU lines), else the defaults. */
+function sourcesOf(ctx, platform) {
+    const hub = hubOf(ctx.hub, platform);
+    const { options } = ctx;
+    return {
+        file: hub?.buildFile ?? options.build.platformFiles[platform] ?? options.file,
+        context: hub?.context ?? options.context,
+    };
+}
+/** What the plan sees as a Dockerfile of a platform's own: any file or context other than the defaults. */
+function ownSources(ctx) {
+    const own = {};
+    for (const p of ctx.options.platforms) {
+        const platform = platform_formatPlatform(p);
+        const { file, context } = sourcesOf(ctx, platform);
+        if (file !== ctx.options.file || context !== ctx.options.context)
+            own[platform] = file;
+    }
+    return own;
+}
+/** Hub's hooks and automated tests use each platform's own image tag: then every platform builds on its own. */
+function hubNeedsOwnBuilds(hub) {
+    if (hub.some((h) => h.hooks?.present.includes('build')))
+        return 'hooks/build builds each platform itself';
+    if (hub.some((h) => (h.hooks?.present.length ?? 0) > 0))
+        return "Docker Hub's hooks use each platform's own image (IMAGE_NAME)";
+    if (hub.some((h) => h.composeFile !== undefined))
+        return "Docker Hub's automated tests run each platform's own image";
+    return undefined;
+}
+async function buildPlatforms(ctx) {
+    const { platforms, build } = ctx.options;
+    const secrets = writeSecrets(build.secrets, ctx.state.runDir);
+    const planInputs = { platforms, build: { platformFiles: ownSources(ctx), maxParallel: build.maxParallel } };
+    const plan = planBuilds(planInputs, hubNeedsOwnBuilds(ctx.hub), ctx.multiPlatform);
+    info(describePlan(plan));
+    const jobs = [...(plan.shared.length > 0 ? [plan.shared] : []), ...plan.own];
+    const parallel = Math.min(build.maxParallel, jobs.length);
+    if (parallel > 1)
+        info(`Running ${jobs.length} builds, ${parallel} at a time ('max-parallel')`);
+    const results = await mapPool(jobs, parallel, async (job) => {
+        const built = Array.isArray(job)
+            ? await buildShared(ctx, job, secrets)
+            : [await buildOne(ctx, job, parallel > 1, secrets)];
+        if (jobs.length > 1)
+            ctx.onBuilt?.(built); // nothing to overlap with when one build is all
+        return built;
+    });
+    const built = new Map(results.flat().map((r) => [r.platform, r]));
+    return testAll(ctx, platforms.map((p) => built.get(platform_formatPlatform(p))));
+}
+
+;// CONCATENATED MODULE: ./src/buildx/builder.ts
+// A throwaway docker-container builder: BuildKit in a container on the host
+// network (so it reaches the loopback registry), run-unique name, removed in post.
+
+
+
+const DRIVERS = ['docker', 'docker-container'];
+function builderName(runId) {
+    return `multiarch-${runId}`;
+}
+/** The engine container buildx creates for the builder's only node. */
+function builderContainer(name) {
+    return `buildx_buildkit_${name}0`;
+}
+/** docker buildx create argv (pure). */
+function createBuilderArgs(spec) {
+    return [
+        'buildx',
+        'create',
+        '--name',
+        spec.name,
+        '--driver',
+        'docker-container',
+        '--driver-opt',
+        'network=host',
+        '--driver-opt',
+        `image=${spec.image}`,
+        ...(spec.config ? ['--config', spec.config] : []),
+        '--bootstrap',
+    ];
+}
+async function createBuilder(spec) {
+    try {
+        await run('docker', createBuilderArgs(spec));
+    }
+    catch (err) {
+        if (!(err instanceof ExecError))
+            throw err;
+        throw new errors_ActionError(`Cannot start the docker-container builder ${spec.name} from BuildKit image '${spec.image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Check 'buildkit-image' (the engine must be able to pull it: pre-pull it or point it at a mirror), or set 'driver' to docker.`);
+    }
+}
+const GONE = /no builder .* found|No such (container|volume)/i;
+/** Removes the builder, its container and its state volume; what is already gone is fine. */
+async function removeBuilder(name) {
+    const steps = [
+        ['buildx', 'rm', name],
+        ['rm', '--force', '--volumes', builderContainer(name)],
+        ['volume', 'rm', '--force', `${builderContainer(name)}_state`],
+    ];
+    const failures = [];
+    for (const args of steps) {
+        const res = await run('docker', args, { silent: true, allowFailure: true });
+        if (res.exitCode !== 0 && !GONE.test(res.stderr))
+            failures.push(res.stderr.trim().split('\n').slice(-2).join(' '));
+    }
+    if (failures.length > 0)
+        throw new Error(failures.join('; '));
+}
+
+;// CONCATENATED MODULE: ./src/buildx/docker-config.ts
+// The action's own docker CLI config dir: its buildx plugin and its builders,
+// with the user's config.json (logins, credential helpers) and contexts
+// linked in, so `docker login` done before the action still applies.
+
+
+
+
+/** Where the user's docker CLI keeps its config: DOCKER_CONFIG or ~/.docker. */
+function userDockerConfig(env = process.env) {
+    return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
+}
+/**
+ * Creates <runDir>/docker-config with cli-plugins/docker-buildx, a hard link to
+ * (else a copy of) `buildx`: another job re-caching the same version cannot pull
+ * it from under this run. Answers the dir.
+ */
+function prepareDockerConfig(runDir, buildx) {
+    const dir = external_node_path_.join(runDir, 'docker-config');
+    const plugins = external_node_path_.join(dir, 'cli-plugins');
+    (0,external_node_fs_namespaceObject.mkdirSync)(plugins, { recursive: true });
+    const plugin = external_node_path_.join(plugins, 'docker-buildx');
+    (0,external_node_fs_namespaceObject.rmSync)(plugin, { force: true });
+    try {
+        (0,external_node_fs_namespaceObject.linkSync)(buildx, plugin);
+    }
+    catch {
+        (0,external_node_fs_namespaceObject.copyFileSync)(buildx, plugin); // another file system; copyFile keeps the mode
+    }
+    linkUserEntries(dir, ['config.json', 'contexts']);
+    return dir;
+}
+/** Links each entry of the user's docker config dir that exists into `dir`, unless already there. */
+function linkUserEntries(dir, entries) {
+    const user = userDockerConfig();
+    for (const entry of entries) {
+        const target = external_node_path_.join(user, entry);
+        const link = external_node_path_.join(dir, entry);
+        if ((0,external_node_fs_namespaceObject.existsSync)(target) && !(0,external_node_fs_namespaceObject.existsSync)(link))
+            (0,external_node_fs_namespaceObject.symlinkSync)(target, link);
+    }
+}
+function readUserConfig() {
+    try {
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(userDockerConfig(), 'config.json'), 'utf8'));
+    }
+    catch {
+        return {};
+    }
+}
+/**
+ * Gives buildx (and every docker command of the run) the local registry's
+ * login: <runDir>/docker-config/config.json (mode 0600) is the user's config
+ * plus an auths entry for `registry`, written as a file of its own (never
+ * through the link to the user's). A dir made here links the user's plugins,
+ * builders and contexts, so nothing else changes. Answers the dir.
+ */
+function addRegistryAuth(runDir, registry, login) {
+    const dir = external_node_path_.join(runDir, 'docker-config');
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir)) {
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true, mode: 0o700 });
+        linkUserEntries(dir, ['cli-plugins', 'buildx', 'contexts']);
+    }
+    const config = readUserConfig();
+    const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
+    const auths = { ...config.auths, [registry]: { auth } };
+    // An empty helper for the host: docker then reads its auths entry even when a credsStore is set.
+    const credHelpers = { ...config.credHelpers, [registry]: '' };
+    const file = external_node_path_.join(dir, 'config.json');
+    (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+    (0,external_node_fs_namespaceObject.writeFileSync)(file, JSON.stringify({ ...config, auths, credHelpers }, null, 2), { mode: 0o600 });
+    return dir;
+}
+/** Every later docker command of this process runs with this config dir. */
+function useDockerConfig(dir) {
+    setToolEnv('docker', { DOCKER_CONFIG: dir });
+}
+
 ;// CONCATENATED MODULE: ./src/buildx/version.ts
 // Finds the runner's buildx and checks it is recent enough.
 
@@ -79116,353 +80868,6 @@ async function setupBuildx(http, options) {
     return { version: spec.version, how, dockerConfig };
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/local-registry/ready.ts
-// Startup shared by every way of running the local registry: a free loopback
-// port, a wait on GET /v2/ with a deadline, and up to three tries (another job
-// on the same runner may take the port between picking it and binding it).
-
-
-
-const READY_TIMEOUT_MS = 20_000;
-const ATTEMPTS = 3;
-async function freeLoopbackPort() {
-    return new Promise((resolve, reject) => {
-        const server = (0,external_node_net_.createServer)();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const addr = server.address();
-            const port = typeof addr === 'object' && addr ? addr.port : 0;
-            server.close(() => resolve(port));
-        });
-    });
-}
-/** Waits until GET /v2/ answers 200 (or 401 with auth), the registry stops running, or the deadline passes. */
-async function waitRegistryReady(http, address, isRunning, timeoutMs = READY_TIMEOUT_MS) {
-    const deadline = Date.now() + timeoutMs;
-    let last = 'no answer yet';
-    // It answers some 20-60 ms after its start: poll often at first, then every 100 ms.
-    for (let pause = 10; Date.now() < deadline; pause = Math.min(pause * 2, 100)) {
-        if (!(await isRunning()))
-            throw new Error(`it exited (${last})`);
-        try {
-            const res = await http.request({ method: 'GET', url: `http://${address}/v2/` });
-            await res.body.dump();
-            if (res.status === 200 || res.status === 401)
-                return;
-            last = `GET /v2/ answered ${res.status}`;
-        }
-        catch (err) {
-            last = errorMessage(err);
-        }
-        await new Promise((r) => setTimeout(r, pause));
-    }
-    throw new Error(`no answer on http://${address}/v2/ within ${timeoutMs / 1000} s (${last})`);
-}
-/** Starts on a free port until /v2/ answers; each failed try prints the registry's own log. */
-async function startOnFreePort(http, what, start, record, timeoutMs = READY_TIMEOUT_MS) {
-    let lastError = '';
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        const address = `127.0.0.1:${await freeLoopbackPort()}`;
-        const starting = await start(address);
-        record(starting.state); // post can remove it even if main dies while it starts
-        try {
-            await waitRegistryReady(http, address, () => starting.isRunning(), timeoutMs);
-            return starting.state;
-        }
-        catch (err) {
-            lastError = errorMessage(err);
-            info(`${what} on ${address} did not start: ${lastError}; its log:\n${await starting.logTail()}`);
-            await starting.stop();
-        }
-    }
-    throw new errors_ActionError(`The local registry (${what}) did not start: ${lastError}.`, `Its log is printed above.`);
-}
-
-;// CONCATENATED MODULE: ./src/local-registry/container.ts
-// The local registry as a container: `docker run -d --network host` of
-// 'registry-image', its address set by environment, under a run-unique name.
-// Storage stays inside the container (removed with it by `docker rm -v`):
-// a bind mount into RUNNER_TEMP would leave root-owned files the runner
-// user could not delete.
-
-
-
-
-
-
-/** docker run argv (pure): host network, loopback address, quiet, deletable storage. */
-function registryContainerArgs(name, image, address) {
-    return [
-        'run',
-        '--detach',
-        '--name',
-        name,
-        '--network',
-        'host',
-        '--env',
-        `REGISTRY_HTTP_ADDR=${address}`,
-        '--env',
-        'REGISTRY_LOG_LEVEL=error',
-        '--env',
-        'REGISTRY_LOG_ACCESSLOG_DISABLED=true',
-        '--env',
-        'REGISTRY_STORAGE_DELETE_ENABLED=true',
-        image,
-    ];
-}
-function registryContainerName(runId) {
-    return `multiarch-registry-${runId}`;
-}
-async function hasImage(image) {
-    const res = await run('docker', ['image', 'inspect', image], { silent: true, allowFailure: true });
-    return res.exitCode === 0;
-}
-async function isRunning(name) {
-    const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
-        silent: true,
-        allowFailure: true,
-    });
-    return res.stdout.trim() === 'true';
-}
-async function registryContainerLogs(name) {
-    const res = await run('docker', ['logs', '--tail', '30', name], { silent: true, allowFailure: true });
-    return `${res.stdout}${res.stderr}`.trim() || '(no log)';
-}
-/** Removes the container and its anonymous volume; a container that is already gone is fine. */
-async function stopRegistryContainer(name) {
-    const res = await run('docker', ['rm', '--force', '--volumes', name], { silent: true, allowFailure: true });
-    if (res.exitCode !== 0 && !/No such container/i.test(res.stderr)) {
-        throw new Error(res.stderr.trim().split('\n').slice(-3).join(' '));
-    }
-}
-async function runContainer(name, image, address) {
-    await stopRegistryContainer(name); // a previous try's
-    try {
-        await run('docker', registryContainerArgs(name, image, address), { silent: true });
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new errors_ActionError(`Cannot start the local registry container from '${image}': ${lastMeaningfulLine(err.tail) || `exit code ${err.exitCode}`}.`, `Pull the image first or set 'registry-image' to one the engine can pull, or set 'local-registry' to binary.`);
-    }
-}
-async function startRegistryContainer(http, options) {
-    const name = registryContainerName(options.runId);
-    const dir = external_node_path_.join(options.runDir, 'registry');
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-    return startOnFreePort(http, `container ${name}`, async (address) => {
-        await runContainer(name, options.image, address);
-        return {
-            state: { dir, address, container: name },
-            isRunning: () => isRunning(name),
-            logTail: () => registryContainerLogs(name),
-            stop: () => stopRegistryContainer(name),
-        };
-    }, options.record);
-}
-
-;// CONCATENATED MODULE: ./src/local-registry/install.ts
-// The distribution registry release for this host, when no registry binary is
-// on PATH: <base>/v2.8.3/registry_2.8.3_linux_amd64.tar.gz, checked against its
-// .sha256 sidecar before it is unpacked, then cached in the tool cache.
-
-
-
-
-
-
-
-
-
-
-const DISTRIBUTION_RELEASES = 'https://github.com/distribution/distribution/releases/download';
-/** The 2.x line the action's registry config is written for. */
-const DISTRIBUTION_VERSION = '2.8.3';
-/** registry_2.8.3_linux_amd64.tar.gz, registry_2.8.3_linux_armv7.tar.gz (pure). */
-function registryAssetName(version, host) {
-    return `registry_${version}_${host.os}_${host.arch}${host.variant ?? ''}.tar.gz`;
-}
-async function unpackRegistry(archive, dir, url) {
-    try {
-        await run('tar', ['-xzf', archive, '-C', dir, 'registry'], { silent: true });
-    }
-    catch (err) {
-        if (!(err instanceof ExecError))
-            throw err;
-        throw new errors_ActionError(`Cannot unpack the registry binary from ${url}: ${lastMeaningfulLine(err.tail)}.`, `Check that 'registry-url' serves the distribution release archives unchanged.`);
-    }
-    return external_node_path_.join(dir, 'registry');
-}
-async function downloadRegistry(http, base, dir) {
-    const host = hostGoPlatform();
-    if (!host)
-        throw new errors_ActionError(`No distribution registry release for ${process.platform}/${process.arch}.`);
-    const asset = registryAssetName(DISTRIBUTION_VERSION, host);
-    const url = `${base}/v${DISTRIBUTION_VERSION}/${asset}`;
-    const hint = `Check that 'registry-url' (${base}) mirrors the release layout, or put a registry binary on PATH.`;
-    const what = `distribution registry ${DISTRIBUTION_VERSION}`;
-    const sums = await fetchText(http, { url: `${url}.sha256`, what: `${what} checksum`, hint });
-    const sha256 = checksumFor(sums, asset);
-    if (!sha256)
-        throw new errors_ActionError(`${url}.sha256 has no sha256 for ${asset}.`, hint);
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-    const archive = external_node_path_.join(dir, asset);
-    await downloadVerified(http, { url, what, hint }, archive, sha256);
-    return unpackRegistry(archive, dir, url);
-}
-/** The registry binary from the tool cache, or downloaded, verified and cached now. */
-async function ensureRegistryBinary(http, mirror, runDir) {
-    const spec = {
-        tool: 'distribution-registry',
-        version: DISTRIBUTION_VERSION,
-        file: 'registry',
-        arch: process.arch,
-    };
-    const cached = findCachedTool(spec);
-    if (cached) {
-        info(`distribution registry ${DISTRIBUTION_VERSION} from the tool cache`);
-        return cached;
-    }
-    const base = (mirror || DISTRIBUTION_RELEASES).replace(/\/+$/, '');
-    const binary = await downloadRegistry(http, base, external_node_path_.join(runDir, 'download', 'registry'));
-    info(`distribution registry ${DISTRIBUTION_VERSION} downloaded from ${base} and verified`);
-    return cacheTool(spec, binary);
-}
-
-;// CONCATENATED MODULE: ./src/local-registry/service.ts
-// The local, ephemeral distribution registry: on 127.0.0.1 and a free port,
-// storage and log in the run's own directory. As a binary it is spawned
-// detached with a pid file so post can stop it even when main died; as a
-// container it runs on the host network under a run-unique name.
-
-
-
-
-
-
-
-const REGISTRY_MODES = ['auto', 'binary', 'container'];
-const REGISTRY_BINARIES = ['registry', 'docker-registry'];
-/** distribution 2.8 configuration (pure): loopback only, quiet, deletable storage. */
-function registryConfig(address, storageDir) {
-    return [
-        'version: 0.1',
-        'log:',
-        '  level: error',
-        '  accesslog:',
-        '    disabled: true',
-        'storage:',
-        '  filesystem:',
-        `    rootdirectory: ${JSON.stringify(storageDir)}`,
-        '  delete:',
-        '    enabled: true',
-        'http:',
-        `  addr: ${address}`,
-        '',
-    ].join('\n');
-}
-function findOnPath(names, pathEnv = process.env.PATH ?? '') {
-    for (const name of names) {
-        for (const dir of pathEnv.split(external_node_path_.delimiter).filter(Boolean)) {
-            const candidate = external_node_path_.join(dir, name);
-            try {
-                (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
-                return candidate;
-            }
-            catch {
-                // not here
-            }
-        }
-    }
-    return undefined;
-}
-/** A zombie has exited: once main has ended the registry is pid 1's child, and some pid 1s reap late. */
-function isAlive(pid) {
-    try {
-        process.kill(pid, 0);
-    }
-    catch {
-        return false;
-    }
-    try {
-        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
-        return !/^\d+ \(.*\) [ZX]/s.test(stat);
-    }
-    catch {
-        return false; // reaped meanwhile
-    }
-}
-function logTail(file) {
-    return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').split('\n').slice(-30).join('\n') : '(no log)';
-}
-async function startRegistryBinary(http, runDir, binary, record) {
-    const dir = external_node_path_.join(runDir, 'registry');
-    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_.join(dir, 'data'), { recursive: true });
-    const log = external_node_path_.join(dir, 'registry.log');
-    return startOnFreePort(http, binary, (address) => {
-        const config = external_node_path_.join(dir, 'config.yml');
-        (0,external_node_fs_namespaceObject.writeFileSync)(config, registryConfig(address, external_node_path_.join(dir, 'data')));
-        const pid = spawnDetached(binary, ['serve', config], log);
-        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(dir, 'registry.pid'), String(pid));
-        return {
-            state: { pid, dir, address },
-            isRunning: () => Promise.resolve(isAlive(pid)),
-            logTail: () => Promise.resolve(logTail(log)),
-            stop: () => Promise.resolve(killProcess(pid)),
-        };
-    }, record);
-}
-/** auto: a binary on PATH, else the image if the engine has it, else the release; binary: PATH, else the release. */
-async function startLocalRegistry(http, options) {
-    const onPath = findOnPath(REGISTRY_BINARIES);
-    const container = options.mode === 'container' || (options.mode === 'auto' && !onPath && (await hasImage(options.image)));
-    if (container) {
-        info(`Running ${options.image} as a container on the host network`);
-        return startRegistryContainer(http, options);
-    }
-    const binary = onPath ?? (await ensureRegistryBinary(http, options.url, options.runDir));
-    info(`Running ${binary}`);
-    return startRegistryBinary(http, options.runDir, binary, options.record);
-}
-/** Our own registry only: the pid must still run our binary with our config. */
-function ownsPid(state) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
-    }
-    catch {
-        return false;
-    }
-}
-function killProcess(pid) {
-    try {
-        process.kill(pid, 'SIGTERM');
-    }
-    catch {
-        // already gone
-    }
-}
-async function stopLocalRegistry(state) {
-    if (state.container)
-        await stopRegistryContainer(state.container);
-    const { pid } = state;
-    if (pid !== undefined && ownsPid({ ...state, pid })) {
-        killProcess(pid);
-        const deadline = Date.now() + 5_000;
-        while (isAlive(pid) && Date.now() < deadline)
-            await new Promise((r) => setTimeout(r, 50));
-        if (isAlive(pid))
-            process.kill(pid, 'SIGKILL');
-    }
-    (0,external_node_fs_namespaceObject.rmSync)(state.dir, { recursive: true, force: true });
-}
-async function registryLogTail(state) {
-    if (state.container)
-        return registryContainerLogs(state.container);
-    return logTail(external_node_path_.join(state.dir, 'registry.log'));
-}
-
 ;// CONCATENATED MODULE: ./src/buildx/images.ts
 // The docker driver also stores each build in the engine's image store; the
 // run removes those tags (only its own: they name its local registry).
@@ -79525,6 +80930,7 @@ async function cleanStaleRuns(currentRunId) {
 
 
 
+
 /** Kernel, runner, the engine (its version as checkBuildRunner read it), the runner's buildx, binfmt state and image store. */
 async function logEnvironment(engine) {
     const [buildx, containerdStore] = await Promise.all([readBuildxVersion(), hasContainerdStore()]);
@@ -79565,6 +80971,7 @@ async function startBuilder(options, state) {
     await createBuilder({ name: state.builder, image: options.buildkitImage, config: options.buildkitdConfig });
     info(`Builder ${state.builder} (docker-container, ${options.buildkitImage})`);
 }
+/** The local registry, and its login handed to buildx through the run's own docker config. */
 async function startRegistry(http, options, state) {
     await cleanStaleRuns(state.runId);
     const started = await startLocalRegistry(http, {
@@ -79578,8 +80985,12 @@ async function startRegistry(http, options, state) {
             state_saveState(state);
         },
     });
-    const how = started.container ? `container ${started.container}` : `pid ${started.pid}`;
-    info(`Local registry at ${started.address} (${how})`);
+    const { registry, login } = started;
+    const how = registry.container ? `container ${registry.container}` : `pid ${registry.pid}`;
+    info(`Local registry at ${registry.address} (${how}), for this run's login only`);
+    state.dockerConfig = addRegistryAuth(state.runDir, registry.address, login);
+    state_saveState(state);
+    useDockerConfig(state.dockerConfig);
     return started;
 }
 
@@ -79616,11 +81027,15 @@ async function setUp(http, options, state, engine) {
     await core_group('Setting up buildx', () => installBuildx(http, options, state, buildx));
     if (options.driver === 'docker-container')
         await core_group('Creating builder', () => startBuilder(options, state));
-    const registry = await core_group('Starting local registry', () => startRegistry(http, options, state));
-    const local = {
-        client: new RegistryClient(http, registry.address, { scheme: 'http', retry: LOCAL_RETRY }),
-        repository: LOCAL_REPOSITORY,
-    };
+    const { registry, login } = await core_group('Starting local registry', () => startRegistry(http, options, state));
+    const { username, password } = login;
+    const credentials = { username, password, source: "this run's own login to the local registry" };
+    const client = new RegistryClient(http, registry.address, {
+        scheme: 'http',
+        retry: LOCAL_RETRY,
+        credentials,
+    });
+    const local = { client, repository: LOCAL_REPOSITORY };
     const multiPlatform = options.driver === 'docker-container' || containerdStore;
     const packed = options.driver === 'docker' && containerdStore;
     return { emulation, local, multiPlatform, packed };
@@ -81124,6 +82539,8 @@ class RegistryClients {
 
 
 
+
+
 function runDirFor(runId) {
     return external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), `multiarch-${runId}`);
 }
@@ -81139,6 +82556,15 @@ function registryClients(http, inputs) {
         }
         : undefined;
     return new RegistryClients(http, { login, insecure: insecureRegistries });
+}
+/** The local registry's last lines at debug level; reading them never hides the run's own error. */
+async function debugRegistryLog(registry) {
+    try {
+        core_debug(`Local registry log (last lines):\n${await registryLogTail(registry)}`);
+    }
+    catch (err) {
+        core_debug(`Could not read the local registry log: ${errorMessage(err)}`);
+    }
 }
 async function runMain() {
     markMainStarted();
@@ -81161,8 +82587,9 @@ async function runMain() {
     }
     catch (err) {
         if (state.registry)
-            core_debug(`Local registry log (last lines):\n${await registryLogTail(state.registry)}`);
-        throw err;
+            await debugRegistryLog(state.registry);
+        const signal = cancelledSignal();
+        throw signal ? cancelledError(signal) : err; // whatever was running when the job was cancelled
     }
     finally {
         await http.close();
@@ -81230,11 +82657,11 @@ function report(err) {
     if (err instanceof Error && err.stack)
         core_debug(err.stack);
 }
-/** The runner cancels with SIGINT then SIGTERM: stop the builds, push nothing, let post clean up. */
+/** The runner cancels with SIGINT then SIGTERM: stop the builds and uploads, push nothing more, let post clean up. */
 function handleCancellation() {
     for (const signal of ['SIGINT', 'SIGTERM']) {
         process.on(signal, () => {
-            error(`Cancelled by ${signal}: stopping running builds; nothing will be pushed.`);
+            error(`Cancelled by ${signal}: stopping running builds and uploads; nothing more will be pushed.`);
             cancel(signal);
         });
     }

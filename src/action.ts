@@ -9,6 +9,7 @@ import { runBuildMode } from './build/run.js';
 import { checkBuildRunner } from './build/runner.js';
 import { removeBuilder } from './buildx/builder.js';
 import { useDockerConfig } from './buildx/docker-config.js';
+import { cancelledSignal } from './cancel.js';
 import { removeImages } from './buildx/images.js';
 import { errorMessage } from './errors.js';
 import { Http, trustedCas } from './http.js';
@@ -18,6 +19,7 @@ import { registryLogTail, stopLocalRegistry } from './local-registry/service.js'
 import { runMergeOnly } from './merge/merge-only.js';
 import { writeOutputs } from './publish/outputs.js';
 import { checkTargets } from './publish/preflight.js';
+import { cancelledError } from './publish/reached.js';
 import { RegistryClients } from './registry/clients.js';
 import { forgetRun, isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
 
@@ -37,6 +39,15 @@ function registryClients(http: Http, inputs: Inputs): RegistryClients {
       }
     : undefined;
   return new RegistryClients(http, { login, insecure: insecureRegistries });
+}
+
+/** The local registry's last lines at debug level; reading them never hides the run's own error. */
+async function debugRegistryLog(registry: NonNullable<PostState['registry']>): Promise<void> {
+  try {
+    core.debug(`Local registry log (last lines):\n${await registryLogTail(registry)}`);
+  } catch (err) {
+    core.debug(`Could not read the local registry log: ${errorMessage(err)}`);
+  }
 }
 
 export async function runMain(): Promise<void> {
@@ -59,9 +70,9 @@ export async function runMain(): Promise<void> {
         : await runBuildMode(http, clients, inputs, state, engine);
     await writeOutputs(inputs, outcome);
   } catch (err) {
-    if (state.registry)
-      core.debug(`Local registry log (last lines):\n${await registryLogTail(state.registry)}`);
-    throw err;
+    if (state.registry) await debugRegistryLog(state.registry);
+    const signal = cancelledSignal();
+    throw signal ? cancelledError(signal) : err; // whatever was running when the job was cancelled
   } finally {
     await http.close();
   }

@@ -3,9 +3,11 @@
 import * as core from '@actions/core';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
+import { cancelSignal } from './cancel.js';
 import { errorMessage, HttpError } from './errors.js';
 
 export interface HttpRequest {
@@ -45,6 +47,7 @@ export class Http {
       headers: req.headers,
       body: req.body,
       dispatcher: this.dispatcher,
+      signal: cancelSignal, // a cancelled job stops its uploads at once
     });
     return { status: res.statusCode, headers: res.headers, body: res.body };
   }
@@ -189,7 +192,7 @@ export class RetryBudget {
 
   /** Waits before the next attempt, or throws: `err` when it is not transient, else a final error. */
   async retry(err: unknown, what = this.what): Promise<void> {
-    if (!isTransient(err)) throw err;
+    if (!isTransient(err) || cancelSignal.aborted) throw err; // an abort is never retried
     this.failures++;
     this.streak++;
     const { attempts, budgetMs } = this.policy;
@@ -208,7 +211,7 @@ export class RetryBudget {
     core.info(
       `Retrying in ${(wait / 1000).toFixed(1)} s (${this.failures + 1}/${attempts}): ${what}: ${errorMessage(err)}`,
     );
-    await new Promise((r) => setTimeout(r, wait));
+    await sleep(wait, undefined, { signal: cancelSignal });
   }
 
   /**

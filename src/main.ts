@@ -16,11 +16,11 @@ function report(err: unknown): void {
   if (err instanceof Error && err.stack) core.debug(err.stack);
 }
 
-/** The runner cancels with SIGINT then SIGTERM: stop the builds, push nothing, let post clean up. */
+/** The runner cancels with SIGINT then SIGTERM: stop the builds and uploads, push nothing more, let post clean up. */
 function handleCancellation(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      core.error(`Cancelled by ${signal}: stopping running builds; nothing will be pushed.`);
+      core.error(`Cancelled by ${signal}: stopping running builds and uploads; nothing more will be pushed.`);
       cancel(signal);
     });
   }

@@ -59,6 +59,8 @@ interface Started {
   done: Promise<StepResult>;
   /** Resolves when the step's output contains `text`. */
   waitFor(text: string, timeoutMs?: number): Promise<void>;
+  /** What the step printed so far. */
+  output(): string;
 }
 
 function startStep(env: NodeJS.ProcessEnv, cwd: string, prefix: readonly string[] = []): Started {
@@ -95,7 +97,7 @@ function startStep(env: NodeJS.ProcessEnv, cwd: string, prefix: readonly string[
         ),
       );
     });
-  return { child, done, waitFor };
+  return { child, done, waitFor, output: () => log };
 }
 
 export interface RunOptions {
@@ -109,6 +111,8 @@ export interface RunOptions {
   anyUser?: boolean;
   /** The event whose GITHUB_* variables and payload the runner sets (a push to main by default). */
   github?: GitHubEvent;
+  /** RUNNER_TEMP on a file system of the test's choosing (a small tmpfs); a fresh dir by default. */
+  runnerTemp?: string;
 }
 
 export interface StartedRun {
@@ -123,8 +127,8 @@ export function startAction(inputs: Record<string, string>, options: RunOptions 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'action-run-'));
   const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' } as const;
   for (const f of Object.values(files)) writeFileSync(path.join(dir, f), '');
-  const runnerTemp = path.join(dir, 'runner-temp');
-  mkdirSync(runnerTemp);
+  const runnerTemp = options.runnerTemp ?? path.join(dir, 'runner-temp');
+  mkdirSync(runnerTemp, { recursive: true });
   if (options.anyUser) {
     for (const d of [dir, runnerTemp]) chmodSync(d, 0o777);
     for (const f of Object.values(files)) chmodSync(path.join(dir, f), 0o666);

@@ -21,7 +21,7 @@ import { meaningfulTail } from '../exec-tail.js';
 import { formatPlatform, platformSlug, type Platform } from '../platform.js';
 import { saveState } from '../state.js';
 import { readBuiltPlatforms } from './built-image.js';
-import { explainFailedBuild } from './explain.js';
+import { explainBuildError } from './explain.js';
 import { specFor, type BuildsContext, type PlatformResult } from './build-spec.js';
 
 function readSteps(logFile: string): { steps: Step[]; text: string } {
@@ -54,19 +54,18 @@ function printLogs(steps: Step[], text: string, platforms: string[]): Map<string
 }
 
 /** The failure named after the platform whose step failed first, with that step's error and log. */
-function explainShared(
+async function explainShared(
   ctx: BuildsContext,
   err: unknown,
   steps: Step[],
   text: string,
   names: string[],
-): unknown {
+): Promise<unknown> {
   if (!(err instanceof ExecError)) return err;
   const failed = firstFailure(steps);
   const platform = (failed && stepPlatforms(steps, names).get(failed.digest)) || names.join(', ');
   const tail = failed ? meaningfulTail(`${failed.log}\n${failed.error ?? ''}`) : meaningfulTail(text);
-  const emulation = ctx.emulation.results.find((e) => e.platform === platform);
-  return explainFailedBuild(new ExecError(err.tool, err.args, err.exitCode, tail), platform, emulation);
+  return explainBuildError(new ExecError(err.tool, err.args, err.exitCode, tail), platform, ctx);
 }
 
 /** Runs the one build; answers the index digest from --metadata-file and every step it made. */
@@ -83,7 +82,7 @@ async function runShared(ctx: BuildsContext, platforms: Platform[], ref: string,
   } catch (err) {
     const { steps, text } = readSteps(logFile);
     printLogs(steps, text, names);
-    throw explainShared(ctx, err, steps, text, names);
+    throw await explainShared(ctx, err, steps, text, names);
   }
   const { steps, text } = readSteps(logFile);
   const split = printLogs(steps, text, names);

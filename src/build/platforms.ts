@@ -15,7 +15,7 @@ import type { Location } from '../registry/copy.js';
 import { formatPlatform, platformSlug, type Platform } from '../platform.js';
 import { readBuiltImage } from './built-image.js';
 import { mapPool } from '../pool.js';
-import { explainFailedBuild } from './explain.js';
+import { explainBuildError } from './explain.js';
 import { buildShared, printGroup } from './multi-platform.js';
 import { describePlan, planBuilds } from './plan.js';
 import { specFor, type BuildsContext, type PlatformResult } from './build-spec.js';
@@ -48,8 +48,7 @@ async function buildImage(ctx: BuildsContext, spec: BuildSpec): Promise<string |
   try {
     return (await runBuild(spec)).digest;
   } catch (err) {
-    const emulation = ctx.emulation.results.find((e) => e.platform === spec.platform);
-    throw explainFailedBuild(err, spec.platform, emulation);
+    throw await explainBuildError(err, spec.platform, ctx);
   }
 }
 

@@ -47,11 +47,17 @@ async function setUp(http: Http, options: BuildModeOptions, state: PostState, en
   await core.group('Setting up buildx', () => installBuildx(http, options, state, buildx));
   if (options.driver === 'docker-container')
     await core.group('Creating builder', () => startBuilder(options, state));
-  const registry = await core.group('Starting local registry', () => startRegistry(http, options, state));
-  const local = {
-    client: new RegistryClient(http, registry.address, { scheme: 'http', retry: LOCAL_RETRY }),
-    repository: LOCAL_REPOSITORY,
-  };
+  const { registry, login } = await core.group('Starting local registry', () =>
+    startRegistry(http, options, state),
+  );
+  const { username, password } = login;
+  const credentials = { username, password, source: "this run's own login to the local registry" };
+  const client = new RegistryClient(http, registry.address, {
+    scheme: 'http',
+    retry: LOCAL_RETRY,
+    credentials,
+  });
+  const local = { client, repository: LOCAL_REPOSITORY };
   const multiPlatform = options.driver === 'docker-container' || containerdStore;
   const packed = options.driver === 'docker' && containerdStore;
   return { emulation, local, multiPlatform, packed };

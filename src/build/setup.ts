@@ -11,6 +11,8 @@ import type { Http } from '../http.js';
 import type { BuildModeOptions } from './options.js';
 import { BINFMT_DIR } from '../qemu/binfmt.js';
 import { startLocalRegistry } from '../local-registry/service.js';
+import type { RegistryLogin } from '../local-registry/login.js';
+import { addRegistryAuth, useDockerConfig } from '../buildx/docker-config.js';
 import { cleanStaleRuns } from './stale.js';
 import { saveState, type PostState, type RegistryState } from '../state.js';
 
@@ -65,11 +67,12 @@ export async function startBuilder(options: BuildModeOptions, state: PostState):
   core.info(`Builder ${state.builder} (docker-container, ${options.buildkitImage})`);
 }
 
+/** The local registry, and its login handed to buildx through the run's own docker config. */
 export async function startRegistry(
   http: Http,
   options: BuildModeOptions,
   state: PostState,
-): Promise<RegistryState> {
+): Promise<{ registry: RegistryState; login: RegistryLogin }> {
   await cleanStaleRuns(state.runId);
   const started = await startLocalRegistry(http, {
     mode: options.localRegistry,
@@ -82,7 +85,11 @@ export async function startRegistry(
       saveState(state);
     },
   });
-  const how = started.container ? `container ${started.container}` : `pid ${started.pid}`;
-  core.info(`Local registry at ${started.address} (${how})`);
+  const { registry, login } = started;
+  const how = registry.container ? `container ${registry.container}` : `pid ${registry.pid}`;
+  core.info(`Local registry at ${registry.address} (${how}), for this run's login only`);
+  state.dockerConfig = addRegistryAuth(state.runDir, registry.address, login);
+  saveState(state);
+  useDockerConfig(state.dockerConfig);
   return started;
 }

@@ -1,7 +1,16 @@
 // The action's own docker CLI config dir: its buildx plugin and its builders,
 // with the user's config.json (logins, credential helpers) and contexts
 // linked in, so `docker login` done before the action still applies.
-import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setToolEnv } from '../exec.js';
@@ -27,12 +36,56 @@ export function prepareDockerConfig(runDir: string, buildx: string): string {
   } catch {
     copyFileSync(buildx, plugin); // another file system; copyFile keeps the mode
   }
+  linkUserEntries(dir, ['config.json', 'contexts']);
+  return dir;
+}
+
+/** Links each entry of the user's docker config dir that exists into `dir`, unless already there. */
+function linkUserEntries(dir: string, entries: readonly string[]): void {
   const user = userDockerConfig();
-  for (const entry of ['config.json', 'contexts']) {
+  for (const entry of entries) {
     const target = path.join(user, entry);
     const link = path.join(dir, entry);
     if (existsSync(target) && !existsSync(link)) symlinkSync(target, link);
   }
+}
+
+function readUserConfig(): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path.join(userDockerConfig(), 'config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Gives buildx (and every docker command of the run) the local registry's
+ * login: <runDir>/docker-config/config.json (mode 0600) is the user's config
+ * plus an auths entry for `registry`, written as a file of its own (never
+ * through the link to the user's). A dir made here links the user's plugins,
+ * builders and contexts, so nothing else changes. Answers the dir.
+ */
+export function addRegistryAuth(
+  runDir: string,
+  registry: string,
+  login: { username: string; password: string },
+): string {
+  const dir = path.join(runDir, 'docker-config');
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    linkUserEntries(dir, ['cli-plugins', 'buildx', 'contexts']);
+  }
+  const config = readUserConfig();
+  const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
+  const auths = { ...(config.auths as Record<string, unknown> | undefined), [registry]: { auth } };
+  // An empty helper for the host: docker then reads its auths entry even when a credsStore is set.
+  const credHelpers = { ...(config.credHelpers as Record<string, string> | undefined), [registry]: '' };
+  const file = path.join(dir, 'config.json');
+  rmSync(file, { force: true });
+  writeFileSync(file, JSON.stringify({ ...config, auths, credHelpers }, null, 2), { mode: 0o600 });
   return dir;
 }
 

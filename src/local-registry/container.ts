@@ -11,9 +11,26 @@ import { lastMeaningfulLine } from '../exec-tail.js';
 import type { Http } from '../http.js';
 import type { RegistryState } from '../state.js';
 import { startOnFreePort } from './ready.js';
+import { REGISTRY_REALM } from './login.js';
 
-/** docker run argv (pure): host network, loopback address, quiet, deletable storage. */
-export function registryContainerArgs(name: string, image: string, address: string): string[] {
+/** Where the container reads the run's htpasswd (bind-mounted read-only). */
+const HTPASSWD_IN_CONTAINER = '/auth/htpasswd';
+
+/** The htpasswd auth of this run's login, as distribution's environment and a read-only bind mount (pure). */
+function authArgs(htpasswd: string | undefined): string[] {
+  if (!htpasswd) return [];
+  return ['--volume', `${htpasswd}:${HTPASSWD_IN_CONTAINER}:ro`, '--env', 'REGISTRY_AUTH=htpasswd']
+    .concat(['--env', `REGISTRY_AUTH_HTPASSWD_REALM=${REGISTRY_REALM}`])
+    .concat(['--env', `REGISTRY_AUTH_HTPASSWD_PATH=${HTPASSWD_IN_CONTAINER}`]);
+}
+
+/** docker run argv (pure): host network, loopback address, quiet, deletable storage, this run's login. */
+export function registryContainerArgs(
+  name: string,
+  image: string,
+  address: string,
+  htpasswd?: string,
+): string[] {
   return [
     'run',
     '--detach',
@@ -29,6 +46,7 @@ export function registryContainerArgs(name: string, image: string, address: stri
     'REGISTRY_LOG_ACCESSLOG_DISABLED=true',
     '--env',
     'REGISTRY_STORAGE_DELETE_ENABLED=true',
+    ...authArgs(htpasswd),
     image,
   ];
 }
@@ -63,10 +81,10 @@ export async function stopRegistryContainer(name: string): Promise<void> {
   }
 }
 
-async function runContainer(name: string, image: string, address: string): Promise<void> {
+async function runContainer(name: string, image: string, address: string, htpasswd?: string) {
   await stopRegistryContainer(name); // a previous try's
   try {
-    await run('docker', registryContainerArgs(name, image, address), { silent: true });
+    await run('docker', registryContainerArgs(name, image, address, htpasswd), { silent: true });
   } catch (err) {
     if (!(err instanceof ExecError)) throw err;
     throw new ActionError(
@@ -78,7 +96,13 @@ async function runContainer(name: string, image: string, address: string): Promi
 
 export async function startRegistryContainer(
   http: Http,
-  options: { image: string; runDir: string; runId: string; record: (state: RegistryState) => void },
+  options: {
+    image: string;
+    runDir: string;
+    runId: string;
+    record: (state: RegistryState) => void;
+    htpasswd?: string;
+  },
 ): Promise<RegistryState> {
   const name = registryContainerName(options.runId);
   const dir = path.join(options.runDir, 'registry');
@@ -87,7 +111,7 @@ export async function startRegistryContainer(
     http,
     `container ${name}`,
     async (address) => {
-      await runContainer(name, options.image, address);
+      await runContainer(name, options.image, address, options.htpasswd);
       return {
         state: { dir, address, container: name },
         isRunning: () => isRunning(name),

@@ -15,6 +15,7 @@ import {
   stopRegistryContainer,
 } from './container.js';
 import { ensureRegistryBinary } from './install.js';
+import { createRegistryLogin, REGISTRY_REALM, type RegistryLogin } from './login.js';
 import { startOnFreePort } from './ready.js';
 
 export const REGISTRY_MODES = ['auto', 'binary', 'container'] as const;
@@ -22,8 +23,11 @@ export type RegistryMode = (typeof REGISTRY_MODES)[number];
 
 export const REGISTRY_BINARIES = ['registry', 'docker-registry'];
 
-/** distribution 2.8 configuration (pure): loopback only, quiet, deletable storage. */
-export function registryConfig(address: string, storageDir: string): string {
+/** distribution 2.8 configuration (pure): loopback only, quiet, deletable storage, this run's login only. */
+export function registryConfig(address: string, storageDir: string, htpasswd?: string): string {
+  const auth = htpasswd
+    ? ['auth:', '  htpasswd:', `    realm: ${REGISTRY_REALM}`, `    path: ${JSON.stringify(htpasswd)}`]
+    : [];
   return [
     'version: 0.1',
     'log:',
@@ -37,6 +41,7 @@ export function registryConfig(address: string, storageDir: string): string {
     '    enabled: true',
     'http:',
     `  addr: ${address}`,
+    ...auth,
     '',
   ].join('\n');
 }
@@ -80,6 +85,7 @@ export async function startRegistryBinary(
   runDir: string,
   binary: string,
   record: (state: RegistryState) => void,
+  htpasswd?: string,
 ): Promise<RegistryState> {
   const dir = path.join(runDir, 'registry');
   mkdirSync(path.join(dir, 'data'), { recursive: true });
@@ -89,7 +95,7 @@ export async function startRegistryBinary(
     binary,
     (address) => {
       const config = path.join(dir, 'config.yml');
-      writeFileSync(config, registryConfig(address, path.join(dir, 'data')));
+      writeFileSync(config, registryConfig(address, path.join(dir, 'data'), htpasswd));
       const pid = spawnDetached(binary, ['serve', config], log);
       writeFileSync(path.join(dir, 'registry.pid'), String(pid));
       return {
@@ -114,18 +120,28 @@ export interface LocalRegistryOptions {
   record: (state: RegistryState) => void;
 }
 
-/** auto: a binary on PATH, else the image if the engine has it, else the release; binary: PATH, else the release. */
-export async function startLocalRegistry(http: Http, options: LocalRegistryOptions): Promise<RegistryState> {
+/**
+ * auto: a binary on PATH, else the image if the engine has it, else the release; binary: PATH,
+ * else the release. Either way only this run's login gets in.
+ */
+export async function startLocalRegistry(
+  http: Http,
+  options: LocalRegistryOptions,
+): Promise<{ registry: RegistryState; login: RegistryLogin }> {
   const onPath = findOnPath(REGISTRY_BINARIES);
   const container =
     options.mode === 'container' || (options.mode === 'auto' && !onPath && (await hasImage(options.image)));
+  const dir = path.join(options.runDir, 'registry');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const login = createRegistryLogin(dir, options.runId);
   if (container) {
     core.info(`Running ${options.image} as a container on the host network`);
-    return startRegistryContainer(http, options);
+    return { registry: await startRegistryContainer(http, { ...options, htpasswd: login.htpasswd }), login };
   }
   const binary = onPath ?? (await ensureRegistryBinary(http, options.url, options.runDir));
   core.info(`Running ${binary}`);
-  return startRegistryBinary(http, options.runDir, binary, options.record);
+  const registry = await startRegistryBinary(http, options.runDir, binary, options.record, login.htpasswd);
+  return { registry, login };
 }
 
 /** Our own registry only: the pid must still run our binary with our config. */

@@ -10,6 +10,7 @@ import { copyBlobs, copyImages, newStats, type CopyStats, type Sourced } from '.
 import type { SourceLocation } from '../oci/image-source.js';
 import type { RegistryClients, Target } from '../registry/clients.js';
 import type { Reference } from '../registry/reference.js';
+import { addCopied, addTagged } from './reached.js';
 
 export type { Target };
 
@@ -45,12 +46,16 @@ export async function copyEntries(
   const stats = newStats();
   const items = await readEntries(entries);
   const firstOn = new Map<Target['client'], Target>();
-  for (const target of targets) {
-    throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
-    const sibling = firstOn.get(target.client);
-    const from = sibling && sibling.repository !== target.repository ? sibling : undefined;
-    await copy(from ? items.map((i) => ({ ...i, from })) : items, target, stats);
-    if (!sibling) firstOn.set(target.client, target);
+  try {
+    for (const target of targets) {
+      throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
+      const sibling = firstOn.get(target.client);
+      const from = sibling && sibling.repository !== target.repository ? sibling : undefined;
+      await copy(from ? items.map((i) => ({ ...i, from })) : items, target, stats);
+      if (!sibling) firstOn.set(target.client, target);
+    }
+  } finally {
+    addCopied(stats); // what landed, also when a copy stopped part way
   }
   return stats;
 }
@@ -87,16 +92,14 @@ export async function pushIndex(targets: readonly Target[], index: MergedIndex):
         continue;
       }
       await target.client.putManifest(target.repository, tag, raw);
+      addTagged(where);
       core.info(`${where} -> ${index.digest}`);
     }
-    const first = target.tags[0];
-    if (first) {
-      const served = await target.client.getManifest(target.repository, first, 'push');
-      if (served?.digest !== index.digest) {
-        throw new HttpError(
-          `${target.client.registry}/${target.repository}:${first} serves ${served?.digest ?? 'nothing'} after pushing index ${index.digest}.`,
-        );
-      }
+    // By digest, never by re-reading a tag: another run may move the tag the moment after our PUT.
+    if (target.tags.length > 0 && !(await target.client.hasManifest(target.repository, index.digest))) {
+      throw new HttpError(
+        `${target.client.registry}/${target.repository} does not have index ${index.digest} after pushing it to ${target.tags.join(', ')}.`,
+      );
     }
   }
 }

@@ -74,7 +74,10 @@ describe.skipIf(skip)('hardening', () => {
       const run = await started.finish();
       expect(run.main.exitCode).not.toBe(0);
       expect(run.main.log).toContain(
-        'Cancelled by SIGTERM: stopping running builds; nothing will be pushed.',
+        'Cancelled by SIGTERM: stopping running builds and uploads; nothing more will be pushed.',
+      );
+      expect(errorsOf(run.main)).toContain(
+        'Cancelled by SIGTERM: running builds and uploads were stopped; no blob reached any target; nothing was tagged.',
       );
       // The RUN step would report its end 20 s after its start: give it that long, it must not come.
       await new Promise((r) => setTimeout(r, 22_000));

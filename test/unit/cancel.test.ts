@@ -1,9 +1,11 @@
-// Cancellation stops running commands and refuses new ones (own file: the
-// cancelled state is process-wide).
+// Cancellation stops running commands and requests, and refuses new ones (own
+// file: the cancelled state is process-wide).
 import { expect, test } from 'vitest';
-import { cancel, throwIfCancelled } from '../../src/cancel.js';
+import { createServer } from 'node:http';
+import { cancel, cancelSignal, throwIfCancelled } from '../../src/cancel.js';
 import { ExecError } from '../../src/errors.js';
 import { run } from '../../src/exec.js';
+import { Http, withRetry, TransientError } from '../../src/http.js';
 
 test('a running command is stopped by the signal, later ones never start, pushing refuses', async () => {
   const started = Date.now();
@@ -15,6 +17,29 @@ test('a running command is stopped by the signal, later ones never start, pushin
   expect(Date.now() - started).toBeLessThan(10_000);
   await expect(run('true', [], { silent: true })).rejects.toThrow(/Cancelled by SIGTERM before running true/);
   expect(() => throwIfCancelled('pushing the index')).toThrow(
-    'Cancelled by SIGTERM before pushing the index; nothing was pushed.',
+    'Cancelled by SIGTERM before pushing the index.',
   );
+  expect(cancelSignal.aborted).toBe(true);
+});
+
+test('after the cancel, a request fails at once and a retry loop does not retry', async () => {
+  const server = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const a = server.address();
+  const url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/`;
+  const http = new Http();
+  let attempts = 0;
+  try {
+    await expect(http.request({ method: 'GET', url })).rejects.toThrow(/Cancelled by SIGTERM/);
+    await expect(
+      withRetry('a transient failure', () => {
+        attempts++;
+        return Promise.reject(new TransientError('503'));
+      }),
+    ).rejects.toThrow('503');
+    expect(attempts).toBe(1);
+  } finally {
+    await http.close();
+    server.close();
+  }
 });

@@ -1,9 +1,17 @@
 // The action's own docker config dir, on real files.
-import { lstatSync, mkdirSync, mkdtempSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { prepareDockerConfig, userDockerConfig } from '../../../src/buildx/docker-config.js';
+import { addRegistryAuth, prepareDockerConfig, userDockerConfig } from '../../../src/buildx/docker-config.js';
 
 const saved = process.env.DOCKER_CONFIG;
 afterEach(() => {
@@ -46,3 +54,33 @@ test('a user without a docker config gets none linked, and preparing twice is fi
   expect(() => lstatSync(path.join(dir, 'config.json'))).toThrow(/ENOENT/);
   expect(statSync(path.join(dir, 'cli-plugins', 'docker-buildx')).mode & 0o111).not.toBe(0);
 });
+
+test.each([
+  [1, 'after prepareDockerConfig (a link to the user config)', true],
+  [2, 'in a dir made for it (the runner’s buildx)', false],
+])(
+  '%i: the local registry login is written %s: a 0600 file of its own, the user config untouched',
+  (_n, _how, prepared) => {
+    const user = tmp('user-config');
+    const userConfig = '{"auths":{"ghcr.io":{"auth":"dXNlcjpwdw=="}},"credHelpers":{"x.test":"x"}}';
+    writeFileSync(path.join(user, 'config.json'), userConfig);
+    mkdirSync(path.join(user, 'buildx'));
+    process.env.DOCKER_CONFIG = user;
+    const runDir = tmp('run');
+    if (prepared) {
+      const cached = path.join(tmp('cache'), 'docker-buildx');
+      writeFileSync(cached, '#!/bin/sh\n', { mode: 0o755 });
+      prepareDockerConfig(runDir, cached);
+    }
+    const dir = addRegistryAuth(runDir, '127.0.0.1:5123', { username: 'u', password: 'p' });
+    const file = path.join(dir, 'config.json');
+    expect(lstatSync(file).isSymbolicLink()).toBe(false);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      auths: { 'ghcr.io': { auth: 'dXNlcjpwdw==' }, '127.0.0.1:5123': { auth: 'dTpw' } },
+      credHelpers: { 'x.test': 'x', '127.0.0.1:5123': '' },
+    });
+    expect(readFileSync(path.join(user, 'config.json'), 'utf8')).toBe(userConfig);
+    if (!prepared) expect(readlinkSync(path.join(dir, 'buildx'))).toBe(path.join(user, 'buildx'));
+  },
+);

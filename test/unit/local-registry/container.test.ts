@@ -22,3 +22,18 @@ test('registry container argv: detached, run-unique name, host network, loopback
     'registry:2.8.3@sha256:x',
   ]);
 });
+
+test('with an htpasswd: mounted read-only, htpasswd auth by env', () => {
+  const args = registryContainerArgs('n', 'img', '127.0.0.1:5123', '/run/registry/htpasswd');
+  expect(args.slice(-9)).toEqual([
+    '--volume',
+    '/run/registry/htpasswd:/auth/htpasswd:ro',
+    '--env',
+    'REGISTRY_AUTH=htpasswd',
+    '--env',
+    'REGISTRY_AUTH_HTPASSWD_REALM=multiarch-local',
+    '--env',
+    'REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd',
+    'img',
+  ]);
+});

@@ -19,6 +19,12 @@ test('registry config: loopback address, storage, deletes on, quiet', () => {
   expect(config.log).toMatchObject({ level: 'error' });
 });
 
+test('registry config with an htpasswd: only its users get in', () => {
+  const config = parse(registryConfig('127.0.0.1:5123', '/d', '/r/htpasswd')) as Record<string, unknown>;
+  expect(config.auth).toEqual({ htpasswd: { realm: 'multiarch-local', path: '/r/htpasswd' } });
+  expect(parse(registryConfig('127.0.0.1:5123', '/d'))).not.toHaveProperty('auth');
+});
+
 test('finds the first executable of the names, in PATH order', () => {
   const a = mkdtempSync(path.join(os.tmpdir(), 'p-'));
   const b = mkdtempSync(path.join(os.tmpdir(), 'p-'));
