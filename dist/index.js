@@ -74161,11 +74161,16 @@ var external_node_tls_ = __nccwpck_require__(1692);
 
 class Http {
     dispatcher;
+    /** The CAs to trust, for the lean blob path's own TLS sockets too. */
+    ca;
     constructor(options = {}) {
+        this.ca = options.ca;
         this.dispatcher = new node_modules_undici/* EnvHttpProxyAgent */.J2({
             headersTimeout: options.headersTimeoutMs ?? 60_000,
             bodyTimeout: options.bodyTimeoutMs ?? 120_000,
             connect: options.ca ? { ca: options.ca, timeout: 30_000 } : { timeout: 30_000 },
+            // Through a proxy's CONNECT tunnel the registry's TLS is requestTls's, not connect's.
+            ...(options.ca && { requestTls: { ca: options.ca } }),
         });
     }
     async request(req) {
@@ -74839,6 +74844,349 @@ class BodyLimit {
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/registry/blob-pump.ts
+// Blob bytes from a source to a sink through a few buffers the source owns
+// and reuses: a file read with FileHandle.read, or a plain-HTTP GET read off
+// a raw socket into one buffer. The source is paused while a write is
+// pending, so no Buffer is made per chunk and nothing piles up in memory.
+
+
+
+function isBlobSource(body) {
+    return typeof body === 'object' && body !== null && body.kind === 'blob-source';
+}
+const FILE_BUFFER_BYTES = 512 * 1024;
+/** A blob file, read into two alternating buffers; its size must be `size`. */
+class FileSource {
+    file;
+    size;
+    kind = 'blob-source';
+    depth = 2;
+    buffers = [
+        Buffer.allocUnsafeSlow(FILE_BUFFER_BYTES),
+        Buffer.allocUnsafeSlow(FILE_BUFFER_BYTES),
+    ];
+    turn = 0;
+    position = 0;
+    constructor(file, size) {
+        this.file = file;
+        this.size = size;
+    }
+    /** Opens `path`; undefined with the reason when it is missing, unreadable or not `size` bytes. */
+    static async open(path, size) {
+        let file;
+        try {
+            file = await (0,promises_.open)(path, 'r');
+            const stat = await file.stat();
+            if (stat.size !== size) {
+                await file.close();
+                return `${path} has ${stat.size} bytes, not ${size}`;
+            }
+            return new FileSource(file, size);
+        }
+        catch (err) {
+            await file?.close().catch(() => undefined);
+            return err.code ?? String(err);
+        }
+    }
+    async read() {
+        if (this.position >= this.size)
+            return null;
+        const buffer = this.buffers[this.turn++ % 2];
+        const length = Math.min(buffer.length, this.size - this.position);
+        const { bytesRead } = await this.file.read(buffer, 0, length, this.position);
+        if (bytesRead === 0)
+            throw new Error(`blob file ended at byte ${this.position} of ${this.size}`);
+        this.position += bytesRead;
+        return buffer.subarray(0, bytesRead);
+    }
+    close() {
+        this.file.close().catch(() => undefined);
+    }
+}
+/** `source` hashed on the way: the last chunk is only handed out when the bytes are the blob. */
+function hashed(source, digest, mismatch) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let seen = 0;
+    const check = () => {
+        const actual = `sha256:${hash.digest('hex')}`;
+        if (actual !== digest)
+            throw mismatch(actual, seen);
+    };
+    return {
+        kind: 'blob-source',
+        size: source.size,
+        depth: source.depth,
+        close: () => source.close(),
+        async read() {
+            const chunk = await source.read();
+            if (!chunk) {
+                if (seen !== source.size)
+                    throw mismatch('(incomplete)', seen);
+                return null;
+            }
+            hash.update(chunk);
+            seen += chunk.length;
+            if (seen > source.size)
+                throw mismatch('(too long)', seen);
+            if (seen === source.size)
+                check();
+            return chunk;
+        },
+    };
+}
+/** Moves the whole source into the sink, one write pending at most; stops early when the sink answered. */
+async function pump(source, sink) {
+    let pending;
+    try {
+        for (;;) {
+            if (source.depth === 1 && pending)
+                await pending;
+            const chunk = await source.read();
+            if (pending)
+                await pending;
+            pending = undefined;
+            if (!chunk || sink.hasAnswered)
+                return;
+            pending = sink.write(chunk);
+        }
+    }
+    catch (err) {
+        // Never let a short or wrong body be taken for the blob: the connection goes, unanswered.
+        sink.abort();
+        await pending?.catch(() => undefined);
+        throw err;
+    }
+}
+/** The source as a Readable for the undici way (a proxy, chunked uploads): one copy per chunk there. */
+function toReadable(source) {
+    return new external_node_stream_.Readable({
+        highWaterMark: 0,
+        read() {
+            source.read().then((chunk) => this.push(chunk ? Buffer.from(chunk) : null), (err) => this.destroy(err));
+        },
+        destroy(err, done) {
+            source.close();
+            done(err);
+        },
+    });
+}
+
+;// CONCATENATED MODULE: ./src/registry/env-proxy.ts
+// Whether undici's EnvHttpProxyAgent would send a request through a proxy
+// from the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, lowercase first),
+// decided the way it decides: the lean blob path (raw-http.ts) only goes
+// direct, so a URL that would be proxied takes the undici way instead.
+const DEFAULT_PORTS = { 'http:': 80, 'https:': 443 };
+/** NO_PROXY entries (pure): comma or space separated, `host`, `host:port`, `.suffix`, `*.suffix`. */
+function parseNoProxy(value) {
+    const entries = [];
+    for (const entry of value.split(/[,\s]/)) {
+        if (!entry)
+            continue;
+        const parsed = /^(.+):(\d+)$/.exec(entry);
+        entries.push({
+            hostname: (parsed?.[1] ?? entry).replace(/^\*?\./, '').toLowerCase(),
+            port: parsed?.[2] ? Number.parseInt(parsed[2], 10) : 0,
+        });
+    }
+    return entries;
+}
+/** The proxy URL undici would use for `url`, or undefined when it would connect directly (pure). */
+function proxyFor(url, env = process.env) {
+    const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
+    const httpsProxy = (env.https_proxy ?? env.HTTPS_PROXY) || httpProxy;
+    const proxy = url.protocol === 'https:' ? httpsProxy : httpProxy;
+    if (!proxy)
+        return undefined;
+    const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
+    const entries = parseNoProxy(noProxy);
+    if (entries.length === 0)
+        return proxy;
+    if (noProxy === '*')
+        return undefined;
+    const hostname = url.host.replace(/:\d*$/, '').toLowerCase();
+    const port = Number.parseInt(url.port, 10) || DEFAULT_PORTS[url.protocol] || 0;
+    for (const entry of entries) {
+        if (entry.port && entry.port !== port)
+            continue;
+        if (hostname === entry.hostname || hostname.endsWith(`.${entry.hostname}`))
+            return undefined;
+    }
+    return proxy;
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/registry/raw-http.ts
+// A minimal HTTP/1.1 client for one request with a large body (a blob's PUT
+// or PATCH) over a plain or TLS socket: the body is written from buffers the
+// caller owns and reuses, each write awaited before its buffer is handed back,
+// so no Buffer is made per chunk. Only the status line and the headers of the
+// answer are parsed (its body is a short error text at most). Everything else
+// (auth, tokens, HEAD, POST, manifests) stays on undici in http.ts.
+
+
+/** Header bytes at most: a registry's answer is a few hundred. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+const IDLE_TIMEOUT_MS = 120_000;
+/** Status line and headers of an answer (pure); undefined until the blank line has arrived. */
+function parseHead(bytes) {
+    const end = bytes.indexOf('\r\n\r\n');
+    if (end < 0)
+        return undefined;
+    const [statusLine = '', ...lines] = bytes.toString('latin1', 0, end).split('\r\n');
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
+    if (!m)
+        throw codeError(`not an HTTP answer: ${JSON.stringify(statusLine.slice(0, 80))}`, 'ECONNRESET');
+    const headers = {};
+    for (const line of lines) {
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const name = line.slice(0, colon).trim().toLowerCase();
+        headers[name] ??= line.slice(colon + 1).trim();
+    }
+    return { status: Number(m[1]), headers, end: end + 4 };
+}
+/** An error with a code the retry policy knows (ECONNRESET, EPIPE, ETIMEDOUT are transient). */
+function codeError(message, code) {
+    return Object.assign(new Error(message), { code });
+}
+/** The request line and headers (pure); `Host` from the URL, the connection closed afterwards. */
+function requestHead(method, url, headers) {
+    const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: close'];
+    for (const [k, v] of Object.entries(headers))
+        lines.push(`${k}: ${v}`);
+    return `${lines.join('\r\n')}\r\n\r\n`;
+}
+/** One request on its own connection: write the body, then read the answer. */
+class RawSink {
+    socket;
+    received = Buffer.alloc(0);
+    failure;
+    answer;
+    answered;
+    constructor(method, url, headers, options = {}) {
+        const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        this.socket =
+            url.protocol === 'https:'
+                ? external_node_tls_.connect({ host, port, servername: external_node_net_.isIP(host) ? undefined : host, ca: options.ca })
+                : external_node_net_.connect({ host, port });
+        this.socket.setNoDelay(true);
+        this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(codeError(`no progress for ${IDLE_TIMEOUT_MS / 1000} s on ${url.host}`, 'ETIMEDOUT')));
+        this.answered = new Promise((resolve, reject) => {
+            this.socket.on('data', (d) => this.onData(d, resolve));
+            this.socket.on('error', (err) => {
+                this.failure ??= err;
+                reject(err);
+            });
+            this.socket.on('close', () => {
+                if (this.answer)
+                    resolve(this.answer);
+                else if (this.answerAtClose())
+                    resolve(this.answer);
+                else
+                    reject(this.failure ?? codeError(`${url.host} closed the connection before answering`, 'ECONNRESET'));
+            });
+        });
+        this.answered.catch(() => undefined); // read by finish(); a write sees the failure too
+        this.socket.write(requestHead(method, url, headers));
+    }
+    /** True once the server answered: whatever is left of the body is not wanted (a 413, a 401). */
+    get hasAnswered() {
+        return this.answer !== undefined;
+    }
+    /** Writes `chunk` and resolves once the socket is done with it: the caller may then reuse the buffer. */
+    write(chunk) {
+        if (this.failure)
+            return Promise.reject(this.failure);
+        if (this.answer)
+            return Promise.resolve();
+        return new Promise((resolve, reject) => {
+            this.socket.write(chunk, (err) => (err && !this.answer ? reject(this.failure ?? err) : resolve()));
+        });
+    }
+    /** The server's answer once the whole body went out (or earlier, when it answered early). */
+    async finish() {
+        try {
+            return await this.answered;
+        }
+        finally {
+            this.socket.destroy();
+        }
+    }
+    abort(err) {
+        this.socket.destroy(err);
+    }
+    onData(d, resolve) {
+        if (this.received.length + d.length > MAX_ANSWER_BYTES) {
+            this.socket.destroy(codeError('answer larger than 64 KiB', 'ECONNRESET'));
+            return;
+        }
+        this.received = Buffer.concat([this.received, d]); // the answer only: a few hundred bytes
+        try {
+            if (this.tryAnswer(false) && this.answer)
+                resolve(this.answer);
+        }
+        catch (err) {
+            this.socket.destroy(err);
+        }
+    }
+    answerAtClose() {
+        try {
+            return this.received.length > 0 && this.tryAnswer(true);
+        }
+        catch {
+            return false;
+        }
+    }
+    /** Parses what arrived; an answer is complete at its Content-Length, or at close without one. */
+    tryAnswer(closed) {
+        const head = parseHead(this.received);
+        if (!head)
+            return false;
+        const length = head.headers['content-length'];
+        const body = this.received.subarray(head.end);
+        if (length === undefined ? !closed : body.length < Number(length))
+            return false;
+        this.answer = { status: head.status, headers: head.headers, text: body.toString('utf8') };
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/blob-send.ts
+
+
+
+/** A short body already read, shaped like undici's for drain() and fail(). */
+function textBody(text) {
+    const body = {
+        text: () => Promise.resolve(text),
+        json: () => Promise.resolve(JSON.parse(text)),
+        arrayBuffer: () => Promise.resolve(new TextEncoder().encode(text).buffer),
+        dump: () => Promise.resolve(),
+    };
+    return body;
+}
+function isLeanUrl(url) {
+    return (url.protocol === 'http:' || url.protocol === 'https:') && proxyFor(url) === undefined;
+}
+async function sendBlobBody(http, req) {
+    const url = new URL(req.url);
+    const headers = {
+        ...req.headers,
+        'content-length': req.headers?.['content-length'] ?? String(req.body.size),
+    };
+    if (!isLeanUrl(url))
+        return http.request({ ...req, headers, body: toReadable(req.body) });
+    const sink = new RawSink(req.method, url, headers, { ca: http.ca });
+    await pump(req.body, sink);
+    const answer = await sink.finish();
+    return { status: answer.status, headers: answer.headers, body: textBody(answer.text) };
+}
+
 ;// CONCATENATED MODULE: ./src/oci/digest-stream.ts
 // A pass-through stream that hashes what flows and fails at the end when the
 // bytes are not the blob they claim to be (truncated bodies included). How it
@@ -74965,6 +75313,8 @@ function isLoopbackHost(registry) {
 
 
 
+
+
 const MAX_REDIRECTS = 5;
 class RegistryClient {
     http;
@@ -74983,6 +75333,10 @@ class RegistryClient {
         this.auth = new Authenticator(http, registry, options.credentials);
         this.bodyLimit = new BodyLimit(registry);
         this.retry = options.retry ?? DEFAULT_RETRY;
+    }
+    /** Where the blob files of this registry are, when the action started it. */
+    get storage() {
+        return this.options.storage;
     }
     get identity() {
         return this.auth.identity;
@@ -75023,9 +75377,10 @@ class RegistryClient {
         for (let rejected = 0;;) {
             const auth = await this.auth.authorization(scopes);
             const headers = { ...req.headers, ...(auth && { authorization: auth }) };
-            const res = await this.http
-                .request({ method: req.method, url, headers, body: req.body })
-                .catch((err) => {
+            const { method, body } = req;
+            const res = await (isBlobSource(body)
+                ? sendBlobBody(this.http, { method, url, headers, body })
+                : this.http.request({ method, url, headers, body })).catch((err) => {
                 throw isCertificateError(err) ? this.tlsError(err) : err;
             });
             if (res.status === 401) {
@@ -76769,6 +77124,213 @@ function skipQemuLines(hub, emulation, runDir) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/local-registry/storage.ts
+// The local registry's storage on disk, where build mode reads blobs without
+// asking the registry: distribution's filesystem layout since 2.0.
+
+/** `<root>/docker/registry/v2/blobs/sha256/<2 hex>/<hex>/data` (pure). */
+function blobPath(root, digest) {
+    const [algorithm = '', hex = ''] = digest.split(':');
+    if (!/^[a-f0-9]{64}$/.test(hex) || algorithm !== 'sha256')
+        throw new Error(`not a sha256 digest: ${digest}`);
+    return external_node_path_.join(root, 'docker', 'registry', 'v2', 'blobs', algorithm, hex.slice(0, 2), hex, 'data');
+}
+
+;// CONCATENATED MODULE: ./src/registry/get-source.ts
+// A blob read with a plain-HTTP GET over a raw socket into one reused buffer
+// (a loopback registry: the action's own, or a source in merge-only mode).
+// The socket is paused after every read and resumed once the bytes were
+// written on, so its buffer is never overwritten while a write holds it.
+// Anything but a 200 with a Content-Length of the blob's size (a redirect to
+// a CDN, a 401 to answer, a chunked body) is left to the undici way.
+
+
+const SOCKET_BUFFER_BYTES = 1024 * 1024;
+const MAX_HEAD_BYTES = 64 * 1024;
+const get_source_IDLE_TIMEOUT_MS = 120_000;
+class GetSource {
+    size;
+    kind = 'blob-source';
+    depth = 1;
+    socket;
+    head = Buffer.alloc(0);
+    ready;
+    received = 0;
+    failure;
+    ended = false;
+    wake;
+    opened;
+    paused = false;
+    /** The reader has the chunk in `ready`: the next read may overwrite it. */
+    handed = false;
+    constructor(url, headers, size) {
+        this.size = size;
+        const buffer = Buffer.allocUnsafeSlow(SOCKET_BUFFER_BYTES);
+        this.socket = external_node_net_.connect({
+            host: url.hostname.replace(/^\[|\]$/g, ''),
+            port: Number(url.port) || 80,
+            onread: { buffer, callback: (n) => this.onRead(buffer, n) },
+        });
+        this.socket.setTimeout(get_source_IDLE_TIMEOUT_MS, () => this.socket.destroy(codeError(`no data for ${get_source_IDLE_TIMEOUT_MS / 1000} s from ${url.host}`, 'ETIMEDOUT')));
+        this.socket.on('error', (err) => this.stop(err));
+        this.socket.on('close', () => this.stop(this.received < size
+            ? codeError(`blob body ended at byte ${this.received} of ${size}`, 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH')
+            : undefined));
+        this.socket.write(requestHead('GET', url, headers));
+    }
+    /** A GET of `url` answered 200 with `size` bytes, or why not (the undici way takes over). */
+    static async open(url, headers, size) {
+        const source = new GetSource(url, headers, size);
+        const why = await new Promise((resolve) => (source.opened = resolve));
+        if (why === undefined)
+            return source;
+        source.close();
+        return why;
+    }
+    async read() {
+        if (this.handed)
+            this.ready = undefined;
+        this.handed = false;
+        if (!this.ready && this.received >= this.size) {
+            this.close();
+            return null;
+        }
+        // Resumed only once the reader is done with the buffer: the next bytes land in it.
+        if (!this.ready && this.paused) {
+            this.paused = false;
+            this.socket.resume();
+        }
+        await new Promise((resolve) => {
+            if (this.ready || this.failure || this.ended)
+                resolve();
+            else
+                this.wake = resolve;
+        });
+        if (this.ready) {
+            this.handed = true;
+            return this.ready;
+        }
+        throw this.failure ?? codeError('blob body ended early', 'ECONNRESET');
+    }
+    close() {
+        this.socket.destroy();
+    }
+    /** Returns false (pause) once a chunk of the body waits in `buffer` for its reader. */
+    onRead(buffer, n) {
+        let start = 0;
+        if (this.opened) {
+            start = this.readHead(buffer, n);
+            if (start < 0)
+                return true;
+        }
+        if (start >= n)
+            return true;
+        const chunk = buffer.subarray(start, Math.min(n, start + this.size - this.received));
+        this.received += chunk.length;
+        this.ready = chunk;
+        this.paused = true;
+        this.wake?.();
+        this.wake = undefined;
+        return false;
+    }
+    /** Collects the answer's head; the offset in `buffer` where the body starts, -1 while incomplete. */
+    readHead(buffer, n) {
+        this.head = Buffer.concat([this.head, buffer.subarray(0, n)]);
+        let head;
+        try {
+            head = parseHead(this.head);
+        }
+        catch (err) {
+            this.settle(String(err));
+            return -1;
+        }
+        if (!head) {
+            if (this.head.length > MAX_HEAD_BYTES)
+                this.settle('answer head too large');
+            return -1;
+        }
+        const { status, headers } = head;
+        const length = headers['content-length'];
+        if (status !== 200)
+            this.settle(`${status}`);
+        else if (headers['transfer-encoding'] || length === undefined)
+            this.settle('no Content-Length');
+        else if (Number(length) !== this.size)
+            this.settle(`Content-Length ${length}, not ${this.size}`);
+        else
+            this.settle(undefined);
+        return head.end - (this.head.length - n);
+    }
+    settle(why) {
+        const opened = this.opened;
+        this.opened = undefined;
+        opened?.(why);
+        if (why !== undefined)
+            this.socket.destroy();
+    }
+    stop(err) {
+        this.ended = true;
+        if (this.opened)
+            this.settle(err ? `${err.code ?? err.message}` : 'closed');
+        this.failure ??= err;
+        this.wake?.();
+        this.wake = undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/blob-open.ts
+// Where a blob's bytes are read from, leanest first: the local registry's
+// own storage (build mode: the file under its root, not hashed here, as the
+// target checks ?digest= on the closing PUT), a plain-HTTP GET on a raw
+// socket (hashed while it streams), else undici's GET body (hashed too).
+
+
+
+
+
+
+
+
+/** Below this a blob (a config, a small layer) takes the undici way: nothing to win. */
+const LEAN_MIN_BYTES = 1024 * 1024;
+const toldAbout = new Set();
+/** A fresh body for one upload attempt: a BlobSource on the lean path, else a verifying Readable. */
+async function openBlobBody(from, blob) {
+    if (blob.size >= LEAN_MIN_BYTES &&
+        from.client instanceof RegistryClient &&
+        blob.digest.startsWith('sha256:')) {
+        const lean = (await fromStorage(from.client, blob)) ?? (await fromGet(from.client, from.repository, blob));
+        if (lean)
+            return lean;
+    }
+    // Errors while streaming surface through the upload's body.
+    return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.streamBlob(from.repository, blob)); // inside an upload it runs once: the upload's budget retries
+}
+async function fromStorage(client, blob) {
+    if (!client.storage)
+        return undefined;
+    const file = await FileSource.open(blobPath(client.storage, blob.digest), blob.size);
+    if (typeof file !== 'string')
+        return file;
+    if (!toldAbout.has(client.storage)) {
+        toldAbout.add(client.storage);
+        info(`Cannot read blobs from the local registry's storage (${file}); reading them from ${client.registry} over HTTP instead`);
+    }
+    return undefined;
+}
+async function fromGet(client, repo, blob) {
+    const url = new URL(`/v2/${repo}/blobs/${blob.digest}`, await client.baseUrl());
+    if (url.protocol !== 'http:' || !isLeanUrl(url))
+        return undefined;
+    const auth = await client.auth.authorization([scopeFor(repo, 'pull')]);
+    const got = await GetSource.open(url, auth ? { authorization: auth } : {}, blob.size);
+    if (typeof got === 'string') {
+        core_debug(`GET ${url.pathname} takes the undici way: ${got}`);
+        return undefined;
+    }
+    return hashed(got, blob.digest, (actual, seen) => new TransientError(`blob ${blob.digest} arrived as ${seen} of ${blob.size} bytes with digest ${actual}`));
+}
+
 ;// CONCATENATED MODULE: ./src/registry/chunked-upload.ts
 
 
@@ -76886,9 +77448,10 @@ async function* chunksOf(body, size) {
 
 
 
+
 /** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
 const UPLOAD_ATTEMPTS = 24;
-/** `open` gives a fresh, verifying stream of the blob for every attempt. */
+/** `open` gives a fresh, verifying stream (or lean source) of the blob for every attempt. */
 async function uploadBlob(client, repo, blob, open, mountFrom) {
     return withRetry(`uploading ${blob.digest} to ${client.registry}/${repo}`, async (attempt) => {
         // A retry may find the blob already there (a lost response hid a PUT that landed). Asking
@@ -76905,13 +77468,16 @@ async function uploadBlob(client, repo, blob, open, mountFrom) {
             if (size === undefined)
                 await putMonolithic(client, repo, blob, location, body);
             else
-                await putChunked(client, repo, blob, location, body, size);
+                await putChunked(client, repo, blob, location, isBlobSource(body) ? toReadable(body) : body, size);
         }
         catch (err) {
             throw client.bodyLimit.brokenSend(err, size, blob.size) ?? err;
         }
         finally {
-            body.destroy();
+            if (isBlobSource(body))
+                body.close();
+            else
+                body.destroy();
         }
         client.bodyLimit.sent();
         return 'uploaded';
@@ -76976,6 +77542,12 @@ async function mapPool(items, limit, fn) {
 }
 
 ;// CONCATENATED MODULE: ./src/registry/copy.ts
+// Copies images between registries: every blob first (streamed, verified
+// where the bytes come from outside, see blob-open.ts,
+// skipped when present, mounted within a registry, all blobs of all images
+// through one bounded pool), then manifests byte for byte, children first.
+
+
 
 
 
@@ -76985,10 +77557,12 @@ function newStats() {
     return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0 };
 }
 const BLOB_CONCURRENCY = 4;
-/** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
-async function openVerified(from, blob) {
-    // Errors while streaming surface through the upload's body.
-    return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.streamBlob(from.repository, blob)); // inside an upload it runs once: the upload's budget retries
+/** The target refused a blob read from the local registry's own files: they are damaged. */
+function damaged(err, from, to, blob) {
+    const storage = from.client instanceof RegistryClient ? from.client.storage : undefined;
+    if (!storage || !(err instanceof HttpError) || !/DIGEST_INVALID/.test(err.message))
+        return err;
+    return new HttpError(`Cannot copy blob ${blob.digest} to ${to.client.registry}/${to.repository}: the registry refused its bytes as DIGEST_INVALID, so the local registry's file ${blobPath(storage, blob.digest)} is damaged (disk full, or changed on disk). Nothing was tagged; run the job again.`, err.status, 'DIGEST_INVALID', err);
 }
 async function copyBlob(from, to, blob, stats) {
     if (await to.client.hasBlob(to.repository, blob.digest)) {
@@ -76996,7 +77570,9 @@ async function copyBlob(from, to, blob, stats) {
         return;
     }
     const sameRegistry = from.client === to.client && from.repository !== to.repository;
-    const how = await uploadBlob(to.client, to.repository, blob, () => openVerified(from, blob), sameRegistry ? from.repository : undefined);
+    const how = await uploadBlob(to.client, to.repository, blob, () => openBlobBody(from, blob), sameRegistry ? from.repository : undefined).catch((err) => {
+        throw damaged(err, from, to, blob);
+    });
     if (how === 'mounted') {
         stats.blobsMounted++;
         return;
@@ -77571,8 +78147,6 @@ async function checkRegistryHealth(http, state) {
     return problem && `runs but does not answer on http://${state.address}/v2/ (${problem})`;
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/local-registry/ready.ts
 // Startup shared by every way of running the local registry: a free loopback
 // port, a wait on GET /v2/ with a deadline, and up to three tries (another job
@@ -78827,9 +79401,9 @@ function createRegistryLogin(dir, runId) {
 ;// CONCATENATED MODULE: ./src/local-registry/container.ts
 // The local registry as a container: `docker run -d --network host` of
 // 'registry-image', its address set by environment, under a run-unique name.
-// Storage stays inside the container (removed with it by `docker rm -v`):
-// a bind mount into RUNNER_TEMP would leave root-owned files the runner
-// user could not delete.
+// Storage is a bind mount of the run's directory, written as the runner's
+// own uid:gid (so the runner can read the blob files and delete them); where
+// that cannot work it stays inside the container, removed by `docker rm -v`.
 
 
 
@@ -78847,8 +79421,10 @@ function authArgs(htpasswd) {
         .concat(['--env', `REGISTRY_AUTH_HTPASSWD_REALM=${REGISTRY_REALM}`])
         .concat(['--env', `REGISTRY_AUTH_HTPASSWD_PATH=${HTPASSWD_IN_CONTAINER}`]);
 }
+const CONTAINER_STORAGE = '/var/lib/registry';
 /** docker run argv (pure): host network, loopback address, quiet, deletable storage, this run's login. */
-function registryContainerArgs(name, image, address, htpasswd) {
+function registryContainerArgs(name, image, address, htpasswd, storage) {
+    const mount = storage ? ['--user', storage.user, '--volume', `${storage.dir}:${CONTAINER_STORAGE}`] : [];
     return [
         'run',
         '--detach',
@@ -78865,6 +79441,7 @@ function registryContainerArgs(name, image, address, htpasswd) {
         '--env',
         'REGISTRY_STORAGE_DELETE_ENABLED=true',
         ...authArgs(htpasswd),
+        ...mount,
         image,
     ];
 }
@@ -78893,10 +79470,18 @@ async function stopRegistryContainer(name) {
         throw new Error(res.stderr.trim().split('\n').slice(-3).join(' '));
     }
 }
-async function runContainer(name, image, address, htpasswd) {
+/** The run's storage dir for a bind mount, when this runner has a uid and the path fits `--volume`. */
+function containerStorage(dir) {
+    const uid = process.getuid?.();
+    const gid = process.getgid?.();
+    if (uid === undefined || gid === undefined || /[:,]/.test(dir))
+        return undefined;
+    return { dir, user: `${uid}:${gid}` };
+}
+async function runContainer(name, image, address, htpasswd, storage) {
     await stopRegistryContainer(name); // a previous try's
     try {
-        await run('docker', registryContainerArgs(name, image, address, htpasswd), { silent: true });
+        await run('docker', registryContainerArgs(name, image, address, htpasswd, storage), { silent: true });
     }
     catch (err) {
         if (!(err instanceof ExecError))
@@ -78907,11 +79492,12 @@ async function runContainer(name, image, address, htpasswd) {
 async function startRegistryContainer(http, options) {
     const name = registryContainerName(options.runId);
     const dir = external_node_path_.join(options.runDir, 'registry');
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    const storage = containerStorage(external_node_path_.join(dir, 'data'));
+    (0,external_node_fs_namespaceObject.mkdirSync)(storage?.dir ?? dir, { recursive: true });
     return startOnFreePort(http, `container ${name}`, async (address) => {
-        await runContainer(name, options.image, address, options.htpasswd);
+        await runContainer(name, options.image, address, options.htpasswd, storage);
         return {
-            state: { dir, address, container: name },
+            state: { dir, address, container: name, storage: storage?.dir },
             isRunning: () => isRunning(name),
             logTail: () => registryContainerLogs(name),
             stop: () => stopRegistryContainer(name),
@@ -79999,7 +80585,7 @@ async function startRegistryBinary(http, runDir, binary, record, htpasswd) {
         const pid = spawnDetached(binary, ['serve', config], log);
         (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(dir, 'registry.pid'), String(pid));
         return {
-            state: { pid, dir, address },
+            state: { pid, dir, address, storage: external_node_path_.join(dir, 'data') },
             isRunning: () => Promise.resolve(isAlive(pid)),
             logTail: () => Promise.resolve(logTail(log)),
             stop: () => Promise.resolve(killProcess(pid)),
@@ -81034,6 +81620,7 @@ async function setUp(http, options, state, engine) {
         scheme: 'http',
         retry: LOCAL_RETRY,
         credentials,
+        storage: registry.storage,
     });
     const local = { client, repository: LOCAL_REPOSITORY };
     const multiPlatform = options.driver === 'docker-container' || containerdStore;
@@ -81220,7 +81807,7 @@ function isLayoutReference(ref) {
     return 'transport' in ref;
 }
 /** 'blobs/sha256/<hex>'; any other digest is refused (it would also be a path outside the layout). */
-function blobPath(digest) {
+function layout_blobPath(digest) {
     const hex = SHA256.exec(digest)?.[1];
     if (!hex)
         throw new errors_ActionError(`Digest '${digest}' is not sha256:<64 hex digits>; only sha256 layouts are read.`);
@@ -81533,14 +82120,14 @@ class LayoutSource {
         const label = formatLayoutReference(ref);
         const files = openFiles(ref, label);
         const entry = selectLayoutEntry(ref, readIndexJson(files, label).manifests);
-        if (!files(blobPath(entry.digest)))
-            throw new errors_ActionError(`Input 'sources' has '${label}', whose index.json names ${entry.digest}, but it has no ${blobPath(entry.digest)}.`, 'The layout is incomplete: write it again.');
+        if (!files(layout_blobPath(entry.digest)))
+            throw new errors_ActionError(`Input 'sources' has '${label}', whose index.json names ${entry.digest}, but it has no ${layout_blobPath(entry.digest)}.`, 'The layout is incomplete: write it again.');
         return new LayoutSource(ref, files, entry);
     }
     span(digest) {
-        const span = this.files(blobPath(digest));
+        const span = this.files(layout_blobPath(digest));
         if (!span)
-            throw new errors_ActionError(`${this.registry} has no ${blobPath(digest)}, which a manifest in it lists: the layout is incomplete.`, 'Write it again with every platform (skopeo copy --all, or the action with oci-archive).');
+            throw new errors_ActionError(`${this.registry} has no ${layout_blobPath(digest)}, which a manifest in it lists: the layout is incomplete.`, 'Write it again with every platform (skopeo copy --all, or the action with oci-archive).');
         return span;
     }
     readVerified(digest) {
@@ -81552,7 +82139,7 @@ class LayoutSource {
     }
     getManifest(_repository, ref) {
         return settle(() => {
-            if (!this.files(blobPath(ref)))
+            if (!this.files(layout_blobPath(ref)))
                 return undefined;
             const bytes = this.readVerified(ref);
             return { mediaType: manifestMediaType(bytes), digest: ref, bytes };
