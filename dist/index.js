@@ -75157,6 +75157,10 @@ class RawSink {
 }
 
 ;// CONCATENATED MODULE: ./src/registry/blob-send.ts
+// How a request with a BlobSource body goes out: over a raw socket
+// (raw-http.ts) when undici would connect directly, else the undici way
+// through the environment's proxy (CONNECT for https), one copy per chunk.
+
 
 
 
@@ -75179,8 +75183,11 @@ async function sendBlobBody(http, req) {
         ...req.headers,
         'content-length': req.headers?.['content-length'] ?? String(req.body.size),
     };
-    if (!isLeanUrl(url))
+    if (!isLeanUrl(url)) {
+        core_debug(`${req.method} ${url.host}${url.pathname} through the proxy from the environment`);
         return http.request({ ...req, headers, body: toReadable(req.body) });
+    }
+    core_debug(`${req.method} ${url.host}${url.pathname}: raw socket`);
     const sink = new RawSink(req.method, url, headers, { ca: http.ca });
     await pump(req.body, sink);
     const answer = await sink.finish();
@@ -77309,9 +77316,12 @@ async function openBlobBody(from, blob) {
 async function fromStorage(client, blob) {
     if (!client.storage)
         return undefined;
-    const file = await FileSource.open(blobPath(client.storage, blob.digest), blob.size);
-    if (typeof file !== 'string')
+    const where = blobPath(client.storage, blob.digest);
+    const file = await FileSource.open(where, blob.size);
+    if (typeof file !== 'string') {
+        core_debug(`${blob.digest}: read from ${where}`);
         return file;
+    }
     if (!toldAbout.has(client.storage)) {
         toldAbout.add(client.storage);
         info(`Cannot read blobs from the local registry's storage (${file}); reading them from ${client.registry} over HTTP instead`);
@@ -77328,6 +77338,7 @@ async function fromGet(client, repo, blob) {
         core_debug(`GET ${url.pathname} takes the undici way: ${got}`);
         return undefined;
     }
+    core_debug(`${blob.digest}: raw GET ${url.host}`);
     return hashed(got, blob.digest, (actual, seen) => new TransientError(`blob ${blob.digest} arrived as ${seen} of ${blob.size} bytes with digest ${actual}`));
 }
 

@@ -38,8 +38,12 @@ export async function openBlobBody(from: SourceLocation, blob: Descriptor): Prom
 
 async function fromStorage(client: RegistryClient, blob: Descriptor): Promise<BlobSource | undefined> {
   if (!client.storage) return undefined;
-  const file = await FileSource.open(blobPath(client.storage, blob.digest), blob.size);
-  if (typeof file !== 'string') return file;
+  const where = blobPath(client.storage, blob.digest);
+  const file = await FileSource.open(where, blob.size);
+  if (typeof file !== 'string') {
+    core.debug(`${blob.digest}: read from ${where}`);
+    return file;
+  }
   if (!toldAbout.has(client.storage)) {
     toldAbout.add(client.storage);
     core.info(
@@ -62,6 +66,7 @@ async function fromGet(
     core.debug(`GET ${url.pathname} takes the undici way: ${got}`);
     return undefined;
   }
+  core.debug(`${blob.digest}: raw GET ${url.host}`);
   return hashed(
     got,
     blob.digest,

@@ -1,6 +1,7 @@
 // How a request with a BlobSource body goes out: over a raw socket
 // (raw-http.ts) when undici would connect directly, else the undici way
 // through the environment's proxy (CONNECT for https), one copy per chunk.
+import * as core from '@actions/core';
 import type { Http, HttpRequest, HttpResponse } from '../http.js';
 import { pump, toReadable, type BlobSource } from './blob-pump.js';
 import { proxyFor } from './env-proxy.js';
@@ -30,7 +31,11 @@ export async function sendBlobBody(
     ...req.headers,
     'content-length': req.headers?.['content-length'] ?? String(req.body.size),
   };
-  if (!isLeanUrl(url)) return http.request({ ...req, headers, body: toReadable(req.body) });
+  if (!isLeanUrl(url)) {
+    core.debug(`${req.method} ${url.host}${url.pathname} through the proxy from the environment`);
+    return http.request({ ...req, headers, body: toReadable(req.body) });
+  }
+  core.debug(`${req.method} ${url.host}${url.pathname}: raw socket`);
   const sink = new RawSink(req.method, url, headers, { ca: http.ca });
   await pump(req.body, sink);
   const answer = await sink.finish();
