@@ -74935,7 +74935,7 @@ function hashed(source, digest, mismatch) {
         },
     };
 }
-/** Moves the whole source into the sink, one write pending at most; stops early when the sink answered. */
+/** Moves the whole source into the sink, one write pending at most; stops early when the sink is done. */
 async function pump(source, sink) {
     let pending;
     try {
@@ -74946,15 +74946,15 @@ async function pump(source, sink) {
             if (pending)
                 await pending;
             pending = undefined;
-            if (!chunk || sink.hasAnswered)
+            if (!chunk || sink.done)
                 return;
             pending = sink.write(chunk);
         }
     }
     catch (err) {
-        // Never let a short or wrong body be taken for the blob: the connection goes, unanswered.
+        // A source that failed (short or wrong bytes): the connection goes before the body completes.
         sink.abort();
-        await pending?.catch(() => undefined);
+        await pending;
         throw err;
     }
 }
@@ -75078,10 +75078,9 @@ class RawSink {
         this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(codeError(`no progress for ${IDLE_TIMEOUT_MS / 1000} s on ${url.host}`, 'ETIMEDOUT')));
         this.answered = new Promise((resolve, reject) => {
             this.socket.on('data', (d) => this.onData(d, resolve));
-            this.socket.on('error', (err) => {
-                this.failure ??= err;
-                reject(err);
-            });
+            // A broken connection is only final at close: an answer that arrived first (a 413
+            // before the socket was torn down) wins over the EPIPE of the write after it.
+            this.socket.on('error', (err) => (this.failure ??= err));
             this.socket.on('close', () => {
                 if (this.answer)
                     resolve(this.answer);
@@ -75094,18 +75093,23 @@ class RawSink {
         this.answered.catch(() => undefined); // read by finish(); a write sees the failure too
         this.socket.write(requestHead(method, url, headers));
     }
-    /** True once the server answered: whatever is left of the body is not wanted (a 413, a 401). */
-    get hasAnswered() {
-        return this.answer !== undefined;
+    /** True once the server answered or the connection broke: the rest of the body is not wanted. */
+    get done() {
+        return this.answer !== undefined || this.failure !== undefined || this.socket.destroyed;
     }
-    /** Writes `chunk` and resolves once the socket is done with it: the caller may then reuse the buffer. */
+    /**
+     * Writes `chunk` and resolves once the socket is done with it, so the caller
+     * may reuse the buffer. Never rejects: a failure is finish()'s to report.
+     */
     write(chunk) {
-        if (this.failure)
-            return Promise.reject(this.failure);
-        if (this.answer)
+        if (this.done)
             return Promise.resolve();
-        return new Promise((resolve, reject) => {
-            this.socket.write(chunk, (err) => (err && !this.answer ? reject(this.failure ?? err) : resolve()));
+        return new Promise((resolve) => {
+            this.socket.write(chunk, (err) => {
+                if (err)
+                    this.failure ??= err;
+                resolve();
+            });
         });
     }
     /** The server's answer once the whole body went out (or earlier, when it answered early). */

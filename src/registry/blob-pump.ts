@@ -105,7 +105,7 @@ export function hashed(source: BlobSource, digest: string, mismatch: SourceMisma
   };
 }
 
-/** Moves the whole source into the sink, one write pending at most; stops early when the sink answered. */
+/** Moves the whole source into the sink, one write pending at most; stops early when the sink is done. */
 export async function pump(source: BlobSource, sink: RawSink): Promise<void> {
   let pending: Promise<void> | undefined;
   try {
@@ -114,13 +114,13 @@ export async function pump(source: BlobSource, sink: RawSink): Promise<void> {
       const chunk = await source.read();
       if (pending) await pending;
       pending = undefined;
-      if (!chunk || sink.hasAnswered) return;
+      if (!chunk || sink.done) return;
       pending = sink.write(chunk);
     }
   } catch (err) {
-    // Never let a short or wrong body be taken for the blob: the connection goes, unanswered.
+    // A source that failed (short or wrong bytes): the connection goes before the body completes.
     sink.abort();
-    await pending?.catch(() => undefined);
+    await pending;
     throw err;
   }
 }

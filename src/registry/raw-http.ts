@@ -78,10 +78,9 @@ export class RawSink {
     );
     this.answered = new Promise((resolve, reject) => {
       this.socket.on('data', (d: Buffer) => this.onData(d, resolve));
-      this.socket.on('error', (err) => {
-        this.failure ??= err;
-        reject(err);
-      });
+      // A broken connection is only final at close: an answer that arrived first (a 413
+      // before the socket was torn down) wins over the EPIPE of the write after it.
+      this.socket.on('error', (err) => (this.failure ??= err));
       this.socket.on('close', () => {
         if (this.answer) resolve(this.answer);
         else if (this.answerAtClose()) resolve(this.answer as unknown as RawAnswer);
@@ -95,17 +94,22 @@ export class RawSink {
     this.socket.write(requestHead(method, url, headers));
   }
 
-  /** True once the server answered: whatever is left of the body is not wanted (a 413, a 401). */
-  get hasAnswered(): boolean {
-    return this.answer !== undefined;
+  /** True once the server answered or the connection broke: the rest of the body is not wanted. */
+  get done(): boolean {
+    return this.answer !== undefined || this.failure !== undefined || this.socket.destroyed;
   }
 
-  /** Writes `chunk` and resolves once the socket is done with it: the caller may then reuse the buffer. */
+  /**
+   * Writes `chunk` and resolves once the socket is done with it, so the caller
+   * may reuse the buffer. Never rejects: a failure is finish()'s to report.
+   */
   write(chunk: Buffer): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.answer) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.socket.write(chunk, (err) => (err && !this.answer ? reject(this.failure ?? err) : resolve()));
+    if (this.done) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.socket.write(chunk, (err) => {
+        if (err) this.failure ??= err;
+        resolve();
+      });
     });
   }
 
