@@ -104,7 +104,9 @@ export async function actionBuild(inputs: Record<string, string>): Promise<Build
     if (result.exitCode !== 0) throw new Error(`the action failed:\n${result.log.slice(-3000)}`);
     const stateFile = path.join(path.dirname(run.runnerTemp), 'state');
     const json = parseFileCommands(readFileSync(stateFile, 'utf8'))['multiarch-state'] ?? '{}';
-    console.error(`  (peak RSS ${hwm0.toFixed(0)} MB before the merge, ${last.hwm.toFixed(0)} MB at the end)`);
+    console.error(
+      `  (peak RSS ${hwm0.toFixed(0)} MB before the merge, ${last.hwm.toFixed(0)} MB at the end)`,
+    );
     return {
       run,
       merge: { seconds, cpu: last.cpu - cpu0, rssMb: last.hwm },
