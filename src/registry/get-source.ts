@@ -6,7 +6,7 @@
 // a CDN, a 401 to answer, a chunked body) is left to the undici way.
 import * as net from 'node:net';
 import type { BlobSource } from './blob-pump.js';
-import { codeError, parseHead, requestHead } from './raw-http.js';
+import { abortOnCancel, codeError, parseHead, requestHead } from './raw-http.js';
 
 const SOCKET_BUFFER_BYTES = 1024 * 1024;
 const MAX_HEAD_BYTES = 64 * 1024;
@@ -38,6 +38,7 @@ export class GetSource implements BlobSource {
       port: Number(url.port) || 80,
       onread: { buffer, callback: (n: number) => this.onRead(buffer, n) },
     });
+    abortOnCancel(this.socket);
     this.socket.setTimeout(IDLE_TIMEOUT_MS, () =>
       this.socket.destroy(codeError(`no data for ${IDLE_TIMEOUT_MS / 1000} s from ${url.host}`, 'ETIMEDOUT')),
     );

@@ -6,6 +6,7 @@
 // (auth, tokens, HEAD, POST, manifests) stays on undici in http.ts.
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { cancelSignal } from '../cancel.js';
 
 export interface RawAnswer {
   status: number;
@@ -36,6 +37,17 @@ export function parseHead(
     headers[name] ??= line.slice(colon + 1).trim();
   }
   return { status: Number(m[1]), headers, end: end + 4 };
+}
+
+/** Destroys `socket` with the cancellation's reason once the job is cancelled (as undici's requests are). */
+export function abortOnCancel(socket: net.Socket): void {
+  const abort = () => socket.destroy(cancelSignal.reason as Error);
+  if (cancelSignal.aborted) {
+    abort();
+    return;
+  }
+  cancelSignal.addEventListener('abort', abort, { once: true });
+  socket.once('close', () => cancelSignal.removeEventListener('abort', abort));
 }
 
 /** An error with a code the retry policy knows (ECONNRESET, EPIPE, ETIMEDOUT are transient). */
@@ -71,6 +83,7 @@ export class RawSink {
         ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ca: options.ca })
         : net.connect({ host, port });
     this.socket.setNoDelay(true);
+    abortOnCancel(this.socket);
     this.socket.setTimeout(IDLE_TIMEOUT_MS, () =>
       this.socket.destroy(
         codeError(`no progress for ${IDLE_TIMEOUT_MS / 1000} s on ${url.host}`, 'ETIMEDOUT'),
