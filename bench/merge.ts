@@ -1,27 +1,39 @@
-// Benchmark (not a test): merge a 3-platform index, each platform with one
-// incompressible layer, from one local registry into a fresh one, with the
-// action (dist/, merge-only mode), `oras cp -r`, `docker buildx imagetools
-// create`, `skopeo copy --all`, and the floor: every blob uploaded at once
-// with plain monolithic curl uploads. Medians over BENCH_RUNS rounds, ratios,
-// and the action's peak RSS (VmHWM polled from /proc), also for a smaller
-// layer to show memory does not grow with blob size. Loopback only; every
-// command has a deadline, so the benchmark always stops by itself.
+// Benchmark (not a test): a 3-platform index, each platform with one
+// incompressible layer, copied to a fresh registry by the action and by the
+// tools users would otherwise pick, in two cases on the same machine in one run:
 //
-//   npx tsx bench/merge.ts            (BENCH_RUNS=3 BENCH_LAYER_MB=256 BENCH_SMALL_MB=64)
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// - merge-only: from one loopback registry to another (`sources` -> `tags`);
+// - build mode: from the local registry the action started (its blobs read
+//   from that registry's storage): the action's merge window is timed on its
+//   own process, then every other tool copies the same index from the same
+//   local registry before the action's post step stops it.
+//
+// Tools: the action (dist/ under Node 24), `oras cp -r`, `docker buildx
+// imagetools create`, `skopeo copy --all`, and the floor: every blob uploaded
+// at once with monolithic curl uploads from files. Medians of BENCH_RUNS
+// rounds with every run, client CPU seconds (user+sys, from GNU time) and
+// peak RSS; the action's peak RSS in merge-only mode also at BENCH_SMALL_MB
+// and BENCH_HUGE_MB layers. Loopback only; every command has a deadline.
+//
+//   flock /tmp/multiarch-action-itg.lock npx tsx bench/merge.ts
+//   (BENCH_MODES=merge,build,rss BENCH_RUNS=5 BENCH_LAYER_MB=256 BENCH_SMALL_MB=64 BENCH_HUGE_MB=1024 BENCH_RSS_RUNS=3)
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { actionDefaults, node24, ROOT } from '../support/action-runner.js';
 import { pushManifest, sha256, OCI_INDEX, OCI_MANIFEST } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { configBlob, curlUpload, DEADLINE_MS, makeBlob, type BlobFile } from './blobs.js';
+import { configBlob, curlUpload, makeBlob, type BlobFile } from './blobs.js';
+import { actionBuild, actionMerge, measured, type Sample } from './measure.js';
 
 const exec = promisify(execFile);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 256);
 const SMALL_MB = Number(process.env.BENCH_SMALL_MB ?? 64);
+const HUGE_MB = Number(process.env.BENCH_HUGE_MB ?? 1024);
+const RSS_RUNS = Number(process.env.BENCH_RSS_RUNS ?? 3);
+const MODES = (process.env.BENCH_MODES ?? 'merge,build,rss').split(',');
 const PLATFORMS = ['amd64', 'arm64', 's390x'];
 
 async function seed(registry: TestRegistry, dir: string, repo: string, mb: number): Promise<BlobFile[]> {
@@ -42,6 +54,7 @@ async function seed(registry: TestRegistry, dir: string, repo: string, mb: numbe
       m,
     );
     manifests.push({ ...pushed, platform: { os: 'linux', architecture: arch } });
+    if (mb > 256) rmSync(l.file); // the registry has it; keep the disk free
   }
   await pushManifest({ url: registry.url }, repo, '1', OCI_INDEX, {
     schemaVersion: 2,
@@ -51,157 +64,250 @@ async function seed(registry: TestRegistry, dir: string, repo: string, mb: numbe
   return blobs;
 }
 
-/** Runs dist/ in merge-only mode as the runner would; peak RSS from VmHWM, polled. */
-async function runAction(source: string, tag: string): Promise<{ seconds: number; rssMb: number }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-action-'));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir };
-  for (const [k, v] of Object.entries({ ...actionDefaults(), sources: source, tags: tag, push: 'true' }))
-    env[`INPUT_${k.toUpperCase()}`] = v;
-  for (const f of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
-    env[f] = path.join(dir, f);
-    writeFileSync(env[f], '');
-  }
+/** The floor: every blob at once, each one POST and one `curl -T` PUT from its file. */
+async function floor(dst: TestRegistry, blobs: readonly BlobFile[]): Promise<Sample> {
   const started = performance.now();
-  const child = spawn(node24(), [path.join(ROOT, 'dist', 'index.js')], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  let peakKb = 0;
-  const poll = setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      peakKb = Math.max(peakKb, Number(m?.[1] ?? 0));
-    } catch {
-      // exited
-    }
-  }, 20);
-  const kill = setTimeout(() => child.kill('SIGKILL'), DEADLINE_MS);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(poll);
-  clearTimeout(kill);
-  rmSync(dir, { recursive: true, force: true });
-  if (code !== 0 || log.includes('::error::')) throw new Error(`the action failed:\n${log.slice(-2000)}`);
-  return { seconds, rssMb: peakKb / 1024 };
+  const samples = await Promise.all(
+    blobs.map(async (b) => {
+      const { stdout } = await exec('curl', [
+        '-sS',
+        '-f',
+        '-D',
+        '-',
+        '-o',
+        '/dev/null',
+        '-X',
+        'POST',
+        `${dst.url}/v2/acme/floor/blobs/uploads/`,
+      ]);
+      const location = /^location:\s*(\S+)/im.exec(stdout)?.[1];
+      if (!location) throw new Error(`no Location in ${stdout}`);
+      const url = new URL(location, dst.url);
+      url.searchParams.set('digest', b.digest);
+      return measured('curl', [
+        '-sS',
+        '-f',
+        '-o',
+        '/dev/null',
+        '-H',
+        'content-type: application/octet-stream',
+        '-T',
+        b.file,
+        url.toString(),
+      ]);
+    }),
+  );
+  return {
+    seconds: (performance.now() - started) / 1000,
+    cpu: samples.reduce((n, s) => n + s.cpu, 0),
+    rssMb: Math.max(...samples.map((s) => s.rssMb)),
+  };
 }
-
-async function timed(cmd: string, args: string[]): Promise<number> {
-  const started = performance.now();
-  await exec(cmd, args, { timeout: DEADLINE_MS, maxBuffer: 16 * 1024 * 1024 });
-  return (performance.now() - started) / 1000;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 type Tool =
   'action' | 'oras cp -r' | 'imagetools create' | 'skopeo copy --all' | 'floor (curl, all blobs at once)';
+type Results = Map<Tool, Sample[]>;
 
-async function round(src: TestRegistry, blobs: BlobFile[], times: Map<Tool, number[]>, rss: number[]) {
-  const tools: [Tool, (dst: TestRegistry) => Promise<number>][] = [
-    [
-      'floor (curl, all blobs at once)',
-      async (dst) => {
-        const started = performance.now();
-        await Promise.all(blobs.map((b) => curlUpload(dst, 'acme/floor', b)));
-        return (performance.now() - started) / 1000;
-      },
-    ],
-    [
-      'action',
-      async (dst) => {
-        const r = await runAction(`${src.address}/acme/bench:1`, `${dst.address}/acme/action:1`);
-        rss.push(r.rssMb);
-        return r.seconds;
-      },
-    ],
+/** The other tools, copying `from` (host/repo:tag on plain HTTP) into `dst`. */
+function others(from: string, blobs: () => BlobFile[]): [Tool, (dst: TestRegistry) => Promise<Sample>][] {
+  return [
+    ['floor (curl, all blobs at once)', (dst) => floor(dst, blobs())],
     [
       'oras cp -r',
       (dst) =>
-        timed('oras', [
+        measured('oras', [
           'cp',
           '-r',
           '--from-plain-http',
           '--to-plain-http',
-          `${src.address}/acme/bench:1`,
+          from,
           `${dst.address}/acme/oras:1`,
         ]),
     ],
     [
       'imagetools create',
       (dst) =>
-        timed('docker', [
+        measured('docker', [
           'buildx',
           'imagetools',
           'create',
           '-t',
           `${dst.address}/acme/imagetools:1`,
-          `${src.address}/acme/bench:1`,
+          from,
         ]),
     ],
     [
       'skopeo copy --all',
       (dst) =>
-        timed('skopeo', [
+        measured('skopeo', [
           'copy',
           '--all',
           '--src-tls-verify=false',
           '--dest-tls-verify=false',
-          `docker://${src.address}/acme/bench:1`,
+          `docker://${from}`,
           `docker://${dst.address}/acme/skopeo:1`,
         ]),
     ],
   ];
-  for (const [tool, run] of tools) {
-    const dst = await startRegistry();
-    try {
-      const s = await run(dst);
-      times.set(tool, [...(times.get(tool) ?? []), s]);
-      console.error(`  ${tool}: ${s.toFixed(2)} s`);
-    } finally {
-      await dst.stop();
-    }
+}
+
+async function record(
+  results: Results,
+  tool: Tool,
+  run: (dst: TestRegistry) => Promise<Sample>,
+): Promise<void> {
+  const dst = await startRegistry();
+  try {
+    const s = await run(dst);
+    results.set(tool, [...(results.get(tool) ?? []), s]);
+    console.error(
+      `  ${tool}: ${s.seconds.toFixed(2)} s, ${s.cpu.toFixed(2)} s CPU, ${s.rssMb.toFixed(0)} MB`,
+    );
+  } finally {
+    await dst.stop();
   }
+}
+
+async function mergeRound(src: TestRegistry, blobs: BlobFile[], results: Results): Promise<void> {
+  const from = `${src.address}/acme/bench:1`;
+  await record(results, 'action', (dst) => actionMerge(from, `${dst.address}/acme/action:1`));
+  for (const [tool, run] of others(from, () => blobs)) await record(results, tool, run);
+}
+
+/** A context whose Dockerfile copies one LAYER_MB file per platform into scratch. */
+async function buildContext(dir: string): Promise<string> {
+  const ctx = path.join(dir, 'context');
+  mkdirSync(ctx);
+  for (const arch of PLATFORMS) await makeBlob(ctx, `blob-${arch}`, LAYER_MB);
+  writeFileSync(
+    path.join(ctx, 'Dockerfile'),
+    'FROM scratch\nARG TARGETARCH\nCOPY blob-${TARGETARCH} /blob\n',
+  );
+  // A no-op Hub hook turns the early copies (blobs going up while other platforms build)
+  // off, so every blob is copied inside the merge window that is measured.
+  mkdirSync(path.join(ctx, 'hooks'));
+  writeFileSync(path.join(ctx, 'hooks', 'post_push'), '#!/bin/sh\n:\n', { mode: 0o755 });
+  return ctx;
+}
+
+/** Every blob file in a distribution storage root (layers, configs and the manifests' bytes). */
+function storageBlobs(storage: string): BlobFile[] {
+  const root = path.join(storage, 'docker', 'registry', 'v2', 'blobs', 'sha256');
+  return readdirSync(root).flatMap((two) =>
+    readdirSync(path.join(root, two)).map((hex) => {
+      const file = path.join(root, two, hex, 'data');
+      return { file, digest: `sha256:${hex}`, size: statSync(file).size, mediaType: '' };
+    }),
+  );
+}
+
+async function buildRound(ctx: string, results: Results): Promise<void> {
+  const dst = await startRegistry();
+  const inputs = {
+    platforms: PLATFORMS.map((p) => `linux/${p}`).join(','),
+    context: ctx,
+    push: 'true',
+    network: 'host',
+  };
+  let started;
+  try {
+    started = await actionBuild({ ...inputs, tags: `${dst.address}/acme/action:1` });
+  } finally {
+    await dst.stop();
+  }
+  const { merge, state, run } = started;
+  results.set('action', [...(results.get('action') ?? []), merge]);
+  console.error(
+    `  action (merge window): ${merge.seconds.toFixed(2)} s, ${merge.cpu.toFixed(2)} s CPU, ${merge.rssMb.toFixed(0)} MB`,
+  );
+  try {
+    const local = state.registry;
+    if (!local?.storage)
+      throw new Error(`the action's local registry has no storage on this machine: ${JSON.stringify(state)}`);
+    const storage = local.storage;
+    for (const [tool, go] of others(`${local.address}/build:index`, () => storageBlobs(storage)))
+      await record(results, tool, go);
+  } finally {
+    await run.finish();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const f2 = (x: number) => x.toFixed(2);
+
+function table(title: string, results: Results, gb: number): void {
+  const m = (t: Tool, k: keyof Sample) => median((results.get(t) ?? []).map((s) => s[k]));
+  const fl = m('floor (curl, all blobs at once)', 'seconds');
+  const oras = m('oras cp -r', 'seconds');
+  console.log(`\n**${title}**\n`);
+  console.log('| Tool | Median (s) | Runs (s) | vs floor | vs oras | CPU (s) | CPU s/GB | Peak RSS (MB) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [tool, xs] of results) {
+    const s = m(tool, 'seconds');
+    const cpu = m(tool, 'cpu');
+    const runs = xs.map((x) => f2(x.seconds)).join(', ');
+    console.log(
+      `| ${tool} | ${f2(s)} | ${runs} | ${f2(s / fl)}x | ${f2(s / oras)}x | ${f2(cpu)} | ${f2(cpu / gb)} | ${m(tool, 'rssMb').toFixed(0)} |`,
+    );
+  }
+}
+
+function load(): string {
+  return os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-blobs-'));
   const src = await startRegistry();
   try {
-    console.error(`Seeding ${PLATFORMS.length} platforms x ${LAYER_MB} MB (and x ${SMALL_MB} MB) ...`);
-    const blobs = await seed(src, dir, 'acme/bench', LAYER_MB);
-    await seed(src, dir, 'acme/small', SMALL_MB);
-    const times = new Map<Tool, number[]>();
-    const rss: number[] = [];
-    for (let r = 1; r <= RUNS; r++) {
-      console.error(`Round ${r}/${RUNS}`);
-      await round(src, blobs, times, rss);
-    }
-    const smallRss: number[] = [];
-    for (let r = 1; r <= RUNS; r++) {
-      const dst = await startRegistry();
-      smallRss.push((await runAction(`${src.address}/acme/small:1`, `${dst.address}/acme/small:1`)).rssMb);
-      await dst.stop();
-    }
-    const floor = median(times.get('floor (curl, all blobs at once)') ?? []);
-    const action = median(times.get('action') ?? []);
-    const total = blobs.reduce((n, b) => n + b.size, 0) / 1024 / 1024;
+    const gb = (PLATFORMS.length * LAYER_MB) / 1024;
     console.log(
-      `\n${PLATFORMS.length} platforms x ${LAYER_MB} MB incompressible layer (${total.toFixed(0)} MB), ${RUNS} rounds, ${os.cpus().length} cores\n`,
+      `${PLATFORMS.length} platforms x ${LAYER_MB} MB incompressible layer, ${RUNS} rounds, ${os.cpus().length} cores; load average at start ${load()}`,
     );
-    console.log('| Tool | Median (s) | Runs (s) | vs floor | vs action |');
-    console.log('| --- | --- | --- | --- | --- |');
-    for (const [tool, xs] of times) {
-      const m = median(xs);
-      console.log(
-        `| ${tool} | ${m.toFixed(2)} | ${xs.map((x) => x.toFixed(2)).join(', ')} | ${(m / floor).toFixed(2)}x | ${(m / action).toFixed(2)}x |`,
-      );
+    if (MODES.includes('merge')) {
+      console.error(`Seeding ${PLATFORMS.length} platforms x ${LAYER_MB} MB ...`);
+      const blobs = await seed(src, dir, 'acme/bench', LAYER_MB);
+      const results: Results = new Map();
+      for (let r = 1; r <= RUNS; r++) {
+        console.error(`Merge-only round ${r}/${RUNS} (load ${load()})`);
+        await mergeRound(src, blobs, results);
+      }
+      table(`Merge-only, registry -> registry (load average after: ${load()})`, results, gb);
     }
-    console.log(
-      `\nAction peak RSS: ${median(rss).toFixed(0)} MB median (${rss.map((x) => x.toFixed(0)).join(', ')}) with ${LAYER_MB} MB layers; ${median(smallRss).toFixed(0)} MB median (${smallRss.map((x) => x.toFixed(0)).join(', ')}) with ${SMALL_MB} MB layers.`,
-    );
+    if (MODES.includes('build')) {
+      const ctx = await buildContext(dir);
+      const results: Results = new Map();
+      for (let r = 1; r <= RUNS; r++) {
+        console.error(`Build-mode round ${r}/${RUNS} (load ${load()})`);
+        await buildRound(ctx, results);
+      }
+      table(`Build mode, from the local registry's storage (load average after: ${load()})`, results, gb);
+    }
+    if (MODES.includes('rss')) {
+      const rss: Record<number, number[]> = {};
+      for (const mb of [SMALL_MB, HUGE_MB]) {
+        console.error(`Seeding ${PLATFORMS.length} platforms x ${mb} MB for memory ...`);
+        await seed(src, dir, `acme/rss${mb}`, mb);
+        for (let r = 1; r <= RSS_RUNS; r++) {
+          const dst = await startRegistry();
+          try {
+            const s = await actionMerge(`${src.address}/acme/rss${mb}:1`, `${dst.address}/acme/rss:1`);
+            (rss[mb] ??= []).push(s.rssMb);
+            console.error(`  ${mb} MB layers: ${s.seconds.toFixed(2)} s, ${s.rssMb.toFixed(0)} MB`);
+          } finally {
+            await dst.stop();
+          }
+        }
+      }
+      console.log(`\nAction peak RSS (merge-only, median of ${RSS_RUNS}; load after: ${load()}):\n`);
+      for (const [mb, xs] of Object.entries(rss))
+        console.log(
+          `- ${mb} MB layers: ${median(xs).toFixed(0)} MB (${xs.map((x) => x.toFixed(0)).join(', ')})`,
+        );
+    }
   } finally {
     await src.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -32,12 +32,17 @@ export interface HttpOptions {
 
 export class Http {
   private readonly dispatcher: Dispatcher;
+  /** The CAs to trust, for the lean blob path's own TLS sockets too. */
+  readonly ca?: string[];
 
   constructor(options: HttpOptions = {}) {
+    this.ca = options.ca;
     this.dispatcher = new EnvHttpProxyAgent({
       headersTimeout: options.headersTimeoutMs ?? 60_000,
       bodyTimeout: options.bodyTimeoutMs ?? 120_000,
       connect: options.ca ? { ca: options.ca, timeout: 30_000 } : { timeout: 30_000 },
+      // Through a proxy's CONNECT tunnel the registry's TLS is requestTls's, not connect's.
+      ...(options.ca && { requestTls: { ca: options.ca } }),
     });
   }
 

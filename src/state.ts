@@ -15,6 +15,8 @@ export interface RegistryState {
   pid?: number;
   /** A registry container: its run-unique name. */
   container?: string;
+  /** The registry's storage root on this machine, where build mode reads blob files. */
+  storage?: string;
 }
 
 export interface PostState {

@@ -56,6 +56,7 @@ async function setUp(http: Http, options: BuildModeOptions, state: PostState, en
     scheme: 'http',
     retry: LOCAL_RETRY,
     credentials,
+    storage: registry.storage,
   });
   const local = { client, repository: LOCAL_REPOSITORY };
   const multiPlatform = options.driver === 'docker-container' || containerdStore;

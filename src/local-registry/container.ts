@@ -1,8 +1,8 @@
 // The local registry as a container: `docker run -d --network host` of
 // 'registry-image', its address set by environment, under a run-unique name.
-// Storage stays inside the container (removed with it by `docker rm -v`):
-// a bind mount into RUNNER_TEMP would leave root-owned files the runner
-// user could not delete.
+// Storage is a bind mount of the run's directory, written as the runner's
+// own uid:gid (so the runner can read the blob files and delete them); where
+// that cannot work it stays inside the container, removed by `docker rm -v`.
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { ActionError, ExecError } from '../errors.js';
@@ -24,13 +24,23 @@ function authArgs(htpasswd: string | undefined): string[] {
     .concat(['--env', `REGISTRY_AUTH_HTPASSWD_PATH=${HTPASSWD_IN_CONTAINER}`]);
 }
 
+/** Storage on the host: the directory and the uid:gid the registry writes it as. */
+export interface ContainerStorage {
+  dir: string;
+  user: string;
+}
+
+const CONTAINER_STORAGE = '/var/lib/registry';
+
 /** docker run argv (pure): host network, loopback address, quiet, deletable storage, this run's login. */
 export function registryContainerArgs(
   name: string,
   image: string,
   address: string,
   htpasswd?: string,
+  storage?: ContainerStorage,
 ): string[] {
+  const mount = storage ? ['--user', storage.user, '--volume', `${storage.dir}:${CONTAINER_STORAGE}`] : [];
   return [
     'run',
     '--detach',
@@ -47,6 +57,7 @@ export function registryContainerArgs(
     '--env',
     'REGISTRY_STORAGE_DELETE_ENABLED=true',
     ...authArgs(htpasswd),
+    ...mount,
     image,
   ];
 }
@@ -81,10 +92,24 @@ export async function stopRegistryContainer(name: string): Promise<void> {
   }
 }
 
-async function runContainer(name: string, image: string, address: string, htpasswd?: string) {
+/** The run's storage dir for a bind mount, when this runner has a uid and the path fits `--volume`. */
+export function containerStorage(dir: string): ContainerStorage | undefined {
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
+  if (uid === undefined || gid === undefined || /[:,]/.test(dir)) return undefined;
+  return { dir, user: `${uid}:${gid}` };
+}
+
+async function runContainer(
+  name: string,
+  image: string,
+  address: string,
+  htpasswd: string | undefined,
+  storage: ContainerStorage | undefined,
+): Promise<void> {
   await stopRegistryContainer(name); // a previous try's
   try {
-    await run('docker', registryContainerArgs(name, image, address, htpasswd), { silent: true });
+    await run('docker', registryContainerArgs(name, image, address, htpasswd, storage), { silent: true });
   } catch (err) {
     if (!(err instanceof ExecError)) throw err;
     throw new ActionError(
@@ -106,14 +131,15 @@ export async function startRegistryContainer(
 ): Promise<RegistryState> {
   const name = registryContainerName(options.runId);
   const dir = path.join(options.runDir, 'registry');
-  mkdirSync(dir, { recursive: true });
+  const storage = containerStorage(path.join(dir, 'data'));
+  mkdirSync(storage?.dir ?? dir, { recursive: true });
   return startOnFreePort(
     http,
     `container ${name}`,
     async (address) => {
-      await runContainer(name, options.image, address, options.htpasswd);
+      await runContainer(name, options.image, address, options.htpasswd, storage);
       return {
-        state: { dir, address, container: name },
+        state: { dir, address, container: name, storage: storage?.dir },
         isRunning: () => isRunning(name),
         logTail: () => registryContainerLogs(name),
         stop: () => stopRegistryContainer(name),

@@ -99,7 +99,7 @@ export async function startRegistryBinary(
       const pid = spawnDetached(binary, ['serve', config], log);
       writeFileSync(path.join(dir, 'registry.pid'), String(pid));
       return {
-        state: { pid, dir, address },
+        state: { pid, dir, address, storage: path.join(dir, 'data') },
         isRunning: () => Promise.resolve(isAlive(pid)),
         logTail: () => Promise.resolve(logTail(log)),
         stop: () => Promise.resolve(killProcess(pid)),

@@ -23,6 +23,8 @@ import type { Descriptor, RawManifest } from '../oci/types.js';
 import { Authenticator } from './auth.js';
 import { describeStatus, drain } from './response.js';
 import { BodyLimit } from './body-limit.js';
+import { isBlobSource, type BlobSource } from './blob-pump.js';
+import { sendBlobBody } from './blob-send.js';
 import { verified } from '../oci/digest-stream.js';
 import type { Credentials } from './credentials.js';
 import { apiHost } from './reference.js';
@@ -36,6 +38,8 @@ export interface ClientOptions {
   scheme?: Scheme;
   /** How long to ride out failures; the action's own loopback registry wants LOCAL_RETRY. */
   retry?: RetryPolicy;
+  /** The registry's storage root on this machine (the action's own local registry). */
+  storage?: string;
 }
 
 export interface Req {
@@ -43,7 +47,7 @@ export interface Req {
   /** A path under the registry, or an absolute URL (a Location). */
   url: string;
   headers?: Record<string, string>;
-  body?: string | Buffer | Readable;
+  body?: string | Buffer | Readable | BlobSource;
 }
 
 const MAX_REDIRECTS = 5;
@@ -64,6 +68,11 @@ export class RegistryClient {
     this.auth = new Authenticator(http, registry, options.credentials);
     this.bodyLimit = new BodyLimit(registry);
     this.retry = options.retry ?? DEFAULT_RETRY;
+  }
+
+  /** Where the blob files of this registry are, when the action started it. */
+  get storage(): string | undefined {
+    return this.options.storage;
   }
 
   get identity(): string {
@@ -109,11 +118,14 @@ export class RegistryClient {
     for (let rejected = 0; ;) {
       const auth = await this.auth.authorization(scopes);
       const headers = { ...req.headers, ...(auth && { authorization: auth }) };
-      const res = await this.http
-        .request({ method: req.method, url, headers, body: req.body })
-        .catch((err: unknown) => {
-          throw isCertificateError(err) ? this.tlsError(err) : err;
-        });
+      const { method, body } = req;
+      const res = await (
+        isBlobSource(body)
+          ? sendBlobBody(this.http, { method, url, headers, body })
+          : this.http.request({ method, url, headers, body })
+      ).catch((err: unknown) => {
+        throw isCertificateError(err) ? this.tlsError(err) : err;
+      });
       if (res.status === 401) {
         // A 401 to a request without credentials is the challenge; a rejected credential
         // is answered once (a new token, or Basic after the challenge), a second time is final.

@@ -1,12 +1,13 @@
-// Copies images between registries: every blob first (streamed, verified,
+// Copies images between registries: every blob first (streamed, verified
+// where the bytes come from outside, see blob-open.ts,
 // skipped when present, mounted within a registry, all blobs of all images
 // through one bounded pool), then manifests byte for byte, children first.
-import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
-import { withRetry } from '../http.js';
+import { blobPath } from '../local-registry/storage.js';
 import { isIndexType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, ImageManifest, RawManifest } from '../oci/types.js';
-import type { RegistryClient } from './client.js';
+import { RegistryClient } from './client.js';
+import { openBlobBody } from './blob-open.js';
 import type { SourceLocation } from '../oci/image-source.js';
 import { uploadBlob } from './upload.js';
 import { mapPool } from '../pool.js';
@@ -35,12 +36,16 @@ export function newStats(): CopyStats {
 
 const BLOB_CONCURRENCY = 4;
 
-/** A fresh stream of the blob that fails at its end unless the bytes are the blob. */
-async function openVerified(from: SourceLocation, blob: Descriptor): Promise<Readable> {
-  // Errors while streaming surface through the upload's body.
-  return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () =>
-    from.client.streamBlob(from.repository, blob),
-  ); // inside an upload it runs once: the upload's budget retries
+/** The target refused a blob read from the local registry's own files: they are damaged. */
+function damaged(err: unknown, from: SourceLocation, to: Location, blob: Descriptor): unknown {
+  const storage = from.client instanceof RegistryClient ? from.client.storage : undefined;
+  if (!storage || !(err instanceof HttpError) || !/DIGEST_INVALID/.test(err.message)) return err;
+  return new HttpError(
+    `Cannot copy blob ${blob.digest} to ${to.client.registry}/${to.repository}: the registry refused its bytes as DIGEST_INVALID, so the local registry's file ${blobPath(storage, blob.digest)} is damaged (disk full, or changed on disk). Nothing was tagged; run the job again.`,
+    err.status,
+    'DIGEST_INVALID',
+    err,
+  );
 }
 
 export async function copyBlob(
@@ -58,9 +63,11 @@ export async function copyBlob(
     to.client,
     to.repository,
     blob,
-    () => openVerified(from, blob),
+    () => openBlobBody(from, blob),
     sameRegistry ? from.repository : undefined,
-  );
+  ).catch((err: unknown) => {
+    throw damaged(err, from, to, blob);
+  });
   if (how === 'mounted') {
     stats.blobsMounted++;
     return;

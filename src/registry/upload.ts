@@ -7,6 +7,7 @@
 // is a new session; chunked-upload.ts retries a refused chunk in place, from
 // the same retry budget.
 import type { Readable } from 'node:stream';
+import { isBlobSource, toReadable, type BlobSource } from './blob-pump.js';
 import { HttpError } from '../errors.js';
 import { header, withRetry } from '../http.js';
 import type { Descriptor } from '../oci/types.js';
@@ -21,12 +22,12 @@ const UPLOAD_ATTEMPTS = 24;
 
 export type UploadResult = 'mounted' | 'uploaded';
 
-/** `open` gives a fresh, verifying stream of the blob for every attempt. */
+/** `open` gives a fresh, verifying stream (or lean source) of the blob for every attempt. */
 export async function uploadBlob(
   client: RegistryClient,
   repo: string,
   blob: Descriptor,
-  open: () => Promise<Readable>,
+  open: () => Promise<Readable | BlobSource>,
   mountFrom?: string,
 ): Promise<UploadResult> {
   return withRetry(
@@ -42,11 +43,13 @@ export async function uploadBlob(
       const size = client.bodyLimit.chunkSize;
       try {
         if (size === undefined) await putMonolithic(client, repo, blob, location, body);
-        else await putChunked(client, repo, blob, location, body, size);
+        else
+          await putChunked(client, repo, blob, location, isBlobSource(body) ? toReadable(body) : body, size);
       } catch (err) {
         throw client.bodyLimit.brokenSend(err, size, blob.size) ?? err;
       } finally {
-        body.destroy();
+        if (isBlobSource(body)) body.close();
+        else body.destroy();
       }
       client.bodyLimit.sent();
       return 'uploaded';
@@ -83,7 +86,7 @@ async function putMonolithic(
   repo: string,
   blob: Descriptor,
   location: string,
-  body: Readable,
+  body: Readable | BlobSource,
 ): Promise<void> {
   const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };
   const url = withQuery(location, 'digest', blob.digest);

@@ -1,5 +1,9 @@
 import { expect, test } from 'vitest';
-import { registryContainerArgs, registryContainerName } from '../../../src/local-registry/container.js';
+import {
+  containerStorage,
+  registryContainerArgs,
+  registryContainerName,
+} from '../../../src/local-registry/container.js';
 
 test('registry container argv: detached, run-unique name, host network, loopback address by env', () => {
   expect(
@@ -36,4 +40,26 @@ test('with an htpasswd: mounted read-only, htpasswd auth by env', () => {
     'REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd',
     'img',
   ]);
+});
+
+test('with storage on the host: written as the runner, bind-mounted from the run dir', () => {
+  const args = registryContainerArgs('n', 'registry:2', '127.0.0.1:5123', undefined, {
+    dir: '/tmp/run/registry/data',
+    user: '1001:118',
+  });
+  expect(args.slice(-5)).toEqual([
+    '--user',
+    '1001:118',
+    '--volume',
+    '/tmp/run/registry/data:/var/lib/registry',
+    'registry:2',
+  ]);
+});
+
+test.each([
+  [1, '/tmp/run/registry/data', true],
+  [2, '/tmp/a:b/registry/data', false],
+  [3, '/tmp/a,b/registry/data', false],
+])('%i: %s can be bind-mounted: %s', (_n, dir, ok) => {
+  expect(containerStorage(dir) !== undefined).toBe(ok);
 });
