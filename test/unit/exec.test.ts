@@ -41,3 +41,16 @@ test("a tool's fixed environment reaches every run of it, under the caller's own
     setToolEnv('env', {});
   }
 });
+
+test('a long output keeps its last 256 KiB, whole lines to the end', async () => {
+  // 40,000 numbered lines (~350 KB): the start is dropped, the end is kept exactly.
+  const res = await run('sh', ['-c', 'seq -f "line %06g" 1 40000'], { silent: true });
+  expect(res.stdout.length).toBe(256 * 1024);
+  expect(res.stdout.endsWith('line 039999\nline 040000\n')).toBe(true);
+  expect(res.stdout).not.toContain('line 000001\n');
+});
+
+test('a command that cannot start is 127 with the reason', async () => {
+  const res = await run('no-such-tool-here', [], { silent: true, allowFailure: true });
+  expect(res).toMatchObject({ exitCode: 127, stderr: 'no-such-tool-here: command not found' });
+});
