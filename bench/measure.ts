@@ -81,7 +81,7 @@ export interface BuildRun {
   run: StartedRun;
   merge: Sample;
   /** The run's post state (the local registry's address and storage). */
-  state: { registry?: { address: string; storage?: string } };
+  state: { runDir?: string; registry?: { address: string; storage?: string } };
 }
 
 /** Build mode, main only (post later, by the caller): the merge's window measured on the node process. */

@@ -225,9 +225,17 @@ async function buildRound(ctx: string, results: Results): Promise<void> {
     if (!local?.storage)
       throw new Error(`the action's local registry has no storage on this machine: ${JSON.stringify(state)}`);
     const storage = local.storage;
+    // The local registry lets in only the run: the other tools read it with the run's own docker config.
+    const config = path.join(state.runDir ?? '', 'docker-config');
+    Object.assign(process.env, {
+      DOCKER_CONFIG: config,
+      REGISTRY_AUTH_FILE: path.join(config, 'config.json'),
+    });
     for (const [tool, go] of others(`${local.address}/build:index`, () => storageBlobs(storage)))
       await record(results, tool, go);
   } finally {
+    delete process.env.DOCKER_CONFIG;
+    delete process.env.REGISTRY_AUTH_FILE;
     await run.finish();
   }
 }

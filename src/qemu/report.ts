@@ -1,7 +1,7 @@
 // Turns the plan and what happened into one result per platform: proved by
 // the probe, with the interpreter, flags and QEMU version in use, and the
 // warnings a user must see (no F flag, known pitfalls of that QEMU version).
-import { readFileSync, realpathSync } from 'node:fs';
+import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import { run } from '../exec.js';
 import { formatPlatform, type Platform } from '../platform.js';
 import { readQemuRegistrations, type Registration } from './binfmt.js';
@@ -52,13 +52,18 @@ interface QemuBuild {
   pie?: boolean;
 }
 
-/** ELF e_type 3 (ET_DYN) is a PIE; 2 (ET_EXEC) is not. */
+/** ELF e_type 3 (ET_DYN) is a PIE; 2 (ET_EXEC) is not. Reads the 18-byte header only (the file is ~13 MB). */
 function isPie(file: string): boolean | undefined {
+  let fd: number | undefined;
   try {
-    const head = readFileSync(file).subarray(0, 18);
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(18);
+    if (readSync(fd, head, 0, 18, 0) < 18) return undefined;
     return (head[5] === 2 ? head.readUInt16BE(16) : head.readUInt16LE(16)) === 3;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
