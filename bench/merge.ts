@@ -18,7 +18,7 @@
 //   flock /tmp/multiarch-action-itg.lock npx tsx bench/merge.ts
 //   (BENCH_MODES=merge,build,rss BENCH_RUNS=5 BENCH_LAYER_MB=256 BENCH_SMALL_MB=64 BENCH_HUGE_MB=1024 BENCH_RSS_RUNS=3)
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -144,11 +144,25 @@ function others(from: string, blobs: () => BlobFile[]): [Tool, (dst: TestRegistr
           '--all',
           '--src-tls-verify=false',
           '--dest-tls-verify=false',
+          ...(process.env.DOCKER_CONFIG ? ['--src-authfile', authsOnly(process.env.DOCKER_CONFIG)] : []),
           `docker://${from}`,
           `docker://${dst.address}/acme/skopeo:1`,
         ]),
     ],
   ];
+}
+
+/**
+ * The run's docker config without its `credHelpers`: the run names an empty helper for the local registry
+ * (docker's way to say "none"), which skopeo reads as `docker-credential-`.
+ */
+function authsOnly(dockerConfig: string): string {
+  const { auths } = JSON.parse(readFileSync(path.join(dockerConfig, 'config.json'), 'utf8')) as {
+    auths: unknown;
+  };
+  const file = path.join(dockerConfig, 'auths-only.json');
+  writeFileSync(file, JSON.stringify({ auths }), { mode: 0o600 });
+  return file;
 }
 
 async function record(
@@ -227,15 +241,11 @@ async function buildRound(ctx: string, results: Results): Promise<void> {
     const storage = local.storage;
     // The local registry lets in only the run: the other tools read it with the run's own docker config.
     const config = path.join(state.runDir ?? '', 'docker-config');
-    Object.assign(process.env, {
-      DOCKER_CONFIG: config,
-      REGISTRY_AUTH_FILE: path.join(config, 'config.json'),
-    });
+    process.env.DOCKER_CONFIG = config; // not REGISTRY_AUTH_FILE: distribution reads REGISTRY_* as its config
     for (const [tool, go] of others(`${local.address}/build:index`, () => storageBlobs(storage)))
       await record(results, tool, go);
   } finally {
     delete process.env.DOCKER_CONFIG;
-    delete process.env.REGISTRY_AUTH_FILE;
     await run.finish();
   }
 }
