@@ -50032,59 +50032,6 @@ async function readBuiltPlatforms(local, digest, platforms) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/local-registry/health.ts
-// Is the local registry still there? Asked when a build fails, so a registry
-// that was killed (or stopped answering) is named as the cause instead of the
-// Dockerfile: its process or container, then GET /v2/ within a few seconds.
-
-
-
-const ANSWER_TIMEOUT_MS = 3_000;
-/** "the local registry (pid 123)" or "(container multiarch-registry-…)" (pure). */
-function describeRegistry(state) {
-    return `the local registry (${state.container ? `container ${state.container}` : `pid ${state.pid}`})`;
-}
-/** Our process still runs our binary with our config (a reaped or reused pid does not). */
-function processRuns(state) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
-    }
-    catch {
-        return false;
-    }
-}
-async function containerRuns(name) {
-    const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
-        silent: true,
-        allowFailure: true,
-    });
-    return res.stdout.trim() === 'true';
-}
-async function answers(http, address) {
-    let timer;
-    const late = new Promise((resolve) => {
-        timer = setTimeout(() => resolve(`no answer within ${ANSWER_TIMEOUT_MS / 1000} s`), ANSWER_TIMEOUT_MS);
-    });
-    const asked = http.request({ method: 'GET', url: `http://${address}/v2/` }).then(async (res) => {
-        await res.body.dump();
-        return res.status === 200 || res.status === 401 ? undefined : `GET /v2/ answered ${res.status}`;
-    }, (err) => errorMessage(err));
-    try {
-        return await Promise.race([asked, late]);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-/** Undefined when the registry runs and answers; else what is wrong with it, in words. */
-async function checkRegistryHealth(http, state) {
-    const running = state.container ? await containerRuns(state.container) : processRuns(state);
-    if (!running)
-        return 'exited';
-    const problem = await answers(http, state.address);
-    return problem && `runs but does not answer on http://${state.address}/v2/ (${problem})`;
-}
-
 ;// CONCATENATED MODULE: ./src/local-registry/ready.ts
 // Startup shared by every way of running the local registry: a free loopback
 // port, a wait on GET /v2/ with a deadline, and up to three tries (another job
@@ -50105,6 +50052,17 @@ async function freeLoopbackPort() {
         });
     });
 }
+/** Undefined when GET /v2/ answers 200 (or 401 with auth); else why not, in words. */
+async function v2Problem(http, address) {
+    try {
+        const res = await http.request({ method: 'GET', url: `http://${address}/v2/` });
+        await res.body.dump();
+        return res.status === 200 || res.status === 401 ? undefined : `GET /v2/ answered ${res.status}`;
+    }
+    catch (err) {
+        return errorMessage(err);
+    }
+}
 /** Waits until GET /v2/ answers 200 (or 401 with auth), the registry stops running, or the deadline passes. */
 async function waitRegistryReady(http, address, isRunning, timeoutMs = READY_TIMEOUT_MS) {
     const deadline = Date.now() + timeoutMs;
@@ -50113,16 +50071,10 @@ async function waitRegistryReady(http, address, isRunning, timeoutMs = READY_TIM
     for (let pause = 10; Date.now() < deadline; pause = Math.min(pause * 2, 100)) {
         if (!(await isRunning()))
             throw new Error(`it exited (${last})`);
-        try {
-            const res = await http.request({ method: 'GET', url: `http://${address}/v2/` });
-            await res.body.dump();
-            if (res.status === 200 || res.status === 401)
-                return;
-            last = `GET /v2/ answered ${res.status}`;
-        }
-        catch (err) {
-            last = errorMessage(err);
-        }
+        const problem = await v2Problem(http, address);
+        if (problem === undefined)
+            return;
+        last = problem;
         await new Promise((r) => setTimeout(r, pause));
     }
     throw new Error(`no answer on http://${address}/v2/ within ${timeoutMs / 1000} s (${last})`);
@@ -52550,6 +52502,7 @@ async function startLocalRegistry(http, options) {
     return { registry, login };
 }
 /** Our own registry only: the pid must still run our binary with our config. */
+/** Our process still runs our binary with our config (a reaped or reused pid does not). */
 function ownsPid(state) {
     try {
         return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
@@ -52584,6 +52537,49 @@ async function registryLogTail(state) {
     if (state.container)
         return registryContainerLogs(state.container);
     return logTail(external_node_path_.join(state.dir, 'registry.log'));
+}
+
+;// CONCATENATED MODULE: ./src/local-registry/health.ts
+// Is the local registry still there? Asked when a build fails, so a registry
+// that was killed (or stopped answering) is named as the cause instead of the
+// Dockerfile: its process or container, then GET /v2/ within a few seconds.
+
+
+
+const ANSWER_TIMEOUT_MS = 3_000;
+/** "the local registry (pid 123)" or "(container multiarch-registry-…)" (pure). */
+function describeRegistry(state) {
+    return `the local registry (${state.container ? `container ${state.container}` : `pid ${state.pid}`})`;
+}
+async function containerRuns(name) {
+    const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
+        silent: true,
+        allowFailure: true,
+    });
+    return res.stdout.trim() === 'true';
+}
+async function answers(http, address) {
+    let timer;
+    const late = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(`no answer within ${ANSWER_TIMEOUT_MS / 1000} s`), ANSWER_TIMEOUT_MS);
+    });
+    try {
+        return await Promise.race([v2Problem(http, address), late]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/** Undefined when the registry runs and answers; else what is wrong with it, in words. */
+async function checkRegistryHealth(http, state) {
+    const { container, pid } = state;
+    const running = container
+        ? await containerRuns(container)
+        : pid !== undefined && ownsPid({ ...state, pid });
+    if (!running)
+        return 'exited';
+    const problem = await answers(http, state.address);
+    return problem && `runs but does not answer on http://${state.address}/v2/ (${problem})`;
 }
 
 ;// CONCATENATED MODULE: ./src/build/explain.ts
@@ -53592,7 +53588,7 @@ async function afterBuilds(hub, options, state, ref, compose) {
  * has yet to pass.
  */
 function earlyCopies(clients, options, hub, local, timeline) {
-    const hubbed = hub.some((h) => (h.hooks?.present.length ?? 0) > 0 || h.composeFile !== undefined);
+    const hubbed = hubNeedsOwnBuilds(hub) !== undefined;
     if (!(options.push || options.pushByDigest) || hubbed || options.build.testCommand)
         return undefined;
     return new EarlyCopies(() => clients.targets(options.tags), local, options.attestations, timeline);

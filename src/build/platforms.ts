@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { runBuild, type BuildSpec } from '../buildx/build.js';
 import { writeSecrets } from '../buildx/secrets.js';
 import { run } from '../exec.js';
-import { hubOf } from './hooks/plan.js';
+import { hubOf, type PlatformHub } from './hooks/plan.js';
 import { runHook } from './hooks/run-hook.js';
 import type { Location } from '../registry/copy.js';
 import { formatPlatform, platformSlug, type Platform } from '../platform.js';
@@ -116,7 +116,7 @@ function ownSources(ctx: BuildsContext): Record<string, string> {
 }
 
 /** Hub's hooks and automated tests use each platform's own image tag: then every platform builds on its own. */
-function hubNeedsOwnBuilds(hub: BuildsContext['hub']): string | undefined {
+export function hubNeedsOwnBuilds(hub: readonly PlatformHub[]): string | undefined {
   if (hub.some((h) => h.hooks?.present.includes('build'))) return 'hooks/build builds each platform itself';
   if (hub.some((h) => (h.hooks?.present.length ?? 0) > 0))
     return "Docker Hub's hooks use each platform's own image (IMAGE_NAME)";

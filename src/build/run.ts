@@ -25,7 +25,13 @@ import { planHub, type PlatformHub } from './hooks/plan.js';
 import { EarlyCopies } from './early-copies.js';
 import { mergeBuilt } from './merge.js';
 import type { BuildModeOptions } from './options.js';
-import { buildPlatforms, localRef, type BuildsContext, type PlatformResult } from './platforms.js';
+import {
+  buildPlatforms,
+  hubNeedsOwnBuilds,
+  localRef,
+  type BuildsContext,
+  type PlatformResult,
+} from './platforms.js';
 import { installBuildx, logEnvironment, startBuilder, startRegistry } from './setup.js';
 
 const LOCAL_REPOSITORY = 'build';
@@ -103,7 +109,7 @@ function earlyCopies(
   local: Location,
   timeline: Timeline,
 ): EarlyCopies | undefined {
-  const hubbed = hub.some((h) => (h.hooks?.present.length ?? 0) > 0 || h.composeFile !== undefined);
+  const hubbed = hubNeedsOwnBuilds(hub) !== undefined;
   if (!(options.push || options.pushByDigest) || hubbed || options.build.testCommand) return undefined;
   return new EarlyCopies(() => clients.targets(options.tags), local, options.attestations, timeline);
 }

@@ -22,6 +22,17 @@ export async function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/** Undefined when GET /v2/ answers 200 (or 401 with auth); else why not, in words. */
+export async function v2Problem(http: Http, address: string): Promise<string | undefined> {
+  try {
+    const res = await http.request({ method: 'GET', url: `http://${address}/v2/` });
+    await res.body.dump();
+    return res.status === 200 || res.status === 401 ? undefined : `GET /v2/ answered ${res.status}`;
+  } catch (err) {
+    return errorMessage(err);
+  }
+}
+
 /** Waits until GET /v2/ answers 200 (or 401 with auth), the registry stops running, or the deadline passes. */
 export async function waitRegistryReady(
   http: Http,
@@ -34,14 +45,9 @@ export async function waitRegistryReady(
   // It answers some 20-60 ms after its start: poll often at first, then every 100 ms.
   for (let pause = 10; Date.now() < deadline; pause = Math.min(pause * 2, 100)) {
     if (!(await isRunning())) throw new Error(`it exited (${last})`);
-    try {
-      const res = await http.request({ method: 'GET', url: `http://${address}/v2/` });
-      await res.body.dump();
-      if (res.status === 200 || res.status === 401) return;
-      last = `GET /v2/ answered ${res.status}`;
-    } catch (err) {
-      last = errorMessage(err);
-    }
+    const problem = await v2Problem(http, address);
+    if (problem === undefined) return;
+    last = problem;
     await new Promise((r) => setTimeout(r, pause));
   }
   throw new Error(`no answer on http://${address}/v2/ within ${timeoutMs / 1000} s (${last})`);

@@ -145,7 +145,8 @@ export async function startLocalRegistry(
 }
 
 /** Our own registry only: the pid must still run our binary with our config. */
-function ownsPid(state: RegistryState & { pid: number }): boolean {
+/** Our process still runs our binary with our config (a reaped or reused pid does not). */
+export function ownsPid(state: RegistryState & { pid: number }): boolean {
   try {
     return readFileSync(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
   } catch {
