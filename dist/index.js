@@ -49853,9 +49853,46 @@ async function mergeBuilt(clients, options, local, results, timeline, early) {
     return index;
 }
 
+;// CONCATENATED MODULE: ./src/buildx/tag-race.ts
+// A race between the engine's push and the local registry's storage, recognised so a build can run again.
+//
+// containerd pushes every manifest of an index to the tag, side by side, and checks the tag with a HEAD
+// before each PUT (containerd/containerd#2639); the Docker engine on the containerd image store pushes a
+// multi-platform build this way after BuildKit's own push. The distribution registry's filesystem storage
+// rewrites a tag's link file in place (truncate, then write), so a HEAD that reads it between the two
+// finds an empty digest and answers 500 ("invalid checksum digest format"). Measured here: 1 build in 30
+// of three platforms on Docker 26 failed this way. Nothing is wrong with the user's build: a second build
+// comes from the cache and pushes again.
+/** The registry host and repository path of a reference such as 127.0.0.1:5000/build:shared. */
+function hostAndRepository(ref) {
+    const slash = ref.indexOf('/');
+    if (slash < 0)
+        return undefined;
+    const rest = ref.slice(slash + 1).replace(/@.*$/, '');
+    const colon = rest.lastIndexOf(':');
+    return { host: ref.slice(0, slash), repository: colon < 0 ? rest : rest.slice(0, colon) };
+}
+const tag_race_escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The line of a failed build's output that shows the race on ref's registry and repository (a 500 to a
+ * HEAD or PUT of one of its manifests), or undefined: any other failure is the build's own.
+ */
+function tagRaceIn(output, ref) {
+    const target = hostAndRepository(ref);
+    if (!target)
+        return undefined;
+    const re = new RegExp(`unexpected status from (?:HEAD|PUT) request to https?://${tag_race_escape(target.host)}/v2/` +
+        `${tag_race_escape(target.repository)}/manifests/(?:sha256:[0-9a-f]+|[^\\s:]+): 500 Internal Server Error`);
+    return re.exec(output)?.[0];
+}
+
 ;// CONCATENATED MODULE: ./src/buildx/build.ts
 // A build of one platform, or of several at once: pure argv, then a streamed `docker buildx build` that
 // pushes into the local registry and writes a metadata file.
+
+
+
+
 
 
 const repeat = (flag, values = []) => values.flatMap((v) => [flag, v]);
@@ -49910,6 +49947,11 @@ const HINTS = [
         () => `'build-contexts' needs BuildKit 0.10 or newer (Docker 23+, or 'driver: docker-container').`,
     ],
     [
+        /manifests\/[^\s:]+: 500 Internal Server Error/,
+        () => `The local registry failed a read while the engine pushed several manifests to one tag at once ` +
+            `(a race in the registry's filesystem storage), on every attempt: run the job again.`,
+    ],
+    [
         /Attestation is not supported/i,
         () => `'provenance' and 'sbom' need 'driver: docker-container' or the containerd image store.`,
     ],
@@ -49918,10 +49960,31 @@ function buildFailureHint(tail, platform) {
     const hint = HINTS.find(([re]) => re.test(tail));
     return hint ? hint[1](platform) : `See the build log above.`;
 }
-/** Runs the build (an ExecError when it fails) and answers what buildx wrote to --metadata-file. */
+/** How many times a build runs when each attempt loses the tag race (see tag-race.ts). */
+const BUILD_ATTEMPTS = 3;
+/**
+ * Runs the build (an ExecError when it fails) and answers what buildx wrote to --metadata-file. A build
+ * that failed only because the local registry lost the tag race runs again (from the cache); the failed
+ * attempt's log is kept beside the log file, which then holds the last attempt only.
+ */
 async function runBuild(spec) {
-    await run('docker', buildArgs(spec), { silent: Boolean(spec.logFile), logFile: spec.logFile });
-    return parseMetadata((0,external_node_fs_namespaceObject.readFileSync)(spec.metadataFile, 'utf8'));
+    const args = buildArgs(spec);
+    for (let attempt = 1;; attempt++) {
+        const options = { silent: Boolean(spec.logFile), logFile: spec.logFile, allowFailure: true };
+        const result = await run('docker', args, options);
+        if (result.exitCode === 0)
+            return parseMetadata((0,external_node_fs_namespaceObject.readFileSync)(spec.metadataFile, 'utf8'));
+        const output = `${result.stdout}\n${result.stderr}`;
+        const race = tagRaceIn(output, spec.ref);
+        if (!race || attempt === BUILD_ATTEMPTS) {
+            throw new ExecError('docker', args, result.exitCode, meaningfulTail(result.stderr || result.stdout));
+        }
+        if (spec.logFile)
+            (0,external_node_fs_namespaceObject.renameSync)(spec.logFile, `${spec.logFile}.attempt${attempt}`);
+        warning(`Building ${spec.platform}: the local registry answered "${race}" while the engine pushed the ` +
+            `platforms' manifests to one tag side by side (a race in the registry's storage, not a fault ` +
+            `of the build). Building again from the cache (attempt ${attempt + 1} of ${BUILD_ATTEMPTS}).`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/buildx/secrets.ts

@@ -1,7 +1,11 @@
 // A build of one platform, or of several at once: pure argv, then a streamed `docker buildx build` that
 // pushes into the local registry and writes a metadata file.
-import { readFileSync } from 'node:fs';
+import * as core from '@actions/core';
+import { readFileSync, renameSync } from 'node:fs';
+import { ExecError } from '../errors.js';
+import { meaningfulTail } from '../exec-tail.js';
 import { run } from '../exec.js';
+import { tagRaceIn } from './tag-race.js';
 
 export interface BuildSpec {
   /** One platform, or several comma separated for one multi-platform build. */
@@ -93,6 +97,12 @@ const HINTS: [RegExp, (platform: string) => string][] = [
     () => `'build-contexts' needs BuildKit 0.10 or newer (Docker 23+, or 'driver: docker-container').`,
   ],
   [
+    /manifests\/[^\s:]+: 500 Internal Server Error/,
+    () =>
+      `The local registry failed a read while the engine pushed several manifests to one tag at once ` +
+      `(a race in the registry's filesystem storage), on every attempt: run the job again.`,
+  ],
+  [
     /Attestation is not supported/i,
     () => `'provenance' and 'sbom' need 'driver: docker-container' or the containerd image store.`,
   ],
@@ -103,8 +113,30 @@ export function buildFailureHint(tail: string, platform: string): string {
   return hint ? hint[1](platform) : `See the build log above.`;
 }
 
-/** Runs the build (an ExecError when it fails) and answers what buildx wrote to --metadata-file. */
+/** How many times a build runs when each attempt loses the tag race (see tag-race.ts). */
+export const BUILD_ATTEMPTS = 3;
+
+/**
+ * Runs the build (an ExecError when it fails) and answers what buildx wrote to --metadata-file. A build
+ * that failed only because the local registry lost the tag race runs again (from the cache); the failed
+ * attempt's log is kept beside the log file, which then holds the last attempt only.
+ */
 export async function runBuild(spec: BuildSpec): Promise<BuildMetadata> {
-  await run('docker', buildArgs(spec), { silent: Boolean(spec.logFile), logFile: spec.logFile });
-  return parseMetadata(readFileSync(spec.metadataFile, 'utf8'));
+  const args = buildArgs(spec);
+  for (let attempt = 1; ; attempt++) {
+    const options = { silent: Boolean(spec.logFile), logFile: spec.logFile, allowFailure: true };
+    const result = await run('docker', args, options);
+    if (result.exitCode === 0) return parseMetadata(readFileSync(spec.metadataFile, 'utf8'));
+    const output = `${result.stdout}\n${result.stderr}`;
+    const race = tagRaceIn(output, spec.ref);
+    if (!race || attempt === BUILD_ATTEMPTS) {
+      throw new ExecError('docker', args, result.exitCode, meaningfulTail(result.stderr || result.stdout));
+    }
+    if (spec.logFile) renameSync(spec.logFile, `${spec.logFile}.attempt${attempt}`);
+    core.warning(
+      `Building ${spec.platform}: the local registry answered "${race}" while the engine pushed the ` +
+        `platforms' manifests to one tag side by side (a race in the registry's storage, not a fault ` +
+        `of the build). Building again from the cache (attempt ${attempt + 1} of ${BUILD_ATTEMPTS}).`,
+    );
+  }
 }
