@@ -49960,31 +49960,34 @@ function buildFailureHint(tail, platform) {
     const hint = HINTS.find(([re]) => re.test(tail));
     return hint ? hint[1](platform) : `See the build log above.`;
 }
-/** How many times a build runs when each attempt loses the tag race (see tag-race.ts). */
+/** How many times a build (or push) runs when each attempt loses the tag race (see tag-race.ts). */
 const BUILD_ATTEMPTS = 3;
 /**
- * Runs the build (an ExecError when it fails) and answers what buildx wrote to --metadata-file. A build
- * that failed only because the local registry lost the tag race runs again (from the cache); the failed
- * attempt's log is kept beside the log file, which then holds the last attempt only.
+ * Runs a docker command that pushes `ref` into the local registry (an ExecError when it fails), again when
+ * it failed only because the registry lost the tag race (see tag-race.ts): a build runs from the cache, a
+ * push finds its blobs there. A failed attempt's log is kept beside the log file, which holds the last.
  */
-async function runBuild(spec) {
-    const args = buildArgs(spec);
+async function runPushingToLocal(args, ref, what, logFile) {
     for (let attempt = 1;; attempt++) {
-        const options = { silent: Boolean(spec.logFile), logFile: spec.logFile, allowFailure: true };
-        const result = await run('docker', args, options);
+        const result = await run('docker', args, { silent: Boolean(logFile), logFile, allowFailure: true });
         if (result.exitCode === 0)
-            return parseMetadata((0,external_node_fs_namespaceObject.readFileSync)(spec.metadataFile, 'utf8'));
-        const output = `${result.stdout}\n${result.stderr}`;
-        const race = tagRaceIn(output, spec.ref);
+            return;
+        const race = tagRaceIn(`${result.stdout}\n${result.stderr}`, ref);
         if (!race || attempt === BUILD_ATTEMPTS) {
             throw new ExecError('docker', args, result.exitCode, meaningfulTail(result.stderr || result.stdout));
         }
-        if (spec.logFile)
-            (0,external_node_fs_namespaceObject.renameSync)(spec.logFile, `${spec.logFile}.attempt${attempt}`);
-        warning(`Building ${spec.platform}: the local registry answered "${race}" while the engine pushed the ` +
-            `platforms' manifests to one tag side by side (a race in the registry's storage, not a fault ` +
-            `of the build). Building again from the cache (attempt ${attempt + 1} of ${BUILD_ATTEMPTS}).`);
+        if (logFile)
+            (0,external_node_fs_namespaceObject.renameSync)(logFile, `${logFile}.attempt${attempt}`);
+        warning(`${what}: the local registry answered "${race}" while the engine pushed the platforms' manifests ` +
+            `to one tag side by side (a race in the registry's storage, not a fault of the build). ` +
+            `${what.startsWith('Building') ? 'Building again from the cache' : 'Pushing again'} ` +
+            `(attempt ${attempt + 1} of ${BUILD_ATTEMPTS}).`);
     }
+}
+/** Runs the build (an ExecError when it fails) and answers what buildx wrote to --metadata-file. */
+async function runBuild(spec) {
+    await runPushingToLocal(buildArgs(spec), spec.ref, `Building ${spec.platform}`, spec.logFile);
+    return parseMetadata((0,external_node_fs_namespaceObject.readFileSync)(spec.metadataFile, 'utf8'));
 }
 
 ;// CONCATENATED MODULE: ./src/buildx/secrets.ts
@@ -53062,14 +53065,13 @@ async function runSmokeTest(platform, ref, command, network) {
 
 
 
-
 /** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally; false when it is skipped. */
 async function runBuildHook(ctx, spec) {
     const hub = hubOf(ctx.hub, spec.platform);
     const env = { ...hub?.env, IMAGE_NAME: spec.ref, DOCKER_DEFAULT_PLATFORM: spec.platform };
     if ((await runHook(hub?.hooks, 'build', env, { group: false })) !== 'ran')
         return false;
-    await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
+    await runPushingToLocal(['push', spec.ref], spec.ref, `Pushing ${spec.platform}`, spec.logFile);
     return true;
 }
 /** Where a platform's image is in the local registry. */

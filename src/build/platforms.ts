@@ -6,9 +6,8 @@
 import * as core from '@actions/core';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runBuild, type BuildSpec } from '../buildx/build.js';
+import { runBuild, runPushingToLocal, type BuildSpec } from '../buildx/build.js';
 import { writeSecrets } from '../buildx/secrets.js';
-import { run } from '../exec.js';
 import { hubOf, type PlatformHub } from './hooks/plan.js';
 import { runHook } from './hooks/run-hook.js';
 import type { Location } from '../registry/copy.js';
@@ -29,7 +28,7 @@ async function runBuildHook(ctx: BuildsContext, spec: BuildSpec): Promise<boolea
   const hub = hubOf(ctx.hub, spec.platform);
   const env = { ...hub?.env, IMAGE_NAME: spec.ref, DOCKER_DEFAULT_PLATFORM: spec.platform };
   if ((await runHook(hub?.hooks, 'build', env, { group: false })) !== 'ran') return false;
-  await run('docker', ['push', spec.ref], { silent: Boolean(spec.logFile), logFile: spec.logFile });
+  await runPushingToLocal(['push', spec.ref], spec.ref, `Pushing ${spec.platform}`, spec.logFile);
   return true;
 }
 

@@ -113,30 +113,39 @@ export function buildFailureHint(tail: string, platform: string): string {
   return hint ? hint[1](platform) : `See the build log above.`;
 }
 
-/** How many times a build runs when each attempt loses the tag race (see tag-race.ts). */
+/** How many times a build (or push) runs when each attempt loses the tag race (see tag-race.ts). */
 export const BUILD_ATTEMPTS = 3;
 
 /**
- * Runs the build (an ExecError when it fails) and answers what buildx wrote to --metadata-file. A build
- * that failed only because the local registry lost the tag race runs again (from the cache); the failed
- * attempt's log is kept beside the log file, which then holds the last attempt only.
+ * Runs a docker command that pushes `ref` into the local registry (an ExecError when it fails), again when
+ * it failed only because the registry lost the tag race (see tag-race.ts): a build runs from the cache, a
+ * push finds its blobs there. A failed attempt's log is kept beside the log file, which holds the last.
  */
-export async function runBuild(spec: BuildSpec): Promise<BuildMetadata> {
-  const args = buildArgs(spec);
+export async function runPushingToLocal(
+  args: string[],
+  ref: string,
+  what: string,
+  logFile: string | undefined,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const options = { silent: Boolean(spec.logFile), logFile: spec.logFile, allowFailure: true };
-    const result = await run('docker', args, options);
-    if (result.exitCode === 0) return parseMetadata(readFileSync(spec.metadataFile, 'utf8'));
-    const output = `${result.stdout}\n${result.stderr}`;
-    const race = tagRaceIn(output, spec.ref);
+    const result = await run('docker', args, { silent: Boolean(logFile), logFile, allowFailure: true });
+    if (result.exitCode === 0) return;
+    const race = tagRaceIn(`${result.stdout}\n${result.stderr}`, ref);
     if (!race || attempt === BUILD_ATTEMPTS) {
       throw new ExecError('docker', args, result.exitCode, meaningfulTail(result.stderr || result.stdout));
     }
-    if (spec.logFile) renameSync(spec.logFile, `${spec.logFile}.attempt${attempt}`);
+    if (logFile) renameSync(logFile, `${logFile}.attempt${attempt}`);
     core.warning(
-      `Building ${spec.platform}: the local registry answered "${race}" while the engine pushed the ` +
-        `platforms' manifests to one tag side by side (a race in the registry's storage, not a fault ` +
-        `of the build). Building again from the cache (attempt ${attempt + 1} of ${BUILD_ATTEMPTS}).`,
+      `${what}: the local registry answered "${race}" while the engine pushed the platforms' manifests ` +
+        `to one tag side by side (a race in the registry's storage, not a fault of the build). ` +
+        `${what.startsWith('Building') ? 'Building again from the cache' : 'Pushing again'} ` +
+        `(attempt ${attempt + 1} of ${BUILD_ATTEMPTS}).`,
     );
   }
+}
+
+/** Runs the build (an ExecError when it fails) and answers what buildx wrote to --metadata-file. */
+export async function runBuild(spec: BuildSpec): Promise<BuildMetadata> {
+  await runPushingToLocal(buildArgs(spec), spec.ref, `Building ${spec.platform}`, spec.logFile);
+  return parseMetadata(readFileSync(spec.metadataFile, 'utf8'));
 }
