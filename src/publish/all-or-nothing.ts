@@ -34,9 +34,9 @@ async function readEntries(entries: readonly SourcedEntry[]): Promise<Sourced[]>
 }
 
 /**
- * Every entry with its blobs to every target (manifests by digest, untagged).
- * A second repository on a registry copies from the first one there, so its
- * blobs are mounted (one request each), not sent again.
+ * Every entry with its blobs to every target (manifests by digest, untagged). The first repository on
+ * each registry is copied to together, each blob read once for all of them; a second repository on a
+ * registry then copies from the first one there, so its blobs are mounted (one request each).
  */
 export async function copyEntries(
   entries: readonly SourcedEntry[],
@@ -46,13 +46,16 @@ export async function copyEntries(
   const stats = newStats();
   const items = await readEntries(entries);
   const firstOn = new Map<Target['client'], Target>();
+  for (const target of targets) if (!firstOn.has(target.client)) firstOn.set(target.client, target);
+  const firsts = [...firstOn.values()];
   try {
-    for (const target of targets) {
+    throwIfCancelled(`copying to ${firsts.map((t) => `${t.client.registry}/${t.repository}`).join(', ')}`);
+    await copy(items, firsts, stats);
+    for (const target of targets.filter((t) => !firsts.includes(t))) {
       throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
       const sibling = firstOn.get(target.client);
       const from = sibling && sibling.repository !== target.repository ? sibling : undefined;
       await copy(from ? items.map((i) => ({ ...i, from })) : items, target, stats);
-      if (!sibling) firstOn.set(target.client, target);
     }
   } finally {
     addCopied(stats); // what landed, also when a copy stopped part way

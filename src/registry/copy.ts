@@ -2,6 +2,8 @@
 // where the bytes come from outside, see blob-open.ts,
 // skipped when present, mounted within a registry, all blobs of all images
 // through one bounded pool), then manifests byte for byte, children first.
+// To several registries at once, each blob is read once for all of them
+// (shared-read.ts).
 import { HttpError } from '../errors.js';
 import { blobPath } from '../local-registry/storage.js';
 import { isIndexType } from '../oci/media-types.js';
@@ -9,6 +11,7 @@ import type { Descriptor, ImageIndex, ImageManifest, RawManifest } from '../oci/
 import { RegistryClient } from './client.js';
 import { openBlobBody } from './blob-open.js';
 import type { SourceLocation } from '../oci/image-source.js';
+import { SharedRead, type ReadTurn } from './shared-read.js';
 import { uploadBlob } from './upload.js';
 import { mapPool } from '../pool.js';
 
@@ -48,11 +51,27 @@ function damaged(err: unknown, from: SourceLocation, to: Location, blob: Descrip
   );
 }
 
+/** Copies one blob; with a turn, its first read is the one it shares with the other targets. */
 export async function copyBlob(
   from: SourceLocation,
   to: Location,
   blob: Descriptor,
   stats: CopyStats,
+  turn?: ReadTurn,
+): Promise<void> {
+  try {
+    await copyOneBlob(from, to, blob, stats, turn);
+  } finally {
+    turn?.settle(); // it never read: the others need not wait for it
+  }
+}
+
+async function copyOneBlob(
+  from: SourceLocation,
+  to: Location,
+  blob: Descriptor,
+  stats: CopyStats,
+  turn: ReadTurn | undefined,
 ): Promise<void> {
   if (await to.client.hasBlob(to.repository, blob.digest)) {
     stats.blobsSkipped++;
@@ -63,7 +82,7 @@ export async function copyBlob(
     to.client,
     to.repository,
     blob,
-    () => openBlobBody(from, blob),
+    turn ? () => turn.open() : () => openBlobBody(from, blob),
     sameRegistry ? from.repository : undefined,
   ).catch((err: unknown) => {
     throw damaged(err, from, to, blob);
@@ -101,30 +120,77 @@ async function expand(items: readonly Sourced[]): Promise<Sourced[]> {
   return out;
 }
 
-async function copyBlobsOf(manifests: readonly Sourced[], to: Location, stats: CopyStats): Promise<void> {
-  const blobs = new Map<string, { from: SourceLocation; blob: Descriptor }>();
+/** Waits for every copy, then fails with the first failure: no copy runs on unseen. */
+async function allOrFirstFailure(copies: readonly Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(copies);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+interface BlobToCopy {
+  from: SourceLocation;
+  blob: Descriptor;
+  shared?: SharedRead;
+}
+
+/** One target's blobs; a blob it never got to (its copy failed first) is settled, so no read waits for it. */
+async function copyAllTo(list: readonly BlobToCopy[], target: Location, stats: CopyStats): Promise<void> {
+  const work = list.map((b) => ({ ...b, turn: b.shared?.turn() }));
+  try {
+    await mapPool(work, BLOB_CONCURRENCY, (w) => copyBlob(w.from, target, w.blob, stats, w.turn));
+  } finally {
+    for (const w of work) w.turn?.settle();
+  }
+}
+
+async function copyBlobsOf(
+  manifests: readonly Sourced[],
+  to: readonly Location[],
+  stats: CopyStats,
+): Promise<void> {
+  const blobs = new Map<string, BlobToCopy>();
   for (const { from, raw } of manifests) {
     if (isIndexType(raw.mediaType)) continue;
     const manifest = parseJson<ImageManifest>(raw);
     for (const blob of [manifest.config, ...manifest.layers])
       if (!blobs.has(blob.digest)) blobs.set(blob.digest, { from, blob });
   }
-  await mapPool([...blobs.values()], BLOB_CONCURRENCY, ({ from, blob }) => copyBlob(from, to, blob, stats));
+  const list = [...blobs.values()];
+  if (to.length > 1)
+    for (const b of list) b.shared = new SharedRead(() => openBlobBody(b.from, b.blob), to.length);
+  // Every target takes the blobs in the same order, so a shared read never waits on a target that
+  // waits in turn: a target ahead waits, the one behind has already decided on everything before.
+  await allOrFirstFailure(to.map((target) => copyAllTo(list, target, stats)));
 }
 
-/** Only the blobs the manifests reference: no manifest is written (an upload ahead of the merge). */
-export async function copyBlobs(items: readonly Sourced[], to: Location, stats: CopyStats): Promise<void> {
-  await copyBlobsOf(await expand(items), to, stats);
+const many = (to: Location | readonly Location[]): readonly Location[] => ('client' in to ? [to] : to);
+
+/**
+ * Only the blobs the manifests reference: no manifest is written (an upload ahead of the merge). With
+ * several targets (on different registries), each blob is read once for all of them.
+ */
+export async function copyBlobs(
+  items: readonly Sourced[],
+  to: Location | readonly Location[],
+  stats: CopyStats,
+): Promise<void> {
+  await copyBlobsOf(await expand(items), many(to), stats);
 }
 
 /** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
-export async function copyImages(items: readonly Sourced[], to: Location, stats: CopyStats): Promise<void> {
+export async function copyImages(
+  items: readonly Sourced[],
+  to: Location | readonly Location[],
+  stats: CopyStats,
+): Promise<void> {
   const manifests = await expand(items);
-  await copyBlobsOf(manifests, to, stats);
-  const written = new Set<string>();
-  for (const { raw } of manifests) {
-    if (written.has(raw.digest)) continue;
-    await to.client.putManifest(to.repository, raw.digest, raw);
-    written.add(raw.digest);
+  await copyBlobsOf(manifests, many(to), stats);
+  for (const target of many(to)) {
+    const written = new Set<string>();
+    for (const { raw } of manifests) {
+      if (written.has(raw.digest)) continue;
+      await target.client.putManifest(target.repository, raw.digest, raw);
+      written.add(raw.digest);
+    }
   }
 }

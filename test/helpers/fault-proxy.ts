@@ -25,6 +25,8 @@ export interface FaultProxy {
   /** How many of each fault were injected, and how many requests were seen. */
   counts: Record<Fault | 'requests' | '413' | 'outage', number>;
   log: string[];
+  /** Every request seen, as `METHOD URL`. */
+  requests: string[];
   stop(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function startFaultProxy(
 ): Promise<FaultProxy> {
   const counts = { requests: 0, '503': 0, '429': 0, reset: 0, truncate: 0, '413': 0, outage: 0 };
   const log: string[] = [];
+  const requests: string[] = [];
   let injected = 0;
   let outageSince: number | undefined;
   const inOutage = (req: IncomingMessage): boolean => {
@@ -84,6 +87,7 @@ export async function startFaultProxy(
   };
   const server: Server = createServer((req, res) => {
     const n = ++counts.requests;
+    requests.push(`${req.method} ${req.url}`);
     if (inOutage(req)) {
       counts.outage++;
       log.push(`${n} ${req.method} ${req.url} -> outage`);
@@ -118,6 +122,7 @@ export async function startFaultProxy(
   return {
     address,
     counts,
+    requests,
     log,
     stop: () =>
       new Promise((resolve) => {
