@@ -46806,10 +46806,15 @@ class FileSource {
         this.file.close().catch(() => undefined);
     }
 }
-/** `source` hashed on the way: the last chunk is only handed out when the bytes are the blob. */
+/**
+ * `source` hashed on the way: the last chunk is only handed out when the bytes are the blob. Every other
+ * chunk is hashed at the next read, after its write was handed to the kernel, so the receiver has the
+ * bytes while they are hashed (the buffer is still the chunk's then: see BlobSource.depth).
+ */
 function hashed(source, digest, mismatch) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let seen = 0;
+    let unhashed;
     const check = () => {
         const actual = `sha256:${hash.digest('hex')}`;
         if (actual !== digest)
@@ -46821,18 +46826,24 @@ function hashed(source, digest, mismatch) {
         depth: source.depth,
         close: () => source.close(),
         async read() {
+            if (unhashed)
+                hash.update(unhashed);
+            unhashed = undefined;
             const chunk = await source.read();
             if (!chunk) {
                 if (seen !== source.size)
                     throw mismatch('(incomplete)', seen);
                 return null;
             }
-            hash.update(chunk);
             seen += chunk.length;
             if (seen > source.size)
                 throw mismatch('(too long)', seen);
-            if (seen === source.size)
+            if (seen < source.size)
+                unhashed = chunk;
+            else {
+                hash.update(chunk);
                 check();
+            }
             return chunk;
         },
     };
@@ -49269,6 +49280,111 @@ async function fromGet(client, repo, blob) {
     return hashed(got, blob.digest, (actual, seen) => new TransientError(`blob ${blob.digest} arrived as ${seen} of ${blob.size} bytes with digest ${actual}`));
 }
 
+;// CONCATENATED MODULE: ./src/registry/shared-read.ts
+
+class SharedRead {
+    openOwn;
+    undecided;
+    joined = new Set();
+    started;
+    allDecided;
+    decided = new Promise((resolve) => (this.allDecided = resolve));
+    source;
+    reading = false;
+    constructor(openOwn, targets) {
+        this.openOwn = openOwn;
+        this.undecided = targets;
+        if (targets <= 0)
+            this.allDecided();
+    }
+    turn() {
+        let state = 'new';
+        return {
+            open: () => {
+                if (state !== 'new')
+                    return this.openOwn();
+                state = 'joined';
+                return this.join();
+            },
+            settle: () => {
+                if (state !== 'new')
+                    return;
+                state = 'settled';
+                this.decide();
+            },
+        };
+    }
+    decide() {
+        if (--this.undecided === 0)
+            this.allDecided();
+    }
+    async join() {
+        const reader = { asked: false };
+        this.joined.add(reader);
+        this.decide();
+        this.started ??= this.decided.then(() => this.openOwn());
+        const body = await this.started.catch((err) => {
+            this.joined.delete(reader);
+            throw err;
+        });
+        if (!isBlobSource(body)) {
+            this.joined.delete(reader);
+            // The first reader takes the stream; the others read on their own.
+            return this.takeStream(body);
+        }
+        this.source = body;
+        return this.consumer(reader, body.size);
+    }
+    streamTaken = false;
+    takeStream(body) {
+        if (this.streamTaken)
+            return this.openOwn();
+        this.streamTaken = true;
+        return Promise.resolve(body);
+    }
+    consumer(reader, size) {
+        return {
+            kind: 'blob-source',
+            size,
+            depth: 1,
+            read: () => new Promise((resolve, reject) => {
+                reader.deliver = (chunk) => (chunk instanceof Error ? reject(chunk) : resolve(chunk));
+                reader.asked = true;
+                this.pull();
+            }),
+            close: () => {
+                if (!this.joined.delete(reader))
+                    return;
+                if (this.joined.size === 0)
+                    this.source?.close();
+                else
+                    this.pull(); // the others may have been waiting for this one
+            },
+        };
+    }
+    /** Reads the next chunk once every joined reader has asked for it, and hands it to each. */
+    pull() {
+        if (this.reading || !this.source || this.joined.size === 0)
+            return;
+        for (const r of this.joined)
+            if (!r.asked)
+                return;
+        this.reading = true;
+        const readers = [...this.joined];
+        for (const r of readers)
+            r.asked = false;
+        this.source.read().then((chunk) => this.hand(readers, chunk), (err) => this.hand(readers, err instanceof Error ? err : new Error(String(err))));
+    }
+    hand(readers, chunk) {
+        this.reading = false;
+        for (const r of readers) {
+            const deliver = r.deliver;
+            r.deliver = undefined;
+            deliver?.(chunk);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/registry/chunked-upload.ts
 
 
@@ -49484,6 +49600,9 @@ async function mapPool(items, limit, fn) {
 // where the bytes come from outside, see blob-open.ts,
 // skipped when present, mounted within a registry, all blobs of all images
 // through one bounded pool), then manifests byte for byte, children first.
+// To several registries at once, each blob is read once for all of them
+// (shared-read.ts).
+
 
 
 
@@ -49502,13 +49621,22 @@ function damaged(err, from, to, blob) {
         return err;
     return new HttpError(`Cannot copy blob ${blob.digest} to ${to.client.registry}/${to.repository}: the registry refused its bytes as DIGEST_INVALID, so the local registry's file ${blobPath(storage, blob.digest)} is damaged (disk full, or changed on disk). Nothing was tagged; run the job again.`, err.status, 'DIGEST_INVALID', err);
 }
-async function copyBlob(from, to, blob, stats) {
+/** Copies one blob; with a turn, its first read is the one it shares with the other targets. */
+async function copyBlob(from, to, blob, stats, turn) {
+    try {
+        await copyOneBlob(from, to, blob, stats, turn);
+    }
+    finally {
+        turn?.settle(); // it never read: the others need not wait for it
+    }
+}
+async function copyOneBlob(from, to, blob, stats, turn) {
     if (await to.client.hasBlob(to.repository, blob.digest)) {
         stats.blobsSkipped++;
         return;
     }
     const sameRegistry = from.client === to.client && from.repository !== to.repository;
-    const how = await uploadBlob(to.client, to.repository, blob, () => openBlobBody(from, blob), sameRegistry ? from.repository : undefined).catch((err) => {
+    const how = await uploadBlob(to.client, to.repository, blob, turn ? () => turn.open() : () => openBlobBody(from, blob), sameRegistry ? from.repository : undefined).catch((err) => {
         throw damaged(err, from, to, blob);
     });
     if (how === 'mounted') {
@@ -49539,6 +49667,24 @@ async function expand(items) {
     }
     return out;
 }
+/** Waits for every copy, then fails with the first failure: no copy runs on unseen. */
+async function allOrFirstFailure(copies) {
+    const settled = await Promise.allSettled(copies);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+}
+/** One target's blobs; a blob it never got to (its copy failed first) is settled, so no read waits for it. */
+async function copyAllTo(list, target, stats) {
+    const work = list.map((b) => ({ ...b, turn: b.shared?.turn() }));
+    try {
+        await mapPool(work, BLOB_CONCURRENCY, (w) => copyBlob(w.from, target, w.blob, stats, w.turn));
+    }
+    finally {
+        for (const w of work)
+            w.turn?.settle();
+    }
+}
 async function copyBlobsOf(manifests, to, stats) {
     const blobs = new Map();
     for (const { from, raw } of manifests) {
@@ -49549,22 +49695,34 @@ async function copyBlobsOf(manifests, to, stats) {
             if (!blobs.has(blob.digest))
                 blobs.set(blob.digest, { from, blob });
     }
-    await mapPool([...blobs.values()], BLOB_CONCURRENCY, ({ from, blob }) => copyBlob(from, to, blob, stats));
+    const list = [...blobs.values()];
+    if (to.length > 1)
+        for (const b of list)
+            b.shared = new SharedRead(() => openBlobBody(b.from, b.blob), to.length);
+    // Every target takes the blobs in the same order, so a shared read never waits on a target that
+    // waits in turn: a target ahead waits, the one behind has already decided on everything before.
+    await allOrFirstFailure(to.map((target) => copyAllTo(list, target, stats)));
 }
-/** Only the blobs the manifests reference: no manifest is written (an upload ahead of the merge). */
+const many = (to) => ('client' in to ? [to] : to);
+/**
+ * Only the blobs the manifests reference: no manifest is written (an upload ahead of the merge). With
+ * several targets (on different registries), each blob is read once for all of them.
+ */
 async function copyBlobs(items, to, stats) {
-    await copyBlobsOf(await expand(items), to, stats);
+    await copyBlobsOf(await expand(items), many(to), stats);
 }
 /** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
 async function copyImages(items, to, stats) {
     const manifests = await expand(items);
-    await copyBlobsOf(manifests, to, stats);
-    const written = new Set();
-    for (const { raw } of manifests) {
-        if (written.has(raw.digest))
-            continue;
-        await to.client.putManifest(to.repository, raw.digest, raw);
-        written.add(raw.digest);
+    await copyBlobsOf(manifests, many(to), stats);
+    for (const target of many(to)) {
+        const written = new Set();
+        for (const { raw } of manifests) {
+            if (written.has(raw.digest))
+                continue;
+            await target.client.putManifest(target.repository, raw.digest, raw);
+            written.add(raw.digest);
+        }
     }
 }
 
@@ -49617,22 +49775,26 @@ async function readEntries(entries) {
     return items;
 }
 /**
- * Every entry with its blobs to every target (manifests by digest, untagged).
- * A second repository on a registry copies from the first one there, so its
- * blobs are mounted (one request each), not sent again.
+ * Every entry with its blobs to every target (manifests by digest, untagged). The first repository on
+ * each registry is copied to together, each blob read once for all of them; a second repository on a
+ * registry then copies from the first one there, so its blobs are mounted (one request each).
  */
 async function copyEntries(entries, targets, copy = copyImages) {
     const stats = newStats();
     const items = await readEntries(entries);
     const firstOn = new Map();
+    for (const target of targets)
+        if (!firstOn.has(target.client))
+            firstOn.set(target.client, target);
+    const firsts = [...firstOn.values()];
     try {
-        for (const target of targets) {
+        throwIfCancelled(`copying to ${firsts.map((t) => `${t.client.registry}/${t.repository}`).join(', ')}`);
+        await copy(items, firsts, stats);
+        for (const target of targets.filter((t) => !firsts.includes(t))) {
             throwIfCancelled(`copying to ${target.client.registry}/${target.repository}`);
             const sibling = firstOn.get(target.client);
             const from = sibling && sibling.repository !== target.repository ? sibling : undefined;
             await copy(from ? items.map((i) => ({ ...i, from })) : items, target, stats);
-            if (!sibling)
-                firstOn.set(target.client, target);
         }
     }
     finally {

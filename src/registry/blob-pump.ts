@@ -77,10 +77,15 @@ export class FileSource implements BlobSource {
 /** What bytes that are not the blob become (the copy's Mismatch). */
 export type SourceMismatch = (actual: string, seen: number) => Error;
 
-/** `source` hashed on the way: the last chunk is only handed out when the bytes are the blob. */
+/**
+ * `source` hashed on the way: the last chunk is only handed out when the bytes are the blob. Every other
+ * chunk is hashed at the next read, after its write was handed to the kernel, so the receiver has the
+ * bytes while they are hashed (the buffer is still the chunk's then: see BlobSource.depth).
+ */
 export function hashed(source: BlobSource, digest: string, mismatch: SourceMismatch): BlobSource {
   const hash = createHash('sha256');
   let seen = 0;
+  let unhashed: Buffer | undefined;
   const check = () => {
     const actual = `sha256:${hash.digest('hex')}`;
     if (actual !== digest) throw mismatch(actual, seen);
@@ -91,15 +96,20 @@ export function hashed(source: BlobSource, digest: string, mismatch: SourceMisma
     depth: source.depth,
     close: () => source.close(),
     async read() {
+      if (unhashed) hash.update(unhashed);
+      unhashed = undefined;
       const chunk = await source.read();
       if (!chunk) {
         if (seen !== source.size) throw mismatch('(incomplete)', seen);
         return null;
       }
-      hash.update(chunk);
       seen += chunk.length;
       if (seen > source.size) throw mismatch('(too long)', seen);
-      if (seen === source.size) check();
+      if (seen < source.size) unhashed = chunk;
+      else {
+        hash.update(chunk);
+        check();
+      }
       return chunk;
     },
   };
