@@ -3,6 +3,7 @@
 // http), each counted, so a test sees which requests went through it.
 import { createServer, request, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-server.js';
 
 export interface ConnectProxy {
   url: string;
@@ -51,16 +52,6 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
       });
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const a = server.address();
-  return {
-    url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`,
-    seen,
-    stop: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { address, stop } = await listenOnLoopback(server, sockets);
+  return { url: `http://${address}`, seen, stop };
 }

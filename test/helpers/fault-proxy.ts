@@ -5,7 +5,8 @@
 // refuses request bodies above `maxBodyBytes` with 413, as nginx's
 // client_max_body_size does. The Host header is kept, so the registry's
 // Location headers point back at the proxy.
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { forwardRequest, listenOnLoopback, relayTo } from './loopback-server.js';
 
 export const FAULTS = ['503', '429', 'reset', 'truncate'] as const;
 export type Fault = (typeof FAULTS)[number];
@@ -31,13 +32,7 @@ export interface FaultProxy {
 }
 
 function forward(upstream: string, req: IncomingMessage, onResponse: (up: IncomingMessage) => void): void {
-  const [host = '', port = ''] = upstream.split(':');
-  const out = request(
-    { host, port: Number(port), method: req.method, path: req.url, headers: req.headers },
-    onResponse,
-  );
-  out.on('error', () => req.socket.destroy());
-  req.pipe(out);
+  req.pipe(forwardRequest(upstream, req, onResponse));
 }
 
 function truncate(up: IncomingMessage, res: ServerResponse): void {
@@ -111,23 +106,7 @@ export async function startFaultProxy(
       inject(fault, upstream, req, res);
       return;
     }
-    forward(upstream, req, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    forward(upstream, req, relayTo(res));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const a = server.address();
-  const address = `127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
-  return {
-    address,
-    counts,
-    requests,
-    log,
-    stop: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), counts, requests, log };
 }

@@ -3,7 +3,8 @@
 // `parties` PUTs to the same tag are waiting (or `timeoutMs` passed), then all
 // of them go on together. Nothing is changed or refused: it only schedules,
 // so a race that needs luck on a real registry happens every time.
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { forwardRequest, listenOnLoopback, relayTo } from './loopback-server.js';
 
 export interface RendezvousProxy {
   address: string;
@@ -13,16 +14,7 @@ export interface RendezvousProxy {
 }
 
 function forward(upstream: string, req: IncomingMessage, res: ServerResponse): void {
-  const [host = '', port = ''] = upstream.split(':');
-  const out = request(
-    { host, port: Number(port), method: req.method, path: req.url, headers: req.headers },
-    (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    },
-  );
-  out.on('error', () => req.socket.destroy());
-  req.pipe(out);
+  req.pipe(forwardRequest(upstream, req, relayTo(res)));
 }
 
 const TAG_PUT = /^\/v2\/.+\/manifests\/(?!sha256:)[^/]+$/;
@@ -56,15 +48,5 @@ export async function startRendezvousProxy(
       }
     }, timeoutMs);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const a = server.address();
-  return {
-    address: `127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`,
-    met,
-    stop: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), met };
 }

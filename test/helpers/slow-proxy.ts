@@ -3,8 +3,9 @@
 // long enough to be cancelled in the middle. It records when each upload
 // (PUT or PATCH with a body) started and when its connection from the client
 // closed, and the bytes it received. Nothing is changed or refused.
-import { createServer, request, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
+import { forwardRequest, listenOnLoopback, relayTo } from './loopback-server.js';
 
 export interface Upload {
   url: string;
@@ -45,29 +46,11 @@ function track(req: IncomingMessage, uploads: Upload[]): void {
 
 export async function startSlowProxy(upstream: string, bytesPerSecond: number): Promise<SlowProxy> {
   const uploads: Upload[] = [];
-  const [host = '', port = ''] = upstream.split(':');
   const server = createServer((req, res) => {
     track(req, uploads);
-    const out = request(
-      { host, port: Number(port), method: req.method, path: req.url, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    out.on('error', () => req.socket.destroy());
+    const out = forwardRequest(upstream, req, relayTo(res));
     req.socket.once('close', () => out.destroy()); // the registry sees the upload break too
     req.pipe(throttle(bytesPerSecond)).pipe(out);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const a = server.address();
-  return {
-    address: `127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`,
-    uploads,
-    stop: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), uploads };
 }
