@@ -1,6 +1,6 @@
 // Build contexts for tests: examples/ copied to a temp dir with the static
 // busybox of each architecture (from Debian's busybox-static packages).
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './action-runner.js';
@@ -42,5 +42,19 @@ export function exampleContext(name: string): string {
       .map((f) => path.dirname(f)),
   );
   for (const sub of withDockerfiles) addBusybox(path.join(dir, sub));
+  return dir;
+}
+
+/** The first lines of a test Dockerfile: `FROM scratch` (as `stage` when given) with busybox for TARGETARCH. */
+export function busyboxPrelude(stage?: string): string {
+  return `FROM scratch${stage ? ` AS ${stage}` : ''}\nARG TARGETARCH\nCOPY busybox/\${TARGETARCH} /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n`;
+}
+
+/** A temp context with busybox and each file of `dockerfiles` (name -> the lines after the prelude). */
+export function busyboxContext(dockerfiles: Record<string, string>, stage?: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ctx-busybox-'));
+  addBusybox(dir);
+  for (const [name, body] of Object.entries(dockerfiles))
+    writeFileSync(path.join(dir, name), busyboxPrelude(stage) + body);
   return dir;
 }

@@ -10,22 +10,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
-import { addBusybox } from '../../support/contexts.js';
+import { busyboxContext } from '../../support/contexts.js';
 import { engine, skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 const { containerdStore, major } = engine();
 
-const PRELUDE =
-  'FROM scratch AS base\nARG TARGETARCH\nCOPY busybox/${TARGETARCH} /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n';
-
-function contextWith(dockerfile: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ctx-inputs-'));
-  addBusybox(dir);
-  writeFileSync(path.join(dir, 'Dockerfile'), PRELUDE + dockerfile);
-  return dir;
-}
+const contextWith = (dockerfile: string): string => busyboxContext({ Dockerfile: dockerfile }, 'base');
 
 /**
  * A barrier on loopback: each request waits until `expected` are in flight

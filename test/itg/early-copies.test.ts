@@ -1,12 +1,10 @@
 // Overlap: a platform's blobs go up to the target while another platform
 // still builds; manifests and tags only after every platform succeeded, so a
 // failed run leaves untagged blobs and no manifest on the target.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
-import { addBusybox } from '../../support/contexts.js';
+import { busyboxContext } from '../../support/contexts.js';
 import {
   catalog,
   manifestsStored,
@@ -18,16 +16,8 @@ import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 
 const skip = skipWithoutPrereqs();
 
-const PRELUDE =
-  'FROM scratch\nARG TARGETARCH\nCOPY busybox/${TARGETARCH} /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n';
-
-function contextWith(s390x: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ctx-early-'));
-  addBusybox(dir);
-  writeFileSync(path.join(dir, 'Dockerfile'), `${PRELUDE}RUN head -c 4194304 /dev/urandom > /blob\n`);
-  writeFileSync(path.join(dir, 'Dockerfile.s390x'), PRELUDE + s390x);
-  return dir;
-}
+const contextWith = (s390x: string): string =>
+  busyboxContext({ Dockerfile: 'RUN head -c 4194304 /dev/urandom > /blob\n', 'Dockerfile.s390x': s390x });
 
 interface Task {
   label: string;

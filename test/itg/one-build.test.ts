@@ -3,27 +3,17 @@
 // group, digest, time, smoke test and named failure each; on Docker 20.10's
 // classic store, and for 'platform-files', each platform builds on its own.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction, type ActionRun } from '../../support/action-runner.js';
-import { addBusybox } from '../../support/contexts.js';
+import { busyboxContext } from '../../support/contexts.js';
 import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
 import { engine, skipWithoutPrereqs } from '../helpers/prereqs.js';
 
 const skip = skipWithoutPrereqs();
 const { containerdStore } = engine();
 
-const PRELUDE =
-  'FROM scratch\nARG TARGETARCH\nCOPY busybox/${TARGETARCH} /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n';
-
-function contextWith(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ctx-one-build-'));
-  addBusybox(dir);
-  for (const [name, body] of Object.entries(files)) writeFileSync(path.join(dir, name), PRELUDE + body);
-  return dir;
-}
+const contextWith = (files: Record<string, string>): string => busyboxContext(files);
 
 /** The text of each `::group::TITLE` … `::endgroup::` of a step's log. */
 function groups(run: ActionRun): Map<string, string> {
