@@ -29,8 +29,8 @@ export async function makeBlob(dir: string, name: string, mb: number): Promise<B
   };
 }
 
-/** One monolithic upload with curl, streamed from the file (-T), as plain as it gets. */
-export async function curlUpload(registry: TestRegistry, repo: string, blob: BlobFile): Promise<void> {
+/** The POST of a monolithic upload; answers the arguments of curl's PUT, streamed from the file (-T). */
+export async function curlPutArgs(registry: TestRegistry, repo: string, blob: BlobFile): Promise<string[]> {
   const { stdout } = await exec(
     'curl',
     ['-sS', '-f', '-D', '-', '-o', '/dev/null', '-X', 'POST', `${registry.url}/v2/${repo}/blobs/uploads/`],
@@ -40,21 +40,13 @@ export async function curlUpload(registry: TestRegistry, repo: string, blob: Blo
   if (!location) throw new Error(`no Location in ${stdout}`);
   const url = new URL(location, registry.url);
   url.searchParams.set('digest', blob.digest);
-  await exec(
-    'curl',
-    [
-      '-sS',
-      '-f',
-      '-o',
-      '/dev/null',
-      '-H',
-      'content-type: application/octet-stream',
-      '-T',
-      blob.file,
-      url.toString(),
-    ],
-    { timeout: DEADLINE_MS },
-  );
+  const type = 'content-type: application/octet-stream';
+  return ['-sS', '-f', '-o', '/dev/null', '-H', type, '-T', blob.file, url.toString()];
+}
+
+/** One monolithic upload with curl, as plain as it gets. */
+export async function curlUpload(registry: TestRegistry, repo: string, blob: BlobFile): Promise<void> {
+  await exec('curl', await curlPutArgs(registry, repo, blob), { timeout: DEADLINE_MS });
 }
 
 /** An image config for one architecture, written to `dir/name`. */

@@ -17,17 +17,14 @@
 //
 //   flock /tmp/multiarch-action-itg.lock npx tsx bench/merge.ts
 //   (BENCH_MODES=merge,build,rss BENCH_RUNS=5 BENCH_LAYER_MB=256 BENCH_SMALL_MB=64 BENCH_HUGE_MB=1024 BENCH_RSS_RUNS=3)
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { pushManifest, sha256, OCI_INDEX, OCI_MANIFEST } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { configBlob, curlUpload, makeBlob, type BlobFile } from './blobs.js';
+import { configBlob, curlPutArgs, curlUpload, makeBlob, type BlobFile } from './blobs.js';
 import { actionBuild, actionMerge, measured, type Sample } from './measure.js';
 
-const exec = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 256);
 const SMALL_MB = Number(process.env.BENCH_SMALL_MB ?? 64);
@@ -68,34 +65,7 @@ async function seed(registry: TestRegistry, dir: string, repo: string, mb: numbe
 async function floor(dst: TestRegistry, blobs: readonly BlobFile[]): Promise<Sample> {
   const started = performance.now();
   const samples = await Promise.all(
-    blobs.map(async (b) => {
-      const { stdout } = await exec('curl', [
-        '-sS',
-        '-f',
-        '-D',
-        '-',
-        '-o',
-        '/dev/null',
-        '-X',
-        'POST',
-        `${dst.url}/v2/acme/floor/blobs/uploads/`,
-      ]);
-      const location = /^location:\s*(\S+)/im.exec(stdout)?.[1];
-      if (!location) throw new Error(`no Location in ${stdout}`);
-      const url = new URL(location, dst.url);
-      url.searchParams.set('digest', b.digest);
-      return measured('curl', [
-        '-sS',
-        '-f',
-        '-o',
-        '/dev/null',
-        '-H',
-        'content-type: application/octet-stream',
-        '-T',
-        b.file,
-        url.toString(),
-      ]);
-    }),
+    blobs.map(async (b) => measured('curl', await curlPutArgs(dst, 'acme/floor', b))),
   );
   return {
     seconds: (performance.now() - started) / 1000,
