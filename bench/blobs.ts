@@ -3,8 +3,8 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { writeFileSync } from 'node:fs';
-import { sha256 } from '../support/images.js';
+import { rmSync, writeFileSync } from 'node:fs';
+import { OCI_INDEX, OCI_MANIFEST, pushManifest, sha256 } from '../support/images.js';
 import type { TestRegistry } from '../support/registry.js';
 
 const exec = promisify(execFile);
@@ -62,4 +62,39 @@ export function configBlob(dir: string, name: string, architecture: string): Blo
     size: config.length,
     mediaType: 'application/vnd.oci.image.config.v1+json',
   };
+}
+
+/** An index `repo:1` of one image per architecture, each a config and one `mb` MB layer; the blob files. */
+export async function seed(
+  registry: TestRegistry,
+  dir: string,
+  repo: string,
+  mb: number,
+  architectures: readonly string[],
+): Promise<BlobFile[]> {
+  const blobs: BlobFile[] = [];
+  const manifests = [];
+  for (const arch of architectures) {
+    const c = configBlob(dir, `${repo.replace('/', '-')}-${arch}.json`, arch);
+    const l = await makeBlob(dir, `${repo.replace('/', '-')}-${arch}.bin`, mb);
+    await Promise.all([c, l].map((b) => curlUpload(registry, repo, b)));
+    blobs.push(c, l);
+    const strip = ({ mediaType, digest, size }: BlobFile) => ({ mediaType, digest, size });
+    const m = { schemaVersion: 2, mediaType: OCI_MANIFEST, config: strip(c), layers: [strip(l)] };
+    const pushed = await pushManifest(
+      { url: registry.url },
+      repo,
+      sha256(Buffer.from(JSON.stringify(m))),
+      OCI_MANIFEST,
+      m,
+    );
+    manifests.push({ ...pushed, platform: { os: 'linux', architecture: arch } });
+    if (mb > 256) rmSync(l.file); // the registry has it; keep the disk free
+  }
+  await pushManifest({ url: registry.url }, repo, '1', OCI_INDEX, {
+    schemaVersion: 2,
+    mediaType: OCI_INDEX,
+    manifests,
+  });
+  return blobs;
 }

@@ -20,9 +20,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pushManifest, sha256, OCI_INDEX, OCI_MANIFEST } from '../support/images.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
-import { configBlob, curlPutArgs, curlUpload, makeBlob, type BlobFile } from './blobs.js';
+import { curlPutArgs, makeBlob, seed, type BlobFile } from './blobs.js';
 import { actionBuild, actionMerge, measured, type Sample } from './measure.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -32,34 +31,6 @@ const HUGE_MB = Number(process.env.BENCH_HUGE_MB ?? 1024);
 const RSS_RUNS = Number(process.env.BENCH_RSS_RUNS ?? 3);
 const MODES = (process.env.BENCH_MODES ?? 'merge,build,rss').split(',');
 const PLATFORMS = ['amd64', 'arm64', 's390x'];
-
-async function seed(registry: TestRegistry, dir: string, repo: string, mb: number): Promise<BlobFile[]> {
-  const blobs: BlobFile[] = [];
-  const manifests = [];
-  for (const arch of PLATFORMS) {
-    const c = configBlob(dir, `${repo.replace('/', '-')}-${arch}.json`, arch);
-    const l = await makeBlob(dir, `${repo.replace('/', '-')}-${arch}.bin`, mb);
-    await Promise.all([c, l].map((b) => curlUpload(registry, repo, b)));
-    blobs.push(c, l);
-    const strip = ({ mediaType, digest, size }: BlobFile) => ({ mediaType, digest, size });
-    const m = { schemaVersion: 2, mediaType: OCI_MANIFEST, config: strip(c), layers: [strip(l)] };
-    const pushed = await pushManifest(
-      { url: registry.url },
-      repo,
-      sha256(Buffer.from(JSON.stringify(m))),
-      OCI_MANIFEST,
-      m,
-    );
-    manifests.push({ ...pushed, platform: { os: 'linux', architecture: arch } });
-    if (mb > 256) rmSync(l.file); // the registry has it; keep the disk free
-  }
-  await pushManifest({ url: registry.url }, repo, '1', OCI_INDEX, {
-    schemaVersion: 2,
-    mediaType: OCI_INDEX,
-    manifests,
-  });
-  return blobs;
-}
 
 /** The floor: every blob at once, each one POST and one `curl -T` PUT from its file. */
 async function floor(dst: TestRegistry, blobs: readonly BlobFile[]): Promise<Sample> {
@@ -257,7 +228,7 @@ async function main(): Promise<void> {
     );
     if (MODES.includes('merge')) {
       console.error(`Seeding ${PLATFORMS.length} platforms x ${LAYER_MB} MB ...`);
-      const blobs = await seed(src, dir, 'acme/bench', LAYER_MB);
+      const blobs = await seed(src, dir, 'acme/bench', LAYER_MB, PLATFORMS);
       const results: Results = new Map();
       for (let r = 1; r <= RUNS; r++) {
         console.error(`Merge-only round ${r}/${RUNS} (load ${load()})`);
@@ -278,7 +249,7 @@ async function main(): Promise<void> {
       const rss: Record<number, number[]> = {};
       for (const mb of [SMALL_MB, HUGE_MB]) {
         console.error(`Seeding ${PLATFORMS.length} platforms x ${mb} MB for memory ...`);
-        await seed(src, dir, `acme/rss${mb}`, mb);
+        await seed(src, dir, `acme/rss${mb}`, mb, PLATFORMS);
         for (let r = 1; r <= RSS_RUNS; r++) {
           const dst = await startRegistry();
           try {
