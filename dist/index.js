@@ -49614,6 +49614,7 @@ function newStats() {
     return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0 };
 }
 const BLOB_CONCURRENCY = 4;
+const MANIFEST_CONCURRENCY = 8;
 /** The target refused a blob read from the local registry's own files: they are damaged. */
 function damaged(err, from, to, blob) {
     const storage = from.client instanceof RegistryClient ? from.client.storage : undefined;
@@ -49654,13 +49655,13 @@ async function expand(items) {
     const out = [];
     for (const item of items) {
         if (isIndexType(item.raw.mediaType)) {
-            const children = [];
-            for (const child of parseJson(item.raw).manifests) {
+            // The children are read a few at a time; they keep the index's order.
+            const children = await mapPool(parseJson(item.raw).manifests, MANIFEST_CONCURRENCY, async (child) => {
                 const raw = await item.from.client.getManifest(item.from.repository, child.digest);
                 if (!raw)
                     throw new HttpError(`Cannot copy index ${item.raw.digest} from ${item.from.client.registry}/${item.from.repository}: it lists ${child.digest}, which that registry does not have. Push the missing image again, or merge without it.`);
-                children.push({ from: item.from, raw });
-            }
+                return { from: item.from, raw };
+            });
             out.push(...(await expand(children)));
         }
         out.push(item);
@@ -49695,7 +49696,9 @@ async function copyBlobsOf(manifests, to, stats) {
             if (!blobs.has(blob.digest))
                 blobs.set(blob.digest, { from, blob });
     }
-    const list = [...blobs.values()];
+    // Largest first: the big layers all start at once and the small blobs fill the slots they leave,
+    // instead of a layer waiting behind configs for a slot (sort is stable: equal sizes keep their order).
+    const list = [...blobs.values()].sort((a, b) => b.blob.size - a.blob.size);
     if (to.length > 1)
         for (const b of list)
             b.shared = new SharedRead(() => openBlobBody(b.from, b.blob), to.length);

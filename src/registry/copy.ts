@@ -38,6 +38,7 @@ export function newStats(): CopyStats {
 }
 
 const BLOB_CONCURRENCY = 4;
+const MANIFEST_CONCURRENCY = 8;
 
 /** The target refused a blob read from the local registry's own files: they are damaged. */
 function damaged(err: unknown, from: SourceLocation, to: Location, blob: Descriptor): unknown {
@@ -104,15 +105,19 @@ async function expand(items: readonly Sourced[]): Promise<Sourced[]> {
   const out: Sourced[] = [];
   for (const item of items) {
     if (isIndexType(item.raw.mediaType)) {
-      const children: Sourced[] = [];
-      for (const child of parseJson<ImageIndex>(item.raw).manifests) {
-        const raw = await item.from.client.getManifest(item.from.repository, child.digest);
-        if (!raw)
-          throw new HttpError(
-            `Cannot copy index ${item.raw.digest} from ${item.from.client.registry}/${item.from.repository}: it lists ${child.digest}, which that registry does not have. Push the missing image again, or merge without it.`,
-          );
-        children.push({ from: item.from, raw });
-      }
+      // The children are read a few at a time; they keep the index's order.
+      const children = await mapPool(
+        parseJson<ImageIndex>(item.raw).manifests,
+        MANIFEST_CONCURRENCY,
+        async (child): Promise<Sourced> => {
+          const raw = await item.from.client.getManifest(item.from.repository, child.digest);
+          if (!raw)
+            throw new HttpError(
+              `Cannot copy index ${item.raw.digest} from ${item.from.client.registry}/${item.from.repository}: it lists ${child.digest}, which that registry does not have. Push the missing image again, or merge without it.`,
+            );
+          return { from: item.from, raw };
+        },
+      );
       out.push(...(await expand(children)));
     }
     out.push(item);
@@ -155,7 +160,9 @@ async function copyBlobsOf(
     for (const blob of [manifest.config, ...manifest.layers])
       if (!blobs.has(blob.digest)) blobs.set(blob.digest, { from, blob });
   }
-  const list = [...blobs.values()];
+  // Largest first: the big layers all start at once and the small blobs fill the slots they leave,
+  // instead of a layer waiting behind configs for a slot (sort is stable: equal sizes keep their order).
+  const list = [...blobs.values()].sort((a, b) => b.blob.size - a.blob.size);
   if (to.length > 1)
     for (const b of list) b.shared = new SharedRead(() => openBlobBody(b.from, b.blob), to.length);
   // Every target takes the blobs in the same order, so a shared read never waits on a target that

@@ -145,6 +145,21 @@ describe('copyImages: what is written, in which order', () => {
     });
   });
 
+  test('the largest blobs start first, so no layer waits behind configs for a slot', async () => {
+    const sized = (name: string, size: number): Descriptor => ({ ...blob(name), size });
+    const images = ['x', 'y', 'z'].map((p) =>
+      image(`image-${p}`, sized(`cfg-${p}`, 500), [sized(`layer-${p}`, 256 * 2 ** 20)]),
+    );
+    const platforms = index('platforms', images);
+    const memory = new MemorySource([platforms, ...images]);
+    const target = new RecordingTarget();
+    const items: Sourced[] = [{ from: { client: memory, repository: 'src' }, raw: platforms }];
+    await copyImages(items, { client: target, repository: 'dst' }, newStats());
+    const checks = target.calls.filter((c) => c.startsWith('hasBlob')).map((c) => c.split(' ')[2]);
+    // Equal sizes keep the index's order.
+    expect(checks).toEqual(['layer-x', 'layer-y', 'layer-z', 'cfg-x', 'cfg-y', 'cfg-z']);
+  });
+
   test('1: an index listing a manifest the source lacks fails before anything is written', async () => {
     const lacking = new MemorySource([top, A, sub, C]); // no B
     const target = new RecordingTarget();
