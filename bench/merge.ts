@@ -175,6 +175,7 @@ async function buildRound(ctx: string, results: Results): Promise<void> {
   console.error(
     `  action (merge window): ${merge.seconds.toFixed(2)} s, ${merge.cpu.toFixed(2)} s CPU, ${merge.rssMb.toFixed(0)} MB`,
   );
+  let post: { exitCode: number; log: string } | undefined;
   try {
     const local = state.registry;
     if (!local?.storage)
@@ -187,8 +188,11 @@ async function buildRound(ctx: string, results: Results): Promise<void> {
       await record(results, tool, go);
   } finally {
     delete process.env.DOCKER_CONFIG;
-    await run.finish();
+    // main ran with post held back (actionBuild): post runs now, so no round leaves its local
+    // registry running, its storage on disk or its images in the engine for the next one.
+    post = (await run.finish({ skipPost: false })).post;
   }
+  if (post.exitCode !== 0) throw new Error(`the action's post failed:\n${post.log.slice(-3000)}`);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
