@@ -47,7 +47,9 @@ describe.skipIf(skip)('cancelling the merge', () => {
     dst = await startRegistry();
     slow = await startSlowProxy(dst.address, 8 * MB);
     await pushImage({ url: src.url }, 'acme/big', { platform: 'linux/386', layerBytes: 2 * MB }, 'small');
-    for (const arch of ['amd64', 'arm64', 's390x', 'ppc64le'])
+    // Three big layers and the small one fill the 4 upload slots at once (largest first): the small
+    // one lands while the big ones still run.
+    for (const arch of ['amd64', 'arm64', 's390x'])
       await pushImage({ url: src.url }, 'acme/big', { platform: `linux/${arch}`, layerBytes: 48 * MB }, arch);
   }, 120_000);
   afterAll(async () => {
@@ -58,14 +60,14 @@ describe.skipIf(skip)('cancelling the merge', () => {
 
   test('SIGTERM mid-upload: uploads stop within a second, nothing is tagged, the message counts what landed', async () => {
     const started = startAction({
-      sources: ['small', 'amd64', 'arm64', 's390x', 'ppc64le']
+      sources: ['small', 'amd64', 'arm64', 's390x']
         .map((t) => `${src.address}/acme/big:${t}`)
         .join('\n'),
       tags: `${slow.address}/acme/cancelled:1`,
       push: 'true',
     });
     const big = () => slow.uploads.filter((u) => u.url.includes('digest=') && u.bytes > 4 * MB);
-    while (big().length < 2) {
+    while (big().length < 2 || blobFiles(dst).length === 0) {
       if (started.main.child.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 50));
     }
