@@ -46061,6 +46061,23 @@ var external_node_tls_ = __nccwpck_require__(1692);
 
 
 
+const requestLimits = new external_node_async_hooks_.AsyncLocalStorage();
+/**
+ * Runs `fn` with each request it makes limited to `ms`, from connect to the answer's headers: for
+ * checks that must fail in seconds on a host that takes the connection and never answers.
+ */
+function withRequestLimit(ms, fn) {
+    return requestLimits.run(ms, fn);
+}
+/** Rejects once `signal` aborts. */
+function untilAborted(signal) {
+    return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+}
+/** A request that got no answer in time: ETIMEDOUT, so it reads (and retries) as a timed-out connection. */
+function noAnswer(url, ms) {
+    const error = new Error(`no answer from ${new URL(url).host} within ${ms / 1000} s`);
+    return Object.assign(error, { code: 'ETIMEDOUT' });
+}
 class Http {
     dispatcher;
     /** The CAs to trust, for the lean blob path's own TLS sockets too. */
@@ -46076,14 +46093,28 @@ class Http {
         });
     }
     async request(req) {
-        const res = await (0,undici/* request */.Em)(req.url, {
+        const limitMs = requestLimits.getStore();
+        const limit = limitMs === undefined ? undefined : AbortSignal.timeout(limitMs);
+        const pending = (0,undici/* request */.Em)(req.url, {
             method: req.method,
             headers: req.headers,
             body: req.body,
             dispatcher: this.dispatcher,
-            signal: cancelSignal, // a cancelled job stops its uploads at once
+            // a cancelled job stops its uploads at once
+            signal: limit ? AbortSignal.any([cancelSignal, limit]) : cancelSignal,
         });
-        return { status: res.statusCode, headers: res.headers, body: res.body };
+        try {
+            // undici honours the signal only once connected: a TLS handshake that hangs is given up here.
+            const res = limit ? await Promise.race([pending, untilAborted(limit)]) : await pending;
+            return { status: res.statusCode, headers: res.headers, body: res.body };
+        }
+        catch (err) {
+            if (limit?.aborted)
+                pending.then((late) => late.body.dump(), () => undefined);
+            if (limit?.aborted && !cancelSignal.aborted)
+                throw noAnswer(req.url, limitMs ?? 0);
+            throw err;
+        }
     }
     /**
      * GET that follows redirects (release downloads answer 302 to a CDN), no
@@ -46102,8 +46133,12 @@ class Http {
             current = new URL(location, current).toString();
         }
     }
+    /**
+     * Closes every connection. Nothing the action waits for is in flight by then; what is (a
+     * connect to a host that never answered, its request given up) is cut, not waited for.
+     */
     async close() {
-        await this.dispatcher.close();
+        await this.dispatcher.destroy();
     }
 }
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -47252,6 +47287,8 @@ function isLoopbackHost(registry) {
 
 
 const MAX_REDIRECTS = 5;
+/** Errors of a host that took the connection (or not) and never answered. */
+const SILENT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
 class RegistryClient {
     http;
     registry;
@@ -47299,6 +47336,9 @@ class RegistryClient {
         catch (err) {
             if (isCertificateError(err))
                 throw this.tlsError(err);
+            // A plain-HTTP registry answers a TLS hello at once (with an error): one that said nothing is down.
+            if (SILENT_CODES.has(err.code ?? ''))
+                throw err;
             return `http://${host}`;
         }
     }
@@ -55068,6 +55108,8 @@ async function runMergeOnly(clients, options) {
 
 /** A dead host fails in about 10 s: a few quick attempts, no retry storm. */
 const PREFLIGHT_RETRY = { attempts: 3, baseMs: 500, capMs: 2_000, budgetMs: 10_000 };
+/** A host that takes the connection and never answers (a TLS handshake that hangs) fails as fast. */
+const PREFLIGHT_REQUEST_MS = 10_000;
 const NETWORK_HINTS = {
     ENOTFOUND: 'the host name does not resolve: check the registry part of the tag',
     EAI_AGAIN: 'DNS did not answer: check the runner network',
@@ -55119,7 +55161,7 @@ async function cancelSession(client, repository, url) {
 }
 async function checkTarget(target) {
     try {
-        await withRetry(`checking ${target.client.registry}/${target.repository}`, () => provePush(target.client, target.repository), PREFLIGHT_RETRY);
+        await withRequestLimit(PREFLIGHT_REQUEST_MS, () => withRetry(`checking ${target.client.registry}/${target.repository}`, () => provePush(target.client, target.repository), PREFLIGHT_RETRY));
     }
     catch (err) {
         // A registry's answer (401, 403, a TLS trust error) is already said well; a network failure is not.
@@ -55433,6 +55475,9 @@ async function main() {
     }
     catch (err) {
         report(err);
+        // The step is over: a connect still trying a host that never answered (its request given
+        // up, undici's 30 s connect timer still running) must not hold the failed step open.
+        process.exit(1);
     }
 }
 void main();

@@ -30,6 +30,29 @@ export interface HttpOptions {
   bodyTimeoutMs?: number;
 }
 
+const requestLimits = new AsyncLocalStorage<number>();
+
+/**
+ * Runs `fn` with each request it makes limited to `ms`, from connect to the answer's headers: for
+ * checks that must fail in seconds on a host that takes the connection and never answers.
+ */
+export function withRequestLimit<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  return requestLimits.run(ms, fn);
+}
+
+/** Rejects once `signal` aborts. */
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) =>
+    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
+  );
+}
+
+/** A request that got no answer in time: ETIMEDOUT, so it reads (and retries) as a timed-out connection. */
+function noAnswer(url: string, ms: number): Error {
+  const error = new Error(`no answer from ${new URL(url).host} within ${ms / 1000} s`);
+  return Object.assign(error, { code: 'ETIMEDOUT' });
+}
+
 export class Http {
   private readonly dispatcher: Dispatcher;
   /** The CAs to trust, for the lean blob path's own TLS sockets too. */
@@ -47,14 +70,29 @@ export class Http {
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const res = await request(req.url, {
+    const limitMs = requestLimits.getStore();
+    const limit = limitMs === undefined ? undefined : AbortSignal.timeout(limitMs);
+    const pending = request(req.url, {
       method: req.method,
       headers: req.headers,
       body: req.body,
       dispatcher: this.dispatcher,
-      signal: cancelSignal, // a cancelled job stops its uploads at once
+      // a cancelled job stops its uploads at once
+      signal: limit ? AbortSignal.any([cancelSignal, limit]) : cancelSignal,
     });
-    return { status: res.statusCode, headers: res.headers, body: res.body };
+    try {
+      // undici honours the signal only once connected: a TLS handshake that hangs is given up here.
+      const res = limit ? await Promise.race([pending, untilAborted(limit)]) : await pending;
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      if (limit?.aborted)
+        pending.then(
+          (late) => late.body.dump(),
+          () => undefined,
+        );
+      if (limit?.aborted && !cancelSignal.aborted) throw noAnswer(req.url, limitMs ?? 0);
+      throw err;
+    }
   }
 
   /**
@@ -73,8 +111,12 @@ export class Http {
     }
   }
 
+  /**
+   * Closes every connection. Nothing the action waits for is in flight by then; what is (a
+   * connect to a host that never answered, its request given up) is cut, not waited for.
+   */
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await this.dispatcher.destroy();
   }
 }
 

@@ -40,6 +40,9 @@ async function main(): Promise<void> {
     await runMain();
   } catch (err) {
     report(err);
+    // The step is over: a connect still trying a host that never answered (its request given
+    // up, undici's 30 s connect timer still running) must not hold the failed step open.
+    process.exit(1);
   }
 }
 

@@ -4,7 +4,7 @@
 // A typo in a password then costs seconds, not the builds.
 import * as core from '@actions/core';
 import { HttpError, errorMessage } from '../errors.js';
-import { header, withRetry, type RetryPolicy } from '../http.js';
+import { header, withRequestLimit, withRetry, type RetryPolicy } from '../http.js';
 import type { RegistryClient } from '../registry/client.js';
 import { drain } from '../registry/response.js';
 import type { RegistryClients, Target } from '../registry/clients.js';
@@ -13,6 +13,8 @@ import { scopeFor } from '../registry/token.js';
 
 /** A dead host fails in about 10 s: a few quick attempts, no retry storm. */
 const PREFLIGHT_RETRY: RetryPolicy = { attempts: 3, baseMs: 500, capMs: 2_000, budgetMs: 10_000 };
+/** A host that takes the connection and never answers (a TLS handshake that hangs) fails as fast. */
+const PREFLIGHT_REQUEST_MS = 10_000;
 
 const NETWORK_HINTS: Record<string, string> = {
   ENOTFOUND: 'the host name does not resolve: check the registry part of the tag',
@@ -71,10 +73,12 @@ async function cancelSession(client: RegistryClient, repository: string, url: st
 
 async function checkTarget(target: Target): Promise<void> {
   try {
-    await withRetry(
-      `checking ${target.client.registry}/${target.repository}`,
-      () => provePush(target.client, target.repository),
-      PREFLIGHT_RETRY,
+    await withRequestLimit(PREFLIGHT_REQUEST_MS, () =>
+      withRetry(
+        `checking ${target.client.registry}/${target.repository}`,
+        () => provePush(target.client, target.repository),
+        PREFLIGHT_RETRY,
+      ),
     );
   } catch (err) {
     // A registry's answer (401, 403, a TLS trust error) is already said well; a network failure is not.

@@ -51,6 +51,8 @@ export interface Req {
 }
 
 const MAX_REDIRECTS = 5;
+/** Errors of a host that took the connection (or not) and never answered. */
+const SILENT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
 
 export class RegistryClient {
   private base?: Promise<string>;
@@ -98,6 +100,8 @@ export class RegistryClient {
       return `https://${host}`;
     } catch (err) {
       if (isCertificateError(err)) throw this.tlsError(err);
+      // A plain-HTTP registry answers a TLS hello at once (with an error): one that said nothing is down.
+      if (SILENT_CODES.has((err as { code?: string }).code ?? '')) throw err;
       return `http://${host}`;
     }
   }

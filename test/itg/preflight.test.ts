@@ -92,6 +92,30 @@ describe.skipIf(skip)('pre-flight of the targets', () => {
     );
   });
 
+  test('a host that takes the connection and never answers (a TLS handshake that hangs) fails in about 10 s', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const address = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+    try {
+      const started = Date.now();
+      const run = await runAction({
+        platforms: 'linux/amd64',
+        context,
+        tags: `${address}/acme/silent:1.0`,
+        push: 'true',
+      });
+      expect(run.main.exitCode).not.toBe(0);
+      // 10 s per request in the pre-flight; the step ends then, not at undici's 30 s connect timeout.
+      expect(Date.now() - started).toBeLessThan(20_000);
+      nothingSlowRan(run.main.log);
+      expect(errorsOf(run.main)).toContain(
+        `Cannot reach ${address} to push acme/silent: ETIMEDOUT (no answer from ${address} within 10 s); the connection timed out`,
+      );
+    } finally {
+      silent.close();
+    }
+  });
+
   test('the second of two targets refusing the credentials stops the run; the first gets nothing', async () => {
     const run = await runAction({
       platforms: 'linux/amd64',

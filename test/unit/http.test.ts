@@ -1,6 +1,9 @@
+import { createServer } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import {
   backoffMs,
+  Http,
+  withRequestLimit,
   isCertificateError,
   isTransient,
   parseRetryAfter,
@@ -93,5 +96,47 @@ describe('retry policy', () => {
       ),
     ).rejects.toThrow(/^Gave up x after 3 attempts: 503/);
     expect(calls).toBe(3);
+  });
+});
+
+describe('a request limit', () => {
+  test('a TLS handshake that never gets an answer is given up at the limit, as ETIMEDOUT', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as { port: number };
+    const http = new Http();
+    try {
+      const started = Date.now();
+      const request = withRequestLimit(300, () =>
+        http.request({ method: 'GET', url: `https://127.0.0.1:${port}/v2/` }),
+      );
+      await expect(request).rejects.toMatchObject({
+        code: 'ETIMEDOUT',
+        message: `no answer from 127.0.0.1:${port} within 0.3 s`,
+      });
+      expect(Date.now() - started).toBeLessThan(5_000); // undici's own connect timeout is 30 s
+    } finally {
+      await http.close();
+      silent.close();
+    }
+  });
+
+  test('outside a limit the same request is still waiting after the limit would have passed', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as { port: number };
+    const http = new Http();
+    const request = http.request({ method: 'GET', url: `https://127.0.0.1:${port}/v2/` });
+    request.catch(() => undefined);
+    const first = await Promise.race([
+      request.then(
+        () => 'answered',
+        () => 'failed',
+      ),
+      new Promise((r) => setTimeout(() => r('waiting'), 600)),
+    ]);
+    expect(first).toBe('waiting');
+    await http.close();
+    silent.close();
   });
 });
