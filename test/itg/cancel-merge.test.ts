@@ -60,9 +60,7 @@ describe.skipIf(skip)('cancelling the merge', () => {
 
   test('SIGTERM mid-upload: uploads stop within a second, nothing is tagged, the message counts what landed', async () => {
     const started = startAction({
-      sources: ['small', 'amd64', 'arm64', 's390x']
-        .map((t) => `${src.address}/acme/big:${t}`)
-        .join('\n'),
+      sources: ['small', 'amd64', 'arm64', 's390x'].map((t) => `${src.address}/acme/big:${t}`).join('\n'),
       tags: `${slow.address}/acme/cancelled:1`,
       push: 'true',
     });
