@@ -46109,11 +46109,11 @@ class Http {
             return { status: res.statusCode, headers: res.headers, body: res.body };
         }
         catch (err) {
-            if (limit?.aborted)
-                pending.then((late) => late.body.dump(), () => undefined);
-            if (limit?.aborted && !cancelSignal.aborted)
-                throw noAnswer(req.url, limitMs ?? 0);
-            throw err;
+            if (!limit?.aborted)
+                throw err;
+            // Given up: an answer that still comes frees its connection.
+            pending.then((late) => late.body.dump(), () => undefined);
+            throw cancelSignal.aborted ? err : noAnswer(req.url, limitMs ?? 0);
         }
     }
     /**
@@ -46134,8 +46134,9 @@ class Http {
         }
     }
     /**
-     * Closes every connection. Nothing the action waits for is in flight by then; what is (a
-     * connect to a host that never answered, its request given up) is cut, not waited for.
+     * Closes every connection without waiting for what is still in flight: nothing the action waits
+     * for is by then, and a connect to a host that never answered (its request given up) would
+     * hold the step for undici's 30 s connect timeout.
      */
     async close() {
         await this.dispatcher.destroy();

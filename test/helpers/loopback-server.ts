@@ -9,7 +9,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer as createNetServer, type Socket } from 'node:net';
 
 export interface Listening {
   /** 127.0.0.1:PORT */
@@ -26,6 +26,22 @@ export async function listenOnLoopback(server: Server, sockets: Iterable<Socket>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
         server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A TCP server on loopback that takes every connection and never sends a byte (a hanging TLS handshake). */
+export async function listenSilently(): Promise<Listening> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((s) => sockets.add(s));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const a = server.address();
+  return {
+    address: `127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`,
+    stop: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
   };

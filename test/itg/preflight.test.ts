@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import { exampleContext } from '../../support/contexts.js';
 import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
+import { listenSilently } from '../helpers/loopback-server.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 
 const skip = skipWithoutPrereqs();
@@ -93,9 +94,8 @@ describe.skipIf(skip)('pre-flight of the targets', () => {
   });
 
   test('a host that takes the connection and never answers (a TLS handshake that hangs) fails in about 10 s', async () => {
-    const silent = createServer(() => undefined);
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const address = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const silent = await listenSilently();
+    const { address } = silent;
     try {
       const started = Date.now();
       const run = await runAction({
@@ -112,7 +112,7 @@ describe.skipIf(skip)('pre-flight of the targets', () => {
         `Cannot reach ${address} to push acme/silent: ETIMEDOUT (no answer from ${address} within 10 s); the connection timed out`,
       );
     } finally {
-      silent.close();
+      await silent.stop();
     }
   });
 

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import {
   backoffMs,
@@ -10,6 +9,7 @@ import {
   TransientError,
   withRetry,
 } from '../../src/http.js';
+import { listenSilently } from '../helpers/loopback-server.js';
 
 describe('retry policy', () => {
   test.each([
@@ -101,32 +101,28 @@ describe('retry policy', () => {
 
 describe('a request limit', () => {
   test('a TLS handshake that never gets an answer is given up at the limit, as ETIMEDOUT', async () => {
-    const silent = createServer(() => undefined);
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const { port } = silent.address() as { port: number };
+    const silent = await listenSilently();
     const http = new Http();
     try {
       const started = Date.now();
       const request = withRequestLimit(300, () =>
-        http.request({ method: 'GET', url: `https://127.0.0.1:${port}/v2/` }),
+        http.request({ method: 'GET', url: `https://${silent.address}/v2/` }),
       );
       await expect(request).rejects.toMatchObject({
         code: 'ETIMEDOUT',
-        message: `no answer from 127.0.0.1:${port} within 0.3 s`,
+        message: `no answer from ${silent.address} within 0.3 s`,
       });
       expect(Date.now() - started).toBeLessThan(5_000); // undici's own connect timeout is 30 s
     } finally {
       await http.close();
-      silent.close();
+      await silent.stop();
     }
   });
 
   test('outside a limit the same request is still waiting after the limit would have passed', async () => {
-    const silent = createServer(() => undefined);
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const { port } = silent.address() as { port: number };
+    const silent = await listenSilently();
     const http = new Http();
-    const request = http.request({ method: 'GET', url: `https://127.0.0.1:${port}/v2/` });
+    const request = http.request({ method: 'GET', url: `https://${silent.address}/v2/` });
     request.catch(() => undefined);
     const first = await Promise.race([
       request.then(
@@ -137,6 +133,6 @@ describe('a request limit', () => {
     ]);
     expect(first).toBe('waiting');
     await http.close();
-    silent.close();
+    await silent.stop();
   });
 });
