@@ -46050,6 +46050,34 @@ var external_node_async_hooks_ = __nccwpck_require__(6698);
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/request-limit.ts
+// A time limit on each request of a piece of work (the pre-flight): a host
+// that takes the connection and never answers fails in seconds, not at the
+// dispatcher's 30 s connect or 60 s headers timeouts.
+
+const limits = new external_node_async_hooks_.AsyncLocalStorage();
+/**
+ * Runs `fn` with each request it makes limited to `ms`, from connect to the answer's headers: for
+ * checks that must fail in seconds on a host that takes the connection and never answers.
+ */
+function withRequestLimit(ms, fn) {
+    return limits.run(ms, fn);
+}
+/** The limit of the work running now, as a signal that aborts when it has passed; undefined outside one. */
+function requestLimit() {
+    const ms = limits.getStore();
+    return ms === undefined ? undefined : { ms, signal: AbortSignal.timeout(ms) };
+}
+/** Rejects once `signal` aborts. */
+function untilAborted(signal) {
+    return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+}
+/** A request that got no answer in time: ETIMEDOUT, so it reads (and retries) as a timed-out connection. */
+function noAnswer(url, ms) {
+    const error = new Error(`no answer from ${new URL(url).host} within ${ms / 1000} s`);
+    return Object.assign(error, { code: 'ETIMEDOUT' });
+}
+
 ;// CONCATENATED MODULE: ./src/http.ts
 // The only builder of undici dispatchers: proxy-aware, explicit timeouts, a
 // retry policy for what is transient (408, 429, 5xx, resets, truncation).
@@ -46061,23 +46089,7 @@ var external_node_tls_ = __nccwpck_require__(1692);
 
 
 
-const requestLimits = new external_node_async_hooks_.AsyncLocalStorage();
-/**
- * Runs `fn` with each request it makes limited to `ms`, from connect to the answer's headers: for
- * checks that must fail in seconds on a host that takes the connection and never answers.
- */
-function withRequestLimit(ms, fn) {
-    return requestLimits.run(ms, fn);
-}
-/** Rejects once `signal` aborts. */
-function untilAborted(signal) {
-    return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-}
-/** A request that got no answer in time: ETIMEDOUT, so it reads (and retries) as a timed-out connection. */
-function noAnswer(url, ms) {
-    const error = new Error(`no answer from ${new URL(url).host} within ${ms / 1000} s`);
-    return Object.assign(error, { code: 'ETIMEDOUT' });
-}
+
 class Http {
     dispatcher;
     /** The CAs to trust, for the lean blob path's own TLS sockets too. */
@@ -46093,27 +46105,26 @@ class Http {
         });
     }
     async request(req) {
-        const limitMs = requestLimits.getStore();
-        const limit = limitMs === undefined ? undefined : AbortSignal.timeout(limitMs);
+        const limit = requestLimit();
         const pending = (0,undici/* request */.Em)(req.url, {
             method: req.method,
             headers: req.headers,
             body: req.body,
             dispatcher: this.dispatcher,
             // a cancelled job stops its uploads at once
-            signal: limit ? AbortSignal.any([cancelSignal, limit]) : cancelSignal,
+            signal: limit ? AbortSignal.any([cancelSignal, limit.signal]) : cancelSignal,
         });
         try {
             // undici honours the signal only once connected: a TLS handshake that hangs is given up here.
-            const res = limit ? await Promise.race([pending, untilAborted(limit)]) : await pending;
+            const res = limit ? await Promise.race([pending, untilAborted(limit.signal)]) : await pending;
             return { status: res.statusCode, headers: res.headers, body: res.body };
         }
         catch (err) {
-            if (!limit?.aborted)
+            if (!limit?.signal.aborted)
                 throw err;
             // Given up: an answer that still comes frees its connection.
             pending.then((late) => late.body.dump(), () => undefined);
-            throw cancelSignal.aborted ? err : noAnswer(req.url, limitMs ?? 0);
+            throw cancelSignal.aborted ? err : noAnswer(req.url, limit.ms);
         }
     }
     /**
@@ -55102,6 +55113,7 @@ async function runMergeOnly(clients, options) {
 // repository is reached, its challenge answered and push permission proved by
 // starting an upload session and cancelling it: no tag, no blob is written.
 // A typo in a password then costs seconds, not the builds.
+
 
 
 

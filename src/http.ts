@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { cancelSignal } from './cancel.js';
 import { errorMessage, HttpError } from './errors.js';
+import { noAnswer, requestLimit, untilAborted } from './request-limit.js';
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -30,29 +31,6 @@ export interface HttpOptions {
   bodyTimeoutMs?: number;
 }
 
-const requestLimits = new AsyncLocalStorage<number>();
-
-/**
- * Runs `fn` with each request it makes limited to `ms`, from connect to the answer's headers: for
- * checks that must fail in seconds on a host that takes the connection and never answers.
- */
-export function withRequestLimit<T>(ms: number, fn: () => Promise<T>): Promise<T> {
-  return requestLimits.run(ms, fn);
-}
-
-/** Rejects once `signal` aborts. */
-function untilAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) =>
-    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
-  );
-}
-
-/** A request that got no answer in time: ETIMEDOUT, so it reads (and retries) as a timed-out connection. */
-function noAnswer(url: string, ms: number): Error {
-  const error = new Error(`no answer from ${new URL(url).host} within ${ms / 1000} s`);
-  return Object.assign(error, { code: 'ETIMEDOUT' });
-}
-
 export class Http {
   private readonly dispatcher: Dispatcher;
   /** The CAs to trust, for the lean blob path's own TLS sockets too. */
@@ -70,28 +48,27 @@ export class Http {
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const limitMs = requestLimits.getStore();
-    const limit = limitMs === undefined ? undefined : AbortSignal.timeout(limitMs);
+    const limit = requestLimit();
     const pending = request(req.url, {
       method: req.method,
       headers: req.headers,
       body: req.body,
       dispatcher: this.dispatcher,
       // a cancelled job stops its uploads at once
-      signal: limit ? AbortSignal.any([cancelSignal, limit]) : cancelSignal,
+      signal: limit ? AbortSignal.any([cancelSignal, limit.signal]) : cancelSignal,
     });
     try {
       // undici honours the signal only once connected: a TLS handshake that hangs is given up here.
-      const res = limit ? await Promise.race([pending, untilAborted(limit)]) : await pending;
+      const res = limit ? await Promise.race([pending, untilAborted(limit.signal)]) : await pending;
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
-      if (!limit?.aborted) throw err;
+      if (!limit?.signal.aborted) throw err;
       // Given up: an answer that still comes frees its connection.
       pending.then(
         (late) => late.body.dump(),
         () => undefined,
       );
-      throw cancelSignal.aborted ? err : noAnswer(req.url, limitMs ?? 0);
+      throw cancelSignal.aborted ? err : noAnswer(req.url, limit.ms);
     }
   }
 

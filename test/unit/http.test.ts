@@ -2,13 +2,13 @@ import { describe, expect, test } from 'vitest';
 import {
   backoffMs,
   Http,
-  withRequestLimit,
   isCertificateError,
   isTransient,
   parseRetryAfter,
   TransientError,
   withRetry,
 } from '../../src/http.js';
+import { withRequestLimit } from '../../src/request-limit.js';
 import { listenSilently } from '../helpers/loopback-server.js';
 
 describe('retry policy', () => {
