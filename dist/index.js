@@ -46048,132 +46048,17 @@ function checkDriverSupport(build, driver, containerdStore) {
 var external_node_async_hooks_ = __nccwpck_require__(6698);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/request-limit.ts
-// A time limit on each request of a piece of work (the pre-flight): a host
-// that takes the connection and never answers fails in seconds, not at the
-// dispatcher's 30 s connect or 60 s headers timeouts.
-
-const limits = new external_node_async_hooks_.AsyncLocalStorage();
-/**
- * Runs `fn` with each request it makes limited to `ms`, from connect to the answer's headers: for
- * checks that must fail in seconds on a host that takes the connection and never answers.
- */
-function withRequestLimit(ms, fn) {
-    return limits.run(ms, fn);
-}
-/** The limit of the work running now, as a signal that aborts when it has passed; undefined outside one. */
-function requestLimit() {
-    const ms = limits.getStore();
-    return ms === undefined ? undefined : { ms, signal: AbortSignal.timeout(ms) };
-}
-/** Rejects once `signal` aborts. */
-function untilAborted(signal) {
-    return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-}
-/** A request that got no answer in time: ETIMEDOUT, so it reads (and retries) as a timed-out connection. */
-function noAnswer(url, ms) {
-    const error = new Error(`no answer from ${new URL(url).host} within ${ms / 1000} s`);
-    return Object.assign(error, { code: 'ETIMEDOUT' });
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-// The only builder of undici dispatchers: proxy-aware, explicit timeouts, a
-// retry policy for what is transient (408, 429, 5xx, resets, truncation).
+;// CONCATENATED MODULE: ./src/retry.ts
+// Retry is one layer: what is worth another attempt (408, 429, 5xx, resets,
+// truncation), capped and jittered backoff that honours Retry-After, and one
+// budget per operation carried in AsyncLocalStorage, so a call that would
+// retry on its own runs once inside an operation that already retries and
+// attempts never multiply (go-containerregistry's transport/retry.go shape).
 
 
 
 
 
-
-
-
-
-class Http {
-    dispatcher;
-    /** The CAs to trust, for the lean blob path's own TLS sockets too. */
-    ca;
-    constructor(options = {}) {
-        this.ca = options.ca;
-        this.dispatcher = new undici/* EnvHttpProxyAgent */.J2({
-            headersTimeout: options.headersTimeoutMs ?? 60_000,
-            bodyTimeout: options.bodyTimeoutMs ?? 120_000,
-            connect: options.ca ? { ca: options.ca, timeout: 30_000 } : { timeout: 30_000 },
-            // Through a proxy's CONNECT tunnel the registry's TLS is requestTls's, not connect's.
-            ...(options.ca && { requestTls: { ca: options.ca } }),
-        });
-    }
-    async request(req) {
-        const limit = requestLimit();
-        const pending = (0,undici/* request */.Em)(req.url, {
-            method: req.method,
-            headers: req.headers,
-            body: req.body,
-            dispatcher: this.dispatcher,
-            // a cancelled job stops its uploads at once
-            signal: limit ? AbortSignal.any([cancelSignal, limit.signal]) : cancelSignal,
-        });
-        try {
-            // undici honours the signal only once connected: a TLS handshake that hangs is given up here.
-            const res = limit ? await Promise.race([pending, untilAborted(limit.signal)]) : await pending;
-            return { status: res.statusCode, headers: res.headers, body: res.body };
-        }
-        catch (err) {
-            if (!limit?.signal.aborted)
-                throw err;
-            // Given up: an answer that still comes frees its connection.
-            pending.then((late) => late.body.dump(), () => undefined);
-            throw cancelSignal.aborted ? err : noAnswer(req.url, limit.ms);
-        }
-    }
-    /**
-     * GET that follows redirects (release downloads answer 302 to a CDN), no
-     * credentials sent. Answers the first non-redirect response; the caller owns its body.
-     */
-    async getFollowing(url, maxRedirects = 5) {
-        let current = url;
-        for (let hops = 0;; hops++) {
-            const res = await this.request({ method: 'GET', url: current });
-            const location = header(res, 'location');
-            if (!REDIRECTS.has(res.status) || !location)
-                return res;
-            await res.body.dump();
-            if (hops >= maxRedirects)
-                throw new HttpError(`GET ${url} redirected more than ${maxRedirects} times.`);
-            current = new URL(location, current).toString();
-        }
-    }
-    /**
-     * Closes every connection without waiting for what is still in flight: nothing the action waits
-     * for is by then, and a connect to a host that never answered (its request given up) would
-     * hold the step for undici's 30 s connect timeout.
-     */
-    async close() {
-        await this.dispatcher.destroy();
-    }
-}
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/**
- * The CAs to trust when 'ca-file' is set: TLS replaces its defaults when given
- * a list, so the system roots and NODE_EXTRA_CA_CERTS are listed too. Without
- * a CA file Node's defaults (which already hold NODE_EXTRA_CA_CERTS) apply.
- */
-function trustedCas(caFile) {
-    if (!caFile)
-        return undefined;
-    const extra = process.env.NODE_EXTRA_CA_CERTS;
-    return [...external_node_tls_.rootCertificates, ...(extra ? [(0,external_node_fs_namespaceObject.readFileSync)(extra, 'utf8')] : []), (0,external_node_fs_namespaceObject.readFileSync)(caFile, 'utf8')];
-}
-/** A TLS failure about trust (unknown CA, self-signed, wrong name, expired): never retried. */
-function isCertificateError(err) {
-    const code = err?.code;
-    return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
-}
-function header(res, name) {
-    const v = res.headers[name.toLowerCase()];
-    return Array.isArray(v) ? v[0] : v;
-}
 /** An error worth another attempt; `retryAfterMs` when the server said when. */
 class TransientError extends Error {
     retryAfterMs;
@@ -46467,15 +46352,205 @@ async function writeArchive(options, sourceOf, index) {
     info(`Wrote ${index.digest} with every platform to ${options.ociArchive} (ref ${refName})`);
 }
 
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/request-limit.ts
+// A time limit on each request of a piece of work (the pre-flight): a host
+// that takes the connection and never answers fails in seconds, not at the
+// dispatcher's 30 s connect or 60 s headers timeouts.
+
+const limits = new external_node_async_hooks_.AsyncLocalStorage();
+/**
+ * Runs `fn` with each request it makes limited to `ms`, from connect to the answer's headers: for
+ * checks that must fail in seconds on a host that takes the connection and never answers.
+ */
+function withRequestLimit(ms, fn) {
+    return limits.run(ms, fn);
+}
+/** The limit of the work running now, as a signal that aborts when it has passed; undefined outside one. */
+function requestLimit() {
+    const ms = limits.getStore();
+    return ms === undefined ? undefined : { ms, signal: AbortSignal.timeout(ms) };
+}
+/** Rejects once `signal` aborts. */
+function untilAborted(signal) {
+    return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+}
+/** A request that got no answer in time: ETIMEDOUT, so it reads (and retries) as a timed-out connection. */
+function noAnswer(url, ms) {
+    const error = new Error(`no answer from ${new URL(url).host} within ${ms / 1000} s`);
+    return Object.assign(error, { code: 'ETIMEDOUT' });
+}
+
+;// CONCATENATED MODULE: ./src/deadline.ts
+// How long one request may take as a whole, headers to last byte (pure).
+// Idle timeouts alone let a peer that drips one byte a second hold the job
+// for ever; an overall deadline bounds it. A transfer's deadline grows with
+// its size at a floor rate far below any working link, so only a peer that
+// stalls on purpose (or a link that is all but down) meets it.
+/** What every request gets at least: connect, headers, and a small body. */
+const BASE_DEADLINE_MS = 5 * 60_000;
+/** The slowest rate a blob transfer may average: 64 KiB/s (a 1 GiB layer gets 4.6 h). */
+const FLOOR_BYTES_PER_S = 64 * 1024;
+/** The overall deadline of a request that moves `bytes` (0 or unknown: the base). */
+function transferDeadlineMs(bytes) {
+    const n = bytes !== undefined && Number.isFinite(bytes) && bytes > 0 ? bytes : 0;
+    return BASE_DEADLINE_MS + Math.ceil((n / FLOOR_BYTES_PER_S) * 1000);
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+// The only builder of undici dispatchers: proxy-aware, explicit header, body
+// and overall timeouts, closed in one place. Retrying is retry.ts's.
+
+
+
+
+
+
+
+class Http {
+    dispatcher;
+    /** The CAs to trust, for the lean blob path's own TLS sockets too. */
+    ca;
+    constructor(options = {}) {
+        this.ca = options.ca;
+        this.dispatcher = new undici/* EnvHttpProxyAgent */.J2({
+            headersTimeout: options.headersTimeoutMs ?? 60_000,
+            bodyTimeout: options.bodyTimeoutMs ?? 120_000,
+            connect: options.ca ? { ca: options.ca, timeout: 30_000 } : { timeout: 30_000 },
+            // Through a proxy's CONNECT tunnel the registry's TLS is requestTls's, not connect's.
+            ...(options.ca && { requestTls: { ca: options.ca } }),
+        });
+    }
+    async request(req) {
+        const limit = requestLimit();
+        const deadline = overallDeadline(req);
+        const pending = (0,undici/* request */.Em)(req.url, {
+            method: req.method,
+            headers: req.headers,
+            body: req.body,
+            dispatcher: this.dispatcher,
+            // a cancelled job stops its uploads at once; a peer that drips meets the deadline
+            signal: AbortSignal.any([cancelSignal, deadline.signal, ...(limit ? [limit.signal] : [])]),
+        });
+        try {
+            // undici honours the signal only once connected: a TLS handshake that hangs is given up here.
+            const res = limit ? await Promise.race([pending, untilAborted(limit.signal)]) : await pending;
+            res.body.once('close', deadline.clear);
+            return { status: res.statusCode, headers: res.headers, body: res.body };
+        }
+        catch (err) {
+            deadline.clear();
+            if (!limit?.signal.aborted)
+                throw err;
+            // Given up: an answer that still comes frees its connection.
+            pending.then((late) => late.body.dump(), () => undefined);
+            throw cancelSignal.aborted ? err : noAnswer(req.url, limit.ms);
+        }
+    }
+    /**
+     * GET that follows redirects (release downloads answer 302 to a CDN), no
+     * credentials sent. Answers the first non-redirect response; the caller owns its body.
+     */
+    async getFollowing(url, maxRedirects = 5) {
+        let current = url;
+        for (let hops = 0;; hops++) {
+            const res = await this.request({ method: 'GET', url: current });
+            const location = header(res, 'location');
+            if (!REDIRECTS.has(res.status) || !location)
+                return res;
+            await res.body.dump();
+            if (hops >= maxRedirects)
+                throw new HttpError(`GET ${url} redirected more than ${maxRedirects} times.`);
+            current = new URL(location, current).toString();
+        }
+    }
+    /**
+     * Closes every connection without waiting for what is still in flight: nothing the action waits
+     * for is by then, and a connect to a host that never answered (its request given up) would
+     * hold the step for undici's 30 s connect timeout.
+     */
+    async close() {
+        await this.dispatcher.destroy();
+    }
+}
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** The request's overall deadline as a signal whose reason reads (and retries) as a timed-out connection. */
+function overallDeadline(req) {
+    const length = Number(req.headers?.['content-length'] ?? req.headers?.['Content-Length'] ?? 0);
+    const ms = req.deadlineMs ?? transferDeadlineMs(length);
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+        const host = new URL(req.url).host;
+        controller.abort(Object.assign(new Error(`${host} did not finish within ${Math.round(ms / 1000)} s`), {
+            code: 'ETIMEDOUT',
+        }));
+    }, ms);
+    timer.unref();
+    return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+/**
+ * The CAs to trust when 'ca-file' is set: TLS replaces its defaults when given
+ * a list, so the system roots and NODE_EXTRA_CA_CERTS are listed too. Without
+ * a CA file Node's defaults (which already hold NODE_EXTRA_CA_CERTS) apply.
+ */
+function trustedCas(caFile) {
+    if (!caFile)
+        return undefined;
+    const extra = process.env.NODE_EXTRA_CA_CERTS;
+    return [...external_node_tls_.rootCertificates, ...(extra ? [(0,external_node_fs_namespaceObject.readFileSync)(extra, 'utf8')] : []), (0,external_node_fs_namespaceObject.readFileSync)(caFile, 'utf8')];
+}
+/** A TLS failure about trust (unknown CA, self-signed, wrong name, expired): never retried. */
+function isCertificateError(err) {
+    const code = err?.code;
+    return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
+}
+function header(res, name) {
+    const v = res.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v[0] : v;
+}
+
+;// CONCATENATED MODULE: ./src/log-safe.ts
+// Text from outside (a registry's error body, a label or platform from an
+// image config, a token server's words) made safe to print (pure): in the log
+// a line break would let it start a line with `::` and so issue a workflow
+// command (`::add-mask::`, `::stop-commands::`), and in the job summary it
+// could add Markdown or HTML of its own. Control characters become visible
+// escapes; the summary also escapes Markdown's and HTML's special characters.
+// C0 and C1 controls, DEL, and Unicode's line and paragraph separators.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+function escapeControl(c) {
+    if (c === '\n')
+        return '\\n';
+    if (c === '\r')
+        return '\\r';
+    if (c === '\t')
+        return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/** One line, whatever it held: control characters escaped, and a leading `::` defused. */
+function forLog(text) {
+    const line = text.replace(CONTROL, escapeControl);
+    return line.startsWith('::') ? `\\${line}` : line;
+}
+const MARKDOWN = /[\\`*_{}[\]()<>#+|!~&"']/g;
+/** Safe inside a Markdown table cell of the job summary: no markup, no HTML, no line break. */
+function forMarkdown(text) {
+    return forLog(text).replace(MARKDOWN, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 ;// CONCATENATED MODULE: ./src/oci/index-merge.ts
 // Builds the index (manifest list) from the platform entries (pure).
 // All Docker schema 2 children -> a Docker manifest list; otherwise an OCI index.
+
 
 
 const INDEX_FORMATS = ['auto', 'oci', 'docker'];
 /** 'keep' attestation manifests beside their images, or 'strip' them. */
 const ATTESTATION_MODES = ['keep', 'strip'];
 const ATTESTATION_REFERENCE_TYPE = 'vnd.docker.reference.type';
+const PLATFORM_FIELD = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 function isAttestation(d) {
     return d.annotations?.[ATTESTATION_REFERENCE_TYPE] === 'attestation-manifest';
 }
@@ -46484,6 +46559,14 @@ function platformFromConfig(config) {
     if (!config.os || !config.architecture) {
         throw new Error('image config has no os/architecture');
     }
+    // These reach the log, the summary and the index: only the characters platforms are made of.
+    for (const [field, value] of [
+        ['os', config.os],
+        ['architecture', config.architecture],
+        ['variant', config.variant],
+    ])
+        if (value !== undefined && !PLATFORM_FIELD.test(String(value)))
+            throw new Error(`image config has ${field} '${forLog(String(value).slice(0, 40))}', which is not a platform name (letters, digits, '.', '_', '-')`);
     const p = { architecture: config.architecture, os: config.os };
     if (config.variant)
         p.variant = config.variant;
@@ -46576,10 +46659,174 @@ function parseChallenge(header) {
     return known.find((c) => c.scheme === 'bearer') ?? known[0];
 }
 
+;// CONCATENATED MODULE: ./src/registry/origin.ts
+// Where a registry's credentials may go (pure): the one place that decides.
+// Authorization goes only to the origin (scheme, host and port) that issued
+// the challenge, the registry's own; a Location elsewhere (an upload session,
+// a blob redirect) gets the request without it, and one that would move an
+// https session to plain http is refused. A password goes to a token realm
+// only over https or on the registry's own origin.
+
+/**
+ * Whether `url` may carry the credentials of the registry at `base`: 'send' on
+ * the registry's own origin, 'withhold' elsewhere; throws when an https
+ * registry points at plain http (a downgrade a peer in the middle could ask for).
+ */
+function credentialRule(base, url, registry) {
+    const from = new URL(base);
+    const to = new URL(url);
+    if (from.protocol === 'https:' && to.protocol !== 'https:')
+        throw new HttpError(`Refusing to follow ${registry} from https to ${to.protocol}//${to.host}${to.pathname}: the registry or a proxy in between named a plain-http location. Check the registry's proxy configuration (X-Forwarded-Proto) or the network path to it.`, undefined, 'INSECURE_LOCATION');
+    return from.origin === to.origin ? 'send' : 'withhold';
+}
+/**
+ * Throws unless Basic credentials may be sent to the token `realm` of the
+ * registry at `base`: an https realm, or the registry's own origin.
+ */
+function checkRealm(base, realm, registry) {
+    let url;
+    try {
+        url = new URL(realm);
+    }
+    catch {
+        throw new HttpError(`The registry ${registry} named a token realm that is not a URL: '${realm}'.`);
+    }
+    if (url.protocol === 'https:' || url.origin === new URL(base).origin)
+        return;
+    throw new HttpError(`Refusing to send the password for ${registry} to its token realm ${url.origin}${url.pathname}: the realm is not https and not the registry's own origin (${new URL(base).origin}), so anyone on the path could read it. Serve the token endpoint over https.`, undefined, 'INSECURE_REALM');
+}
+
+;// CONCATENATED MODULE: ./src/bounded-body.ts
+// Reading a small answer from outside (a manifest, a config, a token, an
+// error text, a checksum file) with two bounds: a size, checked against
+// Content-Length first and counted while the bytes come, and an overall
+// deadline, so a peer that floods or drips one byte a second cannot exhaust
+// the runner's memory or hold the job. Blob bodies are streamed elsewhere.
+
+/** Docker's own limit for a manifest (distribution's and containerd's too). */
+const MANIFEST_LIMIT = 4 * 1024 * 1024;
+/** An image config, an attestation or another JSON blob read whole. */
+const JSON_BLOB_LIMIT = 8 * 1024 * 1024;
+/** A token server's answer. */
+const TOKEN_LIMIT = 1024 * 1024;
+/** How much of an error body is kept (the rest is dropped unread). */
+const ERROR_TEXT_LIMIT = 64 * 1024;
+/** The whole of a small answer, from its headers to its last byte. */
+const READ_DEADLINE_MS = 60_000;
+const mib = (n) => `${Math.round((n / 1024 / 1024) * 100) / 100} MiB`;
+function tooLarge(b, seen) {
+    return new HttpError(`The ${b.what} at ${safeUrl(b.url)} is larger than the ${mib(b.limit)} the action reads (${seen}); a registry or server that sends more is refused.`, undefined, 'BODY_TOO_LARGE');
+}
+/** The URL without its query (upload and storage URLs carry signatures there). */
+function safeUrl(url) {
+    try {
+        const u = new URL(url);
+        return `${u.origin}${u.pathname}`;
+    }
+    catch {
+        return '(not a URL)';
+    }
+}
+/** The whole body, or an error naming the limit and the URL; the connection is dropped on excess. */
+async function readBounded(res, b) {
+    const declared = res.headers['content-length'];
+    const length = Number(Array.isArray(declared) ? declared[0] : declared);
+    if (Number.isFinite(length) && length > b.limit) {
+        res.body.destroy();
+        throw tooLarge(b, `Content-Length ${length}`);
+    }
+    return collect(res, b, true);
+}
+/** At most `limit` bytes of the body (an error text); the rest is dropped without being read. */
+async function readPrefix(res, b) {
+    return collect(res, b, false);
+}
+async function collect(res, b, strict) {
+    const deadlineMs = b.deadlineMs ?? READ_DEADLINE_MS;
+    let late = false;
+    const timer = setTimeout(() => {
+        late = true;
+        res.body.destroy();
+    }, deadlineMs);
+    const chunks = [];
+    let total = 0;
+    try {
+        for await (const chunk of res.body) {
+            total += chunk.length;
+            if (total > b.limit) {
+                res.body.destroy();
+                if (strict)
+                    throw tooLarge(b, `more than ${b.limit} bytes arrived`);
+                chunks.push(chunk.subarray(0, chunk.length - (total - b.limit)));
+                break;
+            }
+            chunks.push(chunk);
+        }
+    }
+    catch (err) {
+        if (!late)
+            throw err;
+    }
+    finally {
+        clearTimeout(timer);
+    }
+    if (late)
+        throw new HttpError(`The ${b.what} at ${safeUrl(b.url)} did not arrive within ${deadlineMs / 1000} s (${total} bytes came); the server is too slow or holds the connection open.`, undefined, 'BODY_DEADLINE');
+    return Buffer.concat(chunks);
+}
+
+;// CONCATENATED MODULE: ./src/registry/response.ts
+// Reading a registry's answers (pure but for draining): what is left of a
+// body, the registry's error text, and query strings joined to a Location.
+
+
+/** How long the rest of an answer may take to arrive before it is dropped. */
+const DRAIN_DEADLINE_MS = 10_000;
+/**
+ * Reads what is left of a body (an error text at most: 64 KiB are read, the
+ * rest dropped with the connection); a body already read, or one that fails, gives ''.
+ */
+async function drain(res) {
+    try {
+        const bounds = { limit: ERROR_TEXT_LIMIT, what: 'answer', url: '', deadlineMs: DRAIN_DEADLINE_MS };
+        return (await readPrefix(res, bounds)).toString('utf8').slice(0, 4096);
+    }
+    catch {
+        return '';
+    }
+}
+/** Appends a query parameter, leaving the registry's own query bytes untouched. */
+function withQuery(url, key, value) {
+    return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
+}
+/**
+ * "401 UNAUTHORIZED: authentication required" from a registry error body: the
+ * registry's words, cut to 200 characters and escaped for the log.
+ */
+function describeStatus(status, body) {
+    try {
+        const parsed = JSON.parse(body);
+        const first = parsed.errors?.[0];
+        if (typeof first?.code === 'string' && first.code) {
+            const message = typeof first.message === 'string' && first.message ? `: ${first.message}` : '';
+            return forLog(`${status} ${first.code}${message}`.slice(0, 240));
+        }
+    }
+    catch {
+        // not a registry error body
+    }
+    const line = body.trim().split('\n')[0]?.slice(0, 200) ?? '';
+    return forLog(`${status}${line ? `: ${line}` : ''}`);
+}
+
 ;// CONCATENATED MODULE: ./src/registry/token.ts
 // The Bearer token flow of the distribution token spec: scopes, the token
 // request (several scopes in one, basic credentials when there are any), and
 // the answer (`token` or `access_token`, `expires_in`).
+
+
+
+
 
 
 
@@ -46610,6 +46857,8 @@ function basicAuthorization(credentials) {
     return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
 }
 async function fetchToken(http, params, scopes, credentials, who) {
+    if (credentials)
+        checkRealm(who.base, params.realm ?? '', who.registry);
     const url = tokenUrl(params, scopes);
     const where = new URL(url);
     const res = await http.request({
@@ -46618,12 +46867,13 @@ async function fetchToken(http, params, scopes, credentials, who) {
         headers: credentials ? { authorization: basicAuthorization(credentials) } : {},
     });
     if (res.status !== 200) {
-        const text = (await res.body.text().catch(() => '')).trim().split('\n')[0]?.slice(0, 200) ?? '';
+        const text = forLog((await drain(res)).trim().split('\n')[0]?.slice(0, 200) ?? '');
         if (isTransientStatus(res.status))
             throw new TransientError(`token server ${where.host} answered ${res.status}`);
         throw new HttpError(`Cannot get a token for ${scopes.join(' ')} on ${who.registry} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${who.identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
     }
-    const text = await res.body.text();
+    const what = `token answer for ${who.registry}`;
+    const text = (await readBounded(res, { limit: TOKEN_LIMIT, what, url })).toString('utf8');
     let json;
     try {
         json = JSON.parse(text);
@@ -46649,6 +46899,8 @@ class Authenticator {
     credentials;
     basic;
     realm;
+    /** The registry's own origin (where the challenge came from): what a plain-http realm must match. */
+    base;
     tokens = new Map();
     constructor(http, registry, credentials) {
         this.http = http;
@@ -46678,6 +46930,7 @@ class Authenticator {
         const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, {
             registry: this.registry,
             identity: this.identity,
+            base: this.base ?? '',
         });
         this.tokens.set(key, pending);
         pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
@@ -46686,9 +46939,9 @@ class Authenticator {
     /**
      * Answers a 401. `sent` is the Authorization that was rejected: when another
      * request already replaced it, trying again is enough. True when a new
-     * attempt is worth making.
+     * attempt is worth making. `base` is the registry's origin that challenged.
      */
-    async refresh(challenge, scopes, sent) {
+    async refresh(challenge, scopes, sent, base) {
         const now = await this.authorization(scopes).catch(() => undefined);
         if (now !== undefined && now !== sent)
             return true;
@@ -46702,37 +46955,10 @@ class Authenticator {
         if (parsed?.scheme !== 'bearer' || !parsed.params.realm)
             return false;
         this.realm = parsed.params;
+        this.base = base;
         await this.renew(scopes.join(' '), scopes);
         return true;
     }
-}
-
-;// CONCATENATED MODULE: ./src/registry/response.ts
-/** Reads what is left of a body (an error text at most); a body already read gives ''. */
-async function drain(res) {
-    try {
-        return (await res.body.text()).slice(0, 4096);
-    }
-    catch {
-        return '';
-    }
-}
-/** Appends a query parameter, leaving the registry's own query bytes untouched. */
-function withQuery(url, key, value) {
-    return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
-}
-/** "401 UNAUTHORIZED: authentication required" from a registry error body. */
-function describeStatus(status, body) {
-    try {
-        const parsed = JSON.parse(body);
-        const first = parsed.errors?.[0];
-        if (first?.code)
-            return `${status} ${first.code}${first.message ? `: ${first.message}` : ''}`;
-    }
-    catch {
-        // not a registry error body
-    }
-    return `${status}${body.trim() ? `: ${body.trim().split('\n')[0]?.slice(0, 200)}` : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./src/registry/body-limit.ts
@@ -46988,6 +47214,7 @@ var external_node_net_ = __nccwpck_require__(7030);
 
 
 
+
 /** Header bytes at most: a registry's answer is a few hundred. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 const IDLE_TIMEOUT_MS = 120_000;
@@ -47031,6 +47258,13 @@ function requestHead(method, url, headers) {
         lines.push(`${k}: ${v}`);
     return `${lines.join('\r\n')}\r\n\r\n`;
 }
+/** Ends `socket` once a transfer of `bytes` has taken longer than its overall deadline (deadline.ts). */
+function raw_http_overallDeadline(socket, host, bytes) {
+    const ms = transferDeadlineMs(bytes);
+    const timer = setTimeout(() => socket.destroy(codeError(`${host} did not finish within ${Math.round(ms / 1000)} s`, 'ETIMEDOUT')), ms);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+}
 /** One request on its own connection: write the body, then read the answer. */
 class RawSink {
     socket;
@@ -47048,6 +47282,7 @@ class RawSink {
         this.socket.setNoDelay(true);
         abortOnCancel(this.socket);
         this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(codeError(`no progress for ${IDLE_TIMEOUT_MS / 1000} s on ${url.host}`, 'ETIMEDOUT')));
+        raw_http_overallDeadline(this.socket, url.host, Number(headers['content-length'] ?? 0));
         this.answered = new Promise((resolve, reject) => {
             this.socket.on('data', (d) => this.onData(d, resolve));
             // A broken connection is only final at close: an answer that arrived first (a 413
@@ -47215,13 +47450,31 @@ function verified(body, blob, mismatch) {
     return verifier;
 }
 
+;// CONCATENATED MODULE: ./src/oci/digest.ts
+// What a digest may look like (pure): `algorithm:hex` of the right length.
+// Digests from a manifest someone else wrote go into URL paths and file
+// names, so each is checked before it is used.
+
+
+const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+function isDigest(value) {
+    return typeof value === 'string' && DIGEST.test(value);
+}
+/** Answers `value` when it is a digest; otherwise an error that names where it came from. */
+function checkDigest(value, where) {
+    if (typeof value === 'string' && isDigest(value))
+        return value;
+    const shown = typeof value === 'string' ? `'${forLog(value.slice(0, 80))}'` : String(typeof value);
+    throw new HttpError(`${where} holds the digest ${shown}, which is not sha256:<64 hex digits> or sha512:<128 hex digits>; the manifest is malformed or was tampered with.`, undefined, 'BAD_DIGEST');
+}
+
 ;// CONCATENATED MODULE: ./src/registry/reference.ts
 // Parses image references the way docker does (pure):
 // [host[:port]/]path[:tag][@digest], Docker Hub as the default registry.
+
 const DOCKER_HUB = 'docker.io';
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
 const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 class ReferenceSyntaxError extends Error {
 }
@@ -47239,7 +47492,7 @@ function parseReference(raw) {
     const [name0, digest, ...extraAt] = input.split('@');
     if (extraAt.length > 0)
         throw new ReferenceSyntaxError('more than one "@"');
-    if (digest !== undefined && !DIGEST.test(digest)) {
+    if (digest !== undefined && !isDigest(digest)) {
         throw new ReferenceSyntaxError(`digest '${digest}' is not sha256:<64 hex digits>`);
     }
     let name = name0 ?? '';
@@ -47285,7 +47538,63 @@ function isLoopbackHost(registry) {
     return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+;// CONCATENATED MODULE: ./src/registry/manifest-read.ts
+// A manifest's answer read as a registry may send it: bounded to 4 MiB
+// (Docker's limit), its digest computed and checked against the one asked
+// for, its length against Content-Length, and its media type checked to be
+// one, since it reaches the log and the next PUT's Content-Type.
+
+
+
+
+
+
+const MEDIA_TYPE = /^[A-Za-z0-9][\w.+-]*\/[\w.+-]+$/;
+/** The exact bytes of a manifest; the digest is computed, never trusted. */
+async function readManifest(res, w) {
+    const what = `manifest ${w.repo}:${w.ref} from ${w.registry}`;
+    const bytes = await readBounded(res, { limit: MANIFEST_LIMIT, what, url: w.url });
+    const length = header(res, 'content-length');
+    if (length !== undefined && Number(length) !== bytes.length)
+        throw new TransientError(`manifest ${w.repo}:${w.ref} arrived as ${bytes.length} of ${length} bytes`);
+    const digest = sha256Digest(bytes);
+    if (w.ref.includes(':') && w.ref !== digest)
+        throw new TransientError(`manifest ${w.repo}@${w.ref} arrived with digest ${digest} (truncated?)`);
+    const declared = parseMediaType(bytes, `${w.repo}:${w.ref}`);
+    const mediaType = declared ?? header(res, 'content-type')?.split(';')[0]?.trim() ?? '';
+    if (mediaType !== '' && !MEDIA_TYPE.test(mediaType))
+        throw new HttpError(`The ${what} declares the media type '${forLog(mediaType.slice(0, 80))}', which is not type/subtype; the manifest is malformed.`);
+    return { mediaType, digest, bytes };
+}
+/** The manifest's own mediaType; a body that is not JSON is a truncated answer. */
+function parseMediaType(bytes, what) {
+    let parsed;
+    try {
+        parsed = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new TransientError(`manifest ${what} is not valid JSON (truncated?)`);
+    }
+    const mediaType = parsed?.mediaType;
+    return typeof mediaType === 'string' ? mediaType : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/registry/tls-error.ts
+// The error for a registry whose TLS certificate this runner does not trust (pure).
+
+function untrustedCertificate(registry, err) {
+    const code = err.code ?? 'TLS error';
+    return new HttpError(`Cannot trust the TLS certificate of ${registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
+}
+
 ;// CONCATENATED MODULE: ./src/registry/client.ts
+
+
+
+
+
+
+
 
 
 
@@ -47347,29 +47656,35 @@ class RegistryClient {
         }
         catch (err) {
             if (isCertificateError(err))
-                throw this.tlsError(err);
+                throw untrustedCertificate(this.registry, err);
             // A plain-HTTP registry answers a TLS hello at once (with an error): one that said nothing is down.
             if (SILENT_CODES.has(err.code ?? ''))
                 throw err;
             return `http://${host}`;
         }
     }
-    tlsError(err) {
-        const code = err.code ?? 'TLS error';
-        return new HttpError(`Cannot trust the TLS certificate of ${this.registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
+    /** The Authorization for `url`: on the registry's own origin only (origin.ts decides). */
+    async authorizationFor(url, scopes) {
+        const own = credentialRule(await this.baseUrl(), url, this.registry) === 'send';
+        return own ? this.auth.authorization(scopes) : undefined;
     }
-    /** One request with auth; a 401 is answered once (new token), a transient status thrown. */
+    /**
+     * One request, with credentials only on the registry's own origin (origin.ts; https never
+     * to http); a 401 is answered once (new token), a transient status thrown.
+     */
     async send(req, scopes) {
         const replayable = !(req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body));
-        const url = new URL(req.url, await this.baseUrl()).toString();
+        const base = await this.baseUrl();
+        const url = new URL(req.url, base).toString();
+        const own = credentialRule(base, url, this.registry) === 'send';
         for (let rejected = 0;;) {
-            const auth = await this.auth.authorization(scopes);
+            const auth = own ? await this.auth.authorization(scopes) : undefined;
             const headers = { ...req.headers, ...(auth && { authorization: auth }) };
-            const { method, body } = req;
+            const { method, body, deadlineMs } = req;
             const res = await (isBlobSource(body)
                 ? sendBlobBody(this.http, { method, url, headers, body })
-                : this.http.request({ method, url, headers, body })).catch((err) => {
-                throw isCertificateError(err) ? this.tlsError(err) : err;
+                : this.http.request({ method, url, headers, body, deadlineMs })).catch((err) => {
+                throw isCertificateError(err) ? untrustedCertificate(this.registry, err) : err;
             });
             if (res.status === 401) {
                 // A 401 to a request without credentials is the challenge; a rejected credential
@@ -47377,7 +47692,8 @@ class RegistryClient {
                 const body = await drain(res);
                 if (auth !== undefined)
                     rejected++;
-                if (rejected <= 1 && (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth))) {
+                const challenge = header(res, 'www-authenticate');
+                if (own && rejected <= 1 && (await this.auth.refresh(challenge, scopes, auth, base))) {
                     if (replayable)
                         continue;
                     throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
@@ -47403,27 +47719,29 @@ class RegistryClient {
     /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
     async getManifest(repo, ref, access = 'pull') {
         return withRetry(`reading ${this.registry}/${repo}:${ref}`, async () => {
-            const res = await this.send({ method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, access)]);
+            if (ref.includes(':'))
+                checkDigest(ref, `A reference to ${repo} on ${this.registry}`);
+            const url = `/v2/${repo}/manifests/${ref}`;
+            const res = await this.send({ method: 'GET', url, headers: { accept: MANIFEST_ACCEPT } }, [
+                scopeFor(repo, access),
+            ]);
             if (res.status === 404) {
                 await drain(res);
                 return undefined;
             }
             if (res.status !== 200)
                 return this.fail(res, `read manifest ${repo}:${ref}`);
-            const bytes = Buffer.from(await res.body.arrayBuffer());
-            const length = header(res, 'content-length');
-            if (length !== undefined && Number(length) !== bytes.length)
-                throw new TransientError(`manifest ${repo}:${ref} arrived as ${bytes.length} of ${length} bytes`);
-            const digest = sha256Digest(bytes);
-            if (ref.includes(':') && ref !== digest) {
-                throw new TransientError(`manifest ${repo}@${ref} arrived with digest ${digest} (truncated?)`);
-            }
-            const declared = parseMediaType(bytes, `${repo}:${ref}`);
-            const mediaType = declared ?? header(res, 'content-type')?.split(';')[0] ?? '';
-            return { mediaType, digest, bytes };
+            const where = {
+                repo,
+                ref,
+                registry: this.registry,
+                url: new URL(url, await this.baseUrl()).toString(),
+            };
+            return readManifest(res, where);
         }, this.retry);
     }
     async hasManifest(repo, digest) {
+        checkDigest(digest, `A manifest of ${repo}`);
         return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
             const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, 'push')]);
             const body = await drain(res);
@@ -47448,6 +47766,7 @@ class RegistryClient {
         }, this.retry);
     }
     async hasBlob(repo, digest) {
+        checkDigest(digest, `A blob of ${repo}`);
         return withRetry(`checking blob ${this.registry}/${repo}@${digest}`, async () => {
             const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
                 scopeFor(repo, 'push'),
@@ -47462,11 +47781,13 @@ class RegistryClient {
     }
     /** The blob's bytes, hashed on the way; bytes that are not the blob fail as transient. */
     async streamBlob(repo, blob) {
-        return verified((await this.openBlob(repo, blob.digest)).body, blob);
+        return verified((await this.openBlob(repo, blob.digest, blob.size)).body, blob);
     }
     /** Opens a blob for streaming, following redirects to storage without our Authorization. */
-    async openBlob(repo, digest) {
-        let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}` }, [
+    async openBlob(repo, digest, size) {
+        checkDigest(digest, `A blob of ${repo}`);
+        const deadlineMs = transferDeadlineMs(size);
+        let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}`, deadlineMs }, [
             scopeFor(repo, 'pull'),
         ]);
         for (let hop = 0; res.status >= 300 && res.status < 400 && hop < MAX_REDIRECTS; hop++) {
@@ -47477,6 +47798,7 @@ class RegistryClient {
             res = await this.http.request({
                 method: 'GET',
                 url: new URL(location, await this.baseUrl()).toString(),
+                deadlineMs,
             });
             if (isTransientStatus(res.status))
                 throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
@@ -47488,20 +47810,12 @@ class RegistryClient {
     async readBlobJson(repo, digest) {
         return withRetry(`reading blob ${this.registry}/${repo}@${digest}`, async () => {
             const res = await this.openBlob(repo, digest);
-            const bytes = Buffer.from(await res.body.arrayBuffer());
+            const url = `${await this.baseUrl()}/v2/${repo}/blobs/${digest}`;
+            const bytes = await readBounded(res, { limit: JSON_BLOB_LIMIT, what: `blob ${repo}@${digest}`, url });
             if (sha256Digest(bytes) !== digest)
                 throw new TransientError(`blob ${digest} arrived with another digest`);
             return JSON.parse(bytes.toString('utf8'));
         }, this.retry);
-    }
-}
-/** The manifest's own mediaType; a body that is not JSON is a truncated answer. */
-function parseMediaType(bytes, what) {
-    try {
-        return JSON.parse(bytes.toString('utf8')).mediaType;
-    }
-    catch {
-        throw new TransientError(`manifest ${what} is not valid JSON (truncated?)`);
     }
 }
 
@@ -47629,6 +47943,7 @@ function renderGantt(phases) {
 // The job summary: one row per platform, the index, then (build mode) the timeline.
 
 
+
 function formatSize(bytes) {
     const units = ['B', 'KiB', 'MiB', 'GiB'];
     let v = bytes;
@@ -47647,7 +47962,7 @@ async function writeEmulationSummary(rows) {
             { data: 'Runs', header: true },
             { data: 'How', header: true },
         ],
-        ...rows.map((r) => [r.platform, r.how, r.detail]),
+        ...rows.map((r) => [forMarkdown(r.platform), forMarkdown(r.how), forMarkdown(r.detail)]),
     ];
     await summary.addHeading('Emulation', 3).addTable(table).write();
 }
@@ -47666,23 +47981,24 @@ async function writeSummary(rows, index, timeline = []) {
     ];
     const table = [
         headers.map((h) => ({ data: h, header: true })),
+        // Platforms, digests and media types come from manifests someone else may have written.
         ...rows.map((r) => [
-            r.platform,
-            r.how,
-            ...(built ? [r.build ?? '-'] : []),
-            `<code>${r.digest}</code>`,
+            forMarkdown(r.platform),
+            forMarkdown(r.how),
+            ...(built ? [forMarkdown(r.build ?? '-')] : []),
+            `<code>${forMarkdown(r.digest)}</code>`,
             formatSize(r.size),
             ...(timed ? [r.seconds === undefined ? '-' : `${r.seconds.toFixed(1)} s`] : []),
-            ...(tested ? [r.test ?? '-'] : []),
+            ...(tested ? [forMarkdown(r.test ?? '-')] : []),
         ]),
     ];
     const where = index.pushed
-        ? index.tags.map((t) => `<code>${t}</code>`).join(', ')
+        ? index.tags.map((t) => `<code>${forMarkdown(t)}</code>`).join(', ')
         : 'the local registry only (push is false)';
     summary
         .addHeading('Multi-arch image', 2)
         .addTable(table)
-        .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true);
+        .addRaw(`<p>Index <code>${forMarkdown(index.digest)}</code> (${forMarkdown(index.mediaType)}) at ${where}.</p>`, true);
     const gantt = renderGantt(timeline);
     // GitHub renders a mermaid code block as the chart; a blank line keeps it out of the HTML above.
     if (gantt)
@@ -49169,6 +49485,7 @@ class GetSource {
         });
         abortOnCancel(this.socket);
         this.socket.setTimeout(get_source_IDLE_TIMEOUT_MS, () => this.socket.destroy(codeError(`no data for ${get_source_IDLE_TIMEOUT_MS / 1000} s from ${url.host}`, 'ETIMEDOUT')));
+        raw_http_overallDeadline(this.socket, url.host, size);
         this.socket.on('error', (err) => this.stop(err));
         this.socket.on('close', () => this.stop(this.received < size
             ? codeError(`blob body ended at byte ${this.received} of ${size}`, 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH')
@@ -49288,6 +49605,7 @@ class GetSource {
 
 
 
+
 /** Below this a blob (a config, a small layer) takes the undici way: nothing to win. */
 const LEAN_MIN_BYTES = 1024 * 1024;
 const toldAbout = new Set();
@@ -49319,10 +49637,10 @@ async function fromStorage(client, blob) {
     return undefined;
 }
 async function fromGet(client, repo, blob) {
-    const url = new URL(`/v2/${repo}/blobs/${blob.digest}`, await client.baseUrl());
+    const url = new URL(`/v2/${repo}/blobs/${checkDigest(blob.digest, `A blob of ${repo}`)}`, await client.baseUrl());
     if (url.protocol !== 'http:' || !isLeanUrl(url))
         return undefined;
-    const auth = await client.auth.authorization([scopeFor(repo, 'pull')]);
+    const auth = await client.authorizationFor(url.toString(), [scopeFor(repo, 'pull')]);
     const got = await GetSource.open(url, auth ? { authorization: auth } : {}, blob.size);
     if (typeof got === 'string') {
         core_debug(`GET ${url.pathname} takes the undici way: ${got}`);
@@ -49442,6 +49760,7 @@ class SharedRead {
 
 
 
+
 /** Uploads `body` into the session at `location` in chunks of `size` bytes and commits it. */
 async function putChunked(client, repo, blob, location, body, size) {
     // The upload's own retry budget: a chunk resumed in place spends from it, and a chunk that lands is progress.
@@ -49548,6 +49867,7 @@ async function* chunksOf(body, size) {
 }
 
 ;// CONCATENATED MODULE: ./src/registry/upload.ts
+
 
 
 
@@ -52539,6 +52859,7 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
 async function ensureOk(res, src) {
     if (res.status === 200)
         return;
@@ -53282,6 +53603,7 @@ async function runSmokeTest(platform, ref, command, network) {
 
 
 
+
 /** hooks/build replaces the default build: it builds IMAGE_NAME, the action pushes it locally; false when it is skipped. */
 async function runBuildHook(ctx, spec) {
     const hub = hubOf(ctx.hub, spec.platform);
@@ -53300,15 +53622,21 @@ function localRef(local, platform) {
  * --metadata-file, so the image is read back by digest, never by a tag that
  * could move; undefined after a build hook (read by its tag).
  */
-async function buildImage(ctx, spec) {
+/** The local reference to read the build back by: buildx's digest, or the tag a Hub build hook pushed. */
+async function buildImage(ctx, spec, slug) {
     if (await runBuildHook(ctx, spec))
-        return undefined;
+        return slug;
+    let digest;
     try {
-        return (await runBuild(spec)).digest;
+        digest = (await runBuild(spec)).digest;
     }
     catch (err) {
         throw await explainBuildError(err, spec.platform, ctx);
     }
+    // Read back by digest only: a tag in the local registry could have moved under the build.
+    if (!digest)
+        throw new errors_ActionError(`The build of ${spec.platform} wrote no digest to its metadata file, so its image cannot be read back by digest.`, 'Update buildx (buildx-version) or report the buildx and Docker versions shown in the environment group.');
+    return digest;
 }
 /** The build's log in a group of its own: streamed, or (builds side by side) printed whole when it ends. */
 async function inGroup(platform, logFile, fn) {
@@ -53333,8 +53661,8 @@ async function buildOne(ctx, p, buffered, secrets) {
     const { file, context } = sourcesOf(ctx, platform);
     const spec = specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile);
     const start = Date.now();
-    const digest = await inGroup(platform, logFile, () => buildImage(ctx, spec));
-    const image = await readBuiltImage(ctx.local, digest ?? slug, platform);
+    const built = await inGroup(platform, logFile, () => buildImage(ctx, spec, slug));
+    const image = await readBuiltImage(ctx.local, built, platform);
     const end = Date.now();
     return { platform, image, ref, seconds: (end - start) / 1000, build: 'own build', start, end };
 }
@@ -55113,6 +55441,7 @@ async function runMergeOnly(clients, options) {
 // repository is reached, its challenge answered and push permission proved by
 // starting an upload session and cancelling it: no tag, no blob is written.
 // A typo in a password then costs seconds, not the builds.
+
 
 
 

@@ -1,5 +1,6 @@
 // The job summary: one row per platform, the index, then (build mode) the timeline.
 import * as core from '@actions/core';
+import { forMarkdown as md } from './log-safe.js';
 import { renderGantt, type Phase } from './timeline.js';
 
 export interface PlatformRow {
@@ -36,7 +37,7 @@ export async function writeEmulationSummary(
       { data: 'Runs', header: true },
       { data: 'How', header: true },
     ],
-    ...rows.map((r) => [r.platform, r.how, r.detail]),
+    ...rows.map((r) => [md(r.platform), md(r.how), md(r.detail)]),
   ];
   await core.summary.addHeading('Emulation', 3).addTable(table).write();
 }
@@ -60,23 +61,24 @@ export async function writeSummary(
   ];
   const table = [
     headers.map((h) => ({ data: h, header: true })),
+    // Platforms, digests and media types come from manifests someone else may have written.
     ...rows.map((r) => [
-      r.platform,
-      r.how,
-      ...(built ? [r.build ?? '-'] : []),
-      `<code>${r.digest}</code>`,
+      md(r.platform),
+      md(r.how),
+      ...(built ? [md(r.build ?? '-')] : []),
+      `<code>${md(r.digest)}</code>`,
       formatSize(r.size),
       ...(timed ? [r.seconds === undefined ? '-' : `${r.seconds.toFixed(1)} s`] : []),
-      ...(tested ? [r.test ?? '-'] : []),
+      ...(tested ? [md(r.test ?? '-')] : []),
     ]),
   ];
   const where = index.pushed
-    ? index.tags.map((t) => `<code>${t}</code>`).join(', ')
+    ? index.tags.map((t) => `<code>${md(t)}</code>`).join(', ')
     : 'the local registry only (push is false)';
   core.summary
     .addHeading('Multi-arch image', 2)
     .addTable(table)
-    .addRaw(`<p>Index <code>${index.digest}</code> (${index.mediaType}) at ${where}.</p>`, true);
+    .addRaw(`<p>Index <code>${md(index.digest)}</code> (${md(index.mediaType)}) at ${where}.</p>`, true);
   const gantt = renderGantt(timeline);
   // GitHub renders a mermaid code block as the chart; a blank line keeps it out of the HTML above.
   if (gantt) core.summary.addHeading('Timeline', 3).addRaw(`\n\`\`\`mermaid\n${gantt}\n\`\`\`\n`, true);

@@ -20,6 +20,7 @@ import { describePlan, planBuilds } from './plan.js';
 import { specFor, type BuildsContext, type PlatformResult } from './build-spec.js';
 import { runSmokeTest } from './smoke-test.js';
 import { saveState } from '../state.js';
+import { ActionError } from '../errors.js';
 
 export type { BuildsContext, PlatformResult };
 
@@ -42,13 +43,22 @@ export function localRef(local: Location, platform: string): string {
  * --metadata-file, so the image is read back by digest, never by a tag that
  * could move; undefined after a build hook (read by its tag).
  */
-async function buildImage(ctx: BuildsContext, spec: BuildSpec): Promise<string | undefined> {
-  if (await runBuildHook(ctx, spec)) return undefined;
+/** The local reference to read the build back by: buildx's digest, or the tag a Hub build hook pushed. */
+async function buildImage(ctx: BuildsContext, spec: BuildSpec, slug: string): Promise<string> {
+  if (await runBuildHook(ctx, spec)) return slug;
+  let digest: string | undefined;
   try {
-    return (await runBuild(spec)).digest;
+    digest = (await runBuild(spec)).digest;
   } catch (err) {
     throw await explainBuildError(err, spec.platform, ctx);
   }
+  // Read back by digest only: a tag in the local registry could have moved under the build.
+  if (!digest)
+    throw new ActionError(
+      `The build of ${spec.platform} wrote no digest to its metadata file, so its image cannot be read back by digest.`,
+      'Update buildx (buildx-version) or report the buildx and Docker versions shown in the environment group.',
+    );
+  return digest;
 }
 
 /** The build's log in a group of its own: streamed, or (builds side by side) printed whole when it ends. */
@@ -78,8 +88,8 @@ async function buildOne(
   const { file, context } = sourcesOf(ctx, platform);
   const spec = specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile);
   const start = Date.now();
-  const digest = await inGroup(platform, logFile, () => buildImage(ctx, spec));
-  const image = await readBuiltImage(ctx.local, digest ?? slug, platform);
+  const built = await inGroup(platform, logFile, () => buildImage(ctx, spec, slug));
+  const image = await readBuiltImage(ctx.local, built, platform);
   const end = Date.now();
   return { platform, image, ref, seconds: (end - start) / 1000, build: 'own build', start, end };
 }

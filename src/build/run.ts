@@ -2,7 +2,8 @@
 // Docker Hub hooks around them (hooks/), then the merge and the archive.
 import * as core from '@actions/core';
 import { checkDriverSupport } from '../buildx/capabilities.js';
-import { LOCAL_RETRY, type Http } from '../http.js';
+import { type Http } from '../http.js';
+import { LOCAL_RETRY } from '../retry.js';
 import type { Outcome } from '../publish/outputs.js';
 import { writeArchive } from '../publish/archive.js';
 import { RegistryClient } from '../registry/client.js';

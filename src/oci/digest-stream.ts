@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { ActionError } from '../errors.js';
-import { TransientError } from '../http.js';
+import { TransientError } from '../retry.js';
 import type { Descriptor } from './types.js';
 
 export class DigestVerifier extends Transform {

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX } from './media-types.js';
 import type { Descriptor, ImageConfig, ImageIndex, OciPlatform } from './types.js';
+import { forLog } from '../log-safe.js';
 
 export const INDEX_FORMATS = ['auto', 'oci', 'docker'] as const;
 export type IndexFormat = (typeof INDEX_FORMATS)[number];
@@ -11,6 +12,8 @@ export const ATTESTATION_MODES = ['keep', 'strip'] as const;
 export type AttestationMode = (typeof ATTESTATION_MODES)[number];
 
 export const ATTESTATION_REFERENCE_TYPE = 'vnd.docker.reference.type';
+
+const PLATFORM_FIELD = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function isAttestation(d: Descriptor): boolean {
   return d.annotations?.[ATTESTATION_REFERENCE_TYPE] === 'attestation-manifest';
@@ -21,6 +24,16 @@ export function platformFromConfig(config: ImageConfig): OciPlatform {
   if (!config.os || !config.architecture) {
     throw new Error('image config has no os/architecture');
   }
+  // These reach the log, the summary and the index: only the characters platforms are made of.
+  for (const [field, value] of [
+    ['os', config.os],
+    ['architecture', config.architecture],
+    ['variant', config.variant],
+  ] as const)
+    if (value !== undefined && !PLATFORM_FIELD.test(String(value)))
+      throw new Error(
+        `image config has ${field} '${forLog(String(value).slice(0, 40))}', which is not a platform name (letters, digits, '.', '_', '-')`,
+      );
   const p: OciPlatform = { architecture: config.architecture, os: config.os };
   if (config.variant) p.variant = config.variant;
   if (config['os.version']) p['os.version'] = config['os.version'];

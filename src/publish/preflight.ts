@@ -4,7 +4,8 @@
 // A typo in a password then costs seconds, not the builds.
 import * as core from '@actions/core';
 import { HttpError, errorMessage } from '../errors.js';
-import { header, withRetry, type RetryPolicy } from '../http.js';
+import { header } from '../http.js';
+import { withRetry, type RetryPolicy } from '../retry.js';
 import { withRequestLimit } from '../request-limit.js';
 import type { RegistryClient } from '../registry/client.js';
 import { drain } from '../registry/response.js';

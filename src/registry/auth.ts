@@ -12,6 +12,8 @@ const RENEW_MARGIN_MS = 10_000;
 export class Authenticator {
   private basic?: string;
   private realm?: Record<string, string>;
+  /** The registry's own origin (where the challenge came from): what a plain-http realm must match. */
+  private base?: string;
   private readonly tokens = new Map<string, Promise<Token>>();
 
   constructor(
@@ -44,6 +46,7 @@ export class Authenticator {
     const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, {
       registry: this.registry,
       identity: this.identity,
+      base: this.base ?? '',
     });
     this.tokens.set(key, pending);
     pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
@@ -53,12 +56,13 @@ export class Authenticator {
   /**
    * Answers a 401. `sent` is the Authorization that was rejected: when another
    * request already replaced it, trying again is enough. True when a new
-   * attempt is worth making.
+   * attempt is worth making. `base` is the registry's origin that challenged.
    */
   async refresh(
     challenge: string | undefined,
     scopes: readonly string[],
     sent: string | undefined,
+    base: string,
   ): Promise<boolean> {
     const now = await this.authorization(scopes).catch(() => undefined);
     if (now !== undefined && now !== sent) return true;
@@ -70,6 +74,7 @@ export class Authenticator {
     }
     if (parsed?.scheme !== 'bearer' || !parsed.params.realm) return false;
     this.realm = parsed.params;
+    this.base = base;
     await this.renew(scopes.join(' '), scopes);
     return true;
   }

@@ -4,8 +4,9 @@
 // socket (hashed while it streams), else undici's GET body (hashed too).
 import * as core from '@actions/core';
 import type { Readable } from 'node:stream';
-import { TransientError, withRetry } from '../http.js';
+import { TransientError, withRetry } from '../retry.js';
 import type { SourceLocation } from '../oci/image-source.js';
+import { checkDigest } from '../oci/digest.js';
 import type { Descriptor } from '../oci/types.js';
 import { blobPath } from '../local-registry/storage.js';
 import { FileSource, hashed, type BlobSource } from './blob-pump.js';
@@ -58,9 +59,12 @@ async function fromGet(
   repo: string,
   blob: Descriptor,
 ): Promise<BlobSource | undefined> {
-  const url = new URL(`/v2/${repo}/blobs/${blob.digest}`, await client.baseUrl());
+  const url = new URL(
+    `/v2/${repo}/blobs/${checkDigest(blob.digest, `A blob of ${repo}`)}`,
+    await client.baseUrl(),
+  );
   if (url.protocol !== 'http:' || !isLeanUrl(url)) return undefined;
-  const auth = await client.auth.authorization([scopeFor(repo, 'pull')]);
+  const auth = await client.authorizationFor(url.toString(), [scopeFor(repo, 'pull')]);
   const got = await GetSource.open(url, auth ? { authorization: auth } : {}, blob.size);
   if (typeof got === 'string') {
     core.debug(`GET ${url.pathname} takes the undici way: ${got}`);

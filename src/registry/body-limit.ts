@@ -3,7 +3,7 @@
 // connection that broke while a large body was being sent, twice in a row,
 // switches the registry's uploads to chunks, then to smaller chunks.
 import * as core from '@actions/core';
-import { isTransient, TransientError } from '../http.js';
+import { isTransient, TransientError } from '../retry.js';
 
 export const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
 export const MIN_CHUNK_BYTES = 256 * 1024;

@@ -4,7 +4,8 @@
 // again in the same session when the session still holds exactly the bytes
 // before it, so one lost chunk does not cost the whole upload.
 import type { Readable } from 'node:stream';
-import { currentBudget, header, RetryBudget, TransientError, withRetry } from '../http.js';
+import { header } from '../http.js';
+import { currentBudget, RetryBudget, TransientError, withRetry } from '../retry.js';
 import type { Descriptor } from '../oci/types.js';
 import { MIN_CHUNK_BYTES } from './body-limit.js';
 import type { RegistryClient, Req } from './client.js';

@@ -3,20 +3,16 @@
 // and transient statuses turned into TransientError for the retry policy.
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
+import { header, isCertificateError, type Http, type HttpRequest, type HttpResponse } from '../http.js';
 import {
   currentBudget,
   DEFAULT_RETRY,
-  header,
-  isCertificateError,
   isTransientStatus,
   parseRetryAfter,
   TransientError,
   withRetry,
-  type Http,
-  type HttpRequest,
-  type HttpResponse,
   type RetryPolicy,
-} from '../http.js';
+} from '../retry.js';
 import { MANIFEST_ACCEPT } from '../oci/media-types.js';
 import { sha256Digest } from '../oci/index-merge.js';
 import type { Descriptor, RawManifest } from '../oci/types.js';
@@ -29,6 +25,12 @@ import { verified } from '../oci/digest-stream.js';
 import type { Credentials } from './credentials.js';
 import { apiHost } from './reference.js';
 import { scopeFor, type Access } from './token.js';
+import { credentialRule } from './origin.js';
+import { checkDigest } from '../oci/digest.js';
+import { JSON_BLOB_LIMIT, readBounded } from '../bounded-body.js';
+import { readManifest } from './manifest-read.js';
+import { untrustedCertificate } from './tls-error.js';
+import { transferDeadlineMs } from '../deadline.js';
 
 /** 'probe': HTTPS, falling back to plain HTTP when the registry does not speak TLS (loopback only). */
 export type Scheme = 'https' | 'http' | 'probe';
@@ -48,6 +50,8 @@ export interface Req {
   url: string;
   headers?: Record<string, string>;
   body?: string | Buffer | Readable | BlobSource;
+  /** Headers to last byte; default: by the body's Content-Length (deadline.ts). */
+  deadlineMs?: number;
 }
 
 const MAX_REDIRECTS = 5;
@@ -99,43 +103,46 @@ export class RegistryClient {
       await res.body.dump();
       return `https://${host}`;
     } catch (err) {
-      if (isCertificateError(err)) throw this.tlsError(err);
+      if (isCertificateError(err)) throw untrustedCertificate(this.registry, err);
       // A plain-HTTP registry answers a TLS hello at once (with an error): one that said nothing is down.
       if (SILENT_CODES.has((err as { code?: string }).code ?? '')) throw err;
       return `http://${host}`;
     }
   }
 
-  private tlsError(err: unknown): HttpError {
-    const code = (err as { code?: string }).code ?? 'TLS error';
-    return new HttpError(
-      `Cannot trust the TLS certificate of ${this.registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`,
-      undefined,
-      code,
-    );
+  /** The Authorization for `url`: on the registry's own origin only (origin.ts decides). */
+  async authorizationFor(url: string, scopes: readonly string[]): Promise<string | undefined> {
+    const own = credentialRule(await this.baseUrl(), url, this.registry) === 'send';
+    return own ? this.auth.authorization(scopes) : undefined;
   }
 
-  /** One request with auth; a 401 is answered once (new token), a transient status thrown. */
+  /**
+   * One request, with credentials only on the registry's own origin (origin.ts; https never
+   * to http); a 401 is answered once (new token), a transient status thrown.
+   */
   async send(req: Req, scopes: readonly string[]): Promise<HttpResponse> {
     const replayable = !(req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body));
-    const url = new URL(req.url, await this.baseUrl()).toString();
+    const base = await this.baseUrl();
+    const url = new URL(req.url, base).toString();
+    const own = credentialRule(base, url, this.registry) === 'send';
     for (let rejected = 0; ;) {
-      const auth = await this.auth.authorization(scopes);
+      const auth = own ? await this.auth.authorization(scopes) : undefined;
       const headers = { ...req.headers, ...(auth && { authorization: auth }) };
-      const { method, body } = req;
+      const { method, body, deadlineMs } = req;
       const res = await (
         isBlobSource(body)
           ? sendBlobBody(this.http, { method, url, headers, body })
-          : this.http.request({ method, url, headers, body })
+          : this.http.request({ method, url, headers, body, deadlineMs })
       ).catch((err: unknown) => {
-        throw isCertificateError(err) ? this.tlsError(err) : err;
+        throw isCertificateError(err) ? untrustedCertificate(this.registry, err) : err;
       });
       if (res.status === 401) {
         // A 401 to a request without credentials is the challenge; a rejected credential
         // is answered once (a new token, or Basic after the challenge), a second time is final.
         const body = await drain(res);
         if (auth !== undefined) rejected++;
-        if (rejected <= 1 && (await this.auth.refresh(header(res, 'www-authenticate'), scopes, auth))) {
+        const challenge = header(res, 'www-authenticate');
+        if (own && rejected <= 1 && (await this.auth.refresh(challenge, scopes, auth, base))) {
           if (replayable) continue;
           throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
         }
@@ -171,32 +178,30 @@ export class RegistryClient {
     return withRetry(
       `reading ${this.registry}/${repo}:${ref}`,
       async () => {
-        const res = await this.send(
-          { method: 'GET', url: `/v2/${repo}/manifests/${ref}`, headers: { accept: MANIFEST_ACCEPT } },
-          [scopeFor(repo, access)],
-        );
+        if (ref.includes(':')) checkDigest(ref, `A reference to ${repo} on ${this.registry}`);
+        const url = `/v2/${repo}/manifests/${ref}`;
+        const res = await this.send({ method: 'GET', url, headers: { accept: MANIFEST_ACCEPT } }, [
+          scopeFor(repo, access),
+        ]);
         if (res.status === 404) {
           await drain(res);
           return undefined;
         }
         if (res.status !== 200) return this.fail(res, `read manifest ${repo}:${ref}`);
-        const bytes = Buffer.from(await res.body.arrayBuffer());
-        const length = header(res, 'content-length');
-        if (length !== undefined && Number(length) !== bytes.length)
-          throw new TransientError(`manifest ${repo}:${ref} arrived as ${bytes.length} of ${length} bytes`);
-        const digest = sha256Digest(bytes);
-        if (ref.includes(':') && ref !== digest) {
-          throw new TransientError(`manifest ${repo}@${ref} arrived with digest ${digest} (truncated?)`);
-        }
-        const declared = parseMediaType(bytes, `${repo}:${ref}`);
-        const mediaType = declared ?? header(res, 'content-type')?.split(';')[0] ?? '';
-        return { mediaType, digest, bytes };
+        const where = {
+          repo,
+          ref,
+          registry: this.registry,
+          url: new URL(url, await this.baseUrl()).toString(),
+        };
+        return readManifest(res, where);
       },
       this.retry,
     );
   }
 
   async hasManifest(repo: string, digest: string): Promise<boolean> {
+    checkDigest(digest, `A manifest of ${repo}`);
     return withRetry(
       `checking ${this.registry}/${repo}@${digest}`,
       async () => {
@@ -234,6 +239,7 @@ export class RegistryClient {
   }
 
   async hasBlob(repo: string, digest: string): Promise<boolean> {
+    checkDigest(digest, `A blob of ${repo}`);
     return withRetry(
       `checking blob ${this.registry}/${repo}@${digest}`,
       async () => {
@@ -251,12 +257,14 @@ export class RegistryClient {
 
   /** The blob's bytes, hashed on the way; bytes that are not the blob fail as transient. */
   async streamBlob(repo: string, blob: Descriptor): Promise<Readable> {
-    return verified((await this.openBlob(repo, blob.digest)).body, blob);
+    return verified((await this.openBlob(repo, blob.digest, blob.size)).body, blob);
   }
 
   /** Opens a blob for streaming, following redirects to storage without our Authorization. */
-  async openBlob(repo: string, digest: string): Promise<HttpResponse> {
-    let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}` }, [
+  async openBlob(repo: string, digest: string, size?: number): Promise<HttpResponse> {
+    checkDigest(digest, `A blob of ${repo}`);
+    const deadlineMs = transferDeadlineMs(size);
+    let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}`, deadlineMs }, [
       scopeFor(repo, 'pull'),
     ]);
     for (let hop = 0; res.status >= 300 && res.status < 400 && hop < MAX_REDIRECTS; hop++) {
@@ -266,6 +274,7 @@ export class RegistryClient {
       res = await this.http.request({
         method: 'GET',
         url: new URL(location, await this.baseUrl()).toString(),
+        deadlineMs,
       });
       if (isTransientStatus(res.status))
         throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
@@ -279,21 +288,13 @@ export class RegistryClient {
       `reading blob ${this.registry}/${repo}@${digest}`,
       async () => {
         const res = await this.openBlob(repo, digest);
-        const bytes = Buffer.from(await res.body.arrayBuffer());
+        const url = `${await this.baseUrl()}/v2/${repo}/blobs/${digest}`;
+        const bytes = await readBounded(res, { limit: JSON_BLOB_LIMIT, what: `blob ${repo}@${digest}`, url });
         if (sha256Digest(bytes) !== digest)
           throw new TransientError(`blob ${digest} arrived with another digest`);
         return JSON.parse(bytes.toString('utf8')) as T;
       },
       this.retry,
     );
-  }
-}
-
-/** The manifest's own mediaType; a body that is not JSON is a truncated answer. */
-function parseMediaType(bytes: Buffer, what: string): string | undefined {
-  try {
-    return (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType;
-  } catch {
-    throw new TransientError(`manifest ${what} is not valid JSON (truncated?)`);
   }
 }

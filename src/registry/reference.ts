@@ -1,5 +1,6 @@
 // Parses image references the way docker does (pure):
 // [host[:port]/]path[:tag][@digest], Docker Hub as the default registry.
+import { isDigest } from '../oci/digest.js';
 
 export interface Reference {
   /** As written by users: docker.io, ghcr.io, 127.0.0.1:5000. */
@@ -12,7 +13,6 @@ export interface Reference {
 export const DOCKER_HUB = 'docker.io';
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
 const HOST =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
 
@@ -33,7 +33,7 @@ export function parseReference(raw: string): Reference {
   if (input === '') throw new ReferenceSyntaxError('empty reference');
   const [name0, digest, ...extraAt] = input.split('@');
   if (extraAt.length > 0) throw new ReferenceSyntaxError('more than one "@"');
-  if (digest !== undefined && !DIGEST.test(digest)) {
+  if (digest !== undefined && !isDigest(digest)) {
     throw new ReferenceSyntaxError(`digest '${digest}' is not sha256:<64 hex digits>`);
   }
   let name = name0 ?? '';

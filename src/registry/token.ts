@@ -3,8 +3,13 @@
 // the answer (`token` or `access_token`, `expires_in`).
 import * as core from '@actions/core';
 import { HttpError } from '../errors.js';
-import { isTransientStatus, TransientError, type Http } from '../http.js';
+import { type Http } from '../http.js';
+import { isTransientStatus, TransientError } from '../retry.js';
 import type { Credentials } from './credentials.js';
+import { checkRealm } from './origin.js';
+import { drain } from './response.js';
+import { readBounded, TOKEN_LIMIT } from '../bounded-body.js';
+import { forLog } from '../log-safe.js';
 
 export type Access = 'pull' | 'push';
 
@@ -48,8 +53,9 @@ export async function fetchToken(
   params: Record<string, string>,
   scopes: readonly string[],
   credentials: Credentials | undefined,
-  who: { registry: string; identity: string },
+  who: { registry: string; identity: string; base: string },
 ): Promise<Token> {
+  if (credentials) checkRealm(who.base, params.realm ?? '', who.registry);
   const url = tokenUrl(params, scopes);
   const where = new URL(url);
   const res = await http.request({
@@ -58,7 +64,7 @@ export async function fetchToken(
     headers: credentials ? { authorization: basicAuthorization(credentials) } : {},
   });
   if (res.status !== 200) {
-    const text = (await res.body.text().catch(() => '')).trim().split('\n')[0]?.slice(0, 200) ?? '';
+    const text = forLog((await drain(res)).trim().split('\n')[0]?.slice(0, 200) ?? '');
     if (isTransientStatus(res.status))
       throw new TransientError(`token server ${where.host} answered ${res.status}`);
     throw new HttpError(
@@ -66,7 +72,8 @@ export async function fetchToken(
       res.status,
     );
   }
-  const text = await res.body.text();
+  const what = `token answer for ${who.registry}`;
+  const text = (await readBounded(res, { limit: TOKEN_LIMIT, what, url })).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);

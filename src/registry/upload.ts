@@ -9,7 +9,8 @@
 import type { Readable } from 'node:stream';
 import { isBlobSource, toReadable, type BlobSource } from './blob-pump.js';
 import { HttpError } from '../errors.js';
-import { header, withRetry } from '../http.js';
+import { header } from '../http.js';
+import { withRetry } from '../retry.js';
 import type { Descriptor } from '../oci/types.js';
 import type { RegistryClient } from './client.js';
 import { drain, withQuery } from './response.js';

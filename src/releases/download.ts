@@ -6,15 +6,8 @@ import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ActionError } from '../errors.js';
-import {
-  header,
-  isTransientStatus,
-  parseRetryAfter,
-  TransientError,
-  withRetry,
-  type Http,
-  type HttpResponse,
-} from '../http.js';
+import { header, type Http, type HttpResponse } from '../http.js';
+import { isTransientStatus, parseRetryAfter, TransientError, withRetry } from '../retry.js';
 
 export interface Source {
   url: string;

@@ -4,7 +4,8 @@
 // Records every request so tests can see scopes, refreshes and failures.
 import { createSign, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type RequestListener } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 
 export interface TokenServerOptions {
   user: string;
@@ -13,6 +14,8 @@ export interface TokenServerOptions {
   issuer: string;
   certFile: string;
   keyFile: string;
+  /** Serve https with this server certificate (as a real token service does); plain http otherwise. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export interface TokenRequest {
@@ -68,7 +71,7 @@ function basicUser(header: string | undefined): { user: string; password: string
 export async function startTokenServer(options: TokenServerOptions): Promise<TokenServer> {
   const requests: TokenRequest[] = [];
   const control = { expireNextPushToken: false };
-  const server: Server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const scopes = url.searchParams.getAll('scope');
     const creds = basicUser(req.headers.authorization);
@@ -90,12 +93,16 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     res.end(
       JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }),
     );
-  });
+  };
+  const tls = options.tls;
+  const server: Server = tls
+    ? createTlsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, handler)
+    : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return Object.assign(control, {
-    realm: `http://127.0.0.1:${port}/token`,
+    realm: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/token`,
     requests,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });

@@ -56,6 +56,7 @@ describe.skipIf(skip)('merge-only mode', () => {
     tokens = await startTokenServer({
       user,
       password,
+      tls: ca,
       service: 'test-registry',
       issuer: 'test-issuer',
       ...signing,
@@ -204,7 +205,7 @@ describe.skipIf(skip)('merge-only mode', () => {
   });
 
   test('token auth: pull on sources, one token for both repositories when mounting, a rejected token renewed', async () => {
-    const ep = { url: tok.url, user, password };
+    const ep = { url: tok.url, user, password, ca: readFileSync(ca.caFile, 'utf8') };
     await pushImage(ep, 'acme/src-amd64', { platform: 'linux/amd64' }, '1');
     await pushImage(ep, 'acme/src-arm64', { platform: 'linux/arm64' }, '1');
     const before = tokens.requests.length;
@@ -215,6 +216,7 @@ describe.skipIf(skip)('merge-only mode', () => {
       push: 'true',
       username: user,
       password,
+      'ca-file': ca.caFile,
     });
     expect(errorsOf(run.main)).toBe('');
     expect(run.main.log).toMatch(/Blobs: 0 uploaded \(0 bytes\), 4 mounted, 0 already there/);
@@ -245,13 +247,14 @@ describe.skipIf(skip)('merge-only mode', () => {
       push: 'true',
       username: user,
       password: wrong,
+      'ca-file': ca.caFile,
     });
     expect(denied.main.exitCode).not.toBe(0);
     // The pre-flight of the target asks first, before any source is read.
     const error = errorsOf(denied.main);
     expect(error).toMatch(
       new RegExp(
-        `^Cannot get a token for repository:acme/denied:pull,push on ${tok.address} from http://127\\.0\\.0\\.1:\\d+/token: 401`,
+        `^Cannot get a token for repository:acme/denied:pull,push on ${tok.address} from https://127\\.0\\.0\\.1:\\d+/token: 401`,
       ),
     );
     expect(error).toContain(`user '${user}' (from inputs 'username' and 'password')`);

@@ -76,6 +76,7 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
     tokens = await startTokenServer({
       user,
       password,
+      tls: ca,
       service: 'test-registry',
       issuer: 'test-issuer',
       ...signing,
@@ -155,7 +156,11 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
   });
 
   test('token auth: the lean PUT carries the bearer token', async () => {
-    const run = await build(`${tok.address}/acme/tok:1`, undefined, { username: user, password });
+    const run = await build(`${tok.address}/acme/tok:1`, undefined, {
+      username: user,
+      password,
+      'ca-file': ca.caFile,
+    });
     expect(errorsOf(run.main)).toBe('');
     expect(run.main.exitCode).toBe(0);
     expect(fromFiles(run)).toBeGreaterThan(0);

@@ -5,7 +5,8 @@ import { createServer } from 'node:http';
 import { cancel, cancelSignal, throwIfCancelled } from '../../src/cancel.js';
 import { ExecError } from '../../src/errors.js';
 import { run } from '../../src/exec.js';
-import { Http, withRetry, TransientError } from '../../src/http.js';
+import { Http } from '../../src/http.js';
+import { withRetry, TransientError } from '../../src/retry.js';
 
 test('a running command is stopped by the signal, later ones never start, pushing refuses', async () => {
   const started = Date.now();

@@ -1,13 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import {
-  backoffMs,
-  Http,
-  isCertificateError,
-  isTransient,
-  parseRetryAfter,
-  TransientError,
-  withRetry,
-} from '../../src/http.js';
+import { Http, isCertificateError } from '../../src/http.js';
+import { backoffMs, isTransient, parseRetryAfter, TransientError, withRetry } from '../../src/retry.js';
 import { withRequestLimit } from '../../src/request-limit.js';
 import { listenSilently } from '../helpers/loopback-server.js';
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { expect, test } from 'vitest';
 import { DigestVerifier } from '../../../src/oci/digest-stream.js';
-import { TransientError } from '../../../src/http.js';
+import { TransientError } from '../../../src/retry.js';
 
 const blobOf = (bytes: Buffer) => ({
   mediaType: 'x',

@@ -3,7 +3,7 @@
 // chunks (÷4) down to the floor; a send that goes through resets the count;
 // small bodies, TransientErrors and non-network errors never count.
 import { describe, expect, test } from 'vitest';
-import { TransientError } from '../../../src/http.js';
+import { TransientError } from '../../../src/retry.js';
 import { BodyLimit, FIRST_CHUNK_BYTES, MIN_CHUNK_BYTES } from '../../../src/registry/body-limit.js';
 
 const MiB = 1024 * 1024;

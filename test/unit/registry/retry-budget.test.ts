@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, expect, test } from 'vitest';
-import { Http, withRetry } from '../../../src/http.js';
+import { Http } from '../../../src/http.js';
+import { withRetry } from '../../../src/retry.js';
 import { RegistryClient } from '../../../src/registry/client.js';
 import { uploadBlob } from '../../../src/registry/upload.js';
 
