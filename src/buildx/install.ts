@@ -109,7 +109,7 @@ export async function setupBuildx(
     file: 'docker-buildx',
     arch: process.arch,
   };
-  let binary = findCachedTool(spec);
+  let binary = await findCachedTool(spec);
   const how = binary ? 'tool cache' : 'downloaded';
   if (!binary) {
     const base = (options.url || BUILDX_RELEASES).replace(/\/+$/, '');
