@@ -9,9 +9,9 @@ import { run } from '../exec.js';
 import { lastMeaningfulLine } from '../exec-tail.js';
 import type { Http } from '../http.js';
 import { cacheTool, findCachedTool, type CachedTool } from '../releases/cache.js';
-import { checksumFor } from '../releases/checksums.js';
 import { downloadVerified, fetchText } from '../releases/download.js';
 import { hostGoPlatform, type GoPlatform } from '../releases/host.js';
+import { expectedSha256 } from '../releases/pinned-checksums.js';
 
 export const DISTRIBUTION_RELEASES = 'https://github.com/distribution/distribution/releases/download';
 /** The 2.x line the action's registry config is written for. */
@@ -44,7 +44,8 @@ async function downloadRegistry(http: Http, base: string, dir: string): Promise<
   const hint = `Check that 'registry-url' (${base}) mirrors the release layout, or put a registry binary on PATH.`;
   const what = `distribution registry ${DISTRIBUTION_VERSION}`;
   const sums = await fetchText(http, { url: `${url}.sha256`, what: `${what} checksum`, hint });
-  const sha256 = checksumFor(sums, asset);
+  const release = { tool: 'distribution-registry', version: DISTRIBUTION_VERSION, asset };
+  const sha256 = expectedSha256({ ...release, checksumsUrl: `${url}.sha256`, hint }, sums);
   if (!sha256) throw new ActionError(`${url}.sha256 has no sha256 for ${asset}.`, hint);
   mkdirSync(dir, { recursive: true });
   const archive = path.join(dir, asset);
