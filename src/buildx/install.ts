@@ -9,9 +9,9 @@ import { prepareDockerConfig, useDockerConfig } from './docker-config.js';
 import { ActionError } from '../errors.js';
 import { header, type Http } from '../http.js';
 import { cacheTool, findCachedTool, type CachedTool } from '../releases/cache.js';
-import { checksumFor } from '../releases/checksums.js';
 import { downloadVerified, fetchText } from '../releases/download.js';
 import { hostGoPlatform, type GoPlatform } from '../releases/host.js';
+import { expectedSha256 } from '../releases/pinned-checksums.js';
 import { compareVersions } from '../versions.js';
 import { checkSystemBuildx, MIN_BUILDX, readBuildxVersion } from './version.js';
 
@@ -77,12 +77,12 @@ async function downloadBuildx(http: Http, base: string, version: string, dir: st
   if (!host) throw new ActionError(`No buildx release for ${process.platform}/${process.arch}.`);
   const asset = buildxAssetName(version, host);
   const hint = `Check 'buildx-version' and that 'buildx-url' (${base}) mirrors the release layout.`;
-  const sums = await fetchText(http, {
-    url: `${base}/${version}/checksums.txt`,
-    what: `buildx ${version} checksums`,
-    hint,
-  });
-  const sha256 = checksumFor(sums, asset);
+  const checksumsUrl = `${base}/${version}/checksums.txt`;
+  const sums = await fetchText(http, { url: checksumsUrl, what: `buildx ${version} checksums`, hint });
+  const sha256 = expectedSha256(
+    { tool: 'docker-buildx', version: version.slice(1), asset, checksumsUrl, hint },
+    sums,
+  );
   if (!sha256) throw new ActionError(`buildx ${version} checksums.txt has no line for ${asset}.`, hint);
   mkdirSync(dir, { recursive: true });
   const dest = path.join(dir, 'docker-buildx');
@@ -109,7 +109,7 @@ export async function setupBuildx(
     file: 'docker-buildx',
     arch: process.arch,
   };
-  let binary = findCachedTool(spec);
+  let binary = await findCachedTool(spec);
   const how = binary ? 'tool cache' : 'downloaded';
   if (!binary) {
     const base = (options.url || BUILDX_RELEASES).replace(/\/+$/, '');

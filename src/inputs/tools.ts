@@ -6,7 +6,7 @@ import { DRIVERS } from '../buildx/builder.js';
 import { MIN_BUILDX } from '../buildx/version.js';
 import { REGISTRY_MODES } from '../local-registry/service.js';
 import { compareVersions } from '../versions.js';
-import { parseChoice } from './parsers.js';
+import { parseBoolean, parseChoice } from './parsers.js';
 
 export const TOOL_INPUT_NAMES = [
   'buildx-version',
@@ -16,14 +16,20 @@ export const TOOL_INPUT_NAMES = [
   'buildkitd-config',
   'local-registry',
   'registry-url',
+  'allow-insecure-downloads',
   'registry-image',
 ] as const;
 type ToolInputName = (typeof TOOL_INPUT_NAMES)[number];
 
-function parseBaseUrl(name: ToolInputName, value: string, problems: string[]): string {
+/** A mirror's base URL: https, or http only with 'allow-insecure-downloads' (the checksums come from the same host). */
+function parseBaseUrl(name: ToolInputName, value: string, insecureOk: boolean, problems: string[]): string {
   const v = value.trim().replace(/\/+$/, '');
-  if (v !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(v))
+  if (v !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/i.test(v))
     problems.push(`Input '${name}' is '${v}'; give an http(s) URL of a mirror of the release layout.`);
+  else if (/^http:/i.test(v) && !insecureOk)
+    problems.push(
+      `Input '${name}' is '${v}': downloads must use https, since the checksums come from the same host and plain http lets anyone on the path swap both. Use an https mirror, or set 'allow-insecure-downloads: true' for a mirror on a network you trust.`,
+    );
   return v;
 }
 
@@ -55,7 +61,8 @@ export function parseToolInputs(
   problems: string[],
   warnings: string[],
 ): ToolOptions {
-  const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], problems);
+  const insecureOk = parseBoolean('allow-insecure-downloads', raw['allow-insecure-downloads'], problems);
+  const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], insecureOk, problems);
   const driver = parseChoice('driver', raw.driver, DRIVERS, problems);
   const buildkitdConfig = raw['buildkitd-config'].trim()
     ? path.resolve(cwd, raw['buildkitd-config'].trim())
@@ -72,7 +79,7 @@ export function parseToolInputs(
     buildkitImage: raw['buildkit-image'].trim(),
     buildkitdConfig,
     localRegistry,
-    registryUrl: parseBaseUrl('registry-url', raw['registry-url'], problems),
+    registryUrl: parseBaseUrl('registry-url', raw['registry-url'], insecureOk, problems),
     registryImage: raw['registry-image'].trim(),
   };
 }

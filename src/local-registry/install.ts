@@ -2,16 +2,16 @@
 // on PATH: <base>/v2.8.3/registry_2.8.3_linux_amd64.tar.gz, checked against its
 // .sha256 sidecar before it is unpacked, then cached in the tool cache.
 import * as core from '@actions/core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { ActionError, ExecError } from '../errors.js';
 import { run } from '../exec.js';
 import { lastMeaningfulLine } from '../exec-tail.js';
 import type { Http } from '../http.js';
 import { cacheTool, findCachedTool, type CachedTool } from '../releases/cache.js';
-import { checksumFor } from '../releases/checksums.js';
 import { downloadVerified, fetchText } from '../releases/download.js';
 import { hostGoPlatform, type GoPlatform } from '../releases/host.js';
+import { expectedSha256 } from '../releases/pinned-checksums.js';
 
 export const DISTRIBUTION_RELEASES = 'https://github.com/distribution/distribution/releases/download';
 /** The 2.x line the action's registry config is written for. */
@@ -44,7 +44,8 @@ async function downloadRegistry(http: Http, base: string, dir: string): Promise<
   const hint = `Check that 'registry-url' (${base}) mirrors the release layout, or put a registry binary on PATH.`;
   const what = `distribution registry ${DISTRIBUTION_VERSION}`;
   const sums = await fetchText(http, { url: `${url}.sha256`, what: `${what} checksum`, hint });
-  const sha256 = checksumFor(sums, asset);
+  const release = { tool: 'distribution-registry', version: DISTRIBUTION_VERSION, asset };
+  const sha256 = expectedSha256({ ...release, checksumsUrl: `${url}.sha256`, hint }, sums);
   if (!sha256) throw new ActionError(`${url}.sha256 has no sha256 for ${asset}.`, hint);
   mkdirSync(dir, { recursive: true });
   const archive = path.join(dir, asset);
@@ -60,7 +61,7 @@ export async function ensureRegistryBinary(http: Http, mirror: string, runDir: s
     file: 'registry',
     arch: process.arch,
   };
-  const cached = findCachedTool(spec);
+  const cached = await findCachedTool(spec);
   if (cached) {
     core.info(`distribution registry ${DISTRIBUTION_VERSION} from the tool cache`);
     return cached;
@@ -69,4 +70,27 @@ export async function ensureRegistryBinary(http: Http, mirror: string, runDir: s
   const binary = await downloadRegistry(http, base, path.join(runDir, 'download', 'registry'));
   core.info(`distribution registry ${DISTRIBUTION_VERSION} downloaded from ${base} and verified`);
   return cacheTool(spec, binary);
+}
+
+/**
+ * Logs which registry found on PATH is about to run: its resolved path and
+ * the version it reports. It is not verified: the runner's owner installed it,
+ * there is no release checksum to hold an arbitrary binary to, and it is
+ * trusted as the runner's docker and tar are. Its path in the log is what lets
+ * someone find it if it should not be there (issue 24).
+ */
+export async function describeRegistryOnPath(binary: string): Promise<void> {
+  let resolved = binary;
+  try {
+    resolved = realpathSync(binary);
+  } catch {
+    // a dangling link fails when started, with its own error
+  }
+  const version = await run(binary, ['--version'], { silent: true })
+    .then((r) => r.stdout.trim().split('\n')[0] ?? '')
+    .catch(() => '');
+  const where = resolved === binary ? binary : `${binary} -> ${resolved}`;
+  core.info(
+    `Using the registry binary on PATH, not re-verified (no checksum is known for it): ${where}, ${version ? `version '${version}'` : 'version unknown (--version failed)'}`,
+  );
 }

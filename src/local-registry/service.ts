@@ -14,7 +14,7 @@ import {
   startRegistryContainer,
   stopRegistryContainer,
 } from './container.js';
-import { ensureRegistryBinary } from './install.js';
+import { describeRegistryOnPath, ensureRegistryBinary } from './install.js';
 import { createRegistryLogin, REGISTRY_REALM, type RegistryLogin } from './login.js';
 import { startOnFreePort } from './ready.js';
 
@@ -138,6 +138,7 @@ export async function startLocalRegistry(
     core.info(`Running ${options.image} as a container on the host network`);
     return { registry: await startRegistryContainer(http, { ...options, htpasswd: login.htpasswd }), login };
   }
+  if (onPath) await describeRegistryOnPath(onPath);
   const binary = onPath ?? (await ensureRegistryBinary(http, options.url, options.runDir));
   core.info(`Running ${binary}`);
   const registry = await startRegistryBinary(http, options.runDir, binary, options.record, login.htpasswd);

@@ -1,6 +1,8 @@
 // Release downloads through http.ts: redirects followed, transient failures
 // retried, the body streamed to disk and hashed while it streams; a file
 // whose sha256 differs from the release's checksum is deleted, never used.
+// Every body is bounded: Content-Length is checked first and the bytes are
+// counted as they arrive, so a hostile mirror cannot fill memory or the disk.
 import { createHash } from 'node:crypto';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { Transform } from 'node:stream';
@@ -8,6 +10,11 @@ import { pipeline } from 'node:stream/promises';
 import { ActionError } from '../errors.js';
 import { header, type Http, type HttpResponse } from '../http.js';
 import { isTransientStatus, parseRetryAfter, TransientError, withRetry } from '../retry.js';
+
+/** A checksum file is a few lines; 1 MiB is far more than any release's. */
+export const MAX_CHECKSUMS_BYTES = 1024 * 1024;
+/** buildx and registry release assets are 50-70 MB; no tool of ours comes near 512 MiB. */
+export const MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024;
 
 export interface Source {
   url: string;
@@ -29,11 +36,44 @@ async function ensureOk(res: HttpResponse, src: Source): Promise<void> {
   throw new ActionError(`Cannot download ${src.what} from ${src.url}: HTTP ${res.status}.`, src.hint);
 }
 
-export async function fetchText(http: Http, src: Source): Promise<string> {
+function tooLarge(src: Source, limit: number, why: string): ActionError {
+  return new ActionError(
+    `Cannot download ${src.what} from ${src.url}: ${why}, over the limit of ${limit} bytes; nothing was used.`,
+    src.hint,
+  );
+}
+
+/** Refuses a body whose Content-Length is over `limit` before reading it. */
+function ensureDeclaredSize(res: HttpResponse, src: Source, limit: number): void {
+  const declared = Number(header(res, 'content-length') ?? NaN);
+  if (!(declared > limit)) return;
+  res.body.destroy();
+  throw tooLarge(src, limit, `it declares Content-Length ${declared}`);
+}
+
+/** A pass-through that fails once more than `limit` bytes have flowed. */
+function byteLimit(src: Source, limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > limit) return done(tooLarge(src, limit, `it sent more than ${limit} bytes`));
+      done(null, chunk);
+    },
+  });
+}
+
+/** A checksum file's text, at most `limit` bytes. */
+export async function fetchText(http: Http, src: Source, limit = MAX_CHECKSUMS_BYTES): Promise<string> {
   return withRetry(`downloading ${src.what}`, async () => {
     const res = await http.getFollowing(src.url);
     await ensureOk(res, src);
-    return res.body.text();
+    ensureDeclaredSize(res, src, limit);
+    const chunks: Buffer[] = [];
+    await pipeline(res.body, byteLimit(src, limit), async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) chunks.push(chunk);
+    });
+    return Buffer.concat(chunks).toString('utf8');
   });
 }
 
@@ -50,17 +90,25 @@ function sha256Tap(): { tap: Transform; hex: () => string } {
 }
 
 /**
- * Downloads `src` to `dest` (mode 0755) only if its sha256 is `sha256`;
- * on a mismatch nothing is left at `dest` and the error names both hashes.
+ * Downloads `src` to `dest` (mode 0755) only if its sha256 is `sha256` and it
+ * is at most `limit` bytes; on a mismatch nothing is left at `dest` and the
+ * error names both hashes.
  */
-export async function downloadVerified(http: Http, src: Source, dest: string, sha256: string): Promise<void> {
+export async function downloadVerified(
+  http: Http,
+  src: Source,
+  dest: string,
+  sha256: string,
+  limit = MAX_DOWNLOAD_BYTES,
+): Promise<void> {
   const partial = `${dest}.partial`;
   await withRetry(`downloading ${src.what}`, async () => {
     const res = await http.getFollowing(src.url);
     await ensureOk(res, src);
+    ensureDeclaredSize(res, src, limit);
     const { tap, hex } = sha256Tap();
     try {
-      await pipeline(res.body, tap, createWriteStream(partial, { mode: 0o755 }));
+      await pipeline(res.body, byteLimit(src, limit), tap, createWriteStream(partial, { mode: 0o755 }));
     } catch (err) {
       rmSync(partial, { force: true });
       throw err;

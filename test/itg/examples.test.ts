@@ -150,7 +150,8 @@ describe.skipIf(skip)('examples', () => {
       };
       const inputs = exampleInputs('air-gapped', vars, registry.address);
       const run = await runAction(
-        { ...inputs, network: 'host' },
+        // The stand-in mirror is plain http on 127.0.0.1; the example's real mirror is https.
+        { ...inputs, network: 'host', 'allow-insecure-downloads': 'true' },
         { cwd: context('air-gapped'), env: { PATH, RUNNER_TOOL_CACHE: toolCache } },
       );
       expect(errorsOf(run.main)).toBe('');

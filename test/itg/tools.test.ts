@@ -24,6 +24,8 @@ import {
 import { alive } from '../helpers/processes.js';
 
 const skip = skipWithoutPrereqs();
+/** The stand-in release server is plain http on 127.0.0.1: the action refuses http mirrors without this. */
+const LOOPBACK_HTTP = { 'allow-insecure-downloads': 'true' };
 
 interface State {
   runId: string;
@@ -108,7 +110,10 @@ describe.skipIf(skip)('tool installs', () => {
     const env = { RUNNER_TOOL_CACHE: toolCache, DOCKER_CONFIG: fakeRunnerBuildx('0.9.1') };
     cleanups.push(env.DOCKER_CONFIG);
     server.requests.length = 0;
-    const first = await build({ 'buildx-version': 'v0.13.1', 'buildx-url': server.buildxUrl }, env);
+    const first = await build(
+      { 'buildx-version': 'v0.13.1', 'buildx-url': server.buildxUrl, ...LOOPBACK_HTTP },
+      env,
+    );
     expect(errorsOf(first.main)).toBe('');
     expect(first.main.log).toContain('buildx 0.13.1 (downloaded)');
     expect(first.outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
@@ -121,7 +126,10 @@ describe.skipIf(skip)('tool installs', () => {
     expect(leftovers(first)).toEqual([]);
 
     server.requests.length = 0;
-    const second = await build({ 'buildx-version': 'v0.13.1', 'buildx-url': server.buildxUrl }, env);
+    const second = await build(
+      { 'buildx-version': 'v0.13.1', 'buildx-url': server.buildxUrl, ...LOOPBACK_HTTP },
+      env,
+    );
     expect(errorsOf(second.main)).toBe('');
     expect(second.main.log).toContain('buildx 0.13.1 (tool cache)');
     expect(server.requests).toEqual([]);
@@ -133,7 +141,7 @@ describe.skipIf(skip)('tool installs', () => {
     server.corrupt = true;
     try {
       const run = await build(
-        { 'buildx-version': 'v0.13.1', 'buildx-url': server.buildxUrl },
+        { 'buildx-version': 'v0.13.1', 'buildx-url': server.buildxUrl, ...LOOPBACK_HTTP },
         { RUNNER_TOOL_CACHE: toolCache },
       );
       expect(run.main.exitCode).not.toBe(0);
@@ -174,7 +182,7 @@ describe.skipIf(skip)('tool installs', () => {
       const config = fakeRunnerBuildx(runner);
       cleanups.push(config);
       const run = await build(
-        { 'buildx-version': version, 'buildx-url': server.buildxUrl },
+        { 'buildx-version': version, 'buildx-url': server.buildxUrl, ...LOOPBACK_HTTP },
         { DOCKER_CONFIG: config, RUNNER_TOOL_CACHE: dir('tool-cache') },
       );
       expect(run.main.exitCode).not.toBe(0);
@@ -190,7 +198,10 @@ describe.skipIf(skip)('tool installs', () => {
     cleanups.push(pathDir);
     server.requests.length = 0;
     const env = { RUNNER_TOOL_CACHE: toolCache, PATH };
-    const run = await build({ 'local-registry': 'binary', 'registry-url': server.registryUrl }, env);
+    const run = await build(
+      { 'local-registry': 'binary', 'registry-url': server.registryUrl, ...LOOPBACK_HTTP },
+      env,
+    );
     expect(errorsOf(run.main)).toBe('');
     expect(run.main.log).toContain('distribution registry 2.8.3 downloaded from');
     expect(server.requests.filter((r) => !r.startsWith('/objects/'))).toEqual([
@@ -204,7 +215,10 @@ describe.skipIf(skip)('tool installs', () => {
     expect(leftovers(run)).toEqual([]);
 
     server.requests.length = 0;
-    const again = await build({ 'local-registry': 'binary', 'registry-url': server.registryUrl }, env);
+    const again = await build(
+      { 'local-registry': 'binary', 'registry-url': server.registryUrl, ...LOOPBACK_HTTP },
+      env,
+    );
     expect(errorsOf(again.main)).toBe('');
     expect(again.main.log).toContain('distribution registry 2.8.3 from the tool cache');
     expect(server.requests).toEqual([]);

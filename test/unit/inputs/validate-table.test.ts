@@ -144,6 +144,11 @@ const ROWS: [string, Record<string, string>, RegExp][] = [
     /Input 'registry-url' is 'mirror\.local'; give an http\(s\) URL/,
   ],
   [
+    'allow-insecure-downloads',
+    { 'allow-insecure-downloads': 'yes' },
+    /Input 'allow-insecure-downloads' is 'yes'; valid values are true or false/,
+  ],
+  [
     'registry-image',
     { 'registry-image': 'Bad Image!' },
     /Input 'registry-image' is 'Bad Image!', which is not an image reference/,

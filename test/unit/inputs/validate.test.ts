@@ -105,6 +105,21 @@ describe('inputs', () => {
       { 'insecure-registries': 'http://reg:5000' },
       /Input 'insecure-registries' has 'http:\/\/reg:5000'; each entry is a registry host\[:port\]/,
     ],
+    [
+      26,
+      { 'buildx-version': 'v0.19.2', 'buildx-url': 'http://mirror.local/buildx' },
+      /^Input 'buildx-url' is 'http:\/\/mirror\.local\/buildx': downloads must use https, .* Use an https mirror, or set 'allow-insecure-downloads: true' for a mirror on a network you trust\.$/,
+    ],
+    [
+      27,
+      { 'registry-url': 'HTTP://127.0.0.1:8080/distribution' },
+      /^Input 'registry-url' is 'HTTP:\/\/127\.0\.0\.1:8080\/distribution': downloads must use https/,
+    ],
+    [
+      28,
+      { 'registry-url': 'http://mirror.local', 'allow-insecure-downloads': 'yes' },
+      /Input 'allow-insecure-downloads' is 'yes'; valid values are true or false/,
+    ],
   ])('%i: rejects %j', (_n, values, message) => {
     expect(() => validate(values)).toThrow(message);
   });
@@ -122,18 +137,31 @@ describe('inputs', () => {
     expect(validate({}).inputs.registryImage).toMatch(/^registry:2\.8\.3@sha256:[a-f0-9]{64}$/);
     const { inputs, warnings } = validate({
       'buildx-version': '0.13.1',
-      'buildx-url': 'http://mirror.local/buildx/',
+      'buildx-url': 'https://mirror.local/buildx/',
       'registry-url': 'https://mirror.local/distribution//',
       driver: 'docker-container',
       'buildkitd-config': 'ci/buildkitd.toml',
     });
     expect(inputs).toMatchObject({
       buildxVersion: 'v0.13.1',
-      buildxUrl: 'http://mirror.local/buildx',
+      buildxUrl: 'https://mirror.local/buildx',
       registryUrl: 'https://mirror.local/distribution',
       buildkitdConfig: '/work/ci/buildkitd.toml',
     });
     expect(warnings).toEqual([]);
+  });
+
+  test('allow-insecure-downloads: true accepts plain-http mirrors, loopback included', () => {
+    const { inputs } = validate({
+      'buildx-version': 'v0.19.2',
+      'buildx-url': 'http://mirror.local/buildx',
+      'registry-url': 'http://127.0.0.1:8080/distribution/',
+      'allow-insecure-downloads': 'true',
+    });
+    expect(inputs).toMatchObject({
+      buildxUrl: 'http://mirror.local/buildx',
+      registryUrl: 'http://127.0.0.1:8080/distribution',
+    });
   });
 
   test('buildkitd-config with the docker driver is ignored, with a warning that says so', () => {

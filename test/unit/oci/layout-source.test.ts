@@ -13,6 +13,7 @@ import type { Descriptor, ImageIndex, ImageManifest } from '../../../src/oci/typ
 import { LayoutSource } from '../../../src/oci/layout-source.js';
 import { writeOciArchive } from '../../../src/oci/archive.js';
 import { readSources } from '../../../src/merge/sources.js';
+import { paxRecord, paxTar } from '../../helpers/sample-tar.js';
 import { ROOT } from '../../../support/action-runner.js';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/oci-layouts');
@@ -207,6 +208,15 @@ test.each([
       return `oci:${dir}:arm64`;
     },
     /whose index\.json names sha256:[0-9a-f]{64}, but it has no blobs\/sha256\/[0-9a-f]{64}\. The layout is incomplete/,
+  ],
+  [
+    14,
+    () => {
+      const file = path.join(scratch, 'nan-size.tar');
+      writeFileSync(file, paxTar(paxRecord('size', 'NaN'), 'oci-layout', Buffer.from('{}')));
+      return `oci-archive:${file}`;
+    },
+    /^Input 'sources' has 'oci-archive:.*nan-size\.tar', which is not a tar archive: pax header 'PaxHeaders\/oci-layout' gives size 'NaN', not a non-negative integer\./,
   ],
 ])('%i: a layout that cannot be read is refused on opening', (_n, value, message) => {
   expect(() => LayoutSource.open(layout(value()))).toThrow(message);

@@ -7,10 +7,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { Http } from '../../../src/http.js';
-import { downloadVerified, fetchText } from '../../../src/releases/download.js';
+import {
+  downloadVerified,
+  fetchText,
+  MAX_CHECKSUMS_BYTES,
+  MAX_DOWNLOAD_BYTES,
+} from '../../../src/releases/download.js';
 
 const BODY = Buffer.from('#!/bin/sh\necho hello\n'.repeat(5000));
 const SHA = createHash('sha256').update(BODY).digest('hex');
+const TWO_MIB = Buffer.alloc(2 * 1024 * 1024, 0x61);
 let server: Server;
 let origin: string;
 let http: Http;
@@ -26,6 +32,14 @@ beforeAll(async () => {
     if (url === '/flaky' && flaky-- > 0) return void res.writeHead(503, { 'retry-after': '0' }).end();
     if (url === '/flaky') return void res.writeHead(200).end(BODY);
     if (url === '/sums') return void res.writeHead(200).end(`${SHA} *asset\n`);
+    if (url === '/big-declared')
+      return void res.writeHead(200, { 'content-length': TWO_MIB.length }).end(TWO_MIB);
+    if (url === '/big-chunked') {
+      // No Content-Length: only counting the bytes as they come can stop it.
+      res.writeHead(200, { 'transfer-encoding': 'chunked' });
+      for (let i = 0; i < 32; i++) res.write(TWO_MIB.subarray(i * 65536, (i + 1) * 65536));
+      return void res.end();
+    }
     res.writeHead(404).end('Not Found');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -49,6 +63,7 @@ test('follows the redirect, streams to disk, executable, when the hash matches',
   expect(readFileSync(path.join(dir, 'tool')).equals(BODY)).toBe(true);
   expect(statSync(path.join(dir, 'tool')).mode & 0o111).not.toBe(0);
   expect(readdirSync(dir)).toEqual(['tool']);
+  expect(MAX_DOWNLOAD_BYTES).toBe(512 * 1024 * 1024);
 });
 
 test('a hash mismatch leaves nothing on disk, is not retried, and names both hashes', async () => {
@@ -75,4 +90,34 @@ test('503 is retried; 404 is not, and says where and what to fix', async () => {
 
 test('fetchText reads a checksums file', async () => {
   expect(await fetchText(http, src('/sums'))).toBe(`${SHA} *asset\n`);
+});
+
+test.each([
+  [
+    1,
+    '/big-declared',
+    /it declares Content-Length 2097152, over the limit of 1048576 bytes; nothing was used\./,
+  ],
+  [2, '/big-chunked', /it sent more than 1048576 bytes, over the limit of 1048576 bytes; nothing was used\./],
+])('%i: a checksum file over 1 MiB (%s) is refused, naming the URL and the limit', async (_n, p, why) => {
+  const err = fetchText(http, src(p));
+  await expect(err).rejects.toThrow(`Cannot download tool v1 from ${origin}${p}: `);
+  await expect(fetchText(http, src(p))).rejects.toThrow(why);
+  expect(hits[p]).toBe(2); // once per call: never retried
+  expect(MAX_CHECKSUMS_BYTES).toBe(1024 * 1024);
+});
+
+test.each([
+  [1, '/big-declared', 'it declares Content-Length 2097152'],
+  [2, '/big-chunked', 'it sent more than 1048576 bytes'],
+])('%i: a download over its limit (%s) is refused and leaves nothing on disk', async (_n, p, why) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dl-'));
+  const sha = createHash('sha256').update(TWO_MIB).digest('hex');
+  await expect(downloadVerified(http, src(p), path.join(dir, 'tool'), sha, 1024 * 1024)).rejects.toThrow(
+    `Cannot download tool v1 from ${origin}${p}: ${why}, over the limit of 1048576 bytes; nothing was used. Check 'tool-url'.`,
+  );
+  expect(readdirSync(dir)).toEqual([]);
+  await downloadVerified(http, src(p), path.join(dir, 'tool'), sha, TWO_MIB.length);
+  expect(readdirSync(dir)).toEqual(['tool']);
+  expect(MAX_DOWNLOAD_BYTES).toBe(512 * 1024 * 1024);
 });
