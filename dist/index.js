@@ -46452,17 +46452,20 @@ class Http {
      * GET that follows redirects (release downloads answer 302 to a CDN), no
      * credentials sent. Answers the first non-redirect response; the caller owns its body.
      */
-    async getFollowing(url, maxRedirects = 5) {
+    async getFollowing(url, maxRedirects = 5, deadlineMs) {
         let current = url;
         for (let hops = 0;; hops++) {
-            const res = await this.request({ method: 'GET', url: current });
+            const res = await this.request({ method: 'GET', url: current, deadlineMs });
             const location = header(res, 'location');
             if (!REDIRECTS.has(res.status) || !location)
                 return res;
             await res.body.dump();
             if (hops >= maxRedirects)
                 throw new HttpError(`GET ${url} redirected more than ${maxRedirects} times.`);
-            current = new URL(location, current).toString();
+            const next = new URL(location, current);
+            if (new URL(current).protocol === 'https:' && next.protocol !== 'https:')
+                throw new HttpError(`GET ${url} was redirected from https to ${next.protocol}//${next.host}${next.pathname}: a download never leaves https. Check the mirror's redirects.`);
+            current = next.toString();
         }
     }
     /**
@@ -52541,20 +52544,20 @@ function extractZipNix(file, dest) {
  */
 function cacheDir(sourceDir, tool, version, arch) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source dir: ${sourceDir}`);
-        if (!fs.statSync(sourceDir).isDirectory()) {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_namespaceObject.arch();
+        core_debug(`Caching tool ${tool} ${version} ${arch}`);
+        core_debug(`source dir: ${sourceDir}`);
+        if (!external_fs_namespaceObject.statSync(sourceDir).isDirectory()) {
             throw new Error('sourceDir is not a directory');
         }
         // Create the tool dir
         const destPath = yield _createToolPath(tool, version, arch);
         // copy each child item. do not move. move can fail on Windows
         // due to anti-virus software having an open handle on a file.
-        for (const itemName of fs.readdirSync(sourceDir)) {
-            const s = path.join(sourceDir, itemName);
-            yield io.cp(s, destPath, { recursive: true });
+        for (const itemName of external_fs_namespaceObject.readdirSync(sourceDir)) {
+            const s = external_path_namespaceObject.join(sourceDir, itemName);
+            yield io_cp(s, destPath, { recursive: true });
         }
         // write .complete
         _completeToolPath(tool, version, arch);
@@ -52573,20 +52576,20 @@ function cacheDir(sourceDir, tool, version, arch) {
  */
 function cacheFile(sourceFile, targetFile, tool, version, arch) {
     return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = node_modules_semver.clean(version) || version;
-        arch = arch || external_os_namespaceObject.arch();
-        core_debug(`Caching tool ${tool} ${version} ${arch}`);
-        core_debug(`source file: ${sourceFile}`);
-        if (!external_fs_namespaceObject.statSync(sourceFile).isFile()) {
+        version = semver.clean(version) || version;
+        arch = arch || os.arch();
+        core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        core.debug(`source file: ${sourceFile}`);
+        if (!fs.statSync(sourceFile).isFile()) {
             throw new Error('sourceFile is not a file');
         }
         // create the tool dir
         const destFolder = yield _createToolPath(tool, version, arch);
         // copy instead of move. move can fail on Windows due to
         // anti-virus software having an open handle on a file.
-        const destPath = external_path_namespaceObject.join(destFolder, targetFile);
-        core_debug(`destination file ${destPath}`);
-        yield io_cp(sourceFile, destPath);
+        const destPath = path.join(destFolder, targetFile);
+        core.debug(`destination file ${destPath}`);
+        yield io.cp(sourceFile, destPath);
         // write .complete
         _completeToolPath(tool, version, arch);
         return destFolder;
@@ -52798,33 +52801,8 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
-;// CONCATENATED MODULE: ./src/releases/cache.ts
-// The runner's tool cache (RUNNER_TOOL_CACHE) through @actions/tool-cache:
-// a verified download is cached once per tool, version and arch, so a second
-// run on the same runner downloads nothing.
-
-
-
-function hasToolCache() {
-    return Boolean(process.env.RUNNER_TOOL_CACHE);
-}
-/** The cached file's path, or undefined when this version is not cached (or there is no cache). */
-function findCachedTool(spec) {
-    if (!hasToolCache())
-        return undefined;
-    const dir = find(spec.tool, spec.version, spec.arch);
-    return dir ? external_node_path_.join(dir, spec.file) : undefined;
-}
-/** Copies a verified file into the cache and answers its cached path (the source when there is no cache). */
-async function cacheTool(spec, source) {
-    if (!hasToolCache()) {
-        info(`RUNNER_TOOL_CACHE is not set: ${spec.tool} ${spec.version} is used from the run directory, not cached.`);
-        return source;
-    }
-    const dir = await cacheFile(source, spec.file, spec.tool, spec.version, spec.arch);
-    return external_node_path_.join(dir, spec.file);
-}
-
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/releases/checksums.ts
 // Release checksum files (pure): buildx's checksums.txt (`<sha256> *<file>`),
 // sha256sum's text mode (`<sha256>  <file>`) and a sidecar holding only a hash.
@@ -52847,12 +52825,89 @@ function checksumFor(text, file) {
     return sums.get(file) ?? (sums.size === 1 ? sums.get('') : undefined);
 }
 
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/releases/cache.ts
+// The runner's tool cache (RUNNER_TOOL_CACHE) through @actions/tool-cache:
+// a verified download is cached once per tool, version and arch, so a second
+// run on the same runner downloads nothing. The cache outlives the job on a
+// self-hosted runner, where anything else on the machine can write to it: the
+// sha256 of each cached file is recorded beside it (<file>.sha256) and checked
+// again before every use; an entry that fails the check is ignored (issue 24).
+
+
+
+
+
+
+
+
+function hasToolCache() {
+    return Boolean(process.env.RUNNER_TOOL_CACHE);
+}
+/** The sha256 (hex) of a file's bytes, streamed. */
+async function sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(file), hash);
+    return hash.digest('hex');
+}
+/** The sha256 recorded for `file` when it was cached, or undefined when there is none. */
+function recordedSha256(file) {
+    try {
+        return checksumFor((0,external_node_fs_namespaceObject.readFileSync)(`${file}.sha256`, 'utf8'), external_node_path_.basename(file));
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The cached file's path, once its bytes hash to the sha256 recorded when it
+ * was cached; undefined when this version is not cached (or there is no
+ * cache), and when the entry has no record or fails the check.
+ */
+async function findCachedTool(spec) {
+    if (!hasToolCache())
+        return undefined;
+    const dir = find(spec.tool, spec.version, spec.arch);
+    if (!dir)
+        return undefined;
+    const file = external_node_path_.join(dir, spec.file);
+    const recorded = recordedSha256(file);
+    if (!recorded) {
+        info(`The tool cache entry ${file} has no recorded sha256: ignored, ${spec.tool} is downloaded again.`);
+        return undefined;
+    }
+    const actual = await sha256File(file).catch((err) => `unreadable (${errorMessage(err)})`);
+    if (actual !== recorded) {
+        warning(`The tool cache entry ${file} does not match the sha256 recorded when it was cached: it is ${actual}, the record says ${recorded}. It was changed after caching: ignored, ${spec.tool} ${spec.version} is downloaded and verified again. Check what else on this runner writes to RUNNER_TOOL_CACHE.`);
+        return undefined;
+    }
+    return file;
+}
+/** Copies a verified file, with its sha256 beside it, into the cache and answers its cached path (the source when there is no cache). */
+async function cacheTool(spec, source) {
+    if (!hasToolCache()) {
+        info(`RUNNER_TOOL_CACHE is not set: ${spec.tool} ${spec.version} is used from the run directory, not cached.`);
+        return source;
+    }
+    // Staged as one directory, so the entry is marked complete with its record already in it.
+    const staging = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_.join(external_node_path_.dirname(source), 'tool-cache-entry-'));
+    try {
+        const staged = external_node_path_.join(staging, spec.file);
+        (0,external_node_fs_namespaceObject.copyFileSync)(source, staged);
+        (0,external_node_fs_namespaceObject.writeFileSync)(`${staged}.sha256`, `${await sha256File(staged)}  ${spec.file}\n`);
+        const dir = await cacheDir(staging, spec.tool, spec.version, spec.arch);
+        return external_node_path_.join(dir, spec.file);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/releases/download.ts
 // Release downloads through http.ts: redirects followed, transient failures
 // retried, the body streamed to disk and hashed while it streams; a file
 // whose sha256 differs from the release's checksum is deleted, never used.
+// Every body is bounded: Content-Length is checked first and the bytes are
+// counted as they arrive, so a hostile mirror cannot fill memory or the disk.
 
 
 
@@ -52860,6 +52915,11 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
+/** A checksum file is a few lines; 1 MiB is far more than any release's. */
+const MAX_CHECKSUMS_BYTES = 1024 * 1024;
+/** buildx and registry release assets are 50-70 MB; no tool of ours comes near 512 MiB. */
+const MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024;
 async function ensureOk(res, src) {
     if (res.status === 200)
         return;
@@ -52869,11 +52929,41 @@ async function ensureOk(res, src) {
     }
     throw new errors_ActionError(`Cannot download ${src.what} from ${src.url}: HTTP ${res.status}.`, src.hint);
 }
-async function fetchText(http, src) {
+function download_tooLarge(src, limit, why) {
+    return new errors_ActionError(`Cannot download ${src.what} from ${src.url}: ${why}, over the limit of ${limit} bytes; nothing was used.`, src.hint);
+}
+/** Refuses a body whose Content-Length is over `limit` before reading it. */
+function ensureDeclaredSize(res, src, limit) {
+    const declared = Number(header(res, 'content-length') ?? NaN);
+    if (!(declared > limit))
+        return;
+    res.body.destroy();
+    throw download_tooLarge(src, limit, `it declares Content-Length ${declared}`);
+}
+/** A pass-through that fails once more than `limit` bytes have flowed. */
+function byteLimit(src, limit) {
+    let seen = 0;
+    return new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            seen += chunk.length;
+            if (seen > limit)
+                return done(download_tooLarge(src, limit, `it sent more than ${limit} bytes`));
+            done(null, chunk);
+        },
+    });
+}
+/** A checksum file's text, at most `limit` bytes. */
+async function fetchText(http, src, limit = MAX_CHECKSUMS_BYTES) {
     return withRetry(`downloading ${src.what}`, async () => {
         const res = await http.getFollowing(src.url);
         await ensureOk(res, src);
-        return res.body.text();
+        ensureDeclaredSize(res, src, limit);
+        const chunks = [];
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(res.body, byteLimit(src, limit), async (source) => {
+            for await (const chunk of source)
+                chunks.push(chunk);
+        });
+        return Buffer.concat(chunks).toString('utf8');
     });
 }
 /** A pass-through that hashes what flows. */
@@ -52888,17 +52978,19 @@ function sha256Tap() {
     return { tap, hex: () => hash.digest('hex') };
 }
 /**
- * Downloads `src` to `dest` (mode 0755) only if its sha256 is `sha256`;
- * on a mismatch nothing is left at `dest` and the error names both hashes.
+ * Downloads `src` to `dest` (mode 0755) only if its sha256 is `sha256` and it
+ * is at most `limit` bytes; on a mismatch nothing is left at `dest` and the
+ * error names both hashes.
  */
-async function downloadVerified(http, src, dest, sha256) {
+async function downloadVerified(http, src, dest, sha256, limit = MAX_DOWNLOAD_BYTES) {
     const partial = `${dest}.partial`;
     await withRetry(`downloading ${src.what}`, async () => {
-        const res = await http.getFollowing(src.url);
+        const res = await http.getFollowing(src.url, undefined, transferDeadlineMs(limit));
         await ensureOk(res, src);
+        ensureDeclaredSize(res, src, limit);
         const { tap, hex } = sha256Tap();
         try {
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(res.body, tap, (0,external_node_fs_namespaceObject.createWriteStream)(partial, { mode: 0o755 }));
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(res.body, byteLimit(src, limit), tap, (0,external_node_fs_namespaceObject.createWriteStream)(partial, { mode: 0o755 }));
         }
         catch (err) {
             (0,external_node_fs_namespaceObject.rmSync)(partial, { force: true });
@@ -52928,6 +53020,45 @@ function goPlatform(platform, arch, armVersion = '7') {
 function hostGoPlatform() {
     const armVersion = String(process.config.variables.arm_version ?? '7');
     return goPlatform(process.platform, process.arch, armVersion);
+}
+
+;// CONCATENATED MODULE: ./src/releases/pinned-checksums.ts
+// The sha256 of release assets as the action's own code knows them (pure):
+// for a version in this table, the checksum file downloaded next to the asset
+// must agree with it and the asset is verified against it, so a mirror or a
+// release that serves a changed binary together with a matching checksum file
+// is caught (issue 24). Versions not in the table are verified against their
+// checksum file only, as before.
+//
+// The table is empty on purpose. The values must be copied from the official
+// release pages, and the machine this change was written on could not reach
+// them (no network) nor find them in any source it could search. Missing, to
+// fill in from https://github.com/distribution/distribution/releases/tag/v2.8.3
+// (each asset's .sha256): distribution-registry 2.8.3, one
+// registry_2.8.3_<os>_<arch>.tar.gz per host registryAssetName names. buildx
+// has no pinned default version ('buildx-version' defaults to auto / latest);
+// entries for the versions users pin (from each release's checksums.txt,
+// keyed docker-buildx, "0.19.2", "buildx-v0.19.2.linux-amd64") may be added.
+// Filling in registry 2.8.3 makes test/itg/tools.test.ts's stand-in release
+// (a Debian registry binary served as v2.8.3) fail this check, as it should:
+// that test then needs a version the table does not pin, or the real asset.
+
+
+const PINNED_CHECKSUMS = {};
+/**
+ * The sha256 to verify the asset against: the table's, when it has one and
+ * the checksum file agrees; the checksum file's otherwise; undefined when the
+ * checksum file has no line for the asset.
+ */
+function expectedSha256(release, checksums, table = PINNED_CHECKSUMS) {
+    const { tool, version, asset } = release;
+    const fromFile = checksumFor(checksums, asset);
+    const pinned = table[tool]?.[version]?.[asset]?.toLowerCase();
+    if (!pinned || !fromFile)
+        return fromFile;
+    if (fromFile !== pinned)
+        throw new errors_ActionError(`The checksum file ${release.checksumsUrl} gives sha256 ${fromFile} for ${asset}, but this action pins ${pinned} for ${tool} ${version}: the release or its mirror serves something else than the published release; nothing was downloaded.`, release.hint);
+    return pinned;
 }
 
 ;// CONCATENATED MODULE: ./src/local-registry/install.ts
@@ -52971,7 +53102,8 @@ async function downloadRegistry(http, base, dir) {
     const hint = `Check that 'registry-url' (${base}) mirrors the release layout, or put a registry binary on PATH.`;
     const what = `distribution registry ${DISTRIBUTION_VERSION}`;
     const sums = await fetchText(http, { url: `${url}.sha256`, what: `${what} checksum`, hint });
-    const sha256 = checksumFor(sums, asset);
+    const release = { tool: 'distribution-registry', version: DISTRIBUTION_VERSION, asset };
+    const sha256 = expectedSha256({ ...release, checksumsUrl: `${url}.sha256`, hint }, sums);
     if (!sha256)
         throw new errors_ActionError(`${url}.sha256 has no sha256 for ${asset}.`, hint);
     (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
@@ -52987,7 +53119,7 @@ async function ensureRegistryBinary(http, mirror, runDir) {
         file: 'registry',
         arch: process.arch,
     };
-    const cached = findCachedTool(spec);
+    const cached = await findCachedTool(spec);
     if (cached) {
         info(`distribution registry ${DISTRIBUTION_VERSION} from the tool cache`);
         return cached;
@@ -52996,6 +53128,27 @@ async function ensureRegistryBinary(http, mirror, runDir) {
     const binary = await downloadRegistry(http, base, external_node_path_.join(runDir, 'download', 'registry'));
     info(`distribution registry ${DISTRIBUTION_VERSION} downloaded from ${base} and verified`);
     return cacheTool(spec, binary);
+}
+/**
+ * Logs which registry found on PATH is about to run: its resolved path and
+ * the version it reports. It is not verified: the runner's owner installed it,
+ * there is no release checksum to hold an arbitrary binary to, and it is
+ * trusted as the runner's docker and tar are. Its path in the log is what lets
+ * someone find it if it should not be there (issue 24).
+ */
+async function describeRegistryOnPath(binary) {
+    let resolved = binary;
+    try {
+        resolved = (0,external_node_fs_namespaceObject.realpathSync)(binary);
+    }
+    catch {
+        // a dangling link fails when started, with its own error
+    }
+    const version = await run(binary, ['--version'], { silent: true })
+        .then((r) => r.stdout.trim().split('\n')[0] ?? '')
+        .catch(() => '');
+    const where = resolved === binary ? binary : `${binary} -> ${resolved}`;
+    info(`Using the registry binary on PATH, not re-verified (no checksum is known for it): ${where}, ${version ? `version '${version}'` : 'version unknown (--version failed)'}`);
 }
 
 ;// CONCATENATED MODULE: ./src/local-registry/service.ts
@@ -53100,6 +53253,8 @@ async function startLocalRegistry(http, options) {
         info(`Running ${options.image} as a container on the host network`);
         return { registry: await startRegistryContainer(http, { ...options, htpasswd: login.htpasswd }), login };
     }
+    if (onPath)
+        await describeRegistryOnPath(onPath);
     const binary = onPath ?? (await ensureRegistryBinary(http, options.url, options.runDir));
     info(`Running ${binary}`);
     const registry = await startRegistryBinary(http, options.runDir, binary, options.record, login.htpasswd);
@@ -53956,12 +54111,9 @@ async function downloadBuildx(http, base, version, dir) {
         throw new errors_ActionError(`No buildx release for ${process.platform}/${process.arch}.`);
     const asset = buildxAssetName(version, host);
     const hint = `Check 'buildx-version' and that 'buildx-url' (${base}) mirrors the release layout.`;
-    const sums = await fetchText(http, {
-        url: `${base}/${version}/checksums.txt`,
-        what: `buildx ${version} checksums`,
-        hint,
-    });
-    const sha256 = checksumFor(sums, asset);
+    const checksumsUrl = `${base}/${version}/checksums.txt`;
+    const sums = await fetchText(http, { url: checksumsUrl, what: `buildx ${version} checksums`, hint });
+    const sha256 = expectedSha256({ tool: 'docker-buildx', version: version.slice(1), asset, checksumsUrl, hint }, sums);
     if (!sha256)
         throw new errors_ActionError(`buildx ${version} checksums.txt has no line for ${asset}.`, hint);
     (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
@@ -53981,7 +54133,7 @@ async function setupBuildx(http, options) {
         file: 'docker-buildx',
         arch: process.arch,
     };
-    let binary = findCachedTool(spec);
+    let binary = await findCachedTool(spec);
     const how = binary ? 'tool cache' : 'downloaded';
     if (!binary) {
         const base = (options.url || BUILDX_RELEASES).replace(/\/+$/, '');
@@ -54387,12 +54539,20 @@ function selectLayoutEntry(ref, manifests) {
 // data starts in the file and how long it is. Data is skipped by seeking, so
 // a multi-gigabyte archive costs one 512-byte read per entry. Reads ustar
 // (name prefix), pax ('x' path and size) and GNU ('L' long names, base-256
-// sizes), './' prefixes and hard links to an earlier entry.
+// sizes), './' prefixes and hard links to an earlier entry. The archive is
+// untrusted input read during input validation, synchronously: every size must
+// be a safe non-negative integer, every entry must lie inside the file and the
+// read position must move forward, so a crafted header fails fast as a
+// TarFormatError instead of looping (issue 24).
 
 
 const tar_index_BLOCK = 512;
 /** Pax records and GNU long names are read into memory: refuse absurd ones. */
 const MAX_META_BYTES = 1024 * 1024;
+/** All metadata of one archive together: a few KiB in real layouts. */
+const MAX_TOTAL_META_BYTES = 16 * 1024 * 1024;
+/** Headers of any kind: an image layout has a few per blob, so thousands at most. */
+const MAX_TAR_ENTRIES = 1_000_000;
 /** Why a file is not a tar archive we can read. */
 class TarFormatError extends Error {
 }
@@ -54401,12 +54561,16 @@ function field(block, start, length) {
     const end = bytes.indexOf(0);
     return bytes.subarray(0, end === -1 ? length : end).toString('utf8');
 }
-/** Octal ASCII, or GNU base-256 (high bit set) for sizes of 8 GiB and more. */
-function parseNumber(bytes) {
+/** Octal ASCII, or GNU base-256 (high bit set) for sizes of 8 GiB and more; `what` names it in errors. */
+function parseNumber(bytes, what = 'a number field') {
     if ((bytes[0] ?? 0) & 0x80) {
-        let value = (bytes[0] ?? 0) & 0x7f;
+        if ((bytes[0] ?? 0) & 0x40)
+            throw new TarFormatError(`${what} is a negative base-256 number (0x${bytes.toString('hex')})`);
+        let value = (bytes[0] ?? 0) & 0x3f;
         for (const byte of bytes.subarray(1))
             value = value * 256 + byte;
+        if (!Number.isSafeInteger(value))
+            throw new TarFormatError(`${what} is too large (base-256 0x${bytes.toString('hex')})`);
         return value;
     }
     const text = bytes
@@ -54414,11 +54578,21 @@ function parseNumber(bytes) {
         .replace(/[\0 ]+$/, '')
         .trim();
     if (!/^[0-7]*$/.test(text))
-        throw new TarFormatError(`the number field '${text}' is not octal`);
-    return text === '' ? 0 : parseInt(text, 8);
+        throw new TarFormatError(`${what} '${text}' is not octal`);
+    const value = text === '' ? 0 : parseInt(text, 8);
+    if (!Number.isSafeInteger(value))
+        throw new TarFormatError(`${what} '${text}' is too large`);
+    return value;
+}
+/** A pax 'size' record: decimal digits only, a safe integer (pure). */
+function parsePaxSize(value, entry) {
+    const size = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(size))
+        throw new TarFormatError(`pax header '${entry}' gives size '${value.slice(0, 40)}', not a non-negative integer`);
+    return size;
 }
 function checksumOk(block) {
-    const expected = parseNumber(block.subarray(148, 156));
+    const expected = parseNumber(block.subarray(148, 156), 'the checksum field');
     let unsigned = 0;
     let signed = 0;
     for (let i = 0; i < tar_index_BLOCK; i++) {
@@ -54432,14 +54606,15 @@ function checksumOk(block) {
 function parseTarHeader(block) {
     if (block.every((b) => b === 0))
         return undefined;
+    const raw = field(block, 0, 100);
     if (!checksumOk(block))
-        throw new TarFormatError('a header checksum does not match');
+        throw new TarFormatError(`the header checksum of entry '${raw}' does not match`);
     const magic = block.subarray(257, 263).toString('ascii');
     const prefix = magic === 'ustar\0' ? field(block, 345, 155) : ''; // POSIX only; GNU uses it for times
-    const name = field(block, 0, 100);
+    const name = prefix ? `${prefix}/${raw}` : raw;
     return {
-        name: prefix ? `${prefix}/${name}` : name,
-        size: parseNumber(block.subarray(124, 136)),
+        name,
+        size: parseNumber(block.subarray(124, 136), `the size field of entry '${name}'`),
         type: field(block, 156, 1) || '0',
         linkName: field(block, 157, 100),
     };
@@ -54451,7 +54626,7 @@ function parsePaxRecords(data) {
     while (at < data.length) {
         const space = data.indexOf(0x20, at);
         const length = Number(data.subarray(at, space).toString('ascii'));
-        if (space === -1 || !Number.isInteger(length) || length <= 0)
+        if (space === -1 || !Number.isSafeInteger(length) || length <= 0 || at + length > data.length)
             break;
         const record = data.subarray(space + 1, at + length - 1).toString('utf8');
         const eq = record.indexOf('=');
@@ -54478,7 +54653,7 @@ function readAt(fd, size, position) {
 }
 const FILE_TYPES = new Set(['0', '7']);
 const META_TYPES = new Set(['x', 'L', 'K']);
-function readMeta(type, data, pending) {
+function readMeta(type, name, data, pending) {
     if (type === 'L')
         return { ...pending, path: field(data, 0, data.length) };
     if (type === 'K')
@@ -54487,8 +54662,26 @@ function readMeta(type, data, pending) {
     return {
         path: pax.path ?? pending.path,
         linkPath: pax.linkpath ?? pending.linkPath,
-        size: pax.size !== undefined ? Number(pax.size) : pending.size,
+        size: pax.size !== undefined ? parsePaxSize(pax.size, name) : pending.size,
     };
+}
+/** Where the entry after this one starts: inside the file, and past this one's header. */
+function nextPosition(name, offset, size, total) {
+    if (offset + size > total)
+        throw new TarFormatError(`it ends inside entry '${name}' (${size} bytes from byte ${offset}, the file has ${total}; truncated?)`);
+    const next = offset + Math.ceil(size / tar_index_BLOCK) * tar_index_BLOCK;
+    // Sizes are checked non-negative integers, so this holds; it is what keeps the loop finite.
+    if (!(next >= offset))
+        throw new TarFormatError(`entry '${name}' does not move the read position forward`);
+    return next;
+}
+/** The archive's metadata bytes so far, this entry's added; both within their limits. */
+function countMeta(name, size, sofar) {
+    if (size > MAX_META_BYTES)
+        throw new TarFormatError(`entry '${name}' holds ${size} bytes of metadata`);
+    if (sofar + size > MAX_TOTAL_META_BYTES)
+        throw new TarFormatError(`its metadata entries hold more than ${MAX_TOTAL_META_BYTES} bytes (at entry '${name}')`);
+    return sofar + size;
 }
 /** Every regular file of the archive; a later entry of the same name wins, as on extraction. */
 function readTarIndex(file) {
@@ -54498,7 +54691,10 @@ function readTarIndex(file) {
         const entries = new Map();
         let position = 0;
         let pending = {};
-        for (;;) {
+        let metaBytes = 0;
+        for (let count = 0;; count++) {
+            if (count >= MAX_TAR_ENTRIES)
+                throw new TarFormatError(`it holds more than ${MAX_TAR_ENTRIES} entries`);
             if (position + tar_index_BLOCK > total)
                 throw new TarFormatError(position === 0
                     ? 'it is shorter than one tar header'
@@ -54509,13 +54705,10 @@ function readTarIndex(file) {
             const meta = META_TYPES.has(header.type);
             const offset = position + tar_index_BLOCK;
             const size = meta ? header.size : (pending.size ?? header.size);
-            if (offset + size > total)
-                throw new TarFormatError(`it ends inside entry '${header.name}' (truncated?)`);
-            position = offset + Math.ceil(size / tar_index_BLOCK) * tar_index_BLOCK;
+            position = nextPosition(header.name, offset, size, total);
             if (meta) {
-                if (size > MAX_META_BYTES)
-                    throw new TarFormatError(`entry '${header.name}' holds ${size} bytes of metadata`);
-                pending = readMeta(header.type, readAt(fd, size, offset), pending);
+                metaBytes = countMeta(header.name, size, metaBytes);
+                pending = readMeta(header.type, header.name, readAt(fd, size, offset), pending);
                 continue;
             }
             const name = normalizeTarName(pending.path ?? header.name);
@@ -55062,12 +55255,16 @@ const TOOL_INPUT_NAMES = [
     'buildkitd-config',
     'local-registry',
     'registry-url',
+    'allow-insecure-downloads',
     'registry-image',
 ];
-function parseBaseUrl(name, value, problems) {
+/** A mirror's base URL: https, or http only with 'allow-insecure-downloads' (the checksums come from the same host). */
+function parseBaseUrl(name, value, insecureOk, problems) {
     const v = value.trim().replace(/\/+$/, '');
-    if (v !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(v))
+    if (v !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/i.test(v))
         problems.push(`Input '${name}' is '${v}'; give an http(s) URL of a mirror of the release layout.`);
+    else if (/^http:/i.test(v) && !insecureOk)
+        problems.push(`Input '${name}' is '${v}': downloads must use https, since the checksums come from the same host and plain http lets anyone on the path swap both. Use an https mirror, or set 'allow-insecure-downloads: true' for a mirror on a network you trust.`);
     return v;
 }
 /** buildx-version: auto, latest, system or a version of at least MIN_BUILDX ("0.19.2" -> "v0.19.2"). */
@@ -55088,7 +55285,8 @@ function parseBuildxVersionInput(value, mirror, problems) {
     return `v${m[1]}`;
 }
 function parseToolInputs(raw, cwd, problems, warnings) {
-    const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], problems);
+    const insecureOk = parseBoolean('allow-insecure-downloads', raw['allow-insecure-downloads'], problems);
+    const buildxUrl = parseBaseUrl('buildx-url', raw['buildx-url'], insecureOk, problems);
     const driver = parseChoice('driver', raw.driver, DRIVERS, problems);
     const buildkitdConfig = raw['buildkitd-config'].trim()
         ? external_node_path_.resolve(cwd, raw['buildkitd-config'].trim())
@@ -55103,7 +55301,7 @@ function parseToolInputs(raw, cwd, problems, warnings) {
         buildkitImage: raw['buildkit-image'].trim(),
         buildkitdConfig,
         localRegistry,
-        registryUrl: parseBaseUrl('registry-url', raw['registry-url'], problems),
+        registryUrl: parseBaseUrl('registry-url', raw['registry-url'], insecureOk, problems),
         registryImage: raw['registry-image'].trim(),
     };
 }

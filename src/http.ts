@@ -79,15 +79,20 @@ export class Http {
    * GET that follows redirects (release downloads answer 302 to a CDN), no
    * credentials sent. Answers the first non-redirect response; the caller owns its body.
    */
-  async getFollowing(url: string, maxRedirects = 5): Promise<HttpResponse> {
+  async getFollowing(url: string, maxRedirects = 5, deadlineMs?: number): Promise<HttpResponse> {
     let current = url;
     for (let hops = 0; ; hops++) {
-      const res = await this.request({ method: 'GET', url: current });
+      const res = await this.request({ method: 'GET', url: current, deadlineMs });
       const location = header(res, 'location');
       if (!REDIRECTS.has(res.status) || !location) return res;
       await res.body.dump();
       if (hops >= maxRedirects) throw new HttpError(`GET ${url} redirected more than ${maxRedirects} times.`);
-      current = new URL(location, current).toString();
+      const next = new URL(location, current);
+      if (new URL(current).protocol === 'https:' && next.protocol !== 'https:')
+        throw new HttpError(
+          `GET ${url} was redirected from https to ${next.protocol}//${next.host}${next.pathname}: a download never leaves https. Check the mirror's redirects.`,
+        );
+      current = next.toString();
     }
   }
 

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { ActionError } from '../errors.js';
 import { header, type Http, type HttpResponse } from '../http.js';
 import { isTransientStatus, parseRetryAfter, TransientError, withRetry } from '../retry.js';
+import { transferDeadlineMs } from '../deadline.js';
 
 /** A checksum file is a few lines; 1 MiB is far more than any release's. */
 export const MAX_CHECKSUMS_BYTES = 1024 * 1024;
@@ -103,7 +104,7 @@ export async function downloadVerified(
 ): Promise<void> {
   const partial = `${dest}.partial`;
   await withRetry(`downloading ${src.what}`, async () => {
-    const res = await http.getFollowing(src.url);
+    const res = await http.getFollowing(src.url, undefined, transferDeadlineMs(limit));
     await ensureOk(res, src);
     ensureDeclaredSize(res, src, limit);
     const { tap, hex } = sha256Tap();

@@ -129,3 +129,62 @@ describe('a request limit', () => {
     await silent.stop();
   });
 });
+
+describe('downloads and overall deadlines', () => {
+  test('a download redirected from https to plain http is refused, the http host never asked', async () => {
+    const { createServer: createHttps } = await import('node:https');
+    const { createServer } = await import('node:http');
+    const { readFileSync, rmSync } = await import('node:fs');
+    const { makeCa } = await import('../helpers/tls.js');
+    const { listenOnLoopback } = await import('../helpers/loopback-server.js');
+    const ca = makeCa();
+    let asked = 0;
+    const plain = await listenOnLoopback(createServer((_req, res) => (asked++, res.end('binary'))));
+    const tls = createHttps(
+      { cert: readFileSync(ca.certFile), key: readFileSync(ca.keyFile) },
+      (_req, res) => {
+        res.writeHead(302, { location: `http://${plain.address}/buildx` });
+        res.end();
+      },
+    );
+    const secure = await listenOnLoopback(tls);
+    const http = new Http({ ca: [readFileSync(ca.caFile, 'utf8')] });
+    try {
+      await expect(http.getFollowing(`https://${secure.address}/buildx`)).rejects.toThrow(
+        `was redirected from https to http://${plain.address}/buildx: a download never leaves https`,
+      );
+      expect(asked).toBe(0);
+    } finally {
+      await http.close();
+      await secure.stop();
+      await plain.stop();
+      rmSync(ca.dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a request whose answer drips is ended at its overall deadline, as ETIMEDOUT (retried like a timeout)', async () => {
+    const { createServer } = await import('node:http');
+    const { listenOnLoopback } = await import('../helpers/loopback-server.js');
+    const server = createServer((_req, res) => {
+      res.writeHead(200);
+      const t = setInterval(() => res.write('x'), 50);
+      res.on('close', () => clearInterval(t));
+    });
+    const drip = await listenOnLoopback(server);
+    const http = new Http();
+    try {
+      const res = await http.request({ method: 'GET', url: `http://${drip.address}/blob`, deadlineMs: 500 });
+      const start = Date.now();
+      const err = await res.body.text().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(Date.now() - start).toBeLessThan(3000);
+      expect(err).toMatchObject({ code: 'ETIMEDOUT' });
+      expect(isTransient(err)).toBe(true);
+    } finally {
+      await http.close();
+      await drip.stop();
+    }
+  });
+});
