@@ -47378,14 +47378,15 @@ class RawSink {
 
 
 
-/** A short body already read, shaped like undici's for drain() and fail(). */
+
+/** A short body already read, shaped like undici's (a stream with its mixins) for drain() and fail(). */
 function textBody(text) {
-    const body = {
+    const body = Object.assign(external_node_stream_.Readable.from([Buffer.from(text)]), {
         text: () => Promise.resolve(text),
         json: () => Promise.resolve(JSON.parse(text)),
         arrayBuffer: () => Promise.resolve(new TextEncoder().encode(text).buffer),
         dump: () => Promise.resolve(),
-    };
+    });
     return body;
 }
 function isLeanUrl(url) {

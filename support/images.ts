@@ -37,7 +37,7 @@ export function sha256(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-async function authorize(ep: Endpoint, challenge: string): Promise<string | undefined> {
+async function authorize(ep: Endpoint, challenge: string, dispatcher: Agent): Promise<string | undefined> {
   const basic = `Basic ${Buffer.from(`${ep.user ?? ''}:${ep.password ?? ''}`).toString('base64')}`;
   if (/^basic/i.test(challenge)) return basic;
   const params: Record<string, string> = {};
@@ -45,7 +45,7 @@ async function authorize(ep: Endpoint, challenge: string): Promise<string | unde
   const url = new URL(params.realm ?? '');
   if (params.service) url.searchParams.set('service', params.service);
   if (params.scope) url.searchParams.set('scope', params.scope);
-  const res = await request(url, { headers: ep.user ? { authorization: basic } : {} });
+  const res = await request(url, { headers: ep.user ? { authorization: basic } : {}, dispatcher });
   const body = (await res.body.json()) as { token?: string };
   return body.token && `Bearer ${body.token}`;
 }
@@ -70,7 +70,7 @@ async function call(
       });
       const bytes = Buffer.from(await res.body.arrayBuffer());
       if (res.statusCode === 401 && attempt === 0) {
-        auth = await authorize(ep, String(res.headers['www-authenticate'] ?? ''));
+        auth = await authorize(ep, String(res.headers['www-authenticate'] ?? ''), dispatcher);
         continue;
       }
       return { status: res.statusCode, headers: res.headers, body: bytes };

@@ -2,19 +2,20 @@
 // (raw-http.ts) when undici would connect directly, else the undici way
 // through the environment's proxy (CONNECT for https), one copy per chunk.
 import * as core from '@actions/core';
+import { Readable } from 'node:stream';
 import type { Http, HttpRequest, HttpResponse } from '../http.js';
 import { pump, toReadable, type BlobSource } from './blob-pump.js';
 import { proxyFor } from './env-proxy.js';
 import { RawSink } from './raw-http.js';
 
-/** A short body already read, shaped like undici's for drain() and fail(). */
+/** A short body already read, shaped like undici's (a stream with its mixins) for drain() and fail(). */
 function textBody(text: string): HttpResponse['body'] {
-  const body = {
+  const body = Object.assign(Readable.from([Buffer.from(text)]), {
     text: () => Promise.resolve(text),
     json: () => Promise.resolve(JSON.parse(text) as unknown),
     arrayBuffer: () => Promise.resolve(new TextEncoder().encode(text).buffer),
     dump: () => Promise.resolve(),
-  };
+  });
   return body as unknown as HttpResponse['body'];
 }
 

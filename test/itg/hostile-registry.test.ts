@@ -127,6 +127,13 @@ describe.skipIf(skip)('hostile registries', () => {
       { env },
     );
 
+  /** Merges `sources` (a hostile source) into the honest target. */
+  const mergeFrom = (sources: string, env: Record<string, string> = {}) =>
+    runAction(
+      { sources, tags: `${dst.address}/acme/merged:1`, push: 'true', username: user, password },
+      { env },
+    );
+
   const nothingReached = async () =>
     expect(await catalog(dst.address, `${user}:${password}`)).not.toContain('acme/merged');
 
@@ -217,16 +224,7 @@ describe.skipIf(skip)('hostile registries', () => {
     });
     const probe = rssProbe();
     try {
-      const run = await runAction(
-        {
-          sources: `${liar.address}/acme/app:1`,
-          tags: `${dst.address}/acme/merged:1`,
-          push: 'true',
-          username: user,
-          password,
-        },
-        { env: probe.env },
-      );
+      const run = await mergeFrom(`${liar.address}/acme/app:1`, probe.env);
       expect(run.main.exitCode).not.toBe(0);
       const error = errorsOf(run.main);
       expect(error).toContain(
@@ -267,25 +265,13 @@ describe.skipIf(skip)('hostile registries', () => {
       return false;
     });
     try {
-      const paths = await runAction({
-        sources: `${liar.address}/acme/paths:1`,
-        tags: `${dst.address}/acme/merged:1`,
-        push: 'true',
-        username: user,
-        password,
-      });
+      const paths = await mergeFrom(`${liar.address}/acme/paths:1`);
       expect(paths.main.exitCode).not.toBe(0);
       expect(errorsOf(paths.main)).toMatch(
         /holds the digest 'sha256:\.\.\/\.\.\/\.\.\/\.\.\/v2\/acme\/other\/manifests\/latest', which is not sha256:<64 hex digits>/,
       );
 
-      const denied = await runAction({
-        sources: `${liar.address}/acme/denied:1`,
-        tags: `${dst.address}/acme/merged:1`,
-        push: 'true',
-        username: user,
-        password,
-      });
+      const denied = await mergeFrom(`${liar.address}/acme/denied:1`);
       expect(denied.main.exitCode).not.toBe(0);
       const lines = denied.main.log.split('\n');
       expect(
@@ -307,13 +293,7 @@ describe.skipIf(skip)('hostile registries', () => {
       '1',
     );
     expect(forged.digest).toMatch(/^sha256:/);
-    const run = await runAction({
-      sources: `${src.address}/acme/forged:1`,
-      tags: `${dst.address}/acme/merged:1`,
-      push: 'true',
-      username: user,
-      password,
-    });
+    const run = await mergeFrom(`${src.address}/acme/forged:1`);
     expect(run.main.exitCode).not.toBe(0);
     expect(run.main.log.split('\n').filter((l) => l.startsWith('::error::forged'))).toEqual([]);
     expect(errorsOf(run.main)).toContain(
