@@ -13,6 +13,12 @@ export interface ExecOptions {
   silent?: boolean;
   cwd?: string;
   env?: Record<string, string>;
+  /**
+   * false: the command gets `env` (and the tool's own, below) and nothing of
+   * the action's environment: for code from the repository (hooks, compose
+   * tests), which must not see inputs, tokens or the runner's file commands.
+   */
+  inheritEnv?: boolean;
   input?: string;
   /** Return the result instead of throwing on a non-zero exit code. */
   allowFailure?: boolean;
@@ -37,8 +43,13 @@ export function setToolEnv(tool: string, env: Record<string, string>): void {
   toolEnv.set(tool, { ...env });
 }
 
-function envFor(tool: string, env: Record<string, string> | undefined): NodeJS.ProcessEnv {
-  return { ...process.env, ...toolEnv.get(tool), ...env };
+/** What setToolEnv gave `tool` (a copy). */
+export function getToolEnv(tool: string): Record<string, string> {
+  return { ...toolEnv.get(tool) };
+}
+
+function envFor(tool: string, options: ExecOptions): NodeJS.ProcessEnv {
+  return { ...(options.inheritEnv === false ? {} : process.env), ...toolEnv.get(tool), ...options.env };
 }
 
 const KEEP_CHARS = 256 * 1024; // a build log can be huge: keep its end only
@@ -94,7 +105,7 @@ export async function run(
   if (!silent) process.stdout.write(commandLine);
   const child = spawn(tool, [...args], {
     cwd: options.cwd,
-    env: envFor(tool, options.env),
+    env: envFor(tool, options),
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   const stopOnCancel = onCancel((signal) => child.kill(signal));

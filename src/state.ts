@@ -1,11 +1,14 @@
 // The only module that touches post state: one typed JSON blob, saved again
 // each time a resource appears, so post cleans up whatever main got to. The
 // same blob goes to a machine-wide ledger, so a later run can recognise what a
-// crashed run left behind (see stale.ts).
+// crashed run left behind (see stale.ts). The ledger is only read from a
+// directory this user made and alone can write (private-dir.ts): another local
+// user must not be able to plant entries that a later run acts on.
 import * as core from '@actions/core';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { checkPrivateDir, ensurePrivateDir, readPrivateFile, writePrivateFile } from './private-dir.js';
 
 export interface RegistryState {
   address: string;
@@ -51,12 +54,31 @@ export function ledgerDir(): string {
   );
 }
 
+const refused = new Set<string>();
+
+/** A ledger dir that is not ours is named once per run, and nothing is read from or written to it. */
+function refuse(dir: string, problem: string): undefined {
+  if (refused.has(dir)) return undefined;
+  refused.add(dir);
+  core.warning(
+    `Not using the crash ledger ${dir}: ${problem}. Nothing recorded there is cleaned up, and this run is not recorded there. Remove ${dir} (another local user may have made it to plant entries) so the action creates its own, or set MULTIARCH_LEDGER_DIR to a directory of this runner's own.`,
+  );
+  return undefined;
+}
+
+/** The ledger dir when it is this user's private directory (made now if `create`), else undefined. */
+function trustedLedgerDir(create: boolean): string | undefined {
+  const dir = ledgerDir();
+  const problem = create ? ensurePrivateDir(dir) : checkPrivateDir(dir);
+  return problem ? refuse(dir, problem) : dir;
+}
+
 export function saveState(state: PostState): void {
   core.saveState(KEY, JSON.stringify(state));
   // The ledger only helps a later run clean up after a crash: it never fails this one.
   try {
-    mkdirSync(ledgerDir(), { recursive: true, mode: 0o700 });
-    writeFileSync(path.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+    const dir = trustedLedgerDir(true);
+    if (dir) writePrivateFile(path.join(dir, `${state.runId}.json`), JSON.stringify(state));
   } catch (err) {
     core.debug(
       `Could not record run ${state.runId} in ${ledgerDir()}: ${err instanceof Error ? err.message : String(err)}`,
@@ -66,23 +88,33 @@ export function saveState(state: PostState): void {
 
 export function forgetRun(runId: string): void {
   try {
-    rmSync(path.join(ledgerDir(), `${runId}.json`), { force: true });
+    const dir = trustedLedgerDir(false);
+    if (dir) rmSync(path.join(dir, `${runId}.json`), { force: true });
   } catch {
     // best effort, like the ledger itself
   }
 }
 
-/** Every run recorded on this machine (the caller decides which are stale). */
-export function readLedger(): PostState[] {
+/**
+ * Every run recorded on this machine, as parsed JSON of unchecked shape: the
+ * caller checks each against what the action writes (stale-entry.ts) and
+ * decides which are stale. Only from a ledger dir that is ours; symlinks and
+ * other users' files in it are skipped.
+ */
+export function readLedger(): { file: string; entry: unknown }[] {
+  let dir: string | undefined;
   let files: string[];
   try {
-    files = readdirSync(ledgerDir()).filter((f) => f.endsWith('.json'));
+    dir = trustedLedgerDir(false);
+    files = dir ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
   } catch {
-    return [];
+    return []; // no ledger yet
   }
   return files.flatMap((f) => {
+    const file = path.join(dir ?? '', f);
     try {
-      return [JSON.parse(readFileSync(path.join(ledgerDir(), f), 'utf8')) as PostState];
+      const text = readPrivateFile(file);
+      return text === undefined ? [] : [{ file, entry: JSON.parse(text) as unknown }];
     } catch {
       return [];
     }

@@ -33,6 +33,9 @@ async function runBuildHook(ctx: BuildsContext, spec: BuildSpec): Promise<boolea
   return true;
 }
 
+/** The local registry's one repository: every platform's image is a tag of it. */
+export const LOCAL_REPOSITORY = 'build';
+
 /** Where a platform's image is in the local registry. */
 export function localRef(local: Location, platform: string): string {
   return `${local.client.registry}/${local.repository}:${platform.replace(/\//g, '-')}`;

@@ -30,12 +30,11 @@ import {
   buildPlatforms,
   hubNeedsOwnBuilds,
   localRef,
+  LOCAL_REPOSITORY,
   type BuildsContext,
   type PlatformResult,
 } from './platforms.js';
 import { installBuildx, logEnvironment, startBuilder, startRegistry } from './setup.js';
-
-const LOCAL_REPOSITORY = 'build';
 
 /** An image the action put in the engine, for post to remove. */
 function remember(state: PostState, image: string): void {

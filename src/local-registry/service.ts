@@ -94,9 +94,9 @@ export async function startRegistryBinary(
     http,
     binary,
     (address) => {
-      const config = path.join(dir, 'config.yml');
-      writeFileSync(config, registryConfig(address, path.join(dir, 'data'), htpasswd));
-      const pid = spawnDetached(binary, ['serve', config], log);
+      const [, ...args] = registryCommand(binary, dir);
+      writeFileSync(configFile(dir), registryConfig(address, path.join(dir, 'data'), htpasswd));
+      const pid = spawnDetached(binary, args, log);
       writeFileSync(path.join(dir, 'registry.pid'), String(pid));
       return {
         state: { pid, dir, address, storage: path.join(dir, 'data') },
@@ -145,11 +145,33 @@ export async function startLocalRegistry(
   return { registry, login };
 }
 
-/** Our own registry only: the pid must still run our binary with our config. */
-/** Our process still runs our binary with our config (a reaped or reused pid does not). */
+const configFile = (dir: string) => path.join(dir, 'config.yml');
+
+/** The registry process's exact argv, as startRegistryBinary starts it (pure). */
+export function registryCommand(binary: string, dir: string): string[] {
+  return [binary, 'serve', configFile(dir)];
+}
+
+/**
+ * Whether /proc/<pid>/cmdline (NUL-separated) is exactly a registry binary
+ * serving the config in `dir` (pure). A process whose arguments merely contain
+ * the dir, or a pid reused by anything else, is not ours.
+ */
+export function isRegistryCommandLine(cmdline: string, dir: string): boolean {
+  const argv = cmdline.endsWith('\0') ? cmdline.slice(0, -1).split('\0') : cmdline.split('\0');
+  const [binary = '', ...args] = argv;
+  const expected = registryCommand(binary, dir);
+  return (
+    REGISTRY_BINARIES.includes(path.basename(binary)) &&
+    argv.length === expected.length &&
+    args.every((a, i) => a === expected[i + 1])
+  );
+}
+
+/** Our process still runs our binary with our config, argv for argv (a reaped or reused pid does not). */
 export function ownsPid(state: RegistryState & { pid: number }): boolean {
   try {
-    return readFileSync(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
+    return isRegistryCommandLine(readFileSync(`/proc/${state.pid}/cmdline`, 'utf8'), state.dir);
   } catch {
     return false;
   }

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorsOf, runAction } from '../../support/action-runner.js';
+import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
@@ -39,8 +39,24 @@ function makeContext(files: Record<string, string>): string {
 const exists = (ref: string) =>
   spawnSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]).status === 0;
 
+/** Each hook logs Hub's variables to hook.log and its whole environment to env-<hook> (beside hooks/, its cwd). */
 const RECORD = (name: string) =>
-  `#!/bin/bash\necho "${name} \${DOCKER_DEFAULT_PLATFORM:--} branch=$SOURCE_BRANCH commit=$SOURCE_COMMIT msg=$COMMIT_MSG repo=$DOCKER_REPO tag=$DOCKER_TAG file=$DOCKERFILE_PATH image=$IMAGE_NAME var=$GREETING" >> "$HOOK_LOG"\n`;
+  `#!/bin/bash\necho "${name} \${DOCKER_DEFAULT_PLATFORM:--} branch=$SOURCE_BRANCH commit=$SOURCE_COMMIT msg=$COMMIT_MSG repo=$DOCKER_REPO tag=$DOCKER_TAG file=$DOCKERFILE_PATH image=$IMAGE_NAME var=$GREETING" >> hook.log\nenv > env-${name}\n`;
+
+/** What the action holds that code from the repository must never see (issue 24). */
+const SECRETS = {
+  password: 'hub-password-4f1c',
+  secret: 'hub-build-secret-9b2e',
+  runtime: 'hub-runtime-token-77aa',
+  oidc: 'hub-oidc-token-31d0',
+};
+const secretInputs = { username: 'bot', password: SECRETS.password, secrets: `npm_token=${SECRETS.secret}` };
+const secretEnv = {
+  ACTIONS_RUNTIME_TOKEN: SECRETS.runtime,
+  ACTIONS_RUNTIME_URL: 'http://127.0.0.1:9/runtime/',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: SECRETS.oidc,
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/oidc',
+};
 
 describe.skipIf(skip)('Docker Hub hooks', () => {
   let registry: TestRegistry;
@@ -85,10 +101,11 @@ describe.skipIf(skip)('Docker Hub hooks', () => {
         push: 'true',
         network: 'host',
         'build-args': 'GREETING=hello',
+        ...secretInputs,
       },
       {
         cwd: ctx,
-        env: { HOOK_LOG: hookLog },
+        env: secretEnv,
         github: {
           event: 'pull_request',
           number: 7,
@@ -134,20 +151,55 @@ describe.skipIf(skip)('Docker Hub hooks', () => {
     ]);
     // What the action tagged in the engine for the push hooks is gone after post.
     expect(spawnSync('docker', ['image', 'inspect', `${repo}:pr-7`]).status).not.toBe(0);
+    // Each hook had Hub's variables and a minimal environment: no input, token or file command.
+    for (const hook of ['post_checkout', 'pre_test', 'push', 'post_push']) {
+      const env = readFileSync(path.join(ctx, `env-${hook}`), 'utf8');
+      for (const value of Object.values(SECRETS)) expect(env).not.toContain(value);
+      const names = env.split('\n').map((l) => l.slice(0, l.indexOf('=')));
+      expect(names.filter((n) => /^(INPUT_|ACTIONS_|STATE_)/.test(n))).toEqual([]);
+      for (const n of ['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_PATH', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'])
+        expect(names).not.toContain(n);
+      for (const n of [
+        'IMAGE_NAME',
+        'DOCKERFILE_PATH',
+        'SOURCE_BRANCH',
+        'DOCKER_REPO',
+        'PATH',
+        'HOME',
+        'GITHUB_SHA',
+      ])
+        expect(names).toContain(n);
+      expect(env).toContain('SOURCE_BRANCH=feature/arm\n');
+    }
+    expect(leaks(run, ...Object.values(SECRETS))).toEqual([]);
   });
 
   test('a failing sut stops the push and names the platform; its compose project is removed', async () => {
     const ctx = makeContext({
       Dockerfile:
         'FROM scratch\nARG TARGETARCH\nCOPY busybox/${TARGETARCH} /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n',
-      'docker-compose.test.yml':
-        'services:\n  sut:\n    image: ${IMAGE_NAME}\n    command: ["sh", "-c", "echo sut on $$(uname -m); test $$(uname -m) != aarch64"]\n',
+      // Compose interpolates from its own environment, and passes `- NAME` through from it.
+      'docker-compose.test.yml': [
+        'services:',
+        '  sut:',
+        '    image: ${IMAGE_NAME}',
+        '    environment:',
+        '      - PW=${INPUT_PASSWORD:-dropped}',
+        '      - RT=${ACTIONS_RUNTIME_TOKEN:-dropped}',
+        '      - OIDC=${ACTIONS_ID_TOKEN_REQUEST_TOKEN:-dropped}',
+        '      - IMG=${IMAGE_NAME}',
+        '      - FILE=${DOCKERFILE_PATH}',
+        '      - BRANCH=${SOURCE_BRANCH}',
+        '      - INPUT_SECRETS',
+        '    command: ["sh", "-c", "env | sed s/^/sut-env:/; echo sut on $$(uname -m); test $$(uname -m) != aarch64"]',
+        '',
+      ].join('\n'),
     });
     cleanup.push(ctx);
     const ref = `${registry.address}/acme/hub-sut:1`;
     const run = await runAction(
-      { platforms: 'linux/amd64,linux/arm64', tags: ref, push: 'true', network: 'host' },
-      { cwd: ctx },
+      { platforms: 'linux/amd64,linux/arm64', tags: ref, push: 'true', network: 'host', ...secretInputs },
+      { cwd: ctx, env: secretEnv },
     );
     expect(run.main.exitCode).not.toBe(0);
     expect(errorsOf(run.main)).toMatch(
@@ -155,6 +207,12 @@ describe.skipIf(skip)('Docker Hub hooks', () => {
     );
     expect(run.main.log).toContain('sut on x86_64');
     expect(run.main.log).toContain('sut on aarch64');
+    // Hub's variables reached compose; the action's inputs and tokens did not.
+    for (const line of ['PW=dropped', 'RT=dropped', 'OIDC=dropped', 'FILE=Dockerfile', 'BRANCH=main'])
+      expect(run.main.log).toContain(`sut-env:${line}`);
+    expect(run.main.log).toMatch(/sut-env:IMG=127\.0\.0\.1:\d+\/build:linux-amd64/);
+    expect(run.main.log).not.toContain('sut-env:INPUT_SECRETS');
+    expect(leaks(run, ...Object.values(SECRETS))).toEqual([]);
     expect(exists(ref)).toBe(false);
     const left = execFileSync('docker', ['ps', '-aq', '--filter', 'label=com.docker.compose.project'], {
       encoding: 'utf8',

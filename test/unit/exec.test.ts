@@ -42,6 +42,25 @@ test("a tool's fixed environment reaches every run of it, under the caller's own
   }
 });
 
+test.each<[number, boolean | undefined, boolean]>([
+  [1, undefined, true],
+  [2, true, true],
+  [3, false, false],
+])("%i: inheritEnv %s: the action's environment reaches the command: %s", async (_n, inheritEnv, seen) => {
+  process.env.EXEC_TEST_SECRET = 'not-for-hooks';
+  setToolEnv('/usr/bin/env', { FROM_TOOL: 'tool' });
+  try {
+    const res = await run('/usr/bin/env', [], { silent: true, env: { GIVEN: 'given' }, inheritEnv });
+    expect(res.stdout.includes('EXEC_TEST_SECRET=not-for-hooks')).toBe(seen);
+    expect(res.stdout).toContain('GIVEN=given');
+    expect(res.stdout).toContain('FROM_TOOL=tool');
+    if (!seen) expect(res.stdout.trim().split('\n').sort()).toEqual(['FROM_TOOL=tool', 'GIVEN=given']);
+  } finally {
+    delete process.env.EXEC_TEST_SECRET;
+    setToolEnv('/usr/bin/env', {});
+  }
+});
+
 test('a long output keeps its last 256 KiB, whole lines to the end', async () => {
   // 40,000 numbered lines (~350 KB): the start is dropped, the end is kept exactly.
   const res = await run('sh', ['-c', 'seq -f "line %06g" 1 40000'], { silent: true });

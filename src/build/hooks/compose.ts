@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ActionError, ExecError } from '../../errors.js';
 import { run } from '../../exec.js';
+import { repositoryCodeEnv } from './clean-env.js';
 
 /** How compose is called: the v2 plugin (`docker compose`) or a `docker-compose` binary. */
 export interface Compose {
@@ -49,10 +50,16 @@ export interface ComposeTest {
   env: Record<string, string>;
 }
 
+/** Compose interpolates the file from its environment: Hub's variables and a minimal rest (clean-env.ts). */
+const composeEnv = (t: ComposeTest) => ({ env: repositoryCodeEnv(t.env), inheritEnv: false });
+
 async function files(t: ComposeTest): Promise<string[]> {
   const args = [...t.compose.prefix, '-f', t.file];
   if (t.network !== 'host') return args;
-  const services = await run(t.compose.tool, [...args, 'config', '--services'], { silent: true, env: t.env });
+  const services = await run(t.compose.tool, [...args, 'config', '--services'], {
+    silent: true,
+    ...composeEnv(t),
+  });
   const override = path.join(t.runDir, `${t.project}.override.yml`);
   writeFileSync(override, hostNetworkOverride(services.stdout.split('\n').filter(Boolean)));
   return [...args, '-f', override];
@@ -60,7 +67,7 @@ async function files(t: ComposeTest): Promise<string[]> {
 
 export async function runComposeTest(t: ComposeTest): Promise<void> {
   const base = [...(await files(t)), '-p', t.project];
-  const opts = { cwd: path.dirname(t.file), env: t.env };
+  const opts = { cwd: path.dirname(t.file), ...composeEnv(t) };
   try {
     await run(t.compose.tool, [...base, 'up', '--exit-code-from', 'sut'], opts);
   } catch (err) {

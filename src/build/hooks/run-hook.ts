@@ -1,10 +1,12 @@
 // Runs one hook as Docker Hub did: bash, from the directory that holds hooks/,
-// with Hub's variables; a hook that only redoes the action's work is skipped.
+// with Hub's variables and a minimal environment (clean-env.ts); a hook that
+// only redoes the action's work is skipped.
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ActionError, ExecError } from '../../errors.js';
 import { run } from '../../exec.js';
+import { repositoryCodeEnv } from './clean-env.js';
 import type { HookName, HubHooks } from './find.js';
 import { recognise } from './recognise.js';
 
@@ -32,7 +34,11 @@ export async function runHook(
   }
   const exec = async () => {
     try {
-      await run('bash', [script], { cwd: path.dirname(hooks.dir), env });
+      await run('bash', [script], {
+        cwd: path.dirname(hooks.dir),
+        env: repositoryCodeEnv(env),
+        inheritEnv: false,
+      });
     } catch (err) {
       if (!(err instanceof ExecError)) throw err;
       throw new ActionError(
