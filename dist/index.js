@@ -45885,8 +45885,12 @@ const toolEnv = new Map();
 function setToolEnv(tool, env) {
     toolEnv.set(tool, { ...env });
 }
-function envFor(tool, env) {
-    return { ...process.env, ...toolEnv.get(tool), ...env };
+/** What setToolEnv gave `tool` (a copy). */
+function getToolEnv(tool) {
+    return { ...toolEnv.get(tool) };
+}
+function envFor(tool, options) {
+    return { ...(options.inheritEnv === false ? {} : process.env), ...toolEnv.get(tool), ...options.env };
 }
 const KEEP_CHARS = 256 * 1024; // a build log can be huge: keep its end only
 function keepEnd(buf, chunk) {
@@ -45936,7 +45940,7 @@ async function run(tool, args, options = {}) {
         process.stdout.write(commandLine);
     const child = (0,external_node_child_process_namespaceObject.spawn)(tool, [...args], {
         cwd: options.cwd,
-        env: envFor(tool, options.env),
+        env: envFor(tool, options),
         stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const stopOnCancel = onCancel((signal) => child.kill(signal));
@@ -47823,11 +47827,108 @@ class RegistryClient {
     }
 }
 
+;// CONCATENATED MODULE: ./src/private-dir.ts
+// Files in a directory only this user can touch: the directory is made here
+// (or found) and then checked with lstat, never trusted for having been asked
+// for; files are read and written without following a symlink put in their
+// place. The crash ledger (state.ts) lives in one, in a world-writable /tmp.
+
+
+
+/**
+ * Why `dir` (as lstat sees it) is not this user's private directory, or
+ * undefined when it is: a real directory, owned by `uid`, no group or other
+ * permission bits (pure). Root is no exception: a directory another uid made
+ * is refused even when root could write in it.
+ */
+function privateDirProblem(st, uid) {
+    if (st.isSymbolicLink())
+        return 'it is a symbolic link';
+    if (!st.isDirectory())
+        return 'it is not a directory';
+    if (st.uid !== uid)
+        return `it is owned by uid ${st.uid}, not this runner's uid ${uid}`;
+    const mode = st.mode & 0o777;
+    if ((mode & 0o077) !== 0)
+        return `its mode is ${mode.toString(8).padStart(4, '0')}: group or others have access`;
+    return undefined;
+}
+/** The current uid; a platform without uids (Windows) has no other local users to guard against here. */
+function currentUid() {
+    return process.getuid?.();
+}
+/**
+ * Makes `dir` (mode 0700; its parent as needed) unless it exists, then checks
+ * it. Answers why it cannot be trusted, or undefined. Throws when it cannot be made.
+ */
+function ensurePrivateDir(dir) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_.dirname(dir), { recursive: true });
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { mode: 0o700 });
+    }
+    catch (err) {
+        if (err.code !== 'EEXIST')
+            throw err;
+    }
+    return checkPrivateDir(dir);
+}
+/** Why an existing `dir` cannot be trusted, or undefined; throws ENOENT when there is none. */
+function checkPrivateDir(dir) {
+    const uid = currentUid();
+    return uid === undefined ? undefined : privateDirProblem((0,external_node_fs_namespaceObject.lstatSync)(dir), uid);
+}
+const NOFOLLOW = external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0;
+/**
+ * Writes `file` as a new file of its own (O_CREAT | O_EXCL | O_NOFOLLOW, mode
+ * 0600, under a temporary name) and renames it into place: a symlink put where
+ * `file` is gets replaced, never written through.
+ */
+function writePrivateFile(file, text) {
+    const temp = `${file}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+    const fd = (0,external_node_fs_namespaceObject.openSync)(temp, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | NOFOLLOW, 0o600);
+    try {
+        (0,external_node_fs_namespaceObject.writeSync)(fd, text);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+    try {
+        (0,external_node_fs_namespaceObject.renameSync)(temp, file);
+    }
+    catch (err) {
+        (0,external_node_fs_namespaceObject.rmSync)(temp, { force: true });
+        throw err;
+    }
+}
+/** The text of `file` when it is a regular file of this user's, read without following a symlink; else undefined. */
+function readPrivateFile(file) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(file, external_node_fs_namespaceObject.constants.O_RDONLY | NOFOLLOW | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+    }
+    catch {
+        return undefined; // gone, or a symlink (ELOOP)
+    }
+    try {
+        const st = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        const uid = currentUid();
+        if (!st.isFile() || (uid !== undefined && st.uid !== uid))
+            return undefined;
+        return (0,external_node_fs_namespaceObject.readFileSync)(fd, 'utf8');
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/state.ts
 // The only module that touches post state: one typed JSON blob, saved again
 // each time a resource appears, so post cleans up whatever main got to. The
 // same blob goes to a machine-wide ledger, so a later run can recognise what a
-// crashed run left behind (see stale.ts).
+// crashed run left behind (see stale.ts). The ledger is only read from a
+// directory this user made and alone can write (private-dir.ts): another local
+// user must not be able to plant entries that a later run acts on.
+
 
 
 
@@ -47845,12 +47946,28 @@ function ledgerDir() {
     return (process.env.MULTIARCH_LEDGER_DIR ??
         external_node_path_.join(external_node_os_namespaceObject.tmpdir(), `multiarch-action-runs-${process.getuid?.() ?? 'user'}`));
 }
+const refused = new Set();
+/** A ledger dir that is not ours is named once per run, and nothing is read from or written to it. */
+function refuse(dir, problem) {
+    if (refused.has(dir))
+        return undefined;
+    refused.add(dir);
+    warning(`Not using the crash ledger ${dir}: ${problem}. Nothing recorded there is cleaned up, and this run is not recorded there. Remove ${dir} (another local user may have made it to plant entries) so the action creates its own, or set MULTIARCH_LEDGER_DIR to a directory of this runner's own.`);
+    return undefined;
+}
+/** The ledger dir when it is this user's private directory (made now if `create`), else undefined. */
+function trustedLedgerDir(create) {
+    const dir = ledgerDir();
+    const problem = create ? ensurePrivateDir(dir) : checkPrivateDir(dir);
+    return problem ? refuse(dir, problem) : dir;
+}
 function state_saveState(state) {
     saveState(KEY, JSON.stringify(state));
     // The ledger only helps a later run clean up after a crash: it never fails this one.
     try {
-        (0,external_node_fs_namespaceObject.mkdirSync)(ledgerDir(), { recursive: true, mode: 0o700 });
-        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(ledgerDir(), `${state.runId}.json`), JSON.stringify(state));
+        const dir = trustedLedgerDir(true);
+        if (dir)
+            writePrivateFile(external_node_path_.join(dir, `${state.runId}.json`), JSON.stringify(state));
     }
     catch (err) {
         core_debug(`Could not record run ${state.runId} in ${ledgerDir()}: ${err instanceof Error ? err.message : String(err)}`);
@@ -47858,24 +47975,35 @@ function state_saveState(state) {
 }
 function forgetRun(runId) {
     try {
-        (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(ledgerDir(), `${runId}.json`), { force: true });
+        const dir = trustedLedgerDir(false);
+        if (dir)
+            (0,external_node_fs_namespaceObject.rmSync)(external_node_path_.join(dir, `${runId}.json`), { force: true });
     }
     catch {
         // best effort, like the ledger itself
     }
 }
-/** Every run recorded on this machine (the caller decides which are stale). */
+/**
+ * Every run recorded on this machine, as parsed JSON of unchecked shape: the
+ * caller checks each against what the action writes (stale-entry.ts) and
+ * decides which are stale. Only from a ledger dir that is ours; symlinks and
+ * other users' files in it are skipped.
+ */
 function readLedger() {
+    let dir;
     let files;
     try {
-        files = (0,external_node_fs_namespaceObject.readdirSync)(ledgerDir()).filter((f) => f.endsWith('.json'));
+        dir = trustedLedgerDir(false);
+        files = dir ? (0,external_node_fs_namespaceObject.readdirSync)(dir).filter((f) => f.endsWith('.json')) : [];
     }
     catch {
-        return [];
+        return []; // no ledger yet
     }
     return files.flatMap((f) => {
+        const file = external_node_path_.join(dir ?? '', f);
         try {
-            return [JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_.join(ledgerDir(), f), 'utf8'))];
+            const text = readPrivateFile(file);
+            return text === undefined ? [] : [{ file, entry: JSON.parse(text) }];
         }
         catch {
             return [];
@@ -49027,9 +49155,78 @@ function readCommitMessage(eventPath = process.env.GITHUB_EVENT_PATH) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/build/hooks/clean-env.ts
+// The environment of code from the repository (Docker Hub hooks and
+// docker-compose.test.yml tests): it runs on the host, so it gets what a
+// build needs and nothing the action holds for itself. Kept: PATH, HOME and
+// the user's name, locale and TMPDIR, the runner's proxy settings (a hook's
+// curl on a self-hosted runner behind a proxy needs them), the docker CLI's
+// own settings (the action's DOCKER_CONFIG, DOCKER_HOST and its TLS files),
+// GITHUB_* and Hub's variables. Dropped: INPUT_* (the password and every build secret), ACTIONS_*
+// (the runtime token, the OIDC token request), STATE_*, and whatever else the
+// job's environment holds (a secret put in `env:` included). GITHUB_TOKEN is
+// dropped too, and so are the runner's file commands GITHUB_OUTPUT, GITHUB_ENV,
+// GITHUB_PATH, GITHUB_STATE and GITHUB_STEP_SUMMARY: through them a hook could
+// set the step's outputs, inject variables or PATH entries into every later
+// step of the job, or rewrite the action's post state.
+
+const KEPT = new Set([
+    'PATH',
+    'HOME',
+    'USER',
+    'LOGNAME',
+    'LANG',
+    'LANGUAGE',
+    'TZ',
+    'TMPDIR',
+    'DOCKER_CONFIG',
+    'DOCKER_HOST',
+    'DOCKER_CONTEXT',
+    'DOCKER_TLS_VERIFY',
+    'DOCKER_CERT_PATH',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    'http_proxy',
+    'https_proxy',
+    'no_proxy',
+]);
+const FILE_COMMANDS_AND_TOKEN = new Set([
+    'GITHUB_OUTPUT',
+    'GITHUB_ENV',
+    'GITHUB_PATH',
+    'GITHUB_STATE',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_TOKEN',
+]);
+function isKept(name) {
+    if (KEPT.has(name) || name.startsWith('LC_'))
+        return true;
+    return name.startsWith('GITHUB_') && !FILE_COMMANDS_AND_TOKEN.has(name);
+}
+/**
+ * The kept variables of `from`, then the docker config the action's docker
+ * commands use, then Hub's variables `hub` (a repository's own build
+ * variables among them) on top (pure).
+ */
+function cleanEnv(from, hub, dockerConfig) {
+    const kept = {};
+    for (const [name, value] of Object.entries(from))
+        if (value !== undefined && isKept(name))
+            kept[name] = value;
+    if (dockerConfig)
+        kept.DOCKER_CONFIG = dockerConfig;
+    return { ...kept, ...hub };
+}
+/** The environment a hook or compose test runs with: this process's, cleaned, with Hub's variables. */
+function repositoryCodeEnv(hub) {
+    return cleanEnv(process.env, hub, getToolEnv('docker').DOCKER_CONFIG);
+}
+
 ;// CONCATENATED MODULE: ./src/build/hooks/compose.ts
 // Docker Hub's automated tests: docker-compose.test.yml's `sut` service, run
 // as Hub ran it (up, wait for sut, its exit code decides, down), per platform.
+
 
 
 
@@ -49057,18 +49254,23 @@ function hostNetworkOverride(services) {
         services: Object.fromEntries(services.map((s) => [s, { network_mode: 'host' }])),
     });
 }
+/** Compose interpolates the file from its environment: Hub's variables and a minimal rest (clean-env.ts). */
+const composeEnv = (t) => ({ env: repositoryCodeEnv(t.env), inheritEnv: false });
 async function files(t) {
     const args = [...t.compose.prefix, '-f', t.file];
     if (t.network !== 'host')
         return args;
-    const services = await run(t.compose.tool, [...args, 'config', '--services'], { silent: true, env: t.env });
+    const services = await run(t.compose.tool, [...args, 'config', '--services'], {
+        silent: true,
+        ...composeEnv(t),
+    });
     const override = external_node_path_.join(t.runDir, `${t.project}.override.yml`);
     (0,external_node_fs_namespaceObject.writeFileSync)(override, hostNetworkOverride(services.stdout.split('\n').filter(Boolean)));
     return [...args, '-f', override];
 }
 async function runComposeTest(t) {
     const base = [...(await files(t)), '-p', t.project];
-    const opts = { cwd: external_node_path_.dirname(t.file), env: t.env };
+    const opts = { cwd: external_node_path_.dirname(t.file), ...composeEnv(t) };
     try {
         await run(t.compose.tool, [...base, 'up', '--exit-code-from', 'sut'], opts);
     }
@@ -49244,7 +49446,9 @@ function recognise(name, script) {
 
 ;// CONCATENATED MODULE: ./src/build/hooks/run-hook.ts
 // Runs one hook as Docker Hub did: bash, from the directory that holds hooks/,
-// with Hub's variables; a hook that only redoes the action's work is skipped.
+// with Hub's variables and a minimal environment (clean-env.ts); a hook that
+// only redoes the action's work is skipped.
+
 
 
 
@@ -49267,7 +49471,11 @@ async function runHook(hooks, name, env, { what = '', group = true } = {}) {
     }
     const exec = async () => {
         try {
-            await run('bash', [script], { cwd: external_node_path_.dirname(hooks.dir), env });
+            await run('bash', [script], {
+                cwd: external_node_path_.dirname(hooks.dir),
+                env: repositoryCodeEnv(env),
+                inheritEnv: false,
+            });
         }
         catch (err) {
             if (!(err instanceof ExecError))
@@ -53228,9 +53436,9 @@ async function startRegistryBinary(http, runDir, binary, record, htpasswd) {
     (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_.join(dir, 'data'), { recursive: true });
     const log = external_node_path_.join(dir, 'registry.log');
     return startOnFreePort(http, binary, (address) => {
-        const config = external_node_path_.join(dir, 'config.yml');
-        (0,external_node_fs_namespaceObject.writeFileSync)(config, registryConfig(address, external_node_path_.join(dir, 'data'), htpasswd));
-        const pid = spawnDetached(binary, ['serve', config], log);
+        const [, ...args] = registryCommand(binary, dir);
+        (0,external_node_fs_namespaceObject.writeFileSync)(configFile(dir), registryConfig(address, external_node_path_.join(dir, 'data'), htpasswd));
+        const pid = spawnDetached(binary, args, log);
         (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_.join(dir, 'registry.pid'), String(pid));
         return {
             state: { pid, dir, address, storage: external_node_path_.join(dir, 'data') },
@@ -53261,11 +53469,28 @@ async function startLocalRegistry(http, options) {
     const registry = await startRegistryBinary(http, options.runDir, binary, options.record, login.htpasswd);
     return { registry, login };
 }
-/** Our own registry only: the pid must still run our binary with our config. */
-/** Our process still runs our binary with our config (a reaped or reused pid does not). */
+const configFile = (dir) => external_node_path_.join(dir, 'config.yml');
+/** The registry process's exact argv, as startRegistryBinary starts it (pure). */
+function registryCommand(binary, dir) {
+    return [binary, 'serve', configFile(dir)];
+}
+/**
+ * Whether /proc/<pid>/cmdline (NUL-separated) is exactly a registry binary
+ * serving the config in `dir` (pure). A process whose arguments merely contain
+ * the dir, or a pid reused by anything else, is not ours.
+ */
+function isRegistryCommandLine(cmdline, dir) {
+    const argv = cmdline.endsWith('\0') ? cmdline.slice(0, -1).split('\0') : cmdline.split('\0');
+    const [binary = '', ...args] = argv;
+    const expected = registryCommand(binary, dir);
+    return (REGISTRY_BINARIES.includes(external_node_path_.basename(binary)) &&
+        argv.length === expected.length &&
+        args.every((a, i) => a === expected[i + 1]));
+}
+/** Our process still runs our binary with our config, argv for argv (a reaped or reused pid does not). */
 function ownsPid(state) {
     try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${state.pid}/cmdline`, 'utf8').includes(state.dir);
+        return isRegistryCommandLine((0,external_node_fs_namespaceObject.readFileSync)(`/proc/${state.pid}/cmdline`, 'utf8'), state.dir);
     }
     catch {
         return false;
@@ -53769,6 +53994,8 @@ async function runBuildHook(ctx, spec) {
     await runPushingToLocal(['push', spec.ref], spec.ref, `Pushing ${spec.platform}`, spec.logFile);
     return true;
 }
+/** The local registry's one repository: every platform's image is a tag of it. */
+const LOCAL_REPOSITORY = 'build';
 /** Where a platform's image is in the local registry. */
 function localRef(local, platform) {
     return `${local.client.registry}/${local.repository}:${platform.replace(/\//g, '-')}`;
@@ -54163,11 +54390,101 @@ async function removeImages(refs) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/build/stale-entry.ts
+// What a crash-ledger entry may name, checked before a later run acts on it:
+// exactly the shapes the action writes (run id, run and registry dirs under
+// the run's own directory, container, builder and image names derived from
+// the run id and its local registry). Anything else is never acted on.
+
+
+
+
+/** `${GITHUB_RUN_ID ?? 'local'}-<8 hex>`, as runMain makes it. */
+const RUN_ID = /^(?:\d+|local)-[0-9a-f]{8}$/;
+const ADDRESS = /^127\.0\.0\.1:\d{1,5}$/;
+const stale_entry_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const isObject = (v) => typeof v === 'object' && v !== null;
+/** The run's directory: absolute, normal, named multiarch-<runId> (runDirFor in action.ts). */
+function runDirProblem(runDir, runId) {
+    if (typeof runDir !== 'string' || !external_node_path_.isAbsolute(runDir) || external_node_path_.normalize(runDir) !== runDir)
+        return `runDir ${JSON.stringify(runDir)} is not a normal absolute path`;
+    if (external_node_path_.basename(runDir) !== `multiarch-${runId}`)
+        return `runDir ${runDir} is not named multiarch-${runId}`;
+    return undefined;
+}
+/** The registry as startLocalRegistry records it: <runDir>/registry, its container named for the run. */
+function checkRegistry(r, runId, runDir) {
+    if (!isObject(r))
+        return 'registry is not an object';
+    const dir = external_node_path_.join(runDir, 'registry');
+    if (r.dir !== dir)
+        return `registry dir ${JSON.stringify(r.dir)} is not ${dir}`;
+    if (typeof r.address !== 'string' || !ADDRESS.test(r.address))
+        return `registry address ${JSON.stringify(r.address)} is not 127.0.0.1:<port>`;
+    const container = registryContainerName(runId);
+    if (r.container !== undefined && r.container !== container)
+        return `registry container ${JSON.stringify(r.container)} is not ${container}`;
+    if (r.pid !== undefined && !(Number.isSafeInteger(r.pid) && r.pid > 1))
+        return `registry pid ${JSON.stringify(r.pid)} is not a process id`;
+    const storage = external_node_path_.join(dir, 'data');
+    if (r.storage !== undefined && r.storage !== storage)
+        return `registry storage ${JSON.stringify(r.storage)} is not ${storage}`;
+    return {
+        address: r.address,
+        dir,
+        ...(r.pid !== undefined && { pid: r.pid }),
+        ...(r.container !== undefined && { container }),
+        ...(r.storage !== undefined && { storage }),
+    };
+}
+/** The entry's run, as the action wrote it, or why it is not one (pure). `file` is the entry's own file name. */
+function checkLedgerEntry(file, e) {
+    const fail = (problem) => ({ ok: false, problem });
+    if (!isObject(e))
+        return fail('it is not a JSON object');
+    const { runId } = e;
+    if (typeof runId !== 'string' || !RUN_ID.test(runId))
+        return fail(`runId ${JSON.stringify(runId)} is not <run id>-<8 hex>`);
+    if (external_node_path_.basename(file) !== `${runId}.json`)
+        return fail(`its file is not named ${runId}.json`);
+    const runDirProblemText = runDirProblem(e.runDir, runId);
+    if (runDirProblemText)
+        return fail(runDirProblemText);
+    const runDir = e.runDir;
+    const builder = builderName(runId);
+    if (e.builder !== undefined && e.builder !== builder)
+        return fail(`builder ${JSON.stringify(e.builder)} is not ${builder}`);
+    const dockerConfig = external_node_path_.join(runDir, 'docker-config');
+    if (e.dockerConfig !== undefined && e.dockerConfig !== dockerConfig)
+        return fail(`dockerConfig ${JSON.stringify(e.dockerConfig)} is not ${dockerConfig}`);
+    const registry = e.registry === undefined ? undefined : checkRegistry(e.registry, runId, runDir);
+    if (typeof registry === 'string')
+        return fail(registry);
+    if (!Array.isArray(e.images) || !e.images.every((i) => typeof i === 'string'))
+        return fail('images is not a list of names');
+    // Only the run's own local-registry tags; a push hook's tag (a user's name) stays in the engine.
+    const own = (i) => registry !== undefined &&
+        i.startsWith(`${registry.address}/${LOCAL_REPOSITORY}:`) &&
+        stale_entry_TAG.test(i.slice(`${registry.address}/${LOCAL_REPOSITORY}:`.length));
+    const images = e.images;
+    const state = {
+        runId,
+        runDir,
+        images: images.filter(own),
+        ...(registry && { registry }),
+        ...(e.dockerConfig !== undefined && { dockerConfig }),
+        ...(e.builder !== undefined && { builder }),
+    };
+    return { ok: true, state, foreignImages: images.filter((i) => !own(i)) };
+}
+
 ;// CONCATENATED MODULE: ./src/build/stale.ts
 // What crashed runs left behind. A ledger entry whose run directory is gone
 // (the runner wiped RUNNER_TEMP, or the run ended without post) is stale: its
-// registry is stopped, if its process still names that directory, and its
-// images are removed. Entries of runs still going are never touched.
+// registry is stopped, if its process still runs exactly our registry command
+// for that directory, and its images are removed. Entries of runs still going
+// are never touched, nor entries of a shape the action never writes.
+
 
 
 
@@ -54178,18 +54495,35 @@ async function removeImages(refs) {
 function isStale(entry) {
     return !(0,external_node_fs_namespaceObject.existsSync)(entry.runDir);
 }
+/** The ledger's entries the action wrote; every other one is named in a warning and left alone. */
+function checkedEntries() {
+    return readLedger().flatMap(({ file, entry }) => {
+        const checked = checkLedgerEntry(file, entry);
+        if (checked.ok)
+            return [checked];
+        warning(`Ignoring crash ledger entry ${file}: ${checked.problem}. The action never writes such an entry, so nothing it names is touched. Remove ${file} if no run of this action left it.`);
+        return [];
+    });
+}
+async function cleanStaleRun(entry, foreignImages) {
+    if (foreignImages.length > 0)
+        warning(`Leaving ${foreignImages.join(', ')} of crashed run ${entry.runId} in the engine: not tags of its local registry, so not removed here. Remove them with 'docker image rm' if they are no longer needed.`);
+    if (entry.builder)
+        await removeBuilder(entry.builder);
+    if (entry.registry)
+        await stopLocalRegistry(entry.registry);
+    if (entry.images.length > 0)
+        await removeImages(entry.images);
+    forgetRun(entry.runId);
+    info(`Cleaned up after crashed run ${entry.runId}: registry ${entry.registry?.container ?? `pid ${entry.registry?.pid ?? '-'}`}, builder ${entry.builder ?? '-'}, ${entry.images.length} image(s)`);
+}
 async function cleanStaleRuns(currentRunId) {
     let cleaned = 0;
-    for (const entry of readLedger().filter((e) => e.runId !== currentRunId && isStale(e))) {
+    for (const { state: entry, foreignImages } of checkedEntries()) {
+        if (entry.runId === currentRunId || !isStale(entry))
+            continue;
         try {
-            if (entry.builder)
-                await removeBuilder(entry.builder);
-            if (entry.registry)
-                await stopLocalRegistry(entry.registry);
-            if (entry.images.length > 0)
-                await removeImages(entry.images);
-            forgetRun(entry.runId);
-            info(`Cleaned up after crashed run ${entry.runId}: registry ${entry.registry?.container ?? `pid ${entry.registry?.pid ?? '-'}`}, builder ${entry.builder ?? '-'}, ${entry.images.length} image(s)`);
+            await cleanStaleRun(entry, foreignImages);
             cleaned++;
         }
         catch (err) {
@@ -54295,7 +54629,6 @@ async function startRegistry(http, options, state) {
 
 
 
-const LOCAL_REPOSITORY = 'build';
 /** An image the action put in the engine, for post to remove. */
 function remember(state, image) {
     state.images.push(image);

@@ -1,9 +1,10 @@
 // The environment of code from the repository (Docker Hub hooks and
 // docker-compose.test.yml tests): it runs on the host, so it gets what a
 // build needs and nothing the action holds for itself. Kept: PATH, HOME and
-// the user's name, locale and TMPDIR, the docker CLI's own settings (the
-// action's DOCKER_CONFIG, DOCKER_HOST and its TLS files), GITHUB_* and Hub's
-// variables. Dropped: INPUT_* (the password and every build secret), ACTIONS_*
+// the user's name, locale and TMPDIR, the runner's proxy settings (a hook's
+// curl on a self-hosted runner behind a proxy needs them), the docker CLI's
+// own settings (the action's DOCKER_CONFIG, DOCKER_HOST and its TLS files),
+// GITHUB_* and Hub's variables. Dropped: INPUT_* (the password and every build secret), ACTIONS_*
 // (the runtime token, the OIDC token request), STATE_*, and whatever else the
 // job's environment holds (a secret put in `env:` included). GITHUB_TOKEN is
 // dropped too, and so are the runner's file commands GITHUB_OUTPUT, GITHUB_ENV,
@@ -26,6 +27,12 @@ const KEPT = new Set([
   'DOCKER_CONTEXT',
   'DOCKER_TLS_VERIFY',
   'DOCKER_CERT_PATH',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
 ]);
 
 const FILE_COMMANDS_AND_TOKEN = new Set([

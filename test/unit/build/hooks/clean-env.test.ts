@@ -10,6 +10,8 @@ const ACTION_ENV: NodeJS.ProcessEnv = {
   LANG: 'C.UTF-8',
   LC_ALL: 'C.UTF-8',
   TMPDIR: '/tmp',
+  HTTPS_PROXY: 'http://proxy.intranet:3128',
+  no_proxy: 'localhost,127.0.0.1',
   DOCKER_HOST: 'unix:///var/run/docker26.sock',
   DOCKER_CONFIG: '/home/runner/.docker',
   DOCKER_CERT_PATH: '/home/runner/certs',
@@ -67,6 +69,8 @@ describe('cleanEnv', () => {
     [16, 'DOCKERFILE_PATH', 'Dockerfile'],
     [17, 'SOURCE_BRANCH', 'main'],
     [18, 'GREETING', 'hi'],
+    [19, 'HTTPS_PROXY', 'http://proxy.intranet:3128'],
+    [20, 'no_proxy', 'localhost,127.0.0.1'],
   ])('%i: keeps %s', (_n, name, value) => {
     expect(env[name]).toBe(value);
   });
