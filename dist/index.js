@@ -45804,6 +45804,210 @@ var promises_ = __nccwpck_require__(1455);
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/blob-path/blob-pump.ts
+// Blob bytes from a source to a sink through a few buffers the source owns
+// and reuses: a file read with FileHandle.read, or a plain-HTTP GET read off
+// a raw socket into one buffer. The source is paused while a write is
+// pending, so no Buffer is made per chunk and nothing piles up in memory.
+
+
+
+function isBlobSource(body) {
+    return typeof body === 'object' && body !== null && body.kind === 'blob-source';
+}
+const FILE_BUFFER_BYTES = 512 * 1024;
+/** A blob file, read into two alternating buffers; its size must be `size`. */
+class FileSource {
+    file;
+    size;
+    kind = 'blob-source';
+    depth = 2;
+    buffers = [
+        Buffer.allocUnsafeSlow(FILE_BUFFER_BYTES),
+        Buffer.allocUnsafeSlow(FILE_BUFFER_BYTES),
+    ];
+    turn = 0;
+    position = 0;
+    constructor(file, size) {
+        this.file = file;
+        this.size = size;
+    }
+    /** Opens `path`; undefined with the reason when it is missing, unreadable or not `size` bytes. */
+    static async open(path, size) {
+        let file;
+        try {
+            file = await (0,promises_.open)(path, 'r');
+            const stat = await file.stat();
+            if (stat.size !== size) {
+                await file.close();
+                return `${path} has ${stat.size} bytes, not ${size}`;
+            }
+            return new FileSource(file, size);
+        }
+        catch (err) {
+            await file?.close().catch(() => undefined);
+            return err.code ?? String(err);
+        }
+    }
+    async read() {
+        if (this.position >= this.size)
+            return null;
+        const buffer = this.buffers[this.turn++ % 2];
+        const length = Math.min(buffer.length, this.size - this.position);
+        const { bytesRead } = await this.file.read(buffer, 0, length, this.position);
+        if (bytesRead === 0)
+            throw new Error(`blob file ended at byte ${this.position} of ${this.size}`);
+        this.position += bytesRead;
+        return buffer.subarray(0, bytesRead);
+    }
+    close() {
+        this.file.close().catch(() => undefined);
+    }
+}
+/**
+ * `source` hashed on the way: the last chunk is only handed out when the bytes are the blob. Every other
+ * chunk is hashed at the next read, after its write was handed to the kernel, so the receiver has the
+ * bytes while they are hashed (the buffer is still the chunk's then: see BlobSource.depth).
+ */
+function hashed(source, digest, mismatch) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let seen = 0;
+    let unhashed;
+    const check = () => {
+        const actual = `sha256:${hash.digest('hex')}`;
+        if (actual !== digest)
+            throw mismatch(actual, seen);
+    };
+    return {
+        kind: 'blob-source',
+        size: source.size,
+        depth: source.depth,
+        close: () => source.close(),
+        async read() {
+            if (unhashed)
+                hash.update(unhashed);
+            unhashed = undefined;
+            const chunk = await source.read();
+            if (!chunk) {
+                if (seen !== source.size)
+                    throw mismatch('(incomplete)', seen);
+                return null;
+            }
+            seen += chunk.length;
+            if (seen > source.size)
+                throw mismatch('(too long)', seen);
+            if (seen < source.size)
+                unhashed = chunk;
+            else {
+                hash.update(chunk);
+                check();
+            }
+            return chunk;
+        },
+    };
+}
+/** Moves the whole source into the sink, one write pending at most; stops early when the sink is done. */
+async function pump(source, sink) {
+    let pending;
+    try {
+        for (;;) {
+            if (source.depth === 1 && pending)
+                await pending;
+            const chunk = await source.read();
+            if (pending)
+                await pending;
+            pending = undefined;
+            if (!chunk || sink.done)
+                return;
+            pending = sink.write(chunk);
+        }
+    }
+    catch (err) {
+        // A source that failed (short or wrong bytes): the connection goes before the body completes.
+        sink.abort();
+        await pending;
+        throw err;
+    }
+}
+/** The source as a Readable for the undici way (a proxy, chunked uploads): one copy per chunk there. */
+function toReadable(source) {
+    return new external_node_stream_.Readable({
+        highWaterMark: 0,
+        read() {
+            source.read().then((chunk) => this.push(chunk ? Buffer.from(chunk) : null), (err) => this.destroy(err));
+        },
+        destroy(err, done) {
+            source.close();
+            done(err);
+        },
+    });
+}
+
+;// CONCATENATED MODULE: ./src/local-registry/storage.ts
+// The local registry's storage on disk, where build mode reads blobs without
+// asking the registry: distribution's filesystem layout since 2.0.
+
+/** `<root>/docker/registry/v2/blobs/sha256/<2 hex>/<hex>/data` (pure). */
+function blobPath(root, digest) {
+    const [algorithm = '', hex = ''] = digest.split(':');
+    if (!/^[a-f0-9]{64}$/.test(hex) || algorithm !== 'sha256')
+        throw new Error(`not a sha256 digest: ${digest}`);
+    return external_node_path_.join(root, 'docker', 'registry', 'v2', 'blobs', algorithm, hex.slice(0, 2), hex, 'data');
+}
+
+;// CONCATENATED MODULE: ./src/local-registry/storage-source.ts
+// The local registry as an image source that knows where its blobs lie on
+// this machine: manifests and small blobs come over its API, and a large
+// blob is read straight from distribution's storage file when it can be
+// (not hashed here: the target checks ?digest= on the closing PUT). Build
+// mode copies out of the local registry through this; the registry client
+// itself knows nothing of the disk.
+
+
+
+class LocalStorageSource {
+    api;
+    storage;
+    toldUnreadable = false;
+    constructor(api, 
+    /** The registry's storage root on this machine. */
+    storage) {
+        this.api = api;
+        this.storage = storage;
+    }
+    get registry() {
+        return this.api.registry;
+    }
+    getManifest(repository, ref) {
+        return this.api.getManifest(repository, ref);
+    }
+    streamBlob(repository, blob) {
+        return this.api.streamBlob(repository, blob);
+    }
+    readBlobJson(repository, digest) {
+        return this.api.readBlobJson(repository, digest);
+    }
+    fileOf(digest) {
+        return blobPath(this.storage, digest);
+    }
+    /** The blob's storage file, or undefined (said once) when it cannot be read: the API serves it then. */
+    async openLean(_repository, blob) {
+        const where = blobPath(this.storage, blob.digest);
+        const file = await FileSource.open(where, blob.size);
+        if (typeof file !== 'string') {
+            core_debug(`${blob.digest}: read from ${where}`);
+            return file;
+        }
+        if (!this.toldUnreadable) {
+            this.toldUnreadable = true;
+            info(`Cannot read blobs from the local registry's storage (${file}); reading them from ${this.registry} over HTTP instead`);
+        }
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:events"
@@ -46968,7 +47172,7 @@ class Authenticator {
     }
 }
 
-;// CONCATENATED MODULE: ./src/registry/body-limit.ts
+;// CONCATENATED MODULE: ./src/blob-path/body-limit.ts
 // How a body-size limit shows (a registry, or nginx's client_max_body_size in
 // front of it) and what the client does about it: a 413 answer, or a
 // connection that broke while a large body was being sent, twice in a row,
@@ -47024,147 +47228,6 @@ class BodyLimit {
     }
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/registry/blob-pump.ts
-// Blob bytes from a source to a sink through a few buffers the source owns
-// and reuses: a file read with FileHandle.read, or a plain-HTTP GET read off
-// a raw socket into one buffer. The source is paused while a write is
-// pending, so no Buffer is made per chunk and nothing piles up in memory.
-
-
-
-function isBlobSource(body) {
-    return typeof body === 'object' && body !== null && body.kind === 'blob-source';
-}
-const FILE_BUFFER_BYTES = 512 * 1024;
-/** A blob file, read into two alternating buffers; its size must be `size`. */
-class FileSource {
-    file;
-    size;
-    kind = 'blob-source';
-    depth = 2;
-    buffers = [
-        Buffer.allocUnsafeSlow(FILE_BUFFER_BYTES),
-        Buffer.allocUnsafeSlow(FILE_BUFFER_BYTES),
-    ];
-    turn = 0;
-    position = 0;
-    constructor(file, size) {
-        this.file = file;
-        this.size = size;
-    }
-    /** Opens `path`; undefined with the reason when it is missing, unreadable or not `size` bytes. */
-    static async open(path, size) {
-        let file;
-        try {
-            file = await (0,promises_.open)(path, 'r');
-            const stat = await file.stat();
-            if (stat.size !== size) {
-                await file.close();
-                return `${path} has ${stat.size} bytes, not ${size}`;
-            }
-            return new FileSource(file, size);
-        }
-        catch (err) {
-            await file?.close().catch(() => undefined);
-            return err.code ?? String(err);
-        }
-    }
-    async read() {
-        if (this.position >= this.size)
-            return null;
-        const buffer = this.buffers[this.turn++ % 2];
-        const length = Math.min(buffer.length, this.size - this.position);
-        const { bytesRead } = await this.file.read(buffer, 0, length, this.position);
-        if (bytesRead === 0)
-            throw new Error(`blob file ended at byte ${this.position} of ${this.size}`);
-        this.position += bytesRead;
-        return buffer.subarray(0, bytesRead);
-    }
-    close() {
-        this.file.close().catch(() => undefined);
-    }
-}
-/**
- * `source` hashed on the way: the last chunk is only handed out when the bytes are the blob. Every other
- * chunk is hashed at the next read, after its write was handed to the kernel, so the receiver has the
- * bytes while they are hashed (the buffer is still the chunk's then: see BlobSource.depth).
- */
-function hashed(source, digest, mismatch) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    let seen = 0;
-    let unhashed;
-    const check = () => {
-        const actual = `sha256:${hash.digest('hex')}`;
-        if (actual !== digest)
-            throw mismatch(actual, seen);
-    };
-    return {
-        kind: 'blob-source',
-        size: source.size,
-        depth: source.depth,
-        close: () => source.close(),
-        async read() {
-            if (unhashed)
-                hash.update(unhashed);
-            unhashed = undefined;
-            const chunk = await source.read();
-            if (!chunk) {
-                if (seen !== source.size)
-                    throw mismatch('(incomplete)', seen);
-                return null;
-            }
-            seen += chunk.length;
-            if (seen > source.size)
-                throw mismatch('(too long)', seen);
-            if (seen < source.size)
-                unhashed = chunk;
-            else {
-                hash.update(chunk);
-                check();
-            }
-            return chunk;
-        },
-    };
-}
-/** Moves the whole source into the sink, one write pending at most; stops early when the sink is done. */
-async function pump(source, sink) {
-    let pending;
-    try {
-        for (;;) {
-            if (source.depth === 1 && pending)
-                await pending;
-            const chunk = await source.read();
-            if (pending)
-                await pending;
-            pending = undefined;
-            if (!chunk || sink.done)
-                return;
-            pending = sink.write(chunk);
-        }
-    }
-    catch (err) {
-        // A source that failed (short or wrong bytes): the connection goes before the body completes.
-        sink.abort();
-        await pending;
-        throw err;
-    }
-}
-/** The source as a Readable for the undici way (a proxy, chunked uploads): one copy per chunk there. */
-function toReadable(source) {
-    return new external_node_stream_.Readable({
-        highWaterMark: 0,
-        read() {
-            source.read().then((chunk) => this.push(chunk ? Buffer.from(chunk) : null), (err) => this.destroy(err));
-        },
-        destroy(err, done) {
-            source.close();
-            done(err);
-        },
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/registry/env-proxy.ts
 // Whether undici's EnvHttpProxyAgent would send a request through a proxy
 // from the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, lowercase first),
@@ -47211,7 +47274,7 @@ function proxyFor(url, env = process.env) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/registry/raw-http.ts
+;// CONCATENATED MODULE: ./src/blob-path/raw-http.ts
 // A minimal HTTP/1.1 client for one request with a large body (a blob's PUT
 // or PATCH) over a plain or TLS socket: the body is written from buffers the
 // caller owns and reuses, each write awaited before its buffer is handed back,
@@ -47374,7 +47437,7 @@ class RawSink {
     }
 }
 
-;// CONCATENATED MODULE: ./src/registry/blob-send.ts
+;// CONCATENATED MODULE: ./src/blob-path/blob-send.ts
 // How a request with a BlobSource body goes out: over a raw socket
 // (raw-http.ts) when undici would connect directly, else the undici way
 // through the environment's proxy (CONNECT for https), one copy per chunk.
@@ -47546,6 +47609,45 @@ function isLoopbackHost(registry) {
     return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+;// CONCATENATED MODULE: ./src/registry/tls-error.ts
+// The error for a registry whose TLS certificate this runner does not trust (pure).
+
+function untrustedCertificate(registry, err) {
+    const code = err.code ?? 'TLS error';
+    return new HttpError(`Cannot trust the TLS certificate of ${registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
+}
+
+;// CONCATENATED MODULE: ./src/registry/base-url.ts
+// Which scheme a registry speaks: https unless told otherwise, and for a
+// loopback or 'insecure-registries' host ('probe') https first, falling back
+// to plain http when the host answers a TLS hello with an error at once.
+
+
+
+/** Errors of a host that took the connection (or not) and never answered. */
+const SILENT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+/** https://host or http://host. */
+async function resolveBase(http, registry, scheme) {
+    const host = apiHost(registry);
+    if (scheme === 'http')
+        return `http://${host}`;
+    if (scheme !== 'probe')
+        return `https://${host}`;
+    try {
+        const res = await http.request({ method: 'GET', url: `https://${host}/v2/` });
+        await res.body.dump();
+        return `https://${host}`;
+    }
+    catch (err) {
+        if (isCertificateError(err))
+            throw untrustedCertificate(registry, err);
+        // A plain-HTTP registry answers a TLS hello at once (with an error): one that said nothing is down.
+        if (SILENT_CODES.has(err.code ?? ''))
+            throw err;
+        return `http://${host}`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/registry/manifest-read.ts
 // A manifest's answer read as a registry may send it: bounded to 4 MiB
 // (Docker's limit), its digest computed and checked against the one asked
@@ -47587,14 +47689,6 @@ function parseMediaType(bytes, what) {
     return typeof mediaType === 'string' ? mediaType : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/registry/tls-error.ts
-// The error for a registry whose TLS certificate this runner does not trust (pure).
-
-function untrustedCertificate(registry, err) {
-    const code = err.code ?? 'TLS error';
-    return new HttpError(`Cannot trust the TLS certificate of ${registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
-}
-
 ;// CONCATENATED MODULE: ./src/registry/client.ts
 
 
@@ -47614,10 +47708,7 @@ function untrustedCertificate(registry, err) {
 
 
 
-
 const MAX_REDIRECTS = 5;
-/** Errors of a host that took the connection (or not) and never answered. */
-const SILENT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
 class RegistryClient {
     http;
     registry;
@@ -47636,40 +47727,16 @@ class RegistryClient {
         this.bodyLimit = new BodyLimit(registry);
         this.retry = options.retry ?? DEFAULT_RETRY;
     }
-    /** Where the blob files of this registry are, when the action started it. */
-    get storage() {
-        return this.options.storage;
-    }
     get identity() {
         return this.auth.identity;
     }
     /** https://host or http://host; a loopback registry is asked over TLS first. */
     baseUrl() {
-        this.base ??= this.resolveBase().catch((err) => {
+        this.base ??= resolveBase(this.http, this.registry, this.options.scheme).catch((err) => {
             this.base = undefined;
             throw err;
         });
         return this.base;
-    }
-    async resolveBase() {
-        const host = apiHost(this.registry);
-        if (this.options.scheme === 'http')
-            return `http://${host}`;
-        if (this.options.scheme !== 'probe')
-            return `https://${host}`;
-        try {
-            const res = await this.http.request({ method: 'GET', url: `https://${host}/v2/` });
-            await res.body.dump();
-            return `https://${host}`;
-        }
-        catch (err) {
-            if (isCertificateError(err))
-                throw untrustedCertificate(this.registry, err);
-            // A plain-HTTP registry answers a TLS hello at once (with an error): one that said nothing is down.
-            if (SILENT_CODES.has(err.code ?? ''))
-                throw err;
-            return `http://${host}`;
-        }
     }
     /** The Authorization for `url`: on the registry's own origin only (origin.ts decides). */
     async authorizationFor(url, scopes) {
@@ -47681,17 +47748,22 @@ class RegistryClient {
      * to http); a 401 is answered once (new token), a transient status thrown.
      */
     async send(req, scopes) {
-        const replayable = !(req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body));
+        const { body, deadlineMs } = req;
+        const replayable = !(body && typeof body === 'object' && !Buffer.isBuffer(body));
+        return this.exchange(req, scopes, replayable, (r) => this.http.request({ ...r, body, deadlineMs }));
+    }
+    /** The same with a blob body from the blob path: a raw socket where it can, else undici; never replayed. */
+    async sendBlob(req, scopes) {
+        return this.exchange(req, scopes, false, (r) => sendBlobBody(this.http, { ...r, body: req.body }));
+    }
+    async exchange(req, scopes, replayable, transport) {
         const base = await this.baseUrl();
         const url = new URL(req.url, base).toString();
         const own = credentialRule(base, url, this.registry) === 'send';
         for (let rejected = 0;;) {
             const auth = own ? await this.auth.authorization(scopes) : undefined;
             const headers = { ...req.headers, ...(auth && { authorization: auth }) };
-            const { method, body, deadlineMs } = req;
-            const res = await (isBlobSource(body)
-                ? sendBlobBody(this.http, { method, url, headers, body })
-                : this.http.request({ method, url, headers, body, deadlineMs })).catch((err) => {
+            const res = await transport({ method: req.method, url, headers }).catch((err) => {
                 throw isCertificateError(err) ? untrustedCertificate(this.registry, err) : err;
             });
             if (res.status === 401) {
@@ -49078,7 +49150,7 @@ async function setupEmulation(platforms, o) {
     return { ...report, notes };
 }
 
-;// CONCATENATED MODULE: ./src/build/emulation.ts
+;// CONCATENATED MODULE: ./src/build-mode/emulation.ts
 // The emulation phase: set up QEMU for the platforms, log per platform, then
 // record outputs and summary before failing, naming every platform that cannot run.
 
@@ -49106,7 +49178,7 @@ async function recordEmulation(report) {
         throw new errors_ActionError(report.errors.join('\n'));
 }
 
-;// CONCATENATED MODULE: ./src/build/hooks/env.ts
+;// CONCATENATED MODULE: ./src/build-mode/hub/env.ts
 // Docker Hub's build variables, derived from the GitHub context the runner
 // sets (branch pushes, tag pushes, pull requests) and the first tag.
 
@@ -49155,7 +49227,7 @@ function readCommitMessage(eventPath = process.env.GITHUB_EVENT_PATH) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/hooks/clean-env.ts
+;// CONCATENATED MODULE: ./src/build-mode/hub/clean-env.ts
 // The environment of code from the repository (Docker Hub hooks and
 // docker-compose.test.yml tests): it runs on the host, so it gets what a
 // build needs and nothing the action holds for itself. Kept: PATH, HOME and
@@ -49223,7 +49295,7 @@ function repositoryCodeEnv(hub) {
     return cleanEnv(process.env, hub, getToolEnv('docker').DOCKER_CONFIG);
 }
 
-;// CONCATENATED MODULE: ./src/build/hooks/compose.ts
+;// CONCATENATED MODULE: ./src/build-mode/hub/compose.ts
 // Docker Hub's automated tests: docker-compose.test.yml's `sut` service, run
 // as Hub ran it (up, wait for sut, its exit code decides, down), per platform.
 
@@ -49290,7 +49362,7 @@ async function runComposeTest(t) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/options.ts
+;// CONCATENATED MODULE: ./src/build-mode/options.ts
 /** The Dockerfile and context one platform builds from: its 'platform-files' line, else 'file' and 'context'. */
 function sourceOf(options, platform) {
     return {
@@ -49299,7 +49371,7 @@ function sourceOf(options, platform) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/build/hooks/find.ts
+;// CONCATENATED MODULE: ./src/build-mode/hub/find.ts
 // Where each platform's Docker Hub hooks and automated test are: beside that
 // platform's Dockerfile, then beside the default Dockerfile, then in the context.
 
@@ -49338,7 +49410,7 @@ function findComposeTest(dirs) {
     return dirs.map((d) => external_node_path_.join(d, COMPOSE_TEST_FILE)).find((f) => (0,external_node_fs_namespaceObject.existsSync)(f));
 }
 
-;// CONCATENATED MODULE: ./src/build/hooks/plan.ts
+;// CONCATENATED MODULE: ./src/build-mode/hub/plan.ts
 
 
 
@@ -49375,7 +49447,7 @@ function byHookDir(hub, name) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/build/hooks/recognise.ts
+;// CONCATENATED MODULE: ./src/build-mode/hub/recognise.ts
 /** The script's commands: comments, blank lines, `set -e`, echo and `:` left out, continuations joined, `;` and `&&` split. */
 function commandsOf(script) {
     return script
@@ -49444,7 +49516,7 @@ function recognise(name, script) {
     return entry && entry[0](script) ? entry[1] : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/build/hooks/run-hook.ts
+;// CONCATENATED MODULE: ./src/build-mode/hub/run-hook.ts
 // Runs one hook as Docker Hub did: bash, from the directory that holds hooks/,
 // with Hub's variables and a minimal environment (clean-env.ts); a hook that
 // only redoes the action's work is skipped.
@@ -49487,7 +49559,7 @@ async function runHook(hooks, name, env, { what = '', group = true } = {}) {
     return 'ran';
 }
 
-;// CONCATENATED MODULE: ./src/build/hooks/qemu-stage.ts
+;// CONCATENATED MODULE: ./src/build-mode/hub/qemu-stage.ts
 // Dockerfile lines that only bring a QEMU interpreter into the image: a
 // `FROM multiarch/qemu-user-static` stage copied from, or qemu-*-static files
 // copied or added. With the F flag the kernel keeps the interpreter open, so
@@ -49539,7 +49611,7 @@ function stripQemuLines(dockerfile) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/build/hooks/phases.ts
+;// CONCATENATED MODULE: ./src/build-mode/hub/phases.ts
 // Docker Hub's hook phases around the action's own, in Hub's order:
 // post_checkout and pre_build once per hook directory, post_build and the
 // tests per platform, pre_push / push / post_push around the one push.
@@ -49648,19 +49720,7 @@ function skipQemuLines(hub, emulation, runDir) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/local-registry/storage.ts
-// The local registry's storage on disk, where build mode reads blobs without
-// asking the registry: distribution's filesystem layout since 2.0.
-
-/** `<root>/docker/registry/v2/blobs/sha256/<2 hex>/<hex>/data` (pure). */
-function blobPath(root, digest) {
-    const [algorithm = '', hex = ''] = digest.split(':');
-    if (!/^[a-f0-9]{64}$/.test(hex) || algorithm !== 'sha256')
-        throw new Error(`not a sha256 digest: ${digest}`);
-    return external_node_path_.join(root, 'docker', 'registry', 'v2', 'blobs', algorithm, hex.slice(0, 2), hex, 'data');
-}
-
-;// CONCATENATED MODULE: ./src/registry/get-source.ts
+;// CONCATENATED MODULE: ./src/blob-path/get-source.ts
 // A blob read with a plain-HTTP GET over a raw socket into one reused buffer
 // (a loopback registry: the action's own, or a source in merge-only mode).
 // The socket is paused after every read and resumed once the bytes were
@@ -49804,12 +49864,10 @@ class GetSource {
     }
 }
 
-;// CONCATENATED MODULE: ./src/registry/blob-open.ts
-// Where a blob's bytes are read from, leanest first: the local registry's
-// own storage (build mode: the file under its root, not hashed here, as the
-// target checks ?digest= on the closing PUT), a plain-HTTP GET on a raw
-// socket (hashed while it streams), else undici's GET body (hashed too).
-
+;// CONCATENATED MODULE: ./src/blob-path/blob-open.ts
+// Where a blob's bytes are read from, leanest first: the source's own way
+// (a LeanSource: the local registry's storage files), a plain-HTTP GET on a
+// raw socket (hashed while it streams), else undici's GET body (hashed too).
 
 
 
@@ -49820,33 +49878,21 @@ class GetSource {
 
 /** Below this a blob (a config, a small layer) takes the undici way: nothing to win. */
 const LEAN_MIN_BYTES = 1024 * 1024;
-const toldAbout = new Set();
+function isLeanSource(source) {
+    return typeof source.openLean === 'function';
+}
 /** A fresh body for one upload attempt: a BlobSource on the lean path, else a verifying Readable. */
 async function openBlobBody(from, blob) {
-    if (blob.size >= LEAN_MIN_BYTES &&
-        from.client instanceof RegistryClient &&
-        blob.digest.startsWith('sha256:')) {
-        const lean = (await fromStorage(from.client, blob)) ?? (await fromGet(from.client, from.repository, blob));
+    if (blob.size >= LEAN_MIN_BYTES && blob.digest.startsWith('sha256:')) {
+        const source = from.client;
+        const api = source instanceof RegistryClient ? source : isLeanSource(source) ? source.api : undefined;
+        const lean = (isLeanSource(source) ? await source.openLean(from.repository, blob) : undefined) ??
+            (api ? await fromGet(api, from.repository, blob) : undefined);
         if (lean)
             return lean;
     }
     // Errors while streaming surface through the upload's body.
     return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.streamBlob(from.repository, blob)); // inside an upload it runs once: the upload's budget retries
-}
-async function fromStorage(client, blob) {
-    if (!client.storage)
-        return undefined;
-    const where = blobPath(client.storage, blob.digest);
-    const file = await FileSource.open(where, blob.size);
-    if (typeof file !== 'string') {
-        core_debug(`${blob.digest}: read from ${where}`);
-        return file;
-    }
-    if (!toldAbout.has(client.storage)) {
-        toldAbout.add(client.storage);
-        info(`Cannot read blobs from the local registry's storage (${file}); reading them from ${client.registry} over HTTP instead`);
-    }
-    return undefined;
 }
 async function fromGet(client, repo, blob) {
     const url = new URL(`/v2/${repo}/blobs/${checkDigest(blob.digest, `A blob of ${repo}`)}`, await client.baseUrl());
@@ -49862,7 +49908,7 @@ async function fromGet(client, repo, blob) {
     return hashed(got, blob.digest, (actual, seen) => new TransientError(`blob ${blob.digest} arrived as ${seen} of ${blob.size} bytes with digest ${actual}`));
 }
 
-;// CONCATENATED MODULE: ./src/registry/shared-read.ts
+;// CONCATENATED MODULE: ./src/blob-path/shared-read.ts
 
 class SharedRead {
     openOwn;
@@ -50142,7 +50188,10 @@ async function startUpload(client, repo, digest, mountFrom) {
 async function putMonolithic(client, repo, blob, location, body) {
     const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };
     const url = withQuery(location, 'digest', blob.digest);
-    const res = await client.send({ method: 'PUT', url, headers, body }, [scopeFor(repo, 'push')]);
+    const scopes = [scopeFor(repo, 'push')];
+    const res = isBlobSource(body)
+        ? await client.sendBlob({ method: 'PUT', url, headers, body }, scopes)
+        : await client.send({ method: 'PUT', url, headers, body }, scopes);
     if (res.status === 413) {
         await drain(res);
         throw client.bodyLimit.tooLarge(FIRST_CHUNK_BYTES, `a ${blob.size}-byte upload`);
@@ -50192,8 +50241,6 @@ async function mapPool(items, limit, fn) {
 
 
 
-
-
 function newStats() {
     return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0 };
 }
@@ -50201,10 +50248,9 @@ const BLOB_CONCURRENCY = 4;
 const MANIFEST_CONCURRENCY = 8;
 /** The target refused a blob read from the local registry's own files: they are damaged. */
 function damaged(err, from, to, blob) {
-    const storage = from.client instanceof RegistryClient ? from.client.storage : undefined;
-    if (!storage || !(err instanceof HttpError) || !/DIGEST_INVALID/.test(err.message))
+    if (!isLeanSource(from.client) || !(err instanceof HttpError) || !/DIGEST_INVALID/.test(err.message))
         return err;
-    return new HttpError(`Cannot copy blob ${blob.digest} to ${to.client.registry}/${to.repository}: the registry refused its bytes as DIGEST_INVALID, so the local registry's file ${blobPath(storage, blob.digest)} is damaged (disk full, or changed on disk). Nothing was tagged; run the job again.`, err.status, 'DIGEST_INVALID', err);
+    return new HttpError(`Cannot copy blob ${blob.digest} to ${to.client.registry}/${to.repository}: the registry refused its bytes as DIGEST_INVALID, so the local registry's file ${from.client.fileOf(blob.digest)} is damaged (disk full, or changed on disk). Nothing was tagged; run the job again.`, err.status, 'DIGEST_INVALID', err);
 }
 /** Copies one blob; with a turn, its first read is the one it shares with the other targets. */
 async function copyBlob(from, to, blob, stats, turn) {
@@ -50432,13 +50478,7 @@ async function publish(clients, tags, entries, index) {
     await pushIndex(targets, index);
 }
 
-;// CONCATENATED MODULE: ./src/build/early-copies.ts
-// Overlap: a platform's blobs go up to every target as soon as its build
-// ended, while the other platforms still build. Only blobs: child manifests,
-// the index and tags still wait for the merge, after every platform
-// succeeded, so a failed run tags nothing (its blobs are left untagged, for
-// the registry's garbage collection). One platform at a time, so two
-// platforms never race to upload a layer they share.
+;// CONCATENATED MODULE: ./src/build-mode/early-copies.ts
 
 
 
@@ -50560,10 +50600,7 @@ function buildIndex(entries, options) {
     return mergeIndex(entries, { format: options.indexFormat, annotations: options.annotations });
 }
 
-;// CONCATENATED MODULE: ./src/build/merge.ts
-// Build mode's merge: the platforms' images into one index, written to the
-// local registry always, and to the targets when pushing (by tag, or by
-// digest). Each platform's copy and the index push are timed for the summary.
+;// CONCATENATED MODULE: ./src/build-mode/merge.ts
 
 
 
@@ -50585,13 +50622,13 @@ async function publishTimed(clients, options, sourced, platforms, index, timelin
     const tags = targets.reduce((n, t) => n + t.tags.length, 0);
     await timeline.time('Index', `Pushing the index to ${tags} tag(s)`, () => pushIndex(targets, index));
 }
-async function mergeBuilt(clients, options, local, results, timeline, early) {
+async function mergeBuilt(clients, options, { local, localSource }, results, timeline, early) {
     const ahead = early ? await early.settle() : newStats(); // a failed upload fails here, before any manifest
     const entries = results.flatMap((r) => r.image.entries).filter((d) => keepEntry(d, options.attestations));
     const index = buildIndex(entries, options);
     await local.client.putManifest(local.repository, 'index', { ...index });
     info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
-    const sourced = entries.map((descriptor) => ({ from: local, descriptor }));
+    const sourced = entries.map((descriptor) => ({ from: localSource, descriptor }));
     if (options.pushByDigest) {
         const platforms = Object.fromEntries(results.map((r) => [r.platform, r.image.digest]));
         const targets = await clients.targets(options.tags);
@@ -50770,7 +50807,7 @@ async function readImageEntry(from, raw) {
     return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
 }
 
-;// CONCATENATED MODULE: ./src/build/built-image.ts
+;// CONCATENATED MODULE: ./src/build-mode/built-image.ts
 // Reads builds back from the local registry (one platform's, or one index of
 // several platforms by digest) and turns them into index entries: each image
 // manifest, plus the attestation manifests buildx attached to it (kept beside
@@ -53567,7 +53604,7 @@ async function checkRegistryHealth(http, state) {
     return problem && `runs but does not answer on http://${state.address}/v2/ (${problem})`;
 }
 
-;// CONCATENATED MODULE: ./src/build/explain.ts
+;// CONCATENATED MODULE: ./src/build-mode/explain.ts
 // Why a platform's build failed, in words a user can act on. Faults of the
 // runner come first, as they look like the Dockerfile's fault in buildx's own
 // words: the local registry gone, RUNNER_TEMP full, a build killed (137, out of
@@ -53771,7 +53808,7 @@ function renderSteps(steps) {
         .join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/build/build-spec.ts
+;// CONCATENATED MODULE: ./src/build-mode/build-spec.ts
 // What every build of the builds phase is given (the run's context) and
 // answers per platform, and the buildx spec a build is run with.
 
@@ -53802,7 +53839,7 @@ function specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile) 
     };
 }
 
-;// CONCATENATED MODULE: ./src/build/multi-platform.ts
+;// CONCATENATED MODULE: ./src/build-mode/multi-platform.ts
 // The platforms that share a Dockerfile in one `buildx build --platform a,b,…`
 // into the local registry, so the engine runs them side by side and shares
 // their common steps. Still per platform: a log group (its steps, split out of
@@ -53897,7 +53934,7 @@ async function buildShared(ctx, platforms, secrets) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/build/plan.ts
+;// CONCATENATED MODULE: ./src/build-mode/plan.ts
 // Which platforms are built together (pure): those that share the Dockerfile
 // go into one multi-platform build, so BuildKit runs them side by side and
 // shares the steps they have in common; the others get a build of their own.
@@ -53941,7 +53978,7 @@ function describePlan(plan) {
     return `Builds: ${parts.join('; ')}`;
 }
 
-;// CONCATENATED MODULE: ./src/build/smoke-test.ts
+;// CONCATENATED MODULE: ./src/build-mode/smoke-test.ts
 // Smoke tests before push: the user's command in each platform's image
 // (under emulation where needed); any failure stops the push.
 
@@ -53962,7 +53999,7 @@ async function runSmokeTest(platform, ref, command, network) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/platforms.ts
+;// CONCATENATED MODULE: ./src/build-mode/platforms.ts
 // The builds phase: the platforms that share the Dockerfile in one
 // multi-platform build where the engine can (multi-platform.ts), the others
 // one by one, at most 'max-parallel' at once, each log in its own group
@@ -54390,7 +54427,7 @@ async function removeImages(refs) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/stale-entry.ts
+;// CONCATENATED MODULE: ./src/build-mode/stale-entry.ts
 // What a crash-ledger entry may name, checked before a later run acts on it:
 // exactly the shapes the action writes (run id, run and registry dirs under
 // the run's own directory, container, builder and image names derived from
@@ -54478,7 +54515,7 @@ function checkLedgerEntry(file, e) {
     return { ok: true, state, foreignImages: images.filter((i) => !own(i)) };
 }
 
-;// CONCATENATED MODULE: ./src/build/stale.ts
+;// CONCATENATED MODULE: ./src/build-mode/stale.ts
 // What crashed runs left behind. A ledger entry whose run directory is gone
 // (the runner wiped RUNNER_TEMP, or the run ended without post) is stale: its
 // registry is stopped, if its process still runs exactly our registry command
@@ -54533,7 +54570,7 @@ async function cleanStaleRuns(currentRunId) {
     return cleaned;
 }
 
-;// CONCATENATED MODULE: ./src/build/setup.ts
+;// CONCATENATED MODULE: ./src/build-mode/setup.ts
 // Build mode's set-up phases: what the machine has, buildx, the builder and
 // the local registry, each recorded in post state the moment it exists.
 
@@ -54611,9 +54648,10 @@ async function startRegistry(http, options, state) {
     return started;
 }
 
-;// CONCATENATED MODULE: ./src/build/run.ts
+;// CONCATENATED MODULE: ./src/build-mode/run.ts
 // Build mode: emulation, buildx, the local registry, the builds (platforms.ts),
 // Docker Hub hooks around them (hooks/), then the merge and the archive.
+
 
 
 
@@ -54650,12 +54688,14 @@ async function setUp(http, options, state, engine) {
         scheme: 'http',
         retry: LOCAL_RETRY,
         credentials,
-        storage: registry.storage,
     });
     const local = { client, repository: LOCAL_REPOSITORY };
+    // What is copied out of the local registry comes from its files on this machine where it can.
+    const source = registry.storage ? new LocalStorageSource(client, registry.storage) : client;
+    const localSource = { client: source, repository: LOCAL_REPOSITORY };
     const multiPlatform = options.driver === 'docker-container' || containerdStore;
     const packed = options.driver === 'docker' && containerdStore;
-    return { emulation, local, multiPlatform, packed };
+    return { emulation, local, localSource, multiPlatform, packed };
 }
 /** Each platform's build on the timeline (emulated ones critical), and a one build's export once. */
 function recordBuilds(timeline, results, how) {
@@ -54717,20 +54757,20 @@ async function runBuildMode(http, clients, options, state, engine) {
     await hubOnce(hub, 'post_checkout');
     const timeline = new Timeline();
     const label = 'Environment, emulation, buildx, local registry';
-    const { emulation, local, multiPlatform, packed } = await timeline.time('Set-up', label, () => setUp(http, options, state, engine));
+    const { emulation, local, localSource, multiPlatform, packed } = await timeline.time('Set-up', label, () => setUp(http, options, state, engine));
     if (options.build.hooks === 'auto')
         skipQemuLines(hub, emulation, state.runDir);
     await hubOnce(hub, 'pre_build');
-    const early = earlyCopies(clients, options, hub, local, timeline);
+    const early = earlyCopies(clients, options, hub, localSource, timeline);
     const results = await buildWith({ options, state, local, hub, emulation, multiPlatform, packed }, early);
     const how = (p) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
     recordBuilds(timeline, results, how);
     const ref = (platform) => localRef(local, platform);
     const pushHooks = await afterBuilds(hub, options, state, ref, compose);
     const publish = pushHooks ? { ...options, push: false } : options;
-    const index = await core_group('Merging index', () => mergeBuilt(clients, publish, local, results, timeline, early));
+    const index = await core_group('Merging index', () => mergeBuilt(clients, publish, { local, localSource }, results, timeline, early));
     if (options.ociArchive)
-        await core_group('Writing OCI archive', () => writeArchive(options, () => local, index));
+        await core_group('Writing OCI archive', () => writeArchive(options, () => localSource, index));
     if (pushHooks)
         await hubPush(hub, ref, (image) => remember(state, image));
     if (options.push)
@@ -54738,7 +54778,7 @@ async function runBuildMode(http, clients, options, state, engine) {
     return { index, rows: rowsOf(results, how), timeline: timeline.phases };
 }
 
-;// CONCATENATED MODULE: ./src/build/runner.ts
+;// CONCATENATED MODULE: ./src/build-mode/runner.ts
 // Build mode needs a Linux runner with a Docker engine: said at once, before
 // the pre-flight or anything slow, instead of failing somewhere in emulation.
 
@@ -54772,7 +54812,7 @@ async function checkBuildRunner(platform = process.platform) {
     return res.stdout.trim();
 }
 
-;// CONCATENATED MODULE: ./src/build/hooks/official-arch.ts
+;// CONCATENATED MODULE: ./src/build-mode/hub/official-arch.ts
 // The architecture names of Docker's official images (Dockerfile.<arch> in
 // Docker Hub repositories), and the platform each names.
 const OFFICIAL_ARCH = {
@@ -55848,7 +55888,7 @@ function readInputs(cwd, cores) {
     return { inputs, warnings };
 }
 
-;// CONCATENATED MODULE: ./src/merge/sources.ts
+;// CONCATENATED MODULE: ./src/merge-mode/sources.ts
 // Merge-only mode's sources: each reference read into one image per platform
 // (a single-platform manifest, or every image of an index), with the
 // attestation manifests that describe it, platforms read from the configs.
@@ -55927,7 +55967,7 @@ async function readSources(refs, clientFor) {
     return images;
 }
 
-;// CONCATENATED MODULE: ./src/merge/merge-only.ts
+;// CONCATENATED MODULE: ./src/merge-mode/merge-only.ts
 // Merge-only mode: no build, no QEMU, no local registry. The images named in
 // 'sources' (or in the digest files under 'sources-from', written by
 // push-by-digest build jobs) are merged into one index at 'tags'.

@@ -1,7 +1,7 @@
 // Parses the build-stage inputs (pure): build-push-action's names and
 // meaning, plus platform-files, max-parallel, test-command and hooks.
 import * as path from 'node:path';
-import type { BuildOptions } from '../build/options.js';
+import type { BuildOptions } from '../build-mode/options.js';
 import type { Secret } from '../buildx/secrets.js';
 import { formatPlatform, parsePlatform, type Platform } from '../platform.js';
 

@@ -3,7 +3,7 @@
 // problem names the input, the bad value and what would be valid.
 import { LayoutSyntaxError, parseLayoutReference } from '../oci/layout.js';
 import { parseReference, ReferenceSyntaxError } from '../registry/reference.js';
-import type { SourceReference } from '../merge/sources.js';
+import type { SourceReference } from '../merge-mode/sources.js';
 
 const HOST_PORT =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;

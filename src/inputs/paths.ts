@@ -4,7 +4,7 @@
 import * as core from '@actions/core';
 import * as path from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
-import { officialArchFiles } from '../build/hooks/official-arch.js';
+import { officialArchFiles } from '../build-mode/hub/official-arch.js';
 import { ActionError } from '../errors.js';
 import { isLayoutReference } from '../oci/layout.js';
 import { LayoutSource } from '../oci/layout-source.js';

@@ -1,7 +1,7 @@
 // Tool inputs (pure): which buildx, which builder, which local registry, and
 // the mirrors for air-gapped runners. Read by read.ts, the only reader.
 import * as path from 'node:path';
-import type { ToolOptions } from '../build/options.js';
+import type { ToolOptions } from '../build-mode/options.js';
 import { DRIVERS } from '../buildx/builder.js';
 import { MIN_BUILDX } from '../buildx/version.js';
 import { REGISTRY_MODES } from '../local-registry/service.js';

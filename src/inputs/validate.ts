@@ -1,9 +1,9 @@
 // Turns the raw strings into typed inputs (pure), or one ActionError listing
 // every problem. The mode is decided here, once.
 import * as path from 'node:path';
-import type { BuildModeOptions } from '../build/options.js';
+import type { BuildModeOptions } from '../build-mode/options.js';
 import { ActionError } from '../errors.js';
-import type { MergeOptions } from '../merge/merge-only.js';
+import type { MergeOptions } from '../merge-mode/merge-only.js';
 import { ATTESTATION_MODES, INDEX_FORMATS } from '../oci/index-merge.js';
 import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from '../platform.js';
 import type { PublishOptions } from '../publish/options.js';

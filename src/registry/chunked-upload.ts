@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { header } from '../http.js';
 import { currentBudget, RetryBudget, TransientError, withRetry } from '../retry.js';
 import type { Descriptor } from '../oci/types.js';
-import { MIN_CHUNK_BYTES } from './body-limit.js';
+import { MIN_CHUNK_BYTES } from '../blob-path/body-limit.js';
 import type { RegistryClient, Req } from './client.js';
 import { drain, withQuery } from './response.js';
 import { scopeFor } from './token.js';

@@ -18,12 +18,12 @@ import { sha256Digest } from '../oci/index-merge.js';
 import type { Descriptor, RawManifest } from '../oci/types.js';
 import { Authenticator } from './auth.js';
 import { describeStatus, drain } from './response.js';
-import { BodyLimit } from './body-limit.js';
-import { isBlobSource, type BlobSource } from './blob-pump.js';
-import { sendBlobBody } from './blob-send.js';
+import { BodyLimit } from '../blob-path/body-limit.js';
+import type { BlobSource } from '../blob-path/blob-pump.js';
+import { sendBlobBody } from '../blob-path/blob-send.js';
 import { verified } from '../oci/digest-stream.js';
 import type { Credentials } from './credentials.js';
-import { apiHost } from './reference.js';
+import { resolveBase, type Scheme } from './base-url.js';
 import { scopeFor, type Access } from './token.js';
 import { credentialRule } from './origin.js';
 import { checkDigest } from '../oci/digest.js';
@@ -32,16 +32,11 @@ import { readManifest } from './manifest-read.js';
 import { untrustedCertificate } from './tls-error.js';
 import { transferDeadlineMs } from '../deadline.js';
 
-/** 'probe': HTTPS, falling back to plain HTTP when the registry does not speak TLS (loopback only). */
-export type Scheme = 'https' | 'http' | 'probe';
-
 export interface ClientOptions {
   credentials?: Credentials;
   scheme?: Scheme;
   /** How long to ride out failures; the action's own loopback registry wants LOCAL_RETRY. */
   retry?: RetryPolicy;
-  /** The registry's storage root on this machine (the action's own local registry). */
-  storage?: string;
 }
 
 export interface Req {
@@ -49,14 +44,14 @@ export interface Req {
   /** A path under the registry, or an absolute URL (a Location). */
   url: string;
   headers?: Record<string, string>;
-  body?: string | Buffer | Readable | BlobSource;
+  body?: string | Buffer | Readable;
   /** Headers to last byte; default: by the body's Content-Length (deadline.ts). */
   deadlineMs?: number;
 }
 
+export type BlobReq = Omit<Req, 'body' | 'deadlineMs'> & { body: BlobSource };
+
 const MAX_REDIRECTS = 5;
-/** Errors of a host that took the connection (or not) and never answered. */
-const SILENT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
 
 export class RegistryClient {
   private base?: Promise<string>;
@@ -76,38 +71,17 @@ export class RegistryClient {
     this.retry = options.retry ?? DEFAULT_RETRY;
   }
 
-  /** Where the blob files of this registry are, when the action started it. */
-  get storage(): string | undefined {
-    return this.options.storage;
-  }
-
   get identity(): string {
     return this.auth.identity;
   }
 
   /** https://host or http://host; a loopback registry is asked over TLS first. */
   baseUrl(): Promise<string> {
-    this.base ??= this.resolveBase().catch((err: unknown) => {
+    this.base ??= resolveBase(this.http, this.registry, this.options.scheme).catch((err: unknown) => {
       this.base = undefined;
       throw err;
     });
     return this.base;
-  }
-
-  private async resolveBase(): Promise<string> {
-    const host = apiHost(this.registry);
-    if (this.options.scheme === 'http') return `http://${host}`;
-    if (this.options.scheme !== 'probe') return `https://${host}`;
-    try {
-      const res = await this.http.request({ method: 'GET', url: `https://${host}/v2/` });
-      await res.body.dump();
-      return `https://${host}`;
-    } catch (err) {
-      if (isCertificateError(err)) throw untrustedCertificate(this.registry, err);
-      // A plain-HTTP registry answers a TLS hello at once (with an error): one that said nothing is down.
-      if (SILENT_CODES.has((err as { code?: string }).code ?? '')) throw err;
-      return `http://${host}`;
-    }
   }
 
   /** The Authorization for `url`: on the registry's own origin only (origin.ts decides). */
@@ -121,19 +95,33 @@ export class RegistryClient {
    * to http); a 401 is answered once (new token), a transient status thrown.
    */
   async send(req: Req, scopes: readonly string[]): Promise<HttpResponse> {
-    const replayable = !(req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body));
+    const { body, deadlineMs } = req;
+    const replayable = !(body && typeof body === 'object' && !Buffer.isBuffer(body));
+    return this.exchange(req, scopes, replayable, (r) => this.http.request({ ...r, body, deadlineMs }));
+  }
+
+  /** The same with a blob body from the blob path: a raw socket where it can, else undici; never replayed. */
+  async sendBlob(req: BlobReq, scopes: readonly string[]): Promise<HttpResponse> {
+    return this.exchange(req, scopes, false, (r) => sendBlobBody(this.http, { ...r, body: req.body }));
+  }
+
+  private async exchange(
+    req: Omit<Req, 'body'>,
+    scopes: readonly string[],
+    replayable: boolean,
+    transport: (r: {
+      method: Req['method'];
+      url: string;
+      headers: Record<string, string>;
+    }) => Promise<HttpResponse>,
+  ): Promise<HttpResponse> {
     const base = await this.baseUrl();
     const url = new URL(req.url, base).toString();
     const own = credentialRule(base, url, this.registry) === 'send';
     for (let rejected = 0; ;) {
       const auth = own ? await this.auth.authorization(scopes) : undefined;
       const headers = { ...req.headers, ...(auth && { authorization: auth }) };
-      const { method, body, deadlineMs } = req;
-      const res = await (
-        isBlobSource(body)
-          ? sendBlobBody(this.http, { method, url, headers, body })
-          : this.http.request({ method, url, headers, body, deadlineMs })
-      ).catch((err: unknown) => {
+      const res = await transport({ method: req.method, url, headers }).catch((err: unknown) => {
         throw isCertificateError(err) ? untrustedCertificate(this.registry, err) : err;
       });
       if (res.status === 401) {

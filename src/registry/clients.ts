@@ -3,7 +3,8 @@
 // registries, else credentials from the docker config; HTTPS unless the host
 // is listed as insecure (loopback tries TLS first).
 import type { Http } from '../http.js';
-import { RegistryClient, type Scheme } from './client.js';
+import { RegistryClient } from './client.js';
+import type { Scheme } from './base-url.js';
 import { readDockerCredentials, type Credentials } from './credentials.js';
 import { isLoopbackHost, type Reference } from './reference.js';
 

@@ -5,13 +5,12 @@
 // To several registries at once, each blob is read once for all of them
 // (shared-read.ts).
 import { HttpError } from '../errors.js';
-import { blobPath } from '../local-registry/storage.js';
 import { isIndexType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, ImageManifest, RawManifest } from '../oci/types.js';
 import { RegistryClient } from './client.js';
-import { openBlobBody } from './blob-open.js';
+import { isLeanSource, openBlobBody } from '../blob-path/blob-open.js';
 import type { SourceLocation } from '../oci/image-source.js';
-import { SharedRead, type ReadTurn } from './shared-read.js';
+import { SharedRead, type ReadTurn } from '../blob-path/shared-read.js';
 import { uploadBlob } from './upload.js';
 import { mapPool } from '../pool.js';
 
@@ -42,10 +41,10 @@ const MANIFEST_CONCURRENCY = 8;
 
 /** The target refused a blob read from the local registry's own files: they are damaged. */
 function damaged(err: unknown, from: SourceLocation, to: Location, blob: Descriptor): unknown {
-  const storage = from.client instanceof RegistryClient ? from.client.storage : undefined;
-  if (!storage || !(err instanceof HttpError) || !/DIGEST_INVALID/.test(err.message)) return err;
+  if (!isLeanSource(from.client) || !(err instanceof HttpError) || !/DIGEST_INVALID/.test(err.message))
+    return err;
   return new HttpError(
-    `Cannot copy blob ${blob.digest} to ${to.client.registry}/${to.repository}: the registry refused its bytes as DIGEST_INVALID, so the local registry's file ${blobPath(storage, blob.digest)} is damaged (disk full, or changed on disk). Nothing was tagged; run the job again.`,
+    `Cannot copy blob ${blob.digest} to ${to.client.registry}/${to.repository}: the registry refused its bytes as DIGEST_INVALID, so the local registry's file ${from.client.fileOf(blob.digest)} is damaged (disk full, or changed on disk). Nothing was tagged; run the job again.`,
     err.status,
     'DIGEST_INVALID',
     err,

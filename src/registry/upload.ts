@@ -7,14 +7,14 @@
 // is a new session; chunked-upload.ts retries a refused chunk in place, from
 // the same retry budget.
 import type { Readable } from 'node:stream';
-import { isBlobSource, toReadable, type BlobSource } from './blob-pump.js';
+import { isBlobSource, toReadable, type BlobSource } from '../blob-path/blob-pump.js';
 import { HttpError } from '../errors.js';
 import { header } from '../http.js';
 import { withRetry } from '../retry.js';
 import type { Descriptor } from '../oci/types.js';
 import type { RegistryClient } from './client.js';
 import { drain, withQuery } from './response.js';
-import { FIRST_CHUNK_BYTES } from './body-limit.js';
+import { FIRST_CHUNK_BYTES } from '../blob-path/body-limit.js';
 import { putChunked } from './chunked-upload.js';
 import { scopeFor } from './token.js';
 
@@ -91,7 +91,10 @@ async function putMonolithic(
 ): Promise<void> {
   const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };
   const url = withQuery(location, 'digest', blob.digest);
-  const res = await client.send({ method: 'PUT', url, headers, body }, [scopeFor(repo, 'push')]);
+  const scopes = [scopeFor(repo, 'push')];
+  const res = isBlobSource(body)
+    ? await client.sendBlob({ method: 'PUT', url, headers, body }, scopes)
+    : await client.send({ method: 'PUT', url, headers, body }, scopes);
   if (res.status === 413) {
     await drain(res);
     throw client.bodyLimit.tooLarge(FIRST_CHUNK_BYTES, `a ${blob.size}-byte upload`);

@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest';
 import { buildFailureHint } from '../../../src/buildx/build.js';
 import { checkDriverSupport } from '../../../src/buildx/capabilities.js';
-import type { BuildOptions } from '../../../src/build/options.js';
-import { smokeTestArgs } from '../../../src/build/smoke-test.js';
+import type { BuildOptions } from '../../../src/build-mode/options.js';
+import { smokeTestArgs } from '../../../src/build-mode/smoke-test.js';
 
 const base: BuildOptions = {
   target: '',

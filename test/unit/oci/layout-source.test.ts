@@ -12,7 +12,7 @@ import { parseLayoutReference, type LayoutReference } from '../../../src/oci/lay
 import type { Descriptor, ImageIndex, ImageManifest } from '../../../src/oci/types.js';
 import { LayoutSource } from '../../../src/oci/layout-source.js';
 import { writeOciArchive } from '../../../src/oci/archive.js';
-import { readSources } from '../../../src/merge/sources.js';
+import { readSources } from '../../../src/merge-mode/sources.js';
 import { paxRecord, paxTar } from '../../helpers/sample-tar.js';
 import { ROOT } from '../../../support/action-runner.js';
 

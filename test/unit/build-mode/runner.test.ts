@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { osProblem } from '../../../src/build/runner.js';
+import { osProblem } from '../../../src/build-mode/runner.js';
 
 test.each([
   [1, 'linux', undefined],

@@ -1,5 +1,7 @@
 // Build mode: emulation, buildx, the local registry, the builds (platforms.ts),
 // Docker Hub hooks around them (hooks/), then the merge and the archive.
+import { LocalStorageSource } from '../local-registry/storage-source.js';
+import type { SourceLocation } from '../oci/image-source.js';
 import * as core from '@actions/core';
 import { checkDriverSupport } from '../buildx/capabilities.js';
 import { type Http } from '../http.js';
@@ -8,11 +10,10 @@ import type { Outcome } from '../publish/outputs.js';
 import { writeArchive } from '../publish/archive.js';
 import { RegistryClient } from '../registry/client.js';
 import type { RegistryClients } from '../registry/clients.js';
-import type { Location } from '../registry/copy.js';
 import { saveState, type PostState } from '../state.js';
 import { Timeline } from '../timeline.js';
 import { recordEmulation, registerEmulators } from './emulation.js';
-import { readCommitMessage } from './hooks/env.js';
+import { readCommitMessage } from './hub/env.js';
 import {
   customPushes,
   hubEach,
@@ -21,8 +22,8 @@ import {
   hubTests,
   prepareHub,
   skipQemuLines,
-} from './hooks/phases.js';
-import { planHub, type PlatformHub } from './hooks/plan.js';
+} from './hub/phases.js';
+import { planHub, type PlatformHub } from './hub/plan.js';
 import { EarlyCopies } from './early-copies.js';
 import { mergeBuilt } from './merge.js';
 import type { BuildModeOptions } from './options.js';
@@ -62,12 +63,14 @@ async function setUp(http: Http, options: BuildModeOptions, state: PostState, en
     scheme: 'http',
     retry: LOCAL_RETRY,
     credentials,
-    storage: registry.storage,
   });
   const local = { client, repository: LOCAL_REPOSITORY };
+  // What is copied out of the local registry comes from its files on this machine where it can.
+  const source = registry.storage ? new LocalStorageSource(client, registry.storage) : client;
+  const localSource = { client: source, repository: LOCAL_REPOSITORY };
   const multiPlatform = options.driver === 'docker-container' || containerdStore;
   const packed = options.driver === 'docker' && containerdStore;
-  return { emulation, local, multiPlatform, packed };
+  return { emulation, local, localSource, multiPlatform, packed };
 }
 
 /** Each platform's build on the timeline (emulated ones critical), and a one build's export once. */
@@ -106,7 +109,7 @@ function earlyCopies(
   clients: RegistryClients,
   options: BuildModeOptions,
   hub: readonly PlatformHub[],
-  local: Location,
+  local: SourceLocation,
   timeline: Timeline,
 ): EarlyCopies | undefined {
   const hubbed = hubNeedsOwnBuilds(hub) !== undefined;
@@ -149,12 +152,12 @@ export async function runBuildMode(
   await hubOnce(hub, 'post_checkout');
   const timeline = new Timeline();
   const label = 'Environment, emulation, buildx, local registry';
-  const { emulation, local, multiPlatform, packed } = await timeline.time('Set-up', label, () =>
+  const { emulation, local, localSource, multiPlatform, packed } = await timeline.time('Set-up', label, () =>
     setUp(http, options, state, engine),
   );
   if (options.build.hooks === 'auto') skipQemuLines(hub, emulation, state.runDir);
   await hubOnce(hub, 'pre_build');
-  const early = earlyCopies(clients, options, hub, local, timeline);
+  const early = earlyCopies(clients, options, hub, localSource, timeline);
   const results = await buildWith({ options, state, local, hub, emulation, multiPlatform, packed }, early);
   const how = (p: string) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
   recordBuilds(timeline, results, how);
@@ -162,10 +165,10 @@ export async function runBuildMode(
   const pushHooks = await afterBuilds(hub, options, state, ref, compose);
   const publish = pushHooks ? { ...options, push: false } : options;
   const index = await core.group('Merging index', () =>
-    mergeBuilt(clients, publish, local, results, timeline, early),
+    mergeBuilt(clients, publish, { local, localSource }, results, timeline, early),
   );
   if (options.ociArchive)
-    await core.group('Writing OCI archive', () => writeArchive(options, () => local, index));
+    await core.group('Writing OCI archive', () => writeArchive(options, () => localSource, index));
   if (pushHooks) await hubPush(hub, ref, (image) => remember(state, image));
   if (options.push) await hubOnce(hub, 'post_push');
   return { index, rows: rowsOf(results, how), timeline: timeline.phases };

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { hashed } from '../../../src/registry/blob-pump.js';
-import { GetSource } from '../../../src/registry/get-source.js';
+import { hashed } from '../../../src/blob-path/blob-pump.js';
+import { GetSource } from '../../../src/blob-path/get-source.js';
 
 // A real loopback server: the source reads a real socket into its one buffer.
 describe('a raw GET source', () => {

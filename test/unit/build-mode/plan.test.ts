@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { describePlan, planBuilds } from '../../../src/build/plan.js';
+import { describePlan, planBuilds } from '../../../src/build-mode/plan.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../../src/platform.js';
 
 const P = (s: string) => parsePlatform(s) as Platform;

@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { checkLedgerEntry } from '../../../src/build/stale-entry.js';
-import { cleanStaleRuns } from '../../../src/build/stale.js';
+import { checkLedgerEntry } from '../../../src/build-mode/stale-entry.js';
+import { cleanStaleRuns } from '../../../src/build-mode/stale.js';
 import { isRegistryCommandLine } from '../../../src/local-registry/service.js';
 import type { PostState } from '../../../src/state.js';
 

@@ -4,9 +4,10 @@
 // succeeded, so a failed run tags nothing (its blobs are left untagged, for
 // the registry's garbage collection). One platform at a time, so two
 // platforms never race to upload a layer they share.
+import type { SourceLocation } from '../oci/image-source.js';
 import { keepEntry, type AttestationMode } from '../oci/index-merge.js';
 import { copyEntryBlobs } from '../publish/all-or-nothing.js';
-import { newStats, type CopyStats, type Location } from '../registry/copy.js';
+import { newStats, type CopyStats } from '../registry/copy.js';
 import type { Target } from '../registry/clients.js';
 import type { Timeline } from '../timeline.js';
 import type { PlatformResult } from './build-spec.js';
@@ -18,7 +19,7 @@ export class EarlyCopies {
 
   constructor(
     private readonly resolveTargets: () => Promise<readonly Target[]>,
-    private readonly local: Location,
+    private readonly local: SourceLocation,
     private readonly attestations: AttestationMode,
     private readonly timeline: Timeline,
   ) {}

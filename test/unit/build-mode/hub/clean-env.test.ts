@@ -1,7 +1,7 @@
 // What code from the repository (hooks, compose tests) gets of the action's
 // environment: a table of what is kept and what is dropped.
 import { describe, expect, test } from 'vitest';
-import { cleanEnv } from '../../../../src/build/hooks/clean-env.js';
+import { cleanEnv } from '../../../../src/build-mode/hub/clean-env.js';
 
 const ACTION_ENV: NodeJS.ProcessEnv = {
   PATH: '/usr/local/bin:/usr/bin',

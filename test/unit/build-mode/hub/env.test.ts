@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
-import { hookEnv, readCommitMessage, sourceBranch } from '../../../../src/build/hooks/env.js';
+import { hookEnv, readCommitMessage, sourceBranch } from '../../../../src/build-mode/hub/env.js';
 import { parseReference } from '../../../../src/registry/reference.js';
 
 test('Docker Hub variables from the GitHub context, the first tag and build-args', () => {

@@ -7,7 +7,7 @@ import type { EmulationReport } from '../qemu/setup.js';
 import type { Location } from '../registry/copy.js';
 import type { PostState } from '../state.js';
 import type { BuiltImage } from './built-image.js';
-import type { PlatformHub } from './hooks/plan.js';
+import type { PlatformHub } from './hub/plan.js';
 import type { BuildModeOptions } from './options.js';
 import type { BuildWay } from './plan.js';
 

@@ -4,7 +4,7 @@
 // small bodies, TransientErrors and non-network errors never count.
 import { describe, expect, test } from 'vitest';
 import { TransientError } from '../../../src/retry.js';
-import { BodyLimit, FIRST_CHUNK_BYTES, MIN_CHUNK_BYTES } from '../../../src/registry/body-limit.js';
+import { BodyLimit, FIRST_CHUNK_BYTES, MIN_CHUNK_BYTES } from '../../../src/blob-path/body-limit.js';
 
 const MiB = 1024 * 1024;
 const KiB = 1024;

@@ -2,9 +2,9 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
-import { hostNetworkOverride, projectName } from '../../../../src/build/hooks/compose.js';
-import { findComposeTest, findHooks, searchDirs } from '../../../../src/build/hooks/find.js';
-import { officialArchFiles } from '../../../../src/build/hooks/official-arch.js';
+import { hostNetworkOverride, projectName } from '../../../../src/build-mode/hub/compose.js';
+import { findComposeTest, findHooks, searchDirs } from '../../../../src/build-mode/hub/find.js';
+import { officialArchFiles } from '../../../../src/build-mode/hub/official-arch.js';
 
 function tree(files: string[]): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'hub-'));

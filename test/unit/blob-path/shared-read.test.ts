@@ -2,8 +2,8 @@
 // and no upload waits on one that will not read (settled, closed, or retrying on its own).
 import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import type { BlobSource } from '../../../src/registry/blob-pump.js';
-import { SharedRead } from '../../../src/registry/shared-read.js';
+import type { BlobSource } from '../../../src/blob-path/blob-pump.js';
+import { SharedRead } from '../../../src/blob-path/shared-read.js';
 
 /** A source of `chunks` chunks of 4 bytes in one reused buffer (depth 1), counting its reads. */
 function fakeSource(chunks: number, failAt?: number) {

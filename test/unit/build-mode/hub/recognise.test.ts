@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { recognise } from '../../../../src/build/hooks/recognise.js';
-import type { HookName } from '../../../../src/build/hooks/find.js';
+import { recognise } from '../../../../src/build-mode/hub/recognise.js';
+import type { HookName } from '../../../../src/build-mode/hub/find.js';
 
 const sh = (...lines: string[]) => `#!/bin/bash\n${lines.join('\n')}\n`;
 

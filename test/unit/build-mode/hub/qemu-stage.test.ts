@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { stripQemuLines } from '../../../../src/build/hooks/qemu-stage.js';
+import { stripQemuLines } from '../../../../src/build-mode/hub/qemu-stage.js';
 
 const df = (...lines: string[]) => lines.join('\n');
 

@@ -1,6 +1,7 @@
 // Build mode's merge: the platforms' images into one index, written to the
 // local registry always, and to the targets when pushing (by tag, or by
 // digest). Each platform's copy and the index push are timed for the summary.
+import type { SourceLocation } from '../oci/image-source.js';
 import * as core from '@actions/core';
 import { keepEntry, type MergedIndex } from '../oci/index-merge.js';
 import { copyEntries, pushIndex, type SourcedEntry } from '../publish/all-or-nothing.js';
@@ -44,7 +45,7 @@ async function publishTimed(
 export async function mergeBuilt(
   clients: RegistryClients,
   options: PublishOptions,
-  local: Location,
+  { local, localSource }: { local: Location; localSource: SourceLocation },
   results: readonly PlatformResult[],
   timeline: Timeline,
   early?: EarlyCopies,
@@ -54,7 +55,7 @@ export async function mergeBuilt(
   const index = buildIndex(entries, options);
   await local.client.putManifest(local.repository, 'index', { ...index });
   core.info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
-  const sourced = entries.map((descriptor) => ({ from: local, descriptor }));
+  const sourced = entries.map((descriptor) => ({ from: localSource, descriptor }));
   if (options.pushByDigest) {
     const platforms = Object.fromEntries(results.map((r) => [r.platform, r.image.digest]));
     const targets = await clients.targets(options.tags);

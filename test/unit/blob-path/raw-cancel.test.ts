@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { expect, test } from 'vitest';
 import { cancel } from '../../../src/cancel.js';
-import { RawSink } from '../../../src/registry/raw-http.js';
+import { RawSink } from '../../../src/blob-path/raw-http.js';
 
 // Its own file: cancel() aborts the run's one signal for good.
 test('a cancelled job stops a raw upload at once, with the cancellation as the reason', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseHead, requestHead } from '../../../src/registry/raw-http.js';
+import { parseHead, requestHead } from '../../../src/blob-path/raw-http.js';
 
 describe('the head of an answer', () => {
   test.each([
