@@ -45793,6 +45793,11 @@ class HttpError extends Error {
 function errorMessage(err) {
     return err instanceof Error ? err.message : String(err);
 }
+/** The `code` of a Node or undici error ('ECONNRESET', 'UND_ERR_SOCKET', …), when it has one. */
+function errorCode(err) {
+    const code = err?.code;
+    return typeof code === 'string' ? code : undefined;
+}
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -45811,6 +45816,7 @@ var external_node_stream_ = __nccwpck_require__(7075);
 // and reuses: a file read with FileHandle.read, or a plain-HTTP GET read off
 // a raw socket into one buffer. The source is paused while a write is
 // pending, so no Buffer is made per chunk and nothing piles up in memory.
+
 
 
 
@@ -45848,7 +45854,7 @@ class FileSource {
         }
         catch (err) {
             await file?.close().catch(() => undefined);
-            return err.code ?? String(err);
+            return errorCode(err) ?? String(err);
         }
     }
     async read() {
@@ -46296,7 +46302,7 @@ function isTransientStatus(status) {
 function isTransient(err) {
     if (err instanceof TransientError)
         return true;
-    const code = err?.code;
+    const code = errorCode(err);
     return typeof code === 'string' && TRANSIENT_CODES.has(code);
 }
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
@@ -46713,7 +46719,7 @@ function trustedCas(caFile) {
 }
 /** A TLS failure about trust (unknown CA, self-signed, wrong name, expired): never retried. */
 function isCertificateError(err) {
-    const code = err?.code;
+    const code = errorCode(err);
     return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 function header(res, name) {
@@ -46751,91 +46757,27 @@ function forMarkdown(text) {
     return forLog(text).replace(MARKDOWN, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-;// CONCATENATED MODULE: ./src/oci/index-merge.ts
-// Builds the index (manifest list) from the platform entries (pure).
-// All Docker schema 2 children -> a Docker manifest list; otherwise an OCI index.
+;// CONCATENATED MODULE: ./src/oci/digest.ts
+// Digests (pure): computing one, and what one may look like (`algorithm:hex`
+// of the right length).
+// Digests from a manifest someone else wrote go into URL paths and file
+// names, so each is checked before it is used.
 
 
 
-const INDEX_FORMATS = ['auto', 'oci', 'docker'];
-/** 'keep' attestation manifests beside their images, or 'strip' them. */
-const ATTESTATION_MODES = ['keep', 'strip'];
-const ATTESTATION_REFERENCE_TYPE = 'vnd.docker.reference.type';
-const PLATFORM_FIELD = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-function isAttestation(d) {
-    return d.annotations?.[ATTESTATION_REFERENCE_TYPE] === 'attestation-manifest';
+const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+function isDigest(value) {
+    return typeof value === 'string' && DIGEST.test(value);
 }
-/** Platform fields taken from the image config blob, never guessed. */
-function platformFromConfig(config) {
-    if (!config.os || !config.architecture) {
-        throw new Error('image config has no os/architecture');
-    }
-    // These reach the log, the summary and the index: only the characters platforms are made of.
-    for (const [field, value] of [
-        ['os', config.os],
-        ['architecture', config.architecture],
-        ['variant', config.variant],
-    ])
-        if (value !== undefined && !PLATFORM_FIELD.test(String(value)))
-            throw new Error(`image config has ${field} '${forLog(String(value).slice(0, 40))}', which is not a platform name (letters, digits, '.', '_', '-')`);
-    const p = { architecture: config.architecture, os: config.os };
-    if (config.variant)
-        p.variant = config.variant;
-    if (config['os.version'])
-        p['os.version'] = config['os.version'];
-    if (config['os.features']?.length)
-        p['os.features'] = config['os.features'];
-    return p;
-}
-function chooseIndexMediaType(entries, format = 'auto') {
-    if (format === 'oci')
-        return OCI_INDEX;
-    if (format === 'docker')
-        return DOCKER_LIST;
-    return entries.every((e) => e.mediaType === DOCKER_MANIFEST) ? DOCKER_LIST : OCI_INDEX;
+/** Answers `value` when it is a digest; otherwise an error that names where it came from. */
+function checkDigest(value, where) {
+    if (typeof value === 'string' && isDigest(value))
+        return value;
+    const shown = typeof value === 'string' ? `'${forLog(value.slice(0, 80))}'` : String(typeof value);
+    throw new HttpError(`${where} holds the digest ${shown}, which is not sha256:<64 hex digits> or sha512:<128 hex digits>; the manifest is malformed or was tampered with.`, undefined, 'BAD_DIGEST');
 }
 function sha256Digest(bytes) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-}
-/** Serialises the index once; every tag is pushed with these same bytes. */
-function mergeIndex(entries, options = {}) {
-    if (entries.length === 0)
-        throw new Error('cannot build an index without entries');
-    const digests = new Set();
-    for (const e of entries) {
-        if (digests.has(e.digest))
-            throw new Error(`manifest ${e.digest} appears twice in the index`);
-        digests.add(e.digest);
-    }
-    const mediaType = chooseIndexMediaType(entries, options.format);
-    const index = { schemaVersion: 2, mediaType, manifests: entries.map((e) => ({ ...e })) };
-    if (options.annotations && Object.keys(options.annotations).length > 0)
-        index.annotations = options.annotations;
-    const bytes = Buffer.from(JSON.stringify(index, null, 2));
-    return { mediaType, bytes, digest: sha256Digest(bytes) };
-}
-/** The image digest an attestation manifest describes. */
-const ATTESTATION_DIGEST = 'vnd.docker.reference.digest';
-/** linux/arm/v7, windows/amd64:10.0.17763.1 (pure): one index lists each once. */
-function platformKey(p) {
-    if (!p)
-        return 'unknown';
-    const base = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-    return p['os.version'] ? `${base}:${p['os.version']}` : base;
-}
-/** 'strip' leaves attestation manifests out of the index (and so out of the copy). */
-function keepEntry(d, attestations) {
-    return attestations === 'keep' || !isAttestation(d);
-}
-/** Why these entries cannot go into this index format, or undefined when they can (pure). */
-function formatProblem(entries, format) {
-    if (format !== 'docker')
-        return undefined;
-    const oci = entries.filter((e) => e.mediaType !== DOCKER_MANIFEST);
-    if (oci.length === 0)
-        return undefined;
-    const what = oci.some(isAttestation) ? 'attestation manifests (set attestations: strip) or ' : '';
-    return `Input 'index-format' is docker, but ${oci.length} entr${oci.length === 1 ? 'y is' : 'ies are'} not Docker schema 2 manifests (${oci[0]?.mediaType}); a Docker manifest list cannot hold ${what}OCI manifests. Use index-format: auto or oci.`;
 }
 
 ;// CONCATENATED MODULE: ./src/registry/challenge.ts
@@ -47228,7 +47170,7 @@ class BodyLimit {
     }
 }
 
-;// CONCATENATED MODULE: ./src/registry/env-proxy.ts
+;// CONCATENATED MODULE: ./src/blob-path/env-proxy.ts
 // Whether undici's EnvHttpProxyAgent would send a request through a proxy
 // from the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, lowercase first),
 // decided the way it decides: the lean blob path (raw-http.ts) only goes
@@ -47521,24 +47463,6 @@ function verified(body, blob, mismatch) {
     return verifier;
 }
 
-;// CONCATENATED MODULE: ./src/oci/digest.ts
-// What a digest may look like (pure): `algorithm:hex` of the right length.
-// Digests from a manifest someone else wrote go into URL paths and file
-// names, so each is checked before it is used.
-
-
-const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
-function isDigest(value) {
-    return typeof value === 'string' && DIGEST.test(value);
-}
-/** Answers `value` when it is a digest; otherwise an error that names where it came from. */
-function checkDigest(value, where) {
-    if (typeof value === 'string' && isDigest(value))
-        return value;
-    const shown = typeof value === 'string' ? `'${forLog(value.slice(0, 80))}'` : String(typeof value);
-    throw new HttpError(`${where} holds the digest ${shown}, which is not sha256:<64 hex digits> or sha512:<128 hex digits>; the manifest is malformed or was tampered with.`, undefined, 'BAD_DIGEST');
-}
-
 ;// CONCATENATED MODULE: ./src/registry/reference.ts
 // Parses image references the way docker does (pure):
 // [host[:port]/]path[:tag][@digest], Docker Hub as the default registry.
@@ -47613,7 +47537,7 @@ function isLoopbackHost(registry) {
 // The error for a registry whose TLS certificate this runner does not trust (pure).
 
 function untrustedCertificate(registry, err) {
-    const code = err.code ?? 'TLS error';
+    const code = errorCode(err) ?? 'TLS error';
     return new HttpError(`Cannot trust the TLS certificate of ${registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
 }
 
@@ -47621,6 +47545,7 @@ function untrustedCertificate(registry, err) {
 // Which scheme a registry speaks: https unless told otherwise, and for a
 // loopback or 'insecure-registries' host ('probe') https first, falling back
 // to plain http when the host answers a TLS hello with an error at once.
+
 
 
 
@@ -47642,7 +47567,7 @@ async function resolveBase(http, registry, scheme) {
         if (isCertificateError(err))
             throw untrustedCertificate(registry, err);
         // A plain-HTTP registry answers a TLS hello at once (with an error): one that said nothing is down.
-        if (SILENT_CODES.has(err.code ?? ''))
+        if (SILENT_CODES.has(errorCode(err) ?? ''))
             throw err;
         return `http://${host}`;
     }
@@ -49720,6 +49645,20 @@ function skipQemuLines(hub, emulation, runDir) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/oci/attestations.ts
+/** 'keep' attestation manifests beside their images, or 'strip' them. */
+const ATTESTATION_MODES = ['keep', 'strip'];
+const ATTESTATION_REFERENCE_TYPE = 'vnd.docker.reference.type';
+/** The image digest an attestation manifest describes. */
+const ATTESTATION_DIGEST = 'vnd.docker.reference.digest';
+function isAttestation(d) {
+    return d.annotations?.[ATTESTATION_REFERENCE_TYPE] === 'attestation-manifest';
+}
+/** 'strip' leaves attestation manifests out of the index (and so out of the copy). */
+function keepEntry(d, attestations) {
+    return attestations === 'keep' || !isAttestation(d);
+}
+
 ;// CONCATENATED MODULE: ./src/blob-path/get-source.ts
 // A blob read with a plain-HTTP GET over a raw socket into one reused buffer
 // (a loopback registry: the action's own, or a source in merge-only mode).
@@ -49727,6 +49666,7 @@ function skipQemuLines(hub, emulation, runDir) {
 // written on, so its buffer is never overwritten while a write holds it.
 // Anything but a 200 with a Content-Length of the blob's size (a redirect to
 // a CDN, a 401 to answer, a chunked body) is left to the undici way.
+
 
 
 const SOCKET_BUFFER_BYTES = 1024 * 1024;
@@ -49857,17 +49797,19 @@ class GetSource {
     stop(err) {
         this.ended = true;
         if (this.opened)
-            this.settle(err ? `${err.code ?? err.message}` : 'closed');
+            this.settle(err ? (errorCode(err) ?? err.message) : 'closed');
         this.failure ??= err;
         this.wake?.();
         this.wake = undefined;
     }
 }
 
-;// CONCATENATED MODULE: ./src/blob-path/blob-open.ts
+;// CONCATENATED MODULE: ./src/registry/blob-open.ts
 // Where a blob's bytes are read from, leanest first: the source's own way
 // (a LeanSource: the local registry's storage files), a plain-HTTP GET on a
 // raw socket (hashed while it streams), else undici's GET body (hashed too).
+// It chooses by the registry's API (scheme, auth), so it lives with the
+// client; the byte paths it picks between are blob-path/'s.
 
 
 
@@ -50336,7 +50278,7 @@ async function copyBlobsOf(manifests, to, stats) {
     // waits in turn: a target ahead waits, the one behind has already decided on everything before.
     await allOrFirstFailure(to.map((target) => copyAllTo(list, target, stats)));
 }
-const many = (to) => ('client' in to ? [to] : to);
+const many = (to) => 'client' in to ? [to] : to;
 /**
  * Only the blobs the manifests reference: no manifest is written (an upload ahead of the merge). With
  * several targets (on different registries), each blob is read once for all of them.
@@ -50470,12 +50412,33 @@ async function pushIndex(targets, index) {
         }
     }
 }
-/** Copies every entry to every tag's repository, then pushes the index: all or nothing. */
-async function publish(clients, tags, entries, index) {
+/**
+ * Every entry's images in one copy to every target (blobs shared between
+ * platforms are sent once, big layers travel side by side), then the index:
+ * nothing is tagged before the copy ended.
+ */
+async function publish(clients, tags, entries, index, timing) {
     const targets = await clients.targets(tags);
-    const stats = await copyEntries(entries, targets);
-    info(`Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsSkipped} already there`);
-    await pushIndex(targets, index);
+    const copy = () => copyEntries(entries, targets);
+    const stats = timing
+        ? await timing.timeline.time('Copies', `Every platform (${timing.platforms})`, copy)
+        : await copy();
+    info(blobsLine(stats, timing?.early ?? newStats()));
+    const push = () => pushIndex(targets, index);
+    const count = targets.reduce((n, t) => n + t.tags.length, 0);
+    if (timing)
+        await timing.timeline.time('Index', `Pushing the index to ${count} tag(s)`, push);
+    else
+        await push();
+}
+/** "Blobs: 3 uploaded (… bytes), 1 mounted, 0 already there", counting what early copies sent. */
+function blobsLine(stats, early) {
+    const ahead = early.blobsUploaded + early.blobsMounted;
+    const skipped = Math.max(stats.blobsSkipped - ahead, 0);
+    const uploaded = `${stats.blobsUploaded + early.blobsUploaded} uploaded (${stats.bytesUploaded + early.bytesUploaded} bytes)`;
+    const mounted = `${stats.blobsMounted + early.blobsMounted} mounted`;
+    const during = ahead > 0 ? `; ${ahead} of these while other platforms built` : '';
+    return `Blobs: ${uploaded}, ${mounted}, ${skipped} already there${during}`;
 }
 
 ;// CONCATENATED MODULE: ./src/build-mode/early-copies.ts
@@ -50588,44 +50551,71 @@ async function pushByDigest(entries, targets, platforms, index, digestFile) {
         writeDigestFile(digestFile, digestFileContent(first, platforms, index));
 }
 
-;// CONCATENATED MODULE: ./src/publish/merged-index.ts
+;// CONCATENATED MODULE: ./src/oci/index.ts
+// Builds the index (manifest list) from the platform entries (pure).
+// All Docker schema 2 children -> a Docker manifest list; otherwise an OCI index.
+
+
+
+const INDEX_FORMATS = ['auto', 'oci', 'docker'];
+function chooseIndexMediaType(entries, format = 'auto') {
+    if (format === 'oci')
+        return OCI_INDEX;
+    if (format === 'docker')
+        return DOCKER_LIST;
+    return entries.every((e) => e.mediaType === DOCKER_MANIFEST) ? DOCKER_LIST : OCI_INDEX;
+}
+/** Serialises the index once; every tag is pushed with these same bytes. */
+function serializeIndex(entries, options = {}) {
+    if (entries.length === 0)
+        throw new Error('cannot build an index without entries');
+    const digests = new Set();
+    for (const e of entries) {
+        if (digests.has(e.digest))
+            throw new Error(`manifest ${e.digest} appears twice in the index`);
+        digests.add(e.digest);
+    }
+    const mediaType = chooseIndexMediaType(entries, options.format);
+    const index = { schemaVersion: 2, mediaType, manifests: entries.map((e) => ({ ...e })) };
+    if (options.annotations && Object.keys(options.annotations).length > 0)
+        index.annotations = options.annotations;
+    const bytes = Buffer.from(JSON.stringify(index, null, 2));
+    return { mediaType, bytes, digest: sha256Digest(bytes) };
+}
+/** Why these entries cannot go into this index format, or undefined when they can (pure). */
+function formatProblem(entries, format) {
+    if (format !== 'docker')
+        return undefined;
+    const oci = entries.filter((e) => e.mediaType !== DOCKER_MANIFEST);
+    if (oci.length === 0)
+        return undefined;
+    const what = oci.some(isAttestation) ? 'attestation manifests (set attestations: strip) or ' : '';
+    return `Input 'index-format' is docker, but ${oci.length} entr${oci.length === 1 ? 'y is' : 'ies are'} not Docker schema 2 manifests (${oci[0]?.mediaType}); a Docker manifest list cannot hold ${what}OCI manifests. Use index-format: auto or oci.`;
+}
+
+;// CONCATENATED MODULE: ./src/publish/publishable-index.ts
 // The index both modes publish: the entries merged in the format the inputs
 // ask for, with their annotations; a format that cannot hold them is an input error.
 
 
-function buildIndex(entries, options) {
+function publishableIndex(entries, options) {
     const problem = formatProblem(entries, options.indexFormat);
     if (problem)
         throw new errors_ActionError(problem);
-    return mergeIndex(entries, { format: options.indexFormat, annotations: options.annotations });
+    return serializeIndex(entries, { format: options.indexFormat, annotations: options.annotations });
 }
 
-;// CONCATENATED MODULE: ./src/build-mode/merge.ts
+;// CONCATENATED MODULE: ./src/build-mode/publish-built.ts
 
 
 
 
 
 
-/**
- * publish(), timed for the summary: every platform's images in one copy, so
- * blobs shared between platforms are sent once and the big layers of several
- * platforms travel side by side (the client's blob pool), then the index:
- * still all or nothing, as nothing is tagged before the copy ended.
- */
-async function publishTimed(clients, options, sourced, platforms, index, timeline, early) {
-    const targets = await clients.targets(options.tags);
-    const stats = await timeline.time('Copies', `Every platform (${platforms})`, () => copyEntries(sourced, targets));
-    const ahead = early.blobsUploaded + early.blobsMounted;
-    const skipped = stats.blobsSkipped - ahead;
-    info(`Blobs: ${stats.blobsUploaded + early.blobsUploaded} uploaded (${stats.bytesUploaded + early.bytesUploaded} bytes), ${stats.blobsMounted + early.blobsMounted} mounted, ${Math.max(skipped, 0)} already there${ahead > 0 ? `; ${ahead} of these while other platforms built` : ''}`);
-    const tags = targets.reduce((n, t) => n + t.tags.length, 0);
-    await timeline.time('Index', `Pushing the index to ${tags} tag(s)`, () => pushIndex(targets, index));
-}
-async function mergeBuilt(clients, options, { local, localSource }, results, timeline, early) {
+async function publishBuilt(clients, options, { local, localSource }, results, timeline, early) {
     const ahead = early ? await early.settle() : newStats(); // a failed upload fails here, before any manifest
     const entries = results.flatMap((r) => r.image.entries).filter((d) => keepEntry(d, options.attestations));
-    const index = buildIndex(entries, options);
+    const index = publishableIndex(entries, options);
     await local.client.putManifest(local.repository, 'index', { ...index });
     info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
     const sourced = entries.map((descriptor) => ({ from: localSource, descriptor }));
@@ -50635,7 +50625,11 @@ async function mergeBuilt(clients, options, { local, localSource }, results, tim
         await timeline.time('Copies', 'Every platform, by digest', () => pushByDigest(sourced, targets, platforms, index, options.digestFile));
     }
     else if (options.push)
-        await publishTimed(clients, options, sourced, results.length, index, timeline, ahead);
+        await publish(clients, options.tags, sourced, index, {
+            timeline,
+            platforms: results.length,
+            early: ahead,
+        });
     return index;
 }
 
@@ -50795,6 +50789,42 @@ function writeSecrets(secrets, runDir) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/oci/platform-of.ts
+// An image's platform (pure): read from its config blob, never guessed, with
+// only the characters platform names are made of (they reach the log, the
+// summary and the index), and the key one index lists each platform by once.
+
+const PLATFORM_FIELD = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Platform fields taken from the image config blob, never guessed. */
+function platformFromConfig(config) {
+    if (!config.os || !config.architecture) {
+        throw new Error('image config has no os/architecture');
+    }
+    // These reach the log, the summary and the index: only the characters platforms are made of.
+    for (const [field, value] of [
+        ['os', config.os],
+        ['architecture', config.architecture],
+        ['variant', config.variant],
+    ])
+        if (value !== undefined && !PLATFORM_FIELD.test(String(value)))
+            throw new Error(`image config has ${field} '${forLog(String(value).slice(0, 40))}', which is not a platform name (letters, digits, '.', '_', '-')`);
+    const p = { architecture: config.architecture, os: config.os };
+    if (config.variant)
+        p.variant = config.variant;
+    if (config['os.version'])
+        p['os.version'] = config['os.version'];
+    if (config['os.features']?.length)
+        p['os.features'] = config['os.features'];
+    return p;
+}
+/** linux/arm/v7, windows/amd64:10.0.17763.1 (pure): one index lists each once. */
+function platformKey(p) {
+    if (!p)
+        return 'unknown';
+    const base = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+    return p['os.version'] ? `${base}:${p['os.version']}` : base;
+}
+
 ;// CONCATENATED MODULE: ./src/oci/image-entry.ts
 // Turns an image manifest into its index entry, with the platform read from
 // the image's config blob (never guessed), and the image's size.
@@ -50808,10 +50838,6 @@ async function readImageEntry(from, raw) {
 }
 
 ;// CONCATENATED MODULE: ./src/build-mode/built-image.ts
-// Reads builds back from the local registry (one platform's, or one index of
-// several platforms by digest) and turns them into index entries: each image
-// manifest, plus the attestation manifests buildx attached to it (kept beside
-// their image, never counted as platforms).
 
 
 
@@ -52194,6 +52220,7 @@ async function hasImage(image) {
     const res = await run('docker', ['image', 'inspect', image], { silent: true, allowFailure: true });
     return res.exitCode === 0;
 }
+/** Whether the container `name` exists and runs. */
 async function isRunning(name) {
     const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
         silent: true,
@@ -53573,13 +53600,6 @@ const ANSWER_TIMEOUT_MS = 3_000;
 function describeRegistry(state) {
     return `the local registry (${state.container ? `container ${state.container}` : `pid ${state.pid}`})`;
 }
-async function containerRuns(name) {
-    const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
-        silent: true,
-        allowFailure: true,
-    });
-    return res.stdout.trim() === 'true';
-}
 async function answers(http, address) {
     let timer;
     const late = new Promise((resolve) => {
@@ -53595,9 +53615,7 @@ async function answers(http, address) {
 /** Undefined when the registry runs and answers; else what is wrong with it, in words. */
 async function checkRegistryHealth(http, state) {
     const { container, pid } = state;
-    const running = container
-        ? await containerRuns(container)
-        : pid !== undefined && ownsPid({ ...state, pid });
+    const running = container ? await isRunning(container) : pid !== undefined && ownsPid({ ...state, pid });
     if (!running)
         return 'exited';
     const problem = await answers(http, state.address);
@@ -53809,8 +53827,6 @@ function renderSteps(steps) {
 }
 
 ;// CONCATENATED MODULE: ./src/build-mode/build-spec.ts
-// What every build of the builds phase is given (the run's context) and
-// answers per platform, and the buildx spec a build is run with.
 
 
 function specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile) {
@@ -54000,11 +54016,6 @@ async function runSmokeTest(platform, ref, command, network) {
 }
 
 ;// CONCATENATED MODULE: ./src/build-mode/platforms.ts
-// The builds phase: the platforms that share the Dockerfile in one
-// multi-platform build where the engine can (multi-platform.ts), the others
-// one by one, at most 'max-parallel' at once, each log in its own group
-// (buffered and printed whole when builds run side by side), then the smoke
-// tests, one platform at a time.
 
 
 
@@ -54768,7 +54779,7 @@ async function runBuildMode(http, clients, options, state, engine) {
     const ref = (platform) => localRef(local, platform);
     const pushHooks = await afterBuilds(hub, options, state, ref, compose);
     const publish = pushHooks ? { ...options, push: false } : options;
-    const index = await core_group('Merging index', () => mergeBuilt(clients, publish, { local, localSource }, results, timeline, early));
+    const index = await core_group('Merging index', () => publishBuilt(clients, publish, { local, localSource }, results, timeline, early));
     if (options.ociArchive)
         await core_group('Writing OCI archive', () => writeArchive(options, () => localSource, index));
     if (pushHooks)
@@ -55735,6 +55746,7 @@ function getInputs() {
 
 
 
+
 const NETWORKS = ['default', 'host', 'none'];
 const absolute = (cwd, value) => (value.trim() ? external_node_path_.resolve(cwd, value.trim()) : '');
 function parsePlatforms(value, { problems, warnings }) {
@@ -55901,6 +55913,7 @@ function readInputs(cwd, cores) {
 
 
 
+
 async function sourceImage(source, from, raw, attestations) {
     const { entry, size } = await readImageEntry(from, raw);
     const platform = platformKey(entry.platform);
@@ -55987,7 +56000,7 @@ async function runMergeOnly(clients, options) {
         : options.sources;
     const images = await core_group('Reading sources', () => readSources(refs, (registry) => clients.get(registry)));
     const entries = images.flatMap((i) => i.entries.filter((d) => keepEntry(d, options.attestations)).map((d) => ({ from: i.from, descriptor: d })));
-    const index = buildIndex(entries.map((e) => e.descriptor), options);
+    const index = publishableIndex(entries.map((e) => e.descriptor), options);
     await core_group('Merging index', async () => {
         info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
         if (options.push)
@@ -56033,11 +56046,7 @@ const NETWORK_HINTS = {
     ECONNRESET: 'the connection was reset: check that the port speaks HTTP(S) and any proxy in between',
 };
 function codeOf(err) {
-    const direct = err.code;
-    if (typeof direct === 'string')
-        return direct;
-    const cause = err.cause?.code;
-    return typeof cause === 'string' ? cause : undefined;
+    return errorCode(err) ?? errorCode(err.cause);
 }
 /** What went wrong before any registry answer, said with the host and what to check. */
 function unreachable(target, err) {

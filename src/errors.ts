@@ -43,3 +43,9 @@ export class HttpError extends Error {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** The `code` of a Node or undici error ('ECONNRESET', 'UND_ERR_SOCKET', …), when it has one. */
+export function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

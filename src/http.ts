@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { cancelSignal } from './cancel.js';
-import { HttpError } from './errors.js';
+import { HttpError, errorCode } from './errors.js';
 import { noAnswer, requestLimit, untilAborted } from './request-limit.js';
 import { transferDeadlineMs } from './deadline.js';
 
@@ -137,7 +137,7 @@ export function trustedCas(caFile: string): string[] | undefined {
 
 /** A TLS failure about trust (unknown CA, self-signed, wrong name, expired): never retried. */
 export function isCertificateError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
+  const code = errorCode(err);
   return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 

@@ -7,7 +7,7 @@ import * as core from '@actions/core';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cancelSignal } from './cancel.js';
-import { errorMessage, HttpError } from './errors.js';
+import { errorMessage, HttpError, errorCode } from './errors.js';
 
 /** An error worth another attempt; `retryAfterMs` when the server said when. */
 export class TransientError extends Error {
@@ -41,7 +41,7 @@ export function isTransientStatus(status: number): boolean {
 
 export function isTransient(err: unknown): boolean {
   if (err instanceof TransientError) return true;
-  const code = (err as { code?: unknown } | null)?.code;
+  const code = errorCode(err);
   return typeof code === 'string' && TRANSIENT_CODES.has(code);
 }
 

@@ -2,6 +2,7 @@
 // and reuses: a file read with FileHandle.read, or a plain-HTTP GET read off
 // a raw socket into one buffer. The source is paused while a write is
 // pending, so no Buffer is made per chunk and nothing piles up in memory.
+import { errorCode } from '../errors.js';
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -55,7 +56,7 @@ export class FileSource implements BlobSource {
       return new FileSource(file, size);
     } catch (err) {
       await file?.close().catch(() => undefined);
-      return (err as { code?: string }).code ?? String(err);
+      return errorCode(err) ?? String(err);
     }
   }
 

@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import { Readable } from 'node:stream';
 import type { Http, HttpRequest, HttpResponse } from '../http.js';
 import { pump, toReadable, type BlobSource } from './blob-pump.js';
-import { proxyFor } from '../registry/env-proxy.js';
+import { proxyFor } from './env-proxy.js';
 import { RawSink } from './raw-http.js';
 
 /** A short body already read, shaped like undici's (a stream with its mixins) for drain() and fail(). */

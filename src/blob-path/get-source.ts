@@ -4,6 +4,7 @@
 // written on, so its buffer is never overwritten while a write holds it.
 // Anything but a 200 with a Content-Length of the blob's size (a redirect to
 // a CDN, a 401 to answer, a chunked body) is left to the undici way.
+import { errorCode } from '../errors.js';
 import * as net from 'node:net';
 import type { BlobSource } from './blob-pump.js';
 import { abortOnCancel, codeError, overallDeadline, parseHead, requestHead } from './raw-http.js';
@@ -142,7 +143,7 @@ export class GetSource implements BlobSource {
 
   private stop(err: Error | undefined): void {
     this.ended = true;
-    if (this.opened) this.settle(err ? `${(err as { code?: string }).code ?? err.message}` : 'closed');
+    if (this.opened) this.settle(err ? (errorCode(err) ?? err.message) : 'closed');
     this.failure ??= err;
     this.wake?.();
     this.wake = undefined;

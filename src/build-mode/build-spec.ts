@@ -1,10 +1,11 @@
 // What every build of the builds phase is given (the run's context) and
 // answers per platform, and the buildx spec a build is run with.
+import type { RegistryClient } from '../registry/client.js';
+import type { Repo } from '../oci/image-source.js';
 import * as path from 'node:path';
 import type { BuildSpec } from '../buildx/build.js';
 import { scopeCacheEntry } from '../buildx/cache.js';
 import type { EmulationReport } from '../qemu/setup.js';
-import type { Location } from '../registry/copy.js';
 import type { PostState } from '../state.js';
 import type { BuiltImage } from './built-image.js';
 import type { PlatformHub } from './hub/plan.js';
@@ -30,7 +31,7 @@ export interface PlatformResult {
 export interface BuildsContext {
   options: BuildModeOptions;
   state: PostState;
-  local: Location;
+  local: Repo<RegistryClient>;
   /** Each platform's Dockerfile, context and Docker Hub hooks. */
   hub: PlatformHub[];
   emulation: EmulationReport;

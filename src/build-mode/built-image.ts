@@ -2,11 +2,12 @@
 // several platforms by digest) and turns them into index entries: each image
 // manifest, plus the attestation manifests buildx attached to it (kept beside
 // their image, never counted as platforms).
+import type { RegistryClient } from '../registry/client.js';
+import type { Repo } from '../oci/image-source.js';
 import { ActionError } from '../errors.js';
-import { ATTESTATION_DIGEST, isAttestation } from '../oci/index-merge.js';
+import { ATTESTATION_DIGEST, isAttestation } from '../oci/attestations.js';
 import { isIndexType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, RawManifest } from '../oci/types.js';
-import type { Location } from '../registry/copy.js';
 import { readImageEntry, type ImageEntry } from '../oci/image-entry.js';
 
 export interface BuiltImage {
@@ -23,7 +24,11 @@ function parse<T>(raw: RawManifest): T {
   return JSON.parse(raw.bytes.toString('utf8')) as T;
 }
 
-async function imageEntry(local: Location, raw: RawManifest, expected: string): Promise<ImageEntry> {
+async function imageEntry(
+  local: Repo<RegistryClient>,
+  raw: RawManifest,
+  expected: string,
+): Promise<ImageEntry> {
   const image = await readImageEntry(local, raw);
   const platform = image.entry.platform ?? { os: '', architecture: '' };
   const actual = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
@@ -36,7 +41,11 @@ async function imageEntry(local: Location, raw: RawManifest, expected: string): 
   return image;
 }
 
-export async function readBuiltImage(local: Location, ref: string, platform: string): Promise<BuiltImage> {
+export async function readBuiltImage(
+  local: Repo<RegistryClient>,
+  ref: string,
+  platform: string,
+): Promise<BuiltImage> {
   const raw = await local.client.getManifest(local.repository, ref);
   if (!raw)
     throw new ActionError(
@@ -73,7 +82,7 @@ export async function readBuiltImage(local: Location, ref: string, platform: str
  * platform's image manifest (by digest) with the attestations that name it.
  */
 export async function readBuiltPlatforms(
-  local: Location,
+  local: Repo<RegistryClient>,
   digest: string,
   platforms: readonly string[],
 ): Promise<BuiltImage[]> {

@@ -4,8 +4,8 @@
 // succeeded, so a failed run tags nothing (its blobs are left untagged, for
 // the registry's garbage collection). One platform at a time, so two
 // platforms never race to upload a layer they share.
-import type { SourceLocation } from '../oci/image-source.js';
-import { keepEntry, type AttestationMode } from '../oci/index-merge.js';
+import type { Repo } from '../oci/image-source.js';
+import { keepEntry, type AttestationMode } from '../oci/attestations.js';
 import { copyEntryBlobs } from '../publish/all-or-nothing.js';
 import { newStats, type CopyStats } from '../registry/copy.js';
 import type { Target } from '../registry/clients.js';
@@ -19,7 +19,7 @@ export class EarlyCopies {
 
   constructor(
     private readonly resolveTargets: () => Promise<readonly Target[]>,
-    private readonly local: SourceLocation,
+    private readonly local: Repo,
     private readonly attestations: AttestationMode,
     private readonly timeline: Timeline,
   ) {}

@@ -3,6 +3,8 @@
 // one by one, at most 'max-parallel' at once, each log in its own group
 // (buffered and printed whole when builds run side by side), then the smoke
 // tests, one platform at a time.
+import type { RegistryClient } from '../registry/client.js';
+import type { Repo } from '../oci/image-source.js';
 import * as core from '@actions/core';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -10,7 +12,6 @@ import { runBuild, runPushingToLocal, type BuildSpec } from '../buildx/build.js'
 import { writeSecrets } from '../buildx/secrets.js';
 import { hubOf, type PlatformHub } from './hub/plan.js';
 import { runHook } from './hub/run-hook.js';
-import type { Location } from '../registry/copy.js';
 import { formatPlatform, platformSlug, type Platform } from '../platform.js';
 import { readBuiltImage } from './built-image.js';
 import { mapPool } from '../pool.js';
@@ -37,7 +38,7 @@ async function runBuildHook(ctx: BuildsContext, spec: BuildSpec): Promise<boolea
 export const LOCAL_REPOSITORY = 'build';
 
 /** Where a platform's image is in the local registry. */
-export function localRef(local: Location, platform: string): string {
+export function localRef(local: Repo<RegistryClient>, platform: string): string {
   return `${local.client.registry}/${local.repository}:${platform.replace(/\//g, '-')}`;
 }
 

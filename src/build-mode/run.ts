@@ -1,7 +1,7 @@
 // Build mode: emulation, buildx, the local registry, the builds (platforms.ts),
 // Docker Hub hooks around them (hooks/), then the merge and the archive.
 import { LocalStorageSource } from '../local-registry/storage-source.js';
-import type { SourceLocation } from '../oci/image-source.js';
+import type { Repo } from '../oci/image-source.js';
 import * as core from '@actions/core';
 import { checkDriverSupport } from '../buildx/capabilities.js';
 import { type Http } from '../http.js';
@@ -25,7 +25,7 @@ import {
 } from './hub/phases.js';
 import { planHub, type PlatformHub } from './hub/plan.js';
 import { EarlyCopies } from './early-copies.js';
-import { mergeBuilt } from './merge.js';
+import { publishBuilt } from './publish-built.js';
 import type { BuildModeOptions } from './options.js';
 import {
   buildPlatforms,
@@ -109,7 +109,7 @@ function earlyCopies(
   clients: RegistryClients,
   options: BuildModeOptions,
   hub: readonly PlatformHub[],
-  local: SourceLocation,
+  local: Repo,
   timeline: Timeline,
 ): EarlyCopies | undefined {
   const hubbed = hubNeedsOwnBuilds(hub) !== undefined;
@@ -165,7 +165,7 @@ export async function runBuildMode(
   const pushHooks = await afterBuilds(hub, options, state, ref, compose);
   const publish = pushHooks ? { ...options, push: false } : options;
   const index = await core.group('Merging index', () =>
-    mergeBuilt(clients, publish, { local, localSource }, results, timeline, early),
+    publishBuilt(clients, publish, { local, localSource }, results, timeline, early),
   );
   if (options.ociArchive)
     await core.group('Writing OCI archive', () => writeArchive(options, () => localSource, index));

@@ -71,7 +71,8 @@ export async function hasImage(image: string): Promise<boolean> {
   return res.exitCode === 0;
 }
 
-async function isRunning(name: string): Promise<boolean> {
+/** Whether the container `name` exists and runs. */
+export async function isRunning(name: string): Promise<boolean> {
   const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
     silent: true,
     allowFailure: true,

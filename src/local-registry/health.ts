@@ -1,7 +1,7 @@
 // Is the local registry still there? Asked when a build fails, so a registry
 // that was killed (or stopped answering) is named as the cause instead of the
 // Dockerfile: its process or container, then GET /v2/ within a few seconds.
-import { run } from '../exec.js';
+import { isRunning } from './container.js';
 import type { Http } from '../http.js';
 import type { RegistryState } from '../state.js';
 import { v2Problem } from './ready.js';
@@ -12,14 +12,6 @@ const ANSWER_TIMEOUT_MS = 3_000;
 /** "the local registry (pid 123)" or "(container multiarch-registry-…)" (pure). */
 export function describeRegistry(state: RegistryState): string {
   return `the local registry (${state.container ? `container ${state.container}` : `pid ${state.pid}`})`;
-}
-
-async function containerRuns(name: string): Promise<boolean> {
-  const res = await run('docker', ['inspect', '--format', '{{.State.Running}}', name], {
-    silent: true,
-    allowFailure: true,
-  });
-  return res.stdout.trim() === 'true';
 }
 
 async function answers(http: Http, address: string): Promise<string | undefined> {
@@ -37,9 +29,7 @@ async function answers(http: Http, address: string): Promise<string | undefined>
 /** Undefined when the registry runs and answers; else what is wrong with it, in words. */
 export async function checkRegistryHealth(http: Http, state: RegistryState): Promise<string | undefined> {
   const { container, pid } = state;
-  const running = container
-    ? await containerRuns(container)
-    : pid !== undefined && ownsPid({ ...state, pid });
+  const running = container ? await isRunning(container) : pid !== undefined && ownsPid({ ...state, pid });
   if (!running) return 'exited';
   const problem = await answers(http, state.address);
   return problem && `runs but does not answer on http://${state.address}/v2/ (${problem})`;

@@ -7,7 +7,7 @@
 import * as core from '@actions/core';
 import type { Readable } from 'node:stream';
 import { FileSource, type BlobSource } from '../blob-path/blob-pump.js';
-import type { LeanSource } from '../blob-path/blob-open.js';
+import type { LeanSource } from '../registry/blob-open.js';
 import type { ImageSource } from '../oci/image-source.js';
 import type { Descriptor, RawManifest } from '../oci/types.js';
 import type { RegistryClient } from '../registry/client.js';

@@ -2,11 +2,11 @@
 // 'sources' (or in the digest files under 'sources-from', written by
 // push-by-digest build jobs) are merged into one index at 'tags'.
 import * as core from '@actions/core';
-import { keepEntry } from '../oci/index-merge.js';
+import { keepEntry } from '../oci/attestations.js';
 import { publish } from '../publish/all-or-nothing.js';
 import { writeArchive } from '../publish/archive.js';
 import { readDigestFiles } from '../publish/digest-file.js';
-import { buildIndex } from '../publish/merged-index.js';
+import { publishableIndex } from '../publish/publishable-index.js';
 import type { PublishOptions } from '../publish/options.js';
 import type { Outcome } from '../publish/outputs.js';
 import type { RegistryClients } from '../registry/clients.js';
@@ -33,7 +33,7 @@ export async function runMergeOnly(clients: RegistryClients, options: MergeOptio
   const entries = images.flatMap((i) =>
     i.entries.filter((d) => keepEntry(d, options.attestations)).map((d) => ({ from: i.from, descriptor: d })),
   );
-  const index = buildIndex(
+  const index = publishableIndex(
     entries.map((e) => e.descriptor),
     options,
   );

@@ -3,13 +3,14 @@
 // attestation manifests that describe it, platforms read from the configs.
 // A source is a registry reference or an OCI image layout (oci-archive:, oci:).
 import { ActionError } from '../errors.js';
-import { ATTESTATION_DIGEST, isAttestation, platformKey } from '../oci/index-merge.js';
+import { ATTESTATION_DIGEST, isAttestation } from '../oci/attestations.js';
+import { platformKey } from '../oci/platform-of.js';
 import { formatLayoutReference, isLayoutReference, type LayoutReference } from '../oci/layout.js';
 import { isIndexType, isManifestType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, RawManifest } from '../oci/types.js';
 import * as core from '@actions/core';
 import type { RegistryClient } from '../registry/client.js';
-import type { SourceLocation } from '../oci/image-source.js';
+import type { Repo } from '../oci/image-source.js';
 import { readImageEntry } from '../oci/image-entry.js';
 import { LayoutSource } from '../oci/layout-source.js';
 import { formatReference, type Reference } from '../registry/reference.js';
@@ -20,7 +21,7 @@ export type SourceReference = Reference | LayoutReference;
 export interface SourceImage {
   /** The source reference as written in 'sources'. */
   source: string;
-  from: SourceLocation;
+  from: Repo;
   platform: string;
   digest: string;
   size: number;
@@ -31,13 +32,13 @@ export interface SourceImage {
 /** Where a source's images are, and the tag or digest of its top manifest there. */
 interface Located {
   source: string;
-  from: SourceLocation;
+  from: Repo;
   ref: string;
 }
 
 async function sourceImage(
   source: string,
-  from: SourceLocation,
+  from: Repo,
   raw: RawManifest,
   attestations: Descriptor[],
 ): Promise<SourceImage> {
@@ -46,7 +47,7 @@ async function sourceImage(
   return { source, from, platform, digest: raw.digest, size, entries: [entry, ...attestations] };
 }
 
-async function readChild(source: string, from: SourceLocation, child: Descriptor): Promise<RawManifest> {
+async function readChild(source: string, from: Repo, child: Descriptor): Promise<RawManifest> {
   if (!isManifestType(child.mediaType))
     throw new ActionError(
       `Source '${source}' lists ${child.mediaType} ${child.digest}; only image manifests can be merged (no nested indexes).`,

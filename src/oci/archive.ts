@@ -7,10 +7,10 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { ActionError } from '../errors.js';
 import { isIndexType, OCI_INDEX } from './media-types.js';
-import type { MergedIndex } from './index-merge.js';
+import type { SerializedIndex } from './index.js';
 import { TAR_END, tarHeader, tarPadding } from './tar.js';
 import type { Descriptor, ImageIndex, ImageManifest } from './types.js';
-import type { SourceLocation } from './image-source.js';
+import type { Repo } from './image-source.js';
 
 async function write(out: WriteStream, chunk: Buffer): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
@@ -24,7 +24,7 @@ async function writeEntry(out: WriteStream, name: string, bytes: Buffer): Promis
 
 const blobName = (digest: string) => `blobs/${digest.replace(':', '/')}`;
 
-async function writeBlob(out: WriteStream, from: SourceLocation, blob: Descriptor): Promise<void> {
+async function writeBlob(out: WriteStream, from: Repo, blob: Descriptor): Promise<void> {
   const verifier = await from.client.streamBlob(from.repository, blob);
   await write(out, tarHeader(blobName(blob.digest), blob.size));
   for await (const chunk of verifier) await write(out, chunk as Buffer);
@@ -32,12 +32,7 @@ async function writeBlob(out: WriteStream, from: SourceLocation, blob: Descripto
 }
 
 /** Manifests (as blobs) and their config/layer blobs, each once, parents after children. */
-async function writeManifest(
-  out: WriteStream,
-  from: SourceLocation,
-  digest: string,
-  seen: Set<string>,
-): Promise<void> {
+async function writeManifest(out: WriteStream, from: Repo, digest: string, seen: Set<string>): Promise<void> {
   if (seen.has(digest)) return;
   seen.add(digest);
   const raw = await from.client.getManifest(from.repository, digest);
@@ -62,8 +57,8 @@ async function writeManifest(
 /** `sourceOf` names where each of the index's manifests (and all it references) is read from. */
 export async function writeOciArchive(
   file: string,
-  sourceOf: (digest: string) => SourceLocation,
-  index: MergedIndex,
+  sourceOf: (digest: string) => Repo,
+  index: SerializedIndex,
   refName: string,
 ): Promise<void> {
   const partial = `${file}.partial`;

@@ -1,6 +1,8 @@
-// What a digest may look like (pure): `algorithm:hex` of the right length.
+// Digests (pure): computing one, and what one may look like (`algorithm:hex`
+// of the right length).
 // Digests from a manifest someone else wrote go into URL paths and file
 // names, so each is checked before it is used.
+import { createHash } from 'node:crypto';
 import { HttpError } from '../errors.js';
 import { forLog } from '../log-safe.js';
 
@@ -19,4 +21,8 @@ export function checkDigest(value: unknown, where: string): string {
     undefined,
     'BAD_DIGEST',
   );
+}
+
+export function sha256Digest(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }

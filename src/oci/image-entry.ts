@@ -1,8 +1,8 @@
 // Turns an image manifest into its index entry, with the platform read from
 // the image's config blob (never guessed), and the image's size.
-import { platformFromConfig } from './index-merge.js';
+import { platformFromConfig } from './platform-of.js';
 import type { Descriptor, ImageConfig, ImageManifest, RawManifest } from './types.js';
-import type { SourceLocation } from './image-source.js';
+import type { Repo } from './image-source.js';
 
 export interface ImageEntry {
   entry: Descriptor;
@@ -10,7 +10,7 @@ export interface ImageEntry {
   size: number;
 }
 
-export async function readImageEntry(from: SourceLocation, raw: RawManifest): Promise<ImageEntry> {
+export async function readImageEntry(from: Repo, raw: RawManifest): Promise<ImageEntry> {
   const manifest = JSON.parse(raw.bytes.toString('utf8')) as ImageManifest;
   const config = await from.client.readBlobJson<ImageConfig>(from.repository, manifest.config.digest);
   const platform = platformFromConfig(config);

@@ -14,8 +14,11 @@ export interface ImageSource {
   readBlobJson<T>(repository: string, digest: string): Promise<T>;
 }
 
-/** An image source and the repository in it (unused by layouts: ''). */
-export interface SourceLocation {
-  client: ImageSource;
+/**
+ * A repository in an image source (unused by layouts: ''): the one name for
+ * {client, repository}. Where it is written to, the client is a RegistryClient.
+ */
+export interface Repo<C extends ImageSource = ImageSource> {
+  client: C;
   repository: string;
 }

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { ActionError } from '../errors.js';
 import { verified } from './digest-stream.js';
 import { blobPath, formatLayoutReference, selectLayoutEntry, type LayoutReference } from './layout.js';
-import { sha256Digest } from './index-merge.js';
+import { sha256Digest } from './digest.js';
 import { OCI_INDEX, OCI_MANIFEST } from './media-types.js';
 import { readTarIndex, TarFormatError } from './tar-index.js';
 import type { Descriptor, ImageIndex, RawManifest } from './types.js';

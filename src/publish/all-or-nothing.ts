@@ -4,19 +4,20 @@
 import * as core from '@actions/core';
 import { throwIfCancelled } from '../cancel.js';
 import { HttpError } from '../errors.js';
-import type { MergedIndex } from '../oci/index-merge.js';
+import type { SerializedIndex } from '../oci/index.js';
 import type { Descriptor } from '../oci/types.js';
 import { copyBlobs, copyImages, newStats, type CopyStats, type Sourced } from '../registry/copy.js';
-import type { SourceLocation } from '../oci/image-source.js';
+import type { Repo } from '../oci/image-source.js';
 import type { RegistryClients, Target } from '../registry/clients.js';
 import type { Reference } from '../registry/reference.js';
 import { addCopied, addTagged } from './reached.js';
+import type { Timeline } from '../timeline.js';
 
 export type { Target };
 
 /** An index entry and the repository it is copied from. */
 export interface SourcedEntry {
-  from: SourceLocation;
+  from: Repo;
   descriptor: Descriptor;
 }
 
@@ -71,7 +72,7 @@ export function copyEntryBlobs(
   return copyEntries(entries, targets, copyBlobs);
 }
 
-async function checkReferenced(target: Target, index: MergedIndex): Promise<void> {
+async function checkReferenced(target: Target, index: SerializedIndex): Promise<void> {
   const entries = (JSON.parse(index.bytes.toString('utf8')) as { manifests: Descriptor[] }).manifests;
   for (const entry of entries) {
     if (!(await target.client.hasManifest(target.repository, entry.digest))) {
@@ -82,7 +83,7 @@ async function checkReferenced(target: Target, index: MergedIndex): Promise<void
   }
 }
 
-export async function pushIndex(targets: readonly Target[], index: MergedIndex): Promise<void> {
+export async function pushIndex(targets: readonly Target[], index: SerializedIndex): Promise<void> {
   for (const target of targets) await checkReferenced(target, index);
   throwIfCancelled(`pushing the index`);
   const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
@@ -108,16 +109,43 @@ export async function pushIndex(targets: readonly Target[], index: MergedIndex):
 }
 
 /** Copies every entry to every tag's repository, then pushes the index: all or nothing. */
+/** How build mode times a publish for its summary, and the blobs its early copies already sent. */
+export interface PublishTiming {
+  timeline: Timeline;
+  platforms: number;
+  early: CopyStats;
+}
+
+/**
+ * Every entry's images in one copy to every target (blobs shared between
+ * platforms are sent once, big layers travel side by side), then the index:
+ * nothing is tagged before the copy ended.
+ */
 export async function publish(
   clients: RegistryClients,
   tags: readonly Reference[],
   entries: readonly SourcedEntry[],
-  index: MergedIndex,
+  index: SerializedIndex,
+  timing?: PublishTiming,
 ): Promise<void> {
   const targets = await clients.targets(tags);
-  const stats = await copyEntries(entries, targets);
-  core.info(
-    `Blobs: ${stats.blobsUploaded} uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsSkipped} already there`,
-  );
-  await pushIndex(targets, index);
+  const copy = () => copyEntries(entries, targets);
+  const stats = timing
+    ? await timing.timeline.time('Copies', `Every platform (${timing.platforms})`, copy)
+    : await copy();
+  core.info(blobsLine(stats, timing?.early ?? newStats()));
+  const push = () => pushIndex(targets, index);
+  const count = targets.reduce((n, t) => n + t.tags.length, 0);
+  if (timing) await timing.timeline.time('Index', `Pushing the index to ${count} tag(s)`, push);
+  else await push();
+}
+
+/** "Blobs: 3 uploaded (… bytes), 1 mounted, 0 already there", counting what early copies sent. */
+function blobsLine(stats: CopyStats, early: CopyStats): string {
+  const ahead = early.blobsUploaded + early.blobsMounted;
+  const skipped = Math.max(stats.blobsSkipped - ahead, 0);
+  const uploaded = `${stats.blobsUploaded + early.blobsUploaded} uploaded (${stats.bytesUploaded + early.bytesUploaded} bytes)`;
+  const mounted = `${stats.blobsMounted + early.blobsMounted} mounted`;
+  const during = ahead > 0 ? `; ${ahead} of these while other platforms built` : '';
+  return `Blobs: ${uploaded}, ${mounted}, ${skipped} already there${during}`;
 }

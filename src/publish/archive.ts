@@ -2,15 +2,15 @@
 // OCI layout tarball named by the first tag.
 import * as core from '@actions/core';
 import { writeOciArchive } from '../oci/archive.js';
-import type { MergedIndex } from '../oci/index-merge.js';
-import type { SourceLocation } from '../oci/image-source.js';
+import type { SerializedIndex } from '../oci/index.js';
+import type { Repo } from '../oci/image-source.js';
 import type { PublishOptions } from './options.js';
 
 /** `sourceOf` says where each of the index's manifests is read from. */
 export async function writeArchive(
   options: Pick<PublishOptions, 'ociArchive' | 'tags'>,
-  sourceOf: (digest: string) => SourceLocation,
-  index: MergedIndex,
+  sourceOf: (digest: string) => Repo,
+  index: SerializedIndex,
 ): Promise<void> {
   const refName = options.tags[0]?.tag ?? 'latest';
   await writeOciArchive(options.ociArchive, sourceOf, index, refName);

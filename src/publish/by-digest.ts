@@ -2,7 +2,7 @@
 // platform(s) to the target repository by digest only (no tag moves) and
 // writes a small JSON file a merge job collects (with 'sources-from').
 import * as core from '@actions/core';
-import type { MergedIndex } from '../oci/index-merge.js';
+import type { SerializedIndex } from '../oci/index.js';
 import { copyEntries, type SourcedEntry, type Target } from './all-or-nothing.js';
 import { digestFileContent, writeDigestFile } from './digest-file.js';
 
@@ -11,7 +11,7 @@ export async function pushByDigest(
   entries: readonly SourcedEntry[],
   targets: readonly Target[],
   platforms: Record<string, string>,
-  index: MergedIndex,
+  index: SerializedIndex,
   digestFile: string,
 ): Promise<void> {
   const untagged = targets.map((t) => ({ ...t, tags: [] }));

@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ActionError, errorMessage } from '../errors.js';
-import type { MergedIndex } from '../oci/index-merge.js';
+import type { SerializedIndex } from '../oci/index.js';
 import { parseReference, type Reference } from '../registry/reference.js';
 import type { Target } from './all-or-nothing.js';
 
@@ -21,7 +21,7 @@ export interface DigestFile {
 export function digestFileContent(
   target: Target,
   platforms: Record<string, string>,
-  index: MergedIndex,
+  index: SerializedIndex,
 ): DigestFile {
   return { repository: `${target.client.registry}/${target.repository}`, platforms, index: index.digest };
 }

@@ -1,6 +1,7 @@
 // What the publish step of both modes is told: where the index goes, in which
 // format, with what, and whether anything is pushed at all.
-import type { AttestationMode, IndexFormat } from '../oci/index-merge.js';
+import type { AttestationMode } from '../oci/attestations.js';
+import type { IndexFormat } from '../oci/index.js';
 import type { Reference } from '../registry/reference.js';
 
 export interface PublishOptions {

@@ -1,14 +1,14 @@
 // The action's outputs and job summary, from what a run produced: the only
 // place outputs are set.
 import * as core from '@actions/core';
-import type { MergedIndex } from '../oci/index-merge.js';
+import type { SerializedIndex } from '../oci/index.js';
 import type { Phase } from '../timeline.js';
 import { formatReference } from '../registry/reference.js';
 import { writeEmulationSummary, writeSummary, type PlatformRow } from '../summary.js';
 import type { PublishOptions } from './options.js';
 
 export interface Outcome {
-  index: MergedIndex;
+  index: SerializedIndex;
   rows: PlatformRow[];
   /** Build mode: where the time went, for the summary's chart. */
   timeline?: Phase[];

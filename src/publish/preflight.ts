@@ -3,7 +3,7 @@
 // starting an upload session and cancelling it: no tag, no blob is written.
 // A typo in a password then costs seconds, not the builds.
 import * as core from '@actions/core';
-import { HttpError, errorMessage } from '../errors.js';
+import { HttpError, errorMessage, errorCode } from '../errors.js';
 import { header } from '../http.js';
 import { withRetry, type RetryPolicy } from '../retry.js';
 import { withRequestLimit } from '../request-limit.js';
@@ -28,10 +28,7 @@ const NETWORK_HINTS: Record<string, string> = {
 };
 
 function codeOf(err: unknown): string | undefined {
-  const direct = (err as { code?: unknown }).code;
-  if (typeof direct === 'string') return direct;
-  const cause = (err as { cause?: { code?: unknown } }).cause?.code;
-  return typeof cause === 'string' ? cause : undefined;
+  return errorCode(err) ?? errorCode((err as { cause?: unknown }).cause);
 }
 
 /** What went wrong before any registry answer, said with the host and what to check. */

@@ -1,6 +1,7 @@
 // Which scheme a registry speaks: https unless told otherwise, and for a
 // loopback or 'insecure-registries' host ('probe') https first, falling back
 // to plain http when the host answers a TLS hello with an error at once.
+import { errorCode } from '../errors.js';
 import { isCertificateError, type Http } from '../http.js';
 import { apiHost } from './reference.js';
 import { untrustedCertificate } from './tls-error.js';
@@ -23,7 +24,7 @@ export async function resolveBase(http: Http, registry: string, scheme: Scheme |
   } catch (err) {
     if (isCertificateError(err)) throw untrustedCertificate(registry, err);
     // A plain-HTTP registry answers a TLS hello at once (with an error): one that said nothing is down.
-    if (SILENT_CODES.has((err as { code?: string }).code ?? '')) throw err;
+    if (SILENT_CODES.has(errorCode(err) ?? '')) throw err;
     return `http://${host}`;
   }
 }

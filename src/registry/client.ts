@@ -14,7 +14,7 @@ import {
   type RetryPolicy,
 } from '../retry.js';
 import { MANIFEST_ACCEPT } from '../oci/media-types.js';
-import { sha256Digest } from '../oci/index-merge.js';
+import { sha256Digest } from '../oci/digest.js';
 import type { Descriptor, RawManifest } from '../oci/types.js';
 import { Authenticator } from './auth.js';
 import { describeStatus, drain } from './response.js';

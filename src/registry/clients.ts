@@ -5,6 +5,7 @@
 import type { Http } from '../http.js';
 import { RegistryClient } from './client.js';
 import type { Scheme } from './base-url.js';
+import type { Repo } from '../oci/image-source.js';
 import { readDockerCredentials, type Credentials } from './credentials.js';
 import { isLoopbackHost, type Reference } from './reference.js';
 
@@ -14,13 +15,10 @@ export function schemeFor(registry: string, insecure: readonly string[]): Scheme
   return isLoopbackHost(registry) ? 'probe' : 'https';
 }
 
-export interface Login {
-  username: string;
-  password: string;
+/** Credentials from the inputs, and the registries they are for. */
+export interface Login extends Credentials {
   /** The registries this login is for (the targets'); others use the docker config. */
   registries: readonly string[];
-  /** Where it came from, for messages (never the secret). */
-  source: string;
 }
 
 export interface ClientsOptions {
@@ -30,9 +28,7 @@ export interface ClientsOptions {
 }
 
 /** A target repository and the tags the index gets there. */
-export interface Target {
-  client: RegistryClient;
-  repository: string;
+export interface Target extends Repo<RegistryClient> {
   tags: string[];
 }
 

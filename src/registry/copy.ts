@@ -8,16 +8,11 @@ import { HttpError } from '../errors.js';
 import { isIndexType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, ImageManifest, RawManifest } from '../oci/types.js';
 import { RegistryClient } from './client.js';
-import { isLeanSource, openBlobBody } from '../blob-path/blob-open.js';
-import type { SourceLocation } from '../oci/image-source.js';
+import { isLeanSource, openBlobBody } from './blob-open.js';
+import type { Repo } from '../oci/image-source.js';
 import { SharedRead, type ReadTurn } from '../blob-path/shared-read.js';
 import { uploadBlob } from './upload.js';
 import { mapPool } from '../pool.js';
-
-export interface Location {
-  client: RegistryClient;
-  repository: string;
-}
 
 export interface CopyStats {
   blobsUploaded: number;
@@ -28,7 +23,7 @@ export interface CopyStats {
 
 /** A manifest to copy and where it comes from. */
 export interface Sourced {
-  from: SourceLocation;
+  from: Repo;
   raw: RawManifest;
 }
 
@@ -40,7 +35,7 @@ const BLOB_CONCURRENCY = 4;
 const MANIFEST_CONCURRENCY = 8;
 
 /** The target refused a blob read from the local registry's own files: they are damaged. */
-function damaged(err: unknown, from: SourceLocation, to: Location, blob: Descriptor): unknown {
+function damaged(err: unknown, from: Repo, to: Repo<RegistryClient>, blob: Descriptor): unknown {
   if (!isLeanSource(from.client) || !(err instanceof HttpError) || !/DIGEST_INVALID/.test(err.message))
     return err;
   return new HttpError(
@@ -53,8 +48,8 @@ function damaged(err: unknown, from: SourceLocation, to: Location, blob: Descrip
 
 /** Copies one blob; with a turn, its first read is the one it shares with the other targets. */
 export async function copyBlob(
-  from: SourceLocation,
-  to: Location,
+  from: Repo,
+  to: Repo<RegistryClient>,
   blob: Descriptor,
   stats: CopyStats,
   turn?: ReadTurn,
@@ -67,8 +62,8 @@ export async function copyBlob(
 }
 
 async function copyOneBlob(
-  from: SourceLocation,
-  to: Location,
+  from: Repo,
+  to: Repo<RegistryClient>,
   blob: Descriptor,
   stats: CopyStats,
   turn: ReadTurn | undefined,
@@ -132,13 +127,17 @@ async function allOrFirstFailure(copies: readonly Promise<unknown>[]): Promise<v
 }
 
 interface BlobToCopy {
-  from: SourceLocation;
+  from: Repo;
   blob: Descriptor;
   shared?: SharedRead;
 }
 
 /** One target's blobs; a blob it never got to (its copy failed first) is settled, so no read waits for it. */
-async function copyAllTo(list: readonly BlobToCopy[], target: Location, stats: CopyStats): Promise<void> {
+async function copyAllTo(
+  list: readonly BlobToCopy[],
+  target: Repo<RegistryClient>,
+  stats: CopyStats,
+): Promise<void> {
   const work = list.map((b) => ({ ...b, turn: b.shared?.turn() }));
   try {
     await mapPool(work, BLOB_CONCURRENCY, (w) => copyBlob(w.from, target, w.blob, stats, w.turn));
@@ -149,7 +148,7 @@ async function copyAllTo(list: readonly BlobToCopy[], target: Location, stats: C
 
 async function copyBlobsOf(
   manifests: readonly Sourced[],
-  to: readonly Location[],
+  to: readonly Repo<RegistryClient>[],
   stats: CopyStats,
 ): Promise<void> {
   const blobs = new Map<string, BlobToCopy>();
@@ -169,7 +168,8 @@ async function copyBlobsOf(
   await allOrFirstFailure(to.map((target) => copyAllTo(list, target, stats)));
 }
 
-const many = (to: Location | readonly Location[]): readonly Location[] => ('client' in to ? [to] : to);
+const many = (to: Repo<RegistryClient> | readonly Repo<RegistryClient>[]): readonly Repo<RegistryClient>[] =>
+  'client' in to ? [to] : to;
 
 /**
  * Only the blobs the manifests reference: no manifest is written (an upload ahead of the merge). With
@@ -177,7 +177,7 @@ const many = (to: Location | readonly Location[]): readonly Location[] => ('clie
  */
 export async function copyBlobs(
   items: readonly Sourced[],
-  to: Location | readonly Location[],
+  to: Repo<RegistryClient> | readonly Repo<RegistryClient>[],
   stats: CopyStats,
 ): Promise<void> {
   await copyBlobsOf(await expand(items), many(to), stats);
@@ -186,7 +186,7 @@ export async function copyBlobs(
 /** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
 export async function copyImages(
   items: readonly Sourced[],
-  to: Location | readonly Location[],
+  to: Repo<RegistryClient> | readonly Repo<RegistryClient>[],
   stats: CopyStats,
 ): Promise<void> {
   const manifests = await expand(items);

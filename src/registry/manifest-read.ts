@@ -6,7 +6,7 @@ import { MANIFEST_LIMIT, readBounded } from '../bounded-body.js';
 import { HttpError } from '../errors.js';
 import { header, type HttpResponse } from '../http.js';
 import { TransientError } from '../retry.js';
-import { sha256Digest } from '../oci/index-merge.js';
+import { sha256Digest } from '../oci/digest.js';
 import type { RawManifest } from '../oci/types.js';
 import { forLog } from '../log-safe.js';
 

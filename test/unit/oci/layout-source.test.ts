@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { sha256Digest } from '../../../src/oci/index-merge.js';
+import { sha256Digest } from '../../../src/oci/digest.js';
 import { parseLayoutReference, type LayoutReference } from '../../../src/oci/layout.js';
 import type { Descriptor, ImageIndex, ImageManifest } from '../../../src/oci/types.js';
 import { LayoutSource } from '../../../src/oci/layout-source.js';

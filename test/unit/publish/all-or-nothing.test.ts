@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { Http } from '../../../src/http.js';
 import type { ImageSource } from '../../../src/oci/image-source.js';
-import type { MergedIndex } from '../../../src/oci/index-merge.js';
+import type { SerializedIndex } from '../../../src/oci/index.js';
 import { OCI_INDEX, OCI_MANIFEST } from '../../../src/oci/media-types.js';
 import type { Descriptor, RawManifest } from '../../../src/oci/types.js';
 import {
@@ -53,7 +53,7 @@ const indexRaw = raw(OCI_INDEX, {
   mediaType: OCI_INDEX,
   manifests: [entry(amd64), entry(arm64)],
 });
-const INDEX: MergedIndex = { mediaType: OCI_INDEX, digest: indexRaw.digest, bytes: indexRaw.bytes };
+const INDEX: SerializedIndex = { mediaType: OCI_INDEX, digest: indexRaw.digest, bytes: indexRaw.bytes };
 const OLD = raw(OCI_INDEX, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [entry(amd64)] });
 
 /** Every call to every target, in order, as "registry repo method ref". */

@@ -1,14 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import {
-  chooseIndexMediaType,
-  formatProblem,
-  isAttestation,
-  keepEntry,
-  platformKey,
-  mergeIndex,
-  platformFromConfig,
-  sha256Digest,
-} from '../../../src/oci/index-merge.js';
+import { chooseIndexMediaType, formatProblem, serializeIndex } from '../../../src/oci/index.js';
+import { isAttestation, keepEntry } from '../../../src/oci/attestations.js';
+import { platformKey, platformFromConfig } from '../../../src/oci/platform-of.js';
+import { sha256Digest } from '../../../src/oci/digest.js';
 import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../../../src/oci/media-types.js';
 import type { Descriptor } from '../../../src/oci/types.js';
 
@@ -40,7 +34,7 @@ describe('index merge', () => {
       d(DOCKER_MANIFEST, 1, { platform: { os: 'linux', architecture: 'amd64' } }),
       d(DOCKER_MANIFEST, 2, { platform: { os: 'linux', architecture: 'arm', variant: 'v7' } }),
     ];
-    const merged = mergeIndex(entries);
+    const merged = serializeIndex(entries);
     expect(merged.digest).toBe(sha256Digest(merged.bytes));
     const parsed = JSON.parse(merged.bytes.toString()) as { mediaType: string; manifests: Descriptor[] };
     expect(parsed.mediaType).toBe(DOCKER_LIST);
@@ -49,11 +43,11 @@ describe('index merge', () => {
 
   test('the same entries always give the same digest', () => {
     const entries = [d(OCI_MANIFEST, 3)];
-    expect(mergeIndex(entries).digest).toBe(mergeIndex(entries).digest);
+    expect(serializeIndex(entries).digest).toBe(serializeIndex(entries).digest);
   });
 
   test('annotations go on the index', () => {
-    const merged = mergeIndex([d(OCI_MANIFEST, 1)], {
+    const merged = serializeIndex([d(OCI_MANIFEST, 1)], {
       annotations: { 'org.opencontainers.image.description': 'hello' },
     });
     expect(JSON.parse(merged.bytes.toString())).toMatchObject({
@@ -62,8 +56,8 @@ describe('index merge', () => {
   });
 
   test('refuses empty and duplicate entries', () => {
-    expect(() => mergeIndex([])).toThrow(/without entries/);
-    expect(() => mergeIndex([d(OCI_MANIFEST, 1), d(OCI_MANIFEST, 1)])).toThrow(/twice/);
+    expect(() => serializeIndex([])).toThrow(/without entries/);
+    expect(() => serializeIndex([d(OCI_MANIFEST, 1), d(OCI_MANIFEST, 1)])).toThrow(/twice/);
   });
 
   test.each([

@@ -1,17 +1,19 @@
 // Where a blob's bytes are read from, leanest first: the source's own way
 // (a LeanSource: the local registry's storage files), a plain-HTTP GET on a
 // raw socket (hashed while it streams), else undici's GET body (hashed too).
+// It chooses by the registry's API (scheme, auth), so it lives with the
+// client; the byte paths it picks between are blob-path/'s.
 import * as core from '@actions/core';
 import type { Readable } from 'node:stream';
 import { TransientError, withRetry } from '../retry.js';
-import type { SourceLocation } from '../oci/image-source.js';
+import type { Repo } from '../oci/image-source.js';
 import { checkDigest } from '../oci/digest.js';
 import type { Descriptor } from '../oci/types.js';
-import { hashed, type BlobSource } from './blob-pump.js';
-import { isLeanUrl } from './blob-send.js';
-import { RegistryClient } from '../registry/client.js';
-import { GetSource } from './get-source.js';
-import { scopeFor } from '../registry/token.js';
+import { hashed, type BlobSource } from '../blob-path/blob-pump.js';
+import { isLeanUrl } from '../blob-path/blob-send.js';
+import { RegistryClient } from './client.js';
+import { GetSource } from '../blob-path/get-source.js';
+import { scopeFor } from './token.js';
 
 /** Below this a blob (a config, a small layer) takes the undici way: nothing to win. */
 export const LEAN_MIN_BYTES = 1024 * 1024;
@@ -30,7 +32,7 @@ export function isLeanSource(source: object): source is LeanSource {
 }
 
 /** A fresh body for one upload attempt: a BlobSource on the lean path, else a verifying Readable. */
-export async function openBlobBody(from: SourceLocation, blob: Descriptor): Promise<Readable | BlobSource> {
+export async function openBlobBody(from: Repo, blob: Descriptor): Promise<Readable | BlobSource> {
   if (blob.size >= LEAN_MIN_BYTES && blob.digest.startsWith('sha256:')) {
     const source = from.client;
     const api = source instanceof RegistryClient ? source : isLeanSource(source) ? source.api : undefined;

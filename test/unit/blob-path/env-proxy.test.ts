@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { proxyFor } from '../../../src/registry/env-proxy.js';
+import { proxyFor } from '../../../src/blob-path/env-proxy.js';
 
 // The same decisions undici's EnvHttpProxyAgent makes (lib/dispatcher/env-http-proxy-agent.js).
 describe('whether a blob request would go through a proxy from the environment', () => {

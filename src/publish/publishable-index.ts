@@ -1,15 +1,15 @@
 // The index both modes publish: the entries merged in the format the inputs
 // ask for, with their annotations; a format that cannot hold them is an input error.
 import { ActionError } from '../errors.js';
-import { formatProblem, mergeIndex, type MergedIndex } from '../oci/index-merge.js';
+import { formatProblem, serializeIndex, type SerializedIndex } from '../oci/index.js';
 import type { Descriptor } from '../oci/types.js';
 import type { PublishOptions } from './options.js';
 
-export function buildIndex(
+export function publishableIndex(
   entries: readonly Descriptor[],
   options: Pick<PublishOptions, 'indexFormat' | 'annotations'>,
-): MergedIndex {
+): SerializedIndex {
   const problem = formatProblem(entries, options.indexFormat);
   if (problem) throw new ActionError(problem);
-  return mergeIndex(entries, { format: options.indexFormat, annotations: options.annotations });
+  return serializeIndex(entries, { format: options.indexFormat, annotations: options.annotations });
 }
