@@ -49645,6 +49645,60 @@ function skipQemuLines(hub, emulation, runDir) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/build-mode/hub/lifecycle.ts
+
+
+/** Whether any platform has a hook or a compose test of the repository's. */
+function hasHubCode(platforms) {
+    return platforms.some((h) => (h.hooks?.present.length ?? 0) > 0 || h.composeFile !== undefined);
+}
+/** The lifecycle for these options: Hub's when the repository has hooks or tests, else one that runs nothing. */
+async function buildHooks(options, commitMessage) {
+    const platforms = planHub(options, commitMessage);
+    const stripQemu = options.build.hooks === 'auto';
+    const afterSetUp = (emulation, runDir) => {
+        if (stripQemu)
+            skipQemuLines(platforms, emulation, runDir);
+        return Promise.resolve();
+    };
+    if (!hasHubCode(platforms))
+        return {
+            platforms,
+            runsBeforePush: false,
+            afterCheckout: () => Promise.resolve(),
+            afterSetUp,
+            afterBuilds: () => Promise.resolve(false),
+            afterPublish: () => Promise.resolve(),
+        };
+    const compose = await prepareHub(platforms, options);
+    const { push, network } = options;
+    return {
+        platforms,
+        runsBeforePush: true,
+        afterCheckout: () => hubOnce(platforms, 'post_checkout'),
+        afterSetUp: async (emulation, runDir) => {
+            await afterSetUp(emulation, runDir);
+            await hubOnce(platforms, 'pre_build');
+        },
+        afterBuilds: async (state, ref) => {
+            await hubEach(platforms, 'post_build', ref);
+            await hubTests(platforms, { ...state, compose, localRef: ref, network });
+            const replaced = push && customPushes(platforms).length > 0;
+            if (push)
+                await hubOnce(platforms, 'pre_push');
+            if (push && !replaced)
+                await hubEach(platforms, 'push', ref); // recognised: each says so and is skipped
+            return replaced;
+        },
+        afterPublish: async (ref, remember, replaced) => {
+            if (replaced)
+                await hubPush(platforms, ref, remember);
+            if (push)
+                await hubOnce(platforms, 'post_push');
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/oci/attestations.ts
 /** 'keep' attestation manifests beside their images, or 'strip' them. */
 const ATTESTATION_MODES = ['keep', 'strip'];
@@ -54660,9 +54714,9 @@ async function startRegistry(http, options, state) {
 }
 
 ;// CONCATENATED MODULE: ./src/build-mode/run.ts
-// Build mode: emulation, buildx, the local registry, the builds (platforms.ts),
-// Docker Hub hooks around them (hooks/), then the merge and the archive.
-
+// Build mode: set-up (emulation, buildx, the local registry), the builds
+// (platforms.ts), then the publish and the archive; Docker Hub's hooks and
+// tests wrap those phases from outside (hub/lifecycle.ts).
 
 
 
@@ -54718,25 +54772,13 @@ function recordBuilds(timeline, results, how) {
     if (exported)
         timeline.add({ section: 'Builds', label: 'One build: export to the local registry', ...exported });
 }
-/** Hub's post_build, tests and pre_push after the builds; answers whether push hooks replace the push. */
-async function afterBuilds(hub, options, state, ref, compose) {
-    await hubEach(hub, 'post_build', ref);
-    await hubTests(hub, { ...state, compose, localRef: ref, network: options.network });
-    const pushHooks = options.push && customPushes(hub).length > 0;
-    if (options.push)
-        await hubOnce(hub, 'pre_push');
-    if (options.push && !pushHooks)
-        await hubEach(hub, 'push', ref); // recognised: each says so and is skipped
-    return pushHooks;
-}
 /**
  * Blobs go up while other platforms build when the push is the action's own
  * (no Hub hooks or tests, which run first and may replace it) and no smoke test
  * has yet to pass.
  */
-function earlyCopies(clients, options, hub, local, timeline) {
-    const hubbed = hubNeedsOwnBuilds(hub) !== undefined;
-    if (!(options.push || options.pushByDigest) || hubbed || options.build.testCommand)
+function earlyCopies(clients, options, hooks, local, timeline) {
+    if (!(options.push || options.pushByDigest) || hooks.runsBeforePush || options.build.testCommand)
         return undefined;
     return new EarlyCopies(() => clients.targets(options.tags), local, options.attestations, timeline);
 }
@@ -54763,29 +54805,24 @@ function rowsOf(results, how) {
     }));
 }
 async function runBuildMode(http, clients, options, state, engine) {
-    const hub = planHub(options, readCommitMessage());
-    const compose = await prepareHub(hub, options);
-    await hubOnce(hub, 'post_checkout');
+    const hooks = await buildHooks(options, readCommitMessage());
+    await hooks.afterCheckout();
     const timeline = new Timeline();
     const label = 'Environment, emulation, buildx, local registry';
     const { emulation, local, localSource, multiPlatform, packed } = await timeline.time('Set-up', label, () => setUp(http, options, state, engine));
-    if (options.build.hooks === 'auto')
-        skipQemuLines(hub, emulation, state.runDir);
-    await hubOnce(hub, 'pre_build');
-    const early = earlyCopies(clients, options, hub, localSource, timeline);
+    await hooks.afterSetUp(emulation, state.runDir);
+    const early = earlyCopies(clients, options, hooks, localSource, timeline);
+    const hub = hooks.platforms;
     const results = await buildWith({ options, state, local, hub, emulation, multiPlatform, packed }, early);
     const how = (p) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
     recordBuilds(timeline, results, how);
     const ref = (platform) => localRef(local, platform);
-    const pushHooks = await afterBuilds(hub, options, state, ref, compose);
-    const publish = pushHooks ? { ...options, push: false } : options;
+    const pushReplaced = await hooks.afterBuilds(state, ref);
+    const publish = pushReplaced ? { ...options, push: false } : options;
     const index = await core_group('Merging index', () => publishBuilt(clients, publish, { local, localSource }, results, timeline, early));
     if (options.ociArchive)
         await core_group('Writing OCI archive', () => writeArchive(options, () => localSource, index));
-    if (pushHooks)
-        await hubPush(hub, ref, (image) => remember(state, image));
-    if (options.push)
-        await hubOnce(hub, 'post_push');
+    await hooks.afterPublish(ref, (image) => remember(state, image), pushReplaced);
     return { index, rows: rowsOf(results, how), timeline: timeline.phases };
 }
 

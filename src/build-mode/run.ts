@@ -1,5 +1,6 @@
-// Build mode: emulation, buildx, the local registry, the builds (platforms.ts),
-// Docker Hub hooks around them (hooks/), then the merge and the archive.
+// Build mode: set-up (emulation, buildx, the local registry), the builds
+// (platforms.ts), then the publish and the archive; Docker Hub's hooks and
+// tests wrap those phases from outside (hub/lifecycle.ts).
 import { LocalStorageSource } from '../local-registry/storage-source.js';
 import type { Repo } from '../oci/image-source.js';
 import * as core from '@actions/core';
@@ -14,22 +15,12 @@ import { saveState, type PostState } from '../state.js';
 import { Timeline } from '../timeline.js';
 import { recordEmulation, registerEmulators } from './emulation.js';
 import { readCommitMessage } from './hub/env.js';
-import {
-  customPushes,
-  hubEach,
-  hubOnce,
-  hubPush,
-  hubTests,
-  prepareHub,
-  skipQemuLines,
-} from './hub/phases.js';
-import { planHub, type PlatformHub } from './hub/plan.js';
+import { buildHooks, type BuildHooks } from './hub/lifecycle.js';
 import { EarlyCopies } from './early-copies.js';
 import { publishBuilt } from './publish-built.js';
 import type { BuildModeOptions } from './options.js';
 import {
   buildPlatforms,
-  hubNeedsOwnBuilds,
   localRef,
   LOCAL_REPOSITORY,
   type BuildsContext,
@@ -84,22 +75,6 @@ function recordBuilds(timeline: Timeline, results: readonly PlatformResult[], ho
     timeline.add({ section: 'Builds', label: 'One build: export to the local registry', ...exported });
 }
 
-/** Hub's post_build, tests and pre_push after the builds; answers whether push hooks replace the push. */
-async function afterBuilds(
-  hub: PlatformHub[],
-  options: BuildModeOptions,
-  state: PostState,
-  ref: (p: string) => string,
-  compose: Awaited<ReturnType<typeof prepareHub>>,
-): Promise<boolean> {
-  await hubEach(hub, 'post_build', ref);
-  await hubTests(hub, { ...state, compose, localRef: ref, network: options.network });
-  const pushHooks = options.push && customPushes(hub).length > 0;
-  if (options.push) await hubOnce(hub, 'pre_push');
-  if (options.push && !pushHooks) await hubEach(hub, 'push', ref); // recognised: each says so and is skipped
-  return pushHooks;
-}
-
 /**
  * Blobs go up while other platforms build when the push is the action's own
  * (no Hub hooks or tests, which run first and may replace it) and no smoke test
@@ -108,12 +83,12 @@ async function afterBuilds(
 function earlyCopies(
   clients: RegistryClients,
   options: BuildModeOptions,
-  hub: readonly PlatformHub[],
+  hooks: BuildHooks,
   local: Repo,
   timeline: Timeline,
 ): EarlyCopies | undefined {
-  const hubbed = hubNeedsOwnBuilds(hub) !== undefined;
-  if (!(options.push || options.pushByDigest) || hubbed || options.build.testCommand) return undefined;
+  if (!(options.push || options.pushByDigest) || hooks.runsBeforePush || options.build.testCommand)
+    return undefined;
   return new EarlyCopies(() => clients.targets(options.tags), local, options.attestations, timeline);
 }
 
@@ -147,29 +122,27 @@ export async function runBuildMode(
   state: PostState,
   engine: string,
 ): Promise<Outcome> {
-  const hub = planHub(options, readCommitMessage());
-  const compose = await prepareHub(hub, options);
-  await hubOnce(hub, 'post_checkout');
+  const hooks = await buildHooks(options, readCommitMessage());
+  await hooks.afterCheckout();
   const timeline = new Timeline();
   const label = 'Environment, emulation, buildx, local registry';
   const { emulation, local, localSource, multiPlatform, packed } = await timeline.time('Set-up', label, () =>
     setUp(http, options, state, engine),
   );
-  if (options.build.hooks === 'auto') skipQemuLines(hub, emulation, state.runDir);
-  await hubOnce(hub, 'pre_build');
-  const early = earlyCopies(clients, options, hub, localSource, timeline);
+  await hooks.afterSetUp(emulation, state.runDir);
+  const early = earlyCopies(clients, options, hooks, localSource, timeline);
+  const hub = hooks.platforms;
   const results = await buildWith({ options, state, local, hub, emulation, multiPlatform, packed }, early);
   const how = (p: string) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
   recordBuilds(timeline, results, how);
   const ref = (platform: string) => localRef(local, platform);
-  const pushHooks = await afterBuilds(hub, options, state, ref, compose);
-  const publish = pushHooks ? { ...options, push: false } : options;
+  const pushReplaced = await hooks.afterBuilds(state, ref);
+  const publish = pushReplaced ? { ...options, push: false } : options;
   const index = await core.group('Merging index', () =>
     publishBuilt(clients, publish, { local, localSource }, results, timeline, early),
   );
   if (options.ociArchive)
     await core.group('Writing OCI archive', () => writeArchive(options, () => localSource, index));
-  if (pushHooks) await hubPush(hub, ref, (image) => remember(state, image));
-  if (options.push) await hubOnce(hub, 'post_push');
+  await hooks.afterPublish(ref, (image) => remember(state, image), pushReplaced);
   return { index, rows: rowsOf(results, how), timeline: timeline.phases };
 }
