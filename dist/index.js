@@ -49159,8 +49159,9 @@ function readCommitMessage(eventPath = process.env.GITHUB_EVENT_PATH) {
 // the user's name, locale and TMPDIR, the runner's proxy settings (a hook's
 // curl on a self-hosted runner behind a proxy needs them), the docker CLI's
 // own settings (the action's DOCKER_CONFIG, DOCKER_HOST and its TLS files),
-// GITHUB_* and Hub's variables. Dropped: INPUT_* (the password and every build secret), ACTIONS_*
-// (the runtime token, the OIDC token request), STATE_*, and whatever else the
+// RUNNER_* (its temp dir, OS and arch), GITHUB_* and Hub's variables.
+// Dropped: INPUT_* (the password and every build secret), ACTIONS_* (the
+// runtime token, the OIDC token request), STATE_*, and whatever else the
 // job's environment holds (a secret put in `env:` included). GITHUB_TOKEN is
 // dropped too, and so are the runner's file commands GITHUB_OUTPUT, GITHUB_ENV,
 // GITHUB_PATH, GITHUB_STATE and GITHUB_STEP_SUMMARY: through them a hook could
@@ -49197,7 +49198,8 @@ const FILE_COMMANDS_AND_TOKEN = new Set([
     'GITHUB_TOKEN',
 ]);
 function isKept(name) {
-    if (KEPT.has(name) || name.startsWith('LC_'))
+    // RUNNER_*: the runner's own paths and names (RUNNER_TEMP, RUNNER_OS, RUNNER_ARCH), no secret among them.
+    if (KEPT.has(name) || name.startsWith('LC_') || name.startsWith('RUNNER_'))
         return true;
     return name.startsWith('GITHUB_') && !FILE_COMMANDS_AND_TOKEN.has(name);
 }

@@ -71,6 +71,7 @@ describe('cleanEnv', () => {
     [18, 'GREETING', 'hi'],
     [19, 'HTTPS_PROXY', 'http://proxy.intranet:3128'],
     [20, 'no_proxy', 'localhost,127.0.0.1'],
+    [21, 'RUNNER_TEMP', '/home/runner/_temp'],
   ])('%i: keeps %s', (_n, name, value) => {
     expect(env[name]).toBe(value);
   });
@@ -91,7 +92,6 @@ describe('cleanEnv', () => {
     [13, 'GITHUB_STATE'],
     [14, 'GITHUB_STEP_SUMMARY'],
     [15, 'GITHUB_TOKEN'],
-    [16, 'RUNNER_TEMP'],
     [17, 'AWS_SECRET_ACCESS_KEY'],
     [18, 'NODE_OPTIONS'],
   ])('%i: drops %s', (_n, name) => {
