@@ -22,8 +22,9 @@ import {
 } from '../../support/images.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
-import { makeCa, makeSigningCert, type TestCa } from '../helpers/tls.js';
-import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
+import type { TestCa } from '../helpers/tls.js';
+import type { TokenServer } from '../helpers/token-server.js';
+import { startAuthRegistries, type AuthRegistries } from '../helpers/auth-registries.js';
 
 const skip = skipWithoutPrereqs();
 
@@ -42,33 +43,17 @@ describe.skipIf(skip)('merge-only mode', () => {
   let secure: TestRegistry;
   let tokens: TokenServer;
   let tok: TestRegistry;
+  let auth: AuthRegistries;
   let srcEp: Endpoint;
   const images: Record<string, Pushed> = {};
   let multi: Pushed;
   let multiAttestations: Pushed[];
 
   beforeAll(async () => {
-    ca = makeCa();
-    const signing = makeSigningCert(ca.dir);
     src = await startRegistry();
     dst = await startRegistry();
-    secure = await startRegistry({ user, password, tls: ca });
-    tokens = await startTokenServer({
-      user,
-      password,
-      tls: ca,
-      service: 'test-registry',
-      issuer: 'test-issuer',
-      ...signing,
-    });
-    tok = await startRegistry({
-      token: {
-        realm: tokens.realm,
-        service: 'test-registry',
-        issuer: 'test-issuer',
-        rootcertbundle: signing.certFile,
-      },
-    });
+    auth = await startAuthRegistries(user, password);
+    ({ ca, secure, tok, tokens } = auth);
     srcEp = { url: src.url };
     for (const platform of ['linux/amd64', 'linux/arm64', 'linux/s390x'])
       images[platform] = await pushImage(
@@ -87,9 +72,8 @@ describe.skipIf(skip)('merge-only mode', () => {
     multi = await pushIndex(srcEp, 'acme/multi', '1', [armv7, ppc, ...multiAttestations]);
   });
   afterAll(async () => {
-    for (const r of [src, dst, secure, tok]) await r?.stop();
-    await tokens?.stop();
-    if (ca) rmSync(ca.dir, { recursive: true, force: true });
+    for (const r of [src, dst]) await r?.stop();
+    await auth?.stop();
   });
 
   const singleSources = () =>

@@ -15,8 +15,8 @@ import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { makeCa, makeSigningCert, type TestCa } from '../helpers/tls.js';
-import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
+import type { TestCa } from '../helpers/tls.js';
+import { startAuthRegistries, type AuthRegistries } from '../helpers/auth-registries.js';
 import { buildRegistryImage } from '../helpers/tools.js';
 
 const skip = skipWithoutPrereqs();
@@ -50,8 +50,8 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
   let ca: TestCa;
   let plain: TestRegistry;
   let secure: TestRegistry;
-  let tokens: TokenServer;
   let tok: TestRegistry;
+  let auth: AuthRegistries;
   const dirs: string[] = [];
 
   function build(
@@ -69,30 +69,13 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
   }
 
   beforeAll(async () => {
-    ca = makeCa();
-    const signing = makeSigningCert(ca.dir);
     plain = await startRegistry();
-    secure = await startRegistry({ user, password, tls: ca });
-    tokens = await startTokenServer({
-      user,
-      password,
-      tls: ca,
-      service: 'test-registry',
-      issuer: 'test-issuer',
-      ...signing,
-    });
-    tok = await startRegistry({
-      token: {
-        realm: tokens.realm,
-        service: 'test-registry',
-        issuer: 'test-issuer',
-        rootcertbundle: signing.certFile,
-      },
-    });
+    auth = await startAuthRegistries(user, password);
+    ({ ca, secure, tok } = auth);
   });
   afterAll(async () => {
-    for (const r of [plain, secure, tok]) await r?.stop();
-    await tokens?.stop();
+    await plain?.stop();
+    await auth?.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
