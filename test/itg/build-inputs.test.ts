@@ -4,15 +4,16 @@
 // and works where it can (docker 26: containerd store, attestations).
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { useTargetRegistry } from '../helpers/target-registry.js';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import { busyboxContext } from '../../support/contexts.js';
 import { engine, skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
+import { catalog } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 const { containerdStore, major } = engine();
@@ -51,16 +52,7 @@ function barrier(
 }
 
 describe.skipIf(skip)('build inputs', () => {
-  let registry: TestRegistry;
-  const dirs: string[] = [];
-
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(async () => {
-    await registry?.stop();
-    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  });
+  const t = useTargetRegistry();
 
   test('target, build-args, labels and secrets reach the build; the secret never reaches the log', async () => {
     const secret = `s3cret-${randomBytes(8).toString('hex')}`;
@@ -69,8 +61,8 @@ describe.skipIf(skip)('build inputs', () => {
         'RUN --mount=type=secret,id=token sha256sum /run/secrets/token | cut -d" " -f1 > /secret-sha\n' +
         'FROM base AS right\nRUN echo right > /stage\nFROM base AS wrong\nRUN echo wrong > /stage\n',
     );
-    dirs.push(ctx);
-    const repo = `${registry.address}/inputs/target`;
+    t.dirs.push(ctx);
+    const repo = `${t.registry.address}/inputs/target`;
     const run = await runAction({
       platforms: 'linux/amd64,linux/arm64',
       context: ctx,
@@ -108,7 +100,7 @@ describe.skipIf(skip)('build inputs', () => {
 
   test('max-parallel 3 builds three platforms side by side; 1 builds them one at a time (no-cache keeps RUN live)', async () => {
     const ctx = contextWith('ARG BARRIER\nRUN wget -q -O /dev/null "$BARRIER/$(uname -m)"\n');
-    dirs.push(ctx);
+    t.dirs.push(ctx);
     for (const [parallel, expected, hold] of [
       ['3', 3, 120_000],
       ['1', 1, 1_500],
@@ -136,11 +128,11 @@ describe.skipIf(skip)('build inputs', () => {
 
   test('a smoke test failing on one platform stops the push and names the platform', async () => {
     const ctx = contextWith('RUN uname -m > /arch\n');
-    dirs.push(ctx);
+    t.dirs.push(ctx);
     const run = await runAction({
       platforms: 'linux/amd64,linux/arm64,linux/s390x',
       context: ctx,
-      tags: `${registry.address}/inputs/smoke:1`,
+      tags: `${t.registry.address}/inputs/smoke:1`,
       push: 'true',
       network: 'host',
       'max-parallel': '1',
@@ -150,13 +142,13 @@ describe.skipIf(skip)('build inputs', () => {
     expect(errorsOf(run.main)).toMatch(
       /^Smoke test failed on linux\/s390x: 'test-command' exited 1.*Nothing was pushed/s,
     );
-    expect(await catalog(registry.address)).not.toContain('inputs/smoke');
+    expect(await catalog(t.registry.address)).not.toContain('inputs/smoke');
   });
 
   test("cache-from reaches buildx scoped per build (per platform, or one build's platforms joined); cache-to inline and pull build fine", async () => {
     const ctx = contextWith('RUN uname -m > /arch\n');
-    dirs.push(ctx);
-    const cache = `${registry.address}/inputs/cache:buildcache`;
+    t.dirs.push(ctx);
+    const cache = `${t.registry.address}/inputs/cache:buildcache`;
     const run = await runAction({
       platforms: 'linux/amd64,linux/arm64',
       context: ctx,
@@ -184,7 +176,7 @@ describe.skipIf(skip)('build inputs', () => {
     ],
   ])('%i: what the docker driver cannot do fails before any build: %j', async (_n, inputs, message) => {
     const ctx = contextWith('RUN true\n');
-    dirs.push(ctx);
+    t.dirs.push(ctx);
     const run = await runAction({ platforms: 'linux/amd64', context: ctx, network: 'host', ...inputs });
     expect(errorsOf(run.main)).toMatch(message);
     expect(run.main.log).not.toContain('::group::Building');
@@ -194,8 +186,8 @@ describe.skipIf(skip)('build inputs', () => {
     'the containerd store: provenance is made and pushed beside each platform image',
     async () => {
       const ctx = contextWith('RUN uname -m > /arch\n');
-      dirs.push(ctx);
-      const repo = `${registry.address}/inputs/provenance`;
+      t.dirs.push(ctx);
+      const repo = `${t.registry.address}/inputs/provenance`;
       const run = await runAction({
         platforms: 'linux/amd64,linux/arm64',
         context: ctx,
@@ -221,9 +213,9 @@ describe.skipIf(skip)('build inputs', () => {
     'build-contexts reach buildx; on BuildKit 0.8 the failure says what is needed',
     async () => {
       const ctx = contextWith('FROM scratch\nCOPY --from=extra f /f\n');
-      dirs.push(ctx);
+      t.dirs.push(ctx);
       const extra = mkdtempSync(path.join(os.tmpdir(), 'extra-'));
-      dirs.push(extra);
+      t.dirs.push(extra);
       writeFileSync(path.join(extra, 'f'), 'x');
       const run = await runAction({
         platforms: 'linux/amd64',
@@ -240,9 +232,9 @@ describe.skipIf(skip)('build inputs', () => {
 
   test.runIf(major >= 23)('build-contexts reach the build (BuildKit 0.10+)', async () => {
     const ctx = contextWith('FROM base\nCOPY --from=extra f /f\nRUN test "$(cat /f)" = x\n');
-    dirs.push(ctx);
+    t.dirs.push(ctx);
     const extra = mkdtempSync(path.join(os.tmpdir(), 'extra-'));
-    dirs.push(extra);
+    t.dirs.push(extra);
     writeFileSync(path.join(extra, 'f'), 'x');
     const run = await runAction({
       platforms: 'linux/amd64',

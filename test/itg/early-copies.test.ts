@@ -1,17 +1,11 @@
 // Overlap: a platform's blobs go up to the target while another platform
 // still builds; manifests and tags only after every platform succeeded, so a
 // failed run leaves untagged blobs and no manifest on the target.
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { useTargetRegistry } from '../helpers/target-registry.js';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { busyboxContext } from '../../support/contexts.js';
-import {
-  catalog,
-  manifestsStored,
-  startRegistry,
-  tagsOf,
-  type TestRegistry,
-} from '../../support/registry.js';
+import { catalog, manifestsStored, tagsOf } from '../../support/registry.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 
 const skip = skipWithoutPrereqs();
@@ -35,21 +29,13 @@ function tasks(summary: string): Task[] {
 }
 
 describe.skipIf(skip)('blobs go up while other platforms build', () => {
-  let registry: TestRegistry;
-  const dirs: string[] = [];
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(async () => {
-    await registry?.stop();
-    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  });
+  const t = useTargetRegistry();
 
   // s390x builds on its own (its own Dockerfile), after amd64 (one build at a time), on both engines.
   const inputs = (ctx: string, repo: string) => ({
     platforms: 'linux/amd64,linux/s390x',
     context: ctx,
-    tags: `${registry.address}/${repo}:1`,
+    tags: `${t.registry.address}/${repo}:1`,
     push: 'true',
     network: 'host',
     'max-parallel': '1',
@@ -59,7 +45,7 @@ describe.skipIf(skip)('blobs go up while other platforms build', () => {
 
   test("amd64's blobs are uploaded during s390x's build; the index is whole", async () => {
     const ctx = contextWith('RUN sleep 3 && head -c 1048576 /dev/urandom > /blob\n');
-    dirs.push(ctx);
+    t.dirs.push(ctx);
     const run = await runAction(inputs(ctx, 'early/ok'));
     expect(errorsOf(run.main)).toBe('');
     expect(run.main.log).toMatch(
@@ -72,7 +58,7 @@ describe.skipIf(skip)('blobs go up while other platforms build', () => {
     expect(s390x, run.summary).toBeDefined();
     expect(early!.start).toBeLessThan(s390x!.end); // started before s390x's build ended
     expect(run.outputs.digest).toMatch(/^sha256:/);
-    const index = await fetch(`${registry.url}/v2/early/ok/manifests/1`, {
+    const index = await fetch(`${t.registry.url}/v2/early/ok/manifests/1`, {
       headers: { accept: 'application/vnd.docker.distribution.manifest.list.v2+json' },
     });
     expect(index.headers.get('docker-content-digest')).toBe(run.outputs.digest);
@@ -82,12 +68,12 @@ describe.skipIf(skip)('blobs go up while other platforms build', () => {
 
   test("a later platform fails: the first one's blobs reached the target, but no manifest and no tag", async () => {
     const ctx = contextWith('RUN sleep 3 && false\n');
-    dirs.push(ctx);
+    t.dirs.push(ctx);
     const run = await runAction(inputs(ctx, 'early/failed'));
     expect(run.main.exitCode).not.toBe(0);
     expect(errorsOf(run.main)).toMatch(/linux\/s390x/);
-    expect(await catalog(registry.address)).toContain('early/failed'); // blobs were uploaded early
-    expect(manifestsStored(registry, 'early/failed')).toEqual([]);
-    expect(await tagsOf(registry.address, 'early/failed')).toEqual([]);
+    expect(await catalog(t.registry.address)).toContain('early/failed'); // blobs were uploaded early
+    expect(manifestsStored(t.registry, 'early/failed')).toEqual([]);
+    expect(await tagsOf(t.registry.address, 'early/failed')).toEqual([]);
   });
 });

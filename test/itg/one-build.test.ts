@@ -3,11 +3,11 @@
 // group, digest, time, smoke test and named failure each; on Docker 20.10's
 // classic store, and for 'platform-files', each platform builds on its own.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { useTargetRegistry } from '../helpers/target-registry.js';
 import { errorsOf, runAction, type ActionRun } from '../../support/action-runner.js';
 import { busyboxContext } from '../../support/contexts.js';
-import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
+import { catalog } from '../../support/registry.js';
 import { engine, skipWithoutPrereqs } from '../helpers/prereqs.js';
 
 const skip = skipWithoutPrereqs();
@@ -24,20 +24,12 @@ function groups(run: ActionRun): Map<string, string> {
 }
 
 describe.skipIf(skip)('one build per Dockerfile', () => {
-  let registry: TestRegistry;
-  const dirs: string[] = [];
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(async () => {
-    await registry?.stop();
-    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  });
+  const t = useTargetRegistry();
 
   const inputs = (ctx: string, repo: string) => ({
     platforms: 'linux/amd64,linux/arm64,linux/s390x',
     context: ctx,
-    tags: `${registry.address}/${repo}:1`,
+    tags: `${t.registry.address}/${repo}:1`,
     push: 'true',
     network: 'host',
     'no-cache': 'true',
@@ -53,7 +45,7 @@ describe.skipIf(skip)('one build per Dockerfile', () => {
     'Docker 26: amd64 and arm64 in one build, s390x (platform-files) on its own; each its group, digest and test',
     async () => {
       const ctx = contextWith(files);
-      dirs.push(ctx);
+      t.dirs.push(ctx);
       const run = await runAction(inputs(ctx, 'one/shared'));
       expect(errorsOf(run.main)).toBe('');
       expect(run.main.log).toContain(
@@ -74,7 +66,7 @@ describe.skipIf(skip)('one build per Dockerfile', () => {
       const index = JSON.parse(
         execFileSync(
           'skopeo',
-          ['inspect', '--raw', '--tls-verify=false', `docker://${registry.address}/one/shared:1`],
+          ['inspect', '--raw', '--tls-verify=false', `docker://${t.registry.address}/one/shared:1`],
           {
             encoding: 'utf8',
           },
@@ -102,7 +94,7 @@ describe.skipIf(skip)('one build per Dockerfile', () => {
     'Docker 20.10 (classic store): every platform in a build of its own, and the log says why',
     async () => {
       const ctx = contextWith(files);
-      dirs.push(ctx);
+      t.dirs.push(ctx);
       const run = await runAction(inputs(ctx, 'one/own'));
       expect(errorsOf(run.main)).toBe('');
       expect(run.main.log).toMatch(
@@ -122,7 +114,7 @@ describe.skipIf(skip)('one build per Dockerfile', () => {
         Dockerfile:
           'RUN echo "log-of-$(uname -m)" && test "$(uname -m)" != aarch64 || { echo "deliberate failure"; exit 3; }\n',
       });
-      dirs.push(ctx);
+      t.dirs.push(ctx);
       const run = await runAction({ ...inputs(ctx, 'one/broken'), 'platform-files': '' });
       expect(run.main.exitCode).not.toBe(0);
       expect(errorsOf(run.main)).toMatch(
@@ -131,7 +123,7 @@ describe.skipIf(skip)('one build per Dockerfile', () => {
       const g = groups(run);
       expect(g.get('Building linux/arm64')).toMatch(/deliberate failure\n\s+ERROR: process/);
       expect(g.get('Building linux/amd64')).not.toContain('\n  deliberate failure');
-      expect(await catalog(registry.address)).not.toContain('one/broken');
+      expect(await catalog(t.registry.address)).not.toContain('one/broken');
     },
   );
 });

@@ -1,0 +1,26 @@
+// The set-up most build tests share: one open target registry for the
+// describe block, and the temporary directories its tests make, all removed
+// after the block.
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
+import { startRegistry, type TestRegistry } from '../../support/registry.js';
+
+export interface TargetRegistry {
+  /** Started before the block's first test. */
+  registry: TestRegistry;
+  /** Directories the tests made: removed after the block. */
+  dirs: string[];
+}
+
+/** Call inside a describe block. */
+export function useTargetRegistry(): TargetRegistry {
+  const t = { dirs: [] as string[] } as unknown as TargetRegistry;
+  beforeAll(async () => {
+    t.registry = await startRegistry();
+  });
+  afterAll(async () => {
+    await (t.registry as TestRegistry | undefined)?.stop();
+    for (const d of t.dirs) rmSync(d, { recursive: true, force: true });
+  });
+  return t;
+}
