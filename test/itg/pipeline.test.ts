@@ -6,18 +6,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
-import { exampleContext } from '../../support/contexts.js';
+import { useLoginRegistries } from '../helpers/login-registries.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { alive } from '../helpers/processes.js';
-import {
-  catalog,
-  manifestsStored,
-  startRegistry,
-  tagsOf,
-  type TestRegistry,
-} from '../../support/registry.js';
+import { catalog, manifestsStored, tagsOf } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 const UNAME: Record<string, string> = {
@@ -69,28 +63,14 @@ function leftovers(runnerTemp: string, localAddress: string | undefined): string
 }
 
 describe.skipIf(skip)('pipeline', () => {
-  const user = 'bot';
-  const password = `pw-${randomBytes(12).toString('hex')}`;
-  let secured: TestRegistry;
-  let open: TestRegistry;
-  let context: string;
-
-  beforeAll(async () => {
-    secured = await startRegistry({ user, password });
-    open = await startRegistry();
-    context = exampleContext('hello');
-  });
-  afterAll(async () => {
-    await secured?.stop();
-    await open?.stop();
-    if (context) rmSync(context, { recursive: true, force: true });
-  });
+  const f = useLoginRegistries();
+  const { user, password } = f;
 
   test('builds 3 platforms into a password-protected registry; the digest output is what it serves', async () => {
-    const repo = `${secured.address}/acme/hello`;
+    const repo = `${f.secured.address}/acme/hello`;
     const run = await runAction({
       platforms: PLATFORMS.join(','),
-      context,
+      context: f.context,
       tags: `${repo}:1.0\n${repo}:latest`,
       push: 'true',
       username: user,
@@ -122,7 +102,7 @@ describe.skipIf(skip)('pipeline', () => {
     // Each platform's image, picked from the index by the engine, runs as that
     // CPU, and its RUN step ran as that CPU too. (Engine 20.10 keeps one
     // platform per index digest: remove it before pulling the next.)
-    const docker = dockerAs(secured.address, user, password);
+    const docker = dockerAs(f.secured.address, user, password);
     const pinned = `${repo}@${run.outputs.digest}`;
     for (const platform of PLATFORMS) {
       try {
@@ -165,8 +145,8 @@ describe.skipIf(skip)('pipeline', () => {
   test('push false assembles the index locally and writes nothing to the target', async () => {
     const run = await runAction({
       platforms: 'linux/amd64,linux/arm64',
-      context,
-      tags: `${open.address}/acme/local-only:1.0`,
+      context: f.context,
+      tags: `${f.open.address}/acme/local-only:1.0`,
       push: 'false',
       network: 'host',
     });
@@ -175,14 +155,14 @@ describe.skipIf(skip)('pipeline', () => {
     expect(
       Object.keys(JSON.parse(run.outputs['platform-digests'] ?? '{}') as Record<string, string>),
     ).toEqual(['linux/amd64', 'linux/arm64']);
-    expect(await catalog(open.address)).not.toContain('acme/local-only');
+    expect(await catalog(f.open.address)).not.toContain('acme/local-only');
   });
 
   test('a bad platform fails before any build, naming it and the valid ones', async () => {
     const run = await runAction({
       platforms: 'linux/amd64,linux/sparc64',
-      context,
-      tags: `${open.address}/acme/bad-platform:1.0`,
+      context: f.context,
+      tags: `${f.open.address}/acme/bad-platform:1.0`,
       push: 'true',
       network: 'host',
     });
@@ -191,14 +171,14 @@ describe.skipIf(skip)('pipeline', () => {
       /unknown platform 'linux\/sparc64'.*valid platforms are linux\/amd64, .*linux\/s390x/,
     );
     expect(run.main.log).not.toContain('Building');
-    expect(await catalog(open.address)).not.toContain('acme/bad-platform');
+    expect(await catalog(f.open.address)).not.toContain('acme/bad-platform');
     expect(run.post.exitCode).toBe(0);
   });
 
   test('a platform whose build fails names itself, and nothing pullable reaches the target', async () => {
     const broken = mkdtempSync(path.join(os.tmpdir(), 'ctx-broken-'));
     try {
-      execFileSync('cp', ['-r', `${context}/.`, broken]);
+      execFileSync('cp', ['-r', `${f.context}/.`, broken]);
       // Fails only as s390x, after amd64 and arm64 built fine.
       writeFileSync(
         path.join(broken, 'Dockerfile'),
@@ -207,15 +187,15 @@ describe.skipIf(skip)('pipeline', () => {
       const run = await runAction({
         platforms: PLATFORMS.join(','),
         context: broken,
-        tags: `${open.address}/acme/broken:1.0`,
+        tags: `${f.open.address}/acme/broken:1.0`,
         push: 'true',
         network: 'host',
       });
       expect(run.main.exitCode).not.toBe(0);
       expect(errorsOf(run.main)).toMatch(/^Building linux\/s390x failed/);
       // The platforms that built may have sent blobs ahead (untagged, for garbage collection): no manifest, no tag.
-      expect(manifestsStored(open, 'acme/broken')).toEqual([]);
-      expect(await tagsOf(open.address, 'acme/broken')).toEqual([]);
+      expect(manifestsStored(f.open, 'acme/broken')).toEqual([]);
+      expect(await tagsOf(f.open.address, 'acme/broken')).toEqual([]);
       const state = JSON.parse(run.state['multiarch-state'] ?? '{}') as { registry?: { address: string } };
       expect(leftovers(run.runnerTemp, state.registry?.address)).toEqual([]);
     } finally {
@@ -227,8 +207,8 @@ describe.skipIf(skip)('pipeline', () => {
     const wrong = `wrong-${randomBytes(8).toString('hex')}`;
     const run = await runAction({
       platforms: 'linux/amd64',
-      context,
-      tags: `${secured.address}/acme/denied:1.0`,
+      context: f.context,
+      tags: `${f.secured.address}/acme/denied:1.0`,
       push: 'true',
       username: user,
       password: wrong,
@@ -236,12 +216,12 @@ describe.skipIf(skip)('pipeline', () => {
     });
     expect(run.main.exitCode).not.toBe(0);
     const error = errorsOf(run.main);
-    expect(error).toContain(secured.address);
+    expect(error).toContain(f.secured.address);
     expect(error).toContain('401');
     expect(error).toContain(`user '${user}'`);
     expect(error).toContain("Check 'username' and 'password'");
     expect(error).not.toContain(wrong);
-    expect(await catalog(secured.address, `${user}:${password}`)).not.toContain('acme/denied');
+    expect(await catalog(f.secured.address, `${user}:${password}`)).not.toContain('acme/denied');
   });
 
   test('without username/password it uses the runner docker config, as docker/login-action leaves it', async () => {
@@ -249,11 +229,17 @@ describe.skipIf(skip)('pipeline', () => {
     const auth = Buffer.from(`${user}:${password}`).toString('base64');
     writeFileSync(
       path.join(config, 'config.json'),
-      JSON.stringify({ auths: { [secured.address]: { auth } } }),
+      JSON.stringify({ auths: { [f.secured.address]: { auth } } }),
     );
-    const repo = `${secured.address}/acme/from-config`;
+    const repo = `${f.secured.address}/acme/from-config`;
     const run = await runAction(
-      { platforms: 'linux/amd64,linux/arm64', context, tags: `${repo}:1.0`, push: 'true', network: 'host' },
+      {
+        platforms: 'linux/amd64,linux/arm64',
+        context: f.context,
+        tags: `${repo}:1.0`,
+        push: 'true',
+        network: 'host',
+      },
       { env: { DOCKER_CONFIG: config } },
     );
     expect(errorsOf(run.main)).toBe('');

@@ -3,11 +3,10 @@
 // and where the credentials came from, and nothing reaches any target.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
-import { exampleContext } from '../../support/contexts.js';
-import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
+import { useLoginRegistries } from '../helpers/login-registries.js';
+import { catalog } from '../../support/registry.js';
 import { listenSilently } from '../helpers/loopback-server.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 
@@ -35,30 +34,16 @@ function nothingSlowRan(log: string): void {
 }
 
 describe.skipIf(skip)('pre-flight of the targets', () => {
-  const user = 'bot';
-  const password = `pw-${randomBytes(12).toString('hex')}`;
-  let secured: TestRegistry;
-  let open: TestRegistry;
-  let context: string;
-
-  beforeAll(async () => {
-    secured = await startRegistry({ user, password });
-    open = await startRegistry();
-    context = exampleContext('hello');
-  });
-  afterAll(async () => {
-    await secured?.stop();
-    await open?.stop();
-    if (context) rmSync(context, { recursive: true, force: true });
-  });
+  const f = useLoginRegistries();
+  const { user, password } = f;
 
   test('a wrong password fails before anything slow, naming registry, repository and user', async () => {
     const wrong = `wrong-${randomBytes(8).toString('hex')}`;
     const started = Date.now();
     const run = await runAction({
       platforms: 'linux/amd64,linux/arm64',
-      context,
-      tags: `${secured.address}/acme/denied:1.0`,
+      context: f.context,
+      tags: `${f.secured.address}/acme/denied:1.0`,
       push: 'true',
       username: user,
       password: wrong,
@@ -68,11 +53,11 @@ describe.skipIf(skip)('pre-flight of the targets', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
     nothingSlowRan(run.main.log);
     const error = errorsOf(run.main);
-    expect(error).toMatch(new RegExp(`${secured.address}.*401`));
+    expect(error).toMatch(new RegExp(`${f.secured.address}.*401`));
     expect(error).toContain('acme/denied');
     expect(error).toContain(`user '${user}' (from inputs 'username' and 'password')`);
     expect(leaks(run, wrong)).toEqual([]);
-    expect(await catalog(secured.address, `${user}:${password}`)).not.toContain('acme/denied');
+    expect(await catalog(f.secured.address, `${user}:${password}`)).not.toContain('acme/denied');
   });
 
   test('a registry that is not listening fails in seconds, naming the host and what to check', async () => {
@@ -80,7 +65,7 @@ describe.skipIf(skip)('pre-flight of the targets', () => {
     const started = Date.now();
     const run = await runAction({
       platforms: 'linux/amd64',
-      context,
+      context: f.context,
       tags: `${address}/acme/nowhere:1.0`,
       push: 'true',
       'insecure-registries': address,
@@ -100,7 +85,7 @@ describe.skipIf(skip)('pre-flight of the targets', () => {
       const started = Date.now();
       const run = await runAction({
         platforms: 'linux/amd64',
-        context,
+        context: f.context,
         tags: `${address}/acme/silent:1.0`,
         push: 'true',
       });
@@ -119,22 +104,22 @@ describe.skipIf(skip)('pre-flight of the targets', () => {
   test('the second of two targets refusing the credentials stops the run; the first gets nothing', async () => {
     const run = await runAction({
       platforms: 'linux/amd64',
-      context,
-      tags: `${open.address}/acme/first:1.0\n${secured.address}/acme/second:1.0`,
+      context: f.context,
+      tags: `${f.open.address}/acme/first:1.0\n${f.secured.address}/acme/second:1.0`,
       push: 'true',
       network: 'host',
     });
     expect(run.main.exitCode).not.toBe(0);
     nothingSlowRan(run.main.log);
-    expect(errorsOf(run.main)).toMatch(new RegExp(`${secured.address}.*401.*anonymous access`));
-    expect(await catalog(open.address)).not.toContain('acme/first');
+    expect(errorsOf(run.main)).toMatch(new RegExp(`${f.secured.address}.*401.*anonymous access`));
+    expect(await catalog(f.open.address)).not.toContain('acme/first');
   });
 
   test('push false contacts no target', async () => {
     const address = `127.0.0.1:${await deadPort()}`;
     const run = await runAction({
       platforms: 'linux/amd64',
-      context,
+      context: f.context,
       tags: `${address}/acme/unused:1.0`,
       push: 'false',
       network: 'host',

@@ -1,0 +1,35 @@
+// The set-up of the pipeline and pre-flight tests: a registry that wants a
+// login, an open one, and the 'hello' example's build context, for one
+// describe block.
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
+import { exampleContext } from '../../support/contexts.js';
+import { startRegistry, type TestRegistry } from '../../support/registry.js';
+
+export interface LoginRegistries {
+  user: string;
+  password: string;
+  /** Wants `user` and `password`. */
+  secured: TestRegistry;
+  open: TestRegistry;
+  /** The hello example's context (a copy: removed after the block). */
+  context: string;
+}
+
+/** Call inside a describe block: started before its first test, stopped after its last. */
+export function useLoginRegistries(): LoginRegistries {
+  const f = { user: 'bot', password: `pw-${randomBytes(12).toString('hex')}` } as LoginRegistries;
+  beforeAll(async () => {
+    f.secured = await startRegistry({ user: f.user, password: f.password });
+    f.open = await startRegistry();
+    f.context = exampleContext('hello');
+  });
+  afterAll(async () => {
+    const started = f as Partial<LoginRegistries>;
+    await started.secured?.stop();
+    await started.open?.stop();
+    if (started.context) rmSync(started.context, { recursive: true, force: true });
+  });
+  return f;
+}
