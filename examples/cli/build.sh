@@ -1,7 +1,7 @@
 #!/usr/bin/env sh
 # examples/cli: the action's pipeline from a plain shell (a laptop, Jenkins, any
 # CI): two platforms built under QEMU where needed and pushed as one index, all
-# or nothing. Needs Docker with buildx, Node 20 or newer and a checkout of the
+# or nothing. Needs Docker with buildx, Node 24 and a checkout of the
 # action (ACTION_DIR). Logs go to stderr; the outputs come back as JSON on stdout.
 #
 #   REGISTRY_USER=bot REGISTRY_PASSWORD=... IMAGE=registry.example.com/acme/app:1.0 sh build.sh
@@ -21,6 +21,6 @@ outputs=$(node "$ACTION_DIR/dist/cli.js" \
   --password="${REGISTRY_PASSWORD:-}" \
   ${EXTRA_FLAGS:-})
 
-echo "$outputs"
+printf '%s\n' "$outputs"
 # The index digest, for a deploy step: what the registry serves for $IMAGE.
-echo "$outputs" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).digest))'
+printf '%s' "$outputs" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).digest))'
