@@ -2,7 +2,8 @@
 # dist/ is the product users run: it must be committed and be exactly what a
 # fresh `npm run build` makes from src/ (dist/index.js for the action,
 # dist/cli.js for the command line). The fresh build runs the build script
-# itself (scripts/build.mjs) with its output redirected to a temporary directory, so the working tree's dist/ is never rewritten.
+# itself (scripts/build.mjs) with its output redirected to a temporary
+# directory, so the working tree's dist/ is never rewritten.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
