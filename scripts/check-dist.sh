@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # dist/ is the product users run: it must be committed and be exactly what a
-# fresh `npm run build` makes from src/. The fresh build runs the build
-# script itself (the one ncc command line) with its output redirected to a
-# temporary directory, so the working tree's dist/ is never rewritten.
+# fresh `npm run build` makes from src/ (dist/index.js for the action,
+# dist/cli.js for the command line). The fresh build runs the build script
+# itself (scripts/build.mjs) with its output redirected to a temporary
+# directory, so the working tree's dist/ is never rewritten.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,13 +19,14 @@ stale() {
   exit 1
 }
 
-# ncc's arguments: the last -o wins, so this only moves the output.
+# scripts/build.mjs takes -o DIR: this only moves the output.
 if ! npm run --silent build -- -o "$tmp/dist" >"$tmp/build.log" 2>&1; then
   cat "$tmp/build.log" >&2
   echo "dist check: npm run build failed" >&2
   exit 1
 fi
 [[ -f $tmp/dist/index.js ]] || { cat "$tmp/build.log" >&2; echo "dist check: the build wrote no $tmp/dist/index.js" >&2; exit 1; }
+[[ -f $tmp/dist/cli.js ]] || { cat "$tmp/build.log" >&2; echo "dist check: the build wrote no $tmp/dist/cli.js" >&2; exit 1; }
 
 uncommitted=$(git status --porcelain -- dist)
 [[ -z $uncommitted ]] || stale "dist/ has uncommitted changes or untracked files:

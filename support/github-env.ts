@@ -60,7 +60,7 @@ export function githubEnv(e: GitHubEvent, dir: string, workspace: string): Recor
   return {
     GITHUB_ACTION: '__OWNER_REPO',
     GITHUB_ACTION_REF: 'v1',
-    GITHUB_ACTION_REPOSITORY: 'OWNER/REPO',
+    GITHUB_ACTION_REPOSITORY: 'acme-oss/multiarch-build-action',
     GITHUB_ACTIONS: 'true',
     GITHUB_ACTOR: 'octocat',
     GITHUB_ACTOR_ID: '583231',

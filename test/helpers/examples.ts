@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { parseReference } from '../../src/registry/reference.js';
 import { ROOT } from '../../support/action-runner.js';
+import { ACTION_V1 } from './action-name.js';
 
 interface Step {
   uses?: string;
@@ -16,12 +17,12 @@ interface Workflow {
   jobs: Record<string, { steps?: Step[] }>;
 }
 
-/** The `with:` of every step using this action (OWNER/REPO@v1 or ./), in job order. */
+/** The `with:` of every step using this action (ACTION_V1 or ./), in job order. */
 export function actionSteps(example: string, file = 'workflow.yml'): Record<string, string>[] {
   const wf = parse(readFileSync(path.join(ROOT, 'examples', example, file), 'utf8')) as Workflow;
   return Object.values(wf.jobs)
     .flatMap((j) => j.steps ?? [])
-    .filter((s) => s.uses === 'OWNER/REPO@v1' || s.uses === './')
+    .filter((s) => s.uses === ACTION_V1 || s.uses === './')
     .map((s) => Object.fromEntries(Object.entries(s.with ?? {}).map(([k, v]) => [k, String(v)])));
 }
 

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { node24, parseFileCommands, ROOT } from '../../support/action-runner.js';
+import { SELF_USES } from './action-name.js';
 
 export const WORKFLOW = path.join(ROOT, '.github', 'workflows', 'multiarch.yml');
 export const PLAN_ACTION = path.join(ROOT, '.github', 'actions', 'fan-out-plan');
@@ -70,10 +71,10 @@ export function leftOut(text = workflowText()): Map<string, string> {
   return out;
 }
 
-/** The `with:` of the job's step using this action (OWNER/REPO@v1), values as strings. */
+/** The `with:` of the job's step using this action (its own commit's checkout), values as strings. */
 export function actionWith(job: Job): Record<string, string> {
-  const step = job.steps.find((s) => s.uses === 'OWNER/REPO@v1');
-  if (!step) throw new Error('job has no step using OWNER/REPO@v1');
+  const step = job.steps.find((s) => s.uses === SELF_USES);
+  if (!step) throw new Error(`job has no step using ${SELF_USES}`);
   return Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v)]));
 }
 

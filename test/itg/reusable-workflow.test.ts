@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction, type ActionRun } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
 import { fillExpressions, retarget } from '../helpers/examples.js';
+import { SELF_USES } from '../helpers/action-name.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import {
@@ -129,7 +130,7 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
   async function plan(call: Call) {
     const inputs = inputsOf(call);
     const callJson = JSON.stringify(inputs);
-    const planWith = stepWith('plan', 'OWNER/REPO/.github/actions/fan-out-plan@');
+    const planWith = stepWith('plan', `${SELF_USES}/.github/actions/fan-out-plan`);
     const run = await runPlan(fill(planWith, { ...inputs, 'toJSON(inputs)': callJson }));
     expect(run.exitCode, run.log).toBe(0);
     return { rows: matrixRows(run), prefix: run.outputs.prefix ?? '' };

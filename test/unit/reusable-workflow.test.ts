@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { actionDefaults, ROOT } from '../../support/action-runner.js';
+import { SELF_PATH, SELF_USES } from '../helpers/action-name.js';
 import {
   actionWith,
   leftOut,
@@ -93,7 +94,34 @@ describe('multiarch.yml passes the action through', () => {
       expect(call.outputs[name]?.value).toBe(`\${{ jobs.merge.outputs.${name} }}`);
       expect(wf.jobs.merge?.outputs?.[name]).toBe(`\${{ steps.merge.outputs.${name} }}`);
     }
-    expect(wf.jobs.merge?.steps.find((s) => s.uses === 'OWNER/REPO@v1')?.id).toBe('merge');
+    expect(wf.jobs.merge?.steps.find((s) => s.uses === SELF_USES)?.id).toBe('merge');
+  });
+});
+
+describe('multiarch.yml runs the action of its own commit', () => {
+  const checkout = {
+    repository: '${{ job.workflow_repository }}',
+    ref: '${{ job.workflow_sha }}',
+    path: SELF_PATH,
+    'persist-credentials': false,
+  };
+  test.each([
+    [1, 'plan', `${SELF_USES}/.github/actions/fan-out-plan`],
+    [2, 'build', SELF_USES],
+    [3, 'merge', SELF_USES],
+  ])('%i: the %s job checks out job.workflow_sha, then uses %s', (_n, name, uses) => {
+    const steps = wf.jobs[name]?.steps ?? [];
+    const at = steps.findIndex((s) => s.uses === uses);
+    const own = steps.findIndex((s) => s.uses?.startsWith('actions/checkout@') && s.with?.path === SELF_PATH);
+    expect(own, name).toBeGreaterThanOrEqual(0);
+    expect(own, name).toBeLessThan(at);
+    expect(steps[own]?.with).toEqual(checkout);
+    expect(steps[own]?.if, 'the checkout is unconditional').toBeUndefined();
+  });
+
+  test('no step names the action by a repository or a tag', () => {
+    const uses = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.uses ?? ''));
+    expect(uses.filter((u) => u.includes('multiarch-build-action@') || u.includes('OWNER/'))).toEqual([]);
   });
 });
 
