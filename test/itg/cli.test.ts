@@ -4,14 +4,15 @@
 // prints is checked against what the registry serves, the logs for terminal
 // workflow commands and the password, and what is left on the machine. A
 // second run is stopped with Ctrl-C (SIGINT) mid-build and must leave nothing.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { node24, ROOT } from '../../support/action-runner.js';
-import { busyboxContext } from '../../support/contexts.js';
+import { addBusybox, busyboxContext } from '../../support/contexts.js';
+import { parse } from 'yaml';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 
@@ -178,6 +179,52 @@ describe.skipIf(skip)('node dist/cli.js outside GitHub Actions', () => {
     expect(run.code, run.stderr).toBe(0);
     const digest = run.stdout.trim().split('\n').pop();
     expect(digest).toBe((await served(registry, 'cli/sh', '1.0')).digest);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  test('examples/cli/gitlab-ci.yml: its job clones the action at a commit, pushes, and reports the digest', async () => {
+    // The job's own lines, run as GitLab's shell executor runs them, with GitLab's variables set:
+    // the action comes from a fresh clone of this repository at HEAD, as the job clones a release.
+    const job = (
+      parse(readFileSync(path.join(ROOT, 'examples', 'cli', 'gitlab-ci.yml'), 'utf8')) as {
+        'image-multiarch': { before_script: string[]; script: string[] };
+      }
+    )['image-multiarch'];
+    const dir = tmp();
+    const builds = tmp();
+    const project = tmp();
+    addBusybox(project); // no RUN: GitLab's job sets no --network
+    writeFileSync(
+      path.join(project, 'Dockerfile'),
+      'FROM scratch\nARG TARGETARCH\nCOPY busybox/${TARGETARCH} /bin/busybox\n',
+    );
+    const head = execFileSync('git', ['-C', ROOT, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const env = {
+      ...terminalEnv(dir),
+      PATH: `${path.dirname(node24())}:${process.env.PATH ?? ''}`,
+      CI_BUILDS_DIR: builds,
+      ACTION_REPO: ROOT,
+      ACTION_REF: head,
+      CI_REGISTRY_IMAGE: `${registry.address}/cli/gitlab`,
+      CI_COMMIT_SHORT_SHA: head.slice(0, 8),
+      CI_REGISTRY_USER: USER,
+      CI_REGISTRY_PASSWORD: PASSWORD,
+    };
+    const lines = [...job.before_script, ...job.script].join('\n');
+    const run = await new Promise<CliRun>((resolve) => {
+      const child = spawn('bash', ['-euo', 'pipefail', '-c', lines], { cwd: project, env });
+      const r: CliRun = { code: null, stdout: '', stderr: '' };
+      child.stdout.on('data', (d: Buffer) => (r.stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (r.stderr += d.toString()));
+      child.once('close', (code) => resolve({ ...r, code }));
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const { digest } = await served(registry, 'cli/gitlab', head.slice(0, 8));
+    expect(
+      (JSON.parse(readFileSync(path.join(project, 'outputs.json'), 'utf8')) as { digest: string }).digest,
+    ).toBe(digest);
+    expect(readFileSync(path.join(project, 'image.env'), 'utf8').trim()).toBe(`IMAGE_DIGEST=${digest}`);
+    expect(run.stderr).not.toContain(PASSWORD);
     expect(leftovers(dir)).toEqual([]);
   });
 
