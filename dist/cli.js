@@ -58823,8 +58823,9 @@ async function mapPool(items, limit, fn) {
 
 
 
+
 function newStats() {
-    return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0 };
+    return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0, blobsInterrupted: 0 };
 }
 const BLOB_CONCURRENCY = 4;
 const MANIFEST_CONCURRENCY = 8;
@@ -58850,6 +58851,8 @@ async function copyOneBlob(from, to, blob, stats, turn) {
     }
     const sameRegistry = from.client === to.client && from.repository !== to.repository;
     const how = await uploadBlob(to.client, to.repository, blob, turn ? () => turn.open() : () => openBlobBody(from, blob), sameRegistry ? from.repository : undefined).catch((err) => {
+        if (cancelSignal.aborted)
+            stats.blobsInterrupted++;
         throw damaged(err, from, to, blob);
     });
     if (how === 'mounted') {
@@ -58946,20 +58949,26 @@ async function copyImages(items, to, stats) {
 // the index goes out) and tags moved. A run stopped part way (cancelled) says
 // exactly this, never a blanket "nothing was pushed".
 
-const reached = { blobs: 0, bytes: 0, tags: [] };
+const reached = { blobs: 0, bytes: 0, interrupted: 0, tags: [] };
 /** Adds a copy's stats as they stand, also when it stopped part way. */
 function addCopied(stats) {
     reached.blobs += stats.blobsUploaded;
     reached.bytes += stats.bytesUploaded;
+    reached.interrupted += stats.blobsInterrupted;
 }
 function addTagged(where) {
     reached.tags.push(where);
 }
 /** "3 blobs (41.9 MB) were uploaded untagged; nothing was tagged" and the like (pure on its input). */
 function describeReached(r = reached) {
-    const blobs = r.blobs === 0
+    const counted = r.blobs === 0
         ? 'no blob reached any target'
         : `${r.blobs} blob${r.blobs === 1 ? ' (' : 's ('}${(r.bytes / 1e6).toFixed(1)} MB) ${r.blobs === 1 ? 'was' : 'were'} uploaded untagged`;
+    // An upload cut by the cancellation may have been committed by the registry before its answer came.
+    const n = r.interrupted ?? 0;
+    const blobs = n === 0
+        ? counted
+        : `${counted} (${n} more ${n === 1 ? 'was' : 'were'} being uploaded and may have landed)`;
     const tags = r.tags.length === 0
         ? 'nothing was tagged'
         : `${r.tags.length} tag(s) had already moved: ${r.tags.join(', ')}`;

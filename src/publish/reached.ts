@@ -4,12 +4,13 @@
 import { ActionError } from '../errors.js';
 import type { CopyStats } from '../registry/copy.js';
 
-const reached = { blobs: 0, bytes: 0, tags: [] as string[] };
+const reached = { blobs: 0, bytes: 0, interrupted: 0, tags: [] as string[] };
 
 /** Adds a copy's stats as they stand, also when it stopped part way. */
 export function addCopied(stats: CopyStats): void {
   reached.blobs += stats.blobsUploaded;
   reached.bytes += stats.bytesUploaded;
+  reached.interrupted += stats.blobsInterrupted;
 }
 
 export function addTagged(where: string): void {
@@ -18,12 +19,18 @@ export function addTagged(where: string): void {
 
 /** "3 blobs (41.9 MB) were uploaded untagged; nothing was tagged" and the like (pure on its input). */
 export function describeReached(
-  r: { blobs: number; bytes: number; tags: readonly string[] } = reached,
+  r: { blobs: number; bytes: number; interrupted?: number; tags: readonly string[] } = reached,
 ): string {
-  const blobs =
+  const counted =
     r.blobs === 0
       ? 'no blob reached any target'
       : `${r.blobs} blob${r.blobs === 1 ? ' (' : 's ('}${(r.bytes / 1e6).toFixed(1)} MB) ${r.blobs === 1 ? 'was' : 'were'} uploaded untagged`;
+  // An upload cut by the cancellation may have been committed by the registry before its answer came.
+  const n = r.interrupted ?? 0;
+  const blobs =
+    n === 0
+      ? counted
+      : `${counted} (${n} more ${n === 1 ? 'was' : 'were'} being uploaded and may have landed)`;
   const tags =
     r.tags.length === 0
       ? 'nothing was tagged'

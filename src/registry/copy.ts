@@ -4,6 +4,7 @@
 // through one bounded pool), then manifests byte for byte, children first.
 // To several registries at once, each blob is read once for all of them
 // (shared-read.ts).
+import { cancelSignal } from '../cancel.js';
 import { HttpError } from '../errors.js';
 import { isIndexType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, ImageManifest, RawManifest } from '../oci/types.js';
@@ -19,6 +20,8 @@ export interface CopyStats {
   blobsMounted: number;
   blobsSkipped: number;
   bytesUploaded: number;
+  /** Uploads running when the job was cancelled: their answers were cut, so each may have landed. */
+  blobsInterrupted: number;
 }
 
 /** A manifest to copy and where it comes from. */
@@ -28,7 +31,7 @@ export interface Sourced {
 }
 
 export function newStats(): CopyStats {
-  return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0 };
+  return { blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 0, blobsInterrupted: 0 };
 }
 
 const BLOB_CONCURRENCY = 4;
@@ -80,6 +83,7 @@ async function copyOneBlob(
     turn ? () => turn.open() : () => openBlobBody(from, blob),
     sameRegistry ? from.repository : undefined,
   ).catch((err: unknown) => {
+    if (cancelSignal.aborted) stats.blobsInterrupted++;
     throw damaged(err, from, to, blob);
   });
   if (how === 'mounted') {

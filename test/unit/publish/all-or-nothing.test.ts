@@ -263,7 +263,13 @@ describe('copyEntries', () => {
       `two.test mirror/app put ${arm64.digest.slice(0, 15)}`,
     ]);
     // Two configs per target, both already there.
-    expect(stats).toEqual({ blobsUploaded: 0, blobsMounted: 0, blobsSkipped: 4, bytesUploaded: 0 });
+    expect(stats).toEqual({
+      blobsUploaded: 0,
+      blobsMounted: 0,
+      blobsSkipped: 4,
+      bytesUploaded: 0,
+      blobsInterrupted: 0,
+    });
     // Now the index can go out.
     await pushIndex([{ client: one, repository: 'app', tags: ['v1'] }], INDEX);
     expect(one.manifests.get('v1')?.digest).toBe(INDEX.digest);

@@ -142,6 +142,7 @@ describe('copyImages: what is written, in which order', () => {
       blobsMounted: 0,
       blobsSkipped: blobs.length,
       bytesUploaded: 0,
+      blobsInterrupted: 0,
     });
   });
 
@@ -246,6 +247,7 @@ describe('copyImages: uploading what the target lacks', () => {
         blobsMounted: 0,
         blobsSkipped: present.length,
         bytesUploaded: uploadedBytes,
+        blobsInterrupted: 0,
       });
     },
   );
