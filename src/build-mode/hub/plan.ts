@@ -28,7 +28,7 @@ export function planHub(options: BuildModeOptions, commitMessage: string): Platf
     const platform = formatPlatform(p);
     const { file, context } = sourceOf(options, platform);
     const dirs = searchDirs(file, options.file, context);
-    const on = options.build.hooks === 'auto';
+    const on = options.build.hooks !== 'false';
     const root = process.cwd();
     const env = hookEnv({ ...options, root, file, context, github: process.env, commitMessage });
     return {
