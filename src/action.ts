@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { printHooksCheck } from './build-mode/hub/check.js';
 import { runBuildMode } from './build-mode/run.js';
 import { checkBuildRunner } from './build-mode/runner.js';
 import { removeBuilder } from './buildx/builder.js';
@@ -58,6 +59,7 @@ export async function runMain(): Promise<void> {
   saveState(state);
   const { inputs, warnings } = readInputs(process.cwd(), os.availableParallelism());
   warnings.forEach((w) => core.warning(w));
+  if (inputs.mode === 'build' && inputs.build.hooks === 'check') return printHooksCheck(inputs);
   const http = new Http({ ca: trustedCas(inputs.caFile) });
   try {
     const clients = registryClients(http, inputs);

@@ -25,7 +25,8 @@ export interface BuildOptions {
   platformFilesAuto: boolean;
   maxParallel: number;
   testCommand: string;
-  hooks: 'auto' | 'false';
+  /** check: print what the hooks will do, build nothing (hub/check.ts). */
+  hooks: 'auto' | 'false' | 'check';
 }
 
 /** Which buildx, which builder, which local registry, and the mirrors for air-gapped runners. */

@@ -29,7 +29,7 @@ export type { BuildsContext, PlatformResult };
 async function runBuildHook(ctx: BuildsContext, spec: BuildSpec): Promise<boolean> {
   const hub = hubOf(ctx.hub, spec.platform);
   const env = { ...hub?.env, IMAGE_NAME: spec.ref, DOCKER_DEFAULT_PLATFORM: spec.platform };
-  if ((await runHook(hub?.hooks, 'build', env, { group: false })) !== 'ran') return false;
+  if (!hub || (await runHook(hub, 'build', env, { group: false })) !== 'ran') return false;
   await runPushingToLocal(['push', spec.ref], spec.ref, `Pushing ${spec.platform}`, spec.logFile);
   return true;
 }

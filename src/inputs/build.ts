@@ -119,8 +119,8 @@ export function parseBuildInputs(
   problems: Problems,
 ): BuildOptions {
   const hooks = raw.hooks.trim() || 'auto';
-  if (hooks !== 'auto' && hooks !== 'false')
-    problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto or false.`);
+  if (hooks !== 'auto' && hooks !== 'false' && hooks !== 'check')
+    problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto, false or check.`);
   const secrets: Secret[] = [
     ...pairs('secrets', raw.secrets, problems).map(([id, value]) => ({ id, value })),
     ...pairs('secret-files', raw['secret-files'], problems).map(([id, src]) => ({
@@ -141,7 +141,7 @@ export function parseBuildInputs(
     ...platformFiles(raw['platform-files'], cwd, platforms, problems),
     maxParallel: maxParallel(raw['max-parallel'], cores, problems),
     testCommand: raw['test-command'].trim(),
-    hooks: hooks === 'false' ? 'false' : 'auto',
+    hooks: hooks === 'false' || hooks === 'check' ? hooks : 'auto',
   };
 }
 

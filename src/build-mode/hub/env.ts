@@ -3,9 +3,12 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DOCKER_HUB, type Reference } from '../../registry/reference.js';
+import { hubLayout } from './layout.js';
 
 export interface HookFacts {
   tags: readonly Reference[];
+  /** The repository's root, for BUILD_PATH. */
+  root: string;
   context: string;
   file: string;
   network: string;
@@ -33,13 +36,15 @@ export function hookEnv(f: HookFacts): Record<string, string> {
     ? `${first.registry === DOCKER_HUB ? 'index.docker.io' : first.registry}/${first.repository}`
     : `localhost/${path.basename(f.context)}`;
   const tag = first?.tag ?? 'latest';
+  const { DOCKERFILE_PATH, BUILD_PATH } = hubLayout(f);
   return {
     ...buildVariables(f.buildArgs),
     SOURCE_BRANCH: sourceBranch(f.github),
     SOURCE_COMMIT: f.github.GITHUB_SHA ?? '',
     COMMIT_MSG: f.commitMessage,
     DOCKER_REPO: repo,
-    DOCKERFILE_PATH: path.relative(f.context, f.file) || 'Dockerfile',
+    DOCKERFILE_PATH,
+    BUILD_PATH,
     DOCKER_TAG: tag,
     IMAGE_NAME: `${repo}:${tag}`,
     CACHE_TAG: tag,

@@ -40,7 +40,7 @@ export async function prepareHub(
 
 /** A hook run once per hook directory, with the variables of the first platform using it. */
 export async function hubOnce(hub: readonly PlatformHub[], name: HookName): Promise<void> {
-  for (const h of byHookDir(hub, name)) await runHook(h.hooks, name, h.env);
+  for (const h of byHookDir(hub, name)) await runHook(h, name, h.env);
 }
 
 /** Hub's variables for a per-platform hook: IMAGE_NAME is that platform's image. */
@@ -53,7 +53,7 @@ export async function hubEach(
   name: HookName,
   localRef: LocalRef,
 ): Promise<void> {
-  for (const h of hub) await runHook(h.hooks, name, platformEnv(h, localRef), { what: ` for ${h.platform}` });
+  for (const h of hub) await runHook(h, name, platformEnv(h, localRef), { what: ` for ${h.platform}` });
 }
 
 export interface TestFacts {
@@ -69,8 +69,8 @@ export async function hubTests(hub: readonly PlatformHub[], t: TestFacts): Promi
   for (const h of hub) {
     const env = platformEnv(h, t.localRef);
     const what = { what: ` for ${h.platform}` };
-    await runHook(h.hooks, 'pre_test', env, what);
-    const hook = await runHook(h.hooks, 'test', env, what);
+    await runHook(h, 'pre_test', env, what);
+    const hook = await runHook(h, 'test', env, what);
     if (hook === 'absent' && h.composeFile && t.compose) {
       const { compose, network, runDir } = t;
       const project = projectName(t.runId, h.platform);
@@ -86,7 +86,7 @@ export async function hubTests(hub: readonly PlatformHub[], t: TestFacts): Promi
         }),
       );
     }
-    await runHook(h.hooks, 'post_test', env, what);
+    await runHook(h, 'post_test', env, what);
   }
 }
 
@@ -109,7 +109,7 @@ export async function hubPush(
   );
   for (const h of hub) {
     if (!customPushes([h]).length) {
-      await runHook(h.hooks, 'push', h.env, { what: ` for ${h.platform}` });
+      await runHook(h, 'push', h.env, { what: ` for ${h.platform}` });
       continue;
     }
     await core.group(`Loading ${h.platform} as ${h.env.IMAGE_NAME}`, async () => {
@@ -118,7 +118,7 @@ export async function hubPush(
       await run('docker', ['tag', localRef(h.platform), h.env.IMAGE_NAME ?? '']);
     });
     await runHook(
-      h.hooks,
+      h,
       'push',
       { ...h.env, DOCKER_DEFAULT_PLATFORM: h.platform },
       { what: ` for ${h.platform}` },

@@ -5,6 +5,7 @@ import { sourceOf } from '../options.js';
 import { formatPlatform } from '../../platform.js';
 import { findComposeTest, findHooks, searchDirs, type HookName, type HubHooks } from './find.js';
 import { hookEnv } from './env.js';
+import { hubLayout } from './layout.js';
 
 export interface PlatformHub {
   platform: string;
@@ -13,6 +14,8 @@ export interface PlatformHub {
   /** What is built: the same file, or a copy without QEMU lines the action makes unneeded. */
   buildFile: string;
   context: string;
+  /** Where its hooks run: the context, as on Hub (layout.ts). */
+  cwd: string;
   hooks?: HubHooks;
   /** docker-compose.test.yml, when Hub's automated tests apply. */
   composeFile?: string;
@@ -25,13 +28,15 @@ export function planHub(options: BuildModeOptions, commitMessage: string): Platf
     const platform = formatPlatform(p);
     const { file, context } = sourceOf(options, platform);
     const dirs = searchDirs(file, options.file, context);
-    const on = options.build.hooks === 'auto';
-    const env = hookEnv({ ...options, file, context, github: process.env, commitMessage });
+    const on = options.build.hooks !== 'false';
+    const root = process.cwd();
+    const env = hookEnv({ ...options, root, file, context, github: process.env, commitMessage });
     return {
       platform,
       file,
       buildFile: file,
       context,
+      cwd: hubLayout({ root, file, context }).cwd,
       hooks: on ? findHooks(dirs) : undefined,
       composeFile: on ? findComposeTest(dirs) : undefined,
       env,

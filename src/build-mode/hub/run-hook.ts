@@ -1,4 +1,4 @@
-// Runs one hook as Docker Hub did: bash, from the directory that holds hooks/,
+// Runs one hook as Docker Hub did: bash, from the build context (layout.ts),
 // with Hub's variables and a minimal environment (clean-env.ts); a hook that
 // only redoes the action's work is skipped.
 import * as core from '@actions/core';
@@ -18,8 +18,14 @@ export function hookLabel(hooks: HubHooks, name: HookName, cwd = process.cwd()):
   return path.relative(cwd, path.join(hooks.dir, name)) || `hooks/${name}`;
 }
 
+/** A platform's hooks and the directory they run in (the context: layout.ts). */
+export interface HookSite {
+  hooks?: HubHooks;
+  cwd: string;
+}
+
 export async function runHook(
-  hooks: HubHooks | undefined,
+  { hooks, cwd }: HookSite,
   name: HookName,
   env: Record<string, string>,
   { what = '', group = true }: { what?: string; group?: boolean } = {},
@@ -35,7 +41,7 @@ export async function runHook(
   const exec = async () => {
     try {
       await run('bash', [script], {
-        cwd: path.dirname(hooks.dir),
+        cwd,
         env: repositoryCodeEnv(env),
         inheritEnv: false,
       });

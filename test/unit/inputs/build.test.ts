@@ -39,7 +39,7 @@ describe('build inputs', () => {
     [1, { 'max-parallel': '0' }, /'max-parallel' is '0'; valid values are auto or a whole number/],
     [2, { 'max-parallel': 'two' }, /'max-parallel' is 'two'/],
     [3, { 'no-cache': 'yes' }, /'no-cache' is 'yes'; valid values are true or false/],
-    [4, { hooks: 'on' }, /'hooks' is 'on'; valid values are auto or false/],
+    [4, { hooks: 'on' }, /'hooks' is 'on'; valid values are auto, false or check/],
     [
       5,
       { 'platform-files': 'linux/s390x=Dockerfile.s390x' },

@@ -111,7 +111,7 @@ const ROWS: [string, Record<string, string>, RegExp][] = [
     { 'max-parallel': '0' },
     /Input 'max-parallel' is '0'; valid values are auto or a whole number/,
   ],
-  ['hooks', { hooks: 'on' }, /Input 'hooks' is 'on'; valid values are auto or false/],
+  ['hooks', { hooks: 'on' }, /Input 'hooks' is 'on'; valid values are auto, false or check/],
   ['buildx-version', { 'buildx-version': '0.13' }, /Input 'buildx-version' is '0\.13'/],
   [
     'buildx-url',

@@ -8,6 +8,7 @@ import { parseReference } from '../../../../src/registry/reference.js';
 test('Docker Hub variables from the GitHub context, the first tag and build-args', () => {
   const env = hookEnv({
     tags: [parseReference('acme/app:1.2'), parseReference('ghcr.io/acme/app:1.2')],
+    root: '/ws',
     context: '/ws',
     file: '/ws/docker/Dockerfile.arm64v8',
     network: 'host',
@@ -24,6 +25,7 @@ test('Docker Hub variables from the GitHub context, the first tag and build-args
     COMMIT_MSG: 'Fix it',
     DOCKER_REPO: 'index.docker.io/acme/app',
     DOCKERFILE_PATH: 'docker/Dockerfile.arm64v8',
+    BUILD_PATH: '/',
     DOCKER_TAG: '1.2',
     IMAGE_NAME: 'index.docker.io/acme/app:1.2',
     CACHE_TAG: '1.2',
@@ -55,6 +57,7 @@ test.each([
 test('without tags: a local repository named after the context', () => {
   const env = hookEnv({
     tags: [],
+    root: '/ws',
     context: '/ws/app',
     file: '/ws/app/Dockerfile',
     network: '',
