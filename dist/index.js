@@ -45809,6 +45809,508 @@ var promises_ = __nccwpck_require__(1455);
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/build-mode/hub/find.ts
+// Where each platform's Docker Hub hooks and automated test are: beside that
+// platform's Dockerfile, then beside the default Dockerfile, then in the context.
+
+
+/** Every hook Docker Hub ran, in its order; build, test and push replace their phase. */
+const HOOK_NAMES = [
+    'post_checkout',
+    'pre_build',
+    'build',
+    'post_build',
+    'pre_test',
+    'test',
+    'post_test',
+    'pre_push',
+    'push',
+    'post_push',
+];
+/** Hub's automated tests: this file's `sut` service, beside the Dockerfile. */
+const COMPOSE_TEST_FILE = 'docker-compose.test.yml';
+/** The directories searched, in order, without repeats (pure). */
+function searchDirs(file, defaultFile, context) {
+    return [...new Set([external_node_path_.dirname(file), external_node_path_.dirname(defaultFile), context])];
+}
+function findHooks(dirs) {
+    for (const base of dirs) {
+        const dir = external_node_path_.join(base, 'hooks');
+        if ((0,external_node_fs_namespaceObject.existsSync)(dir) && (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory()) {
+            const present = HOOK_NAMES.filter((h) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, h)));
+            if (present.length > 0)
+                return { dir, present };
+        }
+    }
+    return undefined;
+}
+function findComposeTest(dirs) {
+    return dirs.map((d) => external_node_path_.join(d, COMPOSE_TEST_FILE)).find((f) => (0,external_node_fs_namespaceObject.existsSync)(f));
+}
+
+;// CONCATENATED MODULE: ./src/build-mode/options.ts
+/** The Dockerfile and context one platform builds from: its 'platform-files' line, else 'file' and 'context'. */
+function sourceOf(options, platform) {
+    return {
+        file: options.build.platformFiles[platform] ?? options.file,
+        context: options.build.platformContexts[platform] ?? options.context,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/platform.ts
+// Parses and normalises platform names (pure). `arm64` -> `linux/arm64`,
+// `linux/arm` -> `linux/arm/v7`, `linux/arm64/v8` -> `linux/arm64`.
+/** Every platform the action can build, in the form it reports them. */
+const KNOWN_PLATFORMS = [
+    'linux/amd64',
+    'linux/amd64/v2',
+    'linux/amd64/v3',
+    'linux/amd64/v4',
+    'linux/386',
+    'linux/arm64',
+    'linux/arm/v7',
+    'linux/arm/v6',
+    'linux/ppc64le',
+    'linux/s390x',
+    'linux/riscv64',
+    'linux/mips64le',
+    'linux/loong64',
+];
+const ARCH_ALIASES = {
+    x86_64: 'amd64',
+    'x86-64': 'amd64',
+    aarch64: 'arm64',
+    i386: '386',
+    i686: '386',
+    x86: '386',
+    armhf: 'arm/v7',
+    armel: 'arm/v6',
+    ppc64el: 'ppc64le',
+};
+const OS_NAMES = ['linux', 'windows', 'darwin', 'freebsd'];
+const DEFAULT_VARIANT = { arm: 'v7' };
+const DROPPED_VARIANT = { arm64: 'v8', amd64: 'v1' };
+function platform_formatPlatform(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+/** A form safe in tags and file names: linux/arm/v7 -> linux-arm-v7. */
+function platformSlug(p) {
+    return platform_formatPlatform(p).replace(/\//g, '-');
+}
+/** Normalises one platform name; undefined when it is not one we can build. */
+function parsePlatform(raw) {
+    let parts = raw.trim().toLowerCase().split('/');
+    if (!OS_NAMES.includes(parts[0] ?? ''))
+        parts = ['linux', ...parts];
+    const [os, arch0, variant0, ...rest] = parts;
+    if (!os || !arch0 || rest.length > 0)
+        return undefined;
+    const [arch, aliasVariant] = (ARCH_ALIASES[arch0] ?? arch0).split('/');
+    if (!arch)
+        return undefined;
+    let variant = variant0 ?? aliasVariant ?? DEFAULT_VARIANT[arch];
+    if (variant && DROPPED_VARIANT[arch] === variant)
+        variant = undefined;
+    const platform = variant ? { os, architecture: arch, variant } : { os, architecture: arch };
+    return KNOWN_PLATFORMS.includes(platform_formatPlatform(platform)) ? platform : undefined;
+}
+function samePlatform(a, b) {
+    return platform_formatPlatform(a) === platform_formatPlatform(b);
+}
+/** Node's os.arch() / process.arch -> the OCI architecture (which Go's GOARCH spells the same). */
+const NODE_ARCHITECTURES = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    loong64: 'loong64',
+    ia32: '386',
+    mips64el: 'mips64le',
+};
+/** The architecture a Node arch name is; undefined when unknown. */
+function hostArchitecture(nodeArch) {
+    return NODE_ARCHITECTURES[nodeArch];
+}
+
+;// CONCATENATED MODULE: ./src/log-safe.ts
+// Text from outside (a registry's error body, a label or platform from an
+// image config, a token server's words) made safe to print (pure): in the log
+// a line break would let it start a line with `::` and so issue a workflow
+// command (`::add-mask::`, `::stop-commands::`), and in the job summary it
+// could add Markdown or HTML of its own. Control characters become visible
+// escapes; the summary also escapes Markdown's and HTML's special characters.
+// C0 and C1 controls, DEL, and Unicode's line and paragraph separators.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+function escapeControl(c) {
+    if (c === '\n')
+        return '\\n';
+    if (c === '\r')
+        return '\\r';
+    if (c === '\t')
+        return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/** One line, whatever it held: control characters escaped, and a leading `::` defused. */
+function forLog(text) {
+    const line = text.replace(CONTROL, escapeControl);
+    return line.startsWith('::') ? `\\${line}` : line;
+}
+const MARKDOWN = /[\\`*_{}[\]()<>#+|!~&"']/g;
+/** Safe inside a Markdown table cell of the job summary: no markup, no HTML, no line break. */
+function forMarkdown(text) {
+    return forLog(text).replace(MARKDOWN, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+;// CONCATENATED MODULE: ./src/oci/digest.ts
+// Digests (pure): computing one, and what one may look like (`algorithm:hex`
+// of the right length).
+// Digests from a manifest someone else wrote go into URL paths and file
+// names, so each is checked before it is used.
+
+
+
+const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+function isDigest(value) {
+    return typeof value === 'string' && DIGEST.test(value);
+}
+/** Answers `value` when it is a digest; otherwise an error that names where it came from. */
+function checkDigest(value, where) {
+    if (typeof value === 'string' && isDigest(value))
+        return value;
+    const shown = typeof value === 'string' ? `'${forLog(value.slice(0, 80))}'` : String(typeof value);
+    throw new HttpError(`${where} holds the digest ${shown}, which is not sha256:<64 hex digits> or sha512:<128 hex digits>; the manifest is malformed or was tampered with.`, undefined, 'BAD_DIGEST');
+}
+function sha256Digest(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+
+;// CONCATENATED MODULE: ./src/registry/reference.ts
+// Parses image references the way docker does (pure):
+// [host[:port]/]path[:tag][@digest], Docker Hub as the default registry.
+
+const DOCKER_HUB = 'docker.io';
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
+class ReferenceSyntaxError extends Error {
+}
+function looksLikeHost(component) {
+    return (component.includes('.') ||
+        component.includes(':') ||
+        component === 'localhost' ||
+        component.startsWith('['));
+}
+/** Throws ReferenceSyntaxError naming what is wrong. */
+function parseReference(raw) {
+    const input = raw.trim();
+    if (input === '')
+        throw new ReferenceSyntaxError('empty reference');
+    const [name0, digest, ...extraAt] = input.split('@');
+    if (extraAt.length > 0)
+        throw new ReferenceSyntaxError('more than one "@"');
+    if (digest !== undefined && !isDigest(digest)) {
+        throw new ReferenceSyntaxError(`digest '${digest}' is not sha256:<64 hex digits>`);
+    }
+    let name = name0 ?? '';
+    let tag;
+    const colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/')) {
+        tag = name.slice(colon + 1);
+        name = name.slice(0, colon);
+        if (!TAG.test(tag))
+            throw new ReferenceSyntaxError(`tag '${tag}' must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+    }
+    const parts = name.split('/');
+    let registry = DOCKER_HUB;
+    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
+        registry = parts.shift() ?? DOCKER_HUB;
+        if (!HOST.test(registry))
+            throw new ReferenceSyntaxError(`registry host '${registry}' is not a valid host[:port]`);
+    }
+    if (registry === 'index.docker.io' || registry === 'registry-1.docker.io')
+        registry = DOCKER_HUB;
+    if (registry === DOCKER_HUB && parts.length === 1)
+        parts.unshift('library');
+    const bad = parts.find((p) => !PATH_COMPONENT.test(p));
+    if (bad !== undefined) {
+        throw new ReferenceSyntaxError(`repository component '${bad}' must be lowercase letters, digits and single separators (. _ __ -)`);
+    }
+    const repository = parts.join('/');
+    if (repository.length > 255)
+        throw new ReferenceSyntaxError('repository name longer than 255 characters');
+    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+function formatReference(ref) {
+    const base = `${ref.registry}/${ref.repository}`;
+    return `${base}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+/** The host that serves the registry API (Docker Hub's differs from its name). */
+function apiHost(registry) {
+    return registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
+}
+/** Loopback registries speak plain HTTP; everything else HTTPS unless listed insecure. */
+function isLoopbackHost(registry) {
+    const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/build-mode/hub/layout.ts
+// Where a platform's hooks run and what Hub's path variables say, as Docker
+// Hub's builder had them: from the build context, with DOCKERFILE_PATH
+// relative to it, so Hub's default command `docker build -f
+// "$DOCKERFILE_PATH" -t "$IMAGE_NAME" .` in a hook builds exactly what the
+// action builds without it, whatever the layout.
+
+/** The invariant between the hooks' working directory, Hub's path variables and the context (pure). */
+function hubLayout({ root, file, context }) {
+    const fromRoot = external_node_path_.relative(root, context);
+    const inside = !fromRoot.startsWith('..') && !external_node_path_.isAbsolute(fromRoot);
+    return {
+        cwd: context,
+        DOCKERFILE_PATH: external_node_path_.relative(context, file) || external_node_path_.basename(file),
+        BUILD_PATH: inside ? `/${fromRoot.split(external_node_path_.sep).join('/')}` : context,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/build-mode/hub/env.ts
+// Docker Hub's build variables, derived from the GitHub context the runner
+// sets (branch pushes, tag pushes, pull requests) and the first tag.
+
+
+
+
+/** What Hub called the source branch: the PR's head branch, else the pushed branch or tag (pure). */
+function sourceBranch(github) {
+    if (github.GITHUB_HEAD_REF)
+        return github.GITHUB_HEAD_REF;
+    if (github.GITHUB_REF_NAME)
+        return github.GITHUB_REF_NAME;
+    return (github.GITHUB_REF ?? '').replace(/^refs\/(heads|tags)\//, '');
+}
+function buildVariables(lines) {
+    return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+/** Docker Hub's variables (pure). */
+function hookEnv(f) {
+    const first = f.tags[0];
+    const repo = first
+        ? `${first.registry === DOCKER_HUB ? 'index.docker.io' : first.registry}/${first.repository}`
+        : `localhost/${external_node_path_.basename(f.context)}`;
+    const tag = first?.tag ?? 'latest';
+    const { DOCKERFILE_PATH, BUILD_PATH } = hubLayout(f);
+    return {
+        ...buildVariables(f.buildArgs),
+        SOURCE_BRANCH: sourceBranch(f.github),
+        SOURCE_COMMIT: f.github.GITHUB_SHA ?? '',
+        COMMIT_MSG: f.commitMessage,
+        DOCKER_REPO: repo,
+        DOCKERFILE_PATH,
+        BUILD_PATH,
+        DOCKER_TAG: tag,
+        IMAGE_NAME: `${repo}:${tag}`,
+        CACHE_TAG: tag,
+        DOCKER_BUILDKIT: '1',
+        BUILD_NETWORK: f.network || 'default',
+    };
+}
+/** The head commit's message from the event payload; a pull request's title when it has none. */
+function readCommitMessage(eventPath = process.env.GITHUB_EVENT_PATH) {
+    try {
+        const event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath ?? '', 'utf8'));
+        return event.head_commit?.message ?? event.pull_request?.title ?? '';
+    }
+    catch {
+        return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build-mode/hub/plan.ts
+
+
+
+
+
+function planHub(options, commitMessage) {
+    return options.platforms.map((p) => {
+        const platform = platform_formatPlatform(p);
+        const { file, context } = sourceOf(options, platform);
+        const dirs = searchDirs(file, options.file, context);
+        const on = options.build.hooks !== 'false';
+        const root = process.cwd();
+        const env = hookEnv({ ...options, root, file, context, github: process.env, commitMessage });
+        return {
+            platform,
+            file,
+            buildFile: file,
+            context,
+            cwd: hubLayout({ root, file, context }).cwd,
+            hooks: on ? findHooks(dirs) : undefined,
+            composeFile: on ? findComposeTest(dirs) : undefined,
+            env,
+        };
+    });
+}
+function hubOf(hub, platform) {
+    return hub.find((h) => h.platform === platform);
+}
+/** Platforms grouped by hook directory, for hooks run once per directory (first platform's variables). */
+function byHookDir(hub, name) {
+    const seen = new Set();
+    return hub.filter((h) => {
+        if (!h.hooks?.present.includes(name) || seen.has(h.hooks.dir))
+            return false;
+        seen.add(h.hooks.dir);
+        return true;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/build-mode/hub/recognise.ts
+/** The script's commands: comments, blank lines, `set -e`, echo and `:` left out, continuations joined, `;` and `&&` split. */
+function commandsOf(script) {
+    return script
+        .replace(/\\\n/g, ' ')
+        .split('\n')
+        .map((l) => l.replace(/(^|\s)#.*$/, ''))
+        .flatMap((l) => l.split(/;|&&/))
+        .map((c) => c.trim().replace(/^(do|then|else)\s+/, ''))
+        .filter((c) => c !== '' && !/^(set\s+-|echo\b|printf\b|:$|true$)/.test(c));
+}
+/** Loop and assignment lines, allowed around the commands that matter. */
+const GLUE = /^(for\s+\w+\s+in\b.*|do|done|fi|else|then|[A-Za-z_]\w*=\S*|export\s+[A-Za-z_]\w*=\S*|cd\s+\S+)$/;
+const QEMU_REGISTER = /^(sudo\s+)?docker\s+run\b.*--privileged\b.*\bmultiarch\/qemu-user-static(:register)?(\s|$)/;
+const MANIFEST = /^(docker\s+manifest\s+(create|annotate|push|inspect|rm)\b|(\S*\/)?manifest-tool\b)/;
+const MANIFEST_TOOL_FETCH = /^((curl|wget)\b.*manifest-tool|chmod\b.*manifest-tool|rm\b.*manifest-tool)/;
+const PUSH_IMAGE = /^docker\s+push\s+("?)\$(IMAGE_NAME|\{IMAGE_NAME\})\1$/;
+const QEMU_FETCH = /^((curl|wget)\b.*qemu-user-static|tar\b.*qemu|chmod\b.*qemu|(cp|mv|rm)\b.*qemu-\S*-static|(sudo\s+)?docker\s+run\b.*multiarch\/qemu-user-static)/;
+const BUILD_LOOP = /^(docker\s+(build|tag|push)\b|(sudo\s+)?docker\s+run\b.*multiarch\/qemu-user-static)/;
+function only(script, wanted, required, glue = false) {
+    const commands = commandsOf(script);
+    return (commands.some((c) => required.test(c)) && commands.every((c) => wanted.test(c) || (glue && GLUE.test(c))));
+}
+/** A pre_build whose only job is registering QEMU, which the action has already done. */
+function isQemuRegisterOnly(script) {
+    return only(script, QEMU_REGISTER, QEMU_REGISTER);
+}
+/** A post_push that only assembles a manifest list (docker manifest, manifest-tool). */
+function isManifestOnly(script) {
+    const either = new RegExp(`${MANIFEST.source}|${MANIFEST_TOOL_FETCH.source}`);
+    return only(script, either, MANIFEST, true);
+}
+/** A push hook that only runs `docker push "$IMAGE_NAME"`. */
+function isPushOnly(script) {
+    return only(script, PUSH_IMAGE, PUSH_IMAGE);
+}
+/** A post_checkout that only downloads (or registers) qemu-user-static. */
+function isQemuDownloadOnly(script) {
+    return only(script, QEMU_FETCH, QEMU_FETCH, true);
+}
+/** A build hook that loops over Dockerfile.<arch>, building (and pushing) each itself. */
+function isDockerfileLoop(script) {
+    return /Dockerfile\.(\*|\$)/.test(script) && only(script, BUILD_LOOP, /^docker\s+build\b/, true);
+}
+const WHY = {
+    post_checkout: [
+        isQemuDownloadOnly,
+        "it only fetches qemu-user-static, and this action registers QEMU itself ('qemu'); with the F flag no interpreter needs copying into the image.",
+    ],
+    pre_build: [isQemuRegisterOnly, 'it only registers QEMU, which this action has already done.'],
+    build: [
+        isDockerfileLoop,
+        "it builds every Dockerfile.<arch> itself; 'platform-files' (auto) builds each for its platform and 'tags' names the one index.",
+    ],
+    push: [
+        isPushOnly,
+        "it only runs docker push \"$IMAGE_NAME\"; this action pushes the index to 'tags' ('push').",
+    ],
+    post_push: [
+        isManifestOnly,
+        "it only assembles a manifest list, which this action pushes already: one index at 'tags'.",
+    ],
+};
+/** Why this hook is skipped, or undefined when it must run. */
+function recognise(name, script) {
+    const entry = WHY[name];
+    return entry && entry[0](script) ? entry[1] : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/build-mode/hub/check.ts
+// 'hooks: check': what each platform's hooks and automated test will do under
+// the action (run as written, recognised and skipped, or absent), printed
+// without building: no QEMU, no buildx, no registry.
+
+
+
+
+
+
+/** The phase a hook replaces, said beside "runs as written". */
+const REPLACES = {
+    build: "in place of the action's build of this platform",
+    test: 'in place of docker-compose.test.yml',
+    push: "in place of the action's push to 'tags'",
+};
+function checksOf(h, root, texts) {
+    const { platform, hooks } = h;
+    const label = (file) => external_node_path_.relative(root, file) || file;
+    const out = HOOK_NAMES.map((name) => {
+        if (!hooks?.present.includes(name)) {
+            const where = hooks ? label(external_node_path_.join(hooks.dir, name)) : `hooks/${name}`;
+            return { platform, label: where, outcome: 'absent', why: '' };
+        }
+        const file = external_node_path_.join(hooks.dir, name);
+        const why = recognise(name, texts[file] ?? '');
+        if (why)
+            return { platform, label: label(file), outcome: 'skipped', why };
+        return { platform, label: label(file), outcome: 'runs', why: REPLACES[name] ?? '' };
+    });
+    const compose = h.composeFile;
+    if (!compose)
+        out.push({ platform, label: 'docker-compose.test.yml', outcome: 'absent', why: '' });
+    else if (hooks?.present.includes('test'))
+        out.push({ platform, label: label(compose), outcome: 'skipped', why: 'hooks/test replaces it.' });
+    else
+        out.push({ platform, label: label(compose), outcome: 'runs', why: 'its sut service, before any push' });
+    return out;
+}
+/** Every platform's hooks and test file, from the scripts' texts by path (pure). */
+function checkHooks(hub, root, texts) {
+    return hub.flatMap((h) => checksOf(h, root, texts));
+}
+/** The report's lines for one platform: where its hooks run, each present file, then the absent ones (pure). */
+function reportLines(h, root, checks) {
+    const mine = checks.filter((c) => c.platform === h.platform);
+    const cwd = external_node_path_.relative(root, h.cwd) || '.';
+    const lines = [
+        `${h.platform}: hooks run in ${cwd} with DOCKERFILE_PATH=${h.env.DOCKERFILE_PATH ?? ''} BUILD_PATH=${h.env.BUILD_PATH ?? ''}`,
+    ];
+    for (const c of mine.filter((c) => c.outcome !== 'absent'))
+        lines.push(c.outcome === 'runs'
+            ? `  ${c.label}: runs as written${c.why ? `, ${c.why}` : ''}`
+            : `  ${c.label}: skipped: ${c.why}`);
+    const absent = mine.filter((c) => c.outcome === 'absent').map((c) => external_node_path_.basename(c.label));
+    if (absent.length > 0)
+        lines.push(`  absent: ${absent.join(', ')}`);
+    return lines;
+}
+/** Reads the repository's hooks and prints what each will do; builds nothing. */
+function printHooksCheck(options, root = process.cwd()) {
+    const hub = planHub(options, '');
+    const texts = {};
+    for (const h of hub)
+        for (const name of h.hooks?.present ?? []) {
+            const file = external_node_path_.join(h.hooks?.dir ?? '', name);
+            texts[file] = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+        }
+    const checks = checkHooks(hub, root, texts);
+    startGroup("Checking Docker Hub hooks ('hooks: check': nothing is built)");
+    for (const h of hub)
+        reportLines(h, root, checks).forEach((l) => info(l));
+    endGroup();
+}
+
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/blob-path/blob-pump.ts
@@ -46727,59 +47229,6 @@ function header(res, name) {
     return Array.isArray(v) ? v[0] : v;
 }
 
-;// CONCATENATED MODULE: ./src/log-safe.ts
-// Text from outside (a registry's error body, a label or platform from an
-// image config, a token server's words) made safe to print (pure): in the log
-// a line break would let it start a line with `::` and so issue a workflow
-// command (`::add-mask::`, `::stop-commands::`), and in the job summary it
-// could add Markdown or HTML of its own. Control characters become visible
-// escapes; the summary also escapes Markdown's and HTML's special characters.
-// C0 and C1 controls, DEL, and Unicode's line and paragraph separators.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-function escapeControl(c) {
-    if (c === '\n')
-        return '\\n';
-    if (c === '\r')
-        return '\\r';
-    if (c === '\t')
-        return '\\t';
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-/** One line, whatever it held: control characters escaped, and a leading `::` defused. */
-function forLog(text) {
-    const line = text.replace(CONTROL, escapeControl);
-    return line.startsWith('::') ? `\\${line}` : line;
-}
-const MARKDOWN = /[\\`*_{}[\]()<>#+|!~&"']/g;
-/** Safe inside a Markdown table cell of the job summary: no markup, no HTML, no line break. */
-function forMarkdown(text) {
-    return forLog(text).replace(MARKDOWN, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-;// CONCATENATED MODULE: ./src/oci/digest.ts
-// Digests (pure): computing one, and what one may look like (`algorithm:hex`
-// of the right length).
-// Digests from a manifest someone else wrote go into URL paths and file
-// names, so each is checked before it is used.
-
-
-
-const DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
-function isDigest(value) {
-    return typeof value === 'string' && DIGEST.test(value);
-}
-/** Answers `value` when it is a digest; otherwise an error that names where it came from. */
-function checkDigest(value, where) {
-    if (typeof value === 'string' && isDigest(value))
-        return value;
-    const shown = typeof value === 'string' ? `'${forLog(value.slice(0, 80))}'` : String(typeof value);
-    throw new HttpError(`${where} holds the digest ${shown}, which is not sha256:<64 hex digits> or sha512:<128 hex digits>; the manifest is malformed or was tampered with.`, undefined, 'BAD_DIGEST');
-}
-function sha256Digest(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-}
-
 ;// CONCATENATED MODULE: ./src/registry/challenge.ts
 // Parses WWW-Authenticate challenges (pure): Basic realm="..." or
 // Bearer realm="...",service="...",scope="..." with quoted commas.
@@ -47463,76 +47912,6 @@ function verified(body, blob, mismatch) {
     return verifier;
 }
 
-;// CONCATENATED MODULE: ./src/registry/reference.ts
-// Parses image references the way docker does (pure):
-// [host[:port]/]path[:tag][@digest], Docker Hub as the default registry.
-
-const DOCKER_HUB = 'docker.io';
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$/;
-class ReferenceSyntaxError extends Error {
-}
-function looksLikeHost(component) {
-    return (component.includes('.') ||
-        component.includes(':') ||
-        component === 'localhost' ||
-        component.startsWith('['));
-}
-/** Throws ReferenceSyntaxError naming what is wrong. */
-function parseReference(raw) {
-    const input = raw.trim();
-    if (input === '')
-        throw new ReferenceSyntaxError('empty reference');
-    const [name0, digest, ...extraAt] = input.split('@');
-    if (extraAt.length > 0)
-        throw new ReferenceSyntaxError('more than one "@"');
-    if (digest !== undefined && !isDigest(digest)) {
-        throw new ReferenceSyntaxError(`digest '${digest}' is not sha256:<64 hex digits>`);
-    }
-    let name = name0 ?? '';
-    let tag;
-    const colon = name.lastIndexOf(':');
-    if (colon > name.lastIndexOf('/')) {
-        tag = name.slice(colon + 1);
-        name = name.slice(0, colon);
-        if (!TAG.test(tag))
-            throw new ReferenceSyntaxError(`tag '${tag}' must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
-    }
-    const parts = name.split('/');
-    let registry = DOCKER_HUB;
-    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
-        registry = parts.shift() ?? DOCKER_HUB;
-        if (!HOST.test(registry))
-            throw new ReferenceSyntaxError(`registry host '${registry}' is not a valid host[:port]`);
-    }
-    if (registry === 'index.docker.io' || registry === 'registry-1.docker.io')
-        registry = DOCKER_HUB;
-    if (registry === DOCKER_HUB && parts.length === 1)
-        parts.unshift('library');
-    const bad = parts.find((p) => !PATH_COMPONENT.test(p));
-    if (bad !== undefined) {
-        throw new ReferenceSyntaxError(`repository component '${bad}' must be lowercase letters, digits and single separators (. _ __ -)`);
-    }
-    const repository = parts.join('/');
-    if (repository.length > 255)
-        throw new ReferenceSyntaxError('repository name longer than 255 characters');
-    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
-}
-function formatReference(ref) {
-    const base = `${ref.registry}/${ref.repository}`;
-    return `${base}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
-/** The host that serves the registry API (Docker Hub's differs from its name). */
-function apiHost(registry) {
-    return registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
-}
-/** Loopback registries speak plain HTTP; everything else HTTPS unless listed insecure. */
-function isLoopbackHost(registry) {
-    const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 ;// CONCATENATED MODULE: ./src/registry/tls-error.ts
 // The error for a registry whose TLS certificate this runner does not trust (pure).
 
@@ -48168,83 +48547,6 @@ async function writeOutputs(options, { index, rows, timeline }) {
         platforms: rows,
     }));
     await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed }, timeline);
-}
-
-;// CONCATENATED MODULE: ./src/platform.ts
-// Parses and normalises platform names (pure). `arm64` -> `linux/arm64`,
-// `linux/arm` -> `linux/arm/v7`, `linux/arm64/v8` -> `linux/arm64`.
-/** Every platform the action can build, in the form it reports them. */
-const KNOWN_PLATFORMS = [
-    'linux/amd64',
-    'linux/amd64/v2',
-    'linux/amd64/v3',
-    'linux/amd64/v4',
-    'linux/386',
-    'linux/arm64',
-    'linux/arm/v7',
-    'linux/arm/v6',
-    'linux/ppc64le',
-    'linux/s390x',
-    'linux/riscv64',
-    'linux/mips64le',
-    'linux/loong64',
-];
-const ARCH_ALIASES = {
-    x86_64: 'amd64',
-    'x86-64': 'amd64',
-    aarch64: 'arm64',
-    i386: '386',
-    i686: '386',
-    x86: '386',
-    armhf: 'arm/v7',
-    armel: 'arm/v6',
-    ppc64el: 'ppc64le',
-};
-const OS_NAMES = ['linux', 'windows', 'darwin', 'freebsd'];
-const DEFAULT_VARIANT = { arm: 'v7' };
-const DROPPED_VARIANT = { arm64: 'v8', amd64: 'v1' };
-function platform_formatPlatform(p) {
-    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-}
-/** A form safe in tags and file names: linux/arm/v7 -> linux-arm-v7. */
-function platformSlug(p) {
-    return platform_formatPlatform(p).replace(/\//g, '-');
-}
-/** Normalises one platform name; undefined when it is not one we can build. */
-function parsePlatform(raw) {
-    let parts = raw.trim().toLowerCase().split('/');
-    if (!OS_NAMES.includes(parts[0] ?? ''))
-        parts = ['linux', ...parts];
-    const [os, arch0, variant0, ...rest] = parts;
-    if (!os || !arch0 || rest.length > 0)
-        return undefined;
-    const [arch, aliasVariant] = (ARCH_ALIASES[arch0] ?? arch0).split('/');
-    if (!arch)
-        return undefined;
-    let variant = variant0 ?? aliasVariant ?? DEFAULT_VARIANT[arch];
-    if (variant && DROPPED_VARIANT[arch] === variant)
-        variant = undefined;
-    const platform = variant ? { os, architecture: arch, variant } : { os, architecture: arch };
-    return KNOWN_PLATFORMS.includes(platform_formatPlatform(platform)) ? platform : undefined;
-}
-function samePlatform(a, b) {
-    return platform_formatPlatform(a) === platform_formatPlatform(b);
-}
-/** Node's os.arch() / process.arch -> the OCI architecture (which Go's GOARCH spells the same). */
-const NODE_ARCHITECTURES = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm',
-    ppc64: 'ppc64le',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-    loong64: 'loong64',
-    ia32: '386',
-    mips64el: 'mips64le',
-};
-/** The architecture a Node arch name is; undefined when unknown. */
-function hostArchitecture(nodeArch) {
-    return NODE_ARCHITECTURES[nodeArch];
 }
 
 ;// CONCATENATED MODULE: ./src/qemu/binfmt.ts
@@ -49103,55 +49405,6 @@ async function recordEmulation(report) {
         throw new errors_ActionError(report.errors.join('\n'));
 }
 
-;// CONCATENATED MODULE: ./src/build-mode/hub/env.ts
-// Docker Hub's build variables, derived from the GitHub context the runner
-// sets (branch pushes, tag pushes, pull requests) and the first tag.
-
-
-
-/** What Hub called the source branch: the PR's head branch, else the pushed branch or tag (pure). */
-function sourceBranch(github) {
-    if (github.GITHUB_HEAD_REF)
-        return github.GITHUB_HEAD_REF;
-    if (github.GITHUB_REF_NAME)
-        return github.GITHUB_REF_NAME;
-    return (github.GITHUB_REF ?? '').replace(/^refs\/(heads|tags)\//, '');
-}
-function buildVariables(lines) {
-    return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-}
-/** Docker Hub's variables (pure). */
-function hookEnv(f) {
-    const first = f.tags[0];
-    const repo = first
-        ? `${first.registry === DOCKER_HUB ? 'index.docker.io' : first.registry}/${first.repository}`
-        : `localhost/${external_node_path_.basename(f.context)}`;
-    const tag = first?.tag ?? 'latest';
-    return {
-        ...buildVariables(f.buildArgs),
-        SOURCE_BRANCH: sourceBranch(f.github),
-        SOURCE_COMMIT: f.github.GITHUB_SHA ?? '',
-        COMMIT_MSG: f.commitMessage,
-        DOCKER_REPO: repo,
-        DOCKERFILE_PATH: external_node_path_.relative(f.context, f.file) || 'Dockerfile',
-        DOCKER_TAG: tag,
-        IMAGE_NAME: `${repo}:${tag}`,
-        CACHE_TAG: tag,
-        DOCKER_BUILDKIT: '1',
-        BUILD_NETWORK: f.network || 'default',
-    };
-}
-/** The head commit's message from the event payload; a pull request's title when it has none. */
-function readCommitMessage(eventPath = process.env.GITHUB_EVENT_PATH) {
-    try {
-        const event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath ?? '', 'utf8'));
-        return event.head_commit?.message ?? event.pull_request?.title ?? '';
-    }
-    catch {
-        return '';
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/build-mode/hub/clean-env.ts
 // The environment of code from the repository (Docker Hub hooks and
 // docker-compose.test.yml tests): it runs on the host, so it gets what a
@@ -49289,162 +49542,8 @@ async function runComposeTest(t) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build-mode/options.ts
-/** The Dockerfile and context one platform builds from: its 'platform-files' line, else 'file' and 'context'. */
-function sourceOf(options, platform) {
-    return {
-        file: options.build.platformFiles[platform] ?? options.file,
-        context: options.build.platformContexts[platform] ?? options.context,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/build-mode/hub/find.ts
-// Where each platform's Docker Hub hooks and automated test are: beside that
-// platform's Dockerfile, then beside the default Dockerfile, then in the context.
-
-
-/** Every hook Docker Hub ran, in its order; build, test and push replace their phase. */
-const HOOK_NAMES = [
-    'post_checkout',
-    'pre_build',
-    'build',
-    'post_build',
-    'pre_test',
-    'test',
-    'post_test',
-    'pre_push',
-    'push',
-    'post_push',
-];
-/** Hub's automated tests: this file's `sut` service, beside the Dockerfile. */
-const COMPOSE_TEST_FILE = 'docker-compose.test.yml';
-/** The directories searched, in order, without repeats (pure). */
-function searchDirs(file, defaultFile, context) {
-    return [...new Set([external_node_path_.dirname(file), external_node_path_.dirname(defaultFile), context])];
-}
-function findHooks(dirs) {
-    for (const base of dirs) {
-        const dir = external_node_path_.join(base, 'hooks');
-        if ((0,external_node_fs_namespaceObject.existsSync)(dir) && (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory()) {
-            const present = HOOK_NAMES.filter((h) => (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(dir, h)));
-            if (present.length > 0)
-                return { dir, present };
-        }
-    }
-    return undefined;
-}
-function findComposeTest(dirs) {
-    return dirs.map((d) => external_node_path_.join(d, COMPOSE_TEST_FILE)).find((f) => (0,external_node_fs_namespaceObject.existsSync)(f));
-}
-
-;// CONCATENATED MODULE: ./src/build-mode/hub/plan.ts
-
-
-
-
-function planHub(options, commitMessage) {
-    return options.platforms.map((p) => {
-        const platform = platform_formatPlatform(p);
-        const { file, context } = sourceOf(options, platform);
-        const dirs = searchDirs(file, options.file, context);
-        const on = options.build.hooks === 'auto';
-        const env = hookEnv({ ...options, file, context, github: process.env, commitMessage });
-        return {
-            platform,
-            file,
-            buildFile: file,
-            context,
-            hooks: on ? findHooks(dirs) : undefined,
-            composeFile: on ? findComposeTest(dirs) : undefined,
-            env,
-        };
-    });
-}
-function hubOf(hub, platform) {
-    return hub.find((h) => h.platform === platform);
-}
-/** Platforms grouped by hook directory, for hooks run once per directory (first platform's variables). */
-function byHookDir(hub, name) {
-    const seen = new Set();
-    return hub.filter((h) => {
-        if (!h.hooks?.present.includes(name) || seen.has(h.hooks.dir))
-            return false;
-        seen.add(h.hooks.dir);
-        return true;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/build-mode/hub/recognise.ts
-/** The script's commands: comments, blank lines, `set -e`, echo and `:` left out, continuations joined, `;` and `&&` split. */
-function commandsOf(script) {
-    return script
-        .replace(/\\\n/g, ' ')
-        .split('\n')
-        .map((l) => l.replace(/(^|\s)#.*$/, ''))
-        .flatMap((l) => l.split(/;|&&/))
-        .map((c) => c.trim().replace(/^(do|then|else)\s+/, ''))
-        .filter((c) => c !== '' && !/^(set\s+-|echo\b|printf\b|:$|true$)/.test(c));
-}
-/** Loop and assignment lines, allowed around the commands that matter. */
-const GLUE = /^(for\s+\w+\s+in\b.*|do|done|fi|else|then|[A-Za-z_]\w*=\S*|export\s+[A-Za-z_]\w*=\S*|cd\s+\S+)$/;
-const QEMU_REGISTER = /^(sudo\s+)?docker\s+run\b.*--privileged\b.*\bmultiarch\/qemu-user-static(:register)?(\s|$)/;
-const MANIFEST = /^(docker\s+manifest\s+(create|annotate|push|inspect|rm)\b|(\S*\/)?manifest-tool\b)/;
-const MANIFEST_TOOL_FETCH = /^((curl|wget)\b.*manifest-tool|chmod\b.*manifest-tool|rm\b.*manifest-tool)/;
-const PUSH_IMAGE = /^docker\s+push\s+("?)\$(IMAGE_NAME|\{IMAGE_NAME\})\1$/;
-const QEMU_FETCH = /^((curl|wget)\b.*qemu-user-static|tar\b.*qemu|chmod\b.*qemu|(cp|mv|rm)\b.*qemu-\S*-static|(sudo\s+)?docker\s+run\b.*multiarch\/qemu-user-static)/;
-const BUILD_LOOP = /^(docker\s+(build|tag|push)\b|(sudo\s+)?docker\s+run\b.*multiarch\/qemu-user-static)/;
-function only(script, wanted, required, glue = false) {
-    const commands = commandsOf(script);
-    return (commands.some((c) => required.test(c)) && commands.every((c) => wanted.test(c) || (glue && GLUE.test(c))));
-}
-/** A pre_build whose only job is registering QEMU, which the action has already done. */
-function isQemuRegisterOnly(script) {
-    return only(script, QEMU_REGISTER, QEMU_REGISTER);
-}
-/** A post_push that only assembles a manifest list (docker manifest, manifest-tool). */
-function isManifestOnly(script) {
-    const either = new RegExp(`${MANIFEST.source}|${MANIFEST_TOOL_FETCH.source}`);
-    return only(script, either, MANIFEST, true);
-}
-/** A push hook that only runs `docker push "$IMAGE_NAME"`. */
-function isPushOnly(script) {
-    return only(script, PUSH_IMAGE, PUSH_IMAGE);
-}
-/** A post_checkout that only downloads (or registers) qemu-user-static. */
-function isQemuDownloadOnly(script) {
-    return only(script, QEMU_FETCH, QEMU_FETCH, true);
-}
-/** A build hook that loops over Dockerfile.<arch>, building (and pushing) each itself. */
-function isDockerfileLoop(script) {
-    return /Dockerfile\.(\*|\$)/.test(script) && only(script, BUILD_LOOP, /^docker\s+build\b/, true);
-}
-const WHY = {
-    post_checkout: [
-        isQemuDownloadOnly,
-        "it only fetches qemu-user-static, and this action registers QEMU itself ('qemu'); with the F flag no interpreter needs copying into the image.",
-    ],
-    pre_build: [isQemuRegisterOnly, 'it only registers QEMU, which this action has already done.'],
-    build: [
-        isDockerfileLoop,
-        "it builds every Dockerfile.<arch> itself; 'platform-files' (auto) builds each for its platform and 'tags' names the one index.",
-    ],
-    push: [
-        isPushOnly,
-        "it only runs docker push \"$IMAGE_NAME\"; this action pushes the index to 'tags' ('push').",
-    ],
-    post_push: [
-        isManifestOnly,
-        "it only assembles a manifest list, which this action pushes already: one index at 'tags'.",
-    ],
-};
-/** Why this hook is skipped, or undefined when it must run. */
-function recognise(name, script) {
-    const entry = WHY[name];
-    return entry && entry[0](script) ? entry[1] : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/build-mode/hub/run-hook.ts
-// Runs one hook as Docker Hub did: bash, from the directory that holds hooks/,
+// Runs one hook as Docker Hub did: bash, from the build context (layout.ts),
 // with Hub's variables and a minimal environment (clean-env.ts); a hook that
 // only redoes the action's work is skipped.
 
@@ -49458,7 +49557,7 @@ function recognise(name, script) {
 function hookLabel(hooks, name, cwd = process.cwd()) {
     return external_node_path_.relative(cwd, external_node_path_.join(hooks.dir, name)) || `hooks/${name}`;
 }
-async function runHook(hooks, name, env, { what = '', group = true } = {}) {
+async function runHook({ hooks, cwd }, name, env, { what = '', group = true } = {}) {
     if (!hooks?.present.includes(name))
         return 'absent';
     const script = external_node_path_.join(hooks.dir, name);
@@ -49471,7 +49570,7 @@ async function runHook(hooks, name, env, { what = '', group = true } = {}) {
     const exec = async () => {
         try {
             await run('bash', [script], {
-                cwd: external_node_path_.dirname(hooks.dir),
+                cwd,
                 env: repositoryCodeEnv(env),
                 inheritEnv: false,
             });
@@ -49567,7 +49666,7 @@ async function prepareHub(hub, options) {
 /** A hook run once per hook directory, with the variables of the first platform using it. */
 async function hubOnce(hub, name) {
     for (const h of byHookDir(hub, name))
-        await runHook(h.hooks, name, h.env);
+        await runHook(h, name, h.env);
 }
 /** Hub's variables for a per-platform hook: IMAGE_NAME is that platform's image. */
 function platformEnv(h, localRef) {
@@ -49575,15 +49674,15 @@ function platformEnv(h, localRef) {
 }
 async function hubEach(hub, name, localRef) {
     for (const h of hub)
-        await runHook(h.hooks, name, platformEnv(h, localRef), { what: ` for ${h.platform}` });
+        await runHook(h, name, platformEnv(h, localRef), { what: ` for ${h.platform}` });
 }
 /** pre_test, test (the hook, else docker-compose.test.yml's sut), post_test: per platform, before any push. */
 async function hubTests(hub, t) {
     for (const h of hub) {
         const env = platformEnv(h, t.localRef);
         const what = { what: ` for ${h.platform}` };
-        await runHook(h.hooks, 'pre_test', env, what);
-        const hook = await runHook(h.hooks, 'test', env, what);
+        await runHook(h, 'pre_test', env, what);
+        const hook = await runHook(h, 'test', env, what);
         if (hook === 'absent' && h.composeFile && t.compose) {
             const { compose, network, runDir } = t;
             const project = projectName(t.runId, h.platform);
@@ -49597,7 +49696,7 @@ async function hubTests(hub, t) {
                 env,
             }));
         }
-        await runHook(h.hooks, 'post_test', env, what);
+        await runHook(h, 'post_test', env, what);
     }
 }
 /** Platforms whose push hook does more than `docker push "$IMAGE_NAME"`: they replace the push. */
@@ -49612,7 +49711,7 @@ async function hubPush(hub, localRef, remember) {
     notice(`hooks/push replaces the push: the action pushes no index to 'tags'; the hooks push what they choose.`);
     for (const h of hub) {
         if (!customPushes([h]).length) {
-            await runHook(h.hooks, 'push', h.env, { what: ` for ${h.platform}` });
+            await runHook(h, 'push', h.env, { what: ` for ${h.platform}` });
             continue;
         }
         await core_group(`Loading ${h.platform} as ${h.env.IMAGE_NAME}`, async () => {
@@ -49620,7 +49719,7 @@ async function hubPush(hub, localRef, remember) {
             remember(h.env.IMAGE_NAME ?? '');
             await run('docker', ['tag', localRef(h.platform), h.env.IMAGE_NAME ?? '']);
         });
-        await runHook(h.hooks, 'push', { ...h.env, DOCKER_DEFAULT_PLATFORM: h.platform }, { what: ` for ${h.platform}` });
+        await runHook(h, 'push', { ...h.env, DOCKER_DEFAULT_PLATFORM: h.platform }, { what: ` for ${h.platform}` });
     }
 }
 /** Without F the interpreter must be in the image; natively nothing is needed. */
@@ -54102,7 +54201,7 @@ async function runSmokeTest(platform, ref, command, network) {
 async function runBuildHook(ctx, spec) {
     const hub = hubOf(ctx.hub, spec.platform);
     const env = { ...hub?.env, IMAGE_NAME: spec.ref, DOCKER_DEFAULT_PLATFORM: spec.platform };
-    if ((await runHook(hub?.hooks, 'build', env, { group: false })) !== 'ran')
+    if (!hub || (await runHook(hub, 'build', env, { group: false })) !== 'ran')
         return false;
     await runPushingToLocal(['push', spec.ref], spec.ref, `Pushing ${spec.platform}`, spec.logFile);
     return true;
@@ -55544,8 +55643,8 @@ function maxParallel(value, cores, problems) {
 }
 function parseBuildInputs(raw, cwd, platforms, cores, problems) {
     const hooks = raw.hooks.trim() || 'auto';
-    if (hooks !== 'auto' && hooks !== 'false')
-        problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto or false.`);
+    if (hooks !== 'auto' && hooks !== 'false' && hooks !== 'check')
+        problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto, false or check.`);
     const secrets = [
         ...pairs('secrets', raw.secrets, problems).map(([id, value]) => ({ id, value })),
         ...pairs('secret-files', raw['secret-files'], problems).map(([id, src]) => ({
@@ -55566,7 +55665,7 @@ function parseBuildInputs(raw, cwd, platforms, cores, problems) {
         ...platformFiles(raw['platform-files'], cwd, platforms, problems),
         maxParallel: maxParallel(raw['max-parallel'], cores, problems),
         testCommand: raw['test-command'].trim(),
-        hooks: hooks === 'false' ? 'false' : 'auto',
+        hooks: hooks === 'false' || hooks === 'check' ? hooks : 'auto',
     };
 }
 /** The secret values to mask, read from the raw 'secrets' input. */
@@ -56305,6 +56404,7 @@ class RegistryClients {
 
 
 
+
 function runDirFor(runId) {
     return external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), `multiarch-${runId}`);
 }
@@ -56338,6 +56438,8 @@ async function runMain() {
     state_saveState(state);
     const { inputs, warnings } = readInputs(process.cwd(), external_node_os_namespaceObject.availableParallelism());
     warnings.forEach((w) => warning(w));
+    if (inputs.mode === 'build' && inputs.build.hooks === 'check')
+        return printHooksCheck(inputs);
     const http = new Http({ ca: trustedCas(inputs.caFile) });
     try {
         const clients = registryClients(http, inputs);
