@@ -3,7 +3,7 @@
 // builds what the action builds without it, whatever the layout: it runs from
 // the context with DOCKERFILE_PATH relative to it (src/build-mode/hub/layout.ts).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
@@ -100,9 +100,15 @@ const LAYOUTS: [number, string, Layout][] = [
 
 function makeRepository(layout: Layout): string {
   const dir = tempDir('hub-layout');
+  // Distinct mtimes, as files checked out at different times have: Docker 20.10's BuildKit
+  // re-sends a Dockerfile by name, size and mtime, so two same-sized 'Dockerfile's written in
+  // the same instant (amd64/ and arm64/) would build the first one's content twice.
+  let second = 0;
   for (const [name, text] of Object.entries(layout.files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
+    const when = new Date(Date.now() - 60_000 + 1000 * second++);
+    utimesSync(path.join(dir, name), when, when);
   }
   for (const sub of ['', ...layout.busyboxIn]) addBusybox(path.join(dir, sub));
   return dir;
