@@ -37,7 +37,7 @@ function remember(state: PostState, image: string): void {
 /** Everything before the first build: environment, emulation, buildx, builder, local registry. */
 async function setUp(http: Http, options: BuildModeOptions, state: PostState, engine: string) {
   const { containerdStore, buildx } = await core.group('Environment', () => logEnvironment(engine));
-  checkDriverSupport(options.build, options.driver, containerdStore);
+  checkDriverSupport(options.build, options.driver, containerdStore, engine);
   const emulation = await core.group('Registering QEMU emulators', () =>
     registerEmulators(options, state.runDir),
   );
