@@ -108,6 +108,7 @@ function rowsOf(results: readonly PlatformResult[], how: (p: string) => string) 
     platform: r.platform,
     how: how(r.platform),
     digest: r.image.digest,
+    configDigest: r.image.configDigest,
     size: r.image.size,
     seconds: r.seconds,
     build: r.build,
