@@ -46,6 +46,8 @@ describe.skipIf(skip)('run-step inputs', () => {
       { env: { BUILD_TOKEN: secret } },
     );
     expect(errorsOf(run.main)).toBe('');
+    // Two platforms: build-push-action's imageid is the index digest, as buildx's --iidfile holds.
+    expect(run.outputs.imageid).toBe(run.outputs.digest);
     const digests = JSON.parse(run.outputs['platform-digests'] ?? '{}') as Record<string, string>;
     const sha = createHash('sha256').update(secret).digest('hex');
     for (const platform of ['linux/amd64', 'linux/arm64']) {
