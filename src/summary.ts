@@ -8,6 +8,8 @@ export interface PlatformRow {
   how: string;
   digest: string;
   size: number;
+  /** Build mode: the image's config digest (its image ID). */
+  configDigest?: string;
   /** Build time; absent in merge-only mode, which builds nothing. */
   seconds?: number;
   /** 'one build' (with the other platforms) or 'own build'; absent in merge-only mode. */

@@ -16,6 +16,8 @@ export interface BuiltImage {
   digest: string;
   /** Config plus layers, compressed, in bytes. */
   size: number;
+  /** The image's config digest (its image ID). */
+  configDigest: string;
   /** Index entries this build contributes (the image first). */
   entries: Descriptor[];
 }
@@ -52,12 +54,13 @@ export async function readBuiltImage(
       `The build of ${platform} pushed nothing to the local registry (${local.repository}${ref.includes(':') ? '@' : ':'}${ref}).`,
     );
   if (!isIndexType(raw.mediaType)) {
-    const { entry, size } = await imageEntry(local, raw, platform);
-    return { platform, digest: raw.digest, size, entries: [entry] };
+    const { entry, size, configDigest } = await imageEntry(local, raw, platform);
+    return { platform, digest: raw.digest, size, configDigest, entries: [entry] };
   }
   // docker-container driver: an index of image + attestation, even for one platform.
   const children = parse<ImageIndex>(raw).manifests;
   const images: Descriptor[] = [];
+  let configDigest = '';
   const attestations = children.filter(isAttestation);
   let size = 0;
   for (const child of children.filter((c) => !isAttestation(c))) {
@@ -69,12 +72,13 @@ export async function readBuiltImage(
     const img = await imageEntry(local, childRaw, platform);
     images.push(img.entry);
     size += img.size;
+    configDigest = img.configDigest;
   }
   const [first] = images;
   if (!first || images.length > 1) {
     throw new ActionError(`The build of ${platform} produced ${images.length} images; expected exactly one.`);
   }
-  return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
+  return { platform, digest: first.digest, size, configDigest, entries: [...images, ...attestations] };
 }
 
 /**
@@ -113,9 +117,9 @@ export async function readBuiltPlatforms(
         throw new ActionError(
           `Manifest ${child.digest} of the ${platform} build is missing from the local registry.`,
         );
-      const { entry, size } = await imageEntry(local, childRaw, platform);
+      const { entry, size, configDigest } = await imageEntry(local, childRaw, platform);
       const own = attestations.filter((a) => a.annotations?.[ATTESTATION_DIGEST] === child.digest);
-      return { platform, digest: entry.digest, size, entries: [entry, ...own] };
+      return { platform, digest: entry.digest, size, configDigest, entries: [entry, ...own] };
     }),
   );
 }

@@ -1,5 +1,6 @@
 // What build mode is told: the platforms, the build itself (build-push-action's
 // names), emulation, buildx and the local registry, then the publish step.
+import type { RunStepOptions } from '../buildx/build.js';
 import type { Driver } from '../buildx/builder.js';
 import type { Secret } from '../buildx/secrets.js';
 import type { RegistryMode } from '../local-registry/service.js';
@@ -7,7 +8,7 @@ import type { Platform } from '../platform.js';
 import type { PublishOptions } from '../publish/options.js';
 import type { QemuMode } from '../qemu/decide.js';
 
-export interface BuildOptions {
+export interface BuildOptions extends RunStepOptions {
   target: string;
   secrets: Secret[];
   noCache: boolean;

@@ -37,7 +37,7 @@ function remember(state: PostState, image: string): void {
 /** Everything before the first build: environment, emulation, buildx, builder, local registry. */
 async function setUp(http: Http, options: BuildModeOptions, state: PostState, engine: string) {
   const { containerdStore, buildx } = await core.group('Environment', () => logEnvironment(engine));
-  checkDriverSupport(options.build, options.driver, containerdStore);
+  checkDriverSupport(options.build, options.driver, containerdStore, engine);
   const emulation = await core.group('Registering QEMU emulators', () =>
     registerEmulators(options, state.runDir),
   );
@@ -108,6 +108,7 @@ function rowsOf(results: readonly PlatformResult[], how: (p: string) => string) 
     platform: r.platform,
     how: how(r.platform),
     digest: r.image.digest,
+    configDigest: r.image.configDigest,
     size: r.image.size,
     seconds: r.seconds,
     build: r.build,

@@ -7,7 +7,23 @@ import { meaningfulTail } from '../exec-tail.js';
 import { run } from '../exec.js';
 import { tagRaceIn } from './tag-race.js';
 
-export interface BuildSpec {
+/** What RUN steps get, and the stages built without cache (build-push-action's inputs, as buildx takes them). */
+export interface RunStepOptions {
+  /** HOST:IP or HOST=IP. */
+  addHosts: readonly string[];
+  /** '' for the builder's default (64m). */
+  shmSize: string;
+  /** NAME=SOFT[:HARD]. */
+  ulimits: readonly string[];
+  cgroupParent: string;
+  /** Entitlements: network.host, security.insecure. */
+  allow: readonly string[];
+  /** default, ID or ID=PATH. */
+  ssh: readonly string[];
+  noCacheFilters: readonly string[];
+}
+
+export interface BuildSpec extends Partial<RunStepOptions> {
   /** One platform, or several comma separated for one multi-platform build. */
   platform: string;
   context: string;
@@ -69,7 +85,18 @@ export function buildArgs(spec: BuildSpec): string[] {
   args.push(...repeat('--build-arg', spec.buildArgs), ...repeat('--label', spec.labels));
   args.push(...repeat('--secret', spec.secrets), ...repeat('--cache-from', spec.cacheFrom));
   args.push(...repeat('--cache-to', spec.cacheTo), ...repeat('--build-context', spec.buildContexts));
-  args.push(spec.context);
+  args.push(...runStepArgs(spec), spec.context);
+  return args;
+}
+
+/** The flags for what RUN steps get; nothing for options left empty. */
+export function runStepArgs(spec: Partial<RunStepOptions>): string[] {
+  const args = [...repeat('--add-host', spec.addHosts)];
+  if (spec.shmSize) args.push('--shm-size', spec.shmSize);
+  args.push(...repeat('--ulimit', spec.ulimits));
+  if (spec.cgroupParent) args.push('--cgroup-parent', spec.cgroupParent);
+  args.push(...repeat('--allow', spec.allow), ...repeat('--ssh', spec.ssh));
+  args.push(...repeat('--no-cache-filter', spec.noCacheFilters));
   return args;
 }
 

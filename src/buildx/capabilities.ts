@@ -17,10 +17,39 @@ export interface DriverNeeds {
   cacheTo: readonly string[];
   provenance: string;
   sbom: string;
+  shmSize: string;
+  ulimits: readonly string[];
+  cgroupParent: string;
 }
 
-export function checkDriverSupport(build: DriverNeeds, driver: string, containerdStore: boolean): void {
-  if (driver !== 'docker' || containerdStore) return;
+/**
+ * The BuildKit in engines before 23.0 (0.8 in 20.10) ignores --shm-size, --ulimit and --cgroup-parent
+ * without a word (seen here on 20.10.24 with buildx 0.13: /dev/shm stays 64m, `ulimit -n` unchanged).
+ */
+function checkEngineBuildKit(build: DriverNeeds, engine: string): void {
+  const major = Number(/^(\d+)\./.exec(engine)?.[1] ?? 'NaN');
+  if (!(major < 23)) return;
+  const ignored = [
+    build.shmSize && 'shm-size',
+    build.ulimits.length > 0 && 'ulimit',
+    build.cgroupParent && 'cgroup-parent',
+  ].filter(Boolean);
+  if (ignored.length === 0) return;
+  throw new ActionError(
+    `Input ${ignored.map((a) => `'${a}'`).join(', ')} cannot reach the build on Docker ${engine}: its BuildKit (the docker driver's) ignores them.`,
+    `Use 'driver: docker-container', Docker 23 or newer, or leave them empty.`,
+  );
+}
+
+export function checkDriverSupport(
+  build: DriverNeeds,
+  driver: string,
+  containerdStore: boolean,
+  engine: string,
+): void {
+  if (driver !== 'docker') return;
+  checkEngineBuildKit(build, engine);
+  if (containerdStore) return;
   const cache = needsContainerDriver(build.cacheTo);
   if (cache) {
     throw new ActionError(

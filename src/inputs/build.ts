@@ -1,9 +1,11 @@
 // Parses the build-stage inputs (pure): build-push-action's names and
-// meaning, plus platform-files, max-parallel, test-command and hooks.
+// meaning (those for RUN steps in run-steps.ts), plus platform-files,
+// max-parallel, test-command and hooks.
 import * as path from 'node:path';
 import type { BuildOptions } from '../build-mode/options.js';
 import type { Secret } from '../buildx/secrets.js';
 import { formatPlatform, parsePlatform, type Platform } from '../platform.js';
+import { parseRunStepInputs, RUN_STEP_INPUT_NAMES } from './run-steps.js';
 
 export const BUILD_INPUT_NAMES = [
   'target',
@@ -20,6 +22,7 @@ export const BUILD_INPUT_NAMES = [
   'max-parallel',
   'test-command',
   'hooks',
+  ...RUN_STEP_INPUT_NAMES,
 ] as const;
 export type BuildInputName = (typeof BUILD_INPUT_NAMES)[number];
 
@@ -121,12 +124,14 @@ export function parseBuildInputs(
   const hooks = raw.hooks.trim() || 'auto';
   if (hooks !== 'auto' && hooks !== 'false' && hooks !== 'check')
     problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto, false or check.`);
+  const { secretEnvs, ...runSteps } = parseRunStepInputs(raw, problems);
   const secrets: Secret[] = [
     ...pairs('secrets', raw.secrets, problems).map(([id, value]) => ({ id, value })),
     ...pairs('secret-files', raw['secret-files'], problems).map(([id, src]) => ({
       id,
       src: path.resolve(cwd, src),
     })),
+    ...secretEnvs,
   ];
   return {
     target: raw.target.trim(),
@@ -142,6 +147,7 @@ export function parseBuildInputs(
     maxParallel: maxParallel(raw['max-parallel'], cores, problems),
     testCommand: raw['test-command'].trim(),
     hooks: hooks === 'false' || hooks === 'check' ? hooks : 'auto',
+    ...runSteps,
   };
 }
 

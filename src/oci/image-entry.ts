@@ -8,6 +8,8 @@ export interface ImageEntry {
   entry: Descriptor;
   /** Config plus layers, compressed, in bytes. */
   size: number;
+  /** The config blob's digest: the image ID as docker and buildx report it. */
+  configDigest: string;
 }
 
 export async function readImageEntry(from: Repo, raw: RawManifest): Promise<ImageEntry> {
@@ -15,5 +17,6 @@ export async function readImageEntry(from: Repo, raw: RawManifest): Promise<Imag
   const config = await from.client.readBlobJson<ImageConfig>(from.repository, manifest.config.digest);
   const platform = platformFromConfig(config);
   const size = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
-  return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
+  const entry = { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform };
+  return { entry, size, configDigest: manifest.config.digest };
 }

@@ -33,6 +33,15 @@ export async function writeEmulationOutputs(rows: readonly EmulationRow[]): Prom
   await writeEmulationSummary(rows);
 }
 
+/**
+ * build-push-action's imageid: what buildx writes to --iidfile, the config digest of a one-platform
+ * build, and the index digest of a multi-platform one. Merge-only mode reads no configs: the index digest.
+ */
+export function imageId(rows: readonly PlatformRow[], indexDigest: string): string {
+  const [only] = rows;
+  return rows.length === 1 && only?.configDigest ? only.configDigest : indexDigest;
+}
+
 export async function writeOutputs(
   options: Pick<PublishOptions, 'tags' | 'push' | 'pushByDigest'>,
   { index, rows, timeline }: Outcome,
@@ -42,6 +51,7 @@ export async function writeOutputs(
   const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
   const pushed = options.push || options.pushByDigest;
   core.setOutput('digest', index.digest);
+  core.setOutput('imageid', imageId(rows, index.digest));
   core.setOutput(
     'platform-digests',
     JSON.stringify(Object.fromEntries(rows.map((r) => [r.platform, r.digest]))),

@@ -67,6 +67,55 @@ test('build argv: every build input becomes its own flag and value', () => {
   );
 });
 
+const minimal = {
+  platform: 'linux/amd64,linux/arm64',
+  context: '/ctx',
+  file: '/ctx/Dockerfile',
+  ref: 'r',
+  metadataFile: 'm',
+  network: '',
+  buildArgs: [],
+  labels: [],
+};
+
+// What RUN steps get: each option its own flags, before the context, in both build paths (one spec type).
+test.each([
+  [
+    1,
+    { addHosts: ['docker:10.180.0.1', 'db=192.168.1.5'] },
+    ['--add-host', 'docker:10.180.0.1', '--add-host', 'db=192.168.1.5'],
+  ],
+  [2, { shmSize: '2g' }, ['--shm-size', '2g']],
+  [
+    3,
+    { ulimits: ['nofile=1024:2048', 'nproc=-1'] },
+    ['--ulimit', 'nofile=1024:2048', '--ulimit', 'nproc=-1'],
+  ],
+  [4, { cgroupParent: '/actions-builds' }, ['--cgroup-parent', '/actions-builds']],
+  [
+    5,
+    { allow: ['network.host', 'security.insecure'] },
+    ['--allow', 'network.host', '--allow', 'security.insecure'],
+  ],
+  [
+    6,
+    { ssh: ['default', 'github=/home/u/.ssh/id_ed25519'] },
+    ['--ssh', 'default', '--ssh', 'github=/home/u/.ssh/id_ed25519'],
+  ],
+  [7, { noCacheFilters: ['deps', 'test'] }, ['--no-cache-filter', 'deps', '--no-cache-filter', 'test']],
+  [8, { secrets: ['id=tok,env=MY_TOKEN'] }, ['--secret', 'id=tok,env=MY_TOKEN']],
+  [
+    9,
+    { shmSize: '', cgroupParent: '', addHosts: [], ulimits: [], allow: [], ssh: [], noCacheFilters: [] },
+    [],
+  ],
+])('%i: run-step argv for %j', (_n, options, flags) => {
+  const args = buildArgs({ ...minimal, ...options });
+  const base = buildArgs(minimal);
+  expect(args.slice(base.length - 1, -1)).toEqual(flags);
+  expect(args.at(-1)).toBe('/ctx');
+});
+
 test('a docker-container builder is named right after --push; none means the default builder', () => {
   const spec = {
     platform: 'linux/amd64',

@@ -20,6 +20,13 @@ const base: BuildOptions = {
   maxParallel: 1,
   testCommand: '',
   hooks: 'auto',
+  addHosts: [],
+  shmSize: '',
+  ulimits: [],
+  cgroupParent: '',
+  allow: [],
+  ssh: [],
+  noCacheFilters: [],
 };
 
 test.each([
@@ -37,7 +44,33 @@ test.each([
   [6, { provenance: 'true', cacheTo: ['type=gha'] }, 'docker', true, undefined],
   [7, { provenance: 'true', cacheTo: ['type=gha'] }, 'docker-container', false, undefined],
 ])('%i: %j on %s (containerd store %s)', (_n, options, driver, containerd, error) => {
-  const check = () => checkDriverSupport({ ...base, ...options }, driver, containerd);
+  const check = () => checkDriverSupport({ ...base, ...options }, driver, containerd, '26.1.4');
+  if (error) expect(check).toThrow(error);
+  else expect(check).not.toThrow();
+});
+
+// Docker 20.10's BuildKit (0.8) ignores these silently: said before any build, naming the inputs.
+test.each([
+  [
+    1,
+    { shmSize: '2g' },
+    'docker',
+    '20.10.24+dfsg1',
+    /^Input 'shm-size' cannot reach the build on Docker 20\.10\.24\+dfsg1/,
+  ],
+  [
+    2,
+    { ulimits: ['nofile=1024'], cgroupParent: '/ci' },
+    'docker',
+    '20.10.24',
+    /'ulimit', 'cgroup-parent' cannot/,
+  ],
+  [3, { shmSize: '2g' }, 'docker', '22.06.0', /Use 'driver: docker-container', Docker 23 or newer/],
+  [4, { shmSize: '2g', ulimits: ['nofile=1024'] }, 'docker', '23.0.0', undefined],
+  [5, { shmSize: '2g', cgroupParent: '/ci' }, 'docker-container', '20.10.24', undefined],
+  [6, { addHosts: ['a:10.0.0.1'], ssh: ['default'] }, 'docker', '20.10.24', undefined],
+])('%i: %j on %s, engine %s', (_n, options, driver, engine, error) => {
+  const check = () => checkDriverSupport({ ...base, ...options }, driver, false, engine);
   if (error) expect(check).toThrow(error);
   else expect(check).not.toThrow();
 });

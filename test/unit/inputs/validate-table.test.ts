@@ -153,6 +153,26 @@ const ROWS: [string, Record<string, string>, RegExp][] = [
     { 'registry-image': 'Bad Image!' },
     /Input 'registry-image' is 'Bad Image!', which is not an image reference/,
   ],
+  [
+    'add-hosts',
+    { 'add-hosts': 'docker' },
+    /Input 'add-hosts' has 'docker'; each entry is HOST:IP or HOST=IP/,
+  ],
+  ['shm-size', { 'shm-size': 'big' }, /Input 'shm-size' is 'big'; valid values are a size in bytes/],
+  ['ulimit', { ulimit: 'nofile:1024' }, /Input 'ulimit' has 'nofile:1024'; each line is NAME=SOFT\[:HARD\]/],
+  [
+    'cgroup-parent',
+    { 'cgroup-parent': 'a b' },
+    /Input 'cgroup-parent' is 'a b'; a cgroup path has no spaces/,
+  ],
+  ['allow', { allow: 'root' }, /Input 'allow' has 'root'; valid entitlements are/],
+  ['ssh', { ssh: 'a b' }, /Input 'ssh' has 'a b'; each entry is default, ID or ID=PATH/],
+  [
+    'no-cache-filters',
+    { 'no-cache-filters': '-x' },
+    /Input 'no-cache-filters' has '-x', which is not a stage name/,
+  ],
+  ['secret-envs', { 'secret-envs': 'TOKEN' }, /Input 'secret-envs' has 'TOKEN'; each entry is ID=ENVVAR/],
 ];
 
 /** Inputs where any value is valid, and why. */
