@@ -55331,8 +55331,28 @@ async function hasContainerdStore() {
     });
     return res.stdout.includes('io.containerd.snapshotter');
 }
-function checkDriverSupport(build, driver, containerdStore) {
-    if (driver !== 'docker' || containerdStore)
+/**
+ * The BuildKit in engines before 23.0 (0.8 in 20.10) ignores --shm-size, --ulimit and --cgroup-parent
+ * without a word (seen here on 20.10.24 with buildx 0.13: /dev/shm stays 64m, `ulimit -n` unchanged).
+ */
+function checkEngineBuildKit(build, engine) {
+    const major = Number(/^(\d+)\./.exec(engine)?.[1] ?? 'NaN');
+    if (!(major < 23))
+        return;
+    const ignored = [
+        build.shmSize && 'shm-size',
+        build.ulimits.length > 0 && 'ulimit',
+        build.cgroupParent && 'cgroup-parent',
+    ].filter(Boolean);
+    if (ignored.length === 0)
+        return;
+    throw new errors_ActionError(`Input ${ignored.map((a) => `'${a}'`).join(', ')} cannot reach the build on Docker ${engine}: its BuildKit (the docker driver's) ignores them.`, `Use 'driver: docker-container', Docker 23 or newer, or leave them empty.`);
+}
+function checkDriverSupport(build, driver, containerdStore, engine) {
+    if (driver !== 'docker')
+        return;
+    checkEngineBuildKit(build, engine);
+    if (containerdStore)
         return;
     const cache = needsContainerDriver(build.cacheTo);
     if (cache) {
@@ -57114,12 +57134,21 @@ async function writeEmulationOutputs(rows) {
     setOutput('native-platforms', list('native'));
     await writeEmulationSummary(rows);
 }
+/**
+ * build-push-action's imageid: what buildx writes to --iidfile, the config digest of a one-platform
+ * build, and the index digest of a multi-platform one. Merge-only mode reads no configs: the index digest.
+ */
+function imageId(rows, indexDigest) {
+    const [only] = rows;
+    return rows.length === 1 && only?.configDigest ? only.configDigest : indexDigest;
+}
 async function writeOutputs(options, { index, rows, timeline }) {
     const tags = options.tags.map(formatReference);
     const first = options.tags[0];
     const image = first ? `${first.registry}/${first.repository}@${index.digest}` : '';
     const pushed = options.push || options.pushByDigest;
     setOutput('digest', index.digest);
+    setOutput('imageid', imageId(rows, index.digest));
     setOutput('platform-digests', JSON.stringify(Object.fromEntries(rows.map((r) => [r.platform, r.digest]))));
     setOutput('image', image);
     setOutput('metadata', JSON.stringify({
@@ -59454,7 +59483,19 @@ function buildArgs(spec) {
     args.push(...repeat('--build-arg', spec.buildArgs), ...repeat('--label', spec.labels));
     args.push(...repeat('--secret', spec.secrets), ...repeat('--cache-from', spec.cacheFrom));
     args.push(...repeat('--cache-to', spec.cacheTo), ...repeat('--build-context', spec.buildContexts));
-    args.push(spec.context);
+    args.push(...runStepArgs(spec), spec.context);
+    return args;
+}
+/** The flags for what RUN steps get; nothing for options left empty. */
+function runStepArgs(spec) {
+    const args = [...repeat('--add-host', spec.addHosts)];
+    if (spec.shmSize)
+        args.push('--shm-size', spec.shmSize);
+    args.push(...repeat('--ulimit', spec.ulimits));
+    if (spec.cgroupParent)
+        args.push('--cgroup-parent', spec.cgroupParent);
+    args.push(...repeat('--allow', spec.allow), ...repeat('--ssh', spec.ssh));
+    args.push(...repeat('--no-cache-filter', spec.noCacheFilters));
     return args;
 }
 /** Reads what buildx wrote to --metadata-file (pure on the text). */
@@ -59519,8 +59560,10 @@ async function runBuild(spec) {
 }
 
 ;// CONCATENATED MODULE: ./src/buildx/secrets.ts
-// Turns 'secrets' (values) and 'secret-files' (paths) into buildx --secret
-// specs; values go to 0600 files in the run directory, removed in post.
+// Turns 'secrets' (values), 'secret-files' (paths) and 'secret-envs' (names
+// of environment variables) into buildx --secret specs; values go to 0600
+// files in the run directory, removed in post; buildx reads an env secret
+// from its own environment, which exec.ts passes on.
 
 
 function writeSecrets(secrets, runDir) {
@@ -59531,6 +59574,8 @@ function writeSecrets(secrets, runDir) {
     return secrets.map((s) => {
         if (s.src !== undefined)
             return `id=${s.id},src=${s.src}`;
+        if (s.env !== undefined)
+            return `id=${s.id},env=${s.env}`;
         const file = external_node_path_.join(dir, s.id);
         (0,external_node_fs_namespaceObject.writeFileSync)(file, s.value ?? '', { mode: 0o600 });
         return `id=${s.id},src=${file}`;
@@ -59582,7 +59627,8 @@ async function readImageEntry(from, raw) {
     const config = await from.client.readBlobJson(from.repository, manifest.config.digest);
     const platform = platformFromConfig(config);
     const size = manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
-    return { entry: { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform }, size };
+    const entry = { mediaType: raw.mediaType, digest: raw.digest, size: raw.bytes.length, platform };
+    return { entry, size, configDigest: manifest.config.digest };
 }
 
 ;// CONCATENATED MODULE: ./src/build-mode/built-image.ts
@@ -59607,12 +59653,13 @@ async function readBuiltImage(local, ref, platform) {
     if (!raw)
         throw new errors_ActionError(`The build of ${platform} pushed nothing to the local registry (${local.repository}${ref.includes(':') ? '@' : ':'}${ref}).`);
     if (!isIndexType(raw.mediaType)) {
-        const { entry, size } = await imageEntry(local, raw, platform);
-        return { platform, digest: raw.digest, size, entries: [entry] };
+        const { entry, size, configDigest } = await imageEntry(local, raw, platform);
+        return { platform, digest: raw.digest, size, configDigest, entries: [entry] };
     }
     // docker-container driver: an index of image + attestation, even for one platform.
     const children = parse(raw).manifests;
     const images = [];
+    let configDigest = '';
     const attestations = children.filter(isAttestation);
     let size = 0;
     for (const child of children.filter((c) => !isAttestation(c))) {
@@ -59622,12 +59669,13 @@ async function readBuiltImage(local, ref, platform) {
         const img = await imageEntry(local, childRaw, platform);
         images.push(img.entry);
         size += img.size;
+        configDigest = img.configDigest;
     }
     const [first] = images;
     if (!first || images.length > 1) {
         throw new errors_ActionError(`The build of ${platform} produced ${images.length} images; expected exactly one.`);
     }
-    return { platform, digest: first.digest, size, entries: [...images, ...attestations] };
+    return { platform, digest: first.digest, size, configDigest, entries: [...images, ...attestations] };
 }
 /**
  * One multi-platform build's index, read by the digest buildx reported: each
@@ -59652,9 +59700,9 @@ async function readBuiltPlatforms(local, digest, platforms) {
         const childRaw = await local.client.getManifest(local.repository, child.digest);
         if (!childRaw)
             throw new errors_ActionError(`Manifest ${child.digest} of the ${platform} build is missing from the local registry.`);
-        const { entry, size } = await imageEntry(local, childRaw, platform);
+        const { entry, size, configDigest } = await imageEntry(local, childRaw, platform);
         const own = attestations.filter((a) => a.annotations?.[ATTESTATION_DIGEST] === child.digest);
-        return { platform, digest: entry.digest, size, entries: [entry, ...own] };
+        return { platform, digest: entry.digest, size, configDigest, entries: [entry, ...own] };
     }));
 }
 
@@ -62597,6 +62645,13 @@ function specFor(ctx, { platform, slug, file, context }, ref, secrets, logFile) 
         buildContexts: options.build.buildContexts,
         provenance: options.build.provenance,
         sbom: options.build.sbom,
+        addHosts: options.build.addHosts,
+        shmSize: options.build.shmSize,
+        ulimits: options.build.ulimits,
+        cgroupParent: options.build.cgroupParent,
+        allow: options.build.allow,
+        ssh: options.build.ssh,
+        noCacheFilters: options.build.noCacheFilters,
         logFile,
         builder: state.builder,
         packed: ctx.packed,
@@ -63434,7 +63489,7 @@ function remember(state, image) {
 /** Everything before the first build: environment, emulation, buildx, builder, local registry. */
 async function setUp(http, options, state, engine) {
     const { containerdStore, buildx } = await core_group('Environment', () => logEnvironment(engine));
-    checkDriverSupport(options.build, options.driver, containerdStore);
+    checkDriverSupport(options.build, options.driver, containerdStore, engine);
     const emulation = await core_group('Registering QEMU emulators', () => registerEmulators(options, state.runDir));
     await recordEmulation(emulation);
     await core_group('Setting up buildx', () => installBuildx(http, options, state, buildx));
@@ -63492,6 +63547,7 @@ function rowsOf(results, how) {
         platform: r.platform,
         how: how(r.platform),
         digest: r.image.digest,
+        configDigest: r.image.configDigest,
         size: r.image.size,
         seconds: r.seconds,
         build: r.build,
@@ -64138,127 +64194,6 @@ function checkPaths(inputs) {
         throw new ActionError(problems.join('\n'));
 }
 
-;// CONCATENATED MODULE: ./src/inputs/build.ts
-// Parses the build-stage inputs (pure): build-push-action's names and
-// meaning, plus platform-files, max-parallel, test-command and hooks.
-
-
-const BUILD_INPUT_NAMES = [
-    'target',
-    'secrets',
-    'secret-files',
-    'no-cache',
-    'pull',
-    'cache-from',
-    'cache-to',
-    'build-contexts',
-    'provenance',
-    'sbom',
-    'platform-files',
-    'max-parallel',
-    'test-command',
-    'hooks',
-];
-const lines = (v) => v
-    .split('\n')
-    .map((s) => s.trim())
-    .filter(Boolean);
-function bool(name, value, problems) {
-    const v = value.trim().toLowerCase();
-    if (v === '' || v === 'false')
-        return false;
-    if (v === 'true')
-        return true;
-    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
-    return false;
-}
-const WORD = /^[A-Za-z0-9_.-]+$/;
-/** KEY=VALUE lines; by default the key must be a word (secret ids, context names). */
-function pairs(name, value, problems, keyPattern = WORD) {
-    const out = [];
-    for (const line of lines(value)) {
-        const eq = line.indexOf('=');
-        const key = eq > 0 ? line.slice(0, eq).trim() : '';
-        if (!keyPattern.test(key) || eq === line.length - 1) {
-            problems.push(`Input '${name}' has '${name === 'secrets' ? `${key || '?'}=***` : line}'; each line must be KEY=VALUE with a non-empty value.`);
-            continue;
-        }
-        out.push([key, line.slice(eq + 1)]);
-    }
-    return out;
-}
-/** true|false|mode=min|mode=max|key=value,... as buildx takes for --provenance / --sbom. */
-function attestation(name, value, problems) {
-    const v = value.trim();
-    if (v === '' || v === 'false' || v === 'true' || /^[a-z-]+=[^,]+(,[a-z-]+=[^,]+)*$/.test(v))
-        return v || 'false';
-    problems.push(`Input '${name}' is '${value}'; valid values are true, false or buildx options such as mode=max.`);
-    return 'false';
-}
-/** PLATFORM=DOCKERFILE[@CONTEXT] lines; a blank CONTEXT is the Dockerfile's directory, as on Docker Hub. */
-function platformFiles(value, cwd, platforms, problems) {
-    const out = { platformFiles: {}, platformContexts: {}, platformFilesAuto: false };
-    if (value.trim() === 'auto')
-        return { ...out, platformFilesAuto: true };
-    const wanted = new Set(platforms.map(platform_formatPlatform));
-    for (const [raw, spec] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
-        const p = parsePlatform(raw);
-        const name = p && platform_formatPlatform(p);
-        if (!name || !wanted.has(name)) {
-            problems.push(`Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}); valid lines are PLATFORM=DOCKERFILE[@CONTEXT], or the one word auto.`);
-            continue;
-        }
-        const at = spec.lastIndexOf('@');
-        const file = external_node_path_.resolve(cwd, (at < 0 ? spec : spec.slice(0, at)).trim());
-        out.platformFiles[name] = file;
-        if (at >= 0)
-            out.platformContexts[name] = external_node_path_.resolve(cwd, spec.slice(at + 1).trim() || external_node_path_.dirname(file));
-    }
-    return out;
-}
-function maxParallel(value, cores, problems) {
-    const v = value.trim();
-    if (v === '' || v === 'auto')
-        return Math.max(1, cores);
-    if (/^[1-9]\d*$/.test(v))
-        return Number(v);
-    problems.push(`Input 'max-parallel' is '${value}'; valid values are auto or a whole number from 1.`);
-    return 1;
-}
-function parseBuildInputs(raw, cwd, platforms, cores, problems) {
-    const hooks = raw.hooks.trim() || 'auto';
-    if (hooks !== 'auto' && hooks !== 'false' && hooks !== 'check')
-        problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto, false or check.`);
-    const secrets = [
-        ...pairs('secrets', raw.secrets, problems).map(([id, value]) => ({ id, value })),
-        ...pairs('secret-files', raw['secret-files'], problems).map(([id, src]) => ({
-            id,
-            src: external_node_path_.resolve(cwd, src),
-        })),
-    ];
-    return {
-        target: raw.target.trim(),
-        secrets,
-        noCache: bool('no-cache', raw['no-cache'], problems),
-        pull: bool('pull', raw.pull, problems),
-        cacheFrom: lines(raw['cache-from']),
-        cacheTo: lines(raw['cache-to']),
-        buildContexts: pairs('build-contexts', raw['build-contexts'], problems).map(([k, v]) => `${k}=${v}`),
-        provenance: attestation('provenance', raw.provenance, problems),
-        sbom: attestation('sbom', raw.sbom, problems),
-        ...platformFiles(raw['platform-files'], cwd, platforms, problems),
-        maxParallel: maxParallel(raw['max-parallel'], cores, problems),
-        testCommand: raw['test-command'].trim(),
-        hooks: hooks === 'false' || hooks === 'check' ? hooks : 'auto',
-    };
-}
-/** The secret values to mask, read from the raw 'secrets' input. */
-function secretValues(raw) {
-    return lines(raw)
-        .map((l) => l.slice(l.indexOf('=') + 1))
-        .filter((v) => v !== '');
-}
-
 ;// CONCATENATED MODULE: ./src/inputs/parsers.ts
 // Pure parsers shared by the input modules: lists, booleans, KEY=VALUE lines,
 // choices, image references, OCI layout sources and registry hosts. Each
@@ -64352,6 +64287,251 @@ function checkStage(value, problems) {
     if (value.trim() && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value.trim())) {
         problems.push(`Input 'target' is '${value}', which is not a stage name (letters, digits, '_', '.', '-').`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/run-steps.ts
+
+const RUN_STEP_INPUT_NAMES = [
+    'add-hosts',
+    'shm-size',
+    'ulimit',
+    'cgroup-parent',
+    'allow',
+    'ssh',
+    'no-cache-filters',
+    'secret-envs',
+];
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|host-gateway)$/;
+/** host:ip or host=ip (buildx takes both); an IPv6 address follows the first separator. */
+function addHosts(value, problems) {
+    const hosts = splitList(value, true);
+    for (const entry of hosts) {
+        const sep = entry.search(/[:=]/);
+        if (sep > 0 && HOST_NAME.test(entry.slice(0, sep)) && IP.test(entry.slice(sep + 1)))
+            continue;
+        problems.push(`Input 'add-hosts' has '${entry}'; each entry is HOST:IP or HOST=IP, such as docker:10.180.0.1 or db=192.168.1.5.`);
+    }
+    return hosts;
+}
+function shmSize(value, problems) {
+    const v = value.trim();
+    if (v !== '' && !/^\d+(\.\d+)? ?[kmgtp]?i?b?$/i.test(v))
+        problems.push(`Input 'shm-size' is '${value}'; valid values are a size in bytes or with a unit b, k, m or g, such as 2g or 512m.`);
+    return v;
+}
+const ULIMIT_NAMES = [
+    'core',
+    'cpu',
+    'data',
+    'fsize',
+    'locks',
+    'memlock',
+    'msgqueue',
+    'nice',
+    'nofile',
+    'nproc',
+    'rss',
+    'rtprio',
+    'rttime',
+    'sigpending',
+    'stack',
+];
+/** NAME=SOFT[:HARD], as docker's --ulimit; -1 is unlimited. */
+function ulimits(value, problems) {
+    const entries = splitList(value, false);
+    for (const entry of entries) {
+        const m = /^([a-z]+)=(-1|\d+)(?::(-1|\d+))?$/.exec(entry);
+        const [, name = '', soft = '0', hard] = m ?? [];
+        if (!m || !ULIMIT_NAMES.includes(name)) {
+            problems.push(`Input 'ulimit' has '${entry}'; each line is NAME=SOFT[:HARD] with NAME one of ${ULIMIT_NAMES.join(', ')}, such as nofile=1024:2048.`);
+        }
+        else if (hard !== undefined && hard !== '-1' && (soft === '-1' || Number(soft) > Number(hard))) {
+            problems.push(`Input 'ulimit' has '${entry}', whose soft limit is above its hard limit.`);
+        }
+    }
+    return entries;
+}
+const ENTITLEMENTS = ['network.host', 'security.insecure', 'device'];
+function allow(value, problems) {
+    const entries = splitList(value, true);
+    for (const e of entries.filter((e) => !ENTITLEMENTS.includes(e.replace(/^device=.*/, 'device'))))
+        problems.push(`Input 'allow' has '${e}'; valid entitlements are ${ENTITLEMENTS.join(', ')}.`);
+    return entries;
+}
+/** default, or ID[=PATH] (an agent socket or a key file), as buildx --ssh takes them. */
+function ssh(value, problems) {
+    const entries = splitList(value, true);
+    for (const e of entries.filter((e) => !/^[A-Za-z0-9_.-]+(=\S+)?$/.test(e)))
+        problems.push(`Input 'ssh' has '${e}'; each entry is default, ID or ID=PATH (an agent socket or a key file), such as default=/tmp/agent.sock.`);
+    return entries;
+}
+/** Stage names, as in 'target'. */
+function stages(value, problems) {
+    const names = splitList(value, true);
+    for (const n of names.filter((n) => !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(n)))
+        problems.push(`Input 'no-cache-filters' has '${n}', which is not a stage name (letters, digits, '_', '.', '-'), such as deps.`);
+    return names;
+}
+/** ID=ENVVAR: the build's secret ID holds the value of the environment variable ENVVAR. */
+function secretEnvs(value, problems) {
+    const out = [];
+    for (const entry of splitList(value, true)) {
+        const m = /^([A-Za-z0-9_.-]+)=([A-Za-z_][A-Za-z0-9_]*)$/.exec(entry);
+        if (m?.[1] && m[2])
+            out.push({ id: m[1], env: m[2] });
+        else
+            problems.push(`Input 'secret-envs' has '${entry}'; each entry is ID=ENVVAR (a secret id, then the name of an environment variable), such as GIT_AUTH_TOKEN=MY_TOKEN.`);
+    }
+    return out;
+}
+function parseRunStepInputs(raw, problems) {
+    const cgroupParent = raw['cgroup-parent'].trim();
+    if (/\s/.test(cgroupParent))
+        problems.push(`Input 'cgroup-parent' is '${raw['cgroup-parent']}'; a cgroup path has no spaces, e.g. /actions-builds.`);
+    return {
+        addHosts: addHosts(raw['add-hosts'], problems),
+        shmSize: shmSize(raw['shm-size'], problems),
+        ulimits: ulimits(raw.ulimit, problems),
+        cgroupParent,
+        allow: allow(raw.allow, problems),
+        ssh: ssh(raw.ssh, problems),
+        noCacheFilters: stages(raw['no-cache-filters'], problems),
+        secretEnvs: secretEnvs(raw['secret-envs'], problems),
+    };
+}
+/** The 'secret-envs' whose variable is missing from `env` (the action's environment), one problem each. */
+function secretEnvProblems(secrets, env) {
+    return secrets
+        .filter((s) => s.env !== undefined && env[s.env] === undefined)
+        .map((s) => `Input 'secret-envs' gives secret '${s.id}' the environment variable '${s.env}', which is not set in this step's environment; set it with the step's env: (e.g. ${s.env}: \${{ secrets.${s.env} }}).`);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/build.ts
+// Parses the build-stage inputs (pure): build-push-action's names and
+// meaning (those for RUN steps in run-steps.ts), plus platform-files,
+// max-parallel, test-command and hooks.
+
+
+
+const BUILD_INPUT_NAMES = [
+    'target',
+    'secrets',
+    'secret-files',
+    'no-cache',
+    'pull',
+    'cache-from',
+    'cache-to',
+    'build-contexts',
+    'provenance',
+    'sbom',
+    'platform-files',
+    'max-parallel',
+    'test-command',
+    'hooks',
+    ...RUN_STEP_INPUT_NAMES,
+];
+const lines = (v) => v
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+function bool(name, value, problems) {
+    const v = value.trim().toLowerCase();
+    if (v === '' || v === 'false')
+        return false;
+    if (v === 'true')
+        return true;
+    problems.push(`Input '${name}' is '${value}'; valid values are true or false.`);
+    return false;
+}
+const WORD = /^[A-Za-z0-9_.-]+$/;
+/** KEY=VALUE lines; by default the key must be a word (secret ids, context names). */
+function pairs(name, value, problems, keyPattern = WORD) {
+    const out = [];
+    for (const line of lines(value)) {
+        const eq = line.indexOf('=');
+        const key = eq > 0 ? line.slice(0, eq).trim() : '';
+        if (!keyPattern.test(key) || eq === line.length - 1) {
+            problems.push(`Input '${name}' has '${name === 'secrets' ? `${key || '?'}=***` : line}'; each line must be KEY=VALUE with a non-empty value.`);
+            continue;
+        }
+        out.push([key, line.slice(eq + 1)]);
+    }
+    return out;
+}
+/** true|false|mode=min|mode=max|key=value,... as buildx takes for --provenance / --sbom. */
+function attestation(name, value, problems) {
+    const v = value.trim();
+    if (v === '' || v === 'false' || v === 'true' || /^[a-z-]+=[^,]+(,[a-z-]+=[^,]+)*$/.test(v))
+        return v || 'false';
+    problems.push(`Input '${name}' is '${value}'; valid values are true, false or buildx options such as mode=max.`);
+    return 'false';
+}
+/** PLATFORM=DOCKERFILE[@CONTEXT] lines; a blank CONTEXT is the Dockerfile's directory, as on Docker Hub. */
+function platformFiles(value, cwd, platforms, problems) {
+    const out = { platformFiles: {}, platformContexts: {}, platformFilesAuto: false };
+    if (value.trim() === 'auto')
+        return { ...out, platformFilesAuto: true };
+    const wanted = new Set(platforms.map(platform_formatPlatform));
+    for (const [raw, spec] of pairs('platform-files', value, problems, /^[a-z0-9/_-]+$/i)) {
+        const p = parsePlatform(raw);
+        const name = p && platform_formatPlatform(p);
+        if (!name || !wanted.has(name)) {
+            problems.push(`Input 'platform-files' names '${raw}', which is not in 'platforms' (${[...wanted].join(', ')}); valid lines are PLATFORM=DOCKERFILE[@CONTEXT], or the one word auto.`);
+            continue;
+        }
+        const at = spec.lastIndexOf('@');
+        const file = external_node_path_.resolve(cwd, (at < 0 ? spec : spec.slice(0, at)).trim());
+        out.platformFiles[name] = file;
+        if (at >= 0)
+            out.platformContexts[name] = external_node_path_.resolve(cwd, spec.slice(at + 1).trim() || external_node_path_.dirname(file));
+    }
+    return out;
+}
+function maxParallel(value, cores, problems) {
+    const v = value.trim();
+    if (v === '' || v === 'auto')
+        return Math.max(1, cores);
+    if (/^[1-9]\d*$/.test(v))
+        return Number(v);
+    problems.push(`Input 'max-parallel' is '${value}'; valid values are auto or a whole number from 1.`);
+    return 1;
+}
+function parseBuildInputs(raw, cwd, platforms, cores, problems) {
+    const hooks = raw.hooks.trim() || 'auto';
+    if (hooks !== 'auto' && hooks !== 'false' && hooks !== 'check')
+        problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto, false or check.`);
+    const { secretEnvs, ...runSteps } = parseRunStepInputs(raw, problems);
+    const secrets = [
+        ...pairs('secrets', raw.secrets, problems).map(([id, value]) => ({ id, value })),
+        ...pairs('secret-files', raw['secret-files'], problems).map(([id, src]) => ({
+            id,
+            src: external_node_path_.resolve(cwd, src),
+        })),
+        ...secretEnvs,
+    ];
+    return {
+        target: raw.target.trim(),
+        secrets,
+        noCache: bool('no-cache', raw['no-cache'], problems),
+        pull: bool('pull', raw.pull, problems),
+        cacheFrom: lines(raw['cache-from']),
+        cacheTo: lines(raw['cache-to']),
+        buildContexts: pairs('build-contexts', raw['build-contexts'], problems).map(([k, v]) => `${k}=${v}`),
+        provenance: attestation('provenance', raw.provenance, problems),
+        sbom: attestation('sbom', raw.sbom, problems),
+        ...platformFiles(raw['platform-files'], cwd, platforms, problems),
+        maxParallel: maxParallel(raw['max-parallel'], cores, problems),
+        testCommand: raw['test-command'].trim(),
+        hooks: hooks === 'false' || hooks === 'check' ? hooks : 'auto',
+        ...runSteps,
+    };
+}
+/** The secret values to mask, read from the raw 'secrets' input. */
+function secretValues(raw) {
+    return lines(raw)
+        .map((l) => l.slice(l.indexOf('=') + 1))
+        .filter((v) => v !== '');
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/tools.ts
@@ -64618,14 +64798,16 @@ function validateInputs(raw, cwd, cores = 1) {
 
 ;// CONCATENATED MODULE: ./src/inputs/inputs.ts
 // The inputs as action.ts takes them: read, parsed and checked against the
-// file system, every problem of the run reported together in one error.
+// file system and the environment ('secret-envs'), every problem of the run
+// reported together in one error.
+
 
 
 
 
 function readInputs(cwd, cores) {
     const { inputs, warnings, problems } = parseInputs(getInputs(), cwd, cores);
-    const all = [...problems, ...pathProblems(inputs)];
+    const all = [...problems, ...pathProblems(inputs), ...secretEnvProblems(inputs.build.secrets, process.env)];
     if (all.length > 0)
         throw new errors_ActionError(all.join('\n'));
     return { inputs, warnings };
