@@ -5,7 +5,7 @@
 // workflow commands and the password, and what is left on the machine. A
 // second run is stopped with Ctrl-C (SIGINT) mid-build and must leave nothing.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -98,7 +98,9 @@ describe.skipIf(skip)('node dist/cli.js outside GitHub Actions', () => {
   beforeAll(async () => {
     registry = await startRegistry({ user: USER, password: PASSWORD });
     context = busyboxContext({ Dockerfile: 'RUN uname -m > /built-on\n' });
-    slow = busyboxContext({ Dockerfile: 'RUN sleep 120\n' });
+    // A RUN no earlier run has cached: the engine may finish a build whose client was stopped, and a
+    // cached sleep would let the run end before the Ctrl-C.
+    slow = busyboxContext({ Dockerfile: `RUN sleep 120 # ${randomUUID()}\n` });
   });
   afterAll(async () => {
     await registry?.stop();
