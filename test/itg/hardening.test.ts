@@ -122,7 +122,11 @@ describe.skipIf(skip)('hardening', () => {
   });
 
   test("a crashed run's registry and images are cleaned by the next run; others' registries are never touched", async () => {
-    const crashed = startAction({ platforms: 'linux/amd64', context, network: 'host' });
+    // A ledger of this test's own: any other run on the machine (another job, a
+    // run some earlier test left going) would rightly clean the crashed run first.
+    const ledgerRoot = mkdtempSync(path.join(os.tmpdir(), 'ledger-'));
+    const env = { MULTIARCH_LEDGER_DIR: path.join(ledgerRoot, 'runs') };
+    const crashed = startAction({ platforms: 'linux/amd64', context, network: 'host' }, { env });
     await crashed.main.waitFor('::group::Building linux/amd64');
     crashed.main.child.kill('SIGKILL');
     const dead = await crashed.finish({ skipPost: true });
@@ -135,7 +139,8 @@ describe.skipIf(skip)('hardening', () => {
     expect(alive(state.registry.pid)).toBe(true);
     rmSync(dead.runnerTemp, { recursive: true, force: true }); // what a self-hosted runner does between jobs
 
-    const next = await runAction({ platforms: 'linux/amd64', context, network: 'host' });
+    const next = await runAction({ platforms: 'linux/amd64', context, network: 'host' }, { env });
+    rmSync(ledgerRoot, { recursive: true, force: true });
     expect(errorsOf(next.main)).toBe('');
     expect(next.main.log).toMatch(
       new RegExp(`Cleaned up after crashed run .*registry pid ${state.registry.pid}`),
