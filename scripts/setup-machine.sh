@@ -3,7 +3,7 @@
 # and its tests need: two Docker engines (20.10 with the classic image store on
 # the default socket, 26 with the containerd image store on
 # /var/run/docker26.sock), buildx, QEMU user emulators, the CNCF
-# distribution registry, docker compose, skopeo and oras (independent registry clients),
+# distribution registry, docker compose, skopeo, oras and cosign (independent registry clients),
 # htpasswd, and static busybox binaries for each test architecture.
 # Idempotent: a second run changes nothing and prints one line.
 set -euo pipefail
@@ -128,6 +128,13 @@ fi
 if ! command -v oras >/dev/null; then
   say "installing oras from trixie"
   fetch_from_deb oras trixie usr/bin/oras /usr/local/bin/oras || say "oras unavailable (trixie index); skopeo still checks pushes"
+fi
+
+# cosign: an independent signing client (signatures and attestations carried
+# and made by the action are checked with it), from trixie (static Go binary).
+if ! command -v cosign >/dev/null; then
+  say "installing cosign from trixie"
+  fetch_from_deb cosign trixie usr/bin/cosign /usr/local/bin/cosign || say "cosign unavailable (trixie index); signature tests skip"
 fi
 
 # Static busybox per architecture: the only userland test images have.
