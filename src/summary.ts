@@ -18,6 +18,37 @@ export interface PlatformRow {
   test?: string;
 }
 
+/** The referrers carried for one platform, by kind (publish/referrers-rows.ts adds them up). */
+export interface ReferrerRow {
+  platform: string;
+  signature: number;
+  sbom: number;
+  provenance: number;
+  attestation: number;
+  other: number;
+  /** The artifact types counted as other. */
+  otherTypes: string[];
+}
+
+/** The referrers table, when any were carried: names from a source's manifests, so escaped. */
+function addReferrers(rows: readonly ReferrerRow[]): void {
+  if (rows.length === 0) return;
+  const heads = ['Platform', 'Signatures', 'SBOMs', 'Provenance', 'Other attestations', 'Other artifacts'];
+  const other = (r: ReferrerRow) =>
+    r.other === 0
+      ? '0'
+      : `${r.other} (${r.otherTypes.map((t) => `<code>${md(t || 'untyped')}</code>`).join(', ')})`;
+  const table = [
+    heads.map((h) => ({ data: h, header: true })),
+    ...rows.map((r) => [
+      md(r.platform),
+      ...[r.signature, r.sbom, r.provenance, r.attestation].map(String),
+      other(r),
+    ]),
+  ];
+  core.summary.addHeading('Referrers carried', 3).addTable(table);
+}
+
 export function formatSize(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB'];
   let v = bytes;
@@ -44,10 +75,16 @@ export async function writeEmulationSummary(
   await core.summary.addHeading('Emulation', 3).addTable(table).write();
 }
 
+function whereTo(index: { tags: string[]; pushed: boolean }): string {
+  if (!index.pushed) return 'the local registry only (push is false)';
+  return index.tags.map((t) => `<code>${md(t)}</code>`).join(', ');
+}
+
 export async function writeSummary(
   rows: readonly PlatformRow[],
   index: { digest: string; mediaType: string; tags: string[]; pushed: boolean },
   timeline: readonly Phase[] = [],
+  referrers: readonly ReferrerRow[] = [],
 ): Promise<void> {
   const tested = rows.some((r) => r.test);
   const timed = rows.some((r) => r.seconds !== undefined);
@@ -74,13 +111,12 @@ export async function writeSummary(
       ...(tested ? [md(r.test ?? '-')] : []),
     ]),
   ];
-  const where = index.pushed
-    ? index.tags.map((t) => `<code>${md(t)}</code>`).join(', ')
-    : 'the local registry only (push is false)';
+  const where = whereTo(index);
   core.summary
     .addHeading('Multi-arch image', 2)
     .addTable(table)
     .addRaw(`<p>Index <code>${md(index.digest)}</code> (${md(index.mediaType)}) at ${where}.</p>`, true);
+  addReferrers(referrers);
   const gantt = renderGantt(timeline);
   // GitHub renders a mermaid code block as the chart; a blank line keeps it out of the HTML above.
   if (gantt) core.summary.addHeading('Timeline', 3).addRaw(`\n\`\`\`mermaid\n${gantt}\n\`\`\`\n`, true);

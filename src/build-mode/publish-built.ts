@@ -15,6 +15,7 @@ import { newStats } from '../registry/copy.js';
 import type { EarlyCopies } from './early-copies.js';
 import type { Timeline } from '../timeline.js';
 import type { PlatformResult } from './platforms.js';
+import type { FoundReferrer } from '../publish/referrers-find.js';
 
 export async function publishBuilt(
   clients: RegistryClients,
@@ -23,24 +24,26 @@ export async function publishBuilt(
   results: readonly PlatformResult[],
   timeline: Timeline,
   early?: EarlyCopies,
-): Promise<SerializedIndex> {
+): Promise<{ index: SerializedIndex; referrers: FoundReferrer[] }> {
   const ahead = early ? await early.settle() : newStats(); // a failed upload fails here, before any manifest
-  const entries = results.flatMap((r) => r.image.entries).filter((d) => keepEntry(d, options.attestations));
+  const sourced = results.flatMap((r) =>
+    r.image.entries
+      .filter((d) => keepEntry(d, options.attestations))
+      .map((descriptor) => ({ from: localSource, descriptor, platform: r.platform })),
+  );
+  const entries = sourced.map((s) => s.descriptor);
   const index = publishableIndex(entries, options);
   await local.client.putManifest(local.repository, 'index', { ...index });
   core.info(`Index ${index.digest} (${index.mediaType}) with ${results.length} platform(s)`);
-  const sourced = entries.map((descriptor) => ({ from: localSource, descriptor }));
   if (options.pushByDigest) {
     const platforms = Object.fromEntries(results.map((r) => [r.platform, r.image.digest]));
     const targets = await clients.targets(options.tags);
     await timeline.time('Copies', 'Every platform, by digest', () =>
       pushByDigest(sourced, targets, platforms, index, options.digestFile),
     );
-  } else if (options.push)
-    await publish(clients, options.tags, sourced, index, {
-      timeline,
-      platforms: results.length,
-      early: ahead,
-    });
-  return index;
+  } else if (options.push) {
+    const timing = { timeline, platforms: results.length, early: ahead };
+    return { index, referrers: await publish(clients, options, sourced, index, timing) };
+  }
+  return { index, referrers: [] };
 }

@@ -18,6 +18,7 @@ import { readCommitMessage } from './hub/env.js';
 import { buildHooks, type BuildHooks } from './hub/lifecycle.js';
 import { EarlyCopies } from './early-copies.js';
 import { publishBuilt } from './publish-built.js';
+import { referrerRows } from '../publish/referrers-rows.js';
 import type { BuildModeOptions } from './options.js';
 import {
   buildPlatforms,
@@ -139,11 +140,11 @@ export async function runBuildMode(
   const ref = (platform: string) => localRef(local, platform);
   const pushReplaced = await hooks.afterBuilds(state, ref);
   const publish = pushReplaced ? { ...options, push: false } : options;
-  const index = await core.group('Merging index', () =>
+  const { index, referrers } = await core.group('Merging index', () =>
     publishBuilt(clients, publish, { local, localSource }, results, timeline, early),
   );
   if (options.ociArchive)
     await core.group('Writing OCI archive', () => writeArchive(options, () => localSource, index));
   await hooks.afterPublish(ref, (image) => remember(state, image), pushReplaced);
-  return { index, rows: rowsOf(results, how), timeline: timeline.phases };
+  return { index, rows: rowsOf(results, how), timeline: timeline.phases, referrers: referrerRows(referrers) };
 }

@@ -30,6 +30,7 @@ export const INPUT_NAMES = [
   'attestations',
   'annotations',
   'sources-from',
+  'referrers',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Record<InputName, string>;

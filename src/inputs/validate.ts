@@ -135,6 +135,7 @@ function parsePublish(raw: RawInputs, cwd: string, problems: string[]): PublishO
     indexFormat: parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems),
     attestations: parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems),
     annotations: toRecord(parseKeyValues('annotations', raw.annotations, problems)),
+    referrers: parseBoolean('referrers', raw.referrers, problems),
   };
 }
 

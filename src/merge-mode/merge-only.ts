@@ -7,6 +7,7 @@ import { publish } from '../publish/all-or-nothing.js';
 import { writeArchive } from '../publish/archive.js';
 import { readDigestFiles } from '../publish/digest-file.js';
 import { publishableIndex } from '../publish/publishable-index.js';
+import { referrerRows } from '../publish/referrers-rows.js';
 import type { PublishOptions } from '../publish/options.js';
 import type { Outcome } from '../publish/outputs.js';
 import type { RegistryClients } from '../registry/clients.js';
@@ -31,16 +32,19 @@ export async function runMergeOnly(clients: RegistryClients, options: MergeOptio
     readSources(refs, (registry) => clients.get(registry)),
   );
   const entries = images.flatMap((i) =>
-    i.entries.filter((d) => keepEntry(d, options.attestations)).map((d) => ({ from: i.from, descriptor: d })),
+    i.entries
+      .filter((d) => keepEntry(d, options.attestations))
+      .map((d) => ({ from: i.from, descriptor: d, platform: i.platform })),
   );
   const index = publishableIndex(
     entries.map((e) => e.descriptor),
     options,
   );
-  await core.group('Merging index', async () => {
+  const referrers = await core.group('Merging index', async () => {
     core.info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
-    if (options.push) await publish(clients, options.tags, entries, index);
-    else core.info("'push' is false: the sources were read and merged, nothing was pushed.");
+    if (options.push) return publish(clients, options, entries, index);
+    core.info("'push' is false: the sources were read and merged, nothing was pushed.");
+    return [];
   });
   if (options.ociArchive) {
     const from = new Map(entries.map((e) => [e.descriptor.digest, e.from]));
@@ -54,5 +58,5 @@ export async function runMergeOnly(clients: RegistryClients, options: MergeOptio
     size: i.size,
     how: `merged from ${i.source}`,
   }));
-  return { index, rows };
+  return { index, rows, referrers: referrerRows(referrers) };
 }

@@ -8,8 +8,15 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { ActionError } from '../errors.js';
 import { verified } from './digest-stream.js';
-import { blobPath, formatLayoutReference, selectLayoutEntry, type LayoutReference } from './layout.js';
-import { sha256Digest } from './digest.js';
+import {
+  blobPath,
+  formatLayoutReference,
+  REF_NAME,
+  selectLayoutEntry,
+  type LayoutReference,
+} from './layout.js';
+import { isDigest, sha256Digest } from './digest.js';
+import type { ReferrerDescriptor, ReferrerManifest } from './referrers.js';
 import { OCI_INDEX, OCI_MANIFEST } from './media-types.js';
 import { readTarIndex, TarFormatError } from './tar-index.js';
 import type { Descriptor, ImageIndex, RawManifest } from './types.js';
@@ -24,6 +31,8 @@ interface Span {
 
 /** Manifests, index.json and configs are read whole; more than this is not one. */
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
+/** index.json entries looked through for referrers; a layout listing more is not scanned further. */
+const MAX_LISTED = 1024;
 const VALID =
   "Give an OCI image layout: oci-archive:PATH for a tarball (what 'oci-archive' and skopeo copy --all … oci-archive:PATH write), oci:DIR for a directory; paths are relative to the workspace.";
 
@@ -142,6 +151,8 @@ export class LayoutSource implements ImageSource {
     private readonly files: (name: string) => Span | undefined,
     /** The index.json entry the reference means: an index or an image manifest. */
     readonly entry: Descriptor,
+    /** Every index.json entry: where referrers and cosign's tags are kept in a layout. */
+    private readonly listed: readonly Descriptor[],
   ) {
     this.registry = formatLayoutReference({ ...ref, refName: undefined });
   }
@@ -150,13 +161,14 @@ export class LayoutSource implements ImageSource {
   static open(ref: LayoutReference): LayoutSource {
     const label = formatLayoutReference(ref);
     const files = openFiles(ref, label);
-    const entry = selectLayoutEntry(ref, readIndexJson(files, label).manifests);
+    const listed = readIndexJson(files, label).manifests;
+    const entry = selectLayoutEntry(ref, listed);
     if (!files(blobPath(entry.digest)))
       throw new ActionError(
         `Input 'sources' has '${label}', whose index.json names ${entry.digest}, but it has no ${blobPath(entry.digest)}.`,
         'The layout is incomplete: write it again.',
       );
-    return new LayoutSource(ref, files, entry);
+    return new LayoutSource(ref, files, entry, listed);
   }
 
   private span(digest: string): Span {
@@ -177,12 +189,34 @@ export class LayoutSource implements ImageSource {
     return bytes;
   }
 
+  /** By digest, or by an index.json ref name (a tag such as cosign's sha256-<hex>.sig). */
   getManifest(_repository: string, ref: string): Promise<RawManifest | undefined> {
     return settle(() => {
-      if (!this.files(blobPath(ref))) return undefined;
-      const bytes = this.readVerified(ref);
-      return { mediaType: manifestMediaType(bytes), digest: ref, bytes };
+      const digest = isDigest(ref) ? ref : this.listed.find((d) => d.annotations?.[REF_NAME] === ref)?.digest;
+      if (digest === undefined || !this.files(blobPath(digest))) return undefined;
+      const bytes = this.readVerified(digest);
+      return { mediaType: manifestMediaType(bytes), digest, bytes };
     });
+  }
+
+  /** The referrers a layout keeps (as oras writes them): index.json entries whose manifest's subject is `digest`. */
+  async listReferrers(digest: string): Promise<ReferrerDescriptor[]> {
+    const found: ReferrerDescriptor[] = [];
+    for (const d of this.listed.slice(0, MAX_LISTED)) {
+      if (d.digest === digest || !isDigest(d.digest)) continue;
+      const raw = await this.getManifest('', d.digest);
+      const parsed = raw && (JSON.parse(raw.bytes.toString('utf8')) as ReferrerManifest);
+      if (raw && parsed?.subject?.digest === digest) {
+        const type = parsed.artifactType ?? parsed.config?.mediaType;
+        found.push({
+          ...d,
+          mediaType: raw.mediaType,
+          size: raw.bytes.length,
+          ...(type && { artifactType: type }),
+        });
+      }
+    }
+    return found;
   }
 
   /** Bytes that are not the blob are a damaged layout: a final error, not worth a retry. */

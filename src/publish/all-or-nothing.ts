@@ -9,7 +9,9 @@ import type { Descriptor } from '../oci/types.js';
 import { copyBlobs, copyImages, newStats, type CopyStats, type Sourced } from '../registry/copy.js';
 import type { Repo } from '../oci/image-source.js';
 import type { RegistryClients, Target } from '../registry/clients.js';
-import type { Reference } from '../registry/reference.js';
+import type { PublishOptions } from './options.js';
+import { findReferrers, type FoundReferrer } from './referrers-find.js';
+import { copyReferrers } from './referrers-copy.js';
 import { addCopied, addTagged } from './reached.js';
 import type { Timeline } from '../timeline.js';
 
@@ -19,6 +21,8 @@ export type { Target };
 export interface SourcedEntry {
   from: Repo;
   descriptor: Descriptor;
+  /** The platform it belongs to (an attestation: its image's), for the referrers summary. */
+  platform?: string;
 }
 
 async function readEntries(entries: readonly SourcedEntry[]): Promise<Sourced[]> {
@@ -123,21 +127,31 @@ export interface PublishTiming {
  */
 export async function publish(
   clients: RegistryClients,
-  tags: readonly Reference[],
+  options: Pick<PublishOptions, 'tags' | 'referrers'>,
   entries: readonly SourcedEntry[],
   index: SerializedIndex,
   timing?: PublishTiming,
-): Promise<void> {
-  const targets = await clients.targets(tags);
+): Promise<FoundReferrer[]> {
+  const targets = await clients.targets(options.tags);
+  const roots = entries.map((e) => ({
+    from: e.from,
+    digest: e.descriptor.digest,
+    platform: e.platform ?? '',
+  }));
+  // Read and checked before anything is written: a source that lies fails the run with nothing tagged.
+  const referrers = options.referrers ? await findReferrers(roots) : [];
   const copy = () => copyEntries(entries, targets);
   const stats = timing
     ? await timing.timeline.time('Copies', `Every platform (${timing.platforms})`, copy)
     : await copy();
   core.info(blobsLine(stats, timing?.early ?? newStats()));
+  // After the manifests they refer to, before any tag of the index.
+  await copyReferrers(referrers, targets, newStats());
   const push = () => pushIndex(targets, index);
   const count = targets.reduce((n, t) => n + t.tags.length, 0);
   if (timing) await timing.timeline.time('Index', `Pushing the index to ${count} tag(s)`, push);
   else await push();
+  return referrers;
 }
 
 /** "Blobs: 3 uploaded (… bytes), 1 mounted, 0 already there", counting what early copies sent. */

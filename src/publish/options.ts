@@ -16,4 +16,6 @@ export interface PublishOptions {
   indexFormat: IndexFormat;
   attestations: AttestationMode;
   annotations: Record<string, string>;
+  /** Carry each copied manifest's referrers (signatures, SBOMs, attestations) to the targets. */
+  referrers: boolean;
 }

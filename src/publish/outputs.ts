@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import type { SerializedIndex } from '../oci/index.js';
 import type { Phase } from '../timeline.js';
 import { formatReference } from '../registry/reference.js';
-import { writeEmulationSummary, writeSummary, type PlatformRow } from '../summary.js';
+import { writeEmulationSummary, writeSummary, type PlatformRow, type ReferrerRow } from '../summary.js';
 import type { PublishOptions } from './options.js';
 
 export interface Outcome {
@@ -12,6 +12,8 @@ export interface Outcome {
   rows: PlatformRow[];
   /** Build mode: where the time went, for the summary's chart. */
   timeline?: Phase[];
+  /** What was carried along with the images, per platform (empty when nothing was). */
+  referrers?: ReferrerRow[];
 }
 
 export interface EmulationRow {
@@ -44,7 +46,7 @@ export function imageId(rows: readonly PlatformRow[], indexDigest: string): stri
 
 export async function writeOutputs(
   options: Pick<PublishOptions, 'tags' | 'push' | 'pushByDigest'>,
-  { index, rows, timeline }: Outcome,
+  { index, rows, timeline, referrers = [] }: Outcome,
 ): Promise<void> {
   const tags = options.tags.map(formatReference);
   const first = options.tags[0];
@@ -66,7 +68,9 @@ export async function writeOutputs(
       tags,
       pushed,
       platforms: rows,
+      referrers,
     }),
   );
-  await writeSummary(rows, { digest: index.digest, mediaType: index.mediaType, tags, pushed }, timeline);
+  const summaryIndex = { digest: index.digest, mediaType: index.mediaType, tags, pushed };
+  await writeSummary(rows, summaryIndex, timeline, referrers);
 }

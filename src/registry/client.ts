@@ -206,8 +206,9 @@ export class RegistryClient {
     );
   }
 
-  async putManifest(repo: string, ref: string, manifest: RawManifest): Promise<void> {
-    await withRetry(
+  /** Writes the bytes; answers the OCI-Subject header a registry with the referrers API sends back. */
+  async putManifest(repo: string, ref: string, manifest: RawManifest): Promise<string | undefined> {
+    return withRetry(
       `writing ${this.registry}/${repo}:${ref}`,
       async () => {
         const res = await this.send(
@@ -221,6 +222,7 @@ export class RegistryClient {
         );
         if (res.status !== 201 && res.status !== 200) return this.fail(res, `write manifest ${repo}:${ref}`);
         await drain(res);
+        return header(res, 'oci-subject');
       },
       this.retry,
     );

@@ -187,11 +187,15 @@ export async function copyBlobs(
   await copyBlobsOf(await expand(items), many(to), stats);
 }
 
+/** Told of each manifest written, with the OCI-Subject header the registry answered (referrers API). */
+export type OnWritten = (target: Repo<RegistryClient>, raw: RawManifest, ociSubject?: string) => void;
+
 /** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
 export async function copyImages(
   items: readonly Sourced[],
   to: Repo<RegistryClient> | readonly Repo<RegistryClient>[],
   stats: CopyStats,
+  onWritten?: OnWritten,
 ): Promise<void> {
   const manifests = await expand(items);
   await copyBlobsOf(manifests, many(to), stats);
@@ -199,7 +203,8 @@ export async function copyImages(
     const written = new Set<string>();
     for (const { raw } of manifests) {
       if (written.has(raw.digest)) continue;
-      await target.client.putManifest(target.repository, raw.digest, raw);
+      const ociSubject = await target.client.putManifest(target.repository, raw.digest, raw);
+      onWritten?.(target, raw, ociSubject);
       written.add(raw.digest);
     }
   }

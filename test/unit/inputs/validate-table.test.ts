@@ -88,6 +88,7 @@ const ROWS: [string, Record<string, string>, RegExp][] = [
     /Input 'index-format' is 'v2'; valid values are auto, oci, docker/,
   ],
   ['attestations', { attestations: 'drop' }, /Input 'attestations' is 'drop'; valid values are keep, strip/],
+  ['referrers', { referrers: 'no' }, /Input 'referrers' is 'no'; valid values are true or false/],
   ['annotations', { annotations: 'no-equals' }, /Input 'annotations' has 'no-equals'/],
   ['target', { target: '-bad stage' }, /Input 'target' is '-bad stage', which is not a stage name/],
   ['secrets', { secrets: 'TOKEN=' }, /Input 'secrets' has 'TOKEN=\*\*\*'/],

@@ -90,11 +90,11 @@ class MemoryRegistry extends RegistryClient {
     return Promise.resolve(this.stale ?? this.manifests.get(ref));
   }
 
-  override putManifest(repo: string, ref: string, manifest: RawManifest): Promise<void> {
+  override putManifest(repo: string, ref: string, manifest: RawManifest): Promise<string | undefined> {
     this.note(repo, `put ${ref.startsWith('sha256:') ? manifest.digest.slice(0, 15) : ref}`);
     this.manifests.set(ref, manifest);
     this.manifests.set(manifest.digest, manifest); // a registry keeps what it is given by digest too
-    return Promise.resolve();
+    return Promise.resolve(undefined);
   }
 
   override hasBlob(): Promise<boolean> {
@@ -189,6 +189,7 @@ describe('pushIndex', () => {
     one.putManifest = async (repo, ref, m) => {
       await put(repo, ref, m);
       one.stale = OLD; // the other run's index now answers the tag
+      return undefined;
     };
     await pushIndex([{ client: one, repository: 'app', tags: ['v1'] }], INDEX);
     expect(log.slice(-2)).toEqual(['one.test app put v1', 'one.test app has index']);

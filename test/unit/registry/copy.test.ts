@@ -93,10 +93,10 @@ class RecordingTarget extends RegistryClient {
     return Promise.resolve(true);
   }
 
-  override putManifest(repo: string, ref: string, manifest: RawManifest): Promise<void> {
+  override putManifest(repo: string, ref: string, manifest: RawManifest): Promise<string | undefined> {
     this.calls.push(`putManifest ${repo} ${names.get(ref) ?? ref}`);
     this.written.set(ref, manifest.bytes);
-    return Promise.resolve();
+    return Promise.resolve(undefined);
   }
 }
 

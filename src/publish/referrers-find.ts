@@ -1,0 +1,193 @@
+// Finding what hangs off the manifests a run copies, before anything is
+// written: OCI 1.1 referrers (through the source's referrers API, else its
+// `sha256-<hex>` tag index; in a layout, index.json entries with a subject)
+// and cosign's `sha256-<hex>.sig/.att/.sbom` tags, then their own referrers
+// (an attestation's signature), breadth first. Every manifest is read bounded
+// and checked against the digest it was listed under, and a listed referrer
+// must name the manifest it was listed for: a source that lies fails the run
+// here, before any tag is written. Bounds: MAX_REFERRER_DEPTH levels,
+// MAX_REFERRERS per copied manifest (a warning says what was left).
+import * as core from '@actions/core';
+import { HttpError } from '../errors.js';
+import { forLog } from '../log-safe.js';
+import type { Repo } from '../oci/image-source.js';
+import { LayoutSource } from '../oci/layout-source.js';
+import { isIndexType, isManifestType } from '../oci/media-types.js';
+import {
+  COSIGN_SUFFIXES,
+  fallbackTag,
+  MAX_REFERRER_DEPTH,
+  MAX_REFERRERS,
+  parseReferrersIndex,
+  referrerDescriptor,
+  referrerKind,
+  subjectOf,
+  artifactTypeOf,
+  type CosignSuffix,
+  type ReferrerDescriptor,
+  type ReferrerKind,
+  type ReferrerManifest,
+} from '../oci/referrers.js';
+import type { RawManifest } from '../oci/types.js';
+import { isLeanSource } from '../registry/blob-open.js';
+import { RegistryClient } from '../registry/client.js';
+import { listReferrers } from '../registry/referrers-api.js';
+
+/** A referrer to carry: its exact bytes, what it refers to, and how it is found again on the target. */
+export interface FoundReferrer {
+  from: Repo;
+  raw: RawManifest;
+  /** The digest it refers to (a copied manifest, or another referrer). */
+  subject: string;
+  /** The platform of the copied manifest at the root of its tree, for the summary. */
+  platform: string;
+  kind: ReferrerKind;
+  artifactType: string;
+  /** cosign's tag it was found under, and is written under; absent: an OCI 1.1 referrer (it has a subject). */
+  tag?: string;
+  /** Its entry in a referrers index. */
+  descriptor: ReferrerDescriptor;
+}
+
+/** A copied manifest whose referrers are looked for. */
+export interface Root {
+  from: Repo;
+  digest: string;
+  platform: string;
+}
+
+/** The source's referrers API, when it has one (a registry, or the local registry behind its files). */
+function apiOf(from: Repo): RegistryClient | undefined {
+  if (from.client instanceof RegistryClient) return from.client;
+  return isLeanSource(from.client) ? from.client.api : undefined;
+}
+
+function lie(from: Repo, what: string): HttpError {
+  return new HttpError(
+    `Cannot carry referrers from ${from.client.registry}/${from.repository}: ${what}. The source's answers are wrong (damaged or tampered with); nothing was tagged. Set 'referrers: false' to copy without them.`,
+    undefined,
+    'REFERRER_INVALID',
+  );
+}
+
+/** The OCI 1.1 referrers listed for `digest`: the API where the source has one, else the tag schema's index. */
+async function listed(from: Repo, digest: string): Promise<ReferrerDescriptor[]> {
+  const api = apiOf(from);
+  const viaApi = api ? await listReferrers(api, from.repository, digest) : undefined;
+  if (viaApi) return viaApi;
+  const layout = from.client instanceof LayoutSource ? await from.client.listReferrers(digest) : [];
+  const tagged = await from.client.getManifest(from.repository, fallbackTag(digest));
+  if (!tagged || !isIndexType(tagged.mediaType)) return layout;
+  try {
+    return [...layout, ...parseReferrersIndex(tagged.bytes, `tag ${fallbackTag(digest)}`)];
+  } catch (err) {
+    throw lie(from, err instanceof Error ? err.message : String(err));
+  }
+}
+
+function parse(raw: RawManifest, from: Repo, what: string): ReferrerManifest {
+  if (!isManifestType(raw.mediaType) && !isIndexType(raw.mediaType))
+    throw lie(from, `${what} is a ${forLog(raw.mediaType.slice(0, 80)) || 'manifest of no type'}`);
+  return JSON.parse(raw.bytes.toString('utf8')) as ReferrerManifest;
+}
+
+/** A listed referrer read by its digest and checked to be what the list says. */
+async function readListed(from: Repo, subject: string, d: ReferrerDescriptor): Promise<RawManifest> {
+  const raw = await from.client.getManifest(from.repository, d.digest);
+  const what = `the referrer ${d.digest} listed for ${subject}`;
+  if (!raw) throw lie(from, `${what} is missing`);
+  if (raw.bytes.length !== d.size)
+    throw lie(from, `${what} is ${raw.bytes.length} bytes, listed as ${d.size}`);
+  const declared = subjectOf(parse(raw, from, what), what);
+  if (declared !== subject) throw lie(from, `${what} names ${declared ?? 'no subject'} as its subject`);
+  return raw;
+}
+
+/** Every referrer of one digest, one level down. */
+async function referrersOf(from: Repo, subject: string, root: Root): Promise<FoundReferrer[]> {
+  const found: FoundReferrer[] = [];
+  for (const d of await listed(from, subject)) {
+    const raw = await readListed(from, subject, d);
+    const manifest = parse(raw, from, d.digest);
+    const kind = referrerKind(manifest);
+    const descriptor = referrerDescriptor(manifest, raw);
+    found.push({
+      from,
+      raw,
+      subject,
+      platform: root.platform,
+      kind,
+      artifactType: artifactTypeOf(manifest),
+      descriptor,
+    });
+  }
+  for (const suffix of COSIGN_SUFFIXES) found.push(...(await cosignTag(from, subject, root, suffix)));
+  return found;
+}
+
+async function cosignTag(
+  from: Repo,
+  subject: string,
+  root: Root,
+  suffix: CosignSuffix,
+): Promise<FoundReferrer[]> {
+  const tag = fallbackTag(subject, suffix);
+  const raw = await from.client.getManifest(from.repository, tag);
+  if (!raw) return [];
+  const manifest = parse(raw, from, `tag ${tag}`);
+  const kind = referrerKind(manifest, suffix);
+  const descriptor = referrerDescriptor(manifest, raw);
+  return [
+    {
+      from,
+      raw,
+      subject,
+      platform: root.platform,
+      kind,
+      artifactType: artifactTypeOf(manifest),
+      tag,
+      descriptor,
+    },
+  ];
+}
+
+/** One root's tree, breadth first (a referrer always after what it refers to), within the bounds. */
+async function treeOf(root: Root, seen: Set<string>): Promise<FoundReferrer[]> {
+  const all: FoundReferrer[] = [];
+  let level = [root.digest];
+  for (let depth = 1; depth <= MAX_REFERRER_DEPTH && level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const subject of level) {
+      for (const r of await referrersOf(root.from, subject, root)) {
+        const key = `${r.tag ?? ''}@${r.raw.digest}`;
+        if (seen.has(key)) continue;
+        if (all.length >= MAX_REFERRERS) {
+          core.warning(
+            `${forLog(root.platform)} ${root.digest} has more than ${MAX_REFERRERS} referrers; the first ${MAX_REFERRERS} are carried.`,
+          );
+          return all;
+        }
+        seen.add(key);
+        all.push(r);
+        next.push(r.raw.digest);
+      }
+    }
+    level = next;
+  }
+  return all;
+}
+
+/** Every root's referrers, read and checked; logged per platform. */
+export async function findReferrers(roots: readonly Root[]): Promise<FoundReferrer[]> {
+  const seen = new Set<string>();
+  const all: FoundReferrer[] = [];
+  for (const root of roots) {
+    const tree = await treeOf(root, seen);
+    if (tree.length > 0)
+      core.info(
+        `${forLog(root.platform)} ${root.digest}: ${tree.length} referrer(s): ${tree.map((r) => r.kind).join(', ')}`,
+      );
+    all.push(...tree);
+  }
+  return all;
+}
