@@ -134,7 +134,7 @@ describe.skipIf(skip)('referrers travel with merged images (cosign 2.5, distribu
     expect(run.summary).toMatch(
       /<td>linux\/arm64<\/td><td>2<\/td><td>0<\/td><td>1<\/td><td>0<\/td><td>0<\/td>/,
     );
-    expect(JSON.parse(run.outputs.metadata ?? '{}').referrers).toHaveLength(2);
+    expect((JSON.parse(run.outputs.metadata ?? '{}') as { referrers: unknown[] }).referrers).toHaveLength(2);
     // Same bytes everywhere: the target's index is the one the outputs name.
     expect(sha256(await readManifest({ url: dst.url }, 'acme/app', '1'))).toBe(run.outputs.digest);
   });

@@ -56,7 +56,9 @@ describe('parseReferrersIndex', () => {
   test('8: a tag index written here reads back the same', () => {
     const entries = [{ mediaType: M, digest: D, size: 3, artifactType: 'a/b' }];
     const bytes = referrersIndexBytes(entries);
-    expect(JSON.parse(bytes.toString()).mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect((JSON.parse(bytes.toString()) as { mediaType: string }).mediaType).toBe(
+      'application/vnd.oci.image.index.v1+json',
+    );
     expect(parseReferrersIndex(bytes, 'tag')).toEqual(entries);
   });
 });

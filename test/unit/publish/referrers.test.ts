@@ -215,7 +215,9 @@ describe('copyReferrers', () => {
       'get sha256-att.sig',
       'put sha256-att.sig',
     ]);
-    const index = JSON.parse(target.stored.get(tagOf(image.digest))?.bytes.toString() ?? '{}');
+    const index = JSON.parse(target.stored.get(tagOf(image.digest))?.bytes.toString() ?? '{}') as {
+      manifests: Descriptor[];
+    };
     expect(index.manifests).toEqual([descriptorOf(oci11, 'application/vnd.dev.cosign.artifact.sig.v1+json')]);
   });
 
@@ -240,8 +242,10 @@ describe('copyReferrers', () => {
       [{ client: target, repository: 'app', tags: ['1'] }],
       newStats(),
     );
-    const index = JSON.parse(target.stored.get(tagOf(image.digest))?.bytes.toString() ?? '{}');
-    expect(index.manifests.map((d: Descriptor) => d.digest)).toEqual([theirs.digest, oci11.digest]);
+    const index = JSON.parse(target.stored.get(tagOf(image.digest))?.bytes.toString() ?? '{}') as {
+      manifests: Descriptor[];
+    };
+    expect(index.manifests.map((d) => d.digest)).toEqual([theirs.digest, oci11.digest]);
     expect(target.stored.get(tagOf(image.digest, '.sig'))).toBe(other);
     expect(target.calls).not.toContain('put sha256-image.sig');
   });
