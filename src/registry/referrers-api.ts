@@ -14,8 +14,12 @@ import type { RegistryClient } from './client.js';
 import { drain } from './response.js';
 import { scopeFor } from './token.js';
 
-/** Answers that mean the registry has no referrers API (404 by the spec; older proxies say the rest). */
-const UNSUPPORTED = new Set([400, 404, 405, 501]);
+/**
+ * Answers that mean the registry has no referrers API: 404 by the spec; other registries and proxies
+ * answer an unknown route with 400, 403 or 405, and 501. A source whose images were readable is not
+ * failed for its referrers route: the tag schema is asked instead.
+ */
+const unsupported = (status: number) => (status >= 400 && status < 500) || status === 501;
 
 /** The next page's URL from a Link header (`<url>; rel="next"`), or undefined. */
 export function nextLink(link: string | undefined): string | undefined {
@@ -40,7 +44,7 @@ async function readPage(
         { method: 'GET', url, headers: { accept: 'application/vnd.oci.image.index.v1+json' } },
         [scopeFor(repo, 'pull')],
       );
-      if (UNSUPPORTED.has(res.status)) {
+      if (unsupported(res.status)) {
         await drain(res);
         return undefined;
       }

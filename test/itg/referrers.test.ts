@@ -5,7 +5,7 @@
 // merges it into a second registry, and cosign verifies the copies there.
 // With 'referrers: false' nothing is carried; a source whose signature bytes
 // were changed on disk fails the run before any tag is written.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -137,6 +137,31 @@ describe.skipIf(skip)('referrers travel with merged images (cosign 2.5, distribu
     expect((JSON.parse(run.outputs.metadata ?? '{}') as { referrers: unknown[] }).referrers).toHaveLength(2);
     // Same bytes everywhere: the target's index is the one the outputs name.
     expect(sha256(await readManifest({ url: dst.url }, 'acme/app', '1'))).toBe(run.outputs.digest);
+  });
+
+  test('an OCI layout written by oras cp -r brings its OCI 1.1 signature (an index.json entry with a subject)', async () => {
+    const arm = images['linux/arm64'] as Pushed;
+    const layout = path.join(dir, 'layout');
+    execFileSync('oras', [
+      'cp',
+      '-r',
+      '--from-plain-http',
+      `${src.address}/acme/app@${arm.digest}`,
+      '--to-oci-layout',
+      `${layout}:arm`,
+    ]);
+    const run = await runAction({
+      sources: `oci:${layout}:arm`,
+      tags: `${dst.address}/acme/from-layout:1`,
+      push: 'true',
+    });
+    expect(errorsOf(run.main)).toBe('');
+    const ref = `${dst.address}/acme/from-layout@${arm.digest}`;
+    const oci11 = cosign(['verify', ...verifyArgs, '--experimental-oci11', ref], {
+      COSIGN_EXPERIMENTAL: '1',
+    });
+    expect(oci11.status, oci11.output).toBe(0);
+    expect(await tagsOf(dst.address, 'acme/from-layout')).toEqual(['1', arm.digest.replace(':', '-')].sort());
   });
 
   test("with 'referrers: false' nothing is carried and cosign verify fails on the copies", async () => {
