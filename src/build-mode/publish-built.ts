@@ -43,7 +43,11 @@ export async function publishBuilt(
     );
   } else if (options.push) {
     const timing = { timeline, platforms: results.length, early: ahead };
-    return { index, referrers: await publish(clients, options, sourced, index, timing) };
+    // The local registry is this run's own, fresh and behind its own login: no one
+    // can have hung a referrer on what it just built, so none are looked for there
+    // (buildx's attestations are index entries, carried as such).
+    const own = { ...options, referrers: false };
+    return { index, referrers: await publish(clients, own, sourced, index, timing) };
   }
   return { index, referrers: [] };
 }
