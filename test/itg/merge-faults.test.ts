@@ -8,14 +8,13 @@ import { errorsOf, runAction } from '../../support/action-runner.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import {
   platformsOf,
-  pushAttestation,
   pushImage,
-  pushIndex,
   readManifest,
   sha256,
   type Endpoint,
   type Pushed,
 } from '../../support/images.js';
+import { pushMergeSources } from '../helpers/merge-sources.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
 
@@ -29,26 +28,13 @@ describe.skipIf(skip)('merge-only mode under faults', () => {
   let src: TestRegistry;
   let dst: TestRegistry;
   let srcEp: Endpoint;
-  const images: Record<string, Pushed> = {};
+  let images: Record<string, Pushed>;
 
   beforeAll(async () => {
     src = await startRegistry();
     dst = await startRegistry();
     srcEp = { url: src.url };
-    for (const platform of ['linux/amd64', 'linux/arm64', 'linux/s390x'])
-      images[platform] = await pushImage(
-        srcEp,
-        'acme/app',
-        { platform, layerBytes: 1024 * 1024 },
-        platform.split('/')[1],
-      );
-    const armv7 = await pushImage(srcEp, 'acme/multi', { platform: 'linux/arm/v7' });
-    const ppc = await pushImage(srcEp, 'acme/multi', { platform: 'linux/ppc64le' });
-    const attestations = [
-      await pushAttestation(srcEp, 'acme/multi', armv7),
-      await pushAttestation(srcEp, 'acme/multi', ppc),
-    ];
-    await pushIndex(srcEp, 'acme/multi', '1', [armv7, ppc, ...attestations]);
+    ({ images } = await pushMergeSources(srcEp));
   });
   afterAll(async () => {
     await src?.stop();

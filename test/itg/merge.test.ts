@@ -12,9 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import {
   platformsOf,
-  pushAttestation,
   pushImage,
-  pushIndex,
   readManifest,
   sha256,
   type Endpoint,
@@ -25,6 +23,7 @@ import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import type { TestCa } from '../helpers/tls.js';
 import type { TokenServer } from '../helpers/token-server.js';
 import { startAuthRegistries, type AuthRegistries } from '../helpers/auth-registries.js';
+import { pushMergeSources } from '../helpers/merge-sources.js';
 
 const skip = skipWithoutPrereqs();
 
@@ -45,7 +44,7 @@ describe.skipIf(skip)('merge-only mode', () => {
   let tok: TestRegistry;
   let auth: AuthRegistries;
   let srcEp: Endpoint;
-  const images: Record<string, Pushed> = {};
+  let images: Record<string, Pushed>;
   let multi: Pushed;
   let multiAttestations: Pushed[];
 
@@ -55,21 +54,7 @@ describe.skipIf(skip)('merge-only mode', () => {
     auth = await startAuthRegistries(user, password);
     ({ ca, secure, tok, tokens } = auth);
     srcEp = { url: src.url };
-    for (const platform of ['linux/amd64', 'linux/arm64', 'linux/s390x'])
-      images[platform] = await pushImage(
-        srcEp,
-        'acme/app',
-        { platform, layerBytes: 1024 * 1024 },
-        platform.split('/')[1],
-      );
-    // An index as buildx's docker-container driver pushes it: images plus attestation manifests.
-    const armv7 = await pushImage(srcEp, 'acme/multi', { platform: 'linux/arm/v7' });
-    const ppc = await pushImage(srcEp, 'acme/multi', { platform: 'linux/ppc64le' });
-    multiAttestations = [
-      await pushAttestation(srcEp, 'acme/multi', armv7),
-      await pushAttestation(srcEp, 'acme/multi', ppc),
-    ];
-    multi = await pushIndex(srcEp, 'acme/multi', '1', [armv7, ppc, ...multiAttestations]);
+    ({ images, multi, multiAttestations } = await pushMergeSources(srcEp));
   });
   afterAll(async () => {
     for (const r of [src, dst]) await r?.stop();
