@@ -1,9 +1,10 @@
 // The set-up of the pipeline and pre-flight tests: a registry that wants a
 // login, an open one, and the 'hello' example's build context, for one
-// describe block.
+// describe block; and the push both try with a wrong password.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
+import { runAction, type ActionRun } from '../../support/action-runner.js';
 import { exampleContext } from '../../support/contexts.js';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
 
@@ -32,4 +33,22 @@ export function useLoginRegistries(): LoginRegistries {
     if (started.context) rmSync(started.context, { recursive: true, force: true });
   });
   return f;
+}
+
+/** The hello context for `platforms` pushed to `secured`'s acme/denied:1.0 as `user` with a fresh wrong password. */
+export async function pushWithWrongPassword(
+  f: LoginRegistries,
+  platforms: string,
+): Promise<{ run: ActionRun; wrong: string }> {
+  const wrong = `wrong-${randomBytes(8).toString('hex')}`;
+  const run = await runAction({
+    platforms,
+    context: f.context,
+    tags: `${f.secured.address}/acme/denied:1.0`,
+    push: 'true',
+    username: f.user,
+    password: wrong,
+    network: 'host',
+  });
+  return { run, wrong };
 }

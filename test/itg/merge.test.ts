@@ -3,11 +3,8 @@
 // htpasswd over TLS with a CA made here, and token auth with a token server
 // written here (faults and body limits: merge-faults.test.ts). What the target
 // serves is read back with an independent client (support/images.ts) and skopeo.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import {
@@ -24,6 +21,7 @@ import type { TestCa } from '../helpers/tls.js';
 import type { TokenServer } from '../helpers/token-server.js';
 import { startAuthRegistries, type AuthRegistries } from '../helpers/auth-registries.js';
 import { pushMergeSources } from '../helpers/merge-sources.js';
+import { skopeoRaw } from '../helpers/skopeo.js';
 
 const skip = skipWithoutPrereqs();
 
@@ -95,20 +93,9 @@ describe.skipIf(skip)('merge-only mode', () => {
     expect(JSON.parse(run.outputs['platform-digests'] ?? '{}')).toEqual(
       Object.fromEntries(Object.entries(images).map(([p, i]) => [p, i.digest])),
     );
-    // A second tool agrees (skopeo wants a directory of CA certificates).
-    const certDir = mkdtempSync(path.join(os.tmpdir(), 'certs-'));
-    copyFileSync(ca.caFile, path.join(certDir, 'ca.crt'));
-    const raw = execFileSync('skopeo', [
-      'inspect',
-      '--raw',
-      '--cert-dir',
-      certDir,
-      '--creds',
-      `${user}:${password}`,
-      `docker://${repo}:1.0`,
-    ]);
+    // A second tool agrees.
+    const raw = skopeoRaw(`${repo}:1.0`, { creds: `${user}:${password}`, caFile: ca.caFile });
     expect(sha256(raw)).toBe(run.outputs.digest);
-    rmSync(certDir, { recursive: true, force: true });
     expect(leaks(run, password)).toEqual([]);
     expect(run.post.exitCode).toBe(0);
   });
