@@ -49,11 +49,8 @@ describe.skipIf(skip)('local faults during the builds', () => {
   const t = useTargetRegistry();
   const dirs = t.dirs;
   const inputs = (ctx: string, repo: string) => ({
+    ...t.pushInputs(ctx, repo),
     platforms: 'linux/amd64',
-    context: ctx,
-    tags: `${t.registry.address}/${repo}:1`,
-    push: 'true',
-    network: 'host',
     'no-cache': 'true',
     'local-registry': 'binary',
   });
