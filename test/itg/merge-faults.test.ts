@@ -93,17 +93,16 @@ describe.skipIf(skip)('merge-only mode under faults', () => {
     });
   });
 
+  /** One image for `platform` with a layer of `layerBytes`, pushed to the source as acme/big:`tag`. */
+  const pushBig = (platform: string, layerBytes: number, tag: string) =>
+    pushImage(srcEp, 'acme/big', { platform, layerBytes }, tag);
+
   test('chunks refused before the registry saw them (503, 429, reset) are sent again in place', async () => {
     // 6 MiB in 512 KiB chunks is 13 requests an attempt, so with every 3rd request failing a
     // restarted upload never gets through; resuming the session at the failed chunk does.
     // (A PATCH whose answer is lost after the registry took it cannot be resumed: distribution
     // cancels a session resumed at a stale offset, so that costs the whole upload.)
-    const big = await pushImage(
-      srcEp,
-      'acme/big',
-      { platform: 'linux/mips64le', layerBytes: 6 * 1024 * 1024 + 5 },
-      'faulty',
-    );
+    const big = await pushBig('linux/mips64le', 6 * 1024 * 1024 + 5, 'faulty');
     const proxy = await startFaultProxy(dst.address, {
       maxBodyBytes: 1024 * 1024,
       every: 3,
@@ -128,12 +127,7 @@ describe.skipIf(skip)('merge-only mode under faults', () => {
   });
 
   test('a proxy that refuses large bodies (413) gets chunked uploads', async () => {
-    const big = await pushImage(
-      srcEp,
-      'acme/big',
-      { platform: 'linux/riscv64', layerBytes: 3 * 1024 * 1024 + 17 },
-      '1',
-    );
+    const big = await pushBig('linux/riscv64', 3 * 1024 * 1024 + 17, '1');
     const limited = await startFaultProxy(dst.address, { maxBodyBytes: 1024 * 1024 });
     try {
       const run = await runAction({
