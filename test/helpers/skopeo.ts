@@ -27,3 +27,10 @@ export function skopeoRaw(ref: string, access: SkopeoAccess = {}): Buffer {
     rmSync(certDir, { recursive: true, force: true });
   }
 }
+
+/** `skopeo copy --all FROM TO` (transport:reference each), over plain HTTP where either is a registry. */
+export function skopeoCopyAll(from: string, to: string): void {
+  execFileSync('skopeo', ['copy', '--all', '--src-tls-verify=false', '--dest-tls-verify=false', from, to], {
+    stdio: 'pipe',
+  });
+}
