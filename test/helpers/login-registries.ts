@@ -16,11 +16,22 @@ export interface LoginRegistries {
   open: TestRegistry;
   /** The hello example's context (a copy: removed after the block). */
   context: string;
+  /** The inputs that build the hello context and push it to `to` as `repo`:1.0, over the host network. */
+  pushInputs(to: TestRegistry, repo: string): Record<string, string>;
 }
 
 /** Call inside a describe block: started before its first test, stopped after its last. */
 export function useLoginRegistries(): LoginRegistries {
-  const f = { user: 'bot', password: `pw-${randomBytes(12).toString('hex')}` } as LoginRegistries;
+  const f = {
+    user: 'bot',
+    password: `pw-${randomBytes(12).toString('hex')}`,
+    pushInputs: (to: TestRegistry, repo: string) => ({
+      context: f.context,
+      tags: `${to.address}/${repo}:1.0`,
+      push: 'true',
+      network: 'host',
+    }),
+  } as unknown as LoginRegistries;
   beforeAll(async () => {
     f.secured = await startRegistry({ user: f.user, password: f.password });
     f.open = await startRegistry();
@@ -42,13 +53,10 @@ export async function pushWithWrongPassword(
 ): Promise<{ run: ActionRun; wrong: string }> {
   const wrong = `wrong-${randomBytes(8).toString('hex')}`;
   const run = await runAction({
+    ...f.pushInputs(f.secured, 'acme/denied'),
     platforms,
-    context: f.context,
-    tags: `${f.secured.address}/acme/denied:1.0`,
-    push: 'true',
     username: f.user,
     password: wrong,
-    network: 'host',
   });
   return { run, wrong };
 }

@@ -134,11 +134,9 @@ describe.skipIf(skip)('pipeline', () => {
 
   test('push false assembles the index locally and writes nothing to the target', async () => {
     const run = await runAction({
+      ...f.pushInputs(f.open, 'acme/local-only'),
       platforms: 'linux/amd64,linux/arm64',
-      context: f.context,
-      tags: `${f.open.address}/acme/local-only:1.0`,
       push: 'false',
-      network: 'host',
     });
     expect(errorsOf(run.main)).toBe('');
     expect(run.outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
@@ -150,11 +148,8 @@ describe.skipIf(skip)('pipeline', () => {
 
   test('a bad platform fails before any build, naming it and the valid ones', async () => {
     const run = await runAction({
+      ...f.pushInputs(f.open, 'acme/bad-platform'),
       platforms: 'linux/amd64,linux/sparc64',
-      context: f.context,
-      tags: `${f.open.address}/acme/bad-platform:1.0`,
-      push: 'true',
-      network: 'host',
     });
     expect(run.main.exitCode).not.toBe(0);
     expect(errorsOf(run.main)).toMatch(
