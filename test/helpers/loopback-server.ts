@@ -9,7 +9,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createNetServer, type Socket } from 'node:net';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 
 export interface Listening {
   /** 127.0.0.1:PORT */
@@ -17,7 +17,11 @@ export interface Listening {
   stop: () => Promise<void>;
 }
 
-export async function listenOnLoopback(server: Server, sockets: Iterable<Socket> = []): Promise<Listening> {
+/** An HTTP server's keep-alive connections are ended too; a plain TCP server has only `sockets`. */
+export async function listenOnLoopback(
+  server: Server | NetServer,
+  sockets: Iterable<Socket> = [],
+): Promise<Listening> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const a = server.address();
   return {
@@ -25,7 +29,7 @@ export async function listenOnLoopback(server: Server, sockets: Iterable<Socket>
     stop: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
-        server.closeAllConnections();
+        if ('closeAllConnections' in server) server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
@@ -34,17 +38,10 @@ export async function listenOnLoopback(server: Server, sockets: Iterable<Socket>
 /** A TCP server on loopback that takes every connection and never sends a byte (a hanging TLS handshake). */
 export async function listenSilently(): Promise<Listening> {
   const sockets = new Set<Socket>();
-  const server = createNetServer((s) => sockets.add(s));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const a = server.address();
-  return {
-    address: `127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`,
-    stop: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(
+    createNetServer((s) => sockets.add(s)),
+    sockets,
+  );
 }
 
 /**

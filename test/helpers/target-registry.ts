@@ -1,6 +1,6 @@
 // The set-up most build tests share: one open target registry for the
 // describe block, and the temporary directories its tests make, all removed
-// after the block.
+// after the block; and the inputs that push a build there.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
@@ -10,11 +10,21 @@ export interface TargetRegistry {
   registry: TestRegistry;
   /** Directories the tests made: removed after the block. */
   dirs: string[];
+  /** The inputs that build `context` and push it here as `repo`:1, over the host network. */
+  pushInputs(context: string, repo: string): Record<string, string>;
 }
 
 /** Call inside a describe block. */
 export function useTargetRegistry(): TargetRegistry {
-  const t = { dirs: [] as string[] } as unknown as TargetRegistry;
+  const t = {
+    dirs: [] as string[],
+    pushInputs: (context: string, repo: string) => ({
+      context,
+      tags: `${t.registry.address}/${repo}:1`,
+      push: 'true',
+      network: 'host',
+    }),
+  } as unknown as TargetRegistry;
   beforeAll(async () => {
     t.registry = await startRegistry();
   });

@@ -64,11 +64,8 @@ describe.skipIf(skip)('build inputs', () => {
     t.dirs.push(ctx);
     const repo = `${t.registry.address}/inputs/target`;
     const run = await runAction({
+      ...t.pushInputs(ctx, 'inputs/target'),
       platforms: 'linux/amd64,linux/arm64',
-      context: ctx,
-      tags: `${repo}:1`,
-      push: 'true',
-      network: 'host',
       target: 'right',
       'build-args': 'GREETING=hello, multi-arch world',
       labels: 'org.example.note=two words',
@@ -189,11 +186,8 @@ describe.skipIf(skip)('build inputs', () => {
       t.dirs.push(ctx);
       const repo = `${t.registry.address}/inputs/provenance`;
       const run = await runAction({
+        ...t.pushInputs(ctx, 'inputs/provenance'),
         platforms: 'linux/amd64,linux/arm64',
-        context: ctx,
-        tags: `${repo}:1`,
-        push: 'true',
-        network: 'host',
         provenance: 'mode=max',
       });
       expect(errorsOf(run.main)).toBe('');
@@ -209,29 +203,9 @@ describe.skipIf(skip)('build inputs', () => {
     },
   );
 
-  test.skipIf(major >= 23)(
-    'build-contexts reach buildx; on BuildKit 0.8 the failure says what is needed',
-    async () => {
-      const ctx = contextWith('FROM scratch\nCOPY --from=extra f /f\n');
-      t.dirs.push(ctx);
-      const extra = mkdtempSync(path.join(os.tmpdir(), 'extra-'));
-      t.dirs.push(extra);
-      writeFileSync(path.join(extra, 'f'), 'x');
-      const run = await runAction({
-        platforms: 'linux/amd64',
-        context: ctx,
-        network: 'host',
-        'build-contexts': `extra=${extra}`,
-      });
-      expect(run.main.log).toContain(`--build-context extra=${extra}`);
-      expect(errorsOf(run.main)).toMatch(
-        /Building linux\/amd64 failed.*'build-contexts' needs BuildKit 0.10/s,
-      );
-    },
-  );
-
-  test.runIf(major >= 23)('build-contexts reach the build (BuildKit 0.10+)', async () => {
-    const ctx = contextWith('FROM base\nCOPY --from=extra f /f\nRUN test "$(cat /f)" = x\n');
+  /** `dockerfile` built for linux/amd64 with a build context `extra` that holds f = x; not pushed. */
+  async function buildWithExtra(dockerfile: string) {
+    const ctx = contextWith(dockerfile);
     t.dirs.push(ctx);
     const extra = mkdtempSync(path.join(os.tmpdir(), 'extra-'));
     t.dirs.push(extra);
@@ -242,6 +216,24 @@ describe.skipIf(skip)('build inputs', () => {
       network: 'host',
       'build-contexts': `extra=${extra}`,
     });
+    return { run, extra };
+  }
+
+  test.skipIf(major >= 23)(
+    'build-contexts reach buildx; on BuildKit 0.8 the failure says what is needed',
+    async () => {
+      const { run, extra } = await buildWithExtra('FROM scratch\nCOPY --from=extra f /f\n');
+      expect(run.main.log).toContain(`--build-context extra=${extra}`);
+      expect(errorsOf(run.main)).toMatch(
+        /Building linux\/amd64 failed.*'build-contexts' needs BuildKit 0.10/s,
+      );
+    },
+  );
+
+  test.runIf(major >= 23)('build-contexts reach the build (BuildKit 0.10+)', async () => {
+    const { run, extra } = await buildWithExtra(
+      'FROM base\nCOPY --from=extra f /f\nRUN test "$(cat /f)" = x\n',
+    );
     expect(errorsOf(run.main)).toBe('');
     expect(run.main.log).toContain(`--build-context extra=${extra}`);
   });

@@ -8,8 +8,9 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, startAction } from '../../support/action-runner.js';
 import { pushImage } from '../../support/images.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import type { TestRegistry } from '../../support/registry.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { useSourceAndTarget } from '../helpers/source-and-target.js';
 import { startSlowProxy, type SlowProxy } from '../helpers/slow-proxy.js';
 
 const skip = skipWithoutPrereqs();
@@ -38,34 +39,34 @@ function blobFiles(registry: TestRegistry): string[] {
 }
 
 describe.skipIf(skip)('cancelling the merge', () => {
-  let src: TestRegistry;
-  let dst: TestRegistry;
+  const reg = useSourceAndTarget();
   let slow: SlowProxy;
 
   beforeAll(async () => {
-    src = await startRegistry();
-    dst = await startRegistry();
-    slow = await startSlowProxy(dst.address, 8 * MB);
-    await pushImage({ url: src.url }, 'acme/big', { platform: 'linux/386', layerBytes: 2 * MB }, 'small');
+    slow = await startSlowProxy(reg.dst.address, 8 * MB);
+    await pushImage({ url: reg.src.url }, 'acme/big', { platform: 'linux/386', layerBytes: 2 * MB }, 'small');
     // Three big layers and the small one fill the 4 upload slots at once (largest first): the small
     // one lands while the big ones still run.
     for (const arch of ['amd64', 'arm64', 's390x'])
-      await pushImage({ url: src.url }, 'acme/big', { platform: `linux/${arch}`, layerBytes: 48 * MB }, arch);
+      await pushImage(
+        { url: reg.src.url },
+        'acme/big',
+        { platform: `linux/${arch}`, layerBytes: 48 * MB },
+        arch,
+      );
   }, 120_000);
   afterAll(async () => {
     await slow?.stop();
-    await src?.stop();
-    await dst?.stop();
   });
 
   test('SIGTERM mid-upload: uploads stop within a second, nothing is tagged, the message counts what landed', async () => {
     const started = startAction({
-      sources: ['small', 'amd64', 'arm64', 's390x'].map((t) => `${src.address}/acme/big:${t}`).join('\n'),
+      sources: ['small', 'amd64', 'arm64', 's390x'].map((t) => `${reg.src.address}/acme/big:${t}`).join('\n'),
       tags: `${slow.address}/acme/cancelled:1`,
       push: 'true',
     });
     const big = () => slow.uploads.filter((u) => u.url.includes('digest=') && u.bytes > 4 * MB);
-    while (big().length < 2 || blobFiles(dst).length === 0) {
+    while (big().length < 2 || blobFiles(reg.dst).length === 0) {
       if (started.main.child.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -78,16 +79,16 @@ describe.skipIf(skip)('cancelling the merge', () => {
     expect(running.length, 'uploads were running at the SIGTERM').toBeGreaterThan(0);
     // A process that has exited uploads nothing more: the runner's SIGKILL comes seconds after.
     expect(exitedMs).toBeLessThan(1_500);
-    const landed = blobFiles(dst);
+    const landed = blobFiles(reg.dst);
     // The proxy still forwards what sat in socket buffers; none of it may complete a blob.
     const deadline = Date.now() + 15_000;
     while (slow.uploads.some((u) => u.closed === undefined) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
-    expect(blobFiles(dst), 'no blob landed after the SIGTERM').toEqual(landed);
+    expect(blobFiles(reg.dst), 'no blob landed after the SIGTERM').toEqual(landed);
     const run = await started.finish();
     expect(main.exitCode).not.toBe(0);
     expect(run.main.exitCode).not.toBe(0);
-    const storage = path.join(dst.dir, 'data', 'docker', 'registry', 'v2');
+    const storage = path.join(reg.dst.dir, 'data', 'docker', 'registry', 'v2');
     const all = files(storage);
     expect(
       all.filter((f) => f.includes('_manifests')),

@@ -6,35 +6,30 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, startAction } from '../../support/action-runner.js';
 import { platformsOf, pushImage, readManifest, sha256, type Pushed } from '../../support/images.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { useSourceAndTarget } from '../helpers/source-and-target.js';
 import { startRendezvousProxy, type RendezvousProxy } from '../helpers/rendezvous-proxy.js';
 
 const skip = skipWithoutPrereqs();
 const TAGS = ['1', '1.0', 'latest'];
 
 describe.skipIf(skip)('two runs pushing the same tags at once', () => {
-  let src: TestRegistry;
-  let dst: TestRegistry;
+  const reg = useSourceAndTarget();
   let proxy: RendezvousProxy;
 
   beforeAll(async () => {
-    src = await startRegistry();
-    dst = await startRegistry();
-    proxy = await startRendezvousProxy(dst.address);
+    proxy = await startRendezvousProxy(reg.dst.address);
     for (const platform of ['linux/amd64', 'linux/arm64', 'linux/s390x'])
-      await pushImage({ url: src.url }, 'acme/app', { platform }, platform.split('/')[1]);
+      await pushImage({ url: reg.src.url }, 'acme/app', { platform }, platform.split('/')[1]);
   });
   afterAll(async () => {
     await proxy?.stop();
-    await src?.stop();
-    await dst?.stop();
   });
 
   test('both succeed; every tag is one run’s whole index; each digest output is what that run pushed', async () => {
     const merge = (second: string) =>
       startAction({
-        sources: `${src.address}/acme/app:amd64\n${src.address}/acme/app:${second}`,
+        sources: `${reg.src.address}/acme/app:amd64\n${reg.src.address}/acme/app:${second}`,
         tags: TAGS.map((t) => `${proxy.address}/acme/race:${t}`).join('\n'),
         push: 'true',
       });
@@ -49,17 +44,19 @@ describe.skipIf(skip)('two runs pushing the same tags at once', () => {
     };
     expect(Object.keys(pushed)).toHaveLength(2);
     for (const [digest, platforms] of Object.entries(pushed)) {
-      const index = JSON.parse((await readManifest({ url: dst.url }, 'acme/race', digest)).toString()) as {
+      const index = JSON.parse(
+        (await readManifest({ url: reg.dst.url }, 'acme/race', digest)).toString(),
+      ) as {
         manifests: Pushed[];
       };
       expect(platformsOf(index.manifests).join(','), `${digest} is the index of ${platforms}`).toBe(
         platforms,
       );
       for (const m of index.manifests)
-        expect(sha256(await readManifest({ url: dst.url }, 'acme/race', m.digest))).toBe(m.digest);
+        expect(sha256(await readManifest({ url: reg.dst.url }, 'acme/race', m.digest))).toBe(m.digest);
     }
     for (const tag of TAGS) {
-      const served = sha256(await readManifest({ url: dst.url }, 'acme/race', tag));
+      const served = sha256(await readManifest({ url: reg.dst.url }, 'acme/race', tag));
       expect(Object.keys(pushed), `tag ${tag}`).toContain(served);
     }
   });

@@ -33,11 +33,8 @@ describe.skipIf(skip)('blobs go up while other platforms build', () => {
 
   // s390x builds on its own (its own Dockerfile), after amd64 (one build at a time), on both engines.
   const inputs = (ctx: string, repo: string) => ({
+    ...t.pushInputs(ctx, repo),
     platforms: 'linux/amd64,linux/s390x',
-    context: ctx,
-    tags: `${t.registry.address}/${repo}:1`,
-    push: 'true',
-    network: 'host',
     'max-parallel': '1',
     'no-cache': 'true', // s390x's RUN really runs while amd64's blobs go up
     'platform-files': `linux/s390x=${ctx}/Dockerfile.s390x`,

@@ -5,30 +5,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { exampleContext } from '../../support/contexts.js';
 import { actionSteps, fillExpressions, retarget } from '../helpers/examples.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import { useHelloTarget } from '../helpers/hello-target.js';
 
 const skip = skipWithoutPrereqs();
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x'];
 
 describe.skipIf(skip)('fan-out over runners', () => {
-  let target: TestRegistry;
-  let context: string;
-  let digests: string;
-
-  beforeAll(async () => {
-    target = await startRegistry();
-    context = exampleContext('hello');
-    digests = mkdtempSync(path.join(os.tmpdir(), 'digests-'));
-  });
-  afterAll(async () => {
-    await target?.stop();
-    for (const d of [context, digests]) if (d) rmSync(d, { recursive: true, force: true });
-  });
+  const h = useHelloTarget('digests-');
 
   test('each runner pushes its platform by digest only and writes a digest file; no tag moves', async () => {
     const runs = await Promise.all(
@@ -39,10 +27,10 @@ describe.skipIf(skip)('fan-out over runners', () => {
         return runAction(
           {
             platforms: platform,
-            context,
-            tags: `${target.address}/acme/fanned:1.0`,
+            context: h.context,
+            tags: `${h.registry.address}/acme/fanned:1.0`,
             'push-by-digest': 'true',
-            'digest-file': path.join(digests, `${slug}.json`),
+            'digest-file': path.join(h.scratch, `${slug}.json`),
             network: 'host',
           },
           { env: { DOCKER_CONFIG: dockerConfig } },
@@ -52,13 +40,13 @@ describe.skipIf(skip)('fan-out over runners', () => {
     for (const run of runs) expect(errorsOf(run.main)).toBe('');
     const files = PLATFORMS.map(
       (p) =>
-        JSON.parse(readFileSync(path.join(digests, `${p.replace(/\//g, '-')}.json`), 'utf8')) as {
+        JSON.parse(readFileSync(path.join(h.scratch, `${p.replace(/\//g, '-')}.json`), 'utf8')) as {
           repository: string;
           platforms: Record<string, string>;
         },
     );
     files.forEach((f, i) => {
-      expect(f.repository).toBe(`${target.address}/acme/fanned`);
+      expect(f.repository).toBe(`${h.registry.address}/acme/fanned`);
       expect(Object.keys(f.platforms)).toEqual([PLATFORMS[i]]);
       const digest = f.platforms[PLATFORMS[i] ?? ''] ?? '';
       // Served by digest, checked by skopeo...
@@ -71,7 +59,7 @@ describe.skipIf(skip)('fan-out over runners', () => {
       expect(raw.length).toBeGreaterThan(0);
     });
     // ...and no tag exists.
-    const tags = (await (await fetch(`http://${target.address}/v2/acme/fanned/tags/list`)).json()) as {
+    const tags = (await (await fetch(`http://${h.registry.address}/v2/acme/fanned/tags/list`)).json()) as {
       tags: string[] | null;
     };
     expect(tags.tags ?? []).toEqual([]);
@@ -79,8 +67,8 @@ describe.skipIf(skip)('fan-out over runners', () => {
 
   test('the merge job merges the digest files: one index push, no blob upload, the same index a single run builds', async () => {
     const merge = await runAction({
-      'sources-from': digests,
-      tags: `${target.address}/acme/fanned:1.0`,
+      'sources-from': h.scratch,
+      tags: `${h.registry.address}/acme/fanned:1.0`,
       push: 'true',
     });
     expect(errorsOf(merge.main)).toBe('');
@@ -88,8 +76,8 @@ describe.skipIf(skip)('fan-out over runners', () => {
     expect(merge.main.log).not.toContain('::group::Building');
     const single = await runAction({
       platforms: PLATFORMS.join(','),
-      context,
-      tags: `${target.address}/acme/single:1.0`,
+      context: h.context,
+      tags: `${h.registry.address}/acme/single:1.0`,
       push: 'true',
       network: 'host',
     });
@@ -106,8 +94,8 @@ describe.skipIf(skip)('fan-out over runners', () => {
       ).manifests
         .map((m) => `${m.platform.os}/${m.platform.architecture} ${m.digest}`)
         .sort();
-    expect(manifests(`${target.address}/acme/fanned:1.0`)).toEqual(
-      manifests(`${target.address}/acme/single:1.0`),
+    expect(manifests(`${h.registry.address}/acme/fanned:1.0`)).toEqual(
+      manifests(`${h.registry.address}/acme/single:1.0`),
     );
     expect(merge.outputs.digest).toBe(single.outputs.digest);
   });
@@ -133,14 +121,14 @@ describe.skipIf(skip)('fan-out over runners', () => {
         const inputs = Object.fromEntries(
           Object.entries(build ?? {}).map(([k, v]) => [k, fillExpressions(v, table(row))]),
         );
-        inputs.tags = retarget(inputs.tags ?? '', target.address);
+        inputs.tags = retarget(inputs.tags ?? '', h.registry.address);
         const run = await runAction({ ...inputs, network: 'host' }, { cwd: ctx });
         expect(errorsOf(run.main)).toBe('');
       }
       const inputs = Object.fromEntries(
         Object.entries(mergeStep ?? {}).map(([k, v]) => [k, fillExpressions(v, table({}))]),
       );
-      inputs.tags = retarget(inputs.tags ?? '', target.address);
+      inputs.tags = retarget(inputs.tags ?? '', h.registry.address);
       const merged = await runAction(inputs);
       expect(errorsOf(merged.main)).toBe('');
       expect(Object.keys(JSON.parse(merged.outputs['platform-digests'] ?? '{}') as object).sort()).toEqual([

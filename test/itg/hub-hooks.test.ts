@@ -3,12 +3,12 @@
 // (the hooks record what they saw), a failing sut that stops the push, and the
 // Dockerfile.<arch> layout whose hooks only redo what the action does.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import { useTargetRegistry } from '../helpers/target-registry.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { tempDir } from '../helpers/tools.js';
 
@@ -59,15 +59,8 @@ const secretEnv = {
 };
 
 describe.skipIf(skip)('Docker Hub hooks', () => {
-  let registry: TestRegistry;
-  const cleanup: string[] = [];
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(async () => {
-    await registry?.stop();
-    cleanup.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  });
+  const t = useTargetRegistry();
+  const cleanup = t.dirs;
 
   test('every hook name runs in Hub order, once per directory or per platform, with Hub variables', async () => {
     const hooks = Object.fromEntries(
@@ -92,7 +85,7 @@ describe.skipIf(skip)('Docker Hub hooks', () => {
     });
     cleanup.push(ctx);
     const hookLog = path.join(ctx, 'hook.log');
-    const repo = `${registry.address}/acme/hub-all`;
+    const repo = `${t.registry.address}/acme/hub-all`;
     const run = await runAction(
       {
         platforms: 'linux/amd64,linux/arm64',
@@ -196,7 +189,7 @@ describe.skipIf(skip)('Docker Hub hooks', () => {
       ].join('\n'),
     });
     cleanup.push(ctx);
-    const ref = `${registry.address}/acme/hub-sut:1`;
+    const ref = `${t.registry.address}/acme/hub-sut:1`;
     const run = await runAction(
       { platforms: 'linux/amd64,linux/arm64', tags: ref, push: 'true', network: 'host', ...secretInputs },
       { cwd: ctx, env: secretEnv },
@@ -233,7 +226,7 @@ describe.skipIf(skip)('Docker Hub hooks', () => {
         '#!/bin/bash\ncurl -Lo manifest-tool https://github.com/estesp/manifest-tool/releases/download/v0.9.0/manifest-tool-linux-amd64\nchmod +x manifest-tool\n./manifest-tool push from-spec multi-arch-manifest.yaml\n',
     });
     cleanup.push(ctx);
-    const ref = `${registry.address}/acme/hub-auto:latest`;
+    const ref = `${t.registry.address}/acme/hub-auto:latest`;
     const run = await runAction(
       {
         platforms: 'linux/amd64,linux/arm64',
@@ -256,7 +249,7 @@ describe.skipIf(skip)('Docker Hub hooks', () => {
     );
     expect(log).toContain("::notice::Skipping 'COPY qemu-aarch64-static /usr/bin/'");
     expect(log).toContain('::notice::Skipping hooks/post_push: it only assembles a manifest list');
-    const pinned = `${registry.address}/acme/hub-auto@${run.outputs.digest}`;
+    const pinned = `${t.registry.address}/acme/hub-auto@${run.outputs.digest}`;
     for (const [platform, want] of [
       ['linux/amd64', 'amd64 on x86_64'],
       ['linux/arm64', 'arm64 on aarch64'],

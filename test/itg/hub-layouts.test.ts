@@ -3,12 +3,12 @@
 // builds what the action builds without it, whatever the layout: it runs from
 // the context with DOCKERFILE_PATH relative to it (src/build-mode/hub/layout.ts).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
+import { mkdirSync, writeFileSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import { useTargetRegistry } from '../helpers/target-registry.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { tempDir } from '../helpers/tools.js';
 
@@ -126,20 +126,13 @@ function runAs(pinned: string, platform: string): string {
 }
 
 describe.skipIf(skip)("Docker Hub layouts with Hub's default build command in hooks/build", () => {
-  let registry: TestRegistry;
-  const cleanup: string[] = [];
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(async () => {
-    await registry?.stop();
-    cleanup.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  });
+  const t = useTargetRegistry();
+  const cleanup = t.dirs;
 
   test.each(LAYOUTS)('%i: %s', async (n, _name, layout) => {
     const ctx = makeRepository(layout);
     cleanup.push(ctx);
-    const repo = `${registry.address}/acme/hub-layout-${n}`;
+    const repo = `${t.registry.address}/acme/hub-layout-${n}`;
     const run = await runAction(
       {
         platforms: 'linux/amd64,linux/arm64',

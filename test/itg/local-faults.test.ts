@@ -3,13 +3,14 @@
 // killed with SIGKILL (exit 137, what the OOM killer does). Each fails naming
 // the fault, not the Dockerfile; nothing is tagged; post cleans up.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { errorsOf, startAction, type ActionRun } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
-import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
+import { catalog } from '../../support/registry.js';
+import { useTargetRegistry } from '../helpers/target-registry.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { alive } from '../helpers/processes.js';
 
@@ -45,21 +46,11 @@ function expectCleanedUp(run: ActionRun): void {
 }
 
 describe.skipIf(skip)('local faults during the builds', () => {
-  let target: TestRegistry;
-  const dirs: string[] = [];
-  beforeAll(async () => {
-    target = await startRegistry();
-  });
-  afterAll(async () => {
-    await target?.stop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  const t = useTargetRegistry();
+  const dirs = t.dirs;
   const inputs = (ctx: string, repo: string) => ({
+    ...t.pushInputs(ctx, repo),
     platforms: 'linux/amd64',
-    context: ctx,
-    tags: `${target.address}/${repo}:1`,
-    push: 'true',
-    network: 'host',
     'no-cache': 'true',
     'local-registry': 'binary',
   });
@@ -82,7 +73,7 @@ describe.skipIf(skip)('local faults during the builds', () => {
     expect(errorsOf(run.main)).toContain(
       `Building linux/amd64 failed: the local registry (pid ${pid}) exited during the build, so the image could not be pushed to it.`,
     );
-    expect(await catalog(target.address)).not.toContain('faults/killed');
+    expect(await catalog(t.registry.address)).not.toContain('faults/killed');
     expectCleanedUp(run);
   });
 
@@ -104,7 +95,7 @@ describe.skipIf(skip)('local faults during the builds', () => {
           `Building linux/amd64 failed: no space left on device\\. RUNNER_TEMP \\(${runnerTemp.replace(/[/.]/g, '\\$&')}, \\d+ MB free\\) holds the local registry`,
         ),
       );
-      expect(await catalog(target.address)).not.toContain('faults/full');
+      expect(await catalog(t.registry.address)).not.toContain('faults/full');
       expectCleanedUp(run);
     } finally {
       execFileSync('umount', [temp]);
@@ -125,7 +116,7 @@ describe.skipIf(skip)('local faults during the builds', () => {
       'Building linux/amd64 was killed (exit code 137, SIGKILL), most likely out of memory',
     );
     expect(error).toContain("Set 'max-parallel' lower (now 2)");
-    expect(await catalog(target.address)).not.toContain('faults/oom');
+    expect(await catalog(t.registry.address)).not.toContain('faults/oom');
     expectCleanedUp(run);
   });
 });

@@ -2,22 +2,14 @@
 // target (every 3rd request: 503, 429 with Retry-After, reset, cut body), and
 // through one that refuses large bodies with 413. dist/ runs as the runner
 // runs it; results are read straight from the registries, not via the proxy.
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import {
-  platformsOf,
-  pushAttestation,
-  pushImage,
-  pushIndex,
-  readManifest,
-  sha256,
-  type Endpoint,
-  type Pushed,
-} from '../../support/images.js';
+import { platformsOf, pushImage, readManifest, sha256, type Pushed } from '../../support/images.js';
+import { pushMergeSources } from '../helpers/merge-sources.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import { skopeoRaw } from '../helpers/skopeo.js';
+import { useSourceAndTarget } from '../helpers/source-and-target.js';
 
 const skip = skipWithoutPrereqs();
 
@@ -26,41 +18,19 @@ interface Index {
 }
 
 describe.skipIf(skip)('merge-only mode under faults', () => {
-  let src: TestRegistry;
-  let dst: TestRegistry;
-  let srcEp: Endpoint;
-  const images: Record<string, Pushed> = {};
+  const reg = useSourceAndTarget();
+  let images: Record<string, Pushed>;
 
   beforeAll(async () => {
-    src = await startRegistry();
-    dst = await startRegistry();
-    srcEp = { url: src.url };
-    for (const platform of ['linux/amd64', 'linux/arm64', 'linux/s390x'])
-      images[platform] = await pushImage(
-        srcEp,
-        'acme/app',
-        { platform, layerBytes: 1024 * 1024 },
-        platform.split('/')[1],
-      );
-    const armv7 = await pushImage(srcEp, 'acme/multi', { platform: 'linux/arm/v7' });
-    const ppc = await pushImage(srcEp, 'acme/multi', { platform: 'linux/ppc64le' });
-    const attestations = [
-      await pushAttestation(srcEp, 'acme/multi', armv7),
-      await pushAttestation(srcEp, 'acme/multi', ppc),
-    ];
-    await pushIndex(srcEp, 'acme/multi', '1', [armv7, ppc, ...attestations]);
-  });
-  afterAll(async () => {
-    await src?.stop();
-    await dst?.stop();
+    ({ images } = await pushMergeSources({ url: reg.src.url }));
   });
 
   describe('through a fault-injecting proxy', () => {
     let srcProxy: FaultProxy;
     let dstProxy: FaultProxy;
     beforeAll(async () => {
-      srcProxy = await startFaultProxy(src.address, { every: 3 });
-      dstProxy = await startFaultProxy(dst.address, { every: 3 });
+      srcProxy = await startFaultProxy(reg.src.address, { every: 3 });
+      dstProxy = await startFaultProxy(reg.dst.address, { every: 3 });
     });
     afterAll(async () => {
       await srcProxy?.stop();
@@ -84,9 +54,9 @@ describe.skipIf(skip)('merge-only mode under faults', () => {
         expect(injected.src[fault] + injected.dst[fault], `${fault} injected`).toBeGreaterThan(0);
       expect(run.main.log).toContain('Retrying');
       // Read straight from the registry, not through the proxy.
-      const bytes = await readManifest({ url: dst.url }, 'acme/faulty', '1');
+      const bytes = await readManifest({ url: reg.dst.url }, 'acme/faulty', '1');
       expect(sha256(bytes)).toBe(run.outputs.digest);
-      expect(sha256(await readManifest({ url: dst.url }, 'acme/faulty', '2'))).toBe(run.outputs.digest);
+      expect(sha256(await readManifest({ url: reg.dst.url }, 'acme/faulty', '2'))).toBe(run.outputs.digest);
       const index = JSON.parse(bytes.toString()) as Index;
       expect(platformsOf(index.manifests.filter((m) => !m.annotations))).toEqual([
         'linux/amd64',
@@ -96,36 +66,30 @@ describe.skipIf(skip)('merge-only mode under faults', () => {
         'linux/s390x',
       ]);
       for (const m of index.manifests)
-        expect(sha256(await readManifest({ url: dst.url }, 'acme/faulty', m.digest))).toBe(m.digest);
-      const copied = execFileSync('skopeo', [
-        'inspect',
-        '--tls-verify=false',
-        '--raw',
-        `docker://${dst.address}/acme/faulty@${images['linux/s390x']?.digest}`,
-      ]);
+        expect(sha256(await readManifest({ url: reg.dst.url }, 'acme/faulty', m.digest))).toBe(m.digest);
+      const copied = skopeoRaw(`${reg.dst.address}/acme/faulty@${images['linux/s390x']?.digest}`);
       expect(sha256(copied)).toBe(images['linux/s390x']?.digest);
     });
   });
+
+  /** One image for `platform` with a layer of `layerBytes`, pushed to the source as acme/big:`tag`. */
+  const pushBig = (platform: string, layerBytes: number, tag: string) =>
+    pushImage({ url: reg.src.url }, 'acme/big', { platform, layerBytes }, tag);
 
   test('chunks refused before the registry saw them (503, 429, reset) are sent again in place', async () => {
     // 6 MiB in 512 KiB chunks is 13 requests an attempt, so with every 3rd request failing a
     // restarted upload never gets through; resuming the session at the failed chunk does.
     // (A PATCH whose answer is lost after the registry took it cannot be resumed: distribution
     // cancels a session resumed at a stale offset, so that costs the whole upload.)
-    const big = await pushImage(
-      srcEp,
-      'acme/big',
-      { platform: 'linux/mips64le', layerBytes: 6 * 1024 * 1024 + 5 },
-      'faulty',
-    );
-    const proxy = await startFaultProxy(dst.address, {
+    const big = await pushBig('linux/mips64le', 6 * 1024 * 1024 + 5, 'faulty');
+    const proxy = await startFaultProxy(reg.dst.address, {
       maxBodyBytes: 1024 * 1024,
       every: 3,
       faults: ['503', '429', 'reset'],
     });
     try {
       const run = await runAction({
-        sources: `${src.address}/acme/big:faulty`,
+        sources: `${reg.src.address}/acme/big:faulty`,
         tags: `${proxy.address}/acme/chunked-faulty:1`,
         push: 'true',
       });
@@ -133,7 +97,7 @@ describe.skipIf(skip)('merge-only mode under faults', () => {
       expect(proxy.counts['413']).toBeGreaterThan(0);
       expect(proxy.counts['503'] + proxy.counts['429'] + proxy.counts.reset).toBeGreaterThan(0);
       expect(run.main.log).toMatch(/Retrying in \d+\.\d s \(\d+\/\d+\): the chunk at byte \d+ of sha256:/);
-      expect(sha256(await readManifest({ url: dst.url }, 'acme/chunked-faulty', big.digest))).toBe(
+      expect(sha256(await readManifest({ url: reg.dst.url }, 'acme/chunked-faulty', big.digest))).toBe(
         big.digest,
       );
     } finally {
@@ -142,16 +106,11 @@ describe.skipIf(skip)('merge-only mode under faults', () => {
   });
 
   test('a proxy that refuses large bodies (413) gets chunked uploads', async () => {
-    const big = await pushImage(
-      srcEp,
-      'acme/big',
-      { platform: 'linux/riscv64', layerBytes: 3 * 1024 * 1024 + 17 },
-      '1',
-    );
-    const limited = await startFaultProxy(dst.address, { maxBodyBytes: 1024 * 1024 });
+    const big = await pushBig('linux/riscv64', 3 * 1024 * 1024 + 17, '1');
+    const limited = await startFaultProxy(reg.dst.address, { maxBodyBytes: 1024 * 1024 });
     try {
       const run = await runAction({
-        sources: `${src.address}/acme/big:1`,
+        sources: `${reg.src.address}/acme/big:1`,
         tags: `${limited.address}/acme/chunked:1`,
         push: 'true',
       });
@@ -162,7 +121,7 @@ describe.skipIf(skip)('merge-only mode under faults', () => {
         /refused .* as too large \((413|the connection broke while sending)\); uploading in chunks/,
       );
       expect(JSON.parse(run.outputs['platform-digests'] ?? '{}')).toEqual({ 'linux/riscv64': big.digest });
-      expect(sha256(await readManifest({ url: dst.url }, 'acme/chunked', big.digest))).toBe(big.digest);
+      expect(sha256(await readManifest({ url: reg.dst.url }, 'acme/chunked', big.digest))).toBe(big.digest);
     } finally {
       await limited.stop();
     }

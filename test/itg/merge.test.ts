@@ -3,18 +3,13 @@
 // htpasswd over TLS with a CA made here, and token auth with a token server
 // written here (faults and body limits: merge-faults.test.ts). What the target
 // serves is read back with an independent client (support/images.ts) and skopeo.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import {
   platformsOf,
-  pushAttestation,
   pushImage,
-  pushIndex,
   readManifest,
   sha256,
   type Endpoint,
@@ -25,6 +20,8 @@ import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import type { TestCa } from '../helpers/tls.js';
 import type { TokenServer } from '../helpers/token-server.js';
 import { startAuthRegistries, type AuthRegistries } from '../helpers/auth-registries.js';
+import { pushMergeSources } from '../helpers/merge-sources.js';
+import { skopeoRaw } from '../helpers/skopeo.js';
 
 const skip = skipWithoutPrereqs();
 
@@ -45,7 +42,7 @@ describe.skipIf(skip)('merge-only mode', () => {
   let tok: TestRegistry;
   let auth: AuthRegistries;
   let srcEp: Endpoint;
-  const images: Record<string, Pushed> = {};
+  let images: Record<string, Pushed>;
   let multi: Pushed;
   let multiAttestations: Pushed[];
 
@@ -55,21 +52,7 @@ describe.skipIf(skip)('merge-only mode', () => {
     auth = await startAuthRegistries(user, password);
     ({ ca, secure, tok, tokens } = auth);
     srcEp = { url: src.url };
-    for (const platform of ['linux/amd64', 'linux/arm64', 'linux/s390x'])
-      images[platform] = await pushImage(
-        srcEp,
-        'acme/app',
-        { platform, layerBytes: 1024 * 1024 },
-        platform.split('/')[1],
-      );
-    // An index as buildx's docker-container driver pushes it: images plus attestation manifests.
-    const armv7 = await pushImage(srcEp, 'acme/multi', { platform: 'linux/arm/v7' });
-    const ppc = await pushImage(srcEp, 'acme/multi', { platform: 'linux/ppc64le' });
-    multiAttestations = [
-      await pushAttestation(srcEp, 'acme/multi', armv7),
-      await pushAttestation(srcEp, 'acme/multi', ppc),
-    ];
-    multi = await pushIndex(srcEp, 'acme/multi', '1', [armv7, ppc, ...multiAttestations]);
+    ({ images, multi, multiAttestations } = await pushMergeSources(srcEp));
   });
   afterAll(async () => {
     for (const r of [src, dst]) await r?.stop();
@@ -110,20 +93,9 @@ describe.skipIf(skip)('merge-only mode', () => {
     expect(JSON.parse(run.outputs['platform-digests'] ?? '{}')).toEqual(
       Object.fromEntries(Object.entries(images).map(([p, i]) => [p, i.digest])),
     );
-    // A second tool agrees (skopeo wants a directory of CA certificates).
-    const certDir = mkdtempSync(path.join(os.tmpdir(), 'certs-'));
-    copyFileSync(ca.caFile, path.join(certDir, 'ca.crt'));
-    const raw = execFileSync('skopeo', [
-      'inspect',
-      '--raw',
-      '--cert-dir',
-      certDir,
-      '--creds',
-      `${user}:${password}`,
-      `docker://${repo}:1.0`,
-    ]);
+    // A second tool agrees.
+    const raw = skopeoRaw(`${repo}:1.0`, { creds: `${user}:${password}`, caFile: ca.caFile });
     expect(sha256(raw)).toBe(run.outputs.digest);
-    rmSync(certDir, { recursive: true, force: true });
     expect(leaks(run, password)).toEqual([]);
     expect(run.post.exitCode).toBe(0);
   });

@@ -3,13 +3,13 @@
 // stripped, named contexts, and cache exports that one build writes once for
 // all its platforms. Docker 20.10's limits are checked in build-inputs.test.ts.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import { useTargetRegistry } from '../helpers/target-registry.js';
 import { engine, skipWithoutPrereqs } from '../helpers/prereqs.js';
 
 const skip = skipWithoutPrereqs();
@@ -34,8 +34,8 @@ function rawIndex(ref: string): { manifests: Entry[] } {
 }
 
 describe.skipIf(skip || !containerdStore)('one build: inputs on Docker 26', () => {
-  let registry: TestRegistry;
-  const dirs: string[] = [];
+  const t = useTargetRegistry();
+  const dirs = t.dirs;
   const context = (body: string) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ctx-one-inputs-'));
     dirs.push(dir);
@@ -43,18 +43,11 @@ describe.skipIf(skip || !containerdStore)('one build: inputs on Docker 26', () =
     writeFileSync(path.join(dir, 'Dockerfile'), PRELUDE + body);
     return dir;
   };
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(async () => {
-    await registry?.stop();
-    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  });
 
   test('provenance: each attestation sits beside the image it names, never as a platform; strip leaves them out', async () => {
     const ctx = context('RUN uname -m > /arch\n');
     for (const attestations of ['keep', 'strip']) {
-      const repo = `${registry.address}/one-inputs/provenance-${attestations}`;
+      const repo = `${t.registry.address}/one-inputs/provenance-${attestations}`;
       const run = await runAction({
         platforms: PLATFORMS,
         context: ctx,
@@ -111,7 +104,7 @@ describe.skipIf(skip || !containerdStore)('one build: inputs on Docker 26', () =
     const ctx = context('RUN uname -m > /arch\n');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cache-'));
     dirs.push(dir);
-    const ref = `${registry.address}/one-inputs/cache:build`;
+    const ref = `${t.registry.address}/one-inputs/cache:build`;
     const run = await runAction({
       platforms: PLATFORMS,
       context: ctx,

@@ -27,11 +27,8 @@ describe.skipIf(skip)('one build per Dockerfile', () => {
   const t = useTargetRegistry();
 
   const inputs = (ctx: string, repo: string) => ({
+    ...t.pushInputs(ctx, repo),
     platforms: 'linux/amd64,linux/arm64,linux/s390x',
-    context: ctx,
-    tags: `${t.registry.address}/${repo}:1`,
-    push: 'true',
-    network: 'host',
     'no-cache': 'true',
     'platform-files': `linux/s390x=${ctx}/Dockerfile.s390x`,
     'test-command': 'test "$(cat /arch)" = "$(uname -m)"',
@@ -40,14 +37,19 @@ describe.skipIf(skip)('one build per Dockerfile', () => {
     Dockerfile: 'RUN uname -m > /arch && echo "log-of-$(uname -m)"\n',
     'Dockerfile.s390x': 'RUN uname -m > /arch && echo "own-file-$(uname -m)"\n',
   };
+  /** `files` built and pushed as `repo`, without an error. */
+  async function buildFiles(repo: string): Promise<ActionRun> {
+    const ctx = contextWith(files);
+    t.dirs.push(ctx);
+    const run = await runAction(inputs(ctx, repo));
+    expect(errorsOf(run.main)).toBe('');
+    return run;
+  }
 
   test.runIf(containerdStore)(
     'Docker 26: amd64 and arm64 in one build, s390x (platform-files) on its own; each its group, digest and test',
     async () => {
-      const ctx = contextWith(files);
-      t.dirs.push(ctx);
-      const run = await runAction(inputs(ctx, 'one/shared'));
-      expect(errorsOf(run.main)).toBe('');
+      const run = await buildFiles('one/shared');
       expect(run.main.log).toContain(
         "Builds: in one build: linux/amd64, linux/arm64; each in a build of its own: linux/s390x (linux/s390x: own Dockerfile in 'platform-files')",
       );
@@ -93,10 +95,7 @@ describe.skipIf(skip)('one build per Dockerfile', () => {
   test.skipIf(containerdStore)(
     'Docker 20.10 (classic store): every platform in a build of its own, and the log says why',
     async () => {
-      const ctx = contextWith(files);
-      t.dirs.push(ctx);
-      const run = await runAction(inputs(ctx, 'one/own'));
-      expect(errorsOf(run.main)).toBe('');
+      const run = await buildFiles('one/own');
       expect(run.main.log).toMatch(
         /Builds: each in a build of its own: linux\/amd64, linux\/arm64, linux\/s390x \(the docker driver on the classic image store builds one platform per build/,
       );

@@ -12,7 +12,7 @@ import { errorsOf, ROOT, runAction } from '../../support/action-runner.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { pushImage, pushIndex, readManifest, sha256, type Pushed } from '../../support/images.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import { useSourceAndTarget } from '../helpers/source-and-target.js';
 
 const skip = skipWithoutPrereqs();
 const exec = promisify(execFile);
@@ -45,23 +45,18 @@ interface Outcome {
 }
 
 describe.skipIf(skip)('peer tools through the fault proxy', () => {
-  let src: TestRegistry;
-  let dst: TestRegistry;
+  const reg = useSourceAndTarget();
   let index: Pushed;
   const outcomes: Outcome[] = [];
 
   beforeAll(async () => {
-    src = await startRegistry();
-    dst = await startRegistry();
-    const ep = { url: src.url };
+    const ep = { url: reg.src.url };
     const images: Pushed[] = [];
     for (const platform of ['linux/amd64', 'linux/arm64', 'linux/s390x'])
       images.push(await pushImage(ep, 'acme/multi', { platform, layerBytes: 1024 * 1024 }));
     index = await pushIndex(ep, 'acme/multi', '1', images);
   });
-  afterAll(async () => {
-    await src?.stop();
-    await dst?.stop();
+  afterAll(() => {
     const table = outcomes.map(
       (o) =>
         `${o.tool.padEnd(10)} faults=${String(o.faults).padEnd(5)} ${o.ok ? 'ok    ' : 'FAILED'} ${o.seconds.toFixed(1)} s ${o.error}`,
@@ -72,8 +67,8 @@ describe.skipIf(skip)('peer tools through the fault proxy', () => {
   });
 
   async function attempt(tool: Tool, faults: boolean): Promise<Outcome> {
-    const from = await startFaultProxy(src.address, { every: faults ? 3 : 0 });
-    const to = await startFaultProxy(dst.address, { every: faults ? 3 : 0 });
+    const from = await startFaultProxy(reg.src.address, { every: faults ? 3 : 0 });
+    const to = await startFaultProxy(reg.dst.address, { every: faults ? 3 : 0 });
     const repo = `acme/${tool}-${faults ? 'faulty' : 'clean'}`;
     const started = Date.now();
     let error = '';
@@ -95,7 +90,9 @@ describe.skipIf(skip)('peer tools through the fault proxy', () => {
       await from.stop();
       await to.stop();
     }
-    const served = error ? undefined : await readManifest({ url: dst.url }, repo, '1').catch(() => undefined);
+    const served = error
+      ? undefined
+      : await readManifest({ url: reg.dst.url }, repo, '1').catch(() => undefined);
     const platforms =
       served && (JSON.parse(served.toString()) as { manifests?: unknown[] }).manifests?.length;
     const ok = !error && platforms === 3;
@@ -122,16 +119,16 @@ describe.skipIf(skip)('peer tools through the fault proxy', () => {
   test('the action with every 3rd request failing gets through, byte for byte', async () => {
     expect(await attempt('action', true)).toMatchObject({ ok: true, error: '' });
     const merged = JSON.parse(
-      (await readManifest({ url: dst.url }, 'acme/action-faulty', '1')).toString(),
+      (await readManifest({ url: reg.dst.url }, 'acme/action-faulty', '1')).toString(),
     ) as {
       manifests: Pushed[];
     };
-    const original = JSON.parse((await readManifest({ url: src.url }, 'acme/multi', '1')).toString()) as {
+    const original = JSON.parse((await readManifest({ url: reg.src.url }, 'acme/multi', '1')).toString()) as {
       manifests: Pushed[];
     };
     expect(merged.manifests.map((m) => m.digest).sort()).toEqual(
       original.manifests.map((m) => m.digest).sort(),
     );
-    expect(sha256(await readManifest({ url: src.url }, 'acme/multi', '1'))).toBe(index.digest);
+    expect(sha256(await readManifest({ url: reg.src.url }, 'acme/multi', '1'))).toBe(index.digest);
   });
 });

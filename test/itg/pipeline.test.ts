@@ -2,15 +2,16 @@
 // engine, buildx, QEMU and distribution registries; results checked with
 // skopeo and `docker run --platform`, cleanup checked after post.
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
-import { useLoginRegistries } from '../helpers/login-registries.js';
+import { pushWithWrongPassword, useLoginRegistries } from '../helpers/login-registries.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { alive } from '../helpers/processes.js';
+import { skopeoRaw } from '../helpers/skopeo.js';
 import { catalog, manifestsStored, tagsOf } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
@@ -23,17 +24,6 @@ const PLATFORMS = Object.keys(UNAME);
 
 function sha256(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-function skopeoRaw(ref: string, creds?: string): Buffer {
-  const args = [
-    'inspect',
-    '--raw',
-    '--tls-verify=false',
-    ...(creds ? ['--creds', creds] : []),
-    `docker://${ref}`,
-  ];
-  return execFileSync('skopeo', args);
 }
 
 /** A docker CLI with its own config dir, logged in to one registry. */
@@ -82,9 +72,9 @@ describe.skipIf(skip)('pipeline', () => {
     expect(run.post.exitCode).toBe(0);
 
     // The index the registry serves, read by an independent client.
-    const raw = skopeoRaw(`${repo}:1.0`, `${user}:${password}`);
+    const raw = skopeoRaw(`${repo}:1.0`, { creds: `${user}:${password}` });
     expect(sha256(raw)).toBe(run.outputs.digest);
-    expect(sha256(skopeoRaw(`${repo}:latest`, `${user}:${password}`))).toBe(run.outputs.digest);
+    expect(sha256(skopeoRaw(`${repo}:latest`, { creds: `${user}:${password}` }))).toBe(run.outputs.digest);
     const index = JSON.parse(raw.toString()) as {
       manifests: { digest: string; platform: { os: string; architecture: string } }[];
     };
@@ -144,11 +134,9 @@ describe.skipIf(skip)('pipeline', () => {
 
   test('push false assembles the index locally and writes nothing to the target', async () => {
     const run = await runAction({
+      ...f.pushInputs(f.open, 'acme/local-only'),
       platforms: 'linux/amd64,linux/arm64',
-      context: f.context,
-      tags: `${f.open.address}/acme/local-only:1.0`,
       push: 'false',
-      network: 'host',
     });
     expect(errorsOf(run.main)).toBe('');
     expect(run.outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
@@ -160,11 +148,8 @@ describe.skipIf(skip)('pipeline', () => {
 
   test('a bad platform fails before any build, naming it and the valid ones', async () => {
     const run = await runAction({
+      ...f.pushInputs(f.open, 'acme/bad-platform'),
       platforms: 'linux/amd64,linux/sparc64',
-      context: f.context,
-      tags: `${f.open.address}/acme/bad-platform:1.0`,
-      push: 'true',
-      network: 'host',
     });
     expect(run.main.exitCode).not.toBe(0);
     expect(errorsOf(run.main)).toMatch(
@@ -204,16 +189,7 @@ describe.skipIf(skip)('pipeline', () => {
   });
 
   test('a wrong password is a one-line 401 naming the registry and user, without the secret', async () => {
-    const wrong = `wrong-${randomBytes(8).toString('hex')}`;
-    const run = await runAction({
-      platforms: 'linux/amd64',
-      context: f.context,
-      tags: `${f.secured.address}/acme/denied:1.0`,
-      push: 'true',
-      username: user,
-      password: wrong,
-      network: 'host',
-    });
+    const { run, wrong } = await pushWithWrongPassword(f, 'linux/amd64');
     expect(run.main.exitCode).not.toBe(0);
     const error = errorsOf(run.main);
     expect(error).toContain(f.secured.address);
@@ -243,7 +219,7 @@ describe.skipIf(skip)('pipeline', () => {
       { env: { DOCKER_CONFIG: config } },
     );
     expect(errorsOf(run.main)).toBe('');
-    expect(sha256(skopeoRaw(`${repo}:1.0`, `${user}:${password}`))).toBe(run.outputs.digest);
+    expect(sha256(skopeoRaw(`${repo}:1.0`, { creds: `${user}:${password}` }))).toBe(run.outputs.digest);
     expect(leaks(run, password, auth)).toEqual([]);
     rmSync(config, { recursive: true, force: true });
     expect(existsSync(config)).toBe(false);

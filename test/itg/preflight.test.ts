@@ -1,11 +1,10 @@
 // Pre-flight: a target that cannot be pushed to fails the run in seconds,
 // before emulation, buildx or any build, naming the registry, the repository
 // and where the credentials came from, and nothing reaches any target.
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
-import { useLoginRegistries } from '../helpers/login-registries.js';
+import { pushWithWrongPassword, useLoginRegistries } from '../helpers/login-registries.js';
 import { catalog } from '../../support/registry.js';
 import { listenSilently } from '../helpers/loopback-server.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
@@ -38,17 +37,8 @@ describe.skipIf(skip)('pre-flight of the targets', () => {
   const { user, password } = f;
 
   test('a wrong password fails before anything slow, naming registry, repository and user', async () => {
-    const wrong = `wrong-${randomBytes(8).toString('hex')}`;
     const started = Date.now();
-    const run = await runAction({
-      platforms: 'linux/amd64,linux/arm64',
-      context: f.context,
-      tags: `${f.secured.address}/acme/denied:1.0`,
-      push: 'true',
-      username: user,
-      password: wrong,
-      network: 'host',
-    });
+    const { run, wrong } = await pushWithWrongPassword(f, 'linux/amd64,linux/arm64');
     expect(run.main.exitCode).not.toBe(0);
     expect(Date.now() - started).toBeLessThan(20_000);
     nothingSlowRan(run.main.log);

@@ -172,31 +172,24 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
     return { run, downloaded };
   }
 
+  /** A call of the workflow building Dockerfile.fan for `platforms` into `tags`, with `more` inputs. */
+  const callOf = (
+    platforms: string,
+    tags: string,
+    secrets: Record<string, string>,
+    more: Record<string, string> = {},
+  ): Call => ({ with: { platforms, tags, file: 'Dockerfile.fan', network: 'host', ...more }, secrets });
+
   const secret = `s3cret-${randomBytes(8).toString('hex')}`;
   const secrets = { username: USER, password: PASSWORD, 'build-secrets': `token=${secret}` };
-  const main: Call = {
-    with: {
-      platforms: 'linux/amd64,linux/arm64',
-      tags: 'ghcr.io/acme/fanned:1.0',
-      file: 'Dockerfile.fan',
-      network: 'host',
-      'no-cache': 'true',
-      labels: 'org.example.leg=built by the reusable workflow',
-      annotations: 'org.opencontainers.image.description=fanned out',
-      'test-command': `test "$(cat /secret-sha)" = "${createHash('sha256').update(secret).digest('hex')}"`,
-    },
-    secrets,
-  };
+  const main = callOf('linux/amd64,linux/arm64', 'ghcr.io/acme/fanned:1.0', secrets, {
+    'no-cache': 'true',
+    labels: 'org.example.leg=built by the reusable workflow',
+    annotations: 'org.opencontainers.image.description=fanned out',
+    'test-command': `test "$(cat /secret-sha)" = "${createHash('sha256').update(secret).digest('hex')}"`,
+  });
   // A second call of the workflow in the same run, into another repository.
-  const other: Call = {
-    with: {
-      platforms: 'linux/amd64',
-      tags: 'ghcr.io/acme/other:1.0',
-      file: 'Dockerfile.fan',
-      network: 'host',
-    },
-    secrets,
-  };
+  const other = callOf('linux/amd64', 'ghcr.io/acme/other:1.0', secrets);
 
   test('plan, build legs, merge: one index at the tag, the secrets reach each leg and no log', async () => {
     const mainPlan = await plan(main);
@@ -249,16 +242,12 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
   });
 
   test('a failed leg leaves no tag: the other leg pushed by digest only, and the merge never runs', async () => {
-    const failing: Call = {
-      with: {
-        platforms: 'linux/amd64,linux/arm64',
-        tags: 'ghcr.io/acme/half:1.0',
-        file: 'Dockerfile.fan',
-        network: 'host',
-        'test-command': 'test "$(cat /built-on)" = x86_64',
-      },
-      secrets: { username: USER, password: PASSWORD },
-    };
+    const failing = callOf(
+      'linux/amd64,linux/arm64',
+      'ghcr.io/acme/half:1.0',
+      { username: USER, password: PASSWORD },
+      { 'test-command': 'test "$(cat /built-on)" = x86_64' },
+    );
     const { rows, prefix } = await plan(failing);
     const legs = await buildLegs(failing, rows, prefix);
     const [amd64, arm64] = legs;

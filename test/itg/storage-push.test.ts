@@ -5,7 +5,7 @@
 // works the undici way, and damaged storage fails clearly with nothing tagged.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,6 +17,7 @@ import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import type { TestCa } from '../helpers/tls.js';
 import { startAuthRegistries, type AuthRegistries } from '../helpers/auth-registries.js';
+import { skopeoRaw } from '../helpers/skopeo.js';
 import { buildRegistryImage } from '../helpers/tools.js';
 
 const skip = skipWithoutPrereqs();
@@ -122,18 +123,7 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
     expect(run.main.log).toMatch(
       /::debug::PUT 127\.0\.0\.1:\d+\/v2\/acme\/tls\/blobs\/uploads\/\S*: raw socket/,
     );
-    const certDir = mkdtempSync(path.join(os.tmpdir(), 'certs-'));
-    dirs.push(certDir);
-    copyFileSync(ca.caFile, path.join(certDir, 'ca.crt'));
-    const raw = execFileSync('skopeo', [
-      'inspect',
-      '--raw',
-      '--cert-dir',
-      certDir,
-      '--creds',
-      `${user}:${password}`,
-      `docker://${repo}:1`,
-    ]);
+    const raw = skopeoRaw(`${repo}:1`, { creds: `${user}:${password}`, caFile: ca.caFile });
     expect(sha256(raw)).toBe(run.outputs.digest);
     expect(leaks(run, password)).toEqual([]);
   });

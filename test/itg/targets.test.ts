@@ -13,6 +13,7 @@ import type { ImageIndex, ImageManifest } from '../../src/oci/types.js';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { exampleContext } from '../../support/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { skopeoCopyAll, skopeoRaw } from '../helpers/skopeo.js';
 import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
@@ -20,7 +21,7 @@ const skip = skipWithoutPrereqs();
 const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 function servedDigest(ref: string): string {
-  return sha256(execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]));
+  return sha256(skopeoRaw(ref));
 }
 
 const ARCHES: [string, string][] = [
@@ -95,11 +96,7 @@ describe.skipIf(skip)('targets', () => {
     const c = await startRegistry();
     try {
       const imported = `${c.address}/intranet/app:1.0`;
-      execFileSync(
-        'skopeo',
-        ['copy', '--all', '--dest-tls-verify=false', `oci-archive:${archive}`, `docker://${imported}`],
-        { stdio: 'pipe' },
-      );
+      skopeoCopyAll(`oci-archive:${archive}`, `docker://${imported}`);
       expect(servedDigest(imported)).toBe(run.outputs.digest);
       expectPlatformsRun(`${c.address}/intranet/app@${run.outputs.digest}`, ARCHES.slice(1));
     } finally {
@@ -156,11 +153,7 @@ describe.skipIf(skip)('targets', () => {
     const c = await startRegistry();
     try {
       const imported = `${c.address}/intranet/merged:1`;
-      execFileSync(
-        'skopeo',
-        ['copy', '--all', '--dest-tls-verify=false', `oci-archive:${file}`, `docker://${imported}`],
-        { stdio: 'pipe' },
-      );
+      skopeoCopyAll(`oci-archive:${file}`, `docker://${imported}`);
       expect(servedDigest(imported)).toBe(digest);
     } finally {
       await c.stop();
@@ -172,30 +165,14 @@ describe.skipIf(skip)('targets', () => {
     const c = await startRegistry();
     try {
       const written = path.join(scratch, 'skopeo.oci.tar');
-      const skopeo = (from: string, to: string) =>
-        execFileSync(
-          'skopeo',
-          ['copy', '--all', '--src-tls-verify=false', '--dest-tls-verify=false', from, to],
-          {
-            stdio: 'pipe',
-          },
-        );
-      skopeo(`docker://${a.address}/acme/app:1.0`, `oci-archive:${written}:v1`);
-      skopeo(`oci-archive:${written}:v1`, `docker://${c.address}/by-skopeo/app:1.0`);
+      skopeoCopyAll(`docker://${a.address}/acme/app:1.0`, `oci-archive:${written}:v1`);
+      skopeoCopyAll(`oci-archive:${written}:v1`, `docker://${c.address}/by-skopeo/app:1.0`);
       const tag = `${c.address}/intranet/app:1.0`;
       const run = await runAction({ sources: `oci-archive:${written}:v1`, tags: tag, push: 'true' });
       expect(errorsOf(run.main)).toBe('');
       expect(servedDigest(tag)).toBe(run.outputs.digest);
       // Image manifests are copied byte for byte: the same digests skopeo's own import has.
-      const bySkopeo = JSON.parse(
-        execFileSync(
-          'skopeo',
-          ['inspect', '--raw', '--tls-verify=false', `docker://${c.address}/by-skopeo/app:1.0`],
-          {
-            encoding: 'utf8',
-          },
-        ),
-      ) as ImageIndex;
+      const bySkopeo = JSON.parse(skopeoRaw(`${c.address}/by-skopeo/app:1.0`).toString()) as ImageIndex;
       const platforms = Object.fromEntries(
         bySkopeo.manifests.map((m) => [`${m.platform?.os}/${m.platform?.architecture}`, m.digest]),
       );

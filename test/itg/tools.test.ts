@@ -98,6 +98,20 @@ describe.skipIf(skip)('tool installs', () => {
     );
   }
 
+  /** The same build again: it logs where the tool came from and asks the mirror for nothing. */
+  async function buildAgain(
+    inputs: Record<string, string>,
+    env: Record<string, string>,
+    from: string,
+  ): Promise<ActionRun> {
+    server.requests.length = 0;
+    const again = await build(inputs, env);
+    expect(errorsOf(again.main)).toBe('');
+    expect(again.main.log).toContain(from);
+    expect(server.requests).toEqual([]);
+    return again;
+  }
+
   function dir(prefix: string): string {
     const d = tempDir(prefix);
     cleanups.push(d);
@@ -109,11 +123,9 @@ describe.skipIf(skip)('tool installs', () => {
     // The runner's own buildx is too old to build: only the installed plugin can.
     const env = { RUNNER_TOOL_CACHE: toolCache, DOCKER_CONFIG: fakeRunnerBuildx('0.9.1') };
     cleanups.push(env.DOCKER_CONFIG);
+    const inputs = { 'buildx-version': 'v0.13.1', 'buildx-url': server.buildxUrl, ...LOOPBACK_HTTP };
     server.requests.length = 0;
-    const first = await build(
-      { 'buildx-version': 'v0.13.1', 'buildx-url': server.buildxUrl, ...LOOPBACK_HTTP },
-      env,
-    );
+    const first = await build(inputs, env);
     expect(errorsOf(first.main)).toBe('');
     expect(first.main.log).toContain('buildx 0.13.1 (downloaded)');
     expect(first.outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
@@ -125,14 +137,7 @@ describe.skipIf(skip)('tool installs', () => {
     expect(execFileSync(cached, ['version'], { encoding: 'utf8' })).toContain('0.13.1');
     expect(leftovers(first)).toEqual([]);
 
-    server.requests.length = 0;
-    const second = await build(
-      { 'buildx-version': 'v0.13.1', 'buildx-url': server.buildxUrl, ...LOOPBACK_HTTP },
-      env,
-    );
-    expect(errorsOf(second.main)).toBe('');
-    expect(second.main.log).toContain('buildx 0.13.1 (tool cache)');
-    expect(server.requests).toEqual([]);
+    const second = await buildAgain(inputs, env, 'buildx 0.13.1 (tool cache)');
     expect(leftovers(second)).toEqual([]);
   });
 
@@ -198,10 +203,8 @@ describe.skipIf(skip)('tool installs', () => {
     cleanups.push(pathDir);
     server.requests.length = 0;
     const env = { RUNNER_TOOL_CACHE: toolCache, PATH };
-    const run = await build(
-      { 'local-registry': 'binary', 'registry-url': server.registryUrl, ...LOOPBACK_HTTP },
-      env,
-    );
+    const inputs = { 'local-registry': 'binary', 'registry-url': server.registryUrl, ...LOOPBACK_HTTP };
+    const run = await build(inputs, env);
     expect(errorsOf(run.main)).toBe('');
     expect(run.main.log).toContain('distribution registry 2.8.3 downloaded from');
     expect(server.requests.filter((r) => !r.startsWith('/objects/'))).toEqual([
@@ -214,14 +217,7 @@ describe.skipIf(skip)('tool installs', () => {
     expect(stateOf(run).registry?.pid).toBeGreaterThan(0);
     expect(leftovers(run)).toEqual([]);
 
-    server.requests.length = 0;
-    const again = await build(
-      { 'local-registry': 'binary', 'registry-url': server.registryUrl, ...LOOPBACK_HTTP },
-      env,
-    );
-    expect(errorsOf(again.main)).toBe('');
-    expect(again.main.log).toContain('distribution registry 2.8.3 from the tool cache');
-    expect(server.requests).toEqual([]);
+    await buildAgain(inputs, env, 'distribution registry 2.8.3 from the tool cache');
   });
 
   test('registry container: two runs at once (container, and auto without a binary) never collide; post removes both', async () => {

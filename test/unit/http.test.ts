@@ -64,14 +64,15 @@ describe('retry policy', () => {
 
   test('never retries what is not transient, and stops at the cap', async () => {
     let calls = 0;
+    const failing = (error: () => Error) => async () => {
+      await Promise.resolve();
+      calls++;
+      throw error();
+    };
     await expect(
       withRetry(
         'x',
-        async () => {
-          await Promise.resolve();
-          calls++;
-          throw new Error('403');
-        },
+        failing(() => new Error('403')),
         { attempts: 5, baseMs: 1, capMs: 2 },
       ),
     ).rejects.toThrow('403');
@@ -80,11 +81,7 @@ describe('retry policy', () => {
     await expect(
       withRetry(
         'x',
-        async () => {
-          await Promise.resolve();
-          calls++;
-          throw new TransientError('503');
-        },
+        failing(() => new TransientError('503')),
         { attempts: 3, baseMs: 1, capMs: 2 },
       ),
     ).rejects.toThrow(/^Gave up x after 3 attempts: 503/);

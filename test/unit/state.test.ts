@@ -29,6 +29,7 @@ import {
 } from '../../src/state.js';
 import { privateDirProblem } from '../../src/private-dir.js';
 import { parseFileCommands } from '../../support/action-runner.js';
+import { stdoutOf } from '../helpers/stdout.js';
 
 let dir: string;
 let stateFile: string;
@@ -122,19 +123,6 @@ const entries = () =>
     .map((e) => e.entry as PostState)
     .sort((a, b) => a.runId.localeCompare(b.runId));
 
-/** What core wrote to stdout while `fn` ran (warnings are `::warning::` lines). */
-function stdoutOf(fn: () => void): string {
-  const writes: string[] = [];
-  const orig = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk: string) => (writes.push(String(chunk)), true);
-  try {
-    fn();
-  } finally {
-    process.stdout.write = orig;
-  }
-  return writes.join('');
-}
-
 describe('the ledger', () => {
   test('1: each save records the run; forgetRun removes it and only it', () => {
     saveState(run('r1'));
@@ -213,9 +201,9 @@ describe('a ledger dir this runner did not make is refused', () => {
       /owned by uid 12345, not this runner's uid 0/,
     ],
     [2, 'owned by another uid, mode 0700', (d) => (chownSync(d, 12345, 0), chmodSync(d, 0o700)), /uid 12345/],
-  ])('%i: %s (as root, who could write there anyway)', (_n, _what, change, why) => {
+  ])('%i: %s (as root, who could write there anyway)', async (_n, _what, change, why) => {
     const ledger = plant(change);
-    const out = stdoutOf(() => {
+    const out = await stdoutOf(() => {
       expect(readLedger()).toEqual([]);
       saveState(run('r1'));
       forgetRun('r9');
@@ -240,9 +228,9 @@ describe('a ledger dir this runner did not make is refused', () => {
       },
       /it is a symbolic link/,
     ],
-  ])('%i: %s', (_n, _what, change, why) => {
+  ])('%i: %s', async (_n, _what, change, why) => {
     const ledger = plant(change);
-    const out = stdoutOf(() => {
+    const out = await stdoutOf(() => {
       expect(readLedger()).toEqual([]);
       saveState(run('r1'));
     });

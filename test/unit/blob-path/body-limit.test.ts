@@ -39,6 +39,10 @@ function run(blobSize: number, steps: Step[]): [number | undefined, boolean][] {
   });
 }
 
+/** `steps` answers in a row, each: still whole bodies, and no limit seen. */
+const neverChunked = (steps: number): [number | undefined, boolean][] =>
+  Array.from({ length: steps }, () => [undefined, false]);
+
 describe('broken sends fall back to chunks, then smaller chunks', () => {
   const big = 100 * MiB;
   test.each<[number, number, Step[], [number | undefined, boolean][]]>([
@@ -92,18 +96,7 @@ describe('broken sends fall back to chunks, then smaller chunks', () => {
       ],
     ],
     // A send that goes through in between: the resets were not a limit.
-    [
-      6,
-      big,
-      ['reset', 'sent', 'reset', 'sent', 'reset'],
-      [
-        [undefined, false],
-        [undefined, false],
-        [undefined, false],
-        [undefined, false],
-        [undefined, false],
-      ],
-    ],
+    [6, big, ['reset', 'sent', 'reset', 'sent', 'reset'], neverChunked(5)],
     [
       7,
       big,
@@ -117,18 +110,7 @@ describe('broken sends fall back to chunks, then smaller chunks', () => {
       ],
     ],
     // TransientErrors (a 5xx, a 429) and errors that are no network failure never count...
-    [
-      8,
-      big,
-      ['transient', 'transient', 'transient', 'plain', 'plain'],
-      [
-        [undefined, false],
-        [undefined, false],
-        [undefined, false],
-        [undefined, false],
-        [undefined, false],
-      ],
-    ],
+    [8, big, ['transient', 'transient', 'transient', 'plain', 'plain'], neverChunked(5)],
     // ...and do not reset the count either: they are not a body that went through.
     [
       9,
@@ -141,27 +123,8 @@ describe('broken sends fall back to chunks, then smaller chunks', () => {
       ],
     ],
     // Small bodies never count: the floor itself, and below it.
-    [
-      10,
-      MIN_CHUNK_BYTES,
-      ['reset', 'reset', 'reset'],
-      [
-        [undefined, false],
-        [undefined, false],
-        [undefined, false],
-      ],
-    ],
-    [
-      11,
-      1000,
-      ['reset', 'epipe', 'reset', 'epipe'],
-      [
-        [undefined, false],
-        [undefined, false],
-        [undefined, false],
-        [undefined, false],
-      ],
-    ],
+    [10, MIN_CHUNK_BYTES, ['reset', 'reset', 'reset'], neverChunked(3)],
+    [11, 1000, ['reset', 'epipe', 'reset', 'epipe'], neverChunked(4)],
     [
       12,
       MIN_CHUNK_BYTES + 1,

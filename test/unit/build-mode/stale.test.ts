@@ -9,6 +9,7 @@ import { checkLedgerEntry } from '../../../src/build-mode/stale-entry.js';
 import { cleanStaleRuns } from '../../../src/build-mode/stale.js';
 import { isRegistryCommandLine } from '../../../src/local-registry/service.js';
 import type { PostState } from '../../../src/state.js';
+import { stdoutOf } from '../../helpers/stdout.js';
 
 const ID = '123456-0a1b2c3d';
 const RUN_DIR = `/runner/_temp/multiarch-${ID}`;
@@ -159,15 +160,10 @@ describe('cleanStaleRuns', () => {
       images: ['victim'],
     };
     writeFileSync(file, JSON.stringify(entry));
-    const writes: string[] = [];
-    const orig = process.stdout.write.bind(process.stdout);
-    process.stdout.write = (chunk: string) => (writes.push(String(chunk)), true);
-    try {
+    const out = await stdoutOf(async () => {
       expect(await cleanStaleRuns('123-00000000')).toBe(0);
-    } finally {
-      process.stdout.write = orig;
-    }
-    expect(writes.join('')).toContain(
+    });
+    expect(out).toContain(
       `::warning::Ignoring crash ledger entry ${file}: runId "victim" is not <run id>-<8 hex>.`,
     );
     expect(existsSync(victim)).toBe(true);

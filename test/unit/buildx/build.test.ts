@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { buildArgs, parseMetadata } from '../../../src/buildx/build.js';
 import { parseBuildxVersion } from '../../../src/buildx/version.js';
 import { compareVersions } from '../../../src/versions.js';
+import { NO_RUN_STEP_OPTIONS } from '../../helpers/run-step-options.js';
 
 test('build argv: one platform, pushed to the local ref, metadata file, inputs as separate args', () => {
   expect(
@@ -78,6 +79,9 @@ const minimal = {
   labels: [],
 };
 
+/** Both platforms into the local registry's shared ref, the metadata file in /tmp. */
+const local = { ...minimal, ref: '127.0.0.1:5000/build:shared', metadataFile: '/tmp/m.json' };
+
 // What RUN steps get: each option its own flags, before the context, in both build paths (one spec type).
 test.each([
   [
@@ -104,11 +108,7 @@ test.each([
   ],
   [7, { noCacheFilters: ['deps', 'test'] }, ['--no-cache-filter', 'deps', '--no-cache-filter', 'test']],
   [8, { secrets: ['id=tok,env=MY_TOKEN'] }, ['--secret', 'id=tok,env=MY_TOKEN']],
-  [
-    9,
-    { shmSize: '', cgroupParent: '', addHosts: [], ulimits: [], allow: [], ssh: [], noCacheFilters: [] },
-    [],
-  ],
+  [9, NO_RUN_STEP_OPTIONS, []],
 ])('%i: run-step argv for %j', (_n, options, flags) => {
   const args = buildArgs({ ...minimal, ...options });
   const base = buildArgs(minimal);
@@ -117,16 +117,7 @@ test.each([
 });
 
 test('a docker-container builder is named right after --push; none means the default builder', () => {
-  const spec = {
-    platform: 'linux/amd64',
-    context: '/ctx',
-    file: '/ctx/Dockerfile',
-    ref: '127.0.0.1:5000/build:linux-amd64',
-    metadataFile: '/tmp/m.json',
-    network: '',
-    buildArgs: [],
-    labels: [],
-  };
+  const spec = { ...local, platform: 'linux/amd64', ref: '127.0.0.1:5000/build:linux-amd64' };
   expect(buildArgs({ ...spec, builder: 'multiarch-7-ab' }).slice(8, 11)).toEqual([
     '--push',
     '--builder',
@@ -136,17 +127,7 @@ test('a docker-container builder is named right after --push; none means the def
 });
 
 test('packed (docker driver, containerd store): pushed and kept in the engine, layers not unpacked', () => {
-  const spec = {
-    platform: 'linux/amd64,linux/arm64',
-    context: '/ctx',
-    file: '/ctx/Dockerfile',
-    ref: '127.0.0.1:5000/build:shared',
-    metadataFile: '/tmp/m.json',
-    network: '',
-    buildArgs: [],
-    labels: [],
-  };
-  const args = buildArgs({ ...spec, packed: true });
+  const args = buildArgs({ ...local, packed: true });
   expect(args.slice(6, 10)).toEqual([
     '--tag',
     '127.0.0.1:5000/build:shared',
@@ -184,17 +165,7 @@ test.each([
 });
 
 test('build argv: several platforms in one build, rawjson progress to split by platform', () => {
-  const args = buildArgs({
-    platform: 'linux/amd64,linux/arm64',
-    context: '/ctx',
-    file: '/ctx/Dockerfile',
-    ref: '127.0.0.1:5000/build:shared',
-    metadataFile: '/tmp/m.json',
-    network: '',
-    buildArgs: [],
-    labels: [],
-    progress: 'rawjson',
-  });
+  const args = buildArgs({ ...local, progress: 'rawjson' });
   expect(args.slice(0, 4)).toEqual(['buildx', 'build', '--platform', 'linux/amd64,linux/arm64']);
   expect(args).toContain('--progress=rawjson');
 });

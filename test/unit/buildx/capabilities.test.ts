@@ -3,6 +3,7 @@ import { buildFailureHint } from '../../../src/buildx/build.js';
 import { checkDriverSupport } from '../../../src/buildx/capabilities.js';
 import type { BuildOptions } from '../../../src/build-mode/options.js';
 import { smokeTestArgs } from '../../../src/build-mode/smoke-test.js';
+import { NO_RUN_STEP_OPTIONS } from '../../helpers/run-step-options.js';
 
 const base: BuildOptions = {
   target: '',
@@ -20,13 +21,7 @@ const base: BuildOptions = {
   maxParallel: 1,
   testCommand: '',
   hooks: 'auto',
-  addHosts: [],
-  shmSize: '',
-  ulimits: [],
-  cgroupParent: '',
-  allow: [],
-  ssh: [],
-  noCacheFilters: [],
+  ...NO_RUN_STEP_OPTIONS,
 };
 
 test.each([

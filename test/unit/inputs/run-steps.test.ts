@@ -6,6 +6,7 @@ import {
   type RunStepInputName,
 } from '../../../src/inputs/run-steps.js';
 import { actionDefaults } from '../../../support/action-runner.js';
+import { NO_RUN_STEP_OPTIONS } from '../../helpers/run-step-options.js';
 
 function parse(values: Partial<Record<RunStepInputName, string>>) {
   const defaults = actionDefaults();
@@ -19,16 +20,7 @@ function parse(values: Partial<Record<RunStepInputName, string>>) {
 describe('run-step inputs (build-push-action names and list syntax)', () => {
   test('defaults from action.yml: nothing passed', () => {
     expect(parse({})).toEqual({
-      options: {
-        addHosts: [],
-        shmSize: '',
-        ulimits: [],
-        cgroupParent: '',
-        allow: [],
-        ssh: [],
-        noCacheFilters: [],
-        secretEnvs: [],
-      },
+      options: { ...NO_RUN_STEP_OPTIONS, secretEnvs: [] },
       problems: [],
     });
   });

@@ -6,18 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
 import { describeRegistryOnPath, registryAssetName } from '../../../src/local-registry/install.js';
-
-async function stdoutOf(fn: () => Promise<unknown>): Promise<string> {
-  const writes: string[] = [];
-  const orig = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk: string) => (writes.push(String(chunk)), true);
-  try {
-    await fn();
-  } finally {
-    process.stdout.write = orig;
-  }
-  return writes.join('');
-}
+import { stdoutOf } from '../../helpers/stdout.js';
 
 test.each([
   [1, { os: 'linux', arch: 'amd64' }, 'registry_2.8.3_linux_amd64.tar.gz'],

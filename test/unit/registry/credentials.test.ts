@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { configKeys, decodeAuthEntry, readDockerCredentials } from '../../../src/registry/credentials.js';
+import { stdoutOf } from '../../helpers/stdout.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -24,16 +25,11 @@ describe('docker config credentials', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
     const file = path.join(dir, 'config.json');
     writeFileSync(file, JSON.stringify({ auths: { 'https://ghcr.io': { auth: b64('bot:tok3n') } } }));
-    const writes: string[] = [];
-    const orig = process.stdout.write.bind(process.stdout);
-    process.stdout.write = (chunk: string) => (writes.push(String(chunk)), true);
-    try {
+    const out = await stdoutOf(async () => {
       const creds = await readDockerCredentials('ghcr.io', file);
       expect(creds).toMatchObject({ username: 'bot', password: 'tok3n' });
-    } finally {
-      process.stdout.write = orig;
-    }
-    expect(writes.join('')).toContain('::add-mask::tok3n');
+    });
+    expect(out).toContain('::add-mask::tok3n');
   });
 
   test('no file, no entry: undefined', async () => {

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { cacheTool, findCachedTool } from '../../../src/releases/cache.js';
+import { stdoutOf } from '../../helpers/stdout.js';
 
 const saved = process.env.RUNNER_TOOL_CACHE;
 afterEach(() => {
@@ -19,19 +20,6 @@ function sourceFile(): string {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'src-')), 'docker-buildx');
   writeFileSync(file, SCRIPT, { mode: 0o755 });
   return file;
-}
-
-/** Runs fn and answers what it wrote to stdout (where @actions/core writes ::warning:: and info lines). */
-async function stdoutOf(fn: () => Promise<unknown>): Promise<string> {
-  const writes: string[] = [];
-  const orig = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk: string) => (writes.push(String(chunk)), true);
-  try {
-    await fn();
-  } finally {
-    process.stdout.write = orig;
-  }
-  return writes.join('');
 }
 
 const spec = { tool: 'docker-buildx', version: '0.13.1', file: 'docker-buildx', arch: 'x64' };
