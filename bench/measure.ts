@@ -24,6 +24,8 @@ export interface Sample {
   /** user + sys of the client process (and its children). */
   cpu: number;
   rssMb: number;
+  /** What crossed the link to the target, when it was behind one (link-proxy.ts). */
+  link?: { connections: number; turns: number; sequential: number };
 }
 
 /** Runs `cmd` under /usr/bin/time; fails when it fails. */
