@@ -20,7 +20,7 @@
 // requests and connections that cross it.
 //
 //   flock /tmp/multiarch-action-itg.lock npx tsx bench/merge.ts
-//   (BENCH_MODES=merge,build,rss BENCH_LINKS=loopback,20ms-1g,80ms-200m BENCH_RUNS=5 BENCH_LAYER_MB=256
+//   (BENCH_BASE_ROOT=<another checkout, built> BENCH_MODES=merge,build,rss BENCH_LINKS=loopback,20ms-1g,80ms-200m BENCH_RUNS=5 BENCH_LAYER_MB=256
 //    BENCH_SMALL_MB=64 BENCH_HUGE_MB=1024 BENCH_RSS_RUNS=3)
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -144,6 +144,14 @@ async function mergeRound(
 ): Promise<void> {
   const from = `${src.address}/acme/bench:1`;
   await record(results, 'action', (dst) => actionMerge(from, `${dst.address}/acme/action:1`), link);
+  const base = process.env.BENCH_BASE_ROOT; // another checkout's dist/, e.g. the commit before a change
+  if (base)
+    await record(
+      results,
+      'action (base)',
+      (dst) => actionMerge(from, `${dst.address}/acme/b:1`, [], base),
+      link,
+    );
   for (const [tool, run] of others(from, () => blobs)) {
     // skopeo (twice oras's time on loopback) is left out behind the links to keep the run short
     if (link.rttMs > 0 && tool === 'skopeo copy --all') continue;

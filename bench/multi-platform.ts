@@ -15,7 +15,8 @@
 //
 //   flock /tmp/multiarch-action-itg.lock npx tsx bench/multi-platform.ts
 //   DOCKER_HOST=unix:///var/run/docker26.sock flock /tmp/multiarch-action-itg.lock npx tsx bench/multi-platform.ts
-//   (BENCH_RUNS=3 BENCH_WORK_MB=96 BENCH_LAYER_MB=32 BENCH_LINKS=loopback,20ms-1g,80ms-200m BENCH_PROTOTYPE=1)
+//   (BENCH_RUNS=3 BENCH_WORK_MB=96 BENCH_LAYER_MB=32 BENCH_LINKS=loopback,20ms-1g,80ms-200m BENCH_PROTOTYPE=1
+//    BENCH_TOOLS=action,one-shot)
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -33,6 +34,8 @@ const WORK_MB = Number(process.env.BENCH_WORK_MB ?? 96);
 const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 32);
 const LINKS = parseProfiles(process.env.BENCH_LINKS ?? 'loopback,20ms-1g,80ms-200m');
 const PROTOTYPE = process.env.BENCH_PROTOTYPE === '1';
+/** BENCH_TOOLS=action,one-shot: only the tools whose names start so. */
+const ONLY = process.env.BENCH_TOOLS?.split(',');
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x', 'linux/ppc64le'];
 const DEADLINE_MS = 600_000;
 
@@ -179,7 +182,8 @@ async function main(): Promise<void> {
   const tools = (Object.keys(TOOLS) as Tool[]).filter(
     (t) =>
       (containerdStore || !/^(one-shot|prototype)/.test(t)) && // the classic store's docker driver refuses several platforms
-      (PROTOTYPE || !t.startsWith('prototype')),
+      (PROTOTYPE || !t.startsWith('prototype')) &&
+      (!ONLY || ONLY.some((o) => t.startsWith(o))),
   );
   const ctx = makeContext();
   try {

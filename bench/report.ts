@@ -5,7 +5,12 @@ import { wireSeconds, type LinkProfile } from './link.js';
 import type { Sample } from './measure.js';
 
 export type Tool =
-  'action' | 'oras cp -r' | 'imagetools create' | 'skopeo copy --all' | 'floor (curl, all blobs at once)';
+  | 'action'
+  | 'action (base)'
+  | 'oras cp -r'
+  | 'imagetools create'
+  | 'skopeo copy --all'
+  | 'floor (curl, all blobs at once)';
 export type Results = Map<Tool, Sample[]>;
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;

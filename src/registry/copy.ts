@@ -195,12 +195,16 @@ export async function copyImages(
 ): Promise<void> {
   const manifests = await expand(items);
   await copyBlobsOf(manifests, many(to), stats);
-  for (const target of many(to)) {
-    const written = new Set<string>();
-    for (const { raw } of manifests) {
-      if (written.has(raw.digest)) continue;
-      await target.client.putManifest(target.repository, raw.digest, raw);
-      written.add(raw.digest);
-    }
-  }
+  const unique = [...new Map(manifests.map(({ raw }) => [raw.digest, raw])).values()];
+  // Images need only their blobs: all at once. Indexes after, in order (children before parents).
+  const images = unique.filter((raw) => !isIndexType(raw.mediaType));
+  const indexes = unique.filter((raw) => isIndexType(raw.mediaType));
+  await allOrFirstFailure(
+    many(to).map(async (target) => {
+      await mapPool(images, MANIFEST_CONCURRENCY, (raw) =>
+        target.client.putManifest(target.repository, raw.digest, raw),
+      );
+      for (const raw of indexes) await target.client.putManifest(target.repository, raw.digest, raw);
+    }),
+  );
 }
