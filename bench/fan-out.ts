@@ -95,7 +95,7 @@ async function round(
 }
 
 function table(results: Map<string, Sample[]>, gb: number): void {
-  const m = (t: string, k: keyof Sample) => median((results.get(t) ?? []).map((s) => s[k]));
+  const m = (t: string, k: 'seconds' | 'cpu' | 'rssMb') => median((results.get(t) ?? []).map((s) => s[k]));
   const floor = m(TOOLS[3]?.[0] ?? '', 'seconds');
   const oras = m(TOOLS[1]?.[0] ?? '', 'seconds');
   console.log(`\n**Two targets at once, registry -> 2 registries (load average after: ${load()})**\n`);

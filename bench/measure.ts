@@ -24,6 +24,8 @@ export interface Sample {
   /** user + sys of the client process (and its children). */
   cpu: number;
   rssMb: number;
+  /** What crossed the link to the target, when it was behind one (link-proxy.ts). */
+  link?: { connections: number; turns: number; sequential: number };
 }
 
 /** Runs `cmd` under /usr/bin/time; fails when it fails. */
@@ -40,8 +42,13 @@ export async function measured(cmd: string, args: string[], env?: NodeJS.Process
   return { seconds, cpu: Number(m[1]) + Number(m[2]), rssMb: Number(m[3]) / 1024 };
 }
 
-/** The action's dist/ in merge-only mode, under Node 24, as the runner runs it (startup included). */
-export async function actionMerge(source: string, tag: string, nodeArgs: string[] = []): Promise<Sample> {
+/** The action's dist/ (of `root`, a checkout) in merge-only mode, under Node 24, as the runner runs it (startup included). */
+export async function actionMerge(
+  source: string,
+  tag: string,
+  nodeArgs: string[] = [],
+  root: string = ROOT,
+): Promise<Sample> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-action-'));
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir };
   for (const [k, v] of Object.entries({ ...actionDefaults(), sources: source, tags: tag, push: 'true' }))
@@ -51,7 +58,7 @@ export async function actionMerge(source: string, tag: string, nodeArgs: string[
     writeFileSync(env[f], '');
   }
   try {
-    return await measured(node24(), [...nodeArgs, path.join(ROOT, 'dist', 'index.js')], { ...env });
+    return await measured(node24(), [...nodeArgs, path.join(root, 'dist', 'index.js')], { ...env });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

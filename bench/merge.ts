@@ -15,14 +15,22 @@
 // peak RSS; the action's peak RSS in merge-only mode also at BENCH_SMALL_MB
 // and BENCH_HUGE_MB layers. Loopback only; every command has a deadline.
 //
+// Merge-only runs once per link profile in BENCH_LINKS (link.ts): the target
+// registry behind a user-space link (link-proxy.ts), which also counts the
+// requests and connections that cross it.
+//
 //   flock /tmp/multiarch-action-itg.lock npx tsx bench/merge.ts
-//   (BENCH_MODES=merge,build,rss BENCH_RUNS=5 BENCH_LAYER_MB=256 BENCH_SMALL_MB=64 BENCH_HUGE_MB=1024 BENCH_RSS_RUNS=3)
+//   (BENCH_BASE_ROOT=<another checkout, built> BENCH_MODES=merge,build,rss BENCH_LINKS=loopback,20ms-1g,80ms-200m BENCH_RUNS=5 BENCH_LAYER_MB=256
+//    BENCH_SMALL_MB=64 BENCH_HUGE_MB=1024 BENCH_RSS_RUNS=3)
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { curlPutArgs, makeBlob, seed, type BlobFile } from './blobs.js';
+import { PROFILES, parseProfiles, type LinkProfile } from './link.js';
+import { startLinkedRegistry } from './link-proxy.js';
 import { actionBuild, actionMerge, measured, type Sample } from './measure.js';
+import { load, median, table, type Results, type Tool } from './report.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 256);
@@ -30,6 +38,7 @@ const SMALL_MB = Number(process.env.BENCH_SMALL_MB ?? 64);
 const HUGE_MB = Number(process.env.BENCH_HUGE_MB ?? 1024);
 const RSS_RUNS = Number(process.env.BENCH_RSS_RUNS ?? 3);
 const MODES = (process.env.BENCH_MODES ?? 'merge,build,rss').split(',');
+const LINKS = parseProfiles(process.env.BENCH_LINKS ?? 'loopback,20ms-1g,80ms-200m');
 const PLATFORMS = ['amd64', 'arm64', 's390x'];
 
 /** The floor: every blob at once, each one POST and one `curl -T` PUT from its file. */
@@ -44,10 +53,6 @@ async function floor(dst: TestRegistry, blobs: readonly BlobFile[]): Promise<Sam
     rssMb: Math.max(...samples.map((s) => s.rssMb)),
   };
 }
-
-type Tool =
-  'action' | 'oras cp -r' | 'imagetools create' | 'skopeo copy --all' | 'floor (curl, all blobs at once)';
-type Results = Map<Tool, Sample[]>;
 
 /** The other tools, copying `from` (host/repo:tag on plain HTTP) into `dst`. */
 function others(from: string, blobs: () => BlobFile[]): [Tool, (dst: TestRegistry) => Promise<Sample>][] {
@@ -110,23 +115,48 @@ async function record(
   results: Results,
   tool: Tool,
   run: (dst: TestRegistry) => Promise<Sample>,
+  link: LinkProfile = PROFILES.loopback as LinkProfile,
 ): Promise<void> {
-  const dst = await startRegistry();
+  const dst = await startLinkedRegistry(link);
   try {
     const s = await run(dst);
+    if (dst.counts)
+      s.link = {
+        turns: dst.counts.turns,
+        sequential: dst.counts.sequential,
+        connections: dst.counts.connections,
+      };
     results.set(tool, [...(results.get(tool) ?? []), s]);
+    const crossed = s.link ? `, ${s.link.turns} requests (${s.link.sequential} sequential)` : '';
     console.error(
-      `  ${tool}: ${s.seconds.toFixed(2)} s, ${s.cpu.toFixed(2)} s CPU, ${s.rssMb.toFixed(0)} MB`,
+      `  ${tool}: ${s.seconds.toFixed(2)} s, ${s.cpu.toFixed(2)} s CPU, ${s.rssMb.toFixed(0)} MB${crossed}`,
     );
   } finally {
     await dst.stop();
   }
 }
 
-async function mergeRound(src: TestRegistry, blobs: BlobFile[], results: Results): Promise<void> {
+async function mergeRound(
+  src: TestRegistry,
+  blobs: BlobFile[],
+  results: Results,
+  link: LinkProfile,
+): Promise<void> {
   const from = `${src.address}/acme/bench:1`;
-  await record(results, 'action', (dst) => actionMerge(from, `${dst.address}/acme/action:1`));
-  for (const [tool, run] of others(from, () => blobs)) await record(results, tool, run);
+  await record(results, 'action', (dst) => actionMerge(from, `${dst.address}/acme/action:1`), link);
+  const base = process.env.BENCH_BASE_ROOT; // another checkout's dist/, e.g. the commit before a change
+  if (base)
+    await record(
+      results,
+      'action (base)',
+      (dst) => actionMerge(from, `${dst.address}/acme/b:1`, [], base),
+      link,
+    );
+  for (const [tool, run] of others(from, () => blobs)) {
+    // skopeo (twice oras's time on loopback) is left out behind the links to keep the run short
+    if (link.rttMs > 0 && tool === 'skopeo copy --all') continue;
+    await record(results, tool, run, link);
+  }
 }
 
 /** A context whose Dockerfile copies one LAYER_MB file per platform into scratch. */
@@ -195,33 +225,6 @@ async function buildRound(ctx: string, results: Results): Promise<void> {
   if (post.exitCode !== 0) throw new Error(`the action's post failed:\n${post.log.slice(-3000)}`);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const f2 = (x: number) => x.toFixed(2);
-
-function table(title: string, results: Results, gb: number): void {
-  const m = (t: Tool, k: keyof Sample) => median((results.get(t) ?? []).map((s) => s[k]));
-  const fl = m('floor (curl, all blobs at once)', 'seconds');
-  const oras = m('oras cp -r', 'seconds');
-  console.log(`\n**${title}**\n`);
-  console.log('| Tool | Median (s) | Runs (s) | vs floor | vs oras | CPU (s) | CPU s/GB | Peak RSS (MB) |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const [tool, xs] of results) {
-    const s = m(tool, 'seconds');
-    const cpu = m(tool, 'cpu');
-    const runs = xs.map((x) => f2(x.seconds)).join(', ');
-    console.log(
-      `| ${tool} | ${f2(s)} | ${runs} | ${f2(s / fl)}x | ${f2(s / oras)}x | ${f2(cpu)} | ${f2(cpu / gb)} | ${m(tool, 'rssMb').toFixed(0)} |`,
-    );
-  }
-}
-
-function load(): string {
-  return os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(', ');
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-blobs-'));
   const src = await startRegistry();
@@ -233,12 +236,15 @@ async function main(): Promise<void> {
     if (MODES.includes('merge')) {
       console.error(`Seeding ${PLATFORMS.length} platforms x ${LAYER_MB} MB ...`);
       const blobs = await seed(src, dir, 'acme/bench', LAYER_MB, PLATFORMS);
-      const results: Results = new Map();
-      for (let r = 1; r <= RUNS; r++) {
-        console.error(`Merge-only round ${r}/${RUNS} (load ${load()})`);
-        await mergeRound(src, blobs, results);
+      for (const [, link] of LINKS) {
+        const results: Results = new Map();
+        for (let r = 1; r <= RUNS; r++) {
+          console.error(`Merge-only over ${link.name}, round ${r}/${RUNS} (load ${load()})`);
+          await mergeRound(src, blobs, results, link);
+        }
+        const title = `Merge-only, registry -> registry over ${link.name} (load average after: ${load()})`;
+        table(title, results, gb, link);
       }
-      table(`Merge-only, registry -> registry (load average after: ${load()})`, results, gb);
     }
     if (MODES.includes('build')) {
       const ctx = await buildContext(dir);

@@ -8,11 +8,15 @@
 //     one after another, then `buildx imagetools create`.
 // Every round starts from an empty build cache (`docker buildx prune -af`,
 // `docker builder prune -af`) and a fresh target registry, on the engine
-// DOCKER_HOST points at. Medians over BENCH_RUNS rounds. Take the itg lock:
+// DOCKER_HOST points at. Medians over BENCH_RUNS rounds, once per link profile
+// in BENCH_LINKS (link.ts): the target registry behind a user-space link
+// (link-proxy.ts) that also counts the requests crossing it. The prototype
+// (straight into the target) runs only with BENCH_PROTOTYPE=1. Take the itg lock:
 //
 //   flock /tmp/multiarch-action-itg.lock npx tsx bench/multi-platform.ts
 //   DOCKER_HOST=unix:///var/run/docker26.sock flock /tmp/multiarch-action-itg.lock npx tsx bench/multi-platform.ts
-//   (BENCH_RUNS=3 BENCH_WORK_MB=96 BENCH_LAYER_MB=32)
+//   (BENCH_RUNS=3 BENCH_WORK_MB=96 BENCH_LAYER_MB=32 BENCH_LINKS=loopback,20ms-1g,80ms-200m BENCH_PROTOTYPE=1
+//    BENCH_TOOLS=action,one-shot)
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -20,13 +24,18 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { errorsOf, runAction } from '../support/action-runner.js';
 import { addBusybox } from '../support/contexts.js';
-import { startRegistry } from '../support/registry.js';
 import { engine } from '../test/helpers/prereqs.js';
+import { parseProfiles, type LinkProfile } from './link.js';
+import { startLinkedRegistry } from './link-proxy.js';
 
 const exec = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WORK_MB = Number(process.env.BENCH_WORK_MB ?? 96);
 const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 32);
+const LINKS = parseProfiles(process.env.BENCH_LINKS ?? 'loopback,20ms-1g,80ms-200m');
+const PROTOTYPE = process.env.BENCH_PROTOTYPE === '1';
+/** BENCH_TOOLS=action,one-shot: only the tools whose names start so. */
+const ONLY = process.env.BENCH_TOOLS?.split(',');
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x', 'linux/ppc64le'];
 const DEADLINE_MS = 600_000;
 
@@ -136,22 +145,30 @@ const TOOLS: Record<Tool, (address: string, ctx: string) => Promise<void>> = {
 };
 
 /** One retry: the loopback registry under a 2-core machine's load sometimes answers a HEAD with 500. */
-async function timeToolOnce(tool: Tool, ctx: string): Promise<number> {
+async function timeToolOnce(tool: Tool, ctx: string, link: LinkProfile): Promise<Timed> {
   try {
-    return await timeTool(tool, ctx);
+    return await timeTool(tool, ctx, link);
   } catch (err) {
     console.error(`${tool} failed, run again: ${String(err).split('\n').slice(-3).join(' ')}`);
-    return timeTool(tool, ctx);
+    return timeTool(tool, ctx, link);
   }
 }
 
-async function timeTool(tool: Tool, ctx: string): Promise<number> {
+interface Timed {
+  seconds: number;
+  /** Requests, sequential ones, connections that crossed the link: '' on loopback. */
+  crossed: string;
+}
+
+async function timeTool(tool: Tool, ctx: string, link: LinkProfile): Promise<Timed> {
   await freshCache();
-  const target = await startRegistry();
+  const target = await startLinkedRegistry(link);
   try {
     const start = process.hrtime.bigint();
     await TOOLS[tool](target.address, ctx);
-    return Number(process.hrtime.bigint() - start) / 1e9;
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const c = target.counts;
+    return { seconds, crossed: c ? `${c.turns} / ${c.sequential} / ${c.connections}` : '' };
   } finally {
     await removeImages(target.address).catch(() => undefined);
     await target.stop();
@@ -163,34 +180,44 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const { version, containerdStore } = engine();
   const tools = (Object.keys(TOOLS) as Tool[]).filter(
-    (t) => containerdStore || !/^(one-shot|prototype)/.test(t), // the classic store's docker driver refuses several platforms
+    (t) =>
+      (containerdStore || !/^(one-shot|prototype)/.test(t)) && // the classic store's docker driver refuses several platforms
+      (PROTOTYPE || !t.startsWith('prototype')) &&
+      (!ONLY || ONLY.some((o) => t.startsWith(o))),
   );
   const ctx = makeContext();
-  const times = new Map<Tool, number[]>(tools.map((t) => [t, []]));
   try {
     // Warm-up, not counted: registers the QEMU emulators every tool needs, loads dist/ once.
-    await timeTool('action', ctx);
-    for (let r = 0; r < RUNS; r++) {
-      for (const tool of tools) {
-        const s = await timeToolOnce(tool, ctx);
-        times.get(tool)?.push(s);
-        console.error(`round ${r + 1} ${tool}: ${s.toFixed(2)} s (load ${os.loadavg()[0]?.toFixed(2)})`);
+    await timeTool('action', ctx, LINKS[0]?.[1] as LinkProfile);
+    for (const [, link] of LINKS) {
+      const times = new Map<Tool, Timed[]>(tools.map((t) => [t, []]));
+      for (let r = 0; r < RUNS; r++) {
+        for (const tool of tools) {
+          const s = await timeToolOnce(tool, ctx, link);
+          times.get(tool)?.push(s);
+          console.error(
+            `${link.name} round ${r + 1} ${tool}: ${s.seconds.toFixed(2)} s ${s.crossed} (load ${os.loadavg()[0]?.toFixed(2)})`,
+          );
+        }
       }
+      report(times, link, `Docker ${version} (${containerdStore ? 'containerd' : 'classic'} image store)`);
     }
   } finally {
     rmSync(ctx, { recursive: true, force: true });
   }
-  const action = median(times.get('action') ?? []);
-  console.log(
-    `\nDocker ${version} (${containerdStore ? 'containerd' : 'classic'} image store), ${RUNS} rounds`,
-  );
+}
+
+function report(times: Map<Tool, Timed[]>, link: LinkProfile, engineName: string): void {
+  const action = median(times.get('action')?.map((t) => t.seconds) ?? []);
+  console.log(`\n${engineName}, target over ${link.name}, ${RUNS} rounds (load ${os.loadavg().join(', ')})`);
   console.log(`${PLATFORMS.join(', ')}; RUN sha256sum over ${WORK_MB} MB, ${LAYER_MB} MB random layer\n`);
-  console.log('| Tool | Median (s) | Runs (s) | action / tool |');
-  console.log('| --- | --- | --- | --- |');
+  console.log('| Tool | Median (s) | Runs (s) | action / tool | Requests / sequential / connections |');
+  console.log('| --- | --- | --- | --- | --- |');
   for (const [tool, xs] of times) {
-    const m = median(xs);
-    const runs = xs.map((x) => x.toFixed(2)).join(', ');
-    console.log(`| ${tool} | ${m.toFixed(2)} | ${runs} | ${(action / m).toFixed(2)}x |`);
+    const m = median(xs.map((x) => x.seconds));
+    const runs = xs.map((x) => x.seconds.toFixed(2)).join(', ');
+    const c = [...xs].sort((a, b) => a.seconds - b.seconds)[Math.floor(xs.length / 2)]?.crossed || '–'; // the median run's
+    console.log(`| ${tool} | ${m.toFixed(2)} | ${runs} | ${(action / m).toFixed(2)}x | ${c} |`);
   }
 }
 

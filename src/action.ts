@@ -6,7 +6,8 @@ import { rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { printHooksCheck } from './build-mode/hub/check.js';
-import { runBuildMode } from './build-mode/run.js';
+import { runBuildMode, type Engine } from './build-mode/run.js';
+import { probeEnvironment } from './build-mode/setup.js';
 import { checkBuildRunner } from './build-mode/runner.js';
 import { removeBuilder } from './buildx/builder.js';
 import { useDockerConfig } from './buildx/docker-config.js';
@@ -19,7 +20,7 @@ import type { Inputs } from './inputs/validate.js';
 import { registryLogTail, stopLocalRegistry } from './local-registry/service.js';
 import { runMergeOnly } from './merge-mode/merge-only.js';
 import { writeOutputs } from './publish/outputs.js';
-import { checkTargets } from './publish/preflight.js';
+import { startTargetChecks } from './publish/preflight.js';
 import { cancelledError } from './publish/reached.js';
 import { RegistryClients } from './registry/clients.js';
 import { forgetRun, isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
@@ -51,6 +52,15 @@ async function debugRegistryLog(registry: NonNullable<PostState['registry']>): P
   }
 }
 
+/** The engine checked (its errors first), buildx and the image store read while the pre-flight ends. */
+async function checkEngine(checks: { report: () => Promise<void> } | undefined): Promise<Engine> {
+  const version = await checkBuildRunner();
+  const probed = probeEnvironment();
+  probed.catch(() => undefined); // awaited by set-up, after the checks
+  await checks?.report();
+  return { version, probed };
+}
+
 export async function runMain(): Promise<void> {
   markMainStarted();
   const runId = `${process.env.GITHUB_RUN_ID ?? 'local'}-${randomBytes(4).toString('hex')}`;
@@ -63,13 +73,13 @@ export async function runMain(): Promise<void> {
   const http = new Http({ ca: trustedCas(inputs.caFile) });
   try {
     const clients = registryClients(http, inputs);
-    const engine = inputs.mode === 'build' ? await checkBuildRunner() : '';
-    if (inputs.push || inputs.pushByDigest)
-      await core.group('Checking targets', () => checkTargets(clients, inputs.tags));
+    // The pre-flight's round trips run beside what leaves nothing behind: the engine's checks here,
+    // the sources' reads in merge-only mode. Its group comes before anything slow starts.
+    const checks = inputs.push || inputs.pushByDigest ? startTargetChecks(clients, inputs.tags) : undefined;
     const outcome =
       inputs.mode === 'merge'
-        ? await runMergeOnly(clients, inputs)
-        : await runBuildMode(http, clients, inputs, state, engine);
+        ? await runMergeOnly(clients, inputs, checks?.report)
+        : await runBuildMode(http, clients, inputs, state, await checkEngine(checks));
     await writeOutputs(inputs, outcome);
   } catch (err) {
     if (state.registry) await debugRegistryLog(state.registry);

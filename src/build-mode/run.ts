@@ -27,7 +27,13 @@ import {
   type BuildsContext,
   type PlatformResult,
 } from './platforms.js';
-import { installBuildx, logEnvironment, startBuilder, startRegistry } from './setup.js';
+import { installBuildx, logEnvironment, startBuilder, startRegistry, type Probed } from './setup.js';
+
+/** The engine as checked before the pre-flight: its version, and buildx and the image store, being read. */
+export interface Engine {
+  version: string;
+  probed: Promise<Probed>;
+}
 
 /** An image the action put in the engine, for post to remove. */
 function remember(state: PostState, image: string): void {
@@ -36,9 +42,11 @@ function remember(state: PostState, image: string): void {
 }
 
 /** Everything before the first build: environment, emulation, buildx, builder, local registry. */
-async function setUp(http: Http, options: BuildModeOptions, state: PostState, engine: string) {
-  const { containerdStore, buildx } = await core.group('Environment', () => logEnvironment(engine));
-  checkDriverSupport(options.build, options.driver, containerdStore, engine);
+async function setUp(http: Http, options: BuildModeOptions, state: PostState, engine: Engine) {
+  const { containerdStore, buildx } = await core.group('Environment', () =>
+    logEnvironment(engine.version, engine.probed),
+  );
+  checkDriverSupport(options.build, options.driver, containerdStore, engine.version);
   const emulation = await core.group('Registering QEMU emulators', () =>
     registerEmulators(options, state.runDir),
   );
@@ -122,7 +130,7 @@ export async function runBuildMode(
   clients: RegistryClients,
   options: BuildModeOptions,
   state: PostState,
-  engine: string,
+  engine: Engine,
 ): Promise<Outcome> {
   const hooks = await buildHooks(options, readCommitMessage());
   await hooks.afterCheckout();

@@ -16,11 +16,20 @@ import { addRegistryAuth, useDockerConfig } from '../buildx/docker-config.js';
 import { cleanStaleRuns } from './stale.js';
 import { saveState, type PostState, type RegistryState } from '../state.js';
 
-/** Kernel, runner, the engine (its version as checkBuildRunner read it), the runner's buildx, binfmt state and image store. */
-export async function logEnvironment(
-  engine: string,
-): Promise<{ containerdStore: boolean; buildx: string | undefined }> {
+export interface Probed {
+  containerdStore: boolean;
+  buildx: string | undefined;
+}
+
+/** The runner's buildx and the engine's image store: reads only, so they may run beside the pre-flight. */
+export async function probeEnvironment(): Promise<Probed> {
   const [buildx, containerdStore] = await Promise.all([readBuildxVersion(), hasContainerdStore()]);
+  return { buildx, containerdStore };
+}
+
+/** Kernel, runner, the engine (its version as checkBuildRunner read it), the runner's buildx, binfmt state and image store. */
+export async function logEnvironment(engine: string, probed: Promise<Probed>): Promise<Probed> {
+  const { buildx, containerdStore } = await probed;
   core.info(`Kernel: ${os.release()}, runner arch: ${os.arch()}`);
   core.info(`Docker engine: ${engine}`);
   core.info(`buildx: ${buildx ?? 'not installed'}`);

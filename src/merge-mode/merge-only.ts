@@ -11,7 +11,7 @@ import { referrerRows } from '../publish/referrers-rows.js';
 import type { PublishOptions } from '../publish/options.js';
 import type { Outcome } from '../publish/outputs.js';
 import type { RegistryClients } from '../registry/clients.js';
-import { readSources, type SourceReference } from './sources.js';
+import { logSources, readSources, type SourceReference } from './sources.js';
 
 export interface MergeOptions extends PublishOptions {
   /** Registry references or OCI layouts to merge. */
@@ -24,13 +24,22 @@ function noSource(digest: string): never {
   throw new Error(`index entry ${digest} has no source`); // a bug: reported as unexpected
 }
 
-export async function runMergeOnly(clients: RegistryClients, options: MergeOptions): Promise<Outcome> {
+/**
+ * `checked` reports the pre-flight (started by the caller): the sources are read beside it, and its
+ * failure is the one said when both fail.
+ */
+export async function runMergeOnly(
+  clients: RegistryClients,
+  options: MergeOptions,
+  checked?: () => Promise<void>,
+): Promise<Outcome> {
   const refs = options.sourcesFrom
     ? [...options.sources, ...readDigestFiles(options.sourcesFrom)]
     : options.sources;
-  const images = await core.group('Reading sources', () =>
-    readSources(refs, (registry) => clients.get(registry)),
-  );
+  const reading = readSources(refs, (registry) => clients.get(registry));
+  reading.catch(() => undefined); // awaited below, after the checks
+  await checked?.();
+  const images = await core.group('Reading sources', async () => logSources(await reading));
   const entries = images.flatMap((i) =>
     i.entries
       .filter((d) => keepEntry(d, options.attestations))

@@ -14,6 +14,10 @@ import type { Repo } from '../oci/image-source.js';
 import { readImageEntry } from '../oci/image-entry.js';
 import { LayoutSource } from '../oci/layout-source.js';
 import { formatReference, type Reference } from '../registry/reference.js';
+import { mapPool } from '../pool.js';
+
+/** Manifests and configs read at once from the sources' registries. */
+const READ_CONCURRENCY = 8;
 
 /** An entry of 'sources' (or of a digest file): a registry reference or an OCI image layout. */
 export type SourceReference = Reference | LayoutReference;
@@ -74,12 +78,15 @@ export async function readSource({ source, from, ref }: Located): Promise<Source
     );
   const children = (JSON.parse(raw.bytes.toString('utf8')) as ImageIndex).manifests;
   const attestations = children.filter(isAttestation);
-  const images: SourceImage[] = [];
-  for (const child of children.filter((c) => !isAttestation(c))) {
-    const describes = attestations.filter((a) => a.annotations?.[ATTESTATION_DIGEST] === child.digest);
-    images.push(await sourceImage(source, from, await readChild(source, from, child), describes));
-  }
-  return images;
+  // Side by side (each child is a round trip or two to its registry), in the index's order.
+  return mapPool(
+    children.filter((c) => !isAttestation(c)),
+    READ_CONCURRENCY,
+    async (child) => {
+      const describes = attestations.filter((a) => a.annotations?.[ATTESTATION_DIGEST] === child.digest);
+      return sourceImage(source, from, await readChild(source, from, child), describes);
+    },
+  );
 }
 
 /** One index lists each platform once: two sources of one platform is a mistake to report. */
@@ -111,19 +118,23 @@ async function locate(
   return { source: formatReference(ref), from, ref: ref.digest ?? ref.tag ?? 'latest' };
 }
 
-/** Every source, in order, logged as read; fails on a platform given twice. */
+/** Every source, read side by side, not logged (logSources); fails on a platform given twice. */
 export async function readSources(
   refs: readonly SourceReference[],
   clientFor: (registry: string) => Promise<RegistryClient>,
 ): Promise<SourceImage[]> {
-  const images: SourceImage[] = [];
-  for (const ref of refs) {
-    for (const image of await readSource(await locate(ref, clientFor))) {
-      const extra = image.entries.length > 1 ? ` (+${image.entries.length - 1} attestation)` : '';
-      core.info(`${image.source}: ${image.platform} ${image.digest}${extra}`);
-      images.push(image);
-    }
-  }
+  // Read side by side, logged in the order given.
+  const read = await mapPool(refs, READ_CONCURRENCY, async (ref) => readSource(await locate(ref, clientFor)));
+  const images = read.flat();
   checkDistinctPlatforms(images);
+  return images;
+}
+
+/** A line per image read, in the sources' order; answers the images. */
+export function logSources(images: SourceImage[]): SourceImage[] {
+  for (const image of images) {
+    const extra = image.entries.length > 1 ? ` (+${image.entries.length - 1} attestation)` : '';
+    core.info(`${image.source}: ${image.platform} ${image.digest}${extra}`);
+  }
   return images;
 }

@@ -13,6 +13,7 @@ import type { PublishOptions } from './options.js';
 import { findReferrers, type FoundReferrer } from './referrers-find.js';
 import { copyReferrers } from './referrers-copy.js';
 import { addCopied, addTagged } from './reached.js';
+import { mapPool } from '../pool.js';
 import type { Timeline } from '../timeline.js';
 
 export type { Target };
@@ -25,17 +26,19 @@ export interface SourcedEntry {
   platform?: string;
 }
 
-async function readEntries(entries: readonly SourcedEntry[]): Promise<Sourced[]> {
-  const items: Sourced[] = [];
-  for (const { from, descriptor } of entries) {
+/** Requests at once to one registry where order does not matter (reads, checks, tags). */
+const AT_ONCE = 8;
+
+/** Every entry's manifest, read side by side, in the entries' order. */
+function readEntries(entries: readonly SourcedEntry[]): Promise<Sourced[]> {
+  return mapPool(entries, AT_ONCE, async ({ from, descriptor }) => {
     const raw = await from.client.getManifest(from.repository, descriptor.digest);
     if (!raw)
       throw new HttpError(
         `Manifest ${descriptor.digest} vanished from ${from.client.registry}/${from.repository}.`,
       );
-    items.push({ from, raw });
-  }
-  return items;
+    return { from, raw };
+  });
 }
 
 /**
@@ -76,40 +79,70 @@ export function copyEntryBlobs(
   return copyEntries(entries, targets, copyBlobs);
 }
 
-async function checkReferenced(target: Target, index: SerializedIndex): Promise<void> {
+/** A tag of a target, and whether it already points at the index. */
+interface TagTo {
+  target: Target;
+  tag: string;
+  already: boolean;
+}
+
+/** Every entry on every target (the check before any tag), and where each tag points now: side by side. */
+async function checkAndReadTags(targets: readonly Target[], index: SerializedIndex): Promise<TagTo[]> {
   const entries = (JSON.parse(index.bytes.toString('utf8')) as { manifests: Descriptor[] }).manifests;
-  for (const entry of entries) {
-    if (!(await target.client.hasManifest(target.repository, entry.digest))) {
-      throw new HttpError(
-        `${target.client.registry}/${target.repository} does not have manifest ${entry.digest} after copying it; the index was not pushed.`,
-      );
-    }
+  const checks = targets.flatMap((target) => entries.map((entry) => ({ target, entry })));
+  const tags = targets.flatMap((target) => target.tags.map((tag) => ({ target, tag })));
+  const [, current] = await Promise.all([
+    mapPool(checks, AT_ONCE, async ({ target, entry }) => {
+      if (!(await target.client.hasManifest(target.repository, entry.digest)))
+        throw new HttpError(
+          `${target.client.registry}/${target.repository} does not have manifest ${entry.digest} after copying it; the index was not pushed.`,
+        );
+    }),
+    mapPool(tags, AT_ONCE, async ({ target, tag }) => ({
+      target,
+      tag,
+      already: (await target.client.getManifest(target.repository, tag, 'push'))?.digest === index.digest,
+    })),
+  ]);
+  return current;
+}
+
+/** One target's tags written side by side (logged in order), then its index checked by digest. */
+async function tagTarget(target: Target, tags: readonly TagTo[], index: SerializedIndex): Promise<void> {
+  const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
+  const where = ({ tag }: TagTo) => `${target.client.registry}/${target.repository}:${tag}`;
+  const tagged = new Set<TagTo>();
+  try {
+    await mapPool(tags, AT_ONCE, async (t) => {
+      if (t.already) return;
+      await target.client.putManifest(target.repository, t.tag, raw);
+      addTagged(where(t));
+      tagged.add(t);
+    });
+  } finally {
+    // In the tags' order, also when one failed: what was tagged is said.
+    for (const t of tags)
+      if (t.already) core.info(`${where(t)} already points at ${index.digest}`);
+      else if (tagged.has(t)) core.info(`${where(t)} -> ${index.digest}`);
+  }
+  // By digest, never by re-reading a tag: another run may move the tag the moment after our PUT.
+  if (tags.length > 0 && !(await target.client.hasManifest(target.repository, index.digest))) {
+    throw new HttpError(
+      `${target.client.registry}/${target.repository} does not have index ${index.digest} after pushing it to ${target.tags.join(', ')}.`,
+    );
   }
 }
 
+/** Every target checked (and its tags read) at once; then target after target, its tags and its check. */
 export async function pushIndex(targets: readonly Target[], index: SerializedIndex): Promise<void> {
-  for (const target of targets) await checkReferenced(target, index);
+  const tags = await checkAndReadTags(targets, index);
   throwIfCancelled(`pushing the index`);
-  const raw = { mediaType: index.mediaType, digest: index.digest, bytes: index.bytes };
-  for (const target of targets) {
-    for (const tag of target.tags) {
-      const current = await target.client.getManifest(target.repository, tag, 'push');
-      const where = `${target.client.registry}/${target.repository}:${tag}`;
-      if (current?.digest === index.digest) {
-        core.info(`${where} already points at ${index.digest}`);
-        continue;
-      }
-      await target.client.putManifest(target.repository, tag, raw);
-      addTagged(where);
-      core.info(`${where} -> ${index.digest}`);
-    }
-    // By digest, never by re-reading a tag: another run may move the tag the moment after our PUT.
-    if (target.tags.length > 0 && !(await target.client.hasManifest(target.repository, index.digest))) {
-      throw new HttpError(
-        `${target.client.registry}/${target.repository} does not have index ${index.digest} after pushing it to ${target.tags.join(', ')}.`,
-      );
-    }
-  }
+  for (const target of targets)
+    await tagTarget(
+      target,
+      tags.filter((t) => t.target === target),
+      index,
+    );
 }
 
 /** Copies every entry to every tag's repository, then pushes the index: all or nothing. */

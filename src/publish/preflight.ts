@@ -54,7 +54,8 @@ async function provePush(client: RegistryClient, repository: string): Promise<vo
   await drain(res);
   const location = header(res, 'location');
   if (!location) return;
-  await cancelSession(client, repository, new URL(location, await client.baseUrl()).toString());
+  // Not awaited: nothing waits for the cancel (a round trip), and it cannot fail the run.
+  void cancelSession(client, repository, new URL(location, await client.baseUrl()).toString());
 }
 
 /**
@@ -70,7 +71,8 @@ async function cancelSession(client: RegistryClient, repository: string, url: st
   }
 }
 
-async function checkTarget(target: Target): Promise<void> {
+/** Proves push to one target; answers the line to log. */
+async function checkTarget(target: Target): Promise<string> {
   try {
     await withRequestLimit(PREFLIGHT_REQUEST_MS, () =>
       withRetry(
@@ -85,12 +87,38 @@ async function checkTarget(target: Target): Promise<void> {
     if (!(cause instanceof HttpError) && codeOf(cause)) throw unreachable(target, cause);
     throw err;
   }
-  core.info(
-    `${target.client.registry}/${target.repository}: reachable, push allowed for ${target.client.identity}`,
-  );
+  return `${target.client.registry}/${target.repository}: reachable, push allowed for ${target.client.identity}`;
 }
 
-/** Every target repository of the tags, checked in turn; the first that fails stops the run. */
-export async function checkTargets(clients: RegistryClients, tags: readonly Reference[]): Promise<void> {
-  for (const target of await clients.targets(tags)) await checkTarget(target);
+/**
+ * Every target repository of the tags, checked side by side (each check is a few round trips), without
+ * logging: answers the lines to log, in the tags' order; fails with the first failed target in that
+ * order once every check settled. The caller logs them when it is ready to (startTargetChecks).
+ */
+export async function checkTargetsQuietly(
+  clients: RegistryClients,
+  tags: readonly Reference[],
+): Promise<string[]> {
+  const settled = await Promise.allSettled((await clients.targets(tags)).map(checkTarget));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+}
+
+/**
+ * Starts the checks at once, so they run beside the work that leaves nothing behind (the engine's and
+ * buildx's versions, reading the sources); `report` logs their group and fails as they failed.
+ */
+export function startTargetChecks(
+  clients: RegistryClients,
+  tags: readonly Reference[],
+): { report: () => Promise<void> } {
+  const checks = checkTargetsQuietly(clients, tags);
+  checks.catch(() => undefined); // report() throws it
+  return {
+    report: () =>
+      core.group('Checking targets', async () => {
+        for (const line of await checks) core.info(line);
+      }),
+  };
 }

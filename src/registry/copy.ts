@@ -199,13 +199,18 @@ export async function copyImages(
 ): Promise<void> {
   const manifests = await expand(items);
   await copyBlobsOf(manifests, many(to), stats);
-  for (const target of many(to)) {
-    const written = new Set<string>();
-    for (const { raw } of manifests) {
-      if (written.has(raw.digest)) continue;
-      const ociSubject = await target.client.putManifest(target.repository, raw.digest, raw);
-      onWritten?.(target, raw, ociSubject);
-      written.add(raw.digest);
-    }
-  }
+  const unique = [...new Map(manifests.map(({ raw }) => [raw.digest, raw])).values()];
+  // Images need only their blobs: all at once. Indexes after, in order (children before parents).
+  const images = unique.filter((raw) => !isIndexType(raw.mediaType));
+  const indexes = unique.filter((raw) => isIndexType(raw.mediaType));
+  await allOrFirstFailure(
+    many(to).map(async (target) => {
+      const put = async (raw: (typeof unique)[number]) => {
+        const ociSubject = await target.client.putManifest(target.repository, raw.digest, raw);
+        onWritten?.(target, raw, ociSubject);
+      };
+      await mapPool(images, MANIFEST_CONCURRENCY, put);
+      for (const raw of indexes) await put(raw);
+    }),
+  );
 }
