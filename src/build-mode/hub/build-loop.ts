@@ -109,6 +109,8 @@ interface Scope extends WordScope {
   vars: Record<string, string | Unevaluable>;
   /** File names in the hook's directory, for the loop's globs. */
   files: readonly string[];
+  /** The variables in the hook's environment (Hub's, and those it exports): what `--build-arg NAME` reads. */
+  exported: Set<string>;
 }
 
 function value(s: Statement, word: string, scope: Scope): string {
@@ -164,9 +166,10 @@ function buildOf(s: Statement, scope: Scope): LoopBuild {
     else if (flag === '-t' || flag === '--tag') b.tags.push(tagOf(raw, scope));
     else if (flag === '--build-arg') {
       const arg = value(s, raw, scope);
-      const fromEnv = scope.vars[arg];
+      const fromEnv = scope.exported.has(arg) ? scope.vars[arg] : undefined;
+      if (fromEnv instanceof Unevaluable) throw new HookLineError(s.line, s.text, fromEnv.message);
       if (arg.includes('=')) b.buildArgs.push(arg);
-      else if (typeof fromEnv === 'string') b.buildArgs.push(`${arg}=${fromEnv}`);
+      else if (fromEnv !== undefined) b.buildArgs.push(`${arg}=${fromEnv}`);
     } else if (flag === '--label') b.labels.push(value(s, raw, scope));
     else if (NO_VALUE.has(word) || IGNORED_VALUE.has(flag)) continue;
     else if (flag) throw new HookLineError(s.line, s.text, `docker build's ${flag} has no equivalent here`);
@@ -213,6 +216,7 @@ function execute(
     const assign = ASSIGN.exec(text);
     if (assign && splitWords(text).length === 1 + (/^(export|readonly|local|declare)\s/.test(text) ? 1 : 0)) {
       const [, name = '', word = ''] = assign;
+      if (text.startsWith('export')) scope.exported.add(name);
       try {
         scope.vars[name] = evaluateWord(word, scope);
       } catch (err) {
@@ -221,6 +225,7 @@ function execute(
         scope.vars[name] = new Unevaluable(`${err.part} (set as ${name} on line ${s.line})`);
       }
     } else if (BUILD.test(text)) builds.push(buildOf(st, scope));
+    else if (/^export\s+[A-Za-z_]\w*$/.test(text)) scope.exported.add(text.slice(6).trim());
     else if (!IGNORED.test(text))
       throw new HookLineError(s.line, s.text, 'the action cannot follow this command');
   }
@@ -235,6 +240,7 @@ export function followBuildLoop(
   now: Date,
 ): LoopBuild[] {
   const builds: LoopBuild[] = [];
-  execute(statementsOf(script), 0, { vars: { ...vars }, files, now }, builds);
+  const exported = new Set(Object.keys(vars));
+  execute(statementsOf(script), 0, { vars: { ...vars }, files, now, exported }, builds);
   return builds;
 }

@@ -68,13 +68,15 @@ test.each<[number, string, { file: string; buildArgs: string[]; tags?: string[];
     3,
     sh(
       'export BUILD_VERSION="${SOURCE_BRANCH}"',
+      'NOT_EXPORTED=x',
       'for f in "${DOCKERFILE_PATH}".*; do',
-      '  docker build --build-arg BUILD_VERSION --build-arg UNSET_ONE -f "./$f" .',
+      '  docker build --build-arg BUILD_VERSION --build-arg NOT_EXPORTED --build-arg UNSET_ONE --build-arg DOCKER_TAG -f "./$f" .',
       'done',
     ),
     [
-      { file: 'Dockerfile.arm64v8', buildArgs: ['BUILD_VERSION=v1.2.0'] },
-      { file: 'Dockerfile.s390x', buildArgs: ['BUILD_VERSION=v1.2.0'] },
+      // As docker reads `--build-arg NAME` from its environment: exported and Hub's variables only.
+      { file: 'Dockerfile.arm64v8', buildArgs: ['BUILD_VERSION=v1.2.0', 'DOCKER_TAG=latest'] },
+      { file: 'Dockerfile.s390x', buildArgs: ['BUILD_VERSION=v1.2.0', 'DOCKER_TAG=latest'] },
     ],
   ],
   [
