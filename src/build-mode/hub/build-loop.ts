@@ -188,6 +188,23 @@ function tagOf(word: string, scope: Scope): string {
   }
 }
 
+/** `NAME=WORD` (or `export NAME=WORD`): evaluated now, or kept as refused until used; false for other commands. */
+function assignment(s: Statement, scope: Scope): boolean {
+  const m = ASSIGN.exec(s.text);
+  const keyword = /^(export|readonly|local|declare)\s/.test(s.text);
+  if (!m || splitWords(s.text).length !== (keyword ? 2 : 1)) return false;
+  const [, name = '', word = ''] = m;
+  if (s.text.startsWith('export')) scope.exported.add(name);
+  try {
+    scope.vars[name] = evaluateWord(word, scope);
+  } catch (err) {
+    if (!(err instanceof Unevaluable)) throw err;
+    // Refused only where it is used, naming where it was set.
+    scope.vars[name] = new Unevaluable(`${err.part} (set as ${name} on line ${s.line})`);
+  }
+  return true;
+}
+
 /** Runs statements from `at` until a `done` (or the end), collecting builds; answers where it stopped. */
 function execute(
   body: readonly Statement[],
@@ -212,19 +229,8 @@ function execute(
       continue;
     }
     if (dry) continue;
-    const st = { ...s, text };
-    const assign = ASSIGN.exec(text);
-    if (assign && splitWords(text).length === 1 + (/^(export|readonly|local|declare)\s/.test(text) ? 1 : 0)) {
-      const [, name = '', word = ''] = assign;
-      if (text.startsWith('export')) scope.exported.add(name);
-      try {
-        scope.vars[name] = evaluateWord(word, scope);
-      } catch (err) {
-        if (!(err instanceof Unevaluable)) throw err;
-        // Refused only where it is used, naming where it was set.
-        scope.vars[name] = new Unevaluable(`${err.part} (set as ${name} on line ${s.line})`);
-      }
-    } else if (BUILD.test(text)) builds.push(buildOf(st, scope));
+    if (assignment({ ...s, text }, scope)) continue;
+    if (BUILD.test(text)) builds.push(buildOf({ ...s, text }, scope));
     else if (/^export\s+[A-Za-z_]\w*$/.test(text)) scope.exported.add(text.slice(6).trim());
     else if (!IGNORED.test(text))
       throw new HookLineError(s.line, s.text, 'the action cannot follow this command');
