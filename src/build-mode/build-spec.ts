@@ -59,6 +59,8 @@ export function specFor(
   logFile?: string,
 ): BuildSpec {
   const { options, state } = ctx;
+  // The multi-arch template's hooks/build passed these to this platform's Dockerfile (hub/template.ts).
+  const hook = ctx.hub.find((h) => h.platform === platform)?.hookBuild;
   return {
     platform,
     context,
@@ -66,8 +68,8 @@ export function specFor(
     ref,
     metadataFile: path.join(state.runDir, `metadata-${slug}.json`),
     network: options.network,
-    buildArgs: options.buildArgs,
-    labels: options.labels,
+    buildArgs: [...options.buildArgs, ...(hook?.buildArgs ?? [])],
+    labels: [...options.labels, ...(hook?.labels ?? [])],
     target: options.build.target,
     secrets,
     noCache: options.build.noCache,

@@ -1,6 +1,8 @@
 // 'hooks: check': what each platform's hooks and automated test will do under
 // the action (run as written, recognised and skipped, or absent), printed
-// without building: no QEMU, no buildx, no registry.
+// without building: no QEMU, no buildx, no registry. Platforms of the
+// multi-arch template get its report instead (template.ts): each hook once,
+// and the build args hooks/build passes each platform's Dockerfile.
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -8,6 +10,11 @@ import type { BuildModeOptions } from '../options.js';
 import { HOOK_NAMES, type HookName } from './find.js';
 import { planHub, type PlatformHub } from './plan.js';
 import { recognise } from './recognise.js';
+import { followTemplates, templateGroups, templateReport } from './template.js';
+
+/** What happens to a template Dockerfile's QEMU lines, said without looking at this machine's QEMU. */
+const QEMU_CHECK =
+  'left out when QEMU is registered with the F flag (kernel 4.8 or newer, as on GitHub-hosted runners); kept otherwise';
 
 /** What one hook or test file does for one platform. */
 export interface HookCheck {
@@ -36,7 +43,7 @@ function checksOf(h: Site, root: string, texts: Readonly<Record<string, string>>
       return { platform, label: where, outcome: 'absent', why: '' };
     }
     const file = path.join(hooks.dir, name);
-    const why = recognise(name, texts[file] ?? '');
+    const why = recognise(name, texts[file] ?? '', texts[path.join(hooks.dir, 'build')]);
     if (why) return { platform, label: label(file), outcome: 'skipped', why };
     return { platform, label: label(file), outcome: 'runs', why: REPLACES[name] ?? '' };
   });
@@ -76,6 +83,26 @@ export function reportLines(h: Site, root: string, checks: readonly HookCheck[])
   return lines;
 }
 
+/** The multi-arch template's platforms: one report for their shared hooks, then each one's test file (pure but for the Dockerfiles). */
+function templateLines(
+  sites: readonly PlatformHub[],
+  root: string,
+  texts: Readonly<Record<string, string>>,
+  checks: readonly HookCheck[],
+): string[] {
+  const tests = checks.filter(
+    (c) =>
+      sites.some((s) => s.platform === c.platform) && !c.label.includes('hooks/') && c.outcome !== 'absent',
+  );
+  return [
+    ...templateReport(sites, texts, root, () => QEMU_CHECK),
+    ...tests.map(
+      (c) =>
+        `  ${c.platform}: ${c.label}: ${c.outcome === 'runs' ? `runs as written, ${c.why}` : `skipped: ${c.why}`}`,
+    ),
+  ];
+}
+
 /** Reads the repository's hooks and prints what each will do; builds nothing. */
 export function printHooksCheck(options: BuildModeOptions, root = process.cwd()): void {
   const hub = planHub(options, '');
@@ -86,7 +113,11 @@ export function printHooksCheck(options: BuildModeOptions, root = process.cwd())
       texts[file] = readFileSync(file, 'utf8');
     }
   const checks = checkHooks(hub, root, texts);
+  followTemplates(hub, options.file);
+  const templates = templateGroups(hub);
   core.startGroup("Checking Docker Hub hooks ('hooks: check': nothing is built)");
-  for (const h of hub) reportLines(h, root, checks).forEach((l) => core.info(l));
+  for (const h of hub.filter((h) => !templates.flat().includes(h)))
+    reportLines(h, root, checks).forEach((l) => core.info(l));
+  for (const sites of templates) templateLines(sites, root, texts, checks).forEach((l) => core.info(l));
   core.endGroup();
 }

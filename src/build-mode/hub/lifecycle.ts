@@ -13,6 +13,7 @@ import {
   hubOnce,
   hubPush,
   hubTests,
+  noticeTemplates,
   prepareHub,
   skipQemuLines,
   type LocalRef,
@@ -36,14 +37,19 @@ function hasHubCode(platforms: readonly PlatformHub[]): boolean {
   return platforms.some((h) => (h.hooks?.present.length ?? 0) > 0 || h.composeFile !== undefined);
 }
 
+/** After set-up: the Dockerfiles' QEMU lines the F flag makes unneeded, then the template's notice (template.ts). */
+function qemuLinesStep(platforms: PlatformHub[], stripQemu: boolean) {
+  return (emulation: EmulationReport, runDir: string): Promise<void> => {
+    if (stripQemu) skipQemuLines(platforms, emulation, runDir);
+    noticeTemplates(platforms);
+    return Promise.resolve();
+  };
+}
+
 /** The lifecycle for these options: Hub's when the repository has hooks or tests, else one that runs nothing. */
 export async function buildHooks(options: BuildModeOptions, commitMessage: string): Promise<BuildHooks> {
   const platforms = planHub(options, commitMessage);
-  const stripQemu = options.build.hooks === 'auto';
-  const afterSetUp = (emulation: EmulationReport, runDir: string): Promise<void> => {
-    if (stripQemu) skipQemuLines(platforms, emulation, runDir);
-    return Promise.resolve();
-  };
+  const afterSetUp = qemuLinesStep(platforms, options.build.hooks === 'auto');
   if (!hasHubCode(platforms))
     return {
       platforms,

@@ -10,9 +10,10 @@ import type { EmulationReport } from '../../qemu/setup.js';
 import { findCompose, projectName, runComposeTest, type Compose } from './compose.js';
 import type { HookName } from './find.js';
 import { byHookDir, type PlatformHub } from './plan.js';
-import { isDockerfileLoop, recognise } from './recognise.js';
+import { isTemplateBuildLoop, recognise } from './recognise.js';
 import { runHook } from './run-hook.js';
 import { stripQemuLines } from './qemu-stage.js';
+import { followTemplates, templateGroups, templateReport } from './template.js';
 
 /** Where a platform's image is in the local registry. */
 export type LocalRef = (platform: string) => string;
@@ -23,17 +24,18 @@ const script = (h: PlatformHub, name: HookName) =>
 /** Checks before anything slow: a Dockerfile.* build loop needs per-platform files; compose must exist. */
 export async function prepareHub(
   hub: readonly PlatformHub[],
-  options: { build: { platformFiles: Record<string, string> } },
+  options: { file: string; build: { platformFiles: Record<string, string> } },
 ): Promise<Compose | undefined> {
   const noFiles = Object.keys(options.build.platformFiles).length === 0;
   for (const h of hub) {
     const build = script(h, 'build');
-    if (build && isDockerfileLoop(build) && noFiles)
+    if (build && isTemplateBuildLoop(build) && noFiles)
       throw new ActionError(
         `${path.join(h.hooks?.dir ?? '', 'build')} builds every Dockerfile.<arch> itself, but no platform has a Dockerfile of its own.`,
         `Set 'platform-files' to auto (or list PLATFORM=Dockerfile.<arch>) and the action builds each for its platform; or set 'hooks' to false.`,
       );
   }
+  followTemplates(hub, options.file);
   const tested = hub.find((h) => h.composeFile && !h.hooks?.present.includes('test'));
   return tested?.composeFile ? findCompose(tested.composeFile) : undefined;
 }
@@ -94,7 +96,7 @@ export async function hubTests(hub: readonly PlatformHub[], t: TestFacts): Promi
 export function customPushes(hub: readonly PlatformHub[]): PlatformHub[] {
   return hub.filter((h) => {
     const text = script(h, 'push');
-    return text !== undefined && recognise('push', text) === undefined;
+    return text !== undefined && recognise('push', text, script(h, 'build')) === undefined;
   });
 }
 
@@ -151,5 +153,21 @@ export function skipQemuLines(hub: PlatformHub[], emulation: EmulationReport, ru
     core.notice(
       `Skipping ${removed.map((l) => `'${l}'`).join(', ')} in ${h.file} for ${h.platform}: QEMU is registered with the F flag, so no interpreter is needed in the image.${pulls}`,
     );
+  }
+}
+
+/** One notice per directory of the multi-arch template's hooks: hook by hook, what runs, what replaces what, what is skipped. */
+export function noticeTemplates(hub: readonly PlatformHub[]): void {
+  for (const sites of templateGroups(hub)) {
+    const hooks = sites[0]?.hooks;
+    if (!hooks) continue;
+    const texts = Object.fromEntries(
+      hooks.present.map((n) => [path.join(hooks.dir, n), readFileSync(path.join(hooks.dir, n), 'utf8')]),
+    );
+    const qemu = (h: PlatformHub) =>
+      h.buildFile !== h.file
+        ? 'left out: QEMU is registered with the F flag, so no interpreter is needed in the image'
+        : 'kept: QEMU has no F flag here, so the image needs its interpreter';
+    core.notice(templateReport(sites, texts, process.cwd(), qemu).join('\n'));
   }
 }

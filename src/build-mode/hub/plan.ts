@@ -6,6 +6,7 @@ import { formatPlatform } from '../../platform.js';
 import { findComposeTest, findHooks, searchDirs, type HookName, type HubHooks } from './find.js';
 import { hookEnv } from './env.js';
 import { hubLayout } from './layout.js';
+import type { LoopBuild } from './build-loop.js';
 
 export interface PlatformHub {
   platform: string;
@@ -21,6 +22,8 @@ export interface PlatformHub {
   composeFile?: string;
   /** Hub's variables for this platform. */
   env: Record<string, string>;
+  /** The multi-arch template's hooks/build: its docker build of this platform's Dockerfile (template.ts). */
+  hookBuild?: LoopBuild;
 }
 
 export function planHub(options: BuildModeOptions, commitMessage: string): PlatformHub[] {

@@ -15,7 +15,7 @@ export function commandsOf(script: string): string[] {
 
 /** Loop and assignment lines, allowed around the commands that matter. */
 const GLUE =
-  /^(for\s+\w+\s+in\b.*|do|done|fi|else|then|[A-Za-z_]\w*=\S*|export\s+[A-Za-z_]\w*=\S*|cd\s+\S+)$/;
+  /^(for\s+\w+\s+in\b.*|do|done|fi|else|then|(export\s+)?[A-Za-z_]\w*=("[^"]*"|'[^']*'|\$\(.*\)|`[^`]*`|\S*)|cd\s+\S+)$/;
 
 const QEMU_REGISTER =
   /^(sudo\s+)?docker\s+run\b.*--privileged\b.*\bmultiarch\/qemu-user-static(:register)?(\s|$)/;
@@ -24,6 +24,7 @@ const MANIFEST_TOOL_FETCH = /^((curl|wget)\b.*manifest-tool|chmod\b.*manifest-to
 const PUSH_IMAGE = /^docker\s+push\s+("?)\$(IMAGE_NAME|\{IMAGE_NAME\})\1$/;
 const QEMU_FETCH =
   /^((curl|wget)\b.*qemu-user-static|tar\b.*qemu|chmod\b.*qemu|(cp|mv|rm)\b.*qemu-\S*-static|(sudo\s+)?docker\s+run\b.*multiarch\/qemu-user-static)/;
+const PUSH_ANY = /^docker\s+(push|tag)\b/;
 const BUILD_LOOP = /^(docker\s+(build|tag|push)\b|(sudo\s+)?docker\s+run\b.*multiarch\/qemu-user-static)/;
 
 function only(script: string, wanted: RegExp, required: RegExp, glue = false): boolean {
@@ -56,7 +57,25 @@ export function isQemuDownloadOnly(script: string): boolean {
 
 /** A build hook that loops over Dockerfile.<arch>, building (and pushing) each itself. */
 export function isDockerfileLoop(script: string): boolean {
-  return /Dockerfile\.(\*|\$)/.test(script) && only(script, BUILD_LOOP, /^docker\s+build\b/, true);
+  return (
+    /(Dockerfile|DOCKERFILE_PATH\}?"?)\.(\*|\$)/.test(script) &&
+    only(script, BUILD_LOOP, /^docker\s+build\b/, true)
+  );
+}
+
+/** A push hook of the multi-arch template: it only pushes (and tags) each architecture's image. */
+export function isPushLoop(script: string): boolean {
+  return only(script, PUSH_ANY, /^docker\s+push\b/, true);
+}
+
+/** A for loop over the Dockerfile.<arch> files themselves (`Dockerfile.*`, `${DOCKERFILE_PATH}.*`). */
+export function loopsOverDockerfiles(script: string): boolean {
+  return /^\s*for\s+\w+\s+in\s+.*(Dockerfile|DOCKERFILE_PATH\}?"?)\.\*/m.test(script);
+}
+
+/** The multi-arch template's hooks/build: a recognised Dockerfile.<arch> loop, or any loop over those files (template.ts follows it or names the line it cannot). */
+export function isTemplateBuildLoop(script: string): boolean {
+  return isDockerfileLoop(script) || loopsOverDockerfiles(script);
 }
 
 const WHY: Partial<Record<HookName, [(script: string) => boolean, string]>> = {
@@ -66,8 +85,8 @@ const WHY: Partial<Record<HookName, [(script: string) => boolean, string]>> = {
   ],
   pre_build: [isQemuRegisterOnly, 'it only registers QEMU, which this action has already done.'],
   build: [
-    isDockerfileLoop,
-    "it builds every Dockerfile.<arch> itself; 'platform-files' (auto) builds each for its platform and 'tags' names the one index.",
+    isTemplateBuildLoop,
+    "it builds every Dockerfile.<arch> itself; 'platform-files' (auto) builds each for its platform, with the build args the hook passes it, and 'tags' names the one index.",
   ],
   push: [
     isPushOnly,
@@ -79,8 +98,17 @@ const WHY: Partial<Record<HookName, [(script: string) => boolean, string]>> = {
   ],
 };
 
-/** Why this hook is skipped, or undefined when it must run. */
-export function recognise(name: HookName, script: string): string | undefined {
+const TEMPLATE_PUSH =
+  "it pushes each architecture's image that hooks/build tagged; this action pushes one index to 'tags' ('push').";
+
+/**
+ * Why this hook is skipped, or undefined when it must run. `buildHook` is the
+ * text of hooks/build beside it: when that loops over Dockerfile.<arch>, a push
+ * hook that only pushes each architecture's tag belongs to it.
+ */
+export function recognise(name: HookName, script: string, buildHook?: string): string | undefined {
+  if (name === 'push' && buildHook && isTemplateBuildLoop(buildHook) && isPushLoop(script))
+    return TEMPLATE_PUSH;
   const entry = WHY[name];
   return entry && entry[0](script) ? entry[1] : undefined;
 }

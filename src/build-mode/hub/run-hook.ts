@@ -33,7 +33,9 @@ export async function runHook(
   if (!hooks?.present.includes(name)) return 'absent';
   const script = path.join(hooks.dir, name);
   const label = hookLabel(hooks, name);
-  const why = recognise(name, readFileSync(script, 'utf8'));
+  const build = path.join(hooks.dir, 'build');
+  const buildText = hooks.present.includes('build') ? readFileSync(build, 'utf8') : undefined;
+  const why = recognise(name, readFileSync(script, 'utf8'), buildText);
   if (why) {
     core.notice(`Skipping ${label}${what}: ${why}`);
     return 'skipped';

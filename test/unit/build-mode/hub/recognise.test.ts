@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { recognise } from '../../../../src/build-mode/hub/recognise.js';
 import type { HookName } from '../../../../src/build-mode/hub/find.js';
 
@@ -97,4 +98,37 @@ test.each<[number, HookName, string, boolean]>([
   [19, 'test', sh('docker run --rm $IMAGE_NAME true'), false],
 ])('%i: %s recognised? %s', (_n, name, script, expected) => {
   expect(recognise(name, script) !== undefined).toBe(expected);
+});
+
+const example = (hook: string) =>
+  readFileSync(new URL(`../../../../examples/hub-template/hooks/${hook}`, import.meta.url), 'utf8');
+
+test.each<[number, HookName, string, string | undefined, RegExp | undefined]>([
+  [1, 'post_checkout', example('post_checkout'), undefined, /only fetches qemu-user-static/],
+  [2, 'pre_build', example('pre_build'), undefined, /only registers QEMU/],
+  [3, 'build', example('build'), undefined, /builds every Dockerfile.<arch> itself/],
+  // The template's push loop is its build loop's: recognised beside it only.
+  [4, 'push', example('push'), example('build'), /pushes each architecture's image that hooks\/build tagged/],
+  [5, 'push', example('push'), undefined, undefined],
+  [6, 'push', example('push'), sh('docker build -f "$DOCKERFILE_PATH" -t "$IMAGE_NAME" .'), undefined],
+  [7, 'post_push', example('post_push'), undefined, /only assembles a manifest list/],
+  // A loop over the Dockerfiles with a command the recogniser does not know: still the template (followed, or the line named).
+  [
+    8,
+    'build',
+    sh('for f in ${DOCKERFILE_PATH}.*; do', '  if true; then docker build -f $f .; fi', 'done'),
+    undefined,
+    /itself/,
+  ],
+  [
+    9,
+    'push',
+    sh('for a in amd64 s390x; do docker push "$IMAGE_NAME-$a"; curl -X POST x; done'),
+    example('build'),
+    undefined,
+  ],
+])('examples/hub-template %i: %s', (_n, name, script, build, why) => {
+  const got = recognise(name, script, build);
+  if (why) expect(got).toMatch(why);
+  else expect(got).toBeUndefined();
 });

@@ -1,0 +1,175 @@
+// examples/hub-template (Docker Hub's 2018–2020 multi-arch template: Dockerfile
+// plus Dockerfile.<arch> copying qemu-*-static, hooks that fetch emulators,
+// register QEMU, build every file in a loop with build args from Hub's
+// variables, push each tag and stitch them with manifest-tool), run through
+// dist/ as the runner runs it: one index whose images run as their own CPU and
+// print the build args the hook passed, nothing downloaded, no hook run; the
+// dry run prints the same plan; a value the action cannot evaluate fails the
+// job before anything slow, naming the hook's line.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { errorsOf, runAction } from '../../support/action-runner.js';
+import { exampleContext } from '../../support/contexts.js';
+import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import { exampleInputs } from '../helpers/examples.js';
+import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+
+const skip = skipWithoutPrereqs();
+
+const secrets = { 'secrets.DOCKERHUB_USERNAME': '', 'secrets.DOCKERHUB_TOKEN': '' };
+const sha = 'c0ffee1234567890c0ffee1234567890c0ffee12';
+const github = { event: 'push' as const, tag: 'v1.2.0', sha, message: 'Release 1.2.0' };
+
+/** The notice of the template, its lines as the runner shows them (core escapes newlines in commands). */
+function templateNotice(log: string): string[] {
+  const line = log.split('\n').find((l) => l.startsWith("::notice::Docker Hub's multi-arch template"));
+  return (line ?? '')
+    .replace(/^::notice::/, '')
+    .replace(/%0A/g, '\n')
+    .replace(/%25/g, '%')
+    .split('\n');
+}
+
+/** Runs one platform's image of the index, then removes it (engine 20.10 keeps one platform per digest). */
+function runImage(ref: string, platform: string): string {
+  try {
+    return execFileSync('docker', ['run', '--rm', '--network', 'host', '--platform', platform, ref], {
+      encoding: 'utf8',
+    }).trim();
+  } finally {
+    execFileSync('docker', ['image', 'rm', '--force', ref], { stdio: 'ignore' });
+  }
+}
+
+const exists = (ref: string) =>
+  spawnSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]).status === 0;
+
+describe.skipIf(skip)('Docker Hub multi-arch template (examples/hub-template)', () => {
+  let registry: TestRegistry;
+  const contexts: string[] = [];
+  const context = () => {
+    const dir = exampleContext('hub-template');
+    contexts.push(dir);
+    return dir;
+  };
+  beforeAll(async () => {
+    registry = await startRegistry();
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    contexts.forEach((c) => rmSync(c, { recursive: true, force: true }));
+  });
+
+  test('one index at tags, each image its own CPU with the build args hooks/build passed; nothing downloaded, no hook run', async () => {
+    const ctx = context();
+    const before = readdirSync(ctx).sort();
+    const inputs = exampleInputs('hub-template', secrets, registry.address);
+    const run = await runAction({ ...inputs, network: 'host' }, { cwd: ctx, github });
+    expect(errorsOf(run.main)).toBe('');
+    const log = run.main.log;
+    const repo = `${registry.address}/acme/hello`;
+    const notice = templateNotice(log);
+    const date = /BUILD_DATE=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)/.exec(notice.join('\n'))?.[1] ?? 'no date';
+    const args = `VERSION=1.2.0 BUILD_DATE=${date} VCS_REF=c0ffee1`;
+    expect(notice).toEqual([
+      "Docker Hub's multi-arch template in hooks: what each hook does under the action",
+      expect.stringMatching(/^ {2}hooks\/post_checkout: skipped: it only fetches qemu-user-static/),
+      '  hooks/pre_build: skipped: it only registers QEMU, which this action has already done.',
+      '  hooks/build: followed, not run: the action builds each platform with what the hook passed it',
+      `    linux/amd64: Dockerfile (line 11, was ${repo}:latest_amd64): build args ${args}`,
+      `    linux/arm64: Dockerfile.arm64v8 (line 20, was ${repo}:latest_arm64v8): build args ${args} ARCH=arm64v8`,
+      `    linux/s390x: Dockerfile.s390x (line 20, was ${repo}:latest_s390x): build args ${args} ARCH=s390x`,
+      "  hooks/push: skipped: it pushes each architecture's image that hooks/build tagged; this action pushes one index to 'tags' ('push').",
+      "  hooks/post_push: skipped: it only assembles a manifest list, which this action pushes already: one index at 'tags'.",
+      "  Dockerfile.arm64v8: 'COPY qemu-aarch64-static /usr/bin/' left out: QEMU is registered with the F flag, so no interpreter is needed in the image",
+      "  Dockerfile.s390x: 'COPY qemu-s390x-static /usr/bin/' left out: QEMU is registered with the F flag, so no interpreter is needed in the image",
+    ]);
+    // The hooks' date is the run's.
+    expect(Math.abs(Date.parse(date) - Date.now())).toBeLessThan(30 * 60_000);
+    // No hook ran: nothing downloaded, no per-arch tag, no manifest-tool.
+    expect(log).not.toContain('::group::Running hooks/');
+    expect(log).not.toContain('Building amd64 from');
+    expect(readdirSync(ctx).sort()).toEqual(before);
+    for (const arch of ['amd64', 'arm64v8', 's390x']) expect(exists(`${repo}:latest_${arch}`)).toBe(false);
+    // One index at 'tags', each image running as its own CPU and saying what Hub would have built.
+    expect(Object.keys(JSON.parse(run.outputs['platform-digests'] ?? '{}') as object)).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+      'linux/s390x',
+    ]);
+    const pinned = `${repo}@${run.outputs.digest}`;
+    const hello = (arch: string, cpu: string) =>
+      `hello 1.2.0 (c0ffee1, built ${date}) from ${arch} on ${cpu}`;
+    expect(runImage(pinned, 'linux/amd64')).toBe(hello('amd64', 'x86_64'));
+    expect(runImage(pinned, 'linux/arm64')).toBe(hello('arm64v8', 'aarch64'));
+    expect(runImage(pinned, 'linux/s390x')).toBe(hello('s390x', 's390x'));
+    // The labels the Dockerfile makes of those args, read by a second tool.
+    const digests = JSON.parse(run.outputs['platform-digests'] ?? '{}') as Record<string, string>;
+    const config = JSON.parse(
+      execFileSync(
+        'skopeo',
+        ['inspect', '--config', '--tls-verify=false', `docker://${repo}@${digests['linux/s390x']}`],
+        {
+          encoding: 'utf8',
+        },
+      ),
+    ) as { config: { Labels: Record<string, string> }; architecture: string };
+    expect(config.architecture).toBe('s390x');
+    expect(config.config.Labels).toMatchObject({
+      'org.label-schema.version': '1.2.0',
+      'org.label-schema.build-date': date,
+      'org.label-schema.vcs-ref': 'c0ffee1',
+    });
+  });
+
+  test("'hooks: check' prints the same plan and builds nothing", async () => {
+    const inputs = exampleInputs('hub-template', secrets, '127.0.0.1:9');
+    const run = await runAction({ ...inputs, network: 'host', hooks: 'check' }, { cwd: context(), github });
+    expect(errorsOf(run.main)).toBe('');
+    const log = run.main.log;
+    const args = /VERSION=1\.2\.0 BUILD_DATE=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ VCS_REF=c0ffee1/.source;
+    // One report for the template's platforms, each hook once (no per-platform repeats).
+    expect(log).not.toMatch(/^linux\/amd64: hooks run in/m);
+    expect(log.match(/^ {2}hooks\/pre_build: /gm)).toHaveLength(1);
+    for (const line of [
+      /^Docker Hub's multi-arch template in hooks: what each hook does under the action$/m,
+      /^ {2}hooks\/pre_build: skipped: it only registers QEMU/m,
+      new RegExp(
+        `^ {4}linux/amd64: Dockerfile \\(line 11, was 127\\.0\\.0\\.1:9/acme/hello:latest_amd64\\): build args ${args}$`,
+        'm',
+      ),
+      new RegExp(
+        `^ {4}linux/arm64: Dockerfile\\.arm64v8 \\(line 20, was 127\\.0\\.0\\.1:9/acme/hello:latest_arm64v8\\): build args ${args} ARCH=arm64v8$`,
+        'm',
+      ),
+      /^ {2}hooks\/push: skipped: it pushes each architecture's image that hooks\/build tagged/m,
+      /^ {2}hooks\/post_push: skipped: it only assembles a manifest list/m,
+      /^ {2}Dockerfile\.s390x: 'COPY qemu-s390x-static \/usr\/bin\/' left out when QEMU is registered with the F flag/m,
+    ])
+      expect(log).toMatch(line);
+    for (const phase of ['Registering QEMU emulators', 'Building', 'Merging index'])
+      expect(log).not.toContain(`::group::${phase}`);
+    expect(run.outputs.digest ?? '').toBe('');
+  });
+
+  test('a value hooks/build computes in a way the action cannot evaluate fails before anything slow, naming the line', async () => {
+    const ctx = context();
+    const hook = path.join(ctx, 'hooks', 'build');
+    writeFileSync(
+      hook,
+      readFileSync(hook, 'utf8').replace('$(git rev-parse --short HEAD)', '$(git describe --always)'),
+    );
+    const ref = `${registry.address}/acme/hello-bad:latest`;
+    const inputs = exampleInputs('hub-template', secrets, registry.address);
+    const run = await runAction({ ...inputs, tags: ref, network: 'host' }, { cwd: ctx, github });
+    expect(run.main.exitCode).not.toBe(0);
+    expect(errorsOf(run.main)).toMatch(
+      /Cannot follow hooks\/build for linux\/amd64: line 11 'docker build --build-arg VERSION=.*': cannot evaluate \$\(git describe --always\) \(set as VCS_REF on line 8\)\. .*Pass that value in 'build-args', or set 'hooks' to false/,
+    );
+    expect(run.main.log).not.toContain('::group::Registering QEMU emulators');
+    expect(existsSync(path.join(ctx, 'manifest-tool'))).toBe(false);
+    expect(exists(ref)).toBe(false);
+  });
+});
