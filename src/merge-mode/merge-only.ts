@@ -24,6 +24,13 @@ function noSource(digest: string): never {
   throw new Error(`index entry ${digest} has no source`); // a bug: reported as unexpected
 }
 
+/** The sources named by the input, then those of the digest files (push-by-digest jobs). */
+function sourceRefs(options: MergeOptions): SourceReference[] {
+  return options.sourcesFrom
+    ? [...options.sources, ...readDigestFiles(options.sourcesFrom)]
+    : options.sources;
+}
+
 /**
  * `checked` reports the pre-flight (started by the caller): the sources are read beside it, and its
  * failure is the one said when both fail.
@@ -33,10 +40,7 @@ export async function runMergeOnly(
   options: MergeOptions,
   checked?: () => Promise<void>,
 ): Promise<Outcome> {
-  const refs = options.sourcesFrom
-    ? [...options.sources, ...readDigestFiles(options.sourcesFrom)]
-    : options.sources;
-  const reading = readSources(refs, (registry) => clients.get(registry));
+  const reading = readSources(sourceRefs(options), (registry) => clients.get(registry));
   reading.catch(() => undefined); // awaited below, after the checks
   await checked?.();
   const images = await core.group('Reading sources', async () => logSources(await reading));
