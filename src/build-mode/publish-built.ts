@@ -37,7 +37,7 @@ export async function publishBuilt(
       pushByDigest(sourced, targets, platforms, index, options.digestFile),
     );
   } else if (options.push)
-    await publish(clients, options.tags, sourced, index, {
+    await publish(clients, options, sourced, index, {
       timeline,
       platforms: results.length,
       early: ahead,

@@ -39,7 +39,7 @@ export async function runMergeOnly(clients: RegistryClients, options: MergeOptio
   );
   await core.group('Merging index', async () => {
     core.info(`Index ${index.digest} (${index.mediaType}) with ${images.length} platform(s)`);
-    if (options.push) await publish(clients, options.tags, entries, index);
+    if (options.push) await publish(clients, options, entries, index);
     else core.info("'push' is false: the sources were read and merged, nothing was pushed.");
   });
   if (options.ociArchive) {

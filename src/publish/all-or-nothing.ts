@@ -9,8 +9,9 @@ import type { Descriptor } from '../oci/types.js';
 import { copyBlobs, copyImages, newStats, type CopyStats, type Sourced } from '../registry/copy.js';
 import type { Repo } from '../oci/image-source.js';
 import type { RegistryClients, Target } from '../registry/clients.js';
-import type { Reference } from '../registry/reference.js';
 import { addCopied, addTagged } from './reached.js';
+import type { PublishOptions } from './options.js';
+import { signPublished } from './signing.js';
 import type { Timeline } from '../timeline.js';
 
 export type { Target };
@@ -118,12 +119,13 @@ export interface PublishTiming {
 
 /**
  * Every entry's images in one copy to every target (blobs shared between
- * platforms are sent once, big layers travel side by side), then the index:
- * nothing is tagged before the copy ended.
+ * platforms are sent once, big layers travel side by side), then their
+ * signatures ('sign'), then the index: nothing is tagged before the copy and
+ * the signing ended.
  */
 export async function publish(
   clients: RegistryClients,
-  tags: readonly Reference[],
+  { tags, sign }: Pick<PublishOptions, 'tags' | 'sign'>,
   entries: readonly SourcedEntry[],
   index: SerializedIndex,
   timing?: PublishTiming,
@@ -134,6 +136,17 @@ export async function publish(
     ? await timing.timeline.time('Copies', `Every platform (${timing.platforms})`, copy)
     : await copy();
   core.info(blobsLine(stats, timing?.early ?? newStats()));
+  if (sign.mode !== 'false') {
+    const signing = () =>
+      signPublished(
+        sign,
+        targets,
+        index,
+        entries.map((e) => e.descriptor),
+      );
+    if (timing) await timing.timeline.time('Signatures', `Signing (${sign.mode})`, signing);
+    else await signing();
+  }
   const push = () => pushIndex(targets, index);
   const count = targets.reduce((n, t) => n + t.tags.length, 0);
   if (timing) await timing.timeline.time('Index', `Pushing the index to ${count} tag(s)`, push);

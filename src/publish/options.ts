@@ -3,6 +3,7 @@
 import type { AttestationMode } from '../oci/attestations.js';
 import type { IndexFormat } from '../oci/index.js';
 import type { Reference } from '../registry/reference.js';
+import type { SignOptions } from '../sign/options.js';
 
 export interface PublishOptions {
   tags: Reference[];
@@ -16,4 +17,6 @@ export interface PublishOptions {
   indexFormat: IndexFormat;
   attestations: AttestationMode;
   annotations: Record<string, string>;
+  /** Sign the index and each platform's manifest in the targets ('sign'). */
+  sign: SignOptions;
 }
