@@ -37,7 +37,13 @@ function decodeProblem(err: unknown): string {
 }
 
 /** Pure apart from the parsing: the key, or what is wrong with it and what would be valid. */
-export function parseSigningKey(pem: string, password: string): ParsedKey {
+export function parseSigningKey(text: string, password: string): ParsedKey {
+  // Lines trimmed: a key pasted into YAML with indentation, or with CRLF line ends, still reads.
+  const pem = `${text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .join('\n')
+    .trim()}\n`;
   if (!pem.trim())
     return { problem: `Input 'sign' is key but 'sign-key' is empty; ${MAKE_ONE}, from a secret.` };
   const problem = labelProblem(pem, password);

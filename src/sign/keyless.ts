@@ -1,6 +1,7 @@
-// Keyless signing through Sigstore with @sigstore/sign: the job's OIDC token
-// (audience "sigstore", from the runner's ACTIONS_ID_TOKEN_REQUEST_URL and
-// _TOKEN, which `permissions: id-token: write` gives) buys a short-lived
+// Keyless signing through Sigstore with @sigstore/sign (FulcioSigner,
+// RekorWitness): the job's OIDC token (oidc-token.ts: audience "sigstore",
+// from the runner's ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN, which
+// `permissions: id-token: write` gives) buys a short-lived
 // Fulcio certificate for an ephemeral P-256 key; every signature is then
 // entered in Rekor. One certificate serves every payload of the run. The
 // library is imported only here, only when signing keyless.
@@ -9,6 +10,7 @@ import type { Signer, SignatureBundle } from '@sigstore/sign';
 import { ActionError } from '../errors.js';
 import { forLog } from '../log-safe.js';
 import type { PayloadSignature } from '../oci/cosign-signature.js';
+import { requestOidcToken } from './oidc-token.js';
 import { cosignBundle } from './rekor-bundle.js';
 import type { PayloadSigner } from './options.js';
 
@@ -65,11 +67,11 @@ function messageSignature(payload: Buffer, signature: Buffer): SignatureBundle {
 export async function keylessSigner(options: KeylessOptions = {}): Promise<PayloadSigner> {
   const problem = oidcProblem(process.env);
   if (problem) throw new ActionError(problem);
-  const sigstore = await import('@sigstore/sign');
+  const sigstore = await import(/* webpackMode: "eager" */ '@sigstore/sign');
   const fetch = { timeout: options.timeoutMs ?? 30_000, retry: 2 };
   const holder = ephemeralKey();
   const fulcio = new sigstore.FulcioSigner({
-    identityProvider: new sigstore.CIContextProvider(OIDC_AUDIENCE),
+    identityProvider: { getToken: () => requestOidcToken(process.env, OIDC_AUDIENCE) },
     keyHolder: holder,
     fulcioBaseURL: options.fulcioUrl ?? sigstore.DEFAULT_FULCIO_URL,
     ...fetch,
