@@ -40,9 +40,14 @@ function cosignVerify(pub: string, ref: string): { status: number | null; out: s
 }
 
 async function getManifest(url: string): Promise<{ type: string; bytes: Buffer }> {
-  const res = await fetch(url, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+  const res = await fetch(url, {
+    headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+  });
   expect(res.status, url).toBe(200);
-  return { type: res.headers.get('content-type') ?? '', bytes: Buffer.from(await res.arrayBuffer()) };
+  return {
+    type: res.headers.get('content-type') ?? '',
+    bytes: Buffer.from(await res.arrayBuffer()),
+  };
 }
 
 describe.skipIf(skip)('signing the index', () => {
@@ -90,8 +95,10 @@ describe.skipIf(skip)('signing the index', () => {
     // copied under its .sig tag (a replay), it fails too: the payload names another digest.
     const file = path.join(dir, 'other.txt');
     writeFileSync(file, 'another image\n');
-    execFileSync('oras', ['push', '--plain-http', `${repo}:other`, `${file}:text/plain`], { cwd: dir });
-    const foreign = execFileSync('oras', ['resolve', '--plain-http', `${repo}:other`], { encoding: 'utf8' }).trim();
+    execFileSync('oras', ['push', '--plain-http', `${repo}:other`, `other.txt:text/plain`], { cwd: dir });
+    const foreign = execFileSync('oras', ['resolve', '--plain-http', `${repo}:other`], {
+      encoding: 'utf8',
+    }).trim();
     expect(foreign).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(cosignVerify(signing.pub, `${repo}@${foreign}`).status).not.toBe(0);
     const base = `${t.registry.url}/v2/signed/app/manifests`;
@@ -105,9 +112,37 @@ describe.skipIf(skip)('signing the index', () => {
     const replayed = cosignVerify(signing.pub, `${repo}@${foreign}`);
     expect(replayed.status, replayed.out).not.toBe(0);
 
+    // Merge-only mode re-signs the same images with the other key: appended, so both keys verify.
+    // Then the first key again: the same signature is already there, nothing is added.
+    const merged = await runAction({
+      sources: `${repo}@${index}`,
+      tags: `${repo}:2`,
+      push: 'true',
+      sign: 'key',
+      'sign-key': other.key,
+    });
+    expect(errorsOf(merged.main)).toBe('');
+    const mergedIndex = merged.outputs.digest ?? '';
+    const signedBefore = [index, ...Object.values(platforms)];
+    for (const digest of [mergedIndex, ...Object.values(platforms)])
+      for (const pub of signedBefore.includes(digest) ? [signing.pub, other.pub] : [other.pub]) {
+        const both = cosignVerify(pub, `${repo}@${digest}`);
+        expect(both.status, `${digest} ${pub} ${both.out}`).toBe(0);
+      }
+    const again = await runAction({
+      sources: `${repo}@${index}`,
+      tags: `${repo}:3`,
+      push: 'true',
+      sign: 'key',
+      'sign-key': signing.key,
+    });
+    expect(errorsOf(again.main)).toBe('');
+    for (const [platform, digest] of Object.entries(platforms))
+      expect(again.main.log).toContain(`${platform} ${digest} already carries this signature in ${repo}`);
+
     const keyLines = signing.key.split('\n').filter((l) => l.length >= 8 && !l.startsWith('-----'));
     expect(keyLines.length).toBeGreaterThan(0);
-    expect(leaks(run, signing.key, ...keyLines)).toEqual([]);
+    for (const r of [run, again]) expect(leaks(r, signing.key, ...keyLines)).toEqual([]);
     expect(run.main.log).toContain('::add-mask::');
   });
 
