@@ -2,6 +2,7 @@
 // live only in action.yml. Secrets are masked the moment they are read.
 import * as core from '@actions/core';
 import { BUILD_INPUT_NAMES, secretValues } from './build.js';
+import { SIGN_INPUT_NAMES, keySecrets } from './sign.js';
 import { TOOL_INPUT_NAMES } from './tools.js';
 
 export const INPUT_NAMES = [
@@ -31,6 +32,7 @@ export const INPUT_NAMES = [
   'annotations',
   'sources-from',
   'referrers',
+  ...SIGN_INPUT_NAMES,
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Record<InputName, string>;
@@ -39,6 +41,8 @@ export function getInputs(): RawInputs {
   const raw = {} as RawInputs;
   for (const name of INPUT_NAMES) raw[name] = core.getInput(name);
   if (raw.password) core.setSecret(raw.password);
+  if (raw['sign-key-password']) core.setSecret(raw['sign-key-password']);
+  keySecrets(raw['sign-key']).forEach((v) => core.setSecret(v));
   secretValues(raw.secrets).forEach((v) => core.setSecret(v));
   return raw;
 }

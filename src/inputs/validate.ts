@@ -11,6 +11,7 @@ import type { PublishOptions } from '../publish/options.js';
 import { QEMU_MODES } from '../qemu/decide.js';
 import { parseReference, ReferenceSyntaxError, type Reference } from '../registry/reference.js';
 import { parseBuildInputs } from './build.js';
+import { parseSignInputs } from './sign.js';
 import {
   checkImage,
   checkStage,
@@ -125,17 +126,20 @@ function checkTagsNeeded(
   }
 }
 
-function parsePublish(raw: RawInputs, cwd: string, problems: string[]): PublishOptions {
+function parsePublish(raw: RawInputs, cwd: string, { problems, warnings }: Found): PublishOptions {
+  const pushByDigest = parseBoolean('push-by-digest', raw['push-by-digest'], problems);
+  const push = parseBoolean('push', raw.push, problems);
   return {
     tags: parseTags(raw.tags, problems),
-    pushByDigest: parseBoolean('push-by-digest', raw['push-by-digest'], problems),
-    push: parseBoolean('push', raw.push, problems),
+    pushByDigest,
+    push,
     digestFile: absolute(cwd, raw['digest-file']),
     ociArchive: absolute(cwd, raw['oci-archive']),
     indexFormat: parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems),
     attestations: parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems),
     annotations: toRecord(parseKeyValues('annotations', raw.annotations, problems)),
     referrers: parseBoolean('referrers', raw.referrers, problems),
+    sign: parseSignInputs(raw, { push, pushByDigest }, problems, warnings),
   };
 }
 
@@ -193,7 +197,7 @@ export function parseInputs(raw: RawInputs, cwd: string, cores = 1): Validated &
   const { problems } = found;
   const mode: Mode = raw.sources.trim() || raw['sources-from'].trim() ? 'merge' : 'build';
   const platforms = parsePlatforms(raw.platforms, found);
-  const publish = parsePublish(raw, cwd, problems);
+  const publish = parsePublish(raw, cwd, found);
   checkTagsNeeded(raw, publish, mode, found);
   const build = parseBuildMode(raw, cwd, cores, platforms, found);
   const inputs: Inputs = {

@@ -13,6 +13,7 @@ import type { PublishOptions } from './options.js';
 import { findReferrers, type FoundReferrer } from './referrers-find.js';
 import { copyReferrers } from './referrers-copy.js';
 import { addCopied, addTagged } from './reached.js';
+import { signPublished } from './signing.js';
 import { mapPool } from '../pool.js';
 import type { Timeline } from '../timeline.js';
 
@@ -155,12 +156,13 @@ export interface PublishTiming {
 
 /**
  * Every entry's images in one copy to every target (blobs shared between
- * platforms are sent once, big layers travel side by side), then the index:
- * nothing is tagged before the copy ended.
+ * platforms are sent once, big layers travel side by side), then their
+ * signatures ('sign'), then the index: nothing is tagged before the copy and
+ * the signing ended.
  */
 export async function publish(
   clients: RegistryClients,
-  options: Pick<PublishOptions, 'tags' | 'referrers'>,
+  options: Pick<PublishOptions, 'tags' | 'referrers' | 'sign'>,
   entries: readonly SourcedEntry[],
   index: SerializedIndex,
   timing?: PublishTiming,
@@ -180,6 +182,18 @@ export async function publish(
   core.info(blobsLine(stats, timing?.early ?? newStats()));
   // After the manifests they refer to, before any tag of the index.
   await copyReferrers(referrers, targets, newStats());
+  const { sign } = options;
+  if (sign.mode !== 'false') {
+    const signing = () =>
+      signPublished(
+        sign,
+        targets,
+        index,
+        entries.map((e) => e.descriptor),
+      );
+    if (timing) await timing.timeline.time('Signatures', `Signing (${sign.mode})`, signing);
+    else await signing();
+  }
   const push = () => pushIndex(targets, index);
   const count = targets.reduce((n, t) => n + t.tags.length, 0);
   if (timing) await timing.timeline.time('Index', `Pushing the index to ${count} tag(s)`, push);

@@ -3,6 +3,7 @@
 import type { AttestationMode } from '../oci/attestations.js';
 import type { IndexFormat } from '../oci/index.js';
 import type { Reference } from '../registry/reference.js';
+import type { SignOptions } from '../sign/options.js';
 
 export interface PublishOptions {
   tags: Reference[];
@@ -18,4 +19,6 @@ export interface PublishOptions {
   annotations: Record<string, string>;
   /** Carry each copied manifest's referrers (signatures, SBOMs, attestations) to the targets. */
   referrers: boolean;
+  /** Sign the index and each platform's manifest in the targets ('sign'). */
+  sign: SignOptions;
 }

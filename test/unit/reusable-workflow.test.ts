@@ -34,6 +34,8 @@ const SET_BY_WORKFLOW = new Set([
   'push-by-digest',
   'digest-file',
   'sources-from',
+  'sign-key',
+  'sign-key-password',
 ]);
 
 describe('multiarch.yml passes the action through', () => {
@@ -127,8 +129,14 @@ describe('multiarch.yml runs the action of its own commit', () => {
 
 describe('multiarch.yml secrets', () => {
   test('credentials and build secrets come in as secrets, never inputs', () => {
-    expect(Object.keys(call.secrets).sort()).toEqual(['build-secrets', 'password', 'username']);
-    for (const name of ['secrets', 'build-secrets', 'username', 'password'])
+    expect(Object.keys(call.secrets).sort()).toEqual([
+      'build-secrets',
+      'password',
+      'sign-key',
+      'sign-key-password',
+      'username',
+    ]);
+    for (const name of ['secrets', 'build-secrets', 'username', 'password', 'sign-key', 'sign-key-password'])
       expect(call.inputs, name).not.toHaveProperty([name]);
     expect(build.secrets).toBe('${{ secrets.build-secrets }}');
     for (const step of [build, merge]) {
@@ -136,6 +144,9 @@ describe('multiarch.yml secrets', () => {
       expect(step.password).toBe('${{ secrets.password }}');
     }
     expect(merge).not.toHaveProperty('secrets');
+    expect(merge['sign-key']).toBe('${{ secrets.sign-key }}');
+    expect(merge['sign-key-password']).toBe('${{ secrets.sign-key-password }}');
+    expect(build).not.toHaveProperty('sign-key'); // only the merge job signs
   });
 
   test("no top-level permissions: they would cap the build and merge jobs' token below the caller's", () => {

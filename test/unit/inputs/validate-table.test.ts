@@ -2,6 +2,7 @@
 // value gets a specific error naming the input and the value, from the pure
 // validation or the path checks that both run before anything slow. A last
 // test fails when an input is added without a row here.
+import { generateKeyPairSync } from 'node:crypto';
 import { expect, test } from 'vitest';
 import { checkPaths } from '../../../src/inputs/paths.js';
 import { getInputs } from '../../../src/inputs/read.js';
@@ -9,6 +10,9 @@ import { validateInputs } from '../../../src/inputs/validate.js';
 import { actionDefaults, ROOT } from '../../../support/action-runner.js';
 
 const HELLO = `${ROOT}/examples/hello`;
+const ENCRYPTED_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'right' })
+  .toString();
 
 // [input, inputs to set, the error]
 const ROWS: [string, Record<string, string>, RegExp][] = [
@@ -174,6 +178,13 @@ const ROWS: [string, Record<string, string>, RegExp][] = [
     /Input 'no-cache-filters' has '-x', which is not a stage name/,
   ],
   ['secret-envs', { 'secret-envs': 'TOKEN' }, /Input 'secret-envs' has 'TOKEN'; each entry is ID=ENVVAR/],
+  ['sign', { sign: 'cosign' }, /Input 'sign' is 'cosign'; valid values are false, key, keyless/],
+  ['sign-key', { sign: 'key', 'sign-key': 'hunter2' }, /Input 'sign-key' is not a PEM block/],
+  [
+    'sign-key-password',
+    { sign: 'key', 'sign-key': ENCRYPTED_KEY, 'sign-key-password': 'wrong' },
+    /Input 'sign-key' could not be decrypted with 'sign-key-password' \(ERR_OSSL_BAD_DECRYPT\); check the password/,
+  ],
 ];
 
 /** Inputs where any value is valid, and why. */
