@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import { BUILD_INPUT_NAMES, secretValues } from './build.js';
 import { TOOL_INPUT_NAMES } from './tools.js';
+import { tokenValue } from './git-context.js';
 
 export const INPUT_NAMES = [
   'platforms',
@@ -30,6 +31,7 @@ export const INPUT_NAMES = [
   'attestations',
   'annotations',
   'sources-from',
+  'github-token',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Record<InputName, string>;
@@ -38,6 +40,7 @@ export function getInputs(): RawInputs {
   const raw = {} as RawInputs;
   for (const name of INPUT_NAMES) raw[name] = core.getInput(name);
   if (raw.password) core.setSecret(raw.password);
+  if (tokenValue(raw['github-token'])) core.setSecret(tokenValue(raw['github-token']));
   secretValues(raw.secrets).forEach((v) => core.setSecret(v));
   return raw;
 }
