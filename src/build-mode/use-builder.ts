@@ -38,7 +38,7 @@ function describeNodes(builder: ExistingBuilder): string {
     (n) =>
       `  ${n.name}: ${n.status || 'status unknown'}, BuildKit ${n.buildkit || '?'}, endpoint ${n.endpoint}, platforms ${n.platforms.join(', ') || 'none listed'}`,
   );
-  return forLog([head, ...rows].join('\n'));
+  return [head, ...rows].map(forLog).join('\n'); // each line made safe, the lines kept
 }
 
 /** platform -> node, as buildx will pick (pure). */
@@ -48,6 +48,7 @@ export function describeAssignment(builder: ExistingBuilder, platforms: readonly
       const { node, listed } = nodeFor(builder, p);
       return `${p} -> node ${node}${listed ? '' : ` (no node lists ${p}: buildx sends it to the first node, which must emulate it)`}`;
     })
+    .map(forLog)
     .join('\n');
 }
 

@@ -73,7 +73,7 @@ describe.skipIf(skip)("'builder': an existing builder", () => {
     expect(errorsOf(run.main)).toBe('');
     const log = run.main.log;
     expect(log).toContain(`::group::Inspecting builder ${other}`);
-    expect(log).toContain(`Builder ${other} (driver docker), 1 node(s):`);
+    expect(log).toContain(`Builder ${other} (driver docker), 1 node(s):\n  ${other}: running, BuildKit `);
     expect(log).toContain(`Its engine: Docker ${otherVersion}`);
     for (const p of ['linux/amd64', 'linux/arm64']) expect(log).toContain(`${p} -> node ${other}`);
     // buildx's own build ref names the node that ran each build: the other engine's.

@@ -85,7 +85,7 @@ describe.skipIf(skip)('Git contexts', () => {
     checkMarkers(repo, done.outputs);
     const mine = server.requests.slice(before);
     const basic = `basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`;
-    expect(mine.some((r) => r.authorization.toLowerCase() === basic)).toBe(true);
+    expect(mine.some((r) => r.authorization.toLowerCase() === basic.toLowerCase())).toBe(true);
     expect(leaks(done, TOKEN, Buffer.from(`x-access-token:${TOKEN}`).toString('base64'))).toEqual([]);
   });
 
