@@ -111,7 +111,7 @@ export async function runPost(): Promise<void> {
   const state = readState();
   if (!state) return;
   await core.group('Cleaning up', async () => {
-    const { registry, images, runDir, builder, dockerConfig } = state;
+    const { registry, images, runDir, builder, dockerConfig, imagesEngine } = state;
     if (dockerConfig && existsSync(dockerConfig)) useDockerConfig(dockerConfig);
     const cleanups: Cleanup[] = [];
     if (builder) cleanups.push([`builder ${builder}`, () => removeBuilder(builder)]);
@@ -124,6 +124,11 @@ export async function runPost(): Promise<void> {
     }
     if (images.length > 0)
       cleanups.push([`${images.length} local build image(s) from the engine`, () => removeImages(images)]);
+    if (images.length > 0 && imagesEngine)
+      cleanups.push([
+        `${images.length} local build image(s) from the builder's engine (${imagesEngine})`,
+        () => removeImages(images, imagesEngine),
+      ]);
     await cleanUp(cleanups);
     // Last: the registry's storage and the docker config live in it.
     await cleanUp([[`run directory ${runDir}`, () => rm(runDir, { recursive: true, force: true })]]);

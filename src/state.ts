@@ -33,6 +33,8 @@ export interface PostState {
   builder?: string;
   /** Images the docker driver left in the engine's store (local registry tags). */
   images: string[];
+  /** The engine (a docker context) of an existing docker-driver builder ('builder'), which keeps them too. */
+  imagesEngine?: string;
 }
 
 const KEY = 'multiarch-state';

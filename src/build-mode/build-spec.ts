@@ -39,6 +39,8 @@ export interface BuildsContext {
   multiPlatform: boolean;
   /** The docker driver on the containerd store: the engine keeps each build packed (see BuildSpec). */
   packed: boolean;
+  /** 'builder' of the docker driver: buildx takes another engine's builder only through `docker --context`. */
+  engineContext?: string;
   /** Called as each build ends (while others may still build): its platforms' results. */
   onBuilt?: (results: readonly PlatformResult[]) => void;
 }
@@ -87,7 +89,9 @@ export function specFor(
     ssh: options.build.ssh,
     noCacheFilters: options.build.noCacheFilters,
     logFile,
-    builder: state.builder,
+    // buildx takes the docker driver of a context only when it is the current one (`--context` makes it so).
+    builder: state.builder ?? (options.builder || undefined),
+    engineContext: ctx.engineContext,
     packed: ctx.packed,
   };
 }

@@ -22,6 +22,7 @@ import { formatPlatform, platformSlug, type Platform } from '../platform.js';
 import { saveState } from '../state.js';
 import { readBuiltPlatforms } from './built-image.js';
 import { explainBuildError } from './explain.js';
+import { reportNode } from './use-builder.js';
 import { specFor, type BuildsContext, type PlatformResult } from './build-spec.js';
 
 function readSteps(logFile: string): { steps: Step[]; text: string } {
@@ -78,7 +79,9 @@ async function runShared(ctx: BuildsContext, platforms: Platform[], ref: string,
   core.info(`Building ${names.join(', ')} in one build (each platform's log follows when it ends)`);
   let digest: string | undefined;
   try {
-    digest = (await runBuild(spec)).digest;
+    const built = await runBuild(spec);
+    digest = built.digest;
+    reportNode(ctx.options.builder, names.join(', '), built.buildRef);
   } catch (err) {
     const { steps, text } = readSteps(logFile);
     printLogs(steps, text, names);

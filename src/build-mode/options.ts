@@ -36,6 +36,8 @@ export interface ToolOptions {
   buildxVersion: string;
   buildxUrl: string;
   driver: Driver;
+  /** An existing buildx builder to build on (the user's: never created or removed), or ''. */
+  builder: string;
   buildkitImage: string;
   /** Absolute path, or '' when not given. */
   buildkitdConfig: string;

@@ -22,6 +22,7 @@ import { specFor, type BuildsContext, type PlatformResult } from './build-spec.j
 import { runSmokeTest } from './smoke-test.js';
 import { saveState } from '../state.js';
 import { ActionError } from '../errors.js';
+import { reportNode } from './use-builder.js';
 
 export type { BuildsContext, PlatformResult };
 
@@ -52,7 +53,9 @@ async function buildImage(ctx: BuildsContext, spec: BuildSpec, slug: string): Pr
   if (await runBuildHook(ctx, spec)) return slug;
   let digest: string | undefined;
   try {
-    digest = (await runBuild(spec)).digest;
+    const built = await runBuild(spec);
+    digest = built.digest;
+    reportNode(ctx.options.builder, spec.platform, built.buildRef);
   } catch (err) {
     throw await explainBuildError(err, spec.platform, ctx);
   }

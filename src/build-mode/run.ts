@@ -28,6 +28,7 @@ import {
   type PlatformResult,
 } from './platforms.js';
 import { installBuildx, logEnvironment, startBuilder, startRegistry, type Probed } from './setup.js';
+import { useExistingBuilder, type BuilderCaps } from './use-builder.js';
 
 /** The engine as checked before the pre-flight: its version, and buildx and the image store, being read. */
 export interface Engine {
@@ -46,13 +47,21 @@ async function setUp(http: Http, options: BuildModeOptions, state: PostState, en
   const { containerdStore, buildx } = await core.group('Environment', () =>
     logEnvironment(engine.version, engine.probed),
   );
-  checkDriverSupport(options.build, options.driver, containerdStore, engine.version);
+  if (!options.builder) checkDriverSupport(options.build, options.driver, containerdStore, engine.version);
   const emulation = await core.group('Registering QEMU emulators', () =>
     registerEmulators(options, state.runDir),
   );
   await recordEmulation(emulation);
   await core.group('Setting up buildx', () => installBuildx(http, options, state, buildx));
-  if (options.driver === 'docker-container')
+  let caps: BuilderCaps = {
+    multiPlatform: options.driver === 'docker-container' || containerdStore,
+    packed: options.driver === 'docker' && containerdStore,
+  };
+  if (options.builder)
+    caps = await core.group(`Inspecting builder ${options.builder}`, () =>
+      useExistingBuilder(options, state),
+    );
+  else if (options.driver === 'docker-container')
     await core.group('Creating builder', () => startBuilder(options, state));
   const { registry, login } = await core.group('Starting local registry', () =>
     startRegistry(http, options, state),
@@ -68,9 +77,7 @@ async function setUp(http: Http, options: BuildModeOptions, state: PostState, en
   // What is copied out of the local registry comes from its files on this machine where it can.
   const source = registry.storage ? new LocalStorageSource(client, registry.storage) : client;
   const localSource = { client: source, repository: LOCAL_REPOSITORY };
-  const multiPlatform = options.driver === 'docker-container' || containerdStore;
-  const packed = options.driver === 'docker' && containerdStore;
-  return { emulation, local, localSource, multiPlatform, packed };
+  return { emulation, local, localSource, ...caps };
 }
 
 /** Each platform's build on the timeline (emulated ones critical), and a one build's export once. */
@@ -136,13 +143,18 @@ export async function runBuildMode(
   await hooks.afterCheckout();
   const timeline = new Timeline();
   const label = 'Environment, emulation, buildx, local registry';
-  const { emulation, local, localSource, multiPlatform, packed } = await timeline.time('Set-up', label, () =>
-    setUp(http, options, state, engine),
+  const { emulation, local, localSource, multiPlatform, packed, engineContext } = await timeline.time(
+    'Set-up',
+    label,
+    () => setUp(http, options, state, engine),
   );
   await hooks.afterSetUp(emulation, state.runDir);
   const early = earlyCopies(clients, options, hooks, localSource, timeline);
   const hub = hooks.platforms;
-  const results = await buildWith({ options, state, local, hub, emulation, multiPlatform, packed }, early);
+  const results = await buildWith(
+    { options, state, local, hub, emulation, multiPlatform, packed, engineContext },
+    early,
+  );
   const how = (p: string) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
   recordBuilds(timeline, results, how);
   const ref = (platform: string) => localRef(local, platform);

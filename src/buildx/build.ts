@@ -47,8 +47,10 @@ export interface BuildSpec extends Partial<RunStepOptions> {
   sbom?: string;
   /** Tee the build's output here instead of streaming it (parallel builds). */
   logFile?: string;
-  /** A builder other than the engine's default (driver docker-container). */
+  /** A builder other than the engine's default (driver docker-container, or the 'builder' input). */
   builder?: string;
+  /** The docker context of an existing docker-driver builder: `docker --context NAME buildx build`. */
+  engineContext?: string;
   /** rawjson: machine-readable progress, split by platform afterwards (multi-platform builds). */
   progress?: 'rawjson';
   /**
@@ -64,12 +66,13 @@ const repeat = (flag: string, values: readonly string[] = []) => values.flatMap(
 
 export function buildArgs(spec: BuildSpec): string[] {
   const args = [
+    ...(spec.engineContext ? ['--context', spec.engineContext] : []),
     'buildx',
     'build',
     '--platform',
     spec.platform,
-    '--file',
-    spec.file,
+    // No file with a Git context means the repository's own Dockerfile.
+    ...(spec.file ? ['--file', spec.file] : []),
     '--tag',
     spec.ref,
     ...(spec.packed ? ['--output', 'type=image,push=true,unpack=false'] : ['--push']),
@@ -103,13 +106,19 @@ export function runStepArgs(spec: Partial<RunStepOptions>): string[] {
 export interface BuildMetadata {
   digest?: string;
   configDigest?: string;
+  /** buildx's "builder/node/ref": the node that ran the build. */
+  buildRef?: string;
 }
 
 /** Reads what buildx wrote to --metadata-file (pure on the text). */
 export function parseMetadata(text: string): BuildMetadata {
   const json = JSON.parse(text) as Record<string, unknown>;
   const str = (k: string) => (typeof json[k] === 'string' ? json[k] : undefined);
-  return { digest: str('containerimage.digest'), configDigest: str('containerimage.config.digest') };
+  return {
+    digest: str('containerimage.digest'),
+    configDigest: str('containerimage.config.digest'),
+    buildRef: str('buildx.build.ref'),
+  };
 }
 
 /** Known failure texts -> what the user can do about them. */

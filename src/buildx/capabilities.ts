@@ -3,9 +3,16 @@ import { ActionError } from '../errors.js';
 import { run } from '../exec.js';
 import { needsContainerDriver } from './cache.js';
 
+/** The docker CLI's flags for another engine: a context name, or a host URL (pure). */
+export function engineFlags(endpoint?: string): string[] {
+  if (!endpoint) return [];
+  return endpoint.includes('://') ? ['--host', endpoint] : ['--context', endpoint];
+}
+
 /** The classic docker driver gains attestations and cache export with the containerd image store. */
-export async function hasContainerdStore(): Promise<boolean> {
-  const res = await run('docker', ['info', '--format', '{{json .DriverStatus}}'], {
+export async function hasContainerdStore(endpoint?: string): Promise<boolean> {
+  const on = engineFlags(endpoint);
+  const res = await run('docker', [...on, 'info', '--format', '{{json .DriverStatus}}'], {
     silent: true,
     allowFailure: true,
   });

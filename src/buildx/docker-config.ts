@@ -50,6 +50,14 @@ function linkUserEntries(dir: string, entries: readonly string[]): void {
   }
 }
 
+/**
+ * The user's builders (docker/setup-buildx-action's, for 'builder') in the run's
+ * own config dir: the user's buildx dir linked in, unless one is there already.
+ */
+export function linkUserBuilders(dir: string): void {
+  linkUserEntries(dir, ['buildx']);
+}
+
 function readUserConfig(): Record<string, unknown> {
   try {
     return JSON.parse(readFileSync(path.join(userDockerConfig(), 'config.json'), 'utf8')) as Record<

@@ -3,13 +3,19 @@
 // reported together in one error.
 import { ActionError } from '../errors.js';
 import { pathProblems } from './paths.js';
+import { gitAuthSecret, tokenValue } from './git-context.js';
 import { getInputs } from './read.js';
 import { secretEnvProblems } from './run-steps.js';
 import { signEnvProblems } from './sign.js';
 import { parseInputs, type Validated } from './validate.js';
 
 export function readInputs(cwd: string, cores: number): Validated {
-  const { inputs, warnings, problems } = parseInputs(getInputs(), cwd, cores);
+  const raw = getInputs();
+  const { inputs, warnings, problems } = parseInputs(raw, cwd, cores);
+  const { secrets } = inputs.build;
+  const token = tokenValue(raw['github-token']);
+  const auth = gitAuthSecret(inputs.context, token, process.env.GITHUB_SERVER_URL, secrets);
+  if (auth) secrets.push(auth);
   const all = [
     ...problems,
     ...pathProblems(inputs),

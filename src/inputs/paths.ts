@@ -9,6 +9,7 @@ import { ActionError } from '../errors.js';
 import { isLayoutReference } from '../oci/layout.js';
 import { LayoutSource } from '../oci/layout-source.js';
 import { formatPlatform, parsePlatform } from '../platform.js';
+import { isGitContext } from './git-context.js';
 import type { Inputs } from './validate.js';
 
 function kind(p: string): 'dir' | 'file' | 'missing' {
@@ -55,9 +56,10 @@ function commonChecks(inputs: Inputs): PathCheck[] {
 function buildChecks(inputs: Inputs): PathCheck[] {
   const { context, driver, buildkitdConfig, build, platforms, file } = inputs;
   const everyPlatformHasFile = Object.keys(build.platformFiles).length >= platforms.length;
+  const git = isGitContext(context); // fetched by BuildKit: nothing of it is on this runner
   return [
     [
-      context,
+      git ? '' : context,
       'dir',
       `Input 'context' is '${context}', which is not a directory. Check out the repository first or fix the path.`,
     ],
@@ -67,7 +69,7 @@ function buildChecks(inputs: Inputs): PathCheck[] {
       `Input 'buildkitd-config' is '${buildkitdConfig}', which is not a file. Fix the path, relative to the workspace.`,
     ],
     [
-      everyPlatformHasFile ? '' : file,
+      everyPlatformHasFile || git ? '' : file,
       'file',
       `Dockerfile '${file}' does not exist. Set 'file' to the Dockerfile's path, relative to the workspace.`,
     ],

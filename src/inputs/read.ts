@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { BUILD_INPUT_NAMES, secretValues } from './build.js';
 import { SIGN_INPUT_NAMES, keySecrets } from './sign.js';
 import { TOOL_INPUT_NAMES } from './tools.js';
+import { tokenValue } from './git-context.js';
 
 export const INPUT_NAMES = [
   'platforms',
@@ -33,6 +34,7 @@ export const INPUT_NAMES = [
   'sources-from',
   'referrers',
   ...SIGN_INPUT_NAMES,
+  'github-token',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Record<InputName, string>;
@@ -43,6 +45,7 @@ export function getInputs(): RawInputs {
   if (raw.password) core.setSecret(raw.password);
   if (raw['sign-key-password']) core.setSecret(raw['sign-key-password']);
   keySecrets(raw['sign-key']).forEach((v) => core.setSecret(v));
+  if (tokenValue(raw['github-token'])) core.setSecret(tokenValue(raw['github-token']));
   secretValues(raw.secrets).forEach((v) => core.setSecret(v));
   return raw;
 }

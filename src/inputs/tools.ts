@@ -12,6 +12,7 @@ export const TOOL_INPUT_NAMES = [
   'buildx-version',
   'buildx-url',
   'driver',
+  'builder',
   'buildkit-image',
   'buildkitd-config',
   'local-registry',
@@ -55,6 +56,21 @@ function parseBuildxVersionInput(value: string, mirror: string, problems: string
   return `v${m[1]}`;
 }
 
+/** An existing builder's name, as buildx and docker contexts allow; not with a throwaway builder. */
+function parseBuilder(value: string, driver: string, problems: string[]): string {
+  const name = value.trim();
+  if (name === '') return '';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name))
+    problems.push(
+      `Input 'builder' is '${name}'; give a buildx builder's name (letters, digits, '_', '.', '-'), such as the 'name' output of docker/setup-buildx-action.`,
+    );
+  if (driver === 'docker-container')
+    problems.push(
+      `Inputs 'builder' ('${name}') and 'driver: docker-container' both choose the builder; set one: 'builder' builds on an existing builder, 'driver: docker-container' makes a throwaway one.`,
+    );
+  return name;
+}
+
 export function parseToolInputs(
   raw: Record<ToolInputName, string>,
   cwd: string,
@@ -76,6 +92,7 @@ export function parseToolInputs(
     buildxVersion: parseBuildxVersionInput(raw['buildx-version'], buildxUrl, problems),
     buildxUrl,
     driver,
+    builder: parseBuilder(raw.builder, driver, problems),
     buildkitImage: raw['buildkit-image'].trim(),
     buildkitdConfig,
     localRegistry,

@@ -12,6 +12,7 @@ import { QEMU_MODES } from '../qemu/decide.js';
 import { parseReference, ReferenceSyntaxError, type Reference } from '../registry/reference.js';
 import { parseBuildInputs } from './build.js';
 import { parseSignInputs } from './sign.js';
+import { isGitContext, isOtherUrl } from './git-context.js';
 import {
   checkImage,
   checkStage,
@@ -165,19 +166,48 @@ function parseEmulation(
   return { qemu, qemuImage, qemuFallbackImage: raw['qemu-fallback-image'].trim() };
 }
 
+/**
+ * With a Git context nothing of it is on this runner: per-platform Dockerfiles and
+ * Docker Hub hooks, which are read from the checkout, cannot apply; hooks are off.
+ */
+function refuseLocalOnly(raw: RawInputs, build: BuildModeOptions['build'], problems: string[]): void {
+  if (raw['platform-files'].trim())
+    problems.push(
+      `Input 'platform-files' cannot be used with a Git 'context' ('${raw.context.trim()}'): its Dockerfiles are read from the workspace. Check the repository out (actions/checkout) and give 'context' as a directory.`,
+    );
+  if (build.hooks === 'check')
+    problems.push(
+      `Input 'hooks' is check, but 'context' is a Git URL: Docker Hub hooks are read from the workspace. Check the repository out and give 'context' as a directory.`,
+    );
+  build.hooks = 'false';
+}
+
+/** The context and Dockerfile: a directory of the workspace, or a Git URL with its Dockerfile inside the repository. */
+function parseSource(raw: RawInputs, cwd: string, problems: string[]): { context: string; file: string } {
+  const given = raw.context.trim();
+  if (isOtherUrl(given))
+    problems.push(
+      `Input 'context' is '${given}', a URL that is not a Git repository; give a directory of the workspace or a Git URL (https://host/owner/repo.git#ref, git://host/repo.git#ref, git@host:owner/repo.git).`,
+    );
+  if (isGitContext(given)) return { context: given, file: raw.file.trim() }; // '' is the repository's Dockerfile
+  const context = path.resolve(cwd, given || '.');
+  return { context, file: absolute(cwd, raw.file) || path.join(context, 'Dockerfile') };
+}
+
 function parseBuildMode(raw: RawInputs, cwd: string, cores: number, platforms: Platform[], found: Found) {
   const { problems, warnings } = found;
-  const context = path.resolve(cwd, raw.context.trim() || '.');
   checkStage(raw.target, problems);
+  const build = parseBuildInputs(raw, cwd, platforms, cores, problems);
+  const source = parseSource(raw, cwd, problems);
+  if (isGitContext(source.context)) refuseLocalOnly(raw, build, problems);
   return {
     platforms,
-    context,
-    file: absolute(cwd, raw.file) || path.join(context, 'Dockerfile'),
+    ...source,
     network: parseNetwork(raw.network, problems),
     buildArgs: parseKeyValues('build-args', raw['build-args'], problems),
     labels: parseKeyValues('labels', raw.labels, problems),
     ...parseEmulation(raw, problems),
-    build: parseBuildInputs(raw, cwd, platforms, cores, problems),
+    build,
     ...parseToolInputs(raw, cwd, problems, warnings),
   };
 }

@@ -11,6 +11,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import { errorsOf, leaks, runAction, type ActionRun } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
 import { fillExpressions, retarget } from '../helpers/examples.js';
@@ -75,7 +76,33 @@ class Artifacts {
 interface Call {
   with: Record<string, string>;
   secrets: Record<string, string>;
+  /** What docker/metadata-action's json output would be (its step runs only with meta-images). */
+  meta?: string;
 }
+
+/**
+ * What docker/login-action's registry-auth does on a job: `docker login` per
+ * entry of the YAML list, into the job's docker config (the action reads it).
+ */
+function loginAll(registryAuths: string, dockerConfig: string): void {
+  const entries = parse(registryAuths) as { registry: string; username: string; password: string }[];
+  for (const e of entries)
+    execFileSync('docker', ['login', e.registry, '--username', e.username, '--password-stdin'], {
+      input: e.password,
+      env: { ...process.env, DOCKER_CONFIG: dockerConfig },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+}
+
+interface Planned {
+  rows: MatrixRow[];
+  prefix: string;
+  /** needs.plan.outputs.*: what the build and merge jobs read from the plan job. */
+  needs: Record<string, string>;
+}
+
+/** github.token in the build step's `secrets.github-token || github.token`: no Git context here. */
+const GITHUB_TOKEN = { 'secrets.github-token || github.token': '' };
 
 interface Leg {
   row: MatrixRow;
@@ -131,65 +158,81 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
     const inputs = inputsOf(call);
     const callJson = JSON.stringify(inputs);
     const planWith = stepWith('plan', `${SELF_USES}/.github/actions/fan-out-plan`);
-    const run = await runPlan(fill(planWith, { ...inputs, 'toJSON(inputs)': callJson }));
+    const table = { ...inputs, 'toJSON(inputs)': callJson, 'steps.meta.outputs.json': call.meta ?? '' };
+    const run = await runPlan(fill(planWith, table));
     expect(run.exitCode, run.log).toBe(0);
-    return { rows: matrixRows(run), prefix: run.outputs.prefix ?? '' };
+    const needs = prefixed('needs.plan.outputs', {
+      prefix: run.outputs.prefix ?? '',
+      tags: run.outputs.tags ?? '',
+      labels: run.outputs.labels ?? '',
+      annotations: run.outputs.annotations ?? '',
+    });
+    return { rows: matrixRows(run), prefix: run.outputs.prefix ?? '', needs };
   }
 
   /** The build job of each matrix row, side by side, each on a runner of its own. */
-  async function buildLegs(call: Call, rows: MatrixRow[], prefix: string): Promise<Leg[]> {
-    const base = { ...inputsOf(call), ...secretsOf(call), 'needs.plan.outputs.prefix': prefix };
+  async function buildLegs(call: Call, { rows, needs }: Planned): Promise<Leg[]> {
+    const base = { ...inputsOf(call), ...secretsOf(call), ...needs, ...GITHUB_TOKEN };
     return Promise.all(
       rows.map(async (row) => {
         const runnerTemp = tempDir('runner-temp');
         const dockerConfig = tempDir('runner-docker');
         writeFileSync(path.join(dockerConfig, 'config.json'), '{}');
+        if (call.secrets['registry-auths']) loginAll(call.secrets['registry-auths'], dockerConfig);
         const matrix = prefixed('matrix', { platform: row.platform, slug: row.slug });
         const table = { ...base, ...matrix, 'runner.temp': runnerTemp };
+        // The runner makes nothing under runner.temp: the digest file's directory must be runner.temp itself.
         const build = fill(actionWith(wf.jobs.build ?? { steps: [] }), table);
-        mkdirSync(path.dirname(build['digest-file'] ?? ''), { recursive: true });
         const run = await runAction(build, { cwd: context, env: { DOCKER_CONFIG: dockerConfig } });
-        if (run.main.exitCode === 0)
+        if (run.main.exitCode === 0 && call.with.push !== 'false')
           artifacts.upload(fill(stepWith('build', 'actions/upload-artifact@'), table));
         return { row, run };
       }),
     );
   }
 
-  async function merge(call: Call, prefix: string) {
+  async function merge(call: Call, { needs }: Planned) {
     const table = {
       ...inputsOf(call),
       ...secretsOf(call),
-      'needs.plan.outputs.prefix': prefix,
+      ...needs,
       'runner.temp': tempDir('merge-temp'),
     };
     const downloaded = artifacts.download(fill(stepWith('merge', 'actions/download-artifact@'), table));
     const dockerConfig = tempDir('merge-docker');
     writeFileSync(path.join(dockerConfig, 'config.json'), '{}');
+    if (call.secrets['registry-auths']) loginAll(call.secrets['registry-auths'], dockerConfig);
     const run = await runAction(fill(actionWith(wf.jobs.merge ?? { steps: [] }), table), {
       env: { DOCKER_CONFIG: dockerConfig },
     });
     return { run, downloaded };
   }
 
-  /** A call of the workflow building Dockerfile.fan for `platforms` into `tags`, with `more` inputs. */
-  const callOf = (
-    platforms: string,
-    tags: string,
-    secrets: Record<string, string>,
-    more: Record<string, string> = {},
-  ): Call => ({ with: { platforms, tags, file: 'Dockerfile.fan', network: 'host', ...more }, secrets });
-
   const secret = `s3cret-${randomBytes(8).toString('hex')}`;
   const secrets = { username: USER, password: PASSWORD, 'build-secrets': `token=${secret}` };
-  const main = callOf('linux/amd64,linux/arm64', 'ghcr.io/acme/fanned:1.0', secrets, {
-    'no-cache': 'true',
-    labels: 'org.example.leg=built by the reusable workflow',
-    annotations: 'org.opencontainers.image.description=fanned out',
-    'test-command': `test "$(cat /secret-sha)" = "${createHash('sha256').update(secret).digest('hex')}"`,
-  });
+  const main: Call = {
+    with: {
+      platforms: 'linux/amd64,linux/arm64',
+      tags: 'ghcr.io/acme/fanned:1.0',
+      file: 'Dockerfile.fan',
+      network: 'host',
+      'no-cache': 'true',
+      labels: 'org.example.leg=built by the reusable workflow',
+      annotations: 'org.opencontainers.image.description=fanned out',
+      'test-command': `test "$(cat /secret-sha)" = "${createHash('sha256').update(secret).digest('hex')}"`,
+    },
+    secrets,
+  };
   // A second call of the workflow in the same run, into another repository.
-  const other = callOf('linux/amd64', 'ghcr.io/acme/other:1.0', secrets);
+  const other: Call = {
+    with: {
+      platforms: 'linux/amd64',
+      tags: 'ghcr.io/acme/other:1.0',
+      file: 'Dockerfile.fan',
+      network: 'host',
+    },
+    secrets,
+  };
 
   test('plan, build legs, merge: one index at the tag, the secrets reach each leg and no log', async () => {
     const mainPlan = await plan(main);
@@ -200,8 +243,8 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
     const otherPlan = await plan(other);
     expect(otherPlan.prefix).not.toBe(mainPlan.prefix);
 
-    const mainLegs = await buildLegs(main, mainPlan.rows, mainPlan.prefix);
-    const otherLegs = await buildLegs(other, otherPlan.rows, otherPlan.prefix);
+    const mainLegs = await buildLegs(main, mainPlan);
+    const otherLegs = await buildLegs(other, otherPlan);
     for (const leg of [...mainLegs, ...otherLegs]) {
       expect(errorsOf(leg.run.main), leg.row.platform).toBe('');
       expect(leaks(leg.run, secret, PASSWORD)).toEqual([]);
@@ -211,7 +254,7 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
     // Pushed by digest only: no tag before the merge.
     expect(await tagsList('acme/fanned')).toEqual([]);
 
-    const merged = await merge(main, mainPlan.prefix);
+    const merged = await merge(main, mainPlan);
     expect(errorsOf(merged.run.main)).toBe('');
     expect(leaks(merged.run, secret, PASSWORD)).toEqual([]);
     // Only this call's artifacts: the other call's digest file is not mixed in.
@@ -233,7 +276,7 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
     ) as { config: { Labels: Record<string, string> } };
     expect(config.config.Labels['org.example.leg']).toBe('built by the reusable workflow');
 
-    const otherMerged = await merge(other, otherPlan.prefix);
+    const otherMerged = await merge(other, otherPlan);
     expect(errorsOf(otherMerged.run.main)).toBe('');
     expect(otherMerged.downloaded).toEqual([`${otherPlan.prefix}_linux-amd64`]);
     expect(Object.keys(JSON.parse(otherMerged.run.outputs['platform-digests'] ?? '{}') as object)).toEqual([
@@ -242,14 +285,17 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
   });
 
   test('a failed leg leaves no tag: the other leg pushed by digest only, and the merge never runs', async () => {
-    const failing = callOf(
-      'linux/amd64,linux/arm64',
-      'ghcr.io/acme/half:1.0',
-      { username: USER, password: PASSWORD },
-      { 'test-command': 'test "$(cat /built-on)" = x86_64' },
-    );
-    const { rows, prefix } = await plan(failing);
-    const legs = await buildLegs(failing, rows, prefix);
+    const failing: Call = {
+      with: {
+        platforms: 'linux/amd64,linux/arm64',
+        tags: 'ghcr.io/acme/half:1.0',
+        file: 'Dockerfile.fan',
+        network: 'host',
+        'test-command': 'test "$(cat /built-on)" = x86_64',
+      },
+      secrets: { username: USER, password: PASSWORD },
+    };
+    const legs = await buildLegs(failing, await plan(failing));
     const [amd64, arm64] = legs;
     expect(errorsOf(amd64?.run.main ?? { exitCode: 0, log: '' })).toBe('');
     expect(arm64?.run.main.exitCode).not.toBe(0);
@@ -257,5 +303,84 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
     expect([wf.jobs.merge?.needs].flat()).toContain('build');
     expect(legs.every((l) => l.run.main.exitCode === 0)).toBe(false);
     expect(await tagsList('acme/half')).toEqual([]);
+  });
+  test('push: false builds and tests every leg and pushes nothing: no digest artifact, no merge job', async () => {
+    const pr: Call = {
+      with: { platforms: 'linux/amd64,linux/arm64', push: 'false', file: 'Dockerfile.fan', network: 'host' },
+      secrets: { 'build-secrets': `token=${secret}` },
+    };
+    const planned = await plan(pr);
+    const before = readdirSync(artifacts.dir).length;
+    const legs = await buildLegs(pr, planned);
+    for (const leg of legs) {
+      expect(errorsOf(leg.run.main), leg.row.platform).toBe('');
+      expect(leg.run.main.log).toContain(`::group::Building ${leg.row.platform}`);
+    }
+    expect(readdirSync(artifacts.dir).length).toBe(before);
+    expect(wf.jobs.merge?.if).toBe('${{ inputs.push }}');
+  });
+
+  test("metadata-action's tags, labels and annotations reach every leg and the index; registry-auths logs every job in", async () => {
+    // A second registry with its own login: the tags span two registries, each job logs in to both.
+    const second = await startRegistry({ user: 'other', password: PASSWORD });
+    try {
+      const auths = [
+        `- registry: ${target.address}\n  username: ${USER}\n  password: ${PASSWORD}`,
+        `- registry: ${second.address}\n  username: other\n  password: ${PASSWORD}`,
+      ].join('\n');
+      const meta = JSON.stringify({
+        tags: [`${target.address}/acme/meta:2.0`, `${second.address}/acme/meta:2.0`],
+        labels: { 'org.opencontainers.image.version': '2.0' },
+        annotations: ['org.opencontainers.image.version=2.0'],
+      });
+      const call: Call = {
+        with: {
+          platforms: 'linux/amd64,linux/arm64',
+          'meta-images': `${target.address}/acme/meta\n${second.address}/acme/meta`,
+          'meta-tags': 'type=raw,value=2.0',
+          'set-meta-labels': 'true',
+          'set-meta-annotations': 'true',
+          file: 'Dockerfile.fan',
+          network: 'host',
+        },
+        secrets: { 'registry-auths': auths, 'build-secrets': `token=${secret}` },
+        meta,
+      };
+      const planned = await plan(call);
+      const legs = await buildLegs(call, planned);
+      for (const leg of legs) {
+        expect(errorsOf(leg.run.main), leg.row.platform).toBe('');
+        expect(leaks(leg.run, PASSWORD)).toEqual([]);
+      }
+      const merged = await merge(call, planned);
+      expect(errorsOf(merged.run.main)).toBe('');
+      const digest = merged.run.outputs.digest ?? '';
+      for (const [reg, user] of [
+        [target.address, USER],
+        [second.address, 'other'],
+      ] as const) {
+        const raw = execFileSync(
+          'skopeo',
+          [
+            'inspect',
+            '--raw',
+            '--tls-verify=false',
+            `--creds=${user}:${PASSWORD}`,
+            `docker://${reg}/acme/meta:2.0`,
+          ],
+          { encoding: 'utf8' },
+        );
+        expect(`sha256:${createHash('sha256').update(raw).digest('hex')}`).toBe(digest);
+        const index = JSON.parse(raw) as { annotations?: Record<string, string> };
+        expect(index.annotations?.['org.opencontainers.image.version']).toBe('2.0');
+      }
+      const digests = JSON.parse(merged.run.outputs['platform-digests'] ?? '{}') as Record<string, string>;
+      const config = JSON.parse(
+        skopeo('inspect', '--config', `docker://${target.address}/acme/meta@${digests['linux/arm64']}`),
+      ) as { config: { Labels: Record<string, string> } };
+      expect(config.config.Labels['org.opencontainers.image.version']).toBe('2.0');
+    } finally {
+      await second.stop();
+    }
   });
 });

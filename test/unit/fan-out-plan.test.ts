@@ -74,3 +74,56 @@ describe('artifact prefix', () => {
     expect(await prefixOf({ call: '{}', 'artifact-prefix': 'app-1.x' })).toBe('app-1.x');
   });
 });
+
+// docker/metadata-action's json output, shaped as v5/v6 write it.
+const META = JSON.stringify({
+  tags: ['ghcr.io/acme/app:1.2.0', 'ghcr.io/acme/app:1.2'],
+  labels: { 'org.opencontainers.image.version': '1.2.0', 'org.opencontainers.image.title': 'app' },
+  annotations: ['manifest:org.opencontainers.image.version=1.2.0'],
+});
+
+describe('tags, labels and annotations with metadata-action', () => {
+  test.each([
+    // [#, inputs, tags, labels, annotations]
+    [1, { tags: 'a.io/x:1', labels: 'k=v' }, 'a.io/x:1', 'k=v', ''],
+    [2, { meta: META }, 'ghcr.io/acme/app:1.2.0\nghcr.io/acme/app:1.2', '', ''],
+    [
+      3,
+      { tags: 'a.io/x:1,ghcr.io/acme/app:1.2', meta: META },
+      'a.io/x:1\nghcr.io/acme/app:1.2\nghcr.io/acme/app:1.2.0',
+      '',
+      '',
+    ],
+    [
+      4,
+      {
+        meta: META,
+        labels: 'own=1',
+        'set-meta-labels': 'true',
+        'set-meta-annotations': 'true',
+        annotations: 'index:a=b',
+      },
+      'ghcr.io/acme/app:1.2.0\nghcr.io/acme/app:1.2',
+      'own=1\norg.opencontainers.image.version=1.2.0\norg.opencontainers.image.title=app',
+      'index:a=b\nmanifest:org.opencontainers.image.version=1.2.0',
+    ],
+    [5, { push: 'false' }, '', '', ''],
+  ])('%i: %j', async (_n, inputs, tags, labels, annotations) => {
+    const run = await runPlan({ platforms: 'linux/amd64', call: '{}', ...inputs });
+    expect(run.exitCode, run.log).toBe(0);
+    expect([run.outputs.tags, run.outputs.labels, run.outputs.annotations]).toEqual([
+      tags,
+      labels,
+      annotations,
+    ]);
+  });
+
+  test.each([
+    [1, { push: 'true' }, "Nothing to push to: 'tags' is empty and 'meta-images' gave no tag."],
+    [2, { push: 'true', meta: '{not json' }, "docker/metadata-action's json output is not JSON"],
+  ])('%i: %j is refused', async (_n, inputs, error) => {
+    const run = await runPlan({ platforms: 'linux/amd64', call: '{}', ...inputs });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toContain(error);
+  });
+});

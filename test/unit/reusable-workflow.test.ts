@@ -59,8 +59,8 @@ describe('multiarch.yml passes the action through', () => {
   test.each([
     // [#, what the edit removes, the input then reported]
     [1, /^#\s+max-parallel .*\n/m, 'max-parallel'],
-    [2, /^\s+labels: \$\{\{ inputs\.labels \}\}\n/m, 'labels'],
-    [3, /^\s+annotations: \$\{\{ inputs\.annotations \}\}\n/m, 'annotations'],
+    [2, /^\s+labels: \$\{\{ needs\.plan\.outputs\.labels \}\}\n/m, 'labels'],
+    [3, /^\s+annotations: \$\{\{ needs\.plan\.outputs\.annotations \}\}\n/m, 'annotations'],
   ])('%i: the check fails when the workflow loses %s', (_n, edit, input) => {
     const text = workflowText();
     const edited = text.replace(edit, '');
@@ -69,8 +69,9 @@ describe('multiarch.yml passes the action through', () => {
   });
 
   test('a passed-through input has a workflow input of the same name with the action default', () => {
-    const viaInputs = [...Object.entries(build), ...Object.entries(merge)].filter(([, v]) =>
-      /\$\{\{\s*inputs\./.test(v),
+    // push-by-digest follows the workflow's own 'push' input.
+    const viaInputs = [...Object.entries(build), ...Object.entries(merge)].filter(
+      ([name, v]) => /\$\{\{\s*inputs\./.test(v) && !SET_BY_WORKFLOW.has(name),
     );
     expect(viaInputs.length).toBeGreaterThan(30);
     for (const [name, value] of viaInputs) {
@@ -131,7 +132,9 @@ describe('multiarch.yml secrets', () => {
   test('credentials and build secrets come in as secrets, never inputs', () => {
     expect(Object.keys(call.secrets).sort()).toEqual([
       'build-secrets',
+      'github-token',
       'password',
+      'registry-auths',
       'sign-key',
       'sign-key-password',
       'username',
@@ -157,9 +160,13 @@ describe('multiarch.yml secrets', () => {
 
 describe('multiarch.yml is all or nothing', () => {
   test('build jobs push by digest only; only the merge job, after every build job, moves tags', () => {
-    expect(build['push-by-digest']).toBe('true');
+    expect(build['push-by-digest']).toBe('${{ inputs.push }}');
     expect(build).not.toHaveProperty('push');
     expect(merge.push).toBe('true');
+    // push: false builds only: no digest artifact, no merge job.
+    expect(wf.jobs.merge?.if).toBe('${{ inputs.push }}');
+    const upload = wf.jobs.build?.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.if).toBe('${{ inputs.push }}');
     expect(merge['sources-from']).toBeDefined();
     expect([wf.jobs.merge?.needs].flat()).toContain('build');
     // An `if:` with always(), failure() or cancelled() would run the merge after a failed leg.

@@ -2,9 +2,11 @@
 // dependencies: reads INPUT_* like any action, writes `matrix` and `prefix` to
 // GITHUB_OUTPUT. Runners: user rules first (the most specific pattern wins,
 // ties to the first listed), then the user's default, then GitHub's hosted
-// amd64 and arm64 runners natively, then ubuntu-24.04 (emulated).
+// amd64 and arm64 runners natively, then ubuntu-24.04 (emulated). Also the
+// tags, labels and annotations every job uses, with metadata-action's (meta.mjs).
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
+import { combine, MetaError } from './meta.mjs';
 
 const BUILT_IN = [
   { pattern: 'linux/amd64', runner: 'ubuntu-24.04' },
@@ -157,8 +159,19 @@ function main() {
       console.log(`${row.platform} -> ${JSON.stringify(row.runner)} (artifact ${result.prefix}_${row.slug})`);
     setOutput('matrix', JSON.stringify(result.matrix));
     setOutput('prefix', result.prefix);
+    const built = combine({
+      tags: input('tags'),
+      labels: input('labels'),
+      annotations: input('annotations'),
+      meta: input('meta'),
+      setMetaLabels: input('set-meta-labels') === 'true',
+      setMetaAnnotations: input('set-meta-annotations') === 'true',
+      push: input('push') === 'true',
+    });
+    for (const [name, value] of Object.entries(built)) setOutput(name, value);
+    console.log(`tags: ${built.tags.split('\n').join(', ') || '(none: build only)'}`);
   } catch (e) {
-    if (!(e instanceof PlanError)) throw e;
+    if (!(e instanceof PlanError) && !(e instanceof MetaError)) throw e;
     console.log(`::error::${e.message.replace(/%/g, '%25').replace(/\n/g, '%0A')}`);
     process.exitCode = 1;
   }

@@ -185,6 +185,22 @@ const ROWS: [string, Record<string, string>, RegExp][] = [
     { sign: 'key', 'sign-key': ENCRYPTED_KEY, 'sign-key-password': 'wrong' },
     /Input 'sign-key' could not be decrypted with 'sign-key-password' \(ERR_OSSL_BAD_DECRYPT\); check the password/,
   ],
+  ['builder', { builder: 'my builder' }, /Input 'builder' is 'my builder'; give a buildx builder's name/],
+  [
+    'builder',
+    { builder: 'ci', driver: 'docker-container' },
+    /Inputs 'builder' \('ci'\) and 'driver: docker-container' both choose the builder/,
+  ],
+  [
+    'context',
+    { context: 'https://example.test/app.tar.gz' },
+    /Input 'context' is 'https:\/\/example.test\/app.tar.gz', a URL that is not a Git repository/,
+  ],
+  [
+    'platform-files',
+    { context: 'https://github.com/acme/app.git#main', 'platform-files': 'linux/arm64=Dockerfile.arm64' },
+    /Input 'platform-files' cannot be used with a Git 'context'/,
+  ],
 ];
 
 /** Inputs where any value is valid, and why. */
@@ -193,6 +209,8 @@ const FREE_FORM: Record<string, string> = {
     'buildx cache syntax, passed through verbatim (scoped per platform); buildx reports its own errors',
   'cache-to':
     'buildx cache syntax, passed through verbatim; what the docker driver cannot export fails before any build',
+  'github-token':
+    "any token: given to BuildKit only as GIT_AUTH_TOKEN.<host> for a Git 'context' on the workflow's own server (test/unit/inputs/git-context.test.ts)",
   'test-command':
     "any shell command, run as /bin/sh -c in the image (the user's own command, not built from other input)",
 };
