@@ -77,6 +77,7 @@ export function specFor(
     buildContexts: options.build.buildContexts,
     provenance: options.build.provenance,
     sbom: options.build.sbom,
+    annotations: options.build.manifestAnnotations,
     addHosts: options.build.addHosts,
     shmSize: options.build.shmSize,
     ulimits: options.build.ulimits,

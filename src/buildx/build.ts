@@ -45,6 +45,8 @@ export interface BuildSpec extends Partial<RunStepOptions> {
   buildContexts?: readonly string[];
   provenance?: string;
   sbom?: string;
+  /** buildx --annotation values (manifest[PLATFORM]:KEY=VALUE). */
+  annotations?: readonly string[];
   /** Tee the build's output here instead of streaming it (parallel builds). */
   logFile?: string;
   /** A builder other than the engine's default (driver docker-container). */
@@ -85,7 +87,7 @@ export function buildArgs(spec: BuildSpec): string[] {
   args.push(...repeat('--build-arg', spec.buildArgs), ...repeat('--label', spec.labels));
   args.push(...repeat('--secret', spec.secrets), ...repeat('--cache-from', spec.cacheFrom));
   args.push(...repeat('--cache-to', spec.cacheTo), ...repeat('--build-context', spec.buildContexts));
-  args.push(...runStepArgs(spec), spec.context);
+  args.push(...repeat('--annotation', spec.annotations), ...runStepArgs(spec), spec.context);
   return args;
 }
 

@@ -20,6 +20,10 @@ export interface DriverNeeds {
   shmSize: string;
   ulimits: readonly string[];
   cgroupParent: string;
+  /** buildx --annotation values for the image manifests. */
+  manifestAnnotations: readonly string[];
+  /** The inputs that asked for the attestations, as error messages name them. */
+  attestInputs: readonly string[];
 }
 
 /**
@@ -57,13 +61,17 @@ export function checkDriverSupport(
       `Use a builder with the docker-container driver, type=inline, or the containerd image store.`,
     );
   }
-  const attest = [build.provenance !== 'false' && 'provenance', build.sbom !== 'false' && 'sbom'].filter(
-    Boolean,
-  );
-  if (attest.length > 0) {
+  if (build.attestInputs.length > 0) {
     throw new ActionError(
-      `Input ${attest.map((a) => `'${a}'`).join(' and ')} asks for attestations, which the docker driver cannot make.`,
-      `Use a builder with the docker-container driver, turn on the containerd image store, or set them to false.`,
+      `Input ${build.attestInputs.join(' and ')} asks for attestations, which the docker driver on the classic image store cannot make.`,
+      `Use a builder with the docker-container driver, turn on the containerd image store, or leave them out.`,
+    );
+  }
+  const [annotation] = build.manifestAnnotations;
+  if (annotation) {
+    throw new ActionError(
+      `Input 'annotations' has '${annotation}', a manifest-level annotation, which the docker driver on the classic image store cannot write into an image manifest.`,
+      `Use 'driver: docker-container' or the containerd image store, or annotate the index's entries instead (manifest-descriptor:) or the index (index:).`,
     );
   }
 }

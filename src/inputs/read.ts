@@ -28,7 +28,6 @@ export const INPUT_NAMES = [
   'ca-file',
   'index-format',
   'attestations',
-  'annotations',
   'sources-from',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];

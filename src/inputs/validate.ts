@@ -10,6 +10,8 @@ import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from '.
 import type { PublishOptions } from '../publish/options.js';
 import { QEMU_MODES } from '../qemu/decide.js';
 import { parseReference, ReferenceSyntaxError, type Reference } from '../registry/reference.js';
+import { annotationsAt } from '../oci/annotation-levels.js';
+import { parseAnnotations } from './annotations.js';
 import { parseBuildInputs } from './build.js';
 import {
   checkImage,
@@ -20,7 +22,6 @@ import {
   parseKeyValues,
   parseSources,
   splitList,
-  toRecord,
 } from './parsers.js';
 import type { RawInputs } from './read.js';
 import { parseToolInputs } from './tools.js';
@@ -134,8 +135,13 @@ function parsePublish(raw: RawInputs, cwd: string, problems: string[]): PublishO
     ociArchive: absolute(cwd, raw['oci-archive']),
     indexFormat: parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems),
     attestations: parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems),
-    annotations: toRecord(parseKeyValues('annotations', raw.annotations, problems)),
+    ...annotationsOf(raw.annotations, problems),
   };
+}
+
+function annotationsOf(value: string, problems: string[]) {
+  const leveledAnnotations = parseAnnotations(value, problems);
+  return { annotations: annotationsAt(leveledAnnotations, 'index'), leveledAnnotations };
 }
 
 function parseNetwork(value: string, problems: string[]): string {
@@ -172,9 +178,13 @@ function parseBuildMode(raw: RawInputs, cwd: string, cores: number, platforms: P
     buildArgs: parseKeyValues('build-args', raw['build-args'], problems),
     labels: parseKeyValues('labels', raw.labels, problems),
     ...parseEmulation(raw, problems),
-    build: parseBuildInputs(raw, cwd, platforms, cores, problems),
+    ...splitLoad(parseBuildInputs(raw, cwd, platforms, cores, problems)),
     ...parseToolInputs(raw, cwd, problems, warnings),
   };
+}
+
+function splitLoad({ load, ...build }: ReturnType<typeof parseBuildInputs>) {
+  return { build, load };
 }
 
 function parseLogin(raw: RawInputs, problems: string[]): Pick<Inputs, 'username' | 'password'> {
@@ -205,7 +215,24 @@ export function parseInputs(raw: RawInputs, cwd: string, cores = 1): Validated &
     insecureRegistries: parseHosts(raw['insecure-registries'], problems),
     caFile: absolute(cwd, raw['ca-file']),
   };
+  if (mode === 'merge') problems.push(...mergeModeProblems(inputs));
   return { inputs, warnings: found.warnings, problems };
+}
+
+/** build-push-action's inputs that act on a build, given in merge-only mode (which builds nothing). */
+function mergeModeProblems(inputs: Inputs): string[] {
+  const out: string[] = [];
+  if (inputs.build.manifestAnnotations.length > 0)
+    out.push(
+      `Input 'annotations' has manifest-level entries (${inputs.build.manifestAnnotations[0]}), but merge-only mode copies each image manifest by digest and cannot change it; use index: or manifest-descriptor: (the image's entry in the index).`,
+    );
+  if (inputs.load)
+    out.push(
+      `Input 'load' is true, but merge-only mode builds nothing to load; pull the merged index with docker pull after the step.`,
+    );
+  if (inputs.build.call !== 'build')
+    out.push(`Input 'call' is '${inputs.build.call}', but merge-only mode builds nothing to evaluate.`);
+  return out;
 }
 
 /** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */

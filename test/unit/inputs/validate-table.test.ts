@@ -173,6 +173,18 @@ const ROWS: [string, Record<string, string>, RegExp][] = [
     /Input 'no-cache-filters' has '-x', which is not a stage name/,
   ],
   ['secret-envs', { 'secret-envs': 'TOKEN' }, /Input 'secret-envs' has 'TOKEN'; each entry is ID=ENVVAR/],
+  [
+    'attests',
+    { attests: 'type=vex' },
+    /Input 'attests' has 'type=vex'; each entry is type=provenance or type=sbom/,
+  ],
+  ['call', { call: 'lint' }, /Input 'call' is 'lint'; valid values are build, check, outline/],
+  ['load', { load: 'yes' }, /Input 'load' is 'yes'; valid values are true or false/],
+  [
+    'outputs',
+    { outputs: 'type=oci,dest=app.tar' },
+    /Input 'outputs' has 'type=oci,dest=app.tar', which this action cannot take .* 'oci-archive: app.tar'/,
+  ],
 ];
 
 /** Inputs where any value is valid, and why. */

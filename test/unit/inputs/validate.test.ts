@@ -99,7 +99,11 @@ describe('inputs', () => {
     [21, { sources: 'ghcr.io/a/b:1' }, /Input 'sources' is set but 'tags' is empty/],
     [22, { 'index-format': 'v2' }, /Input 'index-format' is 'v2'; valid values are auto, oci, docker/],
     [23, { attestations: 'drop' }, /Input 'attestations' is 'drop'; valid values are keep, strip/],
-    [24, { annotations: 'no-equals' }, /Input 'annotations' has 'no-equals'; each line must be KEY=VALUE/],
+    [
+      24,
+      { annotations: 'no-equals' },
+      /Input 'annotations' has 'no-equals'; each line must be \[LEVEL:\]KEY=VALUE/,
+    ],
     [
       25,
       { 'insecure-registries': 'http://reg:5000' },
