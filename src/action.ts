@@ -70,7 +70,7 @@ export async function runMain(): Promise<void> {
       inputs.mode === 'merge'
         ? await runMergeOnly(clients, inputs)
         : await runBuildMode(http, clients, inputs, state, engine);
-    await writeOutputs(inputs, outcome);
+    if (outcome) await writeOutputs(inputs, outcome);
   } catch (err) {
     if (state.registry) await debugRegistryLog(state.registry);
     const signal = cancelledSignal();

@@ -1,7 +1,8 @@
 // A build of one platform, or of several at once: pure argv, then a streamed `docker buildx build` that
 // pushes into the local registry and writes a metadata file.
 import * as core from '@actions/core';
-import { readFileSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync } from 'node:fs';
+import * as path from 'node:path';
 import { ExecError } from '../errors.js';
 import { meaningfulTail } from '../exec-tail.js';
 import { run } from '../exec.js';
@@ -105,13 +106,34 @@ export function runStepArgs(spec: Partial<RunStepOptions>): string[] {
 export interface BuildMetadata {
   digest?: string;
   configDigest?: string;
+  /** The build record's ref (buildx.build.ref), for docker buildx history. */
+  ref?: string;
 }
 
 /** Reads what buildx wrote to --metadata-file (pure on the text). */
 export function parseMetadata(text: string): BuildMetadata {
   const json = JSON.parse(text) as Record<string, unknown>;
   const str = (k: string) => (typeof json[k] === 'string' ? json[k] : undefined);
-  return { digest: str('containerimage.digest'), configDigest: str('containerimage.config.digest') };
+  return {
+    digest: str('containerimage.digest'),
+    configDigest: str('containerimage.config.digest'),
+    ref: str('buildx.build.ref'),
+  };
+}
+
+/** The build records' refs of every build of the run (its metadata-*.json files, by name). */
+export function readBuildRefs(runDir: string): string[] {
+  const files = readdirSync(runDir)
+    .filter((f) => /^metadata-.*\.json$/.test(f))
+    .sort();
+  return files.flatMap((f) => {
+    try {
+      const { ref } = parseMetadata(readFileSync(path.join(runDir, f), 'utf8'));
+      return ref ? [ref] : [];
+    } catch {
+      return []; // a build that failed half-way: no record to point to
+    }
+  });
 }
 
 /** Known failure texts -> what the user can do about them. */

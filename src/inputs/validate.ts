@@ -216,6 +216,14 @@ export function parseInputs(raw: RawInputs, cwd: string, cores = 1): Validated &
     caFile: absolute(cwd, raw['ca-file']),
   };
   if (mode === 'merge') problems.push(...mergeModeProblems(inputs));
+  else if (inputs.load && inputs.tags.length === 0 && !problems.some((p) => p.includes("'tags'")))
+    problems.push(
+      `Input 'load' is true but 'tags' is empty; give the name(s) to load the images as, such as ghcr.io/acme/app:1.0.`,
+    );
+  if (!inputs.ociArchive && inputs.leveledAnnotations.some((a) => a.level === 'index-descriptor'))
+    found.warnings.push(
+      `'annotations' has index-descriptor: entries, which only an OCI layout's index.json holds, and 'oci-archive' is not set: they are not written anywhere (a registry keeps no descriptor of a pushed index).`,
+    );
   return { inputs, warnings: found.warnings, problems };
 }
 

@@ -5,6 +5,7 @@ import type { SerializedIndex } from '../oci/index.js';
 import type { Phase } from '../timeline.js';
 import { formatReference } from '../registry/reference.js';
 import { writeEmulationSummary, writeSummary, type PlatformRow } from '../summary.js';
+import { buildxMetadata } from './buildx-metadata.js';
 import type { PublishOptions } from './options.js';
 
 export interface Outcome {
@@ -12,6 +13,8 @@ export interface Outcome {
   rows: PlatformRow[];
   /** Build mode: where the time went, for the summary's chart. */
   timeline?: Phase[];
+  /** Build mode: the build records' refs buildx wrote (buildx.build.ref), in platform order. */
+  buildRefs?: string[];
 }
 
 export interface EmulationRow {
@@ -42,9 +45,13 @@ export function imageId(rows: readonly PlatformRow[], indexDigest: string): stri
   return rows.length === 1 && only?.configDigest ? only.configDigest : indexDigest;
 }
 
+/** Build mode's config digests, one per platform (merge-only mode reads none). */
+const configDigests = (rows: readonly PlatformRow[]) =>
+  rows.every((r) => r.configDigest) ? rows.map((r) => r.configDigest as string) : [];
+
 export async function writeOutputs(
   options: Pick<PublishOptions, 'tags' | 'push' | 'pushByDigest'>,
-  { index, rows, timeline }: Outcome,
+  { index, rows, timeline, buildRefs = [] }: Outcome,
 ): Promise<void> {
   const tags = options.tags.map(formatReference);
   const first = options.tags[0];
@@ -60,6 +67,7 @@ export async function writeOutputs(
   core.setOutput(
     'metadata',
     JSON.stringify({
+      ...buildxMetadata(index, tags, configDigests(rows), buildRefs),
       digest: index.digest,
       mediaType: index.mediaType,
       image,
