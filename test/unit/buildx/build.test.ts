@@ -162,6 +162,7 @@ test('metadata as buildx 0.13 writes it (recorded from a real build)', () => {
   expect(parseMetadata(recorded)).toEqual({
     digest: 'sha256:cc02363cbbb70a207511a3e4912dc3c636fcd4cb5e1f3d18d3127dce1a7d79dc',
     configDigest: 'sha256:f4e27309d01d47a1ce21407126841df679b02afa2651bc3e8236cb14749219c9',
+    ref: 'default/default/r2759csa8f3le9mtj78ru99cb',
   });
 });
 
