@@ -193,9 +193,7 @@ describe.skipIf(skip)('build-push-action drop-in', () => {
       expect(error).toMatch(
         /^Input 'shm-size', 'ulimit', 'cgroup-parent' cannot reach the build on Docker 20\./m,
       );
-      expect(error).toMatch(
-        /^Input 'attests' \(type=provenance\) asks for attestations/m,
-      );
+      expect(error).toMatch(/^Input 'attests' \(type=provenance\) asks for attestations/m);
       expect(error).toMatch(
         /^Input 'annotations' has 'manifest:org\.opencontainers\.image\.description=each manifest'/m,
       );
