@@ -25,6 +25,7 @@ test('several platforms: the index, the tags, the first build ref, no config dig
 test('one platform: its config digest too; no tags, no image.name', () => {
   const m = buildxMetadata(index, [], ['sha256:c1'], []);
   expect(m['containerimage.config.digest']).toBe('sha256:c1');
-  expect(m).not.toHaveProperty('image.name');
-  expect(m).not.toHaveProperty('buildx.build.ref');
+  expect(buildxMetadata(index, ['r/a:1'], ['sha256:c1'], [])).toHaveProperty(['image.name'], 'r/a:1');
+  expect(m).not.toHaveProperty(['image.name']);
+  expect(m).not.toHaveProperty(['buildx.build.ref']);
 });
