@@ -30,7 +30,7 @@ const META = {
     'manifest-descriptor:org.opencontainers.image.version=main',
   ].join('\n'),
   'steps.meta.outputs.version': 'main',
-  'github.event_name': 'push',
+  "github.event_name != 'pull_request'": 'true',
   'github.repository': 'acme/demo',
   'secrets.GITHUB_TOKEN': 'ghs_exampleTokenValue123',
 };
