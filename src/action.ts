@@ -80,7 +80,7 @@ export async function runMain(): Promise<void> {
       inputs.mode === 'merge'
         ? await runMergeOnly(clients, inputs, checks?.report)
         : await runBuildMode(http, clients, inputs, state, await checkEngine(checks));
-    await writeOutputs(inputs, outcome);
+    if (outcome) await writeOutputs(inputs, outcome);
   } catch (err) {
     if (state.registry) await debugRegistryLog(state.registry);
     const signal = cancelledSignal();

@@ -3,7 +3,7 @@
 import type { RegistryClient } from '../registry/client.js';
 import type { Repo } from '../oci/image-source.js';
 import * as path from 'node:path';
-import type { BuildSpec } from '../buildx/build.js';
+import type { BuildSpec, RunStepOptions } from '../buildx/build.js';
 import { scopeCacheEntry } from '../buildx/cache.js';
 import type { EmulationReport } from '../qemu/setup.js';
 import type { PostState } from '../state.js';
@@ -53,6 +53,12 @@ export interface BuildTarget {
   context: string;
 }
 
+/** build-push-action's RUN-step inputs, as the build takes them. */
+function runStepsOf(b: RunStepOptions): RunStepOptions {
+  const { addHosts, shmSize, ulimits, cgroupParent, allow, ssh, noCacheFilters } = b;
+  return { addHosts, shmSize, ulimits, cgroupParent, allow, ssh, noCacheFilters };
+}
+
 export function specFor(
   ctx: BuildsContext,
   { platform, slug, file, context }: BuildTarget,
@@ -81,13 +87,8 @@ export function specFor(
     buildContexts: options.build.buildContexts,
     provenance: options.build.provenance,
     sbom: options.build.sbom,
-    addHosts: options.build.addHosts,
-    shmSize: options.build.shmSize,
-    ulimits: options.build.ulimits,
-    cgroupParent: options.build.cgroupParent,
-    allow: options.build.allow,
-    ssh: options.build.ssh,
-    noCacheFilters: options.build.noCacheFilters,
+    annotations: options.build.manifestAnnotations,
+    ...runStepsOf(options.build),
     logFile,
     // buildx takes the docker driver of a context only when it is the current one (`--context` makes it so).
     builder: state.builder ?? (options.builder || undefined),

@@ -28,6 +28,12 @@ export interface BuildOptions extends RunStepOptions {
   testCommand: string;
   /** check: print what the hooks will do, build nothing (hub/check.ts). */
   hooks: 'auto' | 'false' | 'check';
+  /** build, or a buildx --call method (check, outline, ...) run instead of the builds (buildx/call.ts). */
+  call: string;
+  /** buildx --annotation values for the image manifests (manifest[PLATFORM]:KEY=VALUE). */
+  manifestAnnotations: string[];
+  /** Which input asked for each attestation ('provenance' / 'sbom', or 'attests'), for error messages. */
+  attestInputs: string[];
 }
 
 /** Which buildx, which builder, which local registry, and the mirrors for air-gapped runners. */
@@ -57,6 +63,8 @@ export interface BuildModeOptions extends ToolOptions, PublishOptions {
   qemuImage: string;
   qemuFallbackImage: string;
   build: BuildOptions;
+  /** After the publish, load the images into the runner's engine under 'tags' (publish/load.ts). */
+  load: boolean;
 }
 
 /** The Dockerfile and context one platform builds from: its 'platform-files' line, else 'file' and 'context'. */

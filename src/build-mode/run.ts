@@ -4,6 +4,8 @@
 import { LocalStorageSource } from '../local-registry/storage-source.js';
 import type { Repo } from '../oci/image-source.js';
 import * as core from '@actions/core';
+import { checkCallSupport, runCalls, type CallTarget } from '../buildx/call.js';
+import { readBuildRefs } from '../buildx/build.js';
 import { checkDriverSupport } from '../buildx/capabilities.js';
 import { type Http } from '../http.js';
 import { LOCAL_RETRY } from '../retry.js';
@@ -16,7 +18,9 @@ import { Timeline } from '../timeline.js';
 import { recordEmulation, registerEmulators } from './emulation.js';
 import { readCommitMessage } from './hub/env.js';
 import { buildHooks, type BuildHooks } from './hub/lifecycle.js';
+import type { PlatformHub } from './hub/plan.js';
 import { EarlyCopies } from './early-copies.js';
+import { loadImages, loadPlan } from './load.js';
 import { publishBuilt } from './publish-built.js';
 import { referrerRows } from '../publish/referrers-rows.js';
 import type { BuildModeOptions } from './options.js';
@@ -52,7 +56,8 @@ async function setUp(http: Http, options: BuildModeOptions, state: PostState, en
     registerEmulators(options, state.runDir),
   );
   await recordEmulation(emulation);
-  await core.group('Setting up buildx', () => installBuildx(http, options, state, buildx));
+  const version = await core.group('Setting up buildx', () => installBuildx(http, options, state, buildx));
+  checkCallSupport(options.build.call, version);
   let caps: BuilderCaps = {
     multiPlatform: options.driver === 'docker-container' || containerdStore,
     packed: options.driver === 'docker' && containerdStore,
@@ -77,7 +82,7 @@ async function setUp(http: Http, options: BuildModeOptions, state: PostState, en
   // What is copied out of the local registry comes from its files on this machine where it can.
   const source = registry.storage ? new LocalStorageSource(client, registry.storage) : client;
   const localSource = { client: source, repository: LOCAL_REPOSITORY };
-  return { emulation, local, localSource, ...caps };
+  return { emulation, local, localSource, containerdStore, ...caps };
 }
 
 /** Each platform's build on the timeline (emulated ones critical), and a one build's export once. */
@@ -132,22 +137,34 @@ function rowsOf(results: readonly PlatformResult[], how: (p: string) => string) 
   }));
 }
 
-export async function runBuildMode(
-  http: Http,
+/** 'call' other than build: each platform's Dockerfile evaluated (buildx --call), a builder's worth at once. */
+async function evaluate(
+  options: BuildModeOptions,
+  hub: readonly PlatformHub[],
+  multiPlatform: boolean,
+  builder?: string,
+) {
+  const targets: CallTarget[] = [];
+  for (const p of hub) {
+    const same = targets.find((t) => t.file === p.buildFile && t.context === p.context);
+    if (same && multiPlatform) same.platform += `,${p.platform}`;
+    else targets.push({ platform: p.platform, file: p.buildFile, context: p.context });
+  }
+  const { call, target, buildContexts } = options.build;
+  const opts = { call, target, buildContexts, buildArgs: options.buildArgs, builder };
+  await core.group(`Evaluating the build (call: ${call})`, () => runCalls(targets, opts));
+}
+
+type SetUp = Awaited<ReturnType<typeof setUp>>;
+
+/** The builds, the hooks around them, the publish, the archive and the load. */
+async function buildAndPublish(
   clients: RegistryClients,
   options: BuildModeOptions,
   state: PostState,
-  engine: Engine,
+  { hooks, timeline }: { hooks: BuildHooks; timeline: Timeline },
+  { emulation, local, localSource, multiPlatform, packed, engineContext, containerdStore }: SetUp,
 ): Promise<Outcome> {
-  const hooks = await buildHooks(options, readCommitMessage());
-  await hooks.afterCheckout();
-  const timeline = new Timeline();
-  const label = 'Environment, emulation, buildx, local registry';
-  const { emulation, local, localSource, multiPlatform, packed, engineContext } = await timeline.time(
-    'Set-up',
-    label,
-    () => setUp(http, options, state, engine),
-  );
   await hooks.afterSetUp(emulation, state.runDir);
   const early = earlyCopies(clients, options, hooks, localSource, timeline);
   const hub = hooks.platforms;
@@ -166,5 +183,36 @@ export async function runBuildMode(
   if (options.ociArchive)
     await core.group('Writing OCI archive', () => writeArchive(options, () => localSource, index));
   await hooks.afterPublish(ref, (image) => remember(state, image), pushReplaced);
-  return { index, rows: rowsOf(results, how), timeline: timeline.phases, referrers: referrerRows(referrers) };
+  if (options.load) {
+    const source = `${local.client.registry}/${local.repository}@${index.digest}`;
+    const native = emulation.results.filter((e) => e.how === 'native').map((e) => e.platform);
+    const plan = loadPlan(
+      results.map((r) => r.platform),
+      native,
+      containerdStore,
+    );
+    await core.group('Loading images', () => loadImages(source, options.tags, plan));
+  }
+  const buildRefs = readBuildRefs(state.runDir);
+  const rows = rowsOf(results, how);
+  return { index, rows, timeline: timeline.phases, referrers: referrerRows(referrers), buildRefs };
+}
+
+export async function runBuildMode(
+  http: Http,
+  clients: RegistryClients,
+  options: BuildModeOptions,
+  state: PostState,
+  engine: Engine,
+): Promise<Outcome | undefined> {
+  const hooks = await buildHooks(options, readCommitMessage());
+  await hooks.afterCheckout();
+  const timeline = new Timeline();
+  const label = 'Environment, emulation, buildx, local registry';
+  const set = await timeline.time('Set-up', label, () => setUp(http, options, state, engine));
+  if (options.build.call !== 'build') {
+    await evaluate(options, hooks.platforms, set.multiPlatform, state.builder);
+    return undefined; // as buildx --call: nothing built, so no outputs
+  }
+  return buildAndPublish(clients, options, state, { hooks, timeline }, set);
 }

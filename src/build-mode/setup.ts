@@ -54,7 +54,7 @@ export async function installBuildx(
   options: BuildModeOptions,
   state: PostState,
   runner: string | undefined,
-): Promise<void> {
+): Promise<string> {
   const buildx = await setupBuildx(http, {
     runner,
     version: options.buildxVersion,
@@ -67,6 +67,7 @@ export async function installBuildx(
     saveState(state);
     core.info(`Docker commands of this run use DOCKER_CONFIG=${buildx.dockerConfig}`);
   }
+  return buildx.version;
 }
 
 export async function startBuilder(options: BuildModeOptions, state: PostState): Promise<void> {

@@ -1,7 +1,8 @@
 // A build of one platform, or of several at once: pure argv, then a streamed `docker buildx build` that
 // pushes into the local registry and writes a metadata file.
 import * as core from '@actions/core';
-import { readFileSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync } from 'node:fs';
+import * as path from 'node:path';
 import { ExecError } from '../errors.js';
 import { meaningfulTail } from '../exec-tail.js';
 import { run } from '../exec.js';
@@ -45,6 +46,8 @@ export interface BuildSpec extends Partial<RunStepOptions> {
   buildContexts?: readonly string[];
   provenance?: string;
   sbom?: string;
+  /** buildx --annotation values (manifest[PLATFORM]:KEY=VALUE). */
+  annotations?: readonly string[];
   /** Tee the build's output here instead of streaming it (parallel builds). */
   logFile?: string;
   /** A builder other than the engine's default (driver docker-container, or the 'builder' input). */
@@ -88,7 +91,7 @@ export function buildArgs(spec: BuildSpec): string[] {
   args.push(...repeat('--build-arg', spec.buildArgs), ...repeat('--label', spec.labels));
   args.push(...repeat('--secret', spec.secrets), ...repeat('--cache-from', spec.cacheFrom));
   args.push(...repeat('--cache-to', spec.cacheTo), ...repeat('--build-context', spec.buildContexts));
-  args.push(...runStepArgs(spec), spec.context);
+  args.push(...repeat('--annotation', spec.annotations), ...runStepArgs(spec), spec.context);
   return args;
 }
 
@@ -106,7 +109,7 @@ export function runStepArgs(spec: Partial<RunStepOptions>): string[] {
 export interface BuildMetadata {
   digest?: string;
   configDigest?: string;
-  /** buildx's "builder/node/ref": the node that ran the build. */
+  /** buildx's "builder/node/ref" (buildx.build.ref): the node that ran the build, and the record for docker buildx history. */
   buildRef?: string;
 }
 
@@ -119,6 +122,21 @@ export function parseMetadata(text: string): BuildMetadata {
     configDigest: str('containerimage.config.digest'),
     buildRef: str('buildx.build.ref'),
   };
+}
+
+/** The build records' refs of every build of the run (its metadata-*.json files, by name). */
+export function readBuildRefs(runDir: string): string[] {
+  const files = readdirSync(runDir)
+    .filter((f) => /^metadata-.*\.json$/.test(f))
+    .sort();
+  return files.flatMap((f) => {
+    try {
+      const { buildRef: ref } = parseMetadata(readFileSync(path.join(runDir, f), 'utf8'));
+      return ref ? [ref] : [];
+    } catch {
+      return []; // a build that failed half-way: no record to point to
+    }
+  });
 }
 
 /** Known failure texts -> what the user can do about them. */

@@ -5,6 +5,10 @@ import * as path from 'node:path';
 import type { BuildOptions } from '../build-mode/options.js';
 import type { Secret } from '../buildx/secrets.js';
 import { formatPlatform, parsePlatform, type Platform } from '../platform.js';
+import { CsvListError, parseCsvList } from './csv-list.js';
+import { manifestAnnotationArgs } from '../oci/annotation-levels.js';
+import { parseAnnotations } from './annotations.js';
+import { parsePushActionInputs, PUSH_ACTION_INPUT_NAMES, type Attests } from './push-action.js';
 import { parseRunStepInputs, RUN_STEP_INPUT_NAMES } from './run-steps.js';
 
 export const BUILD_INPUT_NAMES = [
@@ -23,6 +27,8 @@ export const BUILD_INPUT_NAMES = [
   'test-command',
   'hooks',
   ...RUN_STEP_INPUT_NAMES,
+  ...PUSH_ACTION_INPUT_NAMES,
+  'annotations',
 ] as const;
 export type BuildInputName = (typeof BUILD_INPUT_NAMES)[number];
 
@@ -114,19 +120,37 @@ function maxParallel(value: string, cores: number, problems: Problems): number {
   return 1;
 }
 
+/** 'provenance' and 'sbom', each replaced by its 'attests' entry when there is one. */
+function attestations(raw: Record<BuildInputName, string>, attests: Attests, problems: Problems) {
+  const out = { provenance: '', sbom: '', attestInputs: [] as string[] };
+  for (const type of ['provenance', 'sbom'] as const) {
+    const own = attestation(type, raw[type], problems);
+    const entry = attests[type];
+    if (entry !== undefined && own !== 'false')
+      problems.push(
+        `Inputs '${type}' ('${raw[type]}') and 'attests' (type=${type}) both ask for ${type}; give it in one of them.`,
+      );
+    out[type] = entry ?? own;
+    if (out[type] !== 'false')
+      out.attestInputs.push(entry !== undefined ? `'attests' (type=${type})` : `'${type}'`);
+  }
+  return out;
+}
+
 export function parseBuildInputs(
   raw: Record<BuildInputName, string>,
   cwd: string,
   platforms: readonly Platform[],
   cores: number,
   problems: Problems,
-): BuildOptions {
+): BuildOptions & { load: boolean } {
   const hooks = raw.hooks.trim() || 'auto';
   if (hooks !== 'auto' && hooks !== 'false' && hooks !== 'check')
     problems.push(`Input 'hooks' is '${raw.hooks}'; valid values are auto, false or check.`);
   const { secretEnvs, ...runSteps } = parseRunStepInputs(raw, problems);
+  const { attests, call, load } = parsePushActionInputs(raw, problems);
   const secrets: Secret[] = [
-    ...pairs('secrets', raw.secrets, problems).map(([id, value]) => ({ id, value })),
+    ...secretPairs(raw.secrets, problems),
     ...pairs('secret-files', raw['secret-files'], problems).map(([id, src]) => ({
       id,
       src: path.resolve(cwd, src),
@@ -141,19 +165,58 @@ export function parseBuildInputs(
     cacheFrom: lines(raw['cache-from']),
     cacheTo: lines(raw['cache-to']),
     buildContexts: pairs('build-contexts', raw['build-contexts'], problems).map(([k, v]) => `${k}=${v}`),
-    provenance: attestation('provenance', raw.provenance, problems),
-    sbom: attestation('sbom', raw.sbom, problems),
+    ...attestations(raw, attests, problems),
     ...platformFiles(raw['platform-files'], cwd, platforms, problems),
     maxParallel: maxParallel(raw['max-parallel'], cores, problems),
     testCommand: raw['test-command'].trim(),
     hooks: hooks === 'false' || hooks === 'check' ? hooks : 'auto',
     ...runSteps,
+    call,
+    manifestAnnotations: manifestAnnotationArgs(parseAnnotations(raw.annotations, [])),
+    load,
   };
 }
 
-/** The secret values to mask, read from the raw 'secrets' input. */
+/**
+ * 'secrets' as build-push-action reads it: ID=VALUE entries, one a line, or a "quoted" entry whose value
+ * spans lines (with "" for a quote); values are kept as written, whitespace included.
+ */
+function secretPairs(value: string, problems: Problems): Secret[] {
+  let entries: string[];
+  try {
+    entries = parseCsvList(value);
+  } catch (err) {
+    if (!(err instanceof CsvListError)) throw err;
+    problems.push(
+      `Input 'secrets' cannot be read: ${err.message}. Quote an entry whose value spans lines as a whole, "ID=line 1\nline 2", and write a quote inside it as "".`,
+    );
+    return [];
+  }
+  const out: Secret[] = [];
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    const id = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (!WORD.test(id) || eq === entry.length - 1) {
+      problems.push(
+        `Input 'secrets' has '${id || '?'}=***'; each entry must be ID=VALUE with a non-empty value (ID: letters, digits, '_', '.', '-').`,
+      );
+      continue;
+    }
+    out.push({ id, value: entry.slice(eq + 1) });
+  }
+  return out;
+}
+
+/** The secret values to mask, read from the raw 'secrets' input (each line of a multi-line one too). */
 export function secretValues(raw: string): string[] {
-  return lines(raw)
+  let entries: string[];
+  try {
+    entries = parseCsvList(raw);
+  } catch {
+    entries = lines(raw); // the run fails on the input; still mask what it holds
+  }
+  return entries
     .map((l) => l.slice(l.indexOf('=') + 1))
+    .flatMap((v) => (v.includes('\n') ? [v, ...v.split('\n').map((s) => s.trim())] : [v]))
     .filter((v) => v !== '');
 }

@@ -86,10 +86,6 @@ export function parseChoice<T extends string>(
   return v as T;
 }
 
-export function toRecord(lines: readonly string[]): Record<string, string> {
-  return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-}
-
 /** An image input (qemu-image, buildkit-image, ...) must be a valid reference. */
 export function checkImage(name: string, value: string, problems: string[]): void {
   if (!value.trim()) return;

@@ -30,7 +30,6 @@ export const INPUT_NAMES = [
   'ca-file',
   'index-format',
   'attestations',
-  'annotations',
   'sources-from',
   'referrers',
   ...SIGN_INPUT_NAMES,

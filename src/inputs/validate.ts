@@ -10,6 +10,8 @@ import { KNOWN_PLATFORMS, formatPlatform, parsePlatform, type Platform } from '.
 import type { PublishOptions } from '../publish/options.js';
 import { QEMU_MODES } from '../qemu/decide.js';
 import { parseReference, ReferenceSyntaxError, type Reference } from '../registry/reference.js';
+import { annotationsAt } from '../oci/annotation-levels.js';
+import { parseAnnotations } from './annotations.js';
 import { parseBuildInputs } from './build.js';
 import { parseSignInputs } from './sign.js';
 import { isGitContext, isOtherUrl } from './git-context.js';
@@ -22,7 +24,6 @@ import {
   parseKeyValues,
   parseSources,
   splitList,
-  toRecord,
 } from './parsers.js';
 import type { RawInputs } from './read.js';
 import { parseToolInputs } from './tools.js';
@@ -138,10 +139,15 @@ function parsePublish(raw: RawInputs, cwd: string, { problems, warnings }: Found
     ociArchive: absolute(cwd, raw['oci-archive']),
     indexFormat: parseChoice('index-format', raw['index-format'], INDEX_FORMATS, problems),
     attestations: parseChoice('attestations', raw.attestations, ATTESTATION_MODES, problems),
-    annotations: toRecord(parseKeyValues('annotations', raw.annotations, problems)),
+    ...annotationsOf(raw.annotations, problems),
     referrers: parseBoolean('referrers', raw.referrers, problems),
     sign: parseSignInputs(raw, { push, pushByDigest }, problems, warnings),
   };
+}
+
+function annotationsOf(value: string, problems: string[]) {
+  const leveledAnnotations = parseAnnotations(value, problems);
+  return { annotations: annotationsAt(leveledAnnotations, 'index'), leveledAnnotations };
 }
 
 function parseNetwork(value: string, problems: string[]): string {
@@ -207,9 +213,13 @@ function parseBuildMode(raw: RawInputs, cwd: string, cores: number, platforms: P
     buildArgs: parseKeyValues('build-args', raw['build-args'], problems),
     labels: parseKeyValues('labels', raw.labels, problems),
     ...parseEmulation(raw, problems),
-    build,
+    ...splitLoad(build),
     ...parseToolInputs(raw, cwd, problems, warnings),
   };
+}
+
+function splitLoad({ load, ...build }: ReturnType<typeof parseBuildInputs>) {
+  return { build, load };
 }
 
 function parseLogin(raw: RawInputs, problems: string[]): Pick<Inputs, 'username' | 'password'> {
@@ -240,7 +250,32 @@ export function parseInputs(raw: RawInputs, cwd: string, cores = 1): Validated &
     insecureRegistries: parseHosts(raw['insecure-registries'], problems),
     caFile: absolute(cwd, raw['ca-file']),
   };
+  if (mode === 'merge') problems.push(...mergeModeProblems(inputs));
+  else if (inputs.load && inputs.tags.length === 0 && !problems.some((p) => p.includes("'tags'")))
+    problems.push(
+      `Input 'load' is true but 'tags' is empty; give the name(s) to load the images as, such as ghcr.io/acme/app:1.0.`,
+    );
+  if (!inputs.ociArchive && inputs.leveledAnnotations.some((a) => a.level === 'index-descriptor'))
+    found.warnings.push(
+      `'annotations' has index-descriptor: entries, which only an OCI layout's index.json holds, and 'oci-archive' is not set: they are not written anywhere (a registry keeps no descriptor of a pushed index).`,
+    );
   return { inputs, warnings: found.warnings, problems };
+}
+
+/** build-push-action's inputs that act on a build, given in merge-only mode (which builds nothing). */
+function mergeModeProblems(inputs: Inputs): string[] {
+  const out: string[] = [];
+  if (inputs.build.manifestAnnotations.length > 0)
+    out.push(
+      `Input 'annotations' has manifest-level entries (${inputs.build.manifestAnnotations[0]}), but merge-only mode copies each image manifest by digest and cannot change it; use index: or manifest-descriptor: (the image's entry in the index).`,
+    );
+  if (inputs.load)
+    out.push(
+      `Input 'load' is true, but merge-only mode builds nothing to load; pull the merged index with docker pull after the step.`,
+    );
+  if (inputs.build.call !== 'build')
+    out.push(`Input 'call' is '${inputs.build.call}', but merge-only mode builds nothing to evaluate.`);
+  return out;
 }
 
 /** Pure: turns raw strings into typed inputs, or throws one ActionError listing every problem. */

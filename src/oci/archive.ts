@@ -60,6 +60,8 @@ export async function writeOciArchive(
   sourceOf: (digest: string) => Repo,
   index: SerializedIndex,
   refName: string,
+  /** More annotations for the index's descriptor in index.json ('annotations' index-descriptor:). */
+  descriptorAnnotations: Record<string, string> = {},
 ): Promise<void> {
   const partial = `${file}.partial`;
   const out = createWriteStream(partial);
@@ -73,17 +75,12 @@ export async function writeOciArchive(
       await writeManifest(out, sourceOf(entry.digest), entry.digest, seen);
     }
     await writeEntry(out, blobName(index.digest), index.bytes);
+    const annotations = { ...descriptorAnnotations, 'org.opencontainers.image.ref.name': refName };
+    const { mediaType, digest } = index;
     const top = {
       schemaVersion: 2,
       mediaType: OCI_INDEX,
-      manifests: [
-        {
-          mediaType: index.mediaType,
-          digest: index.digest,
-          size: index.bytes.length,
-          annotations: { 'org.opencontainers.image.ref.name': refName },
-        },
-      ],
+      manifests: [{ mediaType, digest, size: index.bytes.length, annotations }],
     };
     await writeEntry(out, 'index.json', Buffer.from(JSON.stringify(top)));
     await write(out, TAR_END);

@@ -5,6 +5,7 @@ import type { SerializedIndex } from '../oci/index.js';
 import type { Phase } from '../timeline.js';
 import { formatReference } from '../registry/reference.js';
 import { writeEmulationSummary, writeSummary, type PlatformRow, type ReferrerRow } from '../summary.js';
+import { buildxMetadata } from './buildx-metadata.js';
 import type { PublishOptions } from './options.js';
 
 export interface Outcome {
@@ -14,6 +15,8 @@ export interface Outcome {
   timeline?: Phase[];
   /** What was carried along with the images, per platform (empty when nothing was). */
   referrers?: ReferrerRow[];
+  /** Build mode: the build records' refs buildx wrote (buildx.build.ref), in platform order. */
+  buildRefs?: string[];
 }
 
 export interface EmulationRow {
@@ -44,9 +47,13 @@ export function imageId(rows: readonly PlatformRow[], indexDigest: string): stri
   return rows.length === 1 && only?.configDigest ? only.configDigest : indexDigest;
 }
 
+/** Build mode's config digests, one per platform (merge-only mode reads none). */
+const configDigests = (rows: readonly PlatformRow[]) =>
+  rows.every((r) => r.configDigest) ? rows.map((r) => r.configDigest as string) : [];
+
 export async function writeOutputs(
   options: Pick<PublishOptions, 'tags' | 'push' | 'pushByDigest'>,
-  { index, rows, timeline, referrers = [] }: Outcome,
+  { index, rows, timeline, referrers = [], buildRefs = [] }: Outcome,
 ): Promise<void> {
   const tags = options.tags.map(formatReference);
   const first = options.tags[0];
@@ -62,6 +69,7 @@ export async function writeOutputs(
   core.setOutput(
     'metadata',
     JSON.stringify({
+      ...buildxMetadata(index, tags, configDigests(rows), buildRefs),
       digest: index.digest,
       mediaType: index.mediaType,
       image,

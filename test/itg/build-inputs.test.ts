@@ -169,7 +169,7 @@ describe.skipIf(skip)('build inputs', () => {
     [
       2,
       { provenance: 'mode=max' },
-      /'provenance' asks for attestations, which the docker driver cannot make/,
+      /'provenance' asks for attestations, which the docker driver on the classic image store cannot make/,
     ],
   ])('%i: what the docker driver cannot do fails before any build: %j', async (_n, inputs, message) => {
     const ctx = contextWith('RUN true\n');

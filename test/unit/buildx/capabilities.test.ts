@@ -22,6 +22,9 @@ const base: BuildOptions = {
   testCommand: '',
   hooks: 'auto',
   ...NO_RUN_STEP_OPTIONS,
+  call: 'build',
+  manifestAnnotations: [],
+  attestInputs: [],
 };
 
 test.each([
@@ -34,10 +37,20 @@ test.each([
     false,
     /'cache-to' has 'type=gha', which the docker driver cannot export/,
   ],
-  [4, { provenance: 'mode=max' }, 'docker', false, /'provenance' asks for attestations/],
-  [5, { provenance: 'true', sbom: 'true' }, 'docker', false, /'provenance' and 'sbom'/],
-  [6, { provenance: 'true', cacheTo: ['type=gha'] }, 'docker', true, undefined],
-  [7, { provenance: 'true', cacheTo: ['type=gha'] }, 'docker-container', false, undefined],
+  [4, { attestInputs: ["'provenance'"] }, 'docker', false, /'provenance' asks for attestations/],
+  [5, { attestInputs: ["'provenance'", "'sbom'"] }, 'docker', false, /'provenance' and 'sbom'/],
+  [6, { attestInputs: ["'provenance'"], cacheTo: ['type=gha'] }, 'docker', true, undefined],
+  [7, { attestInputs: ["'provenance'"], cacheTo: ['type=gha'] }, 'docker-container', false, undefined],
+  [8, { attestInputs: ["'attests' (type=sbom)"] }, 'docker', false, /^Input 'attests' \(type=sbom\) asks/],
+  [
+    9,
+    { manifestAnnotations: ['manifest:org.opencontainers.image.title=app'] },
+    'docker',
+    false,
+    /'annotations' has 'manifest:org.opencontainers.image.title=app', a manifest-level annotation, which the docker driver on the classic image store cannot write/,
+  ],
+  [10, { manifestAnnotations: ['manifest:a=b'] }, 'docker', true, undefined],
+  [11, { manifestAnnotations: ['manifest:a=b'] }, 'docker-container', false, undefined],
 ])('%i: %j on %s (containerd store %s)', (_n, options, driver, containerd, error) => {
   const check = () => checkDriverSupport({ ...base, ...options }, driver, containerd, '26.1.4');
   if (error) expect(check).toThrow(error);

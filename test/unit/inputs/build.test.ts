@@ -121,4 +121,46 @@ describe('build inputs', () => {
   test('secret values to mask', () => {
     expect(secretValues('A=1\nB=x=y\n\nC=')).toEqual(['1', 'x=y']);
   });
+
+  test('a quoted secret spans lines (build-push-action CSV), and each of its lines is masked too', () => {
+    const secrets = '"KEY=-----BEGIN-----\nabc ""q""\n-----END-----"\nTOKEN=t,with,commas';
+    const { options, problems } = parse({ secrets });
+    expect(problems).toEqual([]);
+    expect(options.secrets).toEqual([
+      { id: 'KEY', value: '-----BEGIN-----\nabc "q"\n-----END-----' },
+      { id: 'TOKEN', value: 't,with,commas' },
+    ]);
+    expect(secretValues(secrets)).toEqual([
+      '-----BEGIN-----\nabc "q"\n-----END-----',
+      '-----BEGIN-----',
+      'abc "q"',
+      '-----END-----',
+      't,with,commas',
+    ]);
+  });
+
+  test('an unclosed quote in secrets is refused without showing the value', () => {
+    const { problems } = parse({ secrets: '"KEY=hunter2' });
+    expect(problems.join('\n')).toMatch(/'secrets' cannot be read: a quote is not closed/);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  test("attests stands for 'provenance' and 'sbom'; giving one twice is refused", () => {
+    expect(parse({ attests: 'type=provenance,mode=max\ntype=sbom' }).options).toMatchObject({
+      provenance: 'mode=max',
+      sbom: 'true',
+      attestInputs: ["'attests' (type=provenance)", "'attests' (type=sbom)"],
+    });
+    expect(parse({ attests: 'type=sbom', sbom: 'true' }).problems.join('\n')).toMatch(
+      /Inputs 'sbom' \('true'\) and 'attests' \(type=sbom\) both ask for sbom/,
+    );
+  });
+
+  test('manifest-level annotations become buildx --annotation values', () => {
+    const annotations = 'index:a=1\nmanifest:b=2\nmanifest[linux/arm64]:c=3\nmanifest-descriptor:d=4';
+    expect(parse({ annotations }).options.manifestAnnotations).toEqual([
+      'manifest:b=2',
+      'manifest[linux/arm64]:c=3',
+    ]);
+  });
 });

@@ -201,6 +201,18 @@ const ROWS: [string, Record<string, string>, RegExp][] = [
     { context: 'https://github.com/acme/app.git#main', 'platform-files': 'linux/arm64=Dockerfile.arm64' },
     /Input 'platform-files' cannot be used with a Git 'context'/,
   ],
+  [
+    'attests',
+    { attests: 'type=vex' },
+    /Input 'attests' has 'type=vex'; each entry is type=provenance or type=sbom/,
+  ],
+  ['call', { call: 'lint' }, /Input 'call' is 'lint'; valid values are build, check, outline/],
+  ['load', { load: 'yes' }, /Input 'load' is 'yes'; valid values are true or false/],
+  [
+    'outputs',
+    { outputs: 'type=oci,dest=app.tar' },
+    /Input 'outputs' has 'type=oci,dest=app.tar', which this action cannot take .* 'oci-archive: app.tar'/,
+  ],
 ];
 
 /** Inputs where any value is valid, and why. */

@@ -99,7 +99,11 @@ describe('inputs', () => {
     [21, { sources: 'ghcr.io/a/b:1' }, /Input 'sources' is set but 'tags' is empty/],
     [22, { 'index-format': 'v2' }, /Input 'index-format' is 'v2'; valid values are auto, oci, docker/],
     [23, { attestations: 'drop' }, /Input 'attestations' is 'drop'; valid values are keep, strip/],
-    [24, { annotations: 'no-equals' }, /Input 'annotations' has 'no-equals'; each line must be KEY=VALUE/],
+    [
+      24,
+      { annotations: 'no-equals' },
+      /Input 'annotations' has 'no-equals'; each line must be \[LEVEL:\]KEY=VALUE/,
+    ],
     [
       25,
       { 'insecure-registries': 'http://reg:5000' },
@@ -120,8 +124,40 @@ describe('inputs', () => {
       { 'registry-url': 'http://mirror.local', 'allow-insecure-downloads': 'yes' },
       /Input 'allow-insecure-downloads' is 'yes'; valid values are true or false/,
     ],
+    [29, { load: 'true' }, /^Input 'load' is true but 'tags' is empty/],
+    [
+      30,
+      { sources: 'ghcr.io/a/b:1', tags: 'ghcr.io/a/b:2', annotations: 'manifest:a=b' },
+      /Input 'annotations' has manifest-level entries \(manifest:a=b\), but merge-only mode copies each image manifest by digest/,
+    ],
+    [
+      31,
+      { sources: 'ghcr.io/a/b:1', tags: 'ghcr.io/a/b:2', load: 'true' },
+      /Input 'load' is true, but merge-only mode builds nothing to load/,
+    ],
+    [
+      32,
+      { sources: 'ghcr.io/a/b:1', tags: 'ghcr.io/a/b:2', call: 'check' },
+      /Input 'call' is 'check', but merge-only mode builds nothing to evaluate/,
+    ],
   ])('%i: rejects %j', (_n, values, message) => {
     expect(() => validate(values)).toThrow(message);
+  });
+
+  test('annotations by level: the index keeps unprefixed and index: lines; index-descriptor without oci-archive warns', () => {
+    const { inputs, warnings } = validate({
+      annotations: 'a=1\nindex:b=2\nmanifest-descriptor:c=3\nindex-descriptor:d=4',
+    });
+    expect(inputs.annotations).toEqual({ a: '1', b: '2' });
+    expect(inputs.leveledAnnotations.map((a) => a.level)).toEqual([
+      'index',
+      'index',
+      'manifest-descriptor',
+      'index-descriptor',
+    ]);
+    expect(warnings.join('\n')).toMatch(
+      /'annotations' has index-descriptor: entries, .* 'oci-archive' is not set/,
+    );
   });
 
   test('tool inputs: defaults from action.yml, versions get their v, mirrors lose trailing slashes', () => {
