@@ -90501,23 +90501,25 @@ async function readListed(from, subject, d) {
         throw lie(from, `${what} names ${declared ?? 'no subject'} as its subject`);
     return raw;
 }
+/** A referrer as found: listed by the API or tag index, or (with `cosign`) at one of cosign's tags. */
+function foundReferrer(from, raw, manifest, subject, root, cosign) {
+    return {
+        from,
+        raw,
+        subject,
+        platform: root.platform,
+        kind: referrerKind(manifest, cosign?.suffix),
+        artifactType: artifactTypeOf(manifest),
+        ...(cosign && { tag: cosign.tag }),
+        descriptor: referrerDescriptor(manifest, raw),
+    };
+}
 /** Every referrer of one digest, one level down. */
 async function referrersOf(from, subject, root) {
     const found = [];
     for (const d of await listed(from, subject)) {
         const raw = await readListed(from, subject, d);
-        const manifest = parse(raw, from, d.digest);
-        const kind = referrerKind(manifest);
-        const descriptor = referrerDescriptor(manifest, raw);
-        found.push({
-            from,
-            raw,
-            subject,
-            platform: root.platform,
-            kind,
-            artifactType: artifactTypeOf(manifest),
-            descriptor,
-        });
+        found.push(foundReferrer(from, raw, parse(raw, from, d.digest), subject, root));
     }
     for (const suffix of COSIGN_SUFFIXES)
         found.push(...(await cosignTag(from, subject, root, suffix)));
@@ -90528,21 +90530,7 @@ async function cosignTag(from, subject, root, suffix) {
     const raw = await from.client.getManifest(from.repository, tag);
     if (!raw)
         return [];
-    const manifest = parse(raw, from, `tag ${tag}`);
-    const kind = referrerKind(manifest, suffix);
-    const descriptor = referrerDescriptor(manifest, raw);
-    return [
-        {
-            from,
-            raw,
-            subject,
-            platform: root.platform,
-            kind,
-            artifactType: artifactTypeOf(manifest),
-            tag,
-            descriptor,
-        },
-    ];
+    return [foundReferrer(from, raw, parse(raw, from, `tag ${tag}`), subject, root, { suffix, tag })];
 }
 /** One root's tree, breadth first (a referrer always after what it refers to), within the bounds. */
 async function treeOf(root, seen) {
@@ -91012,17 +91000,6 @@ async function keylessSigner(options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/oci/cosign-tags.ts
-// cosign's fallback tag schema (pure): on registries without the OCI 1.1
-// referrers API, an image's signatures, attestations and SBOM live under tags
-// named after its digest, `sha256-<hex>.sig`, `.att` and `.sbom`.
-
-/** `sha256:abc…` -> `sha256-abc….sig` (or `.att`, `.sbom`). */
-function cosign_tags_cosignTag(digest, kind) {
-    checkDigest(digest, 'A cosign fallback tag');
-    return `${digest.replace(':', '-')}.${kind}`;
-}
-
 ;// CONCATENATED MODULE: ./src/sign/write.ts
 // Writes one signature where `cosign verify` looks for it on a registry
 // without the referrers API: appended to the signature image at the image's
@@ -91049,7 +91026,7 @@ function signedBefore(layers, s, signer) {
 /** The tag written ("registry/repo:sha256-….sig"), or undefined when the same signature was there. */
 async function writeSignature(s, signer) {
     const { client, repository } = s.target;
-    const tag = cosign_tags_cosignTag(s.digest, 'sig');
+    const tag = fallbackTag(s.digest, 'sig');
     const where = `${client.registry}/${repository}:${tag}`;
     const current = await client.getManifest(repository, tag, 'push');
     const layers = current ? parseSignatureLayers(current.bytes, where) : [];

@@ -29972,7 +29972,7 @@ const EnvHttpProxyAgent = __nccwpck_require__(3137)
 const RetryAgent = __nccwpck_require__(50)
 const H2CClient = __nccwpck_require__(6815)
 const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
 const api = __nccwpck_require__(6615)
 const buildConnector = __nccwpck_require__(9136)
@@ -30126,7 +30126,7 @@ module.exports.Response = __nccwpck_require__(9051).Response
 module.exports.Request = __nccwpck_require__(9967).Request
 module.exports.FormData = __nccwpck_require__(5910).FormData
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(6297)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
@@ -30201,7 +30201,7 @@ __webpack_unused_export__ = install
 
 
 
-const { addAbortListener } = __nccwpck_require__(1059)
+const { addAbortListener } = __nccwpck_require__(3440)
 const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
@@ -30270,7 +30270,7 @@ module.exports = {
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
 const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class ConnectHandler extends AsyncResource {
@@ -30396,7 +30396,7 @@ const {
   InvalidReturnValueError,
   RequestAbortedError
 } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 function noop () {}
@@ -30647,7 +30647,7 @@ const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
 const { Readable } = __nccwpck_require__(9927)
 const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 
 function noop () {}
 
@@ -30868,7 +30868,7 @@ const assert = __nccwpck_require__(4589)
 const { finished } = __nccwpck_require__(7075)
 const { AsyncResource } = __nccwpck_require__(6698)
 const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 function noop () {}
@@ -31083,7 +31083,7 @@ module.exports = stream
 const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
 const { AsyncResource } = __nccwpck_require__(6698)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { kHTTP2Stream } = __nccwpck_require__(6443)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
 
@@ -31215,8 +31215,8 @@ module.exports.connect = __nccwpck_require__(2279)
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
 const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
-const { ReadableStreamFrom } = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -32563,7 +32563,7 @@ function headerValueEquals (lhs, rhs) {
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 let tls // include tls conditionally since it is not always available
@@ -33615,7 +33615,7 @@ const {
   getServerName,
   normalizedMethodRecords,
   getProtocolFromUrlString
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(3440)
 const { channels } = __nccwpck_require__(2414)
 const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 
@@ -34980,7 +34980,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1059:
+/***/ 3440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -36010,7 +36010,7 @@ const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_requ
 const DispatcherBase = __nccwpck_require__(1841)
 const Pool = __nccwpck_require__(628)
 const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -36188,7 +36188,7 @@ const {
 } = __nccwpck_require__(2128)
 const Pool = __nccwpck_require__(628)
 const { kUrl } = __nccwpck_require__(6443)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -36405,7 +36405,7 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { channels } = __nccwpck_require__(2414)
 const timers = __nccwpck_require__(6603)
 const {
@@ -38180,7 +38180,7 @@ module.exports = connectH1
 
 const assert = __nccwpck_require__(4589)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
@@ -39244,7 +39244,7 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { ClientStats } = __nccwpck_require__(6854)
 const { channels } = __nccwpck_require__(2414)
 const Request = __nccwpck_require__(4655)
@@ -40761,7 +40761,7 @@ const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
 } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { kUrl } = __nccwpck_require__(6443)
 const buildConnector = __nccwpck_require__(9136)
 
@@ -41254,7 +41254,7 @@ const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
 } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { kUrl } = __nccwpck_require__(6443)
 const buildConnector = __nccwpck_require__(9136)
 
@@ -41759,7 +41759,7 @@ module.exports = {
 
 
 
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { kRedirectCacheControl } = __nccwpck_require__(6443)
 const {
   parseCacheControlHeader,
@@ -43663,7 +43663,7 @@ module.exports = DeduplicationHandler
 
 
 
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { InvalidArgumentError } = __nccwpck_require__(8707)
@@ -43951,7 +43951,7 @@ const {
   isDisturbed,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const retryTime = new Date(retryAfter).getTime()
@@ -44454,7 +44454,7 @@ module.exports = RetryHandler
 
 
 
-const { parseHeaders } = __nccwpck_require__(1059)
+const { parseHeaders } = __nccwpck_require__(3440)
 const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 const kResume = Symbol('resume')
@@ -44681,7 +44681,7 @@ function toRawHeaderValue (value) {
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const CacheHandler = __nccwpck_require__(9976)
 const MemoryCacheStore = __nccwpck_require__(4889)
 const CacheRevalidationHandler = __nccwpck_require__(7133)
@@ -46007,7 +46007,7 @@ module.exports = createDecompressInterceptor
 
 
 const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const DeduplicationHandler = __nccwpck_require__(3599)
 const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(7659)
 
@@ -48189,7 +48189,7 @@ const {
   kIgnoreTrailingSlash
 } = __nccwpck_require__(1117)
 const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { serializePathWithQuery } = __nccwpck_require__(1059)
+const { serializePathWithQuery } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -48517,7 +48517,7 @@ const {
   kGetNetConnect,
   kTotalDispatchCount
 } = __nccwpck_require__(1117)
-const { serializePathWithQuery } = __nccwpck_require__(1059)
+const { serializePathWithQuery } = __nccwpck_require__(3440)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -50176,9 +50176,9 @@ const {
   pathHasQueryOrFragment,
   hasSafeIterator,
   isValidHTTPToken
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(3440)
 
-const { serializePathWithQuery } = __nccwpck_require__(1059)
+const { serializePathWithQuery } = __nccwpck_require__(3440)
 
 const MAX_DELTA_SECONDS = 2147483647
 const RESTRICTIVE_DIRECTIVE_NAMES = ['no-store', 'private', 'no-cache']
@@ -52205,7 +52205,7 @@ const assert = __nccwpck_require__(4589)
 
 const { kConstruct } = __nccwpck_require__(6443)
 const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(1059)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
 const { webidl } = __nccwpck_require__(7879)
 const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(9051)
 const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(9967)
@@ -53074,7 +53074,7 @@ module.exports = {
 
 const { Cache } = __nccwpck_require__(9634)
 const { webidl } = __nccwpck_require__(7879)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const { kConstruct } = __nccwpck_require__(6443)
 
 class CacheStorage {
@@ -54800,7 +54800,7 @@ const { EventSourceStream } = __nccwpck_require__(4031)
 const { parseMIMEType } = __nccwpck_require__(1900)
 const { createFastMessageEvent } = __nccwpck_require__(5188)
 const { isNetworkError } = __nccwpck_require__(9051)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const { environmentSettingsObject } = __nccwpck_require__(3168)
 const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
@@ -55339,7 +55339,7 @@ module.exports = {
 
 
 
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   readableStreamClose,
@@ -56605,7 +56605,7 @@ module.exports = {
 
 
 
-const { bufferToLowerCasedHeaderName } = __nccwpck_require__(1059)
+const { bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
 const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(1900)
 const { makeEntry } = __nccwpck_require__(5910)
 const { webidl } = __nccwpck_require__(7879)
@@ -57199,7 +57199,7 @@ module.exports = {
 
 
 const { iteratorMixin } = __nccwpck_require__(3168)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const { webidl } = __nccwpck_require__(7879)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -57459,7 +57459,7 @@ module.exports = { FormData, makeEntry, setFormDataState }
 
 /***/ }),
 
-/***/ 6297:
+/***/ 1059:
 /***/ ((module) => {
 
 
@@ -57514,7 +57514,7 @@ module.exports = {
 
 
 const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
@@ -58295,7 +58295,7 @@ const {
 } = __nccwpck_require__(4495)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished, isErrored, isReadable } = __nccwpck_require__(7075)
-const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(1059)
+const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
 const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
 const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { webidl } = __nccwpck_require__(7879)
@@ -60661,7 +60661,7 @@ module.exports = {
 
 const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
 const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
@@ -61781,7 +61781,7 @@ module.exports = {
 
 const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
 const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -62430,10 +62430,10 @@ module.exports = {
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
 const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(6297)
+const { getGlobalOrigin } = __nccwpck_require__(1059)
 const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(1900)
 const { performance } = __nccwpck_require__(643)
-const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(1059)
+const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
 const { webidl } = __nccwpck_require__(7879)
@@ -66013,7 +66013,7 @@ module.exports = {
 
 
 const { webidl } = __nccwpck_require__(7879)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const { kConstruct } = __nccwpck_require__(6443)
 
 /**
@@ -67248,7 +67248,7 @@ module.exports = { SendQueue }
 const { webidl } = __nccwpck_require__(7879)
 const { validateCloseCodeAndReason } = __nccwpck_require__(8625)
 const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 function createInheritableDOMException () {
   // https://github.com/nodejs/node/issues/59677
@@ -67366,7 +67366,7 @@ const { channels } = __nccwpck_require__(2414)
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
 const { ByteParser } = __nccwpck_require__(1652)
 const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(6919)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const { utf8DecodeBytes } = __nccwpck_require__(276)
 
 let emittedExperimentalWarning = false
@@ -68231,7 +68231,7 @@ const {
 } = __nccwpck_require__(8625)
 const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(6897)
 const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(5188)
 const { SendQueue } = __nccwpck_require__(3900)
@@ -81924,23 +81924,25 @@ async function readListed(from, subject, d) {
         throw lie(from, `${what} names ${declared ?? 'no subject'} as its subject`);
     return raw;
 }
+/** A referrer as found: listed by the API or tag index, or (with `cosign`) at one of cosign's tags. */
+function foundReferrer(from, raw, manifest, subject, root, cosign) {
+    return {
+        from,
+        raw,
+        subject,
+        platform: root.platform,
+        kind: referrerKind(manifest, cosign?.suffix),
+        artifactType: artifactTypeOf(manifest),
+        ...(cosign && { tag: cosign.tag }),
+        descriptor: referrerDescriptor(manifest, raw),
+    };
+}
 /** Every referrer of one digest, one level down. */
 async function referrersOf(from, subject, root) {
     const found = [];
     for (const d of await listed(from, subject)) {
         const raw = await readListed(from, subject, d);
-        const manifest = parse(raw, from, d.digest);
-        const kind = referrerKind(manifest);
-        const descriptor = referrerDescriptor(manifest, raw);
-        found.push({
-            from,
-            raw,
-            subject,
-            platform: root.platform,
-            kind,
-            artifactType: artifactTypeOf(manifest),
-            descriptor,
-        });
+        found.push(foundReferrer(from, raw, parse(raw, from, d.digest), subject, root));
     }
     for (const suffix of COSIGN_SUFFIXES)
         found.push(...(await cosignTag(from, subject, root, suffix)));
@@ -81951,21 +81953,7 @@ async function cosignTag(from, subject, root, suffix) {
     const raw = await from.client.getManifest(from.repository, tag);
     if (!raw)
         return [];
-    const manifest = parse(raw, from, `tag ${tag}`);
-    const kind = referrerKind(manifest, suffix);
-    const descriptor = referrerDescriptor(manifest, raw);
-    return [
-        {
-            from,
-            raw,
-            subject,
-            platform: root.platform,
-            kind,
-            artifactType: artifactTypeOf(manifest),
-            tag,
-            descriptor,
-        },
-    ];
+    return [foundReferrer(from, raw, parse(raw, from, `tag ${tag}`), subject, root, { suffix, tag })];
 }
 /** One root's tree, breadth first (a referrer always after what it refers to), within the bounds. */
 async function treeOf(root, seen) {
@@ -82435,17 +82423,6 @@ async function keylessSigner(options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/oci/cosign-tags.ts
-// cosign's fallback tag schema (pure): on registries without the OCI 1.1
-// referrers API, an image's signatures, attestations and SBOM live under tags
-// named after its digest, `sha256-<hex>.sig`, `.att` and `.sbom`.
-
-/** `sha256:abc…` -> `sha256-abc….sig` (or `.att`, `.sbom`). */
-function cosign_tags_cosignTag(digest, kind) {
-    checkDigest(digest, 'A cosign fallback tag');
-    return `${digest.replace(':', '-')}.${kind}`;
-}
-
 ;// CONCATENATED MODULE: ./src/sign/write.ts
 // Writes one signature where `cosign verify` looks for it on a registry
 // without the referrers API: appended to the signature image at the image's
@@ -82472,7 +82449,7 @@ function signedBefore(layers, s, signer) {
 /** The tag written ("registry/repo:sha256-….sig"), or undefined when the same signature was there. */
 async function writeSignature(s, signer) {
     const { client, repository } = s.target;
-    const tag = cosign_tags_cosignTag(s.digest, 'sig');
+    const tag = fallbackTag(s.digest, 'sig');
     const where = `${client.registry}/${repository}:${tag}`;
     const current = await client.getManifest(repository, tag, 'push');
     const layers = current ? parseSignatureLayers(current.bytes, where) : [];

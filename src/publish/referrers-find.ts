@@ -103,23 +103,33 @@ async function readListed(from: Repo, subject: string, d: ReferrerDescriptor): P
   return raw;
 }
 
+/** A referrer as found: listed by the API or tag index, or (with `cosign`) at one of cosign's tags. */
+function foundReferrer(
+  from: Repo,
+  raw: RawManifest,
+  manifest: ReferrerManifest,
+  subject: string,
+  root: Root,
+  cosign?: { suffix: CosignSuffix; tag: string },
+): FoundReferrer {
+  return {
+    from,
+    raw,
+    subject,
+    platform: root.platform,
+    kind: referrerKind(manifest, cosign?.suffix),
+    artifactType: artifactTypeOf(manifest),
+    ...(cosign && { tag: cosign.tag }),
+    descriptor: referrerDescriptor(manifest, raw),
+  };
+}
+
 /** Every referrer of one digest, one level down. */
 async function referrersOf(from: Repo, subject: string, root: Root): Promise<FoundReferrer[]> {
   const found: FoundReferrer[] = [];
   for (const d of await listed(from, subject)) {
     const raw = await readListed(from, subject, d);
-    const manifest = parse(raw, from, d.digest);
-    const kind = referrerKind(manifest);
-    const descriptor = referrerDescriptor(manifest, raw);
-    found.push({
-      from,
-      raw,
-      subject,
-      platform: root.platform,
-      kind,
-      artifactType: artifactTypeOf(manifest),
-      descriptor,
-    });
+    found.push(foundReferrer(from, raw, parse(raw, from, d.digest), subject, root));
   }
   for (const suffix of COSIGN_SUFFIXES) found.push(...(await cosignTag(from, subject, root, suffix)));
   return found;
@@ -134,21 +144,7 @@ async function cosignTag(
   const tag = fallbackTag(subject, suffix);
   const raw = await from.client.getManifest(from.repository, tag);
   if (!raw) return [];
-  const manifest = parse(raw, from, `tag ${tag}`);
-  const kind = referrerKind(manifest, suffix);
-  const descriptor = referrerDescriptor(manifest, raw);
-  return [
-    {
-      from,
-      raw,
-      subject,
-      platform: root.platform,
-      kind,
-      artifactType: artifactTypeOf(manifest),
-      tag,
-      descriptor,
-    },
-  ];
+  return [foundReferrer(from, raw, parse(raw, from, `tag ${tag}`), subject, root, { suffix, tag })];
 }
 
 /** One root's tree, breadth first (a referrer always after what it refers to), within the bounds. */

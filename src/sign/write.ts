@@ -4,7 +4,7 @@
 // A signature of the same payload by the same key already there is kept as
 // is, so a re-run adds none.
 import { Readable } from 'node:stream';
-import { cosignTag } from '../oci/cosign-tags.js';
+import { fallbackTag } from '../oci/referrers.js';
 import {
   SIGNATURE_ANNOTATION,
   parseSignatureLayers,
@@ -44,7 +44,7 @@ function signedBefore(layers: readonly Descriptor[], s: SignedImage, signer: Pay
 /** The tag written ("registry/repo:sha256-….sig"), or undefined when the same signature was there. */
 export async function writeSignature(s: SignedImage, signer: PayloadSigner): Promise<string | undefined> {
   const { client, repository } = s.target;
-  const tag = cosignTag(s.digest, 'sig');
+  const tag = fallbackTag(s.digest, 'sig');
   const where = `${client.registry}/${repository}:${tag}`;
   const current = await client.getManifest(repository, tag, 'push');
   const layers = current ? parseSignatureLayers(current.bytes, where) : [];

@@ -12,7 +12,7 @@ import {
   signatureLayer,
   simpleSigningPayload,
 } from '../../../src/oci/cosign-signature.js';
-import { cosignTag } from '../../../src/oci/cosign-tags.js';
+import { fallbackTag } from '../../../src/oci/referrers.js';
 import type { Descriptor } from '../../../src/oci/types.js';
 
 const DIR = path.resolve(import.meta.dirname, '../../fixtures/cosign');
@@ -88,10 +88,10 @@ describe('cosign signature image', () => {
     [1, SUBJECT, 'sig', 'sha256-23b6b5de1acc6d4b921803f9fb2bb8fd84e6c27e97ac8f285f001e37837620c4.sig'],
     [2, SUBJECT, 'att', 'sha256-23b6b5de1acc6d4b921803f9fb2bb8fd84e6c27e97ac8f285f001e37837620c4.att'],
   ] as const)('%i: the fallback tag of %s (%s)', (_n, digest, kind, tag) => {
-    expect(cosignTag(digest, kind)).toBe(tag);
+    expect(fallbackTag(digest, kind)).toBe(tag);
   });
 
   test('a fallback tag of something that is not a digest is refused', () => {
-    expect(() => cosignTag('latest', 'sig')).toThrow(/not sha256/);
+    expect(() => fallbackTag('latest', 'sig')).toThrow(/not sha256/);
   });
 });
