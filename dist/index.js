@@ -87951,6 +87951,20 @@ function parseRunStepInputs(raw, problems) {
         secretEnvs: secretEnvs(raw['secret-envs'], problems),
     };
 }
+/**
+ * The values to mask that 'secret-envs' names: the variables' values (each
+ * line of a multi-line one too). A value from `secrets.*` is masked by the
+ * runner already; one the workflow computed is not, and buildx's error
+ * output could echo it. Entries that do not parse are skipped: the run fails
+ * on them anyway, before any build.
+ */
+function secretEnvValues(raw, env) {
+    return splitList(raw, true)
+        .map((entry) => /^[A-Za-z0-9_.-]+=([A-Za-z_][A-Za-z0-9_]*)$/.exec(entry)?.[1])
+        .map((name) => (name === undefined ? '' : (env[name] ?? '')))
+        .flatMap((v) => (v.includes('\n') ? [v, ...v.split('\n').map((l) => l.trim())] : [v]))
+        .filter((v) => v !== '');
+}
 /** The 'secret-envs' whose variable is missing from `env` (the action's environment), one problem each. */
 function secretEnvProblems(secrets, env) {
     return secrets
@@ -88279,6 +88293,7 @@ function parseToolInputs(raw, cwd, problems, warnings) {
 
 
 
+
 const INPUT_NAMES = [
     'platforms',
     'context',
@@ -88320,6 +88335,7 @@ function getInputs() {
     if (tokenValue(raw['github-token']))
         core_setSecret(tokenValue(raw['github-token']));
     secretValues(raw.secrets).forEach((v) => core_setSecret(v));
+    secretEnvValues(raw['secret-envs'], process.env).forEach((v) => core_setSecret(v));
     return raw;
 }
 

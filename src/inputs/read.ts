@@ -5,6 +5,7 @@ import { BUILD_INPUT_NAMES, secretValues } from './build.js';
 import { SIGN_INPUT_NAMES, keySecrets } from './sign.js';
 import { TOOL_INPUT_NAMES } from './tools.js';
 import { tokenValue } from './git-context.js';
+import { secretEnvValues } from './run-steps.js';
 
 export const INPUT_NAMES = [
   'platforms',
@@ -46,5 +47,6 @@ export function getInputs(): RawInputs {
   keySecrets(raw['sign-key']).forEach((v) => core.setSecret(v));
   if (tokenValue(raw['github-token'])) core.setSecret(tokenValue(raw['github-token']));
   secretValues(raw.secrets).forEach((v) => core.setSecret(v));
+  secretEnvValues(raw['secret-envs'], process.env).forEach((v) => core.setSecret(v));
   return raw;
 }

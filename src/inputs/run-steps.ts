@@ -144,6 +144,21 @@ export function parseRunStepInputs(
   };
 }
 
+/**
+ * The values to mask that 'secret-envs' names: the variables' values (each
+ * line of a multi-line one too). A value from `secrets.*` is masked by the
+ * runner already; one the workflow computed is not, and buildx's error
+ * output could echo it. Entries that do not parse are skipped: the run fails
+ * on them anyway, before any build.
+ */
+export function secretEnvValues(raw: string, env: NodeJS.ProcessEnv): string[] {
+  return splitList(raw, true)
+    .map((entry) => /^[A-Za-z0-9_.-]+=([A-Za-z_][A-Za-z0-9_]*)$/.exec(entry)?.[1])
+    .map((name) => (name === undefined ? '' : (env[name] ?? '')))
+    .flatMap((v) => (v.includes('\n') ? [v, ...v.split('\n').map((l) => l.trim())] : [v]))
+    .filter((v) => v !== '');
+}
+
 /** The 'secret-envs' whose variable is missing from `env` (the action's environment), one problem each. */
 export function secretEnvProblems(secrets: readonly Secret[], env: NodeJS.ProcessEnv): string[] {
   return secrets

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  secretEnvValues,
   parseRunStepInputs,
   RUN_STEP_INPUT_NAMES,
   secretEnvProblems,
@@ -118,5 +119,20 @@ describe('run-step inputs (build-push-action names and list syntax)', () => {
         env,
       ),
     ).toEqual(problems);
+  });
+});
+
+describe('secret-envs values are masked', () => {
+  const env = { TOKEN: 's3cret', MULTI: 'line one\n  line two', EMPTY: '' };
+  test('each named variable that is set, and each line of a multi-line one', () => {
+    expect(secretEnvValues('A=TOKEN,B=MULTI,C=EMPTY,D=UNSET', env)).toEqual([
+      's3cret',
+      'line one\n  line two',
+      'line one',
+      'line two',
+    ]);
+  });
+  test('newline-separated entries; entries that do not parse mask nothing', () => {
+    expect(secretEnvValues('A=TOKEN\nnot an entry\nB=$TOKEN', env)).toEqual(['s3cret']);
   });
 });
