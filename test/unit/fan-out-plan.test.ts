@@ -105,7 +105,7 @@ describe('tags, labels and annotations with metadata-action', () => {
       },
       'ghcr.io/acme/app:1.2.0\nghcr.io/acme/app:1.2',
       'own=1\norg.opencontainers.image.version=1.2.0\norg.opencontainers.image.title=app',
-      'index:a=b\nmanifest:org.opencontainers.image.version=1.2.0',
+      'index:a=b',
     ],
     [5, { push: 'false' }, '', '', ''],
   ])('%i: %j', async (_n, inputs, tags, labels, annotations) => {
@@ -116,6 +116,31 @@ describe('tags, labels and annotations with metadata-action', () => {
       labels,
       annotations,
     ]);
+  });
+
+  test.each([
+    // [#, annotations, for the merge job, for the build jobs]
+    [1, 'a=b\nindex:c=d', 'a=b\nindex:c=d', ''],
+    [2, 'manifest:k=v', '', 'manifest:k=v'],
+    [3, 'manifest,index:k=v=w', 'index:k=v=w', 'manifest:k=v=w'],
+    [4, 'index,manifest[linux/arm64]:k=v', 'index[linux/arm64]:k=v', 'manifest[linux/arm64]:k=v'],
+    [5, 'manifest-descriptor:k=v\nbogus:k=v', 'manifest-descriptor:k=v\nbogus:k=v', ''],
+  ])('%i: %j splits by the job that sets it', async (_n, annotations, merge, build) => {
+    const run = await runPlan({ platforms: 'linux/amd64', call: '{}', annotations });
+    expect(run.exitCode, run.log).toBe(0);
+    expect([run.outputs.annotations, run.outputs['build-annotations']]).toEqual([merge, build]);
+  });
+
+  test("metadata-action's manifest-level annotations go to the build jobs", async () => {
+    const run = await runPlan({
+      platforms: 'linux/amd64',
+      call: '{}',
+      meta: META,
+      'set-meta-annotations': 'true',
+    });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs['build-annotations']).toBe('manifest:org.opencontainers.image.version=1.2.0');
+    expect(run.outputs.annotations).toBe('');
   });
 
   test.each([

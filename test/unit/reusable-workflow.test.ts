@@ -60,7 +60,7 @@ describe('multiarch.yml passes the action through', () => {
     // [#, what the edit removes, the input then reported]
     [1, /^#\s+max-parallel .*\n/m, 'max-parallel'],
     [2, /^\s+labels: \$\{\{ needs\.plan\.outputs\.labels \}\}\n/m, 'labels'],
-    [3, /^\s+annotations: \$\{\{ needs\.plan\.outputs\.annotations \}\}\n/m, 'annotations'],
+    [3, /^\s+annotations: \$\{\{ needs\.plan\.outputs\.(build-)?annotations \}\}\n/gm, 'annotations'],
   ])('%i: the check fails when the workflow loses %s', (_n, edit, input) => {
     const text = workflowText();
     const edited = text.replace(edit, '');

@@ -31,9 +31,41 @@ function parseMeta(text) {
 
 const unique = (list) => [...new Set(list)];
 
+// A level prefix as metadata-action and buildx write it: levels, comma
+// separated, optionally narrowed to a platform (manifest[linux/arm64]:k=v).
+const PREFIX = /^([a-z-]+(?:,[a-z-]+)*)(\[[^\]]*\])?:(.*)$/s;
+
 /**
- * {tags, labels, annotations} as newline-separated inputs of the action. With
- * 'push', at least one tag is needed: from 'tags' or from 'meta-images'.
+ * Annotations split by the job that can set them: 'manifest' entries go to
+ * the build jobs (buildx sets them on each image as it builds; a manifest
+ * cannot change once pushed by digest), every other level and unprefixed
+ * lines (the index) to the merge job. A line naming several levels is split.
+ * Unknown levels stay with the merge job, whose action names them in an error.
+ */
+function splitAnnotations(all) {
+  const build = [];
+  const merge = [];
+  for (const line of all) {
+    const eq = line.indexOf('=');
+    const m = PREFIX.exec(eq > 0 ? line.slice(0, eq) : line);
+    if (!m) {
+      merge.push(line);
+      continue;
+    }
+    const rest = `${m[2] ?? ''}:${m[3]}${eq > 0 ? line.slice(eq) : ''}`;
+    const levels = m[1].split(',');
+    if (levels.includes('manifest')) build.push(`manifest${rest}`);
+    const others = levels.filter((l) => l !== 'manifest');
+    if (others.length > 0) merge.push(`${others.join(',')}${rest}`);
+  }
+  return { build, merge };
+}
+
+/**
+ * {tags, labels, annotations, build-annotations} as newline-separated inputs
+ * of the action ('annotations' for the merge job, 'build-annotations' for the
+ * build jobs). With 'push', at least one tag is needed: from 'tags' or from
+ * 'meta-images'.
  */
 export function combine({ tags, labels, annotations, meta, setMetaLabels, setMetaAnnotations, push }) {
   const m = parseMeta(meta);
@@ -44,9 +76,11 @@ export function combine({ tags, labels, annotations, meta, setMetaLabels, setMet
     );
   const metaLabels = setMetaLabels ? Object.entries(m.labels).map(([k, v]) => `${k}=${v}`) : [];
   const metaAnnotations = setMetaAnnotations ? m.annotations : [];
+  const split = splitAnnotations([...lines(annotations), ...metaAnnotations]);
   return {
     tags: allTags.join('\n'),
     labels: [...lines(labels), ...metaLabels].join('\n'),
-    annotations: [...lines(annotations), ...metaAnnotations].join('\n'),
+    annotations: split.merge.join('\n'),
+    'build-annotations': split.build.join('\n'),
   };
 }
