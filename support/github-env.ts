@@ -97,22 +97,16 @@ export function githubEnv(e: GitHubEvent, dir: string, workspace: string): Recor
   };
 }
 
+/** The github context's string properties that the runner takes from GITHUB_<NAME>. */
+const CONTEXT_PROPERTIES = `action actor api_url base_ref event_name event_path head_ref job ref ref_name
+  ref_type repository repository_owner run_attempt run_id run_number server_url sha triggering_actor
+  workflow workflow_ref workspace`.split(/\s+/);
+
 /** The `github` context of expressions, as the runner builds it from the same variables and payload. */
 export function githubContext(env: Record<string, string>): Record<string, unknown> {
   const v = (name: string) => env[`GITHUB_${name.toUpperCase()}`] ?? '';
-  const names = ['action', 'actor', 'api_url', 'base_ref', 'event_name', 'event_path', 'head_ref', 'job'];
-  const more = ['ref', 'ref_name', 'ref_type', 'repository', 'repository_owner', 'run_attempt', 'run_id'];
-  const rest = [
-    'run_number',
-    'server_url',
-    'sha',
-    'triggering_actor',
-    'workflow',
-    'workflow_ref',
-    'workspace',
-  ];
   return {
-    ...Object.fromEntries([...names, ...more, ...rest].map((n) => [n, v(n)])),
+    ...Object.fromEntries(CONTEXT_PROPERTIES.map((n) => [n, v(n)])),
     ref_protected: v('ref_protected') === 'true',
     event: JSON.parse(readFileSync(v('event_path'), 'utf8')) as unknown,
   };
