@@ -28,21 +28,23 @@ const SHA = '5ca1ab1e00000000000000000000000000000000';
 const NIGHTLY: GitHubEvent = { event: 'schedule', branch: 'main', cron: '17 3 * * *', sha: SHA };
 const PLATFORMS = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64' };
 
-/** docker/metadata-action v5.7.0's outputs for this workflow's `images`/`tags` on a scheduled run. */
-const META = {
-  version: 'nightly',
-  tags: 'docker.io/acme/demo:nightly\ndocker.io/acme/demo:20261205',
-  labels: [
-    'org.opencontainers.image.created=2026-12-05T03:17:09.000Z',
-    'org.opencontainers.image.description=',
-    'org.opencontainers.image.licenses=',
-    `org.opencontainers.image.revision=${SHA}`,
-    'org.opencontainers.image.source=https://github.com/acme/demo',
-    'org.opencontainers.image.title=demo',
-    'org.opencontainers.image.url=https://github.com/acme/demo',
-    'org.opencontainers.image.version=nightly',
-  ].join('\n'),
-};
+/** docker/metadata-action v5.7.0's outputs for this workflow's `images`/`tags`: one version, its tags. */
+function metadataOutputs(version: string, tags: string[], sha: string): Record<string, string> {
+  return {
+    version,
+    tags: tags.map((t) => `docker.io/acme/demo:${t}`).join('\n'),
+    labels: [
+      'org.opencontainers.image.created=2026-12-05T03:17:09.000Z',
+      'org.opencontainers.image.description=',
+      'org.opencontainers.image.licenses=',
+      `org.opencontainers.image.revision=${sha}`,
+      'org.opencontainers.image.source=https://github.com/acme/demo',
+      'org.opencontainers.image.title=demo',
+      'org.opencontainers.image.url=https://github.com/acme/demo',
+      `org.opencontainers.image.version=${version}`,
+    ].join('\n'),
+  };
+}
 
 describe.skipIf(skip)('example hub-nightly', () => {
   let registry: TestRegistry;
@@ -55,23 +57,31 @@ describe.skipIf(skip)('example hub-nightly', () => {
     image = retargetName(workflowEnv('hub-nightly').IMAGE ?? '', registry.address);
   });
   afterAll(async () => {
-    for (const tag of ['nightly', '20261205'])
+    for (const tag of ['nightly', '20261205', 'main'])
       execFileSync('docker', ['image', 'rm', '--force', `${image}:${tag}`], { stdio: 'ignore' });
     await registry?.stop();
     rmSync(context, { recursive: true, force: true });
   });
 
-  test('the runtime stage of every platform, with the commit in its build args, loaded for the next step', async () => {
+  /** The job for an event: the action's step, then the later run: step with the build's outputs. */
+  async function runJob(event: GitHubEvent, meta: Record<string, string>) {
     const contexts = (digest: string): Contexts => ({
-      github: githubContextFor(NIGHTLY, context),
+      github: githubContextFor(event, context),
       env: { IMAGE: image },
-      steps: { meta: { outputs: META }, build: { outputs: { digest } } },
+      steps: { meta: { outputs: meta }, build: { outputs: { digest } } },
       secrets: { DOCKERHUB_USERNAME: 'acme', DOCKERHUB_TOKEN: 'dckr_pat_exampleToken' },
     });
     const inputs = evaluatedInputs('hub-nightly', contexts(''), registry.address);
-    expect(inputs['build-args']).toContain(`GIT_SHA=${SHA}\n`);
-    const run = await runAction({ ...inputs, network: 'host' }, { cwd: context, github: NIGHTLY });
+    expect(inputs['build-args']).toContain(`GIT_SHA=${event.sha}\n`);
+    const run = await runAction({ ...inputs, network: 'host' }, { cwd: context, github: event });
     expect(errorsOf(run.main)).toBe('');
+    const [script] = laterRunScripts('hub-nightly', contexts(run.outputs.digest ?? ''));
+    const later = () => execFileSync('bash', ['-e', '-c', script ?? ''], { encoding: 'utf8', cwd: context });
+    return { run, later };
+  }
+
+  test('the runtime stage of every platform, with the commit in its build args, loaded for the next step', async () => {
+    const { run, later } = await runJob(NIGHTLY, metadataOutputs('nightly', ['nightly', '20261205'], SHA));
     expect((await tagsOf(registry.address, 'acme/demo')).sort()).toEqual(['20261205', 'nightly']);
 
     // load: true put the image in the engine under its tags before the next step runs it.
@@ -83,8 +93,7 @@ describe.skipIf(skip)('example hub-nightly', () => {
       },
     );
     expect(loaded.trim()).toBe('amd64');
-    const [script] = laterRunScripts('hub-nightly', contexts(run.outputs.digest ?? ''));
-    const out = execFileSync('bash', ['-e', '-c', script ?? ''], { encoding: 'utf8', cwd: context });
+    const out = later();
     expect(out).toContain(`hello from demo\nnightly ${SHA} nightly x86_64\n`);
     expect(out).toMatch(/^sha256:[0-9a-f]{64} amd64$/m);
     expect(out).toContain(`pushed ${run.outputs.digest}`);
@@ -135,5 +144,15 @@ describe.skipIf(skip)('example hub-nightly', () => {
       },
     );
     expect((JSON.parse(raw) as { manifests: unknown[] }).manifests).toHaveLength(2);
+  });
+
+  test('run by hand (workflow_dispatch): the branch tag, and the later step runs that build', async () => {
+    const sha = 'd15ba7c400000000000000000000000000000000';
+    const dispatch: GitHubEvent = { event: 'workflow_dispatch', branch: 'main', sha };
+    const { run, later } = await runJob(dispatch, metadataOutputs('main', ['main'], sha));
+    expect((await tagsOf(registry.address, 'acme/demo')).sort()).toEqual(['20261205', 'main', 'nightly']);
+    const out = later();
+    expect(out).toContain(`hello from demo\nmain ${sha} nightly x86_64\n`);
+    expect(out).toContain(`pushed ${run.outputs.digest}`);
   });
 });
