@@ -1,13 +1,17 @@
-// Every GITHUB_* variable the runner sets for a step, for the three events a
-// Docker Hub build rule maps to (a branch push, a tag push, a pull request),
-// with the event payload written where GITHUB_EVENT_PATH points.
-import { writeFileSync } from 'node:fs';
+// Every GITHUB_* variable the runner sets for a step, for the events a Docker
+// Hub build rule maps to (a branch push, a tag push, a pull request) and the
+// scheduled and manual runs of a nightly, with the event payload written where
+// GITHUB_EVENT_PATH points; and the `github` context expressions read, taken
+// from those same variables and payload.
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export type GitHubEvent =
   | { event: 'push'; branch: string; sha?: string; message?: string }
   | { event: 'push'; tag: string; sha?: string; message?: string }
-  | { event: 'pull_request'; number: number; head: string; base: string; sha?: string; title?: string };
+  | { event: 'pull_request'; number: number; head: string; base: string; sha?: string; title?: string }
+  | { event: 'schedule'; branch: string; cron: string; sha?: string }
+  | { event: 'workflow_dispatch'; branch: string; sha?: string; inputs?: Record<string, string> };
 
 const REPOSITORY = 'acme/demo';
 
@@ -32,6 +36,9 @@ function refs(e: GitHubEvent): Record<string, string> {
 
 function payload(e: GitHubEvent, sha: string): object {
   const repository = { full_name: REPOSITORY, name: 'demo', owner: { login: 'acme' } };
+  if (e.event === 'schedule') return { schedule: e.cron, repository };
+  if (e.event === 'workflow_dispatch')
+    return { inputs: e.inputs ?? {}, ref: refs(e).GITHUB_REF, repository, sender: { login: 'octocat' } };
   if (e.event === 'pull_request')
     return {
       number: e.number,
@@ -87,5 +94,20 @@ export function githubEnv(e: GitHubEvent, dir: string, workspace: string): Recor
     GITHUB_WORKFLOW_REF: `${REPOSITORY}/.github/workflows/image.yml@${refs(e).GITHUB_REF}`,
     GITHUB_WORKFLOW_SHA: sha,
     GITHUB_WORKSPACE: workspace,
+  };
+}
+
+/** The github context's string properties that the runner takes from GITHUB_<NAME>. */
+const CONTEXT_PROPERTIES = `action actor api_url base_ref event_name event_path head_ref job ref ref_name
+  ref_type repository repository_owner run_attempt run_id run_number server_url sha triggering_actor
+  workflow workflow_ref workspace`.split(/\s+/);
+
+/** The `github` context of expressions, as the runner builds it from the same variables and payload. */
+export function githubContext(env: Record<string, string>): Record<string, unknown> {
+  const v = (name: string) => env[`GITHUB_${name.toUpperCase()}`] ?? '';
+  return {
+    ...Object.fromEntries(CONTEXT_PROPERTIES.map((n) => [n, v(n)])),
+    ref_protected: v('ref_protected') === 'true',
+    event: JSON.parse(readFileSync(v('event_path'), 'utf8')) as unknown,
   };
 }

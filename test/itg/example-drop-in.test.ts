@@ -2,7 +2,8 @@
 // step changed only its `uses:`. Its step runs through dist/ with
 // metadata-action's outputs filled in as metadata-action writes them (tags,
 // labels, and index: / manifest-descriptor: annotations from
-// DOCKER_METADATA_ANNOTATIONS_LEVELS), on either engine.
+// DOCKER_METADATA_ANNOTATIONS_LEVELS) and its other expressions evaluated for
+// a push to main, on either engine.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -10,29 +11,30 @@ import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import { exampleContext } from '../../support/contexts.js';
 import { readManifest } from '../../support/images.js';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
-import { exampleInputs } from '../helpers/examples.js';
+import type { GitHubEvent } from '../../support/github-env.js';
+import { evaluatedInputs, githubContextFor } from '../helpers/examples.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 
 const skip = skipWithoutPrereqs();
 
+const SHA = 'abc1230000000000000000000000000000000000';
+const PUSH_MAIN: GitHubEvent = { event: 'push', branch: 'main', sha: SHA };
+
 /** What docker/metadata-action v5 writes for a push to main of commit abc1230. */
 const META = {
-  'steps.meta.outputs.tags': 'ghcr.io/acme/demo:main\nghcr.io/acme/demo:sha-abc1230',
-  'steps.meta.outputs.labels': [
+  tags: 'ghcr.io/acme/demo:main\nghcr.io/acme/demo:sha-abc1230',
+  labels: [
     'org.opencontainers.image.title=demo',
-    'org.opencontainers.image.revision=abc1230000000000000000000000000000000000',
+    `org.opencontainers.image.revision=${SHA}`,
     'org.opencontainers.image.version=main',
   ].join('\n'),
-  'steps.meta.outputs.annotations': [
+  annotations: [
     'index:org.opencontainers.image.title=demo',
     'index:org.opencontainers.image.version=main',
     'manifest-descriptor:org.opencontainers.image.title=demo',
     'manifest-descriptor:org.opencontainers.image.version=main',
   ].join('\n'),
-  'steps.meta.outputs.version': 'main',
-  "github.event_name != 'pull_request'": 'true',
-  'github.repository': 'acme/demo',
-  'secrets.GITHUB_TOKEN': 'ghs_exampleTokenValue123',
+  version: 'main',
 };
 
 describe.skipIf(skip)('example build-push-drop-in', () => {
@@ -48,8 +50,17 @@ describe.skipIf(skip)('example build-push-drop-in', () => {
   });
 
   test("build-push-action's step with only uses: changed: tags, labels, annotations, build args, a secret", async () => {
-    const inputs = exampleInputs('build-push-drop-in', META, registry.address);
-    const run = await runAction({ ...inputs, network: 'host' }, { cwd: context });
+    const inputs = evaluatedInputs(
+      'build-push-drop-in',
+      {
+        github: githubContextFor(PUSH_MAIN, context),
+        steps: { meta: { outputs: META } },
+        secrets: { GITHUB_TOKEN: 'ghs_exampleTokenValue123' },
+      },
+      registry.address,
+    );
+    expect(inputs.push).toBe('true');
+    const run = await runAction({ ...inputs, network: 'host' }, { cwd: context, github: PUSH_MAIN });
     expect(errorsOf(run.main)).toBe('');
     const ep = { url: `http://${registry.address}` };
     const index = JSON.parse((await readManifest(ep, 'acme/demo', 'sha-abc1230')).toString()) as {
