@@ -61,7 +61,7 @@ test.each([
 test.each([
   [1, 'the registered interpreter first', ['/usr/bin/qemu-aarch64-static', '/opt/q'], '/opt/q'],
   [2, "else the host's static one", ['/usr/bin/qemu-aarch64-static'], '/usr/bin/qemu-aarch64-static'],
-  [3, 'none', [], undefined],
+  [3, 'none', [] as string[], undefined],
 ])('host interpreter %i: %s', (_n, _name, present, want) => {
   const exists = (f: string) => present.includes(f);
   expect(hostInterpreter('aarch64', { qemu: 'aarch64', interpreter: '/opt/q' }, exists)).toBe(want);
