@@ -11,7 +11,7 @@ import * as core from '@actions/core';
 import {
   constants,
   copyFileSync,
-  existsSync,
+  lstatSync,
   mkdirSync,
   readFileSync,
   realpathSync,
@@ -40,6 +40,28 @@ interface Supply {
 
 const rel = (file: string) => path.relative(process.cwd(), file) || file;
 
+/**
+ * Whether the repository has something at `file` (a path in the context) or
+ * in its way: anything there, a symlink not followed, or a non-directory or
+ * symlink on the way. The action then adds nothing there, so it never writes
+ * through a link out of its copy.
+ */
+export function repositoryHas(context: string, file: string): boolean {
+  let at = context;
+  const parts = file.split('/');
+  for (const [i, part] of parts.entries()) {
+    at = path.join(at, part);
+    let directory: boolean;
+    try {
+      directory = lstatSync(at).isDirectory();
+    } catch {
+      return false; // nothing there, nor further down
+    }
+    if (i === parts.length - 1 || !directory) return true;
+  }
+  return false;
+}
+
 /** Where each interpreter the Dockerfile copies comes from; fails naming the file when the runner has none. */
 function supplyFor(h: PlatformHub, e: Emulation, dockerfile: string): Supply {
   const qemu = archInfo(parsePlatform(h.platform)?.architecture ?? '').qemu;
@@ -50,7 +72,7 @@ function supplyFor(h: PlatformHub, e: Emulation, dockerfile: string): Supply {
         core.warning(
           `${rel(h.file)} copies ${f.path} to ${f.dest}, but binfmt_misc runs ${e.interpreter} for ${h.platform} (no F flag): RUN steps will not find their interpreter. Copy it to ${e.interpreter}, or remove that registration so the action registers ${STATIC_DIR}/qemu-${qemu}-static.`,
         );
-      if (existsSync(path.join(h.context, f.path))) supply.own.push(f.path);
+      if (repositoryHas(h.context, f.path)) supply.own.push(f.path);
       else {
         const host = hostInterpreter(f.qemu, { qemu, interpreter: e.interpreter });
         if (!host)
@@ -91,9 +113,9 @@ function privateContexts(needs: readonly [PlatformHub, Supply][], runDir: string
     }
     for (const [name, host] of s.add) {
       const target = path.join(dir, name);
-      if (existsSync(target)) continue; // another platform's, from the same host file
+      if (repositoryHas(dir, name)) continue; // another platform's, from the same host file
       mkdirSync(path.dirname(target), { recursive: true });
-      copyFileSync(host, target, constants.COPYFILE_FICLONE);
+      copyFileSync(host, target, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
     }
     h.buildContext = dir;
   }
