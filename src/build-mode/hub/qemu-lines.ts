@@ -150,8 +150,10 @@ function noticeOthers(hub: readonly PlatformHub[]): void {
     const pulls = removed.some((l) => /multiarch\/qemu-user-static/.test(l))
       ? ` Pulling multiarch/qemu-user-static counts against Docker Hub's pull rate limit: remove it from the Dockerfile.`
       : '';
+    const [what = '', why = ''] = (h.qemuLines ?? '').split(/: (.*)/s);
+    const verb = what === 'kept' ? 'Keeping' : 'Skipping';
     core.notice(
-      `${removed.map((l) => `'${l}'`).join(', ')} in ${rel(h.file)} for ${h.platform}: ${h.qemuLines ?? ''}.${pulls}`,
+      `${verb} ${removed.map((l) => `'${l}'`).join(', ')} in ${h.file} for ${h.platform}: ${why}.${pulls}`,
     );
   }
 }
