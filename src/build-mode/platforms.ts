@@ -110,13 +110,13 @@ async function testAll(ctx: BuildsContext, results: PlatformResult[]): Promise<P
   return results.map((r) => ({ ...r, test: 'passed' }));
 }
 
-/** A platform's Dockerfile and context: its Hub rule's (a per-platform file, a copy without QEMU lines), else the defaults. */
+/** A platform's Dockerfile and context: its Hub rule's (a per-platform file, a copy without QEMU lines, a context holding them), else the defaults. */
 function sourcesOf(ctx: BuildsContext, platform: string): { file: string; context: string } {
   const hub = hubOf(ctx.hub, platform);
   const { options } = ctx;
   return {
     file: hub?.buildFile ?? options.build.platformFiles[platform] ?? options.file,
-    context: hub?.context ?? options.context,
+    context: hub?.buildContext ?? hub?.context ?? options.context,
   };
 }
 

@@ -45,6 +45,27 @@ export function withoutFlags(reg: RegisterLine, drop: string): RegisterLine {
   return setFlags(reg, [...reg.flags].filter((f) => !drop.includes(f)).join(''));
 }
 
+/**
+ * The line for a kernel without the F flag (pure on `exists`). The kernel then
+ * looks the interpreter up in each container at exec time, so it must be where
+ * Dockerfiles of that era copy it, /usr/bin/qemu-<name>-static, as
+ * multiarch/qemu-user-static --reset registered it; P goes too, since a plain
+ * static QEMU learns that argv[0] was kept only from kernels far newer than
+ * 4.8. Without that file on the host the line keeps its interpreter, F dropped.
+ */
+export function withoutFixBinary(
+  reg: RegisterLine,
+  exists: (file: string) => boolean = isExecutable,
+  staticDir = STATIC_DIR,
+): RegisterLine {
+  const interpreter = `${staticDir}/${reg.name}-static`;
+  if (!exists(interpreter)) return withoutFlags(reg, 'F');
+  const bare = withoutFlags(reg, 'FP');
+  const fields = bare.line.split(':');
+  fields[fields.length - 2] = interpreter;
+  return { ...bare, interpreter, line: fields.join(':') };
+}
+
 const hex = (bytes: number[]) => bytes.map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
 
 /** A register line matching ELF executables of `architecture` (pure), as qemu-binfmt-conf.sh writes them. */

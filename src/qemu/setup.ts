@@ -14,7 +14,7 @@ import {
   BINFMT_DIR,
 } from './binfmt.js';
 import { planPlatform, type HostFacts, type HostLine, type Step, type QemuMode } from './decide.js';
-import { findHostRegisterLine, isExecutable, withFlags, withoutFlags } from './host-mode.js';
+import { findHostRegisterLine, isExecutable, withFlags, withoutFixBinary } from './host-mode.js';
 import { installFromImage, resetFromFallbackImage } from './image-mode.js';
 import { parseKernelVersion, supportsFixBinary } from './kernel.js';
 import { archInfo, compatArchitecture, isHostArchitecture } from './names.js';
@@ -71,7 +71,7 @@ async function registerHostLines(steps: Map<string, Step>, fixBinary: boolean): 
   const written = new Set<string>(); // arm/v7 and arm/v6 share qemu-arm
   for (const [platform, step] of host) {
     if (step.kind !== 'host' || written.has(step.line.name)) continue;
-    const line = fixBinary ? withFlags(step.line, 'F') : withoutFlags(step.line, 'F');
+    const line = fixBinary ? withFlags(step.line, 'F') : withoutFixBinary(step.line);
     try {
       await writeRegister(line.line);
       written.add(line.name);

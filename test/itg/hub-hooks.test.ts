@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
+import { templateNotice } from '../helpers/hub-notice.js';
 import { useTargetRegistry } from '../helpers/target-registry.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { tempDir } from '../helpers/tools.js';
@@ -243,12 +244,19 @@ describe.skipIf(skip)('Docker Hub hooks', () => {
     expect(log).toContain(
       "'platform-files' auto: Dockerfile.s390x is not built; add linux/s390x to 'platforms'",
     );
-    expect(log).toContain('::notice::Skipping hooks/post_checkout: it only fetches qemu-user-static');
-    expect(log).toContain(
-      "::notice::Skipping hooks/build: it builds every Dockerfile.<arch> itself; 'platform-files' (auto)",
-    );
-    expect(log).toContain("::notice::Skipping 'COPY qemu-aarch64-static /usr/bin/'");
-    expect(log).toContain('::notice::Skipping hooks/post_push: it only assembles a manifest list');
+    // One notice for the template's hooks, hook by hook; none of its own per hook or per platform.
+    expect(templateNotice(log)).toEqual([
+      "Docker Hub's multi-arch template in hooks: what each hook does under the action",
+      expect.stringMatching(/^ {2}hooks\/post_checkout: skipped: it only fetches qemu-user-static/),
+      '  hooks/build: followed, not run: the action builds each platform with what the hook passed it',
+      "    linux/amd64: Dockerfile: no docker build in the hook builds it; built without the hook's build args",
+      `    linux/arm64: Dockerfile.arm64v8 (line 4, was ${t.registry.address}/acme/hub-auto:arm64v8): no build args`,
+      "  hooks/post_push: skipped: it only assembles a manifest list, which this action pushes already: one index at 'tags'.",
+      "  Dockerfile.arm64v8: 'COPY qemu-aarch64-static /usr/bin/' left out: QEMU is registered with the F flag, so no interpreter is needed in the image",
+    ]);
+    expect(log).not.toMatch(/^::notice::Skipping/m);
+    for (const hook of ['post_checkout', 'post_push'])
+      expect(log).toContain(`Skipping hooks/${hook}: the multi-arch template's notice says why`);
     const pinned = `${t.registry.address}/acme/hub-auto@${run.outputs.digest}`;
     for (const [platform, want] of [
       ['linux/amd64', 'amd64 on x86_64'],

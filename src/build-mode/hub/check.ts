@@ -14,7 +14,7 @@ import { followTemplates, templateGroups, templateReport } from './template.js';
 
 /** What happens to a template Dockerfile's QEMU lines, said without looking at this machine's QEMU. */
 const QEMU_CHECK =
-  'left out when QEMU is registered with the F flag (kernel 4.8 or newer, as on GitHub-hosted runners); kept otherwise';
+  "left out when QEMU is registered with the F flag (kernel 4.8 or newer, as on GitHub-hosted runners); kept otherwise, with the file from the runner's own QEMU";
 
 /** What one hook or test file does for one platform. */
 export interface HookCheck {

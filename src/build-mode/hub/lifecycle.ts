@@ -15,10 +15,10 @@ import {
   hubTests,
   noticeTemplates,
   prepareHub,
-  skipQemuLines,
   type LocalRef,
 } from './phases.js';
 import { planHub, type PlatformHub } from './plan.js';
+import { settleQemuLines } from './qemu-lines.js';
 
 export interface BuildHooks {
   /** Each platform's Dockerfile, context and hooks (none where the repository has none). */
@@ -37,10 +37,10 @@ function hasHubCode(platforms: readonly PlatformHub[]): boolean {
   return platforms.some((h) => (h.hooks?.present.length ?? 0) > 0 || h.composeFile !== undefined);
 }
 
-/** After set-up: the Dockerfiles' QEMU lines the F flag makes unneeded, then the template's notice (template.ts). */
-function qemuLinesStep(platforms: PlatformHub[], stripQemu: boolean) {
+/** After set-up: the Dockerfiles' QEMU lines, left out or supplied (qemu-lines.ts), then the template's notice (template.ts). */
+function qemuLinesStep(platforms: PlatformHub[], settle: boolean) {
   return (emulation: EmulationReport, runDir: string): Promise<void> => {
-    if (stripQemu) skipQemuLines(platforms, emulation, runDir);
+    if (settle) settleQemuLines(platforms, emulation, runDir);
     noticeTemplates(platforms);
     return Promise.resolve();
   };

@@ -2,17 +2,15 @@
 // post_checkout and pre_build once per hook directory, post_build and the
 // tests per platform, pre_push / push / post_push around the one push.
 import * as core from '@actions/core';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ActionError } from '../../errors.js';
 import { run } from '../../exec.js';
-import type { EmulationReport } from '../../qemu/setup.js';
 import { findCompose, projectName, runComposeTest, type Compose } from './compose.js';
 import type { HookName } from './find.js';
 import { byHookDir, type PlatformHub } from './plan.js';
 import { isTemplateBuildLoop, recognise } from './recognise.js';
 import { runHook } from './run-hook.js';
-import { stripQemuLines } from './qemu-stage.js';
 import { followTemplates, templateGroups, templateReport } from './template.js';
 
 /** Where a platform's image is in the local registry. */
@@ -128,34 +126,6 @@ export async function hubPush(
   }
 }
 
-/** Without F the interpreter must be in the image; natively nothing is needed. */
-function interpreterNeeded(emulation: EmulationReport, platform: string): boolean {
-  const e = emulation.results.find((r) => r.platform === platform);
-  return e !== undefined && e.how !== 'native' && !e.flags.includes('F');
-}
-
-/** Builds a copy of each Dockerfile without the QEMU lines the F flag makes unneeded. */
-export function skipQemuLines(hub: PlatformHub[], emulation: EmulationReport, runDir: string): void {
-  for (const h of hub) {
-    const { text, removed } = stripQemuLines(readFileSync(h.file, 'utf8'));
-    if (removed.length === 0) continue;
-    const pulls = removed.some((l) => /multiarch\/qemu-user-static/.test(l))
-      ? ` Pulling multiarch/qemu-user-static counts against Docker Hub's pull rate limit: remove it from the Dockerfile.`
-      : '';
-    if (interpreterNeeded(emulation, h.platform)) {
-      core.warning(
-        `${h.file} copies a QEMU interpreter, still needed for ${h.platform} (no F flag).${pulls}`,
-      );
-      continue;
-    }
-    h.buildFile = path.join(runDir, `Dockerfile-${h.platform.replace(/\//g, '-')}`);
-    writeFileSync(h.buildFile, text);
-    core.notice(
-      `Skipping ${removed.map((l) => `'${l}'`).join(', ')} in ${h.file} for ${h.platform}: QEMU is registered with the F flag, so no interpreter is needed in the image.${pulls}`,
-    );
-  }
-}
-
 /** One notice per directory of the multi-arch template's hooks: hook by hook, what runs, what replaces what, what is skipped. */
 export function noticeTemplates(hub: readonly PlatformHub[]): void {
   for (const sites of templateGroups(hub)) {
@@ -164,10 +134,7 @@ export function noticeTemplates(hub: readonly PlatformHub[]): void {
     const texts = Object.fromEntries(
       hooks.present.map((n) => [path.join(hooks.dir, n), readFileSync(path.join(hooks.dir, n), 'utf8')]),
     );
-    const qemu = (h: PlatformHub) =>
-      h.buildFile !== h.file
-        ? 'left out: QEMU is registered with the F flag, so no interpreter is needed in the image'
-        : 'kept: QEMU has no F flag here, so the image needs its interpreter';
+    const qemu = (h: PlatformHub) => h.qemuLines ?? "kept: 'hooks' is not auto";
     core.notice(templateReport(sites, texts, process.cwd(), qemu).join('\n'));
   }
 }

@@ -12,9 +12,13 @@ export interface PlatformHub {
   platform: string;
   /** The Dockerfile as the user gave it (DOCKERFILE_PATH). */
   file: string;
-  /** What is built: the same file, or a copy without QEMU lines the action makes unneeded. */
+  /** What is built: the same file, or a copy without the QEMU lines the F flag makes unneeded. */
   buildFile: string;
   context: string;
+  /** What is built from: the context, or a private copy of it holding the QEMU interpreters its Dockerfile copies (qemu-lines.ts). */
+  buildContext?: string;
+  /** What became of the Dockerfile's QEMU lines, for the notice (qemu-lines.ts). */
+  qemuLines?: string;
   /** Where its hooks run: the context, as on Hub (layout.ts). */
   cwd: string;
   hooks?: HubHooks;

@@ -1,6 +1,8 @@
 // Runs one hook as Docker Hub did: bash, from the build context (layout.ts),
 // with Hub's variables and a minimal environment (clean-env.ts); a hook that
-// only redoes the action's work is skipped.
+// only redoes the action's work is skipped, with a notice, except beside the
+// multi-arch template's hooks/build, whose one notice says it for every hook
+// and platform (template.ts).
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -8,9 +10,9 @@ import { ActionError, ExecError } from '../../errors.js';
 import { run } from '../../exec.js';
 import { repositoryCodeEnv } from './clean-env.js';
 import type { HookName, HubHooks } from './find.js';
-import { recognise } from './recognise.js';
+import { isTemplateBuildLoop, recognise } from './recognise.js';
 
-/** 'ran', 'skipped' (recognised, with a notice) or 'absent'. */
+/** 'ran', 'skipped' (recognised) or 'absent'. */
 export type HookOutcome = 'ran' | 'skipped' | 'absent';
 
 /** Where a hook is shown: hooks/<name>, under its directory when several platforms have their own. */
@@ -37,7 +39,9 @@ export async function runHook(
   const buildText = hooks.present.includes('build') ? readFileSync(build, 'utf8') : undefined;
   const why = recognise(name, readFileSync(script, 'utf8'), buildText);
   if (why) {
-    core.notice(`Skipping ${label}${what}: ${why}`);
+    if (buildText !== undefined && isTemplateBuildLoop(buildText))
+      core.info(`Skipping ${label}${what}: the multi-arch template's notice says why`);
+    else core.notice(`Skipping ${label}${what}: ${why}`);
     return 'skipped';
   }
   const exec = async () => {

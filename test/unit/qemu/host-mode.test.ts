@@ -4,6 +4,7 @@ import {
   parseRegisterLine,
   synthesizeRegisterLine,
   withFlags,
+  withoutFixBinary,
   withoutFlags,
 } from '../../../src/qemu/host-mode.js';
 import { compatArchitecture, isHostArchitecture, qemuName } from '../../../src/qemu/names.js';
@@ -101,4 +102,40 @@ test.each([
   const made = synthesizeRegisterLine(arch, '/x').line.split(':');
   const want = packaged.trim().split(':');
   expect(made.slice(1, 5)).toEqual(want.slice(1, 5));
+});
+
+test.each([
+  [
+    1,
+    'Debian line, /usr/bin/qemu-aarch64-static on the host: that interpreter, F and P dropped',
+    DEBIAN_AARCH64,
+    true,
+    '/usr/bin/qemu-aarch64-static',
+    'O',
+  ],
+  [
+    2,
+    'Debian line, no static file on the host: its own interpreter, F dropped',
+    DEBIAN_AARCH64,
+    false,
+    '/usr/libexec/qemu-binfmt/aarch64-binfmt-P',
+    'OP',
+  ],
+  [
+    3,
+    'a line made for /usr/bin/qemu-aarch64-static (no flags): unchanged',
+    synthesizeRegisterLine('arm64', '/usr/bin/qemu-aarch64-static').line,
+    true,
+    '/usr/bin/qemu-aarch64-static',
+    '',
+  ],
+])('without the F flag %i: %s', (_n, _name, text, exists, interpreter, flags) => {
+  const asked: string[] = [];
+  const line = withoutFixBinary(parseRegisterLine(text)!, (f) => (asked.push(f), exists));
+  expect(asked).toEqual(['/usr/bin/qemu-aarch64-static']);
+  expect(line).toMatchObject({ name: 'qemu-aarch64', interpreter, flags });
+  // The kernel reads the same line back: magic and mask kept, interpreter and flags as said.
+  const fields = line.line.split(':');
+  expect(fields.slice(-2)).toEqual([interpreter, flags]);
+  expect(fields.slice(0, -2)).toEqual(parseRegisterLine(text)!.line.split(':').slice(0, -2));
 });
