@@ -55,6 +55,9 @@ export class Http {
       headers: req.headers,
       body: req.body,
       dispatcher: this.dispatcher,
+      // undici closes the connection after every HEAD (for servers that answer one with a body); a
+      // registry does not, and each new connection costs a round trip: keep it, as Go's client does.
+      ...(req.method === 'HEAD' && { reset: false }),
       // a cancelled job stops its uploads at once; a peer that drips meets the deadline
       signal: AbortSignal.any([cancelSignal, deadline.signal, ...(limit ? [limit.signal] : [])]),
     });

@@ -185,3 +185,31 @@ describe('downloads and overall deadlines', () => {
     }
   });
 });
+
+describe('warm connections', () => {
+  test('HEADs keep their connection warm (undici would close it after each)', async () => {
+    const { createServer } = await import('node:http');
+    const { listenOnLoopback } = await import('../helpers/loopback-server.js');
+    let connections = 0;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '42' });
+      res.end('x'.repeat(42)); // node:http sends no body to a HEAD
+    });
+    server.on('connection', () => connections++);
+    const registry = await listenOnLoopback(server);
+    const http = new Http();
+    try {
+      for (const method of ['HEAD', 'HEAD', 'GET', 'HEAD', 'HEAD', 'HEAD', 'GET', 'HEAD'] as const) {
+        const res = await http.request({ method, url: `http://${registry.address}/v2/x/blobs/sha256:0` });
+        await res.body.dump();
+        expect(res.status).toBe(200);
+      }
+      // a request sent the moment the last answer ended may find its connection not yet handed back
+      // (undici frees it on the next turn of the loop) and open a second: never one per HEAD
+      expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      await http.close();
+      await registry.stop();
+    }
+  });
+});
