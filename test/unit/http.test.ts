@@ -213,3 +213,36 @@ describe('warm connections', () => {
     }
   });
 });
+
+describe('idle connections', () => {
+  test('a connection idle for longer than 4 s (undici’s default) is still the one used after', async () => {
+    const { createServer } = await import('node:net');
+    const { listenOnLoopback } = await import('../helpers/loopback-server.js');
+    // Answers as a registry (Go) does: HTTP/1.1, no Keep-Alive hint (node:http would send one).
+    const sockets = new Set<import('node:net').Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      let seen = '';
+      socket.on('data', (d) => {
+        seen += d.toString('latin1');
+        while (seen.includes('\r\n\r\n')) {
+          seen = seen.slice(seen.indexOf('\r\n\r\n') + 4);
+          socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+        }
+      });
+    });
+    const registry = await listenOnLoopback(server, sockets);
+    const http = new Http();
+    try {
+      const get = async () =>
+        (await http.request({ method: 'GET', url: `http://${registry.address}/v2/` })).body.dump();
+      await get();
+      await new Promise((r) => setTimeout(r, 5_000));
+      await get();
+      expect(sockets.size).toBe(1);
+    } finally {
+      await http.close();
+      await registry.stop();
+    }
+  }, 15_000);
+});
