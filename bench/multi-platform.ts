@@ -16,7 +16,7 @@
 //   flock /tmp/multiarch-action-itg.lock npx tsx bench/multi-platform.ts
 //   DOCKER_HOST=unix:///var/run/docker26.sock flock /tmp/multiarch-action-itg.lock npx tsx bench/multi-platform.ts
 //   (BENCH_RUNS=3 BENCH_WORK_MB=96 BENCH_LAYER_MB=32 BENCH_LINKS=loopback,20ms-1g,80ms-200m BENCH_PROTOTYPE=1
-//    BENCH_TOOLS=action,one-shot)
+//    BENCH_TOOLS=action,one-shot BENCH_BASE_ROOT=/a/built/checkout, whose dist/ runs as "action (base)")
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -34,6 +34,8 @@ const WORK_MB = Number(process.env.BENCH_WORK_MB ?? 96);
 const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 32);
 const LINKS = parseProfiles(process.env.BENCH_LINKS ?? 'loopback,20ms-1g,80ms-200m');
 const PROTOTYPE = process.env.BENCH_PROTOTYPE === '1';
+/** Another built checkout (the version before a change): its dist/ runs as "action (base)" in every round. */
+const BASE = process.env.BENCH_BASE_ROOT;
 /** BENCH_TOOLS=action,one-shot: only the tools whose names start so. */
 const ONLY = process.env.BENCH_TOOLS?.split(',');
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x', 'linux/ppc64le'];
@@ -91,21 +93,29 @@ const buildArgs = (platform: string, ref: string, ctx: string) => [
 
 type Tool =
   | 'action'
+  | 'action (base)'
   | 'one-shot buildx --platform all --push'
   | 'manual: per platform, then imagetools'
   | 'prototype: one build pushed to the target under a scratch tag, then the index';
 
-const TOOLS: Record<Tool, (address: string, ctx: string) => Promise<void>> = {
-  action: async (address, ctx) => {
-    const run = await runAction({
+/** The action's dist/ of `root` (this checkout, or BENCH_BASE_ROOT's: the version before a change). */
+async function runDist(address: string, ctx: string, repo: string, root?: string): Promise<void> {
+  const run = await runAction(
+    {
       platforms: PLATFORMS.join(','),
       context: ctx,
-      tags: `${address}/bench/action:1`,
+      tags: `${address}/bench/${repo}:1`,
       push: 'true',
       network: 'host',
-    });
-    if (run.main.exitCode !== 0) throw new Error(`action failed: ${errorsOf(run.main)}`);
-  },
+    },
+    { root },
+  );
+  if (run.main.exitCode !== 0) throw new Error(`action failed: ${errorsOf(run.main)}`);
+}
+
+const TOOLS: Record<Tool, (address: string, ctx: string) => Promise<void>> = {
+  action: (address, ctx) => runDist(address, ctx, 'action'),
+  'action (base)': (address, ctx) => runDist(address, ctx, 'base', BASE),
   'one-shot buildx --platform all --push': async (address, ctx) => {
     await docker(buildArgs(PLATFORMS.join(','), `${address}/bench/oneshot:1`, ctx));
   },
@@ -183,6 +193,7 @@ async function main(): Promise<void> {
     (t) =>
       (containerdStore || !/^(one-shot|prototype)/.test(t)) && // the classic store's docker driver refuses several platforms
       (PROTOTYPE || !t.startsWith('prototype')) &&
+      (BASE !== undefined || t !== 'action (base)') &&
       (!ONLY || ONLY.some((o) => t.startsWith(o))),
   );
   const ctx = makeContext();

@@ -41,6 +41,11 @@ export class Http {
     this.dispatcher = new EnvHttpProxyAgent({
       headersTimeout: options.headersTimeoutMs ?? 60_000,
       bodyTimeout: options.bodyTimeoutMs ?? 120_000,
+      // A registry rarely sends a Keep-Alive hint, and undici's default then drops a connection idle
+      // for 4 s: the ones that checked and started the uploads, idle while the layers go up, so the
+      // manifests and tags after them paid a new connection each. Go's clients keep one for 90 s; an
+      // answer lost to a server that closed first is a reset, which retry.ts retries.
+      keepAliveTimeout: 30_000,
       connect: options.ca ? { ca: options.ca, timeout: 30_000 } : { timeout: 30_000 },
       // Through a proxy's CONNECT tunnel the registry's TLS is requestTls's, not connect's.
       ...(options.ca && { requestTls: { ca: options.ca } }),
@@ -55,6 +60,9 @@ export class Http {
       headers: req.headers,
       body: req.body,
       dispatcher: this.dispatcher,
+      // undici closes the connection after every HEAD (for servers that answer one with a body); a
+      // registry does not, and each new connection costs a round trip: keep it, as Go's client does.
+      ...(req.method === 'HEAD' && { reset: false }),
       // a cancelled job stops its uploads at once; a peer that drips meets the deadline
       signal: AbortSignal.any([cancelSignal, deadline.signal, ...(limit ? [limit.signal] : [])]),
     });

@@ -63,8 +63,13 @@ interface Started {
   output(): string;
 }
 
-function startStep(env: NodeJS.ProcessEnv, cwd: string, prefix: readonly string[] = []): Started {
-  const [tool, ...args] = [...prefix, node24(), path.join(ROOT, 'dist', 'index.js')];
+function startStep(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  prefix: readonly string[] = [],
+  root: string = ROOT,
+): Started {
+  const [tool, ...args] = [...prefix, node24(), path.join(root, 'dist', 'index.js')];
   const child = spawn(tool ?? node24(), args, {
     env,
     cwd,
@@ -113,6 +118,8 @@ export interface RunOptions {
   github?: GitHubEvent;
   /** RUNNER_TEMP on a file system of the test's choosing (a small tmpfs); a fresh dir by default. */
   runnerTemp?: string;
+  /** Another built checkout whose dist/ runs (a benchmark's version before a change); this one by default. */
+  root?: string;
 }
 
 export interface StartedRun {
@@ -146,7 +153,7 @@ export function startAction(inputs: Record<string, string>, options: RunOptions 
     RUNNER_TEMP: runnerTemp,
     GITHUB_RUN_ID: String(Date.now()),
   });
-  const main = startStep(base, cwd, options.prefix);
+  const main = startStep(base, cwd, options.prefix, options.root);
   const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
   const finish = async (opts: { skipPost?: boolean } = {}): Promise<ActionRun> => {
     const mainResult = await main.done;
@@ -154,7 +161,9 @@ export function startAction(inputs: Record<string, string>, options: RunOptions 
     const postEnv = { ...base };
     for (const [k, v] of Object.entries(state)) postEnv[`STATE_${k}`] = v;
     const skip = opts.skipPost ?? options.skipPost;
-    const post = skip ? { exitCode: 0, log: '' } : await startStep(postEnv, cwd, options.prefix).done;
+    const post = skip
+      ? { exitCode: 0, log: '' }
+      : await startStep(postEnv, cwd, options.prefix, options.root).done;
     const outputs = parseFileCommands(read(files.GITHUB_OUTPUT));
     const summary = read(files.GITHUB_STEP_SUMMARY);
     const everything = [

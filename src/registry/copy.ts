@@ -9,7 +9,7 @@ import { HttpError } from '../errors.js';
 import { isIndexType } from '../oci/media-types.js';
 import type { Descriptor, ImageIndex, ImageManifest, RawManifest } from '../oci/types.js';
 import { RegistryClient } from './client.js';
-import { isLeanSource, openBlobBody } from './blob-open.js';
+import { isLeanSource, LEAN_MIN_BYTES, openBlobBody } from './blob-open.js';
 import type { Repo } from '../oci/image-source.js';
 import { SharedRead, type ReadTurn } from '../blob-path/shared-read.js';
 import { uploadBlob } from './upload.js';
@@ -35,6 +35,12 @@ export function newStats(): CopyStats {
 }
 
 const BLOB_CONCURRENCY = 4;
+/**
+ * Blobs below LEAN_MIN_BYTES (configs, small layers) go in a lane of their own beside the large ones:
+ * each is a few round trips and a few KiB (the undici way, no pump buffers), so they run under the
+ * large transfers instead of waiting for the large layers to free a slot.
+ */
+const SMALL_BLOB_CONCURRENCY = 4;
 const MANIFEST_CONCURRENCY = 8;
 
 /** The target refused a blob read from the local registry's own files: they are damaged. */
@@ -136,15 +142,31 @@ interface BlobToCopy {
   shared?: SharedRead;
 }
 
-/** One target's blobs; a blob it never got to (its copy failed first) is settled, so no read waits for it. */
+/**
+ * One target's blobs, large and small in lanes side by side; after a failure no blob starts in either
+ * lane. A blob it never got to (its copy failed first) is settled, so no read waits for it.
+ */
 async function copyAllTo(
   list: readonly BlobToCopy[],
   target: Repo<RegistryClient>,
   stats: CopyStats,
 ): Promise<void> {
   const work = list.map((b) => ({ ...b, turn: b.shared?.turn() }));
+  let failed = false;
+  const copy = async (w: (typeof work)[number]): Promise<void> => {
+    if (failed) return;
+    await copyBlob(w.from, target, w.blob, stats, w.turn).catch((err: unknown) => {
+      failed = true;
+      throw err;
+    });
+  };
+  const large = work.filter((w) => w.blob.size >= LEAN_MIN_BYTES);
+  const small = work.filter((w) => w.blob.size < LEAN_MIN_BYTES);
   try {
-    await mapPool(work, BLOB_CONCURRENCY, (w) => copyBlob(w.from, target, w.blob, stats, w.turn));
+    await allOrFirstFailure([
+      mapPool(large, BLOB_CONCURRENCY, copy),
+      mapPool(small, SMALL_BLOB_CONCURRENCY, copy),
+    ]);
   } finally {
     for (const w of work) w.turn?.settle();
   }
@@ -162,9 +184,17 @@ async function copyBlobsOf(
     for (const blob of [manifest.config, ...manifest.layers])
       if (!blobs.has(blob.digest)) blobs.set(blob.digest, { from, blob });
   }
-  // Largest first: the big layers all start at once and the small blobs fill the slots they leave,
-  // instead of a layer waiting behind configs for a slot (sort is stable: equal sizes keep their order).
-  const list = [...blobs.values()].sort((a, b) => b.blob.size - a.blob.size);
+  await copyListed([...blobs.values()], to, stats);
+}
+
+async function copyListed(
+  blobs: readonly BlobToCopy[],
+  to: readonly Repo<RegistryClient>[],
+  stats: CopyStats,
+): Promise<void> {
+  // Largest first: within the large lane the biggest start at once (sort is stable: equal sizes keep
+  // their order); the small ones have their own lane (copyAllTo).
+  const list = [...blobs].sort((a, b) => b.blob.size - a.blob.size);
   if (to.length > 1)
     for (const b of list) b.shared = new SharedRead(() => openBlobBody(b.from, b.blob), to.length);
   // Every target takes the blobs in the same order, so a shared read never waits on a target that
@@ -185,6 +215,20 @@ export async function copyBlobs(
   stats: CopyStats,
 ): Promise<void> {
   await copyBlobsOf(await expand(items), many(to), stats);
+}
+
+/** Blobs known by descriptor alone (no manifest yet): each to every target, read once for all of them. */
+export async function copyBlobList(
+  from: Repo,
+  blobs: readonly Descriptor[],
+  to: Repo<RegistryClient> | readonly Repo<RegistryClient>[],
+  stats: CopyStats,
+): Promise<void> {
+  await copyListed(
+    blobs.map((blob) => ({ from, blob })),
+    many(to),
+    stats,
+  );
 }
 
 /** Told of each manifest written, with the OCI-Subject header the registry answered (referrers API). */

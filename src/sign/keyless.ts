@@ -4,7 +4,8 @@
 // `permissions: id-token: write` gives) buys a short-lived
 // Fulcio certificate for an ephemeral P-256 key; every signature is then
 // entered in Rekor. One certificate serves every payload of the run. The
-// library is imported only here, only when signing keyless.
+// library is imported only here, only when signing keyless: the bundle keeps
+// it in a chunk of its own, not read or compiled on any other run.
 import { createHash, generateKeyPairSync, sign as ecdsaSign } from 'node:crypto';
 import type { Signer, SignatureBundle } from '@sigstore/sign';
 import { ActionError } from '../errors.js';
@@ -67,7 +68,7 @@ function messageSignature(payload: Buffer, signature: Buffer): SignatureBundle {
 export async function keylessSigner(options: KeylessOptions = {}): Promise<PayloadSigner> {
   const problem = oidcProblem(process.env);
   if (problem) throw new ActionError(problem);
-  const sigstore = await import(/* webpackMode: "eager" */ '@sigstore/sign');
+  const sigstore = await import('@sigstore/sign');
   const fetch = { timeout: options.timeoutMs ?? 30_000, retry: 2 };
   const holder = ephemeralKey();
   const fulcio = new sigstore.FulcioSigner({

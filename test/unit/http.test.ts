@@ -185,3 +185,64 @@ describe('downloads and overall deadlines', () => {
     }
   });
 });
+
+describe('warm connections', () => {
+  test('HEADs keep their connection warm (undici would close it after each)', async () => {
+    const { createServer } = await import('node:http');
+    const { listenOnLoopback } = await import('../helpers/loopback-server.js');
+    let connections = 0;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '42' });
+      res.end('x'.repeat(42)); // node:http sends no body to a HEAD
+    });
+    server.on('connection', () => connections++);
+    const registry = await listenOnLoopback(server);
+    const http = new Http();
+    try {
+      for (const method of ['HEAD', 'HEAD', 'GET', 'HEAD', 'HEAD', 'HEAD', 'GET', 'HEAD'] as const) {
+        const res = await http.request({ method, url: `http://${registry.address}/v2/x/blobs/sha256:0` });
+        await res.body.dump();
+        expect(res.status).toBe(200);
+      }
+      // a request sent the moment the last answer ended may find its connection not yet handed back
+      // (undici frees it on the next turn of the loop) and open a second: never one per HEAD
+      expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      await http.close();
+      await registry.stop();
+    }
+  });
+});
+
+describe('idle connections', () => {
+  test('a connection idle for longer than 4 s (undici’s default) is still the one used after', async () => {
+    const { createServer } = await import('node:net');
+    const { listenOnLoopback } = await import('../helpers/loopback-server.js');
+    // Answers as a registry (Go) does: HTTP/1.1, no Keep-Alive hint (node:http would send one).
+    const sockets = new Set<import('node:net').Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      let seen = '';
+      socket.on('data', (d) => {
+        seen += d.toString('latin1');
+        while (seen.includes('\r\n\r\n')) {
+          seen = seen.slice(seen.indexOf('\r\n\r\n') + 4);
+          socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+        }
+      });
+    });
+    const registry = await listenOnLoopback(server, sockets);
+    const http = new Http();
+    try {
+      const get = async () =>
+        (await http.request({ method: 'GET', url: `http://${registry.address}/v2/` })).body.dump();
+      await get();
+      await new Promise((r) => setTimeout(r, 5_000));
+      await get();
+      expect(sockets.size).toBe(1);
+    } finally {
+      await http.close();
+      await registry.stop();
+    }
+  }, 15_000);
+});

@@ -165,6 +165,45 @@ describe('copyImages: what is written, in which order', () => {
     expect(checks).toEqual(['layer-x', 'layer-y', 'layer-z', 'cfg-x', 'cfg-y', 'cfg-z']);
   });
 
+  test('small blobs have a lane of their own: configs do not wait while large layers hold every slot', async () => {
+    const sized = (name: string, size: number): Descriptor => ({ ...blob(name), size });
+    const images = ['p', 'q', 'r', 's', 't', 'u'].map((p) =>
+      image(`image-${p}`, sized(`cfg-${p}`, 500), [sized(`layer-${p}`, 64 * 2 ** 20)]),
+    );
+    const platforms = index('six', images);
+    const memory = new MemorySource([platforms, ...images]);
+    // The large layers' checks answer only once every config was checked (or after 1 s, so a
+    // scheduler that makes the configs wait for a slot ends and fails on the order).
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const timer = setTimeout(open, 1000);
+    let configs = 0;
+    class GatedTarget extends RecordingTarget {
+      override async hasBlob(repo: string, digest: string): Promise<boolean> {
+        const answer = await super.hasBlob(repo, digest);
+        if (names.get(digest)?.startsWith('layer-')) await gate;
+        else if (++configs === images.length) open();
+        return answer;
+      }
+    }
+    const target = new GatedTarget();
+    try {
+      await copyImages(
+        [{ from: { client: memory, repository: 'src' }, raw: platforms }],
+        { client: target, repository: 'dst' },
+        newStats(),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    const checks = target.calls.filter((c) => c.startsWith('hasBlob')).map((c) => c.split(' ')[2]);
+    expect(checks).toEqual([
+      ...['layer-p', 'layer-q', 'layer-r', 'layer-s'],
+      ...['cfg-p', 'cfg-q', 'cfg-r', 'cfg-s', 'cfg-t', 'cfg-u'],
+      ...['layer-t', 'layer-u'],
+    ]);
+  });
+
   test('1: an index listing a manifest the source lacks fails before anything is written', async () => {
     const lacking = new MemorySource([top, A, sub, C]); // no B
     const target = new RecordingTarget();
