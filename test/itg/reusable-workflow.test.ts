@@ -16,6 +16,7 @@ import { errorsOf, leaks, runAction, type ActionRun } from '../../support/action
 import { addBusybox } from '../../support/contexts.js';
 import { fillExpressions, retarget } from '../helpers/examples.js';
 import { SELF_USES } from '../helpers/action-name.js';
+import { skopeoRaw } from '../helpers/skopeo.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import {
@@ -154,6 +155,14 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
     return prefixed('inputs', callInputs(wf, given));
   }
 
+  /** A runner's docker config: empty, or logged in to every registry-auths entry as the call's login step does. */
+  function runnerDockerConfig(call: Call, name: string): string {
+    const dockerConfig = tempDir(name);
+    writeFileSync(path.join(dockerConfig, 'config.json'), '{}');
+    if (call.secrets['registry-auths']) loginAll(call.secrets['registry-auths'], dockerConfig);
+    return dockerConfig;
+  }
+
   async function plan(call: Call) {
     const inputs = inputsOf(call);
     const callJson = JSON.stringify(inputs);
@@ -176,9 +185,7 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
     return Promise.all(
       rows.map(async (row) => {
         const runnerTemp = tempDir('runner-temp');
-        const dockerConfig = tempDir('runner-docker');
-        writeFileSync(path.join(dockerConfig, 'config.json'), '{}');
-        if (call.secrets['registry-auths']) loginAll(call.secrets['registry-auths'], dockerConfig);
+        const dockerConfig = runnerDockerConfig(call, 'runner-docker');
         const matrix = prefixed('matrix', { platform: row.platform, slug: row.slug });
         const table = { ...base, ...matrix, 'runner.temp': runnerTemp };
         // The runner makes nothing under runner.temp: the digest file's directory must be runner.temp itself.
@@ -199,40 +206,44 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
       'runner.temp': tempDir('merge-temp'),
     };
     const downloaded = artifacts.download(fill(stepWith('merge', 'actions/download-artifact@'), table));
-    const dockerConfig = tempDir('merge-docker');
-    writeFileSync(path.join(dockerConfig, 'config.json'), '{}');
-    if (call.secrets['registry-auths']) loginAll(call.secrets['registry-auths'], dockerConfig);
+    const dockerConfig = runnerDockerConfig(call, 'merge-docker');
     const run = await runAction(fill(actionWith(wf.jobs.merge ?? { steps: [] }), table), {
       env: { DOCKER_CONFIG: dockerConfig },
     });
     return { run, downloaded };
   }
 
+  /** A call of the workflow building Dockerfile.fan for `platforms` into `tags`, with `more` inputs. */
+  const callOf = (
+    platforms: string,
+    tags: string,
+    secrets: Record<string, string>,
+    more: Record<string, string> = {},
+  ): Call => ({ with: { platforms, tags, file: 'Dockerfile.fan', network: 'host', ...more }, secrets });
+
+  /** The manifest's bytes at `ref` (skopeo, logged in as `user`) and their digest. */
+  const readRaw = (ref: string, user = USER) => {
+    const raw = skopeoRaw(ref, { creds: `${user}:${PASSWORD}` });
+    return { raw, digest: `sha256:${createHash('sha256').update(raw).digest('hex')}` };
+  };
+  /** The labels of the image config at `ref`. */
+  const labelsOf = (ref: string) =>
+    (
+      JSON.parse(skopeo('inspect', '--config', `docker://${ref}`)) as {
+        config: { Labels: Record<string, string> };
+      }
+    ).config.Labels;
+
   const secret = `s3cret-${randomBytes(8).toString('hex')}`;
   const secrets = { username: USER, password: PASSWORD, 'build-secrets': `token=${secret}` };
-  const main: Call = {
-    with: {
-      platforms: 'linux/amd64,linux/arm64',
-      tags: 'ghcr.io/acme/fanned:1.0',
-      file: 'Dockerfile.fan',
-      network: 'host',
-      'no-cache': 'true',
-      labels: 'org.example.leg=built by the reusable workflow',
-      annotations: 'org.opencontainers.image.description=fanned out',
-      'test-command': `test "$(cat /secret-sha)" = "${createHash('sha256').update(secret).digest('hex')}"`,
-    },
-    secrets,
-  };
+  const main = callOf('linux/amd64,linux/arm64', 'ghcr.io/acme/fanned:1.0', secrets, {
+    'no-cache': 'true',
+    labels: 'org.example.leg=built by the reusable workflow',
+    annotations: 'org.opencontainers.image.description=fanned out',
+    'test-command': `test "$(cat /secret-sha)" = "${createHash('sha256').update(secret).digest('hex')}"`,
+  });
   // A second call of the workflow in the same run, into another repository.
-  const other: Call = {
-    with: {
-      platforms: 'linux/amd64',
-      tags: 'ghcr.io/acme/other:1.0',
-      file: 'Dockerfile.fan',
-      network: 'host',
-    },
-    secrets,
-  };
+  const other = callOf('linux/amd64', 'ghcr.io/acme/other:1.0', secrets);
 
   test('plan, build legs, merge: one index at the tag, the secrets reach each leg and no log', async () => {
     const mainPlan = await plan(main);
@@ -266,15 +277,14 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
     ]);
     expect(outputs.image).toBe(`${target.address}/acme/fanned@${outputs.digest}`);
     expect(JSON.parse(outputs.metadata ?? '{}')).toMatchObject({ digest: outputs.digest });
-    const raw = skopeo('inspect', '--raw', `docker://${target.address}/acme/fanned:1.0`);
-    expect(`sha256:${createHash('sha256').update(raw).digest('hex')}`).toBe(outputs.digest);
-    const index = JSON.parse(raw) as { annotations?: Record<string, string> };
+    const { raw, digest } = readRaw(`${target.address}/acme/fanned:1.0`);
+    expect(digest).toBe(outputs.digest);
+    const index = JSON.parse(raw.toString()) as { annotations?: Record<string, string> };
     expect(index.annotations?.['org.opencontainers.image.description']).toBe('fanned out');
     const digests = JSON.parse(outputs['platform-digests'] ?? '{}') as Record<string, string>;
-    const config = JSON.parse(
-      skopeo('inspect', '--config', `docker://${target.address}/acme/fanned@${digests['linux/arm64']}`),
-    ) as { config: { Labels: Record<string, string> } };
-    expect(config.config.Labels['org.example.leg']).toBe('built by the reusable workflow');
+    expect(labelsOf(`${target.address}/acme/fanned@${digests['linux/arm64']}`)['org.example.leg']).toBe(
+      'built by the reusable workflow',
+    );
 
     const otherMerged = await merge(other, otherPlan);
     expect(errorsOf(otherMerged.run.main)).toBe('');
@@ -285,16 +295,12 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
   });
 
   test('a failed leg leaves no tag: the other leg pushed by digest only, and the merge never runs', async () => {
-    const failing: Call = {
-      with: {
-        platforms: 'linux/amd64,linux/arm64',
-        tags: 'ghcr.io/acme/half:1.0',
-        file: 'Dockerfile.fan',
-        network: 'host',
-        'test-command': 'test "$(cat /built-on)" = x86_64',
-      },
-      secrets: { username: USER, password: PASSWORD },
-    };
+    const failing = callOf(
+      'linux/amd64,linux/arm64',
+      'ghcr.io/acme/half:1.0',
+      { username: USER, password: PASSWORD },
+      { 'test-command': 'test "$(cat /built-on)" = x86_64' },
+    );
     const legs = await buildLegs(failing, await plan(failing));
     const [amd64, arm64] = legs;
     expect(errorsOf(amd64?.run.main ?? { exitCode: 0, log: '' })).toBe('');
@@ -359,26 +365,15 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
         [target.address, USER],
         [second.address, 'other'],
       ] as const) {
-        const raw = execFileSync(
-          'skopeo',
-          [
-            'inspect',
-            '--raw',
-            '--tls-verify=false',
-            `--creds=${user}:${PASSWORD}`,
-            `docker://${reg}/acme/meta:2.0`,
-          ],
-          { encoding: 'utf8' },
-        );
-        expect(`sha256:${createHash('sha256').update(raw).digest('hex')}`).toBe(digest);
-        const index = JSON.parse(raw) as { annotations?: Record<string, string> };
+        const read = readRaw(`${reg}/acme/meta:2.0`, user);
+        expect(read.digest).toBe(digest);
+        const index = JSON.parse(read.raw.toString()) as { annotations?: Record<string, string> };
         expect(index.annotations?.['org.opencontainers.image.version']).toBe('2.0');
       }
       const digests = JSON.parse(merged.run.outputs['platform-digests'] ?? '{}') as Record<string, string>;
-      const config = JSON.parse(
-        skopeo('inspect', '--config', `docker://${target.address}/acme/meta@${digests['linux/arm64']}`),
-      ) as { config: { Labels: Record<string, string> } };
-      expect(config.config.Labels['org.opencontainers.image.version']).toBe('2.0');
+      expect(
+        labelsOf(`${target.address}/acme/meta@${digests['linux/arm64']}`)['org.opencontainers.image.version'],
+      ).toBe('2.0');
     } finally {
       await second.stop();
     }
