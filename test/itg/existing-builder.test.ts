@@ -12,7 +12,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
-import { busyboxContext } from '../../support/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { useTargetRegistry } from '../helpers/target-registry.js';
 
@@ -53,16 +52,11 @@ describe.skipIf(skip)("'builder': an existing builder", () => {
   });
 
   test("builds on the other engine's builder, names the node per platform, and removes its images there", async () => {
-    const ctx = busyboxContext({ Dockerfile: 'RUN uname -m > /arch\n' });
-    t.dirs.push(ctx);
     const repo = `${t.registry.address}/builder/other`;
     const run = await runAction(
       {
         platforms: 'linux/amd64,linux/arm64',
-        context: ctx,
-        tags: `${repo}:1`,
-        push: 'true',
-        network: 'host',
+        ...t.pushInputs(t.busyboxContext('RUN uname -m > /arch\n'), 'builder/other'),
         builder: other,
         'no-cache': 'true',
         // Attestations follow the builder's engine: only a containerd store can make them.
@@ -105,8 +99,7 @@ describe.skipIf(skip)("'builder': an existing builder", () => {
 
   test("attestations follow the builder's engine: refused before any build where it cannot make them, whatever the runner's engine", async () => {
     // The runner's engine could (Docker 26) or could not (20.10): the builder's engine decides instead.
-    const ctx = busyboxContext({ Dockerfile: 'RUN true\n' });
-    t.dirs.push(ctx);
+    const ctx = t.busyboxContext('RUN true\n');
     const run = await runAction(
       { platforms: 'linux/amd64', context: ctx, builder: other, network: 'host', provenance: 'true' },
       { env },
@@ -121,8 +114,7 @@ describe.skipIf(skip)("'builder': an existing builder", () => {
     [2, () => offHost, () => [`node ${offHost}0: its BuildKit container is not on the host network`]],
     [3, () => elsewhere, () => [`node ${elsewhere}0: it runs on another machine (tcp://192.0.2.1:1234)`]],
   ])('%i: a builder that cannot serve the run is refused before anything slow', async (_n, name, says) => {
-    const ctx = busyboxContext({ Dockerfile: 'RUN true\n' });
-    t.dirs.push(ctx);
+    const ctx = t.busyboxContext('RUN true\n');
     const started = Date.now();
     const run = await runAction({ platforms: 'linux/amd64', context: ctx, builder: name() }, { env });
     expect(run.main.exitCode).not.toBe(0);
