@@ -3,7 +3,6 @@
 // http(s) URLs, another one on another host:port that must never see it, and
 // `git daemon` for git://. The repositories hold busybox, so nothing comes
 // from Docker Hub; each platform's image is checked with docker run.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +18,7 @@ import {
   type GitHttpServer,
 } from '../helpers/git-server.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { runImage } from '../helpers/run-image.js';
 import { useTargetRegistry } from '../helpers/target-registry.js';
 
 const skip = skipWithoutPrereqs();
@@ -56,16 +56,8 @@ describe.skipIf(skip)('Git contexts', () => {
       { env: { GITHUB_SERVER_URL: server.url }, cwd: os.tmpdir() },
     );
 
-  const marker = (ref: string, digest: string | undefined) => {
-    const pinned = `${ref}@${digest}`;
-    try {
-      return execFileSync('docker', ['run', '--rm', '--network', 'host', pinned, 'cat', '/marker'], {
-        encoding: 'utf8',
-      }).trim();
-    } finally {
-      execFileSync('docker', ['image', 'rm', '--force', pinned], { stdio: 'ignore' });
-    }
-  };
+  const marker = (ref: string, digest: string | undefined) =>
+    runImage(`${ref}@${digest}`, { command: ['cat', '/marker'] });
 
   const checkMarkers = (repo: string, outputs: Record<string, string>) => {
     const digests = JSON.parse(outputs['platform-digests'] ?? '{}') as Record<string, string>;
