@@ -1,7 +1,8 @@
 // Git contexts, fetched by BuildKit itself from real Git servers on loopback:
 // `git http-backend` that wants the workflow's token (as GitHub takes it) for
-// http(s) URLs, another one on another host:port that must never see it, and
-// `git daemon` for git://. The repositories hold busybox, so nothing comes
+// the workflow's own repository and serves a second, public one that must
+// never see it, another server on another host:port that must never see it
+// either, and `git daemon` for git://. The repositories hold busybox, so nothing comes
 // from Docker Hub; each platform's image is checked with docker run.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,8 +38,9 @@ describe.skipIf(skip)('Git contexts', () => {
       'Dockerfile.alt': 'RUN echo "alt $(uname -m)" > /marker\n',
     });
     makeRepo(root, 'acme/app', ctx);
+    makeRepo(root, 'acme/public', ctx);
     rmSync(ctx, { recursive: true, force: true });
-    server = await startGitHttpServer(root, TOKEN);
+    server = await startGitHttpServer(root, TOKEN, ['acme/public']);
     elsewhere = await startGitHttpServer(root);
     daemon = await startGitDaemon(root);
   });
@@ -49,11 +51,11 @@ describe.skipIf(skip)('Git contexts', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  /** The workflow runs on `server`: GITHUB_SERVER_URL is its URL, as on GitHub Enterprise. */
+  /** The workflow of acme/app runs on `server`: GITHUB_SERVER_URL is its URL, as on GitHub Enterprise. */
   const run = (inputs: Record<string, string>) =>
     runAction(
       { platforms: 'linux/amd64,linux/arm64', network: 'host', push: 'true', 'no-cache': 'true', ...inputs },
-      { env: { GITHUB_SERVER_URL: server.url }, cwd: os.tmpdir() },
+      { env: { GITHUB_SERVER_URL: server.url, GITHUB_REPOSITORY: 'acme/app' }, cwd: os.tmpdir() },
     );
 
   const marker = (ref: string, digest: string | undefined) =>
@@ -65,7 +67,7 @@ describe.skipIf(skip)('Git contexts', () => {
     expect(marker(repo, digests['linux/arm64'])).toBe('from git aarch64');
   };
 
-  test("an http(s) Git context on the workflow's server gets 'github-token' as BuildKit's Git auth, never in the log", async () => {
+  test("the workflow's own repository as an http(s) Git context gets 'github-token' as BuildKit's Git auth, never in the log", async () => {
     const repo = `${t.registry.address}/git/app`;
     const before = server.requests.length;
     const done = await run({
@@ -92,6 +94,23 @@ describe.skipIf(skip)('Git contexts', () => {
     expect(errorsOf(done.main)).toMatch(/acme\/app\.git|401|Authentication|could not read/i);
     const tags = await fetch(`${t.registry.url}/v2/git/refused/tags/list`);
     expect(tags.status).toBe(404);
+  });
+
+  test("another repository on the workflow's own server never gets the token, as in build-push-action", async () => {
+    const repo = `${t.registry.address}/git/public`;
+    const before = server.requests.length;
+    const done = await run({
+      context: `${server.url}/acme/public.git#main`,
+      platforms: 'linux/amd64',
+      tags: `${repo}:1`,
+      'github-token': TOKEN,
+    });
+    expect(errorsOf(done.main)).toBe('');
+    const seen = server.requests.slice(before);
+    expect(seen.filter((r) => r.path.startsWith('/acme/public.git/')).length).toBeGreaterThan(0);
+    expect(seen.filter((r) => r.authorization !== '')).toEqual([]);
+    const digests = JSON.parse(done.outputs['platform-digests'] ?? '{}') as Record<string, string>;
+    expect(marker(repo, digests['linux/amd64'])).toBe('from git x86_64');
   });
 
   test('a Git context on another host never gets the token; a tag, a subdirectory-less ref and file inside the repo work', async () => {
