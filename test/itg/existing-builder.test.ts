@@ -7,37 +7,26 @@
 // and contexts live in a docker config of the test's own.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { useOtherEngine } from '../helpers/other-engine.js';
 import { useTargetRegistry } from '../helpers/target-registry.js';
 
 const skip = skipWithoutPrereqs();
 
-const D26 = 'unix:///var/run/docker26.sock';
-/** The engine the runner does not use: Docker 26 from the default one, and the other way round. */
-const OTHER = process.env.DOCKER_HOST === D26 ? 'unix:///var/run/docker.sock' : D26;
 const suffix = randomBytes(3).toString('hex');
 
 describe.skipIf(skip)("'builder': an existing builder", () => {
   const t = useTargetRegistry();
-  const config = mkdtempSync(path.join(os.tmpdir(), 'builder-config-'));
-  t.dirs.push(config);
-  const env = { DOCKER_CONFIG: config };
-  const docker = (...args: string[]) =>
-    execFileSync('docker', args, { encoding: 'utf8', env: { ...process.env, ...env } });
-  const other = `other-engine-${suffix}`;
+  const engine = useOtherEngine(`other-engine-${suffix}`);
+  const { env, docker, context: other } = engine;
   const offHost = `off-host-${suffix}`;
   const elsewhere = `elsewhere-${suffix}`;
   let otherVersion = '';
   let otherContainerd = false;
 
   beforeAll(() => {
-    writeFileSync(path.join(config, 'config.json'), '{}');
-    docker('context', 'create', other, '--docker', `host=${OTHER}`);
     otherVersion = docker('--context', other, 'version', '--format', '{{.Server.Version}}').trim();
     otherContainerd = docker('--context', other, 'info', '--format', '{{json .DriverStatus}}').includes(
       'io.containerd.snapshotter',
@@ -48,7 +37,6 @@ describe.skipIf(skip)("'builder': an existing builder", () => {
   });
   afterAll(() => {
     for (const b of [offHost, elsewhere]) docker('buildx', 'rm', b);
-    docker('context', 'rm', '--force', other);
   });
 
   test("builds on the other engine's builder, names the node per platform, and removes its images there", async () => {
@@ -92,8 +80,7 @@ describe.skipIf(skip)("'builder': an existing builder", () => {
     expect(run.post.log).toContain(`local build image(s) from the builder's engine (${other})`);
     const state = JSON.parse(run.state['multiarch-state'] ?? '{}') as { registry?: { address: string } };
     expect(state.registry?.address).toMatch(/^127\.0\.0\.1:\d+$/);
-    const leftThere = docker('--context', other, 'image', 'ls', '--format', '{{.Repository}}');
-    expect(leftThere).not.toContain(state.registry?.address);
+    expect(engine.repositories().filter((r) => r.includes(state.registry?.address ?? '-'))).toEqual([]);
     expect(run.post.exitCode).toBe(0);
   });
 
