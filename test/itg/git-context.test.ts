@@ -61,23 +61,38 @@ describe.skipIf(skip)('Git contexts', () => {
   const marker = (ref: string, digest: string | undefined) =>
     runImage(`${ref}@${digest}`, { command: ['cat', '/marker'] });
 
-  const checkMarkers = (repo: string, outputs: Record<string, string>) => {
+  /** What the image of each platform in `outputs` says it is, from `repo`. */
+  const markers = (repo: string, outputs: Record<string, string>) => {
     const digests = JSON.parse(outputs['platform-digests'] ?? '{}') as Record<string, string>;
-    expect(marker(repo, digests['linux/amd64'])).toBe('from git x86_64');
-    expect(marker(repo, digests['linux/arm64'])).toBe('from git aarch64');
+    return Object.fromEntries(Object.entries(digests).map(([p, d]) => [p, marker(repo, d)]));
+  };
+  const checkMarkers = (repo: string, outputs: Record<string, string>) =>
+    expect(markers(repo, outputs)).toEqual({
+      'linux/amd64': 'from git x86_64',
+      'linux/arm64': 'from git aarch64',
+    });
+
+  /** Builds `context` into git/<name>:1 with the token, and what `seenBy` was asked meanwhile. */
+  const buildFrom = async (
+    context: string,
+    name: string,
+    seenBy: GitHttpServer,
+    more: Record<string, string> = {},
+  ) => {
+    const before = seenBy.requests.length;
+    const done = await run({
+      context,
+      tags: `${t.registry.address}/git/${name}:1`,
+      'github-token': TOKEN,
+      ...more,
+    });
+    return { done, repo: `${t.registry.address}/git/${name}`, seen: seenBy.requests.slice(before) };
   };
 
   test("the workflow's own repository as an http(s) Git context gets 'github-token' as BuildKit's Git auth, never in the log", async () => {
-    const repo = `${t.registry.address}/git/app`;
-    const before = server.requests.length;
-    const done = await run({
-      context: `${server.url}/acme/app.git#main`,
-      tags: `${repo}:1`,
-      'github-token': TOKEN,
-    });
+    const { done, repo, seen: mine } = await buildFrom(`${server.url}/acme/app.git#main`, 'app', server);
     expect(errorsOf(done.main)).toBe('');
     checkMarkers(repo, done.outputs);
-    const mine = server.requests.slice(before);
     const basic = `basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`;
     expect(mine.some((r) => r.authorization.toLowerCase() === basic.toLowerCase())).toBe(true);
     expect(leaks(done, TOKEN, Buffer.from(`x-access-token:${TOKEN}`).toString('base64'))).toEqual([]);
@@ -97,39 +112,25 @@ describe.skipIf(skip)('Git contexts', () => {
   });
 
   test("another repository on the workflow's own server never gets the token, as in build-push-action", async () => {
-    const repo = `${t.registry.address}/git/public`;
-    const before = server.requests.length;
-    const done = await run({
-      context: `${server.url}/acme/public.git#main`,
+    const { done, repo, seen } = await buildFrom(`${server.url}/acme/public.git#main`, 'public', server, {
       platforms: 'linux/amd64',
-      tags: `${repo}:1`,
-      'github-token': TOKEN,
     });
     expect(errorsOf(done.main)).toBe('');
-    const seen = server.requests.slice(before);
     expect(seen.filter((r) => r.path.startsWith('/acme/public.git/')).length).toBeGreaterThan(0);
     expect(seen.filter((r) => r.authorization !== '')).toEqual([]);
-    const digests = JSON.parse(done.outputs['platform-digests'] ?? '{}') as Record<string, string>;
-    expect(marker(repo, digests['linux/amd64'])).toBe('from git x86_64');
+    expect(markers(repo, done.outputs)).toEqual({ 'linux/amd64': 'from git x86_64' });
   });
 
   test('a Git context on another host never gets the token; a tag, a subdirectory-less ref and file inside the repo work', async () => {
-    const repo = `${t.registry.address}/git/elsewhere`;
-    const before = elsewhere.requests.length;
-    const done = await run({
-      context: `${elsewhere.url}/acme/app.git#v1`,
+    const { done, repo, seen } = await buildFrom(`${elsewhere.url}/acme/app.git#v1`, 'elsewhere', elsewhere, {
       file: 'Dockerfile.alt',
       platforms: 'linux/amd64',
-      tags: `${repo}:1`,
-      'github-token': TOKEN,
     });
     expect(errorsOf(done.main)).toBe('');
-    const seen = elsewhere.requests.slice(before);
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.filter((r) => r.authorization !== '')).toEqual([]);
     // 'file' is a path inside the repository: the image is that Dockerfile's.
-    const digests = JSON.parse(done.outputs['platform-digests'] ?? '{}') as Record<string, string>;
-    expect(marker(repo, digests['linux/amd64'])).toBe('alt x86_64');
+    expect(markers(repo, done.outputs)).toEqual({ 'linux/amd64': 'alt x86_64' });
   });
 
   test('a git:// context (git daemon) builds every platform', async () => {

@@ -7,13 +7,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { errorsOf, parseFileCommands, runAction, startAction } from '../../support/action-runner.js';
 import { addBusybox, exampleContext } from '../../support/contexts.js';
+import { useExampleTarget } from '../helpers/example-target.js';
 import { useOtherEngine } from '../helpers/other-engine.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { alive } from '../helpers/processes.js';
-import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
+import { catalog, startRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 
@@ -48,17 +49,7 @@ function recorder(): Promise<{ server: Server; url: string; seen: string[] }> {
 }
 
 describe.skipIf(skip)('hardening', () => {
-  let target: TestRegistry;
-  let context: string;
-
-  beforeAll(async () => {
-    target = await startRegistry();
-    context = exampleContext('hello');
-  });
-  afterAll(async () => {
-    await target?.stop();
-    rmSync(context, { recursive: true, force: true });
-  });
+  const h = useExampleTarget('hello');
 
   test('SIGTERM while a platform builds stops the build, pushes nothing, and post still cleans up', async () => {
     const ctx = mkdtempSync(path.join(os.tmpdir(), 'ctx-cancel-'));
@@ -73,7 +64,7 @@ describe.skipIf(skip)('hardening', () => {
       const started = startAction({
         platforms: 'linux/arm64',
         context: ctx,
-        tags: `${target.address}/cancel/app:1`,
+        tags: `${h.registry.address}/cancel/app:1`,
         push: 'true',
         network: 'host',
         'no-cache': 'true',
@@ -93,7 +84,7 @@ describe.skipIf(skip)('hardening', () => {
       // The RUN step would report its end 20 s after its start: give it that long, it must not come.
       await new Promise((r) => setTimeout(r, 22_000));
       expect(rec.seen).toEqual(['/start']);
-      expect(await catalog(target.address)).not.toContain('cancel/app');
+      expect(await catalog(h.registry.address)).not.toContain('cancel/app');
       const state = JSON.parse(run.state['multiarch-state'] ?? '{}') as {
         registry: { pid: number; address: string };
       };
@@ -111,8 +102,8 @@ describe.skipIf(skip)('hardening', () => {
       ['one', 'two'].map((name) =>
         runAction({
           platforms: 'linux/amd64,linux/arm64',
-          context,
-          tags: `${target.address}/concurrent/${name}:1`,
+          context: h.context,
+          tags: `${h.registry.address}/concurrent/${name}:1`,
           push: 'true',
           network: 'host',
         }),
@@ -127,7 +118,7 @@ describe.skipIf(skip)('hardening', () => {
     };
     expect(s1.registry.address).not.toBe(s2.registry.address);
     expect(s1.registry.dir).not.toBe(s2.registry.dir);
-    expect(await catalog(target.address)).toEqual(
+    expect(await catalog(h.registry.address)).toEqual(
       expect.arrayContaining(['concurrent/one', 'concurrent/two']),
     );
   });
@@ -137,7 +128,7 @@ describe.skipIf(skip)('hardening', () => {
     // run some earlier test left going) would rightly clean the crashed run first.
     const ledgerRoot = mkdtempSync(path.join(os.tmpdir(), 'ledger-'));
     const env = { MULTIARCH_LEDGER_DIR: path.join(ledgerRoot, 'runs') };
-    const crashed = startAction({ platforms: 'linux/amd64', context, network: 'host' }, { env });
+    const crashed = startAction({ platforms: 'linux/amd64', context: h.context, network: 'host' }, { env });
     await crashed.main.waitFor('::group::Building linux/amd64');
     crashed.main.child.kill('SIGKILL');
     const dead = await crashed.finish({ skipPost: true });
@@ -145,7 +136,7 @@ describe.skipIf(skip)('hardening', () => {
     expect(alive(state.registry.pid)).toBe(true);
     rmSync(dead.runnerTemp, { recursive: true, force: true }); // what a self-hosted runner does between jobs
 
-    const next = await runAction({ platforms: 'linux/amd64', context, network: 'host' }, { env });
+    const next = await runAction({ platforms: 'linux/amd64', context: h.context, network: 'host' }, { env });
     rmSync(ledgerRoot, { recursive: true, force: true });
     expect(errorsOf(next.main)).toBe('');
     expect(next.main.log).toMatch(
@@ -154,7 +145,7 @@ describe.skipIf(skip)('hardening', () => {
     expect(alive(state.registry.pid)).toBe(false);
     expect(engineImages(state.registry.address)).toEqual([]);
     // The test's own registry (also docker-registry, not the action's) still serves.
-    expect((await fetch(`http://${target.address}/v2/`)).status).toBe(200);
+    expect((await fetch(`http://${h.registry.address}/v2/`)).status).toBe(200);
   });
 });
 
