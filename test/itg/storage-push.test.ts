@@ -11,12 +11,12 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction, type ActionRun } from '../../support/action-runner.js';
 import { readManifest, sha256 } from '../../support/images.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import type { TestRegistry } from '../../support/registry.js';
 import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import type { TestCa } from '../helpers/tls.js';
-import { startAuthRegistries, type AuthRegistries } from '../helpers/auth-registries.js';
+import { useAuthRegistries, type AuthRegistries } from '../helpers/auth-registries.js';
 import { skopeoRaw } from '../helpers/skopeo.js';
 import { buildRegistryImage } from '../helpers/tools.js';
 
@@ -46,8 +46,8 @@ function fromFiles(run: ActionRun): number {
 }
 
 describe.skipIf(skip)('build mode reads blobs from the local registry storage', () => {
-  const user = 'bot';
-  const password = `pw-${randomBytes(12).toString('hex')}`;
+  const f = useAuthRegistries(1);
+  const { user, password } = f;
   let ca: TestCa;
   let plain: TestRegistry;
   let secure: TestRegistry;
@@ -69,14 +69,12 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
     );
   }
 
-  beforeAll(async () => {
-    plain = await startRegistry();
-    auth = await startAuthRegistries(user, password);
+  beforeAll(() => {
+    [plain] = f.open as [TestRegistry];
+    auth = f.auth;
     ({ ca, secure, tok } = auth);
   });
-  afterAll(async () => {
-    await plain?.stop();
-    await auth?.stop();
+  afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
