@@ -15,8 +15,7 @@ import type { TestRegistry } from '../../support/registry.js';
 import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import type { TestCa } from '../helpers/tls.js';
-import { useAuthRegistries, type AuthRegistries } from '../helpers/auth-registries.js';
+import { useAuthRegistries } from '../helpers/auth-registries.js';
 import { skopeoRaw } from '../helpers/skopeo.js';
 import { buildRegistryImage } from '../helpers/tools.js';
 
@@ -48,11 +47,7 @@ function fromFiles(run: ActionRun): number {
 describe.skipIf(skip)('build mode reads blobs from the local registry storage', () => {
   const f = useAuthRegistries(1);
   const { user, password } = f;
-  let ca: TestCa;
   let plain: TestRegistry;
-  let secure: TestRegistry;
-  let tok: TestRegistry;
-  let auth: AuthRegistries;
   const dirs: string[] = [];
 
   function build(
@@ -71,8 +66,6 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
 
   beforeAll(() => {
     [plain] = f.open as [TestRegistry];
-    auth = f.auth;
-    ({ ca, secure, tok } = auth);
   });
   afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -113,24 +106,28 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
   });
 
   test('TLS with a CA file and basic auth: the raw socket speaks TLS; skopeo reads the image back', async () => {
-    const repo = `${secure.address}/acme/tls`;
-    const run = await build(`${repo}:1`, undefined, { username: user, password, 'ca-file': ca.caFile });
+    const repo = `${f.auth.secure.address}/acme/tls`;
+    const run = await build(`${repo}:1`, undefined, {
+      username: user,
+      password,
+      'ca-file': f.auth.ca.caFile,
+    });
     expect(errorsOf(run.main)).toBe('');
     expect(run.main.exitCode).toBe(0);
     expect(fromFiles(run)).toBeGreaterThan(0);
     expect(run.main.log).toMatch(
       /::debug::PUT 127\.0\.0\.1:\d+\/v2\/acme\/tls\/blobs\/uploads\/\S*: raw socket/,
     );
-    const raw = skopeoRaw(`${repo}:1`, { creds: `${user}:${password}`, caFile: ca.caFile });
+    const raw = skopeoRaw(`${repo}:1`, { creds: `${user}:${password}`, caFile: f.auth.ca.caFile });
     expect(sha256(raw)).toBe(run.outputs.digest);
     expect(leaks(run, password)).toEqual([]);
   });
 
   test('token auth: the lean PUT carries the bearer token', async () => {
-    const run = await build(`${tok.address}/acme/tok:1`, undefined, {
+    const run = await build(`${f.auth.tok.address}/acme/tok:1`, undefined, {
       username: user,
       password,
-      'ca-file': ca.caFile,
+      'ca-file': f.auth.ca.caFile,
     });
     expect(errorsOf(run.main)).toBe('');
     expect(run.main.exitCode).toBe(0);
@@ -142,14 +139,14 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
     const proxy = await startConnectProxy();
     try {
       const run = await build(
-        `${secure.address}/acme/proxied:1`,
+        `${f.auth.secure.address}/acme/proxied:1`,
         undefined,
-        { username: user, password, 'ca-file': ca.caFile },
+        { username: user, password, 'ca-file': f.auth.ca.caFile },
         { HTTPS_PROXY: proxy.url, NO_PROXY: '' },
       );
       expect(errorsOf(run.main)).toBe('');
       expect(run.main.exitCode).toBe(0);
-      expect(proxy.seen).toContain(`CONNECT ${secure.address}`);
+      expect(proxy.seen).toContain(`CONNECT ${f.auth.secure.address}`);
       expect(run.main.log).toMatch(
         /::debug::PUT 127\.0\.0\.1:\d+\/v2\/acme\/proxied\/blobs\/uploads\/\S* through the proxy from the environment/,
       );
@@ -176,20 +173,15 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
     const image = `multiarch-test-registry:${randomBytes(4).toString('hex')}`;
     buildRegistryImage(image);
     try {
-      const ok = await build(`${plain.address}/acme/container:1`, undefined, {
-        'local-registry': 'container',
-        'registry-image': image,
-      });
+      const inContainer = { 'local-registry': 'container', 'registry-image': image };
+      const ok = await build(`${plain.address}/acme/container:1`, undefined, inContainer);
       expect(errorsOf(ok.main)).toBe('');
       expect(ok.main.exitCode).toBe(0);
       expect(fromFiles(ok)).toBeGreaterThan(0);
       // The container keeps the moved directory mounted; the host path is empty now.
       const move =
         'for d in "$RUNNER_TEMP"/multiarch-*/registry/data; do mv "$d" "$d.moved"; mkdir "$d"; done';
-      const run = await build(`${plain.address}/acme/moved:1`, move, {
-        'local-registry': 'container',
-        'registry-image': image,
-      });
+      const run = await build(`${plain.address}/acme/moved:1`, move, inContainer);
       expect(errorsOf(run.main)).toBe('');
       expect(run.main.exitCode).toBe(0);
       expect(fromFiles(run)).toBe(0);
