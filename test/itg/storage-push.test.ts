@@ -64,6 +64,15 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
     );
   }
 
+  /** The login and CA file of the fixture's registries. */
+  const login = () => ({ username: user, password, 'ca-file': f.auth.ca.caFile });
+  /** The run succeeded and its layers went up from the local registry's files. */
+  const expectPushedFromFiles = (run: ActionRun) => {
+    expect(errorsOf(run.main)).toBe('');
+    expect(run.main.exitCode).toBe(0);
+    expect(fromFiles(run)).toBeGreaterThan(0);
+  };
+
   beforeAll(() => {
     [plain] = f.open as [TestRegistry];
   });
@@ -75,9 +84,7 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
     const proxy = await startFaultProxy(plain.address, { every: 3 });
     try {
       const run = await build(`${proxy.address}/acme/faulty:1`);
-      expect(errorsOf(run.main)).toBe('');
-      expect(run.main.exitCode).toBe(0);
-      expect(fromFiles(run)).toBeGreaterThan(0);
+      expectPushedFromFiles(run);
       expect(run.main.log).toMatch(
         /::debug::PUT 127\.0\.0\.1:\d+\/v2\/acme\/faulty\/blobs\/uploads\/\S*: raw socket/,
       );
@@ -107,14 +114,8 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
 
   test('TLS with a CA file and basic auth: the raw socket speaks TLS; skopeo reads the image back', async () => {
     const repo = `${f.auth.secure.address}/acme/tls`;
-    const run = await build(`${repo}:1`, undefined, {
-      username: user,
-      password,
-      'ca-file': f.auth.ca.caFile,
-    });
-    expect(errorsOf(run.main)).toBe('');
-    expect(run.main.exitCode).toBe(0);
-    expect(fromFiles(run)).toBeGreaterThan(0);
+    const run = await build(`${repo}:1`, undefined, login());
+    expectPushedFromFiles(run);
     expect(run.main.log).toMatch(
       /::debug::PUT 127\.0\.0\.1:\d+\/v2\/acme\/tls\/blobs\/uploads\/\S*: raw socket/,
     );
@@ -124,26 +125,18 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
   });
 
   test('token auth: the lean PUT carries the bearer token', async () => {
-    const run = await build(`${f.auth.tok.address}/acme/tok:1`, undefined, {
-      username: user,
-      password,
-      'ca-file': f.auth.ca.caFile,
-    });
-    expect(errorsOf(run.main)).toBe('');
-    expect(run.main.exitCode).toBe(0);
-    expect(fromFiles(run)).toBeGreaterThan(0);
+    const run = await build(`${f.auth.tok.address}/acme/tok:1`, undefined, login());
+    expectPushedFromFiles(run);
     expect(leaks(run, password)).toEqual([]);
   });
 
   test('HTTPS_PROXY from the environment: blobs go through its CONNECT tunnel (undici), trusting the CA file', async () => {
     const proxy = await startConnectProxy();
     try {
-      const run = await build(
-        `${f.auth.secure.address}/acme/proxied:1`,
-        undefined,
-        { username: user, password, 'ca-file': f.auth.ca.caFile },
-        { HTTPS_PROXY: proxy.url, NO_PROXY: '' },
-      );
+      const run = await build(`${f.auth.secure.address}/acme/proxied:1`, undefined, login(), {
+        HTTPS_PROXY: proxy.url,
+        NO_PROXY: '',
+      });
       expect(errorsOf(run.main)).toBe('');
       expect(run.main.exitCode).toBe(0);
       expect(proxy.seen).toContain(`CONNECT ${f.auth.secure.address}`);
@@ -175,9 +168,7 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
     try {
       const inContainer = { 'local-registry': 'container', 'registry-image': image };
       const ok = await build(`${plain.address}/acme/container:1`, undefined, inContainer);
-      expect(errorsOf(ok.main)).toBe('');
-      expect(ok.main.exitCode).toBe(0);
-      expect(fromFiles(ok)).toBeGreaterThan(0);
+      expectPushedFromFiles(ok);
       // The container keeps the moved directory mounted; the host path is empty now.
       const move =
         'for d in "$RUNNER_TEMP"/multiarch-*/registry/data; do mv "$d" "$d.moved"; mkdir "$d"; done';
