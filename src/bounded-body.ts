@@ -2,7 +2,10 @@
 // error text, a checksum file) with two bounds: a size, checked against
 // Content-Length first and counted while the bytes come, and an overall
 // deadline, so a peer that floods or drips one byte a second cannot exhaust
-// the runner's memory or hold the job. Blob bodies are streamed elsewhere.
+// the runner's memory or hold the job. A large download streamed to disk (a
+// release asset) takes the same size bound as a pass-through. Blob bodies are
+// streamed elsewhere.
+import { Transform } from 'node:stream';
 import { HttpError } from './errors.js';
 import type { HttpResponse } from './http.js';
 
@@ -45,14 +48,30 @@ export function safeUrl(url: string): string {
   }
 }
 
-/** The whole body, or an error naming the limit and the URL; the connection is dropped on excess. */
-export async function readBounded(res: HttpResponse, b: BodyBounds): Promise<Buffer> {
+/** Refuses, before reading a byte, a body whose Content-Length is over the limit; the connection is dropped. */
+export function refuseDeclaredExcess(res: HttpResponse, b: BodyBounds): void {
   const declared = res.headers['content-length'];
   const length = Number(Array.isArray(declared) ? declared[0] : declared);
-  if (Number.isFinite(length) && length > b.limit) {
-    res.body.destroy();
-    throw tooLarge(b, `Content-Length ${length}`);
-  }
+  if (!Number.isFinite(length) || length <= b.limit) return;
+  res.body.destroy();
+  throw tooLarge(b, `Content-Length ${length}`);
+}
+
+/** A pass-through for a body streamed elsewhere (to disk): it fails once more than the limit has flowed. */
+export function sizeBound(b: BodyBounds): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > b.limit) return done(tooLarge(b, `more than ${b.limit} bytes arrived`));
+      done(null, chunk);
+    },
+  });
+}
+
+/** The whole body, or an error naming the limit and the URL; the connection is dropped on excess. */
+export async function readBounded(res: HttpResponse, b: BodyBounds): Promise<Buffer> {
+  refuseDeclaredExcess(res, b);
   return collect(res, b, true);
 }
 

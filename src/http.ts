@@ -7,7 +7,7 @@ import { rootCertificates } from 'node:tls';
 import { cancelSignal } from './cancel.js';
 import { HttpError, errorCode } from './errors.js';
 import { noAnswer, requestLimit, untilAborted } from './request-limit.js';
-import { transferDeadlineMs } from './deadline.js';
+import { overallDeadline, transferDeadlineMs } from './deadline.js';
 
 export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -54,7 +54,8 @@ export class Http {
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     const limit = requestLimit();
-    const deadline = overallDeadline(req);
+    const length = Number(req.headers?.['content-length'] ?? req.headers?.['Content-Length'] ?? 0);
+    const deadline = overallDeadline(new URL(req.url).host, req.deadlineMs ?? transferDeadlineMs(length));
     const pending = request(req.url, {
       method: req.method,
       headers: req.headers,
@@ -116,22 +117,6 @@ export class Http {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-/** The request's overall deadline as a signal whose reason reads (and retries) as a timed-out connection. */
-function overallDeadline(req: HttpRequest): { signal: AbortSignal; clear: () => void } {
-  const length = Number(req.headers?.['content-length'] ?? req.headers?.['Content-Length'] ?? 0);
-  const ms = req.deadlineMs ?? transferDeadlineMs(length);
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    const host = new URL(req.url).host;
-    controller.abort(
-      Object.assign(new Error(`${host} did not finish within ${Math.round(ms / 1000)} s`), {
-        code: 'ETIMEDOUT',
-      }),
-    );
-  }, ms);
-  timer.unref();
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
 /**
  * The CAs to trust when 'ca-file' is set: TLS replaces its defaults when given
  * a list, so the system roots and NODE_EXTRA_CA_CERTS are listed too. Without

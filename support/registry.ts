@@ -127,9 +127,11 @@ export async function catalog(address: string, auth?: string): Promise<string[]>
   return ((await res.json()) as { repositories: string[] }).repositories;
 }
 
-/** The tags a repository has (none when the registry does not know it). */
-export async function tagsOf(address: string, repository: string): Promise<string[]> {
-  const res = await fetch(`http://${address}/v2/${repository}/tags/list`);
+/** The tags a repository has (none when the registry does not know it), optionally as a basic-auth user. */
+export async function tagsOf(address: string, repository: string, auth?: string): Promise<string[]> {
+  const res = await fetch(`http://${address}/v2/${repository}/tags/list`, {
+    headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {},
+  });
   if (res.status === 404) return [];
   return ((await res.json()) as { tags: string[] | null }).tags ?? [];
 }

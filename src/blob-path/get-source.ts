@@ -7,7 +7,7 @@
 import { errorCode } from '../errors.js';
 import * as net from 'node:net';
 import type { BlobSource } from './blob-pump.js';
-import { abortOnCancel, codeError, overallDeadline, parseHead, requestHead } from './raw-http.js';
+import { abortOnCancel, codeError, destroyAtDeadline, parseHead, requestHead } from './raw-http.js';
 
 const SOCKET_BUFFER_BYTES = 1024 * 1024;
 const MAX_HEAD_BYTES = 64 * 1024;
@@ -43,7 +43,7 @@ export class GetSource implements BlobSource {
     this.socket.setTimeout(IDLE_TIMEOUT_MS, () =>
       this.socket.destroy(codeError(`no data for ${IDLE_TIMEOUT_MS / 1000} s from ${url.host}`, 'ETIMEDOUT')),
     );
-    overallDeadline(this.socket, url.host, size);
+    destroyAtDeadline(this.socket, url.host, size);
     this.socket.on('error', (err) => this.stop(err));
     this.socket.on('close', () =>
       this.stop(

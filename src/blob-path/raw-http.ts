@@ -7,7 +7,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { cancelSignal } from '../cancel.js';
-import { transferDeadlineMs } from '../deadline.js';
+import { overallDeadline, transferDeadlineMs } from '../deadline.js';
 
 export interface RawAnswer {
   status: number;
@@ -68,15 +68,13 @@ export interface SinkOptions {
   ca?: string[];
 }
 
-/** Ends `socket` once a transfer of `bytes` has taken longer than its overall deadline (deadline.ts). */
-export function overallDeadline(socket: net.Socket, host: string, bytes: number): void {
-  const ms = transferDeadlineMs(bytes);
-  const timer = setTimeout(
-    () => socket.destroy(codeError(`${host} did not finish within ${Math.round(ms / 1000)} s`, 'ETIMEDOUT')),
-    ms,
-  );
-  timer.unref();
-  socket.once('close', () => clearTimeout(timer));
+/** Destroys `socket` at the overall deadline (deadline.ts) of a transfer of `bytes`; closing it first clears that. */
+export function destroyAtDeadline(socket: net.Socket, host: string, bytes: number): void {
+  const deadline = overallDeadline(host, transferDeadlineMs(bytes));
+  deadline.signal.addEventListener('abort', () => socket.destroy(deadline.signal.reason as Error), {
+    once: true,
+  });
+  socket.once('close', deadline.clear);
 }
 
 /** One request on its own connection: write the body, then read the answer. */
@@ -101,7 +99,7 @@ export class RawSink {
         codeError(`no progress for ${IDLE_TIMEOUT_MS / 1000} s on ${url.host}`, 'ETIMEDOUT'),
       ),
     );
-    overallDeadline(this.socket, url.host, Number(headers['content-length'] ?? 0));
+    destroyAtDeadline(this.socket, url.host, Number(headers['content-length'] ?? 0));
     this.answered = new Promise((resolve, reject) => {
       this.socket.on('data', (d: Buffer) => this.onData(d, resolve));
       // A broken connection is only final at close: an answer that arrived first (a 413

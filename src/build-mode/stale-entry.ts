@@ -1,7 +1,8 @@
 // What a crash-ledger entry may name, checked before a later run acts on it:
 // exactly the shapes the action writes (run id, run and registry dirs under
 // the run's own directory, container, builder and image names derived from
-// the run id and its local registry). Anything else is never acted on.
+// the run id and its local registry, the engine of an existing docker-driver
+// builder as buildx names it). Anything else is never acted on.
 import * as path from 'node:path';
 import { builderName } from '../buildx/builder.js';
 import { registryContainerName } from '../local-registry/container.js';
@@ -12,6 +13,8 @@ import { LOCAL_REPOSITORY } from './platforms.js';
 const RUN_ID = /^(?:\d+|local)-[0-9a-f]{8}$/;
 const ADDRESS = /^127\.0\.0\.1:\d{1,5}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** A docker context's name (docker's own rule) or an engine's address, as buildx reports a docker node's endpoint. */
+const ENGINE = /^(?:[a-zA-Z0-9][a-zA-Z0-9_.+-]{0,127}|(?:unix|tcp|ssh|npipe):\/\/[^\s]{1,1000})$/;
 
 export type CheckedEntry =
   { ok: true; state: PostState; foreignImages: string[] } | { ok: false; problem: string };
@@ -70,6 +73,9 @@ export function checkLedgerEntry(file: string, e: unknown): CheckedEntry {
     return fail(`dockerConfig ${JSON.stringify(e.dockerConfig)} is not ${dockerConfig}`);
   const registry = e.registry === undefined ? undefined : checkRegistry(e.registry, runId, runDir);
   if (typeof registry === 'string') return fail(registry);
+  const engine = e.imagesEngine;
+  if (engine !== undefined && (typeof engine !== 'string' || !ENGINE.test(engine)))
+    return fail(`imagesEngine ${JSON.stringify(engine)} is not a docker context name or engine address`);
   if (!Array.isArray(e.images) || !e.images.every((i) => typeof i === 'string'))
     return fail('images is not a list of names');
   // Only the run's own local-registry tags; a push hook's tag (a user's name) stays in the engine.
@@ -85,6 +91,7 @@ export function checkLedgerEntry(file: string, e: unknown): CheckedEntry {
     ...(registry && { registry }),
     ...(e.dockerConfig !== undefined && { dockerConfig }),
     ...(e.builder !== undefined && { builder }),
+    ...(engine !== undefined && { imagesEngine: engine }),
   };
   return { ok: true, state, foreignImages: images.filter((i) => !own(i)) };
 }

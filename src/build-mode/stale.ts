@@ -1,8 +1,10 @@
 // What crashed runs left behind. A ledger entry whose run directory is gone
 // (the runner wiped RUNNER_TEMP, or the run ended without post) is stale: its
 // registry is stopped, if its process still runs exactly our registry command
-// for that directory, and its images are removed. Entries of runs still going
-// are never touched, nor entries of a shape the action never writes.
+// for that directory, and its images are removed, from the runner's engine and
+// from an existing builder's engine that kept them too, as post does. Entries
+// of runs still going are never touched, nor entries of a shape the action
+// never writes.
 import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { removeBuilder } from '../buildx/builder.js';
@@ -36,10 +38,23 @@ async function cleanStaleRun(entry: PostState, foreignImages: readonly string[])
   if (entry.builder) await removeBuilder(entry.builder);
   if (entry.registry) await stopLocalRegistry(entry.registry);
   if (entry.images.length > 0) await removeImages(entry.images);
+  const engine = entry.images.length > 0 ? entry.imagesEngine : undefined;
+  if (engine) await removeFromEngine(entry, engine);
   forgetRun(entry.runId);
   core.info(
-    `Cleaned up after crashed run ${entry.runId}: registry ${entry.registry?.container ?? `pid ${entry.registry?.pid ?? '-'}`}, builder ${entry.builder ?? '-'}, ${entry.images.length} image(s)`,
+    `Cleaned up after crashed run ${entry.runId}: registry ${entry.registry?.container ?? `pid ${entry.registry?.pid ?? '-'}`}, builder ${entry.builder ?? '-'}, ${entry.images.length} image(s)${engine ? ` (also on ${engine})` : ''}`,
   );
+}
+
+/** The builder's engine may be gone for good (a removed context): a warning, never a ledger entry kept for ever. */
+async function removeFromEngine(entry: PostState, engine: string): Promise<void> {
+  try {
+    await removeImages(entry.images, engine);
+  } catch (err) {
+    core.warning(
+      `Could not remove ${entry.images.length} local build image(s) of crashed run ${entry.runId} from the builder's engine ${engine}: ${errorMessage(err)}. Remove them there with 'docker image rm' if they are still listed.`,
+    );
+  }
 }
 
 export async function cleanStaleRuns(currentRunId: string): Promise<number> {

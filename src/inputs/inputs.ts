@@ -14,7 +14,8 @@ export function readInputs(cwd: string, cores: number): Validated {
   const { inputs, warnings, problems } = parseInputs(raw, cwd, cores);
   const { secrets } = inputs.build;
   const token = tokenValue(raw['github-token']);
-  const auth = gitAuthSecret(inputs.context, token, process.env.GITHUB_SERVER_URL, secrets);
+  const workflow = { serverUrl: process.env.GITHUB_SERVER_URL, repository: process.env.GITHUB_REPOSITORY };
+  const auth = gitAuthSecret(inputs.context, token, workflow, secrets);
   if (auth) secrets.push(auth);
   const all = [
     ...problems,

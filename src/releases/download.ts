@@ -1,13 +1,15 @@
 // Release downloads through http.ts: redirects followed, transient failures
 // retried, the body streamed to disk and hashed while it streams; a file
 // whose sha256 differs from the release's checksum is deleted, never used.
-// Every body is bounded: Content-Length is checked first and the bytes are
-// counted as they arrive, so a hostile mirror cannot fill memory or the disk.
+// Every body is bounded by bounded-body.ts: Content-Length is checked first and
+// the bytes are counted as they arrive, so a hostile mirror cannot fill memory
+// or the disk.
 import { createHash } from 'node:crypto';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ActionError } from '../errors.js';
+import { readBounded, refuseDeclaredExcess, sizeBound, type BodyBounds } from '../bounded-body.js';
+import { ActionError, HttpError } from '../errors.js';
 import { header, type Http, type HttpResponse } from '../http.js';
 import { isTransientStatus, parseRetryAfter, TransientError, withRetry } from '../retry.js';
 import { transferDeadlineMs } from '../deadline.js';
@@ -37,31 +39,13 @@ async function ensureOk(res: HttpResponse, src: Source): Promise<void> {
   throw new ActionError(`Cannot download ${src.what} from ${src.url}: HTTP ${res.status}.`, src.hint);
 }
 
-function tooLarge(src: Source, limit: number, why: string): ActionError {
-  return new ActionError(
-    `Cannot download ${src.what} from ${src.url}: ${why}, over the limit of ${limit} bytes; nothing was used.`,
-    src.hint,
-  );
-}
+const bounds = (src: Source, limit: number): BodyBounds => ({ limit, what: src.what, url: src.url });
 
-/** Refuses a body whose Content-Length is over `limit` before reading it. */
-function ensureDeclaredSize(res: HttpResponse, src: Source, limit: number): void {
-  const declared = Number(header(res, 'content-length') ?? NaN);
-  if (!(declared > limit)) return;
-  res.body.destroy();
-  throw tooLarge(src, limit, `it declares Content-Length ${declared}`);
-}
-
-/** A pass-through that fails once more than `limit` bytes have flowed. */
-function byteLimit(src: Source, limit: number): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      seen += chunk.length;
-      if (seen > limit) return done(tooLarge(src, limit, `it sent more than ${limit} bytes`));
-      done(null, chunk);
-    },
-  });
+/** bounded-body's refusal (too large, too slow) with the input to change; anything else as it is. */
+function withHint(err: unknown, src: Source): unknown {
+  if (err instanceof HttpError && (err.code === 'BODY_TOO_LARGE' || err.code === 'BODY_DEADLINE'))
+    return new ActionError(`${err.message} Nothing was used.`, src.hint);
+  return err;
 }
 
 /** A checksum file's text, at most `limit` bytes. */
@@ -69,12 +53,11 @@ export async function fetchText(http: Http, src: Source, limit = MAX_CHECKSUMS_B
   return withRetry(`downloading ${src.what}`, async () => {
     const res = await http.getFollowing(src.url);
     await ensureOk(res, src);
-    ensureDeclaredSize(res, src, limit);
-    const chunks: Buffer[] = [];
-    await pipeline(res.body, byteLimit(src, limit), async (source: AsyncIterable<Buffer>) => {
-      for await (const chunk of source) chunks.push(chunk);
-    });
-    return Buffer.concat(chunks).toString('utf8');
+    try {
+      return (await readBounded(res, bounds(src, limit))).toString('utf8');
+    } catch (err) {
+      throw withHint(err, src);
+    }
   });
 }
 
@@ -106,13 +89,18 @@ export async function downloadVerified(
   await withRetry(`downloading ${src.what}`, async () => {
     const res = await http.getFollowing(src.url, undefined, transferDeadlineMs(limit));
     await ensureOk(res, src);
-    ensureDeclaredSize(res, src, limit);
     const { tap, hex } = sha256Tap();
     try {
-      await pipeline(res.body, byteLimit(src, limit), tap, createWriteStream(partial, { mode: 0o755 }));
+      refuseDeclaredExcess(res, bounds(src, limit));
+      await pipeline(
+        res.body,
+        sizeBound(bounds(src, limit)),
+        tap,
+        createWriteStream(partial, { mode: 0o755 }),
+      );
     } catch (err) {
       rmSync(partial, { force: true });
-      throw err;
+      throw withHint(err, src);
     }
     const actual = hex();
     if (actual !== sha256.toLowerCase()) {

@@ -58,15 +58,24 @@ function writeCgi(out: Buffer, res: http.ServerResponse): void {
   res.end(out.subarray(end + sep));
 }
 
-/** `git http-backend` over `root`; with `token`, every request must carry it as GitHub takes it. */
-export async function startGitHttpServer(root: string, token?: string): Promise<GitHttpServer> {
+/**
+ * `git http-backend` over `root`; with `token`, every request must carry it as
+ * GitHub takes it, except for the repositories named in `open` (owner/name, as
+ * public ones on the same server).
+ */
+export async function startGitHttpServer(
+  root: string,
+  token?: string,
+  open: string[] = [],
+): Promise<GitHttpServer> {
   const requests: GitHttpServer['requests'] = [];
   const expected = token ? `basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}` : '';
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const authorization = req.headers.authorization ?? '';
     requests.push({ path: url.pathname, authorization });
-    if (token && authorization.toLowerCase() !== expected.toLowerCase()) {
+    const isOpen = open.some((repo) => url.pathname.startsWith(`/${repo}.git/`));
+    if (token && !isOpen && authorization.toLowerCase() !== expected.toLowerCase()) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
       res.end('token required\n');
       return;

@@ -28,6 +28,21 @@ export function skopeoRaw(ref: string, access: SkopeoAccess = {}): Buffer {
   }
 }
 
+/** `skopeo inspect --config docker://ref` over plain HTTP: the image config's labels. */
+export function skopeoLabels(ref: string, creds?: string): Record<string, string> {
+  const args = [
+    'inspect',
+    '--config',
+    '--tls-verify=false',
+    ...(creds ? ['--creds', creds] : []),
+    `docker://${ref}`,
+  ];
+  const config = JSON.parse(execFileSync('skopeo', args, { encoding: 'utf8' })) as {
+    config: { Labels?: Record<string, string> };
+  };
+  return config.config.Labels ?? {};
+}
+
 /** `skopeo copy --all FROM TO` (transport:reference each), over plain HTTP where either is a registry. */
 export function skopeoCopyAll(from: string, to: string): void {
   execFileSync('skopeo', ['copy', '--all', '--src-tls-verify=false', '--dest-tls-verify=false', from, to], {

@@ -1,8 +1,10 @@
 // The set-up most build tests share: one open target registry for the
-// describe block, and the temporary directories its tests make, all removed
-// after the block; and the inputs that push a build there.
+// describe block, and the temporary directories its tests make (build
+// contexts among them), all removed after the block; and the inputs that push
+// a build there.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
+import { busyboxContext } from '../../support/contexts.js';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
 
 export interface TargetRegistry {
@@ -12,6 +14,8 @@ export interface TargetRegistry {
   dirs: string[];
   /** The inputs that build `context` and push it here as `repo`:1, over the host network. */
   pushInputs(context: string, repo: string): Record<string, string>;
+  /** A busybox build context (support/contexts.ts) with this Dockerfile body, removed after the block. */
+  busyboxContext(dockerfile: string, stage?: string): string;
 }
 
 /** Call inside a describe block. */
@@ -24,6 +28,11 @@ export function useTargetRegistry(): TargetRegistry {
       push: 'true',
       network: 'host',
     }),
+    busyboxContext: (dockerfile: string, stage?: string) => {
+      const dir = busyboxContext({ Dockerfile: dockerfile }, stage);
+      t.dirs.push(dir);
+      return dir;
+    },
   } as unknown as TargetRegistry;
   beforeAll(async () => {
     t.registry = await startRegistry();

@@ -11,14 +11,11 @@ import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { useTargetRegistry } from '../helpers/target-registry.js';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
-import { busyboxContext } from '../../support/contexts.js';
 import { engine, skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { catalog } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 const { containerdStore, major } = engine();
-
-const contextWith = (dockerfile: string): string => busyboxContext({ Dockerfile: dockerfile }, 'base');
 
 /**
  * A barrier on loopback: each request waits until `expected` are in flight
@@ -56,12 +53,12 @@ describe.skipIf(skip)('build inputs', () => {
 
   test('target, build-args, labels and secrets reach the build; the secret never reaches the log', async () => {
     const secret = `s3cret-${randomBytes(8).toString('hex')}`;
-    const ctx = contextWith(
+    const ctx = t.busyboxContext(
       'ARG GREETING\nRUN echo "$GREETING" > /greeting\n' +
         'RUN --mount=type=secret,id=token sha256sum /run/secrets/token | cut -d" " -f1 > /secret-sha\n' +
         'FROM base AS right\nRUN echo right > /stage\nFROM base AS wrong\nRUN echo wrong > /stage\n',
+      'base',
     );
-    t.dirs.push(ctx);
     const repo = `${t.registry.address}/inputs/target`;
     const run = await runAction({
       ...t.pushInputs(ctx, 'inputs/target'),
@@ -96,8 +93,7 @@ describe.skipIf(skip)('build inputs', () => {
   });
 
   test('max-parallel 3 builds three platforms side by side; 1 builds them one at a time (no-cache keeps RUN live)', async () => {
-    const ctx = contextWith('ARG BARRIER\nRUN wget -q -O /dev/null "$BARRIER/$(uname -m)"\n');
-    t.dirs.push(ctx);
+    const ctx = t.busyboxContext('ARG BARRIER\nRUN wget -q -O /dev/null "$BARRIER/$(uname -m)"\n', 'base');
     for (const [parallel, expected, hold] of [
       ['3', 3, 120_000],
       ['1', 1, 1_500],
@@ -124,8 +120,7 @@ describe.skipIf(skip)('build inputs', () => {
   });
 
   test('a smoke test failing on one platform stops the push and names the platform', async () => {
-    const ctx = contextWith('RUN uname -m > /arch\n');
-    t.dirs.push(ctx);
+    const ctx = t.busyboxContext('RUN uname -m > /arch\n', 'base');
     const run = await runAction({
       platforms: 'linux/amd64,linux/arm64,linux/s390x',
       context: ctx,
@@ -143,8 +138,7 @@ describe.skipIf(skip)('build inputs', () => {
   });
 
   test("cache-from reaches buildx scoped per build (per platform, or one build's platforms joined); cache-to inline and pull build fine", async () => {
-    const ctx = contextWith('RUN uname -m > /arch\n');
-    t.dirs.push(ctx);
+    const ctx = t.busyboxContext('RUN uname -m > /arch\n', 'base');
     const cache = `${t.registry.address}/inputs/cache:buildcache`;
     const run = await runAction({
       platforms: 'linux/amd64,linux/arm64',
@@ -172,8 +166,7 @@ describe.skipIf(skip)('build inputs', () => {
       /'provenance' asks for attestations, which the docker driver on the classic image store cannot make/,
     ],
   ])('%i: what the docker driver cannot do fails before any build: %j', async (_n, inputs, message) => {
-    const ctx = contextWith('RUN true\n');
-    t.dirs.push(ctx);
+    const ctx = t.busyboxContext('RUN true\n', 'base');
     const run = await runAction({ platforms: 'linux/amd64', context: ctx, network: 'host', ...inputs });
     expect(errorsOf(run.main)).toMatch(message);
     expect(run.main.log).not.toContain('::group::Building');
@@ -182,8 +175,7 @@ describe.skipIf(skip)('build inputs', () => {
   test.runIf(containerdStore)(
     'the containerd store: provenance is made and pushed beside each platform image',
     async () => {
-      const ctx = contextWith('RUN uname -m > /arch\n');
-      t.dirs.push(ctx);
+      const ctx = t.busyboxContext('RUN uname -m > /arch\n', 'base');
       const repo = `${t.registry.address}/inputs/provenance`;
       const run = await runAction({
         ...t.pushInputs(ctx, 'inputs/provenance'),
@@ -205,8 +197,7 @@ describe.skipIf(skip)('build inputs', () => {
 
   /** `dockerfile` built for linux/amd64 with a build context `extra` that holds f = x; not pushed. */
   async function buildWithExtra(dockerfile: string) {
-    const ctx = contextWith(dockerfile);
-    t.dirs.push(ctx);
+    const ctx = t.busyboxContext(dockerfile, 'base');
     const extra = mkdtempSync(path.join(os.tmpdir(), 'extra-'));
     t.dirs.push(extra);
     writeFileSync(path.join(extra, 'f'), 'x');

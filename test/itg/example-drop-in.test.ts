@@ -5,13 +5,11 @@
 // DOCKER_METADATA_ANNOTATIONS_LEVELS) and its other expressions evaluated for
 // a push to main, on either engine.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
-import { exampleContext } from '../../support/contexts.js';
 import { readManifest } from '../../support/images.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import type { GitHubEvent } from '../../support/github-env.js';
+import { useExampleTarget } from '../helpers/example-target.js';
 import { evaluatedInputs, githubContextFor } from '../helpers/examples.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 
@@ -38,31 +36,22 @@ const META = {
 };
 
 describe.skipIf(skip)('example build-push-drop-in', () => {
-  let registry: TestRegistry;
-  let context = '';
-  beforeAll(async () => {
-    registry = await startRegistry();
-    context = exampleContext('build-push-drop-in');
-  });
-  afterAll(async () => {
-    await registry?.stop();
-    rmSync(context, { recursive: true, force: true });
-  });
+  const h = useExampleTarget('build-push-drop-in');
 
   test("build-push-action's step with only uses: changed: tags, labels, annotations, build args, a secret", async () => {
     const inputs = evaluatedInputs(
       'build-push-drop-in',
       {
-        github: githubContextFor(PUSH_MAIN, context),
+        github: githubContextFor(PUSH_MAIN, h.context),
         steps: { meta: { outputs: META } },
         secrets: { GITHUB_TOKEN: 'ghs_exampleTokenValue123' },
       },
-      registry.address,
+      h.registry.address,
     );
     expect(inputs.push).toBe('true');
-    const run = await runAction({ ...inputs, network: 'host' }, { cwd: context, github: PUSH_MAIN });
+    const run = await runAction({ ...inputs, network: 'host' }, { cwd: h.context, github: PUSH_MAIN });
     expect(errorsOf(run.main)).toBe('');
-    const ep = { url: `http://${registry.address}` };
+    const ep = { url: `http://${h.registry.address}` };
     const index = JSON.parse((await readManifest(ep, 'acme/demo', 'sha-abc1230')).toString()) as {
       annotations?: Record<string, string>;
       manifests: { digest: string; annotations?: Record<string, string> }[];
@@ -76,7 +65,7 @@ describe.skipIf(skip)('example build-push-drop-in', () => {
       expect(m.annotations).toMatchObject({ 'org.opencontainers.image.version': 'main' });
     const digests = JSON.parse(run.outputs['platform-digests'] ?? '{}') as Record<string, string>;
     for (const platform of ['linux/amd64', 'linux/arm64']) {
-      const pinned = `${registry.address}/acme/demo@${digests[platform]}`;
+      const pinned = `${h.registry.address}/acme/demo@${digests[platform]}`;
       try {
         const out = execFileSync('docker', ['run', '--rm', '--network', 'host', pinned], {
           encoding: 'utf8',
@@ -99,7 +88,7 @@ describe.skipIf(skip)('example build-push-drop-in', () => {
     expect(run.outputs.imageid).toBe(run.outputs.digest);
     expect(JSON.parse(run.outputs.metadata ?? '{}')).toMatchObject({
       'containerimage.digest': run.outputs.digest,
-      'image.name': `${registry.address}/acme/demo:main,${registry.address}/acme/demo:sha-abc1230`,
+      'image.name': `${h.registry.address}/acme/demo:main,${h.registry.address}/acme/demo:sha-abc1230`,
     });
     expect(leaks(run, 'ghs_exampleTokenValue123')).toEqual([]);
   });

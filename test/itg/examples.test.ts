@@ -6,28 +6,20 @@ import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { errorsOf, runAction } from '../../support/action-runner.js';
+import { errorsOf, runAction, type ActionRun, type RunOptions } from '../../support/action-runner.js';
 import { exampleContext } from '../../support/contexts.js';
 import { actionSteps, exampleInputs, fillExpressions } from '../helpers/examples.js';
 import { startReleaseServer } from '../helpers/release-server.js';
+import { runImage } from '../helpers/run-image.js';
 import { DEBIAN_BUILDX, pathWithout, registryTarball, tempDir } from '../helpers/tools.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { startRegistry, type TestRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 
-/** Runs an image of one platform, then removes it (engine 20.10 keeps one platform per digest). */
-function runImage(ref: string, platform: string, args: string[] = []): string {
-  try {
-    return execFileSync(
-      'docker',
-      ['run', '--rm', '--network', 'host', '--platform', platform, ref, ...args],
-      { encoding: 'utf8' },
-    ).trim();
-  } finally {
-    execFileSync('docker', ['image', 'rm', '--force', ref], { stdio: 'ignore' });
-  }
-}
+/** The platforms a run pushed, in its output's order. */
+const platformsOf = (run: ActionRun) =>
+  Object.keys(JSON.parse(run.outputs['platform-digests'] ?? '{}') as object);
 
 describe.skipIf(skip)('examples', () => {
   let registry: TestRegistry;
@@ -53,15 +45,17 @@ describe.skipIf(skip)('examples', () => {
     return dir;
   }
 
+  /** The example's step with `vars` filled in, run through dist/ from a copy of its context. */
+  const runExample = (name: string, vars: Record<string, string> = github, options: RunOptions = {}) =>
+    runAction(
+      { ...exampleInputs(name, vars, registry.address), network: 'host' },
+      { cwd: context(name), ...options },
+    );
+
   test('hello: three platforms, each smoke-tested as its own CPU before the push', async () => {
-    const inputs = exampleInputs('hello', github, registry.address);
-    const run = await runAction({ ...inputs, network: 'host' }, { cwd: context('hello') });
+    const run = await runExample('hello');
     expect(errorsOf(run.main)).toBe('');
-    expect(Object.keys(JSON.parse(run.outputs['platform-digests'] ?? '{}') as object)).toEqual([
-      'linux/amd64',
-      'linux/arm64',
-      'linux/s390x',
-    ]);
+    expect(platformsOf(run)).toEqual(['linux/amd64', 'linux/arm64', 'linux/s390x']);
     for (const p of ['amd64', 'arm64', 's390x'])
       expect(run.main.log).toContain(`::group::Testing linux/${p}`);
     expect(run.summary).toContain('Smoke test');
@@ -69,18 +63,11 @@ describe.skipIf(skip)('examples', () => {
   });
 
   test('hub-hooks: one rule per architecture, each with its hooks and sut; what the action does already is skipped', async () => {
-    const inputs = exampleInputs(
+    const sha = 'abc1230000000000000000000000000000000000';
+    const run = await runExample(
       'hub-hooks',
       { 'secrets.DOCKERHUB_USERNAME': '', 'secrets.DOCKERHUB_TOKEN': '' },
-      registry.address,
-    );
-    const sha = 'abc1230000000000000000000000000000000000';
-    const run = await runAction(
-      { ...inputs, network: 'host' },
-      {
-        cwd: context('hub-hooks'),
-        github: { event: 'push', tag: 'v1.2.0', sha, message: 'Release 1.2.0' },
-      },
+      { github: { event: 'push', tag: 'v1.2.0', sha, message: 'Release 1.2.0' } },
     );
     expect(errorsOf(run.main)).toBe('');
     const log = run.main.log;
@@ -98,18 +85,18 @@ describe.skipIf(skip)('examples', () => {
     // Hooks get Hub's variables (and no more of the job's environment than they need).
     expect(log).toContain(`pushed ${registry.address}/acme/hub-app:latest (branch v1.2.0, commit ${sha})`);
     const pinned = `${registry.address}/acme/hub-app@${run.outputs.digest}`;
-    expect(runImage(pinned, 'linux/amd64')).toBe(`amd64/Dockerfile built on x86_64 from ${sha}`);
-    expect(runImage(pinned, 'linux/arm64')).toBe('arm64/Dockerfile built on aarch64 from unknown');
+    expect(runImage(pinned, { platform: 'linux/amd64' })).toBe(
+      `amd64/Dockerfile built on x86_64 from ${sha}`,
+    );
+    expect(runImage(pinned, { platform: 'linux/arm64' })).toBe(
+      'arm64/Dockerfile built on aarch64 from unknown',
+    );
   });
 
   test('self-hosted-arm64: host-mode QEMU, one build at a time, smoke tests (roles swapped on this x86_64 machine)', async () => {
-    const inputs = exampleInputs('self-hosted-arm64', github, registry.address);
-    const run = await runAction({ ...inputs, network: 'host' }, { cwd: context('self-hosted-arm64') });
+    const run = await runExample('self-hosted-arm64');
     expect(errorsOf(run.main)).toBe('');
-    expect(Object.keys(JSON.parse(run.outputs['platform-digests'] ?? '{}') as object)).toEqual([
-      'linux/arm64',
-      'linux/amd64',
-    ]);
+    expect(platformsOf(run)).toEqual(['linux/arm64', 'linux/amd64']);
     // One build at a time: no "N at a time ('max-parallel')" line (the plan may still name the input).
     expect(run.main.log).not.toMatch(/at a time \('max-parallel'\)/);
     expect(run.summary.match(/<td>passed<\/td>/g)).toHaveLength(2);
@@ -166,11 +153,7 @@ describe.skipIf(skip)('examples', () => {
         `docker://${registry.address}/acme/app:abc123`,
       ]);
       expect(`sha256:${createHash('sha256').update(raw).digest('hex')}`).toBe(run.outputs.digest);
-      expect(Object.keys(JSON.parse(run.outputs['platform-digests'] ?? '{}') as object)).toEqual([
-        'linux/amd64',
-        'linux/arm64',
-        'linux/s390x',
-      ]);
+      expect(platformsOf(run)).toEqual(['linux/amd64', 'linux/arm64', 'linux/s390x']);
     } finally {
       await mirror.stop();
       for (const d of [files, toolCache, pathDir]) rmSync(d, { recursive: true, force: true });

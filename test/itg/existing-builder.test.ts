@@ -7,38 +7,26 @@
 // and contexts live in a docker config of the test's own.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
-import { busyboxContext } from '../../support/contexts.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { useOtherEngine } from '../helpers/other-engine.js';
 import { useTargetRegistry } from '../helpers/target-registry.js';
 
 const skip = skipWithoutPrereqs();
 
-const D26 = 'unix:///var/run/docker26.sock';
-/** The engine the runner does not use: Docker 26 from the default one, and the other way round. */
-const OTHER = process.env.DOCKER_HOST === D26 ? 'unix:///var/run/docker.sock' : D26;
 const suffix = randomBytes(3).toString('hex');
 
 describe.skipIf(skip)("'builder': an existing builder", () => {
   const t = useTargetRegistry();
-  const config = mkdtempSync(path.join(os.tmpdir(), 'builder-config-'));
-  t.dirs.push(config);
-  const env = { DOCKER_CONFIG: config };
-  const docker = (...args: string[]) =>
-    execFileSync('docker', args, { encoding: 'utf8', env: { ...process.env, ...env } });
-  const other = `other-engine-${suffix}`;
+  const engine = useOtherEngine(`other-engine-${suffix}`);
+  const { env, docker, context: other } = engine;
   const offHost = `off-host-${suffix}`;
   const elsewhere = `elsewhere-${suffix}`;
   let otherVersion = '';
   let otherContainerd = false;
 
   beforeAll(() => {
-    writeFileSync(path.join(config, 'config.json'), '{}');
-    docker('context', 'create', other, '--docker', `host=${OTHER}`);
     otherVersion = docker('--context', other, 'version', '--format', '{{.Server.Version}}').trim();
     otherContainerd = docker('--context', other, 'info', '--format', '{{json .DriverStatus}}').includes(
       'io.containerd.snapshotter',
@@ -49,20 +37,14 @@ describe.skipIf(skip)("'builder': an existing builder", () => {
   });
   afterAll(() => {
     for (const b of [offHost, elsewhere]) docker('buildx', 'rm', b);
-    docker('context', 'rm', '--force', other);
   });
 
   test("builds on the other engine's builder, names the node per platform, and removes its images there", async () => {
-    const ctx = busyboxContext({ Dockerfile: 'RUN uname -m > /arch\n' });
-    t.dirs.push(ctx);
     const repo = `${t.registry.address}/builder/other`;
     const run = await runAction(
       {
         platforms: 'linux/amd64,linux/arm64',
-        context: ctx,
-        tags: `${repo}:1`,
-        push: 'true',
-        network: 'host',
+        ...t.pushInputs(t.busyboxContext('RUN uname -m > /arch\n'), 'builder/other'),
         builder: other,
         'no-cache': 'true',
         // Attestations follow the builder's engine: only a containerd store can make them.
@@ -98,15 +80,13 @@ describe.skipIf(skip)("'builder': an existing builder", () => {
     expect(run.post.log).toContain(`local build image(s) from the builder's engine (${other})`);
     const state = JSON.parse(run.state['multiarch-state'] ?? '{}') as { registry?: { address: string } };
     expect(state.registry?.address).toMatch(/^127\.0\.0\.1:\d+$/);
-    const leftThere = docker('--context', other, 'image', 'ls', '--format', '{{.Repository}}');
-    expect(leftThere).not.toContain(state.registry?.address);
+    expect(engine.repositories().filter((r) => r.includes(state.registry?.address ?? '-'))).toEqual([]);
     expect(run.post.exitCode).toBe(0);
   });
 
   test("attestations follow the builder's engine: refused before any build where it cannot make them, whatever the runner's engine", async () => {
     // The runner's engine could (Docker 26) or could not (20.10): the builder's engine decides instead.
-    const ctx = busyboxContext({ Dockerfile: 'RUN true\n' });
-    t.dirs.push(ctx);
+    const ctx = t.busyboxContext('RUN true\n');
     const run = await runAction(
       { platforms: 'linux/amd64', context: ctx, builder: other, network: 'host', provenance: 'true' },
       { env },
@@ -121,8 +101,7 @@ describe.skipIf(skip)("'builder': an existing builder", () => {
     [2, () => offHost, () => [`node ${offHost}0: its BuildKit container is not on the host network`]],
     [3, () => elsewhere, () => [`node ${elsewhere}0: it runs on another machine (tcp://192.0.2.1:1234)`]],
   ])('%i: a builder that cannot serve the run is refused before anything slow', async (_n, name, says) => {
-    const ctx = busyboxContext({ Dockerfile: 'RUN true\n' });
-    t.dirs.push(ctx);
+    const ctx = t.busyboxContext('RUN true\n');
     const started = Date.now();
     const run = await runAction({ platforms: 'linux/amd64', context: ctx, builder: name() }, { env });
     expect(run.main.exitCode).not.toBe(0);

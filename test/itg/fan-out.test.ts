@@ -10,13 +10,13 @@ import { errorsOf, runAction } from '../../support/action-runner.js';
 import { exampleContext } from '../../support/contexts.js';
 import { actionSteps, fillExpressions, retarget } from '../helpers/examples.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { useHelloTarget } from '../helpers/hello-target.js';
+import { useExampleTarget } from '../helpers/example-target.js';
 
 const skip = skipWithoutPrereqs();
 const PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/s390x'];
 
 describe.skipIf(skip)('fan-out over runners', () => {
-  const h = useHelloTarget('digests-');
+  const h = useExampleTarget('hello', 'digests-');
 
   test('each runner pushes its platform by digest only and writes a digest file; no tag moves', async () => {
     const runs = await Promise.all(

@@ -1,9 +1,9 @@
 // Git contexts, fetched by BuildKit itself from real Git servers on loopback:
 // `git http-backend` that wants the workflow's token (as GitHub takes it) for
-// http(s) URLs, another one on another host:port that must never see it, and
-// `git daemon` for git://. The repositories hold busybox, so nothing comes
+// the workflow's own repository and serves a second, public one that must
+// never see it, another server on another host:port that must never see it
+// either, and `git daemon` for git://. The repositories hold busybox, so nothing comes
 // from Docker Hub; each platform's image is checked with docker run.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +19,7 @@ import {
   type GitHttpServer,
 } from '../helpers/git-server.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { runImage } from '../helpers/run-image.js';
 import { useTargetRegistry } from '../helpers/target-registry.js';
 
 const skip = skipWithoutPrereqs();
@@ -37,8 +38,9 @@ describe.skipIf(skip)('Git contexts', () => {
       'Dockerfile.alt': 'RUN echo "alt $(uname -m)" > /marker\n',
     });
     makeRepo(root, 'acme/app', ctx);
+    makeRepo(root, 'acme/public', ctx);
     rmSync(ctx, { recursive: true, force: true });
-    server = await startGitHttpServer(root, TOKEN);
+    server = await startGitHttpServer(root, TOKEN, ['acme/public']);
     elsewhere = await startGitHttpServer(root);
     daemon = await startGitDaemon(root);
   });
@@ -49,41 +51,48 @@ describe.skipIf(skip)('Git contexts', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  /** The workflow runs on `server`: GITHUB_SERVER_URL is its URL, as on GitHub Enterprise. */
+  /** The workflow of acme/app runs on `server`: GITHUB_SERVER_URL is its URL, as on GitHub Enterprise. */
   const run = (inputs: Record<string, string>) =>
     runAction(
       { platforms: 'linux/amd64,linux/arm64', network: 'host', push: 'true', 'no-cache': 'true', ...inputs },
-      { env: { GITHUB_SERVER_URL: server.url }, cwd: os.tmpdir() },
+      { env: { GITHUB_SERVER_URL: server.url, GITHUB_REPOSITORY: 'acme/app' }, cwd: os.tmpdir() },
     );
 
-  const marker = (ref: string, digest: string | undefined) => {
-    const pinned = `${ref}@${digest}`;
-    try {
-      return execFileSync('docker', ['run', '--rm', '--network', 'host', pinned, 'cat', '/marker'], {
-        encoding: 'utf8',
-      }).trim();
-    } finally {
-      execFileSync('docker', ['image', 'rm', '--force', pinned], { stdio: 'ignore' });
-    }
-  };
+  const marker = (ref: string, digest: string | undefined) =>
+    runImage(`${ref}@${digest}`, { command: ['cat', '/marker'] });
 
-  const checkMarkers = (repo: string, outputs: Record<string, string>) => {
+  /** What the image of each platform in `outputs` says it is, from `repo`. */
+  const markers = (repo: string, outputs: Record<string, string>) => {
     const digests = JSON.parse(outputs['platform-digests'] ?? '{}') as Record<string, string>;
-    expect(marker(repo, digests['linux/amd64'])).toBe('from git x86_64');
-    expect(marker(repo, digests['linux/arm64'])).toBe('from git aarch64');
+    return Object.fromEntries(Object.entries(digests).map(([p, d]) => [p, marker(repo, d)]));
+  };
+  const checkMarkers = (repo: string, outputs: Record<string, string>) =>
+    expect(markers(repo, outputs)).toEqual({
+      'linux/amd64': 'from git x86_64',
+      'linux/arm64': 'from git aarch64',
+    });
+
+  /** Builds `context` into git/<name>:1 with the token, and what `seenBy` was asked meanwhile. */
+  const buildFrom = async (
+    context: string,
+    name: string,
+    seenBy: GitHttpServer,
+    more: Record<string, string> = {},
+  ) => {
+    const before = seenBy.requests.length;
+    const done = await run({
+      context,
+      tags: `${t.registry.address}/git/${name}:1`,
+      'github-token': TOKEN,
+      ...more,
+    });
+    return { done, repo: `${t.registry.address}/git/${name}`, seen: seenBy.requests.slice(before) };
   };
 
-  test("an http(s) Git context on the workflow's server gets 'github-token' as BuildKit's Git auth, never in the log", async () => {
-    const repo = `${t.registry.address}/git/app`;
-    const before = server.requests.length;
-    const done = await run({
-      context: `${server.url}/acme/app.git#main`,
-      tags: `${repo}:1`,
-      'github-token': TOKEN,
-    });
+  test("the workflow's own repository as an http(s) Git context gets 'github-token' as BuildKit's Git auth, never in the log", async () => {
+    const { done, repo, seen: mine } = await buildFrom(`${server.url}/acme/app.git#main`, 'app', server);
     expect(errorsOf(done.main)).toBe('');
     checkMarkers(repo, done.outputs);
-    const mine = server.requests.slice(before);
     const basic = `basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`;
     expect(mine.some((r) => r.authorization.toLowerCase() === basic.toLowerCase())).toBe(true);
     expect(leaks(done, TOKEN, Buffer.from(`x-access-token:${TOKEN}`).toString('base64'))).toEqual([]);
@@ -102,23 +111,26 @@ describe.skipIf(skip)('Git contexts', () => {
     expect(tags.status).toBe(404);
   });
 
-  test('a Git context on another host never gets the token; a tag, a subdirectory-less ref and file inside the repo work', async () => {
-    const repo = `${t.registry.address}/git/elsewhere`;
-    const before = elsewhere.requests.length;
-    const done = await run({
-      context: `${elsewhere.url}/acme/app.git#v1`,
-      file: 'Dockerfile.alt',
+  test("another repository on the workflow's own server never gets the token, as in build-push-action", async () => {
+    const { done, repo, seen } = await buildFrom(`${server.url}/acme/public.git#main`, 'public', server, {
       platforms: 'linux/amd64',
-      tags: `${repo}:1`,
-      'github-token': TOKEN,
     });
     expect(errorsOf(done.main)).toBe('');
-    const seen = elsewhere.requests.slice(before);
+    expect(seen.filter((r) => r.path.startsWith('/acme/public.git/')).length).toBeGreaterThan(0);
+    expect(seen.filter((r) => r.authorization !== '')).toEqual([]);
+    expect(markers(repo, done.outputs)).toEqual({ 'linux/amd64': 'from git x86_64' });
+  });
+
+  test('a Git context on another host never gets the token; a tag, a subdirectory-less ref and file inside the repo work', async () => {
+    const { done, repo, seen } = await buildFrom(`${elsewhere.url}/acme/app.git#v1`, 'elsewhere', elsewhere, {
+      file: 'Dockerfile.alt',
+      platforms: 'linux/amd64',
+    });
+    expect(errorsOf(done.main)).toBe('');
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.filter((r) => r.authorization !== '')).toEqual([]);
     // 'file' is a path inside the repository: the image is that Dockerfile's.
-    const digests = JSON.parse(done.outputs['platform-digests'] ?? '{}') as Record<string, string>;
-    expect(marker(repo, digests['linux/amd64'])).toBe('alt x86_64');
+    expect(markers(repo, done.outputs)).toEqual({ 'linux/amd64': 'alt x86_64' });
   });
 
   test('a git:// context (git daemon) builds every platform', async () => {

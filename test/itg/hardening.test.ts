@@ -1,16 +1,20 @@
 // Runs on shared and self-hosted machines: cancellation, concurrent jobs and
-// crashed runs, each with the real engine and registries.
+// crashed runs (on the runner's engine, and on an existing builder's other
+// engine), each with the real engines and registries.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { errorsOf, parseFileCommands, runAction, startAction } from '../../support/action-runner.js';
 import { addBusybox, exampleContext } from '../../support/contexts.js';
+import { useExampleTarget } from '../helpers/example-target.js';
+import { useOtherEngine } from '../helpers/other-engine.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { alive } from '../helpers/processes.js';
-import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
+import { catalog, startRegistry } from '../../support/registry.js';
 
 const skip = skipWithoutPrereqs();
 
@@ -19,6 +23,14 @@ function engineImages(prefix: string): string[] {
     encoding: 'utf8',
   });
   return out.split('\n').filter((l) => l.startsWith(prefix));
+}
+
+/** The post state main saved in a run's state file (beside its RUNNER_TEMP); a registry binary's pid. */
+function savedState(runnerTemp: string): { registry: { pid: number; address: string } } {
+  const file = readFileSync(path.join(runnerTemp, '..', 'state'), 'utf8');
+  return JSON.parse(parseFileCommands(file)['multiarch-state'] ?? '{}') as {
+    registry: { pid: number; address: string };
+  };
 }
 
 /** Records which paths were requested: a RUN step reports its start and its end. */
@@ -37,17 +49,7 @@ function recorder(): Promise<{ server: Server; url: string; seen: string[] }> {
 }
 
 describe.skipIf(skip)('hardening', () => {
-  let target: TestRegistry;
-  let context: string;
-
-  beforeAll(async () => {
-    target = await startRegistry();
-    context = exampleContext('hello');
-  });
-  afterAll(async () => {
-    await target?.stop();
-    rmSync(context, { recursive: true, force: true });
-  });
+  const h = useExampleTarget('hello');
 
   test('SIGTERM while a platform builds stops the build, pushes nothing, and post still cleans up', async () => {
     const ctx = mkdtempSync(path.join(os.tmpdir(), 'ctx-cancel-'));
@@ -62,7 +64,7 @@ describe.skipIf(skip)('hardening', () => {
       const started = startAction({
         platforms: 'linux/arm64',
         context: ctx,
-        tags: `${target.address}/cancel/app:1`,
+        tags: `${h.registry.address}/cancel/app:1`,
         push: 'true',
         network: 'host',
         'no-cache': 'true',
@@ -82,7 +84,7 @@ describe.skipIf(skip)('hardening', () => {
       // The RUN step would report its end 20 s after its start: give it that long, it must not come.
       await new Promise((r) => setTimeout(r, 22_000));
       expect(rec.seen).toEqual(['/start']);
-      expect(await catalog(target.address)).not.toContain('cancel/app');
+      expect(await catalog(h.registry.address)).not.toContain('cancel/app');
       const state = JSON.parse(run.state['multiarch-state'] ?? '{}') as {
         registry: { pid: number; address: string };
       };
@@ -100,8 +102,8 @@ describe.skipIf(skip)('hardening', () => {
       ['one', 'two'].map((name) =>
         runAction({
           platforms: 'linux/amd64,linux/arm64',
-          context,
-          tags: `${target.address}/concurrent/${name}:1`,
+          context: h.context,
+          tags: `${h.registry.address}/concurrent/${name}:1`,
           push: 'true',
           network: 'host',
         }),
@@ -116,7 +118,7 @@ describe.skipIf(skip)('hardening', () => {
     };
     expect(s1.registry.address).not.toBe(s2.registry.address);
     expect(s1.registry.dir).not.toBe(s2.registry.dir);
-    expect(await catalog(target.address)).toEqual(
+    expect(await catalog(h.registry.address)).toEqual(
       expect.arrayContaining(['concurrent/one', 'concurrent/two']),
     );
   });
@@ -126,20 +128,15 @@ describe.skipIf(skip)('hardening', () => {
     // run some earlier test left going) would rightly clean the crashed run first.
     const ledgerRoot = mkdtempSync(path.join(os.tmpdir(), 'ledger-'));
     const env = { MULTIARCH_LEDGER_DIR: path.join(ledgerRoot, 'runs') };
-    const crashed = startAction({ platforms: 'linux/amd64', context, network: 'host' }, { env });
+    const crashed = startAction({ platforms: 'linux/amd64', context: h.context, network: 'host' }, { env });
     await crashed.main.waitFor('::group::Building linux/amd64');
     crashed.main.child.kill('SIGKILL');
     const dead = await crashed.finish({ skipPost: true });
-    const state = JSON.parse(
-      parseFileCommands(readFileSync(path.join(dead.runnerTemp, '..', 'state'), 'utf8'))['multiarch-state'] ??
-        '{}',
-    ) as {
-      registry: { pid: number; address: string };
-    };
+    const state = savedState(dead.runnerTemp);
     expect(alive(state.registry.pid)).toBe(true);
     rmSync(dead.runnerTemp, { recursive: true, force: true }); // what a self-hosted runner does between jobs
 
-    const next = await runAction({ platforms: 'linux/amd64', context, network: 'host' }, { env });
+    const next = await runAction({ platforms: 'linux/amd64', context: h.context, network: 'host' }, { env });
     rmSync(ledgerRoot, { recursive: true, force: true });
     expect(errorsOf(next.main)).toBe('');
     expect(next.main.log).toMatch(
@@ -148,7 +145,7 @@ describe.skipIf(skip)('hardening', () => {
     expect(alive(state.registry.pid)).toBe(false);
     expect(engineImages(state.registry.address)).toEqual([]);
     // The test's own registry (also docker-registry, not the action's) still serves.
-    expect((await fetch(`http://${target.address}/v2/`)).status).toBe(200);
+    expect((await fetch(`http://${h.registry.address}/v2/`)).status).toBe(200);
   });
 });
 
@@ -228,11 +225,7 @@ describe.skipIf(skip)('local services', () => {
       network: 'host',
     });
     await started.main.waitFor('::group::Building linux/amd64');
-    const statePath = path.join(started.runnerTemp, '..', 'state');
-    const state = JSON.parse(
-      parseFileCommands(readFileSync(statePath, 'utf8'))['multiarch-state'] ?? '{}',
-    ) as { registry: { address: string } };
-    const port = Number(state.registry.address.split(':')[1]);
+    const port = Number(savedState(started.runnerTemp).registry.address.split(':')[1]);
     // /proc/net/tcp{,6}: local address:port in hex, state 0A = LISTEN.
     const listening = ['/proc/net/tcp', '/proc/net/tcp6']
       .flatMap((f) => readFileSync(f, 'utf8').split('\n').slice(1))
@@ -242,5 +235,43 @@ describe.skipIf(skip)('local services', () => {
     expect(listening).toEqual(['0100007F']);
     const run = await started.finish();
     expect(errorsOf(run.main)).toBe('');
+  });
+});
+
+describe.skipIf(skip)("a crashed run on an existing builder's engine", () => {
+  const engine = useOtherEngine(`crash-engine-${randomBytes(3).toString('hex')}`);
+  const context = exampleContext('hello');
+  afterAll(() => rmSync(context, { recursive: true, force: true }));
+
+  test('the next run removes the images it left on that engine, as post would', async () => {
+    const ledgerRoot = mkdtempSync(path.join(os.tmpdir(), 'ledger-'));
+    const env = { ...engine.env, MULTIARCH_LEDGER_DIR: path.join(ledgerRoot, 'runs') };
+    const inputs = { platforms: 'linux/amd64', context, network: 'host' };
+    // Killed while its smoke test runs: the build is in the other engine's store by then.
+    const crashed = startAction({ ...inputs, builder: engine.context, 'test-command': 'sleep 30' }, { env });
+    await crashed.main.waitFor('::group::Testing linux/amd64');
+    crashed.main.child.kill('SIGKILL');
+    const dead = await crashed.finish({ skipPost: true });
+    const address = savedState(dead.runnerTemp).registry.address;
+    const tagsThere = () =>
+      engine
+        .docker('--context', engine.context, 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}')
+        .split('\n')
+        .filter((r) => r.includes(address));
+    try {
+      expect(tagsThere().length).toBeGreaterThan(0);
+      rmSync(dead.runnerTemp, { recursive: true, force: true }); // what a self-hosted runner does between jobs
+
+      const next = await runAction(inputs, { env });
+      expect(errorsOf(next.main)).toBe('');
+      expect(next.main.log).toMatch(
+        new RegExp(`Cleaned up after crashed run .*\\(also on ${engine.context}\\)`),
+      );
+      expect(tagsThere()).toEqual([]);
+    } finally {
+      rmSync(ledgerRoot, { recursive: true, force: true });
+      const left = tagsThere();
+      if (left.length) engine.docker('--context', engine.context, 'image', 'rm', '--force', ...left);
+    }
   });
 });

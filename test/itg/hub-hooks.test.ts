@@ -9,6 +9,8 @@ import { describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
 import { templateNotice } from '../helpers/hub-notice.js';
+import { PER_ARCH_BUILD_HOOK } from '../helpers/hub-hooks.js';
+import { runImage } from '../helpers/run-image.js';
 import { useTargetRegistry } from '../helpers/target-registry.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { tempDir } from '../helpers/tools.js';
@@ -221,8 +223,7 @@ describe.skipIf(skip)('Docker Hub hooks', () => {
       'Dockerfile.s390x': DOCKERFILE('s390x'),
       'hooks/post_checkout':
         '#!/bin/bash\n# Download the QEMU static binaries for our target architectures\ncurl -L https://github.com/multiarch/qemu-user-static/releases/download/v7.2.0-1/x86_64_qemu-aarch64-static.tar.gz | tar zxvf - -C .\n',
-      'hooks/build':
-        '#!/bin/bash\nfor FILE in Dockerfile.*; do\n  ARCH=${FILE#Dockerfile.}\n  docker build -f $FILE -t $DOCKER_REPO:$ARCH .\n  docker push $DOCKER_REPO:$ARCH\ndone\n',
+      'hooks/build': PER_ARCH_BUILD_HOOK,
       'hooks/post_push':
         '#!/bin/bash\ncurl -Lo manifest-tool https://github.com/estesp/manifest-tool/releases/download/v0.9.0/manifest-tool-linux-amd64\nchmod +x manifest-tool\n./manifest-tool push from-spec multi-arch-manifest.yaml\n',
     });
@@ -262,15 +263,7 @@ describe.skipIf(skip)('Docker Hub hooks', () => {
       ['linux/amd64', 'amd64 on x86_64'],
       ['linux/arm64', 'arm64 on aarch64'],
     ] as const) {
-      const out = execFileSync(
-        'docker',
-        ['run', '--rm', '--network', 'host', '--platform', platform, pinned],
-        {
-          encoding: 'utf8',
-        },
-      );
-      execFileSync('docker', ['image', 'rm', '--force', pinned], { stdio: 'ignore' });
-      expect(out.trim()).toBe(want);
+      expect(runImage(pinned, { platform })).toBe(want);
     }
   });
 

@@ -2,12 +2,12 @@
 // Hub's default command, `docker build -f "$DOCKERFILE_PATH" -t "$IMAGE_NAME" .`,
 // builds what the action builds without it, whatever the layout: it runs from
 // the context with DOCKERFILE_PATH relative to it (src/build-mode/hub/layout.ts).
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
+import { runImage } from '../helpers/run-image.js';
 import { useTargetRegistry } from '../helpers/target-registry.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { tempDir } from '../helpers/tools.js';
@@ -114,17 +114,6 @@ function makeRepository(layout: Layout): string {
   return dir;
 }
 
-/** What the image at this digest prints when run as this platform. */
-function runAs(pinned: string, platform: string): string {
-  try {
-    return execFileSync('docker', ['run', '--rm', '--network', 'host', '--platform', platform, pinned], {
-      encoding: 'utf8',
-    }).trim();
-  } finally {
-    execFileSync('docker', ['image', 'rm', '--force', pinned], { stdio: 'ignore' });
-  }
-}
-
 describe.skipIf(skip)("Docker Hub layouts with Hub's default build command in hooks/build", () => {
   const t = useTargetRegistry();
   const cleanup = t.dirs;
@@ -148,7 +137,7 @@ describe.skipIf(skip)("Docker Hub layouts with Hub's default build command in ho
     for (const [cwd, file, buildPath] of Object.values(layout.saw))
       expect(run.main.log).toContain(`hub-build in ${path.join(ctx, cwd)} file=${file} path=${buildPath}`);
     const pinned = `${repo}@${run.outputs.digest}`;
-    expect(runAs(pinned, 'linux/amd64')).toBe('amd64 on x86_64');
-    expect(runAs(pinned, 'linux/arm64')).toBe('arm64 on aarch64');
+    expect(runImage(pinned, { platform: 'linux/amd64' })).toBe('amd64 on x86_64');
+    expect(runImage(pinned, { platform: 'linux/arm64' })).toBe('arm64 on aarch64');
   });
 });

@@ -7,15 +7,16 @@
 // dry run prints the same plan; a value the action cannot evaluate fails the
 // job before anything slow, naming the hook's line.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { exampleContext } from '../../support/contexts.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
 import { exampleInputs } from '../helpers/examples.js';
 import { templateNotice } from '../helpers/hub-notice.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { runImage } from '../helpers/run-image.js';
+import { useTargetRegistry } from '../helpers/target-registry.js';
 
 const skip = skipWithoutPrereqs();
 
@@ -23,44 +24,25 @@ const secrets = { 'secrets.DOCKERHUB_USERNAME': '', 'secrets.DOCKERHUB_TOKEN': '
 const sha = 'c0ffee1234567890c0ffee1234567890c0ffee12';
 const github = { event: 'push' as const, tag: 'v1.2.0', sha, message: 'Release 1.2.0' };
 
-/** Runs one platform's image of the index, then removes it (engine 20.10 keeps one platform per digest). */
-function runImage(ref: string, platform: string): string {
-  try {
-    return execFileSync('docker', ['run', '--rm', '--network', 'host', '--platform', platform, ref], {
-      encoding: 'utf8',
-    }).trim();
-  } finally {
-    execFileSync('docker', ['image', 'rm', '--force', ref], { stdio: 'ignore' });
-  }
-}
-
 const exists = (ref: string) =>
   spawnSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]).status === 0;
 
 describe.skipIf(skip)('Docker Hub multi-arch template (examples/hub-template)', () => {
-  let registry: TestRegistry;
-  const contexts: string[] = [];
+  const t = useTargetRegistry();
   const context = () => {
     const dir = exampleContext('hub-template');
-    contexts.push(dir);
+    t.dirs.push(dir);
     return dir;
   };
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(async () => {
-    await registry?.stop();
-    contexts.forEach((c) => rmSync(c, { recursive: true, force: true }));
-  });
 
   test('one index at tags, each image its own CPU with the build args hooks/build passed; nothing downloaded, no hook run', async () => {
     const ctx = context();
     const before = readdirSync(ctx).sort();
-    const inputs = exampleInputs('hub-template', secrets, registry.address);
+    const inputs = exampleInputs('hub-template', secrets, t.registry.address);
     const run = await runAction({ ...inputs, network: 'host' }, { cwd: ctx, github });
     expect(errorsOf(run.main)).toBe('');
     const log = run.main.log;
-    const repo = `${registry.address}/acme/hello`;
+    const repo = `${t.registry.address}/acme/hello`;
     const notice = templateNotice(log);
     const date = /BUILD_DATE=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)/.exec(notice.join('\n'))?.[1] ?? 'no date';
     const args = `VERSION=1.2.0 BUILD_DATE=${date} VCS_REF=c0ffee1`;
@@ -96,9 +78,9 @@ describe.skipIf(skip)('Docker Hub multi-arch template (examples/hub-template)', 
     const pinned = `${repo}@${run.outputs.digest}`;
     const hello = (arch: string, cpu: string) =>
       `hello 1.2.0 (c0ffee1, built ${date}) from ${arch} on ${cpu}`;
-    expect(runImage(pinned, 'linux/amd64')).toBe(hello('amd64', 'x86_64'));
-    expect(runImage(pinned, 'linux/arm64')).toBe(hello('arm64v8', 'aarch64'));
-    expect(runImage(pinned, 'linux/s390x')).toBe(hello('s390x', 's390x'));
+    expect(runImage(pinned, { platform: 'linux/amd64' })).toBe(hello('amd64', 'x86_64'));
+    expect(runImage(pinned, { platform: 'linux/arm64' })).toBe(hello('arm64v8', 'aarch64'));
+    expect(runImage(pinned, { platform: 'linux/s390x' })).toBe(hello('s390x', 's390x'));
     // The labels the Dockerfile makes of those args, read by a second tool.
     const digests = JSON.parse(run.outputs['platform-digests'] ?? '{}') as Record<string, string>;
     const config = JSON.parse(
@@ -155,8 +137,8 @@ describe.skipIf(skip)('Docker Hub multi-arch template (examples/hub-template)', 
       hook,
       readFileSync(hook, 'utf8').replace('$(git rev-parse --short HEAD)', '$(git describe --always)'),
     );
-    const ref = `${registry.address}/acme/hello-bad:latest`;
-    const inputs = exampleInputs('hub-template', secrets, registry.address);
+    const ref = `${t.registry.address}/acme/hello-bad:latest`;
+    const inputs = exampleInputs('hub-template', secrets, t.registry.address);
     const run = await runAction({ ...inputs, tags: ref, network: 'host' }, { cwd: ctx, github });
     expect(run.main.exitCode).not.toBe(0);
     expect(errorsOf(run.main)).toMatch(

@@ -5,7 +5,7 @@
 // serves is read back with an independent client (support/images.ts) and skopeo.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import {
   platformsOf,
@@ -16,10 +16,10 @@ import {
   type Pushed,
 } from '../../support/images.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import type { TestRegistry } from '../../support/registry.js';
 import type { TestCa } from '../helpers/tls.js';
 import type { TokenServer } from '../helpers/token-server.js';
-import { startAuthRegistries, type AuthRegistries } from '../helpers/auth-registries.js';
+import { useAuthRegistries, type AuthRegistries } from '../helpers/auth-registries.js';
 import { pushMergeSources } from '../helpers/merge-sources.js';
 import { skopeoRaw } from '../helpers/skopeo.js';
 
@@ -32,8 +32,8 @@ interface Index {
 }
 
 describe.skipIf(skip)('merge-only mode', () => {
-  const user = 'bot';
-  const password = `pw-${randomBytes(12).toString('hex')}`;
+  const f = useAuthRegistries(2);
+  const { user, password } = f;
   let ca: TestCa;
   let src: TestRegistry;
   let dst: TestRegistry;
@@ -47,16 +47,11 @@ describe.skipIf(skip)('merge-only mode', () => {
   let multiAttestations: Pushed[];
 
   beforeAll(async () => {
-    src = await startRegistry();
-    dst = await startRegistry();
-    auth = await startAuthRegistries(user, password);
+    [src, dst] = f.open as [TestRegistry, TestRegistry];
+    auth = f.auth;
     ({ ca, secure, tok, tokens } = auth);
     srcEp = { url: src.url };
     ({ images, multi, multiAttestations } = await pushMergeSources(srcEp));
-  });
-  afterAll(async () => {
-    for (const r of [src, dst]) await r?.stop();
-    await auth?.stop();
   });
 
   const singleSources = () =>

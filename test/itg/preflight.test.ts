@@ -35,6 +35,9 @@ function nothingSlowRan(log: string): void {
 describe.skipIf(skip)('pre-flight of the targets', () => {
   const f = useLoginRegistries();
   const { user, password } = f;
+  /** A linux/amd64 build of the fixture's context, pushed to `tags`. */
+  const pushLinuxAmd64 = (tags: string, more: Record<string, string> = {}) =>
+    runAction({ platforms: 'linux/amd64', context: f.context, tags, push: 'true', ...more });
 
   test('a wrong password fails before anything slow, naming registry, repository and user', async () => {
     const started = Date.now();
@@ -53,13 +56,7 @@ describe.skipIf(skip)('pre-flight of the targets', () => {
   test('a registry that is not listening fails in seconds, naming the host and what to check', async () => {
     const address = `127.0.0.1:${await deadPort()}`;
     const started = Date.now();
-    const run = await runAction({
-      platforms: 'linux/amd64',
-      context: f.context,
-      tags: `${address}/acme/nowhere:1.0`,
-      push: 'true',
-      'insecure-registries': address,
-    });
+    const run = await pushLinuxAmd64(`${address}/acme/nowhere:1.0`, { 'insecure-registries': address });
     expect(run.main.exitCode).not.toBe(0);
     expect(Date.now() - started).toBeLessThan(20_000);
     nothingSlowRan(run.main.log);
@@ -73,12 +70,7 @@ describe.skipIf(skip)('pre-flight of the targets', () => {
     const { address } = silent;
     try {
       const started = Date.now();
-      const run = await runAction({
-        platforms: 'linux/amd64',
-        context: f.context,
-        tags: `${address}/acme/silent:1.0`,
-        push: 'true',
-      });
+      const run = await pushLinuxAmd64(`${address}/acme/silent:1.0`);
       expect(run.main.exitCode).not.toBe(0);
       // 10 s per request in the pre-flight; the step ends then, not at undici's 30 s connect timeout.
       expect(Date.now() - started).toBeLessThan(20_000);
@@ -92,13 +84,10 @@ describe.skipIf(skip)('pre-flight of the targets', () => {
   });
 
   test('the second of two targets refusing the credentials stops the run; the first gets nothing', async () => {
-    const run = await runAction({
-      platforms: 'linux/amd64',
-      context: f.context,
-      tags: `${f.open.address}/acme/first:1.0\n${f.secured.address}/acme/second:1.0`,
-      push: 'true',
-      network: 'host',
-    });
+    const run = await pushLinuxAmd64(
+      `${f.open.address}/acme/first:1.0\n${f.secured.address}/acme/second:1.0`,
+      { network: 'host' },
+    );
     expect(run.main.exitCode).not.toBe(0);
     nothingSlowRan(run.main.log);
     expect(errorsOf(run.main)).toMatch(new RegExp(`${f.secured.address}.*401.*anonymous access`));

@@ -5,28 +5,31 @@
 // download step's pattern matches. Every `with:` comes from the workflow file,
 // `${{ }}` filled from the call; the target registry wants the credentials the
 // call passes as secrets.
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parse } from 'yaml';
-import { errorsOf, leaks, runAction, type ActionRun } from '../../support/action-runner.js';
+import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import { addBusybox } from '../../support/contexts.js';
-import { fillExpressions, retarget } from '../helpers/examples.js';
+import { retarget } from '../helpers/examples.js';
 import { SELF_USES } from '../helpers/action-name.js';
-import { engine, skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import { skopeoLabels, skopeoRaw } from '../helpers/skopeo.js';
 import {
-  actionWith,
-  callInputs,
-  matrixRows,
-  readWorkflow,
-  runPlan,
-  type MatrixRow,
-  type Step,
-} from '../helpers/reusable-workflow.js';
+  Artifacts,
+  fill,
+  jobDockerConfig,
+  prefixed,
+  secretsOf,
+  stepWith,
+  type Call,
+  type Leg,
+  type Planned,
+} from '../helpers/workflow-jobs.js';
+import { engine, skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { startRegistry, tagsOf, type TestRegistry } from '../../support/registry.js';
+import { sha256 } from '../../support/images.js';
+import { actionWith, callInputs, matrixRows, readWorkflow, runPlan } from '../helpers/reusable-workflow.js';
 
 const skip = skipWithoutPrereqs();
 const wf = readWorkflow();
@@ -39,75 +42,8 @@ const DOCKERFILE =
   'RUN --mount=type=secret,id=token sha256sum /run/secrets/token | cut -d" " -f1 > /secret-sha\n' +
   'RUN uname -m > /built-on\n';
 
-function stepWith(job: string, uses: string): Record<string, string> {
-  const step = wf.jobs[job]?.steps.find((s: Step) => s.uses?.startsWith(uses));
-  if (!step) throw new Error(`job ${job} has no step using ${uses}`);
-  return Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v)]));
-}
-
-function fill(values: Record<string, string>, table: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, fillExpressions(v, table)]));
-}
-
-function prefixed(name: string, values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${name}.${k}`, v]));
-}
-
-/** One workflow run's artifact storage, shared by every call in it: NAME -> files. */
-class Artifacts {
-  constructor(readonly dir: string) {}
-  upload(w: Record<string, string>): void {
-    const into = path.join(this.dir, w.name ?? '');
-    mkdirSync(into); // upload-artifact v4 refuses a second artifact of one name in a run
-    copyFileSync(w.path ?? '', path.join(into, path.basename(w.path ?? '')));
-  }
-  /** download-artifact with pattern and merge-multiple: every matching artifact's files in one dir. */
-  download(w: Record<string, string>): string[] {
-    const re = new RegExp(`^${(w.pattern ?? '').replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
-    const names = readdirSync(this.dir).filter((n) => re.test(n));
-    mkdirSync(w.path ?? '', { recursive: true });
-    for (const n of names)
-      for (const f of readdirSync(path.join(this.dir, n)))
-        copyFileSync(path.join(this.dir, n, f), path.join(w.path ?? '', f));
-    return names.sort();
-  }
-}
-
-interface Call {
-  with: Record<string, string>;
-  secrets: Record<string, string>;
-  /** What docker/metadata-action's json output would be (its step runs only with meta-images). */
-  meta?: string;
-}
-
-/**
- * What docker/login-action's registry-auth does on a job: `docker login` per
- * entry of the YAML list, into the job's docker config (the action reads it).
- */
-function loginAll(registryAuths: string, dockerConfig: string): void {
-  const entries = parse(registryAuths) as { registry: string; username: string; password: string }[];
-  for (const e of entries)
-    execFileSync('docker', ['login', e.registry, '--username', e.username, '--password-stdin'], {
-      input: e.password,
-      env: { ...process.env, DOCKER_CONFIG: dockerConfig },
-      stdio: ['pipe', 'ignore', 'ignore'],
-    });
-}
-
-interface Planned {
-  rows: MatrixRow[];
-  prefix: string;
-  /** needs.plan.outputs.*: what the build and merge jobs read from the plan job. */
-  needs: Record<string, string>;
-}
-
 /** github.token in the build step's `secrets.github-token || github.token`: no Git context here. */
 const GITHUB_TOKEN = { 'secrets.github-token || github.token': '' };
-
-interface Leg {
-  row: MatrixRow;
-  run: ActionRun;
-}
 
 describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
   let target: TestRegistry;
@@ -132,22 +68,7 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
     dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
   });
 
-  const tagsList = async (repo: string) => {
-    const res = await fetch(`${target.url}/v2/${repo}/tags/list`, {
-      headers: { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` },
-    });
-    return res.status === 404 ? [] : (((await res.json()) as { tags: string[] | null }).tags ?? []);
-  };
-  const skopeo = (...args: string[]) =>
-    execFileSync('skopeo', [...args, '--tls-verify=false', `--creds=${USER}:${PASSWORD}`], {
-      encoding: 'utf8',
-    });
-
-  /** `secrets.*`: what the call passes, '' for a declared secret it does not. */
-  function secretsOf(call: Call): Record<string, string> {
-    const declared = Object.keys(wf.on.workflow_call.secrets);
-    return prefixed('secrets', Object.fromEntries(declared.map((n) => [n, call.secrets[n] ?? ''])));
-  }
+  const tagsList = (repo: string) => tagsOf(target.address, repo, `${USER}:${PASSWORD}`);
 
   function inputsOf(call: Call): Record<string, string> {
     const given = { ...call.with, tags: retarget(call.with.tags ?? '', target.address) };
@@ -157,7 +78,7 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
   async function plan(call: Call) {
     const inputs = inputsOf(call);
     const callJson = JSON.stringify(inputs);
-    const planWith = stepWith('plan', `${SELF_USES}/.github/actions/fan-out-plan`);
+    const planWith = stepWith(wf, 'plan', `${SELF_USES}/.github/actions/fan-out-plan`);
     const table = { ...inputs, 'toJSON(inputs)': callJson, 'steps.meta.outputs.json': call.meta ?? '' };
     const run = await runPlan(fill(planWith, table));
     expect(run.exitCode, run.log).toBe(0);
@@ -173,20 +94,18 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
 
   /** The build job of each matrix row, side by side, each on a runner of its own. */
   async function buildLegs(call: Call, { rows, needs }: Planned): Promise<Leg[]> {
-    const base = { ...inputsOf(call), ...secretsOf(call), ...needs, ...GITHUB_TOKEN };
+    const base = { ...inputsOf(call), ...secretsOf(wf, call), ...needs, ...GITHUB_TOKEN };
     return Promise.all(
       rows.map(async (row) => {
         const runnerTemp = tempDir('runner-temp');
-        const dockerConfig = tempDir('runner-docker');
-        writeFileSync(path.join(dockerConfig, 'config.json'), '{}');
-        if (call.secrets['registry-auths']) loginAll(call.secrets['registry-auths'], dockerConfig);
+        const dockerConfig = jobDockerConfig(tempDir('runner-docker'), call.secrets['registry-auths']);
         const matrix = prefixed('matrix', { platform: row.platform, slug: row.slug });
         const table = { ...base, ...matrix, 'runner.temp': runnerTemp };
         // The runner makes nothing under runner.temp: the digest file's directory must be runner.temp itself.
         const build = fill(actionWith(wf.jobs.build ?? { steps: [] }), table);
         const run = await runAction(build, { cwd: context, env: { DOCKER_CONFIG: dockerConfig } });
         if (run.main.exitCode === 0 && call.with.push !== 'false')
-          artifacts.upload(fill(stepWith('build', 'actions/upload-artifact@'), table));
+          artifacts.upload(fill(stepWith(wf, 'build', 'actions/upload-artifact@'), table));
         return { row, run };
       }),
     );
@@ -195,45 +114,43 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
   async function merge(call: Call, { needs }: Planned) {
     const table = {
       ...inputsOf(call),
-      ...secretsOf(call),
+      ...secretsOf(wf, call),
       ...needs,
       'runner.temp': tempDir('merge-temp'),
     };
-    const downloaded = artifacts.download(fill(stepWith('merge', 'actions/download-artifact@'), table));
-    const dockerConfig = tempDir('merge-docker');
-    writeFileSync(path.join(dockerConfig, 'config.json'), '{}');
-    if (call.secrets['registry-auths']) loginAll(call.secrets['registry-auths'], dockerConfig);
+    const downloaded = artifacts.download(fill(stepWith(wf, 'merge', 'actions/download-artifact@'), table));
+    const dockerConfig = jobDockerConfig(tempDir('merge-docker'), call.secrets['registry-auths']);
     const run = await runAction(fill(actionWith(wf.jobs.merge ?? { steps: [] }), table), {
       env: { DOCKER_CONFIG: dockerConfig },
     });
     return { run, downloaded };
   }
 
+  /** A call of the workflow building Dockerfile.fan for `platforms` into `tags`, with `more` inputs. */
+  const callOf = (
+    platforms: string,
+    tags: string,
+    secrets: Record<string, string>,
+    more: Record<string, string> = {},
+  ): Call => ({ with: { platforms, tags, file: 'Dockerfile.fan', network: 'host', ...more }, secrets });
+
+  /** The manifest's bytes at `ref` (skopeo, logged in as `user`) and their digest. */
+  const readRaw = (ref: string, user = USER) => {
+    const raw = skopeoRaw(ref, { creds: `${user}:${PASSWORD}` });
+    return { raw, digest: sha256(raw) };
+  };
+  const labelsOf = (ref: string) => skopeoLabels(ref, `${USER}:${PASSWORD}`);
+
   const secret = `s3cret-${randomBytes(8).toString('hex')}`;
   const secrets = { username: USER, password: PASSWORD, 'build-secrets': `token=${secret}` };
-  const main: Call = {
-    with: {
-      platforms: 'linux/amd64,linux/arm64',
-      tags: 'ghcr.io/acme/fanned:1.0',
-      file: 'Dockerfile.fan',
-      network: 'host',
-      'no-cache': 'true',
-      labels: 'org.example.leg=built by the reusable workflow',
-      annotations: 'org.opencontainers.image.description=fanned out',
-      'test-command': `test "$(cat /secret-sha)" = "${createHash('sha256').update(secret).digest('hex')}"`,
-    },
-    secrets,
-  };
+  const main = callOf('linux/amd64,linux/arm64', 'ghcr.io/acme/fanned:1.0', secrets, {
+    'no-cache': 'true',
+    labels: 'org.example.leg=built by the reusable workflow',
+    annotations: 'org.opencontainers.image.description=fanned out',
+    'test-command': `test "$(cat /secret-sha)" = "${createHash('sha256').update(secret).digest('hex')}"`,
+  });
   // A second call of the workflow in the same run, into another repository.
-  const other: Call = {
-    with: {
-      platforms: 'linux/amd64',
-      tags: 'ghcr.io/acme/other:1.0',
-      file: 'Dockerfile.fan',
-      network: 'host',
-    },
-    secrets,
-  };
+  const other = callOf('linux/amd64', 'ghcr.io/acme/other:1.0', secrets);
 
   test('plan, build legs, merge: one index at the tag, the secrets reach each leg and no log', async () => {
     const mainPlan = await plan(main);
@@ -267,15 +184,14 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
     ]);
     expect(outputs.image).toBe(`${target.address}/acme/fanned@${outputs.digest}`);
     expect(JSON.parse(outputs.metadata ?? '{}')).toMatchObject({ digest: outputs.digest });
-    const raw = skopeo('inspect', '--raw', `docker://${target.address}/acme/fanned:1.0`);
-    expect(`sha256:${createHash('sha256').update(raw).digest('hex')}`).toBe(outputs.digest);
-    const index = JSON.parse(raw) as { annotations?: Record<string, string> };
+    const { raw, digest } = readRaw(`${target.address}/acme/fanned:1.0`);
+    expect(digest).toBe(outputs.digest);
+    const index = JSON.parse(raw.toString()) as { annotations?: Record<string, string> };
     expect(index.annotations?.['org.opencontainers.image.description']).toBe('fanned out');
     const digests = JSON.parse(outputs['platform-digests'] ?? '{}') as Record<string, string>;
-    const config = JSON.parse(
-      skopeo('inspect', '--config', `docker://${target.address}/acme/fanned@${digests['linux/arm64']}`),
-    ) as { config: { Labels: Record<string, string> } };
-    expect(config.config.Labels['org.example.leg']).toBe('built by the reusable workflow');
+    expect(labelsOf(`${target.address}/acme/fanned@${digests['linux/arm64']}`)['org.example.leg']).toBe(
+      'built by the reusable workflow',
+    );
 
     const otherMerged = await merge(other, otherPlan);
     expect(errorsOf(otherMerged.run.main)).toBe('');
@@ -286,16 +202,12 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
   });
 
   test('a failed leg leaves no tag: the other leg pushed by digest only, and the merge never runs', async () => {
-    const failing: Call = {
-      with: {
-        platforms: 'linux/amd64,linux/arm64',
-        tags: 'ghcr.io/acme/half:1.0',
-        file: 'Dockerfile.fan',
-        network: 'host',
-        'test-command': 'test "$(cat /built-on)" = x86_64',
-      },
-      secrets: { username: USER, password: PASSWORD },
-    };
+    const failing = callOf(
+      'linux/amd64,linux/arm64',
+      'ghcr.io/acme/half:1.0',
+      { username: USER, password: PASSWORD },
+      { 'test-command': 'test "$(cat /built-on)" = x86_64' },
+    );
     const legs = await buildLegs(failing, await plan(failing));
     const [amd64, arm64] = legs;
     expect(errorsOf(amd64?.run.main ?? { exitCode: 0, log: '' })).toBe('');
@@ -363,31 +275,18 @@ describe.skipIf(skip)('reusable workflow multiarch.yml, job by job', () => {
         [target.address, USER],
         [second.address, 'other'],
       ] as const) {
-        const raw = execFileSync(
-          'skopeo',
-          [
-            'inspect',
-            '--raw',
-            '--tls-verify=false',
-            `--creds=${user}:${PASSWORD}`,
-            `docker://${reg}/acme/meta:2.0`,
-          ],
-          { encoding: 'utf8' },
-        );
-        expect(`sha256:${createHash('sha256').update(raw).digest('hex')}`).toBe(digest);
-        const index = JSON.parse(raw) as { annotations?: Record<string, string> };
+        const read = readRaw(`${reg}/acme/meta:2.0`, user);
+        expect(read.digest).toBe(digest);
+        const index = JSON.parse(read.raw.toString()) as { annotations?: Record<string, string> };
         expect(index.annotations?.['org.opencontainers.image.version']).toBe('2.0');
       }
       const digests = JSON.parse(merged.run.outputs['platform-digests'] ?? '{}') as Record<string, string>;
-      const config = JSON.parse(
-        skopeo('inspect', '--config', `docker://${target.address}/acme/meta@${digests['linux/arm64']}`),
-      ) as { config: { Labels: Record<string, string> } };
-      expect(config.config.Labels['org.opencontainers.image.version']).toBe('2.0');
+      expect(
+        labelsOf(`${target.address}/acme/meta@${digests['linux/arm64']}`)['org.opencontainers.image.version'],
+      ).toBe('2.0');
       if (levels.includes('manifest'))
         for (const [platform, d] of Object.entries(digests)) {
-          const manifest = JSON.parse(
-            skopeo('inspect', '--raw', `docker://${target.address}/acme/meta@${d}`),
-          ) as {
+          const manifest = JSON.parse(readRaw(`${target.address}/acme/meta@${d}`).raw.toString()) as {
             annotations?: Record<string, string>;
           };
           expect(manifest.annotations?.['org.opencontainers.image.version'], platform).toBe('2.0');

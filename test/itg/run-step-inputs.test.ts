@@ -7,13 +7,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { useTargetRegistry } from '../helpers/target-registry.js';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
-import { busyboxContext } from '../../support/contexts.js';
 import { engine, skipWithoutPrereqs } from '../helpers/prereqs.js';
 
 const skip = skipWithoutPrereqs();
 const { major } = engine();
-
-const contextWith = (dockerfile: string): string => busyboxContext({ Dockerfile: dockerfile }, 'base');
 
 describe.skipIf(skip)('run-step inputs', () => {
   const t = useTargetRegistry();
@@ -22,22 +19,19 @@ describe.skipIf(skip)('run-step inputs', () => {
   // shm-size and ulimit, so there they fail before any build (next test); 23+ checks all four.
   test('add-hosts, secret-envs (and shm-size, ulimit on Docker 23+) reach RUN steps on every platform', async () => {
     const secret = `env-s3cret-${randomBytes(8).toString('hex')}`;
-    const ctx = contextWith(
+    const ctx = t.busyboxContext(
       'RUN --mount=type=secret,id=envtok cat /etc/hosts > /hosts && ulimit -n > /nofile && ' +
         "(grep ' /dev/shm ' /proc/mounts || true) > /shm && " +
         'sha256sum /run/secrets/envtok | cut -d" " -f1 > /secret-sha\n',
+      'base',
     );
-    t.dirs.push(ctx);
     const repo = `${t.registry.address}/inputs/run-steps`;
     const limits: Record<string, string> =
       major >= 23 ? { 'shm-size': '96m', ulimit: 'nofile=1536:2048' } : {};
     const run = await runAction(
       {
         platforms: 'linux/amd64,linux/arm64',
-        context: ctx,
-        tags: `${repo}:1`,
-        push: 'true',
-        network: 'host',
+        ...t.pushInputs(ctx, 'inputs/run-steps'),
         'add-hosts': 'buildhost.test:10.11.12.13,other.test=10.1.2.3',
         'secret-envs': 'envtok=BUILD_TOKEN',
         'no-cache': 'true',
@@ -75,8 +69,7 @@ describe.skipIf(skip)('run-step inputs', () => {
   test.skipIf(major >= 23)(
     "shm-size and ulimit, which Docker 20.10's BuildKit ignores, fail before any build; a missing secret-envs variable too",
     async () => {
-      const ctx = contextWith('RUN true\n');
-      t.dirs.push(ctx);
+      const ctx = t.busyboxContext('RUN true\n', 'base');
       const limits = await runAction({
         platforms: 'linux/amd64,linux/arm64',
         context: ctx,

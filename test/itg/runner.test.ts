@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { pushImage, readManifest, sha256 } from '../../support/images.js';
-import { useHelloTarget } from '../helpers/hello-target.js';
+import { useExampleTarget } from '../helpers/example-target.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 
 const skip = skipWithoutPrereqs();
@@ -16,7 +16,7 @@ function nothingRan(log: string): void {
 }
 
 describe.skipIf(skip)('the wrong runner', () => {
-  const h = useHelloTarget('no-docker-bin-');
+  const h = useExampleTarget('hello', 'no-docker-bin-');
 
   test('an engine that does not answer fails at once, naming DOCKER_HOST', async () => {
     const started = Date.now();

@@ -112,15 +112,18 @@ describe.skipIf(skip)('signing the index', () => {
     const replayed = cosignVerify(signing.pub, `${repo}@${foreign}`);
     expect(replayed.status, replayed.out).not.toBe(0);
 
+    /** Merge-only mode: the index at `index` again, as `repo`:TAG, signed with `key`. */
+    const resign = (tag: string, key: string) =>
+      runAction({
+        sources: `${repo}@${index}`,
+        tags: `${repo}:${tag}`,
+        push: 'true',
+        sign: 'key',
+        'sign-key': key,
+      });
     // Merge-only mode re-signs the same images with the other key: appended, so both keys verify.
     // Then the first key again: the same signature is already there, nothing is added.
-    const merged = await runAction({
-      sources: `${repo}@${index}`,
-      tags: `${repo}:2`,
-      push: 'true',
-      sign: 'key',
-      'sign-key': other.key,
-    });
+    const merged = await resign('2', other.key);
     expect(errorsOf(merged.main)).toBe('');
     const mergedIndex = merged.outputs.digest ?? '';
     const signedBefore = [index, ...Object.values(platforms)];
@@ -129,13 +132,7 @@ describe.skipIf(skip)('signing the index', () => {
         const both = cosignVerify(pub, `${repo}@${digest}`);
         expect(both.status, `${digest} ${pub} ${both.out}`).toBe(0);
       }
-    const again = await runAction({
-      sources: `${repo}@${index}`,
-      tags: `${repo}:3`,
-      push: 'true',
-      sign: 'key',
-      'sign-key': signing.key,
-    });
+    const again = await resign('3', signing.key);
     expect(errorsOf(again.main)).toBe('');
     for (const [platform, digest] of Object.entries(platforms))
       expect(again.main.log).toContain(`${platform} ${digest} already carries this signature in ${repo}`);

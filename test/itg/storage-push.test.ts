@@ -11,12 +11,11 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction, type ActionRun } from '../../support/action-runner.js';
 import { readManifest, sha256 } from '../../support/images.js';
-import { startRegistry, type TestRegistry } from '../../support/registry.js';
+import type { TestRegistry } from '../../support/registry.js';
 import { startConnectProxy } from '../helpers/connect-proxy.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import type { TestCa } from '../helpers/tls.js';
-import { startAuthRegistries, type AuthRegistries } from '../helpers/auth-registries.js';
+import { useAuthRegistries } from '../helpers/auth-registries.js';
 import { skopeoRaw } from '../helpers/skopeo.js';
 import { buildRegistryImage } from '../helpers/tools.js';
 
@@ -46,13 +45,9 @@ function fromFiles(run: ActionRun): number {
 }
 
 describe.skipIf(skip)('build mode reads blobs from the local registry storage', () => {
-  const user = 'bot';
-  const password = `pw-${randomBytes(12).toString('hex')}`;
-  let ca: TestCa;
+  const f = useAuthRegistries(1);
+  const { user, password } = f;
   let plain: TestRegistry;
-  let secure: TestRegistry;
-  let tok: TestRegistry;
-  let auth: AuthRegistries;
   const dirs: string[] = [];
 
   function build(
@@ -69,14 +64,19 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
     );
   }
 
-  beforeAll(async () => {
-    plain = await startRegistry();
-    auth = await startAuthRegistries(user, password);
-    ({ ca, secure, tok } = auth);
+  /** The login and CA file of the fixture's registries. */
+  const login = () => ({ username: user, password, 'ca-file': f.auth.ca.caFile });
+  /** The run succeeded and its layers went up from the local registry's files. */
+  const expectPushedFromFiles = (run: ActionRun) => {
+    expect(errorsOf(run.main)).toBe('');
+    expect(run.main.exitCode).toBe(0);
+    expect(fromFiles(run)).toBeGreaterThan(0);
+  };
+
+  beforeAll(() => {
+    [plain] = f.open as [TestRegistry];
   });
-  afterAll(async () => {
-    await plain?.stop();
-    await auth?.stop();
+  afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
@@ -84,9 +84,7 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
     const proxy = await startFaultProxy(plain.address, { every: 3 });
     try {
       const run = await build(`${proxy.address}/acme/faulty:1`);
-      expect(errorsOf(run.main)).toBe('');
-      expect(run.main.exitCode).toBe(0);
-      expect(fromFiles(run)).toBeGreaterThan(0);
+      expectPushedFromFiles(run);
       expect(run.main.log).toMatch(
         /::debug::PUT 127\.0\.0\.1:\d+\/v2\/acme\/faulty\/blobs\/uploads\/\S*: raw socket/,
       );
@@ -115,43 +113,33 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
   });
 
   test('TLS with a CA file and basic auth: the raw socket speaks TLS; skopeo reads the image back', async () => {
-    const repo = `${secure.address}/acme/tls`;
-    const run = await build(`${repo}:1`, undefined, { username: user, password, 'ca-file': ca.caFile });
-    expect(errorsOf(run.main)).toBe('');
-    expect(run.main.exitCode).toBe(0);
-    expect(fromFiles(run)).toBeGreaterThan(0);
+    const repo = `${f.auth.secure.address}/acme/tls`;
+    const run = await build(`${repo}:1`, undefined, login());
+    expectPushedFromFiles(run);
     expect(run.main.log).toMatch(
       /::debug::PUT 127\.0\.0\.1:\d+\/v2\/acme\/tls\/blobs\/uploads\/\S*: raw socket/,
     );
-    const raw = skopeoRaw(`${repo}:1`, { creds: `${user}:${password}`, caFile: ca.caFile });
+    const raw = skopeoRaw(`${repo}:1`, { creds: `${user}:${password}`, caFile: f.auth.ca.caFile });
     expect(sha256(raw)).toBe(run.outputs.digest);
     expect(leaks(run, password)).toEqual([]);
   });
 
   test('token auth: the lean PUT carries the bearer token', async () => {
-    const run = await build(`${tok.address}/acme/tok:1`, undefined, {
-      username: user,
-      password,
-      'ca-file': ca.caFile,
-    });
-    expect(errorsOf(run.main)).toBe('');
-    expect(run.main.exitCode).toBe(0);
-    expect(fromFiles(run)).toBeGreaterThan(0);
+    const run = await build(`${f.auth.tok.address}/acme/tok:1`, undefined, login());
+    expectPushedFromFiles(run);
     expect(leaks(run, password)).toEqual([]);
   });
 
   test('HTTPS_PROXY from the environment: blobs go through its CONNECT tunnel (undici), trusting the CA file', async () => {
     const proxy = await startConnectProxy();
     try {
-      const run = await build(
-        `${secure.address}/acme/proxied:1`,
-        undefined,
-        { username: user, password, 'ca-file': ca.caFile },
-        { HTTPS_PROXY: proxy.url, NO_PROXY: '' },
-      );
+      const run = await build(`${f.auth.secure.address}/acme/proxied:1`, undefined, login(), {
+        HTTPS_PROXY: proxy.url,
+        NO_PROXY: '',
+      });
       expect(errorsOf(run.main)).toBe('');
       expect(run.main.exitCode).toBe(0);
-      expect(proxy.seen).toContain(`CONNECT ${secure.address}`);
+      expect(proxy.seen).toContain(`CONNECT ${f.auth.secure.address}`);
       expect(run.main.log).toMatch(
         /::debug::PUT 127\.0\.0\.1:\d+\/v2\/acme\/proxied\/blobs\/uploads\/\S* through the proxy from the environment/,
       );
@@ -178,20 +166,13 @@ describe.skipIf(skip)('build mode reads blobs from the local registry storage', 
     const image = `multiarch-test-registry:${randomBytes(4).toString('hex')}`;
     buildRegistryImage(image);
     try {
-      const ok = await build(`${plain.address}/acme/container:1`, undefined, {
-        'local-registry': 'container',
-        'registry-image': image,
-      });
-      expect(errorsOf(ok.main)).toBe('');
-      expect(ok.main.exitCode).toBe(0);
-      expect(fromFiles(ok)).toBeGreaterThan(0);
+      const inContainer = { 'local-registry': 'container', 'registry-image': image };
+      const ok = await build(`${plain.address}/acme/container:1`, undefined, inContainer);
+      expectPushedFromFiles(ok);
       // The container keeps the moved directory mounted; the host path is empty now.
       const move =
         'for d in "$RUNNER_TEMP"/multiarch-*/registry/data; do mv "$d" "$d.moved"; mkdir "$d"; done';
-      const run = await build(`${plain.address}/acme/moved:1`, move, {
-        'local-registry': 'container',
-        'registry-image': image,
-      });
+      const run = await build(`${plain.address}/acme/moved:1`, move, inContainer);
       expect(errorsOf(run.main)).toBe('');
       expect(run.main.exitCode).toBe(0);
       expect(fromFiles(run)).toBe(0);

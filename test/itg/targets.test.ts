@@ -12,6 +12,7 @@ import { readTarIndex } from '../../src/oci/tar-index.js';
 import type { ImageIndex, ImageManifest } from '../../src/oci/types.js';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { exampleContext } from '../../support/contexts.js';
+import { runImage } from '../helpers/run-image.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { skopeoCopyAll, skopeoRaw } from '../helpers/skopeo.js';
 import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
@@ -33,18 +34,7 @@ const ARCHES: [string, string][] = [
 /** Each platform of the index at `pinned` runs, as that CPU: what the example's RUN step recorded. */
 function expectPlatformsRun(pinned: string, platforms: [string, string][]): void {
   for (const [platform, arch] of platforms) {
-    try {
-      const out = execFileSync(
-        'docker',
-        ['run', '--rm', '--network', 'host', '--platform', platform, pinned],
-        {
-          encoding: 'utf8',
-        },
-      );
-      expect({ platform, out: out.trim() }).toEqual({ platform, out: arch });
-    } finally {
-      execFileSync('docker', ['image', 'rm', '--force', pinned], { stdio: 'ignore' });
-    }
+    expect({ platform, out: runImage(pinned, { platform }) }).toEqual({ platform, out: arch });
   }
 }
 

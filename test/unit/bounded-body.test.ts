@@ -1,8 +1,10 @@
 // Small answers read with a size and a deadline, against a real server on
 // loopback that floods, lies about its length, or drips.
 import { createServer, type ServerResponse } from 'node:http';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readBounded, readPrefix } from '../../src/bounded-body.js';
+import { readBounded, readPrefix, refuseDeclaredExcess, sizeBound } from '../../src/bounded-body.js';
 import { Http } from '../../src/http.js';
 import { listenOnLoopback, type Listening } from '../helpers/loopback-server.js';
 
@@ -79,5 +81,35 @@ describe('bounded reads', () => {
   test('5: an error text keeps its first bytes and drops the flood', async () => {
     const text = await readPrefix(await get('/flood'), { ...bounds('/flood'), limit: 100 });
     expect(text.length).toBe(100);
+  });
+
+  test('6: a body streamed elsewhere: the declared length is refused first, the counted flood in the stream', async () => {
+    const declared = await get('/declared');
+    expect(() => refuseDeclaredExcess(declared, bounds('/declared'))).toThrow(
+      /larger than the 1 MiB the action reads \(Content-Length 268435456\)/,
+    );
+    expect(declared.body.destroyed).toBe(true);
+    let written = 0;
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        written += chunk.length;
+        done();
+      },
+    });
+    await expect(
+      pipeline(await get('/flood').then((r) => r.body), sizeBound(bounds('/flood')), sink),
+    ).rejects.toThrow(/larger than the 1 MiB the action reads \(more than 1048576 bytes arrived\)/);
+    expect(written).toBeLessThanOrEqual(1024 * 1024);
+    // Up to the limit, every byte passes.
+    const exact = Buffer.alloc(1024 * 1024, 0x62);
+    const out: Buffer[] = [];
+    await pipeline(
+      Readable.from([exact]),
+      sizeBound(bounds('/exact')),
+      async (src: AsyncIterable<Buffer>) => {
+        for await (const c of src) out.push(c);
+      },
+    );
+    expect(Buffer.concat(out).equals(exact)).toBe(true);
   });
 });

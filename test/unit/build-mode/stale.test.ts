@@ -43,6 +43,10 @@ describe('checkLedgerEntry', () => {
         images: [],
       }),
     ],
+    // An existing docker-driver builder's engine, which keeps the images too: a context, or an address.
+    [5, written({ builder: undefined, imagesEngine: 'other-engine-0a1b2c' })],
+    [6, written({ builder: undefined, imagesEngine: 'unix:///var/run/docker26.sock' })],
+    [7, written({ builder: undefined, imagesEngine: 'tcp://10.0.0.5:2376' })],
   ])('%i: an entry the action writes is acted on as written', (_n, entry) => {
     const checked = checkLedgerEntry(`/ledger/${String(entry.runId)}.json`, entry);
     expect(checked).toEqual({
@@ -92,6 +96,15 @@ describe('checkLedgerEntry', () => {
     [17, written({ dockerConfig: '/root/.docker' }), `${ID}.json`, 'dockerConfig "/root/.docker"'],
     [18, written({ images: 'victim' }), `${ID}.json`, 'images is not a list of names'],
     [19, written({ images: [1] }), `${ID}.json`, 'images is not a list of names'],
+    [
+      20,
+      written({ imagesEngine: '--host=tcp://evil' }),
+      `${ID}.json`,
+      'imagesEngine "--host=tcp://evil" is not',
+    ],
+    [21, written({ imagesEngine: 'two words' }), `${ID}.json`, 'imagesEngine "two words" is not'],
+    [22, written({ imagesEngine: 42 }), `${ID}.json`, 'imagesEngine 42 is not a docker context name'],
+    [23, written({ imagesEngine: 'file:///etc/passwd' }), `${ID}.json`, 'imagesEngine "file:///etc/passwd"'],
   ])('%i: an entry the action never writes is refused', (_n, entry, file, problem) => {
     const checked = checkLedgerEntry(`/ledger/${file}`, entry);
     expect(checked.ok).toBe(false);

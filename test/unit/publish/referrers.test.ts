@@ -194,13 +194,16 @@ describe('findReferrers', () => {
 });
 
 describe('copyReferrers', () => {
-  test('1: no referrers API: manifests by digest, then the tag index, then cosign’s tags', async () => {
-    const target = new RecordingTarget(false);
-    await copyReferrers(
+  /** Every referrer of the source's roots, copied into `target`'s app:1. */
+  const copyAllInto = async (target: RecordingTarget) =>
+    copyReferrers(
       await findReferrers(rootsIn(source())),
       [{ client: target, repository: 'app', tags: ['1'] }],
       newStats(),
     );
+  test('1: no referrers API: manifests by digest, then the tag index, then cosign’s tags', async () => {
+    const target = new RecordingTarget(false);
+    await copyAllInto(target);
     expect(target.calls).toEqual([
       'put oci11',
       'put sig',
@@ -223,11 +226,7 @@ describe('copyReferrers', () => {
 
   test('2: a target that answers OCI-Subject gets no tag index', async () => {
     const target = new RecordingTarget(true);
-    await copyReferrers(
-      await findReferrers(rootsIn(source())),
-      [{ client: target, repository: 'app', tags: ['1'] }],
-      newStats(),
-    );
+    await copyAllInto(target);
     expect(target.calls.filter((c) => c.includes('sha256-image') && !c.includes('.'))).toEqual([]);
   });
 
@@ -237,11 +236,7 @@ describe('copyReferrers', () => {
     target.stored.set(tagOf(image.digest), tagIndex([theirs]));
     const other = manifest('their-sig');
     target.stored.set(tagOf(image.digest, '.sig'), other);
-    await copyReferrers(
-      await findReferrers(rootsIn(source())),
-      [{ client: target, repository: 'app', tags: ['1'] }],
-      newStats(),
-    );
+    await copyAllInto(target);
     const index = JSON.parse(target.stored.get(tagOf(image.digest))?.bytes.toString() ?? '{}') as {
       manifests: Descriptor[];
     };

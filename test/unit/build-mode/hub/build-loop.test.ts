@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { followBuildLoop, HookLineError, statementsOf } from '../../../../src/build-mode/hub/build-loop.js';
+import { PER_ARCH_BUILD_HOOK, sh } from '../../../helpers/hub-hooks.js';
 
-const sh = (...lines: string[]) => `#!/bin/bash\n${lines.join('\n')}\n`;
 const vars = {
   SOURCE_BRANCH: 'v1.2.0',
   SOURCE_COMMIT: 'abcdef0123456789abcdef0123456789abcdef01',
@@ -42,13 +42,7 @@ test('examples/hub-template: each docker build with its line, file, Hub tag and 
 test.each<[number, string, { file: string; buildArgs: string[]; tags?: string[]; labels?: string[] }[]]>([
   [
     1,
-    sh(
-      'for FILE in Dockerfile.*; do',
-      '  ARCH=${FILE#Dockerfile.}',
-      '  docker build -f $FILE -t $DOCKER_REPO:$ARCH .',
-      '  docker push $DOCKER_REPO:$ARCH',
-      'done',
-    ),
+    PER_ARCH_BUILD_HOOK,
     [
       { file: 'Dockerfile.arm64v8', buildArgs: [], tags: ['index.docker.io/acme/app:arm64v8'] },
       { file: 'Dockerfile.s390x', buildArgs: [], tags: ['index.docker.io/acme/app:s390x'] },

@@ -2,8 +2,7 @@ import { expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { recognise } from '../../../../src/build-mode/hub/recognise.js';
 import type { HookName } from '../../../../src/build-mode/hub/find.js';
-
-const sh = (...lines: string[]) => `#!/bin/bash\n${lines.join('\n')}\n`;
+import { PER_ARCH_BUILD_HOOK, sh } from '../../../helpers/hub-hooks.js';
 
 test.each<[number, HookName, string, boolean]>([
   [
@@ -80,18 +79,7 @@ test.each<[number, HookName, string, boolean]>([
     true,
   ],
   [16, 'post_checkout', sh('git submodule update --init'), false],
-  [
-    17,
-    'build',
-    sh(
-      'for FILE in Dockerfile.*; do',
-      '  ARCH=${FILE#Dockerfile.}',
-      '  docker build -f $FILE -t $DOCKER_REPO:$ARCH .',
-      '  docker push $DOCKER_REPO:$ARCH',
-      'done',
-    ),
-    true,
-  ],
+  [17, 'build', PER_ARCH_BUILD_HOOK, true],
   [18, 'build', sh('docker build --build-arg V=$SOURCE_COMMIT -f $DOCKERFILE_PATH -t $IMAGE_NAME .'), false],
   [20, 'build', sh('for FILE in Dockerfile.*; do docker build -f $FILE .; done'), true],
   [21, 'push', sh('docker push "$IMAGE_NAME" && curl -X POST https://hooks.example.com/x'), false],
