@@ -24,6 +24,7 @@ import {
 import { exampleInputs } from '../helpers/examples.js';
 import { templateNotice } from '../helpers/hub-notice.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { runImage } from '../helpers/run-image.js';
 
 const skip = skipWithoutPrereqs();
 const BINFMT = '/proc/sys/fs/binfmt_misc';
@@ -32,17 +33,6 @@ const secrets = { 'secrets.DOCKERHUB_USERNAME': '', 'secrets.DOCKERHUB_TOKEN': '
 const sha = 'c0ffee1234567890c0ffee1234567890c0ffee12';
 const github = { event: 'push' as const, tag: 'v1.2.0', sha, message: 'Release 1.2.0' };
 const oldKernel = ['setarch', 'x86_64', '--uname-2.6'];
-
-/** `docker run` of one platform of the index (engine 20.10 keeps one platform per digest: removed after). */
-function runImage(ref: string, platform: string): string {
-  try {
-    return execFileSync('docker', ['run', '--rm', '--network', 'host', '--platform', platform, ref], {
-      encoding: 'utf8',
-    }).trim();
-  } finally {
-    execFileSync('docker', ['image', 'rm', '--force', ref], { stdio: 'ignore' });
-  }
-}
 
 const registration = (name: string) =>
   existsSync(`${BINFMT}/${name}`) ? readFileSync(`${BINFMT}/${name}`, 'utf8') : '';
@@ -118,9 +108,9 @@ describe.skipIf(skip)('Docker Hub multi-arch template on a kernel without the F 
     const pinned = `${repo}@${run.outputs.digest}`;
     const hello = (arch: string, cpu: string) =>
       `hello 1.2.0 (c0ffee1, built ${date}) from ${arch} on ${cpu}`;
-    expect(runImage(pinned, 'linux/amd64')).toBe(hello('amd64', 'x86_64'));
-    expect(runImage(pinned, 'linux/arm64')).toBe(hello('arm64v8', 'aarch64'));
-    expect(runImage(pinned, 'linux/s390x')).toBe(hello('s390x', 's390x'));
+    expect(runImage(pinned, { platform: 'linux/amd64' })).toBe(hello('amd64', 'x86_64'));
+    expect(runImage(pinned, { platform: 'linux/arm64' })).toBe(hello('arm64v8', 'aarch64'));
+    expect(runImage(pinned, { platform: 'linux/s390x' })).toBe(hello('s390x', 's390x'));
     // ... and it is the runner's own QEMU, as Hub's images held the one post_checkout fetched.
     for (const [platform, q] of [
       ['linux/arm64', 'aarch64'],
