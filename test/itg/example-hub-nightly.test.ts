@@ -22,6 +22,8 @@ import {
 } from '../helpers/examples.js';
 import type { Contexts } from '../helpers/expressions.js';
 import { engine, skipWithoutPrereqs } from '../helpers/prereqs.js';
+import { runImage } from '../helpers/run-image.js';
+import { skopeoLabels } from '../helpers/skopeo.js';
 
 const skip = skipWithoutPrereqs();
 const SHA = '5ca1ab1e00000000000000000000000000000000';
@@ -105,35 +107,9 @@ describe.skipIf(skip)('example hub-nightly', () => {
     expect(Object.keys(digests)).toEqual(Object.keys(PLATFORMS));
     for (const [platform, cpu] of Object.entries(PLATFORMS)) {
       const pinned = `${image}@${digests[platform]}`;
-      try {
-        const about = execFileSync(
-          'docker',
-          [
-            'run',
-            '--rm',
-            '--network',
-            'host',
-            '--platform',
-            platform,
-            pinned,
-            'sh',
-            '-c',
-            'cat /usr/share/demo/*',
-          ],
-          { encoding: 'utf8' },
-        );
-        expect(about, platform).toBe(`hello from demo\nnightly ${SHA} nightly ${cpu}\n`);
-      } finally {
-        execFileSync('docker', ['image', 'rm', '--force', pinned], { stdio: 'ignore' });
-      }
-      const config = execFileSync(
-        'skopeo',
-        ['inspect', '--tls-verify=false', '--config', `docker://${pinned}`],
-        {
-          encoding: 'utf8',
-        },
-      );
-      expect(config).toContain(`"org.opencontainers.image.revision": "${SHA}"`);
+      const about = runImage(pinned, { platform, command: ['sh', '-c', 'cat /usr/share/demo/*'] });
+      expect(about, platform).toBe(`hello from demo\nnightly ${SHA} nightly ${cpu}`);
+      expect(skopeoLabels(pinned)['org.opencontainers.image.revision']).toBe(SHA);
     }
     // provenance: false, sbom: false: an index of the two images and nothing else.
     const raw = execFileSync(

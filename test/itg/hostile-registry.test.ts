@@ -5,15 +5,15 @@
 // workflow commands. dist/ runs as the runner runs it; each test checks what
 // the hostile side saw and that nothing reached the target.
 import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import { createServer } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { errorsOf, leaks, runAction } from '../../support/action-runner.js';
 import { pushImage } from '../../support/images.js';
 import { catalog, startRegistry, type TestRegistry } from '../../support/registry.js';
-import { forwardRequest, listenOnLoopback, type Listening } from '../helpers/loopback-server.js';
+import { startLocationRewriter, startTrap } from '../helpers/hostile-servers.js';
+import { listenOnLoopback, type Listening } from '../helpers/loopback-server.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
 import { makeCa, makeSigningCert, type TestCa } from '../helpers/tls.js';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
@@ -21,43 +21,6 @@ import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
 const skip = skipWithoutPrereqs();
 const user = 'ci-bot';
 const password = `pw-${Date.now().toString(36)}-hostile`;
-
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-}
-
-/** A server that records every request and answers 401 with a Basic challenge, to tempt a client into sending credentials. */
-async function startTrap(): Promise<Listening & { seen: Seen[] }> {
-  const seen: Seen[] = [];
-  const server = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    req.resume();
-    res.writeHead(401, { 'www-authenticate': 'Basic realm="trap"', 'content-type': 'application/json' });
-    res.end('{"errors":[{"code":"UNAUTHORIZED","message":"send me your password"}]}');
-  });
-  return { ...(await listenOnLoopback(server)), seen };
-}
-
-/** A front for `upstream` (plain http) that rewrites the Location of upload sessions to `to`. */
-async function startLocationRewriter(upstream: string, to: string, tls?: TestCa): Promise<Listening> {
-  const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
-    const out = forwardRequest(upstream, req, (up) => {
-      const headers = { ...up.headers };
-      const location = headers.location;
-      if (typeof location === 'string' && location.includes('/blobs/uploads/'))
-        headers.location = `${to}${new URL(location, 'http://x').pathname}?_state=stolen`;
-      res.writeHead(up.statusCode ?? 502, headers);
-      up.pipe(res);
-    });
-    req.pipe(out);
-  };
-  const server: Server = tls
-    ? createTlsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, handler)
-    : createServer(handler);
-  return listenOnLoopback(server);
-}
 
 type Route = (url: string, res: import('node:http').ServerResponse) => boolean;
 

@@ -22,9 +22,13 @@ import {
   type Snapshot,
 } from '../helpers/binfmt.js';
 import { exampleInputs } from '../helpers/examples.js';
-import { templateNotice } from '../helpers/hub-notice.js';
+import {
+  expectedTemplateNotice,
+  expectHelloFromEachCpu,
+  templateNotice,
+  templateNoticeDate,
+} from '../helpers/hub-notice.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { runImage } from '../helpers/run-image.js';
 
 const skip = skipWithoutPrereqs();
 const BINFMT = '/proc/sys/fs/binfmt_misc';
@@ -78,23 +82,10 @@ describe.skipIf(skip)('Docker Hub multi-arch template on a kernel without the F 
     // One notice, hook by hook; no notice of its own per hook or per platform.
     const repo = `${registry.address}/acme/hello`;
     const notice = templateNotice(log);
-    const date = /BUILD_DATE=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)/.exec(notice.join('\n'))?.[1] ?? 'no date';
-    const args = `VERSION=1.2.0 BUILD_DATE=${date} VCS_REF=c0ffee1`;
+    const date = templateNoticeDate(notice);
     const kept = (q: string) =>
       `'COPY qemu-${q}-static /usr/bin/' kept: QEMU has no F flag here, so the image needs its interpreter: the action put qemu-${q}-static (the runner's /usr/bin/qemu-${q}-static) in a private copy of the context; the checkout is not changed`;
-    expect(notice).toEqual([
-      "Docker Hub's multi-arch template in hooks: what each hook does under the action",
-      expect.stringMatching(/^ {2}hooks\/post_checkout: skipped: it only fetches qemu-user-static/),
-      '  hooks/pre_build: skipped: it only registers QEMU, which this action has already done.',
-      '  hooks/build: followed, not run: the action builds each platform with what the hook passed it',
-      `    linux/amd64: Dockerfile (line 11, was ${repo}:latest_amd64): build args ${args}`,
-      `    linux/arm64: Dockerfile.arm64v8 (line 20, was ${repo}:latest_arm64v8): build args ${args} ARCH=arm64v8`,
-      `    linux/s390x: Dockerfile.s390x (line 20, was ${repo}:latest_s390x): build args ${args} ARCH=s390x`,
-      "  hooks/push: skipped: it pushes each architecture's image that hooks/build tagged; this action pushes one index to 'tags' ('push').",
-      "  hooks/post_push: skipped: it only assembles a manifest list, which this action pushes already: one index at 'tags'.",
-      `  Dockerfile.arm64v8: ${kept('aarch64')}`,
-      `  Dockerfile.s390x: ${kept('s390x')}`,
-    ]);
+    expect(notice).toEqual(expectedTemplateNotice(notice, repo, kept));
     expect(log.match(/^::notice::/gm)).toHaveLength(1);
     expect(log).toContain("Skipping hooks/push for linux/s390x: the multi-arch template's notice says why");
 
@@ -106,11 +97,7 @@ describe.skipIf(skip)('Docker Hub multi-arch template on a kernel without the F 
 
     // Each image runs as its own CPU through the registration without F: its interpreter is inside it.
     const pinned = `${repo}@${run.outputs.digest}`;
-    const hello = (arch: string, cpu: string) =>
-      `hello 1.2.0 (c0ffee1, built ${date}) from ${arch} on ${cpu}`;
-    expect(runImage(pinned, { platform: 'linux/amd64' })).toBe(hello('amd64', 'x86_64'));
-    expect(runImage(pinned, { platform: 'linux/arm64' })).toBe(hello('arm64v8', 'aarch64'));
-    expect(runImage(pinned, { platform: 'linux/s390x' })).toBe(hello('s390x', 's390x'));
+    expectHelloFromEachCpu(pinned, date);
     // ... and it is the runner's own QEMU, as Hub's images held the one post_checkout fetched.
     for (const [platform, q] of [
       ['linux/arm64', 'aarch64'],

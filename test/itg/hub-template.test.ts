@@ -13,9 +13,13 @@ import { describe, expect, test } from 'vitest';
 import { errorsOf, runAction } from '../../support/action-runner.js';
 import { exampleContext } from '../../support/contexts.js';
 import { exampleInputs } from '../helpers/examples.js';
-import { templateNotice } from '../helpers/hub-notice.js';
+import {
+  expectedTemplateNotice,
+  expectHelloFromEachCpu,
+  templateNotice,
+  templateNoticeDate,
+} from '../helpers/hub-notice.js';
 import { skipWithoutPrereqs } from '../helpers/prereqs.js';
-import { runImage } from '../helpers/run-image.js';
 import { useTargetRegistry } from '../helpers/target-registry.js';
 
 const skip = skipWithoutPrereqs();
@@ -44,21 +48,15 @@ describe.skipIf(skip)('Docker Hub multi-arch template (examples/hub-template)', 
     const log = run.main.log;
     const repo = `${t.registry.address}/acme/hello`;
     const notice = templateNotice(log);
-    const date = /BUILD_DATE=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)/.exec(notice.join('\n'))?.[1] ?? 'no date';
-    const args = `VERSION=1.2.0 BUILD_DATE=${date} VCS_REF=c0ffee1`;
-    expect(notice).toEqual([
-      "Docker Hub's multi-arch template in hooks: what each hook does under the action",
-      expect.stringMatching(/^ {2}hooks\/post_checkout: skipped: it only fetches qemu-user-static/),
-      '  hooks/pre_build: skipped: it only registers QEMU, which this action has already done.',
-      '  hooks/build: followed, not run: the action builds each platform with what the hook passed it',
-      `    linux/amd64: Dockerfile (line 11, was ${repo}:latest_amd64): build args ${args}`,
-      `    linux/arm64: Dockerfile.arm64v8 (line 20, was ${repo}:latest_arm64v8): build args ${args} ARCH=arm64v8`,
-      `    linux/s390x: Dockerfile.s390x (line 20, was ${repo}:latest_s390x): build args ${args} ARCH=s390x`,
-      "  hooks/push: skipped: it pushes each architecture's image that hooks/build tagged; this action pushes one index to 'tags' ('push').",
-      "  hooks/post_push: skipped: it only assembles a manifest list, which this action pushes already: one index at 'tags'.",
-      "  Dockerfile.arm64v8: 'COPY qemu-aarch64-static /usr/bin/' left out: QEMU is registered with the F flag, so no interpreter is needed in the image",
-      "  Dockerfile.s390x: 'COPY qemu-s390x-static /usr/bin/' left out: QEMU is registered with the F flag, so no interpreter is needed in the image",
-    ]);
+    const date = templateNoticeDate(notice);
+    expect(notice).toEqual(
+      expectedTemplateNotice(
+        notice,
+        repo,
+        (q) =>
+          `'COPY qemu-${q}-static /usr/bin/' left out: QEMU is registered with the F flag, so no interpreter is needed in the image`,
+      ),
+    );
     // The one notice: no notice of its own per hook or per platform.
     expect(log).not.toMatch(/^::notice::Skipping/m);
     expect(log).toContain("Skipping hooks/push for linux/s390x: the multi-arch template's notice says why");
@@ -76,11 +74,7 @@ describe.skipIf(skip)('Docker Hub multi-arch template (examples/hub-template)', 
       'linux/s390x',
     ]);
     const pinned = `${repo}@${run.outputs.digest}`;
-    const hello = (arch: string, cpu: string) =>
-      `hello 1.2.0 (c0ffee1, built ${date}) from ${arch} on ${cpu}`;
-    expect(runImage(pinned, { platform: 'linux/amd64' })).toBe(hello('amd64', 'x86_64'));
-    expect(runImage(pinned, { platform: 'linux/arm64' })).toBe(hello('arm64v8', 'aarch64'));
-    expect(runImage(pinned, { platform: 'linux/s390x' })).toBe(hello('s390x', 's390x'));
+    expectHelloFromEachCpu(pinned, date);
     // The labels the Dockerfile makes of those args, read by a second tool.
     const digests = JSON.parse(run.outputs['platform-digests'] ?? '{}') as Record<string, string>;
     const config = JSON.parse(
