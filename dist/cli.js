@@ -56015,66 +56015,8 @@ class LocalStorageSource {
     }
 }
 
-;// CONCATENATED MODULE: ./src/local-registry/storage-watch.ts
-// The local registry's blobs as they land: distribution writes an upload under
-// _uploads/ and renames it to blobs/sha256/<2 hex>/<hex>/data once its digest
-// checked out, so a data file that is there is whole. Polling the storage (a
-// few readdirs, no events from the registry to secure) tells build mode of
-// each large blob while BuildKit still exports the rest of a multi-platform
-// build, so its copy to the targets can start then.
-
-
-const POLL_MS = 200;
-/** The blobs of `minBytes` or more in the storage now (missing directories: none yet). */
-async function storedBlobs(storage, minBytes) {
-    const root = external_node_path_.join(storage, 'docker', 'registry', 'v2', 'blobs', 'sha256');
-    const found = [];
-    for (const two of await (0,promises_.readdir)(root).catch(() => [])) {
-        for (const hex of await (0,promises_.readdir)(external_node_path_.join(root, two)).catch(() => [])) {
-            if (!/^[a-f0-9]{64}$/.test(hex))
-                continue;
-            const size = await (0,promises_.stat)(external_node_path_.join(root, two, hex, 'data')).then((s) => s.size, () => -1);
-            if (size >= minBytes)
-                found.push({ mediaType: 'application/octet-stream', digest: `sha256:${hex}`, size });
-        }
-    }
-    return found;
-}
-/** Calls onNew with every blob of `minBytes` or more that appears in `storage`, each once, until stop(). */
-function watchStoredBlobs(storage, minBytes, onNew, pollMs = POLL_MS) {
-    const seen = new Set();
-    let stopped = false;
-    let scanning = Promise.resolve();
-    const scan = async () => {
-        const fresh = (await storedBlobs(storage, minBytes)).filter((b) => !seen.has(b.digest));
-        if (stopped || fresh.length === 0)
-            return;
-        for (const b of fresh)
-            seen.add(b.digest);
-        onNew(fresh);
-    };
-    let busy = false;
-    const timer = setInterval(() => {
-        if (busy)
-            return; // a slow disk: the next tick after this scan ends
-        busy = true;
-        scanning = scan()
-            .catch(() => undefined) // a file gone or unreadable: the copy after the build has it
-            .finally(() => (busy = false));
-    }, pollMs);
-    return {
-        stop: async () => {
-            stopped = true;
-            clearInterval(timer);
-            await scanning;
-        },
-    };
-}
-
-// EXTERNAL MODULE: external "node:async_hooks"
-var external_node_async_hooks_ = __nccwpck_require__(6698);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/cancel.ts
@@ -56110,1527 +56052,6 @@ function throwIfCancelled(what) {
         throw new errors_ActionError(`Cancelled by ${cancelledBy} before ${what}.`);
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
-// Retry is one layer: what is worth another attempt (408, 429, 5xx, resets,
-// truncation), capped and jittered backoff that honours Retry-After, and one
-// budget per operation carried in AsyncLocalStorage, so a call that would
-// retry on its own runs once inside an operation that already retries and
-// attempts never multiply (go-containerregistry's transport/retry.go shape).
-
-
-
-
-
-/** An error worth another attempt; `retryAfterMs` when the server said when. */
-class TransientError extends Error {
-    retryAfterMs;
-    constructor(message, retryAfterMs) {
-        super(message);
-        this.retryAfterMs = retryAfterMs;
-        this.name = 'TransientError';
-    }
-}
-const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set([
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'EPIPE',
-    'ECONNREFUSED',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-]);
-function isTransientStatus(status) {
-    return TRANSIENT_STATUS.has(status);
-}
-function isTransient(err) {
-    if (err instanceof TransientError)
-        return true;
-    const code = errorCode(err);
-    return typeof code === 'string' && TRANSIENT_CODES.has(code);
-}
-/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const at = Date.parse(value);
-    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-/**
- * Carries an operation through about a minute of 5xx, 429 and resets (a
- * registry restarting, GHCR's transient 504s): backoff from 0.25 s up to 15 s,
- * given up at the first failure past 60 s without progress, and never more
- * than 14 attempts, so a permanent failure costs a bounded number of requests.
- */
-const DEFAULT_RETRY = { attempts: 14, baseMs: 250, capMs: 15_000, budgetMs: 60_000 };
-/** For the action's own loopback services: an answer is immediate or never comes. */
-const LOCAL_RETRY = { attempts: 4, baseMs: 200, capMs: 1_000, budgetMs: 5_000 };
-/** Capped exponential backoff with full jitter; the server's Retry-After wins (capped too). */
-function backoffMs(attempt, policy, retryAfterMs) {
-    if (retryAfterMs !== undefined)
-        return Math.min(retryAfterMs, policy.capMs * 4);
-    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-}
-/**
- * The one retry budget of an operation. Every failure anywhere inside it
- * counts against the same budget, so attempts never multiply: a call that
- * would retry on its own runs once inside an operation that retries (the
- * operation's loop retries it), and a step that retries in place (a chunk
- * resumed in its upload session) asks the same budget.
- */
-class RetryBudget {
-    what;
-    policy;
-    /** Failures since the operation started or last made progress: what the attempts bound. */
-    failures = 0;
-    /** Failures since a request last got an answer: what the backoff grows with. */
-    streak = 0;
-    since = Date.now();
-    constructor(what, policy) {
-        this.what = what;
-        this.policy = policy;
-    }
-    /** The attempt about to be made, from 1. */
-    get attempt() {
-        return this.failures + 1;
-    }
-    /** Waits before the next attempt, or throws: `err` when it is not transient, else a final error. */
-    async retry(err, what = this.what) {
-        if (!isTransient(err) || cancelSignal.aborted)
-            throw err; // an abort is never retried
-        this.failures++;
-        this.streak++;
-        const { attempts, budgetMs } = this.policy;
-        const late = budgetMs !== undefined && Date.now() - this.since >= budgetMs;
-        if (this.failures >= attempts || late)
-            throw new HttpError(`Gave up ${what} after ${this.failures} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`, undefined, 'RETRIES_EXHAUSTED', err);
-        const retryAfter = err instanceof TransientError ? err.retryAfterMs : undefined;
-        const backoff = backoffMs(this.streak, this.policy, retryAfter);
-        const left = budgetMs === undefined ? backoff : budgetMs - (Date.now() - this.since);
-        const wait = Math.max(0, Math.min(backoff, left));
-        info(`Retrying in ${(wait / 1000).toFixed(1)} s (${this.failures + 1}/${attempts}): ${what}: ${errorMessage(err)}`);
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(wait, undefined, { signal: cancelSignal });
-    }
-    /**
-     * A request of the operation got an answer: the network is flaky, not down,
-     * so the backoff starts small again (the attempts still count).
-     */
-    answered() {
-        this.streak = 0;
-    }
-    /** The operation moved forward (a chunk landed): failures so far no longer count. */
-    progress() {
-        this.failures = 0;
-        this.streak = 0;
-        this.since = Date.now();
-    }
-}
-const budgets = new external_node_async_hooks_.AsyncLocalStorage();
-/** The budget of the operation this code runs in, if any. */
-function currentBudget() {
-    return budgets.getStore();
-}
-/**
- * Runs `fn` until it succeeds, fails for good, or the budget is spent. Inside
- * an operation that already retries, `fn` runs once and its failure goes to
- * that operation's loop.
- */
-async function withRetry(what, fn, policy = DEFAULT_RETRY) {
-    const outer = budgets.getStore();
-    if (outer)
-        return fn(outer.attempt);
-    const budget = new RetryBudget(what, policy);
-    return budgets.run(budget, async () => {
-        for (;;) {
-            try {
-                return await fn(budget.attempt);
-            }
-            catch (err) {
-                await budget.retry(err);
-            }
-        }
-    });
-}
-
-;// CONCATENATED MODULE: ./src/blob-path/env-proxy.ts
-// Whether undici's EnvHttpProxyAgent would send a request through a proxy
-// from the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, lowercase first),
-// decided the way it decides: the lean blob path (raw-http.ts) only goes
-// direct, so a URL that would be proxied takes the undici way instead.
-const DEFAULT_PORTS = { 'http:': 80, 'https:': 443 };
-/** NO_PROXY entries (pure): comma or space separated, `host`, `host:port`, `.suffix`, `*.suffix`. */
-function parseNoProxy(value) {
-    const entries = [];
-    for (const entry of value.split(/[,\s]/)) {
-        if (!entry)
-            continue;
-        const parsed = /^(.+):(\d+)$/.exec(entry);
-        entries.push({
-            hostname: (parsed?.[1] ?? entry).replace(/^\*?\./, '').toLowerCase(),
-            port: parsed?.[2] ? Number.parseInt(parsed[2], 10) : 0,
-        });
-    }
-    return entries;
-}
-/** The proxy URL undici would use for `url`, or undefined when it would connect directly (pure). */
-function proxyFor(url, env = process.env) {
-    const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
-    const httpsProxy = (env.https_proxy ?? env.HTTPS_PROXY) || httpProxy;
-    const proxy = url.protocol === 'https:' ? httpsProxy : httpProxy;
-    if (!proxy)
-        return undefined;
-    const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
-    const entries = parseNoProxy(noProxy);
-    if (entries.length === 0)
-        return proxy;
-    if (noProxy === '*')
-        return undefined;
-    const hostname = url.host.replace(/:\d*$/, '').toLowerCase();
-    const port = Number.parseInt(url.port, 10) || DEFAULT_PORTS[url.protocol] || 0;
-    for (const entry of entries) {
-        if (entry.port && entry.port !== port)
-            continue;
-        if (hostname === entry.hostname || hostname.endsWith(`.${entry.hostname}`))
-            return undefined;
-    }
-    return proxy;
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/deadline.ts
-// How long one request may take as a whole, headers to last byte, and the
-// one timer that ends it there (undici's requests in http.ts and the raw
-// sockets of blob-path/ alike). Idle timeouts alone let a peer that drips one
-// byte a second hold the job for ever; an overall deadline bounds it. A
-// transfer's deadline grows with its size at a floor rate far below any
-// working link, so only a peer that stalls on purpose (or a link that is all
-// but down) meets it.
-/** What every request gets at least: connect, headers, and a small body. */
-const BASE_DEADLINE_MS = 5 * 60_000;
-/** The slowest rate a blob transfer may average: 64 KiB/s (a 1 GiB layer gets 4.6 h). */
-const FLOOR_BYTES_PER_S = 64 * 1024;
-/** The overall deadline of a request that moves `bytes` (0 or unknown: the base). */
-function transferDeadlineMs(bytes) {
-    const n = bytes !== undefined && Number.isFinite(bytes) && bytes > 0 ? bytes : 0;
-    return BASE_DEADLINE_MS + Math.ceil((n / FLOOR_BYTES_PER_S) * 1000);
-}
-/** A request to `host`'s overall deadline, `ms` from now; the timer never keeps the process alive. */
-function overallDeadline(host, ms) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-        const reason = new Error(`${host} did not finish within ${Math.round(ms / 1000)} s`);
-        controller.abort(Object.assign(reason, { code: 'ETIMEDOUT' }));
-    }, ms);
-    timer.unref();
-    return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
-
-;// CONCATENATED MODULE: ./src/blob-path/raw-http.ts
-// A minimal HTTP/1.1 client for one request with a large body (a blob's PUT
-// or PATCH) over a plain or TLS socket: the body is written from buffers the
-// caller owns and reuses, each write awaited before its buffer is handed back,
-// so no Buffer is made per chunk. Only the status line and the headers of the
-// answer are parsed (its body is a short error text at most). Everything else
-// (auth, tokens, HEAD, POST, manifests) stays on undici in http.ts.
-
-
-
-
-/** Header bytes at most: a registry's answer is a few hundred. */
-const MAX_ANSWER_BYTES = 64 * 1024;
-const IDLE_TIMEOUT_MS = 120_000;
-/** Status line and headers of an answer (pure); undefined until the blank line has arrived. */
-function parseHead(bytes) {
-    const end = bytes.indexOf('\r\n\r\n');
-    if (end < 0)
-        return undefined;
-    const [statusLine = '', ...lines] = bytes.toString('latin1', 0, end).split('\r\n');
-    const m = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
-    if (!m)
-        throw codeError(`not an HTTP answer: ${JSON.stringify(statusLine.slice(0, 80))}`, 'ECONNRESET');
-    const headers = {};
-    for (const line of lines) {
-        const colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const name = line.slice(0, colon).trim().toLowerCase();
-        headers[name] ??= line.slice(colon + 1).trim();
-    }
-    return { status: Number(m[1]), headers, end: end + 4 };
-}
-/** Destroys `socket` with the cancellation's reason once the job is cancelled (as undici's requests are). */
-function abortOnCancel(socket) {
-    const abort = () => socket.destroy(cancelSignal.reason);
-    if (cancelSignal.aborted) {
-        abort();
-        return;
-    }
-    cancelSignal.addEventListener('abort', abort, { once: true });
-    socket.once('close', () => cancelSignal.removeEventListener('abort', abort));
-}
-/** An error with a code the retry policy knows (ECONNRESET, EPIPE, ETIMEDOUT are transient). */
-function codeError(message, code) {
-    return Object.assign(new Error(message), { code });
-}
-/** The request line and headers (pure); `Host` from the URL, the connection closed afterwards. */
-function requestHead(method, url, headers) {
-    const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: close'];
-    for (const [k, v] of Object.entries(headers))
-        lines.push(`${k}: ${v}`);
-    return `${lines.join('\r\n')}\r\n\r\n`;
-}
-/** Destroys `socket` at the overall deadline (deadline.ts) of a transfer of `bytes`; closing it first clears that. */
-function destroyAtDeadline(socket, host, bytes) {
-    const deadline = overallDeadline(host, transferDeadlineMs(bytes));
-    deadline.signal.addEventListener('abort', () => socket.destroy(deadline.signal.reason), {
-        once: true,
-    });
-    socket.once('close', deadline.clear);
-}
-/** One request on its own connection: write the body, then read the answer. */
-class RawSink {
-    socket;
-    received = Buffer.alloc(0);
-    failure;
-    answer;
-    answered;
-    constructor(method, url, headers, options = {}) {
-        const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-        const host = url.hostname.replace(/^\[|\]$/g, '');
-        this.socket =
-            url.protocol === 'https:'
-                ? external_node_tls_.connect({ host, port, servername: external_node_net_.isIP(host) ? undefined : host, ca: options.ca })
-                : external_node_net_.connect({ host, port });
-        this.socket.setNoDelay(true);
-        abortOnCancel(this.socket);
-        this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(codeError(`no progress for ${IDLE_TIMEOUT_MS / 1000} s on ${url.host}`, 'ETIMEDOUT')));
-        destroyAtDeadline(this.socket, url.host, Number(headers['content-length'] ?? 0));
-        this.answered = new Promise((resolve, reject) => {
-            this.socket.on('data', (d) => this.onData(d, resolve));
-            // A broken connection is only final at close: an answer that arrived first (a 413
-            // before the socket was torn down) wins over the EPIPE of the write after it.
-            this.socket.on('error', (err) => (this.failure ??= err));
-            this.socket.on('close', () => {
-                if (this.answer)
-                    resolve(this.answer);
-                else if (this.answerAtClose())
-                    resolve(this.answer);
-                else
-                    reject(this.failure ?? codeError(`${url.host} closed the connection before answering`, 'ECONNRESET'));
-            });
-        });
-        this.answered.catch(() => undefined); // read by finish(); a write sees the failure too
-        this.socket.write(requestHead(method, url, headers));
-    }
-    /** True once the server answered or the connection broke: the rest of the body is not wanted. */
-    get done() {
-        return this.answer !== undefined || this.failure !== undefined || this.socket.destroyed;
-    }
-    /**
-     * Writes `chunk` and resolves once the socket is done with it, so the caller
-     * may reuse the buffer. Never rejects: a failure is finish()'s to report.
-     */
-    write(chunk) {
-        if (this.done)
-            return Promise.resolve();
-        return new Promise((resolve) => {
-            this.socket.write(chunk, (err) => {
-                if (err)
-                    this.failure ??= err;
-                resolve();
-            });
-        });
-    }
-    /** The server's answer once the whole body went out (or earlier, when it answered early). */
-    async finish() {
-        try {
-            return await this.answered;
-        }
-        finally {
-            this.socket.destroy();
-        }
-    }
-    abort(err) {
-        this.socket.destroy(err);
-    }
-    onData(d, resolve) {
-        if (this.received.length + d.length > MAX_ANSWER_BYTES) {
-            this.socket.destroy(codeError('answer larger than 64 KiB', 'ECONNRESET'));
-            return;
-        }
-        this.received = Buffer.concat([this.received, d]); // the answer only: a few hundred bytes
-        try {
-            if (this.tryAnswer(false) && this.answer)
-                resolve(this.answer);
-        }
-        catch (err) {
-            this.socket.destroy(err);
-        }
-    }
-    answerAtClose() {
-        try {
-            return this.received.length > 0 && this.tryAnswer(true);
-        }
-        catch {
-            return false;
-        }
-    }
-    /** Parses what arrived; an answer is complete at its Content-Length, or at close without one. */
-    tryAnswer(closed) {
-        const head = parseHead(this.received);
-        if (!head)
-            return false;
-        const length = head.headers['content-length'];
-        const body = this.received.subarray(head.end);
-        if (length === undefined ? !closed : body.length < Number(length))
-            return false;
-        this.answer = { status: head.status, headers: head.headers, text: body.toString('utf8') };
-        return true;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/blob-path/blob-send.ts
-// How a request with a BlobSource body goes out: over a raw socket
-// (raw-http.ts) when undici would connect directly, else the undici way
-// through the environment's proxy (CONNECT for https), one copy per chunk.
-
-
-
-
-
-/** A short body already read, shaped like undici's (a stream with its mixins) for drain() and fail(). */
-function textBody(text) {
-    const body = Object.assign(external_node_stream_.Readable.from([Buffer.from(text)]), {
-        text: () => Promise.resolve(text),
-        json: () => Promise.resolve(JSON.parse(text)),
-        arrayBuffer: () => Promise.resolve(new TextEncoder().encode(text).buffer),
-        dump: () => Promise.resolve(),
-    });
-    return body;
-}
-function isLeanUrl(url) {
-    return (url.protocol === 'http:' || url.protocol === 'https:') && proxyFor(url) === undefined;
-}
-async function sendBlobBody(http, req) {
-    const url = new URL(req.url);
-    const headers = {
-        ...req.headers,
-        'content-length': req.headers?.['content-length'] ?? String(req.body.size),
-    };
-    if (!isLeanUrl(url)) {
-        core_debug(`${req.method} ${url.host}${url.pathname} through the proxy from the environment`);
-        return http.request({ ...req, headers, body: toReadable(req.body) });
-    }
-    core_debug(`${req.method} ${url.host}${url.pathname}: raw socket`);
-    const sink = new RawSink(req.method, url, headers, { ca: http.ca });
-    await pump(req.body, sink);
-    const answer = await sink.finish();
-    return { status: answer.status, headers: answer.headers, body: textBody(answer.text) };
-}
-
-;// CONCATENATED MODULE: ./src/request-limit.ts
-// A time limit on each request of a piece of work (the pre-flight): a host
-// that takes the connection and never answers fails in seconds, not at the
-// dispatcher's 30 s connect or 60 s headers timeouts.
-
-const limits = new external_node_async_hooks_.AsyncLocalStorage();
-/**
- * Runs `fn` with each request it makes limited to `ms`, from connect to the answer's headers: for
- * checks that must fail in seconds on a host that takes the connection and never answers.
- */
-function withRequestLimit(ms, fn) {
-    return limits.run(ms, fn);
-}
-/** The limit of the work running now, as a signal that aborts when it has passed; undefined outside one. */
-function requestLimit() {
-    const ms = limits.getStore();
-    return ms === undefined ? undefined : { ms, signal: AbortSignal.timeout(ms) };
-}
-/** Rejects once `signal` aborts. */
-function untilAborted(signal) {
-    return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-}
-/** A request that got no answer in time: ETIMEDOUT, so it reads (and retries) as a timed-out connection. */
-function noAnswer(url, ms) {
-    const error = new Error(`no answer from ${new URL(url).host} within ${ms / 1000} s`);
-    return Object.assign(error, { code: 'ETIMEDOUT' });
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-// The only builder of undici dispatchers: proxy-aware, explicit header, body
-// and overall timeouts, closed in one place. Retrying is retry.ts's.
-
-
-
-
-
-
-
-class Http {
-    dispatcher;
-    /** The CAs to trust, for the lean blob path's own TLS sockets too. */
-    ca;
-    constructor(options = {}) {
-        this.ca = options.ca;
-        this.dispatcher = new undici/* EnvHttpProxyAgent */.J2({
-            headersTimeout: options.headersTimeoutMs ?? 60_000,
-            bodyTimeout: options.bodyTimeoutMs ?? 120_000,
-            // A registry rarely sends a Keep-Alive hint, and undici's default then drops a connection idle
-            // for 4 s: the ones that checked and started the uploads, idle while the layers go up, so the
-            // manifests and tags after them paid a new connection each. Go's clients keep one for 90 s; an
-            // answer lost to a server that closed first is a reset, which retry.ts retries.
-            keepAliveTimeout: 30_000,
-            connect: options.ca ? { ca: options.ca, timeout: 30_000 } : { timeout: 30_000 },
-            // Through a proxy's CONNECT tunnel the registry's TLS is requestTls's, not connect's.
-            ...(options.ca && { requestTls: { ca: options.ca } }),
-        });
-    }
-    async request(req) {
-        const limit = requestLimit();
-        const length = Number(req.headers?.['content-length'] ?? req.headers?.['Content-Length'] ?? 0);
-        const deadline = overallDeadline(new URL(req.url).host, req.deadlineMs ?? transferDeadlineMs(length));
-        const pending = (0,undici/* request */.Em)(req.url, {
-            method: req.method,
-            headers: req.headers,
-            body: req.body,
-            dispatcher: this.dispatcher,
-            // undici closes the connection after every HEAD (for servers that answer one with a body); a
-            // registry does not, and each new connection costs a round trip: keep it, as Go's client does.
-            ...(req.method === 'HEAD' && { reset: false }),
-            // a cancelled job stops its uploads at once; a peer that drips meets the deadline
-            signal: AbortSignal.any([cancelSignal, deadline.signal, ...(limit ? [limit.signal] : [])]),
-        });
-        try {
-            // undici honours the signal only once connected: a TLS handshake that hangs is given up here.
-            const res = limit ? await Promise.race([pending, untilAborted(limit.signal)]) : await pending;
-            res.body.once('close', deadline.clear);
-            return { status: res.statusCode, headers: res.headers, body: res.body };
-        }
-        catch (err) {
-            deadline.clear();
-            if (!limit?.signal.aborted)
-                throw err;
-            // Given up: an answer that still comes frees its connection.
-            pending.then((late) => late.body.dump(), () => undefined);
-            throw cancelSignal.aborted ? err : noAnswer(req.url, limit.ms);
-        }
-    }
-    /**
-     * GET that follows redirects (release downloads answer 302 to a CDN), no
-     * credentials sent. Answers the first non-redirect response; the caller owns its body.
-     */
-    async getFollowing(url, maxRedirects = 5, deadlineMs) {
-        let current = url;
-        for (let hops = 0;; hops++) {
-            const res = await this.request({ method: 'GET', url: current, deadlineMs });
-            const location = header(res, 'location');
-            if (!REDIRECTS.has(res.status) || !location)
-                return res;
-            await res.body.dump();
-            if (hops >= maxRedirects)
-                throw new HttpError(`GET ${url} redirected more than ${maxRedirects} times.`);
-            const next = new URL(location, current);
-            if (new URL(current).protocol === 'https:' && next.protocol !== 'https:')
-                throw new HttpError(`GET ${url} was redirected from https to ${next.protocol}//${next.host}${next.pathname}: a download never leaves https. Check the mirror's redirects.`);
-            current = next.toString();
-        }
-    }
-    /**
-     * Closes every connection without waiting for what is still in flight: nothing the action waits
-     * for is by then, and a connect to a host that never answered (its request given up) would
-     * hold the step for undici's 30 s connect timeout.
-     */
-    async close() {
-        await this.dispatcher.destroy();
-    }
-}
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/**
- * The CAs to trust when 'ca-file' is set: TLS replaces its defaults when given
- * a list, so the system roots and NODE_EXTRA_CA_CERTS are listed too. Without
- * a CA file Node's defaults (which already hold NODE_EXTRA_CA_CERTS) apply.
- */
-function trustedCas(caFile) {
-    if (!caFile)
-        return undefined;
-    const extra = process.env.NODE_EXTRA_CA_CERTS;
-    return [...external_node_tls_.rootCertificates, ...(extra ? [(0,external_node_fs_.readFileSync)(extra, 'utf8')] : []), (0,external_node_fs_.readFileSync)(caFile, 'utf8')];
-}
-/** A TLS failure about trust (unknown CA, self-signed, wrong name, expired): never retried. */
-function isCertificateError(err) {
-    const code = errorCode(err);
-    return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
-}
-function header(res, name) {
-    const v = res.headers[name.toLowerCase()];
-    return Array.isArray(v) ? v[0] : v;
-}
-
-;// CONCATENATED MODULE: ./src/oci/media-types.ts
-// Manifest media types, and the Accept list every manifest read must send.
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-/** Without the list types, distribution answers a tag on an index with one platform's manifest. */
-const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
-function isIndexType(mediaType) {
-    return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
-}
-function isManifestType(mediaType) {
-    return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
-}
-
-;// CONCATENATED MODULE: ./src/registry/challenge.ts
-// Parses WWW-Authenticate challenges (pure): Basic realm="..." or
-// Bearer realm="...",service="...",scope="..." with quoted commas.
-const challenge_PARAM = /^([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/;
-const SCHEME = /^(\w+)(?:\s+|,\s*|$)/;
-/** Every challenge of a header, in order (RFC 7235 allows several in one: "Bearer …, Basic …"). */
-function parseChallenges(header) {
-    const challenges = [];
-    let rest = header.trim();
-    while (rest !== '') {
-        const param = challenge_PARAM.exec(rest);
-        const current = challenges[challenges.length - 1];
-        if (param && current) {
-            current.params[(param[1] ?? '').toLowerCase()] =
-                param[2] !== undefined ? param[2].replace(/\\(.)/g, '$1') : (param[3] ?? '');
-            rest = rest.slice(param[0].length);
-            continue;
-        }
-        const scheme = SCHEME.exec(rest);
-        if (!scheme)
-            break;
-        challenges.push({ scheme: (scheme[1] ?? '').toLowerCase(), params: {} });
-        rest = rest.slice(scheme[0].length);
-    }
-    return challenges;
-}
-/** The challenge to answer: Bearer when offered, else Basic; undefined for anything else. */
-function parseChallenge(header) {
-    const known = parseChallenges(header ?? '').filter((c) => c.scheme === 'basic' || c.scheme === 'bearer');
-    return known.find((c) => c.scheme === 'bearer') ?? known[0];
-}
-
-;// CONCATENATED MODULE: ./src/registry/origin.ts
-// Where a registry's credentials may go (pure): the one place that decides.
-// Authorization goes only to the origin (scheme, host and port) that issued
-// the challenge, the registry's own; a Location elsewhere (an upload session,
-// a blob redirect) gets the request without it, and one that would move an
-// https session to plain http is refused. A password goes to a token realm
-// only over https or on the registry's own origin.
-
-/**
- * Whether `url` may carry the credentials of the registry at `base`: 'send' on
- * the registry's own origin, 'withhold' elsewhere; throws when an https
- * registry points at plain http (a downgrade a peer in the middle could ask for).
- */
-function credentialRule(base, url, registry) {
-    const from = new URL(base);
-    const to = new URL(url);
-    if (from.protocol === 'https:' && to.protocol !== 'https:')
-        throw new HttpError(`Refusing to follow ${registry} from https to ${to.protocol}//${to.host}${to.pathname}: the registry or a proxy in between named a plain-http location. Check the registry's proxy configuration (X-Forwarded-Proto) or the network path to it.`, undefined, 'INSECURE_LOCATION');
-    return from.origin === to.origin ? 'send' : 'withhold';
-}
-/**
- * Throws unless Basic credentials may be sent to the token `realm` of the
- * registry at `base`: an https realm, or the registry's own origin.
- */
-function checkRealm(base, realm, registry) {
-    let url;
-    try {
-        url = new URL(realm);
-    }
-    catch {
-        throw new HttpError(`The registry ${registry} named a token realm that is not a URL: '${realm}'.`);
-    }
-    if (url.protocol === 'https:' || url.origin === new URL(base).origin)
-        return;
-    throw new HttpError(`Refusing to send the password for ${registry} to its token realm ${url.origin}${url.pathname}: the realm is not https and not the registry's own origin (${new URL(base).origin}), so anyone on the path could read it. Serve the token endpoint over https.`, undefined, 'INSECURE_REALM');
-}
-
-;// CONCATENATED MODULE: ./src/bounded-body.ts
-// Reading a small answer from outside (a manifest, a config, a token, an
-// error text, a checksum file) with two bounds: a size, checked against
-// Content-Length first and counted while the bytes come, and an overall
-// deadline, so a peer that floods or drips one byte a second cannot exhaust
-// the runner's memory or hold the job. A large download streamed to disk (a
-// release asset) takes the same size bound as a pass-through. Blob bodies are
-// streamed elsewhere.
-
-
-/** Docker's own limit for a manifest (distribution's and containerd's too). */
-const MANIFEST_LIMIT = 4 * 1024 * 1024;
-/** An image config, an attestation or another JSON blob read whole. */
-const JSON_BLOB_LIMIT = 8 * 1024 * 1024;
-/** A token server's answer. */
-const TOKEN_LIMIT = 1024 * 1024;
-/** How much of an error body is kept (the rest is dropped unread). */
-const ERROR_TEXT_LIMIT = 64 * 1024;
-/** The whole of a small answer, from its headers to its last byte. */
-const READ_DEADLINE_MS = 60_000;
-const mib = (n) => `${Math.round((n / 1024 / 1024) * 100) / 100} MiB`;
-function tooLarge(b, seen) {
-    return new HttpError(`The ${b.what} at ${safeUrl(b.url)} is larger than the ${mib(b.limit)} the action reads (${seen}); a registry or server that sends more is refused.`, undefined, 'BODY_TOO_LARGE');
-}
-/** The URL without its query (upload and storage URLs carry signatures there). */
-function safeUrl(url) {
-    try {
-        const u = new URL(url);
-        return `${u.origin}${u.pathname}`;
-    }
-    catch {
-        return '(not a URL)';
-    }
-}
-/** Refuses, before reading a byte, a body whose Content-Length is over the limit; the connection is dropped. */
-function refuseDeclaredExcess(res, b) {
-    const declared = res.headers['content-length'];
-    const length = Number(Array.isArray(declared) ? declared[0] : declared);
-    if (!Number.isFinite(length) || length <= b.limit)
-        return;
-    res.body.destroy();
-    throw tooLarge(b, `Content-Length ${length}`);
-}
-/** A pass-through for a body streamed elsewhere (to disk): it fails once more than the limit has flowed. */
-function sizeBound(b) {
-    let seen = 0;
-    return new external_node_stream_.Transform({
-        transform(chunk, _enc, done) {
-            seen += chunk.length;
-            if (seen > b.limit)
-                return done(tooLarge(b, `more than ${b.limit} bytes arrived`));
-            done(null, chunk);
-        },
-    });
-}
-/** The whole body, or an error naming the limit and the URL; the connection is dropped on excess. */
-async function readBounded(res, b) {
-    refuseDeclaredExcess(res, b);
-    return collect(res, b, true);
-}
-/** At most `limit` bytes of the body (an error text); the rest is dropped without being read. */
-async function readPrefix(res, b) {
-    return collect(res, b, false);
-}
-async function collect(res, b, strict) {
-    const deadlineMs = b.deadlineMs ?? READ_DEADLINE_MS;
-    let late = false;
-    const timer = setTimeout(() => {
-        late = true;
-        res.body.destroy();
-    }, deadlineMs);
-    const chunks = [];
-    let total = 0;
-    try {
-        for await (const chunk of res.body) {
-            total += chunk.length;
-            if (total > b.limit) {
-                res.body.destroy();
-                if (strict)
-                    throw tooLarge(b, `more than ${b.limit} bytes arrived`);
-                chunks.push(chunk.subarray(0, chunk.length - (total - b.limit)));
-                break;
-            }
-            chunks.push(chunk);
-        }
-    }
-    catch (err) {
-        if (!late)
-            throw err;
-    }
-    finally {
-        clearTimeout(timer);
-    }
-    if (late)
-        throw new HttpError(`The ${b.what} at ${safeUrl(b.url)} did not arrive within ${deadlineMs / 1000} s (${total} bytes came); the server is too slow or holds the connection open.`, undefined, 'BODY_DEADLINE');
-    return Buffer.concat(chunks);
-}
-
-;// CONCATENATED MODULE: ./src/registry/response.ts
-// Reading a registry's answers (pure but for draining): what is left of a
-// body, the registry's error text, and query strings joined to a Location.
-
-
-/** How long the rest of an answer may take to arrive before it is dropped. */
-const DRAIN_DEADLINE_MS = 10_000;
-/**
- * Reads what is left of a body (an error text at most: 64 KiB are read, the
- * rest dropped with the connection); a body already read, or one that fails, gives ''.
- */
-async function drain(res) {
-    try {
-        const bounds = { limit: ERROR_TEXT_LIMIT, what: 'answer', url: '', deadlineMs: DRAIN_DEADLINE_MS };
-        return (await readPrefix(res, bounds)).toString('utf8').slice(0, 4096);
-    }
-    catch {
-        return '';
-    }
-}
-/** Appends a query parameter, leaving the registry's own query bytes untouched. */
-function withQuery(url, key, value) {
-    return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
-}
-/**
- * "401 UNAUTHORIZED: authentication required" from a registry error body: the
- * registry's words, cut to 200 characters and escaped for the log.
- */
-function describeStatus(status, body) {
-    try {
-        const parsed = JSON.parse(body);
-        const first = parsed.errors?.[0];
-        if (typeof first?.code === 'string' && first.code) {
-            const message = typeof first.message === 'string' && first.message ? `: ${first.message}` : '';
-            return forLog(`${status} ${first.code}${message}`.slice(0, 240));
-        }
-    }
-    catch {
-        // not a registry error body
-    }
-    const line = body.trim().split('\n')[0]?.slice(0, 200) ?? '';
-    return forLog(`${status}${line ? `: ${line}` : ''}`);
-}
-
-;// CONCATENATED MODULE: ./src/registry/token.ts
-// The Bearer token flow of the distribution token spec: scopes, the token
-// request (several scopes in one, basic credentials when there are any), and
-// the answer (`token` or `access_token`, `expires_in`).
-
-
-
-
-
-
-
-/** The spec's default lifetime when the server does not say. */
-const DEFAULT_EXPIRES_IN_S = 60;
-function scopeFor(repository, access) {
-    return `repository:${repository}:${access === 'push' ? 'pull,push' : 'pull'}`;
-}
-/** realm?service=...&scope=...&scope=... (pure). */
-function tokenUrl(params, scopes) {
-    const url = new URL(params.realm ?? '');
-    if (params.service)
-        url.searchParams.set('service', params.service);
-    for (const scope of scopes)
-        url.searchParams.append('scope', scope);
-    return url.toString();
-}
-/** Reads a token server's JSON answer (pure); undefined when it holds no token. */
-function parseTokenResponse(json, now = Date.now()) {
-    const body = (json ?? {});
-    const value = typeof body.token === 'string' && body.token ? body.token : body.access_token;
-    if (typeof value !== 'string' || value === '')
-        return undefined;
-    const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_S;
-    return { value, expiresAt: now + seconds * 1000 };
-}
-function basicAuthorization(credentials) {
-    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-}
-async function fetchToken(http, params, scopes, credentials, who) {
-    if (credentials)
-        checkRealm(who.base, params.realm ?? '', who.registry);
-    const url = tokenUrl(params, scopes);
-    const where = new URL(url);
-    const res = await http.request({
-        method: 'GET',
-        url,
-        headers: credentials ? { authorization: basicAuthorization(credentials) } : {},
-    });
-    if (res.status !== 200) {
-        const text = forLog((await drain(res)).trim().split('\n')[0]?.slice(0, 200) ?? '');
-        if (isTransientStatus(res.status))
-            throw new TransientError(`token server ${where.host} answered ${res.status}`);
-        throw new HttpError(`Cannot get a token for ${scopes.join(' ')} on ${who.registry} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${who.identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
-    }
-    const what = `token answer for ${who.registry}`;
-    const text = (await readBounded(res, { limit: TOKEN_LIMIT, what, url })).toString('utf8');
-    let json;
-    try {
-        json = JSON.parse(text);
-    }
-    catch {
-        throw new TransientError(`token server ${where.host} answered with unreadable JSON (truncated?)`);
-    }
-    const token = parseTokenResponse(json);
-    if (!token)
-        throw new HttpError(`Token server ${where.host} answered without a token for ${scopes.join(' ')}.`);
-    core_setSecret(token.value); // a bearer token is a credential: masked the moment it is read
-    return token;
-}
-
-;// CONCATENATED MODULE: ./src/registry/auth.ts
-
-
-/** Renew a token this long before it expires, so it never lapses mid-request. */
-const RENEW_MARGIN_MS = 10_000;
-class Authenticator {
-    http;
-    registry;
-    credentials;
-    basic;
-    realm;
-    /** The registry's own origin (where the challenge came from): what a plain-http realm must match. */
-    base;
-    tokens = new Map();
-    constructor(http, registry, credentials) {
-        this.http = http;
-        this.registry = registry;
-        this.credentials = credentials;
-    }
-    /** Who we are, for error messages: never the secret. */
-    get identity() {
-        const c = this.credentials;
-        return c ? `user '${c.username}' (from ${c.source})` : 'anonymous access (no credentials found)';
-    }
-    /** The Authorization to send for these scopes, if the registry asked for one. */
-    async authorization(scopes) {
-        if (!this.realm)
-            return this.basic;
-        const key = scopes.join(' ');
-        let pending = this.tokens.get(key);
-        const current = pending && (await pending.catch(() => undefined));
-        if (!current || current.expiresAt - RENEW_MARGIN_MS < Date.now()) {
-            pending = this.renew(key, scopes);
-            const token = await pending;
-            return `Bearer ${token.value}`;
-        }
-        return `Bearer ${current.value}`;
-    }
-    renew(key, scopes) {
-        const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, {
-            registry: this.registry,
-            identity: this.identity,
-            base: this.base ?? '',
-        });
-        this.tokens.set(key, pending);
-        pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
-        return pending;
-    }
-    /**
-     * Answers a 401. `sent` is the Authorization that was rejected: when another
-     * request already replaced it, trying again is enough. True when a new
-     * attempt is worth making. `base` is the registry's origin that challenged.
-     */
-    async refresh(challenge, scopes, sent, base) {
-        const now = await this.authorization(scopes).catch(() => undefined);
-        if (now !== undefined && now !== sent)
-            return true;
-        const parsed = parseChallenge(challenge);
-        if (parsed?.scheme === 'basic') {
-            if (!this.credentials || this.basic)
-                return false;
-            this.basic = basicAuthorization(this.credentials);
-            return true;
-        }
-        if (parsed?.scheme !== 'bearer' || !parsed.params.realm)
-            return false;
-        this.realm = parsed.params;
-        this.base = base;
-        await this.renew(scopes.join(' '), scopes);
-        return true;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/blob-path/body-limit.ts
-// How a body-size limit shows (a registry, or nginx's client_max_body_size in
-// front of it) and what the client does about it: a 413 answer, or a
-// connection that broke while a large body was being sent, twice in a row,
-// switches the registry's uploads to chunks, then to smaller chunks.
-
-
-const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
-const MIN_CHUNK_BYTES = 256 * 1024;
-/** Consecutive broken sends of a large body (or chunk) before it counts as refused. */
-const BROKEN_SENDS_TO_FALL_BACK = 2;
-/** What one registry (or the proxy in front of it) was seen to accept, shared by its uploads. */
-class BodyLimit {
-    registry;
-    chunk;
-    brokenSends = 0;
-    constructor(registry) {
-        this.registry = registry;
-    }
-    /** Undefined while whole bodies go through; else the chunk size uploads use. */
-    get chunkSize() {
-        return this.chunk;
-    }
-    /** Switches to chunks of `size` bytes and asks for another attempt. */
-    tooLarge(size, what, how = '413') {
-        info(`${this.registry} refused ${what} as too large (${how}); uploading in chunks of ${size} bytes`);
-        this.chunk = size;
-        this.brokenSends = 0;
-        return new TransientError(`${what} too large for ${this.registry}`, 0);
-    }
-    /** A body went through whole: broken sends so far were not a limit. */
-    sent() {
-        this.brokenSends = 0;
-    }
-    /**
-     * A connection that broke while a large body was being sent is how a body
-     * limit often shows: after two in a row, fall back from one body to chunks,
-     * or from chunks to smaller chunks. Undefined: not that.
-     */
-    brokenSend(err, chunk, blobSize) {
-        if (!isTransient(err) || err instanceof TransientError)
-            return undefined;
-        const sending = chunk ?? blobSize;
-        if (sending <= MIN_CHUNK_BYTES)
-            return undefined;
-        // One reset can be anything; a second in a row, while sending a large body, is a limit.
-        this.brokenSends++;
-        if (this.brokenSends < BROKEN_SENDS_TO_FALL_BACK)
-            return undefined;
-        const how = 'the connection broke while sending';
-        if (chunk === undefined)
-            return this.tooLarge(FIRST_CHUNK_BYTES, `a ${blobSize}-byte upload`, how);
-        return this.tooLarge(Math.max(MIN_CHUNK_BYTES, chunk / 4), `a ${chunk}-byte chunk`, how);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oci/digest-stream.ts
-// A pass-through stream that hashes what flows and fails at the end when the
-// bytes are not the blob they claim to be (truncated bodies included). How it
-// fails is the source's to say: from a registry it is worth another attempt,
-// from a damaged file it is not.
-
-
-
-
-class DigestVerifier extends external_node_stream_.Transform {
-    blob;
-    mismatch;
-    hash = (0,external_node_crypto_.createHash)('sha256');
-    seen = 0;
-    constructor(blob, mismatch = arrivedAs) {
-        // Larger buffers than the 16 KiB default: fewer pauses between socket reads and writes.
-        super({ highWaterMark: 1024 * 1024 });
-        this.blob = blob;
-        this.mismatch = mismatch;
-        if (!blob.digest.startsWith('sha256:'))
-            throw new errors_ActionError(`Blob ${blob.digest} uses a digest algorithm this action cannot verify; only sha256 is supported.`);
-    }
-    _transform(chunk, _enc, done) {
-        this.seen += chunk.length;
-        this.hash.update(chunk);
-        done(null, chunk);
-    }
-    _flush(done) {
-        const digest = `sha256:${this.hash.digest('hex')}`;
-        if (this.seen !== this.blob.size || digest !== this.blob.digest) {
-            done(this.mismatch(this.blob, digest, this.seen));
-            return;
-        }
-        done();
-    }
-}
-/** The default: a body that went wrong on the way, worth another attempt. */
-const arrivedAs = (blob, actual, seen) => new TransientError(`blob ${blob.digest} arrived as ${seen} of ${blob.size} bytes with digest ${actual}`);
-/** `body` through a DigestVerifier: errors on either side surface while reading the result. */
-function verified(body, blob, mismatch) {
-    const verifier = new DigestVerifier(blob, mismatch);
-    (0,external_node_stream_.pipeline)(body, verifier, () => undefined);
-    return verifier;
-}
-
-;// CONCATENATED MODULE: ./src/registry/tls-error.ts
-// The error for a registry whose TLS certificate this runner does not trust (pure).
-
-function untrustedCertificate(registry, err) {
-    const code = errorCode(err) ?? 'TLS error';
-    return new HttpError(`Cannot trust the TLS certificate of ${registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
-}
-
-;// CONCATENATED MODULE: ./src/registry/base-url.ts
-// Which scheme a registry speaks: https unless told otherwise, and for a
-// loopback or 'insecure-registries' host ('probe') https first, falling back
-// to plain http when the host answers a TLS hello with an error at once.
-
-
-
-
-/** Errors of a host that took the connection (or not) and never answered. */
-const SILENT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
-/** https://host or http://host. */
-async function resolveBase(http, registry, scheme) {
-    const host = apiHost(registry);
-    if (scheme === 'http')
-        return `http://${host}`;
-    if (scheme !== 'probe')
-        return `https://${host}`;
-    try {
-        const res = await http.request({ method: 'GET', url: `https://${host}/v2/` });
-        await res.body.dump();
-        return `https://${host}`;
-    }
-    catch (err) {
-        if (isCertificateError(err))
-            throw untrustedCertificate(registry, err);
-        // A plain-HTTP registry answers a TLS hello at once (with an error): one that said nothing is down.
-        if (SILENT_CODES.has(errorCode(err) ?? ''))
-            throw err;
-        return `http://${host}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/manifest-read.ts
-// A manifest's answer read as a registry may send it: bounded to 4 MiB
-// (Docker's limit), its digest computed and checked against the one asked
-// for, its length against Content-Length, and its media type checked to be
-// one, since it reaches the log and the next PUT's Content-Type.
-
-
-
-
-
-
-const MEDIA_TYPE = /^[A-Za-z0-9][\w.+-]*\/[\w.+-]+$/;
-/** The exact bytes of a manifest; the digest is computed, never trusted. */
-async function readManifest(res, w) {
-    const what = `manifest ${w.repo}:${w.ref} from ${w.registry}`;
-    const bytes = await readBounded(res, { limit: MANIFEST_LIMIT, what, url: w.url });
-    const length = header(res, 'content-length');
-    if (length !== undefined && Number(length) !== bytes.length)
-        throw new TransientError(`manifest ${w.repo}:${w.ref} arrived as ${bytes.length} of ${length} bytes`);
-    const digest = sha256Digest(bytes);
-    if (w.ref.includes(':') && w.ref !== digest)
-        throw new TransientError(`manifest ${w.repo}@${w.ref} arrived with digest ${digest} (truncated?)`);
-    const declared = parseMediaType(bytes, `${w.repo}:${w.ref}`);
-    const mediaType = declared ?? header(res, 'content-type')?.split(';')[0]?.trim() ?? '';
-    if (mediaType !== '' && !MEDIA_TYPE.test(mediaType))
-        throw new HttpError(`The ${what} declares the media type '${forLog(mediaType.slice(0, 80))}', which is not type/subtype; the manifest is malformed.`);
-    return { mediaType, digest, bytes };
-}
-/** The manifest's own mediaType; a body that is not JSON is a truncated answer. */
-function parseMediaType(bytes, what) {
-    let parsed;
-    try {
-        parsed = JSON.parse(bytes.toString('utf8'));
-    }
-    catch {
-        throw new TransientError(`manifest ${what} is not valid JSON (truncated?)`);
-    }
-    const mediaType = parsed?.mediaType;
-    return typeof mediaType === 'string' ? mediaType : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/registry/client.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const MAX_REDIRECTS = 5;
-class RegistryClient {
-    http;
-    registry;
-    options;
-    base;
-    auth;
-    /** What this registry accepts as one request body: whole blobs, or chunks of some size. */
-    bodyLimit;
-    /** The retry policy of every operation on this registry. */
-    retry;
-    constructor(http, registry, options = {}) {
-        this.http = http;
-        this.registry = registry;
-        this.options = options;
-        this.auth = new Authenticator(http, registry, options.credentials);
-        this.bodyLimit = new BodyLimit(registry);
-        this.retry = options.retry ?? DEFAULT_RETRY;
-    }
-    get identity() {
-        return this.auth.identity;
-    }
-    /** https://host or http://host; a loopback registry is asked over TLS first. */
-    baseUrl() {
-        this.base ??= resolveBase(this.http, this.registry, this.options.scheme).catch((err) => {
-            this.base = undefined;
-            throw err;
-        });
-        return this.base;
-    }
-    /** The Authorization for `url`: on the registry's own origin only (origin.ts decides). */
-    async authorizationFor(url, scopes) {
-        const own = credentialRule(await this.baseUrl(), url, this.registry) === 'send';
-        return own ? this.auth.authorization(scopes) : undefined;
-    }
-    /**
-     * One request, with credentials only on the registry's own origin (origin.ts; https never
-     * to http); a 401 is answered once (new token), a transient status thrown.
-     */
-    async send(req, scopes) {
-        const { body, deadlineMs } = req;
-        const replayable = !(body && typeof body === 'object' && !Buffer.isBuffer(body));
-        return this.exchange(req, scopes, replayable, (r) => this.http.request({ ...r, body, deadlineMs }));
-    }
-    /** The same with a blob body from the blob path: a raw socket where it can, else undici; never replayed. */
-    async sendBlob(req, scopes) {
-        return this.exchange(req, scopes, false, (r) => sendBlobBody(this.http, { ...r, body: req.body }));
-    }
-    async exchange(req, scopes, replayable, transport) {
-        const base = await this.baseUrl();
-        const url = new URL(req.url, base).toString();
-        const own = credentialRule(base, url, this.registry) === 'send';
-        for (let rejected = 0;;) {
-            const auth = own ? await this.auth.authorization(scopes) : undefined;
-            const headers = { ...req.headers, ...(auth && { authorization: auth }) };
-            const res = await transport({ method: req.method, url, headers }).catch((err) => {
-                throw isCertificateError(err) ? untrustedCertificate(this.registry, err) : err;
-            });
-            if (res.status === 401) {
-                // A 401 to a request without credentials is the challenge; a rejected credential
-                // is answered once (a new token, or Basic after the challenge), a second time is final.
-                const body = await drain(res);
-                if (auth !== undefined)
-                    rejected++;
-                const challenge = header(res, 'www-authenticate');
-                if (own && rejected <= 1 && (await this.auth.refresh(challenge, scopes, auth, base))) {
-                    if (replayable)
-                        continue;
-                    throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
-                }
-                return this.fail(res, `${req.method} ${new URL(url).pathname}`, body);
-            }
-            if (isTransientStatus(res.status)) {
-                const body = await drain(res);
-                throw new TransientError(`${req.method} ${new URL(url).pathname}: ${describeStatus(res.status, body)}`, parseRetryAfter(header(res, 'retry-after')));
-            }
-            currentBudget()?.answered();
-            return res;
-        }
-    }
-    /** A failure that is not worth retrying: the registry, repository and what was being done. */
-    async fail(res, what, body) {
-        const text = body ?? (await drain(res));
-        const hint = res.status === 401 || res.status === 403
-            ? ` for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`
-            : '.';
-        throw new HttpError(`Cannot ${what} on ${this.registry}: ${describeStatus(res.status, text)}${hint}`, res.status);
-    }
-    /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
-    async getManifest(repo, ref, access = 'pull') {
-        return withRetry(`reading ${this.registry}/${repo}:${ref}`, async () => {
-            if (ref.includes(':'))
-                checkDigest(ref, `A reference to ${repo} on ${this.registry}`);
-            const url = `/v2/${repo}/manifests/${ref}`;
-            const res = await this.send({ method: 'GET', url, headers: { accept: MANIFEST_ACCEPT } }, [
-                scopeFor(repo, access),
-            ]);
-            if (res.status === 404) {
-                await drain(res);
-                return undefined;
-            }
-            if (res.status !== 200)
-                return this.fail(res, `read manifest ${repo}:${ref}`);
-            const where = {
-                repo,
-                ref,
-                registry: this.registry,
-                url: new URL(url, await this.baseUrl()).toString(),
-            };
-            return readManifest(res, where);
-        }, this.retry);
-    }
-    async hasManifest(repo, digest) {
-        checkDigest(digest, `A manifest of ${repo}`);
-        return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
-            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, 'push')]);
-            const body = await drain(res);
-            if (res.status === 200)
-                return true;
-            if (res.status === 404)
-                return false;
-            return this.fail(res, `check manifest ${repo}@${digest}`, body);
-        }, this.retry);
-    }
-    /** Writes the bytes; answers the OCI-Subject header a registry with the referrers API sends back. */
-    async putManifest(repo, ref, manifest) {
-        return withRetry(`writing ${this.registry}/${repo}:${ref}`, async () => {
-            const res = await this.send({
-                method: 'PUT',
-                url: `/v2/${repo}/manifests/${ref}`,
-                headers: { 'content-type': manifest.mediaType },
-                body: manifest.bytes,
-            }, [scopeFor(repo, 'push')]);
-            if (res.status !== 201 && res.status !== 200)
-                return this.fail(res, `write manifest ${repo}:${ref}`);
-            await drain(res);
-            return header(res, 'oci-subject');
-        }, this.retry);
-    }
-    async hasBlob(repo, digest) {
-        checkDigest(digest, `A blob of ${repo}`);
-        return withRetry(`checking blob ${this.registry}/${repo}@${digest}`, async () => {
-            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
-                scopeFor(repo, 'push'),
-            ]);
-            const body = await drain(res);
-            if (res.status === 200)
-                return true;
-            if (res.status === 404)
-                return false;
-            return this.fail(res, `check blob ${repo}@${digest}`, body);
-        }, this.retry);
-    }
-    /** The blob's bytes, hashed on the way; bytes that are not the blob fail as transient. */
-    async streamBlob(repo, blob) {
-        return verified((await this.openBlob(repo, blob.digest, blob.size)).body, blob);
-    }
-    /** Opens a blob for streaming, following redirects to storage without our Authorization. */
-    async openBlob(repo, digest, size) {
-        checkDigest(digest, `A blob of ${repo}`);
-        const deadlineMs = transferDeadlineMs(size);
-        let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}`, deadlineMs }, [
-            scopeFor(repo, 'pull'),
-        ]);
-        for (let hop = 0; res.status >= 300 && res.status < 400 && hop < MAX_REDIRECTS; hop++) {
-            const location = header(res, 'location');
-            await drain(res);
-            if (!location)
-                break;
-            res = await this.http.request({
-                method: 'GET',
-                url: new URL(location, await this.baseUrl()).toString(),
-                deadlineMs,
-            });
-            if (isTransientStatus(res.status))
-                throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
-        }
-        if (res.status !== 200)
-            return this.fail(res, `read blob ${repo}@${digest}`);
-        return res;
-    }
-    async readBlobJson(repo, digest) {
-        return withRetry(`reading blob ${this.registry}/${repo}@${digest}`, async () => {
-            const res = await this.openBlob(repo, digest);
-            const url = `${await this.baseUrl()}/v2/${repo}/blobs/${digest}`;
-            const bytes = await readBounded(res, { limit: JSON_BLOB_LIMIT, what: `blob ${repo}@${digest}`, url });
-            if (sha256Digest(bytes) !== digest)
-                throw new TransientError(`blob ${digest} arrived with another digest`);
-            return JSON.parse(bytes.toString('utf8'));
-        }, this.retry);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/blob-path/get-source.ts
-// A blob read with a plain-HTTP GET over a raw socket into one reused buffer
-// (a loopback registry: the action's own, or a source in merge-only mode).
-// The socket is paused after every read and resumed once the bytes were
-// written on, so its buffer is never overwritten while a write holds it.
-// Anything but a 200 with a Content-Length of the blob's size (a redirect to
-// a CDN, a 401 to answer, a chunked body) is left to the undici way.
-
-
-
-const SOCKET_BUFFER_BYTES = 1024 * 1024;
-const MAX_HEAD_BYTES = 64 * 1024;
-const get_source_IDLE_TIMEOUT_MS = 120_000;
-class GetSource {
-    size;
-    kind = 'blob-source';
-    depth = 1;
-    socket;
-    head = Buffer.alloc(0);
-    ready;
-    received = 0;
-    failure;
-    ended = false;
-    wake;
-    opened;
-    paused = false;
-    /** The reader has the chunk in `ready`: the next read may overwrite it. */
-    handed = false;
-    constructor(url, headers, size) {
-        this.size = size;
-        const buffer = Buffer.allocUnsafeSlow(SOCKET_BUFFER_BYTES);
-        this.socket = external_node_net_.connect({
-            host: url.hostname.replace(/^\[|\]$/g, ''),
-            port: Number(url.port) || 80,
-            onread: { buffer, callback: (n) => this.onRead(buffer, n) },
-        });
-        abortOnCancel(this.socket);
-        this.socket.setTimeout(get_source_IDLE_TIMEOUT_MS, () => this.socket.destroy(codeError(`no data for ${get_source_IDLE_TIMEOUT_MS / 1000} s from ${url.host}`, 'ETIMEDOUT')));
-        destroyAtDeadline(this.socket, url.host, size);
-        this.socket.on('error', (err) => this.stop(err));
-        this.socket.on('close', () => this.stop(this.received < size
-            ? codeError(`blob body ended at byte ${this.received} of ${size}`, 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH')
-            : undefined));
-        this.socket.write(requestHead('GET', url, headers));
-    }
-    /** A GET of `url` answered 200 with `size` bytes, or why not (the undici way takes over). */
-    static async open(url, headers, size) {
-        const source = new GetSource(url, headers, size);
-        const why = await new Promise((resolve) => (source.opened = resolve));
-        if (why === undefined)
-            return source;
-        source.close();
-        return why;
-    }
-    async read() {
-        if (this.handed)
-            this.ready = undefined;
-        this.handed = false;
-        if (!this.ready && this.received >= this.size) {
-            this.close();
-            return null;
-        }
-        // Resumed only once the reader is done with the buffer: the next bytes land in it.
-        if (!this.ready && this.paused) {
-            this.paused = false;
-            this.socket.resume();
-        }
-        await new Promise((resolve) => {
-            if (this.ready || this.failure || this.ended)
-                resolve();
-            else
-                this.wake = resolve;
-        });
-        if (this.ready) {
-            this.handed = true;
-            return this.ready;
-        }
-        throw this.failure ?? codeError('blob body ended early', 'ECONNRESET');
-    }
-    close() {
-        this.socket.destroy();
-    }
-    /** Returns false (pause) once a chunk of the body waits in `buffer` for its reader. */
-    onRead(buffer, n) {
-        let start = 0;
-        if (this.opened) {
-            start = this.readHead(buffer, n);
-            if (start < 0)
-                return true;
-        }
-        if (start >= n)
-            return true;
-        const chunk = buffer.subarray(start, Math.min(n, start + this.size - this.received));
-        this.received += chunk.length;
-        this.ready = chunk;
-        this.paused = true;
-        this.wake?.();
-        this.wake = undefined;
-        return false;
-    }
-    /** Collects the answer's head; the offset in `buffer` where the body starts, -1 while incomplete. */
-    readHead(buffer, n) {
-        this.head = Buffer.concat([this.head, buffer.subarray(0, n)]);
-        let head;
-        try {
-            head = parseHead(this.head);
-        }
-        catch (err) {
-            this.settle(String(err));
-            return -1;
-        }
-        if (!head) {
-            if (this.head.length > MAX_HEAD_BYTES)
-                this.settle('answer head too large');
-            return -1;
-        }
-        const { status, headers } = head;
-        const length = headers['content-length'];
-        if (status !== 200)
-            this.settle(`${status}`);
-        else if (headers['transfer-encoding'] || length === undefined)
-            this.settle('no Content-Length');
-        else if (Number(length) !== this.size)
-            this.settle(`Content-Length ${length}, not ${this.size}`);
-        else
-            this.settle(undefined);
-        return head.end - (this.head.length - n);
-    }
-    settle(why) {
-        const opened = this.opened;
-        this.opened = undefined;
-        opened?.(why);
-        if (why !== undefined)
-            this.socket.destroy();
-    }
-    stop(err) {
-        this.ended = true;
-        if (this.opened)
-            this.settle(err ? (errorCode(err) ?? err.message) : 'closed');
-        this.failure ??= err;
-        this.wake?.();
-        this.wake = undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/registry/blob-open.ts
-// Where a blob's bytes are read from, leanest first: the source's own way
-// (a LeanSource: the local registry's storage files), a plain-HTTP GET on a
-// raw socket (hashed while it streams), else undici's GET body (hashed too).
-// It chooses by the registry's API (scheme, auth), so it lives with the
-// client; the byte paths it picks between are blob-path/'s.
-
-
-
-
-
-
-
-
-/** Below this a blob (a config, a small layer) takes the undici way: nothing to win. */
-const LEAN_MIN_BYTES = 1024 * 1024;
-function isLeanSource(source) {
-    return typeof source.openLean === 'function';
-}
-/** A fresh body for one upload attempt: a BlobSource on the lean path, else a verifying Readable. */
-async function openBlobBody(from, blob) {
-    if (blob.size >= LEAN_MIN_BYTES && blob.digest.startsWith('sha256:')) {
-        const source = from.client;
-        const api = source instanceof RegistryClient ? source : isLeanSource(source) ? source.api : undefined;
-        const lean = (isLeanSource(source) ? await source.openLean(from.repository, blob) : undefined) ??
-            (api ? await fromGet(api, from.repository, blob) : undefined);
-        if (lean)
-            return lean;
-    }
-    // Errors while streaming surface through the upload's body.
-    return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.streamBlob(from.repository, blob)); // inside an upload it runs once: the upload's budget retries
-}
-async function fromGet(client, repo, blob) {
-    const url = new URL(`/v2/${repo}/blobs/${checkDigest(blob.digest, `A blob of ${repo}`)}`, await client.baseUrl());
-    if (url.protocol !== 'http:' || !isLeanUrl(url))
-        return undefined;
-    const auth = await client.authorizationFor(url.toString(), [scopeFor(repo, 'pull')]);
-    const got = await GetSource.open(url, auth ? { authorization: auth } : {}, blob.size);
-    if (typeof got === 'string') {
-        core_debug(`GET ${url.pathname} takes the undici way: ${got}`);
-        return undefined;
-    }
-    core_debug(`${blob.digest}: raw GET ${url.host}`);
-    return hashed(got, blob.digest, (actual, seen) => new TransientError(`blob ${blob.digest} arrived as ${seen} of ${blob.size} bytes with digest ${actual}`));
-}
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./src/exec-tail.ts
 // Picks the lines of a failed command's output that explain the failure.
 const MEANINGFUL = /error|fail|denied|unauthori[sz]ed|forbidden|not found|no such|invalid|exec format|cannot|unable/i;
@@ -58105,6 +56526,174 @@ function checkDriverSupport(build, driver, containerdStore, engine) {
         throw new errors_ActionError(all.join('\n'));
 }
 
+// EXTERNAL MODULE: external "node:async_hooks"
+var external_node_async_hooks_ = __nccwpck_require__(6698);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/retry.ts
+// Retry is one layer: what is worth another attempt (408, 429, 5xx, resets,
+// truncation), capped and jittered backoff that honours Retry-After, and one
+// budget per operation carried in AsyncLocalStorage, so a call that would
+// retry on its own runs once inside an operation that already retries and
+// attempts never multiply (go-containerregistry's transport/retry.go shape).
+
+
+
+
+
+/** An error worth another attempt; `retryAfterMs` when the server said when. */
+class TransientError extends Error {
+    retryAfterMs;
+    constructor(message, retryAfterMs) {
+        super(message);
+        this.retryAfterMs = retryAfterMs;
+        this.name = 'TransientError';
+    }
+}
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    'ECONNREFUSED',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+function isTransientStatus(status) {
+    return TRANSIENT_STATUS.has(status);
+}
+function isTransient(err) {
+    if (err instanceof TransientError)
+        return true;
+    const code = errorCode(err);
+    return typeof code === 'string' && TRANSIENT_CODES.has(code);
+}
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+/**
+ * Carries an operation through about a minute of 5xx, 429 and resets (a
+ * registry restarting, GHCR's transient 504s): backoff from 0.25 s up to 15 s,
+ * given up at the first failure past 60 s without progress, and never more
+ * than 14 attempts, so a permanent failure costs a bounded number of requests.
+ */
+const DEFAULT_RETRY = { attempts: 14, baseMs: 250, capMs: 15_000, budgetMs: 60_000 };
+/** For the action's own loopback services: an answer is immediate or never comes. */
+const LOCAL_RETRY = { attempts: 4, baseMs: 200, capMs: 1_000, budgetMs: 5_000 };
+/** Capped exponential backoff with full jitter; the server's Retry-After wins (capped too). */
+function backoffMs(attempt, policy, retryAfterMs) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, policy.capMs * 4);
+    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+/**
+ * The one retry budget of an operation. Every failure anywhere inside it
+ * counts against the same budget, so attempts never multiply: a call that
+ * would retry on its own runs once inside an operation that retries (the
+ * operation's loop retries it), and a step that retries in place (a chunk
+ * resumed in its upload session) asks the same budget.
+ */
+class RetryBudget {
+    what;
+    policy;
+    /** Failures since the operation started or last made progress: what the attempts bound. */
+    failures = 0;
+    /** Failures since a request last got an answer: what the backoff grows with. */
+    streak = 0;
+    since = Date.now();
+    constructor(what, policy) {
+        this.what = what;
+        this.policy = policy;
+    }
+    /** The attempt about to be made, from 1. */
+    get attempt() {
+        return this.failures + 1;
+    }
+    /** Waits before the next attempt, or throws: `err` when it is not transient, else a final error. */
+    async retry(err, what = this.what) {
+        if (!isTransient(err) || cancelSignal.aborted)
+            throw err; // an abort is never retried
+        this.failures++;
+        this.streak++;
+        const { attempts, budgetMs } = this.policy;
+        const late = budgetMs !== undefined && Date.now() - this.since >= budgetMs;
+        if (this.failures >= attempts || late)
+            throw new HttpError(`Gave up ${what} after ${this.failures} attempts: ${errorMessage(err)}. The registry or the network in between keeps failing; run the job again later.`, undefined, 'RETRIES_EXHAUSTED', err);
+        const retryAfter = err instanceof TransientError ? err.retryAfterMs : undefined;
+        const backoff = backoffMs(this.streak, this.policy, retryAfter);
+        const left = budgetMs === undefined ? backoff : budgetMs - (Date.now() - this.since);
+        const wait = Math.max(0, Math.min(backoff, left));
+        info(`Retrying in ${(wait / 1000).toFixed(1)} s (${this.failures + 1}/${attempts}): ${what}: ${errorMessage(err)}`);
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(wait, undefined, { signal: cancelSignal });
+    }
+    /**
+     * A request of the operation got an answer: the network is flaky, not down,
+     * so the backoff starts small again (the attempts still count).
+     */
+    answered() {
+        this.streak = 0;
+    }
+    /** The operation moved forward (a chunk landed): failures so far no longer count. */
+    progress() {
+        this.failures = 0;
+        this.streak = 0;
+        this.since = Date.now();
+    }
+}
+const budgets = new external_node_async_hooks_.AsyncLocalStorage();
+/** The budget of the operation this code runs in, if any. */
+function currentBudget() {
+    return budgets.getStore();
+}
+/**
+ * Runs `fn` until it succeeds, fails for good, or the budget is spent. Inside
+ * an operation that already retries, `fn` runs once and its failure goes to
+ * that operation's loop.
+ */
+async function withRetry(what, fn, policy = DEFAULT_RETRY) {
+    const outer = budgets.getStore();
+    if (outer)
+        return fn(outer.attempt);
+    const budget = new RetryBudget(what, policy);
+    return budgets.run(budget, async () => {
+        for (;;) {
+            try {
+                return await fn(budget.attempt);
+            }
+            catch (err) {
+                await budget.retry(err);
+            }
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/oci/media-types.ts
+// Manifest media types, and the Accept list every manifest read must send.
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+/** Without the list types, distribution answers a tag on an index with one platform's manifest. */
+const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
+function isIndexType(mediaType) {
+    return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
+}
+function isManifestType(mediaType) {
+    return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
+}
+
 ;// CONCATENATED MODULE: ./src/oci/tar.ts
 // ustar headers (pure): enough of POSIX tar for an OCI image layout, with
 // fixed owner and time so the same image always makes the same archive.
@@ -58299,6 +56888,1170 @@ async function writeArchive(options, sourceOf, index) {
     const descriptor = annotationsAt(options.leveledAnnotations, 'index-descriptor');
     await writeOciArchive(options.ociArchive, sourceOf, index, refName, descriptor);
     info(`Wrote ${index.digest} with every platform to ${options.ociArchive} (ref ${refName})`);
+}
+
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/request-limit.ts
+// A time limit on each request of a piece of work (the pre-flight): a host
+// that takes the connection and never answers fails in seconds, not at the
+// dispatcher's 30 s connect or 60 s headers timeouts.
+
+const limits = new external_node_async_hooks_.AsyncLocalStorage();
+/**
+ * Runs `fn` with each request it makes limited to `ms`, from connect to the answer's headers: for
+ * checks that must fail in seconds on a host that takes the connection and never answers.
+ */
+function withRequestLimit(ms, fn) {
+    return limits.run(ms, fn);
+}
+/** The limit of the work running now, as a signal that aborts when it has passed; undefined outside one. */
+function requestLimit() {
+    const ms = limits.getStore();
+    return ms === undefined ? undefined : { ms, signal: AbortSignal.timeout(ms) };
+}
+/** Rejects once `signal` aborts. */
+function untilAborted(signal) {
+    return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+}
+/** A request that got no answer in time: ETIMEDOUT, so it reads (and retries) as a timed-out connection. */
+function noAnswer(url, ms) {
+    const error = new Error(`no answer from ${new URL(url).host} within ${ms / 1000} s`);
+    return Object.assign(error, { code: 'ETIMEDOUT' });
+}
+
+;// CONCATENATED MODULE: ./src/deadline.ts
+// How long one request may take as a whole, headers to last byte, and the
+// one timer that ends it there (undici's requests in http.ts and the raw
+// sockets of blob-path/ alike). Idle timeouts alone let a peer that drips one
+// byte a second hold the job for ever; an overall deadline bounds it. A
+// transfer's deadline grows with its size at a floor rate far below any
+// working link, so only a peer that stalls on purpose (or a link that is all
+// but down) meets it.
+/** What every request gets at least: connect, headers, and a small body. */
+const BASE_DEADLINE_MS = 5 * 60_000;
+/** The slowest rate a blob transfer may average: 64 KiB/s (a 1 GiB layer gets 4.6 h). */
+const FLOOR_BYTES_PER_S = 64 * 1024;
+/** The overall deadline of a request that moves `bytes` (0 or unknown: the base). */
+function transferDeadlineMs(bytes) {
+    const n = bytes !== undefined && Number.isFinite(bytes) && bytes > 0 ? bytes : 0;
+    return BASE_DEADLINE_MS + Math.ceil((n / FLOOR_BYTES_PER_S) * 1000);
+}
+/** A request to `host`'s overall deadline, `ms` from now; the timer never keeps the process alive. */
+function overallDeadline(host, ms) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+        const reason = new Error(`${host} did not finish within ${Math.round(ms / 1000)} s`);
+        controller.abort(Object.assign(reason, { code: 'ETIMEDOUT' }));
+    }, ms);
+    timer.unref();
+    return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+// The only builder of undici dispatchers: proxy-aware, explicit header, body
+// and overall timeouts, closed in one place. Retrying is retry.ts's.
+
+
+
+
+
+
+
+class Http {
+    dispatcher;
+    /** The CAs to trust, for the lean blob path's own TLS sockets too. */
+    ca;
+    constructor(options = {}) {
+        this.ca = options.ca;
+        this.dispatcher = new undici/* EnvHttpProxyAgent */.J2({
+            headersTimeout: options.headersTimeoutMs ?? 60_000,
+            bodyTimeout: options.bodyTimeoutMs ?? 120_000,
+            // A registry rarely sends a Keep-Alive hint, and undici's default then drops a connection idle
+            // for 4 s: the ones that checked and started the uploads, idle while the layers go up, so the
+            // manifests and tags after them paid a new connection each. Go's clients keep one for 90 s; an
+            // answer lost to a server that closed first is a reset, which retry.ts retries.
+            keepAliveTimeout: 30_000,
+            connect: options.ca ? { ca: options.ca, timeout: 30_000 } : { timeout: 30_000 },
+            // Through a proxy's CONNECT tunnel the registry's TLS is requestTls's, not connect's.
+            ...(options.ca && { requestTls: { ca: options.ca } }),
+        });
+    }
+    async request(req) {
+        const limit = requestLimit();
+        const length = Number(req.headers?.['content-length'] ?? req.headers?.['Content-Length'] ?? 0);
+        const deadline = overallDeadline(new URL(req.url).host, req.deadlineMs ?? transferDeadlineMs(length));
+        const pending = (0,undici/* request */.Em)(req.url, {
+            method: req.method,
+            headers: req.headers,
+            body: req.body,
+            dispatcher: this.dispatcher,
+            // undici closes the connection after every HEAD (for servers that answer one with a body); a
+            // registry does not, and each new connection costs a round trip: keep it, as Go's client does.
+            ...(req.method === 'HEAD' && { reset: false }),
+            // a cancelled job stops its uploads at once; a peer that drips meets the deadline
+            signal: AbortSignal.any([cancelSignal, deadline.signal, ...(limit ? [limit.signal] : [])]),
+        });
+        try {
+            // undici honours the signal only once connected: a TLS handshake that hangs is given up here.
+            const res = limit ? await Promise.race([pending, untilAborted(limit.signal)]) : await pending;
+            res.body.once('close', deadline.clear);
+            return { status: res.statusCode, headers: res.headers, body: res.body };
+        }
+        catch (err) {
+            deadline.clear();
+            if (!limit?.signal.aborted)
+                throw err;
+            // Given up: an answer that still comes frees its connection.
+            pending.then((late) => late.body.dump(), () => undefined);
+            throw cancelSignal.aborted ? err : noAnswer(req.url, limit.ms);
+        }
+    }
+    /**
+     * GET that follows redirects (release downloads answer 302 to a CDN), no
+     * credentials sent. Answers the first non-redirect response; the caller owns its body.
+     */
+    async getFollowing(url, maxRedirects = 5, deadlineMs) {
+        let current = url;
+        for (let hops = 0;; hops++) {
+            const res = await this.request({ method: 'GET', url: current, deadlineMs });
+            const location = header(res, 'location');
+            if (!REDIRECTS.has(res.status) || !location)
+                return res;
+            await res.body.dump();
+            if (hops >= maxRedirects)
+                throw new HttpError(`GET ${url} redirected more than ${maxRedirects} times.`);
+            const next = new URL(location, current);
+            if (new URL(current).protocol === 'https:' && next.protocol !== 'https:')
+                throw new HttpError(`GET ${url} was redirected from https to ${next.protocol}//${next.host}${next.pathname}: a download never leaves https. Check the mirror's redirects.`);
+            current = next.toString();
+        }
+    }
+    /**
+     * Closes every connection without waiting for what is still in flight: nothing the action waits
+     * for is by then, and a connect to a host that never answered (its request given up) would
+     * hold the step for undici's 30 s connect timeout.
+     */
+    async close() {
+        await this.dispatcher.destroy();
+    }
+}
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/**
+ * The CAs to trust when 'ca-file' is set: TLS replaces its defaults when given
+ * a list, so the system roots and NODE_EXTRA_CA_CERTS are listed too. Without
+ * a CA file Node's defaults (which already hold NODE_EXTRA_CA_CERTS) apply.
+ */
+function trustedCas(caFile) {
+    if (!caFile)
+        return undefined;
+    const extra = process.env.NODE_EXTRA_CA_CERTS;
+    return [...external_node_tls_.rootCertificates, ...(extra ? [(0,external_node_fs_.readFileSync)(extra, 'utf8')] : []), (0,external_node_fs_.readFileSync)(caFile, 'utf8')];
+}
+/** A TLS failure about trust (unknown CA, self-signed, wrong name, expired): never retried. */
+function isCertificateError(err) {
+    const code = errorCode(err);
+    return typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
+}
+function header(res, name) {
+    const v = res.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v[0] : v;
+}
+
+;// CONCATENATED MODULE: ./src/registry/challenge.ts
+// Parses WWW-Authenticate challenges (pure): Basic realm="..." or
+// Bearer realm="...",service="...",scope="..." with quoted commas.
+const challenge_PARAM = /^([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?\s*/;
+const SCHEME = /^(\w+)(?:\s+|,\s*|$)/;
+/** Every challenge of a header, in order (RFC 7235 allows several in one: "Bearer …, Basic …"). */
+function parseChallenges(header) {
+    const challenges = [];
+    let rest = header.trim();
+    while (rest !== '') {
+        const param = challenge_PARAM.exec(rest);
+        const current = challenges[challenges.length - 1];
+        if (param && current) {
+            current.params[(param[1] ?? '').toLowerCase()] =
+                param[2] !== undefined ? param[2].replace(/\\(.)/g, '$1') : (param[3] ?? '');
+            rest = rest.slice(param[0].length);
+            continue;
+        }
+        const scheme = SCHEME.exec(rest);
+        if (!scheme)
+            break;
+        challenges.push({ scheme: (scheme[1] ?? '').toLowerCase(), params: {} });
+        rest = rest.slice(scheme[0].length);
+    }
+    return challenges;
+}
+/** The challenge to answer: Bearer when offered, else Basic; undefined for anything else. */
+function parseChallenge(header) {
+    const known = parseChallenges(header ?? '').filter((c) => c.scheme === 'basic' || c.scheme === 'bearer');
+    return known.find((c) => c.scheme === 'bearer') ?? known[0];
+}
+
+;// CONCATENATED MODULE: ./src/registry/origin.ts
+// Where a registry's credentials may go (pure): the one place that decides.
+// Authorization goes only to the origin (scheme, host and port) that issued
+// the challenge, the registry's own; a Location elsewhere (an upload session,
+// a blob redirect) gets the request without it, and one that would move an
+// https session to plain http is refused. A password goes to a token realm
+// only over https or on the registry's own origin.
+
+/**
+ * Whether `url` may carry the credentials of the registry at `base`: 'send' on
+ * the registry's own origin, 'withhold' elsewhere; throws when an https
+ * registry points at plain http (a downgrade a peer in the middle could ask for).
+ */
+function credentialRule(base, url, registry) {
+    const from = new URL(base);
+    const to = new URL(url);
+    if (from.protocol === 'https:' && to.protocol !== 'https:')
+        throw new HttpError(`Refusing to follow ${registry} from https to ${to.protocol}//${to.host}${to.pathname}: the registry or a proxy in between named a plain-http location. Check the registry's proxy configuration (X-Forwarded-Proto) or the network path to it.`, undefined, 'INSECURE_LOCATION');
+    return from.origin === to.origin ? 'send' : 'withhold';
+}
+/**
+ * Throws unless Basic credentials may be sent to the token `realm` of the
+ * registry at `base`: an https realm, or the registry's own origin.
+ */
+function checkRealm(base, realm, registry) {
+    let url;
+    try {
+        url = new URL(realm);
+    }
+    catch {
+        throw new HttpError(`The registry ${registry} named a token realm that is not a URL: '${realm}'.`);
+    }
+    if (url.protocol === 'https:' || url.origin === new URL(base).origin)
+        return;
+    throw new HttpError(`Refusing to send the password for ${registry} to its token realm ${url.origin}${url.pathname}: the realm is not https and not the registry's own origin (${new URL(base).origin}), so anyone on the path could read it. Serve the token endpoint over https.`, undefined, 'INSECURE_REALM');
+}
+
+;// CONCATENATED MODULE: ./src/bounded-body.ts
+// Reading a small answer from outside (a manifest, a config, a token, an
+// error text, a checksum file) with two bounds: a size, checked against
+// Content-Length first and counted while the bytes come, and an overall
+// deadline, so a peer that floods or drips one byte a second cannot exhaust
+// the runner's memory or hold the job. A large download streamed to disk (a
+// release asset) takes the same size bound as a pass-through. Blob bodies are
+// streamed elsewhere.
+
+
+/** Docker's own limit for a manifest (distribution's and containerd's too). */
+const MANIFEST_LIMIT = 4 * 1024 * 1024;
+/** An image config, an attestation or another JSON blob read whole. */
+const JSON_BLOB_LIMIT = 8 * 1024 * 1024;
+/** A token server's answer. */
+const TOKEN_LIMIT = 1024 * 1024;
+/** How much of an error body is kept (the rest is dropped unread). */
+const ERROR_TEXT_LIMIT = 64 * 1024;
+/** The whole of a small answer, from its headers to its last byte. */
+const READ_DEADLINE_MS = 60_000;
+const mib = (n) => `${Math.round((n / 1024 / 1024) * 100) / 100} MiB`;
+function tooLarge(b, seen) {
+    return new HttpError(`The ${b.what} at ${safeUrl(b.url)} is larger than the ${mib(b.limit)} the action reads (${seen}); a registry or server that sends more is refused.`, undefined, 'BODY_TOO_LARGE');
+}
+/** The URL without its query (upload and storage URLs carry signatures there). */
+function safeUrl(url) {
+    try {
+        const u = new URL(url);
+        return `${u.origin}${u.pathname}`;
+    }
+    catch {
+        return '(not a URL)';
+    }
+}
+/** Refuses, before reading a byte, a body whose Content-Length is over the limit; the connection is dropped. */
+function refuseDeclaredExcess(res, b) {
+    const declared = res.headers['content-length'];
+    const length = Number(Array.isArray(declared) ? declared[0] : declared);
+    if (!Number.isFinite(length) || length <= b.limit)
+        return;
+    res.body.destroy();
+    throw tooLarge(b, `Content-Length ${length}`);
+}
+/** A pass-through for a body streamed elsewhere (to disk): it fails once more than the limit has flowed. */
+function sizeBound(b) {
+    let seen = 0;
+    return new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            seen += chunk.length;
+            if (seen > b.limit)
+                return done(tooLarge(b, `more than ${b.limit} bytes arrived`));
+            done(null, chunk);
+        },
+    });
+}
+/** The whole body, or an error naming the limit and the URL; the connection is dropped on excess. */
+async function readBounded(res, b) {
+    refuseDeclaredExcess(res, b);
+    return collect(res, b, true);
+}
+/** At most `limit` bytes of the body (an error text); the rest is dropped without being read. */
+async function readPrefix(res, b) {
+    return collect(res, b, false);
+}
+async function collect(res, b, strict) {
+    const deadlineMs = b.deadlineMs ?? READ_DEADLINE_MS;
+    let late = false;
+    const timer = setTimeout(() => {
+        late = true;
+        res.body.destroy();
+    }, deadlineMs);
+    const chunks = [];
+    let total = 0;
+    try {
+        for await (const chunk of res.body) {
+            total += chunk.length;
+            if (total > b.limit) {
+                res.body.destroy();
+                if (strict)
+                    throw tooLarge(b, `more than ${b.limit} bytes arrived`);
+                chunks.push(chunk.subarray(0, chunk.length - (total - b.limit)));
+                break;
+            }
+            chunks.push(chunk);
+        }
+    }
+    catch (err) {
+        if (!late)
+            throw err;
+    }
+    finally {
+        clearTimeout(timer);
+    }
+    if (late)
+        throw new HttpError(`The ${b.what} at ${safeUrl(b.url)} did not arrive within ${deadlineMs / 1000} s (${total} bytes came); the server is too slow or holds the connection open.`, undefined, 'BODY_DEADLINE');
+    return Buffer.concat(chunks);
+}
+
+;// CONCATENATED MODULE: ./src/registry/response.ts
+// Reading a registry's answers (pure but for draining): what is left of a
+// body, the registry's error text, and query strings joined to a Location.
+
+
+/** How long the rest of an answer may take to arrive before it is dropped. */
+const DRAIN_DEADLINE_MS = 10_000;
+/**
+ * Reads what is left of a body (an error text at most: 64 KiB are read, the
+ * rest dropped with the connection); a body already read, or one that fails, gives ''.
+ */
+async function drain(res) {
+    try {
+        const bounds = { limit: ERROR_TEXT_LIMIT, what: 'answer', url: '', deadlineMs: DRAIN_DEADLINE_MS };
+        return (await readPrefix(res, bounds)).toString('utf8').slice(0, 4096);
+    }
+    catch {
+        return '';
+    }
+}
+/** Appends a query parameter, leaving the registry's own query bytes untouched. */
+function withQuery(url, key, value) {
+    return `${url}${url.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
+}
+/**
+ * "401 UNAUTHORIZED: authentication required" from a registry error body: the
+ * registry's words, cut to 200 characters and escaped for the log.
+ */
+function describeStatus(status, body) {
+    try {
+        const parsed = JSON.parse(body);
+        const first = parsed.errors?.[0];
+        if (typeof first?.code === 'string' && first.code) {
+            const message = typeof first.message === 'string' && first.message ? `: ${first.message}` : '';
+            return forLog(`${status} ${first.code}${message}`.slice(0, 240));
+        }
+    }
+    catch {
+        // not a registry error body
+    }
+    const line = body.trim().split('\n')[0]?.slice(0, 200) ?? '';
+    return forLog(`${status}${line ? `: ${line}` : ''}`);
+}
+
+;// CONCATENATED MODULE: ./src/registry/token.ts
+// The Bearer token flow of the distribution token spec: scopes, the token
+// request (several scopes in one, basic credentials when there are any), and
+// the answer (`token` or `access_token`, `expires_in`).
+
+
+
+
+
+
+
+/** The spec's default lifetime when the server does not say. */
+const DEFAULT_EXPIRES_IN_S = 60;
+function scopeFor(repository, access) {
+    return `repository:${repository}:${access === 'push' ? 'pull,push' : 'pull'}`;
+}
+/** realm?service=...&scope=...&scope=... (pure). */
+function tokenUrl(params, scopes) {
+    const url = new URL(params.realm ?? '');
+    if (params.service)
+        url.searchParams.set('service', params.service);
+    for (const scope of scopes)
+        url.searchParams.append('scope', scope);
+    return url.toString();
+}
+/** Reads a token server's JSON answer (pure); undefined when it holds no token. */
+function parseTokenResponse(json, now = Date.now()) {
+    const body = (json ?? {});
+    const value = typeof body.token === 'string' && body.token ? body.token : body.access_token;
+    if (typeof value !== 'string' || value === '')
+        return undefined;
+    const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_S;
+    return { value, expiresAt: now + seconds * 1000 };
+}
+function basicAuthorization(credentials) {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
+async function fetchToken(http, params, scopes, credentials, who) {
+    if (credentials)
+        checkRealm(who.base, params.realm ?? '', who.registry);
+    const url = tokenUrl(params, scopes);
+    const where = new URL(url);
+    const res = await http.request({
+        method: 'GET',
+        url,
+        headers: credentials ? { authorization: basicAuthorization(credentials) } : {},
+    });
+    if (res.status !== 200) {
+        const text = forLog((await drain(res)).trim().split('\n')[0]?.slice(0, 200) ?? '');
+        if (isTransientStatus(res.status))
+            throw new TransientError(`token server ${where.host} answered ${res.status}`);
+        throw new HttpError(`Cannot get a token for ${scopes.join(' ')} on ${who.registry} from ${where.origin}${where.pathname}: ${res.status}${text ? ` ${text}` : ''} for ${who.identity}. Check 'username' and 'password' or run docker/login-action first.`, res.status);
+    }
+    const what = `token answer for ${who.registry}`;
+    const text = (await readBounded(res, { limit: TOKEN_LIMIT, what, url })).toString('utf8');
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch {
+        throw new TransientError(`token server ${where.host} answered with unreadable JSON (truncated?)`);
+    }
+    const token = parseTokenResponse(json);
+    if (!token)
+        throw new HttpError(`Token server ${where.host} answered without a token for ${scopes.join(' ')}.`);
+    core_setSecret(token.value); // a bearer token is a credential: masked the moment it is read
+    return token;
+}
+
+;// CONCATENATED MODULE: ./src/registry/auth.ts
+
+
+/** Renew a token this long before it expires, so it never lapses mid-request. */
+const RENEW_MARGIN_MS = 10_000;
+class Authenticator {
+    http;
+    registry;
+    credentials;
+    basic;
+    realm;
+    /** The registry's own origin (where the challenge came from): what a plain-http realm must match. */
+    base;
+    tokens = new Map();
+    constructor(http, registry, credentials) {
+        this.http = http;
+        this.registry = registry;
+        this.credentials = credentials;
+    }
+    /** Who we are, for error messages: never the secret. */
+    get identity() {
+        const c = this.credentials;
+        return c ? `user '${c.username}' (from ${c.source})` : 'anonymous access (no credentials found)';
+    }
+    /** The Authorization to send for these scopes, if the registry asked for one. */
+    async authorization(scopes) {
+        if (!this.realm)
+            return this.basic;
+        const key = scopes.join(' ');
+        let pending = this.tokens.get(key);
+        const current = pending && (await pending.catch(() => undefined));
+        if (!current || current.expiresAt - RENEW_MARGIN_MS < Date.now()) {
+            pending = this.renew(key, scopes);
+            const token = await pending;
+            return `Bearer ${token.value}`;
+        }
+        return `Bearer ${current.value}`;
+    }
+    renew(key, scopes) {
+        const pending = fetchToken(this.http, this.realm ?? {}, scopes, this.credentials, {
+            registry: this.registry,
+            identity: this.identity,
+            base: this.base ?? '',
+        });
+        this.tokens.set(key, pending);
+        pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
+        return pending;
+    }
+    /**
+     * Answers a 401. `sent` is the Authorization that was rejected: when another
+     * request already replaced it, trying again is enough. True when a new
+     * attempt is worth making. `base` is the registry's origin that challenged.
+     */
+    async refresh(challenge, scopes, sent, base) {
+        const now = await this.authorization(scopes).catch(() => undefined);
+        if (now !== undefined && now !== sent)
+            return true;
+        const parsed = parseChallenge(challenge);
+        if (parsed?.scheme === 'basic') {
+            if (!this.credentials || this.basic)
+                return false;
+            this.basic = basicAuthorization(this.credentials);
+            return true;
+        }
+        if (parsed?.scheme !== 'bearer' || !parsed.params.realm)
+            return false;
+        this.realm = parsed.params;
+        this.base = base;
+        await this.renew(scopes.join(' '), scopes);
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/blob-path/body-limit.ts
+// How a body-size limit shows (a registry, or nginx's client_max_body_size in
+// front of it) and what the client does about it: a 413 answer, or a
+// connection that broke while a large body was being sent, twice in a row,
+// switches the registry's uploads to chunks, then to smaller chunks.
+
+
+const FIRST_CHUNK_BYTES = 8 * 1024 * 1024;
+const MIN_CHUNK_BYTES = 256 * 1024;
+/** Consecutive broken sends of a large body (or chunk) before it counts as refused. */
+const BROKEN_SENDS_TO_FALL_BACK = 2;
+/** What one registry (or the proxy in front of it) was seen to accept, shared by its uploads. */
+class BodyLimit {
+    registry;
+    chunk;
+    brokenSends = 0;
+    constructor(registry) {
+        this.registry = registry;
+    }
+    /** Undefined while whole bodies go through; else the chunk size uploads use. */
+    get chunkSize() {
+        return this.chunk;
+    }
+    /** Switches to chunks of `size` bytes and asks for another attempt. */
+    tooLarge(size, what, how = '413') {
+        info(`${this.registry} refused ${what} as too large (${how}); uploading in chunks of ${size} bytes`);
+        this.chunk = size;
+        this.brokenSends = 0;
+        return new TransientError(`${what} too large for ${this.registry}`, 0);
+    }
+    /** A body went through whole: broken sends so far were not a limit. */
+    sent() {
+        this.brokenSends = 0;
+    }
+    /**
+     * A connection that broke while a large body was being sent is how a body
+     * limit often shows: after two in a row, fall back from one body to chunks,
+     * or from chunks to smaller chunks. Undefined: not that.
+     */
+    brokenSend(err, chunk, blobSize) {
+        if (!isTransient(err) || err instanceof TransientError)
+            return undefined;
+        const sending = chunk ?? blobSize;
+        if (sending <= MIN_CHUNK_BYTES)
+            return undefined;
+        // One reset can be anything; a second in a row, while sending a large body, is a limit.
+        this.brokenSends++;
+        if (this.brokenSends < BROKEN_SENDS_TO_FALL_BACK)
+            return undefined;
+        const how = 'the connection broke while sending';
+        if (chunk === undefined)
+            return this.tooLarge(FIRST_CHUNK_BYTES, `a ${blobSize}-byte upload`, how);
+        return this.tooLarge(Math.max(MIN_CHUNK_BYTES, chunk / 4), `a ${chunk}-byte chunk`, how);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/blob-path/env-proxy.ts
+// Whether undici's EnvHttpProxyAgent would send a request through a proxy
+// from the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, lowercase first),
+// decided the way it decides: the lean blob path (raw-http.ts) only goes
+// direct, so a URL that would be proxied takes the undici way instead.
+const DEFAULT_PORTS = { 'http:': 80, 'https:': 443 };
+/** NO_PROXY entries (pure): comma or space separated, `host`, `host:port`, `.suffix`, `*.suffix`. */
+function parseNoProxy(value) {
+    const entries = [];
+    for (const entry of value.split(/[,\s]/)) {
+        if (!entry)
+            continue;
+        const parsed = /^(.+):(\d+)$/.exec(entry);
+        entries.push({
+            hostname: (parsed?.[1] ?? entry).replace(/^\*?\./, '').toLowerCase(),
+            port: parsed?.[2] ? Number.parseInt(parsed[2], 10) : 0,
+        });
+    }
+    return entries;
+}
+/** The proxy URL undici would use for `url`, or undefined when it would connect directly (pure). */
+function proxyFor(url, env = process.env) {
+    const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
+    const httpsProxy = (env.https_proxy ?? env.HTTPS_PROXY) || httpProxy;
+    const proxy = url.protocol === 'https:' ? httpsProxy : httpProxy;
+    if (!proxy)
+        return undefined;
+    const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
+    const entries = parseNoProxy(noProxy);
+    if (entries.length === 0)
+        return proxy;
+    if (noProxy === '*')
+        return undefined;
+    const hostname = url.host.replace(/:\d*$/, '').toLowerCase();
+    const port = Number.parseInt(url.port, 10) || DEFAULT_PORTS[url.protocol] || 0;
+    for (const entry of entries) {
+        if (entry.port && entry.port !== port)
+            continue;
+        if (hostname === entry.hostname || hostname.endsWith(`.${entry.hostname}`))
+            return undefined;
+    }
+    return proxy;
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/blob-path/raw-http.ts
+// A minimal HTTP/1.1 client for one request with a large body (a blob's PUT
+// or PATCH) over a plain or TLS socket: the body is written from buffers the
+// caller owns and reuses, each write awaited before its buffer is handed back,
+// so no Buffer is made per chunk. Only the status line and the headers of the
+// answer are parsed (its body is a short error text at most). Everything else
+// (auth, tokens, HEAD, POST, manifests) stays on undici in http.ts.
+
+
+
+
+/** Header bytes at most: a registry's answer is a few hundred. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+const IDLE_TIMEOUT_MS = 120_000;
+/** Status line and headers of an answer (pure); undefined until the blank line has arrived. */
+function parseHead(bytes) {
+    const end = bytes.indexOf('\r\n\r\n');
+    if (end < 0)
+        return undefined;
+    const [statusLine = '', ...lines] = bytes.toString('latin1', 0, end).split('\r\n');
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
+    if (!m)
+        throw codeError(`not an HTTP answer: ${JSON.stringify(statusLine.slice(0, 80))}`, 'ECONNRESET');
+    const headers = {};
+    for (const line of lines) {
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const name = line.slice(0, colon).trim().toLowerCase();
+        headers[name] ??= line.slice(colon + 1).trim();
+    }
+    return { status: Number(m[1]), headers, end: end + 4 };
+}
+/** Destroys `socket` with the cancellation's reason once the job is cancelled (as undici's requests are). */
+function abortOnCancel(socket) {
+    const abort = () => socket.destroy(cancelSignal.reason);
+    if (cancelSignal.aborted) {
+        abort();
+        return;
+    }
+    cancelSignal.addEventListener('abort', abort, { once: true });
+    socket.once('close', () => cancelSignal.removeEventListener('abort', abort));
+}
+/** An error with a code the retry policy knows (ECONNRESET, EPIPE, ETIMEDOUT are transient). */
+function codeError(message, code) {
+    return Object.assign(new Error(message), { code });
+}
+/** The request line and headers (pure); `Host` from the URL, the connection closed afterwards. */
+function requestHead(method, url, headers) {
+    const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: close'];
+    for (const [k, v] of Object.entries(headers))
+        lines.push(`${k}: ${v}`);
+    return `${lines.join('\r\n')}\r\n\r\n`;
+}
+/** Destroys `socket` at the overall deadline (deadline.ts) of a transfer of `bytes`; closing it first clears that. */
+function destroyAtDeadline(socket, host, bytes) {
+    const deadline = overallDeadline(host, transferDeadlineMs(bytes));
+    deadline.signal.addEventListener('abort', () => socket.destroy(deadline.signal.reason), {
+        once: true,
+    });
+    socket.once('close', deadline.clear);
+}
+/** One request on its own connection: write the body, then read the answer. */
+class RawSink {
+    socket;
+    received = Buffer.alloc(0);
+    failure;
+    answer;
+    answered;
+    constructor(method, url, headers, options = {}) {
+        const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        this.socket =
+            url.protocol === 'https:'
+                ? external_node_tls_.connect({ host, port, servername: external_node_net_.isIP(host) ? undefined : host, ca: options.ca })
+                : external_node_net_.connect({ host, port });
+        this.socket.setNoDelay(true);
+        abortOnCancel(this.socket);
+        this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(codeError(`no progress for ${IDLE_TIMEOUT_MS / 1000} s on ${url.host}`, 'ETIMEDOUT')));
+        destroyAtDeadline(this.socket, url.host, Number(headers['content-length'] ?? 0));
+        this.answered = new Promise((resolve, reject) => {
+            this.socket.on('data', (d) => this.onData(d, resolve));
+            // A broken connection is only final at close: an answer that arrived first (a 413
+            // before the socket was torn down) wins over the EPIPE of the write after it.
+            this.socket.on('error', (err) => (this.failure ??= err));
+            this.socket.on('close', () => {
+                if (this.answer)
+                    resolve(this.answer);
+                else if (this.answerAtClose())
+                    resolve(this.answer);
+                else
+                    reject(this.failure ?? codeError(`${url.host} closed the connection before answering`, 'ECONNRESET'));
+            });
+        });
+        this.answered.catch(() => undefined); // read by finish(); a write sees the failure too
+        this.socket.write(requestHead(method, url, headers));
+    }
+    /** True once the server answered or the connection broke: the rest of the body is not wanted. */
+    get done() {
+        return this.answer !== undefined || this.failure !== undefined || this.socket.destroyed;
+    }
+    /**
+     * Writes `chunk` and resolves once the socket is done with it, so the caller
+     * may reuse the buffer. Never rejects: a failure is finish()'s to report.
+     */
+    write(chunk) {
+        if (this.done)
+            return Promise.resolve();
+        return new Promise((resolve) => {
+            this.socket.write(chunk, (err) => {
+                if (err)
+                    this.failure ??= err;
+                resolve();
+            });
+        });
+    }
+    /** The server's answer once the whole body went out (or earlier, when it answered early). */
+    async finish() {
+        try {
+            return await this.answered;
+        }
+        finally {
+            this.socket.destroy();
+        }
+    }
+    abort(err) {
+        this.socket.destroy(err);
+    }
+    onData(d, resolve) {
+        if (this.received.length + d.length > MAX_ANSWER_BYTES) {
+            this.socket.destroy(codeError('answer larger than 64 KiB', 'ECONNRESET'));
+            return;
+        }
+        this.received = Buffer.concat([this.received, d]); // the answer only: a few hundred bytes
+        try {
+            if (this.tryAnswer(false) && this.answer)
+                resolve(this.answer);
+        }
+        catch (err) {
+            this.socket.destroy(err);
+        }
+    }
+    answerAtClose() {
+        try {
+            return this.received.length > 0 && this.tryAnswer(true);
+        }
+        catch {
+            return false;
+        }
+    }
+    /** Parses what arrived; an answer is complete at its Content-Length, or at close without one. */
+    tryAnswer(closed) {
+        const head = parseHead(this.received);
+        if (!head)
+            return false;
+        const length = head.headers['content-length'];
+        const body = this.received.subarray(head.end);
+        if (length === undefined ? !closed : body.length < Number(length))
+            return false;
+        this.answer = { status: head.status, headers: head.headers, text: body.toString('utf8') };
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/blob-path/blob-send.ts
+// How a request with a BlobSource body goes out: over a raw socket
+// (raw-http.ts) when undici would connect directly, else the undici way
+// through the environment's proxy (CONNECT for https), one copy per chunk.
+
+
+
+
+
+/** A short body already read, shaped like undici's (a stream with its mixins) for drain() and fail(). */
+function textBody(text) {
+    const body = Object.assign(external_node_stream_.Readable.from([Buffer.from(text)]), {
+        text: () => Promise.resolve(text),
+        json: () => Promise.resolve(JSON.parse(text)),
+        arrayBuffer: () => Promise.resolve(new TextEncoder().encode(text).buffer),
+        dump: () => Promise.resolve(),
+    });
+    return body;
+}
+function isLeanUrl(url) {
+    return (url.protocol === 'http:' || url.protocol === 'https:') && proxyFor(url) === undefined;
+}
+async function sendBlobBody(http, req) {
+    const url = new URL(req.url);
+    const headers = {
+        ...req.headers,
+        'content-length': req.headers?.['content-length'] ?? String(req.body.size),
+    };
+    if (!isLeanUrl(url)) {
+        core_debug(`${req.method} ${url.host}${url.pathname} through the proxy from the environment`);
+        return http.request({ ...req, headers, body: toReadable(req.body) });
+    }
+    core_debug(`${req.method} ${url.host}${url.pathname}: raw socket`);
+    const sink = new RawSink(req.method, url, headers, { ca: http.ca });
+    await pump(req.body, sink);
+    const answer = await sink.finish();
+    return { status: answer.status, headers: answer.headers, body: textBody(answer.text) };
+}
+
+;// CONCATENATED MODULE: ./src/oci/digest-stream.ts
+// A pass-through stream that hashes what flows and fails at the end when the
+// bytes are not the blob they claim to be (truncated bodies included). How it
+// fails is the source's to say: from a registry it is worth another attempt,
+// from a damaged file it is not.
+
+
+
+
+class DigestVerifier extends external_node_stream_.Transform {
+    blob;
+    mismatch;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    seen = 0;
+    constructor(blob, mismatch = arrivedAs) {
+        // Larger buffers than the 16 KiB default: fewer pauses between socket reads and writes.
+        super({ highWaterMark: 1024 * 1024 });
+        this.blob = blob;
+        this.mismatch = mismatch;
+        if (!blob.digest.startsWith('sha256:'))
+            throw new errors_ActionError(`Blob ${blob.digest} uses a digest algorithm this action cannot verify; only sha256 is supported.`);
+    }
+    _transform(chunk, _enc, done) {
+        this.seen += chunk.length;
+        this.hash.update(chunk);
+        done(null, chunk);
+    }
+    _flush(done) {
+        const digest = `sha256:${this.hash.digest('hex')}`;
+        if (this.seen !== this.blob.size || digest !== this.blob.digest) {
+            done(this.mismatch(this.blob, digest, this.seen));
+            return;
+        }
+        done();
+    }
+}
+/** The default: a body that went wrong on the way, worth another attempt. */
+const arrivedAs = (blob, actual, seen) => new TransientError(`blob ${blob.digest} arrived as ${seen} of ${blob.size} bytes with digest ${actual}`);
+/** `body` through a DigestVerifier: errors on either side surface while reading the result. */
+function verified(body, blob, mismatch) {
+    const verifier = new DigestVerifier(blob, mismatch);
+    (0,external_node_stream_.pipeline)(body, verifier, () => undefined);
+    return verifier;
+}
+
+;// CONCATENATED MODULE: ./src/registry/tls-error.ts
+// The error for a registry whose TLS certificate this runner does not trust (pure).
+
+function untrustedCertificate(registry, err) {
+    const code = errorCode(err) ?? 'TLS error';
+    return new HttpError(`Cannot trust the TLS certificate of ${registry}: ${code}. Set 'ca-file' (or NODE_EXTRA_CA_CERTS) to its CA certificate in PEM, or list it in 'insecure-registries' if it speaks plain HTTP.`, undefined, code);
+}
+
+;// CONCATENATED MODULE: ./src/registry/base-url.ts
+// Which scheme a registry speaks: https unless told otherwise, and for a
+// loopback or 'insecure-registries' host ('probe') https first, falling back
+// to plain http when the host answers a TLS hello with an error at once.
+
+
+
+
+/** Errors of a host that took the connection (or not) and never answered. */
+const SILENT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+/** https://host or http://host. */
+async function resolveBase(http, registry, scheme) {
+    const host = apiHost(registry);
+    if (scheme === 'http')
+        return `http://${host}`;
+    if (scheme !== 'probe')
+        return `https://${host}`;
+    try {
+        const res = await http.request({ method: 'GET', url: `https://${host}/v2/` });
+        await res.body.dump();
+        return `https://${host}`;
+    }
+    catch (err) {
+        if (isCertificateError(err))
+            throw untrustedCertificate(registry, err);
+        // A plain-HTTP registry answers a TLS hello at once (with an error): one that said nothing is down.
+        if (SILENT_CODES.has(errorCode(err) ?? ''))
+            throw err;
+        return `http://${host}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/manifest-read.ts
+// A manifest's answer read as a registry may send it: bounded to 4 MiB
+// (Docker's limit), its digest computed and checked against the one asked
+// for, its length against Content-Length, and its media type checked to be
+// one, since it reaches the log and the next PUT's Content-Type.
+
+
+
+
+
+
+const MEDIA_TYPE = /^[A-Za-z0-9][\w.+-]*\/[\w.+-]+$/;
+/** The exact bytes of a manifest; the digest is computed, never trusted. */
+async function readManifest(res, w) {
+    const what = `manifest ${w.repo}:${w.ref} from ${w.registry}`;
+    const bytes = await readBounded(res, { limit: MANIFEST_LIMIT, what, url: w.url });
+    const length = header(res, 'content-length');
+    if (length !== undefined && Number(length) !== bytes.length)
+        throw new TransientError(`manifest ${w.repo}:${w.ref} arrived as ${bytes.length} of ${length} bytes`);
+    const digest = sha256Digest(bytes);
+    if (w.ref.includes(':') && w.ref !== digest)
+        throw new TransientError(`manifest ${w.repo}@${w.ref} arrived with digest ${digest} (truncated?)`);
+    const declared = parseMediaType(bytes, `${w.repo}:${w.ref}`);
+    const mediaType = declared ?? header(res, 'content-type')?.split(';')[0]?.trim() ?? '';
+    if (mediaType !== '' && !MEDIA_TYPE.test(mediaType))
+        throw new HttpError(`The ${what} declares the media type '${forLog(mediaType.slice(0, 80))}', which is not type/subtype; the manifest is malformed.`);
+    return { mediaType, digest, bytes };
+}
+/** The manifest's own mediaType; a body that is not JSON is a truncated answer. */
+function parseMediaType(bytes, what) {
+    let parsed;
+    try {
+        parsed = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new TransientError(`manifest ${what} is not valid JSON (truncated?)`);
+    }
+    const mediaType = parsed?.mediaType;
+    return typeof mediaType === 'string' ? mediaType : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/registry/client.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+class RegistryClient {
+    http;
+    registry;
+    options;
+    base;
+    auth;
+    /** What this registry accepts as one request body: whole blobs, or chunks of some size. */
+    bodyLimit;
+    /** The retry policy of every operation on this registry. */
+    retry;
+    constructor(http, registry, options = {}) {
+        this.http = http;
+        this.registry = registry;
+        this.options = options;
+        this.auth = new Authenticator(http, registry, options.credentials);
+        this.bodyLimit = new BodyLimit(registry);
+        this.retry = options.retry ?? DEFAULT_RETRY;
+    }
+    get identity() {
+        return this.auth.identity;
+    }
+    /** https://host or http://host; a loopback registry is asked over TLS first. */
+    baseUrl() {
+        this.base ??= resolveBase(this.http, this.registry, this.options.scheme).catch((err) => {
+            this.base = undefined;
+            throw err;
+        });
+        return this.base;
+    }
+    /** The Authorization for `url`: on the registry's own origin only (origin.ts decides). */
+    async authorizationFor(url, scopes) {
+        const own = credentialRule(await this.baseUrl(), url, this.registry) === 'send';
+        return own ? this.auth.authorization(scopes) : undefined;
+    }
+    /**
+     * One request, with credentials only on the registry's own origin (origin.ts; https never
+     * to http); a 401 is answered once (new token), a transient status thrown.
+     */
+    async send(req, scopes) {
+        const { body, deadlineMs } = req;
+        const replayable = !(body && typeof body === 'object' && !Buffer.isBuffer(body));
+        return this.exchange(req, scopes, replayable, (r) => this.http.request({ ...r, body, deadlineMs }));
+    }
+    /** The same with a blob body from the blob path: a raw socket where it can, else undici; never replayed. */
+    async sendBlob(req, scopes) {
+        return this.exchange(req, scopes, false, (r) => sendBlobBody(this.http, { ...r, body: req.body }));
+    }
+    async exchange(req, scopes, replayable, transport) {
+        const base = await this.baseUrl();
+        const url = new URL(req.url, base).toString();
+        const own = credentialRule(base, url, this.registry) === 'send';
+        for (let rejected = 0;;) {
+            const auth = own ? await this.auth.authorization(scopes) : undefined;
+            const headers = { ...req.headers, ...(auth && { authorization: auth }) };
+            const res = await transport({ method: req.method, url, headers }).catch((err) => {
+                throw isCertificateError(err) ? untrustedCertificate(this.registry, err) : err;
+            });
+            if (res.status === 401) {
+                // A 401 to a request without credentials is the challenge; a rejected credential
+                // is answered once (a new token, or Basic after the challenge), a second time is final.
+                const body = await drain(res);
+                if (auth !== undefined)
+                    rejected++;
+                const challenge = header(res, 'www-authenticate');
+                if (own && rejected <= 1 && (await this.auth.refresh(challenge, scopes, auth, base))) {
+                    if (replayable)
+                        continue;
+                    throw new TransientError(`${req.method} ${new URL(url).pathname} needed fresh credentials`);
+                }
+                return this.fail(res, `${req.method} ${new URL(url).pathname}`, body);
+            }
+            if (isTransientStatus(res.status)) {
+                const body = await drain(res);
+                throw new TransientError(`${req.method} ${new URL(url).pathname}: ${describeStatus(res.status, body)}`, parseRetryAfter(header(res, 'retry-after')));
+            }
+            currentBudget()?.answered();
+            return res;
+        }
+    }
+    /** A failure that is not worth retrying: the registry, repository and what was being done. */
+    async fail(res, what, body) {
+        const text = body ?? (await drain(res));
+        const hint = res.status === 401 || res.status === 403
+            ? ` for ${this.identity}. Check 'username' and 'password' or run docker/login-action first.`
+            : '.';
+        throw new HttpError(`Cannot ${what} on ${this.registry}: ${describeStatus(res.status, text)}${hint}`, res.status);
+    }
+    /** The exact bytes of a manifest; undefined on 404. The digest is computed, never trusted. */
+    async getManifest(repo, ref, access = 'pull') {
+        return withRetry(`reading ${this.registry}/${repo}:${ref}`, async () => {
+            if (ref.includes(':'))
+                checkDigest(ref, `A reference to ${repo} on ${this.registry}`);
+            const url = `/v2/${repo}/manifests/${ref}`;
+            const res = await this.send({ method: 'GET', url, headers: { accept: MANIFEST_ACCEPT } }, [
+                scopeFor(repo, access),
+            ]);
+            if (res.status === 404) {
+                await drain(res);
+                return undefined;
+            }
+            if (res.status !== 200)
+                return this.fail(res, `read manifest ${repo}:${ref}`);
+            const where = {
+                repo,
+                ref,
+                registry: this.registry,
+                url: new URL(url, await this.baseUrl()).toString(),
+            };
+            return readManifest(res, where);
+        }, this.retry);
+    }
+    async hasManifest(repo, digest) {
+        checkDigest(digest, `A manifest of ${repo}`);
+        return withRetry(`checking ${this.registry}/${repo}@${digest}`, async () => {
+            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/manifests/${digest}`, headers: { accept: MANIFEST_ACCEPT } }, [scopeFor(repo, 'push')]);
+            const body = await drain(res);
+            if (res.status === 200)
+                return true;
+            if (res.status === 404)
+                return false;
+            return this.fail(res, `check manifest ${repo}@${digest}`, body);
+        }, this.retry);
+    }
+    /** Writes the bytes; answers the OCI-Subject header a registry with the referrers API sends back. */
+    async putManifest(repo, ref, manifest) {
+        return withRetry(`writing ${this.registry}/${repo}:${ref}`, async () => {
+            const res = await this.send({
+                method: 'PUT',
+                url: `/v2/${repo}/manifests/${ref}`,
+                headers: { 'content-type': manifest.mediaType },
+                body: manifest.bytes,
+            }, [scopeFor(repo, 'push')]);
+            if (res.status !== 201 && res.status !== 200)
+                return this.fail(res, `write manifest ${repo}:${ref}`);
+            await drain(res);
+            return header(res, 'oci-subject');
+        }, this.retry);
+    }
+    async hasBlob(repo, digest) {
+        checkDigest(digest, `A blob of ${repo}`);
+        return withRetry(`checking blob ${this.registry}/${repo}@${digest}`, async () => {
+            const res = await this.send({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}` }, [
+                scopeFor(repo, 'push'),
+            ]);
+            const body = await drain(res);
+            if (res.status === 200)
+                return true;
+            if (res.status === 404)
+                return false;
+            return this.fail(res, `check blob ${repo}@${digest}`, body);
+        }, this.retry);
+    }
+    /** The blob's bytes, hashed on the way; bytes that are not the blob fail as transient. */
+    async streamBlob(repo, blob) {
+        return verified((await this.openBlob(repo, blob.digest, blob.size)).body, blob);
+    }
+    /** Opens a blob for streaming, following redirects to storage without our Authorization. */
+    async openBlob(repo, digest, size) {
+        checkDigest(digest, `A blob of ${repo}`);
+        const deadlineMs = transferDeadlineMs(size);
+        let res = await this.send({ method: 'GET', url: `/v2/${repo}/blobs/${digest}`, deadlineMs }, [
+            scopeFor(repo, 'pull'),
+        ]);
+        for (let hop = 0; res.status >= 300 && res.status < 400 && hop < MAX_REDIRECTS; hop++) {
+            const location = header(res, 'location');
+            await drain(res);
+            if (!location)
+                break;
+            res = await this.http.request({
+                method: 'GET',
+                url: new URL(location, await this.baseUrl()).toString(),
+                deadlineMs,
+            });
+            if (isTransientStatus(res.status))
+                throw new TransientError(`blob ${digest} redirect answered ${res.status}`);
+        }
+        if (res.status !== 200)
+            return this.fail(res, `read blob ${repo}@${digest}`);
+        return res;
+    }
+    async readBlobJson(repo, digest) {
+        return withRetry(`reading blob ${this.registry}/${repo}@${digest}`, async () => {
+            const res = await this.openBlob(repo, digest);
+            const url = `${await this.baseUrl()}/v2/${repo}/blobs/${digest}`;
+            const bytes = await readBounded(res, { limit: JSON_BLOB_LIMIT, what: `blob ${repo}@${digest}`, url });
+            if (sha256Digest(bytes) !== digest)
+                throw new TransientError(`blob ${digest} arrived with another digest`);
+            return JSON.parse(bytes.toString('utf8'));
+        }, this.retry);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/private-dir.ts
@@ -60149,6 +59902,197 @@ async function buildHooks(options, commitMessage) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/blob-path/get-source.ts
+// A blob read with a plain-HTTP GET over a raw socket into one reused buffer
+// (a loopback registry: the action's own, or a source in merge-only mode).
+// The socket is paused after every read and resumed once the bytes were
+// written on, so its buffer is never overwritten while a write holds it.
+// Anything but a 200 with a Content-Length of the blob's size (a redirect to
+// a CDN, a 401 to answer, a chunked body) is left to the undici way.
+
+
+
+const SOCKET_BUFFER_BYTES = 1024 * 1024;
+const MAX_HEAD_BYTES = 64 * 1024;
+const get_source_IDLE_TIMEOUT_MS = 120_000;
+class GetSource {
+    size;
+    kind = 'blob-source';
+    depth = 1;
+    socket;
+    head = Buffer.alloc(0);
+    ready;
+    received = 0;
+    failure;
+    ended = false;
+    wake;
+    opened;
+    paused = false;
+    /** The reader has the chunk in `ready`: the next read may overwrite it. */
+    handed = false;
+    constructor(url, headers, size) {
+        this.size = size;
+        const buffer = Buffer.allocUnsafeSlow(SOCKET_BUFFER_BYTES);
+        this.socket = external_node_net_.connect({
+            host: url.hostname.replace(/^\[|\]$/g, ''),
+            port: Number(url.port) || 80,
+            onread: { buffer, callback: (n) => this.onRead(buffer, n) },
+        });
+        abortOnCancel(this.socket);
+        this.socket.setTimeout(get_source_IDLE_TIMEOUT_MS, () => this.socket.destroy(codeError(`no data for ${get_source_IDLE_TIMEOUT_MS / 1000} s from ${url.host}`, 'ETIMEDOUT')));
+        destroyAtDeadline(this.socket, url.host, size);
+        this.socket.on('error', (err) => this.stop(err));
+        this.socket.on('close', () => this.stop(this.received < size
+            ? codeError(`blob body ended at byte ${this.received} of ${size}`, 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH')
+            : undefined));
+        this.socket.write(requestHead('GET', url, headers));
+    }
+    /** A GET of `url` answered 200 with `size` bytes, or why not (the undici way takes over). */
+    static async open(url, headers, size) {
+        const source = new GetSource(url, headers, size);
+        const why = await new Promise((resolve) => (source.opened = resolve));
+        if (why === undefined)
+            return source;
+        source.close();
+        return why;
+    }
+    async read() {
+        if (this.handed)
+            this.ready = undefined;
+        this.handed = false;
+        if (!this.ready && this.received >= this.size) {
+            this.close();
+            return null;
+        }
+        // Resumed only once the reader is done with the buffer: the next bytes land in it.
+        if (!this.ready && this.paused) {
+            this.paused = false;
+            this.socket.resume();
+        }
+        await new Promise((resolve) => {
+            if (this.ready || this.failure || this.ended)
+                resolve();
+            else
+                this.wake = resolve;
+        });
+        if (this.ready) {
+            this.handed = true;
+            return this.ready;
+        }
+        throw this.failure ?? codeError('blob body ended early', 'ECONNRESET');
+    }
+    close() {
+        this.socket.destroy();
+    }
+    /** Returns false (pause) once a chunk of the body waits in `buffer` for its reader. */
+    onRead(buffer, n) {
+        let start = 0;
+        if (this.opened) {
+            start = this.readHead(buffer, n);
+            if (start < 0)
+                return true;
+        }
+        if (start >= n)
+            return true;
+        const chunk = buffer.subarray(start, Math.min(n, start + this.size - this.received));
+        this.received += chunk.length;
+        this.ready = chunk;
+        this.paused = true;
+        this.wake?.();
+        this.wake = undefined;
+        return false;
+    }
+    /** Collects the answer's head; the offset in `buffer` where the body starts, -1 while incomplete. */
+    readHead(buffer, n) {
+        this.head = Buffer.concat([this.head, buffer.subarray(0, n)]);
+        let head;
+        try {
+            head = parseHead(this.head);
+        }
+        catch (err) {
+            this.settle(String(err));
+            return -1;
+        }
+        if (!head) {
+            if (this.head.length > MAX_HEAD_BYTES)
+                this.settle('answer head too large');
+            return -1;
+        }
+        const { status, headers } = head;
+        const length = headers['content-length'];
+        if (status !== 200)
+            this.settle(`${status}`);
+        else if (headers['transfer-encoding'] || length === undefined)
+            this.settle('no Content-Length');
+        else if (Number(length) !== this.size)
+            this.settle(`Content-Length ${length}, not ${this.size}`);
+        else
+            this.settle(undefined);
+        return head.end - (this.head.length - n);
+    }
+    settle(why) {
+        const opened = this.opened;
+        this.opened = undefined;
+        opened?.(why);
+        if (why !== undefined)
+            this.socket.destroy();
+    }
+    stop(err) {
+        this.ended = true;
+        if (this.opened)
+            this.settle(err ? (errorCode(err) ?? err.message) : 'closed');
+        this.failure ??= err;
+        this.wake?.();
+        this.wake = undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registry/blob-open.ts
+// Where a blob's bytes are read from, leanest first: the source's own way
+// (a LeanSource: the local registry's storage files), a plain-HTTP GET on a
+// raw socket (hashed while it streams), else undici's GET body (hashed too).
+// It chooses by the registry's API (scheme, auth), so it lives with the
+// client; the byte paths it picks between are blob-path/'s.
+
+
+
+
+
+
+
+
+/** Below this a blob (a config, a small layer) takes the undici way: nothing to win. */
+const LEAN_MIN_BYTES = 1024 * 1024;
+function isLeanSource(source) {
+    return typeof source.openLean === 'function';
+}
+/** A fresh body for one upload attempt: a BlobSource on the lean path, else a verifying Readable. */
+async function openBlobBody(from, blob) {
+    if (blob.size >= LEAN_MIN_BYTES && blob.digest.startsWith('sha256:')) {
+        const source = from.client;
+        const api = source instanceof RegistryClient ? source : isLeanSource(source) ? source.api : undefined;
+        const lean = (isLeanSource(source) ? await source.openLean(from.repository, blob) : undefined) ??
+            (api ? await fromGet(api, from.repository, blob) : undefined);
+        if (lean)
+            return lean;
+    }
+    // Errors while streaming surface through the upload's body.
+    return withRetry(`reading blob ${from.client.registry}/${from.repository}@${blob.digest}`, () => from.client.streamBlob(from.repository, blob)); // inside an upload it runs once: the upload's budget retries
+}
+async function fromGet(client, repo, blob) {
+    const url = new URL(`/v2/${repo}/blobs/${checkDigest(blob.digest, `A blob of ${repo}`)}`, await client.baseUrl());
+    if (url.protocol !== 'http:' || !isLeanUrl(url))
+        return undefined;
+    const auth = await client.authorizationFor(url.toString(), [scopeFor(repo, 'pull')]);
+    const got = await GetSource.open(url, auth ? { authorization: auth } : {}, blob.size);
+    if (typeof got === 'string') {
+        core_debug(`GET ${url.pathname} takes the undici way: ${got}`);
+        return undefined;
+    }
+    core_debug(`${blob.digest}: raw GET ${url.host}`);
+    return hashed(got, blob.digest, (actual, seen) => new TransientError(`blob ${blob.digest} arrived as ${seen} of ${blob.size} bytes with digest ${actual}`));
+}
+
 ;// CONCATENATED MODULE: ./src/blob-path/shared-read.ts
 
 class SharedRead {
@@ -60593,12 +60537,9 @@ async function copyBlobsOf(manifests, to, stats) {
             if (!blobs.has(blob.digest))
                 blobs.set(blob.digest, { from, blob });
     }
-    await copyListed([...blobs.values()], to, stats);
-}
-async function copyListed(blobs, to, stats) {
     // Largest first: within the large lane the biggest start at once (sort is stable: equal sizes keep
     // their order); the small ones have their own lane (copyAllTo).
-    const list = [...blobs].sort((a, b) => b.blob.size - a.blob.size);
+    const list = [...blobs.values()].sort((a, b) => b.blob.size - a.blob.size);
     if (to.length > 1)
         for (const b of list)
             b.shared = new SharedRead(() => openBlobBody(b.from, b.blob), to.length);
@@ -60613,10 +60554,6 @@ const many = (to) => 'client' in to ? [to] : to;
  */
 async function copyBlobs(items, to, stats) {
     await copyBlobsOf(await expand(items), many(to), stats);
-}
-/** Blobs known by descriptor alone (no manifest yet): each to every target, read once for all of them. */
-async function copyBlobList(from, blobs, to, stats) {
-    await copyListed(blobs.map((blob) => ({ from, blob })), many(to), stats);
 }
 /** Copies manifests (images or indexes) and everything they reference into `to`, parents last. */
 async function copyImages(items, to, stats, onWritten) {
@@ -62134,32 +62071,13 @@ class EarlyCopies {
             .map((descriptor) => ({ from: this.local, descriptor }));
         const label = `${results.map((r) => r.platform).join(', ')} blobs, while others build`;
         const copy = this.queue.then(async () => {
-            const targets = await this.resolved();
+            this.targets ??= this.resolveTargets();
+            const targets = await this.targets;
             return this.timeline.time('Copies', label, () => copyEntryBlobs(entries, targets));
         });
         copy.catch(() => undefined); // handled in settle(): no unhandled rejection meanwhile
         this.queue = copy.catch(() => undefined);
         this.copies.push(copy);
-    }
-    /**
-     * Blobs that landed in the local registry while the build still exports: their copy starts now,
-     * beside any other such copy (never the same blob twice: the watch tells each once), and what is
-     * queued after it waits for it, so a platform's copy finds them there instead of racing them.
-     */
-    startBlobs(blobs) {
-        const label = `${blobs.length} blob(s) as they landed, during the build`;
-        const copy = this.resolved().then((targets) => this.timeline.time('Copies', label, async () => {
-            const stats = newStats();
-            await copyBlobList(this.local, blobs, targets, stats);
-            return stats;
-        }));
-        copy.catch(() => undefined); // handled in settle()
-        this.queue = Promise.all([this.queue, copy.catch(() => undefined)]);
-        this.copies.push(copy);
-    }
-    resolved() {
-        this.targets ??= this.resolveTargets();
-        return this.targets;
     }
     /** Waits for every queued copy; throws the first failure; answers what they uploaded. */
     async settle() {
@@ -66590,8 +66508,6 @@ async function startRegistry(http, options, state) {
 
 
 
-
-
 /** An image the action put in the engine, for post to remove. */
 function remember(state, image) {
     state.images.push(image);
@@ -66648,25 +66564,14 @@ function earlyCopies(clients, options, hooks, local, timeline) {
         return undefined;
     return new EarlyCopies(() => clients.targets(options.tags), local, options.attestations, timeline);
 }
-/**
- * The builds, each starting its early copy, and in a multi-platform build each large blob's copy as it
- * lands in the local registry's storage; a failed build still waits for the copies under way.
- */
-async function buildWith(ctx, local, early) {
-    const storage = local.client instanceof LocalStorageSource ? local.client.storage : undefined;
-    const watch = early && ctx.multiPlatform && storage
-        ? watchStoredBlobs(storage, LEAN_MIN_BYTES, (blobs) => early.startBlobs(blobs))
-        : undefined;
+/** The builds, each starting its early copy; a failed build still waits for the copies under way. */
+async function buildWith(ctx, early) {
     try {
         return await buildPlatforms({ ...ctx, onBuilt: early && ((built) => early.start(built)) });
     }
     catch (err) {
-        await watch?.stop();
         await early?.settle().catch(() => undefined);
         throw err;
-    }
-    finally {
-        await watch?.stop();
     }
 }
 /** The summary's table: a row per platform. */
@@ -66701,7 +66606,7 @@ async function buildAndPublish(clients, options, state, { hooks, timeline }, { e
     await hooks.afterSetUp(emulation, state.runDir);
     const early = earlyCopies(clients, options, hooks, localSource, timeline);
     const hub = hooks.platforms;
-    const results = await buildWith({ options, state, local, hub, emulation, multiPlatform, packed, engineContext }, localSource, early);
+    const results = await buildWith({ options, state, local, hub, emulation, multiPlatform, packed, engineContext }, early);
     const how = (p) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';
     recordBuilds(timeline, results, how);
     const ref = (platform) => localRef(local, platform);

@@ -3,14 +3,11 @@
 // the index and tags still wait for the merge, after every platform
 // succeeded, so a failed run tags nothing (its blobs are left untagged, for
 // the registry's garbage collection). One platform at a time, so two
-// platforms never race to upload a layer they share. In one multi-platform
-// build, large blobs go up as they land in the local registry's storage
-// (startBlobs), each once; a platform's copy after them waits for them.
+// platforms never race to upload a layer they share.
 import type { Repo } from '../oci/image-source.js';
 import { keepEntry, type AttestationMode } from '../oci/attestations.js';
 import { copyEntryBlobs } from '../publish/all-or-nothing.js';
-import { copyBlobList, newStats, type CopyStats } from '../registry/copy.js';
-import type { Descriptor } from '../oci/types.js';
+import { newStats, type CopyStats } from '../registry/copy.js';
 import type { Target } from '../registry/clients.js';
 import type { Timeline } from '../timeline.js';
 import type { PlatformResult } from './build-spec.js';
@@ -35,36 +32,13 @@ export class EarlyCopies {
       .map((descriptor) => ({ from: this.local, descriptor }));
     const label = `${results.map((r) => r.platform).join(', ')} blobs, while others build`;
     const copy = this.queue.then(async () => {
-      const targets = await this.resolved();
+      this.targets ??= this.resolveTargets();
+      const targets = await this.targets;
       return this.timeline.time('Copies', label, () => copyEntryBlobs(entries, targets));
     });
     copy.catch(() => undefined); // handled in settle(): no unhandled rejection meanwhile
     this.queue = copy.catch(() => undefined);
     this.copies.push(copy);
-  }
-
-  /**
-   * Blobs that landed in the local registry while the build still exports: their copy starts now,
-   * beside any other such copy (never the same blob twice: the watch tells each once), and what is
-   * queued after it waits for it, so a platform's copy finds them there instead of racing them.
-   */
-  startBlobs(blobs: readonly Descriptor[]): void {
-    const label = `${blobs.length} blob(s) as they landed, during the build`;
-    const copy = this.resolved().then((targets) =>
-      this.timeline.time('Copies', label, async () => {
-        const stats = newStats();
-        await copyBlobList(this.local, blobs, targets, stats);
-        return stats;
-      }),
-    );
-    copy.catch(() => undefined); // handled in settle()
-    this.queue = Promise.all([this.queue, copy.catch(() => undefined)]);
-    this.copies.push(copy);
-  }
-
-  private resolved(): Promise<readonly Target[]> {
-    this.targets ??= this.resolveTargets();
-    return this.targets;
   }
 
   /** Waits for every queued copy; throws the first failure; answers what they uploaded. */

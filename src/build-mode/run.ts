@@ -2,8 +2,6 @@
 // (platforms.ts), then the publish and the archive; Docker Hub's hooks and
 // tests wrap those phases from outside (hub/lifecycle.ts).
 import { LocalStorageSource } from '../local-registry/storage-source.js';
-import { watchStoredBlobs } from '../local-registry/storage-watch.js';
-import { LEAN_MIN_BYTES } from '../registry/blob-open.js';
 import type { Repo } from '../oci/image-source.js';
 import * as core from '@actions/core';
 import { checkCallSupport, runCalls, type CallTarget } from '../buildx/call.js';
@@ -115,24 +113,13 @@ function earlyCopies(
   return new EarlyCopies(() => clients.targets(options.tags), local, options.attestations, timeline);
 }
 
-/**
- * The builds, each starting its early copy, and in a multi-platform build each large blob's copy as it
- * lands in the local registry's storage; a failed build still waits for the copies under way.
- */
-async function buildWith(ctx: BuildsContext, local: Repo, early?: EarlyCopies): Promise<PlatformResult[]> {
-  const storage = local.client instanceof LocalStorageSource ? local.client.storage : undefined;
-  const watch =
-    early && ctx.multiPlatform && storage
-      ? watchStoredBlobs(storage, LEAN_MIN_BYTES, (blobs) => early.startBlobs(blobs))
-      : undefined;
+/** The builds, each starting its early copy; a failed build still waits for the copies under way. */
+async function buildWith(ctx: BuildsContext, early?: EarlyCopies): Promise<PlatformResult[]> {
   try {
     return await buildPlatforms({ ...ctx, onBuilt: early && ((built) => early.start(built)) });
   } catch (err) {
-    await watch?.stop();
     await early?.settle().catch(() => undefined);
     throw err;
-  } finally {
-    await watch?.stop();
   }
 }
 
@@ -183,7 +170,6 @@ async function buildAndPublish(
   const hub = hooks.platforms;
   const results = await buildWith(
     { options, state, local, hub, emulation, multiPlatform, packed, engineContext },
-    localSource,
     early,
   );
   const how = (p: string) => emulation.results.find((e) => e.platform === p)?.how ?? 'native';

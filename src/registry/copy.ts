@@ -184,17 +184,9 @@ async function copyBlobsOf(
     for (const blob of [manifest.config, ...manifest.layers])
       if (!blobs.has(blob.digest)) blobs.set(blob.digest, { from, blob });
   }
-  await copyListed([...blobs.values()], to, stats);
-}
-
-async function copyListed(
-  blobs: readonly BlobToCopy[],
-  to: readonly Repo<RegistryClient>[],
-  stats: CopyStats,
-): Promise<void> {
   // Largest first: within the large lane the biggest start at once (sort is stable: equal sizes keep
   // their order); the small ones have their own lane (copyAllTo).
-  const list = [...blobs].sort((a, b) => b.blob.size - a.blob.size);
+  const list = [...blobs.values()].sort((a, b) => b.blob.size - a.blob.size);
   if (to.length > 1)
     for (const b of list) b.shared = new SharedRead(() => openBlobBody(b.from, b.blob), to.length);
   // Every target takes the blobs in the same order, so a shared read never waits on a target that
@@ -215,20 +207,6 @@ export async function copyBlobs(
   stats: CopyStats,
 ): Promise<void> {
   await copyBlobsOf(await expand(items), many(to), stats);
-}
-
-/** Blobs known by descriptor alone (no manifest yet): each to every target, read once for all of them. */
-export async function copyBlobList(
-  from: Repo,
-  blobs: readonly Descriptor[],
-  to: Repo<RegistryClient> | readonly Repo<RegistryClient>[],
-  stats: CopyStats,
-): Promise<void> {
-  await copyListed(
-    blobs.map((blob) => ({ from, blob })),
-    many(to),
-    stats,
-  );
 }
 
 /** Told of each manifest written, with the OCI-Subject header the registry answered (referrers API). */
