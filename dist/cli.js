@@ -58160,6 +58160,13 @@ function readPrivateFile(file) {
 
 
 
+/**
+ * A file main writes into runDir as it makes it. A crashed run's registry can
+ * outlive RUNNER_TEMP's wipe and write its storage back under runDir (a build
+ * left going still pushes to it), so the directory alone does not say the run
+ * is alive; the marker is written by nobody else.
+ */
+const RUN_MARKER = '.multiarch-run';
 const KEY = 'multiarch-state';
 function isPost() {
     return core.getState('isPost') === 'true';
@@ -66286,6 +66293,21 @@ function checkRegistry(r, runId, runDir) {
         ...(r.storage !== undefined && { storage }),
     };
 }
+/** Why the entry's builder, docker config, images engine or marker is not what the action writes, if it is not. */
+function scalarProblem(e, runId, runDir) {
+    const builder = builderName(runId);
+    if (e.builder !== undefined && e.builder !== builder)
+        return `builder ${JSON.stringify(e.builder)} is not ${builder}`;
+    const dockerConfig = external_node_path_.join(runDir, 'docker-config');
+    if (e.dockerConfig !== undefined && e.dockerConfig !== dockerConfig)
+        return `dockerConfig ${JSON.stringify(e.dockerConfig)} is not ${dockerConfig}`;
+    const engine = e.imagesEngine;
+    if (engine !== undefined && (typeof engine !== 'string' || !ENGINE.test(engine)))
+        return `imagesEngine ${JSON.stringify(engine)} is not a docker context name or engine address`;
+    if (e.marked !== undefined && e.marked !== true)
+        return `marked ${JSON.stringify(e.marked)} is not true`;
+    return undefined;
+}
 /** The entry's run, as the action wrote it, or why it is not one (pure). `file` is the entry's own file name. */
 function checkLedgerEntry(file, e) {
     const fail = (problem) => ({ ok: false, problem });
@@ -66300,18 +66322,15 @@ function checkLedgerEntry(file, e) {
     if (runDirProblemText)
         return fail(runDirProblemText);
     const runDir = e.runDir;
-    const builder = builderName(runId);
-    if (e.builder !== undefined && e.builder !== builder)
-        return fail(`builder ${JSON.stringify(e.builder)} is not ${builder}`);
-    const dockerConfig = external_node_path_.join(runDir, 'docker-config');
-    if (e.dockerConfig !== undefined && e.dockerConfig !== dockerConfig)
-        return fail(`dockerConfig ${JSON.stringify(e.dockerConfig)} is not ${dockerConfig}`);
+    const problem = scalarProblem(e, runId, runDir);
+    if (problem)
+        return fail(problem);
     const registry = e.registry === undefined ? undefined : checkRegistry(e.registry, runId, runDir);
     if (typeof registry === 'string')
         return fail(registry);
     const engine = e.imagesEngine;
-    if (engine !== undefined && (typeof engine !== 'string' || !ENGINE.test(engine)))
-        return fail(`imagesEngine ${JSON.stringify(engine)} is not a docker context name or engine address`);
+    const builder = builderName(runId);
+    const dockerConfig = external_node_path_.join(runDir, 'docker-config');
     if (!Array.isArray(e.images) || !e.images.every((i) => typeof i === 'string'))
         return fail('images is not a list of names');
     // Only the run's own local-registry tags; a push hook's tag (a user's name) stays in the engine.
@@ -66327,13 +66346,15 @@ function checkLedgerEntry(file, e) {
         ...(e.dockerConfig !== undefined && { dockerConfig }),
         ...(e.builder !== undefined && { builder }),
         ...(engine !== undefined && { imagesEngine: engine }),
+        ...(e.marked === true && { marked: true }),
     };
     return { ok: true, state, foreignImages: images.filter((i) => !own(i)) };
 }
 
 ;// CONCATENATED MODULE: ./src/build-mode/stale.ts
 // What crashed runs left behind. A ledger entry whose run directory is gone
-// (the runner wiped RUNNER_TEMP, or the run ended without post) is stale: its
+// (the runner wiped RUNNER_TEMP, or the run ended without post), or holds no
+// run marker any more, is stale: its
 // registry is stopped, if its process still runs exactly our registry command
 // for that directory, and its images are removed, from the runner's engine and
 // from an existing builder's engine that kept them too, as post does. Entries
@@ -66347,8 +66368,10 @@ function checkLedgerEntry(file, e) {
 
 
 
+
+/** Its run directory is gone, or (for runs that mark it) holds no marker: something else made it again. */
 function isStale(entry) {
-    return !(0,external_node_fs_.existsSync)(entry.runDir);
+    return (!(0,external_node_fs_.existsSync)(entry.runDir) || (entry.marked === true && !(0,external_node_fs_.existsSync)(external_node_path_.join(entry.runDir, RUN_MARKER))));
 }
 /** The ledger's entries the action wrote; every other one is named in a warning and left alone. */
 function checkedEntries() {
@@ -68366,8 +68389,9 @@ async function checkEngine(checks) {
 async function runMain() {
     markMainStarted();
     const runId = `${process.env.GITHUB_RUN_ID ?? 'local'}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
-    const state = { runId, runDir: runDirFor(runId), images: [] };
+    const state = { runId, runDir: runDirFor(runId), images: [], marked: true };
     (0,external_node_fs_.mkdirSync)(state.runDir, { recursive: true, mode: 0o700 }); // before saving: a ledger entry without its dir looks stale
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(state.runDir, RUN_MARKER), `${runId}\n`, { mode: 0o600 });
     state_saveState(state);
     const { inputs, warnings } = readInputs(process.cwd(), external_node_os_namespaceObject.availableParallelism());
     warnings.forEach((w) => warning(w));

@@ -1,7 +1,7 @@
 // The job log in order: runMain's phases, one group each, and runPost's cleanup.
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,7 +23,15 @@ import { writeOutputs } from './publish/outputs.js';
 import { startTargetChecks } from './publish/preflight.js';
 import { cancelledError } from './publish/reached.js';
 import { RegistryClients } from './registry/clients.js';
-import { forgetRun, isPost, markMainStarted, readState, saveState, type PostState } from './state.js';
+import {
+  forgetRun,
+  isPost,
+  markMainStarted,
+  readState,
+  RUN_MARKER,
+  saveState,
+  type PostState,
+} from './state.js';
 
 function runDirFor(runId: string): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), `multiarch-${runId}`);
@@ -64,8 +72,9 @@ async function checkEngine(checks: { report: () => Promise<void> } | undefined):
 export async function runMain(): Promise<void> {
   markMainStarted();
   const runId = `${process.env.GITHUB_RUN_ID ?? 'local'}-${randomBytes(4).toString('hex')}`;
-  const state: PostState = { runId, runDir: runDirFor(runId), images: [] };
+  const state: PostState = { runId, runDir: runDirFor(runId), images: [], marked: true };
   mkdirSync(state.runDir, { recursive: true, mode: 0o700 }); // before saving: a ledger entry without its dir looks stale
+  writeFileSync(path.join(state.runDir, RUN_MARKER), `${runId}\n`, { mode: 0o600 });
   saveState(state);
   const { inputs, warnings } = readInputs(process.cwd(), os.availableParallelism());
   warnings.forEach((w) => core.warning(w));

@@ -35,7 +35,17 @@ export interface PostState {
   images: string[];
   /** The engine (a docker context) of an existing docker-driver builder ('builder'), which keeps them too. */
   imagesEngine?: string;
+  /** runDir holds RUN_MARKER, written when it was made (entries of older versions have none). */
+  marked?: true;
 }
+
+/**
+ * A file main writes into runDir as it makes it. A crashed run's registry can
+ * outlive RUNNER_TEMP's wipe and write its storage back under runDir (a build
+ * left going still pushes to it), so the directory alone does not say the run
+ * is alive; the marker is written by nobody else.
+ */
+export const RUN_MARKER = '.multiarch-run';
 
 const KEY = 'multiarch-state';
 

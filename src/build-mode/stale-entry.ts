@@ -54,6 +54,21 @@ function checkRegistry(r: unknown, runId: string, runDir: string): RegistryState
   };
 }
 
+/** Why the entry's builder, docker config, images engine or marker is not what the action writes, if it is not. */
+function scalarProblem(e: Record<string, unknown>, runId: string, runDir: string): string | undefined {
+  const builder = builderName(runId);
+  if (e.builder !== undefined && e.builder !== builder)
+    return `builder ${JSON.stringify(e.builder)} is not ${builder}`;
+  const dockerConfig = path.join(runDir, 'docker-config');
+  if (e.dockerConfig !== undefined && e.dockerConfig !== dockerConfig)
+    return `dockerConfig ${JSON.stringify(e.dockerConfig)} is not ${dockerConfig}`;
+  const engine = e.imagesEngine;
+  if (engine !== undefined && (typeof engine !== 'string' || !ENGINE.test(engine)))
+    return `imagesEngine ${JSON.stringify(engine)} is not a docker context name or engine address`;
+  if (e.marked !== undefined && e.marked !== true) return `marked ${JSON.stringify(e.marked)} is not true`;
+  return undefined;
+}
+
 /** The entry's run, as the action wrote it, or why it is not one (pure). `file` is the entry's own file name. */
 export function checkLedgerEntry(file: string, e: unknown): CheckedEntry {
   const fail = (problem: string): CheckedEntry => ({ ok: false, problem });
@@ -65,17 +80,13 @@ export function checkLedgerEntry(file: string, e: unknown): CheckedEntry {
   const runDirProblemText = runDirProblem(e.runDir, runId);
   if (runDirProblemText) return fail(runDirProblemText);
   const runDir = e.runDir as string;
-  const builder = builderName(runId);
-  if (e.builder !== undefined && e.builder !== builder)
-    return fail(`builder ${JSON.stringify(e.builder)} is not ${builder}`);
-  const dockerConfig = path.join(runDir, 'docker-config');
-  if (e.dockerConfig !== undefined && e.dockerConfig !== dockerConfig)
-    return fail(`dockerConfig ${JSON.stringify(e.dockerConfig)} is not ${dockerConfig}`);
+  const problem = scalarProblem(e, runId, runDir);
+  if (problem) return fail(problem);
   const registry = e.registry === undefined ? undefined : checkRegistry(e.registry, runId, runDir);
   if (typeof registry === 'string') return fail(registry);
-  const engine = e.imagesEngine;
-  if (engine !== undefined && (typeof engine !== 'string' || !ENGINE.test(engine)))
-    return fail(`imagesEngine ${JSON.stringify(engine)} is not a docker context name or engine address`);
+  const engine = e.imagesEngine as string | undefined;
+  const builder = builderName(runId);
+  const dockerConfig = path.join(runDir, 'docker-config');
   if (!Array.isArray(e.images) || !e.images.every((i) => typeof i === 'string'))
     return fail('images is not a list of names');
   // Only the run's own local-registry tags; a push hook's tag (a user's name) stays in the engine.
@@ -92,6 +103,7 @@ export function checkLedgerEntry(file: string, e: unknown): CheckedEntry {
     ...(e.dockerConfig !== undefined && { dockerConfig }),
     ...(e.builder !== undefined && { builder }),
     ...(engine !== undefined && { imagesEngine: engine }),
+    ...(e.marked === true && { marked: true as const }),
   };
   return { ok: true, state, foreignImages: images.filter((i) => !own(i)) };
 }

@@ -1,5 +1,6 @@
 // What crashed runs left behind. A ledger entry whose run directory is gone
-// (the runner wiped RUNNER_TEMP, or the run ended without post) is stale: its
+// (the runner wiped RUNNER_TEMP, or the run ended without post), or holds no
+// run marker any more, is stale: its
 // registry is stopped, if its process still runs exactly our registry command
 // for that directory, and its images are removed, from the runner's engine and
 // from an existing builder's engine that kept them too, as post does. Entries
@@ -7,15 +8,19 @@
 // never writes.
 import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { removeBuilder } from '../buildx/builder.js';
 import { removeImages } from '../buildx/images.js';
 import { errorMessage } from '../errors.js';
 import { stopLocalRegistry } from '../local-registry/service.js';
-import { forgetRun, readLedger, type PostState } from '../state.js';
+import { forgetRun, readLedger, RUN_MARKER, type PostState } from '../state.js';
 import { checkLedgerEntry } from './stale-entry.js';
 
+/** Its run directory is gone, or (for runs that mark it) holds no marker: something else made it again. */
 export function isStale(entry: PostState): boolean {
-  return !existsSync(entry.runDir);
+  return (
+    !existsSync(entry.runDir) || (entry.marked === true && !existsSync(path.join(entry.runDir, RUN_MARKER)))
+  );
 }
 
 /** The ledger's entries the action wrote; every other one is named in a warning and left alone. */

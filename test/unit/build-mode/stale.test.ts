@@ -6,9 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { checkLedgerEntry } from '../../../src/build-mode/stale-entry.js';
-import { cleanStaleRuns } from '../../../src/build-mode/stale.js';
+import { cleanStaleRuns, isStale } from '../../../src/build-mode/stale.js';
 import { isRegistryCommandLine } from '../../../src/local-registry/service.js';
-import type { PostState } from '../../../src/state.js';
+import { RUN_MARKER, type PostState } from '../../../src/state.js';
 import { stdoutOf } from '../../helpers/stdout.js';
 
 const ID = '123456-0a1b2c3d';
@@ -47,6 +47,7 @@ describe('checkLedgerEntry', () => {
     [5, written({ builder: undefined, imagesEngine: 'other-engine-0a1b2c' })],
     [6, written({ builder: undefined, imagesEngine: 'unix:///var/run/docker26.sock' })],
     [7, written({ builder: undefined, imagesEngine: 'tcp://10.0.0.5:2376' })],
+    [8, written({ marked: true })],
   ])('%i: an entry the action writes is acted on as written', (_n, entry) => {
     const checked = checkLedgerEntry(`/ledger/${String(entry.runId)}.json`, entry);
     expect(checked).toEqual({
@@ -105,6 +106,7 @@ describe('checkLedgerEntry', () => {
     [21, written({ imagesEngine: 'two words' }), `${ID}.json`, 'imagesEngine "two words" is not'],
     [22, written({ imagesEngine: 42 }), `${ID}.json`, 'imagesEngine 42 is not a docker context name'],
     [23, written({ imagesEngine: 'file:///etc/passwd' }), `${ID}.json`, 'imagesEngine "file:///etc/passwd"'],
+    [24, written({ marked: 'yes' }), `${ID}.json`, 'marked "yes" is not true'],
   ])('%i: an entry the action never writes is refused', (_n, entry, file, problem) => {
     const checked = checkLedgerEntry(`/ledger/${file}`, entry);
     expect(checked.ok).toBe(false);
@@ -144,6 +146,28 @@ describe('isRegistryCommandLine: the exact argv the action starts the registry w
     [8, '', false],
   ])('%i: %j', (_n, cmdline, owned) => {
     expect(isRegistryCommandLine(cmdline, REG)).toBe(owned);
+  });
+});
+
+describe('isStale', () => {
+  test("a run directory something else made again (a crashed run's registry writing its storage) is stale when marked", () => {
+    const base = mkdtempSync(path.join(os.tmpdir(), 'stale-marker-'));
+    try {
+      const runDir = path.join(base, `multiarch-${ID}`);
+      const entry = (marked: boolean): PostState => ({
+        runId: ID,
+        runDir,
+        images: [],
+        ...(marked && { marked: true }),
+      });
+      expect([isStale(entry(true)), isStale(entry(false))]).toEqual([true, true]); // no directory
+      mkdirSync(path.join(runDir, 'registry', 'data'), { recursive: true }); // made again, no marker
+      expect([isStale(entry(true)), isStale(entry(false))]).toEqual([true, false]); // older entries: the dir alone
+      writeFileSync(path.join(runDir, RUN_MARKER), ID);
+      expect([isStale(entry(true)), isStale(entry(false))]).toEqual([false, false]); // a run still going
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });
 
