@@ -58751,6 +58751,10 @@ function parseRunStepInputs(raw, problems) {
         secretEnvs: secretEnvs(raw['secret-envs'], problems),
     };
 }
+/** A secret value and, when it has several lines, each line: a log line never holds a whole multi-line secret. */
+function maskablePieces(value) {
+    return value.includes('\n') ? [value, ...value.split('\n').map((l) => l.trim())] : [value];
+}
 /**
  * The values to mask that 'secret-envs' names: the variables' values (each
  * line of a multi-line one too). A value from `secrets.*` is masked by the
@@ -58762,7 +58766,7 @@ function secretEnvValues(raw, env) {
     return splitList(raw, true)
         .map((entry) => /^[A-Za-z0-9_.-]+=([A-Za-z_][A-Za-z0-9_]*)$/.exec(entry)?.[1])
         .map((name) => (name === undefined ? '' : (env[name] ?? '')))
-        .flatMap((v) => (v.includes('\n') ? [v, ...v.split('\n').map((l) => l.trim())] : [v]))
+        .flatMap(maskablePieces)
         .filter((v) => v !== '');
 }
 /** The 'secret-envs' whose variable is missing from `env` (the action's environment), one problem each. */
@@ -58953,7 +58957,7 @@ function secretValues(raw) {
     }
     return entries
         .map((l) => l.slice(l.indexOf('=') + 1))
-        .flatMap((v) => (v.includes('\n') ? [v, ...v.split('\n').map((s) => s.trim())] : [v]))
+        .flatMap(maskablePieces)
         .filter((v) => v !== '');
 }
 

@@ -9,7 +9,7 @@ import { CsvListError, parseCsvList } from './csv-list.js';
 import { manifestAnnotationArgs } from '../oci/annotation-levels.js';
 import { parseAnnotations } from './annotations.js';
 import { parsePushActionInputs, PUSH_ACTION_INPUT_NAMES, type Attests } from './push-action.js';
-import { parseRunStepInputs, RUN_STEP_INPUT_NAMES } from './run-steps.js';
+import { maskablePieces, parseRunStepInputs, RUN_STEP_INPUT_NAMES } from './run-steps.js';
 
 export const BUILD_INPUT_NAMES = [
   'target',
@@ -217,6 +217,6 @@ export function secretValues(raw: string): string[] {
   }
   return entries
     .map((l) => l.slice(l.indexOf('=') + 1))
-    .flatMap((v) => (v.includes('\n') ? [v, ...v.split('\n').map((s) => s.trim())] : [v]))
+    .flatMap(maskablePieces)
     .filter((v) => v !== '');
 }

@@ -144,6 +144,11 @@ export function parseRunStepInputs(
   };
 }
 
+/** A secret value and, when it has several lines, each line: a log line never holds a whole multi-line secret. */
+export function maskablePieces(value: string): string[] {
+  return value.includes('\n') ? [value, ...value.split('\n').map((l) => l.trim())] : [value];
+}
+
 /**
  * The values to mask that 'secret-envs' names: the variables' values (each
  * line of a multi-line one too). A value from `secrets.*` is masked by the
@@ -155,7 +160,7 @@ export function secretEnvValues(raw: string, env: NodeJS.ProcessEnv): string[] {
   return splitList(raw, true)
     .map((entry) => /^[A-Za-z0-9_.-]+=([A-Za-z_][A-Za-z0-9_]*)$/.exec(entry)?.[1])
     .map((name) => (name === undefined ? '' : (env[name] ?? '')))
-    .flatMap((v) => (v.includes('\n') ? [v, ...v.split('\n').map((l) => l.trim())] : [v]))
+    .flatMap(maskablePieces)
     .filter((v) => v !== '');
 }
 
