@@ -33,4 +33,9 @@ export default tseslint.config(
       'no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // src/undici-parts.cjs: CommonJS, so that its requires stay lazy in the bundle.
+    files: ['**/*.cjs'],
+    languageOptions: { ecmaVersion: 'latest', sourceType: 'commonjs', globals: globals.node },
+  },
 );
