@@ -107,6 +107,8 @@ async function runDist(address: string, ctx: string, repo: string, root?: string
       tags: `${address}/bench/${repo}:1`,
       push: 'true',
       network: 'host',
+      // Plain HTTP said up front (the engine takes 127.0.0.0/8 as insecure by itself): no HTTPS probe.
+      'insecure-registries': address,
     },
     { root },
   );
