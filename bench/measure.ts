@@ -54,7 +54,8 @@ export async function actionMerge(
   // Plain HTTP said up front, as oras is told with --plain-http: no HTTPS probe of either registry.
   const insecure = [source, tag].map((ref) => ref.split('/')[0]).join(',');
   const inputs = { sources: source, tags: tag, push: 'true', 'insecure-registries': insecure };
-  for (const [k, v] of Object.entries({ ...actionDefaults(), ...inputs })) env[`INPUT_${k.toUpperCase()}`] = v;
+  for (const [k, v] of Object.entries({ ...actionDefaults(), ...inputs }))
+    env[`INPUT_${k.toUpperCase()}`] = v;
   for (const f of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
     env[f] = path.join(dir, f);
     writeFileSync(env[f], '');
