@@ -35336,6 +35336,16 @@ function requestHead(method, url, headers) {
         lines.push(`${k}: ${v}`);
     return `${lines.join('\r\n')}\r\n\r\n`;
 }
+/** A new plain or TLS connection to the URL's origin, with Nagle off (the body goes in large writes). */
+function connectRaw(url, ca) {
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const socket = url.protocol === 'https:'
+        ? external_node_tls_.connect({ host, port, servername: external_node_net_.isIP(host) ? undefined : host, ca })
+        : external_node_net_.connect({ host, port });
+    socket.setNoDelay(true);
+    return socket;
+}
 /** Destroys `socket` at the overall deadline (deadline.ts) of a transfer of `bytes`; closing it first clears that. */
 function destroyAtDeadline(socket, host, bytes) {
     const deadline = overallDeadline(host, transferDeadlineMs(bytes));
@@ -35352,13 +35362,7 @@ class RawSink {
     answer;
     answered;
     constructor(method, url, headers, options = {}) {
-        const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-        const host = url.hostname.replace(/^\[|\]$/g, '');
-        this.socket =
-            url.protocol === 'https:'
-                ? external_node_tls_.connect({ host, port, servername: external_node_net_.isIP(host) ? undefined : host, ca: options.ca })
-                : external_node_net_.connect({ host, port });
-        this.socket.setNoDelay(true);
+        this.socket = options.socket ?? connectRaw(url, options.ca);
         abortOnCancel(this.socket);
         this.socket.setTimeout(IDLE_TIMEOUT_MS, () => this.socket.destroy(codeError(`no progress for ${IDLE_TIMEOUT_MS / 1000} s on ${url.host}`, 'ETIMEDOUT')));
         destroyAtDeadline(this.socket, url.host, Number(headers['content-length'] ?? 0));
@@ -35479,10 +35483,40 @@ async function sendBlobBody(http, req) {
         return http.request({ ...req, headers, body: toReadable(req.body) });
     }
     core_debug(`${req.method} ${url.host}${url.pathname}: raw socket`);
-    const sink = new RawSink(req.method, url, headers, { ca: http.ca });
+    const sink = new RawSink(req.method, url, headers, { ca: http.ca, socket: req.warm?.take(url) });
     await pump(req.body, sink);
     const answer = await sink.finish();
     return { status: answer.status, headers: answer.headers, body: textBody(answer.text) };
+}
+
+;// CONCATENATED MODULE: ./src/blob-path/warm-socket.ts
+
+class WarmSocket {
+    origin;
+    socket;
+    broken = false;
+    constructor(origin, socket) {
+        this.origin = origin;
+        this.socket = socket;
+        // A warm connection that failed is only a head start lost: the PUT opens its own.
+        socket.on('error', () => (this.broken = true));
+        socket.once('close', () => (this.broken = true));
+    }
+    static open(base, ca) {
+        return new WarmSocket(base.origin, connectRaw(base, ca));
+    }
+    /** The connection, once, for a request to `url`'s origin; undefined when it broke or is for another. */
+    take(url) {
+        const socket = this.socket;
+        if (!socket || this.broken || socket.destroyed || url.origin !== this.origin)
+            return undefined;
+        this.socket = undefined;
+        return socket;
+    }
+    close() {
+        this.socket?.destroy();
+        this.socket = undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/oci/digest-stream.ts
@@ -35630,6 +35664,7 @@ function parseMediaType(bytes, what) {
 
 
 
+
 const MAX_REDIRECTS = 5;
 class RegistryClient {
     http;
@@ -35676,7 +35711,12 @@ class RegistryClient {
     }
     /** The same with a blob body from the blob path: a raw socket where it can, else undici; never replayed. */
     async sendBlob(req, scopes) {
-        return this.exchange(req, scopes, false, (r) => sendBlobBody(this.http, { ...r, body: req.body }));
+        return this.exchange(req, scopes, false, (r) => sendBlobBody(this.http, { ...r, body: req.body, warm: req.warm }));
+    }
+    /** A connection opened ahead for a blob's raw PUT; undefined where a PUT would not go raw (a proxy). */
+    async warmBlobSocket() {
+        const base = new URL(await this.baseUrl());
+        return isLeanUrl(base) ? WarmSocket.open(base, this.http.ca) : undefined;
     }
     async exchange(req, scopes, replayable, transport) {
         const base = await this.baseUrl();
@@ -38094,6 +38134,7 @@ async function* chunksOf(body, size) {
 
 
 
+
 /** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
 const UPLOAD_ATTEMPTS = 24;
 /** `open` gives a fresh, verifying stream (or lean source) of the blob for every attempt. */
@@ -38104,29 +38145,41 @@ async function uploadBlob(client, repo, blob, open, mountFrom) {
         // periodic fault (a proxy failing every Nth request) cannot phase-lock onto the same PUT.
         if (attempt > 1 && Math.random() < 0.5 && (await client.hasBlob(repo, blob.digest)))
             return 'uploaded';
-        const location = await startUpload(client, repo, blob.digest, mountFrom);
-        if (location === undefined)
-            return 'mounted';
-        const body = await open();
-        const size = client.bodyLimit.chunkSize;
+        // A large blob's monolithic PUT goes over a raw connection of its own: opened beside the POST.
+        const warm = !mountFrom && blob.size >= LEAN_MIN_BYTES && client.bodyLimit.chunkSize === undefined
+            ? await client.warmBlobSocket()
+            : undefined;
         try {
-            if (size === undefined)
-                await putMonolithic(client, repo, blob, location, body);
-            else
-                await putChunked(client, repo, blob, location, isBlobSource(body) ? toReadable(body) : body, size);
-        }
-        catch (err) {
-            throw client.bodyLimit.brokenSend(err, size, blob.size) ?? err;
+            const location = await startUpload(client, repo, blob.digest, mountFrom);
+            if (location === undefined)
+                return 'mounted';
+            await putBlob(client, repo, blob, location, await open(), warm);
         }
         finally {
-            if (isBlobSource(body))
-                body.close();
-            else
-                body.destroy();
+            warm?.close();
         }
-        client.bodyLimit.sent();
         return 'uploaded';
     }, { ...client.retry, attempts: Math.max(client.retry.attempts, UPLOAD_ATTEMPTS) });
+}
+/** The body in one PUT, or in chunks once the registry refused it whole; the source closed after. */
+async function putBlob(client, repo, blob, location, body, warm) {
+    const size = client.bodyLimit.chunkSize;
+    try {
+        if (size === undefined)
+            await putMonolithic(client, repo, blob, location, body, warm);
+        else
+            await putChunked(client, repo, blob, location, isBlobSource(body) ? toReadable(body) : body, size);
+    }
+    catch (err) {
+        throw client.bodyLimit.brokenSend(err, size, blob.size) ?? err;
+    }
+    finally {
+        if (isBlobSource(body))
+            body.close();
+        else
+            body.destroy();
+    }
+    client.bodyLimit.sent();
 }
 /** POST for a session (with mount=&from= when asked); undefined when the blob was mounted. */
 async function startUpload(client, repo, digest, mountFrom) {
@@ -38146,12 +38199,12 @@ async function startUpload(client, repo, digest, mountFrom) {
         throw new HttpError(`Registry ${client.registry} started an upload to ${repo} without a Location.`);
     return new URL(location, await client.baseUrl()).toString();
 }
-async function putMonolithic(client, repo, blob, location, body) {
+async function putMonolithic(client, repo, blob, location, body, warm) {
     const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };
     const url = withQuery(location, 'digest', blob.digest);
     const scopes = [scopeFor(repo, 'push')];
     const res = isBlobSource(body)
-        ? await client.sendBlob({ method: 'PUT', url, headers, body }, scopes)
+        ? await client.sendBlob({ method: 'PUT', url, headers, body, warm }, scopes)
         : await client.send({ method: 'PUT', url, headers, body }, scopes);
     if (res.status === 413) {
         await drain(res);
@@ -39558,7 +39611,7 @@ async function keylessSigner(options = {}) {
 
 
 
-async function putBlob(target, blob, bytes) {
+async function write_putBlob(target, blob, bytes) {
     const { client, repository } = target;
     if (await client.hasBlob(repository, blob.digest))
         return;
@@ -39581,9 +39634,9 @@ async function writeSignature(s, signer) {
     if (signedBefore(layers, s, signer))
         return undefined;
     const layer = signatureLayer(s.payload, s.signature);
-    await putBlob(s.target, layer, s.payload);
+    await write_putBlob(s.target, layer, s.payload);
     const image = signatureImage([...layers, layer]);
-    await putBlob(s.target, image.configDescriptor, image.config);
+    await write_putBlob(s.target, image.configDescriptor, image.config);
     await client.putManifest(repository, tag, image.manifest);
     return where;
 }

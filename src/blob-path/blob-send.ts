@@ -7,6 +7,7 @@ import type { Http, HttpRequest, HttpResponse } from '../http.js';
 import { pump, toReadable, type BlobSource } from './blob-pump.js';
 import { proxyFor } from './env-proxy.js';
 import { RawSink } from './raw-http.js';
+import type { WarmSocket } from './warm-socket.js';
 
 /** A short body already read, shaped like undici's (a stream with its mixins) for drain() and fail(). */
 function textBody(text: string): HttpResponse['body'] {
@@ -25,7 +26,7 @@ export function isLeanUrl(url: URL): boolean {
 
 export async function sendBlobBody(
   http: Http,
-  req: Omit<HttpRequest, 'body'> & { body: BlobSource },
+  req: Omit<HttpRequest, 'body'> & { body: BlobSource; warm?: WarmSocket },
 ): Promise<HttpResponse> {
   const url = new URL(req.url);
   const headers = {
@@ -37,7 +38,7 @@ export async function sendBlobBody(
     return http.request({ ...req, headers, body: toReadable(req.body) });
   }
   core.debug(`${req.method} ${url.host}${url.pathname}: raw socket`);
-  const sink = new RawSink(req.method, url, headers, { ca: http.ca });
+  const sink = new RawSink(req.method, url, headers, { ca: http.ca, socket: req.warm?.take(url) });
   await pump(req.body, sink);
   const answer = await sink.finish();
   return { status: answer.status, headers: answer.headers, body: textBody(answer.text) };

@@ -66,6 +66,20 @@ export function requestHead(method: string, url: URL, headers: Record<string, st
 export interface SinkOptions {
   /** CA certificates for https (PEM); Node's defaults when undefined. */
   ca?: string[];
+  /** A connection to the URL's origin opened ahead (warm-socket.ts); a new one when undefined. */
+  socket?: net.Socket;
+}
+
+/** A new plain or TLS connection to the URL's origin, with Nagle off (the body goes in large writes). */
+export function connectRaw(url: URL, ca?: string[]): net.Socket {
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const socket =
+    url.protocol === 'https:'
+      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ca })
+      : net.connect({ host, port });
+  socket.setNoDelay(true);
+  return socket;
 }
 
 /** Destroys `socket` at the overall deadline (deadline.ts) of a transfer of `bytes`; closing it first clears that. */
@@ -86,13 +100,7 @@ export class RawSink {
   private readonly answered: Promise<RawAnswer>;
 
   constructor(method: string, url: URL, headers: Record<string, string>, options: SinkOptions = {}) {
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    this.socket =
-      url.protocol === 'https:'
-        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ca: options.ca })
-        : net.connect({ host, port });
-    this.socket.setNoDelay(true);
+    this.socket = options.socket ?? connectRaw(url, options.ca);
     abortOnCancel(this.socket);
     this.socket.setTimeout(IDLE_TIMEOUT_MS, () =>
       this.socket.destroy(

@@ -20,7 +20,8 @@ import { Authenticator } from './auth.js';
 import { describeStatus, drain } from './response.js';
 import { BodyLimit } from '../blob-path/body-limit.js';
 import type { BlobSource } from '../blob-path/blob-pump.js';
-import { sendBlobBody } from '../blob-path/blob-send.js';
+import { isLeanUrl, sendBlobBody } from '../blob-path/blob-send.js';
+import { WarmSocket } from '../blob-path/warm-socket.js';
 import { verified } from '../oci/digest-stream.js';
 import type { Credentials } from './credentials.js';
 import { resolveBase, type Scheme } from './base-url.js';
@@ -49,7 +50,7 @@ export interface Req {
   deadlineMs?: number;
 }
 
-export type BlobReq = Omit<Req, 'body' | 'deadlineMs'> & { body: BlobSource };
+export type BlobReq = Omit<Req, 'body' | 'deadlineMs'> & { body: BlobSource; warm?: WarmSocket };
 
 const MAX_REDIRECTS = 5;
 
@@ -102,7 +103,15 @@ export class RegistryClient {
 
   /** The same with a blob body from the blob path: a raw socket where it can, else undici; never replayed. */
   async sendBlob(req: BlobReq, scopes: readonly string[]): Promise<HttpResponse> {
-    return this.exchange(req, scopes, false, (r) => sendBlobBody(this.http, { ...r, body: req.body }));
+    return this.exchange(req, scopes, false, (r) =>
+      sendBlobBody(this.http, { ...r, body: req.body, warm: req.warm }),
+    );
+  }
+
+  /** A connection opened ahead for a blob's raw PUT; undefined where a PUT would not go raw (a proxy). */
+  async warmBlobSocket(): Promise<WarmSocket | undefined> {
+    const base = new URL(await this.baseUrl());
+    return isLeanUrl(base) ? WarmSocket.open(base, this.http.ca) : undefined;
   }
 
   private async exchange(

@@ -17,6 +17,8 @@ import { drain, withQuery } from './response.js';
 import { FIRST_CHUNK_BYTES } from '../blob-path/body-limit.js';
 import { putChunked } from './chunked-upload.js';
 import { scopeFor } from './token.js';
+import { LEAN_MIN_BYTES } from './blob-open.js';
+import type { WarmSocket } from '../blob-path/warm-socket.js';
 
 /** Each attempt is a session, a source stream and a PUT, and size fallbacks spend attempts too. */
 const UPLOAD_ATTEMPTS = 24;
@@ -38,25 +40,44 @@ export async function uploadBlob(
       // on a random half of the retries also varies how many requests an attempt makes, so a
       // periodic fault (a proxy failing every Nth request) cannot phase-lock onto the same PUT.
       if (attempt > 1 && Math.random() < 0.5 && (await client.hasBlob(repo, blob.digest))) return 'uploaded';
-      const location = await startUpload(client, repo, blob.digest, mountFrom);
-      if (location === undefined) return 'mounted';
-      const body = await open();
-      const size = client.bodyLimit.chunkSize;
+      // A large blob's monolithic PUT goes over a raw connection of its own: opened beside the POST.
+      const warm =
+        !mountFrom && blob.size >= LEAN_MIN_BYTES && client.bodyLimit.chunkSize === undefined
+          ? await client.warmBlobSocket()
+          : undefined;
       try {
-        if (size === undefined) await putMonolithic(client, repo, blob, location, body);
-        else
-          await putChunked(client, repo, blob, location, isBlobSource(body) ? toReadable(body) : body, size);
-      } catch (err) {
-        throw client.bodyLimit.brokenSend(err, size, blob.size) ?? err;
+        const location = await startUpload(client, repo, blob.digest, mountFrom);
+        if (location === undefined) return 'mounted';
+        await putBlob(client, repo, blob, location, await open(), warm);
       } finally {
-        if (isBlobSource(body)) body.close();
-        else body.destroy();
+        warm?.close();
       }
-      client.bodyLimit.sent();
       return 'uploaded';
     },
     { ...client.retry, attempts: Math.max(client.retry.attempts, UPLOAD_ATTEMPTS) },
   );
+}
+
+/** The body in one PUT, or in chunks once the registry refused it whole; the source closed after. */
+async function putBlob(
+  client: RegistryClient,
+  repo: string,
+  blob: Descriptor,
+  location: string,
+  body: Readable | BlobSource,
+  warm: WarmSocket | undefined,
+): Promise<void> {
+  const size = client.bodyLimit.chunkSize;
+  try {
+    if (size === undefined) await putMonolithic(client, repo, blob, location, body, warm);
+    else await putChunked(client, repo, blob, location, isBlobSource(body) ? toReadable(body) : body, size);
+  } catch (err) {
+    throw client.bodyLimit.brokenSend(err, size, blob.size) ?? err;
+  } finally {
+    if (isBlobSource(body)) body.close();
+    else body.destroy();
+  }
+  client.bodyLimit.sent();
 }
 
 /** POST for a session (with mount=&from= when asked); undefined when the blob was mounted. */
@@ -88,12 +109,13 @@ async function putMonolithic(
   blob: Descriptor,
   location: string,
   body: Readable | BlobSource,
+  warm: WarmSocket | undefined,
 ): Promise<void> {
   const headers = { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) };
   const url = withQuery(location, 'digest', blob.digest);
   const scopes = [scopeFor(repo, 'push')];
   const res = isBlobSource(body)
-    ? await client.sendBlob({ method: 'PUT', url, headers, body }, scopes)
+    ? await client.sendBlob({ method: 'PUT', url, headers, body, warm }, scopes)
     : await client.send({ method: 'PUT', url, headers, body }, scopes);
   if (res.status === 413) {
     await drain(res);
