@@ -29164,7 +29164,7 @@ exports.visitAsync = visitAsync;
 /***/ }),
 
 /***/ 533:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 // 'undici' as the bundles see it (tsconfig.json's `paths`): the parts this
 // action and @actions/http-client use, each loaded on first use, with
@@ -29203,18 +29203,20 @@ function request(url, opts = {}) {
   });
 }
 
-module.exports = {
-  get Agent() {
-    return withApi(__nccwpck_require__(7405));
-  },
-  get EnvHttpProxyAgent() {
-    return withApi(__nccwpck_require__(3137));
-  },
-  get ProxyAgent() {
-    return withApi(__nccwpck_require__(6672));
-  },
-  request,
-};
+// Named first by plain assignments, which is how Node finds a CommonJS module's exports for ESM
+// importers (tsx runs bench/ and support/ with the same paths); then each is a getter.
+exports.Agent = undefined;
+exports.EnvHttpProxyAgent = undefined;
+exports.ProxyAgent = undefined;
+exports.request = request;
+
+// Each require() is written out, so the bundler finds it.
+const lazy = (load) => ({ enumerable: true, get: () => withApi(load()) });
+Object.defineProperties(exports, {
+  Agent: lazy(() => __nccwpck_require__(7405)),
+  EnvHttpProxyAgent: lazy(() => __nccwpck_require__(3137)),
+  ProxyAgent: lazy(() => __nccwpck_require__(6672)),
+});
 
 
 /***/ })
@@ -39057,6 +39059,12 @@ async function listReferrers(client, repo, digest) {
 
 
 
+
+/** Reads at once to a source: roots side by side, and within a root a level's subjects (each asks 4 things). */
+const ROOTS_AT_ONCE = 4;
+const SUBJECTS_AT_ONCE = 2;
+/** One referrer's identity: a cosign tag's manifest and the same manifest as an OCI 1.1 referrer differ. */
+const keyOf = (r) => `${r.tag ?? ''}@${r.raw.digest}`;
 /** The source's referrers API, when it has one (a registry, or the local registry behind its files). */
 function apiOf(from) {
     if (from.client instanceof RegistryClient)
@@ -39114,16 +39122,23 @@ function foundReferrer(from, raw, manifest, subject, root, cosign) {
         descriptor: referrerDescriptor(manifest, raw),
     };
 }
-/** Every referrer of one digest, one level down. */
-async function referrersOf(from, subject, root) {
-    const found = [];
-    for (const d of await listed(from, subject)) {
+/** The listed referrers of one digest, read side by side, in the list's order. */
+async function listedReferrers(from, subject, root) {
+    return mapPool(await listed(from, subject), SUBJECTS_AT_ONCE, async (d) => {
         const raw = await readListed(from, subject, d);
-        found.push(foundReferrer(from, raw, parse(raw, from, d.digest), subject, root));
-    }
-    for (const suffix of COSIGN_SUFFIXES)
-        found.push(...(await cosignTag(from, subject, root, suffix)));
-    return found;
+        return foundReferrer(from, raw, parse(raw, from, d.digest), subject, root);
+    });
+}
+/**
+ * Every referrer of one digest, one level down: the listed ones, then cosign's tags in their order.
+ * The list and the tags are asked side by side (most answers are 404s, each a round trip).
+ */
+async function referrersOf(from, subject, root) {
+    const [fromList, ...fromTags] = await Promise.all([
+        listedReferrers(from, subject, root),
+        ...COSIGN_SUFFIXES.map((suffix) => cosignTag(from, subject, root, suffix)),
+    ]);
+    return [...fromList, ...fromTags.flat()];
 }
 async function cosignTag(from, subject, root, suffix) {
     const tag = fallbackTag(subject, suffix);
@@ -39138,9 +39153,11 @@ async function treeOf(root, seen) {
     let level = [root.digest];
     for (let depth = 1; depth <= MAX_REFERRER_DEPTH && level.length > 0; depth++) {
         const next = [];
-        for (const subject of level) {
-            for (const r of await referrersOf(root.from, subject, root)) {
-                const key = `${r.tag ?? ''}@${r.raw.digest}`;
+        // A level's subjects are asked side by side and taken in order, so the result does not depend on timing.
+        const found = await mapPool(level, SUBJECTS_AT_ONCE, (subject) => referrersOf(root.from, subject, root));
+        for (const referrers of found) {
+            for (const r of referrers) {
+                const key = keyOf(r);
                 if (seen.has(key))
                     continue;
                 if (all.length >= MAX_REFERRERS) {
@@ -39158,14 +39175,18 @@ async function treeOf(root, seen) {
 }
 /** Every root's referrers, read and checked; logged per platform. */
 async function findReferrers(roots) {
+    // Each root's tree side by side, on its own; taken in the roots' order, a referrer two roots share once.
+    const trees = await mapPool(roots, ROOTS_AT_ONCE, (root) => treeOf(root, new Set()));
     const seen = new Set();
     const all = [];
-    for (const root of roots) {
-        const tree = await treeOf(root, seen);
+    roots.forEach((root, i) => {
+        const tree = (trees[i] ?? []).filter((r) => !seen.has(keyOf(r)));
+        for (const r of tree)
+            seen.add(keyOf(r));
         if (tree.length > 0)
             info(`${forLog(root.platform)} ${root.digest}: ${tree.length} referrer(s): ${tree.map((r) => r.kind).join(', ')}`);
         all.push(...tree);
-    }
+    });
     return all;
 }
 

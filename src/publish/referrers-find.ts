@@ -32,6 +32,14 @@ import type { RawManifest } from '../oci/types.js';
 import { isLeanSource } from '../registry/blob-open.js';
 import { RegistryClient } from '../registry/client.js';
 import { listReferrers } from '../registry/referrers-api.js';
+import { mapPool } from '../pool.js';
+
+/** Reads at once to a source: roots side by side, and within a root a level's subjects (each asks 4 things). */
+const ROOTS_AT_ONCE = 4;
+const SUBJECTS_AT_ONCE = 2;
+
+/** One referrer's identity: a cosign tag's manifest and the same manifest as an OCI 1.1 referrer differ. */
+const keyOf = (r: FoundReferrer): string => `${r.tag ?? ''}@${r.raw.digest}`;
 
 /** A referrer to carry: its exact bytes, what it refers to, and how it is found again on the target. */
 export interface FoundReferrer {
@@ -124,15 +132,24 @@ function foundReferrer(
   };
 }
 
-/** Every referrer of one digest, one level down. */
-async function referrersOf(from: Repo, subject: string, root: Root): Promise<FoundReferrer[]> {
-  const found: FoundReferrer[] = [];
-  for (const d of await listed(from, subject)) {
+/** The listed referrers of one digest, read side by side, in the list's order. */
+async function listedReferrers(from: Repo, subject: string, root: Root): Promise<FoundReferrer[]> {
+  return mapPool(await listed(from, subject), SUBJECTS_AT_ONCE, async (d) => {
     const raw = await readListed(from, subject, d);
-    found.push(foundReferrer(from, raw, parse(raw, from, d.digest), subject, root));
-  }
-  for (const suffix of COSIGN_SUFFIXES) found.push(...(await cosignTag(from, subject, root, suffix)));
-  return found;
+    return foundReferrer(from, raw, parse(raw, from, d.digest), subject, root);
+  });
+}
+
+/**
+ * Every referrer of one digest, one level down: the listed ones, then cosign's tags in their order.
+ * The list and the tags are asked side by side (most answers are 404s, each a round trip).
+ */
+async function referrersOf(from: Repo, subject: string, root: Root): Promise<FoundReferrer[]> {
+  const [fromList, ...fromTags] = await Promise.all([
+    listedReferrers(from, subject, root),
+    ...COSIGN_SUFFIXES.map((suffix) => cosignTag(from, subject, root, suffix)),
+  ]);
+  return [...fromList, ...fromTags.flat()];
 }
 
 async function cosignTag(
@@ -153,9 +170,11 @@ async function treeOf(root: Root, seen: Set<string>): Promise<FoundReferrer[]> {
   let level = [root.digest];
   for (let depth = 1; depth <= MAX_REFERRER_DEPTH && level.length > 0; depth++) {
     const next: string[] = [];
-    for (const subject of level) {
-      for (const r of await referrersOf(root.from, subject, root)) {
-        const key = `${r.tag ?? ''}@${r.raw.digest}`;
+    // A level's subjects are asked side by side and taken in order, so the result does not depend on timing.
+    const found = await mapPool(level, SUBJECTS_AT_ONCE, (subject) => referrersOf(root.from, subject, root));
+    for (const referrers of found) {
+      for (const r of referrers) {
+        const key = keyOf(r);
         if (seen.has(key)) continue;
         if (all.length >= MAX_REFERRERS) {
           core.warning(
@@ -175,15 +194,18 @@ async function treeOf(root: Root, seen: Set<string>): Promise<FoundReferrer[]> {
 
 /** Every root's referrers, read and checked; logged per platform. */
 export async function findReferrers(roots: readonly Root[]): Promise<FoundReferrer[]> {
+  // Each root's tree side by side, on its own; taken in the roots' order, a referrer two roots share once.
+  const trees = await mapPool(roots, ROOTS_AT_ONCE, (root) => treeOf(root, new Set()));
   const seen = new Set<string>();
   const all: FoundReferrer[] = [];
-  for (const root of roots) {
-    const tree = await treeOf(root, seen);
+  roots.forEach((root, i) => {
+    const tree = (trees[i] ?? []).filter((r) => !seen.has(keyOf(r)));
+    for (const r of tree) seen.add(keyOf(r));
     if (tree.length > 0)
       core.info(
         `${forLog(root.platform)} ${root.digest}: ${tree.length} referrer(s): ${tree.map((r) => r.kind).join(', ')}`,
       );
     all.push(...tree);
-  }
+  });
   return all;
 }

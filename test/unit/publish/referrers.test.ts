@@ -193,6 +193,29 @@ describe('findReferrers', () => {
   });
 });
 
+/** A source whose answers come after a random few ms, counting the reads in flight at once. */
+class SlowSource extends MemorySource {
+  inFlight = 0;
+  most = 0;
+  override async getManifest(r: string, ref: string): Promise<RawManifest | undefined> {
+    this.most = Math.max(this.most, ++this.inFlight);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+    this.inFlight--;
+    return super.getManifest(r, ref);
+  }
+}
+
+test('8: the source is asked side by side, and what is found keeps its order whatever the answers’ timing', async () => {
+  const slow = new SlowSource(source());
+  const roots = [
+    { from: { client: slow, repository: 'src' }, digest: image.digest, platform: 'linux/arm64' },
+  ];
+  for (let i = 0; i < 5; i++)
+    expect(shown(await findReferrers(roots))).toEqual(shown(await findReferrers(rootsIn(source()))));
+  // The tag index and cosign's three tags of the image at once.
+  expect(slow.most).toBeGreaterThanOrEqual(4);
+});
+
 describe('copyReferrers', () => {
   /** Every referrer of the source's roots, copied into `target`'s app:1. */
   const copyAllInto = async (target: RecordingTarget) =>
