@@ -6,6 +6,7 @@
 // connection holds at most WINDOW bytes in the link (TCP's window), so a
 // sender feels back-pressure as it would. It counts connections and client
 // turns (link.ts). Not modelled: loss, slow start.
+import { appendFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { TokenBucket, TurnCounts, type LinkProfile } from './link.js';
@@ -32,7 +33,7 @@ function pipe(
   delayMs: number,
   bucket: TokenBucket | undefined,
   gate: number,
-  seen: () => void,
+  seen: (chunk: Buffer) => void,
 ): void {
   const held: Held[] = [];
   let inLink = 0;
@@ -62,7 +63,7 @@ function pipe(
     flush();
   });
   from.on('data', (chunk: Buffer) => {
-    seen();
+    seen(chunk);
     const now = Math.max(performance.now(), gate);
     const leaves = bucket ? bucket.reserve(chunk.length, now) : now;
     held.push({ chunk, at: leaves + delayMs });
@@ -76,6 +77,22 @@ function pipe(
   });
 }
 
+/**
+ * BENCH_LINK_TRACE=FILE: every request line that enters the link, with the milliseconds since the
+ * link started and the connection's number (a profile of a run's round trips).
+ */
+function traceTo(file: string | undefined, t0: number): ((id: number, chunk: Buffer) => void) | undefined {
+  if (!file) return undefined;
+  return (id, chunk) => {
+    const line = /^([A-Z]+) (\S+) HTTP\/1\.1\r\n/.exec(chunk.toString('latin1', 0, 512));
+    if (line)
+      appendFileSync(
+        file,
+        `${(performance.now() - t0).toFixed(1)} #${id} ${line[1]} ${line[2]?.slice(0, 100)}\n`,
+      );
+  };
+}
+
 /** A link in front of `upstream` (host:port) on a free loopback port. */
 export async function startLinkProxy(upstream: string, profile: LinkProfile): Promise<LinkProxy> {
   const [host = '127.0.0.1', port = '0'] = upstream.split(':');
@@ -87,6 +104,8 @@ export async function startLinkProxy(upstream: string, profile: LinkProfile): Pr
   const half = profile.rttMs / 2;
   const counts = new TurnCounts();
   const sockets = new Set<net.Socket>();
+  let connections = 0;
+  const trace = traceTo(process.env.BENCH_LINK_TRACE, now);
 
   const server = net.createServer((client) => {
     const turn = counts.open();
@@ -104,7 +123,11 @@ export async function startLinkProxy(upstream: string, profile: LinkProfile): Pr
         turn.close();
       });
     }
-    pipe(client, target, half, up, gate, () => turn.client());
+    const id = ++connections;
+    pipe(client, target, half, up, gate, (chunk) => {
+      turn.client();
+      trace?.(id, chunk);
+    });
     pipe(target, client, half, down, 0, () => turn.server());
   });
   await new Promise<void>((resolve, reject) => {

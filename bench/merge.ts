@@ -143,7 +143,9 @@ async function mergeRound(
   link: LinkProfile,
 ): Promise<void> {
   const from = `${src.address}/acme/bench:1`;
-  await record(results, 'action', (dst) => actionMerge(from, `${dst.address}/acme/action:1`), link);
+  // BENCH_NODE_ARGS: flags for the action's node (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  await record(results, 'action', (dst) => actionMerge(from, `${dst.address}/acme/action:1`, nodeArgs), link);
   const base = process.env.BENCH_BASE_ROOT; // another checkout's dist/, e.g. the commit before a change
   if (base)
     await record(
