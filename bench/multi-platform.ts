@@ -16,7 +16,8 @@
 //   flock /tmp/multiarch-action-itg.lock npx tsx bench/multi-platform.ts
 //   DOCKER_HOST=unix:///var/run/docker26.sock flock /tmp/multiarch-action-itg.lock npx tsx bench/multi-platform.ts
 //   (BENCH_RUNS=3 BENCH_WORK_MB=96 BENCH_LAYER_MB=32 BENCH_LINKS=loopback,20ms-1g,80ms-200m BENCH_PROTOTYPE=1
-//    BENCH_TOOLS=action,one-shot BENCH_BASE_ROOT=/a/built/checkout, whose dist/ runs as "action (base)")
+//    BENCH_TOOLS=action,one-shot BENCH_BASE_ROOT=/a/built/checkout, whose dist/ runs as "action (base)",
+//    BENCH_SUMMARY=1 prints each action run's timeline, BENCH_LINK_TRACE=FILE its requests over the link)
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -113,6 +114,8 @@ async function runDist(address: string, ctx: string, repo: string, root?: string
     { root },
   );
   if (run.main.exitCode !== 0) throw new Error(`action failed: ${errorsOf(run.main)}`);
+  // BENCH_SUMMARY=1: the run's timeline (its job summary's gantt chart), where its time went.
+  if (process.env.BENCH_SUMMARY === '1') console.error(/```mermaid\n([\s\S]*?)```/.exec(run.summary)?.[1] ?? '');
 }
 
 const TOOLS: Record<Tool, (address: string, ctx: string) => Promise<void>> = {
