@@ -35,15 +35,17 @@ function request(url, opts = {}) {
   });
 }
 
-module.exports = {
-  get Agent() {
-    return withApi(require('undici/lib/dispatcher/agent.js'));
-  },
-  get EnvHttpProxyAgent() {
-    return withApi(require('undici/lib/dispatcher/env-http-proxy-agent.js'));
-  },
-  get ProxyAgent() {
-    return withApi(require('undici/lib/dispatcher/proxy-agent.js'));
-  },
-  request,
-};
+// Named first by plain assignments, which is how Node finds a CommonJS module's exports for ESM
+// importers (tsx runs bench/ and support/ with the same paths); then each is a getter.
+exports.Agent = undefined;
+exports.EnvHttpProxyAgent = undefined;
+exports.ProxyAgent = undefined;
+exports.request = request;
+
+// Each require() is written out, so the bundler finds it.
+const lazy = (load) => ({ enumerable: true, get: () => withApi(load()) });
+Object.defineProperties(exports, {
+  Agent: lazy(() => require('undici/lib/dispatcher/agent.js')),
+  EnvHttpProxyAgent: lazy(() => require('undici/lib/dispatcher/env-http-proxy-agent.js')),
+  ProxyAgent: lazy(() => require('undici/lib/dispatcher/proxy-agent.js')),
+});

@@ -101,3 +101,12 @@ test('loading it and making a dispatcher loads none of the rest of undici', () =
   expect(loaded).not.toContain('index.js');
   expect(loaded.filter((f) => /^lib\/(web|mock|cache)\//.test(f))).toEqual([]);
 });
+
+test('ESM importers (tsx, with the same paths) find every name', () => {
+  const script = [
+    `import { Agent, EnvHttpProxyAgent, ProxyAgent, request } from ${JSON.stringify(SHIM)};`,
+    'console.log([Agent, EnvHttpProxyAgent, ProxyAgent, request].map((x) => typeof x).join(" "));',
+  ].join('\n');
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(out.trim()).toBe('function function function function');
+});
