@@ -115,7 +115,8 @@ async function runDist(address: string, ctx: string, repo: string, root?: string
   );
   if (run.main.exitCode !== 0) throw new Error(`action failed: ${errorsOf(run.main)}`);
   // BENCH_SUMMARY=1: the run's timeline (its job summary's gantt chart), where its time went.
-  if (process.env.BENCH_SUMMARY === '1') console.error(/```mermaid\n([\s\S]*?)```/.exec(run.summary)?.[1] ?? '');
+  if (process.env.BENCH_SUMMARY === '1')
+    console.error(/```mermaid\n([\s\S]*?)```/.exec(run.summary)?.[1] ?? '');
 }
 
 const TOOLS: Record<Tool, (address: string, ctx: string) => Promise<void>> = {
