@@ -27091,6 +27091,16 @@ function parseMediaType(bytes, what) {
 
 
 const MAX_REDIRECTS = 5;
+/**
+ * Tries of a manifest PUT the registry refuses as DIGEST_INVALID. The bytes
+ * sent are always their digest's (read and checked, or serialized here), so
+ * the refusal is the registry's: distribution before 3.1 rewrites a blob's
+ * link file in place, and a manifest PUT that checks its blobs while another
+ * push of one of them into the same repository (two jobs of a fan-out)
+ * rewrites that file reads it empty. A proxy that changes bodies would fail
+ * every try: a few, not the minute transient errors get.
+ */
+const RACED_DIGEST_ATTEMPTS = 3;
 class RegistryClient {
     http;
     registry;
@@ -27221,17 +27231,19 @@ class RegistryClient {
     }
     /** Writes the bytes; answers the OCI-Subject header a registry with the referrers API sends back. */
     async putManifest(repo, ref, manifest) {
-        return withRetry(`writing ${this.registry}/${repo}:${ref}`, async () => {
+        return withRetry(`writing ${this.registry}/${repo}:${ref}`, async (attempt) => {
             const res = await this.send({
                 method: 'PUT',
                 url: `/v2/${repo}/manifests/${ref}`,
                 headers: { 'content-type': manifest.mediaType },
                 body: manifest.bytes,
             }, [scopeFor(repo, 'push')]);
-            if (res.status !== 201 && res.status !== 200)
-                return this.fail(res, `write manifest ${repo}:${ref}`);
-            await drain(res);
-            return header(res, 'oci-subject');
+            const body = await drain(res);
+            if (res.status === 201 || res.status === 200)
+                return header(res, 'oci-subject');
+            if (res.status === 400 && /DIGEST_INVALID/.test(body) && attempt < RACED_DIGEST_ATTEMPTS)
+                throw new TransientError(`${this.registry} refused manifest ${repo}:${ref} as DIGEST_INVALID, though its bytes are its digest's (a registry reading one of its blobs while another push writes it)`);
+            return this.fail(res, `write manifest ${repo}:${ref}`, body);
         }, this.retry);
     }
     async hasBlob(repo, digest) {
