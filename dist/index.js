@@ -30583,7 +30583,8 @@ async function cosignTag(from, subject, root, suffix) {
     return [foundReferrer(from, raw, parse(raw, from, `tag ${tag}`), subject, root, { suffix, tag })];
 }
 /** One root's tree, breadth first (a referrer always after what it refers to), within the bounds. */
-async function treeOf(root, seen) {
+async function treeOf(root) {
+    const seen = new Set();
     const all = [];
     let level = [root.digest];
     for (let depth = 1; depth <= MAX_REFERRER_DEPTH && level.length > 0; depth++) {
@@ -30611,7 +30612,7 @@ async function treeOf(root, seen) {
 /** Every root's referrers, read and checked; logged per platform. */
 async function findReferrers(roots) {
     // Each root's tree side by side, on its own; taken in the roots' order, a referrer two roots share once.
-    const trees = await mapPool(roots, ROOTS_AT_ONCE, (root) => treeOf(root, new Set()));
+    const trees = await mapPool(roots, ROOTS_AT_ONCE, treeOf);
     const seen = new Set();
     const all = [];
     roots.forEach((root, i) => {

@@ -165,7 +165,8 @@ async function cosignTag(
 }
 
 /** One root's tree, breadth first (a referrer always after what it refers to), within the bounds. */
-async function treeOf(root: Root, seen: Set<string>): Promise<FoundReferrer[]> {
+async function treeOf(root: Root): Promise<FoundReferrer[]> {
+  const seen = new Set<string>();
   const all: FoundReferrer[] = [];
   let level = [root.digest];
   for (let depth = 1; depth <= MAX_REFERRER_DEPTH && level.length > 0; depth++) {
@@ -195,7 +196,7 @@ async function treeOf(root: Root, seen: Set<string>): Promise<FoundReferrer[]> {
 /** Every root's referrers, read and checked; logged per platform. */
 export async function findReferrers(roots: readonly Root[]): Promise<FoundReferrer[]> {
   // Each root's tree side by side, on its own; taken in the roots' order, a referrer two roots share once.
-  const trees = await mapPool(roots, ROOTS_AT_ONCE, (root) => treeOf(root, new Set()));
+  const trees = await mapPool(roots, ROOTS_AT_ONCE, treeOf);
   const seen = new Set<string>();
   const all: FoundReferrer[] = [];
   roots.forEach((root, i) => {
